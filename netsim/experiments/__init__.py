@@ -1,0 +1,7 @@
+"""Named experiments: each returns a result dataclass holding the numbers one chapter shows.
+
+- :mod:`netsim.experiments.nielsen`: Nielsen's ch. 5 per-layer gradient norms on digits.
+- :mod:`netsim.experiments.slope`: a real slice C(w) of a net's cost and its descent iterates.
+- :mod:`netsim.experiments.factors`: the shrinking product of per-layer factors.
+- :mod:`netsim.experiments.fading`: one digit's forward and backward pass through a deep net.
+"""

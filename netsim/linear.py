@@ -1,0 +1,182 @@
+"""The deep linear net of the exploding/vanishing-gradient lecture.
+
+g(z) = z and b = 0 in every layer, and every layer has the same weight matrix W (by default
+W = a*I), so  a_l = W a_{l-1}  and  y_hat = a_L = W^L x.  With C = sum of the outputs,
+dC/da_L = 1 and, since g' = 1,  delta_l = W^T delta_{l+1}  and  dC/dW_l = delta_l a_{l-1}^T.
+
+Two records are kept side by side:
+
+- what float64 arithmetic gives, layer by layer, exactly as a computer running the net
+  would get it: it overflows to inf (1.5^n from n = 1751) or underflows to 0 (0.5^n from
+  n = 1075);
+- the true magnitudes as base-10 logarithms, computed with a running scale factor so they
+  stay finite at any depth.
+
+The result names the first layer where float64 overflowed or underflowed. No NaN is ever
+returned: where float64 would form inf * 0, the value is rebuilt from its logarithm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.errors import NetsimError, require
+
+Array = np.ndarray
+
+MAX_LINEAR_DEPTH = 100_000
+
+
+@dataclass(frozen=True)
+class LinearNetResult:
+    """Per-layer numbers of the linear net; layers are numbered l = 1..L.
+
+    ``activations[l]``: a_l as float64 computes it (``activations[0]`` = x), shape (L+1, n).
+    ``log10_activation_norms[l]``: log10 ||a_l||, exact (-inf only if a_l is truly 0).
+    ``deltas[l - 1]``: delta_l = dC/dz_l as float64 computes it, shape (L, n).
+    ``log10_delta_norms[l - 1]``: log10 ||delta_l||, exact.
+    ``grad_w_norms[l - 1]``: ||dC/dW_l|| in float64 (inf on overflow, 0 on underflow).
+    ``log10_grad_w_norms[l - 1]``: log10 ||dC/dW_l||, exact.
+    ``*_overflow_layer``/``*_underflow_layer``: the first layer l where float64 gave inf,
+    or 0 for a value that is not 0; None if it never did. Back prop runs from l = L down,
+    so its "first" layer is the highest l where it happened.
+    """
+
+    weight: Array
+    depth: int
+    x: Array
+    activations: Array
+    log10_activation_norms: Array
+    deltas: Array
+    log10_delta_norms: Array
+    grad_w_norms: Array
+    log10_grad_w_norms: Array
+    forward_overflow_layer: int | None
+    forward_underflow_layer: int | None
+    backward_overflow_layer: int | None
+    backward_underflow_layer: int | None
+
+    @property
+    def output(self) -> Array:
+        """y_hat = a_L as float64 computes it."""
+        return self.activations[-1]
+
+    def notes(self) -> list[str]:
+        """One plain sentence per place where float64 gave up."""
+        out = []
+        if self.forward_overflow_layer is not None:
+            out.append(f"forward pass: float64 overflows to inf at layer {self.forward_overflow_layer}")
+        if self.forward_underflow_layer is not None:
+            out.append(f"forward pass: float64 underflows to 0 at layer {self.forward_underflow_layer}")
+        if self.backward_overflow_layer is not None:
+            out.append(f"back prop: float64 overflows to inf at layer {self.backward_overflow_layer}")
+        if self.backward_underflow_layer is not None:
+            out.append(f"back prop: float64 underflows to 0 at layer {self.backward_underflow_layer}")
+        return out
+
+
+def _log10_norm(v: Array) -> float:
+    with np.errstate(divide="ignore"):
+        return float(np.log10(np.linalg.norm(v)))
+
+
+def _first(flags: Sequence[bool], layers: Sequence[int]) -> int | None:
+    for flag, layer in zip(flags, layers):
+        if flag:
+            return layer
+    return None
+
+
+def linear_net(
+    scale: float | None = 1.5,
+    depth: int = 10,
+    x: Sequence[float] = (1.0, 1.0),
+    weight: Array | None = None,
+) -> LinearNetResult:
+    """Run the linear net W = ``scale`` * I (or the given square ``weight``) of ``depth`` layers."""
+    require(isinstance(depth, (int, np.integer)) and not isinstance(depth, bool),
+            f"depth {depth!r} must be a whole number")
+    require(depth >= 1, f"depth {depth} must be at least 1")
+    require(depth <= MAX_LINEAR_DEPTH, f"depth {depth} is above the limit of {MAX_LINEAR_DEPTH}")
+    x = np.asarray(x, dtype=float).ravel()
+    require(x.size >= 1 and bool(np.all(np.isfinite(x))), "x must hold finite numbers")
+    n = x.size
+    if weight is None:
+        require(scale is not None and bool(np.isfinite(scale)), f"scale {scale!r} must be a finite number")
+        w = float(scale) * np.eye(n)
+    else:
+        w = np.asarray(weight, dtype=float)
+        if w.shape != (n, n) or not np.all(np.isfinite(w)):
+            raise NetsimError(f"weight must be a finite {n}x{n} matrix, got shape {w.shape}")
+
+    # Forward: float64 as it is, and an exact log-scale track (unit vector times 10^s).
+    acts = np.empty((depth + 1, n))
+    acts[0] = x
+    log_a = np.empty(depth + 1)
+    log_a[0] = _log10_norm(x)
+    unit_a = np.empty((depth + 1, n))
+    unit_a[0] = x / np.linalg.norm(x) if np.any(x) else x
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for l in range(1, depth + 1):
+            acts[l] = w @ acts[l - 1]
+            u = w @ unit_a[l - 1]
+            norm = np.linalg.norm(u)
+            unit_a[l] = u / norm if norm > 0 else u
+            log_a[l] = log_a[l - 1] + (np.log10(norm) if norm > 0 else -np.inf)
+    acts = _no_nan(acts, unit_a, log_a)
+
+    # Backward from dC/da_L = 1 (C = sum of outputs): delta_l = W^T delta_{l+1}.
+    deltas = np.empty((depth, n))
+    unit_d = np.empty((depth, n))
+    log_d = np.empty(depth)
+    ones = np.ones(n)
+    deltas[-1] = ones
+    unit_d[-1] = ones / np.sqrt(n)
+    log_d[-1] = _log10_norm(ones)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for i in range(depth - 2, -1, -1):
+            deltas[i] = w.T @ deltas[i + 1]
+            u = w.T @ unit_d[i + 1]
+            norm = np.linalg.norm(u)
+            unit_d[i] = u / norm if norm > 0 else u
+            log_d[i] = log_d[i + 1] + (np.log10(norm) if norm > 0 else -np.inf)
+    deltas = _no_nan(deltas, unit_d, log_d)
+
+    log_g = log_d + log_a[:-1]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        grad_norms = np.linalg.norm(deltas, axis=1) * np.linalg.norm(acts[:-1], axis=1)
+    bad = ~np.isfinite(grad_norms) | ((grad_norms == 0) & np.isfinite(log_g))
+    with np.errstate(over="ignore", under="ignore"):
+        grad_norms = np.where(bad, np.power(10.0, np.where(np.isfinite(log_g), log_g, -np.inf)), grad_norms)
+
+    layers = list(range(1, depth + 1))
+    true_a = np.isfinite(log_a[1:])[:, None] & (unit_a[1:] != 0)
+    true_d = np.isfinite(log_d)[:, None] & (unit_d != 0)
+    return LinearNetResult(
+        weight=w,
+        depth=int(depth),
+        x=x,
+        activations=acts,
+        log10_activation_norms=log_a,
+        deltas=deltas,
+        log10_delta_norms=log_d,
+        grad_w_norms=grad_norms,
+        log10_grad_w_norms=log_g,
+        forward_overflow_layer=_first(list(np.isinf(acts[1:]).any(axis=1)), layers),
+        forward_underflow_layer=_first(list((true_a & (acts[1:] == 0)).any(axis=1)), layers),
+        backward_overflow_layer=_first(list(np.isinf(deltas).any(axis=1))[::-1], layers[::-1]),
+        backward_underflow_layer=_first(list((true_d & (deltas == 0)).any(axis=1))[::-1], layers[::-1]),
+    )
+
+
+def _no_nan(values: Array, unit: Array, log_norm: Array) -> Array:
+    """Where float64 formed inf - inf or inf * 0, rebuild the value from its logarithm."""
+    nan = np.isnan(values)
+    if not nan.any():
+        return values
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        rebuilt = np.where(unit == 0, 0.0, unit * np.power(10.0, log_norm)[:, None])
+    return np.where(nan, rebuilt, values)

@@ -1,0 +1,232 @@
+"""A fully-connected network: forward pass keeping z and a, backward pass giving delta.
+
+Notation (Nielsen's, and the storyboard's). Layers are numbered l = 1 .. L; a_0 = x.
+
+    z_l = W_l a_{l-1} + b_l        a_l = sigma_l(z_l)
+    delta_L = dC/da_L * sigma_L'(z_L)
+    delta_l = (W_{l+1}^T delta_{l+1}) * sigma_l'(z_l)
+    dC/db_l = delta_l              dC/dW_l = delta_l a_{l-1}^T
+
+Shapes: a batch holds one sample per row, so a_l and z_l have shape (n_samples, n_l);
+W_l has shape (n_l, n_{l-1}); b_l has shape (n_l,). Python lists are 0-based, so
+``weights[l - 1]`` is W_l and ``activations[l]`` is a_l.
+
+The cost of a batch is the mean of the per-sample costs; ``deltas`` are per sample
+(dC_x/dz_l), and ``nabla_w``/``nabla_b`` are the gradients of the mean cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from netsim.activations import Activation, get_activation
+from netsim.costs import Cost, get_cost
+from netsim.errors import NetsimError, require
+from netsim.init import init_biases, init_weights
+
+Array = np.ndarray
+
+#: Guards against requests that would run for hours or exhaust memory.
+MAX_LAYERS = 10_000
+MAX_WIDTH = 100_000
+MAX_PARAMETERS = 20_000_000
+
+
+def check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
+    """Validate a sizes list such as [64, 30, 30, 10]; return it as a tuple of ints."""
+    sizes = tuple(sizes)
+    require(len(sizes) >= 2, f"sizes {list(sizes)} need at least an input and an output layer")
+    for n in sizes:
+        ok = isinstance(n, (int, np.integer)) and not isinstance(n, bool)
+        require(ok, f"layer size {n!r} must be a whole number")
+        require(n >= 1, f"layer size {n} must be at least 1")
+        require(n <= MAX_WIDTH, f"layer size {n} is above the limit of {MAX_WIDTH}")
+    require(
+        len(sizes) - 1 <= MAX_LAYERS,
+        f"depth {len(sizes) - 1} is above the limit of {MAX_LAYERS} layers",
+    )
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    require(
+        n_params <= MAX_PARAMETERS,
+        f"a net of {n_params} parameters is above the limit of {MAX_PARAMETERS}",
+    )
+    return tuple(int(n) for n in sizes)
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """z_l for l = 1..L (``zs[l - 1]``) and a_l for l = 0..L (``activations[l]``)."""
+
+    zs: list[Array]
+    activations: list[Array]
+
+    @property
+    def output(self) -> Array:
+        """a_L, shape (n_samples, n_L)."""
+        return self.activations[-1]
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """The result of a backward pass over a batch.
+
+    ``deltas[l - 1]``: delta_l = dC_x/dz_l per sample, shape (n_samples, n_l).
+    ``nabla_w[l - 1]``: dC/dW_l of the mean cost, shape (n_l, n_{l-1}).
+    ``nabla_b[l - 1]``: dC/db_l of the mean cost, shape (n_l,).
+    ``cost``: the mean cost C of the batch. ``forward``: the pass it came from.
+    """
+
+    deltas: list[Array]
+    nabla_w: list[Array]
+    nabla_b: list[Array]
+    cost: float
+    forward: ForwardPass
+
+    def bias_gradient_norms(self) -> Array:
+        """||dC/db_l|| for l = 1..L: Nielsen's "speed of learning" of each layer."""
+        return np.array([np.linalg.norm(g) for g in self.nabla_b])
+
+    def weight_gradient_norms(self) -> Array:
+        """||dC/dW_l|| (Frobenius) for l = 1..L."""
+        return np.array([np.linalg.norm(g) for g in self.nabla_w])
+
+
+@dataclass
+class Network:
+    """Weights, biases and one activation per layer of a fully-connected net."""
+
+    sizes: tuple[int, ...]
+    weights: list[Array]
+    biases: list[Array]
+    activations: tuple[Activation, ...]
+    description: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sizes = check_sizes(self.sizes)
+        depth = len(self.sizes) - 1
+        require(len(self.weights) == depth, f"need {depth} weight matrices, got {len(self.weights)}")
+        require(len(self.biases) == depth, f"need {depth} bias vectors, got {len(self.biases)}")
+        require(len(self.activations) == depth, f"need {depth} activations")
+        for l, (w, b) in enumerate(zip(self.weights, self.biases), start=1):
+            shape = (self.sizes[l], self.sizes[l - 1])
+            require(w.shape == shape, f"W_{l} has shape {w.shape}, expected {shape}")
+            require(b.shape == (self.sizes[l],), f"b_{l} has shape {b.shape}, expected ({self.sizes[l]},)")
+            require(bool(np.all(np.isfinite(w))), f"W_{l} holds a value that is not finite")
+            require(bool(np.all(np.isfinite(b))), f"b_{l} holds a value that is not finite")
+
+    @classmethod
+    def create(
+        cls,
+        sizes: Sequence[int],
+        activation: str | Activation = "sigmoid",
+        output_activation: str | Activation | None = None,
+        init: str = "nielsen",
+        init_param: float | None = None,
+        bias_init: str = "normal",
+        seed: int = 0,
+        weights: Sequence[Array] | None = None,
+        biases: Sequence[Array] | None = None,
+    ) -> Network:
+        """Build a net; the same arguments and seed give bit-identical weights.
+
+        ``activation`` is used in layers 1..L-1, ``output_activation`` (default: the same)
+        in layer L. ``weights``/``biases``, when given, are used as they are (explicit
+        initialisation) and the corresponding initialiser is not drawn.
+        """
+        sizes = check_sizes(sizes)
+        hidden = get_activation(activation)
+        out = hidden if output_activation is None else get_activation(output_activation)
+        require(isinstance(seed, (int, np.integer)) and seed >= 0, f"seed {seed!r} must be an integer >= 0")
+        rng = np.random.default_rng(int(seed))
+        if weights is None:
+            w_list = init_weights(rng, sizes, init, init_param)
+        else:
+            w_list = [np.array(w, dtype=float, ndmin=2) for w in weights]
+        if biases is None:
+            b_list = init_biases(rng, sizes, bias_init)
+        else:
+            b_list = [np.array(b, dtype=float, ndmin=1) for b in biases]
+        acts = (hidden,) * (len(sizes) - 2) + (out,)
+        description = {
+            "sizes": list(sizes),
+            "activation": hidden.name,
+            "output_activation": out.name,
+            "init": "explicit" if weights is not None else init,
+            "init_param": init_param,
+            "bias_init": "explicit" if biases is not None else bias_init,
+            "seed": int(seed),
+        }
+        return cls(sizes, w_list, b_list, acts, description)
+
+    @property
+    def depth(self) -> int:
+        """L, the number of layers with weights (the input layer is not counted)."""
+        return len(self.sizes) - 1
+
+    def forward(self, x: Array) -> ForwardPass:
+        """Run x (shape (n_samples, n_0), or (n_0,) for one sample) through the net."""
+        a = _as_batch(np.asarray(x, dtype=float), self.sizes[0], "input")
+        zs: list[Array] = []
+        acts: list[Array] = [a]
+        for w, b, act in zip(self.weights, self.biases, self.activations):
+            z = a @ w.T + b
+            a = act.f(z)
+            zs.append(z)
+            acts.append(a)
+        return ForwardPass(zs, acts)
+
+    def cost(self, x: Array, y: Array, cost: str | Cost = "cross-entropy") -> float:
+        """The mean cost C over the batch."""
+        c = get_cost(cost)
+        out = self.forward(x).output
+        return float(np.mean(c.value(out, _as_batch(np.asarray(y, float), self.sizes[-1], "target"))))
+
+    def backward(self, x: Array, y: Array, cost: str | Cost = "cross-entropy") -> Gradients:
+        """Forward then backward pass; returns delta, dC/dW and dC/db of every layer."""
+        c = get_cost(cost)
+        out_act = self.activations[-1]
+        if c.name == "cross-entropy" and out_act.output_range != (0.0, 1.0):
+            raise NetsimError(
+                f"the cross-entropy cost needs outputs in (0, 1): use a sigmoid output layer, "
+                f"not {out_act.name}"
+            )
+        fp = self.forward(x)
+        y = _as_batch(np.asarray(y, dtype=float), self.sizes[-1], "target")
+        require(y.shape[0] == fp.output.shape[0], "inputs and targets need the same number of rows")
+        a_out, z_out = fp.output, fp.zs[-1]
+        if c.name == "cross-entropy":
+            # dC/da * sigma'(z) simplifies to a - y for a sigmoid output (no 0/0 at saturation).
+            delta = a_out - y
+        else:
+            delta = c.da(a_out, y) * out_act.df(z_out)
+        n = a_out.shape[0]
+        deltas: list[Array] = [delta]
+        for l in range(self.depth - 1, 0, -1):  # l is the 1-based layer whose delta we compute
+            delta = (delta @ self.weights[l]) * self.activations[l - 1].df(fp.zs[l - 1])
+            deltas.append(delta)
+        deltas.reverse()
+        nabla_b = [d.mean(axis=0) for d in deltas]
+        nabla_w = [d.T @ a_prev / n for d, a_prev in zip(deltas, fp.activations[:-1])]
+        mean_cost = float(np.mean(c.value(a_out, y)))
+        return Gradients(deltas, nabla_w, nabla_b, mean_cost, fp)
+
+    def copy(self) -> Network:
+        """A deep copy (training changes weights and biases in place)."""
+        return Network(
+            self.sizes,
+            [w.copy() for w in self.weights],
+            [b.copy() for b in self.biases],
+            self.activations,
+            dict(self.description),
+        )
+
+
+def _as_batch(x: Array, width: int, what: str) -> Array:
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.ndim != 2 or x.shape[1] != width:
+        raise NetsimError(f"{what} has shape {x.shape}; expected rows of {width} values")
+    return x

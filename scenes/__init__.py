@@ -1,0 +1,1 @@
+"""Manim scenes of the vanishing-gradient explainer; every number comes from netsim."""

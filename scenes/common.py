@@ -1,0 +1,50 @@
+"""What every scene shares: the lesson it renders, its theme, and a record of the numbers
+it puts on screen (so tests can check them against netsim without reading pixels)."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+from manim import Scene, Text
+
+from scenes.lesson import Lesson, lesson_from_env
+from scenes.style import SIZE, THEMES, Theme, label, value_label
+
+
+@lru_cache(maxsize=1)
+def current_lesson() -> Lesson:
+    """The lesson from ``VG_LESSON`` (or the default), validated once per process.
+
+    Scene modules call this at import time, so a bad lesson stops ``manim`` with one line
+    before it creates a single file.
+    """
+    return lesson_from_env()
+
+
+class LessonScene(Scene):
+    """A Scene that knows its lesson and theme and records every number it shows.
+
+    ``shown`` maps a name to the value displayed under it (a float, or a list of floats).
+    """
+
+    def __init__(self, lesson: Lesson | None = None, **kwargs: Any) -> None:
+        self.lesson = lesson or current_lesson()
+        self.theme: Theme = THEMES[self.lesson.theme]
+        self.shown: dict[str, Any] = {}
+        super().__init__(**kwargs)
+
+    def setup(self) -> None:
+        self.camera.background_color = self.theme.background
+
+    def text(self, s: str, size: int = SIZE.label, color: str | None = None, **kw: Any) -> Text:
+        """Text in the shared font, sized and coloured by the shared vocabulary."""
+        return label(s, self.theme, size, color=color, **kw)
+
+    def number(self, key: str, value: float, size: int = SIZE.label, underflow: bool = False) -> Text:
+        """An on-screen number, recorded in ``shown[key]``; overflow is written out."""
+        if isinstance(value, float) and math.isnan(value):
+            raise ValueError(f"{key} is NaN: netsim should never hand a scene a NaN")
+        self.shown[key] = float(value)
+        return value_label(float(value), self.theme, size, underflow=underflow)

@@ -1,0 +1,170 @@
+"""Lesson files: the parameters of one variant of the video, read and validated once.
+
+A lesson is a TOML file (see ``scenes/lessons/default.toml``). Fields left out take the
+default lesson's value; a field that is unknown or has a wrong value stops everything with
+one line naming the field, the value and what is allowed, before anything renders.
+
+Scenes find their lesson through the environment variable ``VG_LESSON`` (a path), since
+``manim`` has no flags of its own for a scene.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netsim.activations import ACTIVATIONS
+from netsim.init import BIAS_INITS, WEIGHT_INITS
+
+LESSON_ENV = "VG_LESSON"
+LESSONS_DIR = Path(__file__).parent / "lessons"
+DEFAULT_LESSON = LESSONS_DIR / "default.toml"
+
+LANGUAGES = ("en",)
+THEMES = ("dark", "light")
+MAX_DEPTH = 12  # hidden layers a scene can draw legibly
+MAX_WIDTH = 256
+
+log = logging.getLogger(__name__)
+
+
+class LessonError(ValueError):
+    """A lesson file is missing, unreadable or holds a value that is not allowed."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """The validated parameters of one lesson.
+
+    ``sizes`` is the digits net: 64 inputs, ``depth`` hidden layers of ``width``, 10 outputs.
+    """
+
+    name: str
+    title: str
+    language: str
+    theme: str
+    depth: int
+    width: int
+    activation: str
+    init: str
+    bias_init: str
+    seed: int
+    learning_rate: float
+    source: Path
+
+    @property
+    def sizes(self) -> list[int]:
+        """[64, width, ..., width, 10] with ``depth`` hidden layers."""
+        return [64] + [self.width] * self.depth + [10]
+
+
+_SCHEMA: dict[str, dict[str, type]] = {
+    "": {"name": str, "title": str, "language": str, "theme": str},
+    "net": {"depth": int, "width": int, "activation": str, "init": str, "bias_init": str, "seed": int},
+    "training": {"learning_rate": float},
+}
+
+
+def _flatten(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            if key not in _SCHEMA or key == "":
+                raise LessonError(f"{path}: unknown section [{key}]; allowed: [net], [training]")
+            for sub, subvalue in value.items():
+                if sub not in _SCHEMA[key]:
+                    allowed = ", ".join(_SCHEMA[key])
+                    raise LessonError(f"{path}: unknown field {key}.{sub}; allowed: {allowed}")
+                flat[f"{key}.{sub}"] = subvalue
+        else:
+            if key not in _SCHEMA[""]:
+                raise LessonError(f"{path}: unknown field {key!r}; allowed: {', '.join(_SCHEMA[''])}")
+            flat[key] = value
+    return flat
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LessonError(f"lesson file {path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return _flatten(tomllib.loads(text), path)
+    except tomllib.TOMLDecodeError as exc:
+        raise LessonError(f"lesson file {path} is not valid TOML: {exc}") from None
+
+
+def _check(path: Path, field: str, value: Any, kind: type) -> Any:
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise LessonError(f"{path}: {field} = {value!r} must be a {kind.__name__}")
+    return value
+
+
+def _one_of(path: Path, field: str, value: str, allowed: tuple[str, ...] | list[str]) -> str:
+    if value not in allowed:
+        raise LessonError(f"{path}: {field} = {value!r} is not allowed; allowed: {', '.join(allowed)}")
+    return value
+
+
+def _in_range(path: Path, field: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise LessonError(f"{path}: {field} = {value!r} is out of range; allowed: {low} to {high}")
+
+
+def load_lesson(path: str | Path | None = None) -> Lesson:
+    """Read and validate a lesson; ``None`` gives the default lesson."""
+    merged = _read(DEFAULT_LESSON)
+    source = DEFAULT_LESSON
+    if path is not None:
+        source = Path(path)
+        merged.update(_read(source))
+    p = source
+    fields = {f"{sec}.{k}" if sec else k: t for sec, keys in _SCHEMA.items() for k, t in keys.items()}
+    v = {name: _check(p, name, merged[name], kind) for name, kind in fields.items()}
+    _one_of(p, "language", v["language"], LANGUAGES)
+    _one_of(p, "theme", v["theme"], THEMES)
+    _in_range(p, "net.depth", v["net.depth"], 1, MAX_DEPTH)
+    _in_range(p, "net.width", v["net.width"], 1, MAX_WIDTH)
+    _one_of(p, "net.activation", v["net.activation"], list(ACTIVATIONS))
+    _one_of(p, "net.init", v["net.init"], list(WEIGHT_INITS))
+    _one_of(p, "net.bias_init", v["net.bias_init"], list(BIAS_INITS))
+    _in_range(p, "net.seed", v["net.seed"], 0, 2**32 - 1)
+    _in_range(p, "training.learning_rate", v["training.learning_rate"], 1e-6, 100.0)
+    if not v["name"] or not all(c.isalnum() or c in "-_" for c in v["name"]):
+        raise LessonError(f"{p}: name = {v['name']!r} must be letters, digits, - or _ (it names a folder)")
+    return Lesson(
+        name=v["name"],
+        title=v["title"],
+        language=v["language"],
+        theme=v["theme"],
+        depth=v["net.depth"],
+        width=v["net.width"],
+        activation=v["net.activation"],
+        init=v["net.init"],
+        bias_init=v["net.bias_init"],
+        seed=v["net.seed"],
+        learning_rate=v["training.learning_rate"],
+        source=source,
+    )
+
+
+def lesson_from_env() -> Lesson:
+    """The lesson named by ``VG_LESSON``, or the default one.
+
+    On a bad lesson this ends the process with the one-line reason and exit status 2, so
+    that ``manim`` stops before it renders or writes anything.
+    """
+    path = os.environ.get(LESSON_ENV) or None
+    try:
+        return load_lesson(path)
+    except LessonError as exc:
+        log.debug("lesson rejected", exc_info=True)
+        sys.stderr.write(f"lesson error: {exc}\n")
+        raise SystemExit(2) from None
