@@ -177,6 +177,6 @@ def _no_nan(values: Array, unit: Array, log_norm: Array) -> Array:
     nan = np.isnan(values)
     if not nan.any():
         return values
-    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         rebuilt = np.where(unit == 0, 0.0, unit * np.power(10.0, log_norm)[:, None])
     return np.where(nan, rebuilt, values)

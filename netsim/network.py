@@ -201,11 +201,12 @@ class Network:
             # dC/da * sigma'(z) simplifies to a - y for a sigmoid output (no 0/0 at saturation).
             delta = a_out - y
         else:
-            delta = c.da(a_out, y) * out_act.df(z_out)
+            delta = c.da(a_out, y) * out_act.df_from(z_out, a_out)
         n = a_out.shape[0]
         deltas: list[Array] = [delta]
         for l in range(self.depth - 1, 0, -1):  # l is the 1-based layer whose delta we compute
-            delta = (delta @ self.weights[l]) * self.activations[l - 1].df(fp.zs[l - 1])
+            sigma_prime = self.activations[l - 1].df_from(fp.zs[l - 1], fp.activations[l])
+            delta = (delta @ self.weights[l]) * sigma_prime
             deltas.append(delta)
         deltas.reverse()
         nabla_b = [d.mean(axis=0) for d in deltas]

@@ -1,0 +1,78 @@
+"""The command line: readable tables, JSON, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from netsim.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "netsim", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_linear_table_and_json(capsys):
+    assert main(["linear", "--scale", "1.5", "--depth", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "57.66504" in out and "float64 held every value" in out
+    assert main(["--json", "linear", "--scale", "1.5", "--depth", "2000"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["forward_overflow_layer"] == 1751
+    assert data["output"] == ["inf", "inf"]
+    assert "forward pass: float64 overflows to inf at layer 1751" in data["notes"]
+
+
+def test_underflow_is_named(capsys):
+    assert main(["linear", "--scale", "0.5", "--depth", "1100", "--every", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "underflows to 0 at layer 1075" in out and "nan" not in out.lower()
+
+
+def test_chain_json(capsys):
+    assert main(["--json", "chain", "--weights", "100,100,100,100"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dC_db"] == [1953.125, 78.125, 3.125, 0.125]
+    assert data["product"] == 1953.125
+
+
+def test_gradients_and_nielsen(capsys):
+    assert main(["--json", "gradients", "--seeds", "0-2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["per_seed"]) == 3 and len(data["median"]) == 5
+    assert main(["nielsen", "--seeds", "0-4"]) == 0
+    out = capsys.readouterr().out
+    assert "0.003, 0.017, 0.070, 0.285" in out and "last hidden / first hidden" in out
+
+
+def test_train(capsys):
+    assert main(["--json", "train", "--sizes", "64,10,10", "--epochs", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["test_accuracy"]) == 3 and len(data["speeds"][0]) == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["gradients", "--sizes", "64,0,10"], "layer size 0 must be at least 1"),
+    (["gradients", "--sizes", "64,-4,10"], "layer size -4 must be at least 1"),
+    (["gradients", "--activation", "swish"], "invalid choice: 'swish'"),
+    (["linear", "--depth", "0"], "depth 0 must be at least 1"),
+    (["linear", "--depth", "100000000"], "above the limit"),
+    (["gradients", "--sizes", "64," + "30," * 20000 + "10"], "above the limit"),
+    (["chain", "--weights", "1,x"], "must be numbers"),
+    (["train", "--epochs", "0"], "epochs 0 must be"),
+    (["train", "--lr", "-1"], "learning rate -1.0"),
+    (["nielsen", "--seeds", "0-99999"], "seeds is above the limit"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_get_one_line_and_exit_2(args, message):
+    p = run(*args)
+    assert p.returncode == 2
+    assert p.stdout == ""
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("netsim: error:"), p.stderr
+    assert message in lines[0]
+    assert "Traceback" not in p.stderr

@@ -1,0 +1,82 @@
+"""Lesson files: defaults, the shipped examples, and one clear line for every bad value."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scenes.lesson import DEFAULT_LESSON, LESSONS_DIR, LessonError, load_lesson
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_default_and_shipped_lessons():
+    d = load_lesson()
+    assert d.sizes == [64, 30, 30, 30, 30, 10] and d.activation == "sigmoid" and d.init == "nielsen"
+    fix = load_lesson(LESSONS_DIR / "relu-he.toml")
+    assert (fix.activation, fix.init, fix.bias_init) == ("relu", "he", "zeros")
+    assert load_lesson(DEFAULT_LESSON) == d
+
+
+def test_partial_lesson_takes_defaults(tmp_path):
+    p = tmp_path / "short.toml"
+    p.write_text('name = "short"\n[net]\ndepth = 2\n')
+    lesson = load_lesson(p)
+    assert lesson.sizes == [64, 30, 30, 10] and lesson.name == "short"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("[net]\ndepth = 0\n", "net.depth = 0 is out of range; allowed: 1 to 12"),
+    ("[net]\ndepth = 'four'\n", "net.depth = 'four' must be a int"),
+    ("[net]\nwidth = -3\n", "net.width = -3 is out of range"),
+    ("[net]\nactivation = 'swish'\n", "net.activation = 'swish' is not allowed; allowed: sigmoid, tanh, relu, linear"),
+    ("[net]\ninit = 'lecun'\n", "net.init = 'lecun' is not allowed"),
+    ("[net]\nseed = -1\n", "net.seed = -1 is out of range"),
+    ("[net]\ncolour = 'red'\n", "unknown field net.colour"),
+    ("[training]\nlearning_rate = 0\n", "training.learning_rate = 0.0 is out of range"),
+    ("theme = 'neon'\n", "theme = 'neon' is not allowed; allowed: dark, light"),
+    ("language = 'fr'\n", "language = 'fr' is not allowed; allowed: en"),
+    ("name = 'a b'\n", "name = 'a b' must be letters"),
+    ("[extra]\nx = 1\n", "unknown section [extra]"),
+    ("depth = = 3\n", "is not valid TOML"),
+])
+def test_bad_values_name_field_value_and_what_is_allowed(tmp_path, body, message):
+    p = tmp_path / "bad.toml"
+    p.write_text(body)
+    with pytest.raises(LessonError) as info:
+        load_lesson(p)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(LessonError, match="cannot be read"):
+        load_lesson(tmp_path / "nope.toml")
+
+
+SCENE_FILES = sorted(p.name for p in (ROOT / "scenes").glob("*.py")
+                     if "class " in p.read_text() and "LessonScene)" in p.read_text())
+
+
+def test_there_are_scenes_to_check():
+    assert SCENE_FILES, "no scene files found"
+
+
+@pytest.mark.parametrize("scene_file", SCENE_FILES)
+def test_manim_stops_on_a_bad_lesson_before_writing_anything(tmp_path, scene_file):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[net]\nactivation = 'swish'\n")
+    media = tmp_path / "media"
+    env = {**os.environ, "VG_LESSON": str(bad)}
+    p = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--media_dir", str(media),
+                        f"scenes/{scene_file}"], cwd=ROOT, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 2
+    assert p.stderr.strip().splitlines() == [
+        f"lesson error: {bad}: net.activation = 'swish' is not allowed; allowed: sigmoid, tanh, relu, linear"]
+    assert "Traceback" not in p.stdout + p.stderr
+    assert not media.exists() or not any(media.rglob("*"))

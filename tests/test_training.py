@@ -1,0 +1,62 @@
+"""SGD records: per-layer speed of learning, cost and accuracy, deep vs shallow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from netsim.data import digits_split
+from netsim.errors import NetsimError
+from netsim.network import Network
+from netsim.train import sgd
+
+
+@pytest.fixture(scope="module")
+def split():
+    return digits_split(seed=0)
+
+
+def test_split_is_deterministic_and_disjoint(split):
+    again = digits_split(seed=0)
+    np.testing.assert_array_equal(split.train.x, again.train.x)
+    assert len(split.train) + len(split.test) == 1797
+    assert len(split.test) == 449
+
+
+def test_shallow_net_learns_and_records_per_epoch(split):
+    net = Network.create([64, 30, 10], seed=0)
+    run = sgd(net, split.train, split.test, epochs=5, eta=0.5, batch_size=10)
+    assert run.speeds.shape == (6, 2)
+    assert run.train_cost[-1] < run.train_cost[0]
+    assert run.test_accuracy[-1] > 0.85
+    # the original net is untouched
+    assert np.array_equal(net.weights[0], Network.create([64, 30, 10], seed=0).weights[0])
+
+
+def test_deep_sigmoid_net_first_layer_learns_slowest(split):
+    deep = Network.create([64, 30, 30, 30, 30, 10], seed=0)
+    run = sgd(deep, split.train, split.test, epochs=3, eta=0.1, batch_size=10)
+    speeds = run.speeds[:, :-1]  # hidden layers
+    assert np.all(speeds[:, 0] < speeds[:, -1] / 20)
+
+
+def test_same_seed_same_run(split):
+    net = Network.create([64, 20, 10], seed=1)
+    a = sgd(net, split.train, split.test, epochs=2, eta=0.3, seed=4)
+    b = sgd(net, split.train, split.test, epochs=2, eta=0.3, seed=4)
+    assert a.speeds.tobytes() == b.speeds.tobytes()
+    assert a.test_accuracy.tobytes() == b.test_accuracy.tobytes()
+
+
+def test_l2_shrinks_weights(split):
+    net = Network.create([64, 20, 10], seed=1)
+    plain = sgd(net, split.train, split.test, epochs=1, eta=0.3)
+    decayed = sgd(net, split.train, split.test, epochs=1, eta=0.3, l2=50.0)
+    assert np.linalg.norm(decayed.network.weights[0]) < np.linalg.norm(plain.network.weights[0])
+
+
+def test_bad_training_arguments(split):
+    net = Network.create([64, 10], seed=0)
+    for kwargs in ({"epochs": 0}, {"eta": 0.0}, {"batch_size": 0}, {"l2": -1.0}):
+        with pytest.raises(NetsimError):
+            sgd(net, split.train, split.test, **kwargs)
