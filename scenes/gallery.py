@@ -1,0 +1,145 @@
+"""The gallery page: the episode and every chapter clip with its poster, captions, duration
+and a snippet to copy into a lesson page.
+
+The page is one self-contained HTML file with relative links, so it works opened from disk
+and served by any static server; it loads nothing from the network. Browsers refuse caption
+files from ``file://`` pages, so each ``<track>`` carries its WebVTT inline as a ``data:``
+URL; the snippets point at the .vtt files beside the clips, which is what a site serves.
+Opening the page with ``#selftest`` makes it report, in ``<pre id="selftest">``, each
+video's duration and cue count and any script error: the browser test reads that.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scenes.lesson import Lesson
+from scenes.media import clip_info
+
+if TYPE_CHECKING:
+    from scenes.render import ChapterOutput
+
+CSS = """
+body { background: #101318; color: #ECEFF4; font-family: "DejaVu Sans", sans-serif; margin: 0 auto;
+       max-width: 980px; padding: 24px; line-height: 1.45; }
+a { color: #56B4E9; }
+h1 { font-size: 1.8em; margin-bottom: 0.2em; }
+.meta { color: #8A93A3; }
+.item { margin: 28px 0; padding-top: 12px; border-top: 1px solid #3A4150; }
+video { width: 100%; background: #000; border-radius: 6px; }
+pre { background: #1E2430; padding: 10px; overflow-x: auto; border-radius: 6px; font-size: 0.85em; }
+button { background: #1E2430; color: #ECEFF4; border: 1px solid #8A93A3; border-radius: 4px;
+         padding: 4px 10px; cursor: pointer; }
+"""
+
+SCRIPT = """
+const errors = [];
+window.addEventListener('error', e => errors.push(String(e.message || e)));
+const origError = console.error;
+console.error = (...a) => { errors.push(a.join(' ')); origError(...a); };
+document.querySelectorAll('button[data-copy]').forEach(b => b.addEventListener('click', () => {
+  const text = document.getElementById(b.dataset.copy).textContent;
+  (navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject()).then(
+    () => { b.textContent = 'Copied'; }, () => { b.textContent = 'Select the text and copy it'; });
+}));
+if (location.hash === '#selftest') {
+  const videos = [...document.querySelectorAll('video')];
+  const ready = v => new Promise(res => {
+    const done = () => res();
+    if (v.readyState >= 1) done();
+    else { v.addEventListener("loadedmetadata", done); v.addEventListener("error", done); }
+  });
+  const cues = t => new Promise(res => {
+    const n = () => (t.track.cues ? t.track.cues.length : 0);
+    t.track.mode = 'hidden';
+    if (t.readyState === 2) res(n()); else {
+      t.addEventListener('load', () => res(n())); t.addEventListener('error', () => res(-1));
+      setTimeout(() => res(n()), 4000);
+    }
+  });
+  Promise.all(videos.map(async v => {
+    await ready(v);
+    const t = v.querySelector('track');
+    return { id: v.id, duration: v.duration, expected: Number(v.dataset.duration),
+             error: v.error ? v.error.code : null, cues: t ? await cues(t) : 0,
+             expectedCues: Number(v.dataset.cues) };
+  })).then(r => {
+    const out = document.getElementById('selftest');
+    out.textContent = JSON.stringify({ videos: r, errors });
+  });
+}
+"""
+
+
+def _data_url(vtt: Path) -> str:
+    return "data:text/vtt;base64," + base64.b64encode(vtt.read_bytes()).decode()
+
+
+def _fmt_duration(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _cue_count(vtt: Path) -> int:
+    return sum(1 for line in vtt.read_text(encoding="utf-8").splitlines() if "-->" in line)
+
+
+def _video_block(vid: str, title: str, clip: Path, vtt: Path, poster: Path | None, page_dir: Path,
+                 note: str) -> str:
+    rel = lambda p: html.escape(os.path.relpath(p, page_dir))  # noqa: E731
+    info = clip_info(clip)
+    poster_attr = f' poster="{rel(poster)}"' if poster else ""
+    snippet = (f'<video controls preload="metadata" width="{info.width}"{poster_attr} src="{rel(clip)}">\n'
+               f'  <track kind="captions" srclang="en" label="English" src="{rel(vtt)}" default>\n'
+               f'</video>')
+    return f"""
+<section class="item">
+  <h2>{html.escape(title)}</h2>
+  <p class="meta">{_fmt_duration(info.duration)} · {info.width}x{info.height} · {_cue_count(vtt)} captions ·
+     <a href="{rel(clip)}">mp4</a> · <a href="{rel(vtt)}">captions (WebVTT)</a>{note}</p>
+  <video id="{vid}" controls preload="metadata"{poster_attr} src="{rel(clip)}"
+         data-duration="{info.duration:.3f}" data-cues="{_cue_count(vtt)}">
+    <track kind="captions" srclang="en" label="English" src="{_data_url(vtt)}" default>
+  </video>
+  <p>To embed this clip, copy the snippet and the files it names:
+     <button data-copy="{vid}-snippet">Copy</button></p>
+  <pre id="{vid}-snippet">{html.escape(snippet)}</pre>
+</section>"""
+
+
+def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[ChapterOutput], episode: Path,
+               episode_vtt: Path) -> None:
+    """Write the gallery page, atomically."""
+    d = page.parent
+    blocks = [_video_block("episode", f"{lesson.title}: the whole episode", episode, episode_vtt,
+                           outputs[-1].poster, d, " · <a href=\"episode.srt\">SRT</a>")]
+    for o in outputs:
+        blocks.append(_video_block(f"chapter-{o.chapter.number:02d}", f"{o.chapter.number}. {o.chapter.title}",
+                                   o.clip, o.vtt, o.poster, d, ""))
+    text = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(lesson.title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<h1>{html.escape(lesson.title)}</h1>
+<p class="meta">Lesson <code>{html.escape(lesson.name)}</code> · {html.escape(quality)} ·
+  every number on screen computed by netsim. The episode has chapter markers; each chapter
+  below is also a clip of its own.</p>
+{''.join(blocks)}
+<pre id="selftest" hidden></pre>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"""
+    tmp = page.with_name(page.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, page)

@@ -1,0 +1,363 @@
+"""``python -m scenes.render``: render every chapter and build the episode and its extras.
+
+1. Checks first: the lesson (one line naming a bad field), the output folder, LaTeX and
+   manim's cairo/pango libraries, each with the exact command that installs what is missing.
+2. Renders each chapter with manim (1080p60, or 480p15 with ``--preview``), as many at a
+   time as there are cores. A chapter whose inputs (its scene file, the shared scene code,
+   netsim, the lesson, the quality) did not change since the last run is not rendered again.
+3. Joins the chapters into ``episode.mp4`` without re-encoding, with one chapter marker per
+   chapter, and writes ``episode.srt``/``episode.vtt`` with every chapter's captions shifted
+   to where it starts, one clip, caption file and poster per chapter, a short looping
+   ``preview.gif`` and the gallery page ``index.html``.
+
+Outputs go to ``media/`` for the default lesson and to ``media/<lesson name>/`` for any
+other. Every file is written under a temporary name and renamed when complete, so an
+interrupted or failed run leaves the previous ``episode.mp4`` as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from scenes.chapters import CHAPTERS, SCENES_DIR, Chapter, by_slug
+from scenes.lesson import DEFAULT_LESSON, LESSON_ENV, Lesson, LessonError, load_lesson
+
+ROOT = SCENES_DIR.parent
+MEDIA = ROOT / "media"
+NETSIM_DIR = ROOT / "netsim"
+# Scene-side files that are not chapters, and not part of any chapter's picture.
+NOT_RENDER_INPUTS = {"render.py", "chapters.py", "media.py", "gallery.py", "__init__.py"}
+APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super"
+APT_CAIRO = "libcairo2-dev libpango1.0-dev pkg-config"
+
+log = logging.getLogger("scenes.render")
+console = Console(stderr=True, highlight=False)
+
+
+class RenderError(Exception):
+    """A problem that stops the run; its message is the one line the user sees."""
+
+
+@dataclass(frozen=True)
+class Quality:
+    """A manim quality: its flag, its folder name and what it is called."""
+
+    flag: str
+    folder: str
+    label: str
+
+
+FULL = Quality("-qh", "1080p60", "1080p60")
+PREVIEW = Quality("-ql", "480p15", "480p15 preview")
+
+
+@dataclass(frozen=True)
+class ChapterOutput:
+    """Where one chapter's finished files are."""
+
+    chapter: Chapter
+    clip: Path
+    srt: Path
+    vtt: Path
+    poster: Path
+
+
+def _digest(paths: Sequence[Path], extra: str) -> str:
+    h = hashlib.sha256(extra.encode())
+    for p in sorted(paths):
+        h.update(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def chapter_key(chapter: Chapter, lesson: Lesson, quality: Quality) -> str:
+    """A fingerprint of everything a chapter's picture depends on.
+
+    Its own scene file, the shared scene modules (not the other chapters), all of netsim,
+    the lesson's values, the quality and manim's version.
+    """
+    chapter_files = {c.file for c in CHAPTERS}
+    shared = [p for p in SCENES_DIR.glob("*.py")
+              if p.name not in chapter_files and p.name not in NOT_RENDER_INPUTS]
+    inputs = [chapter.path, *shared, *NETSIM_DIR.rglob("*.py")]
+    values = repr(sorted((k, str(v)) for k, v in vars(lesson).items() if k != "source"))
+    extra = f"{chapter.name}|{quality.flag}|manim {importlib.metadata.version('manim')}|{values}"
+    return _digest(inputs, extra)
+
+
+def output_dir(lesson: Lesson, base: Path = MEDIA) -> Path:
+    """``media/`` for the default lesson, ``media/<name>/`` for any other."""
+    return base if lesson.name == "default" else base / lesson.name
+
+
+def preflight() -> None:
+    """Stop early, with the command that fixes it, when a system piece is missing."""
+    missing = [tool for tool in ("latex", "dvisvgm") if shutil.which(tool) is None]
+    if missing:
+        raise RenderError(f"{' and '.join(missing)} not found (manim needs LaTeX for formulas); install with: "
+                          f"sudo apt-get install -y {APT_LATEX}")
+    try:
+        import cairo  # noqa: F401
+        import manimpango  # noqa: F401
+    except ImportError as exc:
+        raise RenderError(f"manim cannot load cairo/pango ({exc}); install with: "
+                          f"sudo apt-get install -y {APT_CAIRO} and run: bash .ci/setup.sh") from None
+
+
+def check_writable(folder: Path) -> None:
+    """Make sure ``folder`` can be created and written, before any rendering."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise RenderError(f"output folder {folder} cannot be written: {exc.strerror or exc}") from None
+
+
+class ChapterRender:
+    """Renders one chapter with manim into its own build folder, keeping the log."""
+
+    def __init__(self, chapter: Chapter, lesson: Lesson, quality: Quality, out: Path) -> None:
+        self.chapter = chapter
+        self.lesson = lesson
+        self.quality = quality
+        self.build = out / ".build" / quality.folder / chapter.name
+        self.log_path = out / "logs" / f"{chapter.name}.log"
+        self.key = chapter_key(chapter, lesson, quality)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def clip(self) -> Path:
+        return self.build / f"{self.chapter.name}.mp4"
+
+    @property
+    def srt(self) -> Path:
+        return self.build / f"{self.chapter.name}.srt"
+
+    def up_to_date(self) -> bool:
+        stamp = self.build / "key"
+        return self.clip.exists() and stamp.exists() and stamp.read_text() == self.key
+
+    def run(self) -> None:
+        """Render with manim; raise RenderError naming the chapter and its log on failure."""
+        media = self.build / "manim"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        (self.build / "key").unlink(missing_ok=True)
+        env = {**os.environ, LESSON_ENV: str(self.lesson.source.resolve())}
+        cmd = [sys.executable, "-m", "manim", "render", self.quality.flag, "--media_dir", str(media),
+               "--progress_bar", "none", "-o", self.chapter.name, str(self.chapter.path), self.chapter.scene]
+        with self.log_path.open("wb") as logfile:
+            logfile.write(f"$ {' '.join(cmd)}\n".encode())
+            logfile.flush()
+            self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+            code = self.process.wait()
+        if code != 0:
+            raise RenderError(f"chapter {self.chapter.name} failed (manim exit {code}); log: {self.log_path}")
+        found = [p for p in media.rglob(f"{self.chapter.name}.mp4") if "partial_movie_files" not in p.parts]
+        if not found:
+            raise RenderError(f"chapter {self.chapter.name}: manim wrote no video; log: {self.log_path}")
+        video = found[0]
+        srt_file = video.with_suffix(".srt")
+        tmp = self.clip.with_name(self.clip.name + ".part")
+        shutil.copyfile(video, tmp)
+        os.replace(tmp, self.clip)
+        if srt_file.exists():
+            shutil.copyfile(srt_file, self.srt)
+        else:
+            self.srt.unlink(missing_ok=True)
+        (self.build / "key").write_text(self.key)
+
+    def stop(self) -> None:
+        """Stop a running manim and everything it started."""
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def _fmt_seconds(s: float) -> str:
+    s = max(0, round(s))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _fmt_size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
+
+
+def render_chapters(renders: list[ChapterRender], jobs: int) -> dict[str, float]:
+    """Render the chapters that need it, ``jobs`` at a time, showing progress.
+
+    Returns the seconds each rendered chapter took. On the first failure the others are
+    stopped and the failure is raised.
+    """
+    todo = [r for r in renders if not r.up_to_date()]
+    for r in renders:
+        if r not in todo:
+            console.print(f"  {r.chapter.name}: unchanged, kept")
+    if not todo:
+        return {}
+    times: dict[str, float] = {}
+    started = time.monotonic()
+    console.print(f"Rendering {len(todo)} chapter(s), {jobs} at a time (logs in {todo[0].log_path.parent})")
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        running: dict[Future[None], tuple[ChapterRender, float]] = {}
+        queue = list(todo)
+        try:
+            while queue or running:
+                while queue and len(running) < jobs:
+                    r = queue.pop(0)
+                    console.print(f"  {r.chapter.name}: rendering ...")
+                    running[pool.submit(r.run)] = (r, time.monotonic())
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    r, t0 = running.pop(fut)
+                    fut.result()
+                    times[r.chapter.name] = time.monotonic() - t0
+                    finished = len(times)
+                    elapsed = time.monotonic() - started
+                    left = elapsed / finished * (len(todo) - finished)
+                    console.print(f"  [{finished}/{len(todo)}] {r.chapter.name}: done in "
+                                  f"{_fmt_seconds(times[r.chapter.name])}; about {_fmt_seconds(left)} left")
+        except BaseException:
+            for r, _ in running.values():
+                r.stop()
+            for fut in running:
+                fut.cancel()
+            raise
+    return times
+
+
+def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality,
+             webm: bool = False) -> dict[str, Path]:
+    """Chapter files, the joined episode with markers and captions, posters, preview, page."""
+    from scenes import gallery, media
+
+    chapters_dir = out / "chapters"
+    chapters_dir.mkdir(parents=True, exist_ok=True)
+    outputs: list[ChapterOutput] = []
+    for r in renders:
+        name = r.chapter.name
+        clip, srt_path = chapters_dir / f"{name}.mp4", chapters_dir / f"{name}.srt"
+        tmp = clip.with_name(clip.name + ".part")
+        shutil.copyfile(r.clip, tmp)
+        os.replace(tmp, clip)
+        cues = media.read_srt(r.srt)
+        media.write_srt(cues, srt_path)
+        media.write_vtt(cues, chapters_dir / f"{name}.vtt")
+        poster = chapters_dir / f"{name}.png"
+        media.write_poster(clip, poster)
+        outputs.append(ChapterOutput(r.chapter, clip, srt_path, chapters_dir / f"{name}.vtt", poster))
+        if webm:
+            media.transcode_webm(clip, clip.with_suffix(".webm"))
+
+    episode = out / "episode.mp4"
+    tmp_episode = out / "episode.mp4.part"
+    try:
+        starts = media.concat_clips([o.clip for o in outputs], tmp_episode,
+                                    [f"{o.chapter.number}. {o.chapter.title}" for o in outputs])
+        cues = media.merge_captions([(media.read_srt(o.srt), s) for o, s in zip(outputs, starts)])
+        media.write_srt(cues, out / "episode.srt")
+        media.write_vtt(cues, out / "episode.vtt")
+        os.replace(tmp_episode, episode)
+    finally:
+        tmp_episode.unlink(missing_ok=True)
+    if webm:
+        media.transcode_webm(episode, out / "episode.webm")
+
+    fading = next((o for o in outputs if o.chapter.slug == "fading"), outputs[-1])
+    info = media.clip_info(fading.clip)
+    media.write_preview_gif(fading.clip, out / "preview.gif", start=max(0.0, info.duration * 0.55),
+                            length=min(6.0, info.duration))
+    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt")
+    return {"episode": episode, "index": out / "index.html"}
+
+
+def summary(out: Path) -> str:
+    """A table of the files made: name, duration, size."""
+    from scenes import media
+
+    rows = []
+    files = [out / "episode.mp4", *sorted((out / "chapters").glob("*.mp4")), *sorted((out / "chapters").glob("*.webm"))]
+    if (out / "episode.webm").exists():
+        files.insert(1, out / "episode.webm")
+    for p in files:
+        rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p),
+                     _fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
+    for name in ("episode.srt", "episode.vtt", "preview.gif", "index.html"):
+        p = out / name
+        rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p), "", _fmt_size(p.stat().st_size)))
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"  {r[0].ljust(width)}  {r[1]:>6}  {r[2]:>9}" for r in rows)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scenes.render", description=__doc__.split("\n")[0])
+    p.add_argument("--preview", action="store_true", help="480p15 instead of 1080p60 (much faster)")
+    p.add_argument("--lesson", type=Path, default=None,
+                   help=f"a lesson file (default: {DEFAULT_LESSON.relative_to(ROOT)}); outputs go to media/<name>/")
+    p.add_argument("--chapters", default=None,
+                   help="only these chapters, e.g. rock,fading (default: all, in story order)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chapters rendered at a time")
+    p.add_argument("--webm", action="store_true", help="also write WebM (VP9) copies of the clips and episode")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: media/ or media/<lesson>/)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the whole job; returns 0, 1 when a chapter failed, 2 for bad input, 130 on Ctrl-C."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        lesson = load_lesson(args.lesson)
+        if args.jobs < 1:
+            raise RenderError(f"--jobs {args.jobs} must be at least 1")
+        chapters = list(CHAPTERS)
+        if args.chapters:
+            try:
+                chapters = [by_slug(s.strip()) for s in args.chapters.split(",") if s.strip()]
+            except ValueError as exc:
+                raise RenderError(str(exc)) from None
+        out = args.out or output_dir(lesson)
+        check_writable(out)
+        preflight()
+    except (LessonError, RenderError) as exc:
+        console.print(f"render: error: {exc}", markup=False)
+        return 2
+    quality = PREVIEW if args.preview else FULL
+    console.print(f"Lesson {lesson.name!r} ({lesson.source.name}), {quality.label}, {len(chapters)} chapters -> {out}")
+    renders = [ChapterRender(c, lesson, quality, out) for c in chapters]
+    t0 = time.monotonic()
+    try:
+        render_chapters(renders, args.jobs)
+        assemble(renders, out, lesson, quality, webm=args.webm)
+    except RenderError as exc:
+        console.print(f"render: error: {exc}", markup=False)
+        console.print("The previous episode, if any, is unchanged.")
+        return 1
+    except KeyboardInterrupt:
+        console.print("render: interrupted; the previous episode, if any, is unchanged.")
+        return 130
+    console.print(f"Done in {_fmt_seconds(time.monotonic() - t0)}:\n{summary(out)}", markup=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
