@@ -7,7 +7,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from manim import Scene, Text
+from manim import DOWN, LEFT, UP, FadeOut, Scene, Text, VGroup
 
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import SIZE, THEMES, Theme, label, value_label
@@ -48,3 +48,20 @@ class LessonScene(Scene):
             raise ValueError(f"{key} is NaN: netsim should never hand a scene a NaN")
         self.shown[key] = float(value)
         return value_label(float(value), self.theme, size, underflow=underflow)
+
+    def chapter_heading(self, title: str, subtitle: str | None = None) -> VGroup:
+        """The chapter's title at the top left (the same place in every chapter, so clips join
+        cleanly), with an optional one-line subtitle under it. Returned, not yet added."""
+        heading = self.text(title, SIZE.heading).to_corner(UP + LEFT, buff=0.3)
+        group = VGroup(heading)
+        if subtitle:
+            sub = self.text(subtitle, SIZE.small, color=self.theme.muted)
+            sub.next_to(heading, DOWN, aligned_edge=LEFT, buff=0.18)
+            group.add(sub)
+        return group
+
+    def end_chapter(self, caption: str | None = None, run_time: float = 0.8) -> None:
+        """Fade everything out to the bare background: every chapter starts and ends on it."""
+        if self.mobjects:
+            self.play(*[FadeOut(m) for m in self.mobjects], run_time=run_time,
+                      **({"subcaption": caption} if caption else {}))

@@ -96,6 +96,26 @@ def read_srt(path: Path) -> list[srt.Subtitle]:
     return list(srt.parse(path.read_text(encoding="utf-8")))
 
 
+def tidy_cues(cues: Sequence[srt.Subtitle], duration: float | None = None) -> list[srt.Subtitle]:
+    """Cues in order, each ending no later than the next one starts (and than the clip ends).
+
+    manim times a caption by its animation's nominal run time, while the video advances in
+    whole frames, so consecutive captions can overlap by a fraction of a frame; players would
+    then show two lines at once.
+    """
+    ordered = sorted(cues, key=lambda c: c.start)
+    tidy = []
+    for i, c in enumerate(ordered):
+        end = c.end
+        if i + 1 < len(ordered):
+            end = min(end, ordered[i + 1].start)
+        if duration is not None:
+            end = min(end, timedelta(seconds=duration))
+        if end > c.start:
+            tidy.append(srt.Subtitle(len(tidy) + 1, c.start, end, c.content))
+    return tidy
+
+
 def merge_captions(parts: Sequence[tuple[list[srt.Subtitle], float]]) -> list[srt.Subtitle]:
     """Cues of several clips, each shifted by its clip's start time, numbered anew."""
     merged = []

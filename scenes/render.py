@@ -18,6 +18,7 @@ interrupted or failed run leaves the previous ``episode.mp4`` as it was.
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import importlib.metadata
 import logging
@@ -40,14 +41,11 @@ from scenes.lesson import DEFAULT_LESSON, LESSON_ENV, Lesson, LessonError, load_
 
 ROOT = SCENES_DIR.parent
 MEDIA = ROOT / "media"
-NETSIM_DIR = ROOT / "netsim"
-# Scene-side files that are not chapters, and not part of any chapter's picture.
-NOT_RENDER_INPUTS = {"render.py", "chapters.py", "media.py", "gallery.py", "__init__.py"}
 APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super"
 APT_CAIRO = "libcairo2-dev libpango1.0-dev pkg-config"
 
 log = logging.getLogger("scenes.render")
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class RenderError(Exception):
@@ -86,19 +84,50 @@ def _digest(paths: Sequence[Path], extra: str) -> str:
     return h.hexdigest()[:20]
 
 
+def _local_imports(path: Path) -> set[Path]:
+    """The files of this project (scenes.*, netsim.*) that ``path`` imports, directly."""
+    found: set[Path] = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] not in ("scenes", "netsim"):
+                continue
+            base = ROOT.joinpath(*parts)
+            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    found.add(candidate)
+    return found
+
+
+def render_inputs(scene_file: Path) -> set[Path]:
+    """The scene file and every project file it imports, followed transitively."""
+    seen: set[Path] = set()
+    todo = [scene_file]
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        todo.extend(_local_imports(p) - seen)
+    return seen
+
+
 def chapter_key(chapter: Chapter, lesson: Lesson, quality: Quality) -> str:
     """A fingerprint of everything a chapter's picture depends on.
 
-    Its own scene file, the shared scene modules (not the other chapters), all of netsim,
-    the lesson's values, the quality and manim's version.
+    Its scene file and every file of this project it imports (so a change to one chapter,
+    or to netsim code another chapter uses, leaves the other chapters alone), the lesson's
+    values, the quality and manim's version.
     """
-    chapter_files = {c.file for c in CHAPTERS}
-    shared = [p for p in SCENES_DIR.glob("*.py")
-              if p.name not in chapter_files and p.name not in NOT_RENDER_INPUTS]
-    inputs = [chapter.path, *shared, *NETSIM_DIR.rglob("*.py")]
     values = repr(sorted((k, str(v)) for k, v in vars(lesson).items() if k != "source"))
     extra = f"{chapter.name}|{quality.flag}|manim {importlib.metadata.version('manim')}|{values}"
-    return _digest(inputs, extra)
+    return _digest(sorted(render_inputs(chapter.path)), extra)
 
 
 def output_dir(lesson: Lesson, base: Path = MEDIA) -> Path:
@@ -259,7 +288,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
         tmp = clip.with_name(clip.name + ".part")
         shutil.copyfile(r.clip, tmp)
         os.replace(tmp, clip)
-        cues = media.read_srt(r.srt)
+        cues = media.tidy_cues(media.read_srt(r.srt), media.clip_info(clip).duration)
         media.write_srt(cues, srt_path)
         media.write_vtt(cues, chapters_dir / f"{name}.vtt")
         poster = chapters_dir / f"{name}.png"

@@ -9,6 +9,11 @@ control frames: ``pytest tests/test_golden.py --set_test`` writes them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from manim.utils.testing import frames_comparison as _fc
 
@@ -20,3 +25,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="record the golden frames instead of comparing against them")
     parser.addoption("--show_diff", action="store_true", default=False,
                      help="show a picture of the difference when a golden frame differs")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# The chapters the end-to-end render uses: two keep CI time modest, and together they
+# exercise joining, caption offsets and chapter markers.
+E2E_CHAPTERS = ("rectangle", "rock")
+
+
+@pytest.fixture(scope="session")
+def episode(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The episode command run once at preview quality on E2E_CHAPTERS, as a user runs it."""
+    out = tmp_path_factory.mktemp("episode")
+    t0 = time.monotonic()
+    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", ",".join(E2E_CHAPTERS),
+                        "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return {"out": out, "first": time.monotonic() - t0, "stderr": p.stderr, "chapters": E2E_CHAPTERS}

@@ -1,0 +1,251 @@
+"""The episode command end to end at preview quality, its gallery page in a real browser,
+and what it does with bad input, failures and interruptions."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from scenes import media, render
+from scenes.chapters import CHAPTERS, Chapter, by_slug
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def run_render(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scenes.render", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+E2E_CHAPTERS = ("rectangle", "rock")  # the same as conftest's; checked in the fixture's test below
+
+
+def chapters_of_run() -> list[Chapter]:
+    return [by_slug(s) for s in E2E_CHAPTERS]
+
+
+@pytest.mark.render
+def test_episode_is_the_chapters_joined(episode):
+    assert episode["chapters"] == E2E_CHAPTERS
+    out: Path = episode["out"]
+    ep = media.clip_info(out / "episode.mp4")
+    clips = [media.clip_info(out / "chapters" / f"{c.name}.mp4") for c in chapters_of_run()]
+    assert (ep.width, ep.height) == (854, 480)
+    assert ep.duration == pytest.approx(sum(c.duration for c in clips), abs=1 / 15)
+    assert ep.frames == sum(c.frames for c in clips)
+    for c in clips:
+        assert 30 <= c.duration <= 90
+
+
+@pytest.mark.render
+def test_chapter_markers(episode):
+    out: Path = episode["out"]
+    marks = media.read_chapters(out / "episode.mp4")
+    chs = chapters_of_run()
+    assert [m[2] for m in marks] == [f"{c.number}. {c.title}" for c in chs]
+    start = 0.0
+    for (m_start, m_end, _), c in zip(marks, chs):
+        d = media.clip_info(out / "chapters" / f"{c.name}.mp4").duration
+        assert m_start == pytest.approx(start, abs=1e-3) and m_end == pytest.approx(start + d, abs=1e-3)
+        start += d
+
+
+@pytest.mark.render
+def test_captions_are_every_chapters_cues_at_the_right_offsets(episode):
+    out: Path = episode["out"]
+    merged = media.read_srt(out / "episode.srt")
+    expected = []
+    start = 0.0
+    for c in chapters_of_run():
+        cues = media.read_srt(out / "chapters" / f"{c.name}.srt")
+        assert cues, f"{c.name} has no captions"
+        expected += [(q.start + timedelta(seconds=start), q.content) for q in cues]
+        start += media.clip_info(out / "chapters" / f"{c.name}.mp4").duration
+    assert [(q.start, q.content) for q in merged] == expected
+    assert all(a.end <= b.start for a, b in zip(merged, merged[1:]))
+    vtt = (out / "episode.vtt").read_text()
+    assert vtt.startswith("WEBVTT") and vtt.count("-->") == len(merged)
+
+
+@pytest.mark.render
+def test_posters_and_preview(episode):
+    from PIL import Image
+
+    out: Path = episode["out"]
+    for c in chapters_of_run():
+        with Image.open(out / "chapters" / f"{c.name}.png") as im:
+            assert im.size == (854, 480)
+            assert len(im.convert("L").getcolors(maxcolors=256 * 256) or []) > 10  # not a blank frame
+    with Image.open(out / "preview.gif") as gif:
+        assert gif.n_frames > 10 and gif.info.get("loop") == 0
+
+
+@pytest.mark.render
+def test_unchanged_rerun_renders_nothing(episode):
+    out: Path = episode["out"]
+    before = (out / "episode.mp4").read_bytes()
+    t0 = time.monotonic()
+    p = run_render("--preview", "--chapters", ",".join(E2E_CHAPTERS), "--out", str(out))
+    took = time.monotonic() - t0
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.count("unchanged, kept") == len(E2E_CHAPTERS)
+    assert "rendering ..." not in p.stderr
+    assert (out / "episode.mp4").read_bytes() == before
+    assert took < episode["first"] / 2
+
+
+def test_only_the_changed_chapter_would_render(tmp_path):
+    lesson = render.load_lesson(None)
+    keys = {c.slug: render.chapter_key(c, lesson, render.PREVIEW) for c in CHAPTERS}
+    other = render.load_lesson(ROOT / "scenes" / "lessons" / "relu-he.toml")
+    assert all(render.chapter_key(c, other, render.PREVIEW) != keys[c.slug] for c in CHAPTERS)
+    assert all(render.chapter_key(c, lesson, render.FULL) != keys[c.slug] for c in CHAPTERS)
+    # A chapter's key covers its own file and the shared code, not the other chapters.
+    rock = by_slug("rock")
+    fake = Chapter(rock.number, rock.slug, str(tmp_path / "rock_copy.py"), rock.scene, rock.title)
+    (tmp_path / "rock_copy.py").write_text(rock.path.read_text() + "\n# a change\n")
+    assert render.chapter_key(fake, lesson, render.PREVIEW) != keys["rock"]
+    inputs = {p.relative_to(ROOT).as_posix() for p in render.render_inputs(rock.path)}
+    assert {"scenes/rock.py", "scenes/style.py", "scenes/common.py", "netsim/network.py"} <= inputs
+    assert not inputs & {f"scenes/{c.file}" for c in CHAPTERS if c.slug != "rock"}
+
+
+def _chromium_selftest(url: str, tmp_path: Path) -> dict[str, object]:
+    assert CHROMIUM, "chromium is not installed (bash .ci/setup.sh installs it)"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--mute-audio", f"--user-data-dir={tmp_path / 'chromium-profile'}", "--virtual-time-budget=15000",
+           "--dump-dom", url]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    m = re.search(r'<pre id="selftest"[^>]*>(.*?)</pre>', p.stdout, re.S)
+    assert m and m.group(1).strip(), f"the page did not report; chromium said: {p.stderr[-2000:]}"
+    return json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
+def _check_report(report: dict[str, object], n_videos: int) -> None:
+    assert report["errors"] == []
+    videos = report["videos"]
+    assert len(videos) == n_videos
+    for v in videos:
+        assert v["error"] is None, v
+        assert v["duration"] == pytest.approx(v["expected"], abs=0.1), v
+        assert v["cues"] == v["expectedCues"] > 0, v
+
+
+@pytest.mark.render
+def test_gallery_in_a_browser_from_disk(episode, tmp_path):
+    out: Path = episode["out"]
+    page = (out / "index.html").read_text()
+    assert "http://" not in page and "https://" not in page  # no CDN, no network
+    report = _chromium_selftest((out / "index.html").as_uri() + "#selftest", tmp_path)
+    _check_report(report, 1 + len(E2E_CHAPTERS))
+
+
+@pytest.mark.render
+def test_gallery_in_a_browser_served(episode, tmp_path):
+    out: Path = episode["out"]
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        report = _chromium_selftest(f"http://127.0.0.1:{server.server_port}/index.html#selftest", tmp_path)
+    finally:
+        server.shutdown()
+    _check_report(report, 1 + len(E2E_CHAPTERS))
+
+
+def test_bad_lesson_stops_before_anything_is_written(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[net]\ndepth = 0\n")
+    out = tmp_path / "out"
+    p = run_render("--preview", "--lesson", str(bad), "--out", str(out), timeout=60)
+    assert p.returncode == 2
+    assert p.stderr.strip().splitlines() == [
+        f"render: error: {bad}: net.depth = 0 is out of range; allowed: 1 to 12"]
+    assert not out.exists()
+
+
+def test_unwritable_output_folder(tmp_path):
+    p = run_render("--preview", "--out", "/proc/no-such-place/episode", timeout=60)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot be written" in lines[0] and "Traceback" not in p.stderr
+
+
+def test_unknown_chapter(tmp_path):
+    p = run_render("--chapters", "nope", "--out", str(tmp_path), timeout=60)
+    assert p.returncode == 2 and "chapter 'nope' is unknown" in p.stderr
+
+
+def test_missing_latex_is_named_with_the_install_command(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    assert render.main(["--preview", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "latex and dvisvgm not found" in err and "apt-get install -y texlive-latex-base" in err
+
+
+BROKEN_SCENE = """
+from scenes.common import LessonScene
+
+
+class Broken(LessonScene):
+    def construct(self):
+        raise RuntimeError("this chapter is broken on purpose")
+"""
+
+
+def test_failing_chapter_is_named_and_the_old_episode_stays(monkeypatch, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "episode.mp4").write_bytes(b"the previous episode")
+    scene = tmp_path / "broken.py"
+    scene.write_text(BROKEN_SCENE)
+    broken = Chapter(99, "broken", str(scene), "Broken", "Broken")
+    monkeypatch.setattr(render, "CHAPTERS", (broken,))
+    assert render.main(["--preview", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    log = out / "logs" / "99-broken.log"
+    assert f"chapter 99-broken failed (manim exit 1); log: {log}" in " ".join(err.split())
+    assert "this chapter is broken on purpose" in log.read_text()
+    assert (out / "episode.mp4").read_bytes() == b"the previous episode"
+    assert not list(out.rglob("*.part"))
+
+
+@pytest.mark.render
+def test_interrupted_run_keeps_the_old_episode(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "episode.mp4").write_bytes(b"the previous episode")
+    proc = subprocess.Popen([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "rock",
+                             "--out", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    log = out / "logs" / "03-rock.log"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (log.exists() and log.stat().st_size > 200):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert (out / "episode.mp4").read_bytes() == b"the previous episode"
+    assert not list(out.rglob("*.part"))
+    time.sleep(0.5)
+    # no manim left running for this output folder
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert str(out) not in ps
+
