@@ -36,6 +36,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(3, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
     Chapter(6, "rectangle", "rectangle.py", "ShrinkingRectangle", "The shrinking rectangle"),
     Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
+    Chapter(8, "training", "training.py", "CostOfFading", "The cost of fading"),
 )
 
 

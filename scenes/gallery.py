@@ -30,6 +30,7 @@ body { background: #101318; color: #ECEFF4; font-family: "DejaVu Sans", sans-ser
 a { color: #56B4E9; }
 h1 { font-size: 1.8em; margin-bottom: 0.2em; }
 .meta { color: #8A93A3; }
+ol.chapters { list-style: none; padding-left: 0; }
 .item { margin: 28px 0; padding-top: 12px; border-top: 1px solid #3A4150; }
 video { width: 100%; background: #000; border-radius: 6px; }
 pre { background: #1E2430; padding: 10px; overflow-x: auto; border-radius: 6px; font-size: 0.85em; }
@@ -42,6 +43,12 @@ const errors = [];
 window.addEventListener('error', e => errors.push(String(e.message || e)));
 const origError = console.error;
 console.error = (...a) => { errors.push(a.join(' ')); origError(...a); };
+document.querySelectorAll('a[data-seek]').forEach(a => a.addEventListener('click', e => {
+  e.preventDefault();
+  const v = document.getElementById('episode');
+  v.currentTime = Number(a.dataset.seek);
+  v.play().catch(() => {});
+}));
 document.querySelectorAll('button[data-copy]').forEach(b => b.addEventListener('click', () => {
   const text = document.getElementById(b.dataset.copy).textContent;
   (navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject()).then(
@@ -118,6 +125,13 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
     d = page.parent
     blocks = [_video_block("episode", f"{lesson.title}: the whole episode", episode, episode_vtt,
                            outputs[-1].poster, d, " · <a href=\"episode.srt\">SRT</a>")]
+    start = 0.0
+    items = []
+    for o in outputs:
+        items.append(f'<li><a href="#" data-seek="{start:.3f}">{_fmt_duration(start)}</a> '
+                     f'{o.chapter.number}. {html.escape(o.chapter.title)}</li>')
+        start += clip_info(o.clip).duration
+    blocks.insert(1, f'<p>Chapters of the episode (click to jump):</p><ol class="chapters">{"".join(items)}</ol>')
     for o in outputs:
         blocks.append(_video_block(f"chapter-{o.chapter.number:02d}", f"{o.chapter.number}. {o.chapter.title}",
                                    o.clip, o.vtt, o.poster, d, ""))

@@ -27,6 +27,7 @@ DEFAULT_LESSON = LESSONS_DIR / "default.toml"
 
 LANGUAGES = ("en",)
 THEMES = ("dark", "light")
+MIN_DEPTH = 2  # a "deep" net: at least two hidden layers to compare
 MAX_DEPTH = 12  # hidden layers a scene can draw legibly
 MAX_WIDTH = 256
 
@@ -130,7 +131,7 @@ def load_lesson(path: str | Path | None = None) -> Lesson:
     v = {name: _check(p, name, merged[name], kind) for name, kind in fields.items()}
     _one_of(p, "language", v["language"], LANGUAGES)
     _one_of(p, "theme", v["theme"], THEMES)
-    _in_range(p, "net.depth", v["net.depth"], 1, MAX_DEPTH)
+    _in_range(p, "net.depth", v["net.depth"], MIN_DEPTH, MAX_DEPTH)
     _in_range(p, "net.width", v["net.width"], 1, MAX_WIDTH)
     _one_of(p, "net.activation", v["net.activation"], list(ACTIVATIONS))
     _one_of(p, "net.init", v["net.init"], list(WEIGHT_INITS))

@@ -41,6 +41,7 @@ from scenes.lesson import DEFAULT_LESSON, LESSON_ENV, Lesson, LessonError, load_
 
 ROOT = SCENES_DIR.parent
 MEDIA = ROOT / "media"
+POSTER_BEFORE_END = 1.0  # seconds
 APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super"
 APT_CAIRO = "libcairo2-dev libpango1.0-dev pkg-config"
 
@@ -292,7 +293,9 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
         media.write_srt(cues, srt_path)
         media.write_vtt(cues, chapters_dir / f"{name}.vtt")
         poster = chapters_dir / f"{name}.png"
-        media.write_poster(clip, poster)
+        # Chapters end with a short fade to the empty background after holding their key
+        # picture: the poster is taken from that hold, POSTER_BEFORE_END before the end.
+        media.write_poster(clip, poster, max(0.0, media.clip_info(clip).duration - POSTER_BEFORE_END))
         outputs.append(ChapterOutput(r.chapter, clip, srt_path, chapters_dir / f"{name}.vtt", poster))
         if webm:
             media.transcode_webm(clip, clip.with_suffix(".webm"))
@@ -361,7 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         chapters = list(CHAPTERS)
         if args.chapters:
             try:
-                chapters = [by_slug(s.strip()) for s in args.chapters.split(",") if s.strip()]
+                chosen = {by_slug(s.strip()) for s in args.chapters.split(",") if s.strip()}
+                chapters = sorted(chosen, key=lambda c: c.number)  # always in story order
             except ValueError as exc:
                 raise RenderError(str(exc)) from None
         out = args.out or output_dir(lesson)

@@ -30,7 +30,7 @@ def test_partial_lesson_takes_defaults(tmp_path):
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("[net]\ndepth = 0\n", "net.depth = 0 is out of range; allowed: 1 to 12"),
+    ("[net]\ndepth = 0\n", "net.depth = 0 is out of range; allowed: 2 to 12"),
     ("[net]\ndepth = 'four'\n", "net.depth = 'four' must be a int"),
     ("[net]\nwidth = -3\n", "net.width = -3 is out of range"),
     ("[net]\nactivation = 'swish'\n", "net.activation = 'swish' is not allowed; allowed: sigmoid, tanh, relu, linear"),

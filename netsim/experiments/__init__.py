@@ -4,4 +4,5 @@
 - :mod:`netsim.experiments.slope`: a real slice C(w) of a net's cost and its descent iterates.
 - :mod:`netsim.experiments.factors`: the shrinking product of per-layer factors.
 - :mod:`netsim.experiments.fading`: one digit's forward and backward pass through a deep net.
+- :mod:`netsim.experiments.training`: a deep and a shallow net trained side by side.
 """
