@@ -37,6 +37,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(6, "rectangle", "rectangle.py", "ShrinkingRectangle", "The shrinking rectangle"),
     Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
     Chapter(8, "training", "training.py", "CostOfFading", "The cost of fading"),
+    Chapter(9, "exploding", "exploding.py", "ExplodingGradients", "Exploding gradients"),
 )
 
 

@@ -160,6 +160,12 @@ def check_writable(folder: Path) -> None:
         raise RenderError(f"output folder {folder} cannot be written: {exc.strerror or exc}") from None
 
 
+def manim_command(chapter: Chapter, quality: Quality, media_dir: Path) -> list[str]:
+    """The manim command line that renders one chapter (the benchmark runs the same one)."""
+    return [sys.executable, "-m", "manim", "render", quality.flag, "--media_dir", str(media_dir),
+            "--progress_bar", "none", "-o", chapter.name, str(chapter.path), chapter.scene]
+
+
 class ChapterRender:
     """Renders one chapter with manim into its own build folder, keeping the log."""
 
@@ -190,8 +196,7 @@ class ChapterRender:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         (self.build / "key").unlink(missing_ok=True)
         env = {**os.environ, LESSON_ENV: str(self.lesson.source.resolve())}
-        cmd = [sys.executable, "-m", "manim", "render", self.quality.flag, "--media_dir", str(media),
-               "--progress_bar", "none", "-o", self.chapter.name, str(self.chapter.path), self.chapter.scene]
+        cmd = manim_command(self.chapter, self.quality, media)
         with self.log_path.open("wb") as logfile:
             logfile.write(f"$ {' '.join(cmd)}\n".encode())
             logfile.flush()

@@ -5,4 +5,5 @@
 - :mod:`netsim.experiments.factors`: the shrinking product of per-layer factors.
 - :mod:`netsim.experiments.fading`: one digit's forward and backward pass through a deep net.
 - :mod:`netsim.experiments.training`: a deep and a shallow net trained side by side.
+- :mod:`netsim.experiments.exploding`: the deep linear net W = a I for a = 1.5, 0.9, 0.5.
 """
