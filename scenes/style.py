@@ -187,9 +187,10 @@ class GradientScale:
             y = bar.get_bottom()[1] + height * (k - self.lo) / (self.hi - self.lo)
             t.move_to([bar.get_right()[0] + 0.15 + t.width / 2, y, 0])
             ticks.add(t)
-        heading = label(title, theme, SIZE.small).next_to(bar, UP, buff=0.2)
-        group = VGroup(bar, ticks, heading)
+        # Above the bar and above the top tick label, whose upper half rises past the bar.
+        heading = label(title, theme, SIZE.small).next_to(VGroup(bar, ticks), UP, buff=0.2)
         heading.align_to(bar, LEFT)
+        group = VGroup(bar, ticks, heading)
         return group
 
 

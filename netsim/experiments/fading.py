@@ -1,0 +1,213 @@
+"""Chapter 7: one digit's forward and backward pass through a deep net.
+
+A net of ``sizes`` (e.g. [64, 30, 30, 30, 30, 10]) gets one real digit x = a_0 from
+scikit-learn's bundled set, with the cross-entropy cost C against its one-hot label y.
+
+Forward:   z_l = W_l a_{l-1} + b_l,   a_l = sigma(z_l)           (l = 1 .. L)
+Backward:  delta_L = a_L - y          (sigmoid output, cross-entropy)
+           delta_l = (W_{l+1}^T delta_{l+1}) * sigma'(z_l)
+           dC/db_l = delta_l,   dC/dW_l[j, k] = delta_l[j] * a_{l-1}[k]
+
+The result holds what the fading scene draws: the digit, every a_l, every |dC/dW_l|, the
+neurons a diagram draws of each layer (wide layers are elided), the per-layer norms
+||dC/db_l|| (Nielsen's "speed of learning") and ||dC/dW_l||, one log scale (whole powers of
+ten) covering the drawn edges and the norms, and the ratio of the last layer's norm to the
+first's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.data import digits
+from netsim.errors import NetsimError, require
+from netsim.network import Network
+
+Array = np.ndarray
+
+#: Nielsen, "Neural Networks and Deep Learning", ch. 5: ||dC/db_l|| of the four hidden layers
+#: of a [784, 30, 30, 30, 30, 10] sigmoid net on MNIST. A citation, not a netsim result.
+BOOK_HIDDEN_NORMS: tuple[float, ...] = (0.003, 0.017, 0.070, 0.285)
+
+#: A last/first ratio at least this far from 1 counts as vanishing (or exploding).
+REGIME_THRESHOLD = 10.0
+
+#: The per-layer bars' log axis spans at least this many powers of ten.
+MIN_BAR_DECADES = 4
+
+#: Neurons a diagram draws of a wide layer (half from each end; pixels: the brightest).
+DEFAULT_MAX_SHOWN = 6
+
+
+@dataclass(frozen=True, eq=False)
+class FadingResult:
+    """One digit through a deep net, forward and backward.
+
+    Lists are indexed like netsim's: ``activations[l]`` is a_l (l = 0 .. L, a_0 = pixels),
+    ``grad_w[l - 1]`` is |dC/dW_l| of shape (n_l, n_{l-1}), ``bias_norms[l - 1]`` is
+    ||dC/db_l||. ``drawn[l]`` are the neuron indices of layer l a diagram shows, and
+    ``edge_grads[l - 1]`` is |dC/dW_l| restricted to drawn rows (layer l) and columns
+    (layer l - 1). ``decades`` = (lo, hi): the log scale runs from 10^lo to 10^hi.
+    ``ratio`` = ||dC/db_L|| / ||dC/db_1||; ``ratio_rounded`` is it to two significant
+    figures, ``orders`` its log10 (``orders_rounded`` to one decimal). ``regime`` is
+    "vanishing" (ratio >= 10), "exploding" (ratio <= 1/10) or "level"; ``factor`` is how
+    many times smaller (ratio >= 1) or larger (ratio < 1) layer 1's norm is than layer L's,
+    to two significant figures. ``bar_decades`` = (lo, hi): the log axis of the per-layer
+    bars, whole powers of ten covering every ||dC/db_l||, at least ``MIN_BAR_DECADES`` wide
+    so that level bars look level.
+    """
+
+    sample: int
+    pixels: Array
+    label: int
+    target: Array
+    sizes: tuple[int, ...]
+    activation: str
+    activations: tuple[Array, ...]
+    cost: float
+    grad_w: tuple[Array, ...]
+    drawn: tuple[tuple[int, ...], ...]
+    edge_grads: tuple[Array, ...]
+    bias_norms: Array
+    weight_norms: Array
+    decades: tuple[int, int]
+    ratio: float
+    ratio_rounded: float
+    orders: float
+    bar_decades: tuple[int, int]
+    regime: str
+    factor: float
+    orders_rounded: float
+    book_norms: tuple[float, ...] = BOOK_HIDDEN_NORMS
+
+    @property
+    def depth(self) -> int:
+        """L, the number of weight layers."""
+        return len(self.sizes) - 1
+
+    @property
+    def prediction(self) -> int:
+        """The digit the (untrained) net picks: the index of the largest output a_L."""
+        return int(np.argmax(self.activations[-1]))
+
+
+def round_significant(x: float, digits: int = 2) -> float:
+    """x rounded to ``digits`` significant figures (0, inf stay as they are)."""
+    if x == 0 or not math.isfinite(x):
+        return float(x)
+    return float(round(x, digits - 1 - math.floor(math.log10(abs(x)))))
+
+
+def drawn_indices(n: int, max_shown: int = DEFAULT_MAX_SHOWN) -> tuple[int, ...]:
+    """The neurons a diagram draws of a layer of n: all of them, or the first and last few."""
+    require(max_shown >= 2, f"max_shown = {max_shown} must be at least 2")
+    if n <= max_shown:
+        return tuple(range(n))
+    head = (max_shown + 1) // 2
+    tail = max_shown - head
+    return tuple(range(head)) + tuple(range(n - tail, n))
+
+
+def brightest_pixels(pixels: Array, count: int) -> tuple[int, ...]:
+    """The ``count`` brightest pixels (ties: lower index first), in index order."""
+    order = np.lexsort((np.arange(pixels.size), -pixels))
+    return tuple(sorted(int(i) for i in order[:count]))
+
+
+def fading(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    sample: int = 0,
+    max_shown: int = DEFAULT_MAX_SHOWN,
+) -> FadingResult:
+    """Run digit number ``sample`` forward and backward through a fresh net of ``sizes``.
+
+    Hidden layers use ``activation``, the output layer a sigmoid, the cost is cross-entropy.
+    The net must take 64 inputs (8x8 pixels) and give 10 outputs (one per digit).
+    """
+    sizes = tuple(sizes)
+    require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer")
+    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
+    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    data = digits()
+    ok = isinstance(sample, (int, np.integer)) and not isinstance(sample, bool)
+    require(ok, f"sample {sample!r} must be a whole number")
+    require(0 <= sample < len(data), f"sample {sample} is out of range; allowed: 0 to {len(data) - 1}")
+    if not (isinstance(max_shown, int) and max_shown >= 2):
+        raise NetsimError(f"max_shown = {max_shown!r} must be a whole number of at least 2")
+
+    net = Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
+                         bias_init=bias_init, seed=seed)
+    x, y = data.x[sample], data.y[sample]
+    grads = net.backward(x, y, "cross-entropy")
+    acts = tuple(a[0].copy() for a in grads.forward.activations)
+    grad_w = tuple(np.abs(g) for g in grads.nabla_w)
+
+    drawn = (brightest_pixels(x, min(max_shown, sizes[0])),) + tuple(
+        drawn_indices(n, max_shown) for n in sizes[1:]
+    )
+    edge_grads = tuple(g[np.ix_(drawn[l], drawn[l - 1])] for l, g in enumerate(grad_w, start=1))
+    bias_norms = grads.bias_gradient_norms()
+    weight_norms = grads.weight_gradient_norms()
+
+    values = np.concatenate([e.ravel() for e in edge_grads] + [bias_norms])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        lo, hi = -1, 0
+    else:
+        lo = math.floor(np.log10(values.min()))
+        hi = max(math.ceil(np.log10(values.max())), lo + 1)
+
+    norms = bias_norms[np.isfinite(bias_norms) & (bias_norms > 0)]
+    if norms.size == 0:
+        bar_hi = 0
+        bar_lo = -MIN_BAR_DECADES
+    else:
+        bar_hi = math.ceil(np.log10(norms.max()))
+        bar_lo = min(math.floor(np.log10(norms.min())), bar_hi - MIN_BAR_DECADES)
+
+    first, last = float(bias_norms[0]), float(bias_norms[-1])
+    if first == 0.0:
+        ratio = math.inf
+    else:
+        with np.errstate(over="ignore"):
+            ratio = last / first
+    orders = math.log10(ratio) if 0 < ratio < math.inf else (math.inf if ratio > 0 else -math.inf)
+    if ratio >= REGIME_THRESHOLD:
+        regime = "vanishing"
+    elif ratio <= 1.0 / REGIME_THRESHOLD:
+        regime = "exploding"
+    else:
+        regime = "level"
+    factor = round_significant(ratio if ratio >= 1 else (1.0 / ratio if ratio > 0 else math.inf))
+    orders_rounded = round(orders, 1) if math.isfinite(orders) else orders
+    return FadingResult(
+        sample=int(sample),
+        pixels=x.reshape(8, 8).copy(),
+        label=int(data.labels[sample]),
+        target=y.copy(),
+        sizes=tuple(int(n) for n in sizes),
+        activation=str(activation),
+        activations=acts,
+        cost=float(grads.cost),
+        grad_w=grad_w,
+        drawn=drawn,
+        edge_grads=edge_grads,
+        bias_norms=bias_norms,
+        weight_norms=weight_norms,
+        decades=(int(lo), int(hi)),
+        ratio=float(ratio),
+        ratio_rounded=round_significant(float(ratio)),
+        orders=float(orders),
+        bar_decades=(int(bar_lo), int(bar_hi)),
+        regime=regime,
+        factor=float(factor),
+        orders_rounded=float(orders_rounded),
+    )
