@@ -33,6 +33,7 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(4, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
     Chapter(3, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
     Chapter(6, "rectangle", "rectangle.py", "ShrinkingRectangle", "The shrinking rectangle"),
     Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),

@@ -1,0 +1,257 @@
+"""Why depth matters: what a net's first layer learns, and how little it learns when deep.
+
+Two nets are trained with :func:`netsim.train.sgd` on :func:`netsim.data.digits_split`
+(mini-batch SGD, batches of 10, cross-entropy cost) for the same number of epochs:
+
+- A shallow reference net [64, 30, 10] (sigmoid, ``nielsen`` init N(0, 1/n_in), N(0, 1)
+  biases). Row j of its W_1 (shape (30, 64)) holds the 64 weights hidden neuron j gives the
+  8x8 pixels; reshaped to 8x8 it is the picture the neuron responds to (z_1j = W_1[j] . x + b_1j).
+  After training these pictures are blobs and strokes; before, they are noise. It is
+  trained with a little L2 weight decay (lambda = 2): pixels that are blank in every digit
+  (much of the border) get no gradient, so without decay they would keep their random
+  starting values and blur the pictures; with it they fade and only what was learned stays.
+- The lesson's deep net (e.g. [64, 30, 30, 30, 30, 10], the lesson's activation, init,
+  bias init and seed, sigmoid output), trained with the lesson's learning rate and no L2,
+  so that its weights change only through the gradient.
+
+Per layer l the run measures the relative change of the weights,
+
+    r_l = ||W_l(after) - W_l(before)|| / ||W_l(before)||   (Frobenius norms),
+
+which says how much layer l has learned. With sigmoid layers the gradient dC/dW_l shrinks
+from the output towards the input (vanishing gradient), so r_1 of the deep net is several
+times smaller than r_{L-1} and its first-layer pictures stay noise; with ReLU and He
+initialisation it is not.
+
+Why the shallow recipe ([64, 30, 10], eta = 1.0, lambda = 2, 10 epochs): measured on this
+data, one hidden layer of 30 gives the clearest stroke-like pictures of the sizes tried
+([64, 16, 10], [64, 30, 10], [64, 100, 10], [64, 30, 30, 10]); eta 0.1 leaves the pictures
+half noise after 10 epochs (r_1 about 2), eta 0.5 to 1.0 lets the learned part dominate
+(r_1 about 4 to 5, test accuracy 96%), eta 3 starts to lose accuracy; lambda = 2 cleans the
+border at no cost in accuracy (96%), lambda = 5 cleans it too but drops to 93%. Training
+both nets takes about 1 to 3 s.
+
+Which units are shown:
+- shallow net: the ``units`` hidden neurons whose output a_1j varies most (largest standard
+  deviation) over the held-out test digits: a neuron that answers every digit the same way
+  tells the next layer nothing, so these are the most informative ones;
+- deep net: the ``units`` first-layer neurons whose weights changed most (largest
+  ||W_1[j](after) - W_1[j](before)|| / ||W_1[j](before)||): the ones that learned most, so
+  if even these still look like their starting noise, the whole layer does.
+
+The "pieces to digit" example: a test digit that the shallow net gets right, and the hidden
+neurons that push the right output up most, ranked by a_1j * W_2[label, j].
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.data import Split, digits_split
+from netsim.errors import require
+from netsim.network import Network
+from netsim.train import TrainingRun, sgd
+
+Array = np.ndarray
+
+SHALLOW_WIDTH = 30
+SHALLOW_ETA = 1.0
+SHALLOW_L2 = 2.0
+EPOCHS = 10
+UNITS = 8
+PIECES = 3
+MAX_EPOCHS = 200
+SHALLOW_RULE = "largest spread (std) of its output a over the test digits"
+DEEP_RULE = "largest relative change of its 64 weights in training"
+
+
+@dataclass(frozen=True)
+class NetLearning:
+    """One net before and after training.
+
+    ``eta``, ``l2``: the learning rate and L2 strength it was trained with.
+    ``w1_before``/``w1_after``: W_1, shape (n_1, 64). ``units``: the shown hidden neurons,
+    best first, chosen by ``unit_rule``; ``unit_scores`` their scores. ``rel_change[l - 1]``:
+    r_l for l = 1..L. ``accuracy_before``/``accuracy_after``: fraction of test digits right.
+    """
+
+    sizes: tuple[int, ...]
+    activation: str
+    eta: float
+    l2: float
+    w1_before: Array
+    w1_after: Array
+    units: tuple[int, ...]
+    unit_rule: str
+    unit_scores: Array
+    rel_change: Array
+    accuracy_before: float
+    accuracy_after: float
+
+    @property
+    def depth(self) -> int:
+        """L, the number of weight layers."""
+        return len(self.sizes) - 1
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """A test digit and the shallow net's hidden neurons that build the right answer.
+
+    ``image``: its 64 pixels in [0, 1]. ``units``: hidden neurons ranked by
+    a_1j * W_2[label, j] (largest first); ``contributions`` those products.
+    ``prediction``: the shallow net's answer (largest output), equal to ``label``.
+    """
+
+    test_index: int
+    image: Array
+    label: int
+    prediction: int
+    units: tuple[int, ...]
+    contributions: Array
+
+
+@dataclass(frozen=True)
+class DepthResult:
+    """Everything the "why depth matters" chapter shows.
+
+    ``ratio``: r_{L-1} / r_1 of the deep net, how many times more its last hidden layer's
+    weights changed than its first layer's. ``chance``: the accuracy of guessing, 1/10.
+    """
+
+    epochs: int
+    seed: int
+    train_seed: int
+    shallow: NetLearning
+    deep: NetLearning
+    pieces: Pieces
+    ratio: float
+    chance: float
+
+
+def _frozen(a: Array | Sequence[float]) -> Array:
+    out = np.array(a, dtype=float)
+    out.flags.writeable = False
+    return out
+
+
+def relative_changes(before: Network, after: Network) -> Array:
+    """r_l = ||W_l(after) - W_l(before)|| / ||W_l(before)|| for l = 1..L."""
+    return np.array([np.linalg.norm(wa - wb) / np.linalg.norm(wb)
+                     for wb, wa in zip(before.weights, after.weights)])
+
+
+def _learning(net: Network, run: TrainingRun, units: tuple[int, ...], rule: str,
+              scores: Array, eta: float, l2: float) -> NetLearning:
+    return NetLearning(
+        sizes=tuple(net.sizes),
+        activation=net.activations[0].name,
+        eta=float(eta),
+        l2=float(l2),
+        w1_before=_frozen(net.weights[0]),
+        w1_after=_frozen(run.network.weights[0]),
+        units=units,
+        unit_rule=rule,
+        unit_scores=_frozen(scores),
+        rel_change=_frozen(relative_changes(net, run.network)),
+        accuracy_before=float(run.test_accuracy[0]),
+        accuracy_after=float(run.test_accuracy[-1]),
+    )
+
+
+def _top(scores: Array, k: int) -> tuple[int, ...]:
+    """Indices of the k largest scores, largest first (ties: lower index first)."""
+    return tuple(int(i) for i in np.argsort(-scores, kind="stable")[:k])
+
+
+def _pieces(net: Network, split: Split, start: int, k: int) -> Pieces:
+    test = split.test
+    fp = net.forward(test.x)
+    predictions = np.argmax(fp.output, axis=1)
+    right = [i for i in range(start, len(test)) if predictions[i] == test.labels[i]]
+    require(bool(right), f"the shallow net gets no test digit from #{start} on right")
+    i = right[0]
+    label = int(test.labels[i])
+    contrib = fp.activations[1][i] * net.weights[1][label]
+    units = _top(contrib, k)
+    return Pieces(i, _frozen(test.x[i]), label, int(predictions[i]), units,
+                  _frozen([contrib[u] for u in units]))
+
+
+def why_depth_matters(
+    deep_sizes: Sequence[int] = (64, 30, 30, 30, 30, 10),
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    deep_eta: float = 0.1,
+    epochs: int = EPOCHS,
+    shallow_eta: float = SHALLOW_ETA,
+    shallow_width: int = SHALLOW_WIDTH,
+    shallow_l2: float = SHALLOW_L2,
+    units: int = UNITS,
+    pieces: int = PIECES,
+    probe_index: int = 0,
+    train_seed: int = 0,
+) -> DepthResult:
+    """Train the shallow reference net and the lesson's deep net for ``epochs`` epochs each.
+
+    ``seed`` draws both nets' initial weights; ``train_seed`` the mini-batch order.
+    ``probe_index``: the "pieces" example is the first test digit from this index on that the
+    shallow net gets right. Raises :class:`NetsimError` on bad input.
+    """
+    deep_sizes = tuple(deep_sizes)
+    require(len(deep_sizes) >= 4, f"deep_sizes {list(deep_sizes)} need at least two hidden layers")
+    require(deep_sizes[0] == 64 and deep_sizes[-1] == 10,
+            f"deep_sizes {list(deep_sizes)} must start with 64 (8x8 pixels) and end with 10 (digits)")
+    for name, value in (("epochs", epochs), ("shallow_width", shallow_width), ("units", units),
+                        ("pieces", pieces), ("probe_index", probe_index), ("train_seed", train_seed)):
+        require(isinstance(value, (int, np.integer)) and not isinstance(value, bool),
+                f"{name} {value!r} must be a whole number")
+    require(1 <= epochs <= MAX_EPOCHS, f"epochs = {epochs} must be from 1 to {MAX_EPOCHS}")
+    require(1 <= shallow_width <= 1000, f"shallow_width = {shallow_width} must be from 1 to 1000")
+    narrowest = min(shallow_width, deep_sizes[1])
+    require(1 <= units <= narrowest, f"units = {units} must be from 1 to {narrowest} (the first layer's width)")
+    require(1 <= pieces <= shallow_width, f"pieces = {pieces} must be from 1 to {shallow_width}")
+    require(probe_index >= 0, f"probe_index = {probe_index} must be >= 0")
+    for name, eta in (("deep_eta", deep_eta), ("shallow_eta", shallow_eta)):
+        require(isinstance(eta, (int, float)) and not isinstance(eta, bool) and math.isfinite(eta) and eta > 0,
+                f"{name} = {eta!r} must be a finite number > 0")
+    require(isinstance(shallow_l2, (int, float)) and not isinstance(shallow_l2, bool)
+            and math.isfinite(shallow_l2) and shallow_l2 >= 0,
+            f"shallow_l2 = {shallow_l2!r} must be a finite number >= 0")
+
+    split = digits_split()
+    require(probe_index < len(split.test), f"probe_index = {probe_index} must be below {len(split.test)}")
+
+    deep = Network.create(deep_sizes, activation, "sigmoid", init, None, bias_init, seed)
+    shallow = Network.create([64, shallow_width, 10], "sigmoid", "sigmoid", "nielsen", None, "normal", seed)
+
+    run_s = sgd(shallow, split.train, split.test, epochs=epochs, eta=float(shallow_eta),
+                l2=float(shallow_l2), seed=train_seed)
+    spread = run_s.network.forward(split.test.x).activations[1].std(axis=0)
+    s_units = _top(spread, units)
+    shallow_res = _learning(shallow, run_s, s_units, SHALLOW_RULE, spread[list(s_units)], shallow_eta,
+                             shallow_l2)
+
+    run_d = sgd(deep, split.train, split.test, epochs=epochs, eta=float(deep_eta), seed=train_seed)
+    w0, w1 = deep.weights[0], run_d.network.weights[0]
+    unit_change = np.linalg.norm(w1 - w0, axis=1) / np.linalg.norm(w0, axis=1)
+    d_units = _top(unit_change, units)
+    deep_res = _learning(deep, run_d, d_units, DEEP_RULE, unit_change[list(d_units)], deep_eta, 0.0)
+
+    r = deep_res.rel_change
+    return DepthResult(
+        epochs=int(epochs),
+        seed=int(seed),
+        train_seed=int(train_seed),
+        shallow=shallow_res,
+        deep=deep_res,
+        pieces=_pieces(run_s.network, split, probe_index, pieces),
+        ratio=float(r[-2] / r[0]),
+        chance=1.0 / deep_sizes[-1],
+    )
