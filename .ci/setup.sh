@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core chromium
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super
+  fonts-noto-cjk espeak-ng sox
 )
 
 missing=()

@@ -1,5 +1,6 @@
-"""What every scene shares: the lesson it renders, its theme, and a record of the numbers
-it puts on screen (so tests can check them against netsim without reading pixels)."""
+"""What every scene shares: the lesson it renders, its theme and language, narration, and a
+record of the numbers it puts on screen (so tests can check them against netsim without
+reading pixels)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from manim import DOWN, LEFT, UP, FadeOut, Scene, Text, VGroup
+from manim import DOWN, LEFT, UP, FadeOut, Text, VGroup
+from manim_voiceover import VoiceoverScene
 
+from scenes.i18n import translate
 from scenes.lesson import Lesson, lesson_from_env
-from scenes.style import SIZE, THEMES, Theme, label, value_label
+from scenes.style import FONTS, SIZE, THEMES, Theme, label, value_label
 
 
 @lru_cache(maxsize=1)
@@ -23,31 +26,87 @@ def current_lesson() -> Lesson:
     return lesson_from_env()
 
 
-class LessonScene(Scene):
-    """A Scene that knows its lesson and theme and records every number it shows.
+class LessonScene(VoiceoverScene):
+    """A Scene that knows its lesson, theme and language, and records every number it shows.
 
     ``shown`` maps a name to the value displayed under it (a float, or a list of floats).
+
+    Captions (``subcaption=`` of ``play`` and ``add_subcaption``) are translated into the
+    lesson's language. With narration on, each caption is also spoken (espeak-ng through
+    manim-voiceover): the sentence starts with its beat, and the next captioned beat waits
+    until it has been said, so every beat lasts at least as long as its sentence. With
+    narration off, timings are exactly those written in the scene.
     """
 
     def __init__(self, lesson: Lesson | None = None, **kwargs: Any) -> None:
         self.lesson = lesson or current_lesson()
         self.theme: Theme = THEMES[self.lesson.theme]
+        self.font = FONTS[self.lesson.language]
         self.shown: dict[str, Any] = {}
+        self._voicing = False
         super().__init__(**kwargs)
 
     def setup(self) -> None:
         self.camera.background_color = self.theme.background
+        if self.lesson.narration:
+            from scenes.voice import EspeakService
+
+            self.set_speech_service(EspeakService(self.lesson.language), create_subcaption=True)
+
+    @property
+    def narrating(self) -> bool:
+        return self.lesson.narration and hasattr(self, "speech_service")
+
+    def t(self, s: str) -> str:
+        """``s`` in the lesson's language."""
+        return translate(s, self.lesson.language)
 
     def text(self, s: str, size: int = SIZE.label, color: str | None = None, **kw: Any) -> Text:
-        """Text in the shared font, sized and coloured by the shared vocabulary."""
-        return label(s, self.theme, size, color=color, **kw)
+        """Text in the shared vocabulary, translated into the lesson's language."""
+        kw.setdefault("font", self.font)
+        return label(self.t(s), self.theme, size, color=color, **kw)
 
     def number(self, key: str, value: float, size: int = SIZE.label, underflow: bool = False) -> Text:
         """An on-screen number, recorded in ``shown[key]``; overflow is written out."""
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"{key} is NaN: netsim should never hand a scene a NaN")
         self.shown[key] = float(value)
-        return value_label(float(value), self.theme, size, underflow=underflow)
+        return value_label(float(value), self.theme, size, underflow=underflow, font=self.font)
+
+    # -- captions and narration -------------------------------------------------------
+
+    def _speak(self, sentence: str) -> None:
+        """Say a (translated) sentence from now on, after the previous one has ended."""
+        self.wait_for_voiceover()
+        self._voicing = True
+        try:
+            self.add_voiceover_text(sentence)
+        finally:
+            self._voicing = False
+
+    def play(self, *args: Any, subcaption: str | None = None, **kwargs: Any) -> None:
+        if subcaption and self.narrating:
+            kwargs.pop("subcaption_duration", None)
+            kwargs.pop("subcaption_offset", None)
+            self._speak(self.t(subcaption))
+            super().play(*args, **kwargs)
+        else:
+            super().play(*args, subcaption=subcaption, **kwargs)
+
+    def add_subcaption(self, content: str, duration: float = 1, offset: float = 0) -> None:
+        if self._voicing:  # manim-voiceover's own caption of the sentence being spoken
+            super().add_subcaption(content, duration, offset)
+        elif self.narrating:
+            self._speak(self.t(content))
+        else:
+            super().add_subcaption(self.t(content), duration, offset)
+
+    def tear_down(self) -> None:
+        if self.narrating:
+            self.wait_for_voiceover()
+        super().tear_down()
+
+    # -- chapter conventions ----------------------------------------------------------
 
     def chapter_heading(self, title: str, subtitle: str | None = None) -> VGroup:
         """The chapter's title at the top left (the same place in every chapter, so clips join

@@ -5,16 +5,18 @@ default lesson's value; a field that is unknown or has a wrong value stops every
 one line naming the field, the value and what is allowed, before anything renders.
 
 Scenes find their lesson through the environment variable ``VG_LESSON`` (a path), since
-``manim`` has no flags of its own for a scene.
+``manim`` has no flags of its own for a scene; ``VG_NARRATE=1`` (or ``0``) turns narration on
+(or off) whatever the lesson says.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,8 @@ LESSON_ENV = "VG_LESSON"
 LESSONS_DIR = Path(__file__).parent / "lessons"
 DEFAULT_LESSON = LESSONS_DIR / "default.toml"
 
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "zh")
+NARRATE_ENV = "VG_NARRATE"  # "1" or "0": overrides the lesson's narration field
 THEMES = ("dark", "light")
 MIN_DEPTH = 2  # a "deep" net: at least two hidden layers to compare
 MAX_DEPTH = 12  # hidden layers a scene can draw legibly
@@ -49,6 +52,7 @@ class Lesson:
     title: str
     language: str
     theme: str
+    narration: bool
     depth: int
     width: int
     activation: str
@@ -65,7 +69,7 @@ class Lesson:
 
 
 _SCHEMA: dict[str, dict[str, type]] = {
-    "": {"name": str, "title": str, "language": str, "theme": str},
+    "": {"name": str, "title": str, "language": str, "theme": str, "narration": bool},
     "net": {"depth": int, "width": int, "activation": str, "init": str, "bias_init": str, "seed": int},
     "training": {"learning_rate": float},
 }
@@ -101,6 +105,10 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _check(path: Path, field: str, value: Any, kind: type) -> Any:
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise LessonError(f"{path}: {field} = {value!r} must be true or false")
+        return value
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or isinstance(value, bool):
@@ -145,6 +153,7 @@ def load_lesson(path: str | Path | None = None) -> Lesson:
         title=v["title"],
         language=v["language"],
         theme=v["theme"],
+        narration=v["narration"],
         depth=v["net.depth"],
         width=v["net.width"],
         activation=v["net.activation"],
@@ -164,7 +173,16 @@ def lesson_from_env() -> Lesson:
     """
     path = os.environ.get(LESSON_ENV) or None
     try:
-        return load_lesson(path)
+        lesson = load_lesson(path)
+        narrate = os.environ.get(NARRATE_ENV)
+        if narrate not in (None, "", "0", "1"):
+            raise LessonError(f"{NARRATE_ENV} = {narrate!r} is not allowed; allowed: 0, 1")
+        if narrate:
+            lesson = replace(lesson, narration=narrate == "1")
+        if lesson.narration and shutil.which("espeak-ng") is None:
+            raise LessonError("narration needs espeak-ng, which is not installed; install it with: "
+                              "sudo apt-get install -y espeak-ng sox")
+        return lesson
     except LessonError as exc:
         log.debug("lesson rejected", exc_info=True)
         sys.stderr.write(f"lesson error: {exc}\n")

@@ -27,6 +27,7 @@ from netsim.format import fmt_log10, fmt_value, sci_parts
 
 __all__ = [
     "FONT",
+    "FONTS",
     "SIZE",
     "Theme",
     "THEMES",
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 FONT = "DejaVu Sans"
+#: The font of each caption language (Noto Sans CJK comes from Debian's fonts-noto-cjk).
+FONTS = {"en": FONT, "zh": "Noto Sans CJK SC"}
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,9 @@ def viridis(t: float) -> ManimColor:
 
 
 def label(text: str, theme: Theme, size: int = SIZE.label, color: str | None = None, **kw: object) -> Text:
-    """A Text in the project's font and the theme's text colour."""
-    return Text(text, font=FONT, font_size=size, color=color or theme.text, **kw)
+    """A Text in the project's font (or the ``font`` given) and the theme's text colour."""
+    kw.setdefault("font", FONT)
+    return Text(text, font_size=size, color=color or theme.text, **kw)
 
 
 def power_of_ten_tex(exponent: int) -> str:
@@ -194,11 +198,12 @@ class GradientScale:
         return group
 
 
-def value_label(value: float, theme: Theme, size: int = SIZE.label, underflow: bool = False) -> Text:
+def value_label(value: float, theme: Theme, size: int = SIZE.label, underflow: bool = False,
+                font: str = FONT) -> Text:
     """A number as on-screen text; overflow is written out and coloured as overflow."""
     text = fmt_value(value, underflow=underflow)
     color = theme.overflow if math.isinf(value) else theme.text
-    return label(text, theme, size, color=color)
+    return label(text, theme, size, color=color, font=font)
 
 
 

@@ -39,7 +39,7 @@ def test_partial_lesson_takes_defaults(tmp_path):
     ("[net]\ncolour = 'red'\n", "unknown field net.colour"),
     ("[training]\nlearning_rate = 0\n", "training.learning_rate = 0.0 is out of range"),
     ("theme = 'neon'\n", "theme = 'neon' is not allowed; allowed: dark, light"),
-    ("language = 'fr'\n", "language = 'fr' is not allowed; allowed: en"),
+    ("language = 'fr'\n", "language = 'fr' is not allowed; allowed: en, zh"),
     ("name = 'a b'\n", "name = 'a b' must be letters"),
     ("[extra]\nx = 1\n", "unknown section [extra]"),
     ("depth = = 3\n", "is not valid TOML"),
