@@ -45,17 +45,21 @@ def clip_info(path: Path) -> ClipInfo:
 def concat_clips(clips: Sequence[Path], out: Path, chapter_titles: Sequence[str] | None = None) -> list[float]:
     """Join mp4 clips of the same encoding into ``out`` without re-encoding.
 
-    Packets are copied and shifted by the running duration; when ``chapter_titles`` are
-    given, one chapter marker per clip is written. Returns the start time of each clip.
-    The caller writes to a temporary name and renames, so ``out`` is never half-written.
+    Packets are copied and shifted by the running duration of the video; a narration track,
+    when the clips have one, is copied the same way (audio past a clip's last video frame is
+    dropped, so chapters never overlap). With ``chapter_titles``, one chapter marker per
+    clip is written. Returns the start time of each clip. The caller writes to a temporary
+    name and renames, so ``out`` is never half-written.
     """
     starts: list[float] = []
     with av.open(str(clips[0])) as first:
         template = first.streams.video[0]
         time_base = template.time_base
+        has_audio = bool(first.streams.audio)
         with av.open(str(out), "w", format="mp4") as dst:
             ostream = dst.add_stream_from_template(template)
-            offset = 0  # in time_base units
+            astream = dst.add_stream_from_template(first.streams.audio[0]) if has_audio else None
+            offset = 0  # in the video time base
             chapters = []
             for i, clip in enumerate(clips):
                 starts.append(float(offset * time_base))
@@ -63,16 +67,9 @@ def concat_clips(clips: Sequence[Path], out: Path, chapter_titles: Sequence[str]
                     s = src.streams.video[0]
                     if s.time_base != time_base or s.codec_context.name != template.codec_context.name:
                         raise ValueError(f"{clip.name} is encoded differently from {clips[0].name}")
-                    end = 0
-                    for pkt in src.demux(s):
-                        if pkt.dts is None:
-                            continue
-                        pkt.pts += offset
-                        pkt.dts += offset
-                        end = max(end, pkt.pts + (pkt.duration or 0))
-                        pkt.stream = ostream
-                        dst.mux(pkt)
-                    length = int(s.duration) if s.duration else end - offset
+                    if bool(src.streams.audio) != has_audio:
+                        raise ValueError(f"{clip.name} and {clips[0].name} differ in having narration")
+                    length = _copy_packets(src, dst, ostream, astream, offset)
                 if chapter_titles is not None:
                     chapters.append({"id": i + 1, "start": offset, "end": offset + length,
                                      "time_base": time_base, "metadata": {"title": chapter_titles[i]}})
@@ -80,6 +77,37 @@ def concat_clips(clips: Sequence[Path], out: Path, chapter_titles: Sequence[str]
             if chapters:
                 dst.set_chapters(chapters)
     return starts
+
+
+def _copy_packets(src: av.container.InputContainer, dst: av.container.OutputContainer,
+                  ostream: av.stream.Stream, astream: av.stream.Stream | None, offset: int) -> int:
+    """Copy one clip's packets, video shifted by ``offset`` (video time base) and audio by the
+    same time; audio past the clip's video is dropped. Returns the clip's video length."""
+    v = src.streams.video[0]
+    a = src.streams.audio[0] if astream is not None else None
+    v_length = int(v.duration) if v.duration else None
+    start_s = float(offset * v.time_base)
+    wanted = [v] if a is None else [v, a]
+    end = 0
+    for pkt in src.demux(*wanted):
+        if pkt.dts is None or pkt.pts is None:
+            continue
+        if pkt.stream.type == "video":
+            pkt.pts += offset
+            pkt.dts += offset
+            end = max(end, pkt.pts + (pkt.duration or 0) - offset)
+            pkt.stream = ostream
+        else:
+            assert a is not None and astream is not None
+            limit = v_length * v.time_base if v_length else None
+            if limit is not None and (pkt.pts + (pkt.duration or 0)) * a.time_base > limit:
+                continue
+            shift = round(start_s / a.time_base)
+            pkt.pts += shift
+            pkt.dts += shift
+            pkt.stream = astream
+        dst.mux(pkt)
+    return v_length if v_length else end
 
 
 def read_chapters(path: Path) -> list[tuple[float, float, str]]:

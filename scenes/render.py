@@ -31,13 +31,13 @@ import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
 
 from scenes.chapters import CHAPTERS, SCENES_DIR, Chapter, by_slug
-from scenes.lesson import DEFAULT_LESSON, LESSON_ENV, Lesson, LessonError, load_lesson
+from scenes.lesson import DEFAULT_LESSON, LESSON_ENV, NARRATE_ENV, Lesson, LessonError, load_lesson
 
 ROOT = SCENES_DIR.parent
 MEDIA = ROOT / "media"
@@ -136,8 +136,13 @@ def output_dir(lesson: Lesson, base: Path = MEDIA) -> Path:
     return base if lesson.name == "default" else base / lesson.name
 
 
-def preflight() -> None:
+def preflight(lesson: Lesson) -> None:
     """Stop early, with the command that fixes it, when a system piece is missing."""
+    if lesson.narration and shutil.which("espeak-ng") is None:
+        raise RenderError("narration needs espeak-ng, which is not installed; install with: "
+                          "sudo apt-get install -y espeak-ng sox (or render without --narrate)")
+    if lesson.language == "zh" and not _has_font("Noto Sans CJK SC"):
+        raise RenderError("Chinese captions need a CJK font; install with: sudo apt-get install -y fonts-noto-cjk")
     missing = [tool for tool in ("latex", "dvisvgm") if shutil.which(tool) is None]
     if missing:
         raise RenderError(f"{' and '.join(missing)} not found (manim needs LaTeX for formulas); install with: "
@@ -148,6 +153,15 @@ def preflight() -> None:
     except ImportError as exc:
         raise RenderError(f"manim cannot load cairo/pango ({exc}); install with: "
                           f"sudo apt-get install -y {APT_CAIRO} and run: bash .ci/setup.sh") from None
+
+
+def _has_font(family: str) -> bool:
+    """Whether fontconfig knows a font family (what pango, and so manim's Text, will use)."""
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return family in listed
 
 
 def check_writable(folder: Path) -> None:
@@ -195,7 +209,8 @@ class ChapterRender:
         media = self.build / "manim"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         (self.build / "key").unlink(missing_ok=True)
-        env = {**os.environ, LESSON_ENV: str(self.lesson.source.resolve())}
+        env = {**os.environ, LESSON_ENV: str(self.lesson.source.resolve()),
+               NARRATE_ENV: "1" if self.lesson.narration else "0"}
         cmd = manim_command(self.chapter, self.quality, media)
         with self.log_path.open("wb") as logfile:
             logfile.write(f"$ {' '.join(cmd)}\n".encode())
@@ -354,6 +369,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only these chapters, e.g. rock,fading (default: all, in story order)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chapters rendered at a time")
     p.add_argument("--webm", action="store_true", help="also write WebM (VP9) copies of the clips and episode")
+    voice = p.add_mutually_exclusive_group()
+    voice.add_argument("--narrate", dest="narrate", action="store_const", const=True, default=None,
+                       help="speak every caption (offline, espeak-ng), whatever the lesson says")
+    voice.add_argument("--no-narrate", dest="narrate", action="store_const", const=False,
+                       help="no narration, whatever the lesson says")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: media/ or media/<lesson>/)")
     return p
 
@@ -364,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     try:
         lesson = load_lesson(args.lesson)
+        if args.narrate is not None:
+            lesson = replace(lesson, narration=args.narrate)
         if args.jobs < 1:
             raise RenderError(f"--jobs {args.jobs} must be at least 1")
         chapters = list(CHAPTERS)
@@ -375,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise RenderError(str(exc)) from None
         out = args.out or output_dir(lesson)
         check_writable(out)
-        preflight()
+        preflight(lesson)
     except (LessonError, RenderError) as exc:
         console.print(f"render: error: {exc}", markup=False)
         return 2

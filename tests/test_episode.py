@@ -199,6 +199,9 @@ def test_missing_latex_is_named_with_the_install_command(monkeypatch, tmp_path, 
     assert render.main(["--preview", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "latex and dvisvgm not found" in err and "apt-get install -y texlive-latex-base" in err
+    assert render.main(["--preview", "--narrate", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "narration needs espeak-ng" in err and "apt-get install -y espeak-ng sox" in err
 
 
 BROKEN_SCENE = """

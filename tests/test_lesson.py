@@ -80,3 +80,34 @@ def test_manim_stops_on_a_bad_lesson_before_writing_anything(tmp_path, scene_fil
         f"lesson error: {bad}: net.activation = 'swish' is not allowed; allowed: sigmoid, tanh, relu, linear"]
     assert "Traceback" not in p.stdout + p.stderr
     assert not media.exists() or not any(media.rglob("*"))
+
+
+def test_narration_without_espeak_stops_with_the_install_command(monkeypatch, capsys):
+    from scenes import lesson as lesson_module
+
+    monkeypatch.setenv("VG_NARRATE", "1")
+    monkeypatch.delenv("VG_LESSON", raising=False)
+    monkeypatch.setattr(lesson_module.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit) as info:
+        lesson_module.lesson_from_env()
+    assert info.value.code == 2
+    assert capsys.readouterr().err == ("lesson error: narration needs espeak-ng, which is not installed; "
+                                       "install it with: sudo apt-get install -y espeak-ng sox\n")
+
+
+def test_narration_switch(monkeypatch):
+    from scenes import lesson as lesson_module
+
+    monkeypatch.delenv("VG_LESSON", raising=False)
+    monkeypatch.setenv("VG_NARRATE", "1")
+    assert lesson_module.lesson_from_env().narration is True
+    monkeypatch.setenv("VG_NARRATE", "0")
+    assert lesson_module.lesson_from_env().narration is False
+    monkeypatch.setenv("VG_NARRATE", "yes")
+    with pytest.raises(SystemExit):
+        lesson_module.lesson_from_env()
+
+
+def test_chinese_lesson():
+    zh = load_lesson(LESSONS_DIR / "zh.toml")
+    assert zh.language == "zh" and zh.sizes == load_lesson().sizes
