@@ -33,8 +33,9 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(4, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
     Chapter(3, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
+    Chapter(4, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
+    Chapter(5, "backprop", "backprop.py", "ForwardBackProp", "Forward prop, back prop"),
     Chapter(6, "rectangle", "rectangle.py", "ShrinkingRectangle", "The shrinking rectangle"),
     Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
     Chapter(8, "training", "training.py", "CostOfFading", "The cost of fading"),

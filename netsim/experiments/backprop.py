@@ -1,0 +1,195 @@
+"""Chapter 5: forward prop left to right, back prop right to left, on a one-neuron chain.
+
+The chain is x = a_0 -> a_1 -> a_2 -> a_3 -> a_4 (sizes [1, 1, 1, 1, 1]) and is ALWAYS
+sigmoid, whatever the lesson's activation: this chapter explains the factor sigma'(z).
+
+Forward (left to right, input to output), for l = 1 .. L:
+
+    z_l = w_l a_{l-1} + b_l        a_l = sigma(z_l)
+
+Cost: quadratic, C = (a_L - y)^2 / 2, so dC/da_L = a_L - y.
+
+Back prop (right to left, STARTING AT THE OUTPUT). The chain rule writes
+
+    dC/db_1 = sigma'(z_1) * w_2 * sigma'(z_2) * w_3 * sigma'(z_3) * w_4 * sigma'(z_4) * dC/da_4
+
+and back prop multiplies these factors from the right end. After the factor sigma'(z_l) the
+running product is delta_l = dC/dz_l = dC/db_l, and dC/dw_l = a_{l-1} delta_l. So the five
+gradients the storyboard counts (4 for weights, 1 for a bias) come out in the order
+dC/dw_4, dC/dw_3, dC/dw_2, dC/dw_1, dC/db_1, each reusing the running product of the ones
+before it.
+
+Where the numbers come from:
+- weights and biases: ``Network.create([1] * (L + 1), "sigmoid", init="nielsen",
+  bias_init="normal", seed=seed)``, i.e. w_l ~ N(0, 1)/sqrt(n_in) = N(0, 1) (n_in = 1, weights
+  of ordinary size) and b_l ~ N(0, 1), all drawn from the lesson's seed; they are copied into
+  :func:`netsim.chain.chain_network`.
+- input and target: x = 1.0 (a fully inked pixel; the digits data are scaled to [0, 1]) and
+  y = 0.0 (the neuron should stay off), so dC/da_L = a_L.
+- factors, running products and gradients: :func:`netsim.chain.chain_factors`, whose
+  product is checked here against :meth:`netsim.network.Network.backward`'s dC/db_1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.activations import sigmoid_prime
+from netsim.chain import chain_factors, chain_network
+from netsim.errors import NetsimError, require
+from netsim.network import Network
+
+#: The storyboard's chain: four neurons after the input, so 4 weights and b_1.
+DEFAULT_LAYERS = 4
+MIN_LAYERS, MAX_LAYERS = 2, 6
+DEFAULT_X = 1.0
+DEFAULT_Y = 0.0
+COST = "quadratic"
+#: How close the product of the factors must be to Network.backward's dC/db_1.
+RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class BackpropChain:
+    """Everything chapter 5 shows; layers are 1-based (l = 1 .. L), tuples are 0-based.
+
+    Chain: ``weights[l - 1]`` = w_l, ``biases[l - 1]`` = b_l, ``zs[l - 1]`` = z_l,
+    ``activations[l]`` = a_l (``activations[0]`` = x), ``sigma_primes[l - 1]`` = sigma'(z_l).
+    ``dC_da`` = dC/da_L = a_L - y; ``cost`` = C = (a_L - y)^2 / 2.
+
+    The product, read left to right as written: ``symbols[i]`` / ``factors[i]`` (sigma'(z1),
+    w2, sigma'(z2), ..., sigma'(zL), dC/daL). Back prop visits them right to left:
+    ``backprop_order`` lists the indices into ``factors`` in that order (the last one
+    first), and ``partial_products[k]`` is the running product after the k-th visited factor.
+    ``product`` = ``partial_products[-1]`` = dC/db_1, equal (to ``RTOL``) to ``backward_dC_db1``
+    from :meth:`Network.backward`.
+
+    The gradients, in the order back prop reaches them: ``gradient_names`` ("dC/dw4", ...,
+    "dC/dw1", "dC/db1"), ``gradients`` their values, and ``gradient_steps[i]`` the index k of
+    the running product each one reuses (dC/dw_l = a_{l-1} * partial_products[k],
+    dC/db_1 = partial_products[k]). ``dC_dw``/``dC_db`` hold every layer's gradient from the
+    backward pass, layer 1 first.
+    """
+
+    seed: int
+    layers: int
+    x: float
+    y: float
+    weights: tuple[float, ...]
+    biases: tuple[float, ...]
+    zs: tuple[float, ...]
+    activations: tuple[float, ...]
+    sigma_primes: tuple[float, ...]
+    dC_da: float
+    cost: float
+    symbols: tuple[str, ...]
+    factors: tuple[float, ...]
+    backprop_order: tuple[int, ...]
+    partial_products: tuple[float, ...]
+    product: float
+    backward_dC_db1: float
+    gradient_names: tuple[str, ...]
+    gradients: tuple[float, ...]
+    gradient_steps: tuple[int, ...]
+    dC_dw: tuple[float, ...]
+    dC_db: tuple[float, ...]
+    sigma_prime_max: float
+
+    @property
+    def output(self) -> float:
+        """a_L, the chain's output."""
+        return self.activations[-1]
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _is_finite(v: object) -> bool:
+    return isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def chain_parameters(seed: int, layers: int = DEFAULT_LAYERS) -> tuple[list[float], list[float]]:
+    """w_1..w_L and b_1..b_L of the chain, drawn from ``seed`` (nielsen weights, N(0, 1) biases)."""
+    drawn = Network.create([1] * (layers + 1), "sigmoid", init="nielsen", bias_init="normal", seed=seed)
+    return [float(w[0, 0]) for w in drawn.weights], [float(b[0]) for b in drawn.biases]
+
+
+def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAULT_X,
+                   y: float = DEFAULT_Y) -> BackpropChain:
+    """Run the sigmoid chain forward and backward and split dC/db_1 into its factors.
+
+    ``seed`` draws the weights and biases, ``layers`` = L neurons after the input (2 to 6),
+    ``x`` the input a_0, ``y`` the target in [0, 1]. Bad input raises :class:`NetsimError`.
+    """
+    require(_is_int(seed) and seed >= 0, f"seed {seed!r} must be an integer >= 0")
+    require(_is_int(layers), f"layers {layers!r} must be a whole number")
+    require(MIN_LAYERS <= layers <= MAX_LAYERS,
+            f"layers = {layers} is out of range; allowed: {MIN_LAYERS} to {MAX_LAYERS}")
+    require(_is_finite(x), f"x = {x!r} must be a finite number")
+    require(_is_finite(y), f"y = {y!r} must be a finite number")
+    require(0.0 <= y <= 1.0, f"y = {y!r} is out of range; a sigmoid output's target lies in 0 to 1")
+
+    L = int(layers)
+    weights, biases = chain_parameters(int(seed), L)
+    net = chain_network(weights, biases, activation="sigmoid")
+    chain = chain_factors(net, float(x), float(y), COST)
+    backward = net.backward(np.array([[float(x)]]), np.array([[float(y)]]), COST)
+    dC_db1 = float(backward.nabla_b[0][0])
+    if not math.isclose(chain.product, dC_db1, rel_tol=RTOL, abs_tol=0.0):
+        raise NetsimError(f"the product of the factors {chain.product!r} differs from back prop's "
+                          f"dC/db1 {dC_db1!r}")
+
+    n = len(chain.factors)  # 2L: L slopes, L - 1 weights, dC/da_L
+    order = tuple(range(n - 1, -1, -1))
+    symbols = tuple(f.symbol for f in chain.factors)
+    # after visiting sigma'(z_l) the running product is delta_l: find that step for each l
+    names: list[str] = []
+    grads: list[float] = []
+    steps: list[int] = []
+    for k, i in enumerate(order):
+        sym = symbols[i]
+        if not sym.startswith("sigma'(z"):
+            continue
+        l = int(sym[len("sigma'(z"):-1])
+        delta = chain.partial_products[k]
+        names.append(f"dC/dw{l}")
+        grads.append(chain.activations[l - 1] * delta)
+        steps.append(k)
+        if l == 1:
+            names.append("dC/db1")
+            grads.append(delta)
+            steps.append(k)
+    for name, g in zip(names, grads):
+        l = int(name[-1])
+        ref = chain.dC_dw[l - 1] if "dw" in name else chain.dC_db[l - 1]
+        require(math.isclose(g, ref, rel_tol=1e-12, abs_tol=0.0), f"{name} = {g!r} differs from back prop's {ref!r}")
+
+    return BackpropChain(
+        seed=int(seed),
+        layers=L,
+        x=float(x),
+        y=float(y),
+        weights=tuple(weights),
+        biases=tuple(biases),
+        zs=tuple(chain.zs),
+        activations=tuple(chain.activations),
+        sigma_primes=tuple(float(sigmoid_prime(np.array(z))) for z in chain.zs),
+        dC_da=float(chain.factors[-1].value),
+        cost=float(chain.cost),
+        symbols=symbols,
+        factors=tuple(float(f.value) for f in chain.factors),
+        backprop_order=order,
+        partial_products=tuple(float(p) for p in chain.partial_products),
+        product=float(chain.product),
+        backward_dC_db1=dC_db1,
+        gradient_names=tuple(names),
+        gradients=tuple(float(g) for g in grads),
+        gradient_steps=tuple(steps),
+        dC_dw=tuple(chain.dC_dw),
+        dC_db=tuple(chain.dC_db),
+        sigma_prime_max=float(sigmoid_prime(np.array(0.0))),
+    )
