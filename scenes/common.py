@@ -8,7 +8,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from manim import DOWN, LEFT, UP, FadeOut, Text, VGroup
+from manim import DOWN, LEFT, UP, FadeOut, Text, VGroup, config
 from manim_voiceover import VoiceoverScene
 
 from scenes.i18n import translate
@@ -120,7 +120,17 @@ class LessonScene(VoiceoverScene):
         return group
 
     def end_chapter(self, caption: str | None = None, run_time: float = 0.8) -> None:
-        """Fade everything out to the bare background: every chapter starts and ends on it."""
+        """Fade everything out to the bare background: every chapter starts and ends on it.
+
+        manim draws frames at t = 0, 1/fps, ... but not at the animation's end, so a plain
+        fade would leave its last frame faintly lit: this one completes a frame early, and
+        the last frame of the chapter is the empty background.
+        """
         if self.mobjects:
-            self.play(*[FadeOut(m) for m in self.mobjects], run_time=run_time,
+            frames = max(round(run_time * config.frame_rate), 2)
+
+            def early(t: float) -> float:
+                return min(1.0, t * frames / (frames - 1))
+
+            self.play(*[FadeOut(m) for m in self.mobjects], run_time=run_time, rate_func=early,
                       **({"subcaption": caption} if caption else {}))

@@ -51,6 +51,8 @@ BAR_BASE_Y = -2.5
 BAR_MAX_HEIGHT = 1.2
 BAR_WIDTH = 0.42
 PIXEL = 0.17
+#: Each caption ends this much before its beat does, so frame rounding never overlaps two cues.
+CUE_MARGIN = 0.1
 
 #: How lesson values are written in captions.
 DISPLAY_NAMES = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "he": "He",
@@ -66,6 +68,9 @@ TITLES = {
 class GradientsFading(LessonScene):
     """A deep net's gradients, layer by layer, for one real digit."""
 
+    #: Tests set this to stop before the final fade, on the chapter's key picture.
+    skip_end = False
+
     def construct(self) -> None:
         lesson = self.lesson
         self.result: FadingResult = fading(lesson.sizes, activation=lesson.activation, init=lesson.init,
@@ -79,13 +84,16 @@ class GradientsFading(LessonScene):
         self.compare_first_and_last()
         self.book_reference()
         self.closing()
+        if not self.skip_end:
+            self.fade_out()
 
     # -- beats ---------------------------------------------------------------------------
 
     def show_net(self) -> None:
         """The net, its sizes, and the digit it gets as input."""
         r, th = self.result, self.theme
-        self.title = self.text(TITLES[r.regime], SIZE.heading).to_edge(UP, buff=0.3)
+        self.heading = self.chapter_heading(TITLES[r.regime])
+        self.title = self.heading[0]
         self.diagram = NetDiagram(r.sizes, th, shown=r.drawn, width=NET_WIDTH, height=NET_HEIGHT)
         self.diagram.move_to(NET_CENTER)
         self.shown["sizes"] = [float(n) for n in r.sizes]
@@ -111,14 +119,14 @@ class GradientsFading(LessonScene):
         self.output_digits = outputs
         hidden = len(r.sizes) - 2
         self.play(
-            Write(self.title),
+            Write(self.heading),
             Create(self.diagram),
             FadeIn(sizes, self.digit, heading, label_row, wires, outputs),
             run_time=3,
             subcaption=(f"A deep net: {r.sizes[0]} pixel inputs, {hidden} hidden layers of "
                         f"{r.sizes[1]} neurons, {r.sizes[-1]} outputs. Only a few neurons per "
                         "layer are drawn; the dots stand for the rest."),
-            subcaption_duration=5,
+            subcaption_duration=5 - CUE_MARGIN,
         )
         self.wait(2)
 
@@ -131,7 +139,7 @@ class GradientsFading(LessonScene):
             run_time=0.6 * len(steps),
             subcaption=(f"Forward pass, left to right: a real handwritten {r.label} goes in, and each "
                         "layer's neurons light up by their activation a."),
-            subcaption_duration=0.6 * len(steps) + 0.5,
+            subcaption_duration=0.6 * len(steps) + 0.5 - CUE_MARGIN,
         )
         self.wait(0.5)
 
@@ -156,7 +164,7 @@ class GradientsFading(LessonScene):
             run_time=1.5,
             subcaption=(f"The net is untrained: it guesses {r.prediction}, not {r.label}. "
                         f"Its cross-entropy cost is C = {self.fmt(r.cost)}."),
-            subcaption_duration=4,
+            subcaption_duration=4 - CUE_MARGIN,
         )
         self.wait(2.5)
 
@@ -164,8 +172,6 @@ class GradientsFading(LessonScene):
         """Back prop begins at the output layer; the legend of the colour scale appears."""
         th = self.theme
         self.legend = self.scale.legend(th, "|dC/dw|", height=2.5)
-        bar, ticks, heading = self.legend
-        heading.next_to(VGroup(bar, ticks), UP, buff=0.15).align_to(bar, LEFT)  # clear the top tick
         self.legend.move_to([6.05, NET_CENTER[1] - 0.1, 0])
         self.shown["decades"] = [float(self.scale.lo), float(self.scale.hi)]
         self.bar_axes = self.bar_frame()
@@ -176,7 +182,7 @@ class GradientsFading(LessonScene):
             run_time=1.5,
             subcaption=("Back prop starts at the OUTPUT, with the error a - y of the ten outputs, "
                         "and works right to left."),
-            subcaption_duration=4,
+            subcaption_duration=4 - CUE_MARGIN,
         )
         self.wait(2.5)
 
@@ -210,7 +216,7 @@ class GradientsFading(LessonScene):
             run_time=per_layer * len(steps),
             subcaption=("Layer by layer, right to left: each line's colour and thickness show its "
                         "weight's gradient |dC/dw|, and each bar the layer's bias gradient ||dC/db||."),
-            subcaption_duration=per_layer * len(steps),
+            subcaption_duration=per_layer * len(steps) - CUE_MARGIN,
         )
         self.captioned_wait(4.5, self.sweep_summary())
 
@@ -238,7 +244,7 @@ class GradientsFading(LessonScene):
         last = self.bars[0]
         highlight = [first.animate.set_stroke(color, width=3), last.animate.set_stroke(color, width=3)]
         self.play(FadeIn(line), *highlight, run_time=1.5, subcaption=self.ratio_caption(),
-                  subcaption_duration=5)
+                  subcaption_duration=5 - CUE_MARGIN)
         self.wait(3.5)
 
     def book_reference(self) -> None:
@@ -258,11 +264,11 @@ class GradientsFading(LessonScene):
         else:
             caption = ("For contrast, Nielsen's book measured a sigmoid net on MNIST: its hidden layers' "
                        "gradients shrink several times per layer toward the input.")
-        self.play(FadeIn(line), run_time=1.2, subcaption=caption, subcaption_duration=5)
+        self.play(FadeIn(line), run_time=1.2, subcaption=caption, subcaption_duration=5 - CUE_MARGIN)
         self.wait(3.8)
 
     def closing(self) -> None:
-        """What the bars mean for learning."""
+        """The key picture, held: what the bars mean for learning."""
         r = self.result
         if r.regime == "vanishing":
             caption = ("Small gradient, slow learning: the first layers, the ones that find simple "
@@ -277,11 +283,17 @@ class GradientsFading(LessonScene):
                        "every layer gets a gradient of similar size, so every layer can learn.")
         self.captioned_wait(4, caption)
 
+    def fade_out(self) -> None:
+        """Back to the empty background; the digit, drawn in front of its wires, fades too."""
+        self.remove_foreground_mobjects(self.digit)
+        self.add(self.digit)
+        self.end_chapter()
+
     # -- pieces --------------------------------------------------------------------------
 
     def captioned_wait(self, seconds: float, caption: str) -> None:
         """Hold the frame for ``seconds`` with a caption (Scene.wait takes no subcaption)."""
-        self.play(Wait(run_time=seconds), subcaption=caption, subcaption_duration=seconds)
+        self.play(Wait(run_time=seconds), subcaption=caption, subcaption_duration=seconds - CUE_MARGIN)
 
     def digit_grid(self) -> VGroup:
         """The 8x8 input image as squares, brightness = pixel value; drawn pixels outlined."""

@@ -45,6 +45,7 @@ from manim import (
     Transform,
     Triangle,
     VGroup,
+    Wait,
     Write,
 )
 
@@ -62,8 +63,14 @@ MAX_CHAIN = 6
 #: Seconds of one back-prop step (one factor) in the chain beats.
 STEP = 1.2
 
-# Layout (scene units; the frame is 14.2 x 8).
-HEADER_Y = 3.35
+#: Seconds the key picture is held before the final fade, and the fade itself.
+KEY_HOLD = 2.4
+END_FADE = 0.8
+#: Each caption ends this much before its beat does, so frame rounding never overlaps two cues.
+CUE_MARGIN = 0.1
+
+# Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left.
+LEGEND_Y = 2.35
 SQUARE_SIDE = 3.6
 SQUARE_CENTER = np.array([-3.2, -0.4, 0.0])
 EQ_X = 0.5
@@ -76,7 +83,9 @@ ROW_WIDTH = 11.4
 
 @dataclass(frozen=True)
 class Beat:
-    """One storyboard beat: its caption, the run time of each play, and a hold (wait) after."""
+    """One storyboard beat: its caption, the run time of each play, and a hold (wait) after.
+
+    An empty caption means an uncaptioned beat (only the chapter's final fade)."""
 
     name: str
     caption: str
@@ -140,12 +149,18 @@ def timeline(result: FactorsResult) -> tuple[Beat, ...]:
                       f"each factor is {w_big} times {peak}.", (0.8, 1.2) + (STEP,) * n, 1.2),
         Beat("explode", "Factors above 1 make the product grow: the gradient explodes. "
                         "More on that in chapter 9.", (1.2,), 2.8),
+        Beat("key", "One number per layer, multiplied together: below 1 it shrinks, above 1 it grows.",
+             (KEY_HOLD,), 0.0),
+        Beat("end", "", (END_FADE,), 0.0),  # end_chapter's fade to the empty background
     ]
     return tuple(beats)
 
 
 class ShrinkingRectangle(LessonScene):
     """Chapter 6: the shrinking rectangle, sigma' <= 1/4, and a real chain's factors."""
+
+    #: Tests set this to stop before the final fade, on the chapter's key picture.
+    skip_end = False
 
     @classmethod
     def expected_duration(cls, lesson: Lesson | None = None) -> float:
@@ -170,22 +185,28 @@ class ShrinkingRectangle(LessonScene):
         self.show_what_is_left()
         self.large_weights_grow_the_bar()
         self.point_to_exploding_gradients()
+        self.hold_key_picture()
+        if not self.skip_end:
+            self.end_chapter(run_time=self.beats["end"].duration)  # uncaptioned: the fade is short
 
     # -- helpers ---------------------------------------------------------------------------
 
     def _beat(self, name: str, *steps: Callable[[], Sequence[Animation]]) -> None:
-        """Play one beat: its steps with their run times, captioned once, then its hold."""
+        """Play one beat: its steps with their run times, captioned once, then its hold.
+
+        Each caption lasts exactly its beat (less a hair), so cues never overlap."""
         beat = self.beats[name]
         if len(steps) != len(beat.steps):
             raise ValueError(f"beat {name} has {len(beat.steps)} steps, {len(steps)} were given")
         for i, (make, run_time) in enumerate(zip(steps, beat.steps)):
             caption: dict[str, Any] = {}
-            if i == 0:
-                caption = {"subcaption": beat.caption, "subcaption_duration": beat.duration - 0.05}
+            if i == 0 and beat.caption:
+                caption = {"subcaption": beat.caption, "subcaption_duration": beat.duration - CUE_MARGIN}
             self.play(*make(), run_time=run_time, **caption)
         if beat.hold:
             self.wait(beat.hold)
-        self.captions.append(beat.caption)
+        if beat.caption:
+            self.captions.append(beat.caption)
 
     def _tex(self, key: str | None, *tex: str, value: Any = None, size: int = SIZE.body,
              color: str | None = None) -> MathTex:
@@ -204,7 +225,7 @@ class ShrinkingRectangle(LessonScene):
     def show_unit_square(self) -> None:
         """A square of area 1, drawn in outline; the part that remains is filled."""
         t = self.theme
-        self.title = self.text("The shrinking rectangle", SIZE.heading).move_to([0, HEADER_Y, 0])
+        self.heading = self.chapter_heading("The shrinking rectangle", "numbers between 0 and 1, multiplied")
         self.outline = Square(side_length=SQUARE_SIDE, stroke_color=t.text, stroke_width=3,
                               fill_color=t.muted, fill_opacity=0.15).move_to(SQUARE_CENTER)
         corner = self.outline.get_corner(UP + LEFT)
@@ -214,7 +235,7 @@ class ShrinkingRectangle(LessonScene):
         self.area_label = self._tex("area_0", frac_tex(area), value=area, size=SIZE.heading,
                                      color=self.theme.background).move_to(SQUARE_CENTER)
         self.equations = VGroup()
-        self._beat("square", lambda: [FadeIn(self.title), Create(self.outline), FadeIn(self.kept),
+        self._beat("square", lambda: [FadeIn(self.heading), Create(self.outline), FadeIn(self.kept),
                                       Write(self.area_label)])
 
     def multiply_square(self, k: int) -> None:
@@ -258,11 +279,12 @@ class ShrinkingRectangle(LessonScene):
     # -- part 2: sigma' ---------------------------------------------------------------------
 
     def ask_the_viewers_question(self) -> None:
-        """Swap the rectangle for the viewer's question, which stays at the top."""
+        """Swap the rectangle for the viewer's question, which stays under the heading."""
+        subtitle = self.heading[1]
         self.question = self.text("“Why are the gradients between 0 and 1?”", SIZE.body)
-        self.question.move_to([0, HEADER_Y, 0])
+        self.question.next_to(self.heading[0], DOWN, aligned_edge=LEFT, buff=0.18)
         part1 = VGroup(self.outline, self.kept, self.equations, self.moral)
-        self._beat("question", lambda: [FadeOut(part1), ReplacementTransform(self.title, self.question)])
+        self._beat("question", lambda: [FadeOut(part1), ReplacementTransform(subtitle, self.question)])
 
     def plot_sigma_prime(self) -> None:
         """Axes and the curve sigma'(z), drawn from netsim's samples."""
@@ -352,7 +374,7 @@ class ShrinkingRectangle(LessonScene):
             name.next_to(outline, DOWN, buff=0.2)
             self.columns.add(VGroup(outline, name))
         self.legend = self.text("bar: the gradient at each layer, as a share of the output's", SIZE.small,
-                                color=t.muted).move_to([0, HEADER_Y - 0.6, 0])
+                                color=t.muted).move_to([0, LEGEND_Y, 0])
         self.bars = {L: self._bar(L, BAR_HEIGHT, t.backward)}
         self.values = {L: self._value("chain_output", L, 1.0)}
         self.arrows = VGroup()
@@ -443,6 +465,10 @@ class ShrinkingRectangle(LessonScene):
         words.move_to(self.note)
         self._beat("explode", lambda: [Succession(FadeOut(self.note), FadeIn(words)),
                                        *[Indicate(cap, color=t.warn) for cap in self.caps]])
+
+    def hold_key_picture(self) -> None:
+        """Hold the chapter's key picture: a chain of factors, its product grown past 1."""
+        self._beat("key", lambda: [Wait()])
 
 
 __all__ = ["ShrinkingRectangle", "Beat", "timeline", "experiment", "chain_layers", "LESSON"]

@@ -30,6 +30,7 @@ from manim import (
     UpdateFromAlphaFunc,
     VGroup,
     VMobject,
+    Wait,
     Write,
     smooth,
 )
@@ -50,6 +51,8 @@ TANGENT_LENGTH = 1.7
 HOP_TIME = 0.8
 HOP_REST = 0.35
 READING_SPEED = 16.0  # caption characters per second
+#: Each caption ends this much before its beat does, so frame rounding never overlaps two cues.
+CUE_MARGIN = 0.1
 
 
 def slope_for(lesson: Lesson) -> SlopeResult:
@@ -73,6 +76,9 @@ class RockView:
 class RockOnSlope(LessonScene):
     """Two rocks roll down a real slice of a net's cost: fast on the steep part, slow on the plateau."""
 
+    #: Tests set this to stop before the final fade, on the chapter's key picture.
+    skip_end = False
+
     def construct(self) -> None:
         self.res = slope_for(self.lesson)
         self.title_and_curve()
@@ -80,16 +86,18 @@ class RockOnSlope(LessonScene):
         self.roll_steep_rock()
         self.roll_plateau_rock()
         self.compare_distances()
+        self.hold_key_picture()
+        if not self.skip_end:
+            self.end_chapter()
 
     def pause(self, seconds: float, caption: str) -> None:
-        """A wait that carries its own caption."""
-        self.add_subcaption(caption, duration=seconds)
-        self.wait(seconds)
+        """A wait that carries its own caption (``Scene.wait`` takes no subcaption)."""
+        self.play(Wait(run_time=seconds), subcaption=caption, subcaption_duration=seconds - CUE_MARGIN)
 
     def say(self, caption: str, *anims: Animation, run_time: float = 1.0) -> None:
         """Play ``anims`` under ``caption``, then hold until the caption can be read."""
         total = max(run_time, len(caption) / READING_SPEED)
-        self.play(*anims, run_time=run_time, subcaption=caption, subcaption_duration=total)
+        self.play(*anims, run_time=run_time, subcaption=caption, subcaption_duration=total - CUE_MARGIN)
         if total > run_time:
             self.wait(total - run_time)
 
@@ -139,18 +147,17 @@ class RockOnSlope(LessonScene):
         """Beat 1: the landscape, a real slice C(w) of the net's cost."""
         r, th = self.res, self.theme
         self._setup_mapping()
-        title = self.text("The rock on the slope", SIZE.heading).to_corner(UP + LEFT, buff=0.3)
-        line1 = self.text("Cost C of one digit image as one weight w of the net changes; all else fixed.",
-                          SIZE.small, color=th.muted)
+        heading = self.chapter_heading("The rock on the slope",
+                                       "Cost C of one digit image as one weight w of the net changes; "
+                                       "all else fixed.")
         if r.hidden_activation == "sigmoid":
             line2_text = "Sigmoid neurons, quadratic cost: a saturated sigmoid makes the flat part."
         else:
             name = "ReLU" if r.hidden_activation == "relu" else r.hidden_activation
             line2_text = f"Hidden layers here are {name}; the flat part comes from the sigmoid output neuron."
         line2 = self.text(line2_text, SIZE.small, color=th.muted)
-        sub = VGroup(line1, line2).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        sub.next_to(title, DOWN, aligned_edge=LEFT, buff=0.18)
-        self.header = VGroup(title, sub)
+        line2.next_to(heading, DOWN, aligned_edge=LEFT, buff=0.12)
+        self.header = VGroup(heading, line2)
 
         x_axis = Line([PLOT_LEFT, PLOT_BOTTOM, 0], [PLOT_RIGHT, PLOT_BOTTOM, 0], color=th.muted, stroke_width=2)
         y_axis = Line([PLOT_LEFT, PLOT_BOTTOM, 0], [PLOT_LEFT, PLOT_TOP, 0], color=th.muted, stroke_width=2)
@@ -246,10 +253,10 @@ class RockOnSlope(LessonScene):
         readout = self._readout(view, 0)
         self.say(intro, FadeIn(view.dot), Create(view.tangent), FadeIn(view.slope_label), FadeIn(readout))
         hop = HOP_TIME + HOP_REST
-        self.add_subcaption(first, duration=split * hop)
+        self.add_subcaption(first, duration=split * hop - CUE_MARGIN)
         for k in range(split):
             self._hop(view, k, readout)
-        self.add_subcaption(rest, duration=(view.path.steps - split) * hop + 1.0)
+        self.add_subcaption(rest, duration=(view.path.steps - split) * hop + 1.0 - CUE_MARGIN)
         for k in range(split, view.path.steps):
             self._hop(view, k, readout)
         self.wait(1.0)
@@ -301,5 +308,8 @@ class RockOnSlope(LessonScene):
                  Create(bars), FadeIn(rows), run_time=1.5)
         self.say("The one on the steep part went much, much farther.", FadeIn(ratio))
         self.say("Big gradient: fast learning. Small gradient: slow learning.", FadeIn(moral))
+
+    def hold_key_picture(self) -> None:
+        """Beat 6: hold the key picture, two rocks, same steps, very different distances."""
         self.pause(3.0, "A weight whose neuron sits on a flat stretch learns very, very slowly.")
 

@@ -14,7 +14,7 @@ from netsim.data import digits
 from netsim.errors import NetsimError
 from netsim.experiments.fading import BOOK_HIDDEN_NORMS, drawn_indices, fading
 from netsim.network import Network
-from scenes.fading import SAMPLE, TITLES, GradientsFading
+from scenes.fading import CUE_MARGIN, SAMPLE, TITLES, GradientsFading
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.netdiagram import NetDiagram, elided_indices
 from scenes.style import THEMES, GradientScale
@@ -34,6 +34,10 @@ class RecordingFading(GradientsFading):
         if subcaption is not None:
             duration = kw.get("subcaption_duration") or self.renderer.time - start
             self.captions.append((start, start + duration, subcaption))
+
+    def end_chapter(self, caption: str | None = None, run_time: float = 0.8) -> None:
+        self.end_start = self.renderer.time
+        super().end_chapter(caption, run_time)
 
 
 @pytest.fixture(scope="module", params=list(LESSONS))
@@ -59,10 +63,19 @@ def test_dry_run_renders_with_captions(rendered: RecordingFading) -> None:
     total = rendered.renderer.time
     assert 30 <= total <= 90
     assert all(text.strip() for _, _, text in rendered.captions)
-    # captions cover the clip: every quarter second of it lies under some caption
-    uncovered = [t for t in np.arange(0, total, 0.25)
-                 if not any(a <= t < b for a, b, _ in rendered.captions)]
-    assert len(uncovered) <= 1, f"no caption at {uncovered}"
+    # captions cover the clip up to the short final fade: every twentieth of a second lies
+    # under one, or in the small gap a cue leaves before the next beat starts
+    assert total - 1.0 <= rendered.end_start < total
+    gap = CUE_MARGIN + 1 / 15
+    uncovered = [t for t in np.arange(0, rendered.end_start, 0.05)
+                 if not any(a <= t < b + gap for a, b, _ in rendered.captions)]
+    assert not uncovered, f"no caption at {uncovered}"
+    # and they never overlap: each cue ends before the next one starts
+    for (_, end, _), (start, _, _) in zip(rendered.captions, rendered.captions[1:]):
+        assert end <= start + 1e-9
+    # the chapter starts with its heading at the top left and ends on the empty background
+    assert rendered.heading.get_left()[0] < -6.5 and rendered.heading.get_top()[1] > 3.6
+    assert not rendered.mobjects and not rendered.foreground_mobjects
 
 
 def test_shown_equals_experiment(rendered: RecordingFading) -> None:
@@ -175,6 +188,17 @@ def test_diagram_elides_and_links() -> None:
     assert NetDiagram.from_network(net, theme).sizes == (3, 2, 1)
     with pytest.raises(ValueError, match="increasing"):
         NetDiagram([4, 3], theme, shown=[[2, 1], [0]])
+
+
+class KeyPicture(GradientsFading):
+    """Every beat but the final fade: the chapter's key picture."""
+
+    skip_end = True
+
+
+@frames_comparison(base_scene=KeyPicture)
+def test_fading_key_picture(scene: GradientsFading) -> None:
+    GradientsFading.construct(scene)
 
 
 @frames_comparison(base_scene=GradientsFading)

@@ -36,11 +36,22 @@ def rendered(request: pytest.FixtureRequest) -> ShrinkingRectangle:
 
 def test_dry_run_plays_every_beat(rendered: ShrinkingRectangle) -> None:
     beats = timeline(experiment(rendered.lesson))
-    assert rendered.captions == [b.caption for b in beats]
+    assert rendered.captions == [b.caption for b in beats if b.caption]
     assert all(c.strip() for c in rendered.captions)
+    assert [b.name for b in beats if not b.caption] == ["end"], "only the final fade is uncaptioned"
+    assert beats[-2].name == "key" and beats[-2].duration >= 2.0
+    assert not rendered.mobjects, "end_chapter fades everything out"
     expected = ShrinkingRectangle.expected_duration(rendered.lesson)
     assert rendered.time == pytest.approx(expected, abs=1e-6)
     assert 30 <= expected <= 90
+
+
+def test_captions_stay_within_their_beats(rendered: ShrinkingRectangle) -> None:
+    cues = rendered.renderer.file_writer.subcaptions
+    beats = [b for b in timeline(experiment(rendered.lesson)) if b.caption]
+    assert [c.content for c in cues] == [b.caption for b in beats]
+    for earlier, later in zip(cues, cues[1:]):
+        assert earlier.start < earlier.end <= later.start, (earlier.content, later.content)
 
 
 def test_rectangle_fractions_are_exact(rendered: ShrinkingRectangle) -> None:
@@ -150,6 +161,17 @@ def test_experiment_defaults_are_the_storyboards() -> None:
 def test_bad_input_raises_netsim_error(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
         shrinking_factors(**kwargs)
+
+
+class KeyPicture(ShrinkingRectangle):
+    """Every beat but the final fade: the chapter's key picture."""
+
+    skip_end = True
+
+
+@frames_comparison(base_scene=KeyPicture)
+def test_rectangle_key_picture(scene: ShrinkingRectangle) -> None:
+    ShrinkingRectangle.construct(scene)
 
 
 @frames_comparison(base_scene=ShrinkingRectangle)

@@ -4,8 +4,8 @@ the video file and its subtitles.
 The clip is rendered at low quality (480p15) by the episode command (the ``episode``
 fixture in conftest.py), which runs ``manim -ql`` in a separate process as a user would.
 Then: the mp4 exists, its length (read with PyAV) is the scene's own sum of run times and
-waits within one frame, and the .srt beside it has one cue per beat, in order, with times
-that never overlap.
+waits within one frame, and the .srt beside it has one cue per captioned beat (every beat
+but the final fade to the empty background), in order, each within its beat, never overlapping.
 """
 
 from __future__ import annotations
@@ -49,12 +49,17 @@ def test_srt_has_one_cue_per_beat(rendered: Path) -> None:
     assert path.is_file()
     cues = list(srt.parse(path.read_text(encoding="utf-8")))
     beats = timeline(experiment(load_lesson()))
-    assert [c.content for c in cues] == [b.caption for b in beats]
-    start = 0.0
-    for cue, beat in zip(cues, beats):
-        assert cue.start < cue.end
-        assert cue.start.total_seconds() == pytest.approx(start, abs=1 / FPS)
+    captioned = [b for b in beats if b.caption]
+    assert [c.content for c in cues] == [b.caption for b in captioned]
+    assert [b.name for b in beats if not b.caption] == ["end"]
+    starts, start = {}, 0.0
+    for beat in beats:
+        starts[beat.name] = start
         start += beat.duration
+    for cue, beat in zip(cues, captioned):
+        assert cue.start < cue.end
+        assert cue.start.total_seconds() == pytest.approx(starts[beat.name], abs=1 / FPS)
+        assert cue.end.total_seconds() <= starts[beat.name] + beat.duration + 1 / FPS
     for earlier, later in zip(cues, cues[1:]):
         assert earlier.end <= later.start
-    assert cues[-1].end <= timedelta(seconds=start)
+    assert cues[-1].end <= timedelta(seconds=start - beats[-1].duration + 1 / FPS)

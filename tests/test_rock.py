@@ -155,6 +155,37 @@ def test_bad_input_raises(kwargs: dict, message: str) -> None:
         rock_on_slope(**kwargs)
 
 
+class KeyPicture(RockOnSlope):
+    """Every beat but the final fade: the chapter's key picture."""
+
+    skip_end = True
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_chapter_starts_and_ends_on_the_background(name: str) -> None:
+    scene = rendered(name)
+    assert not scene.mobjects and not scene.foreground_mobjects, "end_chapter fades everything out"
+    assert scene.header[0][0].text == "Therockontheslope"
+    assert scene.header.get_left()[0] < -6.5 and scene.header.get_top()[1] > 3.6  # top left
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_captions_never_overlap(name: str) -> None:
+    scene = rendered(name)
+    cues = scene.renderer.file_writer.subcaptions
+    assert len(cues) >= 10 and all(c.content.strip() for c in cues)
+    for earlier, later in zip(cues, cues[1:]):
+        assert earlier.start < earlier.end <= later.start, (earlier.content, later.content)
+    # the key picture's caption is the last one, held about 2 s or more before the final fade
+    hold = (cues[-1].end - cues[-1].start).total_seconds()
+    assert hold >= 2.0 and cues[-1].end.total_seconds() <= scene.renderer.time - 0.8
+
+
+@frames_comparison(base_scene=KeyPicture)
+def test_rock_key_picture(scene: RockOnSlope) -> None:
+    RockOnSlope.construct(scene)
+
+
 @frames_comparison(base_scene=RockOnSlope)
 def test_rock_last_frame(scene: RockOnSlope) -> None:
     RockOnSlope.construct(scene)
