@@ -40,6 +40,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
     Chapter(8, "training", "training.py", "CostOfFading", "The cost of fading"),
     Chapter(9, "exploding", "exploding.py", "ExplodingGradients", "Exploding gradients"),
+    Chapter(10, "wayout", "wayout.py", "TheWayOut", "The way out"),
 )
 
 

@@ -7,4 +7,6 @@
 - :mod:`netsim.experiments.fading`: one digit's forward and backward pass through a deep net.
 - :mod:`netsim.experiments.training`: a deep and a shallow net trained side by side.
 - :mod:`netsim.experiments.exploding`: the deep linear net W = a I for a = 1.5, 0.9, 0.5.
+- :mod:`netsim.experiments.depth`: first-layer filters of a trained net, and per-layer weight change.
+- :mod:`netsim.experiments.wayout`: the same deep net with sigmoid, tanh + Xavier and ReLU + He.
 """
