@@ -33,6 +33,8 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(1, "opening", "opening.py", "ColdOpen", "A puzzle"),
+    Chapter(2, "cost", "cost.py", "TheCost", "The cost"),
     Chapter(3, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
     Chapter(4, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
     Chapter(5, "backprop", "backprop.py", "ForwardBackProp", "Forward prop, back prop"),

@@ -54,3 +54,16 @@ def test_seed_specs():
     for bad in ("", "a-b", "-1", "0-5000"):
         with pytest.raises(NetsimError):
             parse_seeds(bad)
+
+
+def test_the_numbers_quoted_in_the_readme():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    m = re.search(r"norms of about ([\d.]+), ([\d.]+), ([\d.]+) and ([\d.]+)\s+\(median over 50 seeds\)", readme)
+    assert m, "README no longer quotes the ch. 5 medians"
+    quoted = [float(x) for x in m.groups()]
+    medians = nielsen_ch5(seeds="0-49")[-1].hidden_median
+    for q, v in zip(quoted, medians):
+        assert float(f"{v:.2g}") == q, (q, v)

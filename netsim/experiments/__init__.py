@@ -1,5 +1,6 @@
 """Named experiments: each returns a result dataclass holding the numbers one chapter shows.
 
+- :mod:`netsim.experiments.cost`: one digit's cost, one nudged weight, and its gradient.
 - :mod:`netsim.experiments.nielsen`: Nielsen's ch. 5 per-layer gradient norms on digits.
 - :mod:`netsim.experiments.slope`: a real slice C(w) of a net's cost and its descent iterates.
 - :mod:`netsim.experiments.factors`: the shrinking product of per-layer factors.

@@ -1,0 +1,284 @@
+"""Chapters 1 and 2: the cold open's preview, and the cost C of one real digit.
+
+Cold open (:func:`cold_open`): the lesson's deep net and one digit, forward and backward,
+exactly as chapter 7 computes it (:func:`netsim.experiments.fading.fading`), plus the year
+deep nets first trained well (a citation, not a netsim result).
+
+The cost (:func:`cost_example`): a small net [64, n_1, 10] gets one labelled digit x = a_0.
+
+    Forward:    z_l = W_l a_{l-1} + b_l,   a_l = sigma(z_l)         (output: sigmoid)
+    Cost:       C = ||a_L - y||^2 / 2 = sum_i (a_L[i] - y[i])^2 / 2 (quadratic)
+    Gradient:   delta_L = (a_L - y) * sigma'(z_L),  dC/dW_L[j, k] = delta_L[j] a_{L-1}[k]
+
+One weight w = W_l[j, k] (by default the one of the last layer with the largest |dC/dw|) is
+nudged downhill by a small step, Delta w = -step * sign(dC/dw); the real new cost C' is
+computed by a fresh forward pass, and Delta C = C' - C is compared with the first-order
+prediction dC/dw * Delta w. Then training: every weight and bias is nudged by
+-eta * dC/dW and -eta * dC/db, over and over (plain gradient descent on this one digit),
+starting from the nudged net, and C and the ten outputs a_L are recorded at checkpoints.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.costs import quadratic
+from netsim.data import digits
+from netsim.errors import NetsimError, require
+from netsim.experiments.fading import FadingResult, brightest_pixels, drawn_indices, fading
+from netsim.network import Network
+
+Array = np.ndarray
+
+#: The year of the first of the breakthrough papers on training deep nets (Hinton, Osindero
+#: and Teh, "A fast learning algorithm for deep belief nets", 2006). A citation.
+BREAKTHROUGH_YEAR = 2006
+
+#: The cost this chapter shows: C = ||a - y||^2 / 2, the sum of squared bar differences.
+COST = "quadratic"
+
+#: Defaults of the cost example: the nudge of one weight, and the descent on one digit.
+STEP = 0.1
+STEPS = 40
+EVERY = 5
+
+#: Neurons the diagram draws of a wide layer (the nudged weight's ends are always drawn).
+MAX_SHOWN = 6
+
+
+@dataclass(frozen=True, eq=False)
+class ColdOpenResult:
+    """What the cold open shows: the chapter-7 pass (``fading``), the year, the sweep order.
+
+    ``sweep`` lists the weight layers in the order back prop colours them: L, L-1, ..., 1.
+    """
+
+    fading: FadingResult
+    year: int
+    sweep: tuple[int, ...]
+
+
+def cold_open(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    sample: int = 0,
+) -> ColdOpenResult:
+    """The chapter-7 experiment for the preview (same arguments as :func:`fading`)."""
+    result = fading(sizes, activation=activation, init=init, bias_init=bias_init, seed=seed, sample=sample)
+    return ColdOpenResult(fading=result, year=BREAKTHROUGH_YEAR, sweep=tuple(range(result.depth, 0, -1)))
+
+
+@dataclass(frozen=True, eq=False)
+class CostResult:
+    """One digit through a small net: its cost, one weight's nudge and gradient, training.
+
+    ``pixels`` (8, 8) in [0, 1]; ``target`` y is one-hot (10,); ``activations[l]`` is a_l
+    (l = 0 .. L, a_0 the pixels); ``output`` a = a_L (10,);
+    ``sq_diffs`` = (a - y)^2 per output; ``cost`` C = sum(sq_diffs) / 2.
+    The nudged weight is W_``layer``[``j``, ``k``] (layer 1-based, j its target neuron in
+    layer ``layer``, k its source neuron in layer ``layer`` - 1), of value ``w`` and gradient
+    ``grad`` = dC/dw. ``delta_w`` = -step * sign(grad); ``w_new`` = w + delta_w;
+    ``cost_new`` = C after the nudge (fresh forward pass), ``output_new`` its a_L;
+    ``delta_cost`` = cost_new - cost; ``predicted_delta`` = grad * delta_w.
+    Training: ``checkpoints`` are step counts 0, every, 2 every, ..., steps;
+    ``descent_costs[i]`` and ``descent_outputs[i]`` are C and a_L after ``checkpoints[i]``
+    steps of w <- w - eta dC/dw for every weight and bias, starting from the nudged net
+    (so ``descent_costs[0]`` is ``cost_new``). ``drawn[l]``: the neuron indices
+    of layer l a diagram draws (the input's brightest pixels, all ten outputs, and always
+    both ends of the nudged weight). Arrays are read-only.
+    """
+
+    sample: int
+    pixels: Array
+    label: int
+    target: Array
+    sizes: tuple[int, ...]
+    activation: str
+    cost_name: str
+    activations: tuple[Array, ...]
+    output: Array
+    prediction: int
+    sq_diffs: Array
+    cost: float
+    layer: int
+    j: int
+    k: int
+    w: float
+    grad: float
+    step: float
+    delta_w: float
+    w_new: float
+    cost_new: float
+    output_new: Array
+    delta_cost: float
+    predicted_delta: float
+    eta: float
+    checkpoints: tuple[int, ...]
+    descent_costs: tuple[float, ...]
+    descent_outputs: tuple[Array, ...]
+    drawn: tuple[tuple[int, ...], ...]
+
+    @property
+    def depth(self) -> int:
+        """L, the number of weight layers."""
+        return len(self.sizes) - 1
+
+    @property
+    def final_prediction(self) -> int:
+        """The digit the net picks after the last training step."""
+        return int(np.argmax(self.descent_outputs[-1]))
+
+    @property
+    def relative_error(self) -> float:
+        """|Delta C - dC/dw Delta w| / |Delta C|: how good the first-order prediction is."""
+        return abs(self.delta_cost - self.predicted_delta) / abs(self.delta_cost)
+
+
+def _whole(value: object, name: str, low: int, high: int | None = None) -> int:
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    require(ok, f"{name} {value!r} must be a whole number")
+    v = int(value)  # type: ignore[call-overload]
+    if high is None:
+        require(v >= low, f"{name} = {v} is out of range; allowed: {low} or more")
+    else:
+        require(low <= v <= high, f"{name} = {v} is out of range; allowed: {low} to {high}")
+    return v
+
+
+def _positive(value: object, name: str) -> float:
+    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
+    require(ok and math.isfinite(float(value)) and float(value) > 0,  # type: ignore[arg-type]
+            f"{name} = {value!r} must be a finite number > 0")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _frozen(a: Array) -> Array:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+def cost_example(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    sample: int = 0,
+    weight: tuple[int, int, int] | None = None,
+    step: float = STEP,
+    eta: float = 0.1,
+    steps: int = STEPS,
+    every: int = EVERY,
+) -> CostResult:
+    """Digit number ``sample`` through a fresh net of ``sizes`` with the quadratic cost.
+
+    ``weight`` = (layer, j, k) picks W_layer[j, k] to nudge; by default the weight of the
+    last layer with the largest |dC/dw|. ``step``: the size of its nudge. ``eta``, ``steps``,
+    ``every``: the learning rate, the number of gradient-descent steps on this digit, and
+    how often C and a_L are recorded.
+    """
+    sizes = tuple(sizes)
+    require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer")
+    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
+    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    data = digits()
+    sample = _whole(sample, "sample", 0, len(data) - 1)
+    step = _positive(step, "step")
+    eta = _positive(eta, "eta")
+    steps = _whole(steps, "steps", 1, 10_000)
+    every = _whole(every, "every", 1, steps)
+    require(steps % every == 0, f"steps = {steps} must be a multiple of every = {every}")
+
+    net = Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
+                         bias_init=bias_init, seed=seed)
+    x, y = data.x[sample], data.y[sample]
+    grads = net.backward(x, y, COST)
+    a = grads.forward.output[0]
+    L = net.depth
+
+    if weight is None:
+        g_last = np.abs(grads.nabla_w[-1])
+        j, k = (int(i) for i in np.unravel_index(int(np.argmax(g_last)), g_last.shape))
+        layer = L
+    else:
+        require(isinstance(weight, tuple) and len(weight) == 3,
+                f"weight {weight!r} must be a tuple (layer, j, k)")
+        layer = _whole(weight[0], "weight layer", 1, L)
+        j = _whole(weight[1], "weight j", 0, sizes[layer] - 1)
+        k = _whole(weight[2], "weight k", 0, sizes[layer - 1] - 1)
+    grad = float(grads.nabla_w[layer - 1][j, k])
+    if grad == 0.0 or not math.isfinite(grad):
+        raise NetsimError(f"W_{layer}[{j}, {k}] has gradient {grad}: pick a weight whose gradient is not zero")
+    w = float(net.weights[layer - 1][j, k])
+    delta_w = -step if grad > 0 else step
+    nudged = net.copy()
+    nudged.weights[layer - 1][j, k] = w + delta_w
+    out_new = nudged.forward(x).output[0]
+    cost_new = float(quadratic(out_new, y))
+
+    trained = nudged.copy()  # training carries on from the hand-nudged net
+    checkpoints, costs, outputs = [0], [cost_new], [out_new.copy()]
+    for n in range(1, steps + 1):
+        g = trained.backward(x, y, COST)
+        for l in range(L):
+            trained.weights[l] -= eta * g.nabla_w[l]
+            trained.biases[l] -= eta * g.nabla_b[l]
+        if n % every == 0:
+            out = trained.forward(x).output[0]
+            checkpoints.append(n)
+            costs.append(float(quadratic(out, y)))
+            outputs.append(out.copy())
+
+    drawn: list[tuple[int, ...]] = [brightest_pixels(x, MAX_SHOWN)]
+    for l, n in enumerate(sizes[1:], start=1):
+        if l == L:  # all ten outputs: one bar each
+            drawn.append(tuple(range(n)))
+            continue
+        keep = {j} if l == layer else ({k} if l == layer - 1 else set())
+        picked = set(drawn_indices(n, MAX_SHOWN))
+        if not keep <= picked:
+            picked = set(drawn_indices(n, MAX_SHOWN - 1)) | keep
+        drawn.append(tuple(sorted(picked)))
+    if layer == 1 and k not in drawn[0]:  # the nudged weight leaves an input pixel: draw it
+        drawn[0] = tuple(sorted(set(brightest_pixels(x, MAX_SHOWN - 1)) | {k}))
+
+    sq = (a - y) ** 2
+    return CostResult(
+        sample=sample,
+        pixels=_frozen(x.reshape(8, 8)),
+        label=int(data.labels[sample]),
+        target=_frozen(y),
+        sizes=tuple(int(n) for n in sizes),
+        activation=str(activation),
+        cost_name=COST,
+        activations=tuple(_frozen(v[0]) for v in grads.forward.activations),
+        output=_frozen(a),
+        prediction=int(np.argmax(a)),
+        sq_diffs=_frozen(sq),
+        cost=float(grads.cost),
+        layer=layer,
+        j=j,
+        k=k,
+        w=w,
+        grad=grad,
+        step=step,
+        delta_w=delta_w,
+        w_new=w + delta_w,
+        cost_new=cost_new,
+        output_new=_frozen(out_new),
+        delta_cost=cost_new - float(grads.cost),
+        predicted_delta=grad * delta_w,
+        eta=eta,
+        checkpoints=tuple(checkpoints),
+        descent_costs=tuple(costs),
+        descent_outputs=tuple(_frozen(o) for o in outputs),
+        drawn=tuple(drawn),
+    )

@@ -1,0 +1,214 @@
+"""Chapter 2, the cost: smoke renders, the numbers on screen against an independent
+recomputation from netsim primitives, the physics (a nudge against the gradient lowers C,
+dC/dw predicts the change, training drives C down), golden frames, and bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pytest
+from manim import tempconfig
+from manim.utils.testing.frames_comparison import frames_comparison
+
+from netsim.activations import sigmoid
+from netsim.costs import quadratic
+from netsim.data import digits
+from netsim.errors import NetsimError
+from netsim.experiments.cost import COST, EVERY, STEP, STEPS, CostResult, cost_example
+from netsim.network import Network
+from scenes.cost import SAMPLE, TheCost, experiment
+from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
+
+__module_test__ = "cost"
+
+LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
+DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, TheCost]:
+    """A dry-run render of the scene for each lesson (the smoke test), once for the module."""
+    scenes = {}
+    for name, path in LESSONS.items():
+        with tempconfig(DRY):
+            scene = TheCost(lesson=load_lesson(path))
+            scene.render()
+        scenes[name] = scene
+    return scenes
+
+
+def small_net(lesson: Lesson) -> Network:
+    """The chapter's net, built here without the experiment."""
+    return Network.create([64, lesson.width, 10], activation=lesson.activation, output_activation="sigmoid",
+                          init=lesson.init, bias_init=lesson.bias_init, seed=lesson.seed)
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_dry_run_renders_with_captions(rendered: dict[str, TheCost], name: str) -> None:
+    scene = rendered[name]
+    assert 30.0 <= scene.renderer.time <= 90.0
+    assert scene.captions and all(c.strip() for c in scene.captions)
+    assert scene.mobjects == []  # ends on the bare background
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_shown_equals_experiment(rendered: dict[str, TheCost], name: str) -> None:
+    scene = rendered[name]
+    r = experiment(scene.lesson)
+    j = r.j
+    expected: dict[str, Any] = {
+        "label": float(r.label),
+        "sizes": [float(n) for n in r.sizes],
+        "prediction": float(r.prediction),
+        "target": [float(v) for v in r.target],
+        "cost": r.cost,
+        "w": r.w, "w_new": r.w_new, "delta_w": r.delta_w,
+        "cost_before": r.cost, "cost_new": r.cost_new, "delta_cost": r.delta_cost,
+        f"a_new_{j}": float(r.output_new[j]),
+        f"sq_new_{j}": float((r.output_new[j] - r.target[j]) ** 2),
+        "panel_cost_new": r.cost_new,
+        "grad": r.grad, "check_grad": r.grad, "check_delta_w": r.delta_w,
+        "predicted_delta": r.predicted_delta, "measured_delta": r.delta_cost,
+        "eta": r.eta,
+        "final_prediction": float(r.final_prediction),
+    }
+    for i in range(10):
+        expected[f"a_{i}"] = float(r.output[i])
+        expected[f"sq_{i}"] = float(r.sq_diffs[i])
+        expected[f"final_a_{i}"] = float(r.descent_outputs[-1][i])
+        expected[f"final_sq_{i}"] = float((r.descent_outputs[-1][i] - r.target[i]) ** 2)
+    for n, c in zip(r.checkpoints, r.descent_costs):
+        expected[f"step_{n}"] = float(n)
+        expected[f"descent_cost_{n}"] = c
+    assert scene.shown == expected
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_numbers_recomputed_from_netsim(rendered: dict[str, TheCost], name: str) -> None:
+    """Cost, gradient, nudge and training, recomputed by hand from the net's arrays."""
+    scene = rendered[name]
+    lesson, s = scene.lesson, scene.shown
+    net = small_net(lesson)
+    data = digits()
+    x, y = data.x[SAMPLE], data.y[SAMPLE]
+    assert s["label"] == data.labels[SAMPLE]
+    # forward pass, by hand
+    a1 = net.activations[0].f(net.weights[0] @ x + net.biases[0])
+    z2 = net.weights[1] @ a1 + net.biases[1]
+    a2 = sigmoid(z2)
+    for i in range(10):
+        assert s[f"a_{i}"] == pytest.approx(a2[i], rel=1e-12)
+        assert s[f"sq_{i}"] == pytest.approx((a2[i] - y[i]) ** 2, rel=1e-12)
+    c = 0.5 * np.sum((a2 - y) ** 2)
+    assert s["cost"] == pytest.approx(c, rel=1e-12)
+    assert s["cost"] == pytest.approx(float(quadratic(a2, y)), rel=1e-12)
+    assert s["prediction"] == int(np.argmax(a2))
+    # the nudged weight: the largest |dC/dw| of the last layer, dC/dW_2 = delta_2 a_1^T
+    delta2 = (a2 - y) * a2 * (1 - a2)
+    grad_w2 = np.outer(delta2, a1)
+    j, k = np.unravel_index(np.argmax(np.abs(grad_w2)), grad_w2.shape)
+    r = scene.res
+    assert (r.layer, r.j, r.k) == (2, j, k)
+    assert s["grad"] == pytest.approx(grad_w2[j, k], rel=1e-12)
+    assert s["w"] == net.weights[1][j, k]
+    # the nudge against the gradient, and the real new cost
+    dw = -STEP * np.sign(grad_w2[j, k])
+    assert s["delta_w"] == dw and s["w_new"] == net.weights[1][j, k] + dw
+    nudged = net.copy()
+    nudged.weights[1][j, k] += dw
+    c_new = nudged.cost(x, y, "quadratic")
+    assert s["cost_new"] == pytest.approx(c_new, rel=1e-12)
+    assert s["delta_cost"] == pytest.approx(c_new - c, rel=1e-9)
+    assert s["predicted_delta"] == pytest.approx(grad_w2[j, k] * dw, rel=1e-12)
+    # the gradient is the slope: a central finite difference agrees
+    h = 1e-6
+    up, down = net.copy(), net.copy()
+    up.weights[1][j, k] += h
+    down.weights[1][j, k] -= h
+    slope = (up.cost(x, y, "quadratic") - down.cost(x, y, "quadratic")) / (2 * h)
+    assert s["grad"] == pytest.approx(slope, rel=1e-6)
+    # training: plain gradient descent on this digit from the nudged net
+    trained = nudged.copy()
+    costs = [c_new]
+    for n in range(1, STEPS + 1):
+        g = trained.backward(x, y, "quadratic")
+        for l in range(trained.depth):
+            trained.weights[l] -= lesson.learning_rate * g.nabla_w[l]
+            trained.biases[l] -= lesson.learning_rate * g.nabla_b[l]
+        if n % EVERY == 0:
+            costs.append(trained.cost(x, y, "quadratic"))
+    shown_costs = [s[f"descent_cost_{n}"] for n in range(0, STEPS + 1, EVERY)]
+    np.testing.assert_allclose(shown_costs, costs, rtol=1e-12)
+    final = trained.forward(x).output[0]
+    assert s["final_prediction"] == int(np.argmax(final))
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_physics_of_the_cost(rendered: dict[str, TheCost], name: str) -> None:
+    scene = rendered[name]
+    r, s = scene.res, scene.shown
+    assert s["delta_cost"] < 0, "a step against the gradient lowers C"
+    assert np.sign(s["delta_w"]) == -np.sign(s["grad"])
+    assert r.relative_error < 0.01, "dC/dw * delta w predicts delta C to within a percent"
+    assert all(b < a for a, b in zip(r.descent_costs, r.descent_costs[1:])), "C falls at every checkpoint"
+    assert r.descent_costs[-1] < r.descent_costs[0] / 10
+    assert r.prediction != r.label and r.final_prediction == r.label
+    assert r.cost == pytest.approx(float(np.sum(r.sq_diffs)) / 2, rel=1e-12)
+    # the bars walk toward the right answer: the label's output grows, the others shrink
+    assert r.descent_outputs[-1][r.label] > r.output[r.label]
+    captions = " ".join(scene.captions)
+    assert "drops" in captions and ("positive" in captions or "negative" in captions)
+
+
+def test_result_is_frozen_and_complete() -> None:
+    r = cost_example([64, 16, 10], steps=10, every=5)
+    assert isinstance(r, CostResult) and r.cost_name == COST == "quadratic"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.cost = 0.0  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        r.output[0] = 0.0
+    assert r.checkpoints == (0, 5, 10) and len(r.descent_outputs) == 3
+    assert r.descent_costs[0] == r.cost_new
+    assert r.drawn[-1] == tuple(range(10)) and r.k in r.drawn[1] and len(r.drawn[1]) == 6
+    assert len(r.activations) == 3 and np.array_equal(r.activations[-1], r.output)
+    explicit = cost_example([64, 16, 10], weight=(1, 3, 29), steps=5, every=5)
+    assert (explicit.layer, explicit.j, explicit.k) == (1, 3, 29)
+    assert 29 in explicit.drawn[0] and 3 in explicit.drawn[1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sizes": [64, 10]}, "need at least one hidden layer"),
+        ({"sizes": [63, 16, 10]}, "8x8 digits need 64"),
+        ({"sizes": [64, 16, 9]}, "ten digits need 10"),
+        ({"sample": 1797}, "sample = 1797 is out of range; allowed: 0 to 1796"),
+        ({"sample": 2.0}, "sample 2.0 must be a whole number"),
+        ({"step": 0.0}, "step = 0.0 must be a finite number > 0"),
+        ({"eta": float("nan")}, "eta = nan must be a finite number > 0"),
+        ({"steps": 0}, "steps = 0 is out of range"),
+        ({"steps": 10, "every": 3}, "must be a multiple of every = 3"),
+        ({"weight": (3, 0, 0)}, "weight layer = 3 is out of range; allowed: 1 to 2"),
+        ({"weight": (2, 10, 0)}, "weight j = 10 is out of range"),
+        ({"weight": (2, 0)}, "must be a tuple"),
+        ({"weight": (1, 0, 0)}, "has gradient 0.0"),  # pixel 0 of digit 0 is blank: a_0[0] = 0
+        ({"activation": "swish"}, "swish"),
+    ],
+)
+def test_bad_input_raises(kwargs: dict, message: str) -> None:
+    kwargs = {"sizes": [64, 16, 10]} | kwargs
+    with pytest.raises(NetsimError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        cost_example(**kwargs)
+
+
+@frames_comparison(base_scene=TheCost)
+def test_cost_key_picture(scene: TheCost) -> None:
+    scene.skip_end = True
+    TheCost.construct(scene)
+
+
+@frames_comparison(base_scene=TheCost)
+def test_cost_last_frame(scene: TheCost) -> None:
+    TheCost.construct(scene)

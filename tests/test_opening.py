@@ -1,0 +1,152 @@
+"""Chapter 1, the cold open: smoke renders, the preview's numbers against chapter 7's
+experiment and an independent backward pass, the sweep order (right to left), the physics
+(the default lesson fades, relu-he holds), golden frames, and bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from manim import tempconfig
+from manim.utils.testing.frames_comparison import frames_comparison
+
+from netsim.data import digits
+from netsim.errors import NetsimError
+from netsim.experiments.cost import BREAKTHROUGH_YEAR, cold_open
+from netsim.experiments.fading import fading
+from netsim.network import Network
+from scenes.fading import SAMPLE
+from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.opening import ColdOpen, experiment
+from scenes.style import THEMES, GradientScale
+
+__module_test__ = "opening"
+
+LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
+DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, ColdOpen]:
+    """A dry-run render of the scene for each lesson (the smoke test), once for the module."""
+    scenes = {}
+    for name, path in LESSONS.items():
+        with tempconfig(DRY):
+            scene = ColdOpen(lesson=load_lesson(path))
+            scene.render()
+        scenes[name] = scene
+    return scenes
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_dry_run_renders_with_captions(rendered: dict[str, ColdOpen], name: str) -> None:
+    scene = rendered[name]
+    assert 20.0 <= scene.renderer.time <= 40.0
+    assert scene.captions and all(c.strip() for c in scene.captions)
+    assert scene.mobjects == []  # ends on the bare background
+    assert scene.title.text == scene.lesson.title.replace(" ", "")  # the episode's title
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_shown_equals_chapter_7_experiment(rendered: dict[str, ColdOpen], name: str) -> None:
+    scene = rendered[name]
+    lesson = scene.lesson
+    r = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed, SAMPLE)
+    expected = {
+        "year": float(BREAKTHROUGH_YEAR),
+        "sizes": [float(n) for n in r.sizes],
+        "decades": [float(d) for d in r.decades],
+        "factor": r.factor,
+    }
+    expected |= {f"edges_W{l}": [float(v) for v in e.ravel()] for l, e in enumerate(r.edge_grads, start=1)}
+    assert scene.shown == expected
+    # colours sweep right to left: the output layer's edges first, layer 1 last
+    order = [k for k in scene.shown if k.startswith("edges_W")]
+    assert order == [f"edges_W{l}" for l in range(r.depth, 0, -1)]
+    assert scene.res.sweep == tuple(range(r.depth, 0, -1))
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_edges_equal_independent_backward(rendered: dict[str, ColdOpen], name: str) -> None:
+    """Every drawn edge: |delta_l[j] a_{l-1}[k]| from Network.backward, and its colour."""
+    scene = rendered[name]
+    lesson = scene.lesson
+    net = Network.create(lesson.sizes, activation=lesson.activation, output_activation="sigmoid",
+                         init=lesson.init, bias_init=lesson.bias_init, seed=lesson.seed)
+    data = digits()
+    grads = net.backward(data.x[SAMPLE], data.y[SAMPLE], "cross-entropy")
+    acts = grads.forward.activations
+    scale = GradientScale(*scene.res.fading.decades)
+    theme = THEMES[lesson.theme]
+    for l in range(1, net.depth + 1):
+        shown = scene.shown[f"edges_W{l}"]
+        assert len(shown) == len(scene.diagram.edges[l])
+        for edge, value in zip(scene.diagram.edges[l], shown):
+            entry = abs(grads.deltas[l - 1][0, edge.j] * acts[l - 1][0, edge.k])
+            assert value == pytest.approx(entry, rel=1e-9, abs=1e-300)
+            if entry > 0:
+                assert edge.get_stroke_color().to_hex() == scale.color(entry, theme).to_hex()
+    norms = grads.bias_gradient_norms()
+    assert scene.shown["factor"] == pytest.approx(max(norms[-1] / norms[0], norms[0] / norms[-1]), rel=0.05)
+
+
+def test_default_fades_relu_he_holds(rendered: dict[str, ColdOpen]) -> None:
+    default, relu = rendered["default"], rendered["relu-he"]
+    d = default.res.fading
+    assert d.regime == "vanishing" and d.factor >= 10
+    mean = [float(np.mean(default.shown[f"edges_W{l}"])) for l in range(1, d.depth + 1)]
+    assert mean[0] * 10 < mean[-1], "layer 1's edges are much darker than the output layer's"
+    text = " ".join(default.captions)
+    assert "drains away" in text and "smaller" in text and "2006" in text
+    assert relu.res.fading.regime == "level"
+    text = " ".join(relu.captions)
+    assert "drains" not in text and "holds up" in text and "every layer learns" in text
+
+
+def test_result_is_frozen() -> None:
+    r = cold_open([64, 8, 8, 10])
+    assert r.year == BREAKTHROUGH_YEAR == 2006 and r.sweep == (3, 2, 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.year = 1990  # type: ignore[misc]
+    assert experiment(load_lesson(LESSONS["default"])).fading.sizes == (64, 30, 30, 30, 30, 10)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sizes": [64, 10]}, "hidden layer"),
+        ({"sizes": [10, 30, 10]}, "need 64"),
+        ({"sizes": [64, 30, 9]}, "ten digits need 10"),
+        ({"sample": 1797}, "sample 1797 is out of range"),
+        ({"sample": 0.5}, "whole number"),
+        ({"activation": "swish"}, "swish"),
+    ],
+)
+def test_bad_input_raises(kwargs: dict, message: str) -> None:
+    kwargs = {"sizes": [64, 30, 30, 10]} | kwargs
+    with pytest.raises(NetsimError, match=message):
+        cold_open(**kwargs)
+
+
+@frames_comparison(base_scene=ColdOpen)
+def test_opening_preview_picture(scene: ColdOpen) -> None:
+    """The key picture: the faded net with the comparison and the question."""
+    scene.prepare()
+    scene.title_beat()
+    scene.ask_the_question()
+    scene.show_deep_net()
+    scene.sweep_right_to_left()
+    scene.compare_first_and_last()
+
+
+@frames_comparison(base_scene=ColdOpen)
+def test_opening_key_picture(scene: ColdOpen) -> None:
+    """All beats but the final fade: the episode's title."""
+    scene.skip_end = True
+    ColdOpen.construct(scene)
+
+
+@frames_comparison(base_scene=ColdOpen)
+def test_opening_last_frame(scene: ColdOpen) -> None:
+    ColdOpen.construct(scene)
