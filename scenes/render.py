@@ -55,11 +55,23 @@ class RenderError(Exception):
 
 @dataclass(frozen=True)
 class Quality:
-    """A manim quality: its flag, its folder name and what it is called."""
+    """A manim quality: its flag, its folder name and what it is called.
+
+    ``transparent`` renders with an alpha channel (manim's ``-t``): a .mov clip for
+    overlays instead of an .mp4.
+    """
 
     flag: str
     folder: str
     label: str
+    transparent: bool = False
+
+    @property
+    def suffix(self) -> str:
+        return ".mov" if self.transparent else ".mp4"
+
+    def with_alpha(self) -> Quality:
+        return Quality(self.flag, self.folder + "-alpha", self.label + " transparent", True)
 
 
 FULL = Quality("-qh", "1080p60", "1080p60")
@@ -176,8 +188,9 @@ def check_writable(folder: Path) -> None:
 
 def manim_command(chapter: Chapter, quality: Quality, media_dir: Path) -> list[str]:
     """The manim command line that renders one chapter (the benchmark runs the same one)."""
-    return [sys.executable, "-m", "manim", "render", quality.flag, "--media_dir", str(media_dir),
-            "--progress_bar", "none", "-o", chapter.name, str(chapter.path), chapter.scene]
+    return [sys.executable, "-m", "manim", "render", quality.flag, *(["-t"] if quality.transparent else []),
+            "--media_dir", str(media_dir), "--progress_bar", "none", "-o", chapter.name, str(chapter.path),
+            chapter.scene]
 
 
 class ChapterRender:
@@ -190,11 +203,12 @@ class ChapterRender:
         self.build = out / ".build" / quality.folder / chapter.name
         self.log_path = out / "logs" / f"{chapter.name}.log"
         self.key = chapter_key(chapter, lesson, quality)
+        self.display = chapter.name + (" (transparent)" if quality.transparent else "")
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def clip(self) -> Path:
-        return self.build / f"{self.chapter.name}.mp4"
+        return self.build / f"{self.chapter.name}{self.quality.suffix}"
 
     @property
     def srt(self) -> Path:
@@ -220,14 +234,13 @@ class ChapterRender:
             code = self.process.wait()
         if code != 0:
             raise RenderError(f"chapter {self.chapter.name} failed (manim exit {code}); log: {self.log_path}")
-        found = [p for p in media.rglob(f"{self.chapter.name}.mp4") if "partial_movie_files" not in p.parts]
+        found = [p for p in media.rglob(f"{self.chapter.name}{self.quality.suffix}")
+                 if "partial_movie_files" not in p.parts]
         if not found:
             raise RenderError(f"chapter {self.chapter.name}: manim wrote no video; log: {self.log_path}")
         video = found[0]
         srt_file = video.with_suffix(".srt")
-        tmp = self.clip.with_name(self.clip.name + ".part")
-        shutil.copyfile(video, tmp)
-        os.replace(tmp, self.clip)
+        copy_atomically(video, self.clip)
         if srt_file.exists():
             shutil.copyfile(srt_file, self.srt)
         else:
@@ -241,6 +254,13 @@ class ChapterRender:
                 os.killpg(self.process.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+
+def copy_atomically(src: Path, dst: Path) -> None:
+    """Copy under a temporary name, then rename: ``dst`` is never half-written."""
+    tmp = dst.with_name(dst.name + ".part")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
 
 
 def _fmt_seconds(s: float) -> str:
@@ -261,7 +281,7 @@ def render_chapters(renders: list[ChapterRender], jobs: int) -> dict[str, float]
     todo = [r for r in renders if not r.up_to_date()]
     for r in renders:
         if r not in todo:
-            console.print(f"  {r.chapter.name}: unchanged, kept")
+            console.print(f"  {r.display}: unchanged, kept")
     if not todo:
         return {}
     times: dict[str, float] = {}
@@ -274,18 +294,18 @@ def render_chapters(renders: list[ChapterRender], jobs: int) -> dict[str, float]
             while queue or running:
                 while queue and len(running) < jobs:
                     r = queue.pop(0)
-                    console.print(f"  {r.chapter.name}: rendering ...")
+                    console.print(f"  {r.display}: rendering ...")
                     running[pool.submit(r.run)] = (r, time.monotonic())
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in done:
                     r, t0 = running.pop(fut)
                     fut.result()
-                    times[r.chapter.name] = time.monotonic() - t0
+                    times[r.display] = time.monotonic() - t0
                     finished = len(times)
                     elapsed = time.monotonic() - started
                     left = elapsed / finished * (len(todo) - finished)
-                    console.print(f"  [{finished}/{len(todo)}] {r.chapter.name}: done in "
-                                  f"{_fmt_seconds(times[r.chapter.name])}; about {_fmt_seconds(left)} left")
+                    console.print(f"  [{finished}/{len(todo)}] {r.display}: done in "
+                                  f"{_fmt_seconds(times[r.display])}; about {_fmt_seconds(left)} left")
         except BaseException:
             for r, _ in running.values():
                 r.stop()
@@ -306,9 +326,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
     for r in renders:
         name = r.chapter.name
         clip, srt_path = chapters_dir / f"{name}.mp4", chapters_dir / f"{name}.srt"
-        tmp = clip.with_name(clip.name + ".part")
-        shutil.copyfile(r.clip, tmp)
-        os.replace(tmp, clip)
+        copy_atomically(r.clip, clip)
         cues = media.tidy_cues(media.read_srt(r.srt), media.clip_info(clip).duration)
         media.write_srt(cues, srt_path)
         media.write_vtt(cues, chapters_dir / f"{name}.vtt")
@@ -347,7 +365,8 @@ def summary(out: Path) -> str:
     from scenes import media
 
     rows = []
-    files = [out / "episode.mp4", *sorted((out / "chapters").glob("*.mp4")), *sorted((out / "chapters").glob("*.webm"))]
+    files = [out / "episode.mp4",
+             *sorted(p for ext in ("mp4", "webm", "mov") for p in (out / "chapters").glob(f"*.{ext}"))]
     if (out / "episode.webm").exists():
         files.insert(1, out / "episode.webm")
     for p in files:
@@ -369,6 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only these chapters, e.g. rock,fading (default: all, in story order)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chapters rendered at a time")
     p.add_argument("--webm", action="store_true", help="also write WebM (VP9) copies of the clips and episode")
+    p.add_argument("--transparent", action="store_true",
+                   help="also render each chapter with a transparent background (chapters/NN-name.mov, for overlays)")
     voice = p.add_mutually_exclusive_group()
     voice.add_argument("--narrate", dest="narrate", action="store_const", const=True, default=None,
                        help="speak every caption (offline, espeak-ng), whatever the lesson says")
@@ -404,10 +425,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     quality = PREVIEW if args.preview else FULL
     console.print(f"Lesson {lesson.name!r} ({lesson.source.name}), {quality.label}, {len(chapters)} chapters -> {out}")
     renders = [ChapterRender(c, lesson, quality, out) for c in chapters]
+    overlays = [ChapterRender(c, lesson, quality.with_alpha(), out) for c in chapters] if args.transparent else []
     t0 = time.monotonic()
     try:
-        render_chapters(renders, args.jobs)
+        render_chapters(renders + overlays, args.jobs)
         assemble(renders, out, lesson, quality, webm=args.webm)
+        for r in overlays:
+            copy_atomically(r.clip, out / "chapters" / r.clip.name)
     except RenderError as exc:
         console.print(f"render: error: {exc}", markup=False)
         console.print("The previous episode, if any, is unchanged.")

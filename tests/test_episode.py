@@ -255,3 +255,25 @@ def test_interrupted_run_keeps_the_old_episode(tmp_path):
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(out) not in ps
 
+
+
+@pytest.mark.render
+def test_optional_transparent_and_webm_outputs(tmp_path):
+    import av
+    import numpy as np
+
+    p = run_render("--preview", "--chapters", "opening", "--transparent", "--webm", "--out", str(tmp_path))
+    assert p.returncode == 0, p.stderr[-2000:]
+    mp4 = media.clip_info(tmp_path / "chapters" / "01-opening.mp4")
+    mov = tmp_path / "chapters" / "01-opening.mov"
+    with av.open(str(mov)) as c:
+        s = c.streams.video[0]
+        assert "a" in s.codec_context.pix_fmt  # an alpha channel
+        frames = [f.to_ndarray(format="rgba") for _, f in zip(range(200), c.decode(s))]
+    alpha = np.stack([f[..., 3] for f in frames])
+    assert alpha[0].max() == 0  # the empty background is see-through
+    assert alpha.max() == 255  # and what is drawn is opaque
+    assert media.clip_info(mov).duration == pytest.approx(mp4.duration, abs=1 / 15)
+    for webm in (tmp_path / "episode.webm", tmp_path / "chapters" / "01-opening.webm"):
+        info = media.clip_info(webm)
+        assert info.duration == pytest.approx(mp4.duration, abs=0.1) and info.width == 854
