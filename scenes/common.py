@@ -5,15 +5,16 @@ reading pixels)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from manim import DOWN, LEFT, UP, FadeOut, Text, VGroup, config
+from manim import DOWN, LEFT, UP, Animation, FadeOut, MathTex, Text, VGroup, Wait, config
 from manim_voiceover import VoiceoverScene
 
 from scenes.i18n import translate
 from scenes.lesson import Lesson, lesson_from_env
-from scenes.style import FONTS, SIZE, THEMES, Theme, label, value_label
+from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +44,7 @@ class LessonScene(VoiceoverScene):
         self.theme: Theme = THEMES[self.lesson.theme]
         self.font = FONTS[self.lesson.language]
         self.shown: dict[str, Any] = {}
+        self.captions: list[str] = []
         self._voicing = False
         super().__init__(**kwargs)
 
@@ -72,6 +74,31 @@ class LessonScene(VoiceoverScene):
             raise ValueError(f"{key} is NaN: netsim should never hand a scene a NaN")
         self.shown[key] = float(value)
         return value_label(float(value), self.theme, size, underflow=underflow, font=self.font)
+
+    def tex(self, tex: str, size: int = SIZE.body, color: str | None = None) -> MathTex:
+        """MathTex at a project text size (MathTex's font_size runs smaller than Text's)."""
+        return MathTex(tex, font_size=size * 1.4, color=color or self.theme.text)
+
+    def inline(self, key: str, value: float) -> str:
+        """A number written inside a sentence: recorded in ``shown``, formatted like on-screen numbers."""
+        self.shown[key] = float(value)
+        return fmt_value(float(value))
+
+    def beat(self, caption: str, steps: Sequence[tuple[Callable[[], Sequence[Animation]], float]],
+             hold: float) -> None:
+        """One story beat: each (make animations, run time) step in turn, captioned once over the
+        whole beat, then a hold; the caption is also kept in ``captions``."""
+        duration = sum(rt for _, rt in steps) + hold
+        for i, (make, run_time) in enumerate(steps):
+            kw: dict[str, Any] = {}
+            if i == 0:
+                kw = {"subcaption": caption, "subcaption_duration": duration - 0.05}
+            self.play(*make(), run_time=run_time, **kw)
+        if hold and steps:
+            self.play(Wait(run_time=hold))
+        elif hold:
+            self.play(Wait(run_time=hold), subcaption=caption, subcaption_duration=hold - 0.05)
+        self.captions.append(caption)
 
     # -- captions and narration -------------------------------------------------------
 

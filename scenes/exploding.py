@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 from manim import (
@@ -32,7 +31,6 @@ from manim import (
     UL,
     UP,
     UR,
-    Animation,
     Axes,
     Circle,
     Create,
@@ -131,7 +129,6 @@ class ExplodingGradients(LessonScene):
 
     def construct(self) -> None:
         self.result = experiment(self.lesson)
-        self.captions: list[str] = []
         self.colors = [self.theme.warn, self.theme.good, self.theme.forward]
         self.show_heading()
         self.show_the_linear_net()
@@ -152,28 +149,11 @@ class ExplodingGradients(LessonScene):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _beat(self, caption: str, steps: Sequence[tuple[Callable[[], Sequence[Animation]], float]],
-              hold: float) -> None:
-        """Play one beat: each (make animations, run time) step in turn, captioned once, then hold."""
-        duration = sum(rt for _, rt in steps) + hold
-        for i, (make, run_time) in enumerate(steps):
-            kw: dict[str, Any] = {}
-            if i == 0:
-                kw = {"subcaption": caption, "subcaption_duration": duration - 0.05}
-            self.play(*make(), run_time=run_time, **kw)
-        if hold:
-            self.wait(hold)
-        self.captions.append(caption)
-
-    def _tex(self, tex: str, size: int = SIZE.body, color: str | None = None) -> MathTex:
-        """MathTex at a project text size (MathTex's font_size runs smaller than Text's)."""
-        return MathTex(tex, font_size=size * 1.4, color=color or self.theme.text)
-
     def _case_tex(self, i: int, size: int = SIZE.body) -> MathTex:
         r"""``W = 1.5\,I`` in the case's colour; the scale is recorded in shown."""
         s = self.result.cases[i].scale
         self.shown.setdefault("scales", [c.scale for c in self.result.cases])
-        return self._tex(rf"W = {tex_number(s)}\,I", size, color=self.colors[i])
+        return self.tex(rf"W = {tex_number(s)}\,I", size, color=self.colors[i])
 
     def _line(self, plot: LogPlot, layers: Sequence[float], values: Sequence[float], color: str,
               dashed: bool = False, width: float = 4.0) -> VMobject:
@@ -205,7 +185,7 @@ class ExplodingGradients(LessonScene):
         ys = np.arange(y_min, y_max + step / 2, step)
         shown_y = [float(y) for y in ys if round(y) % round(step * stride) == 0]
         for y in shown_y:
-            t = self._tex(rf"10^{{{int(y)}}}", SIZE.small, color=th.muted)
+            t = self.tex(rf"10^{{{int(y)}}}", SIZE.small, color=th.muted)
             y_labels.add(t.next_to(plot.p(0, y), LEFT, buff=0.15))
         xs = [float(x) for x in range(0, depth + 1, x_step)]
         for x in xs:
@@ -229,7 +209,7 @@ class ExplodingGradients(LessonScene):
             if dashed:
                 sw = DashedLine(LEFT * 0.22, RIGHT * 0.22, color=self.colors[i], stroke_width=5,
                                 dash_length=0.09)
-            name = self._tex(rf"{tex_number(self.result.cases[i].scale)}\,I", SIZE.label, color=self.colors[i])
+            name = self.tex(rf"{tex_number(self.result.cases[i].scale)}\,I", SIZE.label, color=self.colors[i])
             row = VGroup(sw, name).arrange(RIGHT, buff=0.15)
             value.next_to(row, DOWN, buff=0.12, aligned_edge=LEFT).shift(RIGHT * 0.59)
             rows.add(VGroup(row, value))
@@ -243,7 +223,7 @@ class ExplodingGradients(LessonScene):
     def show_heading(self) -> None:
         """The chapter's title at the top left."""
         self.heading = self.chapter_heading("Exploding gradients", "the same product, with factors above 1")
-        self._beat("Exploding gradients: what happens when the factors are bigger than 1.",
+        self.beat("Exploding gradients: what happens when the factors are bigger than 1.",
                    [(lambda: [FadeIn(self.heading)], 1.2)], 0.8)
 
     def _unit(self, col: int, k: int) -> Circle:
@@ -255,8 +235,8 @@ class ExplodingGradients(LessonScene):
     def show_the_linear_net(self) -> None:
         """y_hat = W^[L] ... W^[1] x, over a small net with 2 units per layer and no bends."""
         th = self.theme
-        self.formula = self._tex(r"\hat{y} = W^{[L]}\, W^{[L-1]} \cdots W^{[2]}\, W^{[1]}\, x", SIZE.body)
-        g = self._tex(r"g(z) = z,\quad b = 0", SIZE.label, color=th.muted)
+        self.formula = self.tex(r"\hat{y} = W^{[L]}\, W^{[L-1]} \cdots W^{[2]}\, W^{[1]}\, x", SIZE.body)
+        g = self.tex(r"g(z) = z,\quad b = 0", SIZE.label, color=th.muted)
         VGroup(self.formula, g).arrange(RIGHT, buff=0.8).move_to([0.3, FORMULA_Y, 0])
         cols = [0, 1, 2, 3, 5]
         units = {c: VGroup(self._unit(c, 0), self._unit(c, 1)) for c in cols}
@@ -273,16 +253,16 @@ class ExplodingGradients(LessonScene):
                         [COLUMN_X[4] + 0.35, units[5][k].get_y(), 0])
                     line = Line(start, units[b][j].get_left(), color=th.edge, stroke_width=2.5)
                     (straight if j == k else cross).add(line)
-            w_labels.add(self._tex(rf"W^{{[{name}]}}", SIZE.small, color=th.muted).move_to(
+            w_labels.add(self.tex(rf"W^{{[{name}]}}", SIZE.small, color=th.muted).move_to(
                 [(COLUMN_X[a] + COLUMN_X[b]) / 2, DIAGRAM_Y + UNIT_GAP / 2 + 0.42, 0]))
-        dots = self._tex(r"\cdots", SIZE.body, color=th.muted).move_to([COLUMN_X[4], DIAGRAM_Y, 0])
+        dots = self.tex(r"\cdots", SIZE.body, color=th.muted).move_to([COLUMN_X[4], DIAGRAM_Y, 0])
         col_names = VGroup(*[
-            self._tex(t, SIZE.small, color=th.muted).move_to([COLUMN_X[c], DIAGRAM_Y - UNIT_GAP / 2 - 0.45, 0])
+            self.tex(t, SIZE.small, color=th.muted).move_to([COLUMN_X[c], DIAGRAM_Y - UNIT_GAP / 2 - 0.45, 0])
             for c, t in zip(cols, ["x", "a^{[1]}", "a^{[2]}", "a^{[3]}", r"a^{[L]} = \hat{y}"])
         ])
         self.straight, self.cross = straight, cross
         self.diagram = VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g)
-        self._beat("Take a deep net with no bends: each layer only multiplies by its weights W, "
+        self.beat("Take a deep net with no bends: each layer only multiplies by its weights W, "
                    "with no biases. The output is one long product of matrices.",
                    [(lambda: [Write(self.formula), FadeIn(self.diagram)], 2.0)], 2.5)
 
@@ -298,19 +278,19 @@ class ExplodingGradients(LessonScene):
             for layer, v in enumerate(c.first_values, start=1):
                 row.add(self.number(f"first_{i}_{layer}", v, SIZE.label).set_color(self.colors[i])
                         .move_to([COLUMN_X[layer], y, 0]))
-            row.add(self._tex(r"\cdots", SIZE.label, color=self.colors[i]).move_to([COLUMN_X[4], y, 0]))
-            row.add(self._tex(rf"{tex_number(c.scale)}^{{L}}", SIZE.label, color=self.colors[i])
+            row.add(self.tex(r"\cdots", SIZE.label, color=self.colors[i]).move_to([COLUMN_X[4], y, 0]))
+            row.add(self.tex(rf"{tex_number(c.scale)}^{{L}}", SIZE.label, color=self.colors[i])
                     .move_to([COLUMN_X[5], y, 0]))
             rows.add(row)
         self.table = rows
         head = self.text("first unit of each layer:", SIZE.small, color=th.muted)
         head.move_to([ROW_LABEL_X, TABLE_TOP_Y + ROW_GAP * 0.75, 0], aligned_edge=LEFT).shift(LEFT * 0.9)
         self.table_head = head
-        x_vec = self._tex(rf"x = ({fmt_value(r.x[0])},\ {fmt_value(r.x[1])})", SIZE.label)
+        x_vec = self.tex(rf"x = ({fmt_value(r.x[0])},\ {fmt_value(r.x[1])})", SIZE.label)
         x_vec.next_to(self.diagram[2], LEFT, buff=0.35)
         self.x_vec = x_vec
         s = [caption_value(c.scale) for c in r.cases]
-        self._beat(f"Give every layer the same W and the input x = (1, 1). Each layer multiplies "
+        self.beat(f"Give every layer the same W and the input x = (1, 1). Each layer multiplies "
                    f"both units by {s[0]}, by {s[1]} or by {s[2]}.",
                    [(lambda: [FadeIn(x_vec), self.cross.animate.set_stroke(opacity=0.15)], 1.0),
                     (lambda: [FadeIn(head), *[FadeIn(row, shift=RIGHT * 0.2) for row in rows]], 1.5)], 2.5)
@@ -319,7 +299,7 @@ class ExplodingGradients(LessonScene):
         """The 0.5 row: 1/2, 1/4, 1/8, ... halving at every layer."""
         c = self.result.cases[-1]
         halves = ", ".join(str(Fraction(v)) for v in c.first_values)
-        self._beat(f"With W = {caption_value(c.scale)} I the values go {halves}, and so on: "
+        self.beat(f"With W = {caption_value(c.scale)} I the values go {halves}, and so on: "
                    "after L layers only a tiny fraction is left.",
                    [(lambda: [Indicate(self.table[-1], color=self.colors[-1], scale_factor=1.08)], 1.2)], 2.3)
 
@@ -339,7 +319,7 @@ class ExplodingGradients(LessonScene):
             self.lines.add(self._line(self.plot, layers, values, self.colors[i]))
         target = self.formula.copy().scale(0.75).to_corner(UR, buff=0.35)
         old = VGroup(self.diagram, self.table, self.table_head, self.x_vec)
-        self._beat(f"Now run all three through {r.depth} layers and plot one unit's value on a log scale, "
+        self.beat(f"Now run all three through {r.depth} layers and plot one unit's value on a log scale, "
                    "where multiplying by the same factor again and again draws a straight line.",
                    [(lambda: [FadeOut(old), self.formula.animate.move_to(target).scale(0.75)], 1.0),
                     (lambda: [Create(self.plot_group)], 1.2),
@@ -364,7 +344,7 @@ class ExplodingGradients(LessonScene):
                   for i, c in enumerate(r.cases)]
         self.panel = self._panel(f"after {m} layers", values)
         v = [caption_value(c.mark_values[0]) for c in r.cases]
-        self._beat(f"After only {m} layers one unit already holds {v[0]} with the first W, "
+        self.beat(f"After only {m} layers one unit already holds {v[0]} with the first W, "
                    f"{v[1]} with the second and {v[2]} with the third.",
                    [(lambda: [Create(self.marker), FadeIn(self.dots), FadeIn(self.panel)], 1.2)], 3.3)
 
@@ -378,7 +358,7 @@ class ExplodingGradients(LessonScene):
                   for i, c in enumerate(r.cases)]
         panel = self._panel(f"after {m} layers", values)
         v = [caption_value(c.mark_values[k]) for c in r.cases]
-        self._beat(f"After {m} layers: {v[0]}, {v[1]} and {v[2]}. "
+        self.beat(f"After {m} layers: {v[0]}, {v[1]} and {v[2]}. "
                    "And real networks with more than 150 layers exist.",
                    [(lambda: [ReplacementTransform(self.marker, marker), ReplacementTransform(self.dots, dots),
                               ReplacementTransform(self.panel, panel)], 1.5)], 3.5)
@@ -392,7 +372,7 @@ class ExplodingGradients(LessonScene):
         down = self.text("factor below 1: vanishes", SIZE.label, color=self.colors[2])
         down.next_to(plot.p(0, plot.y_min), UP, buff=0.3, aligned_edge=LEFT).shift(RIGHT * 0.3)
         self.moral = VGroup(up, down)
-        self._beat("Weights just above the identity make the values explode; just below, they vanish. "
+        self.beat("Weights just above the identity make the values explode; just below, they vanish. "
                    "Depth turns a small difference into an enormous one.",
                    [(lambda: [FadeIn(self.moral), Indicate(self.lines[1], color=self.colors[1], scale_factor=1.0)],
                      1.2)], 3.0)
@@ -410,7 +390,7 @@ class ExplodingGradients(LessonScene):
         self.back_label = self.text("dashed: the gradient\nδ_l[0], back prop from\nthe output, leftwards", SIZE.small,
                                     color=self.theme.backward, line_spacing=0.8)
         self.back_label.move_to([PANEL_LEFT, -1.6, 0], aligned_edge=UL)
-        self._beat("Back prop starts at the output and multiplies by the same W at every layer on its way "
+        self.beat("Back prop starts at the output and multiplies by the same W at every layer on its way "
                    "left, so the gradients explode or vanish in just the same way.",
                    [(lambda: [FadeOut(self.moral), FadeOut(self.marker), FadeOut(self.dots), FadeOut(self.panel),
                               self.lines.animate.set_stroke(opacity=0.35), FadeIn(self.back_label)], 0.8),
@@ -425,7 +405,7 @@ class ExplodingGradients(LessonScene):
                   for i, c in enumerate(r.cases)]
         self.panel = self._panel("gradient at layer 1", values, dashed=True)
         v = [caption_value(c.delta_1) for c in r.cases]
-        self._beat(f"The gradient that reaches layer 1 is {v[0]}, {v[1]} or {v[2]}: "
+        self.beat(f"The gradient that reaches layer 1 is {v[0]}, {v[1]} or {v[2]}: "
                    "far too big to learn from, or far too small.",
                    [(lambda: [FadeIn(self.grad_dots), FadeIn(self.panel)], 1.2)], 3.3)
 
@@ -456,7 +436,7 @@ class ExplodingGradients(LessonScene):
         self.band = VGroup(band, edges, top_label, bottom_label)
         self.deep_lines = VGroup(*[self._deep_line(i, c) for i, c in enumerate(r.cases)])
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.back_label, self.grad_dots, self.panel)
-        self._beat(f"Go deeper, to {r.deep_depth} layers, and the computer runs out of numbers: "
+        self.beat(f"Go deeper, to {r.deep_depth} layers, and the computer runs out of numbers: "
                    "a float64 can only hold sizes inside the grey band.",
                    [(lambda: [FadeOut(old)], 0.8),
                     (lambda: [Create(self.deep_group), FadeIn(self.band)], 1.4),
@@ -512,7 +492,7 @@ class ExplodingGradients(LessonScene):
         head, rows = self.deep_panel
         first = [head] + [rows[k] for k, c in enumerate(r.cases) if c.underflow_layer is None]
         c = r.cases[i]
-        self._beat(f"With W = {caption_value(c.scale)} I, layer {c.overflow_layer} is too big to store: "
+        self.beat(f"With W = {caption_value(c.scale)} I, layer {c.overflow_layer} is too big to store: "
                    f"the computer gives up and says overflow. The true value keeps growing, to about "
                    f"10^{math.floor(c.deep_true_log10)} at layer {r.deep_depth}.",
                    [(lambda: [FadeIn(mark[0], scale=2), FadeIn(mark[1]), *[FadeIn(m) for m in first]], 1.5),
@@ -524,14 +504,14 @@ class ExplodingGradients(LessonScene):
         i = next(k for k, c in enumerate(r.cases) if c.underflow_layer is not None)
         self.underflow_mark = mark = self._limit_mark(i, "underflow", above=False)
         c = r.cases[i]
-        self._beat(f"With W = {caption_value(c.scale)} I, from layer {c.underflow_layer} on the value is "
+        self.beat(f"With W = {caption_value(c.scale)} I, from layer {c.underflow_layer} on the value is "
                    "rounded to exactly 0: underflow. The true value is tiny, but it is not zero.",
                    [(lambda: [FadeIn(mark[0], scale=2), FadeIn(mark[1]), FadeIn(self.deep_panel[1][i])], 1.5),
                     (lambda: [Flash(mark[0], color=self.theme.overflow)], 0.8)], 2.7)
 
     def hold_key_picture(self) -> None:
         """The chapter's key picture: values leaving the band float64 can hold."""
-        self._beat("The same factor, layer after layer, makes the result explode or vanish. "
+        self.beat("The same factor, layer after layer, makes the result explode or vanish. "
                    "The way out is to keep each layer's factor close to 1.",
                    [(lambda: [Indicate(self.deep_lines, color=self.theme.text, scale_factor=1.0)], 1.0)], 2.5)
 

@@ -17,10 +17,8 @@ in ``self.shown``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from manim import (
@@ -38,12 +36,10 @@ from manim import (
     FadeOut,
     GrowFromEdge,
     Line,
-    MathTex,
     Rectangle,
     Succession,
     VGroup,
     VMobject,
-    Wait,
 )
 
 from netsim.experiments.fading import REGIME_THRESHOLD
@@ -126,7 +122,6 @@ class TheWayOut(LessonScene):
 
     def construct(self) -> None:
         self.result = experiment(self.lesson)
-        self.captions: list[str] = []
         self.colors = {"sigmoid": self.theme.warn, "tanh": self.theme.forward, "relu": self.theme.good}
         self.show_heading()
         self.sigmoid_slope_is_small()
@@ -146,30 +141,6 @@ class TheWayOut(LessonScene):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _beat(self, caption: str, steps: Sequence[tuple[Callable[[], Sequence[Animation]], float]],
-              hold: float) -> None:
-        """Play one beat: each (make animations, run time) step in turn, captioned once, then hold."""
-        duration = sum(rt for _, rt in steps) + hold
-        for i, (make, run_time) in enumerate(steps):
-            kw: dict[str, Any] = {}
-            if i == 0:
-                kw = {"subcaption": caption, "subcaption_duration": duration - 0.05}
-            self.play(*make(), run_time=run_time, **kw)
-        if hold and steps:
-            self.play(Wait(run_time=hold))
-        elif hold:
-            self.play(Wait(run_time=hold), subcaption=caption, subcaption_duration=hold - 0.05)
-        self.captions.append(caption)
-
-    def _tex(self, tex: str, size: int = SIZE.body, color: str | None = None) -> MathTex:
-        """MathTex at a project text size (MathTex's font_size runs smaller than Text's)."""
-        return MathTex(tex, font_size=size * 1.4, color=color or self.theme.text)
-
-    def _inline(self, key: str, value: float) -> str:
-        """A number written inside a sentence: recorded in shown, formatted like on-screen numbers."""
-        self.shown[key] = float(value)
-        return fmt_value(float(value))
-
     @staticmethod
     def _say(value: float) -> str:
         """A number in a caption, written like on screen."""
@@ -180,7 +151,7 @@ class TheWayOut(LessonScene):
     def show_heading(self) -> None:
         """The chapter's title at the top left."""
         self.heading = self.chapter_heading("The way out", "a preview: keep every layer's factor near 1")
-        self._beat("The way out: how deep nets keep their gradients. A short preview.",
+        self.beat("The way out: how deep nets keep their gradients. A short preview.",
                    [(lambda: [FadeIn(self.heading)], 1.2)], 0.8)
 
     def _curve(self, axes: Axes, values: np.ndarray, color: str) -> VGroup:
@@ -211,7 +182,7 @@ class TheWayOut(LessonScene):
         axes.move_to(SLOPE_AXES_CENTER)
         # the vertical axis at z = 0, labelled with the two slopes that matter
         axes.y_axis.move_to(axes.c2p(0, top / 2))
-        z_label = self._tex("z", SIZE.label, color=th.muted).next_to(axes.x_axis.get_right(), RIGHT, buff=0.15)
+        z_label = self.tex("z", SIZE.label, color=th.muted).next_to(axes.x_axis.get_right(), RIGHT, buff=0.15)
         y_label = self.text("slope", SIZE.small, color=th.muted).next_to(axes.y_axis.get_top(), UP, buff=0.12)
         self.slope_axes = axes
         peak = r.peaks["sigmoid"]
@@ -219,16 +190,16 @@ class TheWayOut(LessonScene):
         quarter = Fraction(peak).limit_denominator(1000)
         guide = DashedLine(axes.c2p(-z_max, peak), axes.c2p(z_max, peak), color=self.colors["sigmoid"],
                            stroke_width=1.5, dash_length=0.08)
-        quarter_tex = self._tex(tex_fraction(quarter.numerator, quarter.denominator), SIZE.label,
+        quarter_tex = self.tex(tex_fraction(quarter.numerator, quarter.denominator), SIZE.label,
                                 color=self.colors["sigmoid"]).next_to(guide, LEFT, buff=0.15)
         dot = Dot(axes.c2p(0, peak), radius=0.07, color=self.colors["sigmoid"])
         curve = self._curve(axes, r.slopes["sigmoid"], self.colors["sigmoid"])
         row = self._legend_row("sigmoid", "sigmoid: slope at most")
-        row.add(self._tex(tex_fraction(quarter.numerator, quarter.denominator), SIZE.label).next_to(row, RIGHT, 0.15))
+        row.add(self.tex(tex_fraction(quarter.numerator, quarter.denominator), SIZE.label).next_to(row, RIGHT, 0.15))
         row.move_to([LEGEND_LEFT, 1.1, 0], aligned_edge=LEFT)
         self.legend = VGroup(row)
         self.slope_group = VGroup(axes, z_label, y_label, guide, quarter_tex, curve, dot)
-        self._beat(f"Back prop multiplies the gradient by one slope per layer, and the sigmoid's slope "
+        self.beat(f"Back prop multiplies the gradient by one slope per layer, and the sigmoid's slope "
                    f"is never more than {quarter}: every layer shrinks it.",
                    [(lambda: [Create(axes), FadeIn(z_label, y_label)], 1.0),
                     (lambda: [Create(curve), FadeIn(row)], 1.5),
@@ -257,7 +228,7 @@ class TheWayOut(LessonScene):
         rows[2].next_to(rows[1], DOWN, buff=0.12, aligned_edge=LEFT).shift(RIGHT * 0.7)
         self.legend.add(*rows)
         self.slope_group.add(guide, one_label, tanh, relu)
-        self._beat(f"tanh's slope reaches {self._say(r.peaks['tanh'])}, and ReLU's slope is exactly "
+        self.beat(f"tanh's slope reaches {self._say(r.peaks['tanh'])}, and ReLU's slope is exactly "
                    f"{self._say(one)} wherever the neuron is on. The slope no longer shrinks the gradient.",
                    [(lambda: [Create(tanh), FadeIn(rows[0])], 1.2),
                     (lambda: [Create(relu), Create(guide), FadeIn(one_label, rows[1], rows[2])], 1.2)], 3.0)
@@ -271,7 +242,7 @@ class TheWayOut(LessonScene):
         color = {"xavier": self.colors["tanh"], "he": self.colors["relu"]}.get(rule.key, self.theme.text)
         name = self.text(RULE_NAMES[rule.key], SIZE.body, color=color)
         name.move_to([RULE_NAME_RIGHT, y, 0], aligned_edge=RIGHT)
-        formula = self._tex(rf"\mathrm{{Var}}(w) = \frac{{{rule.numerator}}}{{{RULE_TEX[rule.formula]}}}",
+        formula = self.tex(rf"\mathrm{{Var}}(w) = \frac{{{rule.numerator}}}{{{RULE_TEX[rule.formula]}}}",
                             SIZE.body)
         formula.move_to([RULE_FORMULA_LEFT, y, 0], aligned_edge=LEFT)
         return VGroup(name, formula)
@@ -279,7 +250,7 @@ class TheWayOut(LessonScene):
     def spread_rules(self) -> None:
         """Var(w) = 1/n_in for tanh (Xavier), 2/n_in for ReLU (He)."""
         self.rule_rows = VGroup(self._rule_row(0), self._rule_row(1))
-        self._beat("With slopes near 1, the weights decide. Start them at random, with a spread that fits "
+        self.beat("With slopes near 1, the weights decide. Start them at random, with a spread that fits "
                    "the layer: variance 1 over n_in for tanh, 2 over n_in for ReLU.",
                    [(lambda: [FadeOut(self.slope_group), FadeOut(self.legend)], 0.8),
                     (lambda: [FadeIn(self.rule_rows[0], shift=RIGHT * 0.2)], 1.0),
@@ -289,7 +260,7 @@ class TheWayOut(LessonScene):
         """Glorot and Bengio's compromise: Var(w) = 2/(n_in + n_out)."""
         row = self._rule_row(2)
         self.rule_rows.add(row)
-        self._beat("Glorot and Bengio's rule looks both ways, at the inputs and at the outputs: "
+        self.beat("Glorot and Bengio's rule looks both ways, at the inputs and at the outputs: "
                    "2 over (n_in + n_out).",
                    [(lambda: [FadeIn(row, shift=RIGHT * 0.2)], 1.0)], 2.5)
 
@@ -301,17 +272,17 @@ class TheWayOut(LessonScene):
         values = VGroup()
         for i, rule in enumerate(r.rules):
             self.shown[f"rule.{rule.key}"] = [float(rule.numerator), float(rule.denominator)]
-            t = self._tex("= " + tex_fraction(rule.numerator, rule.denominator), SIZE.body)
+            t = self.tex("= " + tex_fraction(rule.numerator, rule.denominator), SIZE.body)
             t.move_to([RULE_VALUE_LEFT, RULE_ROWS_Y[i], 0], aligned_edge=LEFT)
             values.add(t)
-        note = self.text(f"for a hidden layer of this net: n_in = {self._inline('n_in', r.n_in)}, "
-                         f"n_out = {self._inline('n_out', r.n_out)}", SIZE.label, color=self.theme.muted)
+        note = self.text(f"for a hidden layer of this net: n_in = {self.inline('n_in', r.n_in)}, "
+                         f"n_out = {self.inline('n_out', r.n_out)}", SIZE.label, color=self.theme.muted)
         note.move_to([0, RULE_ROWS_Y[-1] - 1.05, 0])
         self.rule_values = VGroup(values, note)
         fr = [f"{rule.numerator}/{rule.denominator}" for rule in r.rules]
         same = r.rules[2].fraction == r.rules[0].fraction
         tail = f" Here Glorot and Bengio's {fr[2]} equals tanh's {fr[0]}." if same else ""
-        self._beat(f"For this net's hidden layers, {r.n_in} in and {r.n_out} out: "
+        self.beat(f"For this net's hidden layers, {r.n_in} in and {r.n_out} out: "
                    f"{fr[0]}, {fr[1]} and {fr[2]}.{tail}",
                    [(lambda: [FadeIn(note)], 0.8),
                     (lambda: [FadeIn(v, shift=LEFT * 0.2) for v in values], 1.2)], 3.0)
@@ -357,9 +328,9 @@ class TheWayOut(LessonScene):
         sizes = "-".join(str(n) for n in r.sizes)
         self.shown["sizes"] = [float(n) for n in r.sizes]
         note = VGroup(
-            self.text(f"net {sizes}, {self._inline('samples', r.n_samples)} digits", SIZE.small, color=th.muted),
+            self.text(f"net {sizes}, {self.inline('samples', r.n_samples)} digits", SIZE.small, color=th.muted),
             self.text("||dC/db|| per layer, log scale", SIZE.small, color=th.muted),
-            self.text(f"bar: median of {self._inline('seeds', len(r.seeds))} nets; line: middle half",
+            self.text(f"bar: median of {self.inline('seeds', len(r.seeds))} nets; line: middle half",
                       SIZE.small, color=th.muted),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
         note.to_corner(UP + RIGHT, buff=0.3)
@@ -370,7 +341,7 @@ class TheWayOut(LessonScene):
         key = self.result.settings[i].setting.key
         centre = self._panel_left(i) + PANEL_WIDTH / 2
         title = self.text(PANEL_TITLES[key], SIZE.label, color=self.colors[key]).move_to([centre, PANEL_TITLE_Y, 0])
-        formula = self._tex(PANEL_FORMULAS[key], SIZE.small).move_to([centre, PANEL_SUB_Y, 0])
+        formula = self.tex(PANEL_FORMULAS[key], SIZE.small).move_to([centre, PANEL_SUB_Y, 0])
         return VGroup(title, formula)
 
     def bars(self, i: int) -> tuple[list[VGroup], VGroup]:
@@ -430,7 +401,7 @@ class TheWayOut(LessonScene):
         self.panel_bars = [b for b, _ in built]
         self.panel_values = [v for _, v in built]
         hidden = r.depth - 1
-        self._beat(f"Now the deep net of the fading chapter: {hidden} hidden layers of {r.sizes[1]}, "
+        self.beat(f"Now the deep net of the fading chapter: {hidden} hidden layers of {r.sizes[1]}, "
                    f"measured on {len(r.seeds)} random nets. Back prop starts at the output; with the "
                    "sigmoid the bars fall toward layer 1.",
                    [(lambda: [FadeOut(self.rule_rows), FadeOut(self.rule_values)], 0.8),
@@ -443,7 +414,7 @@ class TheWayOut(LessonScene):
         s = r.settings[i]
         key = s.setting.key
         far = s.ratio >= REGIME_THRESHOLD or s.ratio <= 1 / REGIME_THRESHOLD
-        value = self._inline(f"{key}.ratio", s.ratio_rounded)
+        value = self.inline(f"{key}.ratio", s.ratio_rounded)
         # one Text, so the number sits on the words' baseline; only the number is coloured
         line = self.text(f"layer {r.depth} / layer 1 = {value}", SIZE.label,
                          t2c={f"[{-len(value)}:]": th.warn if far else th.good})
@@ -459,13 +430,13 @@ class TheWayOut(LessonScene):
                        "the first layer hardly learns.")
         else:
             caption = f"Layer {L}'s gradient is {self._say(s.ratio_rounded)} times as big as layer 1's."
-        self._beat(caption,
+        self.beat(caption,
                    [(lambda: [FadeIn(self.ratio_lines[0], shift=UP * 0.1)], 1.0)], 2.5)
 
     def fixed_bars(self) -> None:
         """tanh with Xavier, ReLU with He, zero biases: the bars stay roughly level."""
         n = len(self.result.settings)
-        self._beat("The same net with tanh and Xavier's start, then with ReLU and He's start, "
+        self.beat("The same net with tanh and Xavier's start, then with ReLU and He's start, "
                    "biases at zero: the bars stay roughly level.",
                    [(lambda: [FadeIn(self.titles[1:])], 0.8),
                     *[(lambda i=i: self._grow(i), 2.0) for i in range(1, n)]], 2.0)
@@ -479,7 +450,7 @@ class TheWayOut(LessonScene):
             caption = f"Last over first is only {said}: the gradient reaches layer 1, and every layer can learn."
         else:
             caption = f"Last over first: {said}."
-        self._beat(caption,
+        self.beat(caption,
                    [(lambda: [FadeIn(self.ratio_lines[1:], shift=UP * 0.1)], 1.0)], 3.0)
 
     # -- beats: history --------------------------------------------------------------------
@@ -496,7 +467,7 @@ class TheWayOut(LessonScene):
                          SIZE.small)
         line.move_to([0, HISTORY_Y[0], 0])
         self.history_line = line
-        self._beat(f"History: in {span}, {count} breakthrough papers, by {names}, "
+        self.beat(f"History: in {span}, {count} breakthrough papers, by {names}, "
                    "changed deep learning.",
                    [(lambda: [FadeIn(line, shift=UP * 0.1)], 1.2)], 3.0)
 
@@ -505,10 +476,10 @@ class TheWayOut(LessonScene):
         line = self.text(f"Next episode: {NEXT_EPISODE}", SIZE.label, color=self.theme.backward)
         line.move_to([0, HISTORY_Y[1], 0])
         self.next_line = line
-        self._beat(f"In the next episode: {NEXT_EPISODE}.",
+        self.beat(f"In the next episode: {NEXT_EPISODE}.",
                    [(lambda: [FadeIn(line, shift=UP * 0.1)], 1.0)], 2.5)
 
     def hold_key_picture(self) -> None:
         """The chapter's picture: fading bars beside level ones, with the ratios, held."""
-        self._beat("Keep every layer's factor near 1, and the gradient reaches the first layer.",
+        self.beat("Keep every layer's factor near 1, and the gradient reaches the first layer.",
                    [], 2.2)
