@@ -73,7 +73,11 @@ class LessonScene(VoiceoverScene):
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"{key} is NaN: netsim should never hand a scene a NaN")
         self.shown[key] = float(value)
-        return value_label(float(value), self.theme, size, underflow=underflow, font=self.font)
+        shown = value_label(float(value), self.theme, size, underflow=underflow, font=self.font)
+        if self.lesson.language != "en" and shown.text.strip("-") in ("overflow", "underflow"):
+            words = self.t(fmt_value(float(value), underflow=underflow))
+            shown = label(words, self.theme, size, color=shown.color, font=self.font)
+        return shown
 
     def tex(self, tex: str, size: int = SIZE.body, color: str | None = None) -> MathTex:
         """MathTex at a project text size (MathTex's font_size runs smaller than Text's)."""

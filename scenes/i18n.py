@@ -8,7 +8,9 @@ English text::
 
 A ``{}`` in the English key stands for any text (a computed number, usually); ``{0}``,
 ``{1}``, ... in the translation put those pieces back, in any order. A text with no entry
-stays English and is recorded in :data:`MISSING`, which the tests check is empty.
+stays English and is recorded in :data:`MISSING`, which the tests check is empty. Texts
+without Latin words (numbers such as 0.0025 or 1e-3, symbols, or text already written in
+the target language) are left as they are.
 """
 
 from __future__ import annotations
@@ -51,12 +53,22 @@ def catalogue(lang: str) -> Catalogue:
     return Catalogue(exact, templates)
 
 
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?e[+-]?\d+")
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` holds Latin letters other than the e of 2.5e-03."""
+    return re.search(r"[A-Za-z]", _SCIENTIFIC.sub("", text)) is not None
+
+
 def translate(text: str, lang: str) -> str:
     """``text`` in ``lang``; English (and anything untranslated) comes back as it is."""
     if lang == "en" or not text.strip():
         return text
     cat = catalogue(lang)
     norm = " ".join(text.split())
+    if not _has_words(norm):  # numbers, symbols, or text already in the target script
+        return text
     if norm in cat.exact:
         return cat.exact[norm]
     for pattern, target in cat.templates:

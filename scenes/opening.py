@@ -196,7 +196,7 @@ class ColdOpen(LessonScene):
         self.title = title
         rule = Line([-title.width / 2, 0, 0], [title.width / 2, 0, 0], stroke_color=th.backward, stroke_width=3)
         rule.next_to(title, DOWN, buff=0.25)
-        caption = f"This episode: {self.lesson.title.lower()}. What it is, and why it held deep nets back."
+        caption = f"This episode: {self.t(self.lesson.title).lower()}. What it is, and why it held deep nets back."
         self.captions.append(caption)
         total = max(2.3, len(caption) / READING_SPEED)
         self.play(*[FadeOut(m) for m in self.mobjects], run_time=0.8, subcaption=caption,

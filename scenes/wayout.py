@@ -74,6 +74,7 @@ PANEL_LEFT = -6.1          # left edge of the first panel's bars region
 PANEL_WIDTH = 4.05
 PANEL_GAP = 0.45
 BAR_BASE_Y = -1.8
+LAYER_ROW_DROP = 0.34     # the layer numbers' row, below the bars and clear of the lowest tick label
 BAR_AXIS_HEIGHT = 2.4      # height of the whole log axis
 MAX_BAR_WIDTH = 0.42
 PANEL_TITLE_Y = 2.15
@@ -319,12 +320,12 @@ class TheWayOut(LessonScene):
             for l in range(1, r.depth + 1):
                 if r.depth <= 8 or l in (1, r.depth):
                     layers.add(self.text(str(l), SIZE.small, color=th.muted)
-                               .move_to([self._bar_x(i, l), BAR_BASE_Y - 0.24, 0]))
+                               .move_to([self._bar_x(i, l), BAR_BASE_Y - LAYER_ROW_DROP, 0]))
         for k in range(lo, hi + 1):
             if (k - lo) % stride == 0:
                 y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
                 ticks.add(self.text(f"1e{k}", SIZE.small, color=th.muted).move_to([TICK_X, y, 0]))
-        layer_word = self.text("layer", SIZE.small, color=th.muted).move_to([TICK_X, BAR_BASE_Y - 0.24, 0])
+        layer_word = self.text("layer", SIZE.small, color=th.muted).move_to([TICK_X, BAR_BASE_Y - LAYER_ROW_DROP, 0])
         sizes = "-".join(str(n) for n in r.sizes)
         self.shown["sizes"] = [float(n) for n in r.sizes]
         note = VGroup(
