@@ -155,8 +155,11 @@ class LessonScene(VoiceoverScene):
 
         manim draws frames at t = 0, 1/fps, ... but not at the animation's end, so a plain
         fade would leave its last frame faintly lit: this one completes a frame early, and
-        the last frame of the chapter is the empty background.
+        the last frame of the chapter is the empty background. With ``manim -s`` (a poster
+        of the last frame) there is no fade, so the poster shows the chapter's key picture.
         """
+        if config.save_last_frame:
+            return
         if self.mobjects:
             frames = max(round(run_time * config.frame_rate), 2)
 
