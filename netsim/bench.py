@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from netsim.alloc import keep_heap_pages
 from netsim.data import digits
 from netsim.experiments.nielsen import nielsen_ch5
 from netsim.network import Network
@@ -57,9 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout.write
     d = digits()
     net = Network.create(SIZES, seed=0)
+    t_default = best_of(lambda: net.backward(d.x, d.y), args.repeats)
+    kept = keep_heap_pages()
     t_pass = best_of(lambda: net.backward(d.x, d.y), args.repeats)
     t_floor = best_of(bare_arithmetic(d.x, net.weights), args.repeats)
     out(f"forward+backward, {list(SIZES)}, {len(d)} digits: {1e3 * t_pass:.2f} ms\n")
+    if kept:
+        out(f"  (with glibc's default allocator, before netsim.alloc.keep_heap_pages: {1e3 * t_default:.2f} ms, "
+            f"ratio {t_default / t_pass:.2f})\n")
     out(f"  bare arithmetic (same products and sigmoids): {1e3 * t_floor:.2f} ms\n")
     out(f"  ratio netsim / bare arithmetic: {t_pass / t_floor:.2f}\n")
     t_ch5 = best_of(lambda: nielsen_ch5(args.seeds), 3)

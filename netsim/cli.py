@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from netsim.activations import ACTIVATIONS
+from netsim.alloc import keep_heap_pages
 from netsim.chain import chain_factors, chain_network
 from netsim.costs import COSTS
 from netsim.data import DATASETS, digits_split
@@ -275,6 +276,7 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], Any] | None = N
     """Run the command line; returns the exit status (0, or 2 for bad input)."""
     write = out or sys.stdout.write
     args = build_parser().parse_args(argv)
+    keep_heap_pages()
     try:
         _seed_of(args)
         text, data = args.func(args)
