@@ -64,3 +64,20 @@ def test_narrated_chapter_has_speech_as_long_as_the_video_and_matching_captions(
     # manim-voiceover splits long sentences into several cues; together they are the captions.
     assert " ".join(c.content for c in cues).split() == " ".join(captions).split()
     assert all(a.end <= b.start for a, b in zip(cues, cues[1:]))
+
+
+@pytest.mark.render
+def test_chinese_lesson_is_narrated_in_mandarin(tmp_path):
+    env = {**os.environ, "VG_NARRATE": "1", "VG_LESSON": str(ROOT / "scenes" / "lessons" / "zh.toml")}
+    p = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--media_dir", str(tmp_path),
+                        "scenes/opening.py", "ColdOpen"], cwd=ROOT, env=env, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    mp4 = tmp_path / "videos" / "opening" / "480p15" / "ColdOpen.mp4"
+    with av.open(str(mp4)) as c:
+        assert c.streams.audio
+    cache = tmp_path / "voiceovers" / "cache.json"
+    spoken = cache.read_text(encoding="utf-8")
+    assert '"voice": "cmn"' in spoken  # espeak-ng's Mandarin voice
+    cues = list(srt.parse(mp4.with_suffix(".srt").read_text(encoding="utf-8")))
+    assert cues and all(any("\u4e00" <= ch <= "\u9fff" for ch in c.content) for c in cues)
