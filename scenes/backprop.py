@@ -394,7 +394,8 @@ class ForwardBackProp(LessonScene):
         self.note = VGroup(rule, words).arrange(RIGHT, buff=0.2).move_to([0, NOTE_Y, 0])
         slopes = [self.factor_tex[i] for i, s in enumerate(r.symbols) if s.startswith("sigma'")]
         boxes = VGroup(*[SurroundingRectangle(p, color=t.warn, buff=0.05) for p in slopes])
-        self.say(f"Each slope sigma'(z) is at most {bound}, so every layer shrinks the product. "
+        self.say(f"Each slope sigma'(z) is at most {bound}, so unless the weights are large, every layer "
+                 "shrinks the product. "
                  "More in chapter 6.",
                  FadeIn(self.note, shift=UP * 0.1), Create(boxes), run_time=1.4)
         self.slope_boxes = boxes

@@ -16,6 +16,9 @@ from scenes.i18n import translate
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
 
+#: Caption characters a viewer reads per second, comfortably.
+READING_SPEED = 17.0
+
 
 @lru_cache(maxsize=1)
 def current_lesson() -> Lesson:
@@ -160,11 +163,16 @@ class LessonScene(VoiceoverScene):
         """
         if config.save_last_frame:
             return
+        if caption:
+            # A closing line stays up long enough to read: the key picture holds first.
+            shown_for = max(len(self.t(caption)) / READING_SPEED, run_time)
+            self.add_subcaption(caption, duration=shown_for - 0.05)
+            if shown_for > run_time:
+                self.wait(shown_for - run_time)
         if self.mobjects:
             frames = max(round(run_time * config.frame_rate), 2)
 
             def early(t: float) -> float:
                 return min(1.0, t * frames / (frames - 1))
 
-            self.play(*[FadeOut(m) for m in self.mobjects], run_time=run_time, rate_func=early,
-                      **({"subcaption": caption} if caption else {}))
+            self.play(*[FadeOut(m) for m in self.mobjects], run_time=run_time, rate_func=early)

@@ -124,7 +124,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
     """Write the gallery page, atomically."""
     d = page.parent
     blocks = [_video_block("episode", f"{lesson.title}: the whole episode", episode, episode_vtt,
-                           outputs[-1].poster, d, " · <a href=\"episode.srt\">SRT</a>")]
+                           outputs[0].poster, d, " · <a href=\"episode.srt\">SRT</a>")]
     start = 0.0
     items = []
     for o in outputs:
@@ -146,7 +146,8 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
 <body>
 <h1>{html.escape(lesson.title)}</h1>
 <p class="meta">Lesson <code>{html.escape(lesson.name)}</code> · {html.escape(quality)} ·
-  every number on screen computed by netsim. The episode has chapter markers; each chapter
+  every number on screen is computed by netsim at render time, except figures quoted from
+  published work (and named as such). The episode has chapter markers; each chapter
   below is also a clip of its own.</p>
 {''.join(blocks)}
 <pre id="selftest" hidden></pre>

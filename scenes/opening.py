@@ -180,8 +180,8 @@ class ColdOpen(LessonScene):
         self.compare = self.text(f"Layer 1's gradient: {factor} times {word} than layer {L}'s", SIZE.body,
                                  t2c={factor: color}).move_to([0, COMPARE_Y, 0])
         if r.regime == "vanishing":
-            caption = (f"The first layer's gradient is {factor} times smaller than the last one's: "
-                       "it learns that much more slowly.")
+            caption = (f"For this one digit, before any training, the first layer's gradient is {factor} times "
+                       "smaller than the last one's: it learns that much more slowly.")
         elif r.regime == "exploding":
             caption = f"The first layer's gradient is {factor} times larger than the last one's."
         else:

@@ -137,7 +137,7 @@ def timeline(result: FactorsResult) -> tuple[Beat, ...]:
         Beat("slope", "Back prop multiplies by the sigmoid's slope, sigma'(z), once in every layer.",
              (2.4,), 1.2),
         Beat("peak", f"The slope is highest at z = 0, and even there it is only {peak}.", (1.4,), 2.2),
-        Beat("bound", f"Ordinary weights are smaller than 1, so each layer's factor |w sigma'(z)| "
+        Beat("bound", f"Most starting weights are smaller than 1, so each layer's factor |w sigma'(z)| "
                       f"stays below {peak}.", (1.6,), 2.4),
         Beat("chain", f"Here is a real chain of {result.layers} neurons, one per layer, "
                       "with random weights of ordinary size.", (2.0,), 1.0),
@@ -145,7 +145,7 @@ def timeline(result: FactorsResult) -> tuple[Beat, ...]:
                          "Each layer multiplies the gradient by its factor.", (STEP,) * n, 1.2),
         Beat("vanished", f"By layer {result.factor_layers[-1]}, only {fmt_value(result.running[-1])} "
                          "of the output's gradient is left.", (1.2,), 2.4),
-        Beat("large", f"But not always: with weights of {w_big} and every z = 0, "
+        Beat("large", f"But not always: with weights of {w_big}, and biases chosen so every z = 0, "
                       f"each factor is {w_big} times {peak}.", (0.8, 1.2) + (STEP,) * n, 1.2),
         Beat("explode", "Factors above 1 make the product grow: the gradient explodes. "
                         "More on that in chapter 9.", (1.2,), 2.8),

@@ -94,7 +94,8 @@ PANEL_FORMULAS = {
     "tanh": r"\mathrm{Var}(w) = \tfrac{2}{n_{in} + n_{out}},\ b = 0",
     "relu": r"\mathrm{Var}(w) = \tfrac{2}{n_{in}},\ b = 0",
 }
-RULE_NAMES = {"xavier": "tanh (Xavier)", "he": "ReLU (He)", "glorot": "Glorot and Bengio"}
+# 1/n_in is LeCun's rule; Glorot and Bengio's 2/(n_in + n_out) is the one called "Xavier".
+RULE_NAMES = {"xavier": "tanh (LeCun)", "he": "ReLU (He)", "glorot": "Glorot, Bengio (Xavier)"}
 #: Small counts written as words.
 COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"n_{in} + n_{out}"}
@@ -230,7 +231,8 @@ class TheWayOut(LessonScene):
         self.legend.add(*rows)
         self.slope_group.add(guide, one_label, tanh, relu)
         self.beat(f"tanh's slope reaches {self._say(r.peaks['tanh'])}, and ReLU's slope is exactly "
-                   f"{self._say(one)} wherever the neuron is on. The slope no longer shrinks the gradient.",
+                   f"{self._say(one)} wherever the neuron is on. "
+                   "The slope shrinks the gradient far less, or not at all.",
                    [(lambda: [Create(tanh), FadeIn(rows[0])], 1.2),
                     (lambda: [Create(relu), Create(guide), FadeIn(one_label, rows[1], rows[2])], 1.2)], 3.0)
 
@@ -249,7 +251,7 @@ class TheWayOut(LessonScene):
         return VGroup(name, formula)
 
     def spread_rules(self) -> None:
-        """Var(w) = 1/n_in for tanh (Xavier), 2/n_in for ReLU (He)."""
+        """Var(w) = 1/n_in for tanh (LeCun), 2/n_in for ReLU (He)."""
         self.rule_rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.beat("With slopes near 1, the weights decide. Start them at random, with a spread that fits "
                    "the layer: variance 1 over n_in for tanh, 2 over n_in for ReLU.",
@@ -427,8 +429,8 @@ class TheWayOut(LessonScene):
         self.ratio_lines = VGroup(*[self._ratio_line(i) for i in range(len(self.result.settings))])
         L = self.result.depth
         if s.ratio >= REGIME_THRESHOLD:
-            caption = (f"Layer {L}'s gradient is {self._say(s.ratio_rounded)} times as big as layer 1's: "
-                       "the first layer hardly learns.")
+            caption = (f"Over {len(self.result.seeds)} random starts, layer {L}'s gradient is typically "
+                       f"{self._say(s.ratio_rounded)} times as big as layer 1's: the first layer hardly learns.")
         else:
             caption = f"Layer {L}'s gradient is {self._say(s.ratio_rounded)} times as big as layer 1's."
         self.beat(caption,
@@ -468,8 +470,9 @@ class TheWayOut(LessonScene):
                          SIZE.small)
         line.move_to([0, HISTORY_Y[0], 0])
         self.history_line = line
-        self.beat(f"History: in {span}, {count} breakthrough papers, by {names}, "
-                   "changed deep learning.",
+        self.beat(f"History: the first way through came in {span}, when {count} breakthrough papers, by "
+                  f"{names}, trained deep nets one layer at a time. The starting weights and ReLU shown "
+                  "here came later.",
                    [(lambda: [FadeIn(line, shift=UP * 0.1)], 1.2)], 3.0)
 
     def next_episode(self) -> None:
