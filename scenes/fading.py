@@ -19,7 +19,6 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
-    Create,
     DashedLine,
     FadeIn,
     FadeOut,
@@ -31,7 +30,6 @@ from manim import (
     Succession,
     VGroup,
     Wait,
-    Write,
 )
 
 from netsim.experiments.fading import FadingResult, fading
@@ -119,8 +117,8 @@ class GradientsFading(LessonScene):
         self.output_digits = outputs
         hidden = len(r.sizes) - 2
         self.play(
-            Write(self.heading),
-            Create(self.diagram),
+            FadeIn(self.heading),
+            FadeIn(self.diagram),
             FadeIn(sizes, self.digit, heading, label_row, wires, outputs),
             run_time=3,
             subcaption=(f"A deep net: {r.sizes[0]} pixel inputs, {hidden} hidden layers of "

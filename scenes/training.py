@@ -33,7 +33,6 @@ from manim import (
     Text,
     VGroup,
     VMobject,
-    Write,
 )
 
 from netsim.experiments.training import TrainingComparison, cost_of_fading
@@ -204,7 +203,7 @@ class CostOfFading(LessonScene):
         """The chapter title."""
         self.heading = self.chapter_heading("The cost of fading", "a real training run on handwritten digits")
         self.say("What do fading gradients do to learning? We train real nets on handwritten digits "
-                 "and watch.", Write(self.heading), run_time=1.5)
+                 "and watch.", FadeIn(self.heading), run_time=1.5)
 
     # -- beat 1: each layer's speed of learning ------------------------------------------
 
