@@ -35,7 +35,7 @@ from manim import (
 from netsim.experiments.fading import FadingResult, fading
 from scenes.common import LessonScene, current_lesson
 from scenes.netdiagram import NetDiagram
-from scenes.style import SIZE, GradientScale, fmt_value
+from scenes.style import SIZE, GradientScale, Theme, fmt_value
 
 LESSON = current_lesson()
 
@@ -62,6 +62,24 @@ TITLES = {
     "exploding": "Gradients exploding across a deep net",
 }
 
+
+
+def layer_edge_styles(r: FadingResult, l: int, scale: GradientScale, th: Theme) -> dict[tuple[int, int], tuple]:
+    """(colour, width) of every drawn edge into layer l, from its own |dC/dW_l[j, k]|.
+
+    An entry that is exactly zero (a neuron that is off) is drawn in the plain edge colour,
+    not as the darkest gradient: it has not faded, it is switched off.
+    """
+    styles = {}
+    grads = r.edge_grads[l - 1]
+    for a, j in enumerate(r.drawn[l]):
+        for b, k in enumerate(r.drawn[l - 1]):
+            g = float(grads[a, b])
+            if g == 0.0:
+                styles[(j, k)] = (ManimColor(th.edge), scale.min_width)
+            else:
+                styles[(j, k)] = (scale.color(g, th), scale.width(g))
+    return styles
 
 class GradientsFading(LessonScene):
     """A deep net's gradients, layer by layer, for one real digit."""
@@ -191,16 +209,8 @@ class GradientsFading(LessonScene):
         self.bar_values = VGroup()
         steps = []
         for l in range(r.depth, 0, -1):
-            styles = {}
-            grads = r.edge_grads[l - 1]
-            for a, j in enumerate(r.drawn[l]):
-                for b, k in enumerate(r.drawn[l - 1]):
-                    g = float(grads[a, b])
-                    if g == 0.0:  # exactly zero (a neuron that is off), not a faded gradient
-                        styles[(j, k)] = (ManimColor(th.edge), self.scale.min_width)
-                    else:
-                        styles[(j, k)] = (self.scale.color(g, th), self.scale.width(g))
-            self.shown[f"edges_W{l}"] = [float(v) for v in grads.ravel()]
+            styles = layer_edge_styles(r, l, self.scale, th)
+            self.shown[f"edges_W{l}"] = [float(v) for v in r.edge_grads[l - 1].ravel()]
             bar, value = self.bar(l)
             self.bars.add(bar)
             self.bar_values.add(value)

@@ -24,7 +24,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
-    ManimColor,
     Square,
     Succession,
     VGroup,
@@ -34,7 +33,7 @@ from manim import (
 
 from netsim.experiments.cost import ColdOpenResult, cold_open
 from scenes.common import LessonScene, current_lesson
-from scenes.fading import NET_CENTER, NET_HEIGHT, NET_WIDTH, PIXEL, SAMPLE
+from scenes.fading import NET_CENTER, NET_HEIGHT, NET_WIDTH, PIXEL, SAMPLE, layer_edge_styles
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE, GradientScale
@@ -144,16 +143,8 @@ class ColdOpen(LessonScene):
         self.arrow = VGroup(arrow, arrow_label)
         steps = []
         for l in self.res.sweep:
-            styles = {}
-            grads = r.edge_grads[l - 1]
-            for a, j in enumerate(r.drawn[l]):
-                for b, k in enumerate(r.drawn[l - 1]):
-                    g = float(grads[a, b])
-                    if g == 0.0:  # exactly zero (a neuron that is off), not a faded gradient
-                        styles[(j, k)] = (ManimColor(th.edge), self.scale.min_width)
-                    else:
-                        styles[(j, k)] = (self.scale.color(g, th), self.scale.width(g))
-            self.shown[f"edges_W{l}"] = [float(v) for v in grads.ravel()]
+            styles = layer_edge_styles(r, l, self.scale, th)
+            self.shown[f"edges_W{l}"] = [float(v) for v in r.edge_grads[l - 1].ravel()]
             steps.append(self.diagram.edge_style_animation(l, styles))
         per_layer = 1.0
         if r.regime == "vanishing":
