@@ -35,15 +35,24 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(1, "opening", "opening.py", "ColdOpen", "A puzzle"),
     Chapter(2, "cost", "cost.py", "TheCost", "The cost"),
-    Chapter(3, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
-    Chapter(4, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
-    Chapter(5, "backprop", "backprop.py", "ForwardBackProp", "Forward prop, back prop"),
-    Chapter(6, "rectangle", "rectangle.py", "ShrinkingRectangle", "The shrinking rectangle"),
-    Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
-    Chapter(8, "training", "training.py", "CostOfFading", "The cost of fading"),
-    Chapter(9, "exploding", "exploding.py", "ExplodingGradients", "Exploding gradients"),
-    Chapter(10, "wayout", "wayout.py", "TheWayOut", "The way out"),
+    Chapter(3, "neuron", "neuron.py", "OneNeuron", "One neuron"),
+    Chapter(4, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
+    Chapter(5, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
+    Chapter(6, "backprop", "backprop.py", "ForwardBackProp", "Forward prop, back prop"),
+    Chapter(7, "rectangle", "rectangle.py", "ShrinkingRectangle", "The shrinking rectangle"),
+    Chapter(8, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
+    Chapter(9, "training", "training.py", "CostOfFading", "The cost of fading"),
+    Chapter(10, "exploding", "exploding.py", "ExplodingGradients", "Exploding gradients"),
+    Chapter(11, "wayout", "wayout.py", "TheWayOut", "The way out"),
+    Chapter(12, "trains", "trains.py", "FixedNetTrains", "The fixed net trains"),
+    Chapter(13, "after", "after.py", "WhatCameAfter", "What came after"),
 )
+
+
+def number_of(slug: str) -> int:
+    """The storyboard number of the chapter ``slug``: captions that refer to another chapter
+    say its number through this, so renumbering never leaves a stale reference."""
+    return by_slug(slug).number
 
 
 def by_slug(slug: str) -> Chapter:

@@ -5,20 +5,18 @@ reading pixels)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from manim import DOWN, LEFT, UP, Animation, FadeOut, MathTex, Text, VGroup, Wait, config
+from manim import DOWN, LEFT, UP, Animation, FadeOut, MathTex, Scene, Text, VGroup, config
 from manim_voiceover import VoiceoverScene
 
+from scenes.captions import CUE_GAP, reading_time, split_cues
 from scenes.i18n import translate
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
-
-#: Caption characters a viewer reads per second, comfortably.
-READING_SPEED = 17.0
-
 
 @lru_cache(maxsize=1)
 def current_lesson() -> Lesson:
@@ -35,11 +33,11 @@ class LessonScene(VoiceoverScene):
 
     ``shown`` maps a name to the value displayed under it (a float, or a list of floats).
 
-    Captions (``subcaption=`` of ``play`` and ``add_subcaption``) are translated into the
-    lesson's language. With narration on, each caption is also spoken (espeak-ng through
-    manim-voiceover): the sentence starts with its beat, and the next captioned beat waits
-    until it has been said, so every beat lasts at least as long as its sentence. With
-    narration off, timings are exactly those written in the scene.
+    The story is told in beats (:meth:`beat`, and :meth:`say` for a beat of one ``play``):
+    the one way a chapter captions anything. A beat's caption is translated into the
+    lesson's language, split into readable cues and held until read; with narration on it is
+    also spoken (espeak-ng through manim-voiceover) and the beat lasts at least as long as
+    the sentence. Chapters never pass ``subcaption=`` or call ``add_subcaption`` themselves.
     """
 
     def __init__(self, lesson: Lesson | None = None, **kwargs: Any) -> None:
@@ -47,8 +45,9 @@ class LessonScene(VoiceoverScene):
         self.theme: Theme = THEMES[self.lesson.theme]
         self.font = FONTS[self.lesson.language]
         self.shown: dict[str, Any] = {}
+        #: every beat's caption as written (English), and the cues it was shown as
         self.captions: list[str] = []
-        self._voicing = False
+        self.cues: list[str] = []
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -56,7 +55,7 @@ class LessonScene(VoiceoverScene):
         if self.lesson.narration:
             from scenes.voice import EspeakService
 
-            self.set_speech_service(EspeakService(self.lesson.language), create_subcaption=True)
+            self.set_speech_service(EspeakService(self.lesson.language), create_subcaption=False)
 
     @property
     def narrating(self) -> bool:
@@ -91,49 +90,57 @@ class LessonScene(VoiceoverScene):
         self.shown[key] = float(value)
         return fmt_value(float(value))
 
-    def beat(self, caption: str, steps: Sequence[tuple[Callable[[], Sequence[Animation]], float]],
-             hold: float) -> None:
-        """One story beat: each (make animations, run time) step in turn, captioned once over the
-        whole beat, then a hold; the caption is also kept in ``captions``."""
-        duration = sum(rt for _, rt in steps) + hold
-        for i, (make, run_time) in enumerate(steps):
-            kw: dict[str, Any] = {}
-            if i == 0:
-                kw = {"subcaption": caption, "subcaption_duration": duration - 0.05}
-            self.play(*make(), run_time=run_time, **kw)
-        if hold and steps:
-            self.play(Wait(run_time=hold))
-        elif hold:
-            self.play(Wait(run_time=hold), subcaption=caption, subcaption_duration=hold - 0.05)
-        self.captions.append(caption)
+    # -- the story: beats, captions and narration ---------------------------------------
 
-    # -- captions and narration -------------------------------------------------------
+    @contextmanager
+    def beat(self, caption: str | None, hold: float = 0.0) -> Iterator[None]:
+        """One story beat: whatever the ``with`` body plays, told by ``caption``.
 
-    def _speak(self, sentence: str) -> None:
-        """Say a (translated) sentence from now on, after the previous one has ended."""
-        self.wait_for_voiceover()
-        self._voicing = True
-        try:
-            self.add_voiceover_text(sentence)
-        finally:
-            self._voicing = False
+        The caption is translated, split into readable cues (:func:`scenes.captions.split_cues`)
+        and spread over the beat in proportion to their reading time. The beat lasts as long
+        as its animations plus ``hold``, and at least as long as its cues take to read (or,
+        with narration, as the spoken sentence): the picture waits for the reader, never the
+        other way round. A beat with no caption (``None``) only plays and holds.
+        """
+        start = self.renderer.time
+        text = self.t(caption) if caption else ""
+        if text and self.narrating:
+            self.add_voiceover_text(text)
+        yield
+        if hold > 0:
+            self.wait(hold)
+        if not text:
+            return
+        if self.narrating:
+            self.wait_for_voiceover()
+        cues = split_cues(text, self.lesson.language)
+        need = [reading_time(c, self.lesson.language) + CUE_GAP for c in cues]
+        deficit = sum(need) - (self.renderer.time - start)
+        if deficit > 1e-9:  # manim plays whole frames: round the hold up to the next frame
+            self.wait((math.ceil(deficit * config.frame_rate - 1e-6) + 0.5) / config.frame_rate)
+        now = self.renderer.time
+        scale = (now - start) / sum(need)
+        t = start
+        for cue, n in zip(cues, need):
+            Scene.add_subcaption(self, cue, duration=n * scale - CUE_GAP, offset=t - now)
+            t += n * scale
+        self.captions.append(caption or "")
+        self.cues.extend(cues)
 
-    def play(self, *args: Any, subcaption: str | None = None, **kwargs: Any) -> None:
-        if subcaption and self.narrating:
-            kwargs.pop("subcaption_duration", None)
-            kwargs.pop("subcaption_offset", None)
-            self._speak(self.t(subcaption))
-            super().play(*args, **kwargs)
-        else:
-            super().play(*args, subcaption=subcaption, **kwargs)
+    def say(self, caption: str | None, *anims: Animation, run_time: float = 1.0, hold: float = 0.0,
+            **play_kw: Any) -> None:
+        """A beat of one ``play``: ``anims`` under ``caption``, then ``hold`` seconds."""
+        with self.beat(caption, hold=hold):
+            if anims:
+                self.play(*anims, run_time=run_time, **play_kw)
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("subcaption"):
+            raise TypeError("captions are told through LessonScene.beat/say, not play(subcaption=...)")
+        super().play(*args, **kwargs)
 
     def add_subcaption(self, content: str, duration: float = 1, offset: float = 0) -> None:
-        if self._voicing:  # manim-voiceover's own caption of the sentence being spoken
-            super().add_subcaption(content, duration, offset)
-        elif self.narrating:
-            self._speak(self.t(content))
-        else:
-            super().add_subcaption(self.t(content), duration, offset)
+        raise TypeError("captions are told through LessonScene.beat/say, not add_subcaption")
 
     def tear_down(self) -> None:
         if self.narrating:
@@ -164,11 +171,8 @@ class LessonScene(VoiceoverScene):
         if config.save_last_frame:
             return
         if caption:
-            # A closing line stays up long enough to read: the key picture holds first.
-            shown_for = max(len(self.t(caption)) / READING_SPEED, run_time)
-            self.add_subcaption(caption, duration=shown_for - 0.05)
-            if shown_for > run_time:
-                self.wait(shown_for - run_time)
+            with self.beat(caption):  # the key picture holds until the closing line is read
+                pass
         if self.mobjects:
             frames = max(round(run_time * config.frame_rate), 2)
 

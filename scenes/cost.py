@@ -51,7 +51,6 @@ LESSON = current_lesson()
 
 #: The digit of the data set (the same one chapter 7 sends through its deep net).
 SAMPLE = 0
-READING_SPEED = 16.0  # caption characters per second
 
 # Layout (scene units; the frame is 14.2 x 8).
 PIXEL = 0.2
@@ -92,7 +91,6 @@ class TheCost(LessonScene):
 
     def construct(self) -> None:
         self.res = experiment(self.lesson)
-        self.captions: list[str] = []
         self.title_beat()
         self.show_digit_and_net()
         self.show_outputs()
@@ -106,17 +104,6 @@ class TheCost(LessonScene):
             self.end_chapter("The cost says how wrong; the gradient says which way to nudge.")
 
     # ---------- helpers ----------
-    def say(self, caption: str, *anims: Animation, run_time: float = 1.0) -> None:
-        """Play ``anims`` under ``caption``, then hold until the caption can be read."""
-        total = max(run_time, len(caption) / READING_SPEED)
-        self.captions.append(caption)
-        if not anims:
-            anims = (Wait(run_time=total),)
-            run_time = total
-        self.play(*anims, run_time=run_time, subcaption=caption, subcaption_duration=total)
-        if total > run_time:
-            self.wait(total - run_time)
-
     def sentence(self, *parts: str | tuple, size: int = SIZE.label) -> Text:
         """One line of text with numbers in it: ``(key, value)`` or ``(key, value, digits)``
         parts are recorded in ``shown`` and written like :func:`fmt` (one Text: one baseline)."""
@@ -336,18 +323,15 @@ class TheCost(LessonScene):
         self.rule = rule
         caption = (f"The bars walk toward the right answer and C falls: {fmt(r.descent_costs[0])} "
                    f"at the start, {fmt(r.descent_costs[-1])} after {r.checkpoints[-1]} steps.")
-        self.captions.append(caption)
         per_step = 0.7
-        for i, out in enumerate(r.descent_outputs):
-            bars = VGroup(*[self.bar(b, v) for b, v in enumerate(out)])
-            value = self.cost_row_value(r.descent_costs[i])
-            anims: list[Animation] = [FadeIn(step_row[i + 1]), FadeIn(cost_row[i + 1]),
-                                      Transform(self.bars, bars), Transform(self.cost_value, value),
-                                      self.diagram.activation_animation(r.depth, out, th.forward)]
-            extra = ({"subcaption": caption, "subcaption_duration": per_step * len(r.checkpoints) + 1.3}
-                     if i == 0 else {})
-            self.play(*anims, run_time=per_step, **extra)
-        self.wait(1.0)
+        with self.beat(caption, hold=1.0):
+            for i, out in enumerate(r.descent_outputs):
+                bars = VGroup(*[self.bar(b, v) for b, v in enumerate(out)])
+                value = self.cost_row_value(r.descent_costs[i])
+                anims: list[Animation] = [FadeIn(step_row[i + 1]), FadeIn(cost_row[i + 1]),
+                                          Transform(self.bars, bars), Transform(self.cost_value, value),
+                                          self.diagram.activation_animation(r.depth, out, th.forward)]
+                self.play(*anims, run_time=per_step)
         self.a_col = self.column("final_a", r.descent_outputs[-1], A_COL)
         self.sq_col = self.column("final_sq", (r.descent_outputs[-1] - r.target) ** 2, SQ_COL)
         self.sq_col.set_color(th.backward)

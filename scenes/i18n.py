@@ -1,7 +1,8 @@
 """Captions and on-screen words in the lesson's language.
 
-English is the source. Other languages live in ``scenes/locale/<lang>.toml``, one entry per
-English text::
+English is the source. Other languages live in ``scenes/locale/<lang>.toml`` (what several
+chapters share) and ``scenes/locale/<lang>/<chapter>.toml`` (one chapter's captions and
+labels), one entry per English text; a key may stand in only one of these files::
 
     "The rock on the slope" = "斜坡上的石头"
     "layer 1 learned {} times slower than layer {}" = "第 1 层的学习速度比第 {1} 层慢 {0} 倍"
@@ -41,13 +42,29 @@ def _compile(key: str) -> re.Pattern[str]:
     return re.compile("^" + "(.+?)".join(re.escape(p) for p in parts) + "$", re.S)
 
 
+def catalogue_files(lang: str) -> list[Path]:
+    """The files that hold ``lang``'s entries: the shared one, then one per chapter."""
+    return [p for p in [LOCALE_DIR / f"{lang}.toml", *sorted((LOCALE_DIR / lang).glob("*.toml"))] if p.exists()]
+
+
+def load_entries(lang: str) -> dict[str, str]:
+    """Every entry of ``lang``; a key in two files is an error that names both."""
+    entries: dict[str, str] = {}
+    where: dict[str, Path] = {}
+    for path in catalogue_files(lang):
+        for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            if k in entries:
+                raise ValueError(f"{k!r} stands in both {where[k].name} and {path.name}")
+            entries[k], where[k] = v, path
+    return entries
+
+
 @cache
 def catalogue(lang: str) -> Catalogue:
     """The entries of one language (empty for English)."""
-    path = LOCALE_DIR / f"{lang}.toml"
-    if lang == "en" or not path.exists():
+    if lang == "en":
         return Catalogue({}, ())
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = load_entries(lang)
     exact = {k: v for k, v in data.items() if "{}" not in k}
     templates = tuple((_compile(k), v) for k, v in data.items() if "{}" in k)
     return Catalogue(exact, templates)

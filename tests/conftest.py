@@ -42,3 +42,32 @@ def episode(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                         "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stderr[-3000:]
     return {"out": out, "first": time.monotonic() - t0, "stderr": p.stderr, "chapters": E2E_CHAPTERS}
+
+
+# ---------- dry runs shared by the suite ----------
+
+_DRY_RUNS: dict[tuple[str, str], object] = {}
+
+
+def dry_scene(slug: str, lesson_path: Path | str) -> object:
+    """Chapter ``slug`` dry-run (nothing written) on a lesson file, once per test session.
+
+    Several test files read the same dry run (its captions, its cues, its numbers), so it is
+    made once here rather than once per file.
+    """
+    import importlib
+
+    from manim import tempconfig
+
+    from scenes.chapters import by_slug
+    from scenes.lesson import load_lesson
+
+    key = (slug, str(lesson_path))
+    if key not in _DRY_RUNS:
+        chapter = by_slug(slug)
+        module = importlib.import_module(f"scenes.{chapter.path.stem}")
+        with tempconfig({"dry_run": True, "quality": "low_quality", "disable_caching": True}):
+            scene = getattr(module, chapter.scene)(lesson=load_lesson(lesson_path))
+            scene.render()
+        _DRY_RUNS[key] = scene
+    return _DRY_RUNS[key]
