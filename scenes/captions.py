@@ -79,8 +79,8 @@ def _atoms(text: str, lang: str) -> list[str]:
     """``text`` cut into pieces that are never split: words (and their spaces) in English;
     single Chinese characters, and runs of Latin letters, digits and symbols, in Chinese."""
     if lang == "zh":
-        return re.findall(r"\s+|[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+",
-                          text)
+        cjk = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+        return re.findall(rf"\s+|[{cjk}]|[^\s{cjk}]+", text)
     return re.findall(r"\s+|\S+", text)
 
 
@@ -162,7 +162,7 @@ def _split_words(text: str, lang: str) -> list[str]:
         for atom in atoms:
             trial = _join(current + [atom])
             if current and (_width(trial) > target * 1.15 or not fits(trial, lang)) and not atom.isspace() \
-                    and not (atom[0] in _NO_LINE_START):
+                    and atom[0] not in _NO_LINE_START:
                 pieces.append(_join(current))
                 current = [atom]
             else:

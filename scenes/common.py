@@ -14,9 +14,11 @@ from manim import DOWN, LEFT, UP, Animation, FadeOut, MathTex, Scene, Text, VGro
 from manim_voiceover import VoiceoverScene
 
 from scenes.captions import CUE_GAP, reading_time, split_cues
+from scenes.chapters import CHAPTERS
 from scenes.i18n import translate
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
+
 
 @lru_cache(maxsize=1)
 def current_lesson() -> Lesson:
@@ -150,9 +152,13 @@ class LessonScene(VoiceoverScene):
     # -- chapter conventions ----------------------------------------------------------
 
     def chapter_heading(self, title: str, subtitle: str | None = None) -> VGroup:
-        """The chapter's title at the top left (the same place in every chapter, so clips join
-        cleanly), with an optional one-line subtitle under it. Returned, not yet added."""
-        heading = self.text(title, SIZE.heading).to_corner(UP + LEFT, buff=0.3)
+        """The chapter's number and title at the top left (the same place in every chapter, so
+        clips join cleanly), with an optional one-line subtitle under it. Returned, not yet added."""
+        number = next((c.number for c in CHAPTERS if c.scene == type(self).__name__), None)
+        words = self.t(title)
+        if number is not None:  # captions refer to chapters by number: the heading shows it
+            words = f"{number}. {words}"
+        heading = label(words, self.theme, SIZE.heading, font=self.font).to_corner(UP + LEFT, buff=0.3)
         group = VGroup(heading)
         if subtitle:
             sub = self.text(subtitle, SIZE.small, color=self.theme.muted)

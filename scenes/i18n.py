@@ -2,7 +2,8 @@
 
 English is the source. Other languages live in ``scenes/locale/<lang>.toml`` (what several
 chapters share) and ``scenes/locale/<lang>/<chapter>.toml`` (one chapter's captions and
-labels), one entry per English text; a key may stand in only one of these files::
+labels), one entry per English text; a chapter's file overrides the shared one, and a key
+may stand in only one chapter's file::
 
     "The rock on the slope" = "斜坡上的石头"
     "layer 1 learned {} times slower than layer {}" = "第 1 层的学习速度比第 {1} 层慢 {0} 倍"
@@ -53,7 +54,7 @@ def load_entries(lang: str) -> dict[str, str]:
     where: dict[str, Path] = {}
     for path in catalogue_files(lang):
         for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items():
-            if k in entries:
+            if k in entries and where[k].parent != LOCALE_DIR:
                 raise ValueError(f"{k!r} stands in both {where[k].name} and {path.name}")
             entries[k], where[k] = v, path
     return entries
