@@ -37,7 +37,6 @@ from manim import (
     Text,
     Transform,
     VGroup,
-    Wait,
 )
 
 from netsim.experiments.cost import CostResult, cost_example
