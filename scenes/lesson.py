@@ -98,6 +98,8 @@ def _read(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise LessonError(f"lesson file {path} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise LessonError(f"lesson file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     try:
         return _flatten(tomllib.loads(text), path)
     except tomllib.TOMLDecodeError as exc:

@@ -131,16 +131,28 @@ def render_inputs(scene_file: Path) -> set[Path]:
     return seen
 
 
+MANIM_CFG = ROOT / "manim.cfg"
+
+
 def chapter_key(chapter: Chapter, lesson: Lesson, quality: Quality) -> str:
     """A fingerprint of everything a chapter's picture depends on.
 
     Its scene file and every file of this project it imports (so a change to one chapter,
-    or to netsim code another chapter uses, leaves the other chapters alone), the lesson's
-    values, the quality and manim's version.
+    or to netsim code another chapter uses, leaves the other chapters alone), ``manim.cfg``
+    and the translations of the lesson's language, the lesson's values, the quality and
+    manim's version.
     """
     values = repr(sorted((k, str(v)) for k, v in vars(lesson).items() if k != "source"))
     extra = f"{chapter.name}|{quality.flag}|manim {importlib.metadata.version('manim')}|{values}"
-    return _digest(sorted(render_inputs(chapter.path)), extra)
+    return _digest(sorted(render_inputs(chapter.path) | data_inputs(lesson)), extra)
+
+
+def data_inputs(lesson: Lesson) -> set[Path]:
+    """Files that change a chapter's frames, captions or encoding without being imported:
+    manim's configuration (encoder, quality settings) and the lesson language's translations."""
+    from scenes.i18n import catalogue_files
+
+    return {MANIM_CFG, *catalogue_files(lesson.language)}
 
 
 def output_dir(lesson: Lesson, base: Path = MEDIA) -> Path:

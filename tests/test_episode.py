@@ -277,3 +277,25 @@ def test_optional_transparent_and_webm_outputs(tmp_path):
     for webm in (tmp_path / "episode.webm", tmp_path / "chapters" / "01-opening.webm"):
         info = media.clip_info(webm)
         assert info.duration == pytest.approx(mp4.duration, abs=0.1) and info.width == 854
+
+
+def test_translations_and_encoder_settings_are_in_the_fingerprint(tmp_path, monkeypatch):
+    """A changed translation or manim.cfg re-renders the chapter (it is not "unchanged, kept")."""
+    from scenes import i18n
+
+    zh = render.load_lesson(ROOT / "scenes" / "lessons" / "zh.toml")
+    en = render.load_lesson(None)
+    rock = by_slug("rock")
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    cfg = tmp_path / "manim.cfg"
+    shutil.copy(render.MANIM_CFG, cfg)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    monkeypatch.setattr(render, "MANIM_CFG", cfg)
+    before_zh, before_en = render.chapter_key(rock, zh, render.PREVIEW), render.chapter_key(rock, en, render.PREVIEW)
+    (locale / "zh.toml").write_text((locale / "zh.toml").read_text(encoding="utf-8") + '\n"x y z" = "新"\n',
+                                    encoding="utf-8")
+    assert render.chapter_key(rock, zh, render.PREVIEW) != before_zh
+    assert render.chapter_key(rock, en, render.PREVIEW) == before_en  # English has no catalogue
+    cfg.write_text(cfg.read_text() + "\n# another encoder setting\n")
+    assert render.chapter_key(rock, en, render.PREVIEW) != before_en

@@ -111,3 +111,25 @@ def test_narration_switch(monkeypatch):
 def test_chinese_lesson():
     zh = load_lesson(LESSONS_DIR / "zh.toml")
     assert zh.language == "zh" and zh.sizes == load_lesson().sizes
+
+
+@pytest.mark.parametrize("content", [b"[net]\nactivation = 'sigmo\xefd'\n", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"],
+                         ids=["latin-1", "binary"])
+def test_a_lesson_that_is_not_utf8_is_one_line(tmp_path, content):
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(content)
+    with pytest.raises(LessonError, match="is not UTF-8 text"):
+        load_lesson(bad)
+    media = tmp_path / "media"
+    env = {**os.environ, "VG_LESSON": str(bad)}
+    p = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--media_dir", str(media),
+                        "scenes/cost.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and "Traceback" not in p.stdout + p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1 and "not UTF-8" in p.stderr
+    assert not media.exists() or not any(media.rglob("*"))
+    out = tmp_path / "out"
+    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--lesson", str(bad), "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and "Traceback" not in p.stdout + p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1 and "not UTF-8" in p.stderr
+    assert not out.exists()
