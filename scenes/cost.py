@@ -287,7 +287,7 @@ class TheCost(LessonScene):
         self.say("The gradient dC/dw says how fast C changes as w changes. "
                  f"Back prop finds it for every weight at once; this one's is {fmt(r.grad)}.",
                  FadeIn(line3), run_time=1.2)
-        self.say(f"Gradient times step predicts the change, {fmt(r.predicted_delta)}, "
+        self.say(f"The gradient times the nudge predicts the change, {fmt(r.predicted_delta)}, "
                  f"and the real change was {fmt(r.delta_cost)}.",
                  FadeIn(line4), run_time=1.5)
         sign = "positive" if r.grad > 0 else "negative"
@@ -315,10 +315,13 @@ class TheCost(LessonScene):
             table.add(row)
         self.descent_table = table
 
-        self.say("Now let back prop nudge every weight and bias that way at once, over and over.",
+        self.say("Back prop finds every gradient at once. Gradient descent then nudges every weight "
+                 "and bias against its gradient, over and over.",
                  FadeOut(self.nudge_lines), FadeOut(self.grad_lines), FadeIn(rule),
                  FadeOut(self.a_col), FadeOut(self.sq_col), FadeIn(step_row[0]), FadeIn(cost_row[0]),
                  run_time=1.2)
+        self.say(f"Each nudge is eta times the gradient. Eta, the learning rate, sets the step size: "
+                 f"here eta = {self.inline('eta', r.eta)}.")
         self.rule = rule
         caption = (f"The bars walk toward the right answer and C falls: {fmt(r.descent_costs[0])} "
                    f"at the start, {fmt(r.descent_costs[-1])} after {r.checkpoints[-1]} steps.")

@@ -61,8 +61,11 @@ def test_narrated_chapter_has_speech_as_long_as_the_video_and_matching_captions(
     assert abs(a_len - v_len) < 0.5
     assert v_len >= silent_length  # beats last at least as long as their sentences
     cues = list(srt.parse(mp4.with_suffix(".srt").read_text(encoding="utf-8")))
-    # manim-voiceover splits long sentences into several cues; together they are the captions.
+    # Long sentences are split into cues by the same rules as without narration.
     assert " ".join(c.content for c in cues).split() == " ".join(captions).split()
+    for c in cues:
+        lines = c.content.split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 42 for line in lines), c.content
     assert all(a.end <= b.start for a, b in zip(cues, cues[1:]))
 
 
