@@ -32,6 +32,17 @@ class Chapter:
         return f"{self.number:02d}-{self.slug}"
 
 
+@dataclass(frozen=True)
+class ChapterOutput:
+    """Where one chapter's finished files are (the record the episode command hands to the gallery)."""
+
+    chapter: Chapter
+    clip: Path
+    srt: Path
+    vtt: Path
+    poster: Path
+
+
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(1, "opening", "opening.py", "ColdOpen", "A puzzle"),
     Chapter(2, "cost", "cost.py", "TheCost", "The cost"),

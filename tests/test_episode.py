@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from scenes import media, render
 from scenes.chapters import CHAPTERS, Chapter, by_slug
+from scenes.episode import media, render
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Render-speed benchmark: ``python -m scenes.bench``.
+"""Render-speed benchmark: ``python -m scenes.episode.bench``.
 
 Renders every chapter from a cold cache (a fresh media folder) at 480p15 and at 1080p60,
 exactly as the episode command does, and prints per chapter and for the whole episode the
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scenes.chapters import CHAPTERS, Chapter, by_slug
+from scenes.episode.media import clip_info
+from scenes.episode.render import FULL, PREVIEW, ROOT, Quality, manim_command
 from scenes.lesson import LESSON_ENV, load_lesson
-from scenes.media import clip_info
-from scenes.render import FULL, PREVIEW, ROOT, Quality, manim_command
 
 QUALITIES = {"480p15": PREVIEW, "1080p60": FULL}
 
@@ -63,7 +63,7 @@ def render_once(chapter: Chapter, quality: Quality, media: Path) -> Measure:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m scenes.episode.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--qualities", default="480p15,1080p60", help="comma-separated: 480p15, 1080p60")
     parser.add_argument("--chapters", default=None, help="only these chapters (default: all)")
     parser.add_argument("--skip-rerun", action="store_true", help="do not time the unchanged episode re-run")

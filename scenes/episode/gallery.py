@@ -16,13 +16,10 @@ import html
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from scenes.chapters import ChapterOutput
+from scenes.episode.media import clip_info
 from scenes.lesson import Lesson
-from scenes.media import clip_info
-
-if TYPE_CHECKING:
-    from scenes.render import ChapterOutput
 
 CSS = """
 body { background: #101318; color: #ECEFF4; font-family: "DejaVu Sans", sans-serif; margin: 0 auto;

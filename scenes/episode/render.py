@@ -1,0 +1,448 @@
+"""``python -m scenes.render``: render every chapter and build the episode and its extras.
+
+1. Checks first: the lesson (one line naming a bad field), the output folder, LaTeX and
+   manim's cairo/pango libraries, each with the exact command that installs what is missing.
+2. Renders each chapter with manim (1080p60, or 480p15 with ``--preview``), as many at a
+   time as there are cores. A chapter whose inputs (its scene file, the shared scene code,
+   netsim, the lesson, the quality) did not change since the last run is not rendered again.
+3. Joins the chapters into ``episode.mp4`` without re-encoding, with one chapter marker per
+   chapter, and writes ``episode.srt``/``episode.vtt`` with every chapter's captions shifted
+   to where it starts, one clip, caption file and poster per chapter, a short looping
+   ``preview.gif`` and the gallery page ``index.html``.
+
+Outputs go to ``media/`` for the default lesson and to ``media/<lesson name>/`` for any
+other. Every file is written under a temporary name and renamed when complete, so an
+interrupted or failed run leaves the previous ``episode.mp4`` as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import importlib.metadata
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.console import Console
+
+from scenes.chapters import CHAPTERS, SCENES_DIR, Chapter, ChapterOutput, by_slug
+from scenes.lesson import DEFAULT_LESSON, LESSON_ENV, NARRATE_ENV, Lesson, LessonError, load_lesson
+
+ROOT = SCENES_DIR.parent
+MEDIA = ROOT / "media"
+POSTER_BEFORE_END = 1.0  # seconds
+APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super"
+APT_CAIRO = "libcairo2-dev libpango1.0-dev pkg-config"
+
+log = logging.getLogger("scenes.episode.render")
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class RenderError(Exception):
+    """A problem that stops the run; its message is the one line the user sees."""
+
+
+@dataclass(frozen=True)
+class Quality:
+    """A manim quality: its flag, its folder name and what it is called.
+
+    ``transparent`` renders with an alpha channel (manim's ``-t``): a .mov clip for
+    overlays instead of an .mp4.
+    """
+
+    flag: str
+    folder: str
+    label: str
+    transparent: bool = False
+
+    @property
+    def suffix(self) -> str:
+        return ".mov" if self.transparent else ".mp4"
+
+    def with_alpha(self) -> Quality:
+        return Quality(self.flag, self.folder + "-alpha", self.label + " transparent", True)
+
+
+FULL = Quality("-qh", "1080p60", "1080p60")
+PREVIEW = Quality("-ql", "480p15", "480p15 preview")
+
+
+def _digest(paths: Sequence[Path], extra: str) -> str:
+    h = hashlib.sha256(extra.encode())
+    for p in sorted(paths):
+        h.update(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def _local_imports(path: Path) -> set[Path]:
+    """The files of this project (scenes.*, netsim.*) that ``path`` imports, directly."""
+    found: set[Path] = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] not in ("scenes", "netsim"):
+                continue
+            base = ROOT.joinpath(*parts)
+            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    found.add(candidate)
+    return found
+
+
+def render_inputs(scene_file: Path) -> set[Path]:
+    """The scene file and every project file it imports, followed transitively."""
+    seen: set[Path] = set()
+    todo = [scene_file]
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        todo.extend(_local_imports(p) - seen)
+    return seen
+
+
+MANIM_CFG = ROOT / "manim.cfg"
+
+
+def chapter_key(chapter: Chapter, lesson: Lesson, quality: Quality) -> str:
+    """A fingerprint of everything a chapter's picture depends on.
+
+    Its scene file and every file of this project it imports (so a change to one chapter,
+    or to netsim code another chapter uses, leaves the other chapters alone), ``manim.cfg``
+    and the translations of the lesson's language, the lesson's values, the quality and
+    manim's version.
+    """
+    values = repr(sorted((k, str(v)) for k, v in vars(lesson).items() if k != "source"))
+    extra = f"{chapter.name}|{quality.flag}|manim {importlib.metadata.version('manim')}|{values}"
+    return _digest(sorted(render_inputs(chapter.path) | data_inputs(lesson)), extra)
+
+
+def data_inputs(lesson: Lesson) -> set[Path]:
+    """Files that change a chapter's frames, captions or encoding without being imported:
+    manim's configuration (encoder, quality settings) and the lesson language's translations."""
+    from scenes.i18n import catalogue_files
+
+    return {MANIM_CFG, *catalogue_files(lesson.language)}
+
+
+def output_dir(lesson: Lesson, base: Path = MEDIA) -> Path:
+    """``media/`` for the default lesson, ``media/<name>/`` for any other."""
+    return base if lesson.name == "default" else base / lesson.name
+
+
+def preflight(lesson: Lesson) -> None:
+    """Stop early, with the command that fixes it, when a system piece is missing."""
+    if lesson.narration and shutil.which("espeak-ng") is None:
+        raise RenderError("narration needs espeak-ng, which is not installed; install with: "
+                          "sudo apt-get install -y espeak-ng sox (or render without --narrate)")
+    if lesson.language == "zh" and not _has_font("Noto Sans CJK SC"):
+        raise RenderError("Chinese captions need a CJK font; install with: sudo apt-get install -y fonts-noto-cjk")
+    missing = [tool for tool in ("latex", "dvisvgm") if shutil.which(tool) is None]
+    if missing:
+        raise RenderError(f"{' and '.join(missing)} not found (manim needs LaTeX for formulas); install with: "
+                          f"sudo apt-get install -y {APT_LATEX}")
+    try:
+        import cairo  # noqa: F401
+        import manimpango  # noqa: F401
+    except ImportError as exc:
+        raise RenderError(f"manim cannot load cairo/pango ({exc}); install with: "
+                          f"sudo apt-get install -y {APT_CAIRO} and run: bash .ci/setup.sh") from None
+
+
+def _has_font(family: str) -> bool:
+    """Whether fontconfig knows a font family (what pango, and so manim's Text, will use)."""
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return family in listed
+
+
+def check_writable(folder: Path) -> None:
+    """Make sure ``folder`` can be created and written, before any rendering."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise RenderError(f"output folder {folder} cannot be written: {exc.strerror or exc}") from None
+
+
+def manim_command(chapter: Chapter, quality: Quality, media_dir: Path) -> list[str]:
+    """The manim command line that renders one chapter (the benchmark runs the same one)."""
+    return [sys.executable, "-m", "manim", "render", quality.flag, *(["-t"] if quality.transparent else []),
+            "--media_dir", str(media_dir), "--progress_bar", "none", "-o", chapter.name, str(chapter.path),
+            chapter.scene]
+
+
+class ChapterRender:
+    """Renders one chapter with manim into its own build folder, keeping the log."""
+
+    def __init__(self, chapter: Chapter, lesson: Lesson, quality: Quality, out: Path) -> None:
+        self.chapter = chapter
+        self.lesson = lesson
+        self.quality = quality
+        self.build = out / ".build" / quality.folder / chapter.name
+        self.log_path = out / "logs" / f"{chapter.name}.log"
+        self.key = chapter_key(chapter, lesson, quality)
+        self.display = chapter.name + (" (transparent)" if quality.transparent else "")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def clip(self) -> Path:
+        return self.build / f"{self.chapter.name}{self.quality.suffix}"
+
+    @property
+    def srt(self) -> Path:
+        return self.build / f"{self.chapter.name}.srt"
+
+    def up_to_date(self) -> bool:
+        stamp = self.build / "key"
+        return self.clip.exists() and stamp.exists() and stamp.read_text() == self.key
+
+    def run(self) -> None:
+        """Render with manim; raise RenderError naming the chapter and its log on failure."""
+        media = self.build / "manim"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        (self.build / "key").unlink(missing_ok=True)
+        env = {**os.environ, LESSON_ENV: str(self.lesson.source.resolve()),
+               NARRATE_ENV: "1" if self.lesson.narration else "0"}
+        cmd = manim_command(self.chapter, self.quality, media)
+        with self.log_path.open("wb") as logfile:
+            logfile.write(f"$ {' '.join(cmd)}\n".encode())
+            logfile.flush()
+            self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+            code = self.process.wait()
+        if code != 0:
+            raise RenderError(f"chapter {self.chapter.name} failed (manim exit {code}); log: {self.log_path}")
+        found = [p for p in media.rglob(f"{self.chapter.name}{self.quality.suffix}")
+                 if "partial_movie_files" not in p.parts]
+        if not found:
+            raise RenderError(f"chapter {self.chapter.name}: manim wrote no video; log: {self.log_path}")
+        video = found[0]
+        srt_file = video.with_suffix(".srt")
+        copy_atomically(video, self.clip)
+        if srt_file.exists():
+            shutil.copyfile(srt_file, self.srt)
+        else:
+            self.srt.unlink(missing_ok=True)
+        (self.build / "key").write_text(self.key)
+
+    def stop(self) -> None:
+        """Stop a running manim and everything it started."""
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def copy_atomically(src: Path, dst: Path) -> None:
+    """Copy under a temporary name, then rename: ``dst`` is never half-written."""
+    tmp = dst.with_name(dst.name + ".part")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def _fmt_seconds(s: float) -> str:
+    s = max(0, round(s))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _fmt_size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
+
+
+def render_chapters(renders: list[ChapterRender], jobs: int) -> dict[str, float]:
+    """Render the chapters that need it, ``jobs`` at a time, showing progress.
+
+    Returns the seconds each rendered chapter took. On the first failure the others are
+    stopped and the failure is raised.
+    """
+    todo = [r for r in renders if not r.up_to_date()]
+    for r in renders:
+        if r not in todo:
+            console.print(f"  {r.display}: unchanged, kept")
+    if not todo:
+        return {}
+    times: dict[str, float] = {}
+    started = time.monotonic()
+    console.print(f"Rendering {len(todo)} chapter(s), {jobs} at a time (logs in {todo[0].log_path.parent})")
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        running: dict[Future[None], tuple[ChapterRender, float]] = {}
+        queue = list(todo)
+        try:
+            while queue or running:
+                while queue and len(running) < jobs:
+                    r = queue.pop(0)
+                    console.print(f"  {r.display}: rendering ...")
+                    running[pool.submit(r.run)] = (r, time.monotonic())
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    r, t0 = running.pop(fut)
+                    fut.result()
+                    times[r.display] = time.monotonic() - t0
+                    finished = len(times)
+                    elapsed = time.monotonic() - started
+                    left = elapsed / finished * (len(todo) - finished)
+                    console.print(f"  [{finished}/{len(todo)}] {r.display}: done in "
+                                  f"{_fmt_seconds(times[r.display])}; about {_fmt_seconds(left)} left")
+        except BaseException:
+            for r, _ in running.values():
+                r.stop()
+            for fut in running:
+                fut.cancel()
+            raise
+    return times
+
+
+def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality,
+             webm: bool = False) -> dict[str, Path]:
+    """Chapter files, the joined episode with markers and captions, posters, preview, page."""
+    from scenes.episode import gallery, media
+
+    chapters_dir = out / "chapters"
+    chapters_dir.mkdir(parents=True, exist_ok=True)
+    outputs: list[ChapterOutput] = []
+    for r in renders:
+        name = r.chapter.name
+        clip, srt_path = chapters_dir / f"{name}.mp4", chapters_dir / f"{name}.srt"
+        copy_atomically(r.clip, clip)
+        cues = media.tidy_cues(media.read_srt(r.srt), media.clip_info(clip).duration)
+        media.write_srt(cues, srt_path)
+        media.write_vtt(cues, chapters_dir / f"{name}.vtt")
+        poster = chapters_dir / f"{name}.png"
+        # Chapters end with a short fade to the empty background after holding their key
+        # picture: the poster is taken from that hold, POSTER_BEFORE_END before the end.
+        media.write_poster(clip, poster, max(0.0, media.clip_info(clip).duration - POSTER_BEFORE_END))
+        outputs.append(ChapterOutput(r.chapter, clip, srt_path, chapters_dir / f"{name}.vtt", poster))
+        if webm:
+            media.transcode_webm(clip, clip.with_suffix(".webm"))
+
+    episode = out / "episode.mp4"
+    tmp_episode = out / "episode.mp4.part"
+    try:
+        starts = media.concat_clips([o.clip for o in outputs], tmp_episode,
+                                    [f"{o.chapter.number}. {o.chapter.title}" for o in outputs])
+        cues = media.merge_captions([(media.read_srt(o.srt), s) for o, s in zip(outputs, starts)])
+        media.write_srt(cues, out / "episode.srt")
+        media.write_vtt(cues, out / "episode.vtt")
+        os.replace(tmp_episode, episode)
+    finally:
+        tmp_episode.unlink(missing_ok=True)
+    if webm:
+        media.transcode_webm(episode, out / "episode.webm")
+
+    fading = next((o for o in outputs if o.chapter.slug == "fading"), outputs[-1])
+    info = media.clip_info(fading.clip)
+    media.write_preview_gif(fading.clip, out / "preview.gif", start=max(0.0, info.duration * 0.55),
+                            length=min(6.0, info.duration))
+    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt")
+    return {"episode": episode, "index": out / "index.html"}
+
+
+def summary(out: Path) -> str:
+    """A table of the files made: name, duration, size."""
+    from scenes.episode import media
+
+    rows = []
+    files = [out / "episode.mp4",
+             *sorted(p for ext in ("mp4", "webm", "mov") for p in (out / "chapters").glob(f"*.{ext}"))]
+    if (out / "episode.webm").exists():
+        files.insert(1, out / "episode.webm")
+    for p in files:
+        rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p),
+                     _fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
+    for name in ("episode.srt", "episode.vtt", "preview.gif", "index.html"):
+        p = out / name
+        rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p), "", _fmt_size(p.stat().st_size)))
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"  {r[0].ljust(width)}  {r[1]:>6}  {r[2]:>9}" for r in rows)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scenes.render", description=__doc__.split("\n")[0])
+    p.add_argument("--preview", action="store_true", help="480p15 instead of 1080p60 (much faster)")
+    p.add_argument("--lesson", type=Path, default=None,
+                   help=f"a lesson file (default: {DEFAULT_LESSON.relative_to(ROOT)}); outputs go to media/<name>/")
+    p.add_argument("--chapters", default=None,
+                   help="only these chapters, e.g. rock,fading (default: all, in story order)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chapters rendered at a time")
+    p.add_argument("--webm", action="store_true", help="also write WebM (VP9) copies of the clips and episode")
+    p.add_argument("--transparent", action="store_true",
+                   help="also render each chapter with a transparent background (chapters/NN-name.mov, for overlays)")
+    voice = p.add_mutually_exclusive_group()
+    voice.add_argument("--narrate", dest="narrate", action="store_const", const=True, default=None,
+                       help="speak every caption (offline, espeak-ng), whatever the lesson says")
+    voice.add_argument("--no-narrate", dest="narrate", action="store_const", const=False,
+                       help="no narration, whatever the lesson says")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: media/ or media/<lesson>/)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the whole job; returns 0, 1 when a chapter failed, 2 for bad input, 130 on Ctrl-C."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        lesson = load_lesson(args.lesson)
+        if args.narrate is not None:
+            lesson = replace(lesson, narration=args.narrate)
+        if args.jobs < 1:
+            raise RenderError(f"--jobs {args.jobs} must be at least 1")
+        chapters = list(CHAPTERS)
+        if args.chapters:
+            try:
+                chosen = {by_slug(s.strip()) for s in args.chapters.split(",") if s.strip()}
+                chapters = sorted(chosen, key=lambda c: c.number)  # always in story order
+            except ValueError as exc:
+                raise RenderError(str(exc)) from None
+        out = args.out or output_dir(lesson)
+        check_writable(out)
+        preflight(lesson)
+    except (LessonError, RenderError) as exc:
+        console.print(f"render: error: {exc}", markup=False)
+        return 2
+    quality = PREVIEW if args.preview else FULL
+    console.print(f"Lesson {lesson.name!r} ({lesson.source.name}), {quality.label}, {len(chapters)} chapters -> {out}")
+    renders = [ChapterRender(c, lesson, quality, out) for c in chapters]
+    overlays = [ChapterRender(c, lesson, quality.with_alpha(), out) for c in chapters] if args.transparent else []
+    t0 = time.monotonic()
+    try:
+        render_chapters(renders + overlays, args.jobs)
+        assemble(renders, out, lesson, quality, webm=args.webm)
+        for r in overlays:
+            copy_atomically(r.clip, out / "chapters" / r.clip.name)
+    except RenderError as exc:
+        console.print(f"render: error: {exc}", markup=False)
+        console.print("The previous episode, if any, is unchanged.")
+        return 1
+    except KeyboardInterrupt:
+        console.print("render: interrupted; the previous episode, if any, is unchanged.")
+        return 130
+    console.print(f"Done in {_fmt_seconds(time.monotonic() - t0)}:\n{summary(out)}", markup=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
