@@ -15,7 +15,7 @@ from manim_voiceover import VoiceoverScene
 
 from scenes.captions import CUE_GAP, reading_time, split_cues
 from scenes.chapters import CHAPTERS
-from scenes.i18n import translate
+from scenes.i18n import lookup, translate
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
 
@@ -50,6 +50,7 @@ class LessonScene(VoiceoverScene):
         #: every beat's caption as written (English), and the cues it was shown as
         self.captions: list[str] = []
         self.cues: list[str] = []
+        self.untranslated: set[str] = set()
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -64,7 +65,9 @@ class LessonScene(VoiceoverScene):
         return self.lesson.narration and hasattr(self, "speech_service")
 
     def t(self, s: str) -> str:
-        """``s`` in the lesson's language."""
+        """``s`` in the lesson's language; a text with no translation is kept in ``untranslated``."""
+        if lookup(s, self.lesson.language) is None:
+            self.untranslated.add(" ".join(s.split()))
         return translate(s, self.lesson.language)
 
     def text(self, s: str, size: int = SIZE.label, color: str | None = None, **kw: Any) -> Text:

@@ -79,8 +79,8 @@ def _has_words(text: str) -> bool:
     return re.search(r"[A-Za-z]", _SCIENTIFIC.sub("", text)) is not None
 
 
-def translate(text: str, lang: str) -> str:
-    """``text`` in ``lang``; English (and anything untranslated) comes back as it is."""
+def lookup(text: str, lang: str) -> str | None:
+    """``text`` in ``lang``, or None when the catalogue has no entry for it."""
     if lang == "en" or not text.strip():
         return text
     cat = catalogue(lang)
@@ -93,6 +93,15 @@ def translate(text: str, lang: str) -> str:
         m = pattern.match(norm)
         if m:
             return target.format(*m.groups())
+    return None
+
+
+def translate(text: str, lang: str) -> str:
+    """``text`` in ``lang``; English (and anything untranslated) comes back as it is."""
+    found = lookup(text, lang)
+    if found is not None:
+        return found
+    norm = " ".join(text.split())
     if (lang, norm) not in MISSING:
         MISSING.add((lang, norm))
         log.warning("no %s translation for %r", lang, norm)

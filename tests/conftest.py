@@ -20,6 +20,25 @@ from manim.utils.testing import frames_comparison as _fc
 _fc.MIN_CAIRO_VERSION = 0
 
 
+#: Test files named other than their chapter's slug.
+_FILE_CHAPTER = {"cost_of_fading": "training"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group each chapter's tests (its own file, and its parameters of the caption and
+    translation checks) on one pytest-xdist worker, so its dry runs are made once there."""
+    from scenes.chapters import CHAPTERS, Chapter
+
+    slugs = {c.slug for c in CHAPTERS}
+    for item in items:
+        stem = item.path.stem.removeprefix("test_")
+        slug = _FILE_CHAPTER.get(stem, stem if stem in slugs else None)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        slug = next((v.slug for v in params.values() if isinstance(v, Chapter)), slug)
+        if slug:
+            item.add_marker(pytest.mark.xdist_group(slug))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--set_test", action="store_true", default=False,
                      help="record the golden frames instead of comparing against them")

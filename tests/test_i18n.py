@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -25,11 +24,11 @@ from pathlib import Path
 
 import pytest
 import srt
-from manim import tempconfig
 
 import scenes.i18n as i18n
 from scenes.chapters import CHAPTERS, Chapter, by_slug
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.lesson import LESSONS_DIR, load_lesson
+from tests.conftest import dry_scene
 
 ROOT = Path(__file__).resolve().parents[1]
 ZH_LESSON = LESSONS_DIR / "zh.toml"
@@ -128,25 +127,19 @@ def catalogue_words() -> set[str]:
     return {w for v in data.values() for w in LATIN_WORD.findall(v)}
 
 
-def dry_run(chapter: Chapter, lesson: Lesson) -> list[str]:
-    """Render ``chapter`` without writing anything; its captions (as written to the .srt)."""
-    module = importlib.import_module(f"scenes.{chapter.path.stem}")
-    with tempconfig(DRY_RUN):
-        scene = getattr(module, chapter.scene)(lesson=lesson)
-        scene.render()
-        return [c.content for c in scene.renderer.file_writer.subcaptions]
+def dry_run(chapter: Chapter, lesson_path: Path) -> list[str]:
+    """``chapter`` rendered without writing anything; its captions (as written to the .srt)."""
+    scene = dry_scene(chapter.slug, lesson_path)
+    return [c.content for c in scene.renderer.file_writer.subcaptions]
 
 
 @pytest.mark.parametrize("variant", ["zh", "zh-relu-he"])
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.slug for c in CHAPTERS])
 def test_chapter_is_all_chinese(chapter: Chapter, variant: str, zh_relu_he: Path) -> None:
-    lesson = load_lesson(ZH_LESSON if variant == "zh" else zh_relu_he)
-    assert lesson.language == "zh"
-    i18n.catalogue.cache_clear()
-    i18n.MISSING.clear()
-    captions = dry_run(chapter, lesson)
-    missing = sorted(text for _, text in i18n.MISSING)
-    i18n.MISSING.clear()
+    path = ZH_LESSON if variant == "zh" else zh_relu_he
+    assert load_lesson(path).language == "zh"
+    captions = dry_run(chapter, path)
+    missing = sorted(dry_scene(chapter.slug, path).untranslated)
     assert missing == [], f"{chapter.name}: no zh translation for {missing}"
     assert captions, f"{chapter.name} has no captions"
     known = catalogue_words()
