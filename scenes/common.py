@@ -4,15 +4,17 @@ reading pixels)."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from manim import DOWN, LEFT, UP, Animation, FadeOut, MathTex, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, UP, Animation, FadeIn, FadeOut, MathTex, Scene, Text, VGroup, config
 from manim_voiceover import VoiceoverScene
 
+from netsim.errors import NetsimError
 from scenes.captions import CUE_GAP, reading_time, split_cues
 from scenes.chapters import CHAPTERS
 from scenes.i18n import lookup, translate
@@ -42,6 +44,38 @@ class LessonScene(VoiceoverScene):
     the sentence. Chapters never pass ``subcaption=`` or call ``add_subcaption`` themselves.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A chapter whose experiment cannot be computed for the lesson (netsim says why with a
+        :class:`~netsim.errors.NetsimError`) shows that as its one beat instead of a traceback."""
+        super().__init_subclass__(**kwargs)
+        inner = cls.__dict__.get("construct")
+        if inner is None or getattr(inner, "_guarded", False):
+            return
+
+        @functools.wraps(inner)
+        def construct(self: LessonScene) -> None:
+            try:
+                inner(self)
+            except NetsimError as exc:
+                self.cannot_show(str(exc))
+
+        construct._guarded = True  # type: ignore[attr-defined]
+        cls.construct = construct  # type: ignore[method-assign]
+
+    def cannot_show(self, reason: str) -> None:
+        """This chapter cannot make its point for the lesson's net: say so, and why, in one beat."""
+        self.clear()
+        self.cannot_show_reason = reason
+        title = next((c.title for c in CHAPTERS if c.scene == type(self).__name__), type(self).__name__)
+        heading = self.chapter_heading(title)
+        why = label(reason, self.theme, SIZE.small, color=self.theme.muted, font=self.font)
+        why.scale_to_fit_width(min(why.width, 12.5))
+        note = VGroup(self.text("This lesson's net cannot show this chapter.", SIZE.body), why)
+        note.arrange(DOWN, buff=0.4)
+        self.say("This lesson's net cannot show this chapter. netsim says why on screen.",
+                 FadeIn(heading), FadeIn(note), run_time=1.0, hold=2.0)
+        self.end_chapter()
+
     def __init__(self, lesson: Lesson | None = None, **kwargs: Any) -> None:
         self.lesson = lesson or current_lesson()
         self.theme: Theme = THEMES[self.lesson.theme]
@@ -51,6 +85,8 @@ class LessonScene(VoiceoverScene):
         self.captions: list[str] = []
         self.cues: list[str] = []
         self.untranslated: set[str] = set()
+        #: why the chapter could not be shown for this lesson (None when it was)
+        self.cannot_show_reason: str | None = None
         super().__init__(**kwargs)
 
     def setup(self) -> None:
