@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from manim import (
     LEFT,
     UP,
@@ -145,16 +144,6 @@ class GradientScale:
     hi: int
     min_width: float = 0.6
     max_width: float = 5.0
-
-    @classmethod
-    def spanning(cls, values: np.ndarray) -> GradientScale:
-        """A scale whose whole decades cover the finite non-zero values given."""
-        v = np.abs(np.asarray(values, dtype=float))
-        v = v[np.isfinite(v) & (v > 0)]
-        if v.size == 0:
-            return cls(-1, 0)
-        lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
-        return cls(lo, max(hi, lo + 1))
 
     def position(self, magnitude: float) -> float:
         """Where |g| sits on the scale, 0 (10^lo) to 1 (10^hi)."""
