@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from manim import DOWN, LEFT, UP, Animation, FadeIn, FadeOut, MathTex, Scene, Text, VGroup, config
@@ -20,6 +22,9 @@ from scenes.chapters import CHAPTERS
 from scenes.i18n import lookup, translate
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
+
+#: Where the episode command asks a render to write its progress (scenes.episode.units).
+PROGRESS_FILE = os.environ.get("VG_PROGRESS")
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +184,8 @@ class LessonScene(VoiceoverScene):
         if kwargs.get("subcaption"):
             raise TypeError("captions are told through LessonScene.beat/say, not play(subcaption=...)")
         super().play(*args, **kwargs)
+        if PROGRESS_FILE:  # the episode command's progress bars read the seconds rendered so far
+            Path(PROGRESS_FILE).write_text(f"{self.renderer.time:.2f}")
 
     def add_subcaption(self, content: str, duration: float = 1, offset: float = 0) -> None:
         raise TypeError("captions are told through LessonScene.beat/say, not add_subcaption")

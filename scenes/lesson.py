@@ -167,6 +167,21 @@ def load_lesson(path: str | Path | None = None) -> Lesson:
     )
 
 
+def lesson_toml(lesson: Lesson) -> str:
+    """``lesson`` written out as a complete lesson file (every field), so that another process
+    or machine reads back exactly this lesson with :func:`load_lesson`."""
+    import json
+
+    top = {"name": lesson.name, "title": lesson.title, "language": lesson.language, "theme": lesson.theme,
+           "narration": lesson.narration}
+    net = {"depth": lesson.depth, "width": lesson.width, "activation": lesson.activation, "init": lesson.init,
+           "bias_init": lesson.bias_init, "seed": lesson.seed}
+    lines = [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in top.items()]
+    lines += ["[net]", *(f"{k} = {json.dumps(v)}" for k, v in net.items())]
+    lines += ["[training]", f"learning_rate = {lesson.learning_rate!r}"]
+    return "\n".join(lines) + "\n"
+
+
 def lesson_from_env() -> Lesson:
     """The lesson named by ``VG_LESSON``, or the default one.
 

@@ -54,13 +54,24 @@ E2E_CHAPTERS = ("rectangle", "rock")
 
 @pytest.fixture(scope="session")
 def episode(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The episode command run once at preview quality on E2E_CHAPTERS, as a user runs it."""
-    out = tmp_path_factory.mktemp("episode")
+    """The episode command run once at preview quality on E2E_CHAPTERS, as a user runs it: as
+    a course of two lessons (default and relu-he, in English) on the embedded Dask cluster.
+    ``out`` is the default lesson's folder, ``course`` the course's."""
+    root = tmp_path_factory.mktemp("course")
+    course = root / "course.toml"
+    course.write_text(f'''name = "e2e"
+title = "Two lessons"
+lessons = ["{ROOT / 'scenes/lessons/default.toml'}", "{ROOT / 'scenes/lessons/relu-he.toml'}"]
+languages = ["en"]
+chapters = {list(E2E_CHAPTERS)!r}
+'''.replace("'", '"'), encoding="utf-8")
+    out = root / "out"
     t0 = time.monotonic()
-    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", ",".join(E2E_CHAPTERS),
-                        "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--course", str(course), "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert p.returncode == 0, p.stderr[-3000:]
-    return {"out": out, "first": time.monotonic() - t0, "stderr": p.stderr, "chapters": E2E_CHAPTERS}
+    return {"out": out / "default" / "en", "course": out, "first": time.monotonic() - t0, "stderr": p.stderr,
+            "chapters": E2E_CHAPTERS}
 
 
 # ---------- dry runs shared by the suite ----------

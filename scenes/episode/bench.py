@@ -23,7 +23,8 @@ from pathlib import Path
 
 from scenes.chapters import CHAPTERS, Chapter, by_slug
 from scenes.episode.media import clip_info
-from scenes.episode.render import FULL, PREVIEW, ROOT, Quality, manim_command
+from scenes.episode.render import ROOT
+from scenes.episode.units import FULL, PREVIEW, Quality, manim_command
 from scenes.lesson import LESSON_ENV, load_lesson
 
 QUALITIES = {"480p15": PREVIEW, "1080p60": FULL}

@@ -2,9 +2,11 @@
 
 1. Checks first: the lesson (one line naming a bad field), the output folder, LaTeX and
    manim's cairo/pango libraries, each with the exact command that installs what is missing.
-2. Renders each chapter with manim (1080p60, or 480p15 with ``--preview``), as many at a
-   time as there are cores. A chapter whose inputs (its scene file, the shared scene code,
-   netsim, the lesson, the quality) did not change since the last run is not rendered again.
+2. Renders each chapter with manim (1080p60, or 480p15 with ``--preview``) on Dask
+   distributed: an embedded LocalCluster running as many at a time as there are cores, or
+   an existing cluster (``--scheduler ADDRESS``). A chapter whose inputs (its scene file,
+   the shared scene code, netsim, translations, manim.cfg, the lesson, the quality) did not
+   change since the last run is not sent at all.
 3. Joins the chapters into ``episode.mp4`` without re-encoding, with one chapter marker per
    chapter, and writes ``episode.srt``/``episode.vtt`` with every chapter's captions shifted
    to where it starts, one clip, caption file and poster per chapter, a short looping
@@ -24,20 +26,18 @@ import importlib.metadata
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from rich.console import Console
-
 from scenes.chapters import CHAPTERS, SCENES_DIR, Chapter, ChapterOutput, by_slug
-from scenes.lesson import DEFAULT_LESSON, LESSON_ENV, NARRATE_ENV, Lesson, LessonError, load_lesson
+from scenes.episode import progress
+from scenes.episode.units import FULL, PREVIEW, Quality, Unit, UnitResult
+from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, lesson_toml, load_lesson
 
 ROOT = SCENES_DIR.parent
 MEDIA = ROOT / "media"
@@ -46,36 +46,13 @@ APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dv
 APT_CAIRO = "libcairo2-dev libpango1.0-dev pkg-config"
 
 log = logging.getLogger("scenes.episode.render")
-console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = progress.console
 
 
 class RenderError(Exception):
     """A problem that stops the run; its message is the one line the user sees."""
 
 
-@dataclass(frozen=True)
-class Quality:
-    """A manim quality: its flag, its folder name and what it is called.
-
-    ``transparent`` renders with an alpha channel (manim's ``-t``): a .mov clip for
-    overlays instead of an .mp4.
-    """
-
-    flag: str
-    folder: str
-    label: str
-    transparent: bool = False
-
-    @property
-    def suffix(self) -> str:
-        return ".mov" if self.transparent else ".mp4"
-
-    def with_alpha(self) -> Quality:
-        return Quality(self.flag, self.folder + "-alpha", self.label + " transparent", True)
-
-
-FULL = Quality("-qh", "1080p60", "1080p60")
-PREVIEW = Quality("-ql", "480p15", "480p15 preview")
 
 
 def _digest(paths: Sequence[Path], extra: str) -> str:
@@ -187,25 +164,19 @@ def check_writable(folder: Path) -> None:
         raise RenderError(f"output folder {folder} cannot be written: {exc.strerror or exc}") from None
 
 
-def manim_command(chapter: Chapter, quality: Quality, media_dir: Path) -> list[str]:
-    """The manim command line that renders one chapter (the benchmark runs the same one)."""
-    return [sys.executable, "-m", "manim", "render", quality.flag, *(["-t"] if quality.transparent else []),
-            "--media_dir", str(media_dir), "--progress_bar", "none", "-o", chapter.name, str(chapter.path),
-            chapter.scene]
-
-
 class ChapterRender:
-    """Renders one chapter with manim into its own build folder, keeping the log."""
+    """One chapter of the episode on the client's side: where its files go, its fingerprint,
+    the unit of work sent to a worker, and storing what the worker sent back."""
 
     def __init__(self, chapter: Chapter, lesson: Lesson, quality: Quality, out: Path) -> None:
         self.chapter = chapter
         self.lesson = lesson
         self.quality = quality
+        self.out = out
         self.build = out / ".build" / quality.folder / chapter.name
-        self.log_path = out / "logs" / f"{chapter.name}.log"
+        self.log_path = out / "logs" / f"{chapter.name}{'-alpha' if quality.transparent else ''}.log"
         self.key = chapter_key(chapter, lesson, quality)
         self.display = chapter.name + (" (transparent)" if quality.transparent else "")
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def clip(self) -> Path:
@@ -219,42 +190,42 @@ class ChapterRender:
         stamp = self.build / "key"
         return self.clip.exists() and stamp.exists() and stamp.read_text() == self.key
 
-    def run(self) -> None:
-        """Render with manim; raise RenderError naming the chapter and its log on failure."""
-        media = self.build / "manim"
+    def previous_length(self) -> float | None:
+        """Seconds of the clip rendered last time (stale or not): the expected length now."""
+        from scenes.episode import media
+
+        try:
+            return media.clip_info(self.clip).duration if self.clip.exists() else None
+        except Exception:  # a damaged old clip only means no estimate
+            return None
+
+    def unit(self) -> Unit:
+        return Unit(self.chapter, self.lesson.name, lesson_toml(self.lesson), self.lesson.narration, self.quality,
+                    self.key)
+
+    def store(self, result: UnitResult) -> None:
+        """Write the log, and the clip and captions when they came back; raise RenderError
+        naming the lesson, the chapter, the worker and the log when manim failed."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.log_path, result.log)
+        if not result.ok:
+            raise RenderError(f"chapter {self.chapter.name} of lesson {self.lesson.name!r} failed on worker "
+                              f"{result.worker} (manim exit {result.exit_code}); log: {self.log_path}")
+        self.build.mkdir(parents=True, exist_ok=True)
         (self.build / "key").unlink(missing_ok=True)
-        env = {**os.environ, LESSON_ENV: str(self.lesson.source.resolve()),
-               NARRATE_ENV: "1" if self.lesson.narration else "0"}
-        cmd = manim_command(self.chapter, self.quality, media)
-        with self.log_path.open("wb") as logfile:
-            logfile.write(f"$ {' '.join(cmd)}\n".encode())
-            logfile.flush()
-            self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-            code = self.process.wait()
-        if code != 0:
-            raise RenderError(f"chapter {self.chapter.name} failed (manim exit {code}); log: {self.log_path}")
-        found = [p for p in media.rglob(f"{self.chapter.name}{self.quality.suffix}")
-                 if "partial_movie_files" not in p.parts]
-        if not found:
-            raise RenderError(f"chapter {self.chapter.name}: manim wrote no video; log: {self.log_path}")
-        video = found[0]
-        srt_file = video.with_suffix(".srt")
-        copy_atomically(video, self.clip)
-        if srt_file.exists():
-            shutil.copyfile(srt_file, self.srt)
+        write_atomically(self.clip, result.clip)
+        if result.srt is not None:
+            write_atomically(self.srt, result.srt)
         else:
             self.srt.unlink(missing_ok=True)
         (self.build / "key").write_text(self.key)
 
-    def stop(self) -> None:
-        """Stop a running manim and everything it started."""
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+
+def write_atomically(dst: Path, data: bytes) -> None:
+    """Write under a temporary name, then rename: ``dst`` is never half-written."""
+    tmp = dst.with_name(dst.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, dst)
 
 
 def copy_atomically(src: Path, dst: Path) -> None:
@@ -264,56 +235,28 @@ def copy_atomically(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
-def _fmt_seconds(s: float) -> str:
-    s = max(0, round(s))
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def _fmt_size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
 
 
-def render_chapters(renders: list[ChapterRender], jobs: int) -> dict[str, float]:
-    """Render the chapters that need it, ``jobs`` at a time, showing progress.
+def render_chapters(renders: list[ChapterRender], jobs: int, scheduler: str | None = None) -> dict[str, float]:
+    """Render the chapters that need it on Dask, showing progress; returns seconds per unit.
 
-    Returns the seconds each rendered chapter took. On the first failure the others are
-    stopped and the failure is raised.
+    Unchanged chapters are not sent at all. ``scheduler`` is the address of an existing Dask
+    cluster; without it an embedded LocalCluster renders ``jobs`` units at a time. On the
+    first failure, or Ctrl-C, every worker stops its manim and the error is raised.
     """
     todo = [r for r in renders if not r.up_to_date()]
     for r in renders:
         if r not in todo:
-            console.print(f"  {r.display}: unchanged, kept")
+            progress.line(f"  {r.display}: unchanged, kept")
     if not todo:
         return {}
-    times: dict[str, float] = {}
-    started = time.monotonic()
-    console.print(f"Rendering {len(todo)} chapter(s), {jobs} at a time (logs in {todo[0].log_path.parent})")
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        running: dict[Future[None], tuple[ChapterRender, float]] = {}
-        queue = list(todo)
-        try:
-            while queue or running:
-                while queue and len(running) < jobs:
-                    r = queue.pop(0)
-                    console.print(f"  {r.display}: rendering ...")
-                    running[pool.submit(r.run)] = (r, time.monotonic())
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    r, t0 = running.pop(fut)
-                    fut.result()
-                    times[r.display] = time.monotonic() - t0
-                    finished = len(times)
-                    elapsed = time.monotonic() - started
-                    left = elapsed / finished * (len(todo) - finished)
-                    console.print(f"  [{finished}/{len(todo)}] {r.display}: done in "
-                                  f"{_fmt_seconds(times[r.display])}; about {_fmt_seconds(left)} left")
-        except BaseException:
-            for r, _ in running.values():
-                r.stop()
-            for fut in running:
-                fut.cancel()
-            raise
-    return times
+    from scenes.episode.cluster import run_units
+
+    where = f"the Dask cluster at {scheduler}" if scheduler else f"{jobs} at a time"
+    progress.line(f"Rendering {len(todo)} chapter(s), {where} (logs in {todo[0].log_path.parent})")
+    return run_units(todo, jobs, scheduler)
 
 
 def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality,
@@ -372,7 +315,7 @@ def summary(out: Path) -> str:
         files.insert(1, out / "episode.webm")
     for p in files:
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p),
-                     _fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
+                     progress.fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
     for name in ("episode.srt", "episode.vtt", "preview.gif", "index.html"):
         p = out / name
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p), "", _fmt_size(p.stat().st_size)))
@@ -387,7 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"a lesson file (default: {DEFAULT_LESSON.relative_to(ROOT)}); outputs go to media/<name>/")
     p.add_argument("--chapters", default=None,
                    help="only these chapters, e.g. rock,fading (default: all, in story order)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chapters rendered at a time")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="chapters rendered at a time by the embedded Dask LocalCluster (default: the cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="send the chapters to an existing Dask cluster (e.g. tcp://host:8786) instead")
     p.add_argument("--webm", action="store_true", help="also write WebM (VP9) copies of the clips and episode")
     p.add_argument("--transparent", action="store_true",
                    help="also render each chapter with a transparent background (chapters/NN-name.mov, for overlays)")
@@ -396,43 +342,83 @@ def build_parser() -> argparse.ArgumentParser:
                        help="speak every caption (offline, espeak-ng), whatever the lesson says")
     voice.add_argument("--no-narrate", dest="narrate", action="store_const", const=False,
                        help="no narration, whatever the lesson says")
+    p.add_argument("--course", type=Path, default=None,
+                   help="a course file: several lessons x languages, each into <out>/<lesson>/<language>/, "
+                        "and a course page <out>/index.html (default out: media/<course name>/)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: media/ or media/<lesson>/)")
     return p
 
 
+def check_scheduler(address: str) -> None:
+    """Make sure the Dask scheduler at ``address`` answers, before anything is rendered."""
+    from scenes.episode.cluster import open_client
+
+    client, _ = open_client(1, address)
+    client.close()
+
+
+def choose_chapters(spec: str | Sequence[str] | None) -> list[Chapter]:
+    """The chapters asked for (slugs or numbers), always in story order; all when None."""
+    if not spec:
+        return list(CHAPTERS)
+    names = spec.split(",") if isinstance(spec, str) else list(spec)
+    try:
+        chosen = {by_slug(s.strip()) for s in names if s.strip()}
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
+    return sorted(chosen, key=lambda c: c.number)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the whole job; returns 0, 1 when a chapter failed, 2 for bad input, 130 on Ctrl-C."""
+    from scenes.episode.course import CourseError, lesson_dir, load_course, write_course_page
+
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    course = None
     try:
-        lesson = load_lesson(args.lesson)
-        if args.narrate is not None:
-            lesson = replace(lesson, narration=args.narrate)
         if args.jobs < 1:
             raise RenderError(f"--jobs {args.jobs} must be at least 1")
-        chapters = list(CHAPTERS)
-        if args.chapters:
-            try:
-                chosen = {by_slug(s.strip()) for s in args.chapters.split(",") if s.strip()}
-                chapters = sorted(chosen, key=lambda c: c.number)  # always in story order
-            except ValueError as exc:
-                raise RenderError(str(exc)) from None
-        out = args.out or output_dir(lesson)
-        check_writable(out)
-        preflight(lesson)
-    except (LessonError, RenderError) as exc:
+        if args.course and args.lesson:
+            raise RenderError("--course and --lesson cannot be used together (a course names its lessons)")
+        if args.course:
+            course = load_course(args.course)
+            out = args.out or MEDIA / course.name
+            lessons = [replace(lsn, narration=args.narrate) if args.narrate is not None else lsn
+                       for lsn in course.lessons]
+            targets = [(lsn, lesson_dir(out, lsn)) for lsn in lessons]
+            chapters = choose_chapters(args.chapters or course.chapters)
+        else:
+            lesson = load_lesson(args.lesson)
+            if args.narrate is not None:
+                lesson = replace(lesson, narration=args.narrate)
+            out = args.out or output_dir(lesson)
+            targets = [(lesson, out)]
+            chapters = choose_chapters(args.chapters)
+        for lesson, folder in targets:
+            check_writable(folder)
+            preflight(lesson)
+        if args.scheduler:
+            check_scheduler(args.scheduler)
+    except (LessonError, RenderError, CourseError) as exc:
         console.print(f"render: error: {exc}", markup=False)
         return 2
     quality = PREVIEW if args.preview else FULL
-    console.print(f"Lesson {lesson.name!r} ({lesson.source.name}), {quality.label}, {len(chapters)} chapters -> {out}")
-    renders = [ChapterRender(c, lesson, quality, out) for c in chapters]
-    overlays = [ChapterRender(c, lesson, quality.with_alpha(), out) for c in chapters] if args.transparent else []
+    for lesson, folder in targets:
+        console.print(f"Lesson {lesson.name!r} ({lesson.source.name}, {lesson.language}), {quality.label}, "
+                      f"{len(chapters)} chapters -> {folder}", markup=False)
+    renders = {id(lesson): [ChapterRender(c, lesson, quality, folder) for c in chapters] for lesson, folder in targets}
+    overlays = ([ChapterRender(c, lesson, quality.with_alpha(), folder) for lesson, folder in targets for c in chapters]
+                if args.transparent else [])
     t0 = time.monotonic()
     try:
-        render_chapters(renders + overlays, args.jobs)
-        assemble(renders, out, lesson, quality, webm=args.webm)
+        render_chapters([r for rs in renders.values() for r in rs] + overlays, args.jobs, args.scheduler)
+        for lesson, folder in targets:
+            assemble(renders[id(lesson)], folder, lesson, quality, webm=args.webm)
         for r in overlays:
-            copy_atomically(r.clip, out / "chapters" / r.clip.name)
+            copy_atomically(r.clip, r.out / "chapters" / r.clip.name)
+        if course is not None:
+            write_course_page(out / "index.html", course, quality.label)
     except RenderError as exc:
         console.print(f"render: error: {exc}", markup=False)
         console.print("The previous episode, if any, is unchanged.")
@@ -440,7 +426,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.print("render: interrupted; the previous episode, if any, is unchanged.")
         return 130
-    console.print(f"Done in {_fmt_seconds(time.monotonic() - t0)}:\n{summary(out)}", markup=False)
+    done = "\n".join(summary(folder) for _, folder in targets)
+    console.print(f"Done in {progress.fmt_seconds(time.monotonic() - t0)}:\n{done}", markup=False)
+    if course is not None:
+        console.print(f"  course page: {out / 'index.html'}", markup=False)
     return 0
 
 

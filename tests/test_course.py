@@ -1,0 +1,117 @@
+"""Courses and Dask: several lessons on the embedded LocalCluster (the session's ``episode``
+fixture is a course of two lessons), and the same units sent to a real ``dask scheduler``
+with two ``dask worker`` processes started here."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scenes.episode import media
+from scenes.episode.course import CourseError, load_course
+from scenes.lesson import LESSONS_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.render
+def test_a_course_renders_every_lesson_and_links_them(episode):
+    course: Path = episode["course"]
+    for lesson in ("default", "relu-he"):
+        folder = course / lesson / "en"
+        info = media.clip_info(folder / "episode.mp4")
+        assert info.duration > 30 and (folder / "index.html").exists() and (folder / "episode.srt").exists()
+    page = (course / "index.html").read_text(encoding="utf-8")
+    assert page.count("<li>") == 2
+    assert 'href="default/en/index.html"' in page and 'href="relu-he/en/index.html"' in page
+    # one engine for the whole course: all four units in one Dask run
+    assert episode["stderr"].count("Rendering 4 chapter(s)") == 1
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "course.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, message", [
+    ('name = "c"\nlessons = ["default.toml"]\n', "languages is missing"),
+    ('name = "c"\nlessons = []\nlanguages = ["en"]\n', "must be a list of lesson file paths"),
+    ('name = "c"\nlessons = ["default.toml"]\nlanguages = ["fr"]\n', "must be distinct values of: en, zh"),
+    ('name = "c d"\nlessons = ["default.toml"]\nlanguages = ["en"]\n', "must be letters, digits"),
+    ('name = "c"\nlessons = ["nope.toml"]\nlanguages = ["en"]\n', "lesson nope.toml: lesson file"),
+    ('name = "c"\nlessons = ["default.toml"]\nlanguages = ["en"]\ncolour = 1\n', "unknown field 'colour'"),
+    ('name = "c"\nlessons = ["default.toml", "default.toml"]\nlanguages = ["en"]\n', "two lessons are named"),
+])
+def test_bad_course_is_one_line(tmp_path, text, message):
+    shutil.copy(LESSONS_DIR / "default.toml", tmp_path / "default.toml")
+    path = write(tmp_path, text)
+    with pytest.raises(CourseError, match=re.escape(message)):
+        load_course(path)
+    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--course", str(path),
+                        "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1 and message in p.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_course_sets_each_lesson_to_each_language(tmp_path):
+    shutil.copy(LESSONS_DIR / "relu-he.toml", tmp_path / "relu-he.toml")
+    course = load_course(write(tmp_path, 'name = "c"\nlessons = ["relu-he.toml"]\nlanguages = ["en", "zh"]\n'))
+    assert [(lesson.name, lesson.language, lesson.activation) for lesson in course.lessons] == [
+        ("relu-he", "en", "relu"), ("relu-he", "zh", "relu")]
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(Path(sys.executable).with_name("dask")), *args], stdout=log.open("wb"),
+                            stderr=subprocess.STDOUT, cwd=log.parent, start_new_session=True)
+
+
+@pytest.mark.render
+def test_units_go_to_a_remote_dask_cluster(tmp_path):
+    """A real scheduler and two workers on this machine, each in its own folder; the client
+    sends the units and writes the files the workers send back."""
+    info = tmp_path / "scheduler.json"
+    procs = [_start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                     "--scheduler-file", str(info)], tmp_path / "scheduler.log")]
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert info.exists(), (tmp_path / "scheduler.log").read_text()
+        for i in range(2):
+            folder = tmp_path / f"worker{i}"
+            folder.mkdir()
+            procs.append(_start(["worker", "--scheduler-file", str(info), "--nthreads", "1", "--no-dashboard",
+                                 "--local-directory", str(folder)], folder.with_suffix(".log")))
+        import json
+
+        address = json.loads(info.read_text())["address"]
+        out = tmp_path / "out"
+        p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "rectangle",
+                            "--scheduler", address, "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                           timeout=900)
+        assert p.returncode == 0, p.stderr[-3000:]
+        assert f"the Dask cluster at {address}" in p.stderr
+        log = (out / "logs" / "07-rectangle.log").read_text()
+        assert re.search(r"# worker tcp://127\.0\.0\.1:\d+", log), log[:500]
+        assert media.clip_info(out / "episode.mp4").duration > 30
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "cost", "--scheduler",
+                        "tcp://127.0.0.1:9", "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.strip().splitlines()[-1].startswith("render: error: cannot reach the Dask scheduler")
+    assert "Traceback" not in p.stderr
