@@ -1,33 +1,33 @@
-"""End to end: render the shrinking-rectangle clip with the real ``manim`` command and check
-the video file and its subtitles.
+"""End to end: the shrinking-rectangle clip rendered by the real ``manim`` command (through
+the episode command, in the ``episode`` fixture of conftest.py) matches its dry run.
 
-The clip is rendered at low quality (480p15) by the episode command (the ``episode``
-fixture in conftest.py), which runs ``manim -ql`` in a separate process as a user would.
-Then: the mp4 exists, its length (read with PyAV) is the scene's own sum of run times and
-waits within one frame, and the .srt beside it has one cue per captioned beat (every beat
-but the final fade to the empty background), in order, each within its beat, never overlapping.
+The mp4 exists, its length (read with PyAV) is the dry run's within one frame, and the .srt
+beside it holds exactly the dry run's cues at the dry run's times, never overlapping.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import av
 import pytest
 import srt
 
-from scenes.lesson import load_lesson
-from scenes.rectangle import ShrinkingRectangle, experiment, timeline
+from scenes.chapters import by_slug
+from scenes.lesson import LESSONS_DIR
+from tests.conftest import dry_scene
 
-ROOT = Path(__file__).resolve().parents[1]
 FPS = 15  # manim's -ql frame rate
 
 
 @pytest.fixture(scope="module")
 def rendered(episode: dict[str, object]) -> Path:
     """The rectangle clip that the episode command rendered with ``manim -ql`` (see conftest)."""
-    return Path(episode["out"]) / "chapters" / "06-rectangle.mp4"
+    return Path(episode["out"]) / "chapters" / f"{by_slug('rectangle').name}.mp4"
+
+
+def dry_run():
+    return dry_scene("rectangle", LESSONS_DIR / "default.toml")
 
 
 @pytest.mark.render
@@ -38,28 +38,16 @@ def test_mp4_exists_and_lasts_the_expected_time(rendered: Path) -> None:
         assert stream.duration is not None
         seconds = float(stream.duration * stream.time_base)
         assert (stream.codec_context.width, stream.codec_context.height) == (854, 480)
-    expected = ShrinkingRectangle.expected_duration(load_lesson())
-    assert 30 <= expected <= 90
-    assert seconds == pytest.approx(expected, abs=1 / FPS)
+    assert seconds == pytest.approx(dry_run().renderer.time, abs=1 / FPS)
 
 
 @pytest.mark.render
-def test_srt_has_one_cue_per_beat(rendered: Path) -> None:
+def test_srt_is_the_dry_runs_cues(rendered: Path) -> None:
     path = rendered.with_suffix(".srt")
-    assert path.is_file()
     cues = list(srt.parse(path.read_text(encoding="utf-8")))
-    beats = timeline(experiment(load_lesson()))
-    captioned = [b for b in beats if b.caption]
-    assert [c.content for c in cues] == [b.caption for b in captioned]
-    assert [b.name for b in beats if not b.caption] == ["end"]
-    starts, start = {}, 0.0
-    for beat in beats:
-        starts[beat.name] = start
-        start += beat.duration
-    for cue, beat in zip(cues, captioned):
-        assert cue.start < cue.end
-        assert cue.start.total_seconds() == pytest.approx(starts[beat.name], abs=1 / FPS)
-        assert cue.end.total_seconds() <= starts[beat.name] + beat.duration + 1 / FPS
-    for earlier, later in zip(cues, cues[1:]):
-        assert earlier.end <= later.start
-    assert cues[-1].end <= timedelta(seconds=start - beats[-1].duration + 1 / FPS)
+    expected = dry_run().renderer.file_writer.subcaptions
+    assert [c.content for c in cues] == [c.content for c in expected]
+    for cue, dry in zip(cues, expected):
+        assert abs((cue.start - dry.start).total_seconds()) <= 0.001
+        assert abs((cue.end - dry.end).total_seconds()) <= 0.001
+    assert all(a.end <= b.start for a, b in zip(cues, cues[1:]))

@@ -1,22 +1,26 @@
-"""Chapter 6: the shrinking rectangle, and why back prop's factors are mostly below 1/4.
+"""Chapter 7: the shrinking rectangle, and when back prop's per-layer factors lie between 0 and 1.
 
 Three parts, all exact or computed here:
 
 1. A unit square multiplied by factors between 0 and 1 (exact ``Fraction`` arithmetic):
    1 -> 1/4 -> 1/12 -> 1/48 for the factors 1/4, 1/3, 1/4.
 2. The sigmoid's slope sigma'(z) = sigma(z) (1 - sigma(z)), sampled on [-z_max, z_max];
-   its peak is sigma'(0) = 1/4 (taken from :func:`netsim.activations.sigmoid_prime`).
+   its peak is sigma'(0) = 1/4 (taken from :func:`netsim.activations.sigmoid_prime`). So a
+   layer's factor w sigma'(z) has size |w sigma'(z)| <= |w| / 4: below 1 when |w| < 4
+   (``unit_weight``), below 1/4 when |w| < 1, and above 1 for large |w| with z near 0. Any
+   size between 0 and 1 is possible: at z = 0 the weight w = 4 m gives the factor m
+   (``zero_z_weights``: w = 4/3 gives the rectangle's 1/3).
 3. A one-neuron-per-layer sigmoid chain (:func:`netsim.chain.chain_network`). Back prop walks
    from the output (layer L) to layer 1 with
 
        dC/db_l = sigma'(z_l) * w_{l+1} * dC/db_{l+1},
 
-   so the gradient is multiplied by the layer factor w_{l+1} sigma'(z_l) at each step. The
-   weights and biases are drawn from the lesson's seed with netsim's ``nielsen`` weight
-   initialiser and ``normal`` biases (the default lesson's choices). For a neuron with one
-   input, N(0, 1)/sqrt(n_in) is N(0, 1): weights of ordinary size, |w| mostly below 1, so
-   |w sigma'(z)| <= |w| / 4 is mostly below 1/4. The running products start at 1 at the
-   output and equal |dC/db_l| / |dC/db_L|.
+   so the gradient is multiplied by the layer factor w_{l+1} sigma'(z_l) at each step (its
+   sign is w_{l+1}'s, since sigma' > 0). The weights and biases are drawn from the lesson's
+   seed with netsim's ``nielsen`` weight initialiser and ``normal`` biases (the default
+   lesson's choices). For a neuron with one input, N(0, 1)/sqrt(n_in) is N(0, 1): weights of
+   ordinary size, |w| mostly below 1. The running products start at 1 at the output and
+   equal dC/db_l / dC/db_L (signed; their sizes are what shrinks).
 
    For contrast, Nielsen's large-weight chain: every w = ``large_weight`` (100) with biases
    b_l = -w a_{l-1} so that every z_l = 0 (``biases="zero-z"``). Then every sigma'(z_l) = 1/4
@@ -49,18 +53,20 @@ FLOAT64_DECADES = 300
 
 
 @dataclass(frozen=True)
-class FactorsResult:
-    """Everything chapter 6 shows.
+class RectangleResult:
+    """Everything chapter 7 shows.
 
     Rectangle: ``areas[k]`` is the product of the first k ``multipliers`` (``areas[0]`` = 1).
     Slope: ``z`` and ``sigma_prime`` sample sigma'(z); the peak is at ``peak_z`` with value
     ``peak`` (float) = ``peak_fraction`` (exact, 1/4); ``peak_is_max`` says no sample is higher.
+    Bounds: ``unit_weight`` = 1 / sigma'(0) = 4, the |w| below which every factor is below 1;
+    ``zero_z_weights[k]`` = 4 m_k is the weight whose factor at z = 0 is ``multipliers[k]``.
     Chain (L = ``layers`` neurons, 1-based layers): ``weights[l - 1]`` = w_l,
     ``biases[l - 1]`` = b_l, ``zs[l - 1]`` = z_l, ``sigma_primes[l - 1]`` = sigma'(z_l).
-    ``factor_layers`` lists l in back-prop order (L-1 down to 1); ``factors[k]`` is
-    |w_{l+1} sigma'(z_l)| for ``factor_layers[k]``, and ``running[k]`` the product of
-    ``factors[: k + 1]`` (the gradient at layer l relative to the output's). ``dC_db`` are
-    the backward pass's bias gradients (layer 1..L) the running products are checked against.
+    ``factor_layers`` lists l in back-prop order (L-1 down to 1); ``factors[k]`` is the
+    signed w_{l+1} sigma'(z_l) for ``factor_layers[k]``, and ``running[k]`` the product of
+    ``factors[: k + 1]`` (dC/db_l relative to the output's dC/db_L). ``dC_db`` are the
+    backward pass's bias gradients (layer 1..L) the running products are checked against.
     Large weights: ``large_factors``/``large_running`` likewise for the chain with every
     w = ``large_weight`` and every z = 0.
     """
@@ -73,6 +79,8 @@ class FactorsResult:
     peak: float
     peak_fraction: Fraction
     peak_is_max: bool
+    unit_weight: Fraction
+    zero_z_weights: tuple[Fraction, ...]
     seed: int
     layers: int
     weights: tuple[float, ...]
@@ -90,8 +98,13 @@ class FactorsResult:
 
     @property
     def below_peak(self) -> int:
-        """How many of the ordinary chain's factors are below sigma'(0) = 1/4."""
-        return sum(f < self.peak for f in self.factors)
+        """How many of the ordinary chain's factors are below sigma'(0) = 1/4 in size."""
+        return sum(abs(f) < self.peak for f in self.factors)
+
+    @property
+    def negative(self) -> int:
+        """How many of the ordinary chain's factors are negative (their weight is)."""
+        return sum(f < 0 for f in self.factors)
 
 
 def _check_multipliers(multipliers: Sequence[Fraction | int]) -> tuple[Fraction, ...]:
@@ -115,11 +128,11 @@ def _ordinary_chain(seed: int, layers: int) -> Network:
 
 
 def _backprop_factors(net: Network, x: float) -> tuple[list[int], list[float], list[float], ChainResult]:
-    """|w_{l+1} sigma'(z_l)| in back-prop order (l = L-1 .. 1) and their running products."""
+    """w_{l+1} sigma'(z_l) (signed) in back-prop order (l = L-1 .. 1) and their running products."""
     result = chain_factors(net, x, 0.0)
     L = net.depth
     order = list(range(L - 1, 0, -1))
-    factors = [abs(result.layer_factors[l - 1]) for l in order]
+    factors = [float(result.layer_factors[l - 1]) for l in order]
     running = [float(v) for v in np.cumprod(factors)]
     return order, factors, running, result
 
@@ -132,8 +145,8 @@ def shrinking_factors(
     z_max: float = 6.0,
     samples: int = 121,
     x: float = 1.0,
-) -> FactorsResult:
-    """Compute chapter 6: the rectangle's exact areas, sigma' and its peak, and two chains.
+) -> RectangleResult:
+    """Compute chapter 7: the rectangle's exact areas, sigma' and its peak, and two chains.
 
     ``seed`` draws the ordinary chain (weights and biases N(0, 1)); ``layers`` = L neurons
     gives L - 1 layer factors; ``x`` = a_0 is the chain's input. Bad input raises
@@ -172,15 +185,18 @@ def shrinking_factors(
     big = chain_network([float(large_weight)] * int(layers), biases="zero-z", a0=float(x))
     _, big_factors, big_running, big_chain = _backprop_factors(big, float(x))
 
-    return FactorsResult(
+    peak_fraction = Fraction(peak)
+    return RectangleResult(
         multipliers=mults,
         areas=tuple(areas),
         z=tuple(float(v) for v in z),
         sigma_prime=tuple(float(v) for v in sp),
         peak_z=0.0,
         peak=peak,
-        peak_fraction=Fraction(peak),
+        peak_fraction=peak_fraction,
         peak_is_max=bool(np.all(sp <= peak)),
+        unit_weight=1 / peak_fraction,
+        zero_z_weights=tuple(m / peak_fraction for m in mults),
         seed=int(seed),
         layers=int(layers),
         weights=tuple(float(w[0, 0]) for w in net.weights),

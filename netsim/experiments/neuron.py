@@ -1,0 +1,141 @@
+"""Chapter 3: one neuron, its activation function sigma and its slope sigma'.
+
+One sigmoid neuron with one input (Nielsen's notation, one neuron per layer):
+
+    z = w a + b          a_out = sigma(z) = 1 / (1 + e^{-z})
+
+``a`` comes from the previous layer. The neuron is neuron ``layer`` of a one-neuron-per-layer
+sigmoid chain ``[1] * (layer + 1)`` built by :meth:`netsim.network.Network.create` with the
+lesson's seed, ``nielsen`` weights (N(0, 1)/sqrt(n_in) = N(0, 1) for n_in = 1) and ``normal``
+biases (N(0, 1)); the chain reads x = a_0 and the forward pass gives the neuron's input
+a = a_{layer - 1}, its z and its output. The chain is always sigmoid, whatever the lesson's
+activation: this chapter is about the sigmoid, the classic case.
+
+The slope (from :mod:`netsim.activations`):
+
+    sigma'(z) = sigma(z) (1 - sigma(z)) = p (1 - p),   p = sigma(z)
+              = 1/4 - (p - 1/2)^2 <= 1/4,
+
+largest at p = 1/2, i.e. z = 0, where it is exactly 1/4. Saturation: for large |z| the
+curve is flat and sigma' is near 0 (sigma'(5) = 0.00665).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from netsim.activations import sigmoid, sigmoid_prime
+from netsim.errors import require
+from netsim.network import Network
+
+#: The neuron is the fifth of the chain: its input comes from a neuron, and its weight is negative.
+DEFAULT_LAYER = 5
+#: The z where the chapter shows saturation.
+DEFAULT_SATURATED_Z = 5.0
+MAX_SAMPLES = 10_001
+MAX_LAYER = 50
+
+
+@dataclass(frozen=True)
+class NeuronResult:
+    """Everything chapter 3 shows.
+
+    The neuron: input ``a`` (= a_{layer-1} of the chain fed with ``x``), weight ``w``,
+    bias ``b``, ``z`` = w a + b, output ``a_out`` = sigma(z), slope ``slope`` = sigma'(z).
+    Curves: ``zs`` samples [-z_max, z_max] (z = 0 among them), ``sigma`` and ``sigma_prime``
+    the sigmoid and its slope there. Peak: sigma'(``peak_z`` = 0) = ``peak`` (float)
+    = ``peak_fraction`` (exact, 1/4), where p = sigma(0) = ``peak_p`` (1/2); ``peak_is_max``
+    says no sample of the curve is higher. Saturation: at ``saturated_z`` the sigmoid is
+    ``saturated_sigma`` and its slope ``saturated_slope``.
+    """
+
+    seed: int
+    layer: int
+    x: float
+    a: float
+    w: float
+    b: float
+    z: float
+    a_out: float
+    slope: float
+    zs: tuple[float, ...]
+    sigma: tuple[float, ...]
+    sigma_prime: tuple[float, ...]
+    peak_z: float
+    peak: float
+    peak_fraction: Fraction
+    peak_p: float
+    peak_is_max: bool
+    saturated_z: float
+    saturated_sigma: float
+    saturated_slope: float
+
+
+def _finite(value: object, name: str) -> float:
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    require(ok and math.isfinite(float(value)), f"{name} = {value!r} must be a finite number")  # type: ignore[arg-type]
+    return float(value)  # type: ignore[arg-type]
+
+
+def one_neuron(
+    seed: int = 0,
+    layer: int = DEFAULT_LAYER,
+    x: float = 1.0,
+    z_max: float = 6.0,
+    samples: int = 121,
+    saturated_z: float = DEFAULT_SATURATED_Z,
+) -> NeuronResult:
+    """Compute chapter 3: one real neuron's z = w a + b and sigma(z), and the curves sigma, sigma'.
+
+    ``seed`` draws the chain's weights and biases; ``layer`` picks its neuron (1 reads x
+    itself); ``x`` = a_0. Bad input raises :class:`netsim.errors.NetsimError`.
+    """
+    require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
+            f"seed {seed!r} must be an integer >= 0")
+    require(isinstance(layer, (int, np.integer)) and not isinstance(layer, bool),
+            f"layer {layer!r} must be a whole number")
+    require(1 <= layer <= MAX_LAYER, f"layer = {layer} is out of range; allowed: 1 to {MAX_LAYER}")
+    x = _finite(x, "x")
+    z_max = _finite(z_max, "z_max")
+    saturated_z = _finite(saturated_z, "saturated_z")
+    require(z_max > 0, f"z_max = {z_max} must be > 0")
+    require(0 < abs(saturated_z) <= z_max, f"saturated_z = {saturated_z} must be non-zero and within z_max = {z_max}")
+    require(isinstance(samples, int) and not isinstance(samples, bool) and samples % 2 == 1
+            and 3 <= samples <= MAX_SAMPLES,
+            f"samples = {samples!r} must be an odd whole number from 3 to {MAX_SAMPLES} (so z = 0 is one)")
+
+    net = Network.create([1] * (int(layer) + 1), activation="sigmoid", init="nielsen", bias_init="normal",
+                         seed=int(seed))
+    fp = net.forward(np.array([[x]], dtype=float))
+    a = float(fp.activations[layer - 1][0, 0])
+    z = float(fp.zs[layer - 1][0, 0])
+    zs = np.linspace(-z_max, z_max, samples)
+    zs[samples // 2] = 0.0
+    sp = sigmoid_prime(zs)
+    peak = float(sigmoid_prime(np.array(0.0)))
+    return NeuronResult(
+        seed=int(seed),
+        layer=int(layer),
+        x=x,
+        a=a,
+        w=float(net.weights[layer - 1][0, 0]),
+        b=float(net.biases[layer - 1][0]),
+        z=z,
+        a_out=float(fp.activations[layer][0, 0]),
+        slope=float(sigmoid_prime(np.array(z))),
+        zs=tuple(float(v) for v in zs),
+        sigma=tuple(float(v) for v in sigmoid(zs)),
+        sigma_prime=tuple(float(v) for v in sp),
+        peak_z=0.0,
+        peak=peak,
+        peak_fraction=Fraction(peak),
+        peak_p=float(sigmoid(np.array(0.0))),
+        peak_is_max=bool(np.all(sp <= peak)),
+        saturated_z=saturated_z,
+        saturated_sigma=float(sigmoid(np.array(saturated_z))),
+        saturated_slope=float(sigmoid_prime(np.array(saturated_z))),
+    )

@@ -1,0 +1,154 @@
+"""Chapter 3, one neuron: dry runs on both lessons, the numbers on screen against the experiment
+and an independent recomputation, the sigmoid's slope facts, bad input, and a golden frame."""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from manim import tempconfig
+from manim.utils.testing.frames_comparison import frames_comparison
+
+import scenes.i18n as i18n
+from netsim.activations import sigmoid, sigmoid_prime
+from netsim.errors import NetsimError
+from netsim.experiments.neuron import DEFAULT_LAYER, NeuronResult, one_neuron
+from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.neuron import OneNeuron, experiment
+
+__module_test__ = "neuron"
+
+LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
+DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, OneNeuron]:
+    """A dry-run render of the scene for each lesson (the smoke test), once for the module."""
+    scenes = {}
+    for name, path in LESSONS.items():
+        with tempconfig(DRY):
+            scene = OneNeuron(lesson=load_lesson(path))
+            scene.render()
+        scenes[name] = scene
+    return scenes
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_dry_run_renders_with_captions(rendered: dict[str, OneNeuron], name: str) -> None:
+    scene = rendered[name]
+    assert 40.0 <= scene.renderer.time <= 80.0
+    assert scene.captions and all(c.strip() for c in scene.captions)
+    assert scene.mobjects == []  # ends on the bare background
+    captions = " ".join(scene.captions)
+    for word in ("activation function", "sigmoid", "slope", "saturated", "back prop"):
+        assert word in captions, word
+    # the lesson's own activation is named only when it is not the sigmoid
+    assert ("instead" in captions) == (scene.lesson.activation != "sigmoid")
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_shown_equals_experiment(rendered: dict[str, OneNeuron], name: str) -> None:
+    scene = rendered[name]
+    r = experiment(scene.lesson)
+    assert scene.shown == {
+        "a": r.a, "w": r.w, "b": r.b, "z": r.z,
+        "sigma_curve": list(r.sigma), "a_out": r.a_out,
+        "sigma_prime_curve": list(r.sigma_prime), "slope": r.slope,
+        "peak_p": r.peak_p, "bound": r.peak_fraction, "peak": r.peak_fraction, "peak_z": r.peak_z,
+        "saturated_z": r.saturated_z, "saturated_sigma": r.saturated_sigma, "saturated_slope": r.saturated_slope,
+    }
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_numbers_recomputed_by_hand(rendered: dict[str, OneNeuron], name: str) -> None:
+    """The neuron of a one-neuron-per-layer chain drawn from the lesson's seed, recomputed with
+    plain NumPy: w_l ~ N(0, 1) (nielsen, n_in = 1), then b_l ~ N(0, 1), x = 1."""
+    scene = rendered[name]
+    s, seed = scene.shown, scene.lesson.seed
+    L = DEFAULT_LAYER
+    rng = np.random.default_rng(seed)
+    w, b = rng.standard_normal(L), rng.standard_normal(L)
+    a = 1.0
+    for l in range(L - 1):
+        a = 1.0 / (1.0 + np.exp(-(w[l] * a + b[l])))
+    z = w[L - 1] * a + b[L - 1]
+    out = 1.0 / (1.0 + np.exp(-z))
+    assert s["a"] == pytest.approx(a, rel=1e-12)
+    assert s["w"] == w[L - 1] and s["b"] == b[L - 1]
+    assert s["z"] == pytest.approx(s["w"] * s["a"] + s["b"], rel=1e-12)
+    assert s["z"] == pytest.approx(z, rel=1e-12)
+    assert s["a_out"] == pytest.approx(out, rel=1e-12)
+    assert s["slope"] == pytest.approx(out * (1 - out), rel=1e-12)
+    # the slope is the derivative: a central difference agrees
+    h = 1e-6
+    assert s["slope"] == pytest.approx((sigmoid(np.array(z + h)) - sigmoid(np.array(z - h))) / (2 * h), rel=1e-6)
+    # the curves, sampled on [-6, 6] with z = 0 among the samples
+    zs = np.linspace(-6, 6, 121)
+    zs[60] = 0.0
+    np.testing.assert_allclose(s["sigma_curve"], 1 / (1 + np.exp(-zs)), rtol=1e-12)
+    sig = 1 / (1 + np.exp(-zs))
+    np.testing.assert_allclose(s["sigma_prime_curve"], sig * (1 - sig), rtol=1e-9, atol=1e-15)
+
+
+def test_the_slope_is_at_most_a_quarter_and_saturates(rendered: dict[str, OneNeuron]) -> None:
+    s = rendered["default"].shown
+    assert s["peak"] == s["bound"] == Fraction(1, 4) and s["peak_z"] == 0.0 and s["peak_p"] == 0.5
+    assert max(s["sigma_prime_curve"]) == 0.25
+    # p (1 - p) = 1/4 - (p - 1/2)^2, largest at p = 1/2
+    p = np.linspace(0, 1, 10_001)
+    np.testing.assert_allclose(p * (1 - p), 0.25 - (p - 0.5) ** 2, atol=1e-15)
+    assert p[np.argmax(p * (1 - p))] == 0.5
+    dense = np.linspace(-30, 30, 60_001)
+    assert sigmoid_prime(dense).max() == 0.25 and dense[np.argmax(sigmoid_prime(dense))] == 0.0
+    # saturation: sigma'(5) = e^-5 / (1 + e^-5)^2, about 0.0066
+    assert s["saturated_z"] == 5.0
+    assert s["saturated_slope"] == pytest.approx(np.exp(-5) / (1 + np.exp(-5)) ** 2, rel=1e-12)
+    assert 0.006 < s["saturated_slope"] < 0.007
+    assert s["saturated_sigma"] == pytest.approx(1 / (1 + np.exp(-5)), rel=1e-12)
+    # the neuron of the default lesson is an ordinary one: negative weight, off the peak, not saturated
+    assert s["w"] < 0 and 0.05 < s["slope"] < 0.25
+
+
+def test_result_is_frozen() -> None:
+    r = one_neuron(seed=3, layer=1, x=0.5)
+    assert isinstance(r, NeuronResult) and r.a == 0.5 and r.layer == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.z = 0.0  # type: ignore[misc]
+    assert len(r.zs) == len(r.sigma) == len(r.sigma_prime) == 121 and r.peak_is_max
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seed": -1}, "seed -1"),
+        ({"layer": 0}, "layer = 0 is out of range"),
+        ({"layer": 2.0}, "whole number"),
+        ({"x": float("nan")}, "x = nan must be a finite number"),
+        ({"z_max": 0.0}, "z_max = 0.0 must be > 0"),
+        ({"samples": 100}, "odd whole number"),
+        ({"saturated_z": 0.0}, "saturated_z"),
+        ({"saturated_z": 9.0}, "saturated_z"),
+    ],
+)
+def test_bad_input_raises(kwargs: dict, message: str) -> None:
+    with pytest.raises(NetsimError, match=message):
+        one_neuron(**kwargs)
+
+
+def test_every_text_has_a_chinese_translation() -> None:
+    i18n.catalogue.cache_clear()
+    i18n.MISSING.clear()
+    with tempconfig(DRY):
+        OneNeuron(lesson=load_lesson(LESSONS_DIR / "zh.toml")).render()
+    missing = sorted(text for _, text in i18n.MISSING)
+    i18n.MISSING.clear()
+    assert missing == []
+
+
+@frames_comparison(base_scene=OneNeuron)
+def test_neuron_key_picture(scene: OneNeuron) -> None:
+    scene.skip_end = True
+    OneNeuron.construct(scene)
