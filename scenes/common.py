@@ -172,6 +172,11 @@ class LessonScene(VoiceoverScene):
             t += n * scale
         self.captions.append(caption or "")
         self.cues.extend(cues)
+        self.beat_boundary()
+
+    def beat_boundary(self) -> None:
+        """Called after every captioned beat. Nothing happens here; the class-slides build
+        (manim-slides) overrides it with ``next_slide()``, so each beat is one slide."""
 
     def say(self, caption: str | None, *anims: Animation, run_time: float = 1.0, hold: float = 0.0,
             **play_kw: Any) -> None:
