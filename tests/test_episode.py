@@ -303,3 +303,32 @@ def test_translations_and_encoder_settings_are_in_the_fingerprint(tmp_path, monk
     assert render.chapter_key(rock, en, render.PREVIEW) == before_en  # English has no catalogue
     cfg.write_text(cfg.read_text() + "\n# another encoder setting\n")
     assert render.chapter_key(rock, en, render.PREVIEW) != before_en
+
+
+@pytest.mark.render
+def test_video_platform_package(episode):
+    """description.txt's chapter timestamps are the episode's chapter markers; the thumbnail
+    is 1280x720, under 2 MB."""
+    from PIL import Image
+
+    from scenes.episode.package import timestamp
+
+    out: Path = episode["out"]
+    text = (out / "description.txt").read_text(encoding="utf-8").splitlines()
+    assert text[0] == "The vanishing gradient" and text[1] == "" and len(text[2]) > 100
+    stamps = text[text.index("Chapters:") + 1:]
+    marks = media.read_chapters(out / "episode.mp4")
+    assert stamps == [f"{timestamp(start)} {title}" for start, _, title in marks]
+    assert stamps[0].startswith("0:00 ") and all(end - start >= 10 for start, end, _ in marks)
+    thumb = out / "thumbnail.png"
+    assert thumb.stat().st_size < 2_000_000
+    with Image.open(thumb) as im:
+        assert im.size == (1280, 720)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="description.txt"' in page and 'href="thumbnail.png"' in page
+
+
+def test_timestamps_are_what_platforms_read():
+    from scenes.episode.package import timestamp
+
+    assert [timestamp(s) for s in (0, 9.99, 61.5, 3725)] == ["0:00", "0:09", "1:01", "1:02:05"]

@@ -121,7 +121,9 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
     """Write the gallery page, atomically."""
     d = page.parent
     blocks = [_video_block("episode", f"{lesson.title}: the whole episode", episode, episode_vtt,
-                           outputs[0].poster, d, " · <a href=\"episode.srt\">SRT</a>")]
+                           outputs[0].poster, d, " · <a href=\"episode.srt\">SRT</a>"
+                           " · for video platforms: <a href=\"description.txt\">description</a>,"
+                           " <a href=\"thumbnail.png\">thumbnail</a>")]
     start = 0.0
     items = []
     for o in outputs:

@@ -262,7 +262,7 @@ def render_chapters(renders: list[ChapterRender], jobs: int, scheduler: str | No
 def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality,
              webm: bool = False) -> dict[str, Path]:
     """Chapter files, the joined episode with markers and captions, posters, preview, page."""
-    from scenes.episode import gallery, media
+    from scenes.episode import gallery, media, package
 
     chapters_dir = out / "chapters"
     chapters_dir.mkdir(parents=True, exist_ok=True)
@@ -300,6 +300,8 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
     info = media.clip_info(fading.clip)
     media.write_preview_gif(fading.clip, out / "preview.gif", start=max(0.0, info.duration * 0.55),
                             length=min(6.0, info.duration))
+    package.write_description(out / "description.txt", lesson, episode)
+    package.write_thumbnail(out / "thumbnail.png", fading.poster, lesson.title, lesson.language)
     gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt")
     return {"episode": episode, "index": out / "index.html"}
 
@@ -316,7 +318,7 @@ def summary(out: Path) -> str:
     for p in files:
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p),
                      progress.fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
-    for name in ("episode.srt", "episode.vtt", "preview.gif", "index.html"):
+    for name in ("episode.srt", "episode.vtt", "description.txt", "thumbnail.png", "preview.gif", "index.html"):
         p = out / name
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p), "", _fmt_size(p.stat().st_size)))
     width = max(len(r[0]) for r in rows)
