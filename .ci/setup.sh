@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what this project needs on a Debian machine with Python 3.11, then does nothing
 # more on later runs: system packages (through apt-get when run as root, otherwise it prints
-# the command to run), a virtual environment in .venv, and the package with its dev extras.
+# the command to run), a virtual environment in .venv, and the package with its dev extras
+# (and the neural narration voice with --voice).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,12 +42,19 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 
-# Reinstall only when pyproject.toml changed since the last successful install.
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+# Extras: dev always; voice (the neural narration voice) with --voice, or once installed.
+extras="dev"
+if [ "${1:-}" = "--voice" ] || [ -f .venv/.with-voice ]; then
+  extras="dev,voice"
+fi
+
+# Reinstall only when pyproject.toml or the extras changed since the last successful install.
+stamp=".venv/.installed-$(cat pyproject.toml <(echo "$extras") | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing the package and its dependencies into .venv"
+  echo "setup: installing the package and its dependencies ($extras) into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  .venv/bin/python -m pip install -q -e ".[$extras]"
   rm -f .venv/.installed-*
   touch "$stamp"
+  case "$extras" in *voice*) touch .venv/.with-voice ;; esac
 fi

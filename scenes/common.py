@@ -97,9 +97,9 @@ class LessonScene(VoiceoverScene):
     def setup(self) -> None:
         self.camera.background_color = self.theme.background
         if self.lesson.narration:
-            from scenes.voice import EspeakService
+            from scenes.voice import narration_service
 
-            self.set_speech_service(EspeakService(self.lesson.language), create_subcaption=False)
+            self.set_speech_service(narration_service(self.lesson.language), create_subcaption=False)
 
     @property
     def narrating(self) -> bool:

@@ -93,13 +93,18 @@ def _cue_count(vtt: Path) -> int:
     return sum(1 for line in vtt.read_text(encoding="utf-8").splitlines() if "-->" in line)
 
 
+#: The caption track's language code and name, per lesson language.
+TRACKS = {"en": ("en", "English"), "zh": ("zh-Hans", "简体中文")}
+
+
 def _video_block(vid: str, title: str, clip: Path, vtt: Path, poster: Path | None, page_dir: Path,
-                 note: str) -> str:
+                 note: str, lang: str = "en") -> str:
     rel = lambda p: html.escape(os.path.relpath(p, page_dir))  # noqa: E731
+    code, name = TRACKS.get(lang, TRACKS["en"])
     info = clip_info(clip)
     poster_attr = f' poster="{rel(poster)}"' if poster else ""
     snippet = (f'<video controls preload="metadata" width="{info.width}"{poster_attr} src="{rel(clip)}">\n'
-               f'  <track kind="captions" srclang="en" label="English" src="{rel(vtt)}" default>\n'
+               f'  <track kind="captions" srclang="{code}" label="{name}" src="{rel(vtt)}" default>\n'
                f'</video>')
     return f"""
 <section class="item">
@@ -108,12 +113,21 @@ def _video_block(vid: str, title: str, clip: Path, vtt: Path, poster: Path | Non
      <a href="{rel(clip)}">mp4</a> · <a href="{rel(vtt)}">captions (WebVTT)</a>{note}</p>
   <video id="{vid}" controls preload="metadata"{poster_attr} src="{rel(clip)}"
          data-duration="{info.duration:.3f}" data-cues="{_cue_count(vtt)}">
-    <track kind="captions" srclang="en" label="English" src="{_data_url(vtt)}" default>
+    <track kind="captions" srclang="{code}" label="{name}" src="{_data_url(vtt)}" default>
   </video>
   <p>To embed this clip, copy the snippet and the files it names:
      <button data-copy="{vid}-snippet">Copy</button></p>
   <pre id="{vid}-snippet">{html.escape(snippet)}</pre>
 </section>"""
+
+
+def _other_version(folder: Path) -> str:
+    """A link between the captioned and the narrated galleries, where both exist."""
+    if (folder / "narrated" / "index.html").exists():
+        return ' <a href="narrated/index.html">The narrated version</a> (spoken captions).'
+    if folder.name == "narrated" and (folder.parent / "index.html").exists():
+        return ' <a href="../index.html">The captioned version</a> (no narration).'
+    return ""
 
 
 def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[ChapterOutput], episode: Path,
@@ -123,7 +137,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
     blocks = [_video_block("episode", f"{lesson.title}: the whole episode", episode, episode_vtt,
                            outputs[0].poster, d, " · <a href=\"episode.srt\">SRT</a>"
                            " · for video platforms: <a href=\"description.txt\">description</a>,"
-                           " <a href=\"thumbnail.png\">thumbnail</a>")]
+                           " <a href=\"thumbnail.png\">thumbnail</a>", lesson.language)]
     start = 0.0
     items = []
     for o in outputs:
@@ -133,7 +147,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
     blocks.insert(1, f'<p>Chapters of the episode (click to jump):</p><ol class="chapters">{"".join(items)}</ol>')
     for o in outputs:
         blocks.append(_video_block(f"chapter-{o.chapter.number:02d}", f"{o.chapter.number}. {o.chapter.title}",
-                                   o.clip, o.vtt, o.poster, d, ""))
+                                   o.clip, o.vtt, o.poster, d, "", lesson.language))
     text = f"""<!doctype html>
 <html lang="en">
 <head>
@@ -147,7 +161,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
 <p class="meta">Lesson <code>{html.escape(lesson.name)}</code> · {html.escape(quality)} ·
   every number on screen is computed by netsim at render time, except figures quoted from
   published work (and named as such). The episode has chapter markers; each chapter
-  below is also a clip of its own.</p>
+  below is also a clip of its own.{_other_version(d)}</p>
 {''.join(blocks)}
 <pre id="selftest" hidden></pre>
 <script>{SCRIPT}</script>

@@ -122,8 +122,10 @@ def data_inputs(lesson: Lesson) -> set[Path]:
 
 
 def output_dir(lesson: Lesson, base: Path = MEDIA) -> Path:
-    """``media/`` for the default lesson, ``media/<name>/`` for any other."""
-    return base if lesson.name == "default" else base / lesson.name
+    """``media/`` for the default lesson, ``media/<name>/`` for any other; the narrated
+    episode is a gallery of its own in the ``narrated/`` folder inside that."""
+    folder = base if lesson.name == "default" else base / lesson.name
+    return folder / "narrated" if lesson.narration else folder
 
 
 def preflight(lesson: Lesson) -> None:
