@@ -45,8 +45,8 @@ def test_espeak_service_writes_real_wav(tmp_path):
 @pytest.mark.render
 def test_narrated_chapter_has_speech_as_long_as_the_video_and_matching_captions(tmp_path):
     captions, silent_length = silent_captions()
-    env = {**os.environ, "VG_NARRATE": "1"}
-    env.pop("VG_LESSON", None)
+    env = {**os.environ, "VG_NARRATE": "1", "VG_VOICE": "espeak"}  # the quick voice; tests/test_voice.py
+    env.pop("VG_LESSON", None)                                     # checks the neural one
     p = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--media_dir", str(tmp_path),
                         "scenes/opening.py", "ColdOpen"], cwd=ROOT, env=env, capture_output=True, text=True,
                        timeout=600)
