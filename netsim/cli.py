@@ -1,6 +1,7 @@
 """``python -m netsim`` / ``netsim``: print netsim's numbers as tables, or JSON with --json.
 
-Subcommands: ``gradients`` (per-layer ||dC/db_l|| at initialisation), ``nielsen`` (the ch. 5
+Subcommands: ``gradients`` (per-layer ||dC/db_l|| at initialisation; ``--residual`` adds skip
+connections a_l = a_{l-1} + sigma(z_l) to hidden layers of equal widths), ``nielsen`` (the ch. 5
 reproduction), ``linear`` (the deep linear net), ``chain`` (the factors of dC/db_1),
 ``train`` (per-layer learning speed and accuracy over epochs), ``report`` (a short tour).
 Bad arguments print one line on stderr and exit with status 2.
@@ -23,6 +24,7 @@ from netsim.chain import chain_factors, chain_network
 from netsim.costs import COSTS
 from netsim.data import DATASETS, digits_split
 from netsim.errors import NetsimError, require
+from netsim.experiments.after import residual_gradient_norms
 from netsim.experiments.nielsen import (
     NIELSEN_MNIST_4_HIDDEN,
     LayerNorms,
@@ -86,16 +88,33 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def _norms_table(r: LayerNorms) -> str:
+def _residual(text: str) -> bool | list[int]:
+    """``--residual`` alone (every hidden layer of equal widths) or ``--residual 2,3``."""
+    if text == "all":
+        return True
+    try:
+        return [int(p) for p in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"residual layers {text!r} must be whole numbers like 2,3,4") from None
+
+
+def _norms_table(r: LayerNorms, skips: Sequence[int] | None = None) -> str:
     rows = []
     L = len(r.sizes) - 1
     for l in range(1, L + 1):
         kind = "output" if l == L else "hidden"
-        rows.append([l, kind, r.sizes[l], fmt_value(r.median[l - 1], 3), fmt_value(r.q25[l - 1], 3),
-                     fmt_value(r.q75[l - 1], 3)])
+        row: list[object] = [l, kind, r.sizes[l]]
+        if skips is not None:
+            row.append("yes" if l in skips else "-")
+        rows.append(row + [fmt_value(r.median[l - 1], 3), fmt_value(r.q25[l - 1], 3), fmt_value(r.q75[l - 1], 3)])
     head = (f"net {list(r.sizes)}  activation {r.activation}  init {r.init}  biases {r.bias_init}  "
             f"cost {r.cost}  data {r.data} ({r.n_samples} samples)  seeds {len(r.seeds)}")
-    table = _table(["layer", "kind", "width", "median ||dC/db||", "q25", "q75"], rows)
+    headers = ["layer", "kind", "width", "median ||dC/db||", "q25", "q75"]
+    if skips is not None:
+        head += (f"\nskip connections a_l = a_(l-1) + sigma(z_l) on layers {', '.join(map(str, skips))}; "
+                 "each carries dC/da_l back unchanged beside W_l^T delta_l")
+        headers.insert(3, "skip")
+    table = _table(headers, rows)
     hidden = r.hidden_median
     tail = ""
     if hidden.size >= 2:
@@ -113,6 +132,10 @@ def _norms_json(r: LayerNorms) -> dict[str, Any]:
 
 
 def cmd_gradients(a: argparse.Namespace) -> tuple[str, Any]:
+    if a.residual is not None:
+        rr = residual_gradient_norms(a.sizes, a.activation, a.output_activation, a.init, a.init_param,
+                                     a.bias_init, a.cost, a.data, a.samples, a.seeds, a.residual)
+        return _norms_table(rr.norms, rr.skip_layers), {**_norms_json(rr.norms), "residual": rr.skip_layers}
     r = layer_gradient_norms(a.sizes, a.activation, a.output_activation, a.init, a.init_param,
                              a.bias_init, a.cost, a.data, a.samples, a.seeds)
     return _norms_table(r), _norms_json(r)
@@ -229,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", choices=list(DATASETS), default="digits")
     p.add_argument("--samples", type=int, default=1000)
     p.add_argument("--seeds", default="0", help="e.g. 0, 0-49 or 1,5,9")
+    p.add_argument("--residual", type=_residual, nargs="?", const="all", default=None, metavar="LAYERS",
+                   help="skip connections a_l = a_(l-1) + sigma(z_l): alone on every hidden layer of equal "
+                        "widths, or on the layers given (e.g. 2,3,4)")
     p.set_defaults(func=cmd_gradients)
 
     p = sub.add_parser("nielsen", help="Nielsen's ch. 5 experiment on digits")

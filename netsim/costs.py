@@ -1,7 +1,13 @@
-"""Costs C for one sample, with dC/da of the output layer beside each.
+"""Costs C for one sample, with dC/da of the output layer and the output error beside each.
 
 Arrays hold one sample per row: ``a`` and ``y`` have shape (n_samples, n_L). A cost
 returns one value per sample; the network's cost is their mean.
+
+As in Nielsen's ``network2.py``, each cost carries its own output error
+delta_L = dC/dz_L (:meth:`Cost.delta`), so the backward pass never asks which cost it has:
+
+    quadratic:      delta_L = (a_L - y) * sigma'(z_L)
+    cross-entropy:  delta_L = a_L - y          (sigmoid output: the sigma'(z_L) cancels)
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim.activations import Activation, get_activation
 from netsim.errors import NetsimError
 
 Array = np.ndarray
@@ -18,11 +25,37 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Cost:
-    """A per-sample cost C(a, y) and its derivative dC/da."""
+    """A per-sample cost C(a, y), its derivative dC/da, and its output error delta_L.
+
+    ``output_delta(z, a, y)``, when given, is delta_L = dC/dz_L written out for the output
+    activation named by ``output_activation`` (the only one it is valid for); without it,
+    delta_L = dC/da_L * sigma'(z_L) for any output activation.
+    """
 
     name: str
     value: Callable[[Array, Array], Array]
     da: Callable[[Array, Array], Array]
+    output_delta: Callable[[Array, Array, Array], Array] | None = None
+    output_activation: str | None = None
+
+    def check_output(self, activation: str | Activation) -> None:
+        """Raise :class:`NetsimError` if this cost makes no sense for the output ``activation``."""
+        act = get_activation(activation)
+        if self.output_activation is not None and act.name != self.output_activation:
+            raise NetsimError(
+                f"the {self.name} cost needs outputs in (0, 1): use a {self.output_activation} output "
+                f"layer, not {act.name}"
+            )
+
+    def delta(self, z: Array, a: Array, y: Array, activation: str | Activation = "sigmoid") -> Array:
+        """delta_L = dC/dz_L of the output layer, from z_L, a_L = sigma(z_L) and the target y.
+
+        ``activation`` is the output layer's sigma (Nielsen's network2 assumes a sigmoid).
+        """
+        self.check_output(activation)
+        if self.output_delta is not None:
+            return self.output_delta(z, a, y)
+        return self.da(a, y) * get_activation(activation).df_from(z, a)
 
 
 def quadratic(a: Array, y: Array) -> Array:
@@ -47,9 +80,14 @@ def cross_entropy_da(a: Array, y: Array) -> Array:
     return (a - y) / (a * (1.0 - a))
 
 
+def cross_entropy_delta(z: Array, a: Array, y: Array) -> Array:
+    """delta_L = a - y for a sigmoid output: dC/da * sigma'(z) with a (1 - a) cancelled (no 0/0)."""
+    return a - y
+
+
 COSTS: dict[str, Cost] = {
     "quadratic": Cost("quadratic", quadratic, quadratic_da),
-    "cross-entropy": Cost("cross-entropy", cross_entropy, cross_entropy_da),
+    "cross-entropy": Cost("cross-entropy", cross_entropy, cross_entropy_da, cross_entropy_delta, "sigmoid"),
 }
 
 

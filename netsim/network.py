@@ -3,9 +3,25 @@
 Notation (Nielsen's, and the storyboard's). Layers are numbered l = 1 .. L; a_0 = x.
 
     z_l = W_l a_{l-1} + b_l        a_l = sigma_l(z_l)
-    delta_L = dC/da_L * sigma_L'(z_L)
+    delta_L = dC/da_L * sigma_L'(z_L)      (the cost's own output error, ``Cost.delta``)
     delta_l = (W_{l+1}^T delta_{l+1}) * sigma_l'(z_l)
     dC/db_l = delta_l              dC/dW_l = delta_l a_{l-1}^T
+
+Residual (skip-connection) layers. A hidden layer l whose input and output widths are equal
+(n_l = n_{l-1}) may add its input back to its output:
+
+    a_l = a_{l-1} + sigma_l(z_l)          (z_l = W_l a_{l-1} + b_l as before)
+
+so a_{l-1} reaches a_l along two paths, the identity and the layer. Back prop adds them:
+with g_l = dC/da_l,
+
+    delta_l = g_l * sigma_l'(z_l)
+    g_{l-1} = W_l^T delta_l + g_l          if layer l has the skip connection
+    g_{l-1} = W_l^T delta_l                otherwise
+
+For one neuron per layer the factor that carries dC/da_l back to dC/da_{l-1} is therefore
+1 + w_l sigma'(z_l) instead of w_l sigma'(z_l): a product of such factors need not shrink,
+even where every w_l sigma'(z_l) is small. The output layer L never has a skip connection.
 
 Shapes: a batch holds one sample per row, so a_l and z_l have shape (n_samples, n_l);
 W_l has shape (n_l, n_{l-1}); b_l has shape (n_l,). Python lists are 0-based, so
@@ -94,19 +110,60 @@ class Gradients:
         return np.array([np.linalg.norm(g) for g in self.nabla_w])
 
 
+def residual_layers(sizes: Sequence[int], residual: bool | Sequence[int] | None) -> tuple[int, ...]:
+    """The layers l (1-based) that get a skip connection a_l = a_{l-1} + sigma(z_l).
+
+    ``residual`` is False/None (none), True (every hidden layer with n_l = n_{l-1}) or the
+    layer numbers themselves; a layer of unequal widths, the output layer or a number out of
+    range raises :class:`NetsimError` with one line.
+    """
+    sizes = check_sizes(sizes)
+    L = len(sizes) - 1
+    if residual is None or residual is False:
+        return ()
+    if residual is True:
+        layers = tuple(l for l in range(1, L) if sizes[l] == sizes[l - 1])
+        require(bool(layers), f"no hidden layer of {list(sizes)} has equal input and output widths, "
+                              "so none can have a skip connection")
+        return layers
+    if isinstance(residual, (str, bytes)) or not isinstance(residual, Sequence):
+        raise NetsimError(f"residual {residual!r} must be True, False or a list of layer numbers")
+    layers = []
+    for l in residual:
+        ok = isinstance(l, (int, np.integer)) and not isinstance(l, bool)
+        require(ok, f"residual layer {l!r} must be a whole number")
+        require(1 <= l <= L, f"residual layer {l} is out of range; allowed: 1 to {L - 1} (hidden layers)")
+        require(l < L, f"layer {l} is the output layer; only hidden layers can have a skip connection")
+        require(sizes[l] == sizes[l - 1],
+                f"layer {l} maps {sizes[l - 1]} to {sizes[l]} neurons; a skip connection "
+                f"a_l = a_(l-1) + sigma(z_l) needs equal widths")
+        layers.append(int(l))
+    return tuple(sorted(set(layers)))
+
+
 @dataclass
 class Network:
-    """Weights, biases and one activation per layer of a fully-connected net."""
+    """Weights, biases and one activation per layer of a fully-connected net.
+
+    ``residual[l - 1]`` is True when layer l has a skip connection (see the module notes);
+    left empty, no layer has one.
+    """
 
     sizes: tuple[int, ...]
     weights: list[Array]
     biases: list[Array]
     activations: tuple[Activation, ...]
     description: dict[str, object] = field(default_factory=dict)
+    residual: tuple[bool, ...] = ()
 
     def __post_init__(self) -> None:
         self.sizes = check_sizes(self.sizes)
         depth = len(self.sizes) - 1
+        if not self.residual:
+            self.residual = (False,) * depth
+        self.residual = tuple(bool(r) for r in self.residual)
+        require(len(self.residual) == depth, f"need {depth} residual flags, got {len(self.residual)}")
+        residual_layers(self.sizes, [l for l, r in enumerate(self.residual, start=1) if r])
         require(len(self.weights) == depth, f"need {depth} weight matrices, got {len(self.weights)}")
         require(len(self.biases) == depth, f"need {depth} bias vectors, got {len(self.biases)}")
         require(len(self.activations) == depth, f"need {depth} activations")
@@ -129,14 +186,19 @@ class Network:
         seed: int = 0,
         weights: Sequence[Array] | None = None,
         biases: Sequence[Array] | None = None,
+        residual: bool | Sequence[int] = False,
     ) -> Network:
         """Build a net; the same arguments and seed give bit-identical weights.
 
         ``activation`` is used in layers 1..L-1, ``output_activation`` (default: the same)
         in layer L. ``weights``/``biases``, when given, are used as they are (explicit
-        initialisation) and the corresponding initialiser is not drawn.
+        initialisation) and the corresponding initialiser is not drawn. ``residual``: True
+        gives every hidden layer with n_l = n_{l-1} a skip connection, a list of layer
+        numbers gives exactly those (see :func:`residual_layers`); the weights drawn do not
+        depend on it, so a net with and without skips starts from the same W_l and b_l.
         """
         sizes = check_sizes(sizes)
+        skips = residual_layers(sizes, residual)
         hidden = get_activation(activation)
         out = hidden if output_activation is None else get_activation(output_activation)
         require(isinstance(seed, (int, np.integer)) and seed >= 0, f"seed {seed!r} must be an integer >= 0")
@@ -159,7 +221,10 @@ class Network:
             "bias_init": "explicit" if biases is not None else bias_init,
             "seed": int(seed),
         }
-        return cls(sizes, w_list, b_list, acts, description)
+        if skips:
+            description["residual"] = list(skips)
+        flags = tuple(l in skips for l in range(1, len(sizes)))
+        return cls(sizes, w_list, b_list, acts, description, flags)
 
     @property
     def depth(self) -> int:
@@ -171,9 +236,9 @@ class Network:
         a = _as_batch(np.asarray(x, dtype=float), self.sizes[0], "input")
         zs: list[Array] = []
         acts: list[Array] = [a]
-        for w, b, act in zip(self.weights, self.biases, self.activations):
+        for w, b, act, skip in zip(self.weights, self.biases, self.activations, self.residual):
             z = a @ w.T + b
-            a = act.f(z)
+            a = a + act.f(z) if skip else act.f(z)
             zs.append(z)
             acts.append(a)
         return ForwardPass(zs, acts)
@@ -188,25 +253,24 @@ class Network:
         """Forward then backward pass; returns delta, dC/dW and dC/db of every layer."""
         c = get_cost(cost)
         out_act = self.activations[-1]
-        if c.name == "cross-entropy" and out_act.output_range != (0.0, 1.0):
-            raise NetsimError(
-                f"the cross-entropy cost needs outputs in (0, 1): use a sigmoid output layer, "
-                f"not {out_act.name}"
-            )
+        c.check_output(out_act)
         fp = self.forward(x)
         y = _as_batch(np.asarray(y, dtype=float), self.sizes[-1], "target")
         require(y.shape[0] == fp.output.shape[0], "inputs and targets need the same number of rows")
         a_out, z_out = fp.output, fp.zs[-1]
-        if c.name == "cross-entropy":
-            # dC/da * sigma'(z) simplifies to a - y for a sigmoid output (no 0/0 at saturation).
-            delta = a_out - y
-        else:
-            delta = c.da(a_out, y) * out_act.df_from(z_out, a_out)
+        delta = c.delta(z_out, a_out, y, out_act)  # delta_L: each cost carries its own
         n = a_out.shape[0]
         deltas: list[Array] = [delta]
+        g = None  # g_{l+1} = dC/da_{l+1}, kept only where layer l+1 has a skip connection
         for l in range(self.depth - 1, 0, -1):  # l is the 1-based layer whose delta we compute
-            sigma_prime = self.activations[l - 1].df_from(fp.zs[l - 1], fp.activations[l])
-            delta = (delta @ self.weights[l]) * sigma_prime
+            act, z_l = self.activations[l - 1], fp.zs[l - 1]
+            # a_l = sigma(z_l) unless layer l has a skip (then a_l = a_{l-1} + sigma(z_l)).
+            sigma_prime = act.df(z_l) if self.residual[l - 1] else act.df_from(z_l, fp.activations[l])
+            g_l = delta @ self.weights[l]  # W_{l+1}^T delta_{l+1}
+            if self.residual[l]:  # layer l+1 skips: the identity path adds dC/da_{l+1}
+                g_l = g_l + g
+            delta = g_l * sigma_prime
+            g = g_l
             deltas.append(delta)
         deltas.reverse()
         nabla_b = [d.mean(axis=0) for d in deltas]
@@ -222,7 +286,13 @@ class Network:
             [b.copy() for b in self.biases],
             self.activations,
             dict(self.description),
+            self.residual,
         )
+
+    @property
+    def skip_layers(self) -> tuple[int, ...]:
+        """The layers l (1-based) with a skip connection a_l = a_{l-1} + sigma(z_l)."""
+        return tuple(l for l, r in enumerate(self.residual, start=1) if r)
 
 
 def _as_batch(x: Array, width: int, what: str) -> Array:

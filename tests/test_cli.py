@@ -49,6 +49,30 @@ def test_gradients_and_nielsen(capsys):
     assert "0.003, 0.017, 0.070, 0.285" in out and "last hidden / first hidden" in out
 
 
+def test_gradients_with_skip_connections(capsys):
+    assert main(["gradients", "--residual"]) == 0
+    out = capsys.readouterr().out
+    assert "skip connections a_l = a_(l-1) + sigma(z_l) on layers 2, 3, 4" in out
+    assert main(["--json", "gradients", "--residual", "--seeds", "0-1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["residual"] == [2, 3, 4] and len(data["per_seed"]) == 2
+    # the same numbers as a residual net built by hand, on the same 1000 digits
+    from netsim.data import digits
+    from netsim.network import Network
+
+    d = digits().head(1000)
+    for seed, row in zip((0, 1), data["per_seed"]):
+        net = Network.create([64, 30, 30, 30, 30, 10], seed=seed, residual=[2, 3, 4])
+        assert row == pytest.approx(list(net.backward(d.x, d.y).bias_gradient_norms()), rel=1e-12)
+    # the skips keep the first hidden layer's gradient within a factor 3 of the last's; without, ~1/100
+    assert 1 / 3 < data["median"][0] / data["median"][3] < 3
+    assert main(["--json", "gradients", "--seeds", "0-1"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert "residual" not in plain and plain["median"][0] / plain["median"][3] < 1 / 50
+    assert main(["--json", "gradients", "--residual", "3"]) == 0
+    assert json.loads(capsys.readouterr().out)["residual"] == [3]
+
+
 def test_train(capsys):
     assert main(["--json", "train", "--sizes", "64,10,10", "--epochs", "2"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -67,6 +91,10 @@ def test_train(capsys):
     (["train", "--lr", "-1"], "learning rate -1.0"),
     (["nielsen", "--seeds", "0-99999"], "seeds is above the limit"),
     (["frobnicate"], "invalid choice"),
+    (["gradients", "--sizes", "64,30,20,10", "--residual", "2"], "layer 2 maps 30 to 20 neurons"),
+    (["gradients", "--sizes", "64,30,10", "--residual"], "no hidden layer of [64, 30, 10] has equal"),
+    (["gradients", "--residual", "5"], "layer 5 is the output layer"),
+    (["gradients", "--residual", "two"], "residual layers 'two' must be whole numbers"),
 ])
 def test_bad_arguments_get_one_line_and_exit_2(args, message):
     p = run(*args)

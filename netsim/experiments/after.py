@@ -1,0 +1,270 @@
+"""Chapter 13, "What came after": two of the later fixes, computed.
+
+Residual connections. The lesson's deep net (64 inputs, hidden layers of one width, 10
+sigmoid outputs, the cross-entropy cost) reads one digit x = a_0, with the lesson's
+activation sigma, initialisation and seed. It is run twice from the same W_l and b_l: plain,
+
+    a_l = sigma(z_l),                 z_l = W_l a_{l-1} + b_l,
+
+and with a skip connection in every hidden layer whose input and output widths are equal,
+
+    a_l = a_{l-1} + sigma(z_l),
+
+(layer 1, 64 -> n_1, and the output layer stay plain). Back prop through a skip adds the
+identity path: dC/da_{l-1} = dC/da_l + W_l^T (sigma'(z_l) * dC/da_l), so for one neuron per
+layer each layer's backward factor is 1 + w_l sigma'(z_l) instead of w_l sigma'(z_l). The
+result holds ||dC/db_l|| = ||delta_l|| of every layer for both runs, and for each run the
+ratio of the first hidden layer's norm to the last hidden layer's (hidden with hidden, as
+Nielsen compares them: the output layer's delta_L = a_L - y has no sigma' in it).
+
+Gradient clipping. Chapter 10's linear net: g(z) = z, b = 0, every W_l = s I (s = 1.5),
+x = (1, 1), C = the sum of the outputs (:func:`netsim.linear.linear_net`). For each depth
+L = 1 .. ``depth`` the whole gradient g = (dC/dW_1, ..., dC/dW_L) has length
+
+    ||g|| = sqrt(sum_l ||dC/dW_l||^2),
+
+and one step w <- w - eta g moves the weights by eta ||g||. Clipping rescales g to length
+tau when ||g|| > tau: g <- g tau / ||g||. The step is then at most eta tau long, and it
+points the same way (its cosine with the unclipped step is 1): the result holds both step
+lengths at every depth, and that cosine computed from the gradient arrays of the deepest net.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.data import Dataset, digits, get_dataset
+from netsim.errors import require
+from netsim.experiments.nielsen import LayerNorms, parse_seeds
+from netsim.linear import linear_net
+from netsim.network import Network, check_sizes, residual_layers
+
+Array = np.ndarray
+
+#: The digit of the data set both runs read.
+DEFAULT_SAMPLE = 0
+#: Chapter 10's linear net: W = SCALE * I on x = (1, 1), plotted to DEFAULT_CLIP_DEPTH layers.
+SCALE = 1.5
+DEFAULT_X: tuple[float, ...] = (1.0, 1.0)
+DEFAULT_CLIP_DEPTH = 150
+#: The clipping threshold tau on ||g||.
+DEFAULT_THRESHOLD = 1.0
+
+
+@dataclass(frozen=True)
+class ResidualComparison:
+    """One digit through the same net, without and with skip connections.
+
+    ``plain_norms[l - 1]`` and ``residual_norms[l - 1]`` are ||dC/db_l|| for l = 1..L;
+    ``skip_layers`` the layers with a skip in the second run. ``plain_ratio`` and
+    ``residual_ratio`` are ||dC/db_1|| / ||dC/db_{L-1}|| (first hidden over last hidden) of
+    each run. ``decades`` = (lo, hi): whole powers of ten covering every hidden norm of both.
+    """
+
+    sizes: tuple[int, ...]
+    activation: str
+    init: str
+    bias_init: str
+    seed: int
+    sample: int
+    label: int
+    skip_layers: tuple[int, ...]
+    plain_norms: tuple[float, ...]
+    residual_norms: tuple[float, ...]
+    plain_ratio: float
+    residual_ratio: float
+    decades: tuple[int, int]
+
+    @property
+    def depth(self) -> int:
+        """L, the number of weight layers."""
+        return len(self.sizes) - 1
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        """The hidden layers 1 .. L-1."""
+        return tuple(range(1, self.depth))
+
+
+@dataclass(frozen=True)
+class ClippingResult:
+    """One gradient step on chapter 10's linear net, without and with clipping.
+
+    ``depths`` = 1 .. depth; ``grad_norms[i]`` = ||g|| of the net of ``depths[i]`` layers,
+    ``steps[i]`` = eta ||g|| and ``clipped_steps[i]`` = eta min(||g||, tau). ``cosine``: the
+    cosine of the angle between the clipped and unclipped steps of the deepest net.
+    """
+
+    scale: float
+    x: tuple[float, ...]
+    eta: float
+    threshold: float
+    depths: tuple[int, ...]
+    grad_norms: tuple[float, ...]
+    steps: tuple[float, ...]
+    clipped_steps: tuple[float, ...]
+    cosine: float
+
+    @property
+    def depth(self) -> int:
+        return self.depths[-1]
+
+    @property
+    def step(self) -> float:
+        """The unclipped step length of the deepest net."""
+        return self.steps[-1]
+
+    @property
+    def clipped_step(self) -> float:
+        """The clipped step length of the deepest net."""
+        return self.clipped_steps[-1]
+
+
+@dataclass(frozen=True)
+class AfterResult:
+    """What chapter 13 shows: the residual comparison and the clipped step."""
+
+    residual: ResidualComparison
+    clipping: ClippingResult
+
+
+def _decades(values: Sequence[float]) -> tuple[int, int]:
+    v = np.asarray([x for x in values if x > 0 and math.isfinite(x)])
+    if v.size == 0:
+        return (-1, 0)
+    lo = math.floor(np.log10(v.min()))
+    return (int(lo), int(max(math.ceil(np.log10(v.max())), lo + 1)))
+
+
+def residual_comparison(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    sample: int = DEFAULT_SAMPLE,
+) -> ResidualComparison:
+    """||dC/db_l|| of one digit through the net, plain and with skips (see the module notes)."""
+    sizes = check_sizes(sizes)
+    require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers to compare")
+    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
+    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    skips = residual_layers(sizes, True)
+    data = digits()
+    ok = isinstance(sample, (int, np.integer)) and not isinstance(sample, bool)
+    require(ok, f"sample {sample!r} must be a whole number")
+    require(0 <= sample < len(data), f"sample {sample} is out of range; allowed: 0 to {len(data) - 1}")
+    x, y = data.x[sample], data.y[sample]
+    norms = []
+    for residual in (False, True):
+        net = Network.create(sizes, activation, "sigmoid", init, None, bias_init, seed, residual=residual)
+        norms.append(tuple(float(v) for v in net.backward(x, y, "cross-entropy").bias_gradient_norms()))
+    plain, skip = norms
+    L = len(sizes) - 1
+    with np.errstate(divide="ignore", over="ignore"):
+        ratios = [float(n[0] / n[L - 2]) if n[L - 2] > 0 else math.inf for n in (plain, skip)]
+    return ResidualComparison(
+        sizes=sizes, activation=str(activation), init=str(init), bias_init=str(bias_init), seed=int(seed),
+        sample=int(sample), label=int(data.labels[sample]), skip_layers=skips, plain_norms=plain,
+        residual_norms=skip, plain_ratio=ratios[0], residual_ratio=ratios[1],
+        decades=_decades(plain[:-1] + skip[:-1]),
+    )
+
+
+def clipping(
+    eta: float = 0.1,
+    threshold: float = DEFAULT_THRESHOLD,
+    depth: int = DEFAULT_CLIP_DEPTH,
+    scale: float = SCALE,
+    x: Sequence[float] = DEFAULT_X,
+) -> ClippingResult:
+    """The step eta ||g|| on the linear net W = ``scale`` I, without and with clipping at tau."""
+    require(isinstance(eta, (int, float)) and math.isfinite(eta) and eta > 0,
+            f"eta = {eta!r} must be a finite number > 0")
+    require(isinstance(threshold, (int, float)) and math.isfinite(threshold) and threshold > 0,
+            f"threshold = {threshold!r} must be a finite number > 0")
+    require(isinstance(depth, int) and not isinstance(depth, bool) and 1 <= depth <= 1000,
+            f"depth = {depth!r} must be a whole number from 1 to 1000")
+    norms = []
+    for L in range(1, depth + 1):
+        r = linear_net(scale, L, tuple(x))
+        require(bool(np.all(np.isfinite(r.grad_w_norms))), f"the gradient of {L} layers overflows float64")
+        norms.append(float(np.sqrt(np.sum(r.grad_w_norms ** 2))))
+    # The deepest net's gradient arrays: dC/dW_l = delta_l a_{l-1}^T, clipped, and the angle kept.
+    g = np.concatenate([np.outer(r.deltas[l], r.activations[l]).ravel() for l in range(depth)])
+    g_norm = float(np.linalg.norm(g))
+    clipped = g * (threshold / g_norm) if g_norm > threshold else g
+    cosine = float(np.dot(g, clipped) / (g_norm * np.linalg.norm(clipped)))
+    return ClippingResult(
+        scale=float(scale), x=tuple(float(v) for v in x), eta=float(eta), threshold=float(threshold),
+        depths=tuple(range(1, depth + 1)), grad_norms=tuple(norms),
+        steps=tuple(eta * n for n in norms), clipped_steps=tuple(eta * min(n, threshold) for n in norms),
+        cosine=cosine,
+    )
+
+
+def what_came_after(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    eta: float = 0.1,
+    sample: int = DEFAULT_SAMPLE,
+) -> AfterResult:
+    """Everything chapter 13 shows for one lesson's net and learning rate eta."""
+    return AfterResult(residual_comparison(sizes, activation, init, bias_init, seed, sample), clipping(eta))
+
+
+@dataclass(frozen=True)
+class ResidualNorms:
+    """Per-layer ||dC/db_l|| of a net with skip connections (``norms``), over seeds."""
+
+    norms: LayerNorms
+    skip_layers: tuple[int, ...]
+
+
+def residual_gradient_norms(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    output_activation: str | None = None,
+    init: str = "nielsen",
+    init_param: float | None = None,
+    bias_init: str = "normal",
+    cost: str = "cross-entropy",
+    data: str | Dataset = "digits",
+    n_samples: int = 1000,
+    seeds: str | Sequence[int] | int = 0,
+    residual: bool | Sequence[int] = True,
+) -> ResidualNorms:
+    """Like :func:`netsim.experiments.nielsen.layer_gradient_norms`, for a net with skips.
+
+    ``residual``: True (every hidden layer of equal widths) or the layer numbers; ||dC/db_l||
+    is the norm of the mean gradient over the first ``n_samples`` samples, one row per seed.
+    """
+    sizes = check_sizes(sizes)
+    skips = residual_layers(sizes, residual)
+    dataset = get_dataset(data) if isinstance(data, str) else data
+    require(sizes[0] == dataset.x.shape[1],
+            f"data {dataset.name!r} has {dataset.x.shape[1]} inputs, but sizes start with {sizes[0]}")
+    require(sizes[-1] == dataset.y.shape[1],
+            f"data {dataset.name!r} has {dataset.y.shape[1]} classes, but sizes end with {sizes[-1]}")
+    require(isinstance(n_samples, int) and n_samples >= 1, f"samples {n_samples!r} must be >= 1")
+    batch = dataset.head(min(n_samples, len(dataset)))
+    seed_list = parse_seeds(seeds)
+    rows = []
+    for seed in seed_list:
+        net = Network.create(sizes, activation, output_activation, init, init_param, bias_init, seed,
+                             residual=list(skips))
+        rows.append(net.backward(batch.x, batch.y, cost).bias_gradient_norms())
+    norms = np.array(rows)
+    result = LayerNorms(
+        sizes=sizes, activation=activation, init=init, bias_init=bias_init, cost=cost, data=dataset.name,
+        n_samples=len(batch), seeds=seed_list, norms=norms, median=np.median(norms, axis=0),
+        q25=np.quantile(norms, 0.25, axis=0), q75=np.quantile(norms, 0.75, axis=0),
+    )
+    return ResidualNorms(result, skips)
