@@ -229,3 +229,63 @@ class NetDiagram(VGroup):
     def top(self) -> np.ndarray:
         """The top centre of the drawn neurons (handy for placing headings)."""
         return self.get_edge_center(UP)
+
+
+# ---------- the deep net of the opening and of the fading chapter ----------
+# Both chapters draw the same net in the same place with the same colours (the opening
+# previews the fading chapter); chapters never import each other, so it lives here.
+
+#: The digit of the data set both chapters send through the deep net.
+DEEP_NET_SAMPLE = 0
+#: Where the deep net sits, how wide and tall it is drawn, and the side of one input pixel.
+DEEP_NET_CENTER = np.array([-0.3, 1.25, 0.0])
+DEEP_NET_WIDTH = 7.0
+DEEP_NET_HEIGHT = 2.9
+DIGIT_PIXEL = 0.17
+#: The x of the digit's centre, left of the net.
+DIGIT_X = -5.95
+
+
+def gradient_edge_styles(edge_grads: Sequence[np.ndarray], drawn: Sequence[Sequence[int]], l: int,
+                         scale: Any, theme: Theme) -> dict[tuple[int, int], tuple[ManimColor, float]]:
+    """(colour, width) of every drawn edge into layer l, from its own |dC/dW_l[j, k]|.
+
+    ``edge_grads[l - 1]`` is |dC/dW_l| restricted to the drawn rows ``drawn[l]`` and columns
+    ``drawn[l - 1]``; ``scale`` a :class:`scenes.style.GradientScale`. An entry that is exactly
+    zero (a neuron that is off) is drawn in the plain edge colour, not as the darkest
+    gradient: it has not faded, it is switched off.
+    """
+    styles: dict[tuple[int, int], tuple[ManimColor, float]] = {}
+    grads = edge_grads[l - 1]
+    for a, j in enumerate(drawn[l]):
+        for b, k in enumerate(drawn[l - 1]):
+            g = float(grads[a, b])
+            if g == 0.0:
+                styles[(j, k)] = (ManimColor(theme.edge), scale.min_width)
+            else:
+                styles[(j, k)] = (scale.color(g, theme), scale.width(g))
+    return styles
+
+
+def digit_picture(pixels: np.ndarray, outlined: Sequence[int], theme: Theme,
+                  pixel: float = DIGIT_PIXEL) -> tuple[VGroup, VGroup]:
+    """An 8x8 digit as squares (brightness = pixel value in [0, 1]) and outlines of the
+    pixels ``outlined`` (flat indices, e.g. the input neurons a diagram draws).
+
+    Returns (squares, picture): ``squares[k]`` is pixel k, ``picture`` squares and outlines
+    together, centred on the origin; move it afterwards.
+    """
+    from manim import Square
+
+    squares = VGroup()
+    for row in range(8):
+        for col in range(8):
+            v = float(pixels[row, col])
+            sq = Square(pixel, stroke_color=theme.muted, stroke_width=0.5,
+                        fill_color=theme.text, fill_opacity=0.04 + 0.96 * v)
+            squares.add(sq.move_to([col * pixel, -row * pixel, 0]))
+    outlines = VGroup(*[Square(pixel, stroke_color=theme.forward, stroke_width=2.5).move_to(squares[k])
+                        for k in outlined])
+    picture = VGroup(squares, outlines)
+    picture.move_to([0, 0, 0])
+    return squares, picture

@@ -1,8 +1,4 @@
-"""Chapters 1 and 2: the cold open's preview, and the cost C of one real digit.
-
-Cold open (:func:`cold_open`): the lesson's deep net and one digit, forward and backward,
-exactly as chapter 7 computes it (:func:`netsim.experiments.fading.fading`), plus the year
-deep nets first trained well (a citation, not a netsim result).
+"""Chapter 2: the cost C of one real digit.
 
 The cost (:func:`cost_example`): a small net [64, n_1, 10] gets one labelled digit x = a_0.
 
@@ -29,14 +25,10 @@ import numpy as np
 from netsim.costs import quadratic
 from netsim.data import digits
 from netsim.errors import NetsimError, require
-from netsim.experiments.fading import FadingResult, brightest_pixels, drawn_indices, fading
+from netsim.experiments.fading import brightest_pixels, drawn_indices
 from netsim.network import Network
 
 Array = np.ndarray
-
-#: The year of the first of the breakthrough papers on training deep nets (Hinton, Osindero
-#: and Teh, "A fast learning algorithm for deep belief nets", 2006). A citation.
-BREAKTHROUGH_YEAR = 2006
 
 #: The cost this chapter shows: C = ||a - y||^2 / 2, the sum of squared bar differences.
 COST = "quadratic"
@@ -48,31 +40,6 @@ EVERY = 5
 
 #: Neurons the diagram draws of a wide layer (the nudged weight's ends are always drawn).
 MAX_SHOWN = 6
-
-
-@dataclass(frozen=True, eq=False)
-class ColdOpenResult:
-    """What the cold open shows: the chapter-7 pass (``fading``), the year, the sweep order.
-
-    ``sweep`` lists the weight layers in the order back prop colours them: L, L-1, ..., 1.
-    """
-
-    fading: FadingResult
-    year: int
-    sweep: tuple[int, ...]
-
-
-def cold_open(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
-    sample: int = 0,
-) -> ColdOpenResult:
-    """The chapter-7 experiment for the preview (same arguments as :func:`fading`)."""
-    result = fading(sizes, activation=activation, init=init, bias_init=bias_init, seed=seed, sample=sample)
-    return ColdOpenResult(fading=result, year=BREAKTHROUGH_YEAR, sweep=tuple(range(result.depth, 0, -1)))
 
 
 @dataclass(frozen=True, eq=False)

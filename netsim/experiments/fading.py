@@ -10,9 +10,12 @@ Backward:  delta_L = a_L - y          (sigmoid output, cross-entropy)
 
 The result holds what the fading scene draws: the digit, every a_l, every |dC/dW_l|, the
 neurons a diagram draws of each layer (wide layers are elided), the per-layer norms
-||dC/db_l|| (Nielsen's "speed of learning") and ||dC/dW_l||, one log scale (whole powers of
-ten) covering the drawn edges and the norms, and the ratio of the last layer's norm to the
-first's.
+||dC/db_l|| = ||delta_l|| and ||dC/dW_l|| (||v|| = sqrt(sum_i v_i^2), the size of a vector),
+one log scale (whole powers of ten) covering the drawn edges and the norms, and the headline
+ratio: the last HIDDEN layer's ||dC/db_{L-1}|| over the first's ||dC/db_1||, for this one
+digit and this one random start. Hidden layers are compared with hidden layers, as Nielsen
+does: the output layer's error delta_L = a_L - y carries no sigma' factor, so including it
+would mix two different things.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ Array = np.ndarray
 #: of a [784, 30, 30, 30, 30, 10] sigmoid net on MNIST. A citation, not a netsim result.
 BOOK_HIDDEN_NORMS: tuple[float, ...] = (0.003, 0.017, 0.070, 0.285)
 
+#: Nielsen's last-hidden over first-hidden ratio, 0.285 / 0.003 (from the citation above).
+BOOK_HIDDEN_RATIO: float = BOOK_HIDDEN_NORMS[-1] / BOOK_HIDDEN_NORMS[0]
+
 #: A last/first ratio at least this far from 1 counts as vanishing (or exploding).
 REGIME_THRESHOLD = 10.0
 
@@ -52,11 +58,14 @@ class FadingResult:
     ||dC/db_l||. ``drawn[l]`` are the neuron indices of layer l a diagram shows, and
     ``edge_grads[l - 1]`` is |dC/dW_l| restricted to drawn rows (layer l) and columns
     (layer l - 1). ``decades`` = (lo, hi): the log scale runs from 10^lo to 10^hi.
-    ``ratio`` = ||dC/db_L|| / ||dC/db_1||; ``ratio_rounded`` is it to two significant
-    figures, ``orders`` its log10 (``orders_rounded`` to one decimal). ``regime`` is
-    "vanishing" (ratio >= 10), "exploding" (ratio <= 1/10) or "level"; ``factor`` is how
-    many times smaller (ratio >= 1) or larger (ratio < 1) layer 1's norm is than layer L's,
-    to two significant figures. ``bar_decades`` = (lo, hi): the log axis of the per-layer
+    ``ratio`` = ||dC/db_{L-1}|| / ||dC/db_1||: the last hidden layer's norm over the first
+    hidden layer's (the output layer L is left out: its delta_L = a_L - y has no sigma'
+    factor); ``ratio_rounded`` is it to two significant figures, ``orders`` its log10
+    (``orders_rounded`` to one decimal). ``regime`` is "vanishing" (ratio >= 10),
+    "exploding" (ratio <= 1/10) or "level"; ``factor`` is how many times smaller
+    (ratio >= 1) or larger (ratio < 1) layer 1's norm is than layer L-1's, to two
+    significant figures. ``book_factor``: the same ratio of Nielsen's published norms, to
+    two significant figures. ``bar_decades`` = (lo, hi): the log axis of the per-layer
     bars, whole powers of ten covering every ||dC/db_l||, at least ``MIN_BAR_DECADES`` wide
     so that level bars look level.
     """
@@ -82,12 +91,18 @@ class FadingResult:
     regime: str
     factor: float
     orders_rounded: float
+    book_factor: float
     book_norms: tuple[float, ...] = BOOK_HIDDEN_NORMS
 
     @property
     def depth(self) -> int:
         """L, the number of weight layers."""
         return len(self.sizes) - 1
+
+    @property
+    def last_hidden(self) -> int:
+        """L - 1, the last hidden layer (the headline ratio compares it with layer 1)."""
+        return len(self.sizes) - 2
 
     @property
     def prediction(self) -> int:
@@ -173,7 +188,7 @@ def fading(
         bar_hi = math.ceil(np.log10(norms.max()))
         bar_lo = min(math.floor(np.log10(norms.min())), bar_hi - MIN_BAR_DECADES)
 
-    first, last = float(bias_norms[0]), float(bias_norms[-1])
+    first, last = float(bias_norms[0]), float(bias_norms[-2])  # hidden layers 1 and L-1
     if first == 0.0:
         ratio = math.inf
     else:
@@ -210,4 +225,5 @@ def fading(
         regime=regime,
         factor=float(factor),
         orders_rounded=float(orders_rounded),
+        book_factor=round_significant(BOOK_HIDDEN_RATIO),
     )
