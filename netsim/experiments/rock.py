@@ -1,0 +1,263 @@
+"""Chapter 4, the rock on the slope: the vanishing gradient seen as a slope.
+
+The net is the lesson's deep digits net (``sizes`` such as [64, 30, 30, 30, 30, 10], the
+lesson's hidden activation, initialisation and seed, a sigmoid output layer) with chapter 2's
+quadratic cost on one digit image x = a_0 with its one-hot target y:
+
+    z_l = W_l a_{l-1} + b_l,   a_l = sigma(z_l),   C = sum_j (a_{L,j} - y_j)^2 / 2.
+
+Two slices of that one cost through the same starting point (the freshly initialised net):
+C as a function of one first-layer weight w = W_1[j, k], and of one last-layer weight
+w = W_L[j, k], every other weight and bias fixed. The weight of each layer is chosen by one
+stated rule: the entry of W_l whose |dC/dw| is largest at the start. (That favours layer 1:
+its largest gradient is the best it has, so the contrast shown is conservative.)
+
+On each slice a "rock" takes the same number of gradient-descent steps with the same eta,
+
+    w_{k+1} = w_k - eta * dC/dw_k,
+
+with dC/dw_k = dC/dW_l[j, k] from netsim's backward pass (``Network.backward``) at w_k.
+In a deep sigmoid net the gradient reaching layer 1 is small (back prop multiplies it by a
+factor per layer on the way), so the first-layer slice is nearly flat and its rock barely
+moves, while the last-layer rock races.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.data import digits
+from netsim.errors import require
+from netsim.network import Network
+
+Array = np.ndarray
+
+#: The cost both slices show: chapter 2's C = sum_j (a_j - y_j)^2 / 2.
+COST = "quadratic"
+STEPS = 12
+MAX_STEPS = 1000
+CURVE_POINTS = 81
+MAX_CURVE_POINTS = 10_000
+#: Each slice covers w_0 +- MARGIN times the longer of the two rocks' journeys.
+MARGIN = 1.25
+#: Vertical stretches a scene may use to show a nearly flat slice (1, 2, 5 times a power of ten).
+_NICE = (1.0, 2.0, 5.0)
+
+
+@dataclass(frozen=True, eq=False)
+class SliceRock:
+    """One slice C(w) along w = W_``layer``[``j``, ``k``] and the rock's iterates on it.
+
+    ``layer`` is 1-based (W_1 takes the pixels a_0); ``j`` indexes the neuron of layer
+    ``layer`` the weight feeds, ``k`` the neuron of layer ``layer`` - 1 it comes from.
+    ``w[i]``, ``cost[i]``, ``grad[i]``: w_i, C(w_i) and dC/dw at w_i, i = 0..steps.
+    ``curve_w``, ``curve_cost``: the slice sampled evenly over the shown window.
+    Arrays are read-only.
+    """
+
+    layer: int
+    j: int
+    k: int
+    w: Array
+    cost: Array
+    grad: Array
+    curve_w: Array
+    curve_cost: Array
+
+    @property
+    def steps(self) -> int:
+        """The number of descent steps taken."""
+        return int(self.w.size - 1)
+
+    @property
+    def moved(self) -> Array:
+        """|w_i - w_0| for i = 0..steps: how far the rock has travelled after i steps."""
+        return np.abs(self.w - self.w[0])
+
+    @property
+    def distance(self) -> float:
+        """|w_steps - w_0|: how far the weight moved in all the steps."""
+        return float(abs(self.w[-1] - self.w[0]))
+
+
+@dataclass(frozen=True, eq=False)
+class RockResult:
+    """Two slices of the lesson's net's quadratic cost on one digit, and a rock on each.
+
+    ``first`` slices along a weight of layer 1, ``last`` along a weight of layer L; both start
+    at the same net (C = ``cost0``), take ``steps`` steps with the same ``eta``, and are drawn
+    over w_0 +- ``half_width`` (the same for both, so distances compare on one scale).
+    """
+
+    description: str
+    sizes: tuple[int, ...]
+    activation: str
+    init: str
+    bias_init: str
+    seed: int
+    sample: int
+    label: int
+    cost_name: str
+    eta: float
+    steps: int
+    cost0: float
+    half_width: float
+    first: SliceRock
+    last: SliceRock
+
+    @property
+    def depth(self) -> int:
+        """L, the number of weight layers (the last-layer weight lives in W_L)."""
+        return len(self.sizes) - 1
+
+    @property
+    def distance_ratio(self) -> float:
+        """How many times as far the last-layer weight moved as the first-layer weight."""
+        return self.last.distance / self.first.distance
+
+    @property
+    def slope_ratio(self) -> float:
+        """|dC/dw| at the start along the last-layer weight over that along the first-layer one."""
+        return float(abs(self.last.grad[0]) / abs(self.first.grad[0]))
+
+    @property
+    def stretch(self) -> float:
+        """A round vertical stretch (1, 2 or 5 times a power of ten, at most ``slope_ratio``)
+        that makes the first-layer slice's slope visible next to the last-layer one's."""
+        r = max(self.slope_ratio, 1.0)
+        exponent = math.floor(math.log10(r))
+        return max(m * 10.0**exponent for m in _NICE if m * 10.0**exponent <= r)
+
+
+def _frozen(values: Sequence[float] | Array) -> Array:
+    a = np.array(values, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+def _whole(value: object, name: str, low: int, high: int) -> int:
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    require(ok, f"{name} {value!r} must be a whole number")
+    v = int(value)  # type: ignore[call-overload]
+    require(low <= v <= high, f"{name} = {v} is out of range; allowed: {low} to {high}")
+    return v
+
+
+def _number(value: object, name: str, low: float) -> float:
+    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
+    require(ok and math.isfinite(float(value)) and float(value) > low,  # type: ignore[arg-type]
+            f"{name} = {value!r} must be a finite number > {low:g}")
+    return float(value)  # type: ignore[arg-type]
+
+
+class _Slice:
+    """The net with W_layer[j, k] settable: C(w) and dC/dw from one backward pass."""
+
+    def __init__(self, net: Network, x: Array, y: Array, layer: int, j: int, k: int) -> None:
+        self.net, self.x, self.y = net.copy(), x, y
+        self.layer, self.j, self.k = layer, j, k
+
+    def at(self, w: float) -> tuple[float, float]:
+        """(C(w), dC/dw) with W_layer[j, k] = w."""
+        self.net.weights[self.layer - 1][self.j, self.k] = w
+        g = self.net.backward(self.x, self.y, COST)
+        return g.cost, float(g.nabla_w[self.layer - 1][self.j, self.k])
+
+
+def _descend(sl: _Slice, w0: float, eta: float, steps: int) -> tuple[list[float], list[float], list[float]]:
+    ws, cs, gs = [float(w0)], [], []
+    for i in range(steps + 1):
+        c, g = sl.at(ws[-1])
+        require(math.isfinite(c) and math.isfinite(g),
+                f"layer {sl.layer}'s rock: C or dC/dw is not finite at step {i}; try a smaller eta")
+        cs.append(c)
+        gs.append(g)
+        if i < steps:
+            ws.append(ws[-1] - eta * g)
+    return ws, cs, gs
+
+
+def rock_on_slope(
+    sizes: Sequence[int] = (64, 30, 30, 30, 30, 10),
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    sample: int = 0,
+    eta: float = 0.1,
+    steps: int = STEPS,
+    curve_points: int = CURVE_POINTS,
+    margin: float = MARGIN,
+) -> RockResult:
+    """Slice the lesson's net's quadratic cost on digit ``sample`` along a layer-1 and a layer-L
+    weight, and roll a rock down each: ``steps`` steps of w <- w - ``eta`` dC/dw.
+
+    ``curve_points`` samples per slice, over w_0 +- ``margin`` times the longer journey.
+    Raises :class:`NetsimError` on bad input, or when a layer's gradient is exactly zero.
+    """
+    sizes = tuple(sizes)
+    require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer, so that layer 1 is not layer L")
+    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
+    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    data = digits()
+    sample = _whole(sample, "sample", 0, len(data) - 1)
+    eta = _number(eta, "eta", 0.0)
+    steps = _whole(steps, "steps", 1, MAX_STEPS)
+    curve_points = _whole(curve_points, "curve_points", 3, MAX_CURVE_POINTS)
+    margin = _number(margin, "margin", 1.0)
+
+    net = Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
+                         bias_init=bias_init, seed=seed)
+    x, y = data.x[sample:sample + 1], data.y[sample:sample + 1]
+    start = net.backward(x, y, COST)
+    depth = net.depth
+
+    paths: dict[int, tuple[int, int, list[float], list[float], list[float]]] = {}
+    for layer in (1, depth):
+        g = start.nabla_w[layer - 1]
+        require(bool(np.any(g != 0)), f"every weight of layer {layer} has dC/dw = 0 on digit #{sample}: "
+                                      "no rock there would move")
+        j, k = (int(i) for i in np.unravel_index(int(np.argmax(np.abs(g))), g.shape))
+        ws, cs, gs = _descend(_Slice(net, x, y, layer, j, k), float(net.weights[layer - 1][j, k]), eta, steps)
+        require(ws[-1] != ws[0], f"layer {layer}'s rock did not move in {steps} steps of eta = {eta:g}")
+        paths[layer] = (j, k, ws, cs, gs)
+
+    half_width = margin * max(abs(p[2][-1] - p[2][0]) for p in paths.values())
+    rocks = []
+    for layer in (1, depth):
+        j, k, ws, cs, gs = paths[layer]
+        sl = _Slice(net, x, y, layer, j, k)
+        curve_w = np.linspace(ws[0] - half_width, ws[0] + half_width, curve_points)
+        curve_cost = [sl.at(float(w))[0] for w in curve_w]
+        rocks.append(SliceRock(layer, j, k, _frozen(ws), _frozen(cs), _frozen(gs), _frozen(curve_w),
+                               _frozen(curve_cost)))
+
+    hidden = net.activations[0].name
+    label = int(data.labels[sample])
+    description = (
+        f"the digits net {list(net.sizes)} ({hidden} hidden layers, sigmoid output, {init} init, "
+        f"{bias_init} biases, seed {seed}) on digit image #{sample} (a {label}), quadratic cost; "
+        f"w = W_1[{rocks[0].j}, {rocks[0].k}] and w = W_{depth}[{rocks[1].j}, {rocks[1].k}], in each layer "
+        f"the weight with the largest |dC/dw| at the start; {steps} steps of eta = {eta:g}; all else fixed"
+    )
+    return RockResult(
+        description=description,
+        sizes=tuple(net.sizes),
+        activation=hidden,
+        init=init,
+        bias_init=bias_init,
+        seed=int(seed),
+        sample=sample,
+        label=label,
+        cost_name=COST,
+        eta=eta,
+        steps=steps,
+        cost0=float(start.cost),
+        half_width=float(half_width),
+        first=rocks[0],
+        last=rocks[1],
+    )
