@@ -1,13 +1,19 @@
-"""Named experiments: each returns a result dataclass holding the numbers one chapter shows.
+"""Named experiments: each returns a frozen result dataclass holding the numbers one chapter
+shows, and is named after that chapter.
 
+- :mod:`netsim.experiments.opening`: the cold open's preview of a deep net's fading gradients.
 - :mod:`netsim.experiments.cost`: one digit's cost, one nudged weight, and its gradient.
-- :mod:`netsim.experiments.nielsen`: Nielsen's ch. 5 per-layer gradient norms on digits.
-- :mod:`netsim.experiments.slope`: a real slice C(w) of a net's cost and its descent iterates.
-- :mod:`netsim.experiments.factors`: the shrinking product of per-layer factors.
+- :mod:`netsim.experiments.neuron`: one neuron, z = w a + b, the sigmoid and its slope.
+- :mod:`netsim.experiments.rock`: two slices of one cost (a layer-1 and a last-layer weight) and a
+  descent rock on each.
+- :mod:`netsim.experiments.depth`: first-layer filters of a trained net, and per-layer weight change.
 - :mod:`netsim.experiments.backprop`: the factors of dC/db_1 in a one-neuron chain, in back-prop order.
+- :mod:`netsim.experiments.rectangle`: the shrinking product of per-layer factors |w sigma'(z)|.
 - :mod:`netsim.experiments.fading`: one digit's forward and backward pass through a deep net.
 - :mod:`netsim.experiments.training`: a deep and a shallow net trained side by side.
-- :mod:`netsim.experiments.exploding`: the deep linear net W = a I for a = 1.5, 0.9, 0.5.
-- :mod:`netsim.experiments.depth`: first-layer filters of a trained net, and per-layer weight change.
-- :mod:`netsim.experiments.wayout`: the same deep net with sigmoid, tanh + Xavier and ReLU + He.
+- :mod:`netsim.experiments.exploding`: the deep linear net W = a I, in float64 and float32.
+- :mod:`netsim.experiments.wayout`: the fan-in argument, and one change at a time on the deep net.
+- :mod:`netsim.experiments.trains`: the fixed deep nets trained under chapter 9's set-up.
+- :mod:`netsim.experiments.after`: residual connections and gradient clipping.
+- :mod:`netsim.experiments.nielsen`: Nielsen's ch. 5 per-layer gradient norms on digits.
 """
