@@ -6,14 +6,17 @@ dC/da_L = 1 and, since g' = 1,  delta_l = W^T delta_{l+1}  and  dC/dW_l = delta_
 
 Two records are kept side by side:
 
-- what float64 arithmetic gives, layer by layer, exactly as a computer running the net
-  would get it: it overflows to inf (1.5^n from n = 1751) or underflows to 0 (0.5^n from
-  n = 1075);
+- what floating-point arithmetic gives, layer by layer, exactly as a computer running the
+  net would get it (float64 by default, or float32, what practice uses, with
+  ``dtype=np.float32``): it overflows to inf (1.5^n from n = 1751 in float64, n = 219 in
+  float32) or underflows to 0 (0.5^n from n = 1075 in float64, n = 150 in float32); once a
+  unit is inf, the next product W a_{l-1} forms 1.5 * inf + 0 * inf = NaN;
 - the true magnitudes as base-10 logarithms, computed with a running scale factor so they
   stay finite at any depth.
 
-The result names the first layer where float64 overflowed or underflowed. No NaN is ever
-returned: where float64 would form inf * 0, the value is rebuilt from its logarithm.
+The result names the first layer where the arithmetic overflowed, underflowed or produced
+NaN. No NaN is ever returned: where it formed inf * 0, the value is rebuilt from its
+logarithm (and is inf again), and the layer is recorded in ``forward_nan_layer``.
 """
 
 from __future__ import annotations
@@ -40,9 +43,11 @@ class LinearNetResult:
     ``log10_delta_norms[l - 1]``: log10 ||delta_l||, exact.
     ``grad_w_norms[l - 1]``: ||dC/dW_l|| in float64 (inf on overflow, 0 on underflow).
     ``log10_grad_w_norms[l - 1]``: log10 ||dC/dW_l||, exact.
-    ``*_overflow_layer``/``*_underflow_layer``: the first layer l where float64 gave inf,
-    or 0 for a value that is not 0; None if it never did. Back prop runs from l = L down,
-    so its "first" layer is the highest l where it happened.
+    ``*_overflow_layer``/``*_underflow_layer``: the first layer l where the arithmetic
+    (``dtype``) gave inf, or 0 for a value that is not 0; None if it never did. Back prop runs
+    from l = L down, so its "first" layer is the highest l where it happened.
+    ``forward_nan_layer`` / ``backward_nan_layer``: the first layer where it formed NaN
+    (inf * 0); those values are returned rebuilt from the exact logarithm, never as NaN.
     """
 
     weight: Array
@@ -58,6 +63,9 @@ class LinearNetResult:
     forward_underflow_layer: int | None
     backward_overflow_layer: int | None
     backward_underflow_layer: int | None
+    forward_nan_layer: int | None = None
+    backward_nan_layer: int | None = None
+    dtype: str = "float64"
 
     @property
     def output(self) -> Array:
@@ -95,8 +103,14 @@ def linear_net(
     depth: int = 10,
     x: Sequence[float] = (1.0, 1.0),
     weight: Array | None = None,
+    dtype: type = np.float64,
 ) -> LinearNetResult:
-    """Run the linear net W = ``scale`` * I (or the given square ``weight``) of ``depth`` layers."""
+    """Run the linear net W = ``scale`` * I (or the given square ``weight``) of ``depth`` layers.
+
+    ``dtype`` (np.float64 or np.float32) is the arithmetic of the recorded values; the exact
+    logarithms are always kept in float64.
+    """
+    require(dtype in (np.float64, np.float32), f"dtype {dtype!r} must be np.float64 or np.float32")
     require(isinstance(depth, (int, np.integer)) and not isinstance(depth, bool),
             f"depth {depth!r} must be a whole number")
     require(depth >= 1, f"depth {depth} must be at least 1")
@@ -112,24 +126,26 @@ def linear_net(
         if w.shape != (n, n) or not np.all(np.isfinite(w)):
             raise NetsimError(f"weight must be a finite {n}x{n} matrix, got shape {w.shape}")
 
-    # Forward: float64 as it is, and an exact log-scale track (unit vector times 10^s).
-    acts = np.empty((depth + 1, n))
-    acts[0] = x
+    # Forward: the arithmetic as it is, and an exact log-scale track (unit vector times 10^s).
+    wd = w.astype(dtype)
+    acts = np.empty((depth + 1, n), dtype=dtype)
+    acts[0] = x.astype(dtype)
     log_a = np.empty(depth + 1)
     log_a[0] = _log10_norm(x)
     unit_a = np.empty((depth + 1, n))
     unit_a[0] = x / np.linalg.norm(x) if np.any(x) else x
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for l in range(1, depth + 1):
-            acts[l] = w @ acts[l - 1]
+            acts[l] = wd @ acts[l - 1]
             u = w @ unit_a[l - 1]
             norm = np.linalg.norm(u)
             unit_a[l] = u / norm if norm > 0 else u
             log_a[l] = log_a[l - 1] + (np.log10(norm) if norm > 0 else -np.inf)
+    nan_a = np.isnan(acts[1:]).any(axis=1)
     acts = _no_nan(acts, unit_a, log_a)
 
     # Backward from dC/da_L = 1 (C = sum of outputs): delta_l = W^T delta_{l+1}.
-    deltas = np.empty((depth, n))
+    deltas = np.empty((depth, n), dtype=dtype)
     unit_d = np.empty((depth, n))
     log_d = np.empty(depth)
     ones = np.ones(n)
@@ -138,11 +154,12 @@ def linear_net(
     log_d[-1] = _log10_norm(ones)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for i in range(depth - 2, -1, -1):
-            deltas[i] = w.T @ deltas[i + 1]
+            deltas[i] = wd.T @ deltas[i + 1]
             u = w.T @ unit_d[i + 1]
             norm = np.linalg.norm(u)
             unit_d[i] = u / norm if norm > 0 else u
             log_d[i] = log_d[i + 1] + (np.log10(norm) if norm > 0 else -np.inf)
+    nan_d = np.isnan(deltas).any(axis=1)
     deltas = _no_nan(deltas, unit_d, log_d)
 
     log_g = log_d + log_a[:-1]
@@ -150,7 +167,8 @@ def linear_net(
         grad_norms = np.linalg.norm(deltas, axis=1) * np.linalg.norm(acts[:-1], axis=1)
     bad = ~np.isfinite(grad_norms) | ((grad_norms == 0) & np.isfinite(log_g))
     with np.errstate(over="ignore", under="ignore"):
-        grad_norms = np.where(bad, np.power(10.0, np.where(np.isfinite(log_g), log_g, -np.inf)), grad_norms)
+        rebuilt = np.power(10.0, np.where(np.isfinite(log_g), log_g, -np.inf)).astype(dtype)
+        grad_norms = np.where(bad, rebuilt, grad_norms)
 
     layers = list(range(1, depth + 1))
     true_a = np.isfinite(log_a[1:])[:, None] & (unit_a[1:] != 0)
@@ -169,6 +187,9 @@ def linear_net(
         forward_underflow_layer=_first(list((true_a & (acts[1:] == 0)).any(axis=1)), layers),
         backward_overflow_layer=_first(list(np.isinf(deltas).any(axis=1))[::-1], layers[::-1]),
         backward_underflow_layer=_first(list((true_d & (deltas == 0)).any(axis=1))[::-1], layers[::-1]),
+        forward_nan_layer=_first(list(nan_a), layers),
+        backward_nan_layer=_first(list(nan_d)[::-1], layers[::-1]),
+        dtype=np.dtype(dtype).name,
     )
 
 
@@ -178,5 +199,5 @@ def _no_nan(values: Array, unit: Array, log_norm: Array) -> Array:
     if not nan.any():
         return values
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        rebuilt = np.where(unit == 0, 0.0, unit * np.power(10.0, log_norm)[:, None])
+        rebuilt = np.where(unit == 0, 0.0, unit * np.power(10.0, log_norm)[:, None]).astype(values.dtype)
     return np.where(nan, rebuilt, values)

@@ -1,4 +1,5 @@
-"""Chapter 9, exploding gradients: smoke runs, the numbers on screen, golden frames, bad input."""
+"""Chapter 10, exploding gradients: smoke runs, the numbers on screen (against the experiment
+and against independent float32/float64 arithmetic), golden frames, bad input."""
 
 from __future__ import annotations
 
@@ -39,23 +40,49 @@ def rendered(request: pytest.FixtureRequest) -> ExplodingGradients:
     return _dry_run(load_lesson(LESSONS_DIR / request.param))
 
 
-def _first_layer_where(scale: float, test: str) -> int:
-    """Multiply 1.0 by ``scale`` in float64 until it is inf ("inf") or 0 ("zero"); return n."""
-    v, n = np.float64(1.0), 0
+def _first_layer_where(scale: float, test: str, dtype: type = np.float64) -> int:
+    """Multiply 1.0 by ``scale`` in ``dtype`` until it is inf ("inf") or 0 ("zero"); return n."""
+    v, n = dtype(1.0), 0
     with np.errstate(over="ignore", under="ignore"):
         while n < 10_000:
-            v = v * np.float64(scale)
+            v = v * dtype(scale)
             n += 1
             if (test == "inf" and np.isinf(v)) or (test == "zero" and v == 0):
                 return n
     raise AssertionError("never reached")
 
 
+def _float32_nan_layer(scale: float) -> int:
+    """Run a = (s I) a in float32 from x = (1, 1) until a unit is NaN; return the layer."""
+    w = (scale * np.eye(2)).astype(np.float32)
+    a = np.ones(2, dtype=np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in range(1, 10_000):
+            a = w @ a
+            if np.isnan(a).any():
+                return layer
+    raise AssertionError("never reached")
+
+
 def test_dry_run_plays_every_beat(rendered: ExplodingGradients) -> None:
-    assert len(rendered.captions) == 14
+    assert len(rendered.captions) == 20
     assert all(c.strip() for c in rendered.captions)
-    assert 30 <= rendered.time <= 90
+    assert 120 <= rendered.time <= 175, f"clip lasts {rendered.time:.1f} s"
     assert not rendered.mobjects  # end_chapter faded everything out
+
+
+def test_captions_use_nielsens_notation(rendered: ExplodingGradients) -> None:
+    text = " ".join(rendered.captions)
+    for stale in ("W^[", "y_hat", "ŷ", "g(z)", "a_l[0]", "[0]"):
+        assert stale not in text
+    assert "purely linear" in text and "σ(z) = z" in text and "b = 0" in text
+    assert "W transposed: δ_(l-1) = W_l^T δ_l" in text
+    assert "singular values, not its entries" in text
+    assert "float32 overflows at layer 219" in text and "from layer 150 on float32" in text
+    assert "Training fails long before any number overflows" in text and "W^T stretches as much as W" in text
+    # nothing on screen is NaN: float32's NaN layer is marked "overflow"
+    flat = [v for val in rendered.shown.values() for v in (val if isinstance(val, list) else [val])]
+    assert not any(isinstance(v, float) and math.isnan(v) for v in flat)
 
 
 def test_storyboard_numbers_are_exact(rendered: ExplodingGradients) -> None:
@@ -77,23 +104,28 @@ def test_storyboard_numbers_are_exact(rendered: ExplodingGradients) -> None:
         assert shown[f"delta_1_{i}"] == pytest.approx(s**149, rel=1e-12)
 
 
-def test_float64_limits_come_from_the_flags(rendered: ExplodingGradients) -> None:
+def test_float32_limits_come_from_the_flags(rendered: ExplodingGradients) -> None:
     shown = rendered.shown
-    assert shown["overflow_layer"] == 1751 == _first_layer_where(1.5, "inf")
-    assert shown["underflow_layer"] == 1075 == _first_layer_where(0.5, "zero")
+    assert shown["overflow_layer"] == 219 == _first_layer_where(1.5, "inf", np.float32)
+    assert shown["underflow_layer"] == 150 == _first_layer_where(0.5, "zero", np.float32)
+    assert shown["nan_layer"] == 220 == _float32_nan_layer(1.5)
+    with np.errstate(over="ignore", under="ignore"):
+        assert np.isinf(np.float32(1.5) ** 219) and np.isfinite(np.float32(1.5) ** 218)
+    assert math.isinf(shown["deep_value_0"]) and shown["deep_value_0"] > 0
+    assert shown["deep_value_2"] == 0.0
+    assert shown["deep_value_1"] == pytest.approx(0.9**300, rel=1e-5)
+    assert shown["deep_true_log10_0"] == pytest.approx(300 * math.log10(1.5), abs=1e-9)
+    assert shown["deep_true_log10_2"] == pytest.approx(-300 * math.log10(2), abs=1e-9)
+    assert "deep_true_log10_1" not in shown
+    assert shown["float32_max"] == float(np.finfo(np.float32).max)
+    assert shown["float32_min"] == pytest.approx(1.4e-45, rel=0.01)
+    assert shown["deep_panel_layer"] == 300
+    # the float64 footnote
+    assert shown["float64_overflow_layer"] == 1751 == _first_layer_where(1.5, "inf")
+    assert shown["float64_underflow_layer"] == 1075 == _first_layer_where(0.5, "zero")
     with np.errstate(over="ignore", under="ignore"):
         assert np.isinf(np.float64(1.5) ** 1751) and np.isfinite(np.float64(1.5) ** 1750)
         assert np.float64(0.5) ** 1075 == 0 and np.float64(0.5) ** 1074 > 0
-    assert math.isinf(shown["deep_value_0"]) and shown["deep_value_0"] > 0
-    assert shown["deep_value_2"] == 0.0
-    assert shown["deep_value_1"] == pytest.approx(0.9**2000, rel=1e-10)
-    assert shown["deep_true_log10_0"] == pytest.approx(2000 * math.log10(1.5), abs=1e-9)
-    assert math.floor(shown["deep_true_log10_0"]) == 352
-    assert shown["deep_true_log10_2"] == pytest.approx(-2000 * math.log10(2), abs=1e-9)
-    assert "deep_true_log10_1" not in shown
-    assert shown["float64_max"] == np.finfo(np.float64).max
-    assert shown["float64_min"] == 5e-324
-    assert shown["deep_panel_layer"] == 2000
     # nothing on screen is NaN
     flat = [v for val in shown.values() for v in (val if isinstance(val, list) else [val])]
     assert not any(isinstance(v, float) and math.isnan(v) for v in flat)
@@ -109,7 +141,7 @@ def test_plotted_lines_are_straight_on_a_log_axis(rendered: ExplodingGradients) 
         assert back[0] == 1 and back[-1] == 150
         np.testing.assert_allclose(shown[f"back_line_{i}"], (150 - back) * math.log10(s), atol=1e-9)
         deep = np.array(shown[f"deep_line_layers_{i}"])
-        assert deep[-1] == 2000
+        assert deep[-1] == 300
         np.testing.assert_allclose(shown[f"deep_line_{i}"], deep * math.log10(s), atol=1e-8)
     # physics: above 1 grows with depth, below 1 shrinks; gradients mirror the values
     assert np.all(np.diff(shown["line_0"]) > 0)
@@ -131,9 +163,39 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
         assert shown[f"value_150_{i}"] == c.mark_values[1]
         assert shown[f"delta_1_{i}"] == c.delta_1
         assert [shown[f"first_{i}_{l}"] for l in (1, 2, 3)] == list(c.first_values)
-        assert shown[f"deep_value_{i}"] == c.deep_value
-    assert shown["overflow_layer"] == r.case(1.5).overflow_layer
-    assert shown["underflow_layer"] == r.case(0.5).underflow_layer
+        assert shown[f"deep_value_{i}"] == c.f32_value
+        assert shown[f"step_{i}"] == c.first_step
+    assert shown["overflow_layer"] == r.case(1.5).f32_overflow_layer
+    assert shown["underflow_layer"] == r.case(0.5).f32_underflow_layer
+    assert shown["nan_layer"] == r.case(1.5).f32_nan_layer
+    assert shown["float64_overflow_layer"] == r.case(1.5).overflow_layer
+    assert shown["float64_underflow_layer"] == r.case(0.5).underflow_layer
+    assert shown["eta"] == r.eta == 0.1
+    assert shown["example_value"] == r.example.value
+    assert shown["example_singular_values"] == list(r.example.singular_values)
+
+
+def test_singular_values_decide_not_entries() -> None:
+    ex = exploding().example
+    w = np.full((2, 2), 0.9)
+    assert ex.weight == ((0.9, 0.9), (0.9, 0.9)) and np.all(w < 1)
+    np.testing.assert_allclose(ex.singular_values, np.linalg.svd(w, compute_uv=False), atol=1e-12)
+    assert ex.singular_values == (1.8, 0.0)
+    a = np.ones(2)
+    for _ in range(10):
+        a = w @ a
+    assert ex.value == pytest.approx(a[0], rel=1e-12) and ex.value == pytest.approx(1.8**10, rel=1e-12)
+    # W = 1.5 I stretches every direction by 1.5; W^T has the same singular values as W
+    np.testing.assert_allclose(np.linalg.svd(1.5 * np.eye(2), compute_uv=False), [1.5, 1.5])
+    np.testing.assert_allclose(np.linalg.svd(w.T, compute_uv=False), ex.singular_values, atol=1e-12)
+
+
+def test_one_step_is_eta_times_the_layer_1_gradient() -> None:
+    r = exploding()
+    for c in r.cases:
+        # dC/dW_1[1, 1] = delta_1[1] x_1 = s^(L-1) for C = the sum of the outputs, x = (1, 1)
+        assert c.first_step == pytest.approx(0.1 * c.scale**149, rel=1e-12)
+    assert f"{r.case(1.5).first_step:.2e}" == "1.73e+25"
 
 
 def test_experiment_matches_linear_net() -> None:
@@ -150,6 +212,14 @@ def test_experiment_matches_linear_net() -> None:
     assert r.case(0.9).limit_layer is None and r.case(0.9).limit_true_log10 is None
     assert r.case(1.5).limit_true_log10 > r.log10_float64_max
     assert r.case(0.5).limit_true_log10 < r.log10_float64_min
+    for c in r.cases:
+        f32 = linear_net(c.scale, 300, dtype=np.float32)
+        assert f32.activations.dtype == np.float32 and not np.isnan(f32.activations).any()
+        assert (c.f32_overflow_layer, c.f32_underflow_layer, c.f32_nan_layer) == (
+            f32.forward_overflow_layer, f32.forward_underflow_layer, f32.forward_nan_layer)
+        np.testing.assert_allclose(c.f32_log10_unit, np.arange(301) * math.log10(c.scale), atol=1e-9)
+    assert r.case(0.9).f32_limit_layer is None
+    assert r.case(1.5).f32_limit_layer == 219 and r.case(0.5).f32_limit_layer == 150
 
 
 @pytest.mark.parametrize(
@@ -170,6 +240,7 @@ def test_experiment_matches_linear_net() -> None:
         ({"marks": []}, "at least one layer"),
         ({"x": (0.0, 1.0)}, "must not be 0"),
         ({"x": (1.0, float("nan"))}, "finite numbers"),
+        ({"f32_depth": 100}, "f32_depth 100"),
     ],
 )
 def test_bad_input_raises_netsim_error(kwargs: dict, message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -60,3 +62,40 @@ def test_bad_training_arguments(split):
     for kwargs in ({"epochs": 0}, {"eta": 0.0}, {"batch_size": 0}, {"l2": -1.0}):
         with pytest.raises(NetsimError):
             sgd(net, split.train, split.test, **kwargs)
+
+
+# -- chapter 9's set-up, shared with chapter 12 ------------------------------------------
+
+
+def test_setup_states_the_split_and_the_schedule() -> None:
+    from netsim.experiments.training import EPOCHS, SETUP, TrainingSetup, training_setup
+
+    assert isinstance(SETUP, TrainingSetup)
+    assert (SETUP.n_train, SETUP.n_test) == (1348, 449)
+    split = SETUP.split()
+    assert (len(split.train), len(split.test)) == (SETUP.n_train, SETUP.n_test)
+    assert (SETUP.batch_size, SETUP.eta, SETUP.epochs, SETUP.cost) == (10, 0.1, EPOCHS, "cross-entropy")
+    assert SETUP.updates_per_epoch == 135 == -(-1348 // 10)
+    assert training_setup(eta=0.5, epochs=3).eta == 0.5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        SETUP.eta = 1.0  # type: ignore[misc]
+
+
+def test_train_under_is_sgd_with_the_setup(split) -> None:
+    from netsim.experiments.training import train_under, training_setup
+
+    setup = training_setup(epochs=2)
+    run = train_under(setup, [64, 20, 20, 10], "sigmoid", "nielsen", "normal", seed=3)
+    net = Network.create([64, 20, 20, 10], "sigmoid", "sigmoid", "nielsen", None, "normal", 3)
+    again = sgd(net, split.train, split.test, epochs=2, eta=0.1, batch_size=10, cost="cross-entropy", seed=3,
+                probe_size=setup.probe_size)
+    np.testing.assert_array_equal(run.speeds, again.speeds)
+    np.testing.assert_array_equal(run.test_accuracy, again.test_accuracy)
+
+
+@pytest.mark.parametrize("kwargs", [{"eta": 0.0}, {"epochs": 0}, {"epochs": 2.5}, {"batch_size": 0}])
+def test_bad_setup_is_rejected(kwargs) -> None:
+    from netsim.experiments.training import training_setup
+
+    with pytest.raises(NetsimError):
+        training_setup(**kwargs)

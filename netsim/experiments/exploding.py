@@ -1,14 +1,19 @@
-"""Chapter 9: exploding (and vanishing) values in a deep linear net.
+"""Chapter 10: exploding (and vanishing) values in a deep linear net.
 
-The net of :func:`netsim.linear.linear_net`: g(z) = z and b = 0 in every layer, so
+The net of :func:`netsim.linear.linear_net`: purely linear (sigma(z) = z, no non-linear
+activation) and b = 0 in every layer, so with a_0 = x
 
-    a_l = W a_{l-1},   y_hat = a_L = W^[L] W^[L-1] ... W^[1] x = W^L x.
+    a_l = W_l a_{l-1},   a_L = W_L W_{L-1} ... W_1 x.
 
-Every layer has the same W = s I (one case per scale s, e.g. 1.5, 0.9 and 0.5), so
-a_l = s^l x: one unit's activation a_l[0] is s^l x[0], and on a log scale the layers lie on
-a straight line of slope log10 s. Back prop, from C = sum of the outputs (dC/da_L = 1), runs
-right to left with delta_l = W^T delta_{l+1}, so delta_l[0] = s^(L-l): the gradient grows or
-shrinks in the same way.
+Every layer has the same W_l = s I (one case per scale s, e.g. 1.5, 0.9 and 0.5), so
+a_l = s^l x: the first unit of a_l is s^l x_1, and on a log scale the layers lie on a straight
+line of slope log10 s. Back prop, from C = sum of the outputs (dC/da_L = 1), runs right to
+left with delta_{l-1} = W_l^T delta_l (sigma' = 1), so the first unit of delta_l = dC/da_l is
+s^(L-l): the gradient grows or shrinks in the same way.
+
+For a general W what decides is not its entries but how much it stretches a vector: its
+singular values (W^T has the same ones, so back prop grows or shrinks alike). The example
+W = 0.9 in every entry has entries below 1, yet stretches x = (1, 1) by 1.8.
 
 Two runs per case:
 
@@ -16,9 +21,14 @@ Two runs per case:
   every layer, one unit's log10 |a_l[0]| and log10 |delta_l[0]| (W = s I keeps the direction
   of x, and of dC/da_L, so these are the norms shifted by a constant), and float64 values
   a_l[0] at the ``marks`` (10 and 150) and delta_1[0];
-- a deep run of ``deep_depth`` layers (2000), where float64 gives up: linear_net names the
-  first layer where a value became inf (1.5^n overflows from n = 1751) or 0 although it is
-  not (0.5^n underflows from n = 1075), and the exact log10 of every layer stays finite.
+- a float32 run of ``f32_depth`` layers (300), float32 being what practice uses: 1.5^l
+  overflows to inf at layer 219, the next layer's W a forms 1.5 * inf + 0 * inf = NaN (220),
+  and 0.5^l underflows to 0 at layer 150 (the flags of linear_net with dtype float32);
+- a deep float64 run of ``deep_depth`` layers (2000), a footnote: float64 lasts until layer
+  1751 (overflow) and 1075 (underflow); the exact log10 of every layer stays finite.
+
+Long before any overflow, training fails: one step w <- w - eta dC/dw with eta = ``ETA``
+changes the first weight of layer 1 by eta * |dC/dW_1[1, 1]| = eta * s^(L-1) x_1.
 
 No manim here: the scene only turns this result into pictures.
 """
@@ -42,6 +52,13 @@ DEFAULT_MARKS: tuple[int, ...] = (10, 150)
 DEFAULT_X: tuple[float, ...] = (1.0, 1.0)
 #: Layers whose values the opening table lists (a_1 .. a_FIRST_LAYERS).
 FIRST_LAYERS = 3
+#: Layers of the float32 run (what practice uses).
+DEFAULT_F32_DEPTH = 300
+#: The learning rate of the one SGD step whose size the chapter states (chapter 9's eta).
+ETA = 0.1
+#: The general-W example: every entry the same value below 1, and the layer it is followed to.
+EXAMPLE_ENTRY = 0.9
+EXAMPLE_LAYER = 10
 
 
 @dataclass(frozen=True)
@@ -57,7 +74,11 @@ class ExplodingCase:
     float64 at l = deep_depth (inf or 0 where float64 gave up), and linear_net's flags: the
     first forward layer that overflowed/underflowed and the first back-prop layer (counted
     from the output) that did; ``limit_layer`` is the forward one that happened (or None) and
-    ``limit_true_log10`` the exact log10 |a_l[0]| there.
+    ``limit_true_log10`` the exact log10 |a_l[0]| there. ``first_step`` = ETA * |dC/dW_1[1, 1]|,
+    the change one SGD step makes to layer 1's first weight (float64). Float32 run of
+    f32_depth layers: ``f32_log10_unit`` (exact), ``f32_value`` = a_L[0] in float32 (inf or 0
+    where it gave up; never NaN), and the first layers where float32 overflowed,
+    underflowed, or formed NaN (inf * 0).
     """
 
     scale: float
@@ -77,6 +98,17 @@ class ExplodingCase:
     underflow_layer: int | None
     backward_overflow_layer: int | None
     backward_underflow_layer: int | None
+    first_step: float
+    f32_log10_unit: tuple[float, ...]
+    f32_value: float
+    f32_overflow_layer: int | None
+    f32_underflow_layer: int | None
+    f32_nan_layer: int | None
+
+    @property
+    def f32_limit_layer(self) -> int | None:
+        """The first layer where float32 gave up in the forward pass (overflow or underflow)."""
+        return self.f32_overflow_layer if self.f32_overflow_layer is not None else self.f32_underflow_layer
 
     @property
     def limit_layer(self) -> int | None:
@@ -88,6 +120,23 @@ class ExplodingCase:
         """The exact log10 |a_l[0]| at :attr:`limit_layer`."""
         layer = self.limit_layer
         return None if layer is None else self.deep_log10_unit[layer]
+
+
+@dataclass(frozen=True)
+class SingularExample:
+    """A general W whose entries are all below 1 and which still stretches: W = entry * ones.
+
+    ``singular_values``: how much W stretches its two principal directions (largest first);
+    ``layer``: the layer followed; ``value``: the first unit of a_layer = W^layer x (float64),
+    ``log10_unit``: its exact log10 for l = 0 .. layer.
+    """
+
+    entry: float
+    weight: tuple[tuple[float, ...], ...]
+    singular_values: tuple[float, ...]
+    layer: int
+    value: float
+    log10_unit: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -108,6 +157,13 @@ class ExplodingResult:
     float64_min: float
     log10_float64_max: float
     log10_float64_min: float
+    f32_depth: int
+    float32_max: float
+    float32_min: float
+    log10_float32_max: float
+    log10_float32_min: float
+    eta: float
+    example: SingularExample
 
     @property
     def scales(self) -> tuple[float, ...]:
@@ -143,9 +199,11 @@ def _floats(values: np.ndarray) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
 
 
-def _case(scale: float, x: np.ndarray, depth: int, deep_depth: int, marks: tuple[int, ...]) -> ExplodingCase:
+def _case(scale: float, x: np.ndarray, depth: int, deep_depth: int, marks: tuple[int, ...],
+          f32_depth: int) -> ExplodingCase:
     shallow: LinearNetResult = linear_net(scale, depth, tuple(x))
     deep: LinearNetResult = linear_net(scale, deep_depth, tuple(x))
+    f32: LinearNetResult = linear_net(scale, f32_depth, tuple(x), dtype=np.float32)
     n = x.size
     # W = s I keeps a_l along x and delta_l along dC/da_L = (1, ..., 1): unit 0 is a fixed share.
     unit_shift = math.log10(abs(x[0]) / float(np.linalg.norm(x)))
@@ -168,6 +226,29 @@ def _case(scale: float, x: np.ndarray, depth: int, deep_depth: int, marks: tuple
         underflow_layer=deep.forward_underflow_layer,
         backward_overflow_layer=deep.backward_overflow_layer,
         backward_underflow_layer=deep.backward_underflow_layer,
+        first_step=float(ETA * abs(shallow.deltas[0, 0] * x[0])),
+        f32_log10_unit=_floats(f32.log10_activation_norms + unit_shift),
+        f32_value=float(f32.activations[-1, 0]),
+        f32_overflow_layer=f32.forward_overflow_layer,
+        f32_underflow_layer=f32.forward_underflow_layer,
+        f32_nan_layer=f32.forward_nan_layer,
+    )
+
+
+def singular_example(x: Sequence[float] = DEFAULT_X, entry: float = EXAMPLE_ENTRY,
+                     layer: int = EXAMPLE_LAYER) -> SingularExample:
+    """W = ``entry`` in every entry, followed for ``layer`` layers from ``x`` (linear_net, float64)."""
+    x_arr = np.asarray(x, dtype=float).ravel()
+    w = entry * np.ones((x_arr.size, x_arr.size))
+    run = linear_net(None, layer, tuple(x_arr), weight=w)
+    unit_shift = math.log10(abs(x_arr[0]) / float(np.linalg.norm(x_arr)))
+    return SingularExample(
+        entry=float(entry),
+        weight=tuple(tuple(float(v) for v in row) for row in w),
+        singular_values=_floats(np.round(np.linalg.svd(w, compute_uv=False), 12) + 0.0),
+        layer=int(layer),
+        value=float(run.activations[-1, 0]),
+        log10_unit=_floats(run.log10_activation_norms + unit_shift),
     )
 
 
@@ -177,18 +258,22 @@ def exploding(
     deep_depth: int = DEFAULT_DEEP_DEPTH,
     marks: Sequence[int] = DEFAULT_MARKS,
     x: Sequence[float] = DEFAULT_X,
+    f32_depth: int = DEFAULT_F32_DEPTH,
 ) -> ExplodingResult:
-    """Compute chapter 9 for W = s I, s in ``scales``, input ``x``.
+    """Compute chapter 10 for W = s I, s in ``scales``, input ``x``.
 
     ``depth`` layers are plotted, ``marks`` are the layers whose float64 values are listed,
-    ``deep_depth`` layers show where float64 gives up. Bad input raises :class:`NetsimError`
-    with one line naming the field.
+    ``deep_depth`` layers show where float64 gives up, ``f32_depth`` where float32 does. Bad
+    input raises :class:`NetsimError` with one line naming the field.
     """
     scales_ = _check_scales(scales)
     depth = _whole(depth, "depth")
     deep_depth = _whole(deep_depth, "deep_depth")
     require(depth >= FIRST_LAYERS, f"depth {depth} must be at least {FIRST_LAYERS}")
     require(deep_depth >= depth, f"deep_depth {deep_depth} must be at least depth {depth}")
+    f32_depth = _whole(f32_depth, "f32_depth")
+    require(depth <= f32_depth <= MAX_LINEAR_DEPTH, f"f32_depth {f32_depth} must be from depth {depth} "
+            f"to {MAX_LINEAR_DEPTH}")
     require(deep_depth <= MAX_LINEAR_DEPTH, f"deep_depth {deep_depth} is above the limit of {MAX_LINEAR_DEPTH}")
     require(len(marks) >= 1, "marks: give at least one layer")
     marks_ = tuple(_whole(m, "mark") for m in marks)
@@ -199,14 +284,23 @@ def exploding(
     require(x_arr[0] != 0, f"x[0] = {x_arr[0]} must not be 0: the scene follows unit 0")
     info = np.finfo(np.float64)
     tiny = float(np.nextafter(0.0, 1.0))
+    info32 = np.finfo(np.float32)
+    tiny32 = float(np.nextafter(np.float32(0.0), np.float32(1.0)))
     return ExplodingResult(
         x=_floats(x_arr),
         depth=depth,
         deep_depth=deep_depth,
         marks=marks_,
-        cases=tuple(_case(s, x_arr, depth, deep_depth, marks_) for s in scales_),
+        cases=tuple(_case(s, x_arr, depth, deep_depth, marks_, f32_depth) for s in scales_),
         float64_max=float(info.max),
         float64_min=tiny,
         log10_float64_max=math.log10(float(info.max)),
         log10_float64_min=math.log10(tiny),
+        f32_depth=f32_depth,
+        float32_max=float(info32.max),
+        float32_min=tiny32,
+        log10_float32_max=math.log10(float(info32.max)),
+        log10_float32_min=math.log10(tiny32),
+        eta=ETA,
+        example=singular_example(tuple(x_arr)),
     )

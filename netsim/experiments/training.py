@@ -1,8 +1,9 @@
-"""Chapter 8, the cost of fading: a real training run of a deep net and a shallow one.
+"""Chapter 9, the cost of fading: a real training run of a deep net and a shallow one.
 
 Both nets learn scikit-learn's 8x8 digits (:func:`netsim.data.digits_split`) by mini-batch
-SGD (:func:`netsim.train.sgd`) with the cross-entropy cost, the same step size eta, the same
-hidden activation sigma, initialisation and seed:
+SGD (:func:`netsim.train.sgd`) under one :class:`TrainingSetup` (the split, mini-batch size,
+eta, epochs, the cross-entropy cost of chapter 8), with the same hidden activation sigma,
+initialisation and seed:
 
 - the deep net, e.g. [64, 30, 30, 30, 30, 10] (the lesson's ``sizes``);
 - the shallow net [64, width, 10]: one hidden layer of the same width.
@@ -16,8 +17,12 @@ How much slower the first hidden layer learns than the last: per epoch e,
 
     r_e = ||dC/db_{L-1}|| / ||dC/db_1||     (hidden layers only; layer L is the output)
 
-and the summary ``ratio`` is their geometric mean over the epochs, 10^(mean of log10 r_e),
-which is the average vertical gap between the two lines on a log-scale plot.
+The deep sigmoid net first sits on a plateau near chance while r_e is large; the plateau ends
+at the ``catch_up_epoch``, the first epoch e >= 1 with r_e <= 1 (layer 1 learns at least as
+fast as layer L-1). The summary ``ratio`` is the geometric mean of r_e over the epochs before
+it (the ``window``, epochs 1 .. catch_up_epoch - 1; all epochs 1 .. E if layer 1 never catches
+up, or already does at epoch 1), 10^(mean of log10 r_e): the average vertical gap between the
+two lines on a log-scale plot over those epochs.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from netsim.activations import ACTIVATIONS
-from netsim.data import digits_split
+from netsim.data import Split, digits_split
 from netsim.errors import NetsimError, require
 from netsim.experiments.fading import REGIME_THRESHOLD, round_significant
 from netsim.init import BIAS_INITS, WEIGHT_INITS
@@ -44,25 +49,139 @@ OUTPUT_ACTIVATION = "sigmoid"
 BATCH_SIZE = 10
 MAX_EPOCHS = 1000
 
+#: Epochs chapter 9 trains for: long enough that the default deep sigmoid net's plateau near
+#: chance AND its end (where it has caught up) are both on the plot.
+EPOCHS = 200
+
+#: The share of the 1797 digits held out for testing, and the seed of the shuffle.
+TEST_FRACTION = 0.25
+SPLIT_SEED = 0
+
+#: How many training images the per-epoch speed of learning ||dC/db_l|| is measured on.
+PROBE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class TrainingSetup:
+    """Chapter 9's training set-up, shared by every chapter that trains "under chapter 9's set-up".
+
+    ``data``: the data set's name on screen; ``n_train`` / ``n_test``: the sizes of the training
+    set and of the held-out test set (from :func:`netsim.data.digits_split` with ``test_fraction``
+    and ``split_seed``); ``batch_size``: images per mini-batch; ``eta``: the learning rate in
+    w <- w - eta dC/dw; ``epochs``: passes over the training set; ``cost``: the cost C (the
+    cross-entropy cost of chapter 8); ``probe_size``: the training images ||dC/db_l|| is
+    measured on after each epoch; ``output_activation``: the output layer's sigma.
+    """
+
+    data: str = "scikit-learn's 8x8 digits"
+    n_train: int = 1348
+    n_test: int = 449
+    test_fraction: float = TEST_FRACTION
+    split_seed: int = SPLIT_SEED
+    batch_size: int = BATCH_SIZE
+    eta: float = 0.1
+    epochs: int = EPOCHS
+    cost: str = COST
+    probe_size: int = PROBE_SIZE
+    output_activation: str = OUTPUT_ACTIVATION
+
+    @property
+    def updates_per_epoch(self) -> int:
+        """Mini-batch steps in one epoch: ceil(n_train / batch_size)."""
+        return -(-self.n_train // self.batch_size)
+
+    def split(self) -> Split:
+        """The train / test split this set-up uses."""
+        return digits_split(self.test_fraction, self.split_seed)
+
+
+def training_setup(eta: float = 0.1, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE) -> TrainingSetup:
+    """Chapter 9's set-up for a lesson's learning rate ``eta`` (``lesson.learning_rate``).
+
+    The split sizes are counted from the data, so they are always the ones training uses.
+    """
+    require(isinstance(eta, (int, float)) and not isinstance(eta, bool) and math.isfinite(eta) and eta > 0,
+            f"learning rate eta = {eta!r} must be a positive number")
+    require(isinstance(epochs, int) and not isinstance(epochs, bool) and 1 <= epochs <= MAX_EPOCHS,
+            f"epochs = {epochs!r} must be a whole number from 1 to {MAX_EPOCHS}")
+    require(isinstance(batch_size, int) and not isinstance(batch_size, bool) and batch_size >= 1,
+            f"batch_size = {batch_size!r} must be a whole number >= 1")
+    split = digits_split(TEST_FRACTION, SPLIT_SEED)
+    return TrainingSetup(n_train=len(split.train), n_test=len(split.test), batch_size=batch_size,
+                         eta=float(eta), epochs=epochs)
+
+
+#: The default lesson's set-up (eta = 0.1).
+SETUP = training_setup()
+
+
+def train_under(setup: TrainingSetup, sizes: Sequence[int], activation: str, init: str,
+                bias_init: str = "normal", seed: int = 0) -> TrainingRun:
+    """Train a fresh net of ``sizes`` (hidden sigma ``activation``, output sigmoid) under ``setup``.
+
+    The net is created by :meth:`netsim.network.Network.create` with ``init`` / ``bias_init``
+    and ``seed``; SGD shuffles with the same ``seed``. BLAS runs on one thread (small matrices,
+    two shared cores). The returned run records ||dC/db_l||, the mean training cost and the
+    held-out accuracy per epoch (row 0: untrained).
+    """
+    split = setup.split()
+    net = Network.create(tuple(sizes), activation, setup.output_activation, init, None, bias_init, seed)
+    with threadpool_limits(limits=1):
+        return sgd(net, split.train, split.test, epochs=setup.epochs, eta=setup.eta, batch_size=setup.batch_size,
+                   cost=setup.cost, seed=seed, probe_size=setup.probe_size)
+
 #: The held-out accuracy a net must reach to count as trained (see ``epochs_to_target``).
 DEFAULT_TARGET_ACCURACY = 0.9
+
+#: The held-out accuracy at which the deep net counts as having left its plateau.
+CLIMB_ACCURACY = 0.5
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    """Nielsen's chapter-5 runs on MNIST ("Why are deep neural networks hard to train?").
+
+    Nets [784, 30, ..., 30, 10] with 1 to 4 hidden layers, trained for ``epochs`` epochs with
+    mini-batches of ``batch_size``, eta = ``eta``, the cross-entropy cost and L2 strength
+    ``l2``, on ``train_images`` MNIST images; ``accuracy[k - 1]`` is the reported test accuracy
+    with k hidden layers.
+    """
+
+    train_images: int = 50_000
+    epochs: int = 30
+    batch_size: int = 10
+    eta: float = 0.1
+    l2: float = 5.0
+    accuracy: tuple[float, ...] = (0.9648, 0.9690, 0.9657, 0.9653)
+
+    @property
+    def updates_per_epoch(self) -> int:
+        """Mini-batch steps in one MNIST epoch."""
+        return -(-self.train_images // self.batch_size)
+
+
+NIELSEN_MNIST = PublishedRun()
 
 
 @dataclass(frozen=True, eq=False)
 class TrainingComparison:
     """The deep and the shallow net's training records, epoch by epoch (row 0: untrained).
 
-    ``speeds[e, l - 1]`` is ||dC/db_l|| of the deep net after epoch e, l = 1 .. L (the last
-    column is the output layer); ``hidden_speeds`` drops that column. ``ratios[e]`` is
-    r_e = ||dC/db_{L-1}|| / ||dC/db_1||, ``ratio`` their geometric mean, ``ratio_rounded``
-    it to two significant figures. ``regime``: "vanishing" (ratio >= 10), "exploding"
-    (ratio <= 1/10) or "level"; ``factor``: how many times slower (ratio >= 1) or faster
-    (ratio < 1) layer 1 learns than layer L-1, to two significant figures.
+    ``setup``: the :class:`TrainingSetup` both nets trained under (``eta``, ``epochs`` and
+    ``batch_size`` repeat it). ``speeds[e, l - 1]`` is ||dC/db_l|| of the deep net after
+    epoch e, l = 1 .. L (the last column is the output layer); ``hidden_speeds`` drops that
+    column. ``ratios[e]`` is r_e = ||dC/db_{L-1}|| / ||dC/db_1||. ``catch_up_epoch``: the first
+    epoch e >= 1 with r_e <= 1 (None: never). ``window`` = (first, last): the epochs the
+    summary ``ratio`` (geometric mean of r_e) is taken over; ``ratio_rounded`` is it to two
+    significant figures. ``regime``: "vanishing" (ratio >= 10), "exploding" (ratio <= 1/10)
+    or "level"; ``factor``: how many times slower (ratio >= 1) or faster (ratio < 1) layer 1
+    learns than layer L-1 over the window, to two significant figures.
     ``*_accuracy`` / ``*_cost``: held-out accuracy and mean training cost per epoch.
-    ``deep_epochs_to_target`` / ``shallow_epochs_to_target``: the first epoch whose accuracy
-    is at least ``target_accuracy`` (None: not within ``epochs``). ``chance`` = 1 / n_L,
-    the accuracy of guessing. ``decades`` = (lo, hi): whole powers of ten covering the hidden
-    layers' speeds.
+    ``*_epochs_to_target``: the first epoch whose accuracy is at least ``target_accuracy``;
+    ``deep_epochs_to_climb``: the first epoch the deep net's is at least ``climb_accuracy``;
+    ``deep_epochs_to_leave_chance``: the first epoch it is at least twice ``chance`` (None: not
+    within ``epochs``). ``chance`` = 1 / n_L, the accuracy of guessing.
+    ``decades`` = (lo, hi): whole powers of ten covering the hidden layers' speeds.
     """
 
     deep_sizes: tuple[int, ...]
@@ -71,11 +190,14 @@ class TrainingComparison:
     init: str
     bias_init: str
     seed: int
+    setup: TrainingSetup
     eta: float
     epochs: int
     batch_size: int
     speeds: Array
     ratios: Array
+    catch_up_epoch: int | None
+    window: tuple[int, int]
     ratio: float
     ratio_rounded: float
     regime: str
@@ -87,6 +209,9 @@ class TrainingComparison:
     target_accuracy: float
     deep_epochs_to_target: int | None
     shallow_epochs_to_target: int | None
+    climb_accuracy: float
+    deep_epochs_to_climb: int | None
+    deep_epochs_to_leave_chance: int | None
     chance: float
     decades: tuple[int, int]
 
@@ -110,6 +235,16 @@ class TrainingComparison:
         """The shallow net's held-out accuracy after the last epoch."""
         return float(self.shallow_accuracy[-1])
 
+    @property
+    def plateau(self) -> bool:
+        """Whether layer 1 lagged far behind and then caught up: a plateau with a visible end."""
+        return self.regime == "vanishing" and self.catch_up_epoch is not None and self.window[1] < self.epochs
+
+    @property
+    def plateau_updates(self) -> int:
+        """Mini-batch steps before the catch-up epoch (the plateau's length counted in updates)."""
+        return self.window[1] * self.setup.updates_per_epoch
+
 
 def epochs_to_target(accuracy: Array, target: float) -> int | None:
     """The first epoch e with accuracy[e] >= target, or None if there is none."""
@@ -117,17 +252,33 @@ def epochs_to_target(accuracy: Array, target: float) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def speed_ratios(hidden_speeds: Array) -> tuple[Array, float]:
-    """Per-epoch r_e = last hidden / first hidden speed, and their geometric mean.
+def catch_up_epoch(ratios: Array) -> int | None:
+    """The first epoch e >= 1 with r_e <= 1 (layer 1 as fast as layer L-1), or None."""
+    hits = np.flatnonzero(np.asarray(ratios)[1:] <= 1.0)
+    return int(hits[0]) + 1 if hits.size else None
 
-    A first layer that stopped learning altogether (speed 0) makes r_e infinite; the mean
-    is then infinite too (shown as "overflow"), never NaN.
+
+def ratio_window(catch_up: int | None, epochs: int) -> tuple[int, int]:
+    """The epochs (first, last) the summary ratio averages: the plateau 1 .. catch_up - 1, or all."""
+    if catch_up is None or catch_up <= 1:
+        return 1, epochs
+    return 1, catch_up - 1
+
+
+def speed_ratios(hidden_speeds: Array, window: tuple[int, int] | None = None) -> tuple[Array, float]:
+    """Per-epoch r_e = last hidden / first hidden speed, and their geometric mean over ``window``.
+
+    ``window`` = (first, last) epochs, both included (None: every row). A first layer that
+    stopped learning altogether (speed 0) makes r_e infinite; the mean is then infinite too
+    (shown as "overflow"), never NaN.
     """
     first, last = hidden_speeds[:, 0], hidden_speeds[:, -1]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratios = np.where(first > 0, last / np.where(first > 0, first, 1.0), np.inf)
         ratios = np.where((first == 0) & (last == 0), 1.0, ratios)
         logs = np.log10(ratios)
+    if window is not None:
+        logs = logs[window[0]:window[1] + 1]
     mean_log = float(np.mean(logs))
     if math.isnan(mean_log):  # +inf and -inf epochs together: no meaningful average
         raise NetsimError("the speed ratio has no average: layer 1 and layer L-1 both stopped learning")
@@ -143,15 +294,16 @@ def cost_of_fading(
     bias_init: str = "normal",
     seed: int = 0,
     eta: float = 0.1,
-    epochs: int = 100,
+    epochs: int = EPOCHS,
     batch_size: int = BATCH_SIZE,
     target_accuracy: float = DEFAULT_TARGET_ACCURACY,
+    climb_accuracy: float = CLIMB_ACCURACY,
 ) -> TrainingComparison:
     """Train the deep net of ``sizes`` and the shallow net [64, sizes[1], 10] side by side.
 
     ``sizes`` must be a digits net (64 inputs, 10 outputs) with at least two hidden layers,
-    so that a first and a last hidden layer exist. BLAS runs on one thread: the matrices are
-    small, and threads fighting over two shared cores made training ten times slower.
+    so that a first and a last hidden layer exist. Both train under
+    ``training_setup(eta, epochs, batch_size)``.
     """
     sizes = tuple(sizes)
     require(all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes),
@@ -164,31 +316,24 @@ def cost_of_fading(
     require(bias_init in BIAS_INITS, f"bias_init {bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
     require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
             f"seed {seed!r} must be a whole number >= 0")
-    require(isinstance(eta, (int, float)) and not isinstance(eta, bool) and math.isfinite(eta) and eta > 0,
-            f"learning rate eta = {eta!r} must be a positive number")
-    require(isinstance(epochs, int) and not isinstance(epochs, bool) and 1 <= epochs <= MAX_EPOCHS,
-            f"epochs = {epochs!r} must be a whole number from 1 to {MAX_EPOCHS}")
-    require(isinstance(batch_size, int) and not isinstance(batch_size, bool) and batch_size >= 1,
-            f"batch_size = {batch_size!r} must be a whole number >= 1")
     require(isinstance(target_accuracy, (int, float)) and 0 < target_accuracy <= 1,
             f"target_accuracy = {target_accuracy!r} must be in (0, 1]")
+    require(isinstance(climb_accuracy, (int, float)) and 0 < climb_accuracy <= 1,
+            f"climb_accuracy = {climb_accuracy!r} must be in (0, 1]")
+    setup = training_setup(eta, epochs, batch_size)
 
     shallow_sizes = (sizes[0], sizes[1], sizes[-1])
-    split = digits_split()
-
-    def train(layer_sizes: tuple[int, ...]) -> TrainingRun:
-        net = Network.create(layer_sizes, activation, OUTPUT_ACTIVATION, init, None, bias_init, seed)
-        with threadpool_limits(limits=1):
-            return sgd(net, split.train, split.test, epochs=epochs, eta=float(eta), batch_size=batch_size,
-                       cost=COST, seed=seed)
-
-    deep, shallow = train(sizes), train(shallow_sizes)
+    deep = train_under(setup, sizes, activation, init, bias_init, seed)
+    shallow = train_under(setup, shallow_sizes, activation, init, bias_init, seed)
     if not (np.all(np.isfinite(deep.speeds)) and np.all(np.isfinite(deep.train_cost))
             and np.all(np.isfinite(shallow.train_cost))):
         raise NetsimError(f"training diverged with eta = {eta}: pick a smaller learning rate")
 
     hidden = deep.speeds[:, :-1]
-    ratios, ratio = speed_ratios(hidden)
+    ratios, _ = speed_ratios(hidden)
+    catch_up = catch_up_epoch(ratios)
+    window = ratio_window(catch_up, setup.epochs)
+    _, ratio = speed_ratios(hidden, window)
     if ratio >= REGIME_THRESHOLD:
         regime = "vanishing"
     elif ratio <= 1.0 / REGIME_THRESHOLD:
@@ -211,11 +356,14 @@ def cost_of_fading(
         init=str(init),
         bias_init=str(bias_init),
         seed=int(seed),
-        eta=float(eta),
-        epochs=int(epochs),
-        batch_size=int(batch_size),
+        setup=setup,
+        eta=setup.eta,
+        epochs=setup.epochs,
+        batch_size=setup.batch_size,
         speeds=_frozen(deep.speeds),
         ratios=_frozen(ratios),
+        catch_up_epoch=catch_up,
+        window=window,
         ratio=float(ratio),
         ratio_rounded=round_significant(float(ratio)),
         regime=regime,
@@ -227,6 +375,9 @@ def cost_of_fading(
         target_accuracy=float(target_accuracy),
         deep_epochs_to_target=epochs_to_target(deep.test_accuracy, target_accuracy),
         shallow_epochs_to_target=epochs_to_target(shallow.test_accuracy, target_accuracy),
+        climb_accuracy=float(climb_accuracy),
+        deep_epochs_to_climb=epochs_to_target(deep.test_accuracy, climb_accuracy),
+        deep_epochs_to_leave_chance=epochs_to_target(deep.test_accuracy, 2.0 / sizes[-1]),
         chance=1.0 / sizes[-1],
         decades=(int(lo), int(hi)),
     )
