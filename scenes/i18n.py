@@ -67,7 +67,10 @@ def catalogue(lang: str) -> Catalogue:
         return Catalogue({}, ())
     data = load_entries(lang)
     exact = {k: v for k, v in data.items() if "{}" not in k}
-    templates = tuple((_compile(k), v) for k, v in data.items() if "{}" in k)
+    # The most specific template first (the most literal text), so "layer {}" never wins
+    # over "layer {}: the last hidden layer".
+    keys = sorted((k for k in data if "{}" in k), key=lambda k: -len(k.replace("{}", "")))
+    templates = tuple((_compile(k), data[k]) for k in keys)
     return Catalogue(exact, templates)
 
 

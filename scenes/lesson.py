@@ -53,6 +53,7 @@ class Lesson:
     language: str
     theme: str
     narration: bool
+    burn_captions: bool
     depth: int
     width: int
     activation: str
@@ -69,7 +70,7 @@ class Lesson:
 
 
 _SCHEMA: dict[str, dict[str, type]] = {
-    "": {"name": str, "title": str, "language": str, "theme": str, "narration": bool},
+    "": {"name": str, "title": str, "language": str, "theme": str, "narration": bool, "burn_captions": bool},
     "net": {"depth": int, "width": int, "activation": str, "init": str, "bias_init": str, "seed": int},
     "training": {"learning_rate": float},
 }
@@ -156,6 +157,7 @@ def load_lesson(path: str | Path | None = None) -> Lesson:
         language=v["language"],
         theme=v["theme"],
         narration=v["narration"],
+        burn_captions=v["burn_captions"],
         depth=v["net.depth"],
         width=v["net.width"],
         activation=v["net.activation"],
@@ -173,7 +175,7 @@ def lesson_toml(lesson: Lesson) -> str:
     import json
 
     top = {"name": lesson.name, "title": lesson.title, "language": lesson.language, "theme": lesson.theme,
-           "narration": lesson.narration}
+           "narration": lesson.narration, "burn_captions": lesson.burn_captions}
     net = {"depth": lesson.depth, "width": lesson.width, "activation": lesson.activation, "init": lesson.init,
            "bias_init": lesson.bias_init, "seed": lesson.seed}
     lines = [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in top.items()]

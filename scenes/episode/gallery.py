@@ -121,6 +121,18 @@ def _video_block(vid: str, title: str, clip: Path, vtt: Path, poster: Path | Non
 </section>"""
 
 
+def _extras(folder: Path) -> str:
+    """Links to the other formats made beside the episode, where they exist."""
+    links = []
+    if (folder / "short.mp4").exists():
+        links.append('<a href="short.mp4">vertical short</a> (1080x1920, captions burned in)')
+    if (folder / "slides" / "index.html").exists():
+        links.append('<a href="slides/index.html">class slides</a> (one slide per beat, works offline)')
+    if (folder / "slides" / "slides.pptx").exists():
+        links.append('<a href="slides/slides.pptx">PowerPoint</a>')
+    return "".join(f" · {link}" for link in links)
+
+
 def _other_version(folder: Path) -> str:
     """A link between the captioned and the narrated galleries, where both exist."""
     if (folder / "narrated" / "index.html").exists():
@@ -137,7 +149,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
     blocks = [_video_block("episode", f"{lesson.title}: the whole episode", episode, episode_vtt,
                            outputs[0].poster, d, " · <a href=\"episode.srt\">SRT</a>"
                            " · for video platforms: <a href=\"description.txt\">description</a>,"
-                           " <a href=\"thumbnail.png\">thumbnail</a>", lesson.language)]
+                           " <a href=\"thumbnail.png\">thumbnail</a>" + _extras(d), lesson.language)]
     start = 0.0
     items = []
     for o in outputs:

@@ -108,7 +108,8 @@ def chapter_key(chapter: Chapter, lesson: Lesson, quality: Quality) -> str:
     and the translations of the lesson's language, the lesson's values, the quality and
     manim's version.
     """
-    values = repr(sorted((k, str(v)) for k, v in vars(lesson).items() if k != "source"))
+    # burn_captions is applied when the episode is assembled, not in the chapter's render
+    values = repr(sorted((k, str(v)) for k, v in vars(lesson).items() if k not in ("source", "burn_captions")))
     extra = f"{chapter.name}|{quality.flag}|manim {importlib.metadata.version('manim')}|{values}"
     return _digest(sorted(render_inputs(chapter.path) | data_inputs(lesson)), extra)
 
@@ -276,6 +277,10 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
         cues = media.tidy_cues(media.read_srt(r.srt), media.clip_info(clip).duration)
         media.write_srt(cues, srt_path)
         media.write_vtt(cues, chapters_dir / f"{name}.vtt")
+        if lesson.burn_captions:  # for players that ignore caption files
+            from scenes.episode.burn import burn_captions
+
+            burn_captions(clip, srt_path, clip, lesson.language)
         poster = chapters_dir / f"{name}.png"
         # Chapters end with a short fade to the empty background after holding their key
         # picture: the poster is taken from that hold, POSTER_BEFORE_END before the end.
@@ -320,6 +325,8 @@ def summary(out: Path) -> str:
     for p in files:
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p),
                      progress.fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
+    if (out / "short.mp4").exists():
+        files.append(out / "short.mp4")
     for name in ("episode.srt", "episode.vtt", "description.txt", "thumbnail.png", "preview.gif", "index.html"):
         p = out / name
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p), "", _fmt_size(p.stat().st_size)))
@@ -349,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course", type=Path, default=None,
                    help="a course file: several lessons x languages, each into <out>/<lesson>/<language>/, "
                         "and a course page <out>/index.html (default out: media/<course name>/)")
+    p.add_argument("--short", action="store_true",
+                   help="also write short.mp4: a 1080x1920 vertical short (about 50 s), captions burned in")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: media/ or media/<lesson>/)")
     return p
 
@@ -421,6 +430,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             assemble(renders[id(lesson)], folder, lesson, quality, webm=args.webm)
         for r in overlays:
             copy_atomically(r.clip, r.out / "chapters" / r.clip.name)
+        if args.short:
+            from scenes.short import make_short
+
+            for lesson, folder in targets:
+                try:
+                    make_short(lesson, folder, preview=args.preview)
+                except RuntimeError as exc:
+                    raise RenderError(f"the vertical short failed: {exc}") from None
         if course is not None:
             write_course_page(out / "index.html", course, quality.label)
     except RenderError as exc:
