@@ -1,6 +1,8 @@
-"""Chapter 5, forward prop and back prop: smoke renders of both lessons, the numbers on screen
-against an independent chain computed by hand and against Network.backward, back prop's
-output-first order, golden frames of the key picture and the last frame, and bad input."""
+"""Chapter 6, forward prop and back prop: smoke renders of both lessons and the clip's length,
+the numbers on screen against an independent chain computed by hand and against
+Network.backward, back prop's output-first order, the words (which gradients are followed and
+why, delta named, the "times a_{l-1}" step, the |w| < 4 qualification), golden frames of the
+key picture and the last frame, and bad input."""
 
 from __future__ import annotations
 
@@ -16,14 +18,16 @@ from manim.utils.testing.frames_comparison import frames_comparison
 from netsim.errors import NetsimError
 from netsim.experiments.backprop import BackpropChain, backprop_chain
 from netsim.network import Network
-from scenes.backprop import ForwardBackProp, experiment, inline_gradient, tex_symbol
+from scenes.backprop import ForwardBackProp, e_notation, experiment, inline_gradient, tex_symbol
+from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, load_lesson
 
 __module_test__ = "backprop"
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
-OUTPUT_FIRST = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/dw1", "dC/db1"]
+OUTPUT_FIRST = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/dw1", "dC/db1"]  # netsim's order (gradient_names)
+SHOWN_ORDER = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/db1", "dC/dw1"]  # the scene: delta_1 = dC/db1, then times a_0
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +71,17 @@ def _by_hand(seed: int, x: float = 1.0, y: float = 0.0, L: int = 4) -> dict[str,
     # delta_l after the factor sigma'(z_l): positions 1, 3, 5, 7 of the running products
     deltas = {L - j: running[2 * j + 1] for j in range(L)}
     grads = [acts[l - 1] * deltas[l] for l in range(L, 0, -1)] + [deltas[1]]
+    pairs = [abs(w[l] * sp[l - 1]) for l in range(1, L)]  # |w_l sigma'(z_{l-1})|, l = 2..L
     return {"w": w, "b": b, "acts": acts, "zs": zs, "sp": sp, "factors": factors, "running": running,
-            "grads": grads, "cost": [0.5 * (acts[-1] - y) ** 2]}
+            "grads": grads, "cost": [0.5 * (acts[-1] - y) ** 2], "deltas": [deltas[l] for l in range(1, L + 1)],
+            "pairs": pairs}
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
-def test_dry_run_renders(rendered: dict[str, ForwardBackProp], name: str) -> None:
+def test_dry_run_renders_within_bounds(rendered: dict[str, ForwardBackProp], name: str) -> None:
     scene = rendered[name]
-    assert 30.0 <= scene.renderer.time <= 90.0
-    assert len(scene.captions) >= 10 and all(c.strip() for c in scene.captions)
+    assert 100.0 <= scene.renderer.time <= 145.0, scene.renderer.time
+    assert len(scene.captions) >= 20 and all(c.strip() for c in scene.captions)
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -84,12 +90,13 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, ForwardBackProp], 
     r = backprop_chain(seed=scene.lesson.seed)
     assert experiment(scene.lesson) == r
     expected: dict[str, object] = {f"a_{l}": r.activations[l] for l in range(r.layers + 1)}
-    expected |= {"y": r.y, "cost": r.cost}
+    expected |= {"y": r.y, "cost": r.cost, "weights": float(r.layers)}
     for k, i in enumerate(r.backprop_order):
         expected[f"factor_{i}"] = r.factors[i]
         expected[f"running_{k}"] = r.partial_products[k]
-    expected |= {f"grad_{n}": g for n, g in zip(r.gradient_names, r.gradients)}
-    expected |= {"backward_dC_db1": r.backward_dC_db1, "sigma_prime_max": Fraction(1, 4)}
+    # dC/db1's slot shows "= delta_1" beside the running product that holds its value
+    expected |= {f"grad_{n}": g for n, g in zip(r.gradient_names, r.gradients) if n != "dC/db1"}
+    expected |= {"backward_dC_db1": r.backward_dC_db1, "sigma_prime_max": Fraction(1, 4), "weight_limit": 4.0}
     assert scene.shown == expected
 
 
@@ -103,9 +110,18 @@ def test_numbers_match_a_chain_computed_by_hand(rendered: dict[str, ForwardBackP
     np.testing.assert_allclose([shown[f"a_{l}"] for l in range(5)], hand["acts"], rtol=1e-12)
     np.testing.assert_allclose([shown[f"factor_{i}"] for i in range(8)], hand["factors"], rtol=1e-12)
     np.testing.assert_allclose([shown[f"running_{k}"] for k in range(8)], hand["running"], rtol=1e-12)
-    np.testing.assert_allclose([shown[f"grad_{n}"] for n in OUTPUT_FIRST], hand["grads"], rtol=1e-12)
+    np.testing.assert_allclose([shown[f"grad_{n}"] for n in OUTPUT_FIRST[:4]], hand["grads"][:4], rtol=1e-12)
     assert shown["cost"] == pytest.approx(hand["cost"][0], rel=1e-12)
     assert shown["a_0"] == 1.0 and shown["y"] == 0.0
+    np.testing.assert_allclose(r.deltas, hand["deltas"], rtol=1e-12)
+    np.testing.assert_allclose(r.pair_factors, hand["pairs"], rtol=1e-12)
+    # each delta_l is the running product right after sigma'(z_l): what the label "= delta_l =" shows
+    for l, k in zip(range(4, 0, -1), (1, 3, 5, 7)):
+        assert shown[f"running_{k}"] == pytest.approx(hand["deltas"][l - 1], rel=1e-12)
+    # dC/dw_l = delta_l a_{l-1}, and dC/dw_1 = dC/db_1 since a_0 = x = 1
+    for l in range(1, 5):
+        assert shown[f"grad_dC/dw{l}"] == pytest.approx(hand["deltas"][l - 1] * hand["acts"][l - 1], rel=1e-12)
+    assert shown["grad_dC/dw1"] == shown["running_7"] == r.gradients[OUTPUT_FIRST.index("dC/db1")]
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -118,7 +134,7 @@ def test_product_of_factors_is_backwards_dC_db1(rendered: dict[str, ForwardBackP
     assert product == pytest.approx(dC_db1, rel=1e-12)
     assert shown["running_7"] == pytest.approx(dC_db1, rel=1e-12)
     assert shown["backward_dC_db1"] == dC_db1
-    assert shown["grad_dC/db1"] == pytest.approx(dC_db1, rel=1e-12)
+    assert experiment(rendered[name].lesson).gradients[-1] == pytest.approx(dC_db1, rel=1e-12)
     # every weight gradient shown is the backward pass's
     for l in range(1, 5):
         assert shown[f"grad_dC/dw{l}"] == pytest.approx(float(grads.nabla_w[l - 1][0, 0]), rel=1e-12)
@@ -127,7 +143,7 @@ def test_product_of_factors_is_backwards_dC_db1(rendered: dict[str, ForwardBackP
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_back_prop_goes_output_first(rendered: dict[str, ForwardBackProp], name: str) -> None:
     scene = rendered[name]
-    assert scene.gradient_order == OUTPUT_FIRST
+    assert scene.gradient_order == SHOWN_ORDER
     # the factors are visited right to left: dC/da4 first, sigma'(z1) last
     visited = [k for k in scene.shown if k.startswith("factor_")]
     assert visited == [f"factor_{i}" for i in range(7, -1, -1)]
@@ -138,7 +154,33 @@ def test_back_prop_goes_output_first(rendered: dict[str, ForwardBackProp], name:
     assert "starts at the output" in text and "right to left" in text
     assert "forward prop runs left to right" in text
     assert "start at the left" not in text and "starts at the left" not in text and "starts with the left" not in text
-    assert "5 gradients" in text and "4 for the weights and 1 for a bias" in text
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_the_words_follow_the_brief(rendered: dict[str, ForwardBackProp], name: str) -> None:
+    text = " ".join(rendered[name].captions)
+    # a weight and a bias in every layer; which gradients are followed, and why
+    assert "Each layer has a weight w and a bias b." in text
+    assert "4 weights and 4 biases: 8 gradients in all." in text and "5 gradients" not in text
+    assert "We follow dC/db1, and the weights' gradients dC/dw on the way." in text
+    assert "farthest from the output, so it collects the most factors" in text
+    # "last layer" never means layer 1
+    assert "last layer" not in text.lower() and "The first layer, layer 1:" in text
+    # delta named where the running product first appears, before any other delta
+    assert text.index("delta4 = dC/dz4, in Nielsen's notation") < text.index("delta3")
+    # the "times a_{l-1}" step for each weight, and why dC/dw1 = dC/db1
+    assert "Times a3, the input that w4 multiplies, gives the first gradient: dC/dw4 = delta4 · a3." in text
+    assert "times a2, dC/dw3" in text and "times a1, dC/dw2" in text
+    assert "Times a0 = x = 1 gives dC/dw1. Since the input is 1, dC/dw1 equals dC/db1 here." in text
+    # sigma' <= 1/4 qualified by |w| < 4, and the exploding case with its chapter's number
+    assert "is below 1 while |w| < 4" in text and "Here every |w| is below 1" in text
+    assert f"(chapter {number_of('rectangle')})" in text
+    assert f"exploding gradients, chapter {number_of('exploding')}." in text
+    assert "every layer shrinks" not in text and "keeps shrinking" not in text
+    # e-notation is explained the first time it is shown
+    assert "3.11e-04 is written in e-notation: 3.11 times 10 to the power -4, or 0.000311." in text
+    assert "sigma, z" not in text or "chapter 3" in text
+    assert f"as in chapter {number_of('neuron')}" in text
 
 
 def test_factors_shrink_the_product() -> None:
@@ -146,8 +188,9 @@ def test_factors_shrink_the_product() -> None:
     slopes = [f for s, f in zip(r.symbols, r.factors) if s.startswith("sigma'")]
     assert slopes == list(r.sigma_primes) and len(slopes) == 4
     assert all(0 < s <= 0.25 for s in slopes) and r.sigma_prime_max == 0.25
-    # ordinary weights: each layer's |w sigma'(z)| is below 1, and the gradients shrink leftwards
+    # ordinary weights: each layer's |w sigma'(z)| is below 1/4, and the gradients shrink leftwards
     assert all(abs(w) < 1 for w in r.weights)
+    assert len(r.pair_factors) == 3 and all(p < 0.25 for p in r.pair_factors)
     mags = [abs(g) for g in r.gradients[:4]]  # dC/dw4 .. dC/dw1
     assert all(b < a for a, b in zip(mags, mags[1:]))
     assert abs(r.product) < abs(r.dC_da) * 0.25**4
@@ -169,6 +212,12 @@ def test_result_is_frozen_and_complete() -> None:
     assert r.symbols == ("sigma'(z1)", "w2", "sigma'(z2)", "w3", "sigma'(z3)", "w4", "sigma'(z4)", "dC/da4")
     assert r.output == r.activations[-1] and r.dC_da == r.output - r.y
     assert r.dC_dw[::-1] == r.gradients[:4] and r.dC_db[0] == r.gradients[4]
+
+
+def test_e_notation() -> None:
+    assert e_notation("3.11e-04") == ("3.11", -4, "0.000311")
+    assert e_notation("-9.86e-06") == ("-9.86", -6, "-0.00000986")
+    assert e_notation("0.00115") is None and e_notation("0.12") is None
 
 
 def test_tex_symbols() -> None:

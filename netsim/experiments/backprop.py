@@ -1,4 +1,4 @@
-"""Chapter 5: forward prop left to right, back prop right to left, on a one-neuron chain.
+"""The forward-prop, back-prop chapter: forward prop left to right, back prop right to left, on a one-neuron chain.
 
 The chain is x = a_0 -> a_1 -> a_2 -> a_3 -> a_4 (sizes [1, 1, 1, 1, 1]) and is ALWAYS
 sigmoid, whatever the lesson's activation: this chapter explains the factor sigma'(z).
@@ -14,10 +14,16 @@ Back prop (right to left, STARTING AT THE OUTPUT). The chain rule writes
     dC/db_1 = sigma'(z_1) * w_2 * sigma'(z_2) * w_3 * sigma'(z_3) * w_4 * sigma'(z_4) * dC/da_4
 
 and back prop multiplies these factors from the right end. After the factor sigma'(z_l) the
-running product is delta_l = dC/dz_l = dC/db_l, and dC/dw_l = a_{l-1} delta_l. So the five
-gradients the storyboard counts (4 for weights, 1 for a bias) come out in the order
-dC/dw_4, dC/dw_3, dC/dw_2, dC/dw_1, dC/db_1, each reusing the running product of the ones
-before it.
+running product is delta_l = dC/dz_l = dC/db_l (Nielsen's notation), and dC/dw_l =
+delta_l a_{l-1}. The chain has a weight and a bias in every layer (2L gradients); the chapter
+follows dC/db_1, the gradient farthest from the output (it collects the most factors), and
+the weights' gradients back prop finds on the way, in the order dC/dw_4, dC/dw_3, dC/dw_2,
+dC/dw_1, dC/db_1, each reusing the running product of the ones before it. With x = a_0 = 1,
+dC/dw_1 = delta_1 a_0 = dC/db_1.
+
+Each layer's pair of factors w_l sigma'(z_{l-1}) (l = 2 .. L) has |w_l sigma'(z_{l-1})| <= |w_l|/4
+since sigma' <= 1/4: below 1 whenever |w_l| < 4 (then the product shrinks layer by layer);
+larger weights can make it exceed 1 (exploding gradients). ``pair_factors`` holds them.
 
 Where the numbers come from:
 - weights and biases: ``Network.create([1] * (L + 1), "sigmoid", init="nielsen",
@@ -54,7 +60,7 @@ RTOL = 1e-12
 
 @dataclass(frozen=True)
 class BackpropChain:
-    """Everything chapter 5 shows; layers are 1-based (l = 1 .. L), tuples are 0-based.
+    """Everything the forward-prop, back-prop chapter shows; layers are 1-based (l = 1 .. L), tuples are 0-based.
 
     Chain: ``weights[l - 1]`` = w_l, ``biases[l - 1]`` = b_l, ``zs[l - 1]`` = z_l,
     ``activations[l]`` = a_l (``activations[0]`` = x), ``sigma_primes[l - 1]`` = sigma'(z_l).
@@ -72,6 +78,10 @@ class BackpropChain:
     the running product each one reuses (dC/dw_l = a_{l-1} * partial_products[k],
     dC/db_1 = partial_products[k]). ``dC_dw``/``dC_db`` hold every layer's gradient from the
     backward pass, layer 1 first.
+
+    ``deltas[l - 1]`` = delta_l = dC/dz_l, the running product right after sigma'(z_l), equal
+    (to 1e-12) to the backward pass's dC/db_l. ``pair_factors[l - 2]`` = |w_l sigma'(z_{l-1})|
+    for l = 2 .. L, each layer's factor in size.
     """
 
     seed: int
@@ -97,6 +107,8 @@ class BackpropChain:
     dC_dw: tuple[float, ...]
     dC_db: tuple[float, ...]
     sigma_prime_max: float
+    deltas: tuple[float, ...]
+    pair_factors: tuple[float, ...]
 
     @property
     def output(self) -> float:
@@ -163,6 +175,15 @@ def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAU
             names.append("dC/db1")
             grads.append(delta)
             steps.append(k)
+    deltas = [0.0] * L
+    for k, i in enumerate(order):
+        if symbols[i].startswith("sigma'(z"):
+            deltas[int(symbols[i][len("sigma'(z"):-1]) - 1] = float(chain.partial_products[k])
+    for l, d in enumerate(deltas, start=1):
+        ref = float(backward.nabla_b[l - 1][0])
+        require(math.isclose(d, ref, rel_tol=1e-12, abs_tol=0.0), f"delta_{l} = {d!r} differs from dC/db{l} {ref!r}")
+    sigma_primes = [float(sigmoid_prime(np.array(z))) for z in chain.zs]
+    pairs = tuple(abs(weights[l - 1] * sigma_primes[l - 2]) for l in range(2, L + 1))
     for name, g in zip(names, grads):
         l = int(name[-1])
         ref = chain.dC_dw[l - 1] if "dw" in name else chain.dC_db[l - 1]
@@ -177,7 +198,7 @@ def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAU
         biases=tuple(biases),
         zs=tuple(chain.zs),
         activations=tuple(chain.activations),
-        sigma_primes=tuple(float(sigmoid_prime(np.array(z))) for z in chain.zs),
+        sigma_primes=tuple(sigma_primes),
         dC_da=float(chain.factors[-1].value),
         cost=float(chain.cost),
         symbols=symbols,
@@ -192,4 +213,6 @@ def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAU
         dC_dw=tuple(chain.dC_dw),
         dC_db=tuple(chain.dC_db),
         sigma_prime_max=float(sigmoid_prime(np.array(0.0))),
+        deltas=tuple(deltas),
+        pair_factors=pairs,
     )
