@@ -126,10 +126,10 @@ def _extras(folder: Path) -> str:
     links = []
     if (folder / "short.mp4").exists():
         links.append('<a href="short.mp4">vertical short</a> (1080x1920, captions burned in)')
-    if (folder / "slides" / "index.html").exists():
-        links.append('<a href="slides/index.html">class slides</a> (one slide per beat, works offline)')
-    if (folder / "slides" / "slides.pptx").exists():
-        links.append('<a href="slides/slides.pptx">PowerPoint</a>')
+    if (folder / "slides" / "lesson.html").exists():
+        links.append('<a href="slides/lesson.html">class slides</a> (one slide per beat, works offline)')
+    if (folder / "slides" / "lesson.pptx").exists():
+        links.append('<a href="slides/lesson.pptx">PowerPoint</a>')
     return "".join(f" · {link}" for link in links)
 
 

@@ -356,6 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course", type=Path, default=None,
                    help="a course file: several lessons x languages, each into <out>/<lesson>/<language>/, "
                         "and a course page <out>/index.html (default out: media/<course name>/)")
+    p.add_argument("--slides", action="store_true",
+                   help="also make class slides: <out>/slides/lesson.html (reveal.js, works offline) and lesson.pptx, "
+                        "one slide per beat")
     p.add_argument("--short", action="store_true",
                    help="also write short.mp4: a 1080x1920 vertical short (about 50 s), captions burned in")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: media/ or media/<lesson>/)")
@@ -426,6 +429,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.monotonic()
     try:
         render_chapters([r for rs in renders.values() for r in rs] + overlays, args.jobs, args.scheduler)
+        if args.slides:  # before assembling, so each gallery page links its deck
+            from scenes.episode.slides import SlidesError, make_slides
+
+            for lesson, folder in targets:
+                try:
+                    make_slides(chapters, quality_flag=quality.flag, out_dir=folder, jobs=args.jobs, lesson=lesson,
+                                log=lambda line: console.print(line, markup=False))
+                except SlidesError as exc:
+                    raise RenderError(str(exc)) from None
         for lesson, folder in targets:
             assemble(renders[id(lesson)], folder, lesson, quality, webm=args.webm)
         for r in overlays:

@@ -88,7 +88,7 @@ def _unlimited_cache_while_created(init: Any) -> Any:
     """Wrap ``Slide.__init__`` so the scene's file writer never prunes a partial movie file."""
 
     @functools.wraps(init)
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+    def bridged_init(self: Any, *args: Any, **kwargs: Any) -> None:
         keep = manim.config.max_files_cached
         manim.config.max_files_cached = -1
         try:
@@ -96,8 +96,8 @@ def _unlimited_cache_while_created(init: Any) -> Any:
         finally:
             manim.config.max_files_cached = keep
 
-    __init__._vg_bridged = True  # type: ignore[attr-defined]
-    return __init__
+    bridged_init._vg_bridged = True  # type: ignore[attr-defined]
+    return bridged_init
 
 
 def install() -> None:
