@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.activations import get_activation, sigmoid
@@ -26,7 +25,8 @@ from netsim.experiments.after import (
 from netsim.network import Network
 from scenes.after import WhatCameAfter, experiment, ratio_phrase
 from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.lesson import LESSONS_DIR, Lesson
+from tests.conftest import dry_scene
 
 __module_test__ = "after"
 
@@ -36,14 +36,8 @@ DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True, "prog
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, WhatCameAfter]:
-    """A dry-run render of the scene for each lesson (the smoke test), once for the module."""
-    scenes = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = WhatCameAfter(lesson=load_lesson(path))
-            scene.render()
-        scenes[name] = scene
-    return scenes
+    """A dry-run render of the scene for each lesson (the smoke test), shared with the suite."""
+    return {name: dry_scene("after", path) for name, path in LESSONS.items()}
 
 
 def by_hand(lesson: Lesson, residual: bool) -> np.ndarray:

@@ -12,7 +12,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.errors import NetsimError
@@ -20,7 +19,8 @@ from netsim.experiments.backprop import BackpropChain, backprop_chain
 from netsim.network import Network
 from scenes.backprop import ForwardBackProp, e_notation, experiment, inline_gradient, tex_symbol
 from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.lesson import LESSONS_DIR
+from tests.conftest import dry_scene
 
 __module_test__ = "backprop"
 
@@ -32,14 +32,8 @@ SHOWN_ORDER = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/db1", "dC/dw1"]  # the scene: d
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, ForwardBackProp]:
-    """A dry-run render of the scene for each lesson, once for the module."""
-    scenes = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = ForwardBackProp(lesson=load_lesson(path))
-            scene.render()
-        scenes[name] = scene
-    return scenes
+    """A dry-run render of the scene for each lesson, shared with the suite."""
+    return {name: dry_scene("backprop", path) for name, path in LESSONS.items()}
 
 
 def _sigmoid(z: float) -> float:

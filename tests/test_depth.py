@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits_split
@@ -39,6 +38,7 @@ from scenes.depth import (
     percent,
 )
 from scenes.lesson import LESSONS_DIR, load_lesson
+from tests.conftest import dry_scene
 
 __module_test__ = "depth"
 
@@ -48,20 +48,14 @@ DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, DepthResult]:
-    """The experiment of each lesson, computed once for the module."""
+    """The experiment of each lesson, computed shared with the suite."""
     return {name: experiment(load_lesson(path)) for name, path in LESSONS.items()}
 
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, WhyDepthMatters]:
-    """A dry-run render of the scene for each lesson, once for the module."""
-    scenes = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = WhyDepthMatters(lesson=load_lesson(path))
-            scene.render()
-        scenes[name] = scene
-    return scenes
+    """A dry-run render of the scene for each lesson, shared with the suite."""
+    return {name: dry_scene("depth", path) for name, path in LESSONS.items()}
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from netsim.errors import NetsimError
 from netsim.experiments.neuron import DEFAULT_LAYER, NeuronResult, one_neuron
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.neuron import OneNeuron, experiment
+from tests.conftest import dry_scene
 
 __module_test__ = "neuron"
 
@@ -26,14 +27,8 @@ DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, OneNeuron]:
-    """A dry-run render of the scene for each lesson (the smoke test), once for the module."""
-    scenes = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = OneNeuron(lesson=load_lesson(path))
-            scene.render()
-        scenes[name] = scene
-    return scenes
+    """A dry-run render of the scene for each lesson (the smoke test), shared with the suite."""
+    return {name: dry_scene("neuron", path) for name, path in LESSONS.items()}
 
 
 @pytest.mark.parametrize("name", list(LESSONS))

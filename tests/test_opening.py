@@ -10,7 +10,6 @@ import dataclasses
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
@@ -23,6 +22,7 @@ from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE as SAMPLE
 from scenes.opening import ColdOpen, experiment
 from scenes.style import THEMES, GradientScale
+from tests.conftest import dry_scene
 
 __module_test__ = "opening"
 
@@ -32,14 +32,8 @@ DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, ColdOpen]:
-    """A dry-run render of the scene for each lesson (the smoke test), once for the module."""
-    scenes = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = ColdOpen(lesson=load_lesson(path))
-            scene.render()
-        scenes[name] = scene
-    return scenes
+    """A dry-run render of the scene for each lesson (the smoke test), shared with the suite."""
+    return {name: dry_scene("opening", path) for name, path in LESSONS.items()}
 
 
 def backward_on_sample(lesson):

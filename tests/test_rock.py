@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
@@ -27,23 +26,16 @@ from scenes.rock import (
     rock_for,
     tick_text,
 )
+from tests.conftest import dry_scene
 
 __module_test__ = "rock"
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
-_rendered: dict[str, RockOnSlope] = {}
-
-
 def rendered(name: str) -> RockOnSlope:
     """A dry-run render of the scene for a lesson (once per test session)."""
-    if name not in _rendered:
-        with tempconfig(DRY):
-            scene = RockOnSlope(lesson=load_lesson(LESSONS[name]))
-            scene.render()
-        _rendered[name] = scene
-    return _rendered[name]
+    return dry_scene("rock", LESSONS[name])
 
 
 def lesson_net(lesson: Lesson) -> Network:
