@@ -26,7 +26,8 @@ _FILE_CHAPTER = {"cost_of_fading": "training"}
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group each chapter's tests (its own file, and its parameters of the caption and
-    translation checks) on one pytest-xdist worker, so its dry runs are made once there."""
+    translation checks) on one pytest-xdist worker, so its dry runs are made once there; and
+    every test of the end-to-end ``episode`` render on one worker, so it renders once."""
     from scenes.chapters import CHAPTERS, Chapter
 
     slugs = {c.slug for c in CHAPTERS}
@@ -35,6 +36,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         slug = _FILE_CHAPTER.get(stem, stem if stem in slugs else None)
         params = getattr(getattr(item, "callspec", None), "params", {})
         slug = next((v.slug for v in params.values() if isinstance(v, Chapter)), slug)
+        if "episode" in getattr(item, "fixturenames", ()):
+            slug = "episode"  # the session's one course render, made once on one worker
         if slug:
             item.add_marker(pytest.mark.xdist_group(slug))
 
