@@ -1,26 +1,23 @@
-"""Chapter 10: the way out (a preview).
+"""Chapter 11: the way out.
 
-Back prop multiplies the gradient, from the output leftwards, by one factor w * sigma'(z)
-per layer. The sigmoid's slope is at most sigma'(0) = 1/4; tanh's reaches 1 and ReLU's is
-exactly 1 wherever the neuron is on. With slopes near 1, the weights' spread decides, hence
-the initialisation rules Var(w) = 1/n_in (tanh, Xavier), 2/n_in (ReLU, He) and
-2/(n_in + n_out) (Glorot and Bengio), worked out for the lesson's layer widths.
+From one neuron per layer to real layers (the fan-in argument): back prop gives neuron j of
+hidden layer l the delta delta_{l,j} = sigma'(z_{l,j}) sum_k w_kj delta_{l+1,k}, a sum of n terms,
+one per neuron of the next layer (its fan-out). With random starting weights of spread Var(w)
+(their mean square around 0), the size of delta changes per layer by about
+sqrt(n Var(w) E[sigma'(z)^2]). The starting-weight rules keep that factor near 1: LeCun 1998
+Var(w) = 1/n_in, Glorot and Bengio 2010 2/(n_in + n_out) ("Xavier"), He 2015 2/n_in for ReLU.
 
-Then the lesson's deep net (the one of chapter 7) three ways, with per-layer bars of the
-median ||dC/db_l|| over many seeds on a log axis like chapter 7's: sigmoid with Nielsen's
-start (the bars fall toward layer 1), tanh with Xavier and ReLU with He (the bars stay
-roughly level), and the last/first ratio of each. Last, history: three breakthrough papers
-of 2006 and 2007 (Hinton, LeCun, Bengio), and the next episode, the Restricted Boltzmann
-Machine. Every number comes from :func:`netsim.experiments.wayout.way_out` and is recorded
-in ``self.shown``.
+Then the lesson's deep net, one change at a time: sigmoid with Nielsen's start, sigmoid with
+Xavier's start, tanh with Xavier's start, ReLU with He's start. Per-layer bars of the median
+||dC/db_l|| over many seeds (hidden layers, log axis), and under each panel the predicted and
+the measured per-layer factor and the last-hidden / first ratio. Every number comes from
+:func:`netsim.experiments.wayout.way_out` and is recorded in ``self.shown``.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from functools import lru_cache
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -28,10 +25,8 @@ from manim import (
     UP,
     Animation,
     AnimationGroup,
-    Axes,
-    Create,
+    Circle,
     DashedLine,
-    Dot,
     FadeIn,
     FadeOut,
     GrowFromEdge,
@@ -39,18 +34,11 @@ from manim import (
     Rectangle,
     Succession,
     VGroup,
-    VMobject,
 )
 
 from netsim.experiments.fading import REGIME_THRESHOLD
-from netsim.experiments.wayout import (
-    BREAKTHROUGH_AUTHORS,
-    BREAKTHROUGH_YEARS,
-    NEXT_EPISODE,
-    SettingNorms,
-    WayOutResult,
-    way_out,
-)
+from netsim.experiments.wayout import SettingNorms, WayOutResult, way_out
+from scenes.chapters import number_of
 from scenes.common import LessonScene, current_lesson
 from scenes.lesson import Lesson
 from scenes.style import SIZE, GradientScale, fmt_value
@@ -61,43 +49,39 @@ LESSON = current_lesson()
 SEED_COUNT = 20
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
-SLOPE_AXES_CENTER = np.array([-3.0, -0.35, 0.0])
-SLOPE_AXES_SIZE = (6.2, 3.6)
-LEGEND_LEFT = 1.0
+DIAGRAM_X = (-5.2, -2.9)   # the two columns of the fan-out picture (layer l, layer l + 1)
+DIAGRAM_ROWS = 5
+DIAGRAM_SPACING = 0.85
+DIAGRAM_Y = -0.2
+FORMULA_X = 2.0            # centre of the formulas beside the picture
+RULE_ROWS_Y = (0.9, -0.4, -1.7)
+RULE_NAME_RIGHT = -1.6
+RULE_FORMULA_LEFT = -1.2
+RULE_VALUE_LEFT = 3.4
+FACTOR_TOP_Y = 2.3         # the factor formula, kept at the top while the rules come in
 
-RULE_ROWS_Y = (1.3, 0.0, -1.3)
-RULE_NAME_RIGHT = -1.9
-RULE_FORMULA_LEFT = -1.5
-RULE_VALUE_LEFT = 2.6
-
-PANEL_LEFT = -6.1          # left edge of the first panel's bars region
-PANEL_WIDTH = 4.05
+PANEL_LEFT = -5.8          # left edge of the first panel's bars region
+PANEL_WIDTH = 2.75
 PANEL_GAP = 0.45
-BAR_BASE_Y = -1.8
-LAYER_ROW_DROP = 0.34     # the layer numbers' row, below the bars and clear of the lowest tick label
+BAR_BASE_Y = -0.75
 BAR_AXIS_HEIGHT = 2.4      # height of the whole log axis
+LAYER_ROW_DROP = 0.3       # the layer numbers' row, below the bars
 MAX_BAR_WIDTH = 0.42
-PANEL_TITLE_Y = 2.15
-PANEL_SUB_Y = 1.55
-RATIO_Y = -2.72
-HISTORY_Y = (-3.3, -3.72)
-TICK_X = -6.62
+PANEL_TITLE_Y = (2.4, 2.02)
+PANEL_LINES_Y = (-1.5, -1.85, -2.2, -2.55)
+TICK_X = -6.45
 #: Bars are coloured on viridis over the axis widened by this many decades at the bottom, so
-#: that the lowest bars keep some colour against the dark background (as in chapter 7, whose
-#: colour scale also spans the much smaller edge gradients).
+#: that the lowest bars keep some colour against the dark background (as in chapter 8).
 COLOR_PAD_DECADES = 2
 
-#: How the settings are named on screen (title, formula under it).
-PANEL_TITLES = {"sigmoid": "sigmoid, Nielsen's start", "tanh": "tanh, Xavier", "relu": "ReLU, He"}
-PANEL_FORMULAS = {
-    "sigmoid": r"w \sim N\!\left(0, \tfrac{1}{n_{in}}\right),\ b \sim N(0, 1)",
-    "tanh": r"\mathrm{Var}(w) = \tfrac{2}{n_{in} + n_{out}},\ b = 0",
-    "relu": r"\mathrm{Var}(w) = \tfrac{2}{n_{in}},\ b = 0",
+#: How the settings are named above their panels (two lines: activation, start).
+PANEL_TITLES = {
+    "sigmoid": ("sigmoid net", "Nielsen's start"),
+    "sigmoid-xavier": ("sigmoid net", "Xavier's start"),
+    "tanh": ("tanh net", "Xavier's start"),
+    "relu": ("ReLU net", "He's start"),
 }
-# 1/n_in is LeCun's rule; Glorot and Bengio's 2/(n_in + n_out) is the one called "Xavier".
-RULE_NAMES = {"xavier": "tanh (LeCun)", "he": "ReLU (He)", "glorot": "Glorot, Bengio (Xavier)"}
-#: Small counts written as words.
-COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+RULE_NAMES = {"lecun": "LeCun {}", "glorot": "Glorot, Bengio {}", "he": "He {}"}
 RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"n_{in} + n_{out}"}
 
 
@@ -117,178 +101,179 @@ def tex_fraction(numerator: int, denominator: int) -> str:
 
 
 class TheWayOut(LessonScene):
-    """Chapter 10: slopes near 1 and careful initialisation keep the gradient bars level."""
+    """Chapter 11: the fan-in argument, the starting-weight rules, and one change at a time."""
 
     #: Tests set this to stop before the final fade, on the chapter's key picture.
     skip_end = False
 
     def construct(self) -> None:
         self.result = experiment(self.lesson)
-        self.colors = {"sigmoid": self.theme.warn, "tanh": self.theme.forward, "relu": self.theme.good}
+        th = self.theme
+        self.colors = {"sigmoid": th.warn, "sigmoid-xavier": th.backward, "tanh": th.forward, "relu": th.good}
         self.show_heading()
-        self.sigmoid_slope_is_small()
-        self.tanh_and_relu_slopes_reach_one()
-        self.spread_rules()
-        self.glorot_rule()
+        self.sum_over_next_layer()
+        self.spread_of_weights()
+        self.factor_per_layer()
+        self.rule_lecun()
+        self.rule_glorot()
+        self.rule_he()
         self.rules_for_this_net()
-        self.problem_bars()
-        self.problem_ratio()
-        self.fixed_bars()
-        self.fixed_ratios()
-        self.history()
-        self.next_episode()
+        self.panel_problem()
+        self.panel_sigmoid_xavier()
+        self.panel_tanh()
+        self.panel_relu()
         self.hold_key_picture()
         if not self.skip_end:
-            self.end_chapter("That was a preview of the way out.")
+            self.end_chapter(None)
 
-    # -- helpers ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _say(value: float) -> str:
-        """A number in a caption, written like on screen."""
-        return fmt_value(float(value))
-
-    # -- beats: slopes ---------------------------------------------------------------------
+    # -- beats: the fan-in argument ------------------------------------------------------
 
     def show_heading(self) -> None:
-        """The chapter's title at the top left."""
-        self.heading = self.chapter_heading("The way out", "a preview: keep every layer's factor near 1")
-        self.beat("The way out: how deep nets keep their gradients. A short preview.",
-                   [(lambda: [FadeIn(self.heading)], 1.2)], 0.8)
+        """The title, and the picture of neuron j feeding every neuron of the next layer."""
+        th = self.theme
+        self.heading = self.chapter_heading("The way out", "keep every layer's factor near 1")
+        ys = [DIAGRAM_Y + DIAGRAM_SPACING * (DIAGRAM_ROWS // 2 - i) for i in range(DIAGRAM_ROWS)]
+        left = [Circle(0.2, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
+                       stroke_width=2).move_to([DIAGRAM_X[0], y, 0]) for y in ys]
+        right = [Circle(0.2, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
+                        stroke_width=2).move_to([DIAGRAM_X[1], y, 0]) for y in ys]
+        j = DIAGRAM_ROWS // 2
+        edges = VGroup(*[Line(a.get_center(), b.get_center(), stroke_color=th.edge, stroke_width=1.5)
+                         for a in left for b in right])
+        fan = VGroup(*[Line(left[j].get_center(), b.get_center(), stroke_color=th.backward, stroke_width=4)
+                       for b in right])
+        left[j].set_stroke(th.backward, width=4)
+        for c in (*left, *right):
+            c.set_z_index(1)
+        col_l = VGroup(self.text("layer", SIZE.label, color=th.muted), self.tex("l", SIZE.label, color=th.muted)
+                       ).arrange(RIGHT, buff=0.12).next_to(left[0], UP, buff=0.3)
+        col_r = VGroup(self.text("layer", SIZE.label, color=th.muted),
+                       self.tex("l+1", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.12)
+        col_r.next_to(right[0], UP, buff=0.3)
+        j_label = self.tex("j", SIZE.label, color=th.backward).next_to(left[j], LEFT, buff=0.15)
+        k_label = self.tex("k = 1 \\dots n", SIZE.label, color=th.backward).next_to(right[-1], DOWN, buff=0.25)
+        self.diagram = VGroup(edges, fan, *left, *right, col_l, col_r, j_label)
+        self.k_label = k_label
+        chain = f"{number_of('backprop')} and {number_of('rectangle')}"
+        with self.beat(f"Chapters {chain} used one neuron per layer. In a real layer, each neuron feeds every "
+                       "neuron of the next."):
+            self.play(FadeIn(self.heading), run_time=1.0)
+            self.play(FadeIn(VGroup(edges, *left, *right, col_l, col_r)), run_time=1.0)
+            self.play(FadeIn(fan, j_label), run_time=0.8)
 
-    def _curve(self, axes: Axes, values: np.ndarray, color: str) -> VGroup:
-        """The polyline through (z, sigma'(z)) in pieces, split where the slope jumps (ReLU at 0)."""
-        z = self.result.z
-        pts = [axes.c2p(float(a), float(b)) for a, b in zip(z, values)]
-        breaks = [0] + [i + 1 for i in range(len(values) - 1) if abs(values[i + 1] - values[i]) > 0.5]
-        breaks.append(len(pts))
-        pieces = VGroup()
-        for a, b in zip(breaks[:-1], breaks[1:]):
-            if b - a >= 2:
-                pieces.add(VMobject(stroke_color=color, stroke_width=4).set_points_as_corners(pts[a:b]))
-        return pieces
+    def sum_over_next_layer(self) -> None:
+        """delta_{l,j} = sigma'(z_{l,j}) sum_k w_kj delta_{l+1,k}: a sum of n terms."""
+        th = self.theme
+        formula = self.tex(r"\delta_{l,j} = \sigma'(z_{l,j}) \sum_{k=1}^{n} w_{kj}\, \delta_{l+1,k}", SIZE.body)
+        formula.move_to([FORMULA_X, 1.5, 0])
+        notes = VGroup(
+            VGroup(self.tex("n", SIZE.label, color=th.muted),
+                   self.text(": neurons in the next layer", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.08),
+            VGroup(self.tex("w_{kj}", SIZE.label, color=th.muted),
+                   self.text(": weight from neuron j to neuron k", SIZE.label, color=th.muted)
+                   ).arrange(RIGHT, buff=0.08),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(formula, DOWN, buff=0.35)
+        self.sum_group = VGroup(formula, notes)
+        with self.beat("So back prop sums: neuron j's delta is its slope times n terms, one per neuron of the next "
+                       "layer."):
+            self.play(FadeIn(formula), FadeIn(self.k_label), run_time=1.2)
+            self.play(FadeIn(notes), run_time=0.8)
 
-    def _legend_row(self, key: str, words: str) -> VGroup:
-        swatch = Line(LEFT * 0.25, RIGHT * 0.25, color=self.colors[key], stroke_width=5)
-        text = self.text(words, SIZE.label)
-        return VGroup(swatch, text).arrange(RIGHT, buff=0.2)
+    def spread_of_weights(self) -> None:
+        """Var(w): the spread of the starting weights, their mean square around 0."""
+        th = self.theme
+        var = VGroup(
+            self.tex(r"\mathrm{Var}(w) = \text{mean of } w^2", SIZE.body),
+            self.text("the spread of the random starting weights around 0", SIZE.label, color=th.muted),
+        ).arrange(DOWN, buff=0.2).move_to([FORMULA_X, -1.3, 0])
+        self.var_group = var
+        self.say("The starting weights are random around 0; their spread Var(w) is the mean of w squared.",
+                 FadeIn(var), run_time=1.0)
 
-    def sigmoid_slope_is_small(self) -> None:
-        """sigma'(z) plotted, its peak sigma'(0) = 1/4 marked."""
-        r, th = self.result, self.theme
-        z_max = float(r.z[-1])
-        top = 1.25 * max(r.peaks.values())
-        axes = Axes(x_range=[-z_max, z_max, 1], y_range=[0, top, 0.25],
-                    x_length=SLOPE_AXES_SIZE[0], y_length=SLOPE_AXES_SIZE[1], tips=False,
-                    axis_config={"color": th.muted, "stroke_width": 2, "include_ticks": False})
-        axes.move_to(SLOPE_AXES_CENTER)
-        # the vertical axis at z = 0, labelled with the two slopes that matter
-        axes.y_axis.move_to(axes.c2p(0, top / 2))
-        z_label = self.tex("z", SIZE.label, color=th.muted).next_to(axes.x_axis.get_right(), RIGHT, buff=0.15)
-        y_label = self.text("slope", SIZE.small, color=th.muted).next_to(axes.y_axis.get_top(), UP, buff=0.12)
-        self.slope_axes = axes
-        peak = r.peaks["sigmoid"]
-        self.shown["peak.sigmoid"] = peak
-        quarter = Fraction(peak).limit_denominator(1000)
-        guide = DashedLine(axes.c2p(-z_max, peak), axes.c2p(z_max, peak), color=self.colors["sigmoid"],
-                           stroke_width=1.5, dash_length=0.08)
-        quarter_tex = self.tex(tex_fraction(quarter.numerator, quarter.denominator), SIZE.label,
-                                color=self.colors["sigmoid"]).next_to(guide, LEFT, buff=0.15)
-        dot = Dot(axes.c2p(0, peak), radius=0.07, color=self.colors["sigmoid"])
-        curve = self._curve(axes, r.slopes["sigmoid"], self.colors["sigmoid"])
-        row = self._legend_row("sigmoid", "sigmoid: slope at most")
-        row.add(self.tex(tex_fraction(quarter.numerator, quarter.denominator), SIZE.label).next_to(row, RIGHT, 0.15))
-        row.move_to([LEGEND_LEFT, 1.1, 0], aligned_edge=LEFT)
-        self.legend = VGroup(row)
-        self.slope_group = VGroup(axes, z_label, y_label, guide, quarter_tex, curve, dot)
-        self.beat(f"Back prop multiplies the gradient by one slope per layer, and the sigmoid's slope "
-                   f"is never more than {quarter}: every layer shrinks it.",
-                   [(lambda: [Create(axes), FadeIn(z_label, y_label)], 1.0),
-                    (lambda: [Create(curve), FadeIn(row)], 1.5),
-                    (lambda: [Create(guide), FadeIn(dot, quarter_tex)], 0.8)], 2.2)
+    def factor_per_layer(self) -> None:
+        """size(delta_l) ~ sqrt(n Var(w) E[sigma'^2]) size(delta_{l+1}); which n."""
+        th = self.theme
+        factor = self.tex(r"\text{size}(\delta_l) \approx \sqrt{n\,\mathrm{Var}(w)\,\overline{\sigma'(z)^2}}"
+                          r"\ \cdot\ \text{size}(\delta_{l+1})", SIZE.body)
+        factor.move_to([FORMULA_X - 1.0, -0.9, 0]).set_x(0.9)
+        bar_note = self.text("bar: the mean over the layer's neurons and the digits", SIZE.label, color=th.muted)
+        bar_note.next_to(factor, DOWN, buff=0.3)
+        self.factor = VGroup(factor, bar_note)
+        n = self.result.n_out
+        self.say("Such a sum of n terms is about √(n Var(w)) times one delta, and σ' multiplies too: that is each "
+                 "layer's factor.",
+                 FadeOut(self.diagram), FadeOut(self.k_label), FadeOut(self.sum_group),
+                 self.var_group.animate.move_to([FORMULA_X - 1.0, 1.6, 0]).set_x(0.9),
+                 FadeIn(self.factor), run_time=1.4)
+        value = self.inline("n", n)
+        which = VGroup(self.tex(r"n = n_{out} = n_{in} = " + value, SIZE.body, color=th.backward)
+                       ).next_to(bar_note, DOWN, buff=0.45)
+        self.factor.add(which)
+        self.say(f"n counts the next layer's neurons, the fan-out; here every hidden layer has {value}, "
+                 "so n_in = n_out = n.", FadeIn(which), run_time=0.8)
 
-    def tanh_and_relu_slopes_reach_one(self) -> None:
-        """tanh'(z) reaches 1 at z = 0; ReLU's slope is 1 wherever z > 0."""
-        r, th = self.result, self.theme
-        axes = self.slope_axes
-        self.shown["peak.tanh"] = r.peaks["tanh"]
-        self.shown["peak.relu"] = r.peaks["relu"]
-        one = r.peaks["relu"]
-        z_max = float(r.z[-1])
-        guide = DashedLine(axes.c2p(-z_max, one), axes.c2p(z_max, one), color=th.muted,
-                           stroke_width=1.5, dash_length=0.08)
-        one_label = self.text(fmt_value(one), SIZE.label, color=th.text).next_to(guide, LEFT, buff=0.15)
-        tanh = self._curve(axes, r.slopes["tanh"], self.colors["tanh"])
-        relu = self._curve(axes, r.slopes["relu"], self.colors["relu"])
-        rows = [
-            self._legend_row("tanh", f"tanh: slope up to {fmt_value(r.peaks['tanh'])}"),
-            self._legend_row("relu", f"ReLU: slope {fmt_value(one)} wherever"),
-        ]
-        rows.append(self.text("it is on (z > 0)", SIZE.label))
-        rows[0].next_to(self.legend[0], DOWN, buff=0.45, aligned_edge=LEFT)
-        rows[1].next_to(rows[0], DOWN, buff=0.45, aligned_edge=LEFT)
-        rows[2].next_to(rows[1], DOWN, buff=0.12, aligned_edge=LEFT).shift(RIGHT * 0.7)
-        self.legend.add(*rows)
-        self.slope_group.add(guide, one_label, tanh, relu)
-        self.beat(f"tanh's slope reaches {self._say(r.peaks['tanh'])}, and ReLU's slope is exactly "
-                   f"{self._say(one)} wherever the neuron is on. "
-                   "The slope shrinks the gradient far less, or not at all.",
-                   [(lambda: [Create(tanh), FadeIn(rows[0])], 1.2),
-                    (lambda: [Create(relu), Create(guide), FadeIn(one_label, rows[1], rows[2])], 1.2)], 3.0)
-
-    # -- beats: the initialisation rules -------------------------------------------------------
+    # -- beats: the starting-weight rules --------------------------------------------------
 
     def _rule_row(self, i: int) -> VGroup:
-        """Row i of the rules: its name, Var(w) = 1 / n_in (the formula), and its value here."""
+        """Row i of the rules: who and when, and Var(w) = numerator / denominator."""
         rule = self.result.rules[i]
         y = RULE_ROWS_Y[i]
-        color = {"xavier": self.colors["tanh"], "he": self.colors["relu"]}.get(rule.key, self.theme.text)
-        name = self.text(RULE_NAMES[rule.key], SIZE.body, color=color)
+        color = {"lecun": self.colors["sigmoid"], "glorot": self.colors["tanh"],
+                 "he": self.colors["relu"]}[rule.key]
+        self.shown[f"year.{rule.key}"] = float(rule.year)
+        name = self.text(RULE_NAMES[rule.key].format(rule.year), SIZE.body, color=color)
         name.move_to([RULE_NAME_RIGHT, y, 0], aligned_edge=RIGHT)
         formula = self.tex(rf"\mathrm{{Var}}(w) = \frac{{{rule.numerator}}}{{{RULE_TEX[rule.formula]}}}",
-                            SIZE.body)
+                           SIZE.body)
         formula.move_to([RULE_FORMULA_LEFT, y, 0], aligned_edge=LEFT)
         return VGroup(name, formula)
 
-    def spread_rules(self) -> None:
-        """Var(w) = 1/n_in for tanh (LeCun), 2/n_in for ReLU (He)."""
-        self.rule_rows = VGroup(self._rule_row(0), self._rule_row(1))
-        self.beat("With slopes near 1, the weights decide. Start them at random, with a spread that fits "
-                   "the layer: variance 1 over n_in for tanh, 2 over n_in for ReLU.",
-                   [(lambda: [FadeOut(self.slope_group), FadeOut(self.legend)], 0.8),
-                    (lambda: [FadeIn(self.rule_rows[0], shift=RIGHT * 0.2)], 1.0),
-                    (lambda: [FadeIn(self.rule_rows[1], shift=RIGHT * 0.2)], 1.0)], 3.5)
+    def rule_lecun(self) -> None:
+        """Keep the factor near 1: with slopes near 1, Var(w) = 1/n_in (LeCun 1998)."""
+        th = self.theme
+        self.rule_rows = VGroup(self._rule_row(0))
+        self.n_note = VGroup(
+            VGroup(self.tex("n_{in}", SIZE.label, color=th.muted),
+                   self.text(": a neuron's inputs", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.08),
+            VGroup(self.tex("n_{out}", SIZE.label, color=th.muted),
+                   self.text(": the neurons it feeds", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.08),
+        ).arrange(RIGHT, buff=0.8).move_to([0.3, RULE_ROWS_Y[-1] - 1.0, 0])
+        target = self.factor[0].copy().scale(0.85).move_to([0.9, FACTOR_TOP_Y, 0])
+        with self.beat("Below 1 the gradient fades, above 1 it explodes. With slopes near 1, as tanh's near 0, "
+                       "Var(w) = 1/n_in keeps it near 1: LeCun, 1998."):
+            self.play(FadeOut(self.var_group), FadeOut(self.factor[1:]),
+                      self.factor[0].animate.become(target), run_time=1.0)
+            self.play(FadeIn(self.rule_rows[0], shift=RIGHT * 0.2), FadeIn(self.n_note), run_time=1.0)
 
-    def glorot_rule(self) -> None:
-        """Glorot and Bengio's compromise: Var(w) = 2/(n_in + n_out)."""
+    def rule_glorot(self) -> None:
+        """Glorot and Bengio's compromise between the two passes: 2/(n_in + n_out)."""
+        row = self._rule_row(1)
+        self.rule_rows.add(row)
+        self.say("The forward pass wants 1/n_in, back prop 1/n_out: Glorot and Bengio's compromise, 2010, "
+                 "is Xavier's start.",
+                 FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
+
+    def rule_he(self) -> None:
+        """He 2015: ReLU's slope is 0 for about half the inputs, hence 2/n_in."""
         row = self._rule_row(2)
         self.rule_rows.add(row)
-        self.beat("Glorot and Bengio's rule looks both ways, at the inputs and at the outputs: "
-                   "2 over (n_in + n_out).",
-                   [(lambda: [FadeIn(row, shift=RIGHT * 0.2)], 1.0)], 2.5)
+        self.say("ReLU's slope is 0 for about half the inputs, so the mean of σ'² is about 1/2: hence He's "
+                 "2/n_in, 2015.",
+                 FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     def rules_for_this_net(self) -> None:
         """The three variances for the lesson's hidden layers (n_in in, n_out out)."""
         r = self.result
-        self.shown["n_in"] = float(r.n_in)
-        self.shown["n_out"] = float(r.n_out)
         values = VGroup()
         for i, rule in enumerate(r.rules):
             self.shown[f"rule.{rule.key}"] = [float(rule.numerator), float(rule.denominator)]
             t = self.tex("= " + tex_fraction(rule.numerator, rule.denominator), SIZE.body)
             t.move_to([RULE_VALUE_LEFT, RULE_ROWS_Y[i], 0], aligned_edge=LEFT)
             values.add(t)
-        note = self.text(f"for a hidden layer of this net: n_in = {self.inline('n_in', r.n_in)}, "
-                         f"n_out = {self.inline('n_out', r.n_out)}", SIZE.label, color=self.theme.muted)
-        note.move_to([0, RULE_ROWS_Y[-1] - 1.05, 0])
-        self.rule_values = VGroup(values, note)
+        self.rule_values = values
         fr = [f"{rule.numerator}/{rule.denominator}" for rule in r.rules]
-        same = r.rules[2].fraction == r.rules[0].fraction
-        tail = f" Here Glorot and Bengio's {fr[2]} equals tanh's {fr[0]}." if same else ""
-        self.beat(f"For this net's hidden layers, {r.n_in} in and {r.n_out} out: "
-                   f"{fr[0]}, {fr[1]} and {fr[2]}.{tail}",
-                   [(lambda: [FadeIn(note)], 0.8),
-                    (lambda: [FadeIn(v, shift=LEFT * 0.2) for v in values], 1.2)], 3.0)
+        self.say(f"For this net: {fr[0]}, {fr[1]} and {fr[2]}. Nielsen's start already has LeCun's 1/n_in.",
+                 *[FadeIn(v, shift=LEFT * 0.2) for v in values], run_time=1.2)
 
     # -- beats: the bars -----------------------------------------------------------------------
 
@@ -296,8 +281,8 @@ class TheWayOut(LessonScene):
         return PANEL_LEFT + i * (PANEL_WIDTH + PANEL_GAP)
 
     def _bar_x(self, i: int, l: int) -> float:
-        """The centre x of layer l's bar (l = 1 .. L) in panel i."""
-        step = PANEL_WIDTH / self.result.depth
+        """The centre x of hidden layer l's bar (l = 1 .. L-1) in panel i."""
+        step = PANEL_WIDTH / self.result.hidden
         return self._panel_left(i) + step * (l - 0.5)
 
     def _bar_y(self, value: float) -> float:
@@ -319,8 +304,8 @@ class TheWayOut(LessonScene):
                 y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
                 grid.add(DashedLine([left, y, 0], [right, y, 0], stroke_color=th.edge, stroke_width=1,
                                     dash_length=0.06))
-            for l in range(1, r.depth + 1):
-                if r.depth <= 8 or l in (1, r.depth):
+            for l in range(1, r.hidden + 1):
+                if r.hidden <= 8 or l in (1, r.hidden):
                     layers.add(self.text(str(l), SIZE.small, color=th.muted)
                                .move_to([self._bar_x(i, l), BAR_BASE_Y - LAYER_ROW_DROP, 0]))
         for k in range(lo, hi + 1):
@@ -328,41 +313,40 @@ class TheWayOut(LessonScene):
                 y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
                 ticks.add(self.text(f"1e{k}", SIZE.small, color=th.muted).move_to([TICK_X, y, 0]))
         layer_word = self.text("layer", SIZE.small, color=th.muted).move_to([TICK_X, BAR_BASE_Y - LAYER_ROW_DROP, 0])
-        sizes = "-".join(str(n) for n in r.sizes)
-        self.shown["sizes"] = [float(n) for n in r.sizes]
+        self.shown["seeds"] = float(len(r.seeds))
+        self.shown["samples"] = float(r.n_samples)
         note = VGroup(
-            self.text(f"net {sizes}, {self.inline('samples', r.n_samples)} digits", SIZE.small, color=th.muted),
-            self.text("||dC/db|| per layer, log scale", SIZE.small, color=th.muted),
-            self.text(f"bar: median of {self.inline('seeds', len(r.seeds))} nets; line: middle half",
-                      SIZE.small, color=th.muted),
+            self.text("||dC/db_l|| of each hidden layer, log scale", SIZE.small, color=th.muted),
+            self.text(f"bar: median of {fmt_value(len(r.seeds))} nets; line: middle half", SIZE.small,
+                      color=th.muted),
+            self.text("predicted, measured: the factor per layer", SIZE.small, color=th.muted),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
         note.to_corner(UP + RIGHT, buff=0.3)
         return VGroup(grid, base, ticks, layers, layer_word, note)
 
     def panel_title(self, i: int) -> VGroup:
-        """The setting's name and its initialisation formula above panel i."""
+        """The setting's activation and starting weights above panel i, in two lines."""
         key = self.result.settings[i].setting.key
         centre = self._panel_left(i) + PANEL_WIDTH / 2
-        title = self.text(PANEL_TITLES[key], SIZE.label, color=self.colors[key]).move_to([centre, PANEL_TITLE_Y, 0])
-        formula = self.tex(PANEL_FORMULAS[key], SIZE.small).move_to([centre, PANEL_SUB_Y, 0])
-        return VGroup(title, formula)
+        act, start = PANEL_TITLES[key]
+        return VGroup(self.text(act, SIZE.label, color=self.colors[key]).move_to([centre, PANEL_TITLE_Y[0], 0]),
+                      self.text(start, SIZE.small, color=self.colors[key]).move_to([centre, PANEL_TITLE_Y[1], 0]))
 
-    def bars(self, i: int) -> tuple[list[VGroup], VGroup]:
-        """Panel i's bars (median, log height), whiskers (q25 .. q75), first and last values.
-
-        Returns the bars of layers L .. 1 (back prop's order) and the two value labels.
-        """
+    def bars(self, i: int) -> list[VGroup]:
+        """Panel i's bars (median, log height) with whiskers (q25 .. q75), hidden layers L-1 .. 1
+        (back prop's order)."""
         r, th = self.result, self.theme
         s: SettingNorms = r.settings[i]
         key = s.setting.key
         lo, hi = r.bar_decades
         colors = GradientScale(lo - COLOR_PAD_DECADES, hi)
-        self.shown[f"{key}.median"] = [float(v) for v in s.median]
-        self.shown[f"{key}.q25"] = [float(v) for v in s.q25]
-        self.shown[f"{key}.q75"] = [float(v) for v in s.q75]
-        width = min(MAX_BAR_WIDTH, 0.55 * PANEL_WIDTH / r.depth)
+        H = r.hidden
+        self.shown[f"{key}.median"] = [float(v) for v in s.median[:H]]
+        self.shown[f"{key}.q25"] = [float(v) for v in s.q25[:H]]
+        self.shown[f"{key}.q75"] = [float(v) for v in s.q75[:H]]
+        width = min(MAX_BAR_WIDTH, 0.55 * PANEL_WIDTH / H)
         out: list[VGroup] = []
-        for l in range(r.depth, 0, -1):
+        for l in range(H, 0, -1):
             m = float(s.median[l - 1])
             x = self._bar_x(i, l)
             height = max(0.04, self._bar_y(m) - BAR_BASE_Y)
@@ -375,115 +359,94 @@ class TheWayOut(LessonScene):
                 Line([x - width / 4, y75, 0], [x + width / 4, y75, 0], stroke_color=th.text, stroke_width=2),
             )
             out.append(VGroup(bar, whisker))
-        values = VGroup()
-        for l in (1, r.depth):
-            m = float(s.median[l - 1])
-            v = self.number(f"{key}.layer{l}", m, SIZE.small, underflow=m == 0.0)
-            top = max(self._bar_y(float(s.q75[l - 1])), self._bar_y(m))
-            values.add(v.move_to([self._bar_x(i, l), top + 0.08 + v.height / 2, 0]))
-        return out, values
+        return out
 
-    def _grow(self, i: int) -> list[Animation]:
-        """Panel i's bars grow right to left, from the output layer back to layer 1."""
-        L = self.result.depth
-        labels = {L: self.panel_values[i][1], 1: self.panel_values[i][0]}
-        steps = []
-        for l, b in zip(range(L, 0, -1), self.panel_bars[i]):
-            anims: list[Animation] = [GrowFromEdge(b, DOWN)]
-            if l in labels:  # a bar's value appears with it
-                anims.append(FadeIn(labels[l]))
-            steps.append(AnimationGroup(*anims))
-        return [Succession(*steps, lag_ratio=0.6)]
-
-    def problem_bars(self) -> None:
-        """The lesson's deep net with the sigmoid and Nielsen's start: bars fall toward layer 1."""
-        r = self.result
-        self.frame = self.chart_frame()
-        self.titles = VGroup(*[self.panel_title(i) for i in range(len(r.settings))])
-        built = [self.bars(i) for i in range(len(r.settings))]
-        self.panel_bars = [b for b, _ in built]
-        self.panel_values = [v for _, v in built]
-        hidden = r.depth - 1
-        self.beat(f"Now the deep net of the fading chapter: {hidden} hidden layers of {r.sizes[1]}, "
-                   f"measured on {len(r.seeds)} random nets. Back prop starts at the output; with the "
-                   "sigmoid the bars fall toward layer 1.",
-                   [(lambda: [FadeOut(self.rule_rows), FadeOut(self.rule_values)], 0.8),
-                    (lambda: [FadeIn(self.frame), FadeIn(self.titles[0])], 1.0),
-                    (lambda: self._grow(0), 2.5)], 3.2)
-
-    def _ratio_line(self, i: int) -> VGroup:
-        """"layer L / layer 1 = ratio" under panel i, warn-coloured when it is far from 1."""
+    def panel_lines(self, i: int) -> VGroup:
+        """Under panel i: the predicted and measured factor per layer, and last hidden / first."""
         r, th = self.result, self.theme
         s = r.settings[i]
         key = s.setting.key
+        centre = self._panel_left(i) + PANEL_WIDTH / 2
         far = s.ratio >= REGIME_THRESHOLD or s.ratio <= 1 / REGIME_THRESHOLD
-        value = self.inline(f"{key}.ratio", s.ratio_rounded)
-        # one Text, so the number sits on the words' baseline; only the number is coloured
-        line = self.text(f"layer {r.depth} / layer 1 = {value}", SIZE.label,
-                         t2c={f"[{-len(value)}:]": th.warn if far else th.good})
-        return line.move_to([self._panel_left(i) + PANEL_WIDTH / 2, RATIO_Y, 0])
+        pred = self.number(f"{key}.predicted", s.predicted_rounded, SIZE.label)
+        meas = self.number(f"{key}.measured", s.measured_rounded, SIZE.label)
+        self.shown[f"{key}.ratio"] = s.ratio_rounded
+        ratio = self.text(fmt_value(s.ratio_rounded), SIZE.label, color=th.warn if far else th.good)
+        lines = VGroup(
+            VGroup(self.text("predicted", SIZE.small, color=th.muted), pred).arrange(RIGHT, buff=0.15),
+            VGroup(self.text("measured", SIZE.small, color=th.muted), meas).arrange(RIGHT, buff=0.15),
+            self.text(f"layer {r.hidden} / layer 1", SIZE.small, color=th.muted),
+            ratio,
+        )
+        for line, y in zip(lines, PANEL_LINES_Y):
+            line.move_to([centre, y, 0])
+        return lines
 
-    def problem_ratio(self) -> None:
-        """The problem's last/first ratio, as a number."""
-        s = self.result.settings[0]
-        self.ratio_lines = VGroup(*[self._ratio_line(i) for i in range(len(self.result.settings))])
-        L = self.result.depth
-        if s.ratio >= REGIME_THRESHOLD:
-            caption = (f"Over {len(self.result.seeds)} random starts, layer {L}'s gradient is typically "
-                       f"{self._say(s.ratio_rounded)} times as big as layer 1's: the first layer hardly learns.")
-        else:
-            caption = f"Layer {L}'s gradient is {self._say(s.ratio_rounded)} times as big as layer 1's."
-        self.beat(caption,
-                   [(lambda: [FadeIn(self.ratio_lines[0], shift=UP * 0.1)], 1.0)], 2.5)
+    def _grow(self, i: int) -> Animation:
+        """Panel i's bars grow right to left, from the last hidden layer back to layer 1."""
+        return Succession(*[AnimationGroup(GrowFromEdge(b, DOWN)) for b in self.panel_bars[i]], lag_ratio=0.6)
 
-    def fixed_bars(self) -> None:
-        """tanh with Xavier, ReLU with He, zero biases: the bars stay roughly level."""
-        n = len(self.result.settings)
-        self.beat("The same net with tanh and Xavier's start, then with ReLU and He's start, "
-                   "biases at zero: the bars stay roughly level.",
-                   [(lambda: [FadeIn(self.titles[1:])], 0.8),
-                    *[(lambda i=i: self._grow(i), 2.0) for i in range(1, n)]], 2.0)
+    def _show_panel(self, i: int) -> list[Animation]:
+        return [FadeIn(self.titles[i]), self._grow(i)]
 
-    def fixed_ratios(self) -> None:
-        """The fixes' last/first ratios: close to 1."""
+    def _factor_words(self, s: SettingNorms) -> tuple[str, str, str, str]:
+        """n Var(w), mean sigma'^2, predicted and measured, as a caption writes them (recorded)."""
+        key = s.setting.key
+        n_var = float(s.n_var[0])
+        return (self.inline(f"{key}.n_var", n_var), self.inline(f"{key}.sigma_prime_sq", s.mean_sq_rounded),
+                fmt_value(s.predicted_rounded), fmt_value(s.measured_rounded))
+
+    def panel_problem(self) -> None:
+        """The problem: sigmoid with Nielsen's start, its bars fall toward layer 1."""
         r = self.result
-        said = " and ".join(self._say(s.ratio_rounded) for s in r.settings[1:])
-        level = all(1 / REGIME_THRESHOLD < s.ratio < REGIME_THRESHOLD for s in r.settings[1:])
-        if level:
-            caption = f"Last over first is only {said}: the gradient reaches layer 1, and every layer can learn."
-        else:
-            caption = f"Last over first: {said}."
-        self.beat(caption,
-                   [(lambda: [FadeIn(self.ratio_lines[1:], shift=UP * 0.1)], 1.0)], 3.0)
+        self.frame = self.chart_frame()
+        self.titles = VGroup(*[self.panel_title(i) for i in range(len(r.settings))])
+        self.panel_bars = [self.bars(i) for i in range(len(r.settings))]
+        self.lines = [self.panel_lines(i) for i in range(len(r.settings))]
+        s = r.settings[0]
+        nv, sq, pred, meas = self._factor_words(s)
+        with self.beat(f"The deep net of chapter {number_of('fading')} at its start, {len(r.seeds)} random nets. "
+                       f"Sigmoid, Nielsen's start: n Var(w) = {nv}, mean σ'² = {sq}."):
+            self.play(FadeOut(self.rule_rows), FadeOut(self.rule_values), FadeOut(self.factor[0]),
+                      FadeOut(self.n_note), run_time=0.8)
+            self.play(FadeIn(self.frame), run_time=0.8)
+            self.play(*self._show_panel(0), run_time=2.0)
+        far = s.ratio >= REGIME_THRESHOLD
+        tail = (f" Layer {r.hidden}'s gradient is {fmt_value(s.ratio_rounded)} times layer 1's."
+                if far else "")
+        self.say(f"Predicted factor per layer: {pred}. Measured: {meas}.{tail}",
+                 FadeIn(self.lines[0], shift=UP * 0.1), run_time=1.0)
 
-    # -- beats: history --------------------------------------------------------------------
+    def panel_sigmoid_xavier(self) -> None:
+        """Only the start changes: Xavier's start on the sigmoid still fades."""
+        s = self.result.settings[1]
+        nv, sq, pred, meas = self._factor_words(s)
+        with self.beat(f"Only the start changes: Xavier's, biases 0. Predicted {pred}, measured {meas}: with "
+                       f"n Var(w) = {nv} and σ' ≤ 1/4 the factor stays below 1/4. The start alone cannot fix "
+                       "the sigmoid."):
+            self.play(*self._show_panel(1), run_time=2.0)
+            self.play(FadeIn(self.lines[1], shift=UP * 0.1), run_time=0.8)
 
-    def history(self) -> None:
-        """2006 and 2007: three breakthrough papers, by Hinton, LeCun and Bengio."""
-        years = list(BREAKTHROUGH_YEARS)
-        self.shown["years"] = [float(y) for y in years]
-        self.shown["papers"] = float(len(BREAKTHROUGH_AUTHORS))
-        names = ", ".join(BREAKTHROUGH_AUTHORS[:-1]) + " and " + BREAKTHROUGH_AUTHORS[-1]
-        span = f"{years[0]} and {years[-1]}"
-        count = COUNT_WORDS.get(len(BREAKTHROUGH_AUTHORS), str(len(BREAKTHROUGH_AUTHORS)))
-        line = self.text(f"{span}: {count} breakthrough papers, by {names}, changed deep learning.",
-                         SIZE.small)
-        line.move_to([0, HISTORY_Y[0], 0])
-        self.history_line = line
-        self.beat(f"History: the first way through came in {span}, when {count} breakthrough papers, by "
-                  f"{names}, trained deep nets one layer at a time. The starting weights and ReLU shown "
-                  "here came later.",
-                   [(lambda: [FadeIn(line, shift=UP * 0.1)], 1.2)], 3.0)
+    def panel_tanh(self) -> None:
+        """Then the activation: tanh, whose slope reaches 1."""
+        r = self.result
+        s = r.settings[2]
+        nv, sq, pred, meas = self._factor_words(s)
+        with self.beat(f"Now the activation: tanh. Mean σ'² = {sq}: predicted {pred}, measured {meas}. "
+                       f"Layer {r.hidden} over layer 1: only {fmt_value(s.ratio_rounded)}."):
+            self.play(*self._show_panel(2), run_time=2.0)
+            self.play(FadeIn(self.lines[2], shift=UP * 0.1), run_time=0.8)
 
-    def next_episode(self) -> None:
-        """The next episode: the Restricted Boltzmann Machine."""
-        line = self.text(f"Next episode: {NEXT_EPISODE}", SIZE.label, color=self.theme.backward)
-        line.move_to([0, HISTORY_Y[1], 0])
-        self.next_line = line
-        self.beat(f"In the next episode: {NEXT_EPISODE}.",
-                   [(lambda: [FadeIn(line, shift=UP * 0.1)], 1.0)], 2.5)
+    def panel_relu(self) -> None:
+        """ReLU with He's start: n Var(w) = 2, mean slope squared about 1/2, factor about 1."""
+        s = self.result.settings[3]
+        nv, sq, pred, meas = self._factor_words(s)
+        with self.beat(f"ReLU with He's start: n Var(w) = {nv}, mean σ'² = {sq}. Predicted {pred}, measured "
+                       f"{meas}: level."):
+            self.play(*self._show_panel(3), run_time=2.0)
+            self.play(FadeIn(self.lines[3], shift=UP * 0.1), run_time=0.8)
 
     def hold_key_picture(self) -> None:
-        """The chapter's picture: fading bars beside level ones, with the ratios, held."""
-        self.beat("Keep every layer's factor near 1, and the gradient reaches the first layer.",
-                   [], 2.2)
+        """The chapter's picture: fading bars beside level ones, with the factors, held."""
+        self.say("Keep every layer's factor near 1, and the gradient reaches the first layer.", hold=1.5)
+

@@ -1,0 +1,210 @@
+"""Chapter 12: the fixed net trains. Four nets under chapter 9's set-up, side by side.
+
+Every net learns scikit-learn's 8x8 digits by mini-batch SGD under one
+:class:`netsim.experiments.training.TrainingSetup` (the same split, mini-batch size, eta,
+epochs and the cross-entropy cost of chapter 8), through
+:func:`netsim.experiments.training.train_under` (:func:`netsim.train.sgd`), all from the same
+seed:
+
+- ``shallow``: [64, width, 10], sigmoid, Nielsen's start (chapter 9's shallow net);
+- ``sigmoid``: the deep net of ``sizes``, sigmoid, Nielsen's start (chapter 9's deep net);
+- ``tanh``: the same deep net with tanh and Xavier's start (Glorot and Bengio), biases 0;
+- ``relu``: the same deep net with ReLU and He's start, biases 0.
+
+Per net and epoch e (row 0: untrained) the run records the held-out accuracy and each
+layer's speed of learning ||dC/db_l|| on the probe set. Per deep net,
+
+    r_e = ||dC/db_{L-1}|| / ||dC/db_1||      (last hidden layer over the first)
+
+and ``speed_ratio`` is their geometric mean over the epochs 1 .. E (the average gap between
+the two lines on a log plot). ``epochs_to_target`` is the first epoch whose accuracy is at
+least ``target_accuracy`` (None: not within the run).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netsim.activations import ACTIVATIONS
+from netsim.errors import NetsimError, require
+from netsim.experiments.fading import round_significant
+from netsim.experiments.training import TrainingSetup, train_under, training_setup
+from netsim.init import BIAS_INITS, WEIGHT_INITS
+
+Array = np.ndarray
+
+#: The held-out accuracy a net must reach to count as trained.
+DEFAULT_TARGET_ACCURACY = 0.9
+#: Significant figures of the speed ratios on screen.
+RATIO_DIGITS = 2
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    """One of the four nets: a key, deep or shallow, hidden activation, weight and bias init."""
+
+    key: str
+    deep: bool
+    activation: str
+    init: str
+    bias_init: str
+
+
+SHALLOW = NetSpec("shallow", False, "sigmoid", "nielsen", "normal")
+DEEP_SIGMOID = NetSpec("sigmoid", True, "sigmoid", "nielsen", "normal")
+DEEP_TANH = NetSpec("tanh", True, "tanh", "xavier-normal", "zeros")
+DEEP_RELU = NetSpec("relu", True, "relu", "he", "zeros")
+NETS: tuple[NetSpec, ...] = (SHALLOW, DEEP_SIGMOID, DEEP_TANH, DEEP_RELU)
+
+
+@dataclass(frozen=True, eq=False)
+class NetRun:
+    """One net's training record. ``accuracy[e]``: held-out accuracy after epoch e;
+    ``speeds[e, l - 1]``: ||dC/db_l|| after epoch e, l = 1 .. L (the last column is the output
+    layer). ``ratios[e]``: r_e (deep nets; empty for the shallow one), ``speed_ratio`` their
+    geometric mean over epochs 1 .. E and ``speed_ratio_rounded`` to ``RATIO_DIGITS`` figures
+    (nan for the shallow net, which has one hidden layer)."""
+
+    spec: NetSpec
+    sizes: tuple[int, ...]
+    accuracy: Array
+    speeds: Array
+    ratios: Array
+    speed_ratio: float
+    speed_ratio_rounded: float
+    epochs_to_target: int | None
+
+    @property
+    def final_accuracy(self) -> float:
+        """Held-out accuracy after the last epoch."""
+        return float(self.accuracy[-1])
+
+    @property
+    def hidden_speeds(self) -> Array:
+        """||dC/db_l|| of the hidden layers l = 1 .. L-1, shape (epochs + 1, L - 1)."""
+        return self.speeds[:, :-1]
+
+
+@dataclass(frozen=True, eq=False)
+class FixedNetsResult:
+    """The four runs (in :data:`NETS` order), the set-up they share, and the plot's decades.
+
+    ``decades`` = (lo, hi): whole powers of ten covering the fixed nets' hidden-layer speeds
+    (the tanh and ReLU nets), at least one decade wide.
+    """
+
+    setup: TrainingSetup
+    sizes: tuple[int, ...]
+    seed: int
+    target_accuracy: float
+    runs: tuple[NetRun, ...]
+    decades: tuple[int, int]
+
+    def by_key(self, key: str) -> NetRun:
+        """The run called ``key`` ("shallow", "sigmoid", "tanh" or "relu")."""
+        for r in self.runs:
+            if r.spec.key == key:
+                return r
+        raise NetsimError(f"net {key!r} is unknown; allowed: {', '.join(r.spec.key for r in self.runs)}")
+
+    @property
+    def epochs(self) -> int:
+        """E, the number of epochs every net trained for."""
+        return self.setup.epochs
+
+
+def _frozen(a: Array) -> Array:
+    out = np.array(a, dtype=float, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def epochs_to_target(accuracy: Array, target: float) -> int | None:
+    """The first epoch e with accuracy[e] >= target, or None if there is none."""
+    hits = np.flatnonzero(np.asarray(accuracy) >= target)
+    return int(hits[0]) if hits.size else None
+
+
+def geometric_mean_ratio(hidden_speeds: Array) -> tuple[Array, float]:
+    """r_e = last hidden / first hidden speed for every epoch, and their geometric mean over epochs 1 .. E.
+
+    A first layer with speed 0 makes r_e infinite (and the mean too), never NaN.
+    """
+    first, last = hidden_speeds[:, 0], hidden_speeds[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratios = np.where(first > 0, last / np.where(first > 0, first, 1.0), np.inf)
+        ratios = np.where((first == 0) & (last == 0), 1.0, ratios)
+        mean_log = float(np.mean(np.log10(ratios[1:])))
+    if math.isnan(mean_log):
+        raise NetsimError("the speed ratio has no average: a layer stopped learning")
+    return ratios, (math.inf if mean_log > 300 else float(10.0**mean_log))
+
+
+def fixed_nets_train(
+    sizes: Sequence[int] = (64, 30, 30, 30, 30, 10),
+    seed: int = 0,
+    eta: float = 0.1,
+    epochs: int | None = None,
+    target_accuracy: float = DEFAULT_TARGET_ACCURACY,
+    nets: Sequence[NetSpec] = NETS,
+) -> FixedNetsResult:
+    """Train ``nets`` on the digits under chapter 9's set-up with learning rate ``eta``.
+
+    ``sizes`` is the deep net (64 inputs, at least two hidden layers, 10 outputs); the shallow
+    net is [64, sizes[1], 10]. ``epochs`` defaults to chapter 9's.
+    """
+    sizes = tuple(sizes)
+    require(all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes),
+            f"sizes {list(sizes)} must be whole numbers >= 1")
+    require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a first and a last)")
+    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
+    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
+            f"seed {seed!r} must be a whole number >= 0")
+    require(isinstance(target_accuracy, (int, float)) and 0 < target_accuracy <= 1,
+            f"target_accuracy = {target_accuracy!r} must be in (0, 1]")
+    nets = tuple(nets)
+    require(len(nets) >= 1, "nets: give at least one net")
+    keys = [n.key for n in nets]
+    require(len(set(keys)) == len(keys), f"nets {keys} must have different keys")
+    for n in nets:
+        require(isinstance(n, NetSpec), f"net {n!r} must be a NetSpec")
+        require(n.activation in ACTIVATIONS,
+                f"net {n.key!r}: activation {n.activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
+        require(n.init in WEIGHT_INITS,
+                f"net {n.key!r}: init {n.init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
+        require(n.bias_init in BIAS_INITS,
+                f"net {n.key!r}: bias init {n.bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
+    setup = training_setup(eta) if epochs is None else training_setup(eta, epochs)
+
+    runs = []
+    for spec in nets:
+        layer_sizes = sizes if spec.deep else (sizes[0], sizes[1], sizes[-1])
+        run = train_under(setup, layer_sizes, spec.activation, spec.init, spec.bias_init, int(seed))
+        if not (np.all(np.isfinite(run.speeds)) and np.all(np.isfinite(run.train_cost))):
+            raise NetsimError(f"training the {spec.key} net diverged with eta = {eta}: pick a smaller learning rate")
+        if spec.deep:
+            ratios, ratio = geometric_mean_ratio(run.speeds[:, :-1])
+        else:
+            ratios, ratio = np.zeros(0), math.nan
+        runs.append(NetRun(
+            spec=spec, sizes=tuple(int(n) for n in layer_sizes), accuracy=_frozen(run.test_accuracy),
+            speeds=_frozen(run.speeds), ratios=_frozen(ratios), speed_ratio=float(ratio),
+            speed_ratio_rounded=round_significant(float(ratio), RATIO_DIGITS) if spec.deep else math.nan,
+            epochs_to_target=epochs_to_target(run.test_accuracy, target_accuracy),
+        ))
+
+    fixed = [r.hidden_speeds for r in runs if r.spec.deep and r.spec.key != "sigmoid"]
+    every = np.concatenate([h.ravel() for h in fixed]) if fixed else np.zeros(0)
+    positive = every[np.isfinite(every) & (every > 0)]
+    if positive.size == 0:
+        lo, hi = -1, 0
+    else:
+        lo = math.floor(np.log10(positive.min()))
+        hi = max(math.ceil(np.log10(positive.max())), lo + 1)
+    return FixedNetsResult(setup=setup, sizes=tuple(int(n) for n in sizes), seed=int(seed),
+                           target_accuracy=float(target_accuracy), runs=tuple(runs), decades=(int(lo), int(hi)))
