@@ -36,7 +36,7 @@ from manim import (
     VGroup,
 )
 
-from netsim.experiments.fading import REGIME_THRESHOLD
+from netsim.experiments.shared import REGIME_THRESHOLD
 from netsim.experiments.wayout import SettingNorms, WayOutResult, way_out
 from scenes.chapters import number_of
 from scenes.common import LessonScene, current_lesson

@@ -17,7 +17,8 @@ from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
 from netsim.errors import NetsimError
-from netsim.experiments.fading import BOOK_HIDDEN_NORMS, BOOK_HIDDEN_RATIO, drawn_indices, fading, round_significant
+from netsim.experiments.fading import BOOK_HIDDEN_NORMS, BOOK_HIDDEN_RATIO, drawn_indices, fading
+from netsim.experiments.shared import round_significant
 from netsim.network import Network
 from scenes.captions import CUE_GAP
 from scenes.chapters import number_of

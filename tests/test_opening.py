@@ -14,8 +14,9 @@ from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
 from netsim.errors import NetsimError
-from netsim.experiments.fading import fading, round_significant
+from netsim.experiments.fading import fading
 from netsim.experiments.opening import BREAKTHROUGH_YEAR, CONVNET_YEAR, cold_open
+from netsim.experiments.shared import round_significant
 from netsim.network import Network
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, load_lesson

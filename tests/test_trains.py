@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from netsim.data import digits_split
 from netsim.errors import NetsimError
-from netsim.experiments.fading import round_significant
+from netsim.experiments.shared import round_significant
 from netsim.experiments.training import SETUP
 from netsim.experiments.trains import DEEP_RELU, FixedNetsResult, NetSpec, fixed_nets_train
 from netsim.network import Network

@@ -15,8 +15,8 @@ from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
 from netsim.errors import NetsimError
-from netsim.experiments.fading import round_significant
 from netsim.experiments.nielsen import layer_gradient_norms
+from netsim.experiments.shared import round_significant
 from netsim.experiments.wayout import (
     RELU_HE,
     SETTINGS,

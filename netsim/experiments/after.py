@@ -40,6 +40,7 @@ import numpy as np
 from netsim.data import Dataset, digits, get_dataset
 from netsim.errors import require
 from netsim.experiments.nielsen import LayerNorms, parse_seeds
+from netsim.experiments.shared import require_digits_net
 from netsim.linear import linear_net
 from netsim.network import Network, check_sizes, residual_layers
 
@@ -151,8 +152,7 @@ def residual_comparison(
     """||dC/db_l|| of one digit through the net, plain and with skips (see the module notes)."""
     sizes = check_sizes(sizes)
     require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers to compare")
-    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
-    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    require_digits_net(sizes)
     skips = residual_layers(sizes, True)
     data = digits()
     ok = isinstance(sample, (int, np.integer)) and not isinstance(sample, bool)

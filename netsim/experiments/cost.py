@@ -26,6 +26,7 @@ from netsim.costs import quadratic
 from netsim.data import digits
 from netsim.errors import NetsimError, require
 from netsim.experiments.fading import brightest_pixels, drawn_indices
+from netsim.experiments.shared import frozen, require_digits_net
 from netsim.network import Network
 
 Array = np.ndarray
@@ -126,11 +127,6 @@ def _positive(value: object, name: str) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
-def _frozen(a: Array) -> Array:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
 
 def cost_example(
     sizes: Sequence[int],
@@ -154,8 +150,7 @@ def cost_example(
     """
     sizes = tuple(sizes)
     require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer")
-    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
-    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    require_digits_net(sizes)
     data = digits()
     sample = _whole(sample, "sample", 0, len(data) - 1)
     step = _positive(step, "step")
@@ -220,16 +215,16 @@ def cost_example(
     sq = (a - y) ** 2
     return CostResult(
         sample=sample,
-        pixels=_frozen(x.reshape(8, 8)),
+        pixels=frozen(x.reshape(8, 8)),
         label=int(data.labels[sample]),
-        target=_frozen(y),
+        target=frozen(y),
         sizes=tuple(int(n) for n in sizes),
         activation=str(activation),
         cost_name=COST,
-        activations=tuple(_frozen(v[0]) for v in grads.forward.activations),
-        output=_frozen(a),
+        activations=tuple(frozen(v[0]) for v in grads.forward.activations),
+        output=frozen(a),
         prediction=int(np.argmax(a)),
-        sq_diffs=_frozen(sq),
+        sq_diffs=frozen(sq),
         cost=float(grads.cost),
         layer=layer,
         j=j,
@@ -240,12 +235,12 @@ def cost_example(
         delta_w=delta_w,
         w_new=w + delta_w,
         cost_new=cost_new,
-        output_new=_frozen(out_new),
+        output_new=frozen(out_new),
         delta_cost=cost_new - float(grads.cost),
         predicted_delta=grad * delta_w,
         eta=eta,
         checkpoints=tuple(checkpoints),
         descent_costs=tuple(costs),
-        descent_outputs=tuple(_frozen(o) for o in outputs),
+        descent_outputs=tuple(frozen(o) for o in outputs),
         drawn=tuple(drawn),
     )

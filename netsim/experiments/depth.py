@@ -58,6 +58,7 @@ import numpy as np
 
 from netsim.data import Split, digits_split
 from netsim.errors import require
+from netsim.experiments.shared import frozen
 from netsim.network import Network
 from netsim.train import TrainingRun, sgd
 
@@ -148,11 +149,6 @@ class DepthResult:
         return bool(np.all(np.diff(g) > 0))
 
 
-def _frozen(a: Array | Sequence[float]) -> Array:
-    out = np.array(a, dtype=float)
-    out.flags.writeable = False
-    return out
-
 
 def relative_changes(before: Network, after: Network) -> Array:
     """r_l = ||W_l(after) - W_l(before)|| / ||W_l(before)|| for l = 1..L."""
@@ -167,12 +163,12 @@ def _learning(net: Network, run: TrainingRun, units: tuple[int, ...], rule: str,
         activation=net.activations[0].name,
         eta=float(eta),
         l2=float(l2),
-        w1_before=_frozen(net.weights[0]),
-        w1_after=_frozen(run.network.weights[0]),
+        w1_before=frozen(net.weights[0]),
+        w1_after=frozen(run.network.weights[0]),
         units=units,
         unit_rule=rule,
-        unit_scores=_frozen(scores),
-        rel_change=_frozen(relative_changes(net, run.network)),
+        unit_scores=frozen(scores),
+        rel_change=frozen(relative_changes(net, run.network)),
         accuracy_before=float(run.test_accuracy[0]),
         accuracy_after=float(run.test_accuracy[-1]),
     )
@@ -193,8 +189,8 @@ def _pieces(net: Network, split: Split, start: int, k: int) -> Pieces:
     label = int(test.labels[i])
     contrib = fp.activations[1][i] * net.weights[1][label]
     units = _top(contrib, k)
-    return Pieces(i, _frozen(test.x[i]), label, int(predictions[i]), units,
-                  _frozen([contrib[u] for u in units]))
+    return Pieces(i, frozen(test.x[i]), label, int(predictions[i]), units,
+                  frozen([contrib[u] for u in units]))
 
 
 def why_depth_matters(
@@ -270,5 +266,5 @@ def why_depth_matters(
         pieces=_pieces(run_s.network, split, probe_index, pieces),
         ratio=float(r[-2] / r[0]),
         chance=1.0 / deep_sizes[-1],
-        grad_before=_frozen(grad_before),
+        grad_before=frozen(grad_before),
     )

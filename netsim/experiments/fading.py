@@ -28,6 +28,7 @@ import numpy as np
 
 from netsim.data import digits
 from netsim.errors import NetsimError, require
+from netsim.experiments.shared import require_digits_net, round_significant, verdict
 from netsim.network import Network
 
 Array = np.ndarray
@@ -40,7 +41,6 @@ BOOK_HIDDEN_NORMS: tuple[float, ...] = (0.003, 0.017, 0.070, 0.285)
 BOOK_HIDDEN_RATIO: float = BOOK_HIDDEN_NORMS[-1] / BOOK_HIDDEN_NORMS[0]
 
 #: A last/first ratio at least this far from 1 counts as vanishing (or exploding).
-REGIME_THRESHOLD = 10.0
 
 #: The per-layer bars' log axis spans at least this many powers of ten.
 MIN_BAR_DECADES = 4
@@ -110,12 +110,6 @@ class FadingResult:
         return int(np.argmax(self.activations[-1]))
 
 
-def round_significant(x: float, digits: int = 2) -> float:
-    """x rounded to ``digits`` significant figures (0, inf stay as they are)."""
-    if x == 0 or not math.isfinite(x):
-        return float(x)
-    return float(round(x, digits - 1 - math.floor(math.log10(abs(x)))))
-
 
 def drawn_indices(n: int, max_shown: int = DEFAULT_MAX_SHOWN) -> tuple[int, ...]:
     """The neurons a diagram draws of a layer of n: all of them, or the first and last few."""
@@ -149,8 +143,7 @@ def fading(
     """
     sizes = tuple(sizes)
     require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer")
-    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
-    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    require_digits_net(sizes)
     data = digits()
     ok = isinstance(sample, (int, np.integer)) and not isinstance(sample, bool)
     require(ok, f"sample {sample!r} must be a whole number")
@@ -195,13 +188,7 @@ def fading(
         with np.errstate(over="ignore"):
             ratio = last / first
     orders = math.log10(ratio) if 0 < ratio < math.inf else (math.inf if ratio > 0 else -math.inf)
-    if ratio >= REGIME_THRESHOLD:
-        regime = "vanishing"
-    elif ratio <= 1.0 / REGIME_THRESHOLD:
-        regime = "exploding"
-    else:
-        regime = "level"
-    factor = round_significant(ratio if ratio >= 1 else (1.0 / ratio if ratio > 0 else math.inf))
+    regime, factor = verdict(ratio)
     orders_rounded = round(orders, 1) if math.isfinite(orders) else orders
     return FadingResult(
         sample=int(sample),

@@ -32,6 +32,7 @@ import numpy as np
 
 from netsim.data import digits
 from netsim.errors import require
+from netsim.experiments.shared import frozen, require_digits_net
 from netsim.network import Network
 
 Array = np.ndarray
@@ -133,11 +134,6 @@ class RockResult:
         return max(m * 10.0**exponent for m in _NICE if m * 10.0**exponent <= r)
 
 
-def _frozen(values: Sequence[float] | Array) -> Array:
-    a = np.array(values, dtype=float)
-    a.setflags(write=False)
-    return a
-
 
 def _whole(value: object, name: str, low: int, high: int) -> int:
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
@@ -201,8 +197,7 @@ def rock_on_slope(
     """
     sizes = tuple(sizes)
     require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer, so that layer 1 is not layer L")
-    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
-    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    require_digits_net(sizes)
     data = digits()
     sample = _whole(sample, "sample", 0, len(data) - 1)
     eta = _number(eta, "eta", 0.0)
@@ -233,8 +228,8 @@ def rock_on_slope(
         sl = _Slice(net, x, y, layer, j, k)
         curve_w = np.linspace(ws[0] - half_width, ws[0] + half_width, curve_points)
         curve_cost = [sl.at(float(w))[0] for w in curve_w]
-        rocks.append(SliceRock(layer, j, k, _frozen(ws), _frozen(cs), _frozen(gs), _frozen(curve_w),
-                               _frozen(curve_cost)))
+        rocks.append(SliceRock(layer, j, k, frozen(ws), frozen(cs), frozen(gs), frozen(curve_w),
+                               frozen(curve_cost)))
 
     hidden = net.activations[0].name
     label = int(data.labels[sample])

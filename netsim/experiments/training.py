@@ -37,7 +37,7 @@ from threadpoolctl import threadpool_limits
 from netsim.activations import ACTIVATIONS
 from netsim.data import Split, digits_split
 from netsim.errors import NetsimError, require
-from netsim.experiments.fading import REGIME_THRESHOLD, round_significant
+from netsim.experiments.shared import require_digits_net, round_significant, verdict
 from netsim.init import BIAS_INITS, WEIGHT_INITS
 from netsim.network import Network
 from netsim.train import TrainingRun, sgd
@@ -309,8 +309,7 @@ def cost_of_fading(
     require(all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes),
             f"sizes {list(sizes)} must be whole numbers >= 1")
     require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a first and a last)")
-    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
-    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    require_digits_net(sizes)
     require(activation in ACTIVATIONS, f"activation {activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
     require(init in WEIGHT_INITS, f"init {init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
     require(bias_init in BIAS_INITS, f"bias_init {bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
@@ -334,13 +333,7 @@ def cost_of_fading(
     catch_up = catch_up_epoch(ratios)
     window = ratio_window(catch_up, setup.epochs)
     _, ratio = speed_ratios(hidden, window)
-    if ratio >= REGIME_THRESHOLD:
-        regime = "vanishing"
-    elif ratio <= 1.0 / REGIME_THRESHOLD:
-        regime = "exploding"
-    else:
-        regime = "level"
-    factor = round_significant(ratio if ratio >= 1 else (1.0 / ratio if ratio > 0 else math.inf))
+    regime, factor = verdict(ratio)
 
     positive = hidden[hidden > 0]
     if positive.size == 0:

@@ -31,7 +31,7 @@ import numpy as np
 
 from netsim.activations import ACTIVATIONS
 from netsim.errors import NetsimError, require
-from netsim.experiments.fading import round_significant
+from netsim.experiments.shared import frozen, require_digits_net, round_significant
 from netsim.experiments.training import TrainingSetup, train_under, training_setup
 from netsim.init import BIAS_INITS, WEIGHT_INITS
 
@@ -117,11 +117,6 @@ class FixedNetsResult:
         return self.setup.epochs
 
 
-def _frozen(a: Array) -> Array:
-    out = np.array(a, dtype=float, copy=True)
-    out.setflags(write=False)
-    return out
-
 
 def epochs_to_target(accuracy: Array, target: float) -> int | None:
     """The first epoch e with accuracy[e] >= target, or None if there is none."""
@@ -161,8 +156,7 @@ def fixed_nets_train(
     require(all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes),
             f"sizes {list(sizes)} must be whole numbers >= 1")
     require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a first and a last)")
-    require(sizes[0] == 64, f"the input layer has {sizes[0]} neurons; the 8x8 digits need 64")
-    require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
+    require_digits_net(sizes)
     require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
             f"seed {seed!r} must be a whole number >= 0")
     require(isinstance(target_accuracy, (int, float)) and 0 < target_accuracy <= 1,
@@ -192,8 +186,8 @@ def fixed_nets_train(
         else:
             ratios, ratio = np.zeros(0), math.nan
         runs.append(NetRun(
-            spec=spec, sizes=tuple(int(n) for n in layer_sizes), accuracy=_frozen(run.test_accuracy),
-            speeds=_frozen(run.speeds), ratios=_frozen(ratios), speed_ratio=float(ratio),
+            spec=spec, sizes=tuple(int(n) for n in layer_sizes), accuracy=frozen(run.test_accuracy),
+            speeds=frozen(run.speeds), ratios=frozen(ratios), speed_ratio=float(ratio),
             speed_ratio_rounded=round_significant(float(ratio), RATIO_DIGITS) if spec.deep else math.nan,
             epochs_to_target=epochs_to_target(run.test_accuracy, target_accuracy),
         ))

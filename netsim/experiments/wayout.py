@@ -53,8 +53,9 @@ import numpy as np
 from netsim.activations import ACTIVATIONS, get_activation
 from netsim.data import digits
 from netsim.errors import NetsimError, require
-from netsim.experiments.fading import MIN_BAR_DECADES, round_significant
+from netsim.experiments.fading import MIN_BAR_DECADES
 from netsim.experiments.nielsen import parse_seeds
+from netsim.experiments.shared import frozen, round_significant
 from netsim.init import BIAS_INITS, WEIGHT_INITS
 from netsim.network import Network, check_sizes
 
@@ -227,12 +228,6 @@ class WayOutResult:
         raise NetsimError(f"setting {key!r} is unknown; allowed: {', '.join(s.setting.key for s in self.settings)}")
 
 
-def _frozen(a: Array) -> Array:
-    """A read-only float copy of a."""
-    out = np.array(a, dtype=float, copy=True)
-    out.setflags(write=False)
-    return out
-
 
 def last_over_first(median: Array) -> float:
     """median[-1] / median[0]; inf when the first is 0 (and the last is not), 1 when both are."""
@@ -361,10 +356,10 @@ def way_out(
             for l, v in zip(range(1, len(sizes) - 2), n_var)
         )
         measured_settings.append(SettingNorms(
-            setting=s, norms=_frozen(norms_a), median=_frozen(median),
-            q25=_frozen(np.quantile(norms_a, 0.25, axis=0)), q75=_frozen(np.quantile(norms_a, 0.75, axis=0)),
+            setting=s, norms=frozen(norms_a), median=frozen(median),
+            q25=frozen(np.quantile(norms_a, 0.25, axis=0)), q75=frozen(np.quantile(norms_a, 0.75, axis=0)),
             ratio=ratio, ratio_rounded=round_significant(ratio, RATIO_DIGITS),
-            n_var=exact, sigma_prime_sq=_frozen(sq_a), predicted=_frozen(pred_a), measured=_frozen(meas_a),
+            n_var=exact, sigma_prime_sq=frozen(sq_a), predicted=frozen(pred_a), measured=frozen(meas_a),
             predicted_factor=predicted, measured_factor=measured,
             predicted_rounded=round_significant(predicted, FACTOR_DIGITS),
             measured_rounded=round_significant(measured, FACTOR_DIGITS),
