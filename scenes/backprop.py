@@ -65,12 +65,10 @@ from manim import (
 from netsim.experiments.backprop import BackpropChain, backprop_chain
 from netsim.format import fmt_value
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE
-
-LESSON = current_lesson()
 
 log = logging.getLogger(__name__)
 
@@ -500,4 +498,4 @@ class ForwardBackProp(LessonScene):
                  run_time=1.0)
 
 
-__all__ = ["ForwardBackProp", "experiment", "tex_symbol", "inline_gradient", "e_notation", "LESSON"]
+__all__ = ["ForwardBackProp", "experiment", "tex_symbol", "inline_gradient", "e_notation"]

@@ -29,12 +29,13 @@ PROGRESS_FILE = os.environ.get("VG_PROGRESS")
 
 @lru_cache(maxsize=1)
 def current_lesson() -> Lesson:
-    """The lesson from ``VG_LESSON`` (or the default), validated once per process.
-
-    Scene modules call this at import time, so a bad lesson stops ``manim`` with one line
-    before it creates a single file.
-    """
+    """The lesson from ``VG_LESSON`` (or the default), validated once per process."""
     return lesson_from_env()
+
+
+# Validated when any chapter is imported, so a bad lesson stops ``manim`` with one line before
+# it creates a single file.
+current_lesson()
 
 
 class LessonScene(VoiceoverScene):

@@ -41,12 +41,10 @@ from manim import (
 
 from netsim.experiments.cost import CostResult, cost_example
 from netsim.format import fmt_value
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE, label
-
-LESSON = current_lesson()
 
 #: The digit of the data set (the same one chapter 7 sends through its deep net).
 SAMPLE = 0

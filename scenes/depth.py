@@ -55,11 +55,9 @@ from manim import (
 
 from netsim.experiments.depth import UNITS, DepthResult, why_depth_matters
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.style import SIZE
-
-LESSON = current_lesson()
 
 # Layout (scene units; the frame is 14.2 x 8; at 480p one unit is 60 px).
 SHOWN_UNITS = 6        # weight pictures per row

@@ -56,11 +56,9 @@ from manim import (
 )
 
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.style import SIZE, fmt_log10, fmt_value
-
-LESSON = current_lesson()
 
 log = logging.getLogger(__name__)
 
@@ -588,4 +586,4 @@ class ExplodingGradients(LessonScene):
                  Indicate(self.deep_lines, color=self.theme.text, scale_factor=1.0), run_time=1.0, hold=1.0)
 
 
-__all__ = ["ExplodingGradients", "experiment", "y_ticks", "LESSON"]
+__all__ = ["ExplodingGradients", "experiment", "y_ticks"]

@@ -35,7 +35,7 @@ from manim import (
 
 from netsim.experiments.fading import FadingResult, fading
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.netdiagram import (
     DEEP_NET_CENTER,
     DEEP_NET_HEIGHT,
@@ -47,8 +47,6 @@ from scenes.netdiagram import (
     gradient_edge_styles,
 )
 from scenes.style import SIZE, GradientScale, fmt_value
-
-LESSON = current_lesson()
 
 #: The digit of the data set the scene sends through the net (the opening's too).
 SAMPLE = DEEP_NET_SAMPLE

@@ -42,11 +42,9 @@ from manim import (
 from netsim.experiments.neuron import NeuronResult, one_neuron
 from netsim.format import fmt_value
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.style import SIZE
-
-LESSON = current_lesson()
 
 #: How the lesson's other activation functions are named in the beat that mentions them.
 OTHER_ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh"}
@@ -321,4 +319,4 @@ class OneNeuron(LessonScene):
                  *[Indicate(p, color=th.warn) for p in pieces], run_time=2.0)
 
 
-__all__ = ["OneNeuron", "experiment", "LESSON"]
+__all__ = ["OneNeuron", "experiment"]

@@ -33,7 +33,7 @@ from manim import (
 
 from netsim.experiments.opening import ColdOpenResult, cold_open
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import (
     DEEP_NET_CENTER,
@@ -46,8 +46,6 @@ from scenes.netdiagram import (
     gradient_edge_styles,
 )
 from scenes.style import SIZE, GradientScale
-
-LESSON = current_lesson()
 
 QUESTION_Y = -3.05     # where the question waits while the preview plays
 ARROW_Y = -0.95

@@ -56,11 +56,9 @@ from manim import (
 
 from netsim.experiments.rectangle import RectangleResult, shrinking_factors
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.style import SIZE, fmt_value, power_of_ten_tex
-
-LESSON = current_lesson()
 
 #: Neurons a row of bars holds legibly at 480p.
 MAX_CHAIN = 6
@@ -495,4 +493,4 @@ class ShrinkingRectangle(LessonScene):
                  run_time=0.5)
 
 
-__all__ = ["ShrinkingRectangle", "experiment", "chain_layers", "LESSON"]
+__all__ = ["ShrinkingRectangle", "experiment", "chain_layers"]

@@ -43,12 +43,10 @@ from netsim.activations import sigmoid
 from netsim.experiments.rock import RockResult, SliceRock, rock_on_slope
 from netsim.format import fmt_value
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram, elided_indices
 from scenes.style import SIZE
-
-LESSON = current_lesson()
 
 #: Chapter 2's digit: the same image, the same cost.
 SAMPLE = 0

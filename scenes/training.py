@@ -40,11 +40,9 @@ from manim import (
 
 from netsim.experiments.training import NIELSEN_MNIST, TrainingComparison, cost_of_fading
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.style import SIZE, viridis
-
-LESSON = current_lesson()
 
 log = logging.getLogger(__name__)
 

@@ -40,11 +40,9 @@ from manim import (
 
 from netsim.experiments.trains import FixedNetsResult, NetRun, fixed_nets_train
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.style import SIZE, fmt_value, viridis
-
-LESSON = current_lesson()
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 ACC_CENTER = (-3.55, -0.75)

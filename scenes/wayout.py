@@ -39,11 +39,9 @@ from manim import (
 from netsim.experiments.shared import REGIME_THRESHOLD
 from netsim.experiments.wayout import SettingNorms, WayOutResult, way_out
 from scenes.chapters import number_of
-from scenes.common import LessonScene, current_lesson
+from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.style import SIZE, GradientScale, fmt_value
-
-LESSON = current_lesson()
 
 #: Nets (seeds) per setting, starting at the lesson's seed.
 SEED_COUNT = 20
