@@ -37,9 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netsim.data import Dataset, digits, get_dataset
+from netsim.data import Dataset, digits
 from netsim.errors import require
-from netsim.experiments.nielsen import LayerNorms, parse_seeds
+from netsim.experiments.nielsen import LayerNorms, layer_gradient_norms
 from netsim.experiments.shared import require_digits_net
 from netsim.linear import linear_net
 from netsim.network import Network, check_sizes, residual_layers
@@ -246,25 +246,7 @@ def residual_gradient_norms(
     ``residual``: True (every hidden layer of equal widths) or the layer numbers; ||dC/db_l||
     is the norm of the mean gradient over the first ``n_samples`` samples, one row per seed.
     """
-    sizes = check_sizes(sizes)
-    skips = residual_layers(sizes, residual)
-    dataset = get_dataset(data) if isinstance(data, str) else data
-    require(sizes[0] == dataset.x.shape[1],
-            f"data {dataset.name!r} has {dataset.x.shape[1]} inputs, but sizes start with {sizes[0]}")
-    require(sizes[-1] == dataset.y.shape[1],
-            f"data {dataset.name!r} has {dataset.y.shape[1]} classes, but sizes end with {sizes[-1]}")
-    require(isinstance(n_samples, int) and n_samples >= 1, f"samples {n_samples!r} must be >= 1")
-    batch = dataset.head(min(n_samples, len(dataset)))
-    seed_list = parse_seeds(seeds)
-    rows = []
-    for seed in seed_list:
-        net = Network.create(sizes, activation, output_activation, init, init_param, bias_init, seed,
-                             residual=list(skips))
-        rows.append(net.backward(batch.x, batch.y, cost).bias_gradient_norms())
-    norms = np.array(rows)
-    result = LayerNorms(
-        sizes=sizes, activation=activation, init=init, bias_init=bias_init, cost=cost, data=dataset.name,
-        n_samples=len(batch), seeds=seed_list, norms=norms, median=np.median(norms, axis=0),
-        q25=np.quantile(norms, 0.25, axis=0), q75=np.quantile(norms, 0.75, axis=0),
-    )
+    skips = residual_layers(check_sizes(sizes), residual)
+    result = layer_gradient_norms(sizes, activation, output_activation, init, init_param, bias_init, cost, data,
+                                  n_samples, seeds, residual=list(skips))
     return ResidualNorms(result, skips)

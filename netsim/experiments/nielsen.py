@@ -101,8 +101,11 @@ def layer_gradient_norms(
     data: str | Dataset = "digits",
     n_samples: int = 1000,
     seeds: str | Sequence[int] | int = 0,
+    residual: bool | Sequence[int] = False,
 ) -> LayerNorms:
-    """||dC/db_l|| of each layer at initialisation, one row per seed, on ``n_samples`` samples."""
+    """||dC/db_l|| of each layer at initialisation, one row per seed, on ``n_samples`` samples.
+
+    ``residual``: skip connections, as :meth:`netsim.network.Network.create` takes them."""
     sizes = check_sizes(sizes)
     dataset = get_dataset(data) if isinstance(data, str) else data
     require(sizes[0] == dataset.x.shape[1],
@@ -114,7 +117,8 @@ def layer_gradient_norms(
     seed_list = parse_seeds(seeds)
     rows = []
     for seed in seed_list:
-        net = Network.create(sizes, activation, output_activation, init, init_param, bias_init, seed)
+        net = Network.create(sizes, activation, output_activation, init, init_param, bias_init, seed,
+                             residual=residual)
         rows.append(net.backward(batch.x, batch.y, cost).bias_gradient_norms())
     norms = np.array(rows)
     return LayerNorms(
