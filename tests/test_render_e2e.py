@@ -27,7 +27,7 @@ def rendered(episode: dict[str, object]) -> Path:
 
 
 def dry_run():
-    return dry_scene("rectangle", LESSONS_DIR / "default.toml")
+    return dry_scene("rectangle", LESSONS_DIR / "default.toml", exact_frames=True)
 
 
 @pytest.mark.render
