@@ -237,7 +237,8 @@ class Network:
         zs: list[Array] = []
         acts: list[Array] = [a]
         for w, b, act, skip in zip(self.weights, self.biases, self.activations, self.residual):
-            z = a @ w.T + b
+            z = a @ w.T  # W_l a_{l-1}, one sample per row
+            z += b  # + b_l, in place: the same sum as a @ w.T + b without a second array
             a = a + act.f(z) if skip else act.f(z)
             zs.append(z)
             acts.append(a)
@@ -266,15 +267,20 @@ class Network:
             act, z_l = self.activations[l - 1], fp.zs[l - 1]
             # a_l = sigma(z_l) unless layer l has a skip (then a_l = a_{l-1} + sigma(z_l)).
             sigma_prime = act.df(z_l) if self.residual[l - 1] else act.df_from(z_l, fp.activations[l])
-            g_l = delta @ self.weights[l]  # W_{l+1}^T delta_{l+1}
+            g_l = delta @ self.weights[l]  # W_{l+1}^T delta_{l+1}, a new array
             if self.residual[l]:  # layer l+1 skips: the identity path adds dC/da_{l+1}
-                g_l = g_l + g
-            delta = g_l * sigma_prime
+                g_l += g
+            if self.residual[l - 1]:  # g_l is needed again for g_{l-1}: keep it
+                delta = g_l * sigma_prime
+            else:  # g_l is not needed again: delta_l overwrites it (same bits, no new array)
+                delta = np.multiply(g_l, sigma_prime, out=g_l)
             g = g_l
             deltas.append(delta)
         deltas.reverse()
-        nabla_b = [d.mean(axis=0) for d in deltas]
-        nabla_w = [d.T @ a_prev / n for d, a_prev in zip(deltas, fp.activations[:-1])]
+        # Means over the n samples. d.sum(axis=0) / n is exactly what d.mean(axis=0) computes,
+        # without its Python-level bookkeeping; the products delta^T a are divided in place.
+        nabla_b = [d.sum(axis=0) / n for d in deltas]
+        nabla_w = [_divide_in_place(d.T @ a_prev, n) for d, a_prev in zip(deltas, fp.activations[:-1])]
         mean_cost = float(np.mean(c.value(a_out, y)))
         return Gradients(deltas, nabla_w, nabla_b, mean_cost, fp)
 
@@ -293,6 +299,12 @@ class Network:
     def skip_layers(self) -> tuple[int, ...]:
         """The layers l (1-based) with a skip connection a_l = a_{l-1} + sigma(z_l)."""
         return tuple(l for l, r in enumerate(self.residual, start=1) if r)
+
+
+def _divide_in_place(m: Array, n: int) -> Array:
+    """m / n written into m (a fresh product here), sparing one more array per layer."""
+    m /= n
+    return m
 
 
 def _as_batch(x: Array, width: int, what: str) -> Array:
