@@ -42,6 +42,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(slug))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Each pytest-xdist worker caches manim's Text and LaTeX files in a folder of its own:
+    two processes writing the same cache file at once read it half-written."""
+    import os
+
+    from manim import config as manim_config
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    manim_config.media_dir = str(ROOT / "media" / ".tests" / worker)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--set_test", action="store_true", default=False,
                      help="record the golden frames instead of comparing against them")
