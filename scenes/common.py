@@ -199,7 +199,28 @@ class LessonScene(VoiceoverScene):
     def tear_down(self) -> None:
         if self.narrating:
             self.wait_for_voiceover()
+            self._pad_audio_to_the_end()
         super().tear_down()
+
+    def _pad_audio_to_the_end(self) -> None:
+        """Silence under the frames after the last sentence (the closing fade), so the audio
+        track lasts exactly as long as the video."""
+        import wave
+
+        tracker = getattr(self, "current_tracker", None)
+        spoken_until = tracker.end_t if tracker is not None else 0.0
+        gap = self.renderer.time - spoken_until
+        if gap <= 0:
+            return
+        path = Path(self.speech_service.cache_dir) / f"silence-{round(gap * 1000)}ms.wav"
+        if not path.exists():
+            rate = 22050
+            with wave.open(str(path), "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(rate)
+                w.writeframes(b"\x00\x00" * round(gap * rate))
+        self.add_sound(str(path), time_offset=-gap)
 
     # -- chapter conventions ----------------------------------------------------------
 
