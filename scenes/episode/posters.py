@@ -27,7 +27,7 @@ def main() -> int:
         name = by_slug(slug).name
         shutil.copyfile(build / "chapters" / f"{name}.png", POSTERS / f"{slug}.png")
     shutil.copyfile(build / "preview.gif", POSTERS / "preview.gif")
-    for p in sorted(POSTERS.glob("*.*")):
+    for p in sorted(q for q in POSTERS.glob("*.*") if q.is_file()):
         sys.stdout.write(f"{p.relative_to(ROOT)}  {p.stat().st_size / 1e3:.0f} kB\n")
     return 0
 
