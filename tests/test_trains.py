@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 from threadpoolctl import threadpool_limits
 
@@ -23,6 +22,7 @@ from netsim.network import Network
 from netsim.train import sgd
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.trains import FixedNetTrains, experiment
+from tests.conftest import dry_scene
 
 __module_test__ = "trains"
 
@@ -39,13 +39,7 @@ def results() -> dict[str, FixedNetsResult]:
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, FixedNetTrains]:
     """A dry-run render of the scene for each lesson, once for the module."""
-    scenes = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = FixedNetTrains(lesson=load_lesson(path))
-            scene.render()
-        scenes[name] = scene
-    return scenes
+    return {name: dry_scene("trains", path) for name, path in LESSONS.items()}
 
 
 @pytest.mark.parametrize("name", list(LESSONS))

@@ -10,7 +10,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
@@ -29,6 +28,7 @@ from netsim.experiments.wayout import (
 from netsim.network import Network
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.wayout import SEED_COUNT, TheWayOut, experiment
+from tests.conftest import dry_scene
 
 __module_test__ = "wayout"
 
@@ -45,13 +45,7 @@ def results() -> dict[str, WayOutResult]:
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, TheWayOut]:
     """A dry-run render of the scene for each lesson, once for the module."""
-    scenes = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = TheWayOut(lesson=load_lesson(path))
-            scene.render()
-        scenes[name] = scene
-    return scenes
+    return {name: dry_scene("wayout", path) for name, path in LESSONS.items()}
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
