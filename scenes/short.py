@@ -62,7 +62,7 @@ from netsim.experiments.fading import FadingResult, fading
 from netsim.experiments.rectangle import RectangleResult, shrinking_factors
 from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
-from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, lesson_toml, load_lesson
+from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, lesson_toml, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
 from scenes.style import SIZE, GradientScale
 
@@ -362,7 +362,7 @@ def make_short(lesson_path: Lesson | Path | str | None, out_dir: Path | str, pre
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     """``python -m scenes.short [--lesson FILE] [--out DIR] [--preview]``."""
     import argparse
 
@@ -371,9 +371,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default=None, help="output folder (default: media/<lesson name>)")
     ap.add_argument("--preview", action="store_true", help="480x854 at 15 fps")
     a = ap.parse_args(argv)
-    out = Path(a.out) if a.out else Path("media") / load_lesson(a.lesson).name
-    print(make_short(a.lesson, out, a.preview))
+    try:
+        out = Path(a.out) if a.out else Path("media") / load_lesson(a.lesson).name
+        sys.stdout.write(f"{make_short(a.lesson, out, a.preview)}\n")
+    except LessonError as exc:
+        sys.stderr.write(f"{ap.prog}: error: {exc}\n")
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

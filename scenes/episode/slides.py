@@ -335,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         make_slides(chapters, quality_flag="-ql" if args.preview else "-qh", out_dir=args.out,
                     jobs=args.jobs, lesson=lesson)
     except (SlidesError, LessonError) as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        sys.stderr.write(f"{parser.prog}: error: {exc}\n")
         return 1 if isinstance(exc, ChapterFailedError) else 2
     except KeyboardInterrupt:
         return 130
