@@ -30,6 +30,19 @@ def require_digits_net(sizes: Sequence[int]) -> None:
     require(sizes[-1] == 10, f"the output layer has {sizes[-1]} neurons; ten digits need 10")
 
 
+def require_known_parts(what: str, activation: str, init: str, bias_init: str) -> None:
+    """The activation, weight initialiser and bias initialiser are ones netsim has; the
+    NetsimError starts with ``what`` (which net or setting)."""
+    from netsim.activations import ACTIVATIONS
+    from netsim.init import BIAS_INITS, WEIGHT_INITS
+
+    require(activation in ACTIVATIONS,
+            f"{what}: activation {activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
+    require(init in WEIGHT_INITS, f"{what}: init {init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
+    require(bias_init in BIAS_INITS,
+            f"{what}: bias init {bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
+
+
 def round_significant(x: float, digits: int = 2) -> float:
     """x rounded to ``digits`` significant figures (0, inf stay as they are)."""
     if x == 0 or not math.isfinite(x):

@@ -29,11 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netsim.activations import ACTIVATIONS
 from netsim.errors import NetsimError, require
-from netsim.experiments.shared import frozen, require_digits_net, round_significant
+from netsim.experiments.shared import frozen, require_digits_net, require_known_parts, round_significant
 from netsim.experiments.training import TrainingSetup, train_under, training_setup
-from netsim.init import BIAS_INITS, WEIGHT_INITS
 
 Array = np.ndarray
 
@@ -167,12 +165,7 @@ def fixed_nets_train(
     require(len(set(keys)) == len(keys), f"nets {keys} must have different keys")
     for n in nets:
         require(isinstance(n, NetSpec), f"net {n!r} must be a NetSpec")
-        require(n.activation in ACTIVATIONS,
-                f"net {n.key!r}: activation {n.activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
-        require(n.init in WEIGHT_INITS,
-                f"net {n.key!r}: init {n.init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
-        require(n.bias_init in BIAS_INITS,
-                f"net {n.key!r}: bias init {n.bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
+        require_known_parts(f"net {n.key!r}", n.activation, n.init, n.bias_init)
     setup = training_setup(eta) if epochs is None else training_setup(eta, epochs)
 
     runs = []

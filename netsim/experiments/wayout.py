@@ -50,13 +50,12 @@ from fractions import Fraction
 
 import numpy as np
 
-from netsim.activations import ACTIVATIONS, get_activation
+from netsim.activations import get_activation
 from netsim.data import digits
 from netsim.errors import NetsimError, require
 from netsim.experiments.fading import MIN_BAR_DECADES
 from netsim.experiments.nielsen import parse_seeds
-from netsim.experiments.shared import frozen, round_significant
-from netsim.init import BIAS_INITS, WEIGHT_INITS
+from netsim.experiments.shared import frozen, require_known_parts, round_significant
 from netsim.network import Network, check_sizes
 
 Array = np.ndarray
@@ -295,12 +294,7 @@ def _geomean_rows(a: Array) -> Array:
 
 def _check_setting(s: Setting) -> None:
     require(isinstance(s, Setting), f"setting {s!r} must be a Setting")
-    require(s.activation in ACTIVATIONS,
-            f"setting {s.key!r}: activation {s.activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
-    require(s.init in WEIGHT_INITS,
-            f"setting {s.key!r}: init {s.init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
-    require(s.bias_init in BIAS_INITS,
-            f"setting {s.key!r}: bias init {s.bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
+    require_known_parts(f"setting {s.key!r}", s.activation, s.init, s.bias_init)
 
 
 def way_out(
