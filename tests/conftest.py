@@ -24,6 +24,7 @@ _fc.MIN_CAIRO_VERSION = 0
 _FILE_CHAPTER = {"cost_of_fading": "training"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group each chapter's tests (its own file, and its parameters of the caption and
     translation checks) on one pytest-xdist worker, so its dry runs are made once there; and
@@ -43,14 +44,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Each pytest-xdist worker caches manim's Text and LaTeX files in a folder of its own:
-    two processes writing the same cache file at once read it half-written."""
+    """Refuse a pytest whose groups pytest-xdist would drop; and let each pytest-xdist worker
+    cache manim's Text and LaTeX files in a folder of its own: two processes writing the same
+    cache file at once read it half-written."""
     import os
 
     from manim import config as manim_config
 
+    if config.getoption("dist", "no") == "loadgroup" and _xdist_drops_groups():
+        raise pytest.UsageError(f"pytest {pytest.__version__} is newer than pytest-xdist's loadgroup supports "
+                                "(pytest-xdist #1386): each chapter's dry runs would be made on every worker. "
+                                "Run bash .ci/setup.sh to install the pinned pytest.")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     manim_config.media_dir = str(ROOT / "media" / ".tests" / worker)
+
+
+def _xdist_drops_groups() -> bool:
+    """pytest 9.2 gives node ids a structure; pytest-xdist up to 3.8 still writes a test's
+    group into the old field, so --dist loadgroup silently stops grouping."""
+    from importlib.metadata import version
+
+    def release(name: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in version(name).split(".")[:2] if p.isdigit())
+
+    return release("pytest") >= (9, 2) and release("pytest-xdist") <= (3, 8)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -63,10 +64,17 @@ def _digest(paths: Sequence[Path], extra: str) -> str:
     return h.hexdigest()[:20]
 
 
+#: CPython 3.11's parser is not safe to run from two threads at once ("AST constructor
+#: recursion depth mismatch"), and chapters are fingerprinted from parallel threads.
+_PARSE_LOCK = threading.Lock()
+
+
 def _local_imports(path: Path) -> set[Path]:
     """The files of this project (scenes.*, netsim.*) that ``path`` imports, directly."""
     found: set[Path] = set()
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    source = path.read_text(encoding="utf-8")
+    with _PARSE_LOCK:
+        tree = ast.parse(source)
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):
