@@ -251,15 +251,26 @@ class Network:
         return float(np.mean(c.value(out, _as_batch(np.asarray(y, float), self.sizes[-1], "target"))))
 
     def backward(self, x: Array, y: Array, cost: str | Cost = "cross-entropy") -> Gradients:
-        """Forward then backward pass; returns delta, dC/dW and dC/db of every layer."""
+        """Forward then backward pass; returns delta, dC/dW and dC/db of every layer, and C."""
         c = get_cost(cost)
-        out_act = self.activations[-1]
-        c.check_output(out_act)
-        fp = self.forward(x)
+        c.check_output(self.activations[-1])
+        x = _as_batch(np.asarray(x, dtype=float), self.sizes[0], "input")
         y = _as_batch(np.asarray(y, dtype=float), self.sizes[-1], "target")
-        require(y.shape[0] == fp.output.shape[0], "inputs and targets need the same number of rows")
+        require(y.shape[0] == x.shape[0], "inputs and targets need the same number of rows")
+        fp, deltas, nabla_w, nabla_b = self.backprop(x, y, c)
+        mean_cost = float(np.mean(c.value(fp.output, y)))
+        return Gradients(deltas, nabla_w, nabla_b, mean_cost, fp)
+
+    def backprop(self, x: Array, y: Array, cost: Cost) -> tuple[ForwardPass, list[Array], list[Array], list[Array]]:
+        """The pass itself: (forward pass, [delta_l], [dC/dW_l], [dC/db_l]) of the mean cost.
+
+        No checks and no cost value: this is the inner step of a training loop that checked
+        its data and its cost once (:func:`netsim.train.sgd`); :meth:`backward` is the
+        checked call. ``x`` and ``y`` are float arrays of shape (n, n_0) and (n, n_L).
+        """
+        fp = self.forward(x)
         a_out, z_out = fp.output, fp.zs[-1]
-        delta = c.delta(z_out, a_out, y, out_act)  # delta_L: each cost carries its own
+        delta = cost.delta(z_out, a_out, y, self.activations[-1])  # delta_L: each cost carries its own
         n = a_out.shape[0]
         deltas: list[Array] = [delta]
         g = None  # g_{l+1} = dC/da_{l+1}, kept only where layer l+1 has a skip connection
@@ -281,8 +292,7 @@ class Network:
         # without its Python-level bookkeeping; the products delta^T a are divided in place.
         nabla_b = [d.sum(axis=0) / n for d in deltas]
         nabla_w = [_divide_in_place(d.T @ a_prev, n) for d, a_prev in zip(deltas, fp.activations[:-1])]
-        mean_cost = float(np.mean(c.value(a_out, y)))
-        return Gradients(deltas, nabla_w, nabla_b, mean_cost, fp)
+        return fp, deltas, nabla_w, nabla_b
 
     def copy(self) -> Network:
         """A deep copy (training changes weights and biases in place)."""

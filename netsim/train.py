@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim.costs import get_cost
 from netsim.data import Dataset
 from netsim.errors import require
 from netsim.network import Network
@@ -59,16 +60,21 @@ def sgd(
     require(np.isfinite(eta) and eta > 0, f"learning rate {eta!r} must be a positive number")
     require(isinstance(batch_size, int) and batch_size >= 1, f"batch size {batch_size!r} must be >= 1")
     require(np.isfinite(l2) and l2 >= 0, f"L2 strength {l2!r} must be >= 0")
+    c = get_cost(cost)
+    c.check_output(net.activations[-1])
     net = net.copy()
     rng = np.random.default_rng(seed)
     probe = train.head(min(probe_size, len(train)))
     n = len(train)
+    decay = 1.0 - eta * l2 / n
+    x_all = np.asarray(train.x, dtype=float)
+    y_all = np.asarray(train.y, dtype=float)
     speeds, costs, accs = [], [], []
 
     def record() -> None:
-        g = net.backward(probe.x, probe.y, cost)
+        g = net.backward(probe.x, probe.y, c)
         speeds.append(g.bias_gradient_norms())
-        costs.append(net.cost(train.x, train.y, cost))
+        costs.append(net.cost(train.x, train.y, c))
         accs.append(accuracy(net, test))
 
     record()
@@ -76,10 +82,15 @@ def sgd(
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
-            g = net.backward(train.x[idx], train.y[idx], cost)
-            decay = 1.0 - eta * l2 / n
-            for l in range(net.depth):
-                net.weights[l] = decay * net.weights[l] - eta * g.nabla_w[l]
-                net.biases[l] = net.biases[l] - eta * g.nabla_b[l]
+            _, _, nabla_w, nabla_b = net.backprop(x_all[idx], y_all[idx], c)
+            # W_l <- decay W_l - eta dC/dW_l and b_l <- b_l - eta dC/db_l, written in place
+            # into this copy's own arrays (the same bits as the expressions written out)
+            for w, b, gw, gb in zip(net.weights, net.biases, nabla_w, nabla_b):
+                if decay != 1.0:
+                    w *= decay
+                gw *= eta
+                w -= gw
+                gb *= eta
+                b -= gb
         record()
     return TrainingRun(net.sizes, epochs, np.array(speeds), np.array(costs), np.array(accs), net)
