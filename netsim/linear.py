@@ -21,8 +21,9 @@ logarithm (and is inf again), and the layer is recorded in ``forward_nan_layer``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -87,15 +88,129 @@ class LinearNetResult:
 
 
 def _log10_norm(v: Array) -> float:
+    """log10 ||v|| (-inf for the zero vector)."""
     with np.errstate(divide="ignore"):
         return float(np.log10(np.linalg.norm(v)))
 
 
 def _first(flags: Sequence[bool], layers: Sequence[int]) -> int | None:
+    """The layer of the first true flag, or None."""
     for flag, layer in zip(flags, layers):
         if flag:
             return layer
     return None
+
+
+class _Track(NamedTuple):
+    """One pass through the linear net: the values in the chosen arithmetic (NaN rebuilt from the
+    exact track), the exact track as unit vectors and log10 norms, and where NaN formed."""
+
+    values: Array
+    unit: Array
+    log10_norm: Array
+    nan: Array
+
+
+def _check_arguments(scale: float | None, depth: int, x: Sequence[float], weight: Array | None,
+                     dtype: type) -> tuple[Array, Array]:
+    """(x, W): the input as a flat float array and the square weight matrix, checked with depth and dtype."""
+    require(dtype in (np.float64, np.float32), f"dtype {dtype!r} must be np.float64 or np.float32")
+    require(isinstance(depth, (int, np.integer)) and not isinstance(depth, bool),
+            f"depth {depth!r} must be a whole number")
+    require(depth >= 1, f"depth {depth} must be at least 1")
+    require(depth <= MAX_LINEAR_DEPTH, f"depth {depth} is above the limit of {MAX_LINEAR_DEPTH}")
+    x = np.asarray(x, dtype=float).ravel()
+    require(x.size >= 1 and bool(np.all(np.isfinite(x))), "x must hold finite numbers")
+    n = x.size
+    if weight is None:
+        require(scale is not None and bool(np.isfinite(scale)), f"scale {scale!r} must be a finite number")
+        return x, float(scale) * np.eye(n)
+    w = np.asarray(weight, dtype=float)
+    if w.shape != (n, n) or not np.all(np.isfinite(w)):
+        raise NetsimError(f"weight must be a finite {n}x{n} matrix, got shape {w.shape}")
+    return x, w
+
+
+def _propagate(m: Array, m_cast: Array, values: Array, unit: Array, log_norm: Array,
+               steps: Iterable[tuple[int, int]]) -> None:
+    """For each (i, j): values[i] = m values[j] in the arithmetic of ``m_cast``, and exactly as
+    unit[i] times 10^log_norm[i] (the unit vector renormalised at every step)."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for i, j in steps:
+            values[i] = m_cast @ values[j]
+            u = m @ unit[j]
+            norm = np.linalg.norm(u)
+            unit[i] = u / norm if norm > 0 else u
+            log_norm[i] = log_norm[j] + (np.log10(norm) if norm > 0 else -np.inf)
+
+
+def _forward(w: Array, x: Array, depth: int, dtype: type) -> _Track:
+    """a_l = W a_{l-1} for l = 1 .. L from a_0 = x, as the arithmetic gives it and exactly."""
+    n = x.size
+    acts = np.empty((depth + 1, n), dtype=dtype)
+    acts[0] = x.astype(dtype)
+    log_a = np.empty(depth + 1)
+    log_a[0] = _log10_norm(x)
+    unit_a = np.empty((depth + 1, n))
+    unit_a[0] = x / np.linalg.norm(x) if np.any(x) else x
+    _propagate(w, w.astype(dtype), acts, unit_a, log_a, ((l, l - 1) for l in range(1, depth + 1)))
+    nan_a = np.isnan(acts[1:]).any(axis=1)
+    return _Track(_no_nan(acts, unit_a, log_a), unit_a, log_a, nan_a)
+
+
+def _backward(w: Array, n: int, depth: int, dtype: type) -> _Track:
+    """delta_l = W^T delta_{l+1} for l = L-1 .. 1 from delta_L = dC/da_L = 1 (C = sum of outputs)."""
+    deltas = np.empty((depth, n), dtype=dtype)
+    unit_d = np.empty((depth, n))
+    log_d = np.empty(depth)
+    ones = np.ones(n)
+    deltas[-1] = ones
+    unit_d[-1] = ones / np.sqrt(n)
+    log_d[-1] = _log10_norm(ones)
+    _propagate(w.T, w.astype(dtype).T, deltas, unit_d, log_d, ((i, i + 1) for i in range(depth - 2, -1, -1)))
+    nan_d = np.isnan(deltas).any(axis=1)
+    return _Track(_no_nan(deltas, unit_d, log_d), unit_d, log_d, nan_d)
+
+
+def _grad_w_norms(fwd: _Track, bwd: _Track, dtype: type) -> tuple[Array, Array]:
+    """||dC/dW_l|| = ||delta_l|| ||a_{l-1}|| in the arithmetic (rebuilt where it wrongly gave inf or 0),
+    and its exact log10."""
+    log_g = bwd.log10_norm + fwd.log10_norm[:-1]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        grad_norms = np.linalg.norm(bwd.values, axis=1) * np.linalg.norm(fwd.values[:-1], axis=1)
+    bad = ~np.isfinite(grad_norms) | ((grad_norms == 0) & np.isfinite(log_g))
+    with np.errstate(over="ignore", under="ignore"):
+        rebuilt = np.power(10.0, np.where(np.isfinite(log_g), log_g, -np.inf)).astype(dtype)
+        grad_norms = np.where(bad, rebuilt, grad_norms)
+    return grad_norms, log_g
+
+
+def _summarise(w: Array, depth: int, x: Array, fwd: _Track, bwd: _Track, grad_norms: Array, log_g: Array,
+               dtype: type) -> LinearNetResult:
+    """The :class:`LinearNetResult`, with the first layers where the arithmetic overflowed,
+    underflowed (for a value that is truly not 0) or formed NaN (back prop counts from l = L down)."""
+    acts, deltas = fwd.values, bwd.values
+    layers = list(range(1, depth + 1))
+    true_a = np.isfinite(fwd.log10_norm[1:])[:, None] & (fwd.unit[1:] != 0)
+    true_d = np.isfinite(bwd.log10_norm)[:, None] & (bwd.unit != 0)
+    return LinearNetResult(
+        weight=w,
+        depth=int(depth),
+        x=x,
+        activations=acts,
+        log10_activation_norms=fwd.log10_norm,
+        deltas=deltas,
+        log10_delta_norms=bwd.log10_norm,
+        grad_w_norms=grad_norms,
+        log10_grad_w_norms=log_g,
+        forward_overflow_layer=_first(list(np.isinf(acts[1:]).any(axis=1)), layers),
+        forward_underflow_layer=_first(list((true_a & (acts[1:] == 0)).any(axis=1)), layers),
+        backward_overflow_layer=_first(list(np.isinf(deltas).any(axis=1))[::-1], layers[::-1]),
+        backward_underflow_layer=_first(list((true_d & (deltas == 0)).any(axis=1))[::-1], layers[::-1]),
+        forward_nan_layer=_first(list(fwd.nan), layers),
+        backward_nan_layer=_first(list(bwd.nan)[::-1], layers[::-1]),
+        dtype=np.dtype(dtype).name,
+    )
 
 
 def linear_net(
@@ -110,87 +225,13 @@ def linear_net(
     ``dtype`` (np.float64 or np.float32) is the arithmetic of the recorded values; the exact
     logarithms are always kept in float64.
     """
-    require(dtype in (np.float64, np.float32), f"dtype {dtype!r} must be np.float64 or np.float32")
-    require(isinstance(depth, (int, np.integer)) and not isinstance(depth, bool),
-            f"depth {depth!r} must be a whole number")
-    require(depth >= 1, f"depth {depth} must be at least 1")
-    require(depth <= MAX_LINEAR_DEPTH, f"depth {depth} is above the limit of {MAX_LINEAR_DEPTH}")
-    x = np.asarray(x, dtype=float).ravel()
-    require(x.size >= 1 and bool(np.all(np.isfinite(x))), "x must hold finite numbers")
-    n = x.size
-    if weight is None:
-        require(scale is not None and bool(np.isfinite(scale)), f"scale {scale!r} must be a finite number")
-        w = float(scale) * np.eye(n)
-    else:
-        w = np.asarray(weight, dtype=float)
-        if w.shape != (n, n) or not np.all(np.isfinite(w)):
-            raise NetsimError(f"weight must be a finite {n}x{n} matrix, got shape {w.shape}")
+    x, w = _check_arguments(scale, depth, x, weight, dtype)
 
-    # Forward: the arithmetic as it is, and an exact log-scale track (unit vector times 10^s).
-    wd = w.astype(dtype)
-    acts = np.empty((depth + 1, n), dtype=dtype)
-    acts[0] = x.astype(dtype)
-    log_a = np.empty(depth + 1)
-    log_a[0] = _log10_norm(x)
-    unit_a = np.empty((depth + 1, n))
-    unit_a[0] = x / np.linalg.norm(x) if np.any(x) else x
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        for l in range(1, depth + 1):
-            acts[l] = wd @ acts[l - 1]
-            u = w @ unit_a[l - 1]
-            norm = np.linalg.norm(u)
-            unit_a[l] = u / norm if norm > 0 else u
-            log_a[l] = log_a[l - 1] + (np.log10(norm) if norm > 0 else -np.inf)
-    nan_a = np.isnan(acts[1:]).any(axis=1)
-    acts = _no_nan(acts, unit_a, log_a)
+    fwd = _forward(w, x, depth, dtype)  # a_l = W a_{l-1}
+    bwd = _backward(w, x.size, depth, dtype)  # delta_l = W^T delta_{l+1}
+    grad_norms, log_g = _grad_w_norms(fwd, bwd, dtype)  # dC/dW_l = delta_l a_{l-1}^T
 
-    # Backward from dC/da_L = 1 (C = sum of outputs): delta_l = W^T delta_{l+1}.
-    deltas = np.empty((depth, n), dtype=dtype)
-    unit_d = np.empty((depth, n))
-    log_d = np.empty(depth)
-    ones = np.ones(n)
-    deltas[-1] = ones
-    unit_d[-1] = ones / np.sqrt(n)
-    log_d[-1] = _log10_norm(ones)
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        for i in range(depth - 2, -1, -1):
-            deltas[i] = wd.T @ deltas[i + 1]
-            u = w.T @ unit_d[i + 1]
-            norm = np.linalg.norm(u)
-            unit_d[i] = u / norm if norm > 0 else u
-            log_d[i] = log_d[i + 1] + (np.log10(norm) if norm > 0 else -np.inf)
-    nan_d = np.isnan(deltas).any(axis=1)
-    deltas = _no_nan(deltas, unit_d, log_d)
-
-    log_g = log_d + log_a[:-1]
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        grad_norms = np.linalg.norm(deltas, axis=1) * np.linalg.norm(acts[:-1], axis=1)
-    bad = ~np.isfinite(grad_norms) | ((grad_norms == 0) & np.isfinite(log_g))
-    with np.errstate(over="ignore", under="ignore"):
-        rebuilt = np.power(10.0, np.where(np.isfinite(log_g), log_g, -np.inf)).astype(dtype)
-        grad_norms = np.where(bad, rebuilt, grad_norms)
-
-    layers = list(range(1, depth + 1))
-    true_a = np.isfinite(log_a[1:])[:, None] & (unit_a[1:] != 0)
-    true_d = np.isfinite(log_d)[:, None] & (unit_d != 0)
-    return LinearNetResult(
-        weight=w,
-        depth=int(depth),
-        x=x,
-        activations=acts,
-        log10_activation_norms=log_a,
-        deltas=deltas,
-        log10_delta_norms=log_d,
-        grad_w_norms=grad_norms,
-        log10_grad_w_norms=log_g,
-        forward_overflow_layer=_first(list(np.isinf(acts[1:]).any(axis=1)), layers),
-        forward_underflow_layer=_first(list((true_a & (acts[1:] == 0)).any(axis=1)), layers),
-        backward_overflow_layer=_first(list(np.isinf(deltas).any(axis=1))[::-1], layers[::-1]),
-        backward_underflow_layer=_first(list((true_d & (deltas == 0)).any(axis=1))[::-1], layers[::-1]),
-        forward_nan_layer=_first(list(nan_a), layers),
-        backward_nan_layer=_first(list(nan_d)[::-1], layers[::-1]),
-        dtype=np.dtype(dtype).name,
-    )
+    return _summarise(w, depth, x, fwd, bwd, grad_norms, log_g, dtype)
 
 
 def _no_nan(values: Array, unit: Array, log_norm: Array) -> Array:

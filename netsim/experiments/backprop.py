@@ -40,13 +40,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from netsim.activations import sigmoid_prime
-from netsim.chain import chain_factors, chain_network
+from netsim.chain import ChainResult, chain_factors, chain_network
 from netsim.errors import NetsimError, require
-from netsim.network import Network
+from netsim.experiments.shared import is_number, is_whole
+from netsim.network import Gradients, Network
 
 #: The storyboard's chain: four neurons after the input, so 4 weights and b_1.
 DEFAULT_LAYERS = 4
@@ -116,18 +118,119 @@ class BackpropChain:
         return self.activations[-1]
 
 
-def _is_int(v: object) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+#: The symbol of a slope factor sigma'(z_l) starts with this (then l, then ")").
+_SLOPE = "sigma'(z"
 
 
-def _is_finite(v: object) -> bool:
-    return isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) and math.isfinite(v)
+def _slope_layer(symbol: str) -> int | None:
+    """l if ``symbol`` is the slope factor sigma'(z_l), None for a weight w_l or dC/da_L."""
+    return int(symbol[len(_SLOPE):-1]) if symbol.startswith(_SLOPE) else None
 
 
 def chain_parameters(seed: int, layers: int = DEFAULT_LAYERS) -> tuple[list[float], list[float]]:
     """w_1..w_L and b_1..b_L of the chain, drawn from ``seed`` (nielsen weights, N(0, 1) biases)."""
     drawn = Network.create([1] * (layers + 1), "sigmoid", init="nielsen", bias_init="normal", seed=seed)
     return [float(w[0, 0]) for w in drawn.weights], [float(b[0]) for b in drawn.biases]
+
+
+def _check_arguments(seed: int, layers: int, x: float, y: float) -> tuple[int, int, float, float]:
+    """(seed, L, x, y) checked and normalised; NetsimError names the first bad one."""
+    require(is_whole(seed) and seed >= 0, f"seed {seed!r} must be an integer >= 0")
+    require(is_whole(layers), f"layers {layers!r} must be a whole number")
+    require(MIN_LAYERS <= layers <= MAX_LAYERS,
+            f"layers = {layers} is out of range; allowed: {MIN_LAYERS} to {MAX_LAYERS}")
+    require(is_number(x) and math.isfinite(x), f"x = {x!r} must be a finite number")
+    require(is_number(y) and math.isfinite(y), f"y = {y!r} must be a finite number")
+    require(0.0 <= y <= 1.0, f"y = {y!r} is out of range; a sigmoid output's target lies in 0 to 1")
+    return int(seed), int(layers), float(x), float(y)
+
+
+class _Reached(NamedTuple):
+    """The gradients in the order back prop reaches them: names, values, and the step k of the
+    running product each reuses."""
+
+    names: list[str]
+    grads: list[float]
+    steps: list[int]
+
+
+def _gradients(chain: ChainResult, order: tuple[int, ...]) -> _Reached:
+    """dC/dw_L, ..., dC/dw_1, dC/db_1 as back prop reaches them (dC/dw_l = a_{l-1} delta_l, dC/db_1 = delta_1)."""
+    names: list[str] = []
+    grads: list[float] = []
+    steps: list[int] = []
+    for k, i in enumerate(order):
+        l = _slope_layer(chain.factors[i].symbol)
+        if l is None:
+            continue
+        delta = chain.partial_products[k]  # after visiting sigma'(z_l) the running product is delta_l
+        names.append(f"dC/dw{l}")
+        grads.append(chain.activations[l - 1] * delta)
+        steps.append(k)
+        if l == 1:
+            names.append("dC/db1")
+            grads.append(delta)
+            steps.append(k)
+    return _Reached(names, grads, steps)
+
+
+def _deltas(chain: ChainResult, order: tuple[int, ...], L: int) -> list[float]:
+    """delta_l = dC/dz_l for l = 1 .. L: the running product right after the factor sigma'(z_l)."""
+    deltas = [0.0] * L
+    for k, i in enumerate(order):
+        l = _slope_layer(chain.factors[i].symbol)
+        if l is not None:
+            deltas[l - 1] = float(chain.partial_products[k])
+    return deltas
+
+
+def _check_against_backward(chain: ChainResult, backward: Gradients, deltas: list[float], reached: _Reached) -> None:
+    """The product, every delta_l and every gradient agree with :meth:`Network.backward`'s."""
+    dC_db1 = float(backward.nabla_b[0][0])
+    if not math.isclose(chain.product, dC_db1, rel_tol=RTOL, abs_tol=0.0):
+        raise NetsimError(f"the product of the factors {chain.product!r} differs from back prop's "
+                          f"dC/db1 {dC_db1!r}")
+    for l, d in enumerate(deltas, start=1):
+        ref = float(backward.nabla_b[l - 1][0])
+        require(math.isclose(d, ref, rel_tol=1e-12, abs_tol=0.0), f"delta_{l} = {d!r} differs from dC/db{l} {ref!r}")
+    for name, g in zip(reached.names, reached.grads):
+        l = int(name[-1])
+        ref = chain.dC_dw[l - 1] if "dw" in name else chain.dC_db[l - 1]
+        require(math.isclose(g, ref, rel_tol=1e-12, abs_tol=0.0), f"{name} = {g!r} differs from back prop's {ref!r}")
+
+
+def _summarise(seed: int, x: float, y: float, weights: list[float], biases: list[float], chain: ChainResult,
+               backward: Gradients, order: tuple[int, ...], reached: _Reached, deltas: list[float]) -> BackpropChain:
+    """The frozen :class:`BackpropChain` of the chain, its factors and its gradients."""
+    L = len(weights)
+    sigma_primes = [float(sigmoid_prime(np.array(z))) for z in chain.zs]
+    return BackpropChain(
+        seed=seed,
+        layers=L,
+        x=x,
+        y=y,
+        weights=tuple(weights),
+        biases=tuple(biases),
+        zs=tuple(chain.zs),
+        activations=tuple(chain.activations),
+        sigma_primes=tuple(sigma_primes),
+        dC_da=float(chain.factors[-1].value),
+        cost=float(chain.cost),
+        symbols=tuple(f.symbol for f in chain.factors),
+        factors=tuple(float(f.value) for f in chain.factors),
+        backprop_order=order,
+        partial_products=tuple(float(p) for p in chain.partial_products),
+        product=float(chain.product),
+        backward_dC_db1=float(backward.nabla_b[0][0]),
+        gradient_names=tuple(reached.names),
+        gradients=tuple(float(g) for g in reached.grads),
+        gradient_steps=tuple(reached.steps),
+        dC_dw=tuple(chain.dC_dw),
+        dC_db=tuple(chain.dC_db),
+        sigma_prime_max=float(sigmoid_prime(np.array(0.0))),
+        deltas=tuple(deltas),
+        pair_factors=tuple(abs(weights[l - 1] * sigma_primes[l - 2]) for l in range(2, L + 1)),
+    )
 
 
 def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAULT_X,
@@ -137,82 +240,15 @@ def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAU
     ``seed`` draws the weights and biases, ``layers`` = L neurons after the input (2 to 6),
     ``x`` the input a_0, ``y`` the target in [0, 1]. Bad input raises :class:`NetsimError`.
     """
-    require(_is_int(seed) and seed >= 0, f"seed {seed!r} must be an integer >= 0")
-    require(_is_int(layers), f"layers {layers!r} must be a whole number")
-    require(MIN_LAYERS <= layers <= MAX_LAYERS,
-            f"layers = {layers} is out of range; allowed: {MIN_LAYERS} to {MAX_LAYERS}")
-    require(_is_finite(x), f"x = {x!r} must be a finite number")
-    require(_is_finite(y), f"y = {y!r} must be a finite number")
-    require(0.0 <= y <= 1.0, f"y = {y!r} is out of range; a sigmoid output's target lies in 0 to 1")
+    seed, L, x, y = _check_arguments(seed, layers, x, y)
 
-    L = int(layers)
-    weights, biases = chain_parameters(int(seed), L)
+    weights, biases = chain_parameters(seed, L)
     net = chain_network(weights, biases, activation="sigmoid")
-    chain = chain_factors(net, float(x), float(y), COST)
-    backward = net.backward(np.array([[float(x)]]), np.array([[float(y)]]), COST)
-    dC_db1 = float(backward.nabla_b[0][0])
-    if not math.isclose(chain.product, dC_db1, rel_tol=RTOL, abs_tol=0.0):
-        raise NetsimError(f"the product of the factors {chain.product!r} differs from back prop's "
-                          f"dC/db1 {dC_db1!r}")
+    chain = chain_factors(net, x, y, COST)  # z_l, a_l, the 2L factors and their running products
+    backward = net.backward(np.array([[x]]), np.array([[y]]), COST)
+    order = tuple(range(len(chain.factors) - 1, -1, -1))  # back prop: right to left
+    reached = _gradients(chain, order)
+    deltas = _deltas(chain, order, L)
+    _check_against_backward(chain, backward, deltas, reached)
 
-    n = len(chain.factors)  # 2L: L slopes, L - 1 weights, dC/da_L
-    order = tuple(range(n - 1, -1, -1))
-    symbols = tuple(f.symbol for f in chain.factors)
-    # after visiting sigma'(z_l) the running product is delta_l: find that step for each l
-    names: list[str] = []
-    grads: list[float] = []
-    steps: list[int] = []
-    for k, i in enumerate(order):
-        sym = symbols[i]
-        if not sym.startswith("sigma'(z"):
-            continue
-        l = int(sym[len("sigma'(z"):-1])
-        delta = chain.partial_products[k]
-        names.append(f"dC/dw{l}")
-        grads.append(chain.activations[l - 1] * delta)
-        steps.append(k)
-        if l == 1:
-            names.append("dC/db1")
-            grads.append(delta)
-            steps.append(k)
-    deltas = [0.0] * L
-    for k, i in enumerate(order):
-        if symbols[i].startswith("sigma'(z"):
-            deltas[int(symbols[i][len("sigma'(z"):-1]) - 1] = float(chain.partial_products[k])
-    for l, d in enumerate(deltas, start=1):
-        ref = float(backward.nabla_b[l - 1][0])
-        require(math.isclose(d, ref, rel_tol=1e-12, abs_tol=0.0), f"delta_{l} = {d!r} differs from dC/db{l} {ref!r}")
-    sigma_primes = [float(sigmoid_prime(np.array(z))) for z in chain.zs]
-    pairs = tuple(abs(weights[l - 1] * sigma_primes[l - 2]) for l in range(2, L + 1))
-    for name, g in zip(names, grads):
-        l = int(name[-1])
-        ref = chain.dC_dw[l - 1] if "dw" in name else chain.dC_db[l - 1]
-        require(math.isclose(g, ref, rel_tol=1e-12, abs_tol=0.0), f"{name} = {g!r} differs from back prop's {ref!r}")
-
-    return BackpropChain(
-        seed=int(seed),
-        layers=L,
-        x=float(x),
-        y=float(y),
-        weights=tuple(weights),
-        biases=tuple(biases),
-        zs=tuple(chain.zs),
-        activations=tuple(chain.activations),
-        sigma_primes=tuple(sigma_primes),
-        dC_da=float(chain.factors[-1].value),
-        cost=float(chain.cost),
-        symbols=symbols,
-        factors=tuple(float(f.value) for f in chain.factors),
-        backprop_order=order,
-        partial_products=tuple(float(p) for p in chain.partial_products),
-        product=float(chain.product),
-        backward_dC_db1=dC_db1,
-        gradient_names=tuple(names),
-        gradients=tuple(float(g) for g in grads),
-        gradient_steps=tuple(steps),
-        dC_dw=tuple(chain.dC_dw),
-        dC_db=tuple(chain.dC_db),
-        sigma_prime_max=float(sigmoid_prime(np.array(0.0))),
-        deltas=tuple(deltas),
-        pair_factors=pairs,
-    )
+    return _summarise(seed, x, y, weights, biases, chain, backward, order, reached, deltas)

@@ -19,15 +19,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from netsim.costs import quadratic
-from netsim.data import digits
+from netsim.data import Dataset, digits
 from netsim.errors import NetsimError, require
 from netsim.experiments.fading import brightest_pixels, drawn_indices
-from netsim.experiments.shared import frozen, require_digits_net
-from netsim.network import Network
+from netsim.experiments.shared import digits_net, digits_sizes, frozen, require_above, require_whole
+from netsim.network import Gradients, Network
 
 Array = np.ndarray
 
@@ -109,23 +110,143 @@ class CostResult:
         return abs(self.delta_cost - self.predicted_delta) / abs(self.delta_cost)
 
 
-def _whole(value: object, name: str, low: int, high: int | None = None) -> int:
-    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-    require(ok, f"{name} {value!r} must be a whole number")
-    v = int(value)  # type: ignore[call-overload]
-    if high is None:
-        require(v >= low, f"{name} = {v} is out of range; allowed: {low} or more")
-    else:
-        require(low <= v <= high, f"{name} = {v} is out of range; allowed: {low} to {high}")
-    return v
+class _Nudge(NamedTuple):
+    """W_layer[j, k] = w with gradient grad = dC/dw, nudged by delta_w: the new a_L and C."""
+
+    layer: int
+    j: int
+    k: int
+    w: float
+    grad: float
+    delta_w: float
+    output: Array
+    cost: float
+    net: Network
 
 
-def _positive(value: object, name: str) -> float:
-    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
-    require(ok and math.isfinite(float(value)) and float(value) > 0,  # type: ignore[arg-type]
-            f"{name} = {value!r} must be a finite number > 0")
-    return float(value)  # type: ignore[arg-type]
+class _Descent(NamedTuple):
+    """Gradient descent on one digit: the step counts recorded, and C and a_L after each."""
 
+    checkpoints: list[int]
+    costs: list[float]
+    outputs: list[Array]
+
+
+def _check_arguments(sizes: Sequence[int], sample: int, step: float, eta: float, steps: int,
+                     every: int) -> tuple[tuple[int, ...], int, float, float, int, int]:
+    """The digits net's sizes, the digit's index and the descent's numbers, checked and normalised."""
+    sizes = digits_sizes(sizes)
+    sample = require_whole(sample, "sample", 0, len(digits()) - 1)
+    step = require_above(step, "step", 0.0)
+    eta = require_above(eta, "eta", 0.0)
+    steps = require_whole(steps, "steps", 1, 10_000)
+    every = require_whole(every, "every", 1, steps)
+    require(steps % every == 0, f"steps = {steps} must be a multiple of every = {every}")
+    return sizes, sample, step, eta, steps, every
+
+
+def _weight_to_nudge(weight: tuple[int, int, int] | None, sizes: tuple[int, ...],
+                     grads: Gradients) -> tuple[int, int, int]:
+    """(layer, j, k): the given weight, checked, or W_L's entry with the largest |dC/dw|."""
+    L = len(sizes) - 1
+    if weight is None:
+        g_last = np.abs(grads.nabla_w[-1])
+        j, k = (int(i) for i in np.unravel_index(int(np.argmax(g_last)), g_last.shape))
+        return L, j, k
+    require(isinstance(weight, tuple) and len(weight) == 3, f"weight {weight!r} must be a tuple (layer, j, k)")
+    layer = require_whole(weight[0], "weight layer", 1, L)
+    j = require_whole(weight[1], "weight j", 0, sizes[layer] - 1)
+    k = require_whole(weight[2], "weight k", 0, sizes[layer - 1] - 1)
+    return layer, j, k
+
+
+def _nudge(net: Network, grads: Gradients, x: Array, y: Array, where: tuple[int, int, int],
+           step: float) -> _Nudge:
+    """Move w = W_layer[j, k] by Delta w = -step * sign(dC/dw); C' and a_L from a fresh forward pass."""
+    layer, j, k = where
+    grad = float(grads.nabla_w[layer - 1][j, k])
+    if grad == 0.0 or not math.isfinite(grad):
+        raise NetsimError(f"W_{layer}[{j}, {k}] has gradient {grad}: pick a weight whose gradient is not zero")
+    w = float(net.weights[layer - 1][j, k])
+    delta_w = -step if grad > 0 else step
+    nudged = net.copy()
+    nudged.weights[layer - 1][j, k] = w + delta_w
+    out_new = nudged.forward(x).output[0]
+    return _Nudge(layer, j, k, w, grad, delta_w, out_new, float(quadratic(out_new, y)), nudged)
+
+
+def _descend(start: _Nudge, x: Array, y: Array, eta: float, steps: int, every: int) -> _Descent:
+    """``steps`` steps of W_l <- W_l - eta dC/dW_l, b_l <- b_l - eta dC/db_l from the nudged net."""
+    trained = start.net.copy()  # training carries on from the hand-nudged net
+    checkpoints, costs, outputs = [0], [start.cost], [start.output.copy()]
+    for n in range(1, steps + 1):
+        g = trained.backward(x, y, COST)
+        for l in range(trained.depth):
+            trained.weights[l] -= eta * g.nabla_w[l]
+            trained.biases[l] -= eta * g.nabla_b[l]
+        if n % every == 0:
+            out = trained.forward(x).output[0]
+            checkpoints.append(n)
+            costs.append(float(quadratic(out, y)))
+            outputs.append(out.copy())
+    return _Descent(checkpoints, costs, outputs)
+
+
+def _drawn(x: Array, sizes: tuple[int, ...], nudge: _Nudge) -> tuple[tuple[int, ...], ...]:
+    """The neurons a diagram draws per layer: the brightest pixels, all ten outputs, and
+    always both ends of the nudged weight."""
+    L, layer, j, k = len(sizes) - 1, nudge.layer, nudge.j, nudge.k
+    drawn: list[tuple[int, ...]] = [brightest_pixels(x, MAX_SHOWN)]
+    for l, n in enumerate(sizes[1:], start=1):
+        if l == L:  # all ten outputs: one bar each
+            drawn.append(tuple(range(n)))
+            continue
+        keep = {j} if l == layer else ({k} if l == layer - 1 else set())
+        picked = set(drawn_indices(n, MAX_SHOWN))
+        if not keep <= picked:
+            picked = set(drawn_indices(n, MAX_SHOWN - 1)) | keep
+        drawn.append(tuple(sorted(picked)))
+    if layer == 1 and k not in drawn[0]:  # the nudged weight leaves an input pixel: draw it
+        drawn[0] = tuple(sorted(set(brightest_pixels(x, MAX_SHOWN - 1)) | {k}))
+    return tuple(drawn)
+
+
+def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: str, grads: Gradients,
+               nudge: _Nudge, step: float, eta: float, descent: _Descent) -> CostResult:
+    """The frozen :class:`CostResult` of the digit's pass, the nudge and the descent."""
+    x, y = data.x[sample], data.y[sample]
+    a = grads.forward.output[0]
+    return CostResult(
+        sample=sample,
+        pixels=frozen(x.reshape(8, 8)),
+        label=int(data.labels[sample]),
+        target=frozen(y),
+        sizes=tuple(int(n) for n in sizes),
+        activation=str(activation),
+        cost_name=COST,
+        activations=tuple(frozen(v[0]) for v in grads.forward.activations),
+        output=frozen(a),
+        prediction=int(np.argmax(a)),
+        sq_diffs=frozen((a - y) ** 2),
+        cost=float(grads.cost),
+        layer=nudge.layer,
+        j=nudge.j,
+        k=nudge.k,
+        w=nudge.w,
+        grad=nudge.grad,
+        step=step,
+        delta_w=nudge.delta_w,
+        w_new=nudge.w + nudge.delta_w,
+        cost_new=nudge.cost,
+        output_new=frozen(nudge.output),
+        delta_cost=nudge.cost - float(grads.cost),
+        predicted_delta=nudge.grad * nudge.delta_w,
+        eta=eta,
+        checkpoints=tuple(descent.checkpoints),
+        descent_costs=tuple(descent.costs),
+        descent_outputs=tuple(frozen(o) for o in descent.outputs),
+        drawn=_drawn(x, sizes, nudge),
+    )
 
 
 def cost_example(
@@ -148,99 +269,13 @@ def cost_example(
     ``every``: the learning rate, the number of gradient-descent steps on this digit, and
     how often C and a_L are recorded.
     """
-    sizes = tuple(sizes)
-    require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer")
-    require_digits_net(sizes)
+    sizes, sample, step, eta, steps, every = _check_arguments(sizes, sample, step, eta, steps, every)
+
     data = digits()
-    sample = _whole(sample, "sample", 0, len(data) - 1)
-    step = _positive(step, "step")
-    eta = _positive(eta, "eta")
-    steps = _whole(steps, "steps", 1, 10_000)
-    every = _whole(every, "every", 1, steps)
-    require(steps % every == 0, f"steps = {steps} must be a multiple of every = {every}")
-
-    net = Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
-                         bias_init=bias_init, seed=seed)
     x, y = data.x[sample], data.y[sample]
-    grads = net.backward(x, y, COST)
-    a = grads.forward.output[0]
-    L = net.depth
+    net = digits_net(sizes, activation, init, bias_init, seed)
+    grads = net.backward(x, y, COST)  # a_l, C and every dC/dW_l of the fresh net
+    nudge = _nudge(net, grads, x, y, _weight_to_nudge(weight, sizes, grads), step)
+    descent = _descend(nudge, x, y, eta, steps, every)
 
-    if weight is None:
-        g_last = np.abs(grads.nabla_w[-1])
-        j, k = (int(i) for i in np.unravel_index(int(np.argmax(g_last)), g_last.shape))
-        layer = L
-    else:
-        require(isinstance(weight, tuple) and len(weight) == 3,
-                f"weight {weight!r} must be a tuple (layer, j, k)")
-        layer = _whole(weight[0], "weight layer", 1, L)
-        j = _whole(weight[1], "weight j", 0, sizes[layer] - 1)
-        k = _whole(weight[2], "weight k", 0, sizes[layer - 1] - 1)
-    grad = float(grads.nabla_w[layer - 1][j, k])
-    if grad == 0.0 or not math.isfinite(grad):
-        raise NetsimError(f"W_{layer}[{j}, {k}] has gradient {grad}: pick a weight whose gradient is not zero")
-    w = float(net.weights[layer - 1][j, k])
-    delta_w = -step if grad > 0 else step
-    nudged = net.copy()
-    nudged.weights[layer - 1][j, k] = w + delta_w
-    out_new = nudged.forward(x).output[0]
-    cost_new = float(quadratic(out_new, y))
-
-    trained = nudged.copy()  # training carries on from the hand-nudged net
-    checkpoints, costs, outputs = [0], [cost_new], [out_new.copy()]
-    for n in range(1, steps + 1):
-        g = trained.backward(x, y, COST)
-        for l in range(L):
-            trained.weights[l] -= eta * g.nabla_w[l]
-            trained.biases[l] -= eta * g.nabla_b[l]
-        if n % every == 0:
-            out = trained.forward(x).output[0]
-            checkpoints.append(n)
-            costs.append(float(quadratic(out, y)))
-            outputs.append(out.copy())
-
-    drawn: list[tuple[int, ...]] = [brightest_pixels(x, MAX_SHOWN)]
-    for l, n in enumerate(sizes[1:], start=1):
-        if l == L:  # all ten outputs: one bar each
-            drawn.append(tuple(range(n)))
-            continue
-        keep = {j} if l == layer else ({k} if l == layer - 1 else set())
-        picked = set(drawn_indices(n, MAX_SHOWN))
-        if not keep <= picked:
-            picked = set(drawn_indices(n, MAX_SHOWN - 1)) | keep
-        drawn.append(tuple(sorted(picked)))
-    if layer == 1 and k not in drawn[0]:  # the nudged weight leaves an input pixel: draw it
-        drawn[0] = tuple(sorted(set(brightest_pixels(x, MAX_SHOWN - 1)) | {k}))
-
-    sq = (a - y) ** 2
-    return CostResult(
-        sample=sample,
-        pixels=frozen(x.reshape(8, 8)),
-        label=int(data.labels[sample]),
-        target=frozen(y),
-        sizes=tuple(int(n) for n in sizes),
-        activation=str(activation),
-        cost_name=COST,
-        activations=tuple(frozen(v[0]) for v in grads.forward.activations),
-        output=frozen(a),
-        prediction=int(np.argmax(a)),
-        sq_diffs=frozen(sq),
-        cost=float(grads.cost),
-        layer=layer,
-        j=j,
-        k=k,
-        w=w,
-        grad=grad,
-        step=step,
-        delta_w=delta_w,
-        w_new=w + delta_w,
-        cost_new=cost_new,
-        output_new=frozen(out_new),
-        delta_cost=cost_new - float(grads.cost),
-        predicted_delta=grad * delta_w,
-        eta=eta,
-        checkpoints=tuple(checkpoints),
-        descent_costs=tuple(costs),
-        descent_outputs=tuple(frozen(o) for o in outputs),
-        drawn=tuple(drawn),
-    )
+    return _summarise(data, sample, sizes, activation, grads, nudge, step, eta, descent)

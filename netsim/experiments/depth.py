@@ -58,7 +58,7 @@ import numpy as np
 
 from netsim.data import Split, digits_split
 from netsim.errors import require
-from netsim.experiments.shared import frozen
+from netsim.experiments.shared import digits_net, frozen, is_whole
 from netsim.network import Network
 from netsim.train import TrainingRun, sgd
 
@@ -158,6 +158,7 @@ def relative_changes(before: Network, after: Network) -> Array:
 
 def _learning(net: Network, run: TrainingRun, units: tuple[int, ...], rule: str,
               scores: Array, eta: float, l2: float) -> NetLearning:
+    """The :class:`NetLearning` of ``net`` before and after ``run``, showing ``units``."""
     return NetLearning(
         sizes=tuple(net.sizes),
         activation=net.activations[0].name,
@@ -180,6 +181,7 @@ def _top(scores: Array, k: int) -> tuple[int, ...]:
 
 
 def _pieces(net: Network, split: Split, start: int, k: int) -> Pieces:
+    """The first test digit from ``start`` on that ``net`` gets right, and its ``k`` strongest hidden neurons."""
     test = split.test
     fp = net.forward(test.x)
     predictions = np.argmax(fp.output, axis=1)
@@ -191,6 +193,52 @@ def _pieces(net: Network, split: Split, start: int, k: int) -> Pieces:
     units = _top(contrib, k)
     return Pieces(i, frozen(test.x[i]), label, int(predictions[i]), units,
                   frozen([contrib[u] for u in units]))
+
+
+def _check_arguments(deep_sizes: Sequence[int], epochs: int, shallow_width: int, units: int, pieces: int,
+                     probe_index: int, train_seed: int, deep_eta: float, shallow_eta: float,
+                     shallow_l2: float) -> tuple[int, ...]:
+    """The deep digits net's sizes (as a tuple), checked with the training and display numbers."""
+    deep_sizes = tuple(deep_sizes)
+    require(len(deep_sizes) >= 4, f"deep_sizes {list(deep_sizes)} need at least two hidden layers")
+    require(deep_sizes[0] == 64 and deep_sizes[-1] == 10,
+            f"deep_sizes {list(deep_sizes)} must start with 64 (8x8 pixels) and end with 10 (digits)")
+    for name, value in (("epochs", epochs), ("shallow_width", shallow_width), ("units", units),
+                        ("pieces", pieces), ("probe_index", probe_index), ("train_seed", train_seed)):
+        require(is_whole(value), f"{name} {value!r} must be a whole number")
+    require(1 <= epochs <= MAX_EPOCHS, f"epochs = {epochs} must be from 1 to {MAX_EPOCHS}")
+    require(1 <= shallow_width <= 1000, f"shallow_width = {shallow_width} must be from 1 to 1000")
+    narrowest = min(shallow_width, deep_sizes[1])
+    require(1 <= units <= narrowest, f"units = {units} must be from 1 to {narrowest} (the first layer's width)")
+    require(1 <= pieces <= shallow_width, f"pieces = {pieces} must be from 1 to {shallow_width}")
+    require(probe_index >= 0, f"probe_index = {probe_index} must be >= 0")
+    for name, eta in (("deep_eta", deep_eta), ("shallow_eta", shallow_eta)):
+        require(isinstance(eta, (int, float)) and not isinstance(eta, bool) and math.isfinite(eta) and eta > 0,
+                f"{name} = {eta!r} must be a finite number > 0")
+    require(isinstance(shallow_l2, (int, float)) and not isinstance(shallow_l2, bool)
+            and math.isfinite(shallow_l2) and shallow_l2 >= 0,
+            f"shallow_l2 = {shallow_l2!r} must be a finite number >= 0")
+    n_test = len(digits_split().test)
+    require(probe_index < n_test, f"probe_index = {probe_index} must be below {n_test}")
+    return deep_sizes
+
+
+def _train_shallow(net: Network, split: Split, epochs: int, eta: float, l2: float, train_seed: int,
+                   units: int) -> tuple[TrainingRun, NetLearning]:
+    """Train the shallow reference net with L2; show the hidden neurons whose output a_1j varies most."""
+    run = sgd(net, split.train, split.test, epochs=epochs, eta=float(eta), l2=float(l2), seed=train_seed)
+    spread = run.network.forward(split.test.x).activations[1].std(axis=0)
+    shown = _top(spread, units)
+    return run, _learning(net, run, shown, SHALLOW_RULE, spread[list(shown)], eta, l2)
+
+
+def _train_deep(net: Network, split: Split, epochs: int, eta: float, train_seed: int, units: int) -> NetLearning:
+    """Train the deep net without L2; show the first-layer neurons whose weights changed most."""
+    run = sgd(net, split.train, split.test, epochs=epochs, eta=float(eta), seed=train_seed)
+    w0, w1 = net.weights[0], run.network.weights[0]
+    unit_change = np.linalg.norm(w1 - w0, axis=1) / np.linalg.norm(w0, axis=1)
+    shown = _top(unit_change, units)
+    return _learning(net, run, shown, DEEP_RULE, unit_change[list(shown)], eta, 0.0)
 
 
 def why_depth_matters(
@@ -215,56 +263,17 @@ def why_depth_matters(
     ``probe_index``: the "pieces" example is the first test digit from this index on that the
     shallow net gets right. Raises :class:`NetsimError` on bad input.
     """
-    deep_sizes = tuple(deep_sizes)
-    require(len(deep_sizes) >= 4, f"deep_sizes {list(deep_sizes)} need at least two hidden layers")
-    require(deep_sizes[0] == 64 and deep_sizes[-1] == 10,
-            f"deep_sizes {list(deep_sizes)} must start with 64 (8x8 pixels) and end with 10 (digits)")
-    for name, value in (("epochs", epochs), ("shallow_width", shallow_width), ("units", units),
-                        ("pieces", pieces), ("probe_index", probe_index), ("train_seed", train_seed)):
-        require(isinstance(value, (int, np.integer)) and not isinstance(value, bool),
-                f"{name} {value!r} must be a whole number")
-    require(1 <= epochs <= MAX_EPOCHS, f"epochs = {epochs} must be from 1 to {MAX_EPOCHS}")
-    require(1 <= shallow_width <= 1000, f"shallow_width = {shallow_width} must be from 1 to 1000")
-    narrowest = min(shallow_width, deep_sizes[1])
-    require(1 <= units <= narrowest, f"units = {units} must be from 1 to {narrowest} (the first layer's width)")
-    require(1 <= pieces <= shallow_width, f"pieces = {pieces} must be from 1 to {shallow_width}")
-    require(probe_index >= 0, f"probe_index = {probe_index} must be >= 0")
-    for name, eta in (("deep_eta", deep_eta), ("shallow_eta", shallow_eta)):
-        require(isinstance(eta, (int, float)) and not isinstance(eta, bool) and math.isfinite(eta) and eta > 0,
-                f"{name} = {eta!r} must be a finite number > 0")
-    require(isinstance(shallow_l2, (int, float)) and not isinstance(shallow_l2, bool)
-            and math.isfinite(shallow_l2) and shallow_l2 >= 0,
-            f"shallow_l2 = {shallow_l2!r} must be a finite number >= 0")
+    deep_sizes = _check_arguments(deep_sizes, epochs, shallow_width, units, pieces, probe_index, train_seed,
+                                  deep_eta, shallow_eta, shallow_l2)
 
     split = digits_split()
-    require(probe_index < len(split.test), f"probe_index = {probe_index} must be below {len(split.test)}")
-
-    deep = Network.create(deep_sizes, activation, "sigmoid", init, None, bias_init, seed)
+    deep = digits_net(deep_sizes, activation, init, bias_init, seed)
     shallow = Network.create([64, shallow_width, 10], "sigmoid", "sigmoid", "nielsen", None, "normal", seed)
-
-    run_s = sgd(shallow, split.train, split.test, epochs=epochs, eta=float(shallow_eta),
-                l2=float(shallow_l2), seed=train_seed)
-    spread = run_s.network.forward(split.test.x).activations[1].std(axis=0)
-    s_units = _top(spread, units)
-    shallow_res = _learning(shallow, run_s, s_units, SHALLOW_RULE, spread[list(s_units)], shallow_eta,
-                             shallow_l2)
-
-    run_d = sgd(deep, split.train, split.test, epochs=epochs, eta=float(deep_eta), seed=train_seed)
-    w0, w1 = deep.weights[0], run_d.network.weights[0]
-    unit_change = np.linalg.norm(w1 - w0, axis=1) / np.linalg.norm(w0, axis=1)
-    d_units = _top(unit_change, units)
-    deep_res = _learning(deep, run_d, d_units, DEEP_RULE, unit_change[list(d_units)], deep_eta, 0.0)
+    run_s, shallow_res = _train_shallow(shallow, split, epochs, shallow_eta, shallow_l2, train_seed, units)
+    deep_res = _train_deep(deep, split, epochs, deep_eta, train_seed, units)
+    grad_before = deep.backward(split.train.x, split.train.y, "cross-entropy").weight_gradient_norms()
 
     r = deep_res.rel_change
-    grad_before = deep.backward(split.train.x, split.train.y, "cross-entropy").weight_gradient_norms()
-    return DepthResult(
-        epochs=int(epochs),
-        seed=int(seed),
-        train_seed=int(train_seed),
-        shallow=shallow_res,
-        deep=deep_res,
-        pieces=_pieces(run_s.network, split, probe_index, pieces),
-        ratio=float(r[-2] / r[0]),
-        chance=1.0 / deep_sizes[-1],
-        grad_before=frozen(grad_before),
-    )
+    return DepthResult(epochs=int(epochs), seed=int(seed), train_seed=int(train_seed), shallow=shallow_res,
+                       deep=deep_res, pieces=_pieces(run_s.network, split, probe_index, pieces),
+                       ratio=float(r[-2] / r[0]), chance=1.0 / deep_sizes[-1], grad_before=frozen(grad_before))

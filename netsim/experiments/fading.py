@@ -26,10 +26,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netsim.data import digits
+from netsim.data import Dataset, digits
 from netsim.errors import NetsimError, require
-from netsim.experiments.shared import require_digits_net, round_significant, verdict
-from netsim.network import Network
+from netsim.experiments.shared import MIN_BAR_DECADES as MIN_BAR_DECADES  # the bars' axis; kept importable here
+from netsim.experiments.shared import (
+    bar_decades,
+    decades,
+    digits_net,
+    digits_sizes,
+    is_whole,
+    round_significant,
+    verdict,
+)
+from netsim.network import Gradients
 
 Array = np.ndarray
 
@@ -39,11 +48,6 @@ BOOK_HIDDEN_NORMS: tuple[float, ...] = (0.003, 0.017, 0.070, 0.285)
 
 #: Nielsen's last-hidden over first-hidden ratio, 0.285 / 0.003 (from the citation above).
 BOOK_HIDDEN_RATIO: float = BOOK_HIDDEN_NORMS[-1] / BOOK_HIDDEN_NORMS[0]
-
-#: A last/first ratio at least this far from 1 counts as vanishing (or exploding).
-
-#: The per-layer bars' log axis spans at least this many powers of ten.
-MIN_BAR_DECADES = 4
 
 #: Neurons a diagram draws of a wide layer (half from each end; pixels: the brightest).
 DEFAULT_MAX_SHOWN = 6
@@ -127,6 +131,64 @@ def brightest_pixels(pixels: Array, count: int) -> tuple[int, ...]:
     return tuple(sorted(int(i) for i in order[:count]))
 
 
+def _check_arguments(sizes: Sequence[int], sample: int, max_shown: int) -> tuple[int, ...]:
+    """The digits net's sizes (as a tuple), the digit's index and how many neurons a layer shows."""
+    sizes = digits_sizes(sizes)
+    n_data = len(digits())
+    require(is_whole(sample), f"sample {sample!r} must be a whole number")
+    require(0 <= sample < n_data, f"sample {sample} is out of range; allowed: 0 to {n_data - 1}")
+    if not (isinstance(max_shown, int) and max_shown >= 2):
+        raise NetsimError(f"max_shown = {max_shown!r} must be a whole number of at least 2")
+    return sizes
+
+
+def _drawn(x: Array, sizes: tuple[int, ...], max_shown: int) -> tuple[tuple[int, ...], ...]:
+    """The neurons a diagram draws per layer: the brightest pixels, then the first and last few."""
+    return (brightest_pixels(x, min(max_shown, sizes[0])),) + tuple(drawn_indices(n, max_shown) for n in sizes[1:])
+
+
+def _hidden_ratio(bias_norms: Array) -> float:
+    """||dC/db_{L-1}|| / ||dC/db_1||, the last hidden layer over the first (inf if the first is 0)."""
+    first, last = float(bias_norms[0]), float(bias_norms[-2])  # hidden layers 1 and L-1
+    if first == 0.0:
+        return math.inf
+    with np.errstate(over="ignore"):
+        return last / first
+
+
+def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: str, grads: Gradients,
+               bias_norms: Array, drawn: tuple[tuple[int, ...], ...], ratio: float) -> FadingResult:
+    """The frozen :class:`FadingResult` of the pass, the drawn neurons and the headline ratio."""
+    grad_w = tuple(np.abs(g) for g in grads.nabla_w)
+    edge_grads = tuple(g[np.ix_(drawn[l], drawn[l - 1])] for l, g in enumerate(grad_w, start=1))
+    orders = math.log10(ratio) if 0 < ratio < math.inf else (math.inf if ratio > 0 else -math.inf)
+    regime, factor = verdict(ratio)
+    return FadingResult(
+        sample=int(sample),
+        pixels=data.x[sample].reshape(8, 8).copy(),
+        label=int(data.labels[sample]),
+        target=data.y[sample].copy(),
+        sizes=tuple(int(n) for n in sizes),
+        activation=str(activation),
+        activations=tuple(a[0].copy() for a in grads.forward.activations),
+        cost=float(grads.cost),
+        grad_w=grad_w,
+        drawn=drawn,
+        edge_grads=edge_grads,
+        bias_norms=bias_norms,
+        weight_norms=grads.weight_gradient_norms(),
+        decades=decades(np.concatenate([e.ravel() for e in edge_grads] + [bias_norms])),
+        ratio=float(ratio),
+        ratio_rounded=round_significant(float(ratio)),
+        orders=float(orders),
+        bar_decades=bar_decades(bias_norms),
+        regime=regime,
+        factor=float(factor),
+        orders_rounded=float(round(orders, 1) if math.isfinite(orders) else orders),
+        book_factor=round_significant(BOOK_HIDDEN_RATIO),
+    )
+
+
 def fading(
     sizes: Sequence[int],
     activation: str = "sigmoid",
@@ -141,76 +203,13 @@ def fading(
     Hidden layers use ``activation``, the output layer a sigmoid, the cost is cross-entropy.
     The net must take 64 inputs (8x8 pixels) and give 10 outputs (one per digit).
     """
-    sizes = tuple(sizes)
-    require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer")
-    require_digits_net(sizes)
+    sizes = _check_arguments(sizes, sample, max_shown)
+
     data = digits()
-    ok = isinstance(sample, (int, np.integer)) and not isinstance(sample, bool)
-    require(ok, f"sample {sample!r} must be a whole number")
-    require(0 <= sample < len(data), f"sample {sample} is out of range; allowed: 0 to {len(data) - 1}")
-    if not (isinstance(max_shown, int) and max_shown >= 2):
-        raise NetsimError(f"max_shown = {max_shown!r} must be a whole number of at least 2")
-
-    net = Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
-                         bias_init=bias_init, seed=seed)
     x, y = data.x[sample], data.y[sample]
-    grads = net.backward(x, y, "cross-entropy")
-    acts = tuple(a[0].copy() for a in grads.forward.activations)
-    grad_w = tuple(np.abs(g) for g in grads.nabla_w)
+    net = digits_net(sizes, activation, init, bias_init, seed)
+    grads = net.backward(x, y, "cross-entropy")  # z_l, a_l, delta_l, dC/dW_l and dC/db_l
+    bias_norms = grads.bias_gradient_norms()  # ||dC/db_l|| = ||delta_l||, l = 1 .. L
+    ratio = _hidden_ratio(bias_norms)
 
-    drawn = (brightest_pixels(x, min(max_shown, sizes[0])),) + tuple(
-        drawn_indices(n, max_shown) for n in sizes[1:]
-    )
-    edge_grads = tuple(g[np.ix_(drawn[l], drawn[l - 1])] for l, g in enumerate(grad_w, start=1))
-    bias_norms = grads.bias_gradient_norms()
-    weight_norms = grads.weight_gradient_norms()
-
-    values = np.concatenate([e.ravel() for e in edge_grads] + [bias_norms])
-    values = values[np.isfinite(values) & (values > 0)]
-    if values.size == 0:
-        lo, hi = -1, 0
-    else:
-        lo = math.floor(np.log10(values.min()))
-        hi = max(math.ceil(np.log10(values.max())), lo + 1)
-
-    norms = bias_norms[np.isfinite(bias_norms) & (bias_norms > 0)]
-    if norms.size == 0:
-        bar_hi = 0
-        bar_lo = -MIN_BAR_DECADES
-    else:
-        bar_hi = math.ceil(np.log10(norms.max()))
-        bar_lo = min(math.floor(np.log10(norms.min())), bar_hi - MIN_BAR_DECADES)
-
-    first, last = float(bias_norms[0]), float(bias_norms[-2])  # hidden layers 1 and L-1
-    if first == 0.0:
-        ratio = math.inf
-    else:
-        with np.errstate(over="ignore"):
-            ratio = last / first
-    orders = math.log10(ratio) if 0 < ratio < math.inf else (math.inf if ratio > 0 else -math.inf)
-    regime, factor = verdict(ratio)
-    orders_rounded = round(orders, 1) if math.isfinite(orders) else orders
-    return FadingResult(
-        sample=int(sample),
-        pixels=x.reshape(8, 8).copy(),
-        label=int(data.labels[sample]),
-        target=y.copy(),
-        sizes=tuple(int(n) for n in sizes),
-        activation=str(activation),
-        activations=acts,
-        cost=float(grads.cost),
-        grad_w=grad_w,
-        drawn=drawn,
-        edge_grads=edge_grads,
-        bias_norms=bias_norms,
-        weight_norms=weight_norms,
-        decades=(int(lo), int(hi)),
-        ratio=float(ratio),
-        ratio_rounded=round_significant(float(ratio)),
-        orders=float(orders),
-        bar_decades=(int(bar_lo), int(bar_hi)),
-        regime=regime,
-        factor=float(factor),
-        orders_rounded=float(orders_rounded),
-        book_factor=round_significant(BOOK_HIDDEN_RATIO),
-    )
+    return _summarise(data, sample, sizes, activation, grads, bias_norms, _drawn(x, sizes, max_shown), ratio)

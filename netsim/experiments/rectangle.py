@@ -34,13 +34,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Rational
+from typing import NamedTuple
 
 import numpy as np
 
 from netsim.activations import sigmoid_prime
 from netsim.chain import ChainResult, chain_factors, chain_network
 from netsim.errors import NetsimError, require
+from netsim.experiments.backprop import chain_parameters
+from netsim.experiments.shared import is_whole
 from netsim.network import Network
+
+Array = np.ndarray
 
 #: The storyboard's rectangle: multiply by 1/4, by 1/3, by 1/4.
 DEFAULT_MULTIPLIERS: tuple[Fraction, ...] = (Fraction(1, 4), Fraction(1, 3), Fraction(1, 4))
@@ -108,6 +113,7 @@ class RectangleResult:
 
 
 def _check_multipliers(multipliers: Sequence[Fraction | int]) -> tuple[Fraction, ...]:
+    """The rectangle's multipliers as exact fractions, each strictly between 0 and 1."""
     require(len(multipliers) >= 1, "multipliers: give at least one factor")
     out: list[Fraction] = []
     for m in multipliers:
@@ -119,22 +125,94 @@ def _check_multipliers(multipliers: Sequence[Fraction | int]) -> tuple[Fraction,
     return tuple(out)
 
 
-def _ordinary_chain(seed: int, layers: int) -> Network:
-    """A [1] * (layers + 1) chain with w ~ N(0, 1) ("nielsen", n_in = 1), b ~ N(0, 1)."""
-    drawn = Network.create([1] * (layers + 1), init="nielsen", bias_init="normal", seed=seed)
-    weights = [float(w[0, 0]) for w in drawn.weights]
-    biases = [float(b[0]) for b in drawn.biases]
-    return chain_network(weights, biases)
+class _Factors(NamedTuple):
+    """A chain's layer factors in back-prop order: the layers l, w_{l+1} sigma'(z_l), running products."""
+
+    order: list[int]
+    factors: list[float]
+    running: list[float]
+    chain: ChainResult
 
 
-def _backprop_factors(net: Network, x: float) -> tuple[list[int], list[float], list[float], ChainResult]:
+def _check_arguments(seed: int, layers: int, large_weight: float, z_max: float, samples: int, x: float) -> None:
+    """The seed, the chain's length L, the large weight, the slope's window and samples, and a_0."""
+    require(is_whole(seed) and seed >= 0, f"seed {seed!r} must be an integer >= 0")
+    require(is_whole(layers), f"layers {layers!r} must be a whole number")
+    require(2 <= layers <= MAX_LAYERS, f"layers = {layers} is out of range; allowed: 2 to {MAX_LAYERS}")
+    for name, value in (("large_weight", large_weight), ("z_max", z_max), ("x", x)):
+        require(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
+                f"{name} = {value!r} must be a finite number")
+    require(large_weight > 0, f"large_weight = {large_weight} must be > 0")
+    require(z_max > 0, f"z_max = {z_max} must be > 0")
+    require(isinstance(samples, int) and not isinstance(samples, bool) and samples % 2 == 1
+            and 3 <= samples <= MAX_SAMPLES,
+            f"samples = {samples!r} must be an odd whole number from 3 to {MAX_SAMPLES} (so z = 0 is one)")
+
+
+def _areas(mults: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
+    """The rectangle's exact areas: 1, then the product of the first k multipliers."""
+    areas = [Fraction(1)]
+    for m in mults:
+        areas.append(areas[-1] * m)
+    return tuple(areas)
+
+
+def _sigmoid_slope(z_max: float, samples: int) -> tuple[Array, Array]:
+    """z evenly spaced over [-z_max, z_max] (the middle one exactly 0) and sigma'(z) there."""
+    z = np.linspace(-z_max, z_max, samples)
+    z[samples // 2] = 0.0
+    return z, sigmoid_prime(z)
+
+
+def _backprop_factors(net: Network, x: float) -> _Factors:
     """w_{l+1} sigma'(z_l) (signed) in back-prop order (l = L-1 .. 1) and their running products."""
     result = chain_factors(net, x, 0.0)
     L = net.depth
     order = list(range(L - 1, 0, -1))
     factors = [float(result.layer_factors[l - 1]) for l in order]
     running = [float(v) for v in np.cumprod(factors)]
-    return order, factors, running, result
+    return _Factors(order, factors, running, result)
+
+
+def _large_chain(large_weight: float, layers: int, peak: float, x: float) -> _Factors:
+    """Nielsen's chain: every w = ``large_weight``, every z = 0, so every factor is w sigma'(0)."""
+    # every large factor is large_weight * sigma'(0); the product of L of them must stay finite
+    if layers * math.log10(max(large_weight * peak, 1.0)) > FLOAT64_DECADES:
+        raise NetsimError(f"large_weight = {large_weight} overflows float64 over {layers} layers; "
+                          "choose a smaller one")
+    return _backprop_factors(chain_network([float(large_weight)] * int(layers), biases="zero-z", a0=x), x)
+
+
+def _summarise(mults: tuple[Fraction, ...], z: Array, sp: Array, peak: float, seed: int, net: Network,
+               ordinary: _Factors, large_weight: float, large: _Factors) -> RectangleResult:
+    """The frozen :class:`RectangleResult` of the rectangle, the slope and the two chains."""
+    peak_fraction = Fraction(peak)
+    return RectangleResult(
+        multipliers=mults,
+        areas=_areas(mults),
+        z=tuple(float(v) for v in z),
+        sigma_prime=tuple(float(v) for v in sp),
+        peak_z=0.0,
+        peak=peak,
+        peak_fraction=peak_fraction,
+        peak_is_max=bool(np.all(sp <= peak)),
+        unit_weight=1 / peak_fraction,
+        zero_z_weights=tuple(m / peak_fraction for m in mults),
+        seed=seed,
+        layers=net.depth,
+        weights=tuple(float(w[0, 0]) for w in net.weights),
+        biases=tuple(float(b[0]) for b in net.biases),
+        zs=tuple(ordinary.chain.zs),
+        sigma_primes=tuple(float(sigmoid_prime(np.array(v))) for v in ordinary.chain.zs),
+        factor_layers=tuple(ordinary.order),
+        factors=tuple(ordinary.factors),
+        running=tuple(ordinary.running),
+        dC_db=tuple(ordinary.chain.dC_db),
+        large_weight=float(large_weight),
+        large_zs=tuple(large.chain.zs),
+        large_factors=tuple(large.factors),
+        large_running=tuple(large.running),
+    )
 
 
 def shrinking_factors(
@@ -153,62 +231,12 @@ def shrinking_factors(
     :class:`NetsimError`.
     """
     mults = _check_multipliers(multipliers)
-    require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
-            f"seed {seed!r} must be an integer >= 0")
-    require(isinstance(layers, (int, np.integer)) and not isinstance(layers, bool),
-            f"layers {layers!r} must be a whole number")
-    require(2 <= layers <= MAX_LAYERS, f"layers = {layers} is out of range; allowed: 2 to {MAX_LAYERS}")
-    for name, value in (("large_weight", large_weight), ("z_max", z_max), ("x", x)):
-        require(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
-                f"{name} = {value!r} must be a finite number")
-    require(large_weight > 0, f"large_weight = {large_weight} must be > 0")
-    require(z_max > 0, f"z_max = {z_max} must be > 0")
-    require(isinstance(samples, int) and not isinstance(samples, bool) and samples % 2 == 1
-            and 3 <= samples <= MAX_SAMPLES,
-            f"samples = {samples!r} must be an odd whole number from 3 to {MAX_SAMPLES} (so z = 0 is one)")
+    _check_arguments(seed, layers, large_weight, z_max, samples, x)
 
-    areas = [Fraction(1)]
-    for m in mults:
-        areas.append(areas[-1] * m)
+    z, sp = _sigmoid_slope(z_max, samples)
+    peak = float(sigmoid_prime(np.array(0.0)))  # sigma'(0) = 1/4, the slope's peak
+    net = chain_network(*chain_parameters(int(seed), int(layers)))  # w_l ~ N(0, 1), b_l ~ N(0, 1)
+    ordinary = _backprop_factors(net, float(x))
+    large = _large_chain(large_weight, layers, peak, float(x))
 
-    z = np.linspace(-z_max, z_max, samples)
-    z[samples // 2] = 0.0
-    sp = sigmoid_prime(z)
-    peak = float(sigmoid_prime(np.array(0.0)))
-
-    net = _ordinary_chain(int(seed), int(layers))
-    order, factors, running, chain = _backprop_factors(net, float(x))
-    # every large factor is large_weight * sigma'(0); the product of L of them must stay finite
-    if layers * math.log10(max(large_weight * peak, 1.0)) > FLOAT64_DECADES:
-        raise NetsimError(f"large_weight = {large_weight} overflows float64 over {layers} layers; "
-                          "choose a smaller one")
-    big = chain_network([float(large_weight)] * int(layers), biases="zero-z", a0=float(x))
-    _, big_factors, big_running, big_chain = _backprop_factors(big, float(x))
-
-    peak_fraction = Fraction(peak)
-    return RectangleResult(
-        multipliers=mults,
-        areas=tuple(areas),
-        z=tuple(float(v) for v in z),
-        sigma_prime=tuple(float(v) for v in sp),
-        peak_z=0.0,
-        peak=peak,
-        peak_fraction=peak_fraction,
-        peak_is_max=bool(np.all(sp <= peak)),
-        unit_weight=1 / peak_fraction,
-        zero_z_weights=tuple(m / peak_fraction for m in mults),
-        seed=int(seed),
-        layers=int(layers),
-        weights=tuple(float(w[0, 0]) for w in net.weights),
-        biases=tuple(float(b[0]) for b in net.biases),
-        zs=tuple(chain.zs),
-        sigma_primes=tuple(float(sigmoid_prime(np.array(v))) for v in chain.zs),
-        factor_layers=tuple(order),
-        factors=tuple(factors),
-        running=tuple(running),
-        dC_db=tuple(chain.dC_db),
-        large_weight=float(large_weight),
-        large_zs=tuple(big_chain.zs),
-        large_factors=tuple(big_factors),
-        large_running=tuple(big_running),
-    )
+    return _summarise(mults, z, sp, peak, int(seed), net, ordinary, large_weight, large)

@@ -27,13 +27,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from netsim.data import digits
 from netsim.errors import require
-from netsim.experiments.shared import frozen, require_digits_net
-from netsim.network import Network
+from netsim.experiments.shared import digits_net, frozen, require_above, require_digits_net, require_whole
+from netsim.network import Gradients, Network
 
 Array = np.ndarray
 
@@ -135,21 +136,6 @@ class RockResult:
 
 
 
-def _whole(value: object, name: str, low: int, high: int) -> int:
-    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-    require(ok, f"{name} {value!r} must be a whole number")
-    v = int(value)  # type: ignore[call-overload]
-    require(low <= v <= high, f"{name} = {v} is out of range; allowed: {low} to {high}")
-    return v
-
-
-def _number(value: object, name: str, low: float) -> float:
-    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
-    require(ok and math.isfinite(float(value)) and float(value) > low,  # type: ignore[arg-type]
-            f"{name} = {value!r} must be a finite number > {low:g}")
-    return float(value)  # type: ignore[arg-type]
-
-
 class _Slice:
     """The net with W_layer[j, k] settable: C(w) and dC/dw from one backward pass."""
 
@@ -165,6 +151,7 @@ class _Slice:
 
 
 def _descend(sl: _Slice, w0: float, eta: float, steps: int) -> tuple[list[float], list[float], list[float]]:
+    """w_0 .. w_steps of w_{i+1} = w_i - eta dC/dw_i on the slice, with C(w_i) and dC/dw_i."""
     ws, cs, gs = [float(w0)], [], []
     for i in range(steps + 1):
         c, g = sl.at(ws[-1])
@@ -175,6 +162,86 @@ def _descend(sl: _Slice, w0: float, eta: float, steps: int) -> tuple[list[float]
         if i < steps:
             ws.append(ws[-1] - eta * g)
     return ws, cs, gs
+
+
+class _Path(NamedTuple):
+    """A rock's path on the slice along W_layer[j, k]: w_i, C(w_i) and dC/dw_i."""
+
+    sl: _Slice
+    ws: list[float]
+    cs: list[float]
+    gs: list[float]
+
+    @property
+    def distance(self) -> float:
+        """|w_steps - w_0|."""
+        return abs(self.ws[-1] - self.ws[0])
+
+
+def _check_arguments(sizes: Sequence[int], sample: int, eta: float, steps: int, curve_points: int,
+                     margin: float) -> tuple[tuple[int, ...], int, float, int, int, float]:
+    """The digits net's sizes, the digit's index, the descent and the slices' sampling, checked and normalised."""
+    sizes = tuple(sizes)
+    require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer, so that layer 1 is not layer L")
+    require_digits_net(sizes)
+    sample = require_whole(sample, "sample", 0, len(digits()) - 1)
+    eta = require_above(eta, "eta", 0.0)
+    steps = require_whole(steps, "steps", 1, MAX_STEPS)
+    curve_points = require_whole(curve_points, "curve_points", 3, MAX_CURVE_POINTS)
+    margin = require_above(margin, "margin", 1.0)
+    return sizes, sample, eta, steps, curve_points, margin
+
+
+def _roll(net: Network, x: Array, y: Array, start: Gradients, layer: int, eta: float, steps: int,
+          sample: int) -> _Path:
+    """The rock on layer ``layer``'s slice along its weight with the largest |dC/dw| at the start."""
+    g = start.nabla_w[layer - 1]
+    require(bool(np.any(g != 0)), f"every weight of layer {layer} has dC/dw = 0 on digit #{sample}: "
+                                  "no rock there would move")
+    j, k = (int(i) for i in np.unravel_index(int(np.argmax(np.abs(g))), g.shape))
+    sl = _Slice(net, x, y, layer, j, k)
+    ws, cs, gs = _descend(sl, float(net.weights[layer - 1][j, k]), eta, steps)
+    require(ws[-1] != ws[0], f"layer {layer}'s rock did not move in {steps} steps of eta = {eta:g}")
+    return _Path(sl, ws, cs, gs)
+
+
+def _slice_rock(path: _Path, half_width: float, curve_points: int) -> SliceRock:
+    """The :class:`SliceRock` of a path, its slice sampled at ``curve_points`` w over w_0 +- half_width."""
+    sl, ws = path.sl, path.ws
+    curve_w = np.linspace(ws[0] - half_width, ws[0] + half_width, curve_points)
+    curve_cost = [sl.at(float(w))[0] for w in curve_w]
+    return SliceRock(sl.layer, sl.j, sl.k, frozen(ws), frozen(path.cs), frozen(path.gs), frozen(curve_w),
+                     frozen(curve_cost))
+
+
+def _summarise(net: Network, init: str, bias_init: str, seed: int, sample: int, eta: float, steps: int,
+               start: Gradients, half_width: float, first: SliceRock, last: SliceRock) -> RockResult:
+    """The frozen :class:`RockResult` of the two rocks, with a one-sentence description of the set-up."""
+    hidden = net.activations[0].name
+    label = int(digits().labels[sample])
+    description = (
+        f"the digits net {list(net.sizes)} ({hidden} hidden layers, sigmoid output, {init} init, "
+        f"{bias_init} biases, seed {seed}) on digit image #{sample} (a {label}), quadratic cost; "
+        f"w = W_1[{first.j}, {first.k}] and w = W_{net.depth}[{last.j}, {last.k}], in each layer "
+        f"the weight with the largest |dC/dw| at the start; {steps} steps of eta = {eta:g}; all else fixed"
+    )
+    return RockResult(
+        description=description,
+        sizes=tuple(net.sizes),
+        activation=hidden,
+        init=init,
+        bias_init=bias_init,
+        seed=int(seed),
+        sample=sample,
+        label=label,
+        cost_name=COST,
+        eta=eta,
+        steps=steps,
+        cost0=float(start.cost),
+        half_width=float(half_width),
+        first=first,
+        last=last,
+    )
 
 
 def rock_on_slope(
@@ -195,64 +262,15 @@ def rock_on_slope(
     ``curve_points`` samples per slice, over w_0 +- ``margin`` times the longer journey.
     Raises :class:`NetsimError` on bad input, or when a layer's gradient is exactly zero.
     """
-    sizes = tuple(sizes)
-    require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer, so that layer 1 is not layer L")
-    require_digits_net(sizes)
+    sizes, sample, eta, steps, curve_points, margin = _check_arguments(sizes, sample, eta, steps, curve_points,
+                                                                       margin)
+
     data = digits()
-    sample = _whole(sample, "sample", 0, len(data) - 1)
-    eta = _number(eta, "eta", 0.0)
-    steps = _whole(steps, "steps", 1, MAX_STEPS)
-    curve_points = _whole(curve_points, "curve_points", 3, MAX_CURVE_POINTS)
-    margin = _number(margin, "margin", 1.0)
-
-    net = Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
-                         bias_init=bias_init, seed=seed)
     x, y = data.x[sample:sample + 1], data.y[sample:sample + 1]
-    start = net.backward(x, y, COST)
-    depth = net.depth
+    net = digits_net(sizes, activation, init, bias_init, seed)
+    start = net.backward(x, y, COST)  # C and every dC/dW_l at the fresh net
+    paths = [_roll(net, x, y, start, layer, eta, steps, sample) for layer in (1, net.depth)]
+    half_width = margin * max(p.distance for p in paths)  # one scale for both slices
+    first, last = (_slice_rock(p, half_width, curve_points) for p in paths)
 
-    paths: dict[int, tuple[int, int, list[float], list[float], list[float]]] = {}
-    for layer in (1, depth):
-        g = start.nabla_w[layer - 1]
-        require(bool(np.any(g != 0)), f"every weight of layer {layer} has dC/dw = 0 on digit #{sample}: "
-                                      "no rock there would move")
-        j, k = (int(i) for i in np.unravel_index(int(np.argmax(np.abs(g))), g.shape))
-        ws, cs, gs = _descend(_Slice(net, x, y, layer, j, k), float(net.weights[layer - 1][j, k]), eta, steps)
-        require(ws[-1] != ws[0], f"layer {layer}'s rock did not move in {steps} steps of eta = {eta:g}")
-        paths[layer] = (j, k, ws, cs, gs)
-
-    half_width = margin * max(abs(p[2][-1] - p[2][0]) for p in paths.values())
-    rocks = []
-    for layer in (1, depth):
-        j, k, ws, cs, gs = paths[layer]
-        sl = _Slice(net, x, y, layer, j, k)
-        curve_w = np.linspace(ws[0] - half_width, ws[0] + half_width, curve_points)
-        curve_cost = [sl.at(float(w))[0] for w in curve_w]
-        rocks.append(SliceRock(layer, j, k, frozen(ws), frozen(cs), frozen(gs), frozen(curve_w),
-                               frozen(curve_cost)))
-
-    hidden = net.activations[0].name
-    label = int(data.labels[sample])
-    description = (
-        f"the digits net {list(net.sizes)} ({hidden} hidden layers, sigmoid output, {init} init, "
-        f"{bias_init} biases, seed {seed}) on digit image #{sample} (a {label}), quadratic cost; "
-        f"w = W_1[{rocks[0].j}, {rocks[0].k}] and w = W_{depth}[{rocks[1].j}, {rocks[1].k}], in each layer "
-        f"the weight with the largest |dC/dw| at the start; {steps} steps of eta = {eta:g}; all else fixed"
-    )
-    return RockResult(
-        description=description,
-        sizes=tuple(net.sizes),
-        activation=hidden,
-        init=init,
-        bias_init=bias_init,
-        seed=int(seed),
-        sample=sample,
-        label=label,
-        cost_name=COST,
-        eta=eta,
-        steps=steps,
-        cost0=float(start.cost),
-        half_width=float(half_width),
-        first=rocks[0],
-        last=rocks[1],
-    )
+    return _summarise(net, init, bias_init, seed, sample, eta, steps, start, half_width, first, last)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -37,7 +38,7 @@ from threadpoolctl import threadpool_limits
 from netsim.activations import ACTIVATIONS
 from netsim.data import Split, digits_split
 from netsim.errors import NetsimError, require
-from netsim.experiments.shared import require_digits_net, round_significant, verdict
+from netsim.experiments.shared import decades, frozen, is_whole, require_digits_net, round_significant, verdict
 from netsim.init import BIAS_INITS, WEIGHT_INITS
 from netsim.network import Network
 from netsim.train import TrainingRun, sgd
@@ -287,6 +288,92 @@ def speed_ratios(hidden_speeds: Array, window: tuple[int, int] | None = None) ->
     return ratios, float(10.0**mean_log) if mean_log > -300 else 0.0
 
 
+class _Lag(NamedTuple):
+    """How much slower layer 1 learns than layer L-1: per-epoch r_e, the catch-up epoch, the
+    window the summary ratio averages over, and that geometric mean."""
+
+    ratios: Array
+    catch_up: int | None
+    window: tuple[int, int]
+    ratio: float
+
+
+def _check_arguments(sizes: Sequence[int], activation: str, init: str, bias_init: str, seed: int, eta: float,
+                     epochs: int, batch_size: int, target_accuracy: float,
+                     climb_accuracy: float) -> tuple[tuple[int, ...], TrainingSetup]:
+    """The deep digits net's sizes (as a tuple), its parts and seed, the accuracy marks, and the set-up."""
+    sizes = tuple(sizes)
+    require(all(is_whole(n) and n >= 1 for n in sizes), f"sizes {list(sizes)} must be whole numbers >= 1")
+    require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a first and a last)")
+    require_digits_net(sizes)
+    require(activation in ACTIVATIONS, f"activation {activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
+    require(init in WEIGHT_INITS, f"init {init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
+    require(bias_init in BIAS_INITS, f"bias_init {bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
+    require(is_whole(seed) and seed >= 0, f"seed {seed!r} must be a whole number >= 0")
+    for name, value in (("target_accuracy", target_accuracy), ("climb_accuracy", climb_accuracy)):
+        require(isinstance(value, (int, float)) and 0 < value <= 1, f"{name} = {value!r} must be in (0, 1]")
+    return sizes, training_setup(eta, epochs, batch_size)
+
+
+def _train_both(setup: TrainingSetup, sizes: tuple[int, ...], activation: str, init: str, bias_init: str,
+                seed: int, eta: float) -> tuple[TrainingRun, TrainingRun]:
+    """The deep net of ``sizes`` and the shallow [n_0, n_1, n_L], trained under ``setup``; both must stay finite."""
+    deep = train_under(setup, sizes, activation, init, bias_init, seed)
+    shallow = train_under(setup, (sizes[0], sizes[1], sizes[-1]), activation, init, bias_init, seed)
+    if not (np.all(np.isfinite(deep.speeds)) and np.all(np.isfinite(deep.train_cost))
+            and np.all(np.isfinite(shallow.train_cost))):
+        raise NetsimError(f"training diverged with eta = {eta}: pick a smaller learning rate")
+    return deep, shallow
+
+
+def _lag(hidden_speeds: Array, epochs: int) -> _Lag:
+    """r_e per epoch, the catch-up epoch, and the geometric mean of r_e over the plateau before it."""
+    ratios, _ = speed_ratios(hidden_speeds)
+    catch_up = catch_up_epoch(ratios)
+    window = ratio_window(catch_up, epochs)
+    _, ratio = speed_ratios(hidden_speeds, window)
+    return _Lag(ratios, catch_up, window, ratio)
+
+
+def _summarise(sizes: tuple[int, ...], activation: str, init: str, bias_init: str, seed: int,
+               setup: TrainingSetup, deep: TrainingRun, shallow: TrainingRun, lag: _Lag,
+               target_accuracy: float, climb_accuracy: float) -> TrainingComparison:
+    """The frozen :class:`TrainingComparison` of the two runs and layer 1's lag."""
+    regime, factor = verdict(lag.ratio)
+    return TrainingComparison(
+        deep_sizes=tuple(int(n) for n in sizes),
+        shallow_sizes=tuple(int(n) for n in shallow.sizes),
+        activation=str(activation),
+        init=str(init),
+        bias_init=str(bias_init),
+        seed=int(seed),
+        setup=setup,
+        eta=setup.eta,
+        epochs=setup.epochs,
+        batch_size=setup.batch_size,
+        speeds=frozen(deep.speeds),
+        ratios=frozen(lag.ratios),
+        catch_up_epoch=lag.catch_up,
+        window=lag.window,
+        ratio=float(lag.ratio),
+        ratio_rounded=round_significant(float(lag.ratio)),
+        regime=regime,
+        factor=float(factor),
+        deep_accuracy=frozen(deep.test_accuracy),
+        shallow_accuracy=frozen(shallow.test_accuracy),
+        deep_cost=frozen(deep.train_cost),
+        shallow_cost=frozen(shallow.train_cost),
+        target_accuracy=float(target_accuracy),
+        deep_epochs_to_target=epochs_to_target(deep.test_accuracy, target_accuracy),
+        shallow_epochs_to_target=epochs_to_target(shallow.test_accuracy, target_accuracy),
+        climb_accuracy=float(climb_accuracy),
+        deep_epochs_to_climb=epochs_to_target(deep.test_accuracy, climb_accuracy),
+        deep_epochs_to_leave_chance=epochs_to_target(deep.test_accuracy, 2.0 / sizes[-1]),
+        chance=1.0 / sizes[-1],
+        decades=decades(deep.speeds[:, :-1]),
+    )
+
+
 def cost_of_fading(
     sizes: Sequence[int],
     activation: str = "sigmoid",
@@ -305,79 +392,11 @@ def cost_of_fading(
     so that a first and a last hidden layer exist. Both train under
     ``training_setup(eta, epochs, batch_size)``.
     """
-    sizes = tuple(sizes)
-    require(all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes),
-            f"sizes {list(sizes)} must be whole numbers >= 1")
-    require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a first and a last)")
-    require_digits_net(sizes)
-    require(activation in ACTIVATIONS, f"activation {activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
-    require(init in WEIGHT_INITS, f"init {init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
-    require(bias_init in BIAS_INITS, f"bias_init {bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
-    require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
-            f"seed {seed!r} must be a whole number >= 0")
-    require(isinstance(target_accuracy, (int, float)) and 0 < target_accuracy <= 1,
-            f"target_accuracy = {target_accuracy!r} must be in (0, 1]")
-    require(isinstance(climb_accuracy, (int, float)) and 0 < climb_accuracy <= 1,
-            f"climb_accuracy = {climb_accuracy!r} must be in (0, 1]")
-    setup = training_setup(eta, epochs, batch_size)
+    sizes, setup = _check_arguments(sizes, activation, init, bias_init, seed, eta, epochs, batch_size,
+                                    target_accuracy, climb_accuracy)
 
-    shallow_sizes = (sizes[0], sizes[1], sizes[-1])
-    deep = train_under(setup, sizes, activation, init, bias_init, seed)
-    shallow = train_under(setup, shallow_sizes, activation, init, bias_init, seed)
-    if not (np.all(np.isfinite(deep.speeds)) and np.all(np.isfinite(deep.train_cost))
-            and np.all(np.isfinite(shallow.train_cost))):
-        raise NetsimError(f"training diverged with eta = {eta}: pick a smaller learning rate")
+    deep, shallow = _train_both(setup, sizes, activation, init, bias_init, seed, eta)
+    lag = _lag(deep.speeds[:, :-1], setup.epochs)  # hidden layers only: layer L is the output
 
-    hidden = deep.speeds[:, :-1]
-    ratios, _ = speed_ratios(hidden)
-    catch_up = catch_up_epoch(ratios)
-    window = ratio_window(catch_up, setup.epochs)
-    _, ratio = speed_ratios(hidden, window)
-    regime, factor = verdict(ratio)
-
-    positive = hidden[hidden > 0]
-    if positive.size == 0:
-        lo, hi = -1, 0
-    else:
-        lo = math.floor(np.log10(positive.min()))
-        hi = max(math.ceil(np.log10(positive.max())), lo + 1)
-
-    return TrainingComparison(
-        deep_sizes=tuple(int(n) for n in sizes),
-        shallow_sizes=tuple(int(n) for n in shallow_sizes),
-        activation=str(activation),
-        init=str(init),
-        bias_init=str(bias_init),
-        seed=int(seed),
-        setup=setup,
-        eta=setup.eta,
-        epochs=setup.epochs,
-        batch_size=setup.batch_size,
-        speeds=_frozen(deep.speeds),
-        ratios=_frozen(ratios),
-        catch_up_epoch=catch_up,
-        window=window,
-        ratio=float(ratio),
-        ratio_rounded=round_significant(float(ratio)),
-        regime=regime,
-        factor=float(factor),
-        deep_accuracy=_frozen(deep.test_accuracy),
-        shallow_accuracy=_frozen(shallow.test_accuracy),
-        deep_cost=_frozen(deep.train_cost),
-        shallow_cost=_frozen(shallow.train_cost),
-        target_accuracy=float(target_accuracy),
-        deep_epochs_to_target=epochs_to_target(deep.test_accuracy, target_accuracy),
-        shallow_epochs_to_target=epochs_to_target(shallow.test_accuracy, target_accuracy),
-        climb_accuracy=float(climb_accuracy),
-        deep_epochs_to_climb=epochs_to_target(deep.test_accuracy, climb_accuracy),
-        deep_epochs_to_leave_chance=epochs_to_target(deep.test_accuracy, 2.0 / sizes[-1]),
-        chance=1.0 / sizes[-1],
-        decades=(int(lo), int(hi)),
-    )
-
-
-def _frozen(a: Array) -> Array:
-    """A read-only copy, so a cached result cannot be changed by accident."""
-    out = np.array(a, dtype=float)
-    out.flags.writeable = False
-    return out
+    return _summarise(sizes, activation, init, bias_init, seed, setup, deep, shallow, lag, target_accuracy,
+                      climb_accuracy)

@@ -53,9 +53,8 @@ import numpy as np
 from netsim.activations import get_activation
 from netsim.data import digits
 from netsim.errors import NetsimError, require
-from netsim.experiments.fading import MIN_BAR_DECADES
 from netsim.experiments.nielsen import parse_seeds
-from netsim.experiments.shared import frozen, require_known_parts, round_significant
+from netsim.experiments.shared import bar_decades, frozen, is_whole, require_known_parts, round_significant
 from netsim.network import Network, check_sizes
 
 Array = np.ndarray
@@ -237,17 +236,6 @@ def last_over_first(median: Array) -> float:
         return last / first
 
 
-def bar_decades(values: Array) -> tuple[int, int]:
-    """Whole powers of ten covering the finite positive values, at least MIN_BAR_DECADES wide."""
-    v = np.asarray(values, dtype=float).ravel()
-    v = v[np.isfinite(v) & (v > 0)]
-    if v.size == 0:
-        return -MIN_BAR_DECADES, 0
-    hi = math.ceil(np.log10(v.max()))
-    lo = min(math.floor(np.log10(v.min())), hi - MIN_BAR_DECADES)
-    return int(lo), int(hi)
-
-
 def variance_rules(n_in: int, n_out: int) -> tuple[VarianceRule, ...]:
     """LeCun 1998 1/n_in, Glorot and Bengio 2010 2/(n_in + n_out), He 2015 2/n_in."""
     for name, n in (("n_in", n_in), ("n_out", n_out)):
@@ -293,8 +281,92 @@ def _geomean_rows(a: Array) -> Array:
 
 
 def _check_setting(s: Setting) -> None:
+    """``s`` is a :class:`Setting` whose activation and initialisers netsim has."""
     require(isinstance(s, Setting), f"setting {s!r} must be a Setting")
     require_known_parts(f"setting {s.key!r}", s.activation, s.init, s.bias_init)
+
+
+def _check_arguments(sizes: Sequence[int], seeds: str | Sequence[int] | int, n_samples: int,
+                     settings: Sequence[Setting]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[Setting, ...]]:
+    """(sizes, seeds, settings): a deep digits net, the seeds parsed, and settings with different keys."""
+    sizes = check_sizes(sizes)
+    require(len(sizes) >= 5, f"sizes {list(sizes)} need at least three hidden layers (a deep net)")
+    require(sizes[0] == 64, f"sizes {list(sizes)} must start with 64 (the 8x8 digits' pixels)")
+    require(sizes[-1] == 10, f"sizes {list(sizes)} must end with 10 (one output per digit)")
+    n_data = len(digits())
+    require(is_whole(n_samples) and 1 <= n_samples <= n_data,
+            f"n_samples = {n_samples!r} must be a whole number from 1 to {n_data}")
+    seed_list = parse_seeds(seeds)
+    settings = tuple(settings)
+    require(len(settings) >= 1, "settings: give at least one setting")
+    for s in settings:
+        _check_setting(s)
+    keys = [s.key for s in settings]
+    require(len(set(keys)) == len(keys), f"settings {keys} must have different keys")
+    return sizes, seed_list, settings
+
+
+def _measure(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x: Array,
+             y: Array) -> tuple[Array, Array, Array, Array]:
+    """Per seed (rows): E[sigma'(z_l)^2], the measured factor and ||dC/db_l||; then n_{l+1} Var(w_{l+1})."""
+    sq_rows, meas_rows, norm_rows, n_var = [], [], [], None
+    for seed in seeds:
+        net = Network.create(sizes, s.activation, OUTPUT_ACTIVATION, s.init, None, s.bias_init, seed)
+        sq, meas, nv, norms = fan_in_factors(net, x, y)
+        sq_rows.append(sq)
+        meas_rows.append(meas)
+        norm_rows.append(norms)
+        n_var = nv
+    return np.array(sq_rows), np.array(meas_rows), np.array(norm_rows), np.asarray(n_var)
+
+
+def _exact_n_var(s: Setting, sizes: tuple[int, ...], n_var: Array) -> tuple[Fraction, ...]:
+    """n_{l+1} Var(w_{l+1}) per hidden pair, exact by the initialiser's rule (else the nearest fraction)."""
+    return tuple(
+        Fraction(sizes[l + 1]) * weight_variance(s.init, sizes[l], sizes[l + 1]) if s.init in RULE_INITS
+        else Fraction(float(v)).limit_denominator()
+        for l, v in zip(range(1, len(sizes) - 2), n_var)
+    )
+
+
+def _setting_norms(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x: Array, y: Array) -> SettingNorms:
+    """One setting's :class:`SettingNorms`: its nets' norms and factors, summarised over seeds."""
+    sq_a, meas_a, norms_a, n_var = _measure(s, sizes, seeds, x, y)
+    median = np.median(norms_a, axis=0)
+    pred_a = np.sqrt(n_var[None, :] * sq_a)
+    predicted = float(np.median(_geomean_rows(pred_a)))
+    measured = float(np.median(_geomean_rows(meas_a)))
+    mean_sq = float(np.median(sq_a.mean(axis=1)))
+    ratio = float(last_over_first(median[:-1]))  # hidden layers only
+    return SettingNorms(
+        setting=s, norms=frozen(norms_a), median=frozen(median),
+        q25=frozen(np.quantile(norms_a, 0.25, axis=0)), q75=frozen(np.quantile(norms_a, 0.75, axis=0)),
+        ratio=ratio, ratio_rounded=round_significant(ratio, RATIO_DIGITS),
+        n_var=_exact_n_var(s, sizes, n_var), sigma_prime_sq=frozen(sq_a), predicted=frozen(pred_a),
+        measured=frozen(meas_a), predicted_factor=predicted, measured_factor=measured,
+        predicted_rounded=round_significant(predicted, FACTOR_DIGITS),
+        measured_rounded=round_significant(measured, FACTOR_DIGITS),
+        mean_sigma_prime_sq=mean_sq,
+        mean_sq_rounded=round_significant(mean_sq, FACTOR_DIGITS),
+    )
+
+
+def _summarise(sizes: tuple[int, ...], seeds: tuple[int, ...], n_samples: int,
+               measured: tuple[SettingNorms, ...]) -> WayOutResult:
+    """The frozen :class:`WayOutResult`: the settings, the variance rules, and one log axis for all bars."""
+    every = np.concatenate([np.concatenate([m.median[:-1], m.q25[:-1], m.q75[:-1]]) for m in measured])
+    n_in, n_out = sizes[1], sizes[2]
+    return WayOutResult(
+        sizes=sizes,
+        seeds=seeds,
+        n_samples=int(n_samples),
+        cost=COST,
+        settings=measured,
+        n_in=int(n_in),
+        n_out=int(n_out),
+        rules=variance_rules(n_in, n_out),
+        bar_decades=bar_decades(every),
+    )
 
 
 def way_out(
@@ -309,70 +381,13 @@ def way_out(
     least three hidden layers (so that two hidden pairs exist); the cost is cross-entropy on
     the first ``n_samples`` digits.
     """
-    sizes = check_sizes(sizes)
-    require(len(sizes) >= 5, f"sizes {list(sizes)} need at least three hidden layers (a deep net)")
-    require(sizes[0] == 64, f"sizes {list(sizes)} must start with 64 (the 8x8 digits' pixels)")
-    require(sizes[-1] == 10, f"sizes {list(sizes)} must end with 10 (one output per digit)")
-    data = digits()
-    n_data = len(data)
-    ok = isinstance(n_samples, (int, np.integer)) and not isinstance(n_samples, bool)
-    require(ok and 1 <= n_samples <= n_data, f"n_samples = {n_samples!r} must be a whole number from 1 to {n_data}")
-    seed_list = parse_seeds(seeds)
-    settings = tuple(settings)
-    require(len(settings) >= 1, "settings: give at least one setting")
-    for s in settings:
-        _check_setting(s)
-    keys = [s.key for s in settings]
-    require(len(set(keys)) == len(keys), f"settings {keys} must have different keys")
-    x, y = data.x[:n_samples], data.y[:n_samples]
+    sizes, seed_list, settings = _check_arguments(sizes, seeds, n_samples, settings)
 
-    measured_settings = []
-    for s in settings:
-        sq_rows, meas_rows, norm_rows, n_var = [], [], [], None
-        for seed in seed_list:
-            net = Network.create(sizes, s.activation, OUTPUT_ACTIVATION, s.init, None, s.bias_init, seed)
-            sq, meas, nv, norms = fan_in_factors(net, x, y)
-            sq_rows.append(sq)
-            meas_rows.append(meas)
-            norm_rows.append(norms)
-            n_var = nv
-        sq_a, meas_a, norms_a = np.array(sq_rows), np.array(meas_rows), np.array(norm_rows)
-        median = np.median(norms_a, axis=0)
-        pred_a = np.sqrt(np.asarray(n_var)[None, :] * sq_a)
-        predicted = float(np.median(_geomean_rows(pred_a)))
-        measured = float(np.median(_geomean_rows(meas_a)))
-        hidden = median[:-1]
-        mean_sq = float(np.median(sq_a.mean(axis=1)))
-        ratio = float(last_over_first(hidden))
-        exact = tuple(
-            Fraction(sizes[l + 1]) * weight_variance(s.init, sizes[l], sizes[l + 1]) if s.init in RULE_INITS
-            else Fraction(float(v)).limit_denominator()
-            for l, v in zip(range(1, len(sizes) - 2), n_var)
-        )
-        measured_settings.append(SettingNorms(
-            setting=s, norms=frozen(norms_a), median=frozen(median),
-            q25=frozen(np.quantile(norms_a, 0.25, axis=0)), q75=frozen(np.quantile(norms_a, 0.75, axis=0)),
-            ratio=ratio, ratio_rounded=round_significant(ratio, RATIO_DIGITS),
-            n_var=exact, sigma_prime_sq=frozen(sq_a), predicted=frozen(pred_a), measured=frozen(meas_a),
-            predicted_factor=predicted, measured_factor=measured,
-            predicted_rounded=round_significant(predicted, FACTOR_DIGITS),
-            measured_rounded=round_significant(measured, FACTOR_DIGITS),
-            mean_sigma_prime_sq=mean_sq,
-            mean_sq_rounded=round_significant(mean_sq, FACTOR_DIGITS),
-        ))
-    every = np.concatenate([np.concatenate([m.median[:-1], m.q25[:-1], m.q75[:-1]]) for m in measured_settings])
-    n_in, n_out = sizes[1], sizes[2]
-    return WayOutResult(
-        sizes=sizes,
-        seeds=seed_list,
-        n_samples=int(n_samples),
-        cost=COST,
-        settings=tuple(measured_settings),
-        n_in=int(n_in),
-        n_out=int(n_out),
-        rules=variance_rules(n_in, n_out),
-        bar_decades=bar_decades(every),
-    )
+    data = digits()
+    x, y = data.x[:n_samples], data.y[:n_samples]
+    measured = tuple(_setting_norms(s, sizes, seed_list, x, y) for s in settings)
+
+    return _summarise(sizes, seed_list, n_samples, measured)
 
 
 def sigma_prime_bound(activation: str) -> float:
