@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import json
 import random
 import sys
@@ -74,14 +75,30 @@ class Outcome:
     detail: str = ""
 
 
+#: The dry run steps through every frame of every animation, and draws one frame in this
+#: many (one a second at -ql's 15 frames/s): drawing is most of a frame's cost, and a frame
+#: that cannot be drawn shows up in the frames around it.
+DRAW_EVERY = 15
+
+
 def dry_run(chapter: Chapter, lesson: Lesson) -> Outcome:
     """``chapter`` dry-run on ``lesson`` (nothing written)."""
+    from unittest import mock
+
     from manim import tempconfig
+    from manim.camera.camera import Camera
 
     module = importlib.import_module(f"scenes.{chapter.path.stem}")
+    draw, frames = Camera.capture_mobjects, itertools.count()
+
+    def sometimes(camera: Camera, *args: object, **kwargs: object) -> None:
+        if next(frames) % DRAW_EVERY == 0:
+            draw(camera, *args, **kwargs)
+
     try:
         with tempconfig({"dry_run": True, "quality": "low_quality", "disable_caching": True,
-                         "progress_bar": "none", "verbosity": "ERROR"}):
+                         "progress_bar": "none", "verbosity": "ERROR"}), \
+                mock.patch.object(Camera, "capture_mobjects", sometimes):
             scene = getattr(module, chapter.scene)(lesson=lesson)
             scene.render()
     except Exception as exc:  # the sweep reports every crash rather than stopping at one
