@@ -78,9 +78,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 ROOT = Path(__file__).resolve().parents[1]
-# The chapters the end-to-end render uses: two keep CI time modest, and together they
-# exercise joining, caption offsets and chapter markers.
-E2E_CHAPTERS = ("rectangle", "rock")
+# The chapters the end-to-end render uses: the two shortest keep CI time modest, and together
+# they exercise joining, caption offsets and chapter markers.
+E2E_CHAPTERS = ("opening", "neuron")
 
 
 @pytest.fixture(scope="session")
@@ -109,15 +109,25 @@ chapters = {list(E2E_CHAPTERS)!r}
 
 _DRY_RUNS: dict[tuple[str, str, bool], object] = {}
 
+#: Pictures the golden-frame tests compare, besides every chapter's key picture and last
+#: frame: the frame after these beats (methods of the chapter's scene) have played.
+PICTURES_AFTER = {"opening": ("compare_first_and_last",), "after": ("lstm_beats",)}
+
 
 def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) -> object:
     """Chapter ``slug`` dry-run (nothing written) on a lesson file, once per test session.
 
-    Several test files read the same dry run (its captions, its cues, its numbers), so it is
-    made once here rather than once per file. By default animations are skipped to their end
-    and no frame is drawn: the numbers, captions and cue times are the same, to the exact
-    run times rather than whole frames, and the run is several times faster.
-    ``exact_frames`` plays every frame as a real render does (for comparing with one).
+    Several test files read the same dry run (its captions, its cues, its numbers, its
+    pictures), so it is made once here rather than once per file. By default animations are
+    skipped to their end and only the pictures the golden tests compare are drawn: the
+    numbers, captions and cue times are the same, to the exact run times rather than whole
+    frames, and the run is several times faster. ``exact_frames`` steps through every frame
+    as a real render does (for comparing times with one), still drawing only those pictures.
+
+    The scene keeps its pictures in ``scene.pictures``: ``"key"``, the chapter's key
+    picture (the frame just before the closing fade, which ``manim -s`` saves as the
+    poster), ``"last"``, its last frame, and one per name in :data:`PICTURES_AFTER`; and
+    ``scene.end_start``, the time its closing (``end_chapter``) begins.
     """
     import importlib
     from unittest import mock
@@ -126,21 +136,77 @@ def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) ->
     from manim.camera.camera import Camera
 
     from scenes.chapters import by_slug
+    from scenes.common import LessonScene
     from scenes.lesson import load_lesson
 
     key = (slug, str(lesson_path), exact_frames)
     if key not in _DRY_RUNS:
         chapter = by_slug(slug)
         module = importlib.import_module(f"scenes.{chapter.path.stem}")
+        cls = getattr(module, chapter.scene)
         settings = {"dry_run": True, "quality": "low_quality", "disable_caching": True, "progress_bar": "none",
                     "skip_animations": not exact_frames}
-        with tempconfig(settings), mock.patch.object(Camera, "capture_mobjects",
-                                                     Camera.capture_mobjects if exact_frames else _draw_nothing):
-            scene = getattr(module, chapter.scene)(lesson=load_lesson(lesson_path))
-            scene.render()
+        real_capture, real_end = Camera.capture_mobjects, LessonScene.end_chapter
+        drawing = [False]
+
+        def capture(camera: Camera, *args: object, **kwargs: object) -> None:
+            if drawing[0]:
+                real_capture(camera, *args, **kwargs)
+
+        def picture(scene: LessonScene, name: str) -> None:
+            drawing[0] = True
+            try:
+                scene.renderer.update_frame(scene, ignore_skipping=True)
+            finally:
+                drawing[0] = False
+            scene.pictures[name] = scene.renderer.get_frame().copy()
+
+        def end_chapter(scene: LessonScene, *args: object, **kwargs: object) -> None:
+            scene.end_start = scene.renderer.time
+            picture(scene, "key")
+            real_end(scene, *args, **kwargs)
+
+        def after(name: str):  # noqa: ANN202 - a method wrapper
+            method = getattr(cls, name)
+
+            def run(scene: LessonScene, *args: object, **kwargs: object) -> object:
+                out = method(scene, *args, **kwargs)
+                picture(scene, name)
+                return out
+            return run
+
+        patches = [mock.patch.object(cls, name, after(name)) for name in PICTURES_AFTER.get(slug, ())]
+        with tempconfig(settings), mock.patch.object(Camera, "capture_mobjects", capture), \
+                mock.patch.object(LessonScene, "end_chapter", end_chapter):
+            for p in patches:
+                p.start()
+            try:
+                scene = cls(lesson=load_lesson(lesson_path))
+                scene.pictures = {}
+                scene.render()
+                picture(scene, "last")
+            finally:
+                for p in patches:
+                    p.stop()
         _DRY_RUNS[key] = scene
     return _DRY_RUNS[key]
 
 
-def _draw_nothing(self: object, *args: object, **kwargs: object) -> None:
-    """A dry run writes no frame, so it need not draw one."""
+CONTROL_DATA = ROOT / "tests" / "control_data"
+
+
+def check_picture(frame: object, name: str, request: pytest.FixtureRequest) -> None:
+    """Compare a frame with the golden one in ``tests/control_data/<name>.npz``, with
+    manim's own tolerance; ``pytest --set_test`` records it instead."""
+    from manim.utils.testing._frames_testers import _ControlDataWriter, _FramesTester
+
+    path = CONTROL_DATA / f"{name}.npz"
+    if request.config.getoption("--set_test"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tester = _ControlDataWriter(path, size_frame=frame.shape[:2])
+    else:
+        assert path.exists(), f"no golden frame {path.relative_to(ROOT)}: record it with pytest --set_test"
+        tester = _FramesTester(path, show_diff=request.config.getoption("--show_diff"))
+    with tester.testing():
+        tester.check_frame(0, frame)
+

@@ -1,6 +1,6 @@
 """Chapter 13, "What came after": smoke renders, the numbers on screen against the experiment and
 an independent recomputation (a residual back prop written out here with NumPy, and the linear
-net's gradient length in closed form), the clipped step's bounds, golden frames, bad input."""
+net's gradient length in closed form), the clipped step's bounds, bad input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import pytest
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.activations import get_activation, sigmoid
 from netsim.data import digits
@@ -28,10 +27,7 @@ from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, Lesson
 from tests.conftest import dry_scene
 
-__module_test__ = "after"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True, "progress_bar": "none"}
 
 
 @pytest.fixture(scope="module")
@@ -186,20 +182,3 @@ def test_bad_input_raises(call, message: str) -> None:
     with pytest.raises(NetsimError, match=message.replace("[", r"\[").replace("]", r"\]")) as info:
         call()
     assert "\n" not in str(info.value)
-
-
-@frames_comparison(base_scene=WhatCameAfter)
-def test_after_fixes_picture(scene: WhatCameAfter) -> None:
-    """The four panels, before the history (the computed bars and clipping chart among them)."""
-    scene.res = experiment(scene.lesson)
-    scene.title_beat()
-    scene.residual_beats()
-    scene.norm_beats()
-    scene.clip_beats()
-    scene.lstm_beats()
-
-
-@frames_comparison(base_scene=WhatCameAfter)
-def test_after_key_picture(scene: WhatCameAfter) -> None:
-    scene.skip_end = True
-    WhatCameAfter.construct(scene)

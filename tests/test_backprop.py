@@ -1,8 +1,7 @@
 """Chapter 6, forward prop and back prop: smoke renders of both lessons and the clip's length,
 the numbers on screen against an independent chain computed by hand and against
 Network.backward, back prop's output-first order, the words (which gradients are followed and
-why, delta named, the "times a_{l-1}" step, the |w| < 4 qualification), golden frames of the
-key picture and the last frame, and bad input."""
+why, delta named, the "times a_{l-1}" step, the |w| < 4 qualification), and bad input."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.errors import NetsimError
 from netsim.experiments.backprop import BackpropChain, backprop_chain
@@ -22,10 +20,7 @@ from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR
 from tests.conftest import dry_scene
 
-__module_test__ = "backprop"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 OUTPUT_FIRST = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/dw1", "dC/db1"]  # netsim's order (gradient_names)
 SHOWN_ORDER = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/db1", "dC/dw1"]  # the scene: delta_1 = dC/db1, then times a_0
 
@@ -240,14 +235,3 @@ def test_tex_symbols() -> None:
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
         backprop_chain(**kwargs)
-
-
-@frames_comparison(base_scene=ForwardBackProp)
-def test_backprop_key_picture(scene: ForwardBackProp) -> None:
-    scene.skip_end = True
-    ForwardBackProp.construct(scene)
-
-
-@frames_comparison(base_scene=ForwardBackProp)
-def test_backprop_last_frame(scene: ForwardBackProp) -> None:
-    ForwardBackProp.construct(scene)

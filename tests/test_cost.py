@@ -1,6 +1,6 @@
 """Chapter 2, the cost: smoke renders, the numbers on screen against an independent
 recomputation from netsim primitives, the physics (a nudge against the gradient lowers C,
-dC/dw predicts the change, training drives C down), golden frames, and bad input."""
+dC/dw predicts the change, training drives C down), and bad input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.activations import sigmoid
 from netsim.costs import quadratic
@@ -21,10 +20,7 @@ from scenes.cost import SAMPLE, TheCost, experiment
 from scenes.lesson import LESSONS_DIR, Lesson
 from tests.conftest import dry_scene
 
-__module_test__ = "cost"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 
 @pytest.fixture(scope="module")
@@ -195,14 +191,3 @@ def test_bad_input_raises(kwargs: dict, message: str) -> None:
     kwargs = {"sizes": [64, 16, 10]} | kwargs
     with pytest.raises(NetsimError, match=message.replace("(", r"\(").replace(")", r"\)")):
         cost_example(**kwargs)
-
-
-@frames_comparison(base_scene=TheCost)
-def test_cost_key_picture(scene: TheCost) -> None:
-    scene.skip_end = True
-    TheCost.construct(scene)
-
-
-@frames_comparison(base_scene=TheCost)
-def test_cost_last_frame(scene: TheCost) -> None:
-    TheCost.construct(scene)

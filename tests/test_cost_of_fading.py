@@ -1,6 +1,6 @@
 """Chapter 9, the cost of fading: dry runs for both lessons, the numbers on screen against the
 experiment and against an independent sgd run, the set-up on screen, the plateau and its end
-as the captions state them, golden frames of the key picture and the last frame, bad input."""
+as the captions state them, bad input."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
 from threadpoolctl import threadpool_limits
 
 from netsim.data import digits_split
@@ -19,11 +17,9 @@ from netsim.network import Network
 from netsim.train import sgd
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.training import CostOfFading, training_for
-
-__module_test__ = "training"
+from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +31,7 @@ def results() -> dict[str, TrainingComparison]:
 @pytest.fixture(scope="module")
 def scenes(results: dict[str, TrainingComparison]) -> dict[str, CostOfFading]:
     """A dry-run render of the scene for each lesson."""
-    out = {}
-    for name, path in LESSONS.items():
-        with tempconfig(DRY):
-            scene = CostOfFading(lesson=load_lesson(path))
-            scene.render()
-        out[name] = scene
-    return out
+    return {name: dry_scene("training", path) for name, path in LESSONS.items()}
 
 
 def independent_run(lesson: Lesson, sizes: list[int]):
@@ -201,25 +191,6 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading]) -> None:
     fixed_text = " ".join(fixed.captions)
     assert "plateau" not in fixed_text and "slower" not in fixed_text
     assert "layer 1 learned 3.4 times faster than layer 4" in fixed_text
-
-
-# -- golden frames ----------------------------------------------------------------------
-
-
-class KeyPicture(CostOfFading):
-    """Every beat but the final fade."""
-
-    skip_end = True
-
-
-@frames_comparison(base_scene=KeyPicture)
-def test_cost_of_fading_key_picture(scene):
-    CostOfFading.construct(scene)
-
-
-@frames_comparison(base_scene=CostOfFading)
-def test_cost_of_fading_last_frame(scene):
-    CostOfFading.construct(scene)
 
 
 # -- bad input --------------------------------------------------------------------------

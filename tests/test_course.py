@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from scenes.chapters import by_slug
 from scenes.episode import media
 from scenes.episode.course import CourseError, load_course
 from scenes.lesson import LESSONS_DIR
@@ -93,12 +94,12 @@ def test_units_go_to_a_remote_dask_cluster(tmp_path):
 
         address = json.loads(info.read_text())["address"]
         out = tmp_path / "out"
-        p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "rectangle",
+        p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "opening",
                             "--scheduler", address, "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
                            timeout=900)
         assert p.returncode == 0, p.stderr[-3000:]
         assert f"the Dask cluster at {address}" in p.stderr
-        log = (out / "logs" / "07-rectangle.log").read_text()
+        log = (out / "logs" / f"{by_slug('opening').name}.log").read_text()
         assert re.search(r"# worker tcp://127\.0\.0\.1:\d+", log), log[:500]
         assert media.clip_info(out / "episode.mp4").duration > 30
     finally:

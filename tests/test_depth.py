@@ -1,6 +1,6 @@
 """Chapter 5, why depth matters: smoke renders and clip length, the numbers on screen against
 the experiment and an independent training run, the captions say only what the bars show
-(both lessons), the shared colour scale, golden frames of the key picture and the last frame,
+(both lessons), the shared colour scale,
 and bad input to the experiment."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 import pytest
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits_split
 from netsim.errors import NetsimError
@@ -40,10 +39,7 @@ from scenes.depth import (
 from scenes.lesson import LESSONS_DIR, load_lesson
 from tests.conftest import dry_scene
 
-__module_test__ = "depth"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 
 @pytest.fixture(scope="module")
@@ -239,14 +235,3 @@ def test_result_is_frozen(results: dict[str, DepthResult]) -> None:
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
         why_depth_matters(**kwargs)
-
-
-@frames_comparison(base_scene=WhyDepthMatters)
-def test_depth_key_picture(scene: WhyDepthMatters) -> None:
-    scene.skip_end = True
-    WhyDepthMatters.construct(scene)
-
-
-@frames_comparison(base_scene=WhyDepthMatters)
-def test_depth_last_frame(scene: WhyDepthMatters) -> None:
-    WhyDepthMatters.construct(scene)

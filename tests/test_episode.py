@@ -31,7 +31,7 @@ def run_render(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[
                           text=True, timeout=timeout)
 
 
-E2E_CHAPTERS = ("rectangle", "rock")  # the same as conftest's; checked in the fixture's test below
+E2E_CHAPTERS = ("opening", "neuron")  # the same as conftest's; checked in the fixture's test below
 
 
 def chapters_of_run() -> list[Chapter]:
@@ -258,7 +258,6 @@ def test_interrupted_run_keeps_the_old_episode(tmp_path):
     # no manim left running for this output folder
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert marker not in ps
-
 
 
 @pytest.mark.render

@@ -1,43 +1,33 @@
 """Chapter 10, exploding gradients: smoke runs, the numbers on screen (against the experiment
-and against independent float32/float64 arithmetic), golden frames, bad input."""
+and against independent float32/float64 arithmetic), bad input."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.errors import NetsimError
 from netsim.experiments.exploding import exploding
 from netsim.linear import linear_net
 from scenes.exploding import ExplodingGradients, experiment
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
-
-__module_test__ = "exploding"
+from scenes.lesson import LESSONS_DIR
+from tests.conftest import dry_scene
 
 LESSON_FILES = ["default.toml", "relu-he.toml"]
 SCALES = (1.5, 0.9, 0.5)
-#: frames_comparison compiles LaTeX and Pango text into a fresh tmp dir per test; sharing the
-#: project's caches (keyed by content hash) keeps the two golden tests fast.
-CACHES = {"tex_dir": str(Path(__file__).resolve().parents[1] / "media" / "Tex"),
-          "text_dir": str(Path(__file__).resolve().parents[1] / "media" / "texts")}
 
 
-def _dry_run(lesson: Lesson) -> ExplodingGradients:
-    with tempconfig({"dry_run": True, "quality": "low_quality", "disable_caching": True}):
-        scene = ExplodingGradients(lesson=lesson)
-        scene.render()
-    return scene
+def _dry_run(lesson_file: str) -> ExplodingGradients:
+    """The suite's shared dry run of the chapter on a lesson file."""
+    return dry_scene("exploding", LESSONS_DIR / lesson_file)
 
 
 @pytest.fixture(scope="module", params=LESSON_FILES)
 def rendered(request: pytest.FixtureRequest) -> ExplodingGradients:
     """A dry-run render of the scene for each lesson."""
-    return _dry_run(load_lesson(LESSONS_DIR / request.param))
+    return _dry_run(request.param)
 
 
 def _first_layer_where(scale: float, test: str, dtype: type = np.float64) -> int:
@@ -246,14 +236,3 @@ def test_experiment_matches_linear_net() -> None:
 def test_bad_input_raises_netsim_error(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
         exploding(**kwargs)
-
-
-@frames_comparison(base_scene=ExplodingGradients, **CACHES)
-def test_exploding_key_picture(scene: ExplodingGradients) -> None:
-    scene.skip_end = True
-    ExplodingGradients.construct(scene)
-
-
-@frames_comparison(base_scene=ExplodingGradients, **CACHES)
-def test_exploding_last_frame(scene: ExplodingGradients) -> None:
-    ExplodingGradients.construct(scene)

@@ -1,4 +1,4 @@
-"""Chapter 8, gradients fading across a deep net: experiment, diagram, scene and golden frames.
+"""Chapter 8, gradients fading across a deep net: experiment, diagram and scene.
 
 The numbers on screen against the experiment AND against Network.backward computed here; the
 headline ratio (first hidden layer against the last hidden layer) pinned; the clip's length;
@@ -12,8 +12,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from manim import tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
 from netsim.errors import NetsimError
@@ -26,28 +24,15 @@ from scenes.fading import SAMPLE, TITLES, GradientsFading
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.netdiagram import NetDiagram, elided_indices
 from scenes.style import THEMES, GradientScale
-
-__module_test__ = "fading"
+from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 
 
-class RecordingFading(GradientsFading):
-    """The scene, also recording when its final fade starts."""
-
-    def end_chapter(self, caption: str | None = None, run_time: float = 0.8) -> None:
-        self.end_start = self.renderer.time
-        super().end_chapter(caption, run_time)
-
-
 @pytest.fixture(scope="module", params=list(LESSONS))
-def rendered(request: pytest.FixtureRequest) -> RecordingFading:
+def rendered(request: pytest.FixtureRequest) -> GradientsFading:
     """A dry-run render of the scene with each lesson (the smoke test)."""
-    lesson = load_lesson(LESSONS[request.param])
-    with tempconfig({"dry_run": True, "quality": "low_quality", "disable_caching": True}):
-        scene = RecordingFading(lesson=lesson)
-        scene.render()
-    return scene
+    return dry_scene("fading", LESSONS[request.param])
 
 
 def backward_on_sample(lesson: Lesson):
@@ -58,7 +43,7 @@ def backward_on_sample(lesson: Lesson):
     return net.backward(data.x[SAMPLE], data.y[SAMPLE], "cross-entropy"), data
 
 
-def test_dry_run_renders_with_captions(rendered: RecordingFading) -> None:
+def test_dry_run_renders_with_captions(rendered: GradientsFading) -> None:
     assert rendered.shown, "the scene showed no numbers"
     total = rendered.renderer.time
     # every cue readable at the beat API's pace: about two and a half minutes in English
@@ -79,7 +64,7 @@ def test_dry_run_renders_with_captions(rendered: RecordingFading) -> None:
     assert not rendered.mobjects and not rendered.foreground_mobjects
 
 
-def test_shown_equals_experiment(rendered: RecordingFading) -> None:
+def test_shown_equals_experiment(rendered: GradientsFading) -> None:
     lesson = rendered.lesson
     r = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed, SAMPLE)
     s = rendered.shown
@@ -103,7 +88,7 @@ def test_shown_equals_experiment(rendered: RecordingFading) -> None:
     assert rendered.title.text.endswith(TITLES[r.regime].replace(" ", ""))
 
 
-def test_numbers_equal_network_backward(rendered: RecordingFading) -> None:
+def test_numbers_equal_network_backward(rendered: GradientsFading) -> None:
     """Bars, edges and cost against Network.backward on the same digit, entry by entry."""
     grads, data = backward_on_sample(rendered.lesson)
     s = rendered.shown
@@ -167,7 +152,7 @@ def test_headline_ratio_pinned() -> None:
     assert fading([64, 30, 10]).ratio == 1.0
 
 
-def test_captions_define_what_later_chapters_use(rendered: RecordingFading) -> None:
+def test_captions_define_what_later_chapters_use(rendered: GradientsFading) -> None:
     """The cross-entropy switch, the log scale, e-notation, ||v||, delta_l; no learning-speed claim."""
     text = " ".join(rendered.captions)
     assert f"not chapter {number_of('cost')}'s quadratic cost" in text and "cross-entropy" in text
@@ -222,19 +207,3 @@ def test_diagram_elides_and_links() -> None:
     assert NetDiagram.from_network(net, theme).sizes == (3, 2, 1)
     with pytest.raises(ValueError, match="increasing"):
         NetDiagram([4, 3], theme, shown=[[2, 1], [0]])
-
-
-class KeyPicture(GradientsFading):
-    """Every beat but the final fade: the chapter's key picture."""
-
-    skip_end = True
-
-
-@frames_comparison(base_scene=KeyPicture)
-def test_fading_key_picture(scene: GradientsFading) -> None:
-    GradientsFading.construct(scene)
-
-
-@frames_comparison(base_scene=GradientsFading)
-def test_fading_last_frame(scene: GradientsFading) -> None:
-    GradientsFading.construct(scene)

@@ -1,5 +1,5 @@
 """Chapter 3, one neuron: dry runs on both lessons, the numbers on screen against the experiment
-and an independent recomputation, the sigmoid's slope facts, bad input, and a golden frame."""
+and an independent recomputation, the sigmoid's slope facts, bad input, (its golden frames are in test_pictures.py)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,15 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from manim import tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
 
-import scenes.i18n as i18n
 from netsim.activations import sigmoid, sigmoid_prime
 from netsim.errors import NetsimError
 from netsim.experiments.neuron import DEFAULT_LAYER, NeuronResult, one_neuron
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.lesson import LESSONS_DIR
 from scenes.neuron import OneNeuron, experiment
 from tests.conftest import dry_scene
 
-__module_test__ = "neuron"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 
 @pytest.fixture(scope="module")
@@ -134,16 +128,4 @@ def test_bad_input_raises(kwargs: dict, message: str) -> None:
 
 
 def test_every_text_has_a_chinese_translation() -> None:
-    i18n.catalogue.cache_clear()
-    i18n.MISSING.clear()
-    with tempconfig(DRY):
-        OneNeuron(lesson=load_lesson(LESSONS_DIR / "zh.toml")).render()
-    missing = sorted(text for _, text in i18n.MISSING)
-    i18n.MISSING.clear()
-    assert missing == []
-
-
-@frames_comparison(base_scene=OneNeuron)
-def test_neuron_key_picture(scene: OneNeuron) -> None:
-    scene.skip_end = True
-    OneNeuron.construct(scene)
+    assert sorted(dry_scene("neuron", LESSONS_DIR / "zh.toml").untranslated) == []

@@ -2,7 +2,7 @@
 experiment and an independent backward pass, the headline ratio (first hidden layer against the
 last hidden layer, never the output layer), the sweep order (right to left), the wording (deep
 fully-connected nets; no "learns N times slower"), the physics (the default lesson fades,
-relu-he holds), golden frames, and bad input."""
+relu-he holds), and bad input."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import dataclasses
 
 import numpy as np
 import pytest
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
 from netsim.errors import NetsimError
@@ -25,10 +24,7 @@ from scenes.opening import ColdOpen, experiment
 from scenes.style import THEMES, GradientScale
 from tests.conftest import dry_scene
 
-__module_test__ = "opening"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 
 @pytest.fixture(scope="module")
@@ -153,26 +149,3 @@ def test_bad_input_raises(kwargs: dict, message: str) -> None:
     kwargs = {"sizes": [64, 30, 30, 10]} | kwargs
     with pytest.raises(NetsimError, match=message):
         cold_open(**kwargs)
-
-
-@frames_comparison(base_scene=ColdOpen)
-def test_opening_preview_picture(scene: ColdOpen) -> None:
-    """The key picture: the faded net with the comparison and the question."""
-    scene.prepare()
-    scene.title_beat()
-    scene.ask_the_question()
-    scene.show_deep_net()
-    scene.sweep_right_to_left()
-    scene.compare_first_and_last()
-
-
-@frames_comparison(base_scene=ColdOpen)
-def test_opening_key_picture(scene: ColdOpen) -> None:
-    """All beats but the final fade: the episode's title."""
-    scene.skip_end = True
-    ColdOpen.construct(scene)
-
-
-@frames_comparison(base_scene=ColdOpen)
-def test_opening_last_frame(scene: ColdOpen) -> None:
-    ColdOpen.construct(scene)

@@ -1,5 +1,5 @@
 """Chapter 7, the shrinking rectangle: dry runs, the numbers on screen (against the experiment
-and a recomputation by hand), the claims of the captions, bad input, and a golden frame."""
+and a recomputation by hand), the claims of the captions, bad input, (its golden frames are in test_pictures.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from manim import tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.activations import sigmoid, sigmoid_prime
 from netsim.chain import chain_factors, chain_network
@@ -17,25 +15,22 @@ from netsim.errors import NetsimError
 from netsim.experiments.rectangle import shrinking_factors
 from netsim.format import fmt_value
 from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.lesson import LESSONS_DIR
 from scenes.rectangle import ShrinkingRectangle, chain_layers, decades, experiment
-
-__module_test__ = "rectangle"
+from tests.conftest import dry_scene
 
 LESSON_FILES = ["default.toml", "relu-he.toml"]
 
 
-def _dry_run(lesson: Lesson) -> ShrinkingRectangle:
-    with tempconfig({"dry_run": True, "quality": "low_quality", "disable_caching": True}):
-        scene = ShrinkingRectangle(lesson=lesson)
-        scene.render()
-    return scene
+def _dry_run(lesson_file: str) -> ShrinkingRectangle:
+    """The suite's shared dry run of the chapter on a lesson file."""
+    return dry_scene("rectangle", LESSONS_DIR / lesson_file)
 
 
 @pytest.fixture(scope="module", params=LESSON_FILES)
 def rendered(request: pytest.FixtureRequest) -> ShrinkingRectangle:
     """A dry-run render of the scene for each lesson."""
-    return _dry_run(load_lesson(LESSONS_DIR / request.param))
+    return _dry_run(request.param)
 
 
 def test_dry_run_plays_every_beat(rendered: ShrinkingRectangle) -> None:
@@ -180,14 +175,3 @@ def test_experiment_defaults_are_the_storyboards() -> None:
 def test_bad_input_raises_netsim_error(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
         shrinking_factors(**kwargs)
-
-
-class KeyPicture(ShrinkingRectangle):
-    """Every beat but the final fade: the chapter's key picture."""
-
-    skip_end = True
-
-
-@frames_comparison(base_scene=KeyPicture)
-def test_rectangle_key_picture(scene: ShrinkingRectangle) -> None:
-    ShrinkingRectangle.construct(scene)

@@ -1,4 +1,4 @@
-"""End to end: the shrinking-rectangle clip rendered by the real ``manim`` command (through
+"""End to end: the first chapter's clip rendered by the real ``manim`` command (through
 the episode command, in the ``episode`` fixture of conftest.py) matches its dry run.
 
 The mp4 exists, its length (read with PyAV) is the dry run's within one frame, and the .srt
@@ -15,19 +15,19 @@ import srt
 
 from scenes.chapters import by_slug
 from scenes.lesson import LESSONS_DIR
-from tests.conftest import dry_scene
+from tests.conftest import E2E_CHAPTERS, dry_scene
 
 FPS = 15  # manim's -ql frame rate
 
 
 @pytest.fixture(scope="module")
 def rendered(episode: dict[str, object]) -> Path:
-    """The rectangle clip that the episode command rendered with ``manim -ql`` (see conftest)."""
-    return Path(episode["out"]) / "chapters" / f"{by_slug('rectangle').name}.mp4"
+    """The first chapter's clip that the episode command rendered with ``manim -ql`` (see conftest)."""
+    return Path(episode["out"]) / "chapters" / f"{by_slug(E2E_CHAPTERS[0]).name}.mp4"
 
 
 def dry_run():
-    return dry_scene("rectangle", LESSONS_DIR / "default.toml", exact_frames=True)
+    return dry_scene(E2E_CHAPTERS[0], LESSONS_DIR / "default.toml", exact_frames=True)
 
 
 @pytest.mark.render

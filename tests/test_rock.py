@@ -1,6 +1,6 @@
 """Chapter 4, the rock on the slope: the experiment recomputed from netsim primitives, the numbers
 on screen, the physics (the layer-1 rock moves much less in the sigmoid lesson), captions true
-for both lessons, bad input, clip length, and the golden frames."""
+for both lessons, bad input and clip length."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import pytest
-from manim.utils.testing.frames_comparison import frames_comparison
 
 from netsim.data import digits
 from netsim.errors import NetsimError
@@ -28,10 +27,7 @@ from scenes.rock import (
 )
 from tests.conftest import dry_scene
 
-__module_test__ = "rock"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 def rendered(name: str) -> RockOnSlope:
     """A dry-run render of the scene for a lesson (once per test session)."""
@@ -240,19 +236,3 @@ def test_captions_never_overlap(name: str) -> None:
     for earlier, later in zip(cues, cues[1:]):
         assert earlier.start < earlier.end <= later.start, (earlier.content, later.content)
     assert cues[-1].end.total_seconds() <= scene.renderer.time - 0.5
-
-
-class KeyPicture(RockOnSlope):
-    """Every beat but the final fade: the chapter's key picture."""
-
-    skip_end = True
-
-
-@frames_comparison(base_scene=KeyPicture)
-def test_rock_key_picture(scene: RockOnSlope) -> None:
-    RockOnSlope.construct(scene)
-
-
-@frames_comparison(base_scene=RockOnSlope)
-def test_rock_last_frame(scene: RockOnSlope) -> None:
-    RockOnSlope.construct(scene)

@@ -1,7 +1,7 @@
 """Chapter 12, the fixed net trains: dry runs of both lessons, the numbers on screen against the
 experiment and an independent recomputation (one net trained again straight through
 netsim.train.sgd), what the runs show (the fixed deep nets train within a few epochs), the
-key-picture golden frame, bad input."""
+bad input."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 import pytest
-from manim.utils.testing.frames_comparison import frames_comparison
 from threadpoolctl import threadpool_limits
 
 from netsim.data import digits_split
@@ -24,10 +23,7 @@ from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.trains import FixedNetTrains, experiment
 from tests.conftest import dry_scene
 
-__module_test__ = "trains"
-
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-DRY = {"dry_run": True, "quality": "low_quality", "disable_caching": True}
 
 
 @pytest.fixture(scope="module")
@@ -152,9 +148,3 @@ def test_captions_tell_the_story(rendered: dict[str, FixedNetTrains]) -> None:
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
         fixed_nets_train(**{"epochs": 1, **kwargs})
-
-
-@frames_comparison(base_scene=FixedNetTrains)
-def test_trains_key_picture(scene: FixedNetTrains) -> None:
-    scene.skip_end = True
-    FixedNetTrains.construct(scene)
