@@ -15,7 +15,7 @@ import numpy as np
 
 from netsim.costs import get_cost
 from netsim.data import Dataset
-from netsim.errors import require
+from netsim.errors import NetsimError, require
 from netsim.network import Network
 
 Array = np.ndarray
@@ -55,7 +55,12 @@ def sgd(
     seed: int = 0,
     probe_size: int = 1000,
 ) -> TrainingRun:
-    """Train a copy of ``net``; the original is left as it was."""
+    """Train a copy of ``net``; the original is left as it was.
+
+    A run whose cost or gradients stop being finite (a learning rate too large for the net)
+    stops at the end of that epoch with a :class:`NetsimError` naming the epoch, rather than
+    training on through infinities.
+    """
     require(isinstance(epochs, int) and 1 <= epochs <= 10_000, f"epochs {epochs!r} must be 1..10000")
     require(np.isfinite(eta) and eta > 0, f"learning rate {eta!r} must be a positive number")
     require(isinstance(batch_size, int) and batch_size >= 1, f"batch size {batch_size!r} must be >= 1")
@@ -78,7 +83,7 @@ def sgd(
         accs.append(accuracy(net, test))
 
     record()
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
@@ -93,4 +98,6 @@ def sgd(
                 gb *= eta
                 b -= gb
         record()
+        if not (np.all(np.isfinite(speeds[-1])) and np.isfinite(costs[-1])):
+            raise NetsimError(f"training diverged in epoch {epoch} with eta = {eta}: pick a smaller learning rate")
     return TrainingRun(net.sizes, epochs, np.array(speeds), np.array(costs), np.array(accs), net)

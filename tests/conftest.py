@@ -20,15 +20,18 @@ from manim.utils.testing import frames_comparison as _fc
 _fc.MIN_CAIRO_VERSION = 0
 
 
-#: Test files named other than their chapter's slug.
-_FILE_CHAPTER = {"cost_of_fading": "training"}
+#: Test files named other than their chapter's slug, and test files kept on one worker
+#: because their tests share one costly module fixture (the slides deck, rendered once).
+_FILE_CHAPTER = {"cost_of_fading": "training", "slides": "slides"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group each chapter's tests (its own file, and its parameters of the caption and
-    translation checks) on one pytest-xdist worker, so its dry runs are made once there; and
-    every test of the end-to-end ``episode`` render on one worker, so it renders once."""
+    translation checks) on one pytest-xdist worker, so its dry runs are made once there; the
+    slides tests on one worker, so the deck is rendered once (two renders at once would also
+    share the lesson's media folder); and every test of the end-to-end ``episode`` render on
+    one worker, so it renders once."""
     from scenes.chapters import CHAPTERS, Chapter
 
     slugs = {c.slug for c in CHAPTERS}

@@ -64,6 +64,28 @@ def test_bad_training_arguments(split):
             sgd(net, split.train, split.test, **kwargs)
 
 
+def test_a_diverging_run_stops_at_its_first_bad_epoch(split):
+    """eta = 100 sends a wide tanh net's outputs to exactly 0 or 1, so the cost is infinite
+    after one epoch: the run stops there with one line instead of 199 more epochs."""
+    net = Network.create([64, 256, 256, 10], "tanh", "sigmoid", "normal", seed=1)
+    with pytest.raises(NetsimError, match=r"training diverged in epoch 1 with eta = 100.0"):
+        sgd(net, split.train, split.test, epochs=200, eta=100.0)
+
+
+def test_each_step_is_the_update_written_out(split):
+    """One mini-batch step by hand, W <- (1 - eta lambda / n) W - eta dC/dW and b <- b - eta dC/db,
+    is sgd's step to the bit (sgd updates in place; this writes each expression out)."""
+    net = Network.create([64, 12, 10], seed=2)
+    train = split.train.head(10)  # one mini-batch: the epoch is one step on all ten
+    run = sgd(net, train, split.test, epochs=1, eta=0.5, l2=3.0, seed=0)
+    order = np.random.default_rng(0).permutation(10)
+    g = net.backward(train.x[order], train.y[order], "cross-entropy")
+    decay = 1.0 - 0.5 * 3.0 / 10
+    for l in range(2):
+        assert (decay * net.weights[l] - 0.5 * g.nabla_w[l]).tobytes() == run.network.weights[l].tobytes()
+        assert (net.biases[l] - 0.5 * g.nabla_b[l]).tobytes() == run.network.biases[l].tobytes()
+
+
 # -- chapter 9's set-up, shared with chapter 12 ------------------------------------------
 
 
