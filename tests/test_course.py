@@ -4,6 +4,7 @@ with two ``dask worker`` processes started here."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -110,9 +111,13 @@ def test_units_go_to_a_remote_dask_cluster(tmp_path):
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    """Dask's connect timeout bounds the wait (set short here through Dask's own variable)."""
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
+    t0 = time.monotonic()
     p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "cost", "--scheduler",
                         "tcp://127.0.0.1:9", "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True,
-                       text=True, timeout=120)
+                       text=True, timeout=120, env=env)
+    assert time.monotonic() - t0 < 25
     assert p.returncode == 2, p.stderr
     assert p.stderr.strip().splitlines()[-1].startswith("render: error: cannot reach the Dask scheduler")
     assert "Traceback" not in p.stderr

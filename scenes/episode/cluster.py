@@ -35,8 +35,12 @@ def open_client(jobs: int, scheduler: str | None) -> tuple[object, object | None
     for name in ("distributed", "tornado", "bokeh"):
         logging.getLogger(name).setLevel(logging.ERROR)
     if scheduler:
+        import dask
+
+        # Dask's own setting (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s to change it)
+        timeout = dask.config.get("distributed.comm.timeouts.connect")
         try:
-            return Client(scheduler, timeout="15s"), None
+            return Client(scheduler, timeout=timeout), None
         except (OSError, TimeoutError) as exc:
             raise RenderError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     # Threads, not processes: each unit's work happens in its own manim process anyway.
