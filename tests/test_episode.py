@@ -239,10 +239,10 @@ def test_interrupted_run_keeps_the_old_episode(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "episode.mp4").write_bytes(b"the previous episode")
-    proc = subprocess.Popen([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "opening",
+    proc = subprocess.Popen([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "rock",
                              "--out", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     # the unit renders in a temporary folder of the worker's: wait until its manim is running
-    marker = f"vg-default-{by_slug('opening').name}-"
+    marker = f"vg-default-{by_slug('rock').name}-"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and marker not in subprocess.run(
             ["ps", "-eo", "args"], capture_output=True, text=True).stdout:
