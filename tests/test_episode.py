@@ -245,7 +245,7 @@ def test_interrupted_run_keeps_the_old_episode(tmp_path):
     marker = f"vg-default-{by_slug('rock').name}-"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and marker not in subprocess.run(
-            ["ps", "-eo", "args"], capture_output=True, text=True).stdout:
+            ["ps", "-ww", "-eo", "args"], capture_output=True, text=True).stdout:
         time.sleep(0.2)
     time.sleep(2.0)
     proc.send_signal(signal.SIGINT)
@@ -256,7 +256,7 @@ def test_interrupted_run_keeps_the_old_episode(tmp_path):
     assert not list(out.rglob("*.part"))
     time.sleep(0.5)
     # no manim left running for this output folder
-    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    ps = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True).stdout
     assert marker not in ps
 
 

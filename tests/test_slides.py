@@ -201,8 +201,10 @@ Reveal.on('ready', async () => {
     await new Promise(r => setTimeout(r, 50));
     const v = Reveal.getCurrentSlide().slideBackgroundContentElement.querySelector('video');
     if (!v) { videos.push({i, error: 'no video'}); continue; }
-    if (v.readyState < 1) await new Promise(r => { v.addEventListener('loadedmetadata', r, {once: true});
-      v.addEventListener('error', r, {once: true}); setTimeout(r, 5000); });
+    // a busy machine can take a while to read a video's header: wait up to 4 x 5 s for it
+    for (let t = 0; t < 4 && v.readyState < 1 && !v.error; t++)
+      await new Promise(r => { v.addEventListener('loadedmetadata', r, {once: true});
+        v.addEventListener('error', r, {once: true}); setTimeout(r, 5000); });
     videos.push({i, error: v.error && v.error.code, duration: v.duration, muted: v.muted});
   }
   const pre = document.createElement('pre'); pre.id = 'selftest';
@@ -220,7 +222,7 @@ def _open_in_chromium(page: Path, tmp_path: Path) -> tuple[dict[str, object] | N
     netlog = tmp_path / f"{page.stem}.netlog.json"
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
-           f"--user-data-dir={tmp_path / ('profile-' + page.stem)}", "--virtual-time-budget=30000",
+           f"--user-data-dir={tmp_path / ('profile-' + page.stem)}", "--virtual-time-budget=120000",
            "--enable-logging=stderr", "--v=0", f"--log-net-log={netlog}", "--dump-dom", page.as_uri()]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     console = [line for line in p.stderr.splitlines() if ":CONSOLE" in line]
