@@ -75,11 +75,17 @@ TIMELINE = (
 )
 
 
-@lru_cache(maxsize=4)
 def experiment(lesson: Lesson) -> AfterResult:
-    """The experiment this scene shows for a lesson (computed once per lesson and process)."""
-    return what_came_after(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
-                           lesson.learning_rate)
+    """The experiment this scene shows for a lesson, computed once per process for each net
+    and learning rate (lessons that differ only in language or title share it)."""
+    return _computed(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
+                     lesson.learning_rate)
+
+
+@lru_cache(maxsize=4)
+def _computed(sizes: tuple[int, ...], activation: str, init: str, bias_init: str, seed: int,
+              eta: float) -> AfterResult:
+    return what_came_after(sizes, activation, init, bias_init, seed, eta)
 
 
 def ratio_phrase(ratio: float) -> tuple[str, str]:

@@ -59,11 +59,18 @@ MIN_LABEL_GAP = 0.32
 KEY_HOLD = 2.0  # seconds the key picture is held after its caption is read
 
 
-@lru_cache(maxsize=4)
 def training_for(lesson: Lesson) -> TrainingComparison:
-    """The experiment this scene shows, for a lesson (cached: training takes seconds)."""
-    return cost_of_fading(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init,
-                          lesson.seed, eta=lesson.learning_rate)
+    """The experiment this scene shows, for a lesson. Training takes seconds, so it is cached
+    by what it depends on, the net and the learning rate: lessons that differ only in their
+    language or title share it."""
+    return _trained(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
+                    lesson.learning_rate)
+
+
+@lru_cache(maxsize=4)
+def _trained(sizes: tuple[int, ...], activation: str, init: str, bias_init: str, seed: int,
+             eta: float) -> TrainingComparison:
+    return cost_of_fading(sizes, activation, init, bias_init, seed, eta=eta)
 
 
 def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
