@@ -1,10 +1,10 @@
-"""Shared test set-up.
+"""Shared test set-up: the chapters' shared dry runs, the pictures drawn from them and the
+end-to-end render, and how the tests are spread over pytest-xdist's workers.
 
-manim's ``frames_comparison`` skips every cairo test when the system cairo is older than
-1.18 (Debian 12 ships 1.16). Our golden frames are recorded with the same cairo they are
-checked with, so the skip is lifted here and those tests really run. The ``--set_test``
-and ``--show_diff`` options are the ones manim's own test suite defines for recording
-control frames: ``pytest tests/test_golden.py --set_test`` writes them.
+Golden frames are compared with manim's own frame tester and tolerance (``check_picture``);
+they are recorded with the same cairo they are checked with. The ``--set_test`` and
+``--show_diff`` options are the ones manim's own test suite defines:
+``pytest tests/test_pictures.py --set_test`` records the frames again.
 """
 
 from __future__ import annotations
@@ -15,10 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-from manim.utils.testing import frames_comparison as _fc
-
-_fc.MIN_CAIRO_VERSION = 0
-
 
 #: Test files named other than their chapter's slug, and test files kept on one worker
 #: because their tests share one costly module fixture (the slides deck, rendered once).
