@@ -23,7 +23,6 @@ Render: ``.venv/bin/manim -ql scenes/after.py WhatCameAfter``.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -52,7 +51,7 @@ from netsim.experiments.after import AfterResult, what_came_after
 from netsim.format import fmt_value
 from scenes.chapters import number_of
 from scenes.common import LessonScene
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE
 
 # Layout (scene units; the frame is 14.2 x 8): four panels in a 2 x 2 grid under the heading.
@@ -75,17 +74,11 @@ TIMELINE = (
 )
 
 
+@per_net
 def experiment(lesson: Lesson) -> AfterResult:
-    """The experiment this scene shows for a lesson, computed once per process for each net
-    and learning rate (lessons that differ only in language or title share it)."""
-    return _computed(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
-                     lesson.learning_rate)
-
-
-@lru_cache(maxsize=4)
-def _computed(sizes: tuple[int, ...], activation: str, init: str, bias_init: str, seed: int,
-              eta: float) -> AfterResult:
-    return what_came_after(sizes, activation, init, bias_init, seed, eta)
+    """The experiment this scene shows for a lesson (computed once per net)."""
+    return what_came_after(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
+                           lesson.learning_rate)
 
 
 def ratio_phrase(ratio: float) -> tuple[str, str]:

@@ -11,14 +11,16 @@ Scenes find their lesson through the environment variable ``VG_LESSON`` (a path)
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from netsim.activations import ACTIVATIONS
 from netsim.init import BIAS_INITS, WEIGHT_INITS
@@ -67,6 +69,26 @@ class Lesson:
     def sizes(self) -> list[int]:
         """[64, width, ..., width, 10] with ``depth`` hidden layers."""
         return [64] + [self.width] * self.depth + [10]
+
+
+T = TypeVar("T")
+
+#: What a lesson's experiments depend on: its net and its learning rate.
+NET_FIELDS = ("depth", "width", "activation", "init", "bias_init", "seed", "learning_rate")
+
+
+def per_net(compute: Callable[[Lesson], T]) -> Callable[[Lesson], T]:
+    """``compute(lesson)``, computed once per process for each net and learning rate: lessons
+    that differ only in language, title or theme share the result."""
+    done: dict[tuple[object, ...], T] = {}
+
+    @functools.wraps(compute)
+    def cached(lesson: Lesson) -> T:
+        key = tuple(getattr(lesson, f) for f in NET_FIELDS)
+        if key not in done:
+            done[key] = compute(lesson)
+        return done[key]
+    return cached
 
 
 _SCHEMA: dict[str, dict[str, type]] = {

@@ -18,7 +18,6 @@ Render: ``.venv/bin/manim -ql scenes/training.py CostOfFading``.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -41,7 +40,7 @@ from manim import (
 from netsim.experiments.training import NIELSEN_MNIST, TrainingComparison, cost_of_fading
 from scenes.chapters import number_of
 from scenes.common import LessonScene
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, viridis
 
 log = logging.getLogger(__name__)
@@ -59,18 +58,11 @@ MIN_LABEL_GAP = 0.32
 KEY_HOLD = 2.0  # seconds the key picture is held after its caption is read
 
 
+@per_net
 def training_for(lesson: Lesson) -> TrainingComparison:
-    """The experiment this scene shows, for a lesson. Training takes seconds, so it is cached
-    by what it depends on, the net and the learning rate: lessons that differ only in their
-    language or title share it."""
-    return _trained(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
-                    lesson.learning_rate)
-
-
-@lru_cache(maxsize=4)
-def _trained(sizes: tuple[int, ...], activation: str, init: str, bias_init: str, seed: int,
-             eta: float) -> TrainingComparison:
-    return cost_of_fading(sizes, activation, init, bias_init, seed, eta=eta)
+    """The experiment this scene shows, for a lesson (training takes seconds: computed once per net)."""
+    return cost_of_fading(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init,
+                          lesson.seed, eta=lesson.learning_rate)
 
 
 def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-#: Test files named other than their chapter's slug, and test files kept on one worker
+#: The group of test files named other than their chapter's slug, and of test files kept on one worker
 #: because their tests share one costly module fixture (the slides deck, rendered once).
-_FILE_CHAPTER = {"cost_of_fading": "training", "slides": "slides"}
+_FILE_GROUP = {"cost_of_fading": "training", "slides": "slides"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
@@ -33,7 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     slugs = {c.slug for c in CHAPTERS}
     for item in items:
         stem = item.path.stem.removeprefix("test_")
-        slug = _FILE_CHAPTER.get(stem, stem if stem in slugs else None)
+        slug = _FILE_GROUP.get(stem, stem if stem in slugs else None)
         params = getattr(getattr(item, "callspec", None), "params", {})
         slug = next((v.slug for v in params.values() if isinstance(v, Chapter)), slug)
         if "episode" in getattr(item, "fixturenames", ()):

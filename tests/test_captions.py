@@ -21,6 +21,7 @@ from scenes.lesson import LESSONS_DIR
 from tests.conftest import dry_scene
 
 LESSONS = {"en": LESSONS_DIR / "default.toml", "zh": LESSONS_DIR / "zh.toml"}
+MEDIAN_CPS = rules_for("en").median_cps
 
 
 def cues_of(chapter: Chapter, lang: str) -> list[tuple[str, float, float]]:
@@ -41,9 +42,6 @@ def test_every_cue_is_readable(chapter: Chapter, lang: str) -> None:
     if lang == "en":  # the whole episode's median, checked one chapter at a time (see below)
         slow = [t for t, s, e in cues if measure(t, e - s, lang).cps <= MEDIAN_CPS + 1e-3]
         assert 2 * len(slow) > len(cues), f"{chapter.name}: only {len(slow)} of {len(cues)} cues at most {MEDIAN_CPS}/s"
-
-
-MEDIAN_CPS = rules_for("en").median_cps
 
 
 def _chapter_rates(slow: int) -> st.SearchStrategy[list[float]]:

@@ -133,3 +133,23 @@ def test_a_lesson_that_is_not_utf8_is_one_line(tmp_path, content):
     assert p.returncode == 2 and "Traceback" not in p.stdout + p.stderr
     assert len(p.stderr.strip().splitlines()) == 1 and "not UTF-8" in p.stderr
     assert not out.exists()
+
+
+def test_per_net_computes_once_per_net_and_learning_rate() -> None:
+    """A lesson in another language (same net) reuses the result; another net does not."""
+    import dataclasses
+
+    from scenes.lesson import per_net
+
+    calls: list[str] = []
+
+    @per_net
+    def compute(lesson):  # noqa: ANN001, ANN202 - a toy experiment
+        calls.append(lesson.name)
+        return len(calls)
+
+    en = load_lesson(DEFAULT_LESSON)
+    zh = dataclasses.replace(en, name="zh", language="zh", title="t")
+    assert compute(en) == compute(zh) == 1
+    assert compute(dataclasses.replace(en, learning_rate=0.5)) == 2
+    assert compute(dataclasses.replace(en, width=12)) == 3 and calls == [en.name, en.name, en.name]

@@ -171,9 +171,10 @@ def fixed_nets_train(
     runs = []
     for spec in nets:
         layer_sizes = sizes if spec.deep else (sizes[0], sizes[1], sizes[-1])
-        run = train_under(setup, layer_sizes, spec.activation, spec.init, spec.bias_init, int(seed))
-        if not (np.all(np.isfinite(run.speeds)) and np.all(np.isfinite(run.train_cost))):
-            raise NetsimError(f"training the {spec.key} net diverged with eta = {eta}: pick a smaller learning rate")
+        try:
+            run = train_under(setup, layer_sizes, spec.activation, spec.init, spec.bias_init, int(seed))
+        except NetsimError as exc:  # sgd stops a diverging run: say which of the nets it was
+            raise NetsimError(f"the {spec.key} net: {exc}") from None
         if spec.deep:
             ratios, ratio = geometric_mean_ratio(run.speeds[:, :-1])
         else:
