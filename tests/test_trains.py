@@ -148,3 +148,9 @@ def test_captions_tell_the_story(rendered: dict[str, FixedNetTrains]) -> None:
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
         fixed_nets_train(**{"epochs": 1, **kwargs})
+
+
+def test_a_diverging_net_is_named() -> None:
+    """sgd stops a run whose cost is no longer finite; the chapter's line says which net it was."""
+    with pytest.raises(NetsimError, match=r"^the \w+ net: training diverged in epoch 1 with eta = 100.0"):
+        fixed_nets_train((64, 30, 30, 30, 30, 10), seed=0, eta=100.0)
