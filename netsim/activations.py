@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.errors import NetsimError
 
 Array = np.ndarray
@@ -38,17 +39,9 @@ class Activation:
 
 
 def sigmoid(z: Array) -> Array:
-    """sigma(z) = 1 / (1 + e^-z), written as (1 + tanh(z/2)) / 2 so large |z| never overflows.
-
-    The steps run in place on the one new array z/2 (z itself is left alone): the same
-    operations in the same order as ``0.5 * (1.0 + np.tanh(0.5 * z))``, so the same bits,
-    without three more arrays of fresh memory per layer.
-    """
-    s = 0.5 * np.asarray(z, dtype=float)  # z/2, a new array (a NumPy scalar for scalar z)
-    s = np.tanh(s, out=s if s.ndim else None)  # tanh(z/2); a scalar cannot be written into
-    s += 1.0  # 1 + tanh(z/2)
-    s *= 0.5  # sigma(z)
-    return s
+    """sigma(z) = 1 / (1 + e^-z), computed so that large |z| never overflows and every CPU
+    gives the same bits (:func:`netsim.fp.sigmoid`)."""
+    return fp.sigmoid(z)
 
 
 def sigmoid_prime(z: Array) -> Array:
@@ -65,13 +58,13 @@ def sigmoid_prime_from(z: Array, a: Array) -> Array:
 
 
 def tanh(z: Array) -> Array:
-    """tanh(z)."""
-    return np.tanh(np.asarray(z, dtype=float))
+    """tanh(z), the same bits on every CPU (:func:`netsim.fp.tanh`)."""
+    return fp.tanh(z)
 
 
 def tanh_prime(z: Array) -> Array:
     """tanh'(z) = 1 - tanh(z)^2; its maximum is 1 at z = 0."""
-    t = np.tanh(np.asarray(z, dtype=float))
+    t = fp.tanh(z)
     return 1.0 - t * t
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from netsim import fp
 from netsim.alloc import keep_heap_pages
 from netsim.costs import cross_entropy
 from netsim.data import digits
@@ -90,25 +91,22 @@ def same_arithmetic_inline(x: Array, y: Array, weights: list[Array], biases: lis
         acts = [x]
         a = x
         for w, b in zip(weights, biases):
-            z = a @ w.T
+            z = fp.matmul(a, w.T)
             z += b
-            a = z * 0.5
-            np.tanh(a, out=a)
-            a += 1.0
-            a *= 0.5
+            a = fp.sigmoid(z)
             acts.append(a)
         cost = float(np.mean(cross_entropy(a, y)))
         d = a - y
         nabla_w, nabla_b = [], []
         for l in range(len(weights), 0, -1):
-            gw = d.T @ acts[l - 1]
+            gw = fp.matmul(d.T, acts[l - 1])
             gw /= n
             nabla_w.append(gw)
             nabla_b.append(d.sum(axis=0) / n)
             if l > 1:
                 s = 1.0 - acts[l - 1]
                 s *= acts[l - 1]
-                g = d @ weights[l - 1]
+                g = fp.matmul(d, weights[l - 1])
                 g *= s
                 d = g
         return nabla_w[::-1], nabla_b[::-1], cost

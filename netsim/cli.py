@@ -205,13 +205,13 @@ def cmd_train(a: argparse.Namespace) -> tuple[str, Any]:
                          a.bias_init, a.seed)
     run = sgd(net, split.train, split.test, a.epochs, a.lr, a.batch_size, a.l2, a.cost, a.seed)
     L = len(run.sizes) - 1
-    rows = [[e, *(fmt_value(s, 3) for s in run.speeds[e]), fmt_value(run.train_cost[e], 4),
+    rows = [[e, *(fmt_value(s, 3) for s in run.speeds[e]), fmt_value(run.probe_cost[e], 4),
              f"{100 * run.test_accuracy[e]:.1f}%"] for e in range(run.epochs + 1)]
-    headers = ["epoch", *(f"||dC/db_{l}||" for l in range(1, L + 1)), "cost", "test acc"]
+    headers = ["epoch", *(f"||dC/db_{l}||" for l in range(1, L + 1)), "cost (probe)", "test acc"]
     text = (f"SGD on digits ({len(split.train)} train / {len(split.test)} test), net {list(run.sizes)}, "
             f"eta {a.lr}, batch {a.batch_size}, L2 {a.l2}\n{_table(headers, rows)}")
     data = {"sizes": run.sizes, "epochs": run.epochs, "speeds": run.speeds,
-            "train_cost": run.train_cost, "test_accuracy": run.test_accuracy}
+            "probe_cost": run.probe_cost, "test_accuracy": run.test_accuracy}
     return text, data
 
 

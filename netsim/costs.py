@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.activations import Activation, get_activation
 from netsim.errors import NetsimError
 
@@ -71,7 +72,7 @@ def quadratic_da(a: Array, y: Array) -> Array:
 def cross_entropy(a: Array, y: Array) -> Array:
     """C = -sum(y ln a + (1 - y) ln(1 - a)) per sample; 0 ln 0 counts as 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(y > 0, y * np.log(a), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0)
+        terms = np.where(y > 0, y * fp.log(a), 0.0) + np.where(y < 1, (1 - y) * fp.log1p(-a), 0.0)
     return -np.sum(terms, axis=-1)
 
 

@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from netsim import fp
 from netsim.errors import NetsimError, require
 
 Array = np.ndarray
@@ -90,7 +91,7 @@ class LinearNetResult:
 def _log10_norm(v: Array) -> float:
     """log10 ||v|| (-inf for the zero vector)."""
     with np.errstate(divide="ignore"):
-        return float(np.log10(np.linalg.norm(v)))
+        return float(fp.log10(fp.norm(v)))
 
 
 def _first(flags: Sequence[bool], layers: Sequence[int]) -> int | None:
@@ -137,11 +138,11 @@ def _propagate(m: Array, m_cast: Array, values: Array, unit: Array, log_norm: Ar
     unit[i] times 10^log_norm[i] (the unit vector renormalised at every step)."""
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for i, j in steps:
-            values[i] = m_cast @ values[j]
-            u = m @ unit[j]
-            norm = np.linalg.norm(u)
+            values[i] = fp.matmul(m_cast, values[j])
+            u = fp.matmul(m, unit[j])
+            norm = fp.norm(u)
             unit[i] = u / norm if norm > 0 else u
-            log_norm[i] = log_norm[j] + (np.log10(norm) if norm > 0 else -np.inf)
+            log_norm[i] = log_norm[j] + (fp.log10(norm) if norm > 0 else -np.inf)
 
 
 def _forward(w: Array, x: Array, depth: int, dtype: type) -> _Track:
@@ -152,7 +153,7 @@ def _forward(w: Array, x: Array, depth: int, dtype: type) -> _Track:
     log_a = np.empty(depth + 1)
     log_a[0] = _log10_norm(x)
     unit_a = np.empty((depth + 1, n))
-    unit_a[0] = x / np.linalg.norm(x) if np.any(x) else x
+    unit_a[0] = x / fp.norm(x) if np.any(x) else x
     _propagate(w, w.astype(dtype), acts, unit_a, log_a, ((l, l - 1) for l in range(1, depth + 1)))
     nan_a = np.isnan(acts[1:]).any(axis=1)
     return _Track(_no_nan(acts, unit_a, log_a), unit_a, log_a, nan_a)
@@ -177,10 +178,10 @@ def _grad_w_norms(fwd: _Track, bwd: _Track, dtype: type) -> tuple[Array, Array]:
     and its exact log10."""
     log_g = bwd.log10_norm + fwd.log10_norm[:-1]
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        grad_norms = np.linalg.norm(bwd.values, axis=1) * np.linalg.norm(fwd.values[:-1], axis=1)
+        grad_norms = fp.norm(bwd.values, axis=1) * fp.norm(fwd.values[:-1], axis=1)
     bad = ~np.isfinite(grad_norms) | ((grad_norms == 0) & np.isfinite(log_g))
     with np.errstate(over="ignore", under="ignore"):
-        rebuilt = np.power(10.0, np.where(np.isfinite(log_g), log_g, -np.inf)).astype(dtype)
+        rebuilt = fp.exp10(np.where(np.isfinite(log_g), log_g, -np.inf)).astype(dtype)
         grad_norms = np.where(bad, rebuilt, grad_norms)
     return grad_norms, log_g
 
@@ -240,5 +241,5 @@ def _no_nan(values: Array, unit: Array, log_norm: Array) -> Array:
     if not nan.any():
         return values
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        rebuilt = np.where(unit == 0, 0.0, unit * np.power(10.0, log_norm)[:, None]).astype(values.dtype)
+        rebuilt = np.where(unit == 0, 0.0, unit * fp.exp10(log_norm)[:, None]).astype(values.dtype)
     return np.where(nan, rebuilt, values)

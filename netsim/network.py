@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from netsim import fp
 from netsim.activations import Activation, get_activation
 from netsim.costs import Cost, get_cost
 from netsim.errors import NetsimError, require
@@ -103,11 +104,11 @@ class Gradients:
 
     def bias_gradient_norms(self) -> Array:
         """||dC/db_l|| for l = 1..L: Nielsen's "speed of learning" of each layer."""
-        return np.array([np.linalg.norm(g) for g in self.nabla_b])
+        return np.array([fp.norm(g) for g in self.nabla_b])
 
     def weight_gradient_norms(self) -> Array:
         """||dC/dW_l|| (Frobenius) for l = 1..L."""
-        return np.array([np.linalg.norm(g) for g in self.nabla_w])
+        return np.array([fp.norm(g) for g in self.nabla_w])
 
 
 def residual_layers(sizes: Sequence[int], residual: bool | Sequence[int] | None) -> tuple[int, ...]:
@@ -237,8 +238,8 @@ class Network:
         zs: list[Array] = []
         acts: list[Array] = [a]
         for w, b, act, skip in zip(self.weights, self.biases, self.activations, self.residual):
-            z = a @ w.T  # W_l a_{l-1}, one sample per row
-            z += b  # + b_l, in place: the same sum as a @ w.T + b without a second array
+            z = fp.matmul(a, w.T)  # W_l a_{l-1}, one sample per row (the same bits on every CPU)
+            z += b  # + b_l, in place: the same sum as z + b without a second array
             a = a + act.f(z) if skip else act.f(z)
             zs.append(z)
             acts.append(a)
@@ -257,9 +258,9 @@ class Network:
         x = _as_batch(np.asarray(x, dtype=float), self.sizes[0], "input")
         y = _as_batch(np.asarray(y, dtype=float), self.sizes[-1], "target")
         require(y.shape[0] == x.shape[0], "inputs and targets need the same number of rows")
-        fp, deltas, nabla_w, nabla_b = self.backprop(x, y, c)
-        mean_cost = float(np.mean(c.value(fp.output, y)))
-        return Gradients(deltas, nabla_w, nabla_b, mean_cost, fp)
+        fwd, deltas, nabla_w, nabla_b = self.backprop(x, y, c)
+        mean_cost = float(np.mean(c.value(fwd.output, y)))
+        return Gradients(deltas, nabla_w, nabla_b, mean_cost, fwd)
 
     def backprop(self, x: Array, y: Array, cost: Cost) -> tuple[ForwardPass, list[Array], list[Array], list[Array]]:
         """The pass itself: (forward pass, [delta_l], [dC/dW_l], [dC/db_l]) of the mean cost.
@@ -268,17 +269,17 @@ class Network:
         its data and its cost once (:func:`netsim.train.sgd`); :meth:`backward` is the
         checked call. ``x`` and ``y`` are float arrays of shape (n, n_0) and (n, n_L).
         """
-        fp = self.forward(x)
-        a_out, z_out = fp.output, fp.zs[-1]
+        fwd = self.forward(x)
+        a_out, z_out = fwd.output, fwd.zs[-1]
         delta = cost.delta(z_out, a_out, y, self.activations[-1])  # delta_L: each cost carries its own
         n = a_out.shape[0]
         deltas: list[Array] = [delta]
         g = None  # g_{l+1} = dC/da_{l+1}, kept only where layer l+1 has a skip connection
         for l in range(self.depth - 1, 0, -1):  # l is the 1-based layer whose delta we compute
-            act, z_l = self.activations[l - 1], fp.zs[l - 1]
+            act, z_l = self.activations[l - 1], fwd.zs[l - 1]
             # a_l = sigma(z_l) unless layer l has a skip (then a_l = a_{l-1} + sigma(z_l)).
-            sigma_prime = act.df(z_l) if self.residual[l - 1] else act.df_from(z_l, fp.activations[l])
-            g_l = delta @ self.weights[l]  # W_{l+1}^T delta_{l+1}, a new array
+            sigma_prime = act.df(z_l) if self.residual[l - 1] else act.df_from(z_l, fwd.activations[l])
+            g_l = fp.matmul(delta, self.weights[l])  # W_{l+1}^T delta_{l+1}, a new array
             if self.residual[l]:  # layer l+1 skips: the identity path adds dC/da_{l+1}
                 g_l += g
             if self.residual[l - 1]:  # g_l is needed again for g_{l-1}: keep it
@@ -291,8 +292,8 @@ class Network:
         # Means over the n samples. d.sum(axis=0) / n is exactly what d.mean(axis=0) computes,
         # without its Python-level bookkeeping; the products delta^T a are divided in place.
         nabla_b = [d.sum(axis=0) / n for d in deltas]
-        nabla_w = [_divide_in_place(d.T @ a_prev, n) for d, a_prev in zip(deltas, fp.activations[:-1])]
-        return fp, deltas, nabla_w, nabla_b
+        nabla_w = [_divide_in_place(fp.matmul(d.T, a_prev), n) for d, a_prev in zip(deltas, fwd.activations[:-1])]
+        return fwd, deltas, nabla_w, nabla_b
 
     def copy(self) -> Network:
         """A deep copy (training changes weights and biases in place)."""

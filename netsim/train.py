@@ -3,8 +3,8 @@
 One step on a mini-batch B:  W_l <- (1 - eta*lambda/n) W_l - eta dC_B/dW_l,
 b_l <- b_l - eta dC_B/db_l,  where n is the training-set size and lambda the L2 strength
 (Nielsen's network2 convention). After every epoch (and once before the first) the run
-records, on a fixed probe set, ||dC/db_l|| of each layer (Nielsen's "speed of learning"),
-the cost, and the accuracy on held-out data.
+records, on a fixed probe set of training images, ||dC/db_l|| of each layer (Nielsen's "speed
+of learning") and the mean cost C there (from the same pass), and the accuracy on held-out data.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ class TrainingRun:
     """Per-epoch records; row 0 is before training, row e after epoch e.
 
     ``speeds[e, l - 1]``: ||dC/db_l|| on the probe set after epoch e.
-    ``train_cost[e]``: mean cost on the training set. ``test_accuracy[e]``: fraction right.
+    ``probe_cost[e]``: mean cost C on the probe set. ``test_accuracy[e]``: fraction right.
     """
 
     sizes: tuple[int, ...]
     epochs: int
     speeds: Array
-    train_cost: Array
+    probe_cost: Array
     test_accuracy: Array
     network: Network
 
@@ -79,7 +79,7 @@ def sgd(
     def record() -> None:
         g = net.backward(probe.x, probe.y, c)
         speeds.append(g.bias_gradient_norms())
-        costs.append(net.cost(train.x, train.y, c))
+        costs.append(g.cost)
         accs.append(accuracy(net, test))
 
     record()

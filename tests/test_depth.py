@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 
+from netsim import fp
 from netsim.data import digits_split
 from netsim.errors import NetsimError
 from netsim.experiments.depth import (
@@ -64,11 +65,11 @@ def independent() -> dict[str, dict[str, object]]:
         deep = Network.create(lesson.sizes, lesson.activation, "sigmoid", lesson.init, None, lesson.bias_init,
                               lesson.seed)
         run = sgd(deep, split.train, split.test, epochs=EPOCHS, eta=lesson.learning_rate, seed=0)
-        r = [float(np.linalg.norm(run.network.weights[l] - deep.weights[l]) / np.linalg.norm(deep.weights[l]))
+        r = [float(fp.norm(run.network.weights[l] - deep.weights[l]) / fp.norm(deep.weights[l]))
              for l in range(deep.depth)]
         g = deep.backward(split.train.x, split.train.y, "cross-entropy")
         out[name] = {"net": deep, "run": run, "r": r,
-                     "grad": [float(np.linalg.norm(w)) for w in g.nabla_w]}
+                     "grad": [float(fp.norm(w)) for w in g.nabla_w]}
     return out
 
 
@@ -124,8 +125,8 @@ def test_experiment_is_an_independent_sgd_run(results: dict[str, DepthResult],
     np.testing.assert_array_equal(res.deep.w1_after, run.network.weights[0])
     assert res.deep.accuracy_after == run.test_accuracy[-1]
     assert res.ratio == res.deep.rel_change[-2] / res.deep.rel_change[0]
-    per_unit = (np.linalg.norm(run.network.weights[0] - deep.weights[0], axis=1)
-                / np.linalg.norm(deep.weights[0], axis=1))
+    per_unit = (fp.norm(run.network.weights[0] - deep.weights[0], axis=1)
+                / fp.norm(deep.weights[0], axis=1))
     assert list(res.deep.units) == list(np.argsort(-per_unit)[:UNITS])
     assert res.deep.unit_rule == DEEP_RULE and res.deep.l2 == 0.0
     # the shallow reference net

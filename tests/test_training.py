@@ -29,7 +29,7 @@ def test_shallow_net_learns_and_records_per_epoch(split):
     net = Network.create([64, 30, 10], seed=0)
     run = sgd(net, split.train, split.test, epochs=5, eta=0.5, batch_size=10)
     assert run.speeds.shape == (6, 2)
-    assert run.train_cost[-1] < run.train_cost[0]
+    assert run.probe_cost[-1] < run.probe_cost[0]
     assert run.test_accuracy[-1] > 0.85
     # the original net is untouched
     assert np.array_equal(net.weights[0], Network.create([64, 30, 10], seed=0).weights[0])

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.data import Dataset, digits
 from netsim.errors import require
 from netsim.experiments.nielsen import LayerNorms, layer_gradient_norms
@@ -137,8 +138,8 @@ def _decades(values: Sequence[float]) -> tuple[int, int]:
     v = np.asarray([x for x in values if x > 0 and math.isfinite(x)])
     if v.size == 0:
         return (-1, 0)
-    lo = math.floor(np.log10(v.min()))
-    return (int(lo), int(max(math.ceil(np.log10(v.max())), lo + 1)))
+    lo = math.floor(math.log10(float(v.min())))
+    return (int(lo), int(max(math.ceil(math.log10(float(v.max()))), lo + 1)))
 
 
 def residual_comparison(
@@ -196,9 +197,9 @@ def clipping(
         norms.append(float(np.sqrt(np.sum(r.grad_w_norms ** 2))))
     # The deepest net's gradient arrays: dC/dW_l = delta_l a_{l-1}^T, clipped, and the angle kept.
     g = np.concatenate([np.outer(r.deltas[l], r.activations[l]).ravel() for l in range(depth)])
-    g_norm = float(np.linalg.norm(g))
+    g_norm = float(fp.norm(g))
     clipped = g * (threshold / g_norm) if g_norm > threshold else g
-    cosine = float(np.dot(g, clipped) / (g_norm * np.linalg.norm(clipped)))
+    cosine = float(fp.matmul(g, clipped) / (g_norm * fp.norm(clipped)))
     return ClippingResult(
         scale=float(scale), x=tuple(float(v) for v in x), eta=float(eta), threshold=float(threshold),
         depths=tuple(range(1, depth + 1)), grad_norms=tuple(norms),

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.data import Split, digits_split
 from netsim.errors import require
 from netsim.experiments.shared import digits_net, frozen, is_whole
@@ -152,7 +153,7 @@ class DepthResult:
 
 def relative_changes(before: Network, after: Network) -> Array:
     """r_l = ||W_l(after) - W_l(before)|| / ||W_l(before)|| for l = 1..L."""
-    return np.array([np.linalg.norm(wa - wb) / np.linalg.norm(wb)
+    return np.array([fp.norm(wa - wb) / fp.norm(wb)
                      for wb, wa in zip(before.weights, after.weights)])
 
 
@@ -236,7 +237,7 @@ def _train_deep(net: Network, split: Split, epochs: int, eta: float, train_seed:
     """Train the deep net without L2; show the first-layer neurons whose weights changed most."""
     run = sgd(net, split.train, split.test, epochs=epochs, eta=float(eta), seed=train_seed)
     w0, w1 = net.weights[0], run.network.weights[0]
-    unit_change = np.linalg.norm(w1 - w0, axis=1) / np.linalg.norm(w0, axis=1)
+    unit_change = fp.norm(w1 - w0, axis=1) / fp.norm(w0, axis=1)
     shown = _top(unit_change, units)
     return _learning(net, run, shown, DEEP_RULE, unit_change[list(shown)], eta, 0.0)
 

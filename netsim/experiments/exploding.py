@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.errors import require
 from netsim.linear import MAX_LINEAR_DEPTH, LinearNetResult, linear_net
 
@@ -206,7 +207,7 @@ def _case(scale: float, x: np.ndarray, depth: int, deep_depth: int, marks: tuple
     f32: LinearNetResult = linear_net(scale, f32_depth, tuple(x), dtype=np.float32)
     n = x.size
     # W = s I keeps a_l along x and delta_l along dC/da_L = (1, ..., 1): unit 0 is a fixed share.
-    unit_shift = math.log10(abs(x[0]) / float(np.linalg.norm(x)))
+    unit_shift = math.log10(abs(x[0]) / float(fp.norm(x)))
     delta_shift = math.log10(1.0 / math.sqrt(n))
     return ExplodingCase(
         scale=scale,
@@ -241,11 +242,13 @@ def singular_example(x: Sequence[float] = DEFAULT_X, entry: float = EXAMPLE_ENTR
     x_arr = np.asarray(x, dtype=float).ravel()
     w = entry * np.ones((x_arr.size, x_arr.size))
     run = linear_net(None, layer, tuple(x_arr), weight=w)
-    unit_shift = math.log10(abs(x_arr[0]) / float(np.linalg.norm(x_arr)))
+    unit_shift = math.log10(abs(x_arr[0]) / float(fp.norm(x_arr)))
     return SingularExample(
         entry=float(entry),
         weight=tuple(tuple(float(v) for v in row) for row in w),
-        singular_values=_floats(np.round(np.linalg.svd(w, compute_uv=False), 12) + 0.0),
+        # entry * ones(n, n) = n entry u u^T with u = (1, ..., 1)/sqrt(n): one direction stretched by
+        # n |entry|, the others by 0 (exact, where an SVD routine would add rounding)
+        singular_values=(x_arr.size * abs(float(entry)),) + (0.0,) * (x_arr.size - 1),
         layer=int(layer),
         value=float(run.activations[-1, 0]),
         log10_unit=_floats(run.log10_activation_norms + unit_shift),

@@ -95,8 +95,8 @@ def decades(values: Array) -> tuple[int, int]:
     v = values[np.isfinite(values) & (values > 0)]
     if v.size == 0:
         return -1, 0
-    lo = math.floor(np.log10(v.min()))
-    return int(lo), int(max(math.ceil(np.log10(v.max())), lo + 1))
+    lo = math.floor(math.log10(float(v.min())))
+    return int(lo), int(max(math.ceil(math.log10(float(v.max()))), lo + 1))
 
 
 def bar_decades(values: Array) -> tuple[int, int]:
@@ -105,8 +105,8 @@ def bar_decades(values: Array) -> tuple[int, int]:
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
         return -MIN_BAR_DECADES, 0
-    hi = math.ceil(np.log10(v.max()))
-    lo = min(math.floor(np.log10(v.min())), hi - MIN_BAR_DECADES)
+    hi = math.ceil(math.log10(float(v.max())))
+    lo = min(math.floor(math.log10(float(v.min()))), hi - MIN_BAR_DECADES)
     return int(lo), int(hi)
 
 

@@ -35,6 +35,7 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from netsim import fp
 from netsim.activations import ACTIVATIONS
 from netsim.data import Split, digits_split
 from netsim.errors import NetsimError, require
@@ -177,7 +178,7 @@ class TrainingComparison:
     significant figures. ``regime``: "vanishing" (ratio >= 10), "exploding" (ratio <= 1/10)
     or "level"; ``factor``: how many times slower (ratio >= 1) or faster (ratio < 1) layer 1
     learns than layer L-1 over the window, to two significant figures.
-    ``*_accuracy`` / ``*_cost``: held-out accuracy and mean training cost per epoch.
+    ``*_accuracy`` / ``*_cost``: held-out accuracy, and mean cost on the probe set, per epoch.
     ``*_epochs_to_target``: the first epoch whose accuracy is at least ``target_accuracy``;
     ``deep_epochs_to_climb``: the first epoch the deep net's is at least ``climb_accuracy``;
     ``deep_epochs_to_leave_chance``: the first epoch it is at least twice ``chance`` (None: not
@@ -277,7 +278,7 @@ def speed_ratios(hidden_speeds: Array, window: tuple[int, int] | None = None) ->
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratios = np.where(first > 0, last / np.where(first > 0, first, 1.0), np.inf)
         ratios = np.where((first == 0) & (last == 0), 1.0, ratios)
-        logs = np.log10(ratios)
+        logs = fp.log10(ratios)
     if window is not None:
         logs = logs[window[0]:window[1] + 1]
     mean_log = float(np.mean(logs))
@@ -285,7 +286,7 @@ def speed_ratios(hidden_speeds: Array, window: tuple[int, int] | None = None) ->
         raise NetsimError("the speed ratio has no average: layer 1 and layer L-1 both stopped learning")
     if mean_log > 300:
         return ratios, math.inf
-    return ratios, float(10.0**mean_log) if mean_log > -300 else 0.0
+    return ratios, float(fp.exp10(mean_log)) if mean_log > -300 else 0.0
 
 
 class _Lag(NamedTuple):
@@ -359,8 +360,8 @@ def _summarise(sizes: tuple[int, ...], activation: str, init: str, bias_init: st
         factor=float(factor),
         deep_accuracy=frozen(deep.test_accuracy),
         shallow_accuracy=frozen(shallow.test_accuracy),
-        deep_cost=frozen(deep.train_cost),
-        shallow_cost=frozen(shallow.train_cost),
+        deep_cost=frozen(deep.probe_cost),
+        shallow_cost=frozen(shallow.probe_cost),
         target_accuracy=float(target_accuracy),
         deep_epochs_to_target=epochs_to_target(deep.test_accuracy, target_accuracy),
         shallow_epochs_to_target=epochs_to_target(shallow.test_accuracy, target_accuracy),

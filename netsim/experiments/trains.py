@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.errors import NetsimError, require
 from netsim.experiments.shared import frozen, require_digits_net, require_known_parts, round_significant
 from netsim.experiments.training import TrainingSetup, train_under, training_setup
@@ -131,10 +132,10 @@ def geometric_mean_ratio(hidden_speeds: Array) -> tuple[Array, float]:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratios = np.where(first > 0, last / np.where(first > 0, first, 1.0), np.inf)
         ratios = np.where((first == 0) & (last == 0), 1.0, ratios)
-        mean_log = float(np.mean(np.log10(ratios[1:])))
+        mean_log = float(np.mean(fp.log10(ratios[1:])))
     if math.isnan(mean_log):
         raise NetsimError("the speed ratio has no average: a layer stopped learning")
-    return ratios, (math.inf if mean_log > 300 else float(10.0**mean_log))
+    return ratios, (math.inf if mean_log > 300 else float(fp.exp10(mean_log)))
 
 
 def fixed_nets_train(
@@ -192,7 +193,7 @@ def fixed_nets_train(
     if positive.size == 0:
         lo, hi = -1, 0
     else:
-        lo = math.floor(np.log10(positive.min()))
-        hi = max(math.ceil(np.log10(positive.max())), lo + 1)
+        lo = math.floor(math.log10(float(positive.min())))
+        hi = max(math.ceil(math.log10(float(positive.max()))), lo + 1)
     return FixedNetsResult(setup=setup, sizes=tuple(int(n) for n in sizes), seed=int(seed),
                            target_accuracy=float(target_accuracy), runs=tuple(runs), decades=(int(lo), int(hi)))

@@ -50,6 +50,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from netsim import fp
 from netsim.activations import get_activation
 from netsim.data import digits
 from netsim.errors import NetsimError, require
@@ -277,7 +278,7 @@ def fan_in_factors(net: Network, x: Array, y: Array, cost: str = COST) -> tuple[
 def _geomean_rows(a: Array) -> Array:
     """Per row, the geometric mean (0 if any entry is 0)."""
     with np.errstate(divide="ignore"):
-        return np.exp(np.mean(np.log(a), axis=1))
+        return fp.exp(np.mean(fp.log(a), axis=1))
 
 
 def _check_setting(s: Setting) -> None:

@@ -1,0 +1,164 @@
+"""Float64 arithmetic that gives the same bits on every CPU.
+
+NumPy hands a matrix product to OpenBLAS, which picks a kernel for the CPU it finds
+(Nehalem, Haswell, SkylakeX, ...), and its ``exp``, ``log``, ``tanh``, ``log10`` and
+``power`` have versions for AVX2 and for AVX-512. Every one of them is accurate, but their
+last bits differ from CPU to CPU, and a long training run amplifies a last bit until a number
+on screen changes (chapter 9 once said "3.4 times" on one CPU and "3.9" on another).
+
+So netsim computes with this module only:
+
+- :func:`matmul` sums its products with ``numpy.einsum``'s own loop (never BLAS), one fixed
+  order for a given shape;
+- :func:`exp`, :func:`expm1`, :func:`exp10`, :func:`log`, :func:`log1p`, :func:`log10`, :func:`tanh`,
+  :func:`sigmoid` are
+  written with +, -, *, / and ``ldexp``, each one NumPy ufunc call on whole arrays. IEEE 754
+  defines each of those to the bit, and separate calls cannot be fused into an FMA, so no
+  CPU can round them differently;
+- :func:`norm` is the square root of a sum of squares, with no BLAS dot product.
+
+Each function is within about two units in the last place of the exact value;
+``tests/test_fp.py`` checks that against NumPy's own functions, and runs a chapter's training
+under other OpenBLAS kernels and other SIMD levels to check that not a bit changes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+Array = np.ndarray
+
+# ln 2 split in two (fdlibm's): k * LN2_HI is exact for |k| < 2**20, so x - k ln 2 loses nothing.
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+INV_LN2 = 1.44269504088896338700e00
+INV_LN10 = 0.43429448190325182765
+LN10 = 2.30258509299404568402
+SQRT_HALF = 0.70710678118654752440
+#: exp overflows above this and is 0 below the other: x is clipped there so 2**k stays representable.
+EXP_MAX, EXP_MIN = 709.8, -745.2
+
+# expm1(r) = r (1 + r/2! + r^2/3! + ... + r^13/14!): for |r| <= ln2/2 the first term left
+# out, r^15/15!, is below 1e-18 of r.
+_EXPM1_COEFFS = tuple(1.0 / math.factorial(n + 1) for n in range(14))
+# 2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + ... + s^22/23): for |s| <= 0.172 the first term left
+# out is below 1e-19 of s.
+_ATANH_COEFFS = tuple(2.0 / n for n in range(1, 24, 2))
+
+
+#: einsum's subscripts for a product of an a.ndim-D and a b.ndim-D operand.
+_MATMUL_SUBSCRIPTS = {(2, 2): "ik,kj->ij", (2, 1): "ik,k->i", (1, 2): "k,kj->j", (1, 1): "k,k->"}
+
+
+def matmul(a: Array, b: Array) -> Array:
+    """a b, for 2-D ``a`` (m, k) and ``b`` (k, n), or a 1-D vector on either side.
+
+    ``einsum`` without ``optimize`` runs NumPy's own summation loop, the same on every CPU,
+    where ``a @ b`` runs whichever OpenBLAS kernel suits the CPU.
+    """
+    return np.einsum(_MATMUL_SUBSCRIPTS[a.ndim, b.ndim], a, b)
+
+
+def _poly(x: Array, coeffs: tuple[float, ...]) -> Array:
+    """c_0 + c_1 x + ... + c_(n-1) x^(n-1) by Horner's rule, one multiply and one add per
+    coefficient, in place on one new array."""
+    p = np.full_like(x, coeffs[-1])
+    for c in coeffs[-2::-1]:
+        p *= x
+        p += c
+    return p
+
+
+def _reduced(x: Array) -> tuple[Array, Array]:
+    """(k, expm1(r)) with x = k ln 2 + r, |r| <= ln2 / 2, k a whole number (int array).
+
+    x is first clipped to [EXP_MIN, EXP_MAX], where 2^k is representable and e^x rounds to 0
+    or to inf; a NaN stays NaN (and makes expm1(r) NaN). Call it under ``np.errstate(all="ignore")``.
+    """
+    x = np.minimum(np.maximum(np.asarray(x, dtype=float), EXP_MIN), EXP_MAX)
+    k = np.rint(x * INV_LN2)
+    r = x - k * LN2_HI
+    r -= k * LN2_LO
+    return k.astype(np.int64), r * _poly(r, _EXPM1_COEFFS)
+
+
+def exp(x: Array) -> Array:
+    """e^x: inf above about 709.78, 0 below about -745.13, as IEEE arithmetic says."""
+    with np.errstate(all="ignore"):
+        k, p = _reduced(x)
+        p += 1.0
+        return np.ldexp(p, k)
+
+
+def expm1(x: Array) -> Array:
+    """e^x - 1, accurate near x = 0 too: 2^k expm1(r) + (2^k - 1) adds two exact terms once."""
+    with np.errstate(all="ignore"):
+        k, p = _reduced(x)
+        y = np.ldexp(p, k)
+        y += np.ldexp(1.0, k) - 1.0
+        return y
+
+
+def log(x: Array) -> Array:
+    """ln x for x > 0 (-inf at 0, NaN below): x = m 2^k with m in [sqrt(1/2), sqrt 2), then
+    ln m = 2 atanh(s) with s = (m - 1) / (m + 1)."""
+    x = np.asarray(x, dtype=float)
+    ok = (x > 0) & (x < np.inf)
+    m, k = np.frexp(np.where(ok, x, 1.0))  # x = m 2^k, m in [1/2, 1)
+    small = m < SQRT_HALF
+    m = np.where(small, 2.0 * m, m)
+    k = (k - small).astype(float)
+    s = (m - 1.0) / (m + 1.0)
+    p = s * _poly(s * s, _ATANH_COEFFS)  # 2 atanh(s) = ln m
+    y = k * LN2_HI + (p + k * LN2_LO)
+    if ok.all():
+        return y
+    return np.where(ok, y, np.where(x == 0, -np.inf, np.where(x == np.inf, np.inf, np.nan)))
+
+
+def log1p(x: Array) -> Array:
+    """ln(1 + x), accurate for small x: ln u - ((u - 1) - x) / u with u = 1 + x rounded."""
+    x = np.asarray(x, dtype=float)
+    u = 1.0 + x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = log(u) - ((u - 1.0) - x) / u
+    return np.where(u == 0, -np.inf, np.where(u == np.inf, np.inf, y))
+
+
+def log10(x: Array) -> Array:
+    """log10 x = ln x / ln 10."""
+    return log(x) * INV_LN10
+
+
+def exp10(x: Array) -> Array:
+    """10^x = e^(x ln 10): within about |x| / 1e13 of the exact value, relatively."""
+    return exp(np.asarray(x, dtype=float) * LN10)
+
+
+def sigmoid(z: Array) -> Array:
+    """sigma(z) = 1 / (1 + e^-z), from e = e^-|z| <= 1 so nothing overflows:
+    1 / (1 + e) for z >= 0, e / (1 + e) for z < 0."""
+    z = np.asarray(z, dtype=float)
+    e = exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def tanh(z: Array) -> Array:
+    """tanh(z) = -m / (2 + m) with m = expm1(-2|z|), the sign of z put back."""
+    z = np.asarray(z, dtype=float)
+    m = expm1(-2.0 * np.abs(z))
+    t = -m / (2.0 + m)
+    return np.copysign(t, z)
+
+
+def norm(x: Array, axis: int | None = None) -> Array:
+    """The Euclidean (Frobenius) norm, sqrt(sum of squares), over all of x or along ``axis``,
+    in x's own float type (float32 stays float32)."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(float)
+    if axis is None:
+        return np.sqrt(np.add.reduce((x * x).ravel()))
+    return np.sqrt(np.add.reduce(x * x, axis=axis))
