@@ -209,3 +209,48 @@ def check_picture(frame: object, name: str, request: pytest.FixtureRequest) -> N
     with tester.testing():
         tester.check_frame(0, frame)
 
+
+
+# ---------- Ctrl-C ----------
+
+
+def manims_running(marker: str) -> int:
+    """How many manim processes render a unit whose temporary folder contains ``marker``."""
+    ps = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True).stdout
+    return sum(1 for line in ps.splitlines() if "manim" in line and marker in line)
+
+
+def own_lesson(folder: Path, name: str) -> Path:
+    """The default lesson under another name, so that its units' manim processes (whose
+    temporary folders are named vg-<lesson>-<chapter>-...) are told apart from other tests'."""
+    text = (ROOT / "scenes" / "lessons" / "default.toml").read_text(encoding="utf-8")
+    path = folder / f"{name}.toml"
+    path.write_text(text.replace('name = "default"', f'name = "{name}"', 1), encoding="utf-8")
+    return path
+
+
+def interrupt_render(args: list[str], marker: str, manims: int = 1) -> tuple[int, str, float]:
+    """Run the episode command as a terminal would (in its own process group, SIGINT ignored
+    by its parent as a shell does for a background job), with both cores kept busy; once
+    ``manims`` of its manim processes (named by ``marker``) have run for 2 s, send SIGINT to
+    the whole group. Returns (exit status, stderr, seconds from the signal to the exit)."""
+    import os
+    import signal
+
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "scenes.render", *args], cwd=ROOT, stderr=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and manims_running(marker) < manims and proc.poll() is None:
+            time.sleep(0.2)
+        assert manims_running(marker) >= manims, "the render's manim never started"
+        time.sleep(2.0)
+        t0 = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        return proc.returncode, err, time.monotonic() - t0
+    finally:
+        for b in busy:
+            b.kill()

@@ -4,12 +4,14 @@ with two ``dask worker`` processes started here."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from scenes.chapters import by_slug
 from scenes.episode import media
 from scenes.episode.course import CourseError, load_course
 from scenes.lesson import LESSONS_DIR
+from tests.conftest import interrupt_render, manims_running, own_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,40 +77,61 @@ def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
                             stderr=subprocess.STDOUT, cwd=log.parent, start_new_session=True)
 
 
-@pytest.mark.render
-def test_units_go_to_a_remote_dask_cluster(tmp_path):
-    """A real scheduler and two workers on this machine, each in its own folder; the client
-    sends the units and writes the files the workers send back."""
-    info = tmp_path / "scheduler.json"
+@pytest.fixture(scope="module")
+def remote_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``dask scheduler`` and two ``dask worker`` processes (one thread each) on this
+    machine, each in its own folder; yields the scheduler's address."""
+    root = tmp_path_factory.mktemp("cluster")
+    info = root / "scheduler.json"
     procs = [_start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                     "--scheduler-file", str(info)], tmp_path / "scheduler.log")]
+                     "--scheduler-file", str(info)], root / "scheduler.log")]
     try:
         deadline = time.monotonic() + 60
         while not info.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert info.exists(), (tmp_path / "scheduler.log").read_text()
+        assert info.exists(), (root / "scheduler.log").read_text()
         for i in range(2):
-            folder = tmp_path / f"worker{i}"
+            folder = root / f"worker{i}"
             folder.mkdir()
             procs.append(_start(["worker", "--scheduler-file", str(info), "--nthreads", "1", "--no-dashboard",
                                  "--local-directory", str(folder)], folder.with_suffix(".log")))
-        import json
-
-        address = json.loads(info.read_text())["address"]
-        out = tmp_path / "out"
-        p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "opening",
-                            "--scheduler", address, "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
-                           timeout=900)
-        assert p.returncode == 0, p.stderr[-3000:]
-        assert f"the Dask cluster at {address}" in p.stderr
-        log = (out / "logs" / f"{by_slug('opening').name}.log").read_text()
-        assert re.search(r"# worker tcp://127\.0\.0\.1:\d+", log), log[:500]
-        assert media.clip_info(out / "episode.mp4").duration > 30
+        yield json.loads(info.read_text())["address"]
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=30)
+
+
+@pytest.mark.render
+def test_units_go_to_a_remote_dask_cluster(remote_cluster, tmp_path):
+    """The client sends the units to the scheduler's workers and writes the files they send back."""
+    out = tmp_path / "out"
+    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "opening",
+                        "--scheduler", remote_cluster, "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=900)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert f"the Dask cluster at {remote_cluster}" in p.stderr
+    log = (out / "logs" / f"{by_slug('opening').name}.log").read_text()
+    assert re.search(r"# worker tcp://127\.0\.0\.1:\d+", log), log[:500]
+    assert media.clip_info(out / "episode.mp4").duration > 30
+
+
+@pytest.mark.render
+def test_ctrl_c_stops_the_workers_manim(remote_cluster, tmp_path):
+    """Ctrl-C on the client while both workers run manim: every manim stops within seconds,
+    and nothing new is written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    lesson = own_lesson(tmp_path, "ctrlc-remote")
+    code, err, seconds = interrupt_render(["--preview", "--lesson", str(lesson), "--chapters", "rock,neuron",
+                                           "--scheduler", remote_cluster, "--out", str(out)], "vg-ctrlc-remote-",
+                                          manims=2)
+    assert code == 130 and seconds < 10, (code, seconds, err[-2000:])
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("render: interrupted")
+    assert list(out.rglob("*")) == []
+    time.sleep(0.5)
+    assert manims_running("vg-ctrlc-remote-") == 0
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path):

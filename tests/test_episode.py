@@ -7,7 +7,6 @@ import http.server
 import json
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import pytest
 
 from scenes.chapters import CHAPTERS, Chapter, by_slug
 from scenes.episode import media, render
+from tests.conftest import interrupt_render, manims_running, own_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -235,29 +235,24 @@ def test_failing_chapter_is_named_and_the_old_episode_stays(monkeypatch, tmp_pat
 
 
 @pytest.mark.render
-def test_interrupted_run_keeps_the_old_episode(tmp_path):
+def test_ctrl_c_stops_manim_and_keeps_every_old_output(tmp_path):
+    """Ctrl-C on a loaded machine: manim stops within seconds, nothing new is written (not
+    even in a staging folder), the command says so in one line and exits 130."""
     out = tmp_path / "out"
     out.mkdir()
     (out / "episode.mp4").write_bytes(b"the previous episode")
-    proc = subprocess.Popen([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "rock",
-                             "--out", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    # the unit renders in a temporary folder of the worker's: wait until its manim is running
-    marker = f"vg-default-{by_slug('rock').name}-"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and marker not in subprocess.run(
-            ["ps", "-ww", "-eo", "args"], capture_output=True, text=True).stdout:
-        time.sleep(0.2)
-    time.sleep(2.0)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert "interrupted" in err and "Traceback" not in err
+    lesson = own_lesson(tmp_path, "ctrlc-local")
+    marker = f"vg-ctrlc-local-{by_slug('rock').name}-"
+    code, err, seconds = interrupt_render(["--preview", "--lesson", str(lesson), "--chapters", "rock",
+                                           "--out", str(out)], marker)
+    assert code == 130, err
+    assert seconds < 10, f"took {seconds:.1f} s to stop"
+    assert err.strip().splitlines()[-1] == "render: interrupted; the previous outputs, if any, are unchanged."
+    assert "Traceback" not in err
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == [Path("episode.mp4")]
     assert (out / "episode.mp4").read_bytes() == b"the previous episode"
-    assert not list(out.rglob("*.part"))
     time.sleep(0.5)
-    # no manim left running for this output folder
-    ps = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True).stdout
-    assert marker not in ps
+    assert manims_running(marker) == 0
 
 
 @pytest.mark.render

@@ -15,6 +15,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from scenes.episode.progress import Display
+from scenes.episode.staging import check_stopped
 from scenes.episode.units import cancel_event, progress_path, render_unit
 
 if TYPE_CHECKING:
@@ -54,15 +55,16 @@ def run_units(renders: list[ChapterRender], jobs: int, scheduler: str | None) ->
 
     client, cluster = open_client(jobs, scheduler)
     run = uuid.uuid4().hex[:12]
-    event = Event(cancel_event(run), client=client)
-    display = Display([(r.unit().name, r.previous_length()) for r in renders])
+    event = display = None
     futures = {}
-    for r in renders:
-        unit = r.unit()
-        fut = client.submit(render_unit, unit, run, key=f"render-{unit.name}-{run}", pure=False)
-        futures[fut] = (r, unit)
     times: dict[str, float] = {}
     try:
+        event = Event(cancel_event(run), client=client)
+        display = Display([(r.unit().name, r.previous_length()) for r in renders])
+        for r in renders:
+            unit = r.unit()
+            fut = client.submit(render_unit, unit, run, key=f"render-{unit.name}-{run}", pure=False)
+            futures[fut] = (r, unit)
         pending = dict(futures)
         while pending:
             for fut in [f for f in pending if f.done()]:
@@ -71,6 +73,7 @@ def run_units(renders: list[ChapterRender], jobs: int, scheduler: str | None) ->
                 r.store(result)  # raises RenderError naming the lesson, chapter, worker and log
                 times[r.display] = result.seconds
                 display.finish(unit.name, result.seconds)
+            check_stopped()  # a signal may have come while a Dask call swallowed its KeyboardInterrupt
             seen = client.get_metadata(progress_path(run), default={}) if pending else {}
             for _, unit in pending.values():
                 if unit.name in seen:
@@ -78,14 +81,16 @@ def run_units(renders: list[ChapterRender], jobs: int, scheduler: str | None) ->
             if pending:
                 time.sleep(TICK)
     except BaseException:
-        event.set()
-        client.cancel(list(futures))
-        deadline = time.monotonic() + STOP_WAIT
-        while time.monotonic() < deadline and any(client.processing().values()):
-            time.sleep(0.2)
+        if event is not None:  # every worker stops its manim; wait (a while) until they have
+            event.set()
+            client.cancel(list(futures))
+            deadline = time.monotonic() + STOP_WAIT
+            while time.monotonic() < deadline and any(client.processing().values()):
+                time.sleep(0.2)
         raise
     finally:
-        display.close()
+        if display is not None:
+            display.close()
         client.close()
         if cluster is not None:
             cluster.close()

@@ -121,14 +121,18 @@ def _video_block(vid: str, title: str, clip: Path, vtt: Path, poster: Path | Non
 </section>"""
 
 
-def _extras(folder: Path) -> str:
-    """Links to the other formats made beside the episode, where they exist."""
+def _extras(folder: Path, home: Path) -> str:
+    """Links to the other formats made beside the episode, where they exist (made in this run,
+    in ``folder``, or before it, in ``home``)."""
+    def made(name: str) -> bool:
+        return (folder / name).exists() or (home / name).exists()
+
     links = []
-    if (folder / "short.mp4").exists():
+    if made("short.mp4"):
         links.append('<a href="short.mp4">vertical short</a> (1080x1920, captions burned in)')
-    if (folder / "slides" / "lesson.html").exists():
+    if made("slides/lesson.html"):
         links.append('<a href="slides/lesson.html">class slides</a> (one slide per beat, works offline)')
-    if (folder / "slides" / "lesson.pptx").exists():
+    if made("slides/lesson.pptx"):
         links.append('<a href="slides/lesson.pptx">PowerPoint</a>')
     return "".join(f" · {link}" for link in links)
 
@@ -143,13 +147,15 @@ def _other_version(folder: Path) -> str:
 
 
 def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[ChapterOutput], episode: Path,
-               episode_vtt: Path) -> None:
-    """Write the gallery page, atomically."""
+               episode_vtt: Path, home: Path | None = None) -> None:
+    """Write the gallery page, atomically; ``home`` is the folder it will be published to
+    (default: the page's own), where it looks for the formats and the other gallery it links."""
     d = page.parent
+    home = home or d
     blocks = [_video_block("episode", f"{lesson.title}: the whole episode", episode, episode_vtt,
                            outputs[0].poster, d, " · <a href=\"episode.srt\">SRT</a>"
                            " · for video platforms: <a href=\"description.txt\">description</a>,"
-                           " <a href=\"thumbnail.png\">thumbnail</a>" + _extras(d), lesson.language)]
+                           " <a href=\"thumbnail.png\">thumbnail</a>" + _extras(d, home), lesson.language)]
     start = 0.0
     items = []
     for o in outputs:
@@ -173,7 +179,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
 <p class="meta">Lesson <code>{html.escape(lesson.name)}</code> · {html.escape(quality)} ·
   every number on screen is computed by netsim at render time, except figures quoted from
   published work (and named as such). The episode has chapter markers; each chapter
-  below is also a clip of its own.{_other_version(d)}</p>
+  below is also a clip of its own.{_other_version(home)}</p>
 {''.join(blocks)}
 <pre id="selftest" hidden></pre>
 <script>{SCRIPT}</script>

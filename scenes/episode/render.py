@@ -13,8 +13,9 @@
    ``preview.gif`` and the gallery page ``index.html``.
 
 Outputs go to ``media/`` for the default lesson and to ``media/<lesson name>/`` for any
-other. Every file is written under a temporary name and renamed when complete, so an
-interrupted or failed run leaves the previous ``episode.mp4`` as it was.
+other. Everything is built in a staging folder and moved into place only when all of it is
+there (:mod:`scenes.episode.staging`), so an interrupted (Ctrl-C) or failed run leaves every
+previous output as it was.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scenes.chapters import CHAPTERS, SCENES_DIR, Chapter, ChapterOutput, by_slug
-from scenes.episode import progress
+from scenes.episode import progress, staging
 from scenes.episode.units import FULL, PREVIEW, Quality, Unit, UnitResult
 from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, lesson_toml, load_lesson
 
@@ -271,8 +272,10 @@ def render_chapters(renders: list[ChapterRender], jobs: int, scheduler: str | No
 
 
 def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality,
-             webm: bool = False) -> dict[str, Path]:
-    """Chapter files, the joined episode with markers and captions, posters, preview, page."""
+             webm: bool = False, home: Path | None = None) -> dict[str, Path]:
+    """Chapter files, the joined episode with markers and captions, posters, preview, page,
+    written to ``out``; ``home`` is the folder they will be published to (default ``out``),
+    where the gallery also looks for the slides, the short and the other gallery it links."""
     from scenes.episode import gallery, media, package
 
     chapters_dir = out / "chapters"
@@ -317,8 +320,33 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
                             length=min(6.0, info.duration))
     package.write_description(out / "description.txt", lesson, episode)
     package.write_thumbnail(out / "thumbnail.png", fading.poster, lesson.title, lesson.language)
-    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt")
+    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt", home=home)
     return {"episode": episode, "index": out / "index.html"}
+
+
+def build_extras(args: argparse.Namespace, targets: Sequence[tuple[Lesson, Path]], chapters: Sequence[Chapter],
+                 quality: Quality, out: Path) -> None:
+    """The class slides and the vertical short, when asked for, into each lesson's staging
+    folder (before the galleries, which link them)."""
+    for lesson, folder in targets:
+        if args.slides:
+            from scenes.episode.slides import SlidesError, make_slides
+
+            try:
+                make_slides(chapters, quality_flag=quality.flag, out_dir=staging.staged(folder, out), jobs=args.jobs,
+                            lesson=lesson, cache_dir=folder / ".build" / "slides",
+                            log=lambda line: console.print(line, markup=False))
+            except SlidesError as exc:
+                raise RenderError(str(exc)) from None
+        staging.check_stopped()
+        if args.short:
+            from scenes.short import make_short
+
+            try:
+                make_short(lesson, staging.staged(folder, out), preview=args.preview)
+            except RuntimeError as exc:
+                raise RenderError(f"the vertical short failed: {exc}") from None
+        staging.check_stopped()
 
 
 def summary(out: Path) -> str:
@@ -435,38 +463,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     overlays = ([ChapterRender(c, lesson, quality.with_alpha(), folder) for lesson, folder in targets for c in chapters]
                 if args.transparent else [])
     t0 = time.monotonic()
-    try:
-        render_chapters([r for rs in renders.values() for r in rs] + overlays, args.jobs, args.scheduler)
-        if args.slides:  # before assembling, so each gallery page links its deck
-            from scenes.episode.slides import SlidesError, make_slides
-
+    with staging.interruptible():
+        try:
+            render_chapters([r for rs in renders.values() for r in rs] + overlays, args.jobs, args.scheduler)
+            staging.check_stopped()
+            staging.stage(out)
+            build_extras(args, targets, chapters, quality, out)
             for lesson, folder in targets:
-                try:
-                    make_slides(chapters, quality_flag=quality.flag, out_dir=folder, jobs=args.jobs, lesson=lesson,
-                                log=lambda line: console.print(line, markup=False))
-                except SlidesError as exc:
-                    raise RenderError(str(exc)) from None
-        for lesson, folder in targets:
-            assemble(renders[id(lesson)], folder, lesson, quality, webm=args.webm)
-        for r in overlays:
-            copy_atomically(r.clip, r.out / "chapters" / r.clip.name)
-        if args.short:
-            from scenes.short import make_short
-
-            for lesson, folder in targets:
-                try:
-                    make_short(lesson, folder, preview=args.preview)
-                except RuntimeError as exc:
-                    raise RenderError(f"the vertical short failed: {exc}") from None
-        if course is not None:
-            write_course_page(out / "index.html", course, quality.label)
-    except RenderError as exc:
-        console.print(f"render: error: {exc}", markup=False)
-        console.print("The previous episode, if any, is unchanged.")
-        return 1
-    except KeyboardInterrupt:
-        console.print("render: interrupted; the previous episode, if any, is unchanged.")
-        return 130
+                assemble(renders[id(lesson)], staging.staged(folder, out), lesson, quality, webm=args.webm,
+                         home=folder)
+            for r in overlays:
+                copy_atomically(r.clip, staging.staged(r.out, out) / "chapters" / r.clip.name)
+            if course is not None:
+                write_course_page(staging.staged(out, out) / "index.html", course, quality.label)
+            staging.check_stopped()
+            staging.publish(out)
+        except RenderError as exc:
+            staging.discard(out)
+            console.print(f"render: error: {exc}", markup=False)
+            console.print("The previous episode, if any, is unchanged.")
+            return 1
+        except KeyboardInterrupt:
+            staging.discard(out)
+            console.print("render: interrupted; the previous outputs, if any, are unchanged.")
+            return 130
     done = "\n".join(summary(folder) for _, folder in targets)
     console.print(f"Done in {progress.fmt_seconds(time.monotonic() - t0)}:\n{done}", markup=False)
     if course is not None:

@@ -250,12 +250,14 @@ def write_pptx(configs: Sequence[Any], dest: Path) -> None:
 
 def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Path | None = None,
                 quality_flag: str = "-qh", out_dir: Path | None = None, jobs: int | None = None,
-                lesson: Lesson | None = None, log: Callable[[str], None] = print) -> dict[str, Any]:
+                lesson: Lesson | None = None, log: Callable[[str], None] = print,
+                cache_dir: Path | None = None) -> dict[str, Any]:
     """Render ``chapters`` (default: all) of the lesson as class slides and write the decks.
 
     ``out_dir`` is the lesson's media folder (default ``media/`` or ``media/<lesson>/``, as
     for the episode); the decks go to ``<out_dir>/slides/``. ``lesson`` overrides
-    ``lesson_path`` (the episode command passes the lesson it has loaded). Returns
+    ``lesson_path`` (the episode command passes the lesson it has loaded). ``cache_dir`` keeps
+    each chapter's rendered slides between runs (default ``<out_dir>/slides/.build``). Returns
     ``{"html": Path, "pptx": Path, "assets": Path, "revealjs": Path, "slides": int,
     "beats": {chapter name: beats}}``. Raises :class:`SlidesError` (or ``LessonError``).
     """
@@ -269,7 +271,7 @@ def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Pa
     lesson = replace(lesson, narration=False)  # slides carry no sound: the teacher is the voice
     chapters = sorted(chapters or CHAPTERS, key=lambda c: c.number)
     deck = Path(out_dir or output_dir(lesson, MEDIA)) / "slides"
-    build = deck / ".build"
+    build = cache_dir or deck / ".build"
     try:
         build.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
