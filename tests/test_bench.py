@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from netsim import bench
 from netsim.data import digits
 from netsim.network import Network
+
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
 
 
 def test_the_inline_floor_is_netsims_pass_to_the_bit():

@@ -10,6 +10,8 @@ import pytest
 
 from netsim.cli import main
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "netsim", *args], capture_output=True, text=True,

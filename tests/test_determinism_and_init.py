@@ -9,6 +9,8 @@ from netsim.data import digits
 from netsim.errors import NetsimError
 from netsim.network import Network
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 
 def test_same_seed_bit_identical():
     x = digits().head(50)

@@ -11,6 +11,8 @@ from netsim.errors import NetsimError
 from netsim.linear import linear_net
 from netsim.network import Network
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 
 def test_sigmoid_slope_peaks_at_one_quarter():
     assert sigmoid_prime(np.array(0.0)) == 0.25

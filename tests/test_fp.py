@@ -25,6 +25,8 @@ import pytest
 
 from netsim import fp
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 ROOT = Path(__file__).resolve().parents[1]
 NETSIM = ROOT / "netsim"
 

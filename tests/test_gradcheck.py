@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from netsim.network import Network
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 CASES = [
     (act, out, cost)
     for act in ("sigmoid", "tanh", "relu", "linear")

@@ -8,6 +8,8 @@ import pytest
 from netsim.errors import NetsimError
 from netsim.experiments.nielsen import NIELSEN_NETS, layer_gradient_norms, nielsen_ch5, parse_seeds
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 
 @pytest.fixture(scope="module")
 def results():

@@ -5,6 +5,10 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 

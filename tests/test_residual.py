@@ -17,6 +17,8 @@ from netsim.errors import NetsimError
 from netsim.network import Network, residual_layers
 from tests.test_gradcheck import numeric_gradient
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "linear"])
 @pytest.mark.parametrize("cost", ["cross-entropy", "quadratic"])

@@ -12,6 +12,8 @@ from netsim.errors import NetsimError
 from netsim.network import Network
 from netsim.train import sgd
 
+pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
+
 
 @pytest.fixture(scope="module")
 def split():
