@@ -48,3 +48,22 @@ def fmt_log10(log10_value: float, digits: int = 3) -> str:
         text = f"{1.0:.{max(digits - 1, 0)}f}"
         exponent += 1
     return f"{text}e{exponent:+03d}"
+
+
+def fmt_ratio(ratio: float, digits: int = 2) -> str:
+    """How big one size is next to another, as a viewer reads it: "1/120" for a ratio below 1
+    (1 over the inverse, to ``digits`` significant figures), "1.1" for one of 1 or more;
+    "overflow" / "underflow" at the extremes, never NaN."""
+    if math.isnan(ratio):
+        raise ValueError("netsim never formats NaN: a NaN here is a bug upstream")
+    if ratio == 0:
+        return "underflow"
+    if math.isinf(ratio):
+        return "overflow"
+    big = ratio >= 1
+    value = ratio if big else 1.0 / ratio
+    if math.isinf(value):
+        return "underflow"
+    rounded = round(value, digits - 1 - math.floor(math.log10(value)))  # once, to ``digits`` figures
+    text = f"{rounded:.0f}" if 10 <= rounded < 1e4 else fmt_value(rounded, digits)
+    return text if big else "1/" + text

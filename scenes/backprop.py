@@ -1,33 +1,27 @@
-"""Chapter 6, "Forward prop, back prop": numbers flow left to right, gradients right to left.
+"""Chapter 6, "Back prop: a product of factors".
 
-The picture is a chain of one sigmoid neuron per layer, x = a_0 -> a_1 -> a_2 -> a_3 -> a_4
-(always sigmoid, whatever the lesson's activation: the chapter explains sigma'). Every layer
-has a weight w_l and a bias b_l, drawn from the lesson's seed; input x = 1, target y = 0,
-quadratic cost (see :mod:`netsim.experiments.backprop`). Chapter 3 ("One neuron") defines
-sigma, z, w, b and sigma'; this chapter reminds z_l = w_l a_{l-1} + b_l, a_l = sigma(z_l).
+A chain of L = 5 sigmoid neurons, one per layer, layer 5 the output (as in the lesson's deep
+net); a weight w_l and a bias b_l in every layer. The chain is always sigmoid, whatever the
+lesson's activation; the lesson's seed draws its weights and biases.
 
 Beats:
 
-1. Title.
-2. The chain: input x, four neurons, weights w_1 .. w_4 on the edges; then a bias b_l under
-   every neuron.
-3. Forward prop, LEFT TO RIGHT: a_l = sigma(w_l a_{l-1} + b_l) lights up neuron by neuron.
-4. The cost at the output: target y, C = (a_4 - y)^2 / 2.
-5. Back prop goes the other way: it STARTS AT THE OUTPUT and moves right to left.
-6. 2L gradients in all (a weight and a bias per layer); the chapter follows dC/db_1, the one
-   farthest from the output (it collects the most factors), and the weights' dC/dw_l on the
-   way (empty slots on the chain).
-7. The chain rule's product for dC/db_1 (MathTex).
-8. Back prop, factor by factor from the output: the current factor is boxed, its value
-   appears under it, a brace spans the factors multiplied so far with the running product
-   under it. Right after sigma'(z_l) the running product is delta_l = dC/dz_l (named when it
-   first appears); then the "times a_{l-1}" step fills dC/dw_l = delta_l a_{l-1}. Layer 1
-   last: delta_1 = dC/db_1, and dC/dw_1 = delta_1 a_0 = dC/db_1 because x = a_0 = 1. The first
-   number written in e-notation gets a beat of its own explaining it.
-9. The product equals the backward pass's dC/db_1.
-10. sigma' <= 1/4, so a layer's factor |w_l sigma'(z_{l-1})| is below 1 while |w_l| < 4: here
-    all are, and the product shrinks (chapter "rectangle"); large weights give factors above
-    1: exploding gradients (chapter "exploding"). Key picture; fade.
+1. The chain x -> a_1 -> ... -> a_5, weights on the edges, a bias under every neuron.
+2. Forward, left to right: z_l = w_l a_(l-1) + b_l, a_l = σ(z_l); chapter 2's cost
+   C = ½(a_5 - y)² at the output.
+3. Back prop starts at the output and runs right to left (said here, and in chapter 1 only).
+4. ∂C/∂a_5 = a_5 - y; times σ'(z_5) it is δ_5 = ∂C/∂z_5.
+5. Each step left: δ_4 = δ_5 w_5 σ'(z_4), ...; ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l-1).
+6. ∂C/∂b_1 = w_2σ'(z_1) · w_3σ'(z_2) · w_4σ'(z_3) · w_5σ'(z_4) · δ_5, each factor with its value.
+7. e-notation, explained with the first number of the chapter written in it (the one place).
+8. The rectangle: a square of area 1 times ¼, ⅓, ¼ (exact fractions).
+9. Each factor below 1 in size shrinks the product.
+10. The viewer's question: not the gradients, the factors |w σ'(z)|, while the weights are small.
+11. σ' <= ¼ (chapter 3), so |w σ'(z)| <= |w|/4: below 1 while |w| < 4.
+12. This chain's |δ_l| as bars on a log scale (each step up is ×10: the one place), signed
+    values above them; what is left of δ_5 at layer 1.
+13. |w| > 4 can give a factor above 1 (exploding, chapter 9), but only for z near 0: for
+    w = 100, |w σ'(z)| > 1 only while |z| < z*, inputs a in a narrow band. Key picture; fade.
 
 Every number comes from :func:`netsim.experiments.backprop.backprop_chain` and is recorded
 in ``self.shown``. Render: ``.venv/bin/manim -ql scenes/backprop.py ForwardBackProp``.
@@ -35,11 +29,13 @@ in ``self.shown``. Render: ``.venv/bin/manim -ql scenes/backprop.py ForwardBackP
 
 from __future__ import annotations
 
-import logging
+import math
 import re
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -47,15 +43,16 @@ from manim import (
     UP,
     Animation,
     Arrow,
-    Brace,
     Create,
+    DashedLine,
     FadeIn,
     FadeOut,
     GrowArrow,
-    Indicate,
+    GrowFromEdge,
+    Line,
     MathTex,
-    ReplacementTransform,
-    SurroundingRectangle,
+    Rectangle,
+    Square,
     Text,
     Transform,
     VGroup,
@@ -63,33 +60,32 @@ from manim import (
 )
 
 from netsim.experiments.backprop import BackpropChain, backprop_chain
-from netsim.format import fmt_value
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
-from scenes.style import SIZE
+from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
-log = logging.getLogger(__name__)
-
-# Layout (scene units; the frame is 14.2 x 8).
+# Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left.
 CHAIN_X = -0.6
-CHAIN_Y = 1.85
+CHAIN_Y = 1.95
 CHAIN_WIDTH = 10.0
-NEURON_RADIUS = 0.34
-VALUE_GAP = 0.5        # activation value above a neuron's centre
-BIAS_GAP = 0.2         # the bias label under a neuron
-GRAD_SYMBOL_Y = 1.0    # the gradient slots under the chain
-GRAD_LINE_GAP = 0.1
-BIAS_SLOT_Y = -0.2     # the dC/db_1 slot: one line under the weight slots (they are close together)
-ARROW_Y = -0.3
-FORMULA_Y = -1.05
-FORMULA_SIZE = 40
-ROW_GAP = 0.22         # formula -> factor values
-BRACE_GAP = 0.08
-CHECK_Y = -2.95
-NOTE_Y = -3.47
-STEP = 0.9             # seconds of one back-prop factor
+NEURON_RADIUS = 0.3
+DELTA_Y = 0.95            # δ_l under each neuron (after b_l)
+ARROW_Y = 0.5             # the forward / backward arrows
+RULE_Y = -0.1             # the back-prop rules (beats 4-5)
+PRODUCT_Y = -1.95         # ∂C/∂b_1 as a product (beat 6)
+E_NOTE_Y = -3.5           # e-notation (beat 7)
+SQUARE_SIDE = 2.9
+SQUARE_CENTER = np.array([-3.6, -1.75, 0.0])
+EQ_X = -0.9               # left edge of the rectangle's equations
+BOUND_Y = 0.8            # the bound |w σ'(z)| <= |w|/4, once the bars are up
+CAVEAT_Y = 0.35            # the large-weight caveat
+BAR_BASE_Y = -3.2         # the log axis: its bottom and height
+AXIS_HEIGHT = 2.6
+LEGEND_Y = -0.05          # the log axis's legend, above the tallest bar's label
+BAR_WIDTH = 0.62
+STEP = 0.55               # seconds of one back-prop step (beat 5)
 
 
 @lru_cache(maxsize=4)
@@ -102,69 +98,66 @@ def experiment(lesson: Lesson) -> BackpropChain:
     return _experiment(lesson.seed)
 
 
-def tex_symbol(symbol: str) -> str:
-    r"""netsim's factor symbol as LaTeX: "sigma'(z3)" -> \sigma'(z_3), "w2" -> w_2, "dC/da4" -> dC/da_4."""
-    if m := re.fullmatch(r"sigma'\(z(\d+)\)", symbol):
-        return rf"\sigma'(z_{{{m[1]}}})"
-    if m := re.fullmatch(r"w(\d+)", symbol):
-        return rf"w_{{{m[1]}}}"
-    if m := re.fullmatch(r"dC/d([abw])(\d+)", symbol):
-        return rf"\frac{{\partial C}}{{\partial {m[1]}_{{{m[2]}}}}}"
-    raise ValueError(f"unknown factor symbol {symbol!r}")
+def frac_tex(f: Fraction) -> str:
+    r"""A fraction as LaTeX: \tfrac{1}{4}, or an integer."""
+    return str(f.numerator) if f.denominator == 1 else rf"\tfrac{{{f.numerator}}}{{{f.denominator}}}"
 
 
-def inline_gradient(name: str) -> str:
-    r""""dC/dw4" -> \partial C / \partial w_4 (one line, for the slots on the chain)."""
-    m = re.fullmatch(r"dC/d([abw])(\d+)", name)
-    if not m:
-        raise ValueError(f"unknown gradient {name!r}")
-    return rf"\partial C / \partial {m[1]}_{{{m[2]}}}"
+#: Fractions with a glyph of their own, as captions write them (¼, not 1/4).
+_GLYPHS = {Fraction(1, 2): "½", Fraction(1, 3): "⅓", Fraction(1, 4): "¼"}
+
+
+def frac_words(f: Fraction) -> str:
+    """A fraction as a caption writes it: ¼, ⅓, ½ as glyphs, others as 1/12, integers plain."""
+    return _GLYPHS.get(f, str(f))
 
 
 def e_notation(shown: str) -> tuple[str, int, str] | None:
-    """"3.11e-04" -> ("3.11", -4, "0.000311"): mantissa, power of ten, the plain decimal.
-    None for a number written without e-notation."""
+    """"3.11e-04" -> ("3.11", -4, "0.000311"): mantissa, power of ten, the plain decimal
+    (exact: the shown mantissa shifted, no float rounding). None without e-notation."""
     m = re.fullmatch(r"(-?\d(?:\.\d+)?)e([+-]\d+)", shown)
     if not m:
         return None
     power = int(m[2])
-    value = float(shown)
-    digits = len(m[1].split(".")[1]) if "." in m[1] else 0
-    plain = f"{value:.{max(digits - power, 0)}f}" if power < 0 else f"{value:.0f}"
+    plain = format(Decimal(m[1]).scaleb(power), "f")
     return m[1], power, plain
 
 
+def decades(values: list[float]) -> tuple[int, int]:
+    """The powers of ten a log axis must span to hold every non-zero |value| (at least one step)."""
+    sizes = [abs(v) for v in values if v != 0 and math.isfinite(v)]
+    lo = math.floor(math.log10(min(sizes)))
+    hi = math.ceil(math.log10(max(sizes)))
+    return lo, max(hi, lo + 1)
+
+
 class ForwardBackProp(LessonScene):
-    """Forward prop left to right; back prop right to left from the output, factor by factor."""
+    """Forward left to right; back prop from the output, one factor per layer; the product shrinks."""
 
     #: Stop before the final fade (the golden test of the key picture sets this).
     skip_end = False
 
     def construct(self) -> None:
         self.res = experiment(self.lesson)
-        log.debug("factors %s, running %s", self.res.factors, self.res.partial_products)
-        self.gradient_order: list[str] = []
         self.e_explained: str | None = None
-        self.e_note: VGroup | None = None
-        self.title_beat()
         self.show_the_chain()
-        self.show_the_biases()
-        self.forward_prop()
-        self.cost_at_the_output()
+        self.forward()
         self.back_prop_direction()
-        self.gradients_to_follow()
-        self.chain_rule_product()
-        self.back_prop_steps()
-        self.check_against_backward()
-        self.factors_shrink()
+        self.output_error()
+        self.step_left()
+        self.product_of_factors()
+        self.explain_e_notation()
+        self.rectangle()
+        self.more_factors()
+        self.viewers_question()
+        self.bound_each_factor()
+        self.log_bars()
+        self.explain_e_notation()
+        self.large_weights()
         if not self.skip_end:
-            self.end_chapter("Forward goes left to right; back prop, right to left.")
+            self.end_chapter()
 
     # ---------- helpers ----------
-    def tex(self, *parts: str, size: int = SIZE.label, color: str | None = None) -> MathTex:
-        """MathTex at one of the shared sizes (MathTex needs about 1.5x a Text's font size)."""
-        return MathTex(*parts, font_size=size * 1.5, color=color or self.theme.text)
-
     def value(self, key: str, v: float, color: str | None = None, size: int = SIZE.small) -> Text:
         """A recorded number, optionally coloured."""
         t = self.number(key, v, size)
@@ -172,330 +165,353 @@ class ForwardBackProp(LessonScene):
             t.set_color(color)
         return t
 
-    def neuron_x(self, layer: int) -> float:
+    def x_of(self, layer: int) -> float:
         """x of the neuron of ``layer`` (0 = input x, L = output)."""
         return self.net.layer_x(layer)
 
-    def edge_mid_x(self, layer: int) -> float:
+    def edge_mid(self, layer: int) -> float:
         """x of the middle of the edge carrying w_layer."""
-        return (self.neuron_x(layer - 1) + self.neuron_x(layer)) / 2
+        return (self.x_of(layer - 1) + self.x_of(layer)) / 2
 
-    # ---------- beats ----------
-    def title_beat(self) -> None:
-        """Beat 1: the chapter title."""
-        self.heading = self.chapter_heading("Forward prop, back prop",
-                                            "Outputs are computed left to right, gradients right to left")
-        self.say("How does a net find its output, and then its gradients?", FadeIn(self.heading), run_time=1.2)
-
+    # ---------- beats 1-3: the chain, forward, the direction of back prop ----------
     def show_the_chain(self) -> None:
-        """Beat 2: the chain x -> a_1 -> ... -> a_L, one neuron per layer, with its weights."""
+        """Beat 1: x -> a_1 -> ... -> a_L, a weight on every edge, a bias under every neuron."""
         t, r = self.theme, self.res
         L = r.layers
+        self.heading = self.chapter_heading("Back prop: a product of factors")
         self.net = NetDiagram([1] * (L + 1), t, width=CHAIN_WIDTH, height=1.0, radius=NEURON_RADIUS,
                               edge_width=3.0).move_to([CHAIN_X, CHAIN_Y, 0])
-        self.names = VGroup()
-        for layer in range(L + 1):
-            name = self.tex("x" if layer == 0 else f"a_{{{layer}}}", size=SIZE.label)
-            self.names.add(name.move_to(self.net.neuron(layer, 0)))
-        self.w_labels = VGroup()
-        for layer in range(1, L + 1):
-            w = self.tex(f"w_{{{layer}}}", size=SIZE.small, color=t.muted)
-            self.w_labels.add(w.move_to([self.edge_mid_x(layer), CHAIN_Y + 0.27, 0]))
-        self.a_values: dict[int, Text] = {0: self.value("a_0", r.activations[0])}
-        self.a_values[0].move_to([self.neuron_x(0), CHAIN_Y + VALUE_GAP + 0.12, 0])
-        x_is = self.text("input", SIZE.small, color=t.muted).next_to(self.net.neuron(0, 0), DOWN, buff=0.12)
-        self.say(f"The simplest deep net: a chain of {L} sigmoid neurons, one per layer.",
-                 Create(self.net), FadeIn(self.names), FadeIn(self.w_labels), FadeIn(self.a_values[0]),
-                 FadeIn(x_is), run_time=1.6)
-        self.ends = VGroup(x_is)
+        names = VGroup(*[self.tex("x" if l == 0 else f"a_{{{l}}}", SIZE.label).move_to(self.net.neuron(l, 0))
+                         for l in range(L + 1)])
+        self.w_labels = VGroup(*[self.tex(f"w_{{{l}}}", SIZE.small, t.muted)
+                                 .move_to([self.edge_mid(l), CHAIN_Y + 0.25, 0]) for l in range(1, L + 1)])
+        self.b_labels = VGroup(*[self.tex(f"b_{{{l}}}", SIZE.small, t.muted)
+                                 .next_to(self.net.neuron(l, 0), DOWN, buff=0.1) for l in range(1, L + 1)])
+        self.shown["layers"] = float(L)
+        self.say(f"How does back prop find every gradient? Take a chain of {L} sigmoid neurons, one per layer, "
+                 "each with a weight w_l and a bias b_l.",
+                 FadeIn(self.heading), Create(self.net), FadeIn(names), FadeIn(self.w_labels), FadeIn(self.b_labels),
+                 run_time=2.0)
+        self.chain = VGroup(self.net, names, self.w_labels, self.b_labels)
 
-    def show_the_biases(self) -> None:
-        """Beat 2b: a bias b_l in every layer, under its neuron."""
-        t, L = self.theme, self.res.layers
-        self.b_labels = VGroup()
-        for layer in range(1, L + 1):
-            b = self.tex(f"b_{{{layer}}}", size=SIZE.small, color=t.muted)
-            b.next_to(self.net.neuron(layer, 0), DOWN, buff=BIAS_GAP - 0.1)
-            self.b_labels.add(b)
-        out_is = self.text("output", SIZE.small, color=t.muted).next_to(self.b_labels[-1], DOWN, buff=0.08)
-        self.ends.add(out_is)
-        self.say("Each layer has a weight w and a bias b.", FadeIn(self.b_labels), FadeIn(out_is), run_time=1.0)
-
-    def forward_prop(self) -> None:
-        """Beat 3: forward prop, left to right: each a_l = sigma(w_l a_{l-1} + b_l) in turn."""
+    def forward(self) -> None:
+        """Beat 2: z_l = w_l a_(l-1) + b_l, a_l = σ(z_l), left to right; the cost at the output."""
         t, r = self.theme, self.res
         L = r.layers
-        self.forward_arrow = Arrow([self.neuron_x(0), ARROW_Y, 0], [self.neuron_x(L), ARROW_Y, 0], buff=0,
-                                   color=t.forward, stroke_width=5, max_tip_length_to_length_ratio=0.03)
-        self.forward_words = self.text("forward prop: left to right, input to output", SIZE.small,
-                                       color=t.forward).next_to(self.forward_arrow, DOWN, buff=0.12)
-        self.reminder = self.tex(r"z_l = w_l\, a_{l-1} + b_l, \quad a_l = \sigma(z_l)", size=SIZE.small,
-                                 color=t.forward)
-        self.reminder.to_corner(UP + RIGHT, buff=0.35)
-        per = 0.75
-        with self.beat(f"Forward prop runs left to right. Each neuron computes z = w a + b, "
-                       f"then a = sigma(z), as in chapter {number_of('neuron')}."):
-            self.play(GrowArrow(self.forward_arrow), FadeIn(self.forward_words), FadeIn(self.reminder),
-                      run_time=per)
-            for layer in range(1, L + 1):
-                a = r.activations[layer]
-                self.a_values[layer] = self.value(f"a_{layer}", a)
-                self.a_values[layer].move_to([self.neuron_x(layer), CHAIN_Y + VALUE_GAP + 0.12, 0])
-                edge = self.net.edge(layer, 0, 0)
-                neuron = self.net.neuron(layer, 0)
-                self.play(edge.animate.set_stroke(color=t.forward),
-                          neuron.animate.set_fill(t.forward, opacity=0.15 + 0.5 * a),
-                          FadeIn(self.a_values[layer], shift=RIGHT * 0.2), run_time=per)
-
-    def cost_at_the_output(self) -> None:
-        """Beat 4: the target y and the cost C = (a_L - y)^2 / 2 beside the output."""
-        t, r = self.theme, self.res
-        L = r.layers
-        y_val = self.value("y", r.y)
-        row_y = self.text(f"y = {y_val.text}", SIZE.small)  # one Text: "y" would sit off the baseline
-        c = self.text("C =", SIZE.small)
-        c_val = self.value("cost", r.cost, color=t.warn)
-        row_c = VGroup(c, c_val).arrange(RIGHT, buff=0.1)
-        self.cost_block = VGroup(row_y, row_c).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        self.cost_block.next_to(self.net.neuron(L, 0), RIGHT, buff=0.2)
-        self.say(f"At the output, a{L} is compared with the target y. "
-                 f"The cost C = (a{L} - y)²/2 measures the miss.",
-                 FadeIn(self.cost_block, shift=LEFT * 0.2), run_time=1.0)
+        cost = number_of("cost")
+        rule = self.tex(r"z_l = w_l\, a_{l-1} + b_l,\quad a_l = \sigma(z_l)", SIZE.small, t.forward)
+        cost_rule = self.tex(rf"C = \tfrac12 (a_{{{L}}} - y)^2", SIZE.small, t.warn)
+        rules = VGroup(rule, cost_rule).arrange(DOWN, aligned_edge=RIGHT, buff=0.12).to_corner(UP + RIGHT, buff=0.3)
+        arrow = Arrow([self.x_of(0), ARROW_Y, 0], [self.x_of(L), ARROW_Y, 0], buff=0, color=t.forward,
+                      stroke_width=5, max_tip_length_to_length_ratio=0.03)
+        words = self.text("forward", SIZE.small, color=t.forward).next_to(arrow, RIGHT, buff=0.15)
+        self.a_values = VGroup(self.value("a_0", r.activations[0]).move_to([self.x_of(0), CHAIN_Y + 0.62, 0]))
+        target = self.text(f"y = {self.inline('y', r.y)}", SIZE.small)  # one Text: a lone "y" sits off the baseline
+        cost_row = VGroup(self.text("C =", SIZE.small), self.value("cost", r.cost, color=t.warn))
+        cost_row.arrange(RIGHT, buff=0.12)
+        self.cost_block = VGroup(target, cost_row).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        self.cost_block.next_to(self.net.neuron(L, 0), RIGHT, buff=0.3)
+        with self.beat(f"Forward, left to right: z_l = w_l a_(l−1) + b_l, a_l = σ(z_l). "
+                       f"At the end, chapter {cost}'s cost C = ½(a_{L} − y)²."):
+            self.play(FadeIn(rules), GrowArrow(arrow), FadeIn(words), FadeIn(self.a_values), run_time=0.8)
+            for l in range(1, L + 1):
+                a = self.value(f"a_{l}", r.activations[l]).move_to([self.x_of(l), CHAIN_Y + 0.62, 0])
+                self.a_values.add(a)
+                self.play(self.net.edge(l, 0, 0).animate.set_stroke(color=t.forward),
+                          self.net.neuron(l, 0).animate.set_fill(t.forward, opacity=0.15 + 0.5 * r.activations[l]),
+                          FadeIn(a, shift=RIGHT * 0.2), run_time=0.6)
+            self.play(FadeIn(self.cost_block, shift=LEFT * 0.2), run_time=0.6)
+        self.forward_rules = rules
+        self.arrow = VGroup(arrow, words)
 
     def back_prop_direction(self) -> None:
-        """Beat 5: back prop goes the other way: it starts at the OUTPUT, right to left."""
-        t = self.theme
-        L = self.res.layers
-        self.back_arrow = Arrow([self.neuron_x(L), ARROW_Y, 0], [self.neuron_x(0), ARROW_Y, 0], buff=0,
-                                color=t.backward, stroke_width=5, max_tip_length_to_length_ratio=0.03)
-        self.back_words = self.text("back prop: starts at the OUTPUT, goes right to left", SIZE.small,
-                                    color=t.backward).next_to(self.back_arrow, DOWN, buff=0.12)
-        start = self.text("start", SIZE.small, color=t.backward)
-        start.next_to(self.back_arrow.get_start(), UP, buff=0.1)
-        self.back_start = start
-        self.say("Back prop runs the other way: it starts at the OUTPUT and works right to left.",
-                 FadeOut(self.forward_arrow), FadeOut(self.forward_words), GrowArrow(self.back_arrow),
-                 FadeIn(self.back_words), FadeIn(start),
-                 self.net.neuron(L, 0).animate.set_stroke(color=t.backward, width=5), run_time=1.4)
+        """Beat 3: back prop starts at the output and runs right to left."""
+        t, L = self.theme, self.res.layers
+        arrow = Arrow([self.x_of(L), ARROW_Y, 0], [self.x_of(0), ARROW_Y, 0], buff=0, color=t.backward,
+                      stroke_width=5, max_tip_length_to_length_ratio=0.03)
+        words = self.text("back prop", SIZE.small, color=t.backward).next_to(arrow, RIGHT, buff=0.15)
+        self.say("Back prop starts at the output and runs right to left.",
+                 FadeOut(self.arrow), GrowArrow(arrow), FadeIn(words),
+                 self.net.neuron(L, 0).animate.set_stroke(color=t.backward, width=5), run_time=1.2)
+        self.arrow = VGroup(arrow, words)
 
-    def gradients_to_follow(self) -> None:
-        """Beat 6: a weight and a bias per layer; we follow dC/db_1 and the weights' gradients."""
+    # ---------- beats 4-6: δ, the gradients, the product ----------
+    def _delta_label(self, l: int) -> MathTex:
+        return self.tex(rf"\delta_{{{l}}}", SIZE.label, self.theme.backward).move_to([self.x_of(l), DELTA_Y, 0])
+
+    def output_error(self) -> None:
+        """Beat 4: ∂C/∂a_L = a_L - y; times σ'(z_L), δ_L = ∂C/∂z_L."""
+        t, L = self.theme, self.res.layers
+        first = self.tex(rf"\frac{{\partial C}}{{\partial a_{{{L}}}}} = a_{{{L}}} - y,\qquad "
+                         rf"\delta_{{{L}}} = \frac{{\partial C}}{{\partial z_{{{L}}}}} "
+                         rf"= \sigma'(z_{{{L}}})\,(a_{{{L}}} - y)", SIZE.small, t.backward)
+        first.move_to([0, RULE_Y, 0])
+        self.deltas = {L: self._delta_label(L)}
+        self.say(f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}) it gives δ_{L} = ∂C/∂z_{L}, "
+                 f"layer {L}'s error.", Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
+        self.rules = VGroup(first)
+
+    def step_left(self) -> None:
+        """Beat 5: each step left multiplies by a weight and a slope; each layer's gradients follow."""
+        t, L = self.theme, self.res.layers
+        second = self.tex(rf"\delta_{{{L - 1}}} = \delta_{{{L}}}\, w_{{{L}}}\, \sigma'(z_{{{L - 1}}}),\qquad "
+                          r"\frac{\partial C}{\partial b_l} = \delta_l,\qquad "
+                          r"\frac{\partial C}{\partial w_l} = \delta_l\, a_{l-1}", SIZE.small, t.backward)
+        second.next_to(self.rules, DOWN, buff=0.22)
+        with self.beat(f"Each step left multiplies by a weight and a slope, δ_{L - 1} = δ_{L} w_{L} σ'(z_{L - 1}), "
+                       "and each layer's gradients follow: ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)."):
+            self.play(Write(second), run_time=1.2)
+            for l in range(L - 1, 0, -1):
+                self.deltas[l] = self._delta_label(l)
+                found = [l + 1] + ([1] if l == 1 else [])  # at layer 1, ∂C/∂w_1 is found too
+                edges = [self.net.edge(k, 0, 0).animate.set_stroke(color=t.backward) for k in found]
+                self.play(*edges, self.net.neuron(l, 0).animate.set_stroke(color=t.backward, width=5),
+                          FadeIn(self.deltas[l], shift=LEFT * 0.2), run_time=STEP)
+        self.rules.add(second)
+
+    def product_of_factors(self) -> None:
+        """Beat 6: ∂C/∂b_1 = w_2σ'(z_1) · ... · w_Lσ'(z_(L-1)) · δ_L, every factor with its value."""
         t, r = self.theme, self.res
         L = r.layers
-        self.slots: dict[str, VGroup] = {}
-        anims: list[Animation] = []
-        for name in r.gradient_names:
-            sym = self.tex(inline_gradient(name), size=SIZE.small, color=t.muted)
-            kind, layer = name[4], int(name[5:])
-            if kind == "w":
-                sym.move_to([self.edge_mid_x(layer), GRAD_SYMBOL_Y, 0])
+        parts = [r"\frac{\partial C}{\partial b_1}", "="]
+        for l in range(1, L):
+            parts += [rf"w_{{{l + 1}}}\sigma'(z_{{{l}}})", r"\;\cdot\;"]
+        parts += [rf"\delta_{{{L}}}", "="]
+        formula = MathTex(*parts, font_size=SIZE.label * 1.4, color=t.text)
+        product = self.value("product", r.product, t.warn, SIZE.label)
+        VGroup(formula, product).arrange(RIGHT, buff=0.2).move_to([0, PRODUCT_Y, 0])
+        product.set_y(formula[-1].get_y())
+        factors = [formula[2 + 2 * i] for i in range(L)]  # the L - 1 step factors, then δ_L
+        values = VGroup()
+        reveal: list[Animation] = []
+        for i in range(L - 1, -1, -1):  # right to left, as back prop meets them
+            if i == L - 1:
+                v = self.value(f"delta_{L}", r.deltas[-1], t.backward)
             else:
-                sym.move_to([self.neuron_x(layer), BIAS_SLOT_Y, 0])
-            mark = self.text("?", SIZE.small, color=t.muted)
-            if kind == "w":
-                mark.next_to(sym, DOWN, buff=GRAD_LINE_GAP)
-            else:
-                mark.next_to(sym, RIGHT, buff=0.15)
-            self.slots[name] = VGroup(sym, mark)
-            anims.append(FadeIn(self.slots[name], shift=DOWN * 0.1))
-        self.record_count("weights", L)
-        self.say(f"{L} weights and {L} biases: {2 * L} gradients in all.",
-                 FadeOut(self.back_words), FadeOut(self.back_arrow), FadeOut(self.back_start),
-                 Indicate(self.w_labels, color=t.text), Indicate(self.b_labels, color=t.text), run_time=1.2)
-        self.say("We follow dC/db1, and the weights' gradients dC/dw on the way.", *anims, run_time=1.2)
-        self.say("dC/db1 is the one farthest from the output, so it collects the most factors.",
-                 Indicate(self.slots["dC/db1"], color=t.backward), run_time=1.0)
+                v = self.value(f"factor_{i + 1}", r.step_factors[i], t.backward)
+            v.next_to(factors[i], DOWN, buff=0.2).set_y(formula.get_bottom()[1] - 0.2 - v.height / 2)
+            values.add(v)
+            reveal.append(FadeIn(v, shift=DOWN * 0.1))
+        with self.beat(f"So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) for every layer on the way."):
+            self.play(FadeOut(self.arrow), Write(formula), run_time=1.2)
+            for a in reveal:
+                self.play(a, run_time=0.45)
+            self.play(FadeIn(product, shift=LEFT * 0.2), run_time=0.6)
+        self.product = VGroup(formula, values, product)
 
-    def record_count(self, key: str, n: int) -> None:
-        """A count said in a caption (layers, weights), recorded like an on-screen number."""
-        self.shown[key] = float(n)
-
-    def chain_rule_product(self) -> None:
-        """Beat 7: the chain rule writes dC/db_1 as one product of factors."""
-        r = self.res
-        parts = [tex_symbol("dC/db1"), "="]
-        for i, sym in enumerate(r.symbols):
-            if i:
-                parts.append(r"\cdot")
-            parts.append(tex_symbol(sym))
-        self.formula = self.tex(*parts, size=SIZE.label).scale(FORMULA_SIZE / (SIZE.label * 1.5))
-        self.formula.move_to([0, FORMULA_Y, 0])
-        self.factor_tex = [self.formula[2 + 2 * i] for i in range(len(r.symbols))]
-        self.say("The chain rule writes dC/db1 as a product: a slope sigma'(z) per layer, weights between.",
-                 Write(self.formula), run_time=1.8)
-
-    def _diagram_part(self, symbol: str) -> Animation:
-        """Light the part of the chain that a factor belongs to, in the backward colour."""
-        t = self.theme
-        if m := re.fullmatch(r"w(\d+)", symbol):
-            return self.net.edge(int(m[1]), 0, 0).animate.set_stroke(color=t.backward)
-        layer = int(re.findall(r"\d+", symbol)[0])
-        return self.net.neuron(layer, 0).animate.set_stroke(color=t.backward, width=5)
-
-    def _visit(self, k: int) -> list[Animation]:
-        """Back-prop step k: box the factor, show its value, stretch the brace, update the product."""
-        t, r = self.theme, self.res
-        i = r.backprop_order[k]
-        sym = r.symbols[i]
-        part = self.factor_tex[i]
-        value = self.value(f"factor_{i}", r.factors[i], color=t.backward)
-        value.next_to(part, DOWN, buff=ROW_GAP)
-        value.set_y(self.formula.get_bottom()[1] - ROW_GAP - value.height / 2)
-        self.factor_values.add(value)
-        box = SurroundingRectangle(part, color=t.warn, buff=0.06)
-        visited = VGroup(*self.factor_tex[i:], *self.factor_values)
-        brace = Brace(visited, DOWN, buff=BRACE_GAP, color=t.backward)
-        running = self.value(f"running_{k}", r.partial_products[k], color=t.text, size=SIZE.label)
-        if m := re.fullmatch(r"sigma'\(z(\d+)\)", sym):  # the running product is delta_l = dC/dz_l
-            eq = self.tex(rf"= \delta_{{{m[1]}}} =", size=SIZE.small, color=t.backward)
-        else:
-            eq = self.tex("=", size=SIZE.small, color=t.muted)
-        label = VGroup(self.text("running product", SIZE.small, color=t.muted), eq, running)
-        label.arrange(RIGHT, buff=0.15).next_to(brace, DOWN, buff=0.06)
-        label.set_x(min(label.get_x(), 7.0 - 0.3 - label.width / 2))
-        anims: list[Animation] = [part.animate.set_color(t.backward), FadeIn(value, shift=DOWN * 0.1),
-                                  self._diagram_part(sym)]
-        if self.box is None:
-            self.box, self.brace, self.running = box, brace, label
-            anims += [Create(box), FadeIn(brace), FadeIn(label)]
-        else:
-            anims += [Transform(self.box, box), Transform(self.brace, brace),
-                      ReplacementTransform(self.running, label)]
-            self.running = label
-        return anims
-
-    def _fill(self, name: str) -> list[Animation]:
-        """Fill one gradient slot: "= delta_l a_{l-1}" and its value (or just "= delta_1" for dC/db_1,
-        whose value the running product shows beside it)."""
-        t, r = self.theme, self.res
-        i = r.gradient_names.index(name)
-        kind, layer = name[4], int(name[5:])
-        sym, mark = self.slots[name]
-        if kind == "w":  # under the symbol: "= delta_l a_{l-1}", then the value
-            how = self.tex(rf"= \delta_{{{layer}}}\, a_{{{layer - 1}}}", size=SIZE.small, color=t.backward)
-            how.next_to(sym, DOWN, buff=GRAD_LINE_GAP)
-            v = self.value(f"grad_{name}", r.gradients[i], color=t.backward).next_to(how, DOWN, buff=GRAD_LINE_GAP)
-            new = VGroup(how, v)
-        else:  # "= delta_1": its value is the running product shown at that moment
-            how = self.tex(rf"= \delta_{{{layer}}}", size=SIZE.small, color=t.backward)
-            new = how.next_to(sym, RIGHT, buff=0.12)
-        self.gradient_order.append(name)
-        anims: list[Animation] = [sym.animate.set_color(t.text), ReplacementTransform(mark, new)]
-        if kind == "w":
-            anims.append(Indicate(self.a_values[layer - 1], color=t.backward))
-        self.slots[name] = VGroup(sym, new)
-        return anims
-
-    def _steps_of(self, layer: int) -> list[int]:
-        """The back-prop steps k that reach delta_layer: w_{layer+1} (if any), then sigma'(z_layer)."""
-        r = self.res
-        k = r.gradient_steps[r.gradient_names.index(f"dC/dw{layer}")]
-        return [k - 1, k] if layer < r.layers else [0, 1]
-
-    def back_prop_steps(self) -> None:
-        """Beat 8: multiply the factors from the output; delta_l, then dC/dw_l = delta_l a_{l-1}."""
-        L = self.res.layers
-        self.factor_values = VGroup()
-        self.box: SurroundingRectangle | None = None
-        with self.beat(f"Start at the output: dC/da{L} = a{L} - y, how fast C changes with a{L}."):
-            self.play(*self._visit(0), run_time=STEP)
-        with self.beat(f"Times the slope sigma'(z{L}). This running product has a name: "
-                       f"delta{L} = dC/dz{L}, in Nielsen's notation."):
-            self.play(*self._visit(1), run_time=STEP)
-        with self.beat(f"Times a{L - 1}, the input that w{L} multiplies, gives the first gradient: "
-                       f"dC/dw{L} = delta{L} · a{L - 1}."):
-            self.play(*self._fill(f"dC/dw{L}"), run_time=STEP)
-        self._explain_e_notation()
-        for layer in range(L - 1, 1, -1):
-            with self.beat(f"One layer left: times w{layer + 1} and sigma'(z{layer}) gives delta{layer}; "
-                           f"times a{layer - 1}, dC/dw{layer}."):
-                for k in self._steps_of(layer):
-                    self.play(*self._visit(k), run_time=STEP)
-                self.play(*self._fill(f"dC/dw{layer}"), run_time=STEP)
-            self._explain_e_notation()
-        with self.beat("The first layer, layer 1: times w2 and sigma'(z1) gives delta1, and that is dC/db1."):
-            for k in self._steps_of(1):
-                self.play(*self._visit(k), run_time=STEP)
-            self.play(*self._fill("dC/db1"), run_time=STEP)
-        self._explain_e_notation()
-        x = self.res.x
-        words = "1" if x == 1 else fmt_value(x)
-        if x == 1:
-            caption = f"Times a0 = x = {words} gives dC/dw1. Since the input is 1, dC/dw1 equals dC/db1 here."
-        else:
-            caption = f"Times a0 = x = {words} gives dC/dw1."
-        with self.beat(caption):
-            self.play(*self._fill("dC/dw1"), run_time=STEP)
-
-    def _explain_e_notation(self) -> None:
-        """The first number on screen written in e-notation gets one beat: what 3.11e-04 means."""
+    def explain_e_notation(self) -> None:
+        """Beat 7: the first number shown in e-notation, read out: 2.02e-07 = 2.02 × 10^-7 = 0.000000202.
+        Said once (the first time a number on screen is written so); nothing if none is."""
         if self.e_explained is not None:
             return
         key = next((k for k, v in self.shown.items() if isinstance(v, float) and e_notation(fmt_value(v))), None)
         if key is None:
             return
+        self.e_explained = key
         shown = fmt_value(self.shown[key])
         parts = e_notation(shown)
         assert parts is not None
         mantissa, power, plain = parts
-        self.e_explained = key
-        self.e_note = VGroup(self.text(shown, SIZE.small),
-                             self.tex(rf"= {mantissa} \times 10^{{{power}}} = {plain}", size=SIZE.small))
-        self.e_note.arrange(RIGHT, buff=0.15).move_to([0, NOTE_Y, 0])
-        self.say(f"{shown} is written in e-notation: {mantissa} times 10 to the power {power}, or {plain}.",
-                 FadeIn(self.e_note), run_time=0.8)
+        self.e_note = VGroup(self.text(shown, SIZE.label, color=self.theme.warn),
+                             self.tex(rf"= {mantissa} \times 10^{{{power}}} = {plain}", SIZE.label, self.theme.warn))
+        self.e_note.arrange(RIGHT, buff=0.15).move_to([0, E_NOTE_Y, 0])
+        size = "Small" if power < 0 else "Large"
+        self.say(f"{size} numbers are written in e-notation: {shown} means {mantissa} × 10^{power} = {plain}.",
+                 FadeIn(self.e_note, shift=UP * 0.1), run_time=1.0)
 
-    def check_against_backward(self) -> None:
-        """Beat 9: the product equals the backward pass's dC/db_1."""
-        t, r = self.theme, self.res
-        words = self.text("the backward pass gives", SIZE.small, color=t.muted)
-        sym = self.tex(inline_gradient("dC/db1") + " =", size=SIZE.small)
-        val = self.value("backward_dC_db1", r.backward_dC_db1, color=t.good, size=SIZE.label)
-        same = self.text("(the same)", SIZE.small, color=t.good)
-        self.check = VGroup(words, sym, val, same).arrange(RIGHT, buff=0.15).move_to([0, CHECK_Y, 0])
-        self.say("The full product is exactly the dC/db1 the backward pass computes.",
-                 FadeOut(self.box), FadeIn(self.check, shift=UP * 0.1),
-                 Indicate(self.running, color=t.good), self.formula[0].animate.set_color(t.good), run_time=1.2)
+    # ---------- beats 8-9: the rectangle ----------
+    def _piece(self, x0: float, y1: float, w: float, h: float) -> Rectangle:
+        """The part of the square left: its top-left corner at (x0, y1), width w, height h."""
+        rect = Rectangle(width=w, height=h, stroke_width=0, fill_color=self.theme.backward, fill_opacity=0.9)
+        return rect.move_to([x0 + w / 2, y1 - h / 2, 0])
 
-    def factors_shrink(self) -> None:
-        """Beat 10 (key picture): sigma' <= 1/4, so |w sigma'| < 1 while |w| < 4; large weights explode."""
+    def rectangle(self) -> None:
+        """Beat 8: a square of area 1 times ¼, ⅓, ¼, cut and kept, with the exact areas."""
+        t, rect = self.theme, self.res.rectangle
+        gone = [FadeOut(self.rules), FadeOut(self.product)]
+        if self.e_explained is not None:
+            gone.append(FadeOut(self.e_note))
+        outline = Square(side_length=SQUARE_SIDE, stroke_color=t.text, stroke_width=3, fill_color=t.muted,
+                         fill_opacity=0.15).move_to(SQUARE_CENTER)
+        corner = outline.get_corner(UP + LEFT)
+        piece = (float(corner[0]), float(corner[1]), SQUARE_SIDE, SQUARE_SIDE)
+        kept = self._piece(*piece)
+        self.shown["area_0"] = rect.areas[0]
+        area = self.tex(frac_tex(rect.areas[0]), SIZE.heading, t.background).move_to(SQUARE_CENTER)
+        equations = VGroup()
+        words = ", then ".join(frac_words(m) for m in rect.multipliers)
+        left = ", then ".join(frac_words(a) for a in rect.areas[1:])
+        with self.beat(f"How fast can a product shrink? Multiply a square of area {rect.areas[0]} by {words}: "
+                       f"{left} is left."):
+            self.play(*gone, Create(outline), FadeIn(kept), Write(area), run_time=1.0)
+            for k, m in enumerate(rect.multipliers, start=1):
+                x0, y1, w, h = piece
+                vertical = k % 2 == 1
+                cuts = VGroup()
+                for i in range(1, m.denominator):
+                    if vertical:
+                        x = x0 + w * i / m.denominator
+                        cuts.add(DashedLine([x, y1, 0], [x, y1 - h, 0], color=t.text, stroke_width=3))
+                    else:
+                        y = y1 - h * i / m.denominator
+                        cuts.add(DashedLine([x0, y, 0], [x0 + w, y, 0], color=t.text, stroke_width=3))
+                piece = (x0, y1, w * float(m), h) if vertical else (x0, y1, w, h * float(m))
+                self.shown[f"multiplier_{k}"] = m
+                self.shown[f"area_{k}"] = rect.areas[k]
+                eq = self.tex(rf"{frac_tex(rect.areas[k - 1])} \times {frac_tex(m)} = {frac_tex(rect.areas[k])}",
+                              SIZE.body)
+                eq.move_to([0, 0, 0]).align_to([EQ_X, 0, 0], LEFT)
+                if equations:
+                    eq.next_to(equations[-1], DOWN, buff=0.35).align_to(equations[-1], LEFT)
+                else:
+                    eq.align_to(outline, UP)
+                equations.add(eq)
+                self.play(Create(cuts), *([FadeOut(area)] if k == 1 else []), run_time=0.6)
+                self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=0.9)
+        self.square = VGroup(outline, kept, equations)
+
+    def more_factors(self) -> None:
+        """Beat 9: every factor below 1 in size shrinks the product."""
+        moral = self.text("more factors below 1 = a smaller product", SIZE.label, color=self.theme.warn)
+        moral.next_to(self.square[2], DOWN, buff=0.4).align_to(self.square[2], LEFT)
+        self.say("Each factor below 1 in size shrinks the product; more factors, a smaller product.",
+                 FadeIn(moral, shift=UP * 0.2), run_time=0.8)
+        self.square.add(moral)
+
+    # ---------- beats 10-11: the viewer's question ----------
+    def viewers_question(self) -> None:
+        """Beat 10: not the gradients, but the factors |w σ'(z)| lie between 0 and 1, for small weights."""
+        t = self.theme
+        question = self.text("“Why are the gradients between 0 and 1?”", SIZE.body)
+        answer = VGroup(self.text("not the gradients, but the factors", SIZE.label, color=t.good),
+                        self.tex(r"|w\,\sigma'(z)|", SIZE.label, t.good),
+                        self.text("while the weights are small", SIZE.label, color=t.good))
+        answer.arrange(RIGHT, buff=0.15)
+        self.question = VGroup(question, answer).arrange(DOWN, buff=0.35).move_to([0, -0.6, 0])
+        self.say("A viewer asked: why are the gradients between 0 and 1? They need not be. "
+                 "The factors |w σ'(z)| are, while the weights are small.",
+                 FadeOut(self.square), FadeIn(question, shift=UP * 0.2), run_time=1.0)
+        self.play(FadeIn(answer, shift=UP * 0.2), run_time=0.6)
+
+    def bound_each_factor(self) -> None:
+        """Beat 11: σ' <= ¼, so |w σ'(z)| <= |w|/4, below 1 while |w| < 4."""
         t, r = self.theme, self.res
-        bound = Fraction(r.sigma_prime_max)
+        bound, limit = r.sigma_prime_max, r.weight_limit
         self.shown["sigma_prime_max"] = bound
-        limit = 1 / bound
-        self.shown["weight_limit"] = float(limit)
-        rule = VGroup(
-            self.tex(rf"\sigma'(z) \le \tfrac{{{bound.numerator}}}{{{bound.denominator}}}", size=SIZE.small,
-                     color=t.warn),
-            self.text("so", SIZE.small, color=t.warn),
-            self.tex(r"|w\,\sigma'(z)| < 1", size=SIZE.small, color=t.warn),
-            self.text("while", SIZE.small, color=t.warn),
-            self.tex(rf"|w| < {limit}", size=SIZE.small, color=t.warn),
+        self.shown["weight_limit"] = limit
+        self.bound = VGroup(
+            self.tex(rf"\sigma'(z) \le {frac_tex(bound)}", SIZE.label, t.warn),
+            self.text("so", SIZE.label, color=t.warn),
+            self.tex(rf"|w\,\sigma'(z)| \le |w|/{limit} < 1", SIZE.label, t.warn),
+            self.text("while", SIZE.label, color=t.warn),
+            self.tex(rf"|w| < {limit}", SIZE.label, t.warn),
         ).arrange(RIGHT, buff=0.15)
-        self.note = rule.move_to([0, CHECK_Y, 0])
-        pairs = VGroup(*[SurroundingRectangle(VGroup(*self.formula[2 + 2 * i: 2 + 2 * i + 3]), color=t.warn,
-                                              buff=0.05)
-                         for i, s in enumerate(r.symbols) if s.startswith("sigma'") and i + 1 < len(r.symbols) - 1])
-        gone = [FadeOut(self.check)] + ([FadeOut(self.e_note)] if self.e_note is not None else [])
-        self.say(f"Each slope sigma'(z) is at most {bound}, so a layer's factor |w sigma'(z)| "
-                 f"is below 1 while |w| < {limit}.", *gone, FadeIn(self.note, shift=UP * 0.1), run_time=1.2)
-        self.pair_boxes = pairs
-        rectangle = number_of("rectangle")
-        if all(abs(w) < 1 for w in r.weights):
-            caption = (f"Here every |w| is below 1, so each factor is below {bound}, "
-                       f"and the product shrinks layer by layer (chapter {rectangle}).")
-        elif all(p < 1 for p in r.pair_factors):
-            caption = f"Here every factor is below 1, so the product shrinks layer by layer (chapter {rectangle})."
+        self.bound.next_to(self.question, DOWN, buff=0.55)
+        self.say(f"σ' is at most {frac_words(bound)} (chapter {number_of('neuron')}), so a factor is at most "
+                 f"|w|/{limit}: below 1 while |w| < {limit}.", FadeIn(self.bound, shift=UP * 0.2), run_time=1.0)
+
+    # ---------- beat 12: the chain's |δ_l| on a log scale ----------
+    def _y(self, size: float) -> float:
+        """The height on the log axis of a positive size (0, an underflow, sits at the bottom)."""
+        if size <= 0:
+            return BAR_BASE_Y
+        lo, hi = self.decades
+        return BAR_BASE_Y + AXIS_HEIGHT * (math.log10(size) - lo) / (hi - lo)
+
+    def _log_axis(self) -> VGroup:
+        """A vertical log axis left of layer 1: a tick at every power of ten, labels by log_tick."""
+        t = self.theme
+        lo, hi = self.decades
+        x = self.x_of(0) + 0.35
+        axis = Line([x, BAR_BASE_Y, 0], [x, BAR_BASE_Y + AXIS_HEIGHT, 0], color=t.muted, stroke_width=2)
+        ticks, labels = VGroup(), VGroup()
+        labelled = set(log_ticks(lo, hi))
+        for k in range(lo, hi + 1):
+            y = self._y(10.0**k)
+            ticks.add(Line([x - 0.08, y, 0], [x + 0.08, y, 0], color=t.muted, stroke_width=2))
+            if k in labelled:
+                labels.add(log_tick(k, t).next_to([x - 0.1, y, 0], LEFT, buff=0.08))
+        self.shown["log_decades"] = [float(lo), float(hi)]
+        return VGroup(axis, ticks, labels)
+
+    def _verdict(self) -> tuple[str, str]:
+        """The words for this chain's weights, and for how |δ_l| changes (checked by the tests)."""
+        r = self.res
+        L = r.layers
+        sizes = [abs(w) for w in r.weights]
+        limit = r.weight_limit
+        if max(sizes) < 1:
+            weights = "Here every |w| < 1."
+        elif max(sizes) < limit:
+            weights = f"Here every |w| < {limit}."
         else:
-            caption = "Here not every factor is below 1: a large weight can make the product grow."
-        self.say(caption, Create(pairs), run_time=1.2)
-        exploding = number_of("exploding")
-        self.explode_note = self.text(f"|w| > {limit}: a factor can exceed 1, and the gradient grows "
-                                      f"(exploding gradients, chapter {exploding})", SIZE.small, color=t.overflow)
-        self.explode_note.move_to([0, NOTE_Y, 0])
-        self.say(f"Large weights, |w| > {limit}, can make a factor exceed 1, and then the gradient grows: "
-                 f"exploding gradients, chapter {exploding}.", FadeIn(self.explode_note, shift=UP * 0.1),
-                 run_time=1.0)
+            k = sizes.index(max(sizes)) + 1
+            big = self.inline("big_weight", r.weights[k - 1])
+            if all(f < 1 for f in r.factor_sizes):
+                weights = f"Here w_{k} = {big}, yet every factor is below 1."
+            else:
+                weights = f"Here w_{k} = {big}, and a factor is above 1."
+        ratio = self.res.first_over_output
+        self.shown["ratio"] = ratio
+        said = fmt_ratio(ratio)
+        scale = "On a log scale (each step up is ×10)"
+        if r.shrinks_every_layer:
+            trend = f"{scale}, |δ_l| shrinks at every layer: at layer 1, |δ_1| is {said} of |δ_{L}|."
+        elif ratio < 1:
+            trend = f"{scale}, |δ_l| does not shrink at every layer, but at layer 1, |δ_1| is {said} of |δ_{L}|."
+        else:
+            trend = f"{scale}, |δ_l| grows: at layer 1, |δ_1| is {said} times |δ_{L}|."
+        return weights, trend
+
+    def log_bars(self) -> None:
+        """Beat 12 (with the key picture): a bar of |δ_l| per layer, its signed value above it."""
+        t, r = self.theme, self.res
+        L = r.layers
+        self.decades = decades(list(r.deltas))
+        axis = self._log_axis()
+        legend = VGroup(self.text("log scale: each step up is ×10", SIZE.small, color=t.warn),
+                        VGroup(self.text("bar height:", SIZE.small, color=t.muted),
+                               self.tex(r"|\delta_l|", SIZE.small, t.muted),
+                               self.text("(its sign is written above)", SIZE.small, color=t.muted))
+                        .arrange(RIGHT, buff=0.12))
+        legend.arrange(RIGHT, buff=0.5).move_to([CHAIN_X + 0.6, LEGEND_Y, 0])
+        bars, values, names = VGroup(), VGroup(), VGroup()
+        for l in range(L, 0, -1):
+            d = r.deltas[l - 1]
+            h = max(self._y(abs(d)) - BAR_BASE_Y, 0.02)
+            bar = Rectangle(width=BAR_WIDTH, height=h, stroke_width=0, fill_color=t.backward, fill_opacity=0.9)
+            bar.move_to([self.x_of(l), BAR_BASE_Y + h / 2, 0])
+            bars.add(bar)
+            values.add(self.value(f"bar_{l}", d).next_to(bar, UP, buff=0.08))
+            names.add(self.tex(rf"\delta_{{{l}}}", SIZE.small, t.backward).next_to([self.x_of(l), BAR_BASE_Y, 0],
+                                                                                    DOWN, buff=0.1))
+        baseline = Line([self.x_of(0) + 0.35, BAR_BASE_Y, 0], [self.x_of(L) + 0.6, BAR_BASE_Y, 0],
+                        color=t.muted, stroke_width=2)
+        moved = [Transform(self.deltas[l], names[L - l]) for l in range(1, L + 1)]
+        bound = self.bound.copy().scale(0.85).move_to([CHAIN_X + 0.6, BOUND_Y, 0])
+        weights, trend = self._verdict()
+        self.say(weights, FadeOut(self.question), Transform(self.bound, bound), *moved, Create(axis),
+                 Create(baseline), FadeIn(legend), run_time=1.2)
+        with self.beat(trend):
+            for bar, v in zip(bars, values):
+                self.play(GrowFromEdge(bar, DOWN), FadeIn(v), run_time=0.5)
+        self.bars = VGroup(axis, baseline, legend, bars, values)
+
+    # ---------- beat 13: large weights ----------
+    def large_weights(self) -> None:
+        """Beat 13: |w| > 4 can give a factor above 1 (exploding), but only for z near 0."""
+        t, r = self.theme, self.res
+        w = self.inline("large_weight", r.large_weight)
+        z = self.inline("band_z", r.band_z)
+        width = self.inline("band_width", r.band_width)
+        note = self.text(f"w = {w}: |w σ'(z)| > 1 only while |z| < {z}, for inputs a in a band {width} wide",
+                         SIZE.small, color=t.overflow)
+        note.move_to([CHAIN_X + 0.6, CAVEAT_Y, 0])
+        limit = r.weight_limit
+        self.say(f"|w| above {limit} can push a factor over 1, and the product grows: the exploding gradient "
+                 f"(chapter {number_of('exploding')}). But a large w tends to make z = w a + b large, "
+                 "where σ' is tiny: |w σ'(z)| > 1 only for inputs a in a narrow band.",
+                 FadeIn(note, shift=UP * 0.1), run_time=1.0)
 
 
-__all__ = ["ForwardBackProp", "experiment", "tex_symbol", "inline_gradient", "e_notation"]
+__all__ = ["ForwardBackProp", "experiment", "e_notation", "frac_words", "decades"]

@@ -1,7 +1,7 @@
 """The episode's chapters in story order: which file and scene renders each one.
 
-The numbers are the storyboard's (``shared/STORYBOARD.md``); chapters not yet written as
-scenes are simply absent, and the episode is made of those listed here.
+The numbers are the story's order; the episode is made of the chapters listed here, and
+captions that refer to another chapter get its number from here (:func:`number_of`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ SCENES_DIR = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class Chapter:
-    """One chapter: its storyboard number, a short slug, the scene file and class, a title."""
+    """One chapter: its number in the story, a short slug, the scene file and class, a title."""
 
     number: int
     slug: str
@@ -49,19 +49,18 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(3, "neuron", "neuron.py", "OneNeuron", "One neuron"),
     Chapter(4, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
     Chapter(5, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
-    Chapter(6, "backprop", "backprop.py", "ForwardBackProp", "Forward prop, back prop"),
-    Chapter(7, "rectangle", "rectangle.py", "ShrinkingRectangle", "The shrinking rectangle"),
-    Chapter(8, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
-    Chapter(9, "training", "training.py", "CostOfFading", "The cost of fading"),
-    Chapter(10, "exploding", "exploding.py", "ExplodingGradients", "Exploding gradients"),
-    Chapter(11, "wayout", "wayout.py", "TheWayOut", "The way out"),
-    Chapter(12, "trains", "trains.py", "FixedNetTrains", "The fixed net trains"),
-    Chapter(13, "after", "after.py", "WhatCameAfter", "What came after"),
+    Chapter(6, "backprop", "backprop.py", "ForwardBackProp", "Back prop: a product of factors"),
+    Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
+    Chapter(8, "training", "training.py", "CostOfFading", "The cost of fading"),
+    Chapter(9, "exploding", "exploding.py", "ExplodingGradients", "Exploding gradients"),
+    Chapter(10, "wayout", "wayout.py", "TheWayOut", "The way out"),
+    Chapter(11, "trains", "trains.py", "FixedNetTrains", "The fixed nets train"),
+    Chapter(12, "after", "after.py", "WhatCameAfter", "What came after"),
 )
 
 
 def number_of(slug: str) -> int:
-    """The storyboard number of the chapter ``slug``: captions that refer to another chapter
+    """The number of the chapter ``slug``: captions that refer to another chapter
     say its number through this, so renumbering never leaves a stale reference."""
     return by_slug(slug).number
 

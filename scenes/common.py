@@ -88,9 +88,8 @@ class LessonScene(VoiceoverScene):
         self.theme: Theme = THEMES[self.lesson.theme]
         self.font = FONTS[self.lesson.language]
         self.shown: dict[str, Any] = {}
-        #: every beat's caption as written (English), and the cues it was shown as
+        #: every beat's caption as written (English)
         self.captions: list[str] = []
-        self.cues: list[str] = []
         self.untranslated: set[str] = set()
         #: why the chapter could not be shown for this lesson (None when it was)
         self.cannot_show_reason: str | None = None
@@ -173,7 +172,6 @@ class LessonScene(VoiceoverScene):
             Scene.add_subcaption(self, cue, duration=n * scale - CUE_GAP, offset=t - now)
             t += n * scale
         self.captions.append(caption or "")
-        self.cues.extend(cues)
         self.beat_boundary()
 
     def beat_boundary(self) -> None:

@@ -2,19 +2,22 @@
 
 Every number comes from :func:`netsim.experiments.rock.rock_on_slope`: two slices of chapter
 2's quadratic cost C on one digit, in the lesson's deep net, through the same starting net:
-C along one weight of layer 1 and along one weight of the last layer L (in each layer the
-weight with the largest |dC/dw|, which favours layer 1), every other weight fixed. The two
-panels share their scales. On each slice a rock takes the same number of steps
-w <- w - eta dC/dw with the lesson's learning rate eta, dC/dw from netsim's backward pass.
-In the default (sigmoid) lesson the last-layer rock races and the layer-1 rock barely moves;
-the captions follow what was measured, so they stay true for any lesson (ReLU + He too).
+C along one weight of layer 1 and along one weight of layer L, the output layer (in each
+layer its steepest weight, the one with the largest |∂C/∂w|, which favours layer 1), every
+other weight fixed. The two panels share their scales. On each slice a rock takes the same
+number of steps w ← w − η ∂C/∂w with the lesson's learning rate η, ∂C/∂w from netsim's
+backward pass. In the default (sigmoid) lesson the layer-L rock races and the layer-1 rock
+barely moves; the captions follow what was measured (``RockResult.verdict``), so they stay
+true for any lesson (ReLU + He too, or a layer with no gradient at all).
+
+The chapter shows one comparison number, how many times as far one weight moved as the
+other, to two significant figures; no e-notation (chapter 6 explains it).
 
 Render: ``.venv/bin/manim -ql scenes/rock.py RockOnSlope``.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,42 +26,36 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Brace,
     Create,
     Dot,
     FadeIn,
     FadeOut,
-    Group,
     Indicate,
     Line,
-    Text,
-    Transform,
     UpdateFromAlphaFunc,
     VGroup,
     VMobject,
-    linear,
     smooth,
 )
 
-from netsim.activations import sigmoid
 from netsim.experiments.rock import RockResult, SliceRock, rock_on_slope
-from netsim.format import fmt_value
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram, elided_indices
-from scenes.style import SIZE
+from scenes.style import SIZE, fmt_ratio
 
 #: Chapter 2's digit: the same image, the same cost.
 SAMPLE = 0
-#: Below this distance ratio (last layer / layer 1) the captions say both rocks move.
-VANISHING_RATIO = 10.0
-#: The first-layer panel is stretched vertically only when its slope is this much gentler.
-MIN_STRETCH = 10.0
 # Layout (scene units; the frame is 14.2 x 8). Two panels side by side, the same scales.
 PANEL_XS = ((-5.45, -0.8), (1.3, 5.95))
-PANEL_BOTTOM, PANEL_TOP = -2.4, 0.4
-DIAGRAM_Y = 1.45
-TOP_ROW_Y = 1.95
+PANEL_BOTTOM, PANEL_TOP = -2.75, 0.55
+PANEL_TITLE_Y = 1.05
+TOP_ROW_Y = 2.0
+MORAL_Y = 1.6
+SCALES_NOTE_Y = -3.3
+DIAGRAM_CENTER = (0.0, -0.1, 0.0)
 TANGENT_LENGTH = 1.4
 SLOW_HOPS = 3
 SLOW_HOP, FAST_HOP = 0.8, 0.4
@@ -70,38 +67,33 @@ def rock_for(lesson: Lesson) -> RockResult:
                          lesson.seed, sample=SAMPLE, eta=lesson.learning_rate)
 
 
-def e_note(value: float) -> tuple[str, str, int, str] | None:
-    """(shown, mantissa, exponent, decimal) for a value the screen writes in e-notation, else None.
-
-    2.34e-04 gives ("2.34e-04", "2.34", -4, "0.000234"); every part comes from the shown text.
-    """
-    shown = fmt_value(abs(value))
-    if "e" not in shown or shown.endswith("flow"):
-        return None
-    mantissa, exp = shown.split("e")
-    exponent = int(exp)
-    places = max(-exponent + len(mantissa.split(".")[1]) if "." in mantissa else -exponent, 0)
-    return shown, mantissa, exponent, f"{float(shown):.{places}f}"
-
-
-def nice_below(x: float) -> float:
-    """The largest 1, 2 or 5 times a power of ten that is at most x > 0 (a round tick)."""
-    exponent = math.floor(math.log10(x))
-    return max(m * 10.0**exponent for m in (1.0, 2.0, 5.0) if m * 10.0**exponent <= x * (1 + 1e-12))
+def slope_words(res: RockResult) -> str:
+    """What the two curves look like on the shared scales, from their slopes at the start."""
+    L, s = res.depth, res.slope_ratio
+    if res.first.flat and res.last.flat:
+        return "Both curves are flat here: every slope is exactly 0."
+    if res.first.flat:
+        return f"The layer-{L} curve slopes; the layer-1 curve is flat, its slope exactly 0."
+    if res.last.flat:
+        return f"The layer-1 curve slopes; the layer-{L} curve is flat, its slope exactly 0."
+    if s >= 10:
+        return f"The layer-{L} curve slopes; the layer-1 curve looks flat."
+    if s <= 0.1:
+        return f"The layer-1 curve slopes; the layer-{L} curve looks flat."
+    return "Both curves slope."
 
 
-def tick_text(value: float) -> str:
-    """A round tick (1, 2 or 5 times a power of ten, or 0) as short text: 0.02, -5e-05."""
-    shown = fmt_value(value)
-    if "e" in shown:
-        mantissa, exp = shown.split("e")
-        shown = f"{float(mantissa):g}e{exp}"
-    return shown
-
-
-def superscript(n: int) -> str:
-    """n in Unicode superscript digits: -4 gives ⁻⁴."""
-    return str(n).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+def roll_words(res: RockResult) -> str:
+    """What the two rocks do in their steps, from ``RockResult.verdict``."""
+    L = res.depth
+    return {
+        "vanishing": f"The layer-{L} rock races down; the layer-1 rock barely moves.",
+        "exploding": f"The layer-1 rock races down; the layer-{L} rock barely moves.",
+        "both": "Both rocks move.",
+        "first still": f"The layer-{L} rock moves; the layer-1 rock does not move at all.",
+        "last still": f"The layer-1 rock moves; the layer-{L} rock does not move at all.",
+        "neither": "Neither rock moves at all.",
+    }[res.verdict]
 
 
 @dataclass
@@ -119,7 +111,6 @@ class Panel:
     curve: VMobject | None = None
     dot: Dot | None = None
     tangent: Line | None = None
-    readout: VGroup | None = None
     prints: VGroup | None = None
 
     def point(self, w: float, c: float) -> np.ndarray:
@@ -134,206 +125,133 @@ class Panel:
         sx = (self.x1 - self.x0) / 2 * 0.94 / self.half_width
         sy = (PANEL_TOP - PANEL_BOTTOM) / 2 / self.c_half
         d = np.array([sx, g * sy, 0.0])
-        d *= TANGENT_LENGTH / 2 / np.linalg.norm(d)
+        d *= TANGENT_LENGTH / 2 / float(np.hypot(d[0], d[1]))
         p = self.point(w, c)
         return p - d, p + d
 
 
 class RockOnSlope(LessonScene):
-    """Two rocks, the same eta and steps: on a last-layer slice it races, on a layer-1 slice it crawls."""
+    """Two rocks, the same η and steps: on a layer-L slice it races, on a layer-1 slice it crawls."""
 
     #: Tests set this to stop before the final fade, on the chapter's key picture.
     skip_end = False
 
     def construct(self) -> None:
         self.res = rock_for(self.lesson)
-        self.vanishing = self.res.distance_ratio >= VANISHING_RATIO
         self.intro()
-        self.pick_weights()
+        self.show_net()
         self.draw_slices()
         self.place_rocks()
         self.roll()
         self.compare()
-        self.stretch_flat_panel()
-        self.moral()
         if not self.skip_end:
             self.end_chapter()
 
-    def phrase(self, template: str, key: str, value: float, size: int = SIZE.small,
-               color: str | None = None) -> Text:
-        """One line of text around one recorded number: ``template.format(number)``."""
-        shown = self.number(key, value, size=size).text
-        return self.text(template.format(shown), size, color=color)
-
-    def tick_label(self, key: str, value: float) -> Text:
-        """A round tick value (recorded): as on-screen numbers, but 5e-05 rather than 5.00e-05."""
-        self.shown[key] = float(value)
-        return self.text(tick_text(value), SIZE.small, color=self.theme.muted)
-
     # ---------- beats ----------
     def intro(self) -> None:
-        """The heading, and the lesson's deep net with its two chosen weights."""
-        r, th = self.res, self.theme
+        """Beat 1: the picture of training as a rock rolling downhill."""
         self.header = self.chapter_heading(
-            "The rock on the slope",
-            f"Chapter {number_of('cost')}'s quadratic cost C of one digit image, in the lesson's deep net")
-        self.say("Think of the cost C as a landscape, and of training as a rock rolling down it.",
-                 FadeIn(self.header), run_time=1.2)
+            "The rock on the slope", f"C: chapter {number_of('cost')}'s quadratic cost, on one digit")
+        self.say("Picture the cost C as a landscape, training as a rock rolling downhill: "
+                 "a steep slope gives big steps.", FadeIn(self.header), run_time=1.2)
 
-        first, last = r.first, r.last
+    def show_net(self) -> None:
+        """Beat 2, first half: the lesson's deep net, its hidden layers and its output layer."""
+        r, th = self.res, self.theme
+        first, last, L = r.first, r.last, r.depth
         shown = []
         for l, n in enumerate(r.sizes):
             need = set(elided_indices(n, 4))
             need |= {first.k} if l == 0 else set()
             need |= {first.j} if l == 1 else set()
-            need |= {last.k} if l == r.depth - 1 else set()
-            need |= {last.j} if l == r.depth else set()
+            need |= {last.k} if l == L - 1 else set()
+            need |= {last.j} if l == L else set()
             shown.append(sorted(need))
-        self.diagram = NetDiagram(r.sizes, th, shown=shown, width=7.0, height=1.0, radius=0.07,
-                                  edge_width=0.6)
-        self.diagram.move_to([0, DIAGRAM_Y, 0])
-        hidden = self.inline("hidden_layers", r.depth - 1)
+        d = NetDiagram(r.sizes, th, shown=shown, width=9.0, height=2.7, radius=0.1, edge_width=0.7)
+        d.move_to(DIAGRAM_CENTER)
+        self.diagram = d
+        pixels = self.inline("pixels", r.sizes[0])
+        hidden = self.inline("hidden_layers", r.hidden)
         width = self.inline("width", r.sizes[1])
-        self.say(f"The lesson's deep net: {hidden} hidden layers of {width} neurons, "
-                 "between the 64 pixels and the 10 outputs.", FadeIn(self.diagram), run_time=1.2)
-
-    def pick_weights(self) -> None:
-        """Highlight one weight of layer 1 and one of layer L, and say the rule that chose them."""
-        r, th = self.res, self.theme
-        d = self.diagram
-        self.colors = {"first": th.warn, "last": th.good}
-        e1, e2 = d.edge(1, r.first.j, r.first.k), d.edge(r.depth, r.last.j, r.last.k)
-        tags = VGroup()
-        for edge, layer, color in ((e1, 1, th.warn), (e2, r.depth, th.good)):
-            tag = self.text(f"a weight of layer {layer}", SIZE.small, color=color)
-            tag.next_to(d, DOWN, buff=0.1).set_x(edge.get_center()[0])
-            tags.add(tag)
-        self.weight_tags = tags
-        last_layer = self.inline("last_layer", r.depth)
-        with self.beat(f"Pick one weight in layer 1 and one in the last layer, layer {last_layer}."):
-            self.play(e1.animate.set_stroke(th.warn, width=6), e2.animate.set_stroke(th.good, width=6),
-                      FadeIn(tags), run_time=1.2)
-        rule = self.text("rule: in each layer, the weight with the largest |dC/dw| (this favours layer 1)", SIZE.small,
-                         color=th.muted)
-        rule.next_to(self.header, DOWN, aligned_edge=LEFT, buff=0.1)
-        self.rule_note = rule
-        self.say("In each layer, we pick the weight with the largest gradient |dC/dw|.", FadeIn(rule))
-        self.say("That is the best weight layer 1 has, so the comparison favours layer 1.")
+        output = self.inline("output_layer", L)
+        below = VGroup(
+            self.text(f"{pixels} pixels", SIZE.small, color=th.muted).next_to(d.column(0), LEFT, buff=0.2),
+            self.text("layer 1", SIZE.small, color=th.muted).next_to(d.column(1), DOWN, buff=0.2),
+            self.text(f"layer {output}: output", SIZE.small, color=th.muted).next_to(d.column(L), DOWN, buff=0.2),
+        )
+        hidden_cols = VGroup(*[d.column(l) for l in range(1, L)])
+        brace = Brace(hidden_cols, UP, color=th.muted, buff=0.15)
+        brace_words = self.text(f"{hidden} hidden layers of {width}", SIZE.small, color=th.muted)
+        brace_words.next_to(brace, UP, buff=0.1)
+        self.layer_labels = below
+        self.net_group = VGroup(d, below, brace, brace_words)
+        self.say(f"Take the lesson's deep net: between the {pixels} pixels in and layer {output}, the output, "
+                 f"are {hidden} hidden layers of {width} neurons.", FadeIn(self.net_group), run_time=1.2)
 
     def _panel(self, name: str, rock: SliceRock, xs: tuple[float, float], c_half: float) -> Panel:
-        return Panel(name, rock, self.colors[name], xs[0], xs[1], self.res.cost0, c_half, self.res.half_width)
+        color = self.theme.warn if name == "first" else self.theme.good
+        return Panel(name, rock, color, xs[0], xs[1], self.res.cost0, c_half, self.res.half_width)
 
-    def _axes(self, p: Panel, key: str) -> VGroup:
-        """Axes of a panel: the changes Δw and ΔC from the start, with round ticks (recorded)."""
+    def _axes(self, p: Panel) -> VGroup:
+        """A panel's axes: the changes Δw and ΔC from the start (no ticks: the panels share scales)."""
         th = self.theme
         left, right = p.x0 - 0.05, p.x1 + 0.05
         x_axis = Line([left, PANEL_BOTTOM, 0], [right, PANEL_BOTTOM, 0], color=th.muted, stroke_width=2)
         y_axis = Line([left, PANEL_BOTTOM, 0], [left, PANEL_TOP + 0.1, 0], color=th.muted, stroke_width=2)
         w_lab = self.tex(r"\Delta w", SIZE.label, color=th.muted).next_to(x_axis, RIGHT, buff=0.08)
         c_lab = self.tex(r"\Delta C", SIZE.label, color=th.muted).next_to(y_axis, UP, buff=0.08)
-        group = VGroup(x_axis, y_axis, w_lab, c_lab, self._c_ticks(p, key))
-        w0, tick = float(p.rock.w[0]), nice_below(0.9 * p.half_width)
-        for sign in (-1, 0, 1):
-            x = p.point(w0 + sign * tick, p.c_mid)[0]
-            mark = Line([x, PANEL_BOTTOM - 0.08, 0], [x, PANEL_BOTTOM + 0.08, 0], color=th.muted, stroke_width=2)
-            text = self.tick_label(f"{key}.w_tick.{sign}", sign * tick).next_to(mark, DOWN, buff=0.06)
-            group.add(mark, text)
-        return group
-
-    def _c_ticks(self, p: Panel, key: str) -> VGroup:
-        """Round ticks -t, 0, +t of ΔC = C - C(start) on a panel's C axis (recorded under ``key``)."""
-        th = self.theme
-        ticks = VGroup()
-        tick = nice_below(0.9 * p.c_half)
-        for sign in (-1, 0, 1):
-            y = p.point(float(p.rock.w[0]), p.c_mid + sign * tick)[1]
-            mark = Line([p.x0 - 0.13, y, 0], [p.x0 + 0.03, y, 0], color=th.muted, stroke_width=2)
-            text = self.tick_label(f"{key}.c_tick.{sign}", sign * tick).next_to(mark, LEFT, buff=0.05)
-            ticks.add(VGroup(mark, text))
-        return ticks
+        return VGroup(x_axis, y_axis, w_lab, c_lab)
 
     def _curve(self, p: Panel) -> VMobject:
         pts = [p.point(float(w), float(c)) for w, c in zip(p.rock.curve_w, p.rock.curve_cost)]
         return VMobject(color=self.theme.text, stroke_width=4).set_points_smoothly(pts)
 
     def draw_slices(self) -> None:
-        """The two slices, drawn to the same scales."""
-        r = self.res
+        """Beat 2, second half: the two weights, and C along each, drawn to the same scales."""
+        r, th = self.res, self.theme
+        d, L = self.diagram, r.depth
+        e1, e2 = d.edge(1, r.first.j, r.first.k), d.edge(L, r.last.j, r.last.k)
         devs = np.concatenate([r.first.curve_cost - r.cost0, r.last.curve_cost - r.cost0])
-        c_half = 1.2 * float(np.abs(devs).max())
+        spread = float(np.abs(devs).max())
+        c_half = 1.2 * spread if spread > 0 else 1.0  # flat slices: any scale draws them flat
         self.panels = (self._panel("first", r.first, PANEL_XS[0], c_half),
                        self._panel("last", r.last, PANEL_XS[1], c_half))
         titles, axes, curves = VGroup(), VGroup(), VGroup()
         for p in self.panels:
-            layer = 1 if p.name == "first" else r.depth
+            layer = 1 if p.name == "first" else L
             title = self.text(f"w: a weight of layer {layer}", SIZE.label, color=p.color)
-            title.move_to([p.x0 + 0.5, PANEL_TOP + 0.55, 0], aligned_edge=LEFT)
+            title.move_to([(p.x0 + p.x1) / 2, PANEL_TITLE_Y, 0])
             titles.add(title)
-            axes.add(self._axes(p, p.name))
+            axes.add(self._axes(p))
             p.curve = self._curve(p)
             curves.add(p.curve)
+        scales = self.text("both panels: the same scales", SIZE.small, color=th.muted)
+        scales.move_to([0, SCALES_NOTE_Y, 0])
         self.panel_titles, self.panel_axes = titles, axes
-        with self.beat("Change one of the two, keep every other weight fixed, and C traces a curve: "
-                       "a slice of the landscape."):
-            self.play(FadeOut(self.weight_tags), FadeOut(self.diagram), FadeIn(titles), Create(axes), run_time=1.2)
-            self.play(Create(curves), run_time=1.8)
-        self.say("Both go through the same starting net. Δw and ΔC are the changes from there, "
-                 "on the same scales in both panels.")
-        if self.vanishing:
-            self.say(f"The layer-{r.depth} slice slopes. The layer-1 slice looks flat.")
-        else:
-            self.say("Both slices visibly slope.")
-
-    def _readout(self, p: Panel, i: int) -> VGroup:
-        """Below a panel: the slope at the rock after i steps, and how far it has moved."""
-        rock = p.rock
-        rows = VGroup(self.phrase("slope dC/dw = {}", f"{p.name}.slope.{i}", float(rock.grad[i])),
-                      self.phrase("w moved {}", f"{p.name}.moved.{i}", float(rock.moved[i])))
-        rows.arrange(RIGHT, buff=0.45)
-        rows.move_to([(p.x0 + p.x1) / 2, PANEL_BOTTOM - 0.68, 0])
-        return rows
+        with self.beat(f"Change one weight of layer 1 or of layer {L}, keep the rest fixed, and C traces a curve."):
+            self.play(e1.animate.set_stroke(th.warn, width=6), e2.animate.set_stroke(th.good, width=6),
+                      self.layer_labels[1].animate.set_color(th.warn),
+                      self.layer_labels[2].animate.set_color(th.good), run_time=1.0)
+            self.play(FadeOut(self.net_group), FadeIn(titles), Create(axes), FadeIn(scales), run_time=1.2)
+            self.play(Create(curves), run_time=1.5)
 
     def place_rocks(self) -> None:
-        """The rule w <- w - eta dC/dw, and a rock at the start of each slice with its slope."""
+        """Beat 3: the rule that picked the weights, and a rock with its slope on each curve."""
         r, th = self.res, self.theme
-        rule = self.tex(r"w \leftarrow w - \eta\,\frac{dC}{dw}", SIZE.body)
-        eta = self.phrase("η = {}, the same for both rocks", "eta", r.eta, size=SIZE.small)
-        self.rule = VGroup(rule, eta).arrange(RIGHT, buff=0.4)
-        self.rule.move_to([0, TOP_ROW_Y, 0])
-        self.say("A rock on each slice is gradient descent, with the lesson's learning rate η, the same for both.",
-                 FadeIn(self.rule), run_time=1.2)
-        anims = []
+        rule = VGroup(self.text("in each layer, the weight with the largest", SIZE.small, color=th.muted),
+                      self.tex(r"|\partial C/\partial w|", SIZE.small, color=th.muted),
+                      self.text("(its steepest)", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.12)
+        rule.next_to(self.header, DOWN, aligned_edge=LEFT, buff=0.12)
+        anims = [FadeIn(rule)]
         for p in self.panels:
             w0, c0, g0 = float(p.rock.w[0]), float(p.rock.cost[0]), float(p.rock.grad[0])
             p.dot = Dot(p.point(w0, c0), radius=0.12, color=p.color).set_stroke(th.text, 1.5)
             p.tangent = Line(*p.tangent_ends(w0, c0, g0), color=th.backward, stroke_width=4)
-            p.readout = self._readout(p, 0)
             p.prints = VGroup()
-            anims += [FadeIn(p.dot), Create(p.tangent), FadeIn(p.readout)]
+            anims += [FadeIn(p.dot), Create(p.tangent)]
         self.add(*[p.prints for p in self.panels])
-        self.say("Each rock starts where the net starts. The orange line is the slope dC/dw there, from back prop.",
-                 *anims, run_time=1.2)
-        self.e_notation()
-
-    def e_notation(self) -> None:
-        """Explain e-notation with the first readout value written in it (if any)."""
-        for p in self.panels:
-            for values in (p.rock.grad, p.rock.moved):
-                for v in values:
-                    note = e_note(float(v))
-                    if note is None:
-                        continue
-                    shown, mantissa, exponent, decimal = note
-                    text = self.text(f"{shown} = {mantissa} × 10{superscript(exponent)} = {decimal}", SIZE.small,
-                                     color=self.theme.muted)
-                    text.move_to([p.x0 + 0.25, PANEL_BOTTOM + 0.35, 0], aligned_edge=LEFT)
-                    self.shown["e_note"] = abs(float(v))
-                    with self.beat(f"{shown} is e-notation: {mantissa} times 10 to the power {exponent}, "
-                                   f"that is {decimal}."):
-                        self.play(FadeIn(text), run_time=0.8)
-                    self.e_text = text
-                    return
-        self.e_text = None
+        self.say("We take each layer's steepest weight, which favours layer 1.", *anims, run_time=1.2)
+        self.say(slope_words(r))
 
     def _hop(self, i: int, run_time: float) -> None:
         """Step i -> i + 1 of both rocks at once, along their curves, tangents riding along."""
@@ -358,108 +276,61 @@ class RockOnSlope(LessonScene):
 
             updaters.append(UpdateFromAlphaFunc(p.dot, move))
         self.play(*updaters, run_time=run_time, rate_func=smooth)
-        for p in self.panels:
-            p.readout.become(self._readout(p, i + 1))
 
     def roll(self) -> None:
-        """Both rocks take the same steps with the same eta."""
-        r = self.res
+        """Beat 4: both rocks take the same steps with the same η."""
+        r, th = self.res, self.theme
+        rule = self.tex(r"w \leftarrow w - \eta\, \partial C/\partial w", SIZE.label)
+        eta = self.text(f"η = {self.inline('eta', r.eta)}, the same for both rocks", SIZE.small, color=th.muted)
+        self.rule = VGroup(rule, eta).arrange(RIGHT, buff=0.4).move_to([0, TOP_ROW_Y, 0])
         steps = self.inline("steps", r.steps)
-        first = (f"Now both take {steps} steps of w ← w − η dC/dw. "
-                 + (f"The layer-{r.depth} rock races down." if self.vanishing else "Both rocks move."))
-        with self.beat(first):
+        with self.beat(f"With the same η, both rocks take {steps} steps of w ← w − η ∂C/∂w."):
+            self.play(FadeIn(self.rule), run_time=0.8)
             for i in range(min(SLOW_HOPS, r.steps)):
                 self._hop(i, SLOW_HOP)
-        rest = ("The layer-1 rock barely moves: its slope is tiny." if self.vanishing
-                else "Here the layer-1 rock moves too: its slope is not tiny.")
-        with self.beat(rest, hold=0.6):
+        with self.beat(roll_words(r)):
             for i in range(SLOW_HOPS, r.steps):
                 self._hop(i, FAST_HOP)
 
     def compare(self) -> None:
-        """The distances travelled and their ratio."""
-        r = self.res
-        line = self.phrase(f"distance moved in {r.steps} steps: layer {r.depth} ÷ layer 1 = {{}}", "ratio",
-                           r.distance_ratio, size=SIZE.label)
+        """Beat 5: how many times as far one weight moved as the other; what that means."""
+        r, th = self.res, self.theme
+        L, steps, verdict = r.depth, r.steps, r.verdict
+        start = "On this digit, from this start,"
+        moral = None
+        if verdict in ("vanishing", "both", "exploding"):
+            ratio = fmt_ratio(r.distance_ratio)
+            self.shown["ratio"] = r.distance_ratio
+            far = f"{ratio} times as far" if r.distance_ratio >= 1 else f"{ratio} as far"
+            line = self.text(f"in {steps} steps the layer-{L} weight moved about {far} as the layer-1 weight",
+                             SIZE.label)
+            said = f"{start} the layer-{L} weight moved about {far}."
+            if verdict == "vanishing":
+                then = "A tiny slope means tiny steps: the vanishing gradient."
+                moral = self.text("tiny slope, tiny steps: the vanishing gradient", SIZE.small, color=th.backward)
+            elif verdict == "exploding" or r.distance_ratio < 1:
+                then = "Here layer 1 has the steeper slope, so its weight moves farther."
+            else:
+                then = "Layer 1's slope is not tiny here, so its weight moves too."
+        elif verdict == "neither":
+            line = self.text(f"in {steps} steps neither weight moved", SIZE.label)
+            said = f"{start} neither weight moved."
+            then = "Their slopes are 0, or too tiny for a step to change w."
+        else:
+            still = 1 if verdict == "first still" else L
+            rock = r.first if still == 1 else r.last
+            line = self.text(f"in {steps} steps the layer-{still} weight did not move", SIZE.label)
+            said = f"{start} the layer-{still} weight did not move."
+            then = ("Every weight of that layer has a slope of exactly 0." if rock.flat else
+                    "Its slope is so tiny that a step changes nothing.")
         line.move_to([0, TOP_ROW_Y, 0])
         if line.width > 13.4:
             line.scale_to_fit_width(13.4)
         self.ratio_line = line
-        ratio = self.inline("ratio_caption", r.distance_ratio)
-        self.say(f"After {r.steps} steps, the layer-{r.depth} weight has moved {ratio} times as far "
-                 "as the layer-1 weight.", FadeOut(self.rule), FadeIn(line), run_time=1.2)
-
-    def stretch_flat_panel(self) -> None:
-        """Stretch the layer-1 panel vertically (a computed round factor) to show its slope is real."""
-        r, th = self.res, self.theme
-        if r.slope_ratio < MIN_STRETCH:
-            return
-        p = self.panels[0]
-        p.c_half = p.c_half / r.stretch
-        new_curve = self._curve(p)
-        new_ticks = self._c_ticks(p, "first_stretched")
-        old_ticks = self.panel_axes[0][4]
-        i = p.rock.steps
-        w, c, g = float(p.rock.w[i]), float(p.rock.cost[i]), float(p.rock.grad[i])
-        stretch = self.inline("stretch", r.stretch)
-        tag = self.text(f"C stretched ×{stretch} vertically", SIZE.small, color=p.color)
-        tag.move_to([p.x0 + 0.25, PANEL_TOP - 0.15, 0], aligned_edge=LEFT)
-        new_prints = VGroup(*[Dot(p.point(float(wk), float(ck)), radius=0.05, color=p.color)
-                              .set_stroke(th.background, 1) for wk, ck in zip(p.rock.w[:-1], p.rock.cost[:-1])])
-        fades = [FadeOut(self.e_text)] if self.e_text is not None else []
-        slope_ratio = self.inline("slope_ratio", r.slope_ratio)
-        with self.beat(f"Stretch the layer-1 panel {stretch} times upwards: its slope is real, "
-                       f"but {slope_ratio} times gentler than layer {r.depth}'s at the start."):
-            self.play(Transform(p.curve, new_curve), Transform(old_ticks, new_ticks),
-                      p.dot.animate.move_to(p.point(w, c)), Transform(p.prints, new_prints),
-                      p.tangent.animate.put_start_and_end_on(*p.tangent_ends(w, c, g)),
-                      FadeIn(tag), *fades, run_time=2.0, rate_func=linear)
-        self.stretch_tag = tag
-
-    def moral(self) -> None:
-        """Gradient = slope; then, aside, a different flat stretch (chapter 8), and back to the picture."""
-        th = self.theme
-        readouts = VGroup(*[p.readout for p in self.panels])
-        if self.vanishing:
-            note = self.text("big slope, big step; tiny slope, tiny step: the vanishing gradient",
-                             SIZE.small, color=th.backward)
-            caption = "Big slope, big step. Tiny slope, tiny step. That is the vanishing gradient, seen as a slope."
+        self.say(said, FadeOut(self.rule), FadeIn(line), run_time=1.2)
+        if moral is not None:
+            moral.move_to([0, MORAL_Y, 0])
+            self.say(then, FadeIn(moral), Indicate(self.panels[0].dot, color=th.backward, scale_factor=1.4),
+                     run_time=1.2, hold=0.6)
         else:
-            note = self.text("layer 1's slope is not tiny here: its rock moves too",
-                             SIZE.small, color=th.backward)
-            caption = "In this lesson's net the gradient reaching layer 1 is not tiny, so its weight learns too."
-        note.move_to([0, TOP_ROW_Y - 0.45, 0])
-        self.say(caption, FadeIn(note), Indicate(readouts, color=th.backward, scale_factor=1.08), run_time=1.5)
-        keep = [m for m in self.mobjects if m is not self.header and m is not self.rule_note]
-        picture = Group(*keep)
-        aside = self.saturation_sketch()
-        self.say("A flat stretch can have another cause: a saturated output neuron under the quadratic cost.",
-                 FadeOut(picture), FadeIn(aside[:-1]), run_time=1.2)
-        self.say(f"That is a different slowdown; chapter {number_of('fading')}'s cross-entropy cost removes it.",
-                 FadeIn(aside[-1]))
-        self.play(FadeOut(aside), FadeIn(picture), run_time=0.8)
-        self.say(f"Why a deep sigmoid net's gradient fades on its way back to layer 1: chapters "
-                 f"{number_of('backprop')} to {number_of('fading')}.", hold=1.0)
-
-    def saturation_sketch(self) -> VGroup:
-        """The output sigmoid a = sigma(z) with its flat, saturated tails marked (sigma from netsim)."""
-        th = self.theme
-        z = np.linspace(-8.0, 8.0, 161)
-        a = sigmoid(z)
-        x0, y0, sx, sy = 0.0, -1.0, 0.42, 2.4
-
-        def pt(zv: float, av: float) -> np.ndarray:
-            return np.array([x0 + sx * zv, y0 + sy * (av - 0.5), 0.0])
-
-        axes = VGroup(Line(pt(-8.4, 0), pt(8.4, 0), color=th.muted, stroke_width=2),
-                      Line(pt(0, -0.05), pt(0, 1.15), color=th.muted, stroke_width=2))
-        z_lab = self.tex("z", SIZE.label, color=th.muted).next_to(axes[0], RIGHT, buff=0.1)
-        a_lab = self.tex(r"a = \sigma(z)", SIZE.label, color=th.muted).next_to(axes[1], UP, buff=0.1)
-        curve = VMobject(color=th.text, stroke_width=4).set_points_smoothly([pt(zv, av) for zv, av in zip(z, a)])
-        flat = VGroup(*[VMobject(color=th.warn, stroke_width=9).set_points_smoothly(
-            [pt(zv, av) for zv, av in zip(z[sl], a[sl])]) for sl in (slice(0, 41), slice(120, 161))])
-        tag = self.text("output neuron saturated: σ'(z) ≈ 0, so dC/dw ≈ 0 even in the last layer",
-                        SIZE.small, color=th.warn).next_to(pt(0, 1.15), UP, buff=0.55)
-        cure = self.text(f"cross-entropy cost (chapter {number_of('fading')}): no σ'(z) factor at the output",
-                         SIZE.small, color=th.good).next_to(axes[0], DOWN, buff=0.35)
-        return VGroup(axes, z_lab, a_lab, curve, flat, tag, cure)
+            self.say(then, hold=0.6)

@@ -16,13 +16,14 @@ from manim import (
     LEFT,
     UP,
     ManimColor,
+    MathTex,
     Rectangle,
     Text,
     VGroup,
     interpolate_color,
 )
 
-from netsim.format import fmt_log10, fmt_value, sci_parts
+from netsim.format import fmt_log10, fmt_ratio, fmt_value, sci_parts
 
 __all__ = [
     "FONT",
@@ -32,10 +33,13 @@ __all__ = [
     "THEMES",
     "GradientScale",
     "fmt_value",
+    "fmt_ratio",
     "fmt_log10",
     "sci_parts",
     "label",
     "power_of_ten_tex",
+    "log_tick",
+    "log_ticks",
 ]
 
 FONT = "DejaVu Sans"
@@ -73,6 +77,17 @@ class Theme:
     good: str
     warn: str
     overflow: str
+    #: One colour per net, the same in every chapter that draws it (see :meth:`net`).
+    nets: tuple[tuple[str, str], ...] = ()
+
+    def net(self, key: str) -> str:
+        """The colour of one of the episode's nets: "deep" (the deep sigmoid net with
+        Nielsen's start, the problem), "shallow" (one hidden layer), "tanh" (the deep net
+        with tanh and Xavier's start), "relu" (ReLU and He's start), "skips" (residual)."""
+        colours = dict(self.nets)
+        if key not in colours:
+            raise KeyError(f"net colour {key!r} is unknown; allowed: {', '.join(colours)}")
+        return colours[key]
 
 
 THEMES: dict[str, Theme] = {
@@ -80,7 +95,7 @@ THEMES: dict[str, Theme] = {
         name="dark",
         background="#101318",
         text="#ECEFF4",
-        muted="#8A93A3",
+        muted="#A3ACBA",     # grey labels: legible at 480p on the background
         neuron_fill="#1E2430",
         neuron_stroke="#C8CED8",
         edge="#3A4150",
@@ -89,12 +104,15 @@ THEMES: dict[str, Theme] = {
         good="#009E73",      # Okabe-Ito bluish green
         warn="#F0E442",      # Okabe-Ito yellow
         overflow="#D55E00",  # Okabe-Ito vermillion
+        # Okabe-Ito too: distinct for colour-blind viewers, and none of them is grey
+        nets=(("deep", "#E69F00"), ("shallow", "#56B4E9"), ("tanh", "#CC79A7"), ("relu", "#009E73"),
+              ("skips", "#F0E442")),
     ),
     "light": Theme(
         name="light",
         background="#FAFAF7",
         text="#1B1F27",
-        muted="#5F6675",
+        muted="#4F5563",
         neuron_fill="#FFFFFF",
         neuron_stroke="#2B303B",
         edge="#C5CAD3",
@@ -103,6 +121,8 @@ THEMES: dict[str, Theme] = {
         good="#009E73",
         warn="#B8860B",
         overflow="#CC3311",
+        nets=(("deep", "#D55E00"), ("shallow", "#0072B2"), ("tanh", "#AA4499"), ("relu", "#009E73"),
+              ("skips", "#B8860B")),
     ),
 }
 
@@ -138,6 +158,22 @@ def power_of_ten_tex(exponent: int) -> str:
     return rf"10^{{{exponent}}}"
 
 
+def log_tick(exponent: int, theme: Theme, size: int = SIZE.small) -> MathTex:
+    """The label of a log axis's tick at 10^exponent: every log axis of the episode labels its
+    ticks this way (chapter 6 says once what a step of the axis means)."""
+    return MathTex(power_of_ten_tex(exponent), font_size=size * 1.4, color=theme.muted)
+
+
+def log_ticks(lo: int, hi: int, most: int = 8) -> list[int]:
+    """The exponents to label between 10^lo and 10^hi: every one when at most ``most`` fit,
+    else the multiples of the smallest step of 2, 5, 10, 20, 50, ... that keeps ``most``."""
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+        ticks = [k for k in range(lo, hi + 1) if k % step == 0]
+        if len(ticks) <= most:
+            return ticks
+    return [lo, hi]
+
+
 @dataclass(frozen=True)
 class GradientScale:
     """Maps a gradient magnitude |g| to a colour and a stroke width on a log10 scale.
@@ -171,26 +207,25 @@ class GradientScale:
         """The stroke width of |g|."""
         return self.min_width + (self.max_width - self.min_width) * self.position(magnitude)
 
-    def legend(self, theme: Theme, title: str = "|dC/dw|", height: float = 3.0) -> VGroup:
-        """A vertical colour bar with a tick label at every power of ten (at most 7 labels)."""
+    def legend(self, theme: Theme, title: str = r"|\partial C/\partial w|", height: float = 3.0,
+               most: int = 5) -> VGroup:
+        """The colour bar (viridis, small = dark), its ticks labelled like every log axis of
+        the episode (:func:`log_tick`: 10^k, at most ``most`` of them, :func:`log_ticks`), and
+        ``title`` (TeX) above it. Returned as VGroup(bar, ticks, title)."""
         # One rectangle filled with viridis as a smooth linear gradient (cairo draws it),
         # bottom (small gradients, dark) to top: no visible steps at any resolution.
         bar = Rectangle(width=0.28, height=height, stroke_width=0)
         bar.set_fill(color=[ManimColor(c) for c in VIRIDIS], opacity=1)
         bar.set_sheen_direction(UP)
-        decades = list(range(self.lo, self.hi + 1))
-        stride = max(1, math.ceil(len(decades) / 7))
         ticks = VGroup()
-        for k in decades[::stride]:
-            t = label(f"1e{k}", theme, SIZE.small)
+        for k in log_ticks(self.lo, self.hi, most=most):
+            t = log_tick(k, theme)
             y = bar.get_bottom()[1] + height * (k - self.lo) / (self.hi - self.lo)
             t.move_to([bar.get_right()[0] + 0.15 + t.width / 2, y, 0])
             ticks.add(t)
-        # Above the bar and above the top tick label, whose upper half rises past the bar.
-        heading = label(title, theme, SIZE.small).next_to(VGroup(bar, ticks), UP, buff=0.2)
-        heading.align_to(bar, LEFT)
-        group = VGroup(bar, ticks, heading)
-        return group
+        heading = MathTex(title, font_size=SIZE.small * 1.4, color=theme.text)
+        heading.next_to(VGroup(bar, ticks), UP, buff=0.2).align_to(bar, LEFT)
+        return VGroup(bar, ticks, heading)
 
 
 def value_label(value: float, theme: Theme, size: int = SIZE.label, underflow: bool = False,

@@ -1,23 +1,22 @@
-"""Chapter 9: the cost of fading.
+"""Chapter 8: the cost of fading.
 
-A real training run on the 8x8 digits under one set-up (:data:`SETUP`-like, from
-:func:`netsim.experiments.training.training_setup`): the data and its split, mini-batches,
-eta, epochs and the cross-entropy cost of chapter 8 are stated on screen first. Then two
-panels fill in together, epoch by epoch: on the left each hidden layer of the deep net's
-speed of learning ||dC/db_l|| (log scale; dark lines early layers, bright late ones), on the
-right both nets' accuracy on held-out digits. They are drawn in two phases: the deep net's
-plateau (layer 1 far slower than layer L-1, accuracy at chance; the ratio is measured over
-exactly those epochs) and, from the epoch where layer 1 catches up, its climb to the end.
-Nielsen's MNIST numbers close the chapter: why his deep net shows no such wait (updates per
-epoch). Every number comes from :func:`netsim.experiments.training.cost_of_fading`; every
-caption is chosen from those numbers.
+Chapter 5's two nets, trained for 200 epochs under the one set-up of chapters 5, 8 and 11
+(:func:`netsim.experiments.training.training_setup`: the 1,348 / 449 split, SGD with
+mini-batches of 10, the lesson's eta, the cross-entropy cost, no L2), which is stated on screen
+first, as a card. Then two panels fill in together, epoch by epoch: on the left each hidden
+layer of the deep net's speed of learning ‖∂C/∂b_l‖ (log scale; dark lines early layers,
+bright late ones), on the right both nets' accuracy on the held-out digits, each net in its
+colour of the whole episode. They are drawn in two phases: the deep net's plateau (layer 1 far
+slower than layer L-1; the ratio is measured over exactly those epochs, shaded) and, from the
+epoch where layer 1 catches up, the rest of the run. The captions state what the run shows as
+an ordering (layer 1 catches up, then the deep net passes 50%), never a cause. Nielsen's MNIST
+numbers close the chapter, with the plateau counted in his epochs. Every number comes from
+:func:`netsim.experiments.training.cost_of_fading`; every caption is chosen from those numbers.
 
 Render: ``.venv/bin/manim -ql scenes/training.py CostOfFading``.
 """
 
 from __future__ import annotations
-
-import logging
 
 import numpy as np
 from manim import (
@@ -31,6 +30,7 @@ from manim import (
     FadeIn,
     Line,
     ManimColor,
+    Mobject,
     Rectangle,
     Text,
     VGroup,
@@ -40,10 +40,9 @@ from manim import (
 from netsim.experiments.training import NIELSEN_MNIST, TrainingComparison, cost_of_fading
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.depth import percent, whole
 from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, viridis
-
-log = logging.getLogger(__name__)
+from scenes.style import SIZE, fmt_value, log_tick, log_ticks, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8
@@ -56,6 +55,7 @@ CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 KEY_HOLD = 2.0  # seconds the key picture is held after its caption is read
+ORIGIN3 = np.zeros(3)
 
 
 @per_net
@@ -106,38 +106,22 @@ def on_baseline(text: Text, ref: Text) -> Text:
     return text
 
 
-def pct(value: float) -> str:
-    """The same percentage text a number on screen shows: "96.7%", "90%"."""
-    text = f"{100 * float(value):.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
-
-
-def whole(value: int) -> str:
-    """A whole number with thousands separators: 50,000."""
-    return f"{int(value):,}"
-
-
 class CostOfFading(LessonScene):
     """How fading gradients hold the early layers back, and what that costs: time."""
 
     skip_end = False  # the key-picture golden test stops before the final fade
 
     def construct(self) -> None:
-        self.result = training_for(self.lesson)
-        r = self.result
-        log.debug("ratios %s, accuracies %s / %s", r.ratios, r.deep_accuracy, r.shallow_accuracy)
+        self.result = r = training_for(self.lesson)
         self.split = r.window[1] + 1 if r.plateau else r.epochs  # phase 1 draws epochs 0 .. split
         self.show_heading()
         self.show_setup()
         self.speed_axes()
         self.accuracy_axes()
         self.first_phase()
-        self.state_ratio()
         if r.plateau:
             self.catch_up()
-            self.second_phase()
         self.end_values()
-        self.time_to_target()
         self.compare_with_nielsen()
         if not self.skip_end:
             self.end_chapter(self.summary_caption())
@@ -146,17 +130,12 @@ class CostOfFading(LessonScene):
 
     # -- helpers -------------------------------------------------------------------------
 
-    def percent(self, key: str, value: float, size: int = SIZE.small, color: str | None = None) -> Text:
-        """An accuracy as "96.7%", its value (a fraction) recorded in ``shown[key]``."""
+    def pct(self, key: str, value: float) -> str:
+        """An accuracy inside a caption or label, recorded in ``shown[key]``."""
         self.shown[key] = float(value)
-        return self.text(pct(value), size, color=color)
+        return percent(value)
 
-    def pct_inline(self, key: str, value: float) -> str:
-        """An accuracy inside a caption, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return pct(value)
-
-    def whole_inline(self, key: str, value: int) -> str:
+    def count(self, key: str, value: int) -> str:
         """A whole number inside a caption or label, recorded in ``shown[key]``."""
         self.shown[key] = float(value)
         return whole(value)
@@ -212,102 +191,100 @@ class CostOfFading(LessonScene):
                          fill_color=self.theme.muted, fill_opacity=0.16)
         return band.move_to((lo + hi) / 2)
 
-    # -- beat 0: the question -------------------------------------------------------------
+    # -- beat 1: the question --------------------------------------------------------------
 
     def show_heading(self) -> None:
-        """The chapter title."""
+        """The chapter title, and which two nets train."""
+        r = self.result
         self.heading = self.chapter_heading("The cost of fading")
-        self.say("What do fading gradients cost? We train a deep net and a shallow one on real digits.",
+        epochs = self.count("epochs", r.epochs)
+        hidden = self.count("deep_hidden_layers", r.hidden_layers)
+        width = self.count("width", r.shallow_sizes[1])
+        self.say(f"What does fading cost? Chapter {number_of('depth')}'s two nets train for {epochs} epochs: "
+                 f"the deep one, {hidden} hidden layers of {width}, and the shallow one, 1.",
                  FadeIn(self.heading), run_time=1.2)
 
-    # -- beat 1: the set-up, on screen ----------------------------------------------------
+    # -- beat 2: the set-up, on screen ----------------------------------------------------
 
     def show_setup(self) -> None:
-        """Data, split, mini-batch, eta, epochs and cost: first large in the middle, then a card."""
+        """Data, split, SGD with its mini-batches, eta and cost: first large in the middle, then a card."""
         r, th = self.result, self.theme
         s = r.setup
-        n_train = self.whole_inline("n_train", s.n_train)
-        n_test = self.whole_inline("n_test", s.n_test)
-        batch = self.whole_inline("batch_size", s.batch_size)
+        n_train = self.count("n_train", s.n_train)
+        n_test = self.count("n_test", s.n_test)
+        batch = self.count("batch_size", s.batch_size)
         eta = self.inline("eta", s.eta)
-        epochs = self.whole_inline("epochs", s.epochs)
-        updates = self.whole_inline("updates_per_epoch", s.updates_per_epoch)
-        ch8 = number_of("fading")
+        updates = self.count("updates_per_epoch", s.updates_per_epoch)
         lines = [
-            self.text(f"scikit-learn's 8x8 digits: {n_train} train, {n_test} test", SIZE.small),
-            self.text(f"mini-batch {batch}, η = {eta}, {epochs} epochs × {updates} steps", SIZE.small),
-            self.text(f"cost: cross-entropy (chapter {ch8})", SIZE.small),
+            self.text(f"scikit-learn's 8×8 digits: {n_train} to train on, {n_test} held out", SIZE.small),
+            self.text(f"SGD: mini-batches of {batch}, {updates} steps an epoch, η = {eta}", SIZE.small),
+            self.text(f"cross-entropy cost (chapter {number_of('fading')}), no L2", SIZE.small),
         ]
         card = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         frame = Rectangle(width=card.width + 0.3, height=card.height + 0.24, stroke_color=th.muted,
                           stroke_width=1.5).move_to(card)
         self.card = VGroup(frame, card)
         self.card.scale(1.25).move_to([0, 0.6, 0])
-        self.say(f"The data: scikit-learn's 8x8 digits, {n_train} images to train on and {n_test} held out "
-                 "to test.", FadeIn(frame, lines[0]), run_time=1.0)
-        self.say(f"Both nets learn by SGD, mini-batches of {batch} images, learning rate η = {eta}: "
-                 f"{updates} steps make one epoch, one pass over the training images.", FadeIn(lines[1]),
-                 run_time=1.0)
-        self.say(f"Both use the cross-entropy cost of chapter {ch8} and the same neurons and starting weights, "
-                 f"for {epochs} epochs.", FadeIn(lines[2]), run_time=1.0)
+        with self.beat(f"The set-up: scikit-learn's 8×8 digits, {n_train} to train on, {n_test} held out. "
+                       "SGD (stochastic gradient descent): the digits are shuffled, and each mini-batch of "
+                       f"{batch} gives one step, with η = {eta} and the cross-entropy cost."):
+            self.play(FadeIn(frame, lines[0]), run_time=0.8)
+            self.play(FadeIn(lines[1]), run_time=0.8)
+            self.play(FadeIn(lines[2]), run_time=0.8)
         target = self.card.copy().scale(1 / 1.25)
         target.move_to([CARD_RIGHT - target.width / 2, CARD_TOP - target.height / 2, 0])
         self.play(self.card.animate.become(target), run_time=0.8)
 
-    # -- beat 2: the two panels ------------------------------------------------------------
+    # -- beat 3: the two panels ------------------------------------------------------------
 
     def speed_axes(self) -> None:
-        """Log-scale axes for ||dC/db_l||, a legend naming the hidden layers."""
+        """Log-scale axes for ‖∂C/∂b_l‖ (ticks 10^k), a legend naming the hidden layers; the
+        accuracy panel is built alongside (see :meth:`accuracy_axes`)."""
         r, th = self.result, self.theme
         lo, hi = r.decades
         self.shown["decades"] = [float(lo), float(hi)]
         H = r.hidden_layers
         # y is log10(speed) - lo, so the epoch axis runs along the bottom of the plot
         self.speed_ax = ax = self.epoch_axes((0, hi - lo, 1), SPEED_X)
-        y_ticks = VGroup(*[
-            self.text(f"1e{k}", SIZE.small, color=th.muted).next_to(ax.c2p(0, k - lo), LEFT, buff=0.15)
-            for k in range(lo, hi + 1)
-        ])
-        title = self.text("deep net's speed of learning ||dC/db_l||", SIZE.small)
+        labelled = log_ticks(lo, hi, most=6)
+        self.shown["speed_ticks"] = [float(k) for k in labelled]
+        y_ticks = VGroup(*[log_tick(k, th).next_to(ax.c2p(0, k - lo), LEFT, buff=0.15) for k in labelled])
+        title = VGroup(self.text("deep net's speed of learning", SIZE.small),
+                       self.tex(r"\|\partial C/\partial b_l\|", SIZE.small)).arrange(RIGHT, buff=0.15)
         names = [(str(l), layer_color(l, H, th.name), False) for l in range(1, H + 1)]
-        legend = VGroup(self.text("hidden layer l", SIZE.small, color=th.muted), self.legend_row(names))
+        legend = VGroup(self.text("hidden layer l", SIZE.small, color=th.muted),
+                        self.legend_row(names, max_per_row=6))
         legend.arrange(RIGHT, buff=0.25, aligned_edge=UP)
         title.align_to(y_ticks, LEFT).set_y(TITLE_TOP - title.height / 2)
         legend.next_to(title, DOWN, buff=0.14).align_to(y_ticks, LEFT)
         self.speed_frame = VGroup(ax, y_ticks, self.x_labels(ax), legend, title)
-        self.say("Left: after every epoch, how fast each hidden layer of the deep net learns, ||dC/db_l||, "
-                 "on a log scale. Early layers dark, late layers bright.",
-                 Create(ax), FadeIn(y_ticks, self.speed_frame[2], title, legend), run_time=1.5)
 
     def accuracy_axes(self) -> None:
-        """Accuracy axes beside the speeds, a legend for the two nets, the chance line."""
+        """Accuracy axes beside the speeds, a legend for the two nets in their colours, the chance line."""
         r, th = self.result, self.theme
         self.acc_ax = ax = self.epoch_axes((0, 1, 0.25), ACCURACY_X)
         y_ticks = VGroup(*[
-            self.text(f"{p}%", SIZE.small, color=th.muted).next_to(ax.c2p(0, p / 100), LEFT, buff=0.15)
-            for p in (0, 50, 100)
+            self.text(percent(p), SIZE.small, color=th.muted).next_to(ax.c2p(0, p), LEFT, buff=0.15)
+            for p in (0.0, 0.5, 1.0)
         ])
         self.shown["chance"] = float(r.chance)
         chance = DashedLine(ax.c2p(0, r.chance), ax.c2p(r.epochs, r.chance), stroke_color=th.muted,
                             stroke_width=2.5)
-        deep_layers = r.hidden_layers
-        self.shown["deep_hidden_layers"] = float(deep_layers)
-        shallow_layers = len(r.shallow_sizes) - 2
-        self.shown["shallow_hidden_layers"] = float(shallow_layers)
-        legend = self.legend_row([(f"deep: {deep_layers} hidden layers", th.backward, False),
+        legend = self.legend_row([(f"deep: {r.hidden_layers} hidden layers", th.net("deep"), False),
                                   ("chance", th.muted, True),
-                                  (f"shallow: {shallow_layers} hidden layer", th.forward, False)], max_per_row=2)
-        title = self.text("accuracy on the held-out digits", SIZE.small)
+                                  ("shallow: 1 hidden layer", th.net("shallow"), False)], max_per_row=2)
+        n_test = self.count("n_test", r.setup.n_test)
+        title = self.text(f"accuracy on the {n_test} held-out digits", SIZE.small)
         title.align_to(y_ticks, LEFT).set_y(TITLE_TOP - title.height / 2)
         legend.next_to(title, DOWN, buff=0.14).align_to(y_ticks, LEFT)
         self.acc_frame = VGroup(ax, y_ticks, self.x_labels(ax), chance, legend, title)
-        width = self.whole_inline("width", r.shallow_sizes[1])
-        n_test = whole(r.setup.n_test)
-        self.say(f"Right: how many of the {n_test} held-out digits each net gets right. The deep net has "
-                 f"{deep_layers} hidden layers of {width} neurons, the shallow net one.",
-                 Create(ax), FadeIn(y_ticks, self.acc_frame[2], chance, legend, title), run_time=1.5)
+        probe = self.count("probe_size", r.setup.probe_size)
+        self.say(f"Left: each hidden layer's speed of learning, ‖∂C/∂b_l‖ on {probe} training digits "
+                 "(Nielsen's measure), per epoch. Right: held-out digits right.",
+                 Create(self.speed_ax), Create(ax),
+                 FadeIn(*self.speed_frame[1:], y_ticks, self.acc_frame[2], chance, legend, title), run_time=1.5)
 
-    # -- beat 3: the plateau -----------------------------------------------------------------
+    # -- beat 4: the plateau -----------------------------------------------------------------
 
     def speed_curves(self, start: int, stop: int) -> VGroup:
         """Each hidden layer's log speed over epochs ``start`` .. ``stop``."""
@@ -323,8 +300,31 @@ class CostOfFading(LessonScene):
     def accuracy_curves(self, start: int, stop: int) -> VGroup:
         """The shallow and the deep net's accuracy over epochs ``start`` .. ``stop``."""
         r, th = self.result, self.theme
-        return VGroup(self.curve(self.acc_ax, r.shallow_accuracy, th.forward, start, stop),
-                      self.curve(self.acc_ax, r.deep_accuracy, th.backward, start, stop))
+        return VGroup(self.curve(self.acc_ax, r.shallow_accuracy, th.net("shallow"), start, stop),
+                      self.curve(self.acc_ax, r.deep_accuracy, th.net("deep"), start, stop))
+
+    def ratio_statement(self) -> tuple[VGroup, str]:
+        """Layer 1 against layer L-1 over the window: the words under the left panel, and the
+        sentence (without the "Shaded," that introduces a plateau)."""
+        r = self.result
+        H = r.hidden_layers
+        first_epoch, last_epoch = r.window
+        self.shown["window"] = [float(first_epoch), float(last_epoch)]
+        still = bool(np.all(r.hidden_speeds[first_epoch:last_epoch + 1] == 0))
+        if still:  # no gradient reached any hidden layer: there is no ratio to state
+            words = "no hidden layer learned at all (every speed stayed 0)"
+        else:
+            f = self.inline("factor", r.factor)
+            self.shown["ratio"] = float(r.ratio_rounded)
+            how = ("about as fast as" if r.factor == 1 else f"{f} times slower than" if r.ratio >= 1
+                   else f"{f} times faster than")
+            words = f"layer 1 learned {how} layer {H}"
+        first = self.text(f"epochs {first_epoch} to {last_epoch}:" if still
+                          else f"epochs {first_epoch} to {last_epoch}, on average:", SIZE.small)
+        statement = VGroup(first, self.text(words, SIZE.small)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        statement.next_to(self.speed_frame, DOWN, buff=0.22).align_to(self.speed_frame, LEFT)
+        self.statement = statement
+        return statement, (f"{words}." if still else f"on average {words}.")
 
     def first_phase(self) -> None:
         """Both panels fill in together up to the end of the plateau (or all the way)."""
@@ -336,53 +336,50 @@ class CostOfFading(LessonScene):
         self.speed_lines = VGroup(self.speed_curves(0, self.split))
         self.acc_lines = VGroup(self.accuracy_curves(0, self.split))
         anims = [Create(self.speed_lines[0], lag_ratio=0.0), Create(self.acc_lines[0], lag_ratio=0.0)]
-        if r.plateau:
-            last = r.window[1]
-            self.shown["plateau_last"] = float(last)
-            self.bands = VGroup(self.shade(self.speed_ax, r.window[0], last),
-                                self.shade(self.acc_ax, r.window[0], last))
-            word = self.text("plateau", SIZE.small, color=self.theme.muted)
-            word.move_to(self.acc_ax.c2p((r.window[0] + last) / 2, 0.72))
-            self.bands.add(word)
-            s = r.shallow_epochs_to_target
-            left = r.deep_epochs_to_leave_chance
-            stay = left - 1 if left is not None else r.epochs
-            self.shown["deep_epochs_near_chance"] = float(stay)
-            caption = (f"For {stay} epochs the deep net stays below {pct(2 * r.chance)} right, near chance "
-                       f"({pct(r.chance)}).")
-            if s is not None:
-                caption += f" The shallow net reaches {pct(r.target_accuracy)} at epoch {s}."
-            with self.beat(caption):
-                self.play(*anims, run_time=3.0, rate_func=lambda t: t)
-                self.play(FadeIn(self.bands), run_time=0.6)
-        else:
-            self.say(self.accuracy_caption(), *anims, run_time=4.0)
-
-    def state_ratio(self) -> None:
-        """Layer 1 against layer L-1 over the window, as one measured number."""
-        r = self.result
-        H = r.hidden_layers
+        statement, words = self.ratio_statement()
         first_epoch, last_epoch = r.window
-        self.shown["window"] = [float(first_epoch), float(last_epoch)]
-        word = "slower" if r.ratio >= 1 else "faster"
-        f = self.inline("factor", r.factor)
-        self.shown["ratio"] = float(r.ratio_rounded)
-        first = self.text(f"over epochs {first_epoch} to {last_epoch}, on average,", SIZE.small)
-        second = self.text(f"layer 1 learned {f} times {word} than layer {H}", SIZE.small)
-        statement = VGroup(first, second).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        statement.next_to(self.speed_frame, DOWN, buff=0.22).align_to(self.speed_frame, LEFT)
-        self.statement = statement
         if r.plateau:
-            caption = (f"Over the shaded plateau, epochs {first_epoch} to {last_epoch}, layer 1 learned {f} times "
-                       f"slower than layer {H}.")
+            self.bands = VGroup(self.shade(self.speed_ax, first_epoch, last_epoch),
+                                self.shade(self.acc_ax, first_epoch, last_epoch))
+            word = self.text("plateau", SIZE.small, color=self.theme.muted)
+            word.move_to(self.acc_ax.c2p((first_epoch + last_epoch) / 2, 0.72))
+            self.bands.add(word)
+            with self.beat(f"Shaded, epochs {first_epoch} to {last_epoch}: {words}"):
+                self.play(*anims, run_time=3.0, rate_func=lambda t: t)
+                self.play(FadeIn(self.bands), FadeIn(statement), run_time=0.6)
         else:
-            caption = f"Over epochs {first_epoch} to {last_epoch}, layer 1 learned {f} times {word} than layer {H}."
-        self.say(caption, FadeIn(statement), run_time=1.0)
+            with self.beat(f"Epochs {first_epoch} to {last_epoch}: {words}"):
+                self.play(*anims, run_time=4.0, rate_func=lambda t: t)
+                self.play(FadeIn(statement), run_time=0.6)
+        self.say(self.accuracy_caption())
 
-    # -- beat 4: the end of the plateau ------------------------------------------------------
+    def accuracy_caption(self) -> str:
+        """When the deep net left chance and each net reached the target, in words from the numbers."""
+        r = self.result
+        t = self.pct("target_accuracy", r.target_accuracy)
+        s = r.shallow_epochs_to_target
+        shallow = (f"the shallow net hit {t} at epoch {self.count('shallow_epochs_to_target', s)}" if s is not None
+                   else f"the shallow net did not reach {t} in {r.epochs} epochs")
+        if r.plateau:
+            twice = self.pct("leave_chance_accuracy", 2 * r.chance)
+            left = r.deep_epochs_to_leave_chance
+            if left is None:
+                deep = f"The deep net stayed below {twice} right in all {r.epochs} epochs"
+            else:
+                left_at = self.count("deep_epochs_to_leave_chance", left)
+                deep = f"The deep net did not reach {twice} right until epoch {left_at}"
+            return f"{deep}; {shallow}."
+        d = r.deep_epochs_to_target
+        if d is None and s is None:
+            return f"Neither net reached {t} in {r.epochs} epochs."
+        deep = (f"The deep net hit {t} at epoch {self.count('deep_epochs_to_target', d)}" if d is not None
+                else f"The deep net did not reach {t} in {r.epochs} epochs")
+        return f"{deep}; {shallow}."
+
+    # -- beat 5: the end of the plateau ------------------------------------------------------
 
     def catch_up(self) -> None:
-        """A marker at the first epoch where layer 1 learns as fast as layer L-1."""
+        """A marker at the first epoch where layer 1 learns as fast as layer L-1, then the rest of the run."""
         r, th = self.result, self.theme
         c = r.catch_up_epoch
         assert c is not None
@@ -394,140 +391,101 @@ class CostOfFading(LessonScene):
         tag = self.text(f"epoch {c}", SIZE.small)
         tag.next_to(self.speed_ax.c2p(c, 0), UP + RIGHT, buff=0.1)
         marks.add(tag)
-        self.catch_marks = marks
-        self.say(f"Meanwhile layer 1's speed creeps up. At epoch {c} it catches up with layer {r.hidden_layers}.",
-                 FadeIn(marks), run_time=1.0)
-
-    def second_phase(self) -> None:
-        """The rest of the run: the deep net climbs once its first layer learns."""
-        r = self.result
         rest_speed = self.speed_curves(self.split - 1, r.epochs)
         rest_acc = self.accuracy_curves(self.split - 1, r.epochs)
         self.speed_lines.add(rest_speed)
         self.acc_lines.add(rest_acc)
-        half = pct(r.climb_accuracy)
-        climb = r.deep_epochs_to_climb
-        target = r.deep_epochs_to_target
-        if climb is not None:
-            self.shown["deep_epochs_to_climb"] = float(climb)
-            parts = f"{half} right at epoch {climb}"
+        half = self.pct("climb_accuracy", r.climb_accuracy)
+        climb, target = r.deep_epochs_to_climb, r.deep_epochs_to_target
+        if climb is not None and climb > c:
+            at = self.count("deep_epochs_to_climb", climb)
+            when = f"only after that does the deep net pass {half} right, at epoch {at}"
             if target is not None:
-                parts += f", {pct(r.target_accuracy)} at epoch {target}"
-            caption = f"Only then does the deep net learn: {parts}."
+                t, at = self.pct("target_accuracy", r.target_accuracy), self.count("deep_epochs_to_target", target)
+                when += f", and {t} at {at}"
+            caption = f"Layer 1 catches up at epoch {c}; {when}."
         else:
-            caption = "Only then does the deep net begin to learn, slowly."
-        self.say(caption, Create(rest_speed, lag_ratio=0.0), Create(rest_acc, lag_ratio=0.0), run_time=3.5,
-                 rate_func=lambda t: t)
+            caption = f"Layer 1 catches up at epoch {c}."
+        with self.beat(caption):
+            self.play(FadeIn(marks), run_time=0.6)
+            self.play(Create(rest_speed, lag_ratio=0.0), Create(rest_acc, lag_ratio=0.0), run_time=3.0,
+                      rate_func=lambda t: t)
 
-    # -- beat 5: where the run ends ------------------------------------------------------------
+    # -- beat 6: where the run ends, against the published numbers ---------------------------
 
     def end_values(self) -> None:
-        """Both nets' last accuracy written at the end of their lines."""
+        """Both nets' last accuracy written at the end of their lines, and the epochs each took to the target."""
         r, th = self.result, self.theme
         ax = self.acc_ax
         finals = [r.deep_final_accuracy, r.shallow_final_accuracy]
         ys = spread([float(ax.c2p(r.epochs, v)[1]) for v in finals], MIN_LABEL_GAP)
         x_end = float(ax.c2p(r.epochs, 0)[0]) + 0.12
-        ends = VGroup(
-            self.percent("deep_final_accuracy", finals[0], color=th.backward),
-            self.percent("shallow_final_accuracy", finals[1], color=th.forward),
-        )
+        deep, shallow = self.pct("deep_final_accuracy", finals[0]), self.pct("shallow_final_accuracy", finals[1])
+        ends = VGroup(self.text(deep, SIZE.small, color=th.net("deep")),
+                      self.text(shallow, SIZE.small, color=th.net("shallow")))
         for label, y in zip(ends, ys):
             label.move_to([x_end + label.width / 2, y, 0])
-        self.acc_ends = ends
-        self.say(f"After {r.epochs} epochs the deep net gets {pct(finals[0])} right, the shallow net "
-                 f"{pct(finals[1])}.", FadeIn(ends), run_time=1.0)
+        line = self.target_line()
+        self.say(f"After {r.epochs} epochs: deep {deep}, shallow {shallow}.", FadeIn(ends), FadeIn(line),
+                 run_time=1.0)
 
-    def time_to_target(self) -> None:
-        """The first epoch each net reaches the target accuracy (or that it never did)."""
+    def target_line(self) -> VGroup:
+        """Under the accuracy panel: the first epoch each net reached the target (or that it did not)."""
         r, th = self.result, self.theme
-        first = self.text(f"epochs to reach {self.pct_inline('target_accuracy', r.target_accuracy)} right", SIZE.small)
+        first = self.text(f"epochs to reach {self.pct('target_accuracy', r.target_accuracy)} right", SIZE.small)
         parts = []
-        for key, epoch, color in (("deep", r.deep_epochs_to_target, th.backward),
-                                  ("shallow", r.shallow_epochs_to_target, th.forward)):
-            name = self.text(f"{key}:", SIZE.small, color=color)
+        for key, epoch in (("deep", r.deep_epochs_to_target), ("shallow", r.shallow_epochs_to_target)):
+            name = self.text(f"{key}:", SIZE.small, color=th.net(key))
             if epoch is None:
-                value = VGroup(self.text("not within", SIZE.small), self.number("epochs_shown", r.epochs, SIZE.small))
-                value.arrange(RIGHT, buff=0.1)
+                value: Mobject = self.text(f"not within {self.count('epochs', r.epochs)}", SIZE.small)
             else:
-                value = VGroup(self.number(f"{key}_epochs_to_target", epoch, SIZE.small))
+                value = self.text(self.count(f"{key}_epochs_to_target", epoch), SIZE.small)
             part = VGroup(name, value).arrange(RIGHT, buff=0.1)
-            for glyphs in value:
-                on_baseline(glyphs, name)
+            on_baseline(value, name)
             parts.append(part)
         second = VGroup(*parts).arrange(RIGHT, buff=0.4)
         line = VGroup(first, second).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         line.align_to(self.acc_frame[1], LEFT).align_to(self.statement, UP)
-        self.target_line = line
-        self.say(self.target_caption(), FadeIn(line), run_time=1.0)
-
-    # -- beat 6: against the published numbers ---------------------------------------------------
+        return line
 
     def compare_with_nielsen(self) -> None:
-        """Nielsen's MNIST accuracies, and the plateau counted in updates."""
+        """Nielsen's MNIST accuracies, and the plateau counted in his epochs."""
         r, th = self.result, self.theme
         pub = NIELSEN_MNIST
-        k = r.hidden_layers
-        deep_pub = pub.accuracy[min(k, len(pub.accuracy)) - 1]
-        shallow_pub = pub.accuracy[0]
-        self.shown["nielsen_deep_accuracy"] = float(deep_pub)
-        self.shown["nielsen_shallow_accuracy"] = float(shallow_pub)
-        images = self.whole_inline("nielsen_train_images", pub.train_images)
-        note = self.text(f"Nielsen, MNIST ({images} training images): {pct(deep_pub)} with {min(k, 4)} hidden "
-                         f"layers, {pct(shallow_pub)} with 1", SIZE.small, color=th.muted)
+        k = min(r.hidden_layers, len(pub.accuracy))
+        deep_pub, shallow_pub = self.pct("nielsen_deep_accuracy", pub.accuracy[k - 1]), \
+            self.pct("nielsen_shallow_accuracy", pub.accuracy[0])
+        images = self.count("nielsen_train_images", pub.train_images)
+        self.shown["nielsen_hidden_layers"] = float(k)
+        width = self.count("nielsen_width", pub.width)
+        note = self.text(f"Nielsen, MNIST ({images} training images): {deep_pub} with {k} hidden layers of {width}, "
+                         f"{shallow_pub} with 1", SIZE.small, color=th.muted)
         note.move_to([0, -3.6, 0])
-        self.nielsen_note = note
-        self.say(f"Nielsen trained nets with the same hidden layers on MNIST: about {pct(deep_pub)} deep or "
-                 "shallow.", FadeIn(note), run_time=1.0)
+        reached = f"about {deep_pub}" if deep_pub == shallow_pub else f"{shallow_pub} and {deep_pub}"
+        caption = f"Nielsen's nets reached {reached} on MNIST"
         if r.plateau:
-            updates = self.whole_inline("plateau_updates", r.plateau_updates)
-            per = self.whole_inline("nielsen_updates_per_epoch", pub.updates_per_epoch)
+            per = self.count("nielsen_updates_per_epoch", pub.updates_per_epoch)
+            updates = self.count("plateau_updates", r.plateau_updates)
             mnist_epochs = r.plateau_updates / pub.updates_per_epoch
-            self.shown["plateau_mnist_epochs"] = float(round(mnist_epochs, 1))
-            self.say(f"An MNIST epoch is {per} steps. Our deep net's {r.window[1]}-epoch wait is {updates} steps: "
-                     f"as many as {mnist_epochs:.1f} MNIST epochs.", run_time=1.0)
-            self.say("Our data set is small, so counted in epochs the wait looks long.", run_time=1.0)
+            self.shown["plateau_mnist_epochs"] = float(mnist_epochs)
+            mnist = fmt_value(mnist_epochs, 2)
+            caption += (f", where an epoch is {per} steps: our {r.window[1]}-epoch plateau, {updates} steps, "
+                        f"is {mnist} of his epochs.")
+        else:
+            caption += "."
+        self.say(caption, FadeIn(note), run_time=1.0)
 
-    # -- captions true to the numbers ------------------------------------------------------------
+    # -- the closing line --------------------------------------------------------------------
 
-    def accuracy_caption(self) -> str:
-        """How the two accuracy curves compare, in words (no plateau to show)."""
+    def summary_caption(self) -> str | None:
+        """What the whole run shows, as an ordering the numbers check (None if they show none)."""
         r = self.result
-        gap = r.deep_final_accuracy - r.shallow_final_accuracy
-        if gap < -CLOSE:
-            return "The shallow net climbs first; the deep net, its early layers barely moving, lags behind."
-        if gap > CLOSE:
-            return "The deep net learns faster than the shallow one and ends up ahead."
-        return "Both nets learn from the first epochs, and they end up close to each other."
-
-    def target_caption(self) -> str:
-        """How long each net needs to reach the target accuracy."""
-        r = self.result
-        t = pct(r.target_accuracy)
+        c, climb = r.catch_up_epoch, r.deep_epochs_to_climb
+        if r.plateau and climb is not None and climb > c:
+            return (f"The first layers learn last, and the deep net passes {percent(r.climb_accuracy)} only after "
+                    "layer 1 has caught up.")
         d, s = r.deep_epochs_to_target, r.shallow_epochs_to_target
-        if d is None and s is None:
-            return f"Neither net reaches {t} within {r.epochs} epochs."
-        if d is None:
-            return f"The shallow net reaches {t} after {s} epochs; the deep net not within {r.epochs}."
-        if s is None:
-            return f"The deep net reaches {t} after {d} epochs; the shallow net never does."
-        if d > s:
-            return f"To reach {t}, the shallow net needed {s} epochs, the deep net {d}."
-        if d < s:
-            return f"The deep net reaches {t} after {d} epochs, sooner than the shallow net's {s}."
-        return f"Both nets reach {t} after {d} epochs."
-
-    def summary_caption(self) -> str:
-        """What the whole picture says."""
-        r = self.result
-        if r.plateau:
-            return "Fading gradients: the first layers learn last, and the deep net waits for them."
-        if r.regime == "vanishing":
-            return "The early layers learn slowly, yet this time the deep net keeps up."
-        return "Here every hidden layer learns from the start, and the deep net keeps up."
-
-
-ORIGIN3 = np.zeros(3)
-
-#: The end accuracies count as "close" within this many (five percentage points).
-CLOSE = 0.05
+        if not r.plateau and r.ratio < 1 and d is not None and (s is None or d <= s):
+            return (f"Here layer 1 learns faster than layer {r.hidden_layers}, and the deep net reaches "
+                    f"{percent(r.target_accuracy)} no later than the shallow one.")
+        return None

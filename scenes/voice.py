@@ -118,15 +118,6 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return (data.reshape(-1, channels).mean(axis=1) if channels > 1 else data), rate
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
-
-
 def loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness (LUFS, ITU-R BS.1770) of mono samples."""
     import pyloudnorm

@@ -1,21 +1,26 @@
-"""Chapter 11: the way out.
+"""Chapter 10: the way out.
 
-From one neuron per layer to real layers (the fan-in argument): back prop gives neuron j of
-hidden layer l the delta delta_{l,j} = sigma'(z_{l,j}) sum_k w_kj delta_{l+1,k}, a sum of n terms,
-one per neuron of the next layer (its fan-out). With random starting weights of spread Var(w)
-(their mean square around 0), the size of delta changes per layer by about
-sqrt(n Var(w) E[sigma'(z)^2]). The starting-weight rules keep that factor near 1: LeCun 1998
-Var(w) = 1/n_in, Glorot and Bengio 2010 2/(n_in + n_out) ("Xavier"), He 2015 2/n_in for ReLU.
+Two other activation functions g, each drawn with its slope g'(z) under it as chapter 3
+draws sigma and sigma': tanh (slope 1 at z = 0, four times the sigmoid's peak) and ReLU
+(slope 1 for z > 0, 0 for z < 0). Then the fan-in argument: back prop gives neuron j the
+delta delta_j = g'(z_j) sum_k w_kj delta_k, a sum of n terms, one per neuron of the next
+layer; a simulation of random sums shows that such a sum grows like sqrt(n), not n; so each
+layer's factor is about sqrt(n Var(w) E[g'^2]). Which n (fan-in for the forward pass,
+fan-out for back prop), and the starting-weight rules that keep the factor near 1: LeCun
+1998 Var(w) = 1/n_in, Glorot and Bengio 2010 2/(n_in + n_out) ("Xavier"), He 2015 2/n_in.
 
-Then the lesson's deep net, one change at a time: sigmoid with Nielsen's start, sigmoid with
-Xavier's start, tanh with Xavier's start, ReLU with He's start. Per-layer bars of the median
-||dC/db_l|| over many seeds (hidden layers, log axis), and under each panel the predicted and
-the measured per-layer factor and the last-hidden / first ratio. Every number comes from
-:func:`netsim.experiments.wayout.way_out` and is recorded in ``self.shown``.
+Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start,
+sigmoid with Xavier's, tanh with Xavier's, ReLU with He's. Per hidden layer a bar: the root
+mean square over the digits of one digit's ||delta_l||, median over the starts (log axis),
+and under each panel the predicted factor and the measured one, read off the bars (the
+geometric mean of the ratios of successive bars). Every number comes from
+:mod:`netsim.experiments.wayout` and is recorded in ``self.shown``.
 """
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from functools import lru_cache
 
 from manim import (
@@ -25,8 +30,13 @@ from manim import (
     UP,
     Animation,
     AnimationGroup,
+    Arrow,
+    Axes,
     Circle,
+    Create,
     DashedLine,
+    DashedVMobject,
+    Dot,
     FadeIn,
     FadeOut,
     GrowFromEdge,
@@ -34,43 +44,68 @@ from manim import (
     Rectangle,
     Succession,
     VGroup,
+    VMobject,
 )
 
-from netsim.experiments.shared import REGIME_THRESHOLD
-from netsim.experiments.wayout import SettingNorms, WayOutResult, way_out
+from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
+from netsim.experiments.wayout import (
+    ActivationCurves,
+    RandomSums,
+    SettingBars,
+    WayOutResult,
+    activation_curves,
+    random_sums,
+    way_out,
+)
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
-from scenes.style import SIZE, GradientScale, fmt_value
+from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
-#: Nets (seeds) per setting, starting at the lesson's seed.
+#: Nets (starts) per setting, starting at the lesson's seed.
 SEED_COUNT = 20
+#: Significant figures of a bar ratio as the chapter writes it (fmt_ratio).
+RATIO_DIGITS = 2
+#: The sigmoid's factor stays below this with either start (sigma' <= 1/4 and n Var(w) = 1).
+QUARTER = Fraction(1, 4)
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
-DIAGRAM_X = (-5.2, -2.9)   # the two columns of the fan-out picture (layer l, layer l + 1)
+# the activation curves, as chapter 3 draws sigma and sigma': two columns, slope under curve
+CURVE_X = (-3.55, 3.55)
+CURVE_Y = 0.95
+SLOPE_Y = -2.15
+CURVE_WIDTH = 5.0
+# the fan-out picture (layer l on the left, layer l + 1 on the right)
+DIAGRAM_X = (-5.2, -2.9)
 DIAGRAM_ROWS = 5
 DIAGRAM_SPACING = 0.85
 DIAGRAM_Y = -0.2
-FORMULA_X = 2.0            # centre of the formulas beside the picture
-RULE_ROWS_Y = (0.9, -0.4, -1.7)
-RULE_NAME_RIGHT = -1.6
-RULE_FORMULA_LEFT = -1.2
-RULE_VALUE_LEFT = 3.4
-FACTOR_TOP_Y = 2.3         # the factor formula, kept at the top while the rules come in
-
-PANEL_LEFT = -5.8          # left edge of the first panel's bars region
+FORMULA_X = 2.3
+# the random sums: one column of dots per n
+SUMS_LEFT = -5.5
+SUMS_STEP = 0.88
+SUMS_Y = -0.45
+SUMS_HALF = 2.45
+SUMS_NOTES_X = 2.95
+JITTER = 0.55             # the dots' spread across their column, as a share of the step
+# the bowtie of fan-in and fan-out, and the rules' table under it
+FACTOR_AT = (2.0, 3.2)      # the factor formula, kept at the top right while n and the rules come in
+BOW_Y = 1.3
+BOW_SPACING = 0.6
+BOW_X = (-2.3, 0.0, 2.3)
+TABLE_Y = (-0.2, -1.0, -1.7, -2.4)
+TABLE_X = (-6.6, -2.4, 0.9, 4.2)   # left edges: who, Var(w), hidden layers, layer 1
+# the bars
+PANEL_LEFT = -5.8
 PANEL_WIDTH = 2.75
 PANEL_GAP = 0.45
 BAR_BASE_Y = -0.75
-BAR_AXIS_HEIGHT = 2.4      # height of the whole log axis
-LAYER_ROW_DROP = 0.3       # the layer numbers' row, below the bars
+BAR_AXIS_HEIGHT = 2.4
+LAYER_ROW_DROP = 0.3
 MAX_BAR_WIDTH = 0.42
 PANEL_TITLE_Y = (2.4, 2.02)
 PANEL_LINES_Y = (-1.5, -1.85, -2.2, -2.55)
 TICK_X = -6.45
-#: Bars are coloured on viridis over the axis widened by this many decades at the bottom, so
-#: that the lowest bars keep some colour against the dark background (as in chapter 8).
-COLOR_PAD_DECADES = 2
 
 #: How the settings are named above their panels (two lines: activation, start).
 PANEL_TITLES = {
@@ -80,7 +115,7 @@ PANEL_TITLES = {
     "relu": ("ReLU net", "He's start"),
 }
 RULE_NAMES = {"lecun": "LeCun {}", "glorot": "Glorot, Bengio {}", "he": "He {}"}
-RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"n_{in} + n_{out}"}
+RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"(n_{in} + n_{out})"}
 
 
 @lru_cache(maxsize=4)
@@ -89,33 +124,57 @@ def _cached(sizes: tuple[int, ...], seed: int) -> WayOutResult:
 
 
 def experiment(lesson: Lesson) -> WayOutResult:
-    """The way-out experiment for the lesson's net sizes and seed (computed once per process)."""
+    """The deep net's bars for the lesson's sizes and seed (computed once per process)."""
     return _cached(tuple(lesson.sizes), int(lesson.seed))
 
 
+@lru_cache(maxsize=4)
+def sums_for(seed: int) -> RandomSums:
+    """The random sums, drawn from the lesson's seed (computed once per process)."""
+    return random_sums(seed=seed)
+
+
+@lru_cache(maxsize=1)
+def curves() -> ActivationCurves:
+    """tanh, ReLU and their slopes, sampled by netsim."""
+    return activation_curves()
+
+
 def tex_fraction(numerator: int, denominator: int) -> str:
-    r"""``\frac{a}{b}`` written as given (not reduced, so 2/60 shows the widths plugged in)."""
-    return rf"\frac{{{numerator}}}{{{denominator}}}"
+    """``a/b`` written as given (not reduced, so 2/60 shows the widths plugged in)."""
+    return f"{numerator}/{denominator}"
+
+
+def bar_ratio(ratio: float) -> str:
+    """A ratio of two bars as the chapter writes it: fmt_ratio of its two significant figures."""
+    return fmt_ratio(round_significant(ratio, RATIO_DIGITS))
 
 
 class TheWayOut(LessonScene):
-    """Chapter 11: the fan-in argument, the starting-weight rules, and one change at a time."""
+    """Chapter 10: tanh and ReLU, the fan-in argument, the starting-weight rules, and the deep
+    net with one change at a time."""
 
     #: Tests set this to stop before the final fade, on the chapter's key picture.
     skip_end = False
 
     def construct(self) -> None:
         self.result = experiment(self.lesson)
+        self.curves = curves()
+        self.sums = sums_for(int(self.lesson.seed))
         th = self.theme
-        self.colors = {"sigmoid": th.warn, "sigmoid-xavier": th.backward, "tanh": th.forward, "relu": th.good}
+        # one colour per net, the same in every chapter; sigmoid + Xavier is not one of those nets
+        self.colors = {"sigmoid": th.net("deep"), "sigmoid-xavier": th.muted, "tanh": th.net("tanh"),
+                       "relu": th.net("relu")}
         self.show_heading()
+        self.show_tanh()
+        self.show_relu()
         self.sum_over_next_layer()
         self.spread_of_weights()
+        self.random_sums()
         self.factor_per_layer()
-        self.rule_lecun()
-        self.rule_glorot()
+        self.which_n()
+        self.rules_lecun_glorot()
         self.rule_he()
-        self.rules_for_this_net()
         self.panel_problem()
         self.panel_sigmoid_xavier()
         self.panel_tanh()
@@ -124,156 +183,370 @@ class TheWayOut(LessonScene):
         if not self.skip_end:
             self.end_chapter(None)
 
-    # -- beats: the fan-in argument ------------------------------------------------------
+    # -- helpers ----------------------------------------------------------------------------
+
+    def rec(self, key: str, value: float) -> str:
+        """``value`` as written on screen or in a caption, recorded in ``shown[key]``."""
+        return self.inline(key, value)
+
+    def muted(self, s: str, size: int = SIZE.small) -> VGroup:
+        return self.text(s, size, color=self.theme.muted)
+
+    def tex_note(self, tex: str, words: str, size: int = SIZE.small) -> VGroup:
+        """A symbol and what it means, in the muted colour: ``n_in``: a neuron's inputs."""
+        th = self.theme
+        return VGroup(self.tex(tex, size, color=th.muted), self.text(words, size, color=th.muted)
+                      ).arrange(RIGHT, buff=0.1)
+
+    # -- beats 1-3: two activation functions ----------------------------------------------
 
     def show_heading(self) -> None:
-        """The title, and the picture of neuron j feeding every neuron of the next layer."""
-        th = self.theme
+        """The title: keep each layer's factor near 1."""
         self.heading = self.chapter_heading("The way out", "keep every layer's factor near 1")
+        self.say("The way out: keep each layer's factor near 1. First, two other activation functions g.",
+                 FadeIn(self.heading), run_time=1.2)
+
+    def _plot(self, x: float, y: float, y_range: tuple[float, float, float], height: float,
+              values: tuple[float, ...], color: str, name: str, y_labels: tuple[float, ...],
+              z_axis: bool = False) -> tuple[Axes, VMobject, VGroup]:
+        """Axes over netsim's z samples with one sampled curve, chapter 3's look: muted axes
+        with ticks, the curve's name at the top left, value labels left; the slope's plot (under
+        the curve, on the same z) also has z = -4, 0, 4 and the name z."""
+        th, c = self.theme, self.curves
+        z_max = max(c.zs)
+        ax = Axes(x_range=[-z_max, z_max, 1], y_range=list(y_range), x_length=CURVE_WIDTH, y_length=height,
+                  tips=False, axis_config={"color": th.muted, "stroke_width": 2, "include_ticks": True})
+        ax.move_to([x, y, 0])
+        curve = ax.plot_line_graph(list(c.zs), list(values), add_vertex_dots=False, line_color=color,
+                                   stroke_width=5)
+        label = self.tex(name, SIZE.label, color=color)
+        label.next_to(ax.c2p(-z_max, y_range[1]), RIGHT, buff=0.15).shift(UP * 0.2)
+        marks = VGroup(*[self.text(fmt_value(v), SIZE.small, color=th.muted).next_to(ax.c2p(-z_max, v), LEFT,
+                                                                                     buff=0.12)
+                         for v in y_labels])
+        if z_axis:
+            for v in (-z_max, 0.0, z_max):
+                marks.add(self.text(fmt_value(v), SIZE.small, color=th.muted).next_to(ax.c2p(v, y_range[0]), DOWN,
+                                                                                      buff=0.12))
+            marks.add(self.tex("z", SIZE.label).next_to(ax.c2p(z_max, 0), RIGHT, buff=0.15))
+        return ax, curve, VGroup(label, marks)
+
+    def show_tanh(self) -> None:
+        """tanh squashes z between -1 and 1; its slope 1 - tanh^2 is 1 at z = 0, 4 times sigma'(0)."""
+        th, c = self.theme, self.curves
+        x = CURVE_X[0]
+        self.shown["curve.z"] = list(c.zs)
+        self.shown["curve.tanh"] = list(c.tanh)
+        self.shown["curve.tanh_slope"] = list(c.tanh_slope)
+        self.shown["curve.sigmoid_slope"] = list(c.sigmoid_slope)
+        ax, curve, marks = self._plot(x, CURVE_Y, (-1.0, 1.0, 0.5), 2.2, c.tanh, th.forward, r"g(z) = \tanh(z)",
+                                      (-1.0, 0.0, 1.0))
+        top = VGroup(*[DashedLine(ax.c2p(-max(c.zs), v), ax.c2p(max(c.zs), v), color=th.muted, stroke_width=1.5)
+                       for v in (-1.0, 1.0)])
+        s_ax, s_curve, s_marks = self._plot(x, SLOPE_Y, (0.0, 1.1, 0.25), 1.6, c.tanh_slope, th.backward,
+                                            r"g'(z) = 1 - \tanh^2(z)", (0.0, 1.0), z_axis=True)
+        sig = s_ax.plot_line_graph(list(c.zs), list(c.sigmoid_slope), add_vertex_dots=False,
+                                   line_color=th.muted, stroke_width=3)
+        sig.set_stroke(opacity=0.9)
+        peak = self.rec("tanh_peak", c.tanh_peak)
+        ratio = self.rec("peak_ratio", c.peak_ratio)
+        self.shown["sigmoid_peak"] = c.sigmoid_peak
+        q = Fraction(c.sigmoid_peak).limit_denominator(1000)
+        dot = Dot(s_ax.c2p(0, c.tanh_peak), radius=0.08, color=th.warn)
+        tag = self.tex(rf"g'(0) = {peak}", SIZE.small, color=th.warn).next_to(dot, RIGHT, buff=0.5)
+        sig_tag = self.tex(rf"\sigma'(z),\ \sigma'(0) = \tfrac{{{q.numerator}}}{{{q.denominator}}}", SIZE.small,
+                           color=th.muted)
+        sig_tag.move_to(s_ax.c2p(1.2, 0.5), aligned_edge=LEFT)
+        self.tanh_group = VGroup(ax, curve, marks, top, s_ax, s_curve, s_marks, sig, dot, tag, sig_tag)
+        with self.beat(f"tanh(z) squashes z between −1 and 1. Its slope g'(z) = 1 − tanh²(z) is {peak} at z = 0, "
+                       f"{ratio} times the sigmoid's peak."):
+            self.play(Create(ax), FadeIn(marks, top), Create(curve), run_time=1.6)
+            self.play(Create(s_ax), FadeIn(s_marks), Create(s_curve), FadeIn(sig, sig_tag), run_time=1.6)
+            self.play(FadeIn(dot, scale=2), FadeIn(tag), run_time=0.8)
+
+    def show_relu(self) -> None:
+        """ReLU(z) = max(0, z): slope 1 for z > 0, 0 for z < 0; off for about half the inputs."""
+        th, c = self.theme, self.curves
+        x = CURVE_X[1]
+        self.shown["curve.relu"] = list(c.relu)
+        self.shown["curve.relu_slope"] = list(c.relu_slope)
+        z_max = max(c.zs)
+        ax, curve, marks = self._plot(x, CURVE_Y, (0.0, z_max, 1.0), 2.2, c.relu, th.forward,
+                                      r"g(z) = \mathrm{ReLU}(z) = \max(0, z)", (0.0, z_max))
+        s_ax, s_curve, s_marks = self._plot(x, SLOPE_Y, (0.0, 1.1, 0.25), 1.6, c.relu_slope, th.backward,
+                                            r"g'(z)", (0.0, 1.0), z_axis=True)
+        right = self.rec("relu_slope_right", c.relu_slope_right)
+        left = self.rec("relu_slope_left", c.relu_slope_left)
+        relu = self.result.by_key("relu") if "relu" in {s.setting.key for s in self.result.settings} else None
+        half = relu is not None and 0.4 <= relu.on_fraction <= 0.6
+        if relu is not None:
+            self.shown["relu.on_fraction"] = relu.on_fraction
+        off = self.muted("switched off").next_to(s_ax.c2p(-z_max / 2, 0), UP, buff=0.25)
+        on = self.muted("slope 1").next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
+        self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
+        tail = ("It never flattens for positive z, but is switched off for about half of the inputs."
+                if half else "It never flattens for positive z, but is switched off wherever z < 0.")
+        with self.beat(f"ReLU(z) = max(0, z): its slope is {right} where z > 0 and {left} where z < 0. {tail}"):
+            self.play(Create(ax), FadeIn(marks), Create(curve), run_time=1.6)
+            self.play(Create(s_ax), FadeIn(s_marks), Create(s_curve), run_time=1.6)
+            self.play(FadeIn(off, on), run_time=0.8)
+
+    # -- beats 4-6: a sum of n terms, and how random sums grow --------------------------------
+
+    def sum_over_next_layer(self) -> None:
+        """delta_j = g'(z_j) sum_k w_kj delta_k: one term per neuron k of the next layer."""
+        th = self.theme
         ys = [DIAGRAM_Y + DIAGRAM_SPACING * (DIAGRAM_ROWS // 2 - i) for i in range(DIAGRAM_ROWS)]
-        left = [Circle(0.2, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
-                       stroke_width=2).move_to([DIAGRAM_X[0], y, 0]) for y in ys]
-        right = [Circle(0.2, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
-                        stroke_width=2).move_to([DIAGRAM_X[1], y, 0]) for y in ys]
+
+        def neuron(x: float, y: float) -> Circle:
+            return Circle(0.2, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
+                          stroke_width=2).move_to([x, y, 0]).set_z_index(1)
+
+        left = [neuron(DIAGRAM_X[0], y) for y in ys]
+        right = [neuron(DIAGRAM_X[1], y) for y in ys]
         j = DIAGRAM_ROWS // 2
         edges = VGroup(*[Line(a.get_center(), b.get_center(), stroke_color=th.edge, stroke_width=1.5)
                          for a in left for b in right])
         fan = VGroup(*[Line(left[j].get_center(), b.get_center(), stroke_color=th.backward, stroke_width=4)
                        for b in right])
         left[j].set_stroke(th.backward, width=4)
-        for c in (*left, *right):
-            c.set_z_index(1)
-        col_l = VGroup(self.text("layer", SIZE.label, color=th.muted), self.tex("l", SIZE.label, color=th.muted)
-                       ).arrange(RIGHT, buff=0.12).next_to(left[0], UP, buff=0.3)
-        col_r = VGroup(self.text("layer", SIZE.label, color=th.muted),
-                       self.tex("l+1", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.12)
-        col_r.next_to(right[0], UP, buff=0.3)
+        col_l = self.text("layer l", SIZE.label, color=th.muted).next_to(left[0], UP, buff=0.3)
+        col_r = self.text("next layer", SIZE.label, color=th.muted).next_to(right[0], UP, buff=0.3)
         j_label = self.tex("j", SIZE.label, color=th.backward).next_to(left[j], LEFT, buff=0.15)
-        k_label = self.tex("k = 1 \\dots n", SIZE.label, color=th.backward).next_to(right[-1], DOWN, buff=0.25)
-        self.diagram = VGroup(edges, fan, *left, *right, col_l, col_r, j_label)
-        self.k_label = k_label
-        chain = f"{number_of('backprop')} and {number_of('rectangle')}"
-        with self.beat(f"Chapters {chain} used one neuron per layer. In a real layer, each neuron feeds every "
-                       "neuron of the next."):
-            self.play(FadeIn(self.heading), run_time=1.0)
-            self.play(FadeIn(VGroup(edges, *left, *right, col_l, col_r)), run_time=1.0)
-            self.play(FadeIn(fan, j_label), run_time=0.8)
-
-    def sum_over_next_layer(self) -> None:
-        """delta_{l,j} = sigma'(z_{l,j}) sum_k w_kj delta_{l+1,k}: a sum of n terms."""
-        th = self.theme
-        formula = self.tex(r"\delta_{l,j} = \sigma'(z_{l,j}) \sum_{k=1}^{n} w_{kj}\, \delta_{l+1,k}", SIZE.body)
-        formula.move_to([FORMULA_X, 1.5, 0])
+        k_label = self.tex("k", SIZE.label, color=th.backward).next_to(right[-1], DOWN, buff=0.2)
+        formula = self.tex(r"\delta_j = g'(z_j) \sum_k w_{kj}\, \delta_k", SIZE.body).move_to([FORMULA_X, 1.5, 0])
         notes = VGroup(
-            VGroup(self.tex("n", SIZE.label, color=th.muted),
-                   self.text(": neurons in the next layer", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.08),
-            VGroup(self.tex("w_{kj}", SIZE.label, color=th.muted),
-                   self.text(": weight from neuron j to neuron k", SIZE.label, color=th.muted)
-                   ).arrange(RIGHT, buff=0.08),
+            self.tex_note("w_{kj}", ": the weight from neuron j to neuron k", SIZE.label),
+            self.tex_note(r"\delta_k", ": neuron k's error, from the next layer", SIZE.label),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(formula, DOWN, buff=0.35)
+        self.diagram = VGroup(edges, fan, *left, *right, col_l, col_r, j_label, k_label)
         self.sum_group = VGroup(formula, notes)
-        with self.beat("So back prop sums: neuron j's delta is its slope times n terms, one per neuron of the next "
-                       "layer."):
-            self.play(FadeIn(formula), FadeIn(self.k_label), run_time=1.2)
+        with self.beat("In a real layer each neuron feeds every neuron of the next, so back prop adds terms: "
+                       "δ_j = g'(z_j) Σ_k w_kj δ_k, one per neuron k of the next layer."):
+            self.play(FadeOut(self.tanh_group), FadeOut(self.relu_group), run_time=0.8)
+            self.play(FadeIn(VGroup(edges, *left, *right, col_l, col_r)), run_time=1.0)
+            self.play(FadeIn(fan, j_label, k_label), FadeIn(formula), run_time=1.0)
             self.play(FadeIn(notes), run_time=0.8)
 
     def spread_of_weights(self) -> None:
         """Var(w): the spread of the starting weights, their mean square around 0."""
-        th = self.theme
         var = VGroup(
-            self.tex(r"\mathrm{Var}(w) = \text{mean of } w^2", SIZE.body),
-            self.text("the spread of the random starting weights around 0", SIZE.label, color=th.muted),
-        ).arrange(DOWN, buff=0.2).move_to([FORMULA_X, -1.3, 0])
+            VGroup(self.tex(r"\mathrm{Var}(w) =", SIZE.body), self.text("the mean of w²", SIZE.body)
+                   ).arrange(RIGHT, buff=0.15),
+            self.muted("the spread of the random starting weights around 0", SIZE.label),
+        ).arrange(DOWN, buff=0.2).move_to([FORMULA_X, -1.6, 0])
         self.var_group = var
-        self.say("The starting weights are random around 0; their spread Var(w) is the mean of w squared.",
+        self.say("The starting weights are random around 0; their spread is Var(w), the mean of w².",
                  FadeIn(var), run_time=1.0)
 
-    def factor_per_layer(self) -> None:
-        """size(delta_l) ~ sqrt(n Var(w) E[sigma'^2]) size(delta_{l+1}); which n."""
-        th = self.theme
-        factor = self.tex(r"\text{size}(\delta_l) \approx \sqrt{n\,\mathrm{Var}(w)\,\overline{\sigma'(z)^2}}"
-                          r"\ \cdot\ \text{size}(\delta_{l+1})", SIZE.body)
-        factor.move_to([FORMULA_X - 1.0, -0.9, 0]).set_x(0.9)
-        bar_note = self.text("bar: the mean over the layer's neurons and the digits", SIZE.label, color=th.muted)
-        bar_note.next_to(factor, DOWN, buff=0.3)
-        self.factor = VGroup(factor, bar_note)
-        n = self.result.n_out
-        self.say("Such a sum of n terms is about √(n Var(w)) times one delta, and σ' multiplies too: that is each "
-                 "layer's factor.",
-                 FadeOut(self.diagram), FadeOut(self.k_label), FadeOut(self.sum_group),
-                 self.var_group.animate.move_to([FORMULA_X - 1.0, 1.6, 0]).set_x(0.9),
-                 FadeIn(self.factor), run_time=1.4)
-        value = self.inline("n", n)
-        which = VGroup(self.tex(r"n = n_{out} = n_{in} = " + value, SIZE.body, color=th.backward)
-                       ).next_to(bar_note, DOWN, buff=0.45)
-        self.factor.add(which)
-        self.say(f"n counts the next layer's neurons, the fan-out; here every hidden layer has {value}, "
-                 "so n_in = n_out = n.", FadeIn(which), run_time=0.8)
+    def _sum_x(self, i: int) -> float:
+        return SUMS_LEFT + SUMS_STEP * i
 
-    # -- beats: the starting-weight rules --------------------------------------------------
+    def random_sums(self) -> None:
+        """For each n, many sums of n random products: their rms follows sqrt(n), not n."""
+        th, s = self.theme, self.sums
+        self.shown["sums.n"] = [float(n) for n in s.ns]
+        self.shown["sums.trials"] = float(s.trials)
+        self.shown["sums.rms"] = [float(v) for v in s.rms]
+        self.shown["sums.sqrt_n"] = [float(v) for v in s.sqrt_n]
+        self.shown["sums.kept"] = [float(v) for v in s.kept.ravel()]
+        # the vertical scale: the drawn sums, to the next multiple of 10
+        top = max(10.0, 10.0 * -(-float(abs(s.kept).max()) // 10.0))
+        scale = SUMS_HALF / top
+
+        def y(v: float) -> float:
+            return SUMS_Y + scale * v
+
+        last = self._sum_x(len(s.ns) - 1)
+        left_x = SUMS_LEFT - 0.6
+        axis = VGroup(Line([left_x, y(-top), 0], [left_x, y(top), 0], stroke_color=th.muted, stroke_width=2),
+                      Line([left_x, y(0), 0], [last + 0.5, y(0), 0], stroke_color=th.muted, stroke_width=1.5))
+        step = 10.0 if top <= 60 else 10.0 * round(top / 60.0)
+        ticks = VGroup()
+        k = -top
+        while k <= top + 1e-9:
+            ticks.add(Line([left_x - 0.08, y(k), 0], [left_x, y(k), 0], stroke_color=th.muted, stroke_width=2))
+            ticks.add(self.text(fmt_value(k), SIZE.small, color=th.muted).next_to([left_x - 0.08, y(k), 0], LEFT,
+                                                                                   buff=0.08))
+            k += step
+        names = VGroup(*[self.text(fmt_value(n), SIZE.small, color=th.muted)
+                         .move_to([self._sum_x(i), y(-top) - 0.3, 0]) for i, n in enumerate(s.ns)])
+        n_word = self.tex("n", SIZE.label, color=th.muted).next_to(names, RIGHT, buff=0.3)
+        dots = VGroup()
+        kept = s.kept.shape[1]
+        for i in range(len(s.ns)):
+            for t in range(kept):
+                dx = ((t * 0.6180339887) % 1.0 - 0.5) * JITTER * SUMS_STEP
+                dots.add(Dot([self._sum_x(i) + dx, y(float(s.kept[i, t])), 0], radius=0.022,
+                             color=th.forward, fill_opacity=0.55))
+        rms = VGroup()
+        for i in range(len(s.ns)):
+            for sign in (1, -1):
+                h = y(sign * float(s.rms[i]))
+                rms.add(Line([self._sum_x(i) - 0.3, h, 0], [self._sum_x(i) + 0.3, h, 0], stroke_color=th.backward,
+                             stroke_width=5))
+        root = VGroup(*[VMobject(stroke_color=th.text, stroke_width=2.5).set_points_as_corners(
+            [[self._sum_x(i), y(sign * float(v)), 0] for i, v in enumerate(s.sqrt_n)]) for sign in (1, -1)])
+        # "not n": the line n, drawn until it leaves the plot
+        lin = VGroup()
+        for sign in (1, -1):
+            pts = []
+            for i, n in enumerate(s.ns):
+                if n <= top:
+                    pts.append([self._sum_x(i), y(sign * n), 0])
+                else:
+                    prev = s.ns[i - 1]
+                    frac = (top - prev) / (n - prev)
+                    pts.append([self._sum_x(i - 1) + frac * SUMS_STEP, y(sign * top), 0])
+                    break
+            lin.add(DashedVMobject(VMobject(stroke_color=th.muted, stroke_width=2.5).set_points_as_corners(pts),
+                                   num_dashes=8 * len(pts)))
+        self.shown["sums.kept_per_n"] = float(kept)
+        trials = self.rec("sums.trials", s.trials)
+        kept_txt = fmt_value(kept)
+        legend = VGroup(
+            self.tex(r"S = \sum_{k=1}^{n} w_k\, \delta_k", SIZE.label),
+            self.tex_note(r"w_k,\ \delta_k", ": random (normal),"),
+            self.muted("mean 0, mean square 1"),
+            self.muted(f"dots: {kept_txt} of {trials} per n"),
+            VGroup(Line(LEFT * 0.25, RIGHT * 0.25, stroke_color=th.backward, stroke_width=5),
+                   self.text("root mean square", SIZE.small, color=th.backward)).arrange(RIGHT, buff=0.15),
+            VGroup(Line(LEFT * 0.25, RIGHT * 0.25, stroke_color=th.text, stroke_width=2.5),
+                   self.tex(r"\sqrt{n}", SIZE.small)).arrange(RIGHT, buff=0.15),
+            VGroup(DashedLine(LEFT * 0.25, RIGHT * 0.25, color=th.muted, stroke_width=2.5, dash_length=0.08),
+                   self.tex("n", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.15),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        legend.scale_to_fit_width(min(legend.width, 7.0 - SUMS_NOTES_X - 0.1))  # any language stays in frame
+        legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.3, 0], aligned_edge=LEFT)
+        self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, legend)
+        follows = ("and their typical size (root mean square) follows √n." if s.follows_sqrt_n
+                   else "and their typical size (root mean square), against √n.")
+        with self.beat(f"A sum of n terms of random sign grows like √n, not n: here are {trials} simulated sums "
+                       f"for each n, {follows}"):
+            self.play(FadeOut(self.diagram), FadeOut(self.sum_group), FadeOut(self.var_group), run_time=0.8)
+            self.play(FadeIn(axis, ticks, names, n_word), FadeIn(legend[:4]), run_time=0.8)
+            self.play(FadeIn(dots, lag_ratio=0.002), run_time=2.4)
+            self.play(FadeIn(rms), FadeIn(legend[4]), run_time=1.0)
+            self.play(Create(root), FadeIn(legend[5]), run_time=1.0)
+            self.play(Create(lin), FadeIn(legend[6]), run_time=0.8)
+
+    # -- beats 7-10: the factor, which n, and the rules ---------------------------------------
+
+    def factor_per_layer(self) -> None:
+        """rms(delta_l) ~ sqrt(n Var(w) E[g'^2]) rms(delta_(l+1))."""
+        th = self.theme
+        lines = VGroup(
+            VGroup(self.text("each term", SIZE.label), self.tex(r"w_{kj}\,\delta_k", SIZE.label),
+                   self.text(": mean square", SIZE.label),
+                   self.tex(r"\mathrm{Var}(w)\,\mathrm{E}[\delta^2]", SIZE.label)).arrange(RIGHT, buff=0.12),
+            VGroup(self.tex("n", SIZE.label), self.text("terms, summed: mean square", SIZE.label),
+                   self.tex(r"n\,\mathrm{Var}(w)\,\mathrm{E}[\delta^2]", SIZE.label)).arrange(RIGHT, buff=0.12),
+            self.tex(r"\mathrm{rms}(\delta_l) \approx \sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}\ "
+                     r"\mathrm{rms}(\delta_{l+1})", SIZE.body, color=th.backward),
+            VGroup(self.tex_note(r"\mathrm{rms}", ": root mean square", SIZE.label),
+                   self.tex_note(r"\mathrm{E}[g'^2]", ": the mean of g'(z)² over neurons and digits", SIZE.label)
+                   ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
+        ).arrange(DOWN, buff=0.35).move_to([0, 0.2, 0])
+        self.factor = lines
+        with self.beat("So each layer's factor is about √(n Var(w) E[g'²]), where E[g'²] is the mean of g'(z)² over "
+                       "neurons and digits."):
+            self.play(FadeOut(self.sums_group), run_time=0.8)
+            self.play(FadeIn(lines[:2], lag_ratio=0.4), run_time=1.2)
+            self.play(FadeIn(lines[2:], lag_ratio=0.4), run_time=1.2)
+
+    def which_n(self) -> None:
+        """Forward, a neuron sums its n_in inputs (fan-in); back prop sums over the n_out it feeds."""
+        th, r = self.theme, self.result
+        target = self.factor[2].copy().scale(0.8).move_to([*FACTOR_AT, 0])
+        ys = (BOW_Y + BOW_SPACING, BOW_Y, BOW_Y - BOW_SPACING)
+
+        def neuron(x: float, y: float, color: str | None = None) -> Circle:
+            c = Circle(0.18, stroke_color=color or th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
+                       stroke_width=4 if color else 2)
+            return c.move_to([x, y, 0]).set_z_index(1)
+
+        j = neuron(BOW_X[1], BOW_Y, th.text)
+        ins = [neuron(BOW_X[0], y) for y in ys]
+        outs = [neuron(BOW_X[2], y) for y in ys]
+        fwd = VGroup(*[Arrow(a.get_center(), j.get_center(), buff=0.2, color=th.forward, stroke_width=3,
+                             max_tip_length_to_length_ratio=0.07) for a in ins])
+        back = VGroup(*[Arrow(b.get_center(), j.get_center(), buff=0.2, color=th.backward, stroke_width=3,
+                              max_tip_length_to_length_ratio=0.07) for b in outs])
+        fan_in = VGroup(self.text("forward: z sums", SIZE.small, color=th.forward),
+                        VGroup(self.tex("n_{in}", SIZE.small, color=th.forward),
+                               self.text("inputs (fan-in)", SIZE.small, color=th.forward)).arrange(RIGHT, buff=0.1)
+                        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1).next_to(VGroup(*ins), LEFT, buff=0.3)
+        fan_out = VGroup(self.text("back prop: δ sums", SIZE.small, color=th.backward),
+                         VGroup(self.tex("n_{out}", SIZE.small, color=th.backward),
+                                self.text("terms (fan-out)", SIZE.small, color=th.backward)).arrange(RIGHT, buff=0.1)
+                         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(VGroup(*outs), RIGHT, buff=0.3)
+        n = self.rec("n_hidden", r.width)
+        first = self.rec("n_first", r.n_first)
+        self.bow = VGroup(fwd, back, j, *ins, *outs, fan_in, fan_out)
+        with self.beat(f"Which n? Forward, a neuron sums its n_in inputs (fan-in); in back prop, its δ sums over the "
+                       f"n_out neurons it feeds (fan-out). Between hidden layers here n_in = n_out = {n}; "
+                       f"layer 1 has {first} inputs."):
+            self.play(FadeOut(self.factor[:2]), FadeOut(self.factor[3]), self.factor[2].animate.become(target),
+                      run_time=1.0)
+            self.play(FadeIn(j, *ins, *outs), FadeIn(fwd), FadeIn(fan_in), run_time=1.0)
+            self.play(FadeIn(back), FadeIn(fan_out), run_time=1.0)
+            self.play(FadeIn(self.table_header()), run_time=0.8)
+
+    def table_header(self) -> VGroup:
+        """The rules' table: its header, with the widths of a hidden layer and of layer 1."""
+        th, r = self.theme, self.result
+        y = TABLE_Y[0]
+        self.header = VGroup(
+            self.tex(r"\mathrm{Var}(w)", SIZE.label, color=th.muted).move_to([TABLE_X[1], y, 0], aligned_edge=LEFT),
+            VGroup(self.muted("between hidden layers"),
+                   self.tex(rf"n_{{in}} = n_{{out}} = {fmt_value(r.width)}", SIZE.small, color=th.muted)
+                   ).arrange(DOWN, buff=0.06).move_to([TABLE_X[2], y, 0], aligned_edge=LEFT),
+            VGroup(self.muted("layer 1"),
+                   self.tex(rf"n_{{in}} = {fmt_value(r.n_first)},\ n_{{out}} = {fmt_value(r.width)}", SIZE.small,
+                            color=th.muted)).arrange(DOWN, buff=0.06).move_to([TABLE_X[3], y, 0], aligned_edge=LEFT),
+        )
+        return self.header
 
     def _rule_row(self, i: int) -> VGroup:
-        """Row i of the rules: who and when, and Var(w) = numerator / denominator."""
-        rule = self.result.rules[i]
-        y = RULE_ROWS_Y[i]
-        color = {"lecun": self.colors["sigmoid"], "glorot": self.colors["tanh"],
-                 "he": self.colors["relu"]}[rule.key]
-        self.shown[f"year.{rule.key}"] = float(rule.year)
-        name = self.text(RULE_NAMES[rule.key].format(rule.year), SIZE.body, color=color)
-        name.move_to([RULE_NAME_RIGHT, y, 0], aligned_edge=RIGHT)
-        formula = self.tex(rf"\mathrm{{Var}}(w) = \frac{{{rule.numerator}}}{{{RULE_TEX[rule.formula]}}}",
-                           SIZE.body)
-        formula.move_to([RULE_FORMULA_LEFT, y, 0], aligned_edge=LEFT)
-        return VGroup(name, formula)
+        """Row i of the rules: who and when, Var(w), and its value between hidden layers and at layer 1."""
+        r = self.result
+        hidden, first = r.hidden_rules[i], r.first_rules[i]
+        y = TABLE_Y[i + 1]
+        self.shown[f"year.{hidden.key}"] = float(hidden.year)
+        self.shown[f"rule.hidden.{hidden.key}"] = [float(hidden.numerator), float(hidden.denominator)]
+        self.shown[f"rule.first.{first.key}"] = [float(first.numerator), float(first.denominator)]
+        name = self.text(RULE_NAMES[hidden.key].format(hidden.year), SIZE.label)
+        name.scale_to_fit_width(min(name.width, TABLE_X[1] - TABLE_X[0] - 0.3))
+        name.move_to([TABLE_X[0], y, 0], aligned_edge=LEFT)
+        formula = self.tex(rf"{hidden.numerator}/{RULE_TEX[hidden.formula]}", SIZE.label)
+        formula.move_to([TABLE_X[1], y, 0], aligned_edge=LEFT)
+        h_val = self.tex(tex_fraction(hidden.numerator, hidden.denominator), SIZE.label)
+        h_val.move_to([self.header[1].get_x(), y, 0])  # under its column's heading
+        f_val = self.tex(tex_fraction(first.numerator, first.denominator), SIZE.label)
+        f_val.move_to([self.header[2].get_x(), y, 0])
+        return VGroup(name, formula, h_val, f_val)
 
-    def rule_lecun(self) -> None:
-        """Keep the factor near 1: with slopes near 1, Var(w) = 1/n_in (LeCun 1998)."""
-        th = self.theme
-        self.rule_rows = VGroup(self._rule_row(0))
-        self.n_note = VGroup(
-            VGroup(self.tex("n_{in}", SIZE.label, color=th.muted),
-                   self.text(": a neuron's inputs", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.08),
-            VGroup(self.tex("n_{out}", SIZE.label, color=th.muted),
-                   self.text(": the neurons it feeds", SIZE.label, color=th.muted)).arrange(RIGHT, buff=0.08),
-        ).arrange(RIGHT, buff=0.8).move_to([0.3, RULE_ROWS_Y[-1] - 1.0, 0])
-        target = self.factor[0].copy().scale(0.85).move_to([0.9, FACTOR_TOP_Y, 0])
-        with self.beat("Below 1 the gradient fades, above 1 it explodes. With slopes near 1, as tanh's near 0, "
-                       "Var(w) = 1/n_in keeps it near 1: LeCun, 1998."):
-            self.play(FadeOut(self.var_group), FadeOut(self.factor[1:]),
-                      self.factor[0].animate.become(target), run_time=1.0)
-            self.play(FadeIn(self.rule_rows[0], shift=RIGHT * 0.2), FadeIn(self.n_note), run_time=1.0)
-
-    def rule_glorot(self) -> None:
-        """Glorot and Bengio's compromise between the two passes: 2/(n_in + n_out)."""
-        row = self._rule_row(1)
-        self.rule_rows.add(row)
-        self.say("The forward pass wants 1/n_in, back prop 1/n_out: Glorot and Bengio's compromise, 2010, "
-                 "is Xavier's start.",
-                 FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
+    def rules_lecun_glorot(self) -> None:
+        """LeCun 1998 1/n_in for slopes near 1; Glorot and Bengio 2010 between the passes."""
+        rows = VGroup(self._rule_row(0), self._rule_row(1))
+        self.rule_rows = rows
+        lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
+        with self.beat(f"LeCun ({lecun.year}): Var(w) = 1/n_in, for slopes near 1 like tanh's. Glorot and Bengio "
+                       f"({glorot.year}) split the difference between the passes: 2/(n_in + n_out), Xavier's start."):
+            self.play(FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
+            self.play(FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
 
     def rule_he(self) -> None:
-        """He 2015: ReLU's slope is 0 for about half the inputs, hence 2/n_in."""
+        """He 2015: ReLU's slope is 0 about half the time, so E[g'^2] ~ 1/2, hence 2/n_in."""
         row = self._rule_row(2)
         self.rule_rows.add(row)
-        self.say("ReLU's slope is 0 for about half the inputs, so the mean of σ'² is about 1/2: hence He's "
-                 "2/n_in, 2015.",
+        he = self.result.hidden_rules[2]
+        self.say(f"He ({he.year}): ReLU's slope is 0 about half the time, so E[g'²] ≈ ½, and Var(w) = 2/n_in makes up "
+                 "for it. If the forward pass keeps its size, back prop keeps its size up to a constant, "
+                 "so n_in is enough.",
                  FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
-    def rules_for_this_net(self) -> None:
-        """The three variances for the lesson's hidden layers (n_in in, n_out out)."""
-        r = self.result
-        values = VGroup()
-        for i, rule in enumerate(r.rules):
-            self.shown[f"rule.{rule.key}"] = [float(rule.numerator), float(rule.denominator)]
-            t = self.tex("= " + tex_fraction(rule.numerator, rule.denominator), SIZE.body)
-            t.move_to([RULE_VALUE_LEFT, RULE_ROWS_Y[i], 0], aligned_edge=LEFT)
-            values.add(t)
-        self.rule_values = values
-        fr = [f"{rule.numerator}/{rule.denominator}" for rule in r.rules]
-        self.say(f"For this net: {fr[0]}, {fr[1]} and {fr[2]}. Nielsen's start already has LeCun's 1/n_in.",
-                 *[FadeIn(v, shift=LEFT * 0.2) for v in values], run_time=1.2)
-
-    # -- beats: the bars -----------------------------------------------------------------------
+    # -- beats 11-16: the bars -----------------------------------------------------------------
 
     def _panel_left(self, i: int) -> float:
         return PANEL_LEFT + i * (PANEL_WIDTH + PANEL_GAP)
@@ -284,17 +557,19 @@ class TheWayOut(LessonScene):
         return self._panel_left(i) + step * (l - 0.5)
 
     def _bar_y(self, value: float) -> float:
-        """The height on the shared log axis of a norm (clipped to the axis)."""
+        """The height of a value on the shared log axis (clipped to the axis; 0 at the base)."""
         lo, hi = self.result.bar_decades
-        return BAR_BASE_Y + BAR_AXIS_HEIGHT * GradientScale(lo, hi).position(value)
+        if value <= 0:
+            return BAR_BASE_Y
+        pos = (math.log10(value) - lo) / (hi - lo) if math.isfinite(value) else 1.0
+        return BAR_BASE_Y + BAR_AXIS_HEIGHT * min(max(pos, 0.0), 1.0)
 
     def chart_frame(self) -> VGroup:
-        """The shared log axis: decade lines across every panel, tick labels, layer numbers, note."""
+        """The shared log axis: decade lines across every panel, 10^k tick labels, layer numbers, notes."""
         r, th = self.result, self.theme
         lo, hi = r.bar_decades
         self.shown["bar_decades"] = [float(lo), float(hi)]
         grid, base, ticks, layers = VGroup(), VGroup(), VGroup(), VGroup()
-        stride = 1 if hi - lo <= 5 else 2
         for i in range(len(r.settings)):
             left, right = self._panel_left(i) - 0.1, self._panel_left(i) + PANEL_WIDTH + 0.1
             base.add(Line([left, BAR_BASE_Y, 0], [right, BAR_BASE_Y, 0], stroke_color=th.muted, stroke_width=1.5))
@@ -306,18 +581,18 @@ class TheWayOut(LessonScene):
                 if r.hidden <= 8 or l in (1, r.hidden):
                     layers.add(self.text(str(l), SIZE.small, color=th.muted)
                                .move_to([self._bar_x(i, l), BAR_BASE_Y - LAYER_ROW_DROP, 0]))
-        for k in range(lo, hi + 1):
-            if (k - lo) % stride == 0:
-                y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
-                ticks.add(self.text(f"1e{k}", SIZE.small, color=th.muted).move_to([TICK_X, y, 0]))
-        layer_word = self.text("layer", SIZE.small, color=th.muted).move_to([TICK_X, BAR_BASE_Y - LAYER_ROW_DROP, 0])
+        for k in log_ticks(lo, hi):
+            y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
+            ticks.add(log_tick(k, th).move_to([TICK_X, y, 0]))
+        layer_word = self.muted("layer").move_to([TICK_X, BAR_BASE_Y - LAYER_ROW_DROP, 0])
         self.shown["seeds"] = float(len(r.seeds))
         self.shown["samples"] = float(r.n_samples)
         note = VGroup(
-            self.text("||dC/db_l|| of each hidden layer, log scale", SIZE.small, color=th.muted),
-            self.text(f"bar: median of {fmt_value(len(r.seeds))} nets; line: middle half", SIZE.small,
-                      color=th.muted),
-            self.text("predicted, measured: the factor per layer", SIZE.small, color=th.muted),
+            VGroup(self.tex(r"\|\delta_l\|", SIZE.small, color=th.muted),
+                   self.muted(f"of one digit: root mean square over {fmt_value(r.n_samples)} digits")
+                   ).arrange(RIGHT, buff=0.1),
+            self.muted(f"bar: median of {fmt_value(len(r.seeds))} starts; line: middle half"),
+            self.muted("measured: the mean factor between successive bars"),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
         note.to_corner(UP + RIGHT, buff=0.3)
         return VGroup(grid, base, ticks, layers, layer_word, note)
@@ -331,24 +606,21 @@ class TheWayOut(LessonScene):
                       self.text(start, SIZE.small, color=self.colors[key]).move_to([centre, PANEL_TITLE_Y[1], 0]))
 
     def bars(self, i: int) -> list[VGroup]:
-        """Panel i's bars (median, log height) with whiskers (q25 .. q75), hidden layers L-1 .. 1
-        (back prop's order)."""
+        """Panel i's bars (median over the starts, log height) with the middle half of the starts
+        as a line, hidden layers L-1 .. 1 (back prop's order), in the setting's colour."""
         r, th = self.result, self.theme
-        s: SettingNorms = r.settings[i]
+        s: SettingBars = r.settings[i]
         key = s.setting.key
-        lo, hi = r.bar_decades
-        colors = GradientScale(lo - COLOR_PAD_DECADES, hi)
-        H = r.hidden
-        self.shown[f"{key}.median"] = [float(v) for v in s.median[:H]]
-        self.shown[f"{key}.q25"] = [float(v) for v in s.q25[:H]]
-        self.shown[f"{key}.q75"] = [float(v) for v in s.q75[:H]]
-        width = min(MAX_BAR_WIDTH, 0.55 * PANEL_WIDTH / H)
+        self.shown[f"{key}.bars"] = [float(v) for v in s.bars]
+        self.shown[f"{key}.q25"] = [float(v) for v in s.q25]
+        self.shown[f"{key}.q75"] = [float(v) for v in s.q75]
+        width = min(MAX_BAR_WIDTH, 0.55 * PANEL_WIDTH / r.hidden)
         out: list[VGroup] = []
-        for l in range(H, 0, -1):
-            m = float(s.median[l - 1])
+        for l in range(r.hidden, 0, -1):
+            m = float(s.bars[l - 1])
             x = self._bar_x(i, l)
             height = max(0.04, self._bar_y(m) - BAR_BASE_Y)
-            bar = Rectangle(width=width, height=height, stroke_width=0, fill_color=colors.color(m, th),
+            bar = Rectangle(width=width, height=height, stroke_width=0, fill_color=self.colors[key],
                             fill_opacity=1).move_to([x, BAR_BASE_Y + height / 2, 0])
             y25, y75 = self._bar_y(float(s.q25[l - 1])), self._bar_y(float(s.q75[l - 1]))
             whisker = VGroup(
@@ -360,21 +632,24 @@ class TheWayOut(LessonScene):
         return out
 
     def panel_lines(self, i: int) -> VGroup:
-        """Under panel i: the predicted and measured factor per layer, and last hidden / first."""
+        """Under panel i: the predicted and measured factor, and the last hidden bar over layer 1's."""
         r, th = self.result, self.theme
         s = r.settings[i]
         key = s.setting.key
         centre = self._panel_left(i) + PANEL_WIDTH / 2
-        far = s.ratio >= REGIME_THRESHOLD or s.ratio <= 1 / REGIME_THRESHOLD
         pred = self.number(f"{key}.predicted", s.predicted_rounded, SIZE.label)
         meas = self.number(f"{key}.measured", s.measured_rounded, SIZE.label)
-        self.shown[f"{key}.ratio"] = s.ratio_rounded
-        ratio = self.text(fmt_value(s.ratio_rounded), SIZE.label, color=th.warn if far else th.good)
+        if s.dead:  # no gradient reaches layer 1: there is no ratio to show
+            self.shown[f"{key}.dead_starts"] = float(s.dead_starts)
+            last = (self.muted("layer 1"), self.text("no gradient", SIZE.label, color=th.overflow))
+        else:
+            self.shown[f"{key}.ratio"] = round_significant(s.ratio, RATIO_DIGITS)
+            last = (self.muted(f"layer {r.hidden} / layer 1"),
+                    self.text(bar_ratio(s.ratio), SIZE.label, color=th.good if s.level else th.text))
         lines = VGroup(
-            VGroup(self.text("predicted", SIZE.small, color=th.muted), pred).arrange(RIGHT, buff=0.15),
-            VGroup(self.text("measured", SIZE.small, color=th.muted), meas).arrange(RIGHT, buff=0.15),
-            self.text(f"layer {r.hidden} / layer 1", SIZE.small, color=th.muted),
-            ratio,
+            VGroup(self.muted("predicted"), pred).arrange(RIGHT, buff=0.15),
+            VGroup(self.muted("measured"), meas).arrange(RIGHT, buff=0.15),
+            *last,
         )
         for line, y in zip(lines, PANEL_LINES_Y):
             line.move_to([centre, y, 0])
@@ -384,67 +659,92 @@ class TheWayOut(LessonScene):
         """Panel i's bars grow right to left, from the last hidden layer back to layer 1."""
         return Succession(*[AnimationGroup(GrowFromEdge(b, DOWN)) for b in self.panel_bars[i]], lag_ratio=0.6)
 
-    def _show_panel(self, i: int) -> list[Animation]:
-        return [FadeIn(self.titles[i]), self._grow(i)]
-
-    def _factor_words(self, s: SettingNorms) -> tuple[str, str, str, str]:
-        """n Var(w), mean sigma'^2, predicted and measured, as a caption writes them (recorded)."""
+    def _factor_words(self, s: SettingBars) -> tuple[str, str]:
+        """E[g'^2], and "predicted p, measured m" ("predicted p, but measured m" when they do not
+        agree within netsim's AGREE_TOLERANCE; "predicted p, but no gradient reaches layer 1 in k
+        of the n starts" when none does in most), as a caption writes them (recorded)."""
         key = s.setting.key
-        n_var = float(s.n_var[0])
-        return (self.inline(f"{key}.n_var", n_var), self.inline(f"{key}.sigma_prime_sq", s.mean_sq_rounded),
-                fmt_value(s.predicted_rounded), fmt_value(s.measured_rounded))
+        sq = self.rec(f"{key}.slope_sq", s.slope_sq_rounded)
+        pred, meas = fmt_value(s.predicted_rounded), fmt_value(s.measured_rounded)
+        if s.dead:
+            starts = fmt_value(len(self.result.seeds))
+            return sq, f"predicted {pred}, but no gradient reaches layer 1 in {fmt_value(s.dead_starts)} of the " \
+                       f"{starts} starts"
+        both = f"predicted {pred}, measured {meas}" if s.agrees else f"predicted {pred}, but measured {meas}"
+        return sq, both
+
+    def _ratio_sentence(self, s: SettingBars, only: bool = False) -> str:
+        """The last hidden layer's bar next to layer 1's, as the panel's last line shows it."""
+        r = round_significant(s.ratio, RATIO_DIGITS)
+        h = self.result.hidden
+        if s.dead and s.setting.activation == "relu":
+            return f"Layers of width {fmt_value(self.result.width)} can have all their ReLUs switched off at once."
+        if s.dead:
+            return "Layer 1's bar is 0: no gradient at all."
+        if only:
+            return f"Layer {h} over layer 1: only {bar_ratio(r)}."
+        if r >= 1:
+            return f"Layer {h}'s bar is {bar_ratio(r)} times layer 1's."
+        return f"Layer {h}'s bar is {bar_ratio(r)} of layer 1's."
+
+    def _panel(self, i: int, first: str, second: str, lines_first: bool = True) -> None:
+        """Panel i in two beats: its bars grow (with its factors when ``lines_first``), then the rest."""
+        lines = self.lines[i]
+        with self.beat(first):
+            self.play(FadeIn(self.titles[i]), self._grow(i), run_time=2.0)
+            if lines_first:
+                self.play(FadeIn(lines[:2], shift=UP * 0.1), run_time=0.8)
+        rest = lines[2:] if lines_first else lines
+        self.say(second, FadeIn(rest, shift=UP * 0.1), run_time=0.8)
 
     def panel_problem(self) -> None:
-        """The problem: sigmoid with Nielsen's start, its bars fall toward layer 1."""
+        """The deep net at its start; the problem: sigmoid with Nielsen's start, bars fall toward layer 1."""
         r = self.result
         self.frame = self.chart_frame()
         self.titles = VGroup(*[self.panel_title(i) for i in range(len(r.settings))])
         self.panel_bars = [self.bars(i) for i in range(len(r.settings))]
         self.lines = [self.panel_lines(i) for i in range(len(r.settings))]
+        with self.beat(f"The deep net of chapter {number_of('fading')} at its start, {fmt_value(len(r.seeds))} random "
+                       f"starts. Each bar: layer l's ‖δ_l‖ for one digit, as a root mean square over "
+                       f"{fmt_value(r.n_samples)} digits."):
+            self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.bow), FadeOut(self.factor[2]),
+                      run_time=0.8)
+            self.play(FadeIn(self.frame), run_time=1.0)
         s = r.settings[0]
-        nv, sq, pred, meas = self._factor_words(s)
-        with self.beat(f"The deep net of chapter {number_of('fading')} at its start, {len(r.seeds)} random nets. "
-                       f"Sigmoid, Nielsen's start: n Var(w) = {nv}, mean σ'² = {sq}."):
-            self.play(FadeOut(self.rule_rows), FadeOut(self.rule_values), FadeOut(self.factor[0]),
-                      FadeOut(self.n_note), run_time=0.8)
-            self.play(FadeIn(self.frame), run_time=0.8)
-            self.play(*self._show_panel(0), run_time=2.0)
-        far = s.ratio >= REGIME_THRESHOLD
-        tail = (f" Layer {r.hidden}'s gradient is {fmt_value(s.ratio_rounded)} times layer 1's."
-                if far else "")
-        self.say(f"Predicted factor per layer: {pred}. Measured: {meas}.{tail}",
-                 FadeIn(self.lines[0], shift=UP * 0.1), run_time=1.0)
+        sq, both = self._factor_words(s)
+        self._panel(0, f"Sigmoid with Nielsen's start, Var(w) = 1/n_in: E[σ'²] = {sq}; factor {both}.",
+                    self._ratio_sentence(s))
 
     def panel_sigmoid_xavier(self) -> None:
-        """Only the start changes: Xavier's start on the sigmoid still fades."""
-        s = self.result.settings[1]
-        nv, sq, pred, meas = self._factor_words(s)
-        with self.beat(f"Only the start changes: Xavier's, biases 0. Predicted {pred}, measured {meas}: with "
-                       f"n Var(w) = {nv} and σ' ≤ 1/4 the factor stays below 1/4. The start alone cannot fix "
-                       "the sigmoid."):
-            self.play(*self._show_panel(1), run_time=2.0)
-            self.play(FadeIn(self.lines[1], shift=UP * 0.1), run_time=0.8)
+        """Xavier's start: the same 1/n between hidden layers; the sigmoid's factor stays below 1/4."""
+        r = self.result
+        s, first = r.settings[1], r.settings[0]
+        glorot = r.hidden_rules[1]
+        sq, both = self._factor_words(s)
+        below = not (s.dead or first.dead) and all(
+            float(x) < QUARTER for x in (s.predicted, s.measured, first.predicted, first.measured))
+        tail = ", still below ¼ with either start." if below else "."
+        self._panel(1, f"Xavier's start, zero biases: between hidden layers {glorot.numerator}/{glorot.denominator} "
+                       f"= {glorot.fraction}, as before.", f"E[σ'²] = {sq}: {both}{tail}", lines_first=False)
 
     def panel_tanh(self) -> None:
         """Then the activation: tanh, whose slope reaches 1."""
         r = self.result
-        s = r.settings[2]
-        nv, sq, pred, meas = self._factor_words(s)
-        with self.beat(f"Now the activation: tanh. Mean σ'² = {sq}: predicted {pred}, measured {meas}. "
-                       f"Layer {r.hidden} over layer 1: only {fmt_value(s.ratio_rounded)}."):
-            self.play(*self._show_panel(2), run_time=2.0)
-            self.play(FadeIn(self.lines[2], shift=UP * 0.1), run_time=0.8)
+        s, first = r.settings[2], r.settings[0]
+        sq, both = self._factor_words(s)
+        ratio = round_significant(s.ratio, RATIO_DIGITS)
+        only = 1 <= ratio < REGIME_THRESHOLD and first.ratio >= REGIME_THRESHOLD
+        self._panel(2, f"tanh, Xavier's start: E[g'²] = {sq}, {both}.",
+                    self._ratio_sentence(s, only=True) if only else self._ratio_sentence(s))
 
     def panel_relu(self) -> None:
-        """ReLU with He's start: n Var(w) = 2, mean slope squared about 1/2, factor about 1."""
+        """ReLU with He's start: n Var(w) = 2, E[g'^2] about 1/2, factor about 1: level bars."""
         s = self.result.settings[3]
-        nv, sq, pred, meas = self._factor_words(s)
-        with self.beat(f"ReLU with He's start: n Var(w) = {nv}, mean σ'² = {sq}. Predicted {pred}, measured "
-                       f"{meas}: level."):
-            self.play(*self._show_panel(3), run_time=2.0)
-            self.play(FadeIn(self.lines[3], shift=UP * 0.1), run_time=0.8)
+        sq, both = self._factor_words(s)
+        nv = self.rec(f"{s.setting.key}.n_var", float(s.n_var))
+        self._panel(3, f"ReLU, He's start: n Var(w) = {nv}, E[g'²] = {sq}: {both}.",
+                    "The bars stay level." if s.level else self._ratio_sentence(s))
 
     def hold_key_picture(self) -> None:
         """The chapter's picture: fading bars beside level ones, with the factors, held."""
         self.say("Keep every layer's factor near 1, and the gradient reaches the first layer.", hold=1.5)
-

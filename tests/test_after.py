@@ -1,11 +1,13 @@
-"""Chapter 13, "What came after": smoke renders, the numbers on screen against the experiment and
-an independent recomputation (a residual back prop written out here with NumPy, and the linear
-net's gradient length in closed form), the clipped step's bounds, bad input."""
+"""Chapter 12, "What came after": smoke renders, the numbers on screen and in the captions against
+the experiment and an independent recomputation (a residual back prop written out here with
+NumPy, batch normalisation by hand, and the linear net's gradient length in closed form), the
+words the numbers justify, the history's dates, bad input."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -16,15 +18,18 @@ from netsim.errors import NetsimError
 from netsim.experiments.after import (
     DEFAULT_SAMPLE,
     AfterResult,
+    batch_norm_example,
     clipping,
     residual_comparison,
     residual_gradient_norms,
     what_came_after,
 )
+from netsim.experiments.fading import fading
 from netsim.network import Network
-from scenes.after import WhatCameAfter, experiment, ratio_phrase
+from scenes.after import TIMELINE, WhatCameAfter, experiment
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, Lesson
+from scenes.style import fmt_ratio, fmt_value
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
@@ -72,32 +77,153 @@ def by_hand(lesson: Lesson, residual: bool) -> np.ndarray:
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_dry_run_renders_with_captions(rendered: dict[str, WhatCameAfter], name: str) -> None:
     scene = rendered[name]
-    assert 45.0 <= scene.renderer.time <= 90.0
-    assert scene.captions and all(c.strip() for c in scene.captions)
+    assert 95.0 <= scene.renderer.time <= 125.0
+    assert len(scene.captions) == 10 and all(c.strip() for c in scene.captions)
+    assert sum(len(c) for c in scene.captions) <= 1510  # the script's budget, 1,500 with the default's numbers
     assert scene.mobjects == []  # ends on the bare background
+
+
+def test_default_lesson_is_within_the_budget(rendered: dict[str, WhatCameAfter]) -> None:
+    assert sum(len(c) for c in rendered["default"].captions) <= 1500
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_shown_equals_experiment(rendered: dict[str, WhatCameAfter], name: str) -> None:
     scene = rendered[name]
     r = experiment(scene.lesson)
-    rr, cl = r.residual, r.clipping
+    rr, bn, cl = r.residual, r.batch_norm, r.clipping
     expected = {
         "plain_norms": list(rr.plain_norms), "residual_norms": list(rr.residual_norms),
         "skip_layers": [float(l) for l in rr.skip_layers], "sample_label": float(rr.label),
-        "plain_ratio": rr.plain_ratio, "residual_ratio": rr.residual_ratio,
+        "plain_ratio": rr.plain_ratio, "residual_ratio": rr.residual_ratio, "last_hidden": float(rr.depth - 1),
+        "plain_reaches": 1.0, "skip_reaches": 1.0,
         "decades": [float(d) for d in rr.decades],
-        "clip_decades": [float(math.floor(math.log10(min(min(cl.clipped_steps), min(cl.steps))))),
-                         float(math.ceil(math.log10(max(cl.steps))))],
+        "bn_batch": float(bn.batch), "bn_factor": bn.factor, "bn_z": list(bn.z), "bn_z_scaled": list(bn.z_scaled),
+        "bn_z_hat": list(bn.z_hat), "bn_z_hat_scaled": list(bn.z_hat_scaled),
         "clip_depth": float(cl.depth), "step": cl.step, "clipped_step": cl.clipped_step,
+        "caption_step": cl.step, "caption_clipped_step": cl.clipped_step, "caption_threshold": cl.threshold,
+        "caption_scale": cl.scale,
         "eta": cl.eta, "threshold": cl.threshold, "scale": cl.scale, "cosine": cl.cosine,
     }
-    assert scene.shown == expected
-    captions = " ".join(scene.captions)
-    for ratio in (rr.plain_ratio, rr.residual_ratio):
-        kind, value = ratio_phrase(ratio)
-        assert (f"1/{value} of layer" if kind == "fraction" else f"{value} times layer") in captions
-    assert f"Chapter {number_of('exploding')}'s linear net" in captions
+    assert {k: scene.shown[k] for k in expected} == expected
+    # every axis covers what it draws, with 10^k labels at one step
+    lo, hi = scene.shown["clip_decades"]
+    assert lo <= math.log10(min(cl.clipped_steps + cl.steps)) and math.log10(max(cl.steps)) <= hi
+    for key in ("bar_ticks", "clip_ticks"):
+        ticks = scene.shown[key]
+        assert ticks and len(set(np.diff(ticks))) <= 1
+    z_lo, z_hi = scene.shown["bn_axis"]
+    assert z_lo <= min(bn.z + bn.z_scaled + bn.z_hat) and max(bn.z + bn.z_scaled + bn.z_hat) <= z_hi
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_captions_say_the_experiments_numbers(rendered: dict[str, WhatCameAfter], name: str) -> None:
+    scene = rendered[name]
+    r, caps = experiment(scene.lesson), scene.captions
+    rr, cl = r.residual, r.clipping
+    last = rr.depth - 1
+    assert (f"Chapter {number_of('fading')}'s net and digit, same weights: layer 1's ‖∂C/∂b‖ over layer {last}'s "
+            f"is {fmt_ratio(rr.plain_ratio)} without skips, {fmt_ratio(rr.residual_ratio)} with them.") == caps[2]
+    assert (f"Chapter {number_of('exploding')}'s linear net, W = {fmt_value(cl.scale)}·I, {cl.depth} layers: the "
+            f"whole step η‖g‖ is {fmt_value(cl.step)}; clipped at τ = {fmt_value(cl.threshold)}, "
+            f"{fmt_value(cl.clipped_step)}.") in caps[4]
+    act = {"sigmoid": "σ", "relu": "ReLU"}[scene.lesson.activation]
+    assert f"a_l = a_(l−1) + {act}(z_l)" in caps[1] and f"1 + w {act}'(z)" in caps[1]
+
+
+def test_the_words_match_the_numbers(rendered: dict[str, WhatCameAfter]) -> None:
+    """The default lesson: the ratio is written "1/N" (below 1) without skips, and with skips it is
+    about 1; the chapter-7 set-up is the one named; the clipped step is eta tau."""
+    r = experiment(rendered["default"].lesson)
+    caps = rendered["default"].captions
+    assert r.residual.plain_ratio < 1 / 10 and fmt_ratio(r.residual.plain_ratio).startswith("1/")
+    assert "1/" in caps[2] and 1 / 3 < r.residual.residual_ratio < 3
+    # the net and digit are chapter 7's: the same ||dC/db_l|| as chapter 7 shows
+    lesson = rendered["default"].lesson
+    f = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed)
+    np.testing.assert_array_equal(r.residual.plain_norms, f.bias_norms)
+    assert r.residual.sample == f.sample and r.residual.label == f.label
+    cl = r.clipping
+    assert cl.step > 1e20 and cl.clipped_step == pytest.approx(cl.eta * cl.threshold, rel=1e-12)
+
+
+def test_batch_norm_is_stated_correctly(rendered: dict[str, WhatCameAfter]) -> None:
+    text = " ".join(rendered["default"].captions)
+    assert "mean 0 and Var 1, then by a learned γ and β" in text
+    assert "Dividing by √Var undoes any scaling of the weights, forward and back" in text
+    assert "largest" not in text and "flat ends" not in text  # never "where σ' is near its largest"
+
+
+def test_batch_norm_undoes_scaling_forward_and_back() -> None:
+    """z_hat = (z - mean)/sqrt(Var) is the same with W_1 and k W_1; so is dC/da_0 through it."""
+    sizes = [64, 30, 30, 30, 30, 10]
+    bn = batch_norm_example(sizes)
+    k = bn.factor
+    z, zs = np.array(bn.z), np.array(bn.z_scaled)
+    np.testing.assert_allclose(zs - zs.mean(), k * (z - z.mean()), rtol=1e-12, atol=1e-12)
+    assert bn.var_scaled == pytest.approx(k * k * bn.var, rel=1e-12)
+    assert bn.difference < 1e-12
+    hat = np.array(bn.z_hat)
+    assert abs(hat.mean()) < 1e-12 and np.mean(hat**2) == pytest.approx(1.0, rel=1e-12)
+    # the same by hand: neuron bn.neuron of layer 1 over the first digits
+    net = Network.create(sizes, "sigmoid", "sigmoid", "nielsen", None, "normal", 0)
+    x = digits().x[:bn.batch]
+    w, b = net.weights[0][bn.neuron], net.biases[0][bn.neuron]
+    np.testing.assert_allclose(bn.z, x @ w + b, rtol=1e-12)
+    np.testing.assert_allclose(bn.z_scaled, x @ (k * w) + b, rtol=1e-12)
+
+    # back: C = sum_i c_i (gamma z_hat_i + beta) for any c; dC/da_0 by finite differences is the same for W and k W
+    c = np.linspace(-1.0, 1.0, bn.batch)
+
+    def cost(scale: float, x: np.ndarray) -> float:
+        zz = x @ (scale * w) + b
+        return float(c @ ((zz - zz.mean()) / np.sqrt(np.mean((zz - zz.mean()) ** 2))))
+
+    h = 1e-6
+    for i, j in ((0, 20), (3, 36), (7, 44)):
+        grads = []
+        for scale in (1.0, k):
+            up, down = x.copy(), x.copy()
+            up[i, j] += h
+            down[i, j] -= h
+            grads.append((cost(scale, up) - cost(scale, down)) / (2 * h))
+        assert grads[0] == pytest.approx(grads[1], rel=1e-5, abs=1e-8)
+
+
+def test_batch_norm_with_equal_z_says_so() -> None:
+    """Width 1 with the identity start reads the always-blank corner pixel: every z is equal."""
+    bn = batch_norm_example([64, 1, 1, 10], "tanh", "identity", "zeros")
+    assert bn.equal and bn.var == 0 and bn.z_hat == () and bn.difference == 0.0
+    assert batch_norm_example([64, 30, 30, 10], "tanh", "identity", "zeros").neuron == 2
+
+
+def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
+    caps = rendered["default"].captions
+    assert "forget gate f, learned, between 0 and 1" in caps[5] and "c_t = f c_(t−1) + new input" in caps[5]
+    history = " ".join(caps[6:9])
+    years = ["1991", "1994", "1997", "2000", "1998", "2006–2007", "2010:", "2010–2011", "2012", "2015"]
+    positions = [history.index(y) for y in years]
+    assert positions == sorted(positions)
+    for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber", "LeNet-5", "Var(w) = 1/n_in",
+                "Hinton's, Bengio's and LeCun's", "reproduce its input", "Glorot and Bengio", "ReLU", "GPUs",
+                "He's rule", "residual nets", "batch normalisation"):
+        assert who in history
+    # the timeline on screen: the same years, in order, and the 2006–2007 entry says what layer-wise means
+    shown_years = [year for group in TIMELINE for year, _ in group]
+    assert shown_years == ["1991", "1994", "1997", "1998", "2006–2007", "2010", "2010–2011", "2012", "2015"]
+    words = dict(e for group in TIMELINE for e in group)
+    assert "rebuild its input from its output" in words["2006–2007"] and "2000" in words["1997"]
+
+
+def test_a_dead_net_says_no_gradient_reaches(tmp_path) -> None:
+    """A lesson whose plain net passes no gradient to its last hidden layer says so in words."""
+    r = what_came_after([64] + [2] * 12 + [10], "relu", "xavier-uniform", "zeros", 0, 1e-6)
+    assert r.residual.plain_norms[10] == 0 and r.residual.residual_norms[10] > 0
+    fake = SimpleNamespace(res=r, shown={})
+    caption = WhatCameAfter.residual_caption(fake)  # type: ignore[arg-type]
+    assert "without skips no gradient reaches layer 12 (‖∂C/∂b‖ = 0)" in caption
+    assert f"over layer 12's is {fmt_ratio(r.residual.residual_ratio)}." in caption
+    assert fake.shown == {"plain_reaches": 0.0, "skip_reaches": 1.0}
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -162,6 +288,7 @@ def test_result_is_frozen_and_complete() -> None:
         r.residual.plain_ratio = 0.0  # type: ignore[misc]
     assert r.residual.hidden == (1, 2, 3) and len(r.residual.plain_norms) == 4
     assert r.clipping.depths == tuple(range(1, 151))
+    assert r.batch_norm.batch == 10 and len(r.batch_norm.z) == 10 and r.batch_norm.neuron == 0
     wide = residual_comparison([64, 64, 64, 10])
     assert wide.skip_layers == (1, 2)
 
@@ -173,6 +300,9 @@ def test_result_is_frozen_and_complete() -> None:
     (lambda: residual_comparison([64, 30, 20, 10]), "no hidden layer of [64, 30, 20, 10] has equal"),
     (lambda: residual_comparison([64, 30, 30, 10], sample=1797), "sample 1797 is out of range"),
     (lambda: residual_comparison([64, 30, 30, 10], activation="swish"), "swish"),
+    (lambda: batch_norm_example([64, 30, 30, 10], batch=1), "batch = 1 must be a whole number from 2 to 100"),
+    (lambda: batch_norm_example([64, 30, 30, 10], factor=0.0), "factor = 0.0 must be a finite number > 0"),
+    (lambda: batch_norm_example([63, 30, 30, 10]), "8x8 digits need 64"),
     (lambda: clipping(eta=0.0), "eta = 0.0 must be a finite number > 0"),
     (lambda: clipping(threshold=float("nan")), "threshold = nan must be"),
     (lambda: clipping(depth=0), "depth = 0 must be a whole number from 1 to 1000"),

@@ -1,28 +1,36 @@
-"""Chapter 6, forward prop and back prop: smoke renders of both lessons and the clip's length,
-the numbers on screen against an independent chain computed by hand and against
-Network.backward, back prop's output-first order, the words (which gradients are followed and
-why, delta named, the "times a_{l-1}" step, the |w| < 4 qualification), and bad input."""
+"""Chapter 6, "Back prop: a product of factors": dry runs of both lessons and of a chain with a
+large weight, the numbers on screen against the experiment and against a chain computed by
+hand and by Network.backward, the captions against those numbers (counts, chapter numbers,
+e-notation, the rectangle's fractions, the derived words "every |w| < 1", "shrinks at every
+layer", the ratio), the science behind the words (σ' <= ¼, the narrow band of a large w), and
+bad input. Its golden frame is in test_pictures.py."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from netsim.activations import sigmoid_prime
 from netsim.errors import NetsimError
 from netsim.experiments.backprop import BackpropChain, backprop_chain
+from netsim.experiments.rectangle import shrinking_factors
+from netsim.format import fmt_ratio, fmt_value
 from netsim.network import Network
-from scenes.backprop import ForwardBackProp, e_notation, experiment, inline_gradient, tex_symbol
-from scenes.chapters import number_of
+from scenes.backprop import ForwardBackProp, decades, e_notation, experiment, frac_words
+from scenes.chapters import by_slug, number_of
 from scenes.lesson import LESSONS_DIR
+from scenes.sweep import write_lesson
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
-OUTPUT_FIRST = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/dw1", "dC/db1"]  # netsim's order (gradient_names)
-SHOWN_ORDER = ["dC/dw4", "dC/dw3", "dC/dw2", "dC/db1", "dC/dw1"]  # the scene: delta_1 = dC/db1, then times a_0
+#: A seed whose chain has a weight above 4 in size (w_4), yet every factor below 1.
+BIG_WEIGHT_SEED = 1312
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +39,24 @@ def rendered() -> dict[str, ForwardBackProp]:
     return {name: dry_scene("backprop", path) for name, path in LESSONS.items()}
 
 
+@pytest.fixture(scope="module")
+def big_weight(tmp_path_factory: pytest.TempPathFactory) -> ForwardBackProp:
+    """The chapter on a lesson whose seed draws a chain weight above 4."""
+    fields = {"name": "big-weight", "title": "t", "language": "en", "theme": "dark", "narration": False,
+              "net": {"depth": 4, "width": 30, "activation": "sigmoid", "init": "nielsen", "bias_init": "normal",
+                      "seed": BIG_WEIGHT_SEED}, "training": {"learning_rate": 0.1}}
+    return dry_scene("backprop", write_lesson(fields, tmp_path_factory.mktemp("lessons")))
+
+
+def _text(scene: ForwardBackProp) -> str:
+    return " ".join(scene.captions)
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _by_hand(seed: int, x: float = 1.0, y: float = 0.0, L: int = 4) -> dict[str, list[float]]:
+def _by_hand(seed: int, L: int = 5, x: float = 1.0, y: float = 0.0) -> dict[str, list[float]]:
     """The chain computed from scratch: w, b ~ N(0, 1) from ``seed`` (weights drawn first)."""
     rng = np.random.default_rng(seed)
     w = [float(rng.standard_normal()) for _ in range(L)]  # nielsen: N(0, 1)/sqrt(n_in = 1)
@@ -47,30 +68,25 @@ def _by_hand(seed: int, x: float = 1.0, y: float = 0.0, L: int = 4) -> dict[str,
         zs.append(z)
         acts.append(a)
     sp = [_sigmoid(z) * (1 - _sigmoid(z)) for z in zs]
-    factors = []  # sigma'(z1), w2, sigma'(z2), ..., sigma'(zL), dC/daL
-    for l in range(L):
-        if l:
-            factors.append(w[l])
-        factors.append(sp[l])
-    factors.append(acts[-1] - y)
-    running, p = [], 1.0
-    for f in reversed(factors):
-        p *= f
-        running.append(p)
-    # delta_l after the factor sigma'(z_l): positions 1, 3, 5, 7 of the running products
-    deltas = {L - j: running[2 * j + 1] for j in range(L)}
-    grads = [acts[l - 1] * deltas[l] for l in range(L, 0, -1)] + [deltas[1]]
-    pairs = [abs(w[l] * sp[l - 1]) for l in range(1, L)]  # |w_l sigma'(z_{l-1})|, l = 2..L
-    return {"w": w, "b": b, "acts": acts, "zs": zs, "sp": sp, "factors": factors, "running": running,
-            "grads": grads, "cost": [0.5 * (acts[-1] - y) ** 2], "deltas": [deltas[l] for l in range(1, L + 1)],
-            "pairs": pairs}
+    deltas = [0.0] * L
+    deltas[-1] = sp[-1] * (acts[-1] - y)
+    for l in range(L - 1, 0, -1):  # δ_l = δ_(l+1) w_(l+1) σ'(z_l), 1-based l
+        deltas[l - 1] = deltas[l] * w[l] * sp[l - 1]
+    factors = [w[l] * sp[l - 1] for l in range(1, L)]  # w_(l+1) σ'(z_l), l = 1 .. L-1
+    return {"w": w, "b": b, "acts": acts, "zs": zs, "sp": sp, "deltas": deltas, "factors": factors,
+            "cost": [0.5 * (acts[-1] - y) ** 2]}
 
+
+# ---------- the dry runs ----------
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_dry_run_renders_within_bounds(rendered: dict[str, ForwardBackProp], name: str) -> None:
     scene = rendered[name]
-    assert 100.0 <= scene.renderer.time <= 145.0, scene.renderer.time
-    assert len(scene.captions) >= 20 and all(c.strip() for c in scene.captions)
+    assert 100.0 <= scene.renderer.time <= 120.0, scene.renderer.time
+    assert len(scene.captions) >= 13 and all(c.strip() for c in scene.captions)
+    assert scene.cannot_show_reason is None
+    # the two chapters it replaces ran 131 s and 107 s; the budget is about 1,450 characters
+    assert sum(len(c) for c in scene.captions) <= 1500
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -78,145 +94,210 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, ForwardBackProp], 
     scene = rendered[name]
     r = backprop_chain(seed=scene.lesson.seed)
     assert experiment(scene.lesson) == r
-    expected: dict[str, object] = {f"a_{l}": r.activations[l] for l in range(r.layers + 1)}
-    expected |= {"y": r.y, "cost": r.cost, "weights": float(r.layers)}
-    for k, i in enumerate(r.backprop_order):
-        expected[f"factor_{i}"] = r.factors[i]
-        expected[f"running_{k}"] = r.partial_products[k]
-    # dC/db1's slot shows "= delta_1" beside the running product that holds its value
-    expected |= {f"grad_{n}": g for n, g in zip(r.gradient_names, r.gradients) if n != "dC/db1"}
-    expected |= {"backward_dC_db1": r.backward_dC_db1, "sigma_prime_max": Fraction(1, 4), "weight_limit": 4.0}
+    L = r.layers
+    expected: dict[str, object] = {"layers": float(L), "y": r.y, "cost": r.cost}
+    expected |= {f"a_{l}": r.activations[l] for l in range(L + 1)}
+    expected |= {"product": r.product, f"delta_{L}": r.deltas[-1]}
+    expected |= {f"factor_{l}": r.step_factors[l - 1] for l in range(1, L)}
+    expected |= {f"area_{k}": a for k, a in enumerate(r.rectangle.areas)}
+    expected |= {f"multiplier_{k}": m for k, m in enumerate(r.rectangle.multipliers, start=1)}
+    expected |= {"sigma_prime_max": Fraction(1, 4), "weight_limit": Fraction(4)}
+    expected |= {"log_decades": [float(d) for d in decades(list(r.deltas))], "ratio": r.first_over_output}
+    expected |= {f"bar_{l}": r.deltas[l - 1] for l in range(1, L + 1)}
+    expected |= {"large_weight": r.large_weight, "band_z": r.band_z, "band_width": r.band_width}
     assert scene.shown == expected
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_numbers_match_a_chain_computed_by_hand(rendered: dict[str, ForwardBackProp], name: str) -> None:
-    shown, seed = rendered[name].shown, rendered[name].lesson.seed
-    hand = _by_hand(seed)
-    r = experiment(rendered[name].lesson)
+    scene = rendered[name]
+    shown, r = scene.shown, experiment(scene.lesson)
+    hand = _by_hand(scene.lesson.seed)
     np.testing.assert_allclose(r.weights, hand["w"], rtol=1e-15)
     np.testing.assert_allclose(r.biases, hand["b"], rtol=1e-15)
-    np.testing.assert_allclose([shown[f"a_{l}"] for l in range(5)], hand["acts"], rtol=1e-12)
-    np.testing.assert_allclose([shown[f"factor_{i}"] for i in range(8)], hand["factors"], rtol=1e-12)
-    np.testing.assert_allclose([shown[f"running_{k}"] for k in range(8)], hand["running"], rtol=1e-12)
-    np.testing.assert_allclose([shown[f"grad_{n}"] for n in OUTPUT_FIRST[:4]], hand["grads"][:4], rtol=1e-12)
+    np.testing.assert_allclose([shown[f"a_{l}"] for l in range(6)], hand["acts"], rtol=1e-12)
+    np.testing.assert_allclose([shown[f"factor_{l}"] for l in range(1, 5)], hand["factors"], rtol=1e-12)
+    np.testing.assert_allclose([shown[f"bar_{l}"] for l in range(1, 6)], hand["deltas"], rtol=1e-12)
+    assert shown["delta_5"] == pytest.approx(hand["deltas"][-1], rel=1e-12)
     assert shown["cost"] == pytest.approx(hand["cost"][0], rel=1e-12)
     assert shown["a_0"] == 1.0 and shown["y"] == 0.0
-    np.testing.assert_allclose(r.deltas, hand["deltas"], rtol=1e-12)
-    np.testing.assert_allclose(r.pair_factors, hand["pairs"], rtol=1e-12)
-    # each delta_l is the running product right after sigma'(z_l): what the label "= delta_l =" shows
-    for l, k in zip(range(4, 0, -1), (1, 3, 5, 7)):
-        assert shown[f"running_{k}"] == pytest.approx(hand["deltas"][l - 1], rel=1e-12)
-    # dC/dw_l = delta_l a_{l-1}, and dC/dw_1 = dC/db_1 since a_0 = x = 1
-    for l in range(1, 5):
-        assert shown[f"grad_dC/dw{l}"] == pytest.approx(hand["deltas"][l - 1] * hand["acts"][l - 1], rel=1e-12)
-    assert shown["grad_dC/dw1"] == shown["running_7"] == r.gradients[OUTPUT_FIRST.index("dC/db1")]
+    # the product of the factors as written, δ_5 last, is ∂C/∂b_1 = δ_1
+    assert math.prod([shown[f"factor_{l}"] for l in range(1, 5)] + [shown["delta_5"]]) == pytest.approx(
+        shown["product"], rel=1e-12)
+    assert shown["product"] == shown["bar_1"]
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
-def test_product_of_factors_is_backwards_dC_db1(rendered: dict[str, ForwardBackProp], name: str) -> None:
+def test_product_is_backwards_dC_db1(rendered: dict[str, ForwardBackProp], name: str) -> None:
     shown, seed = rendered[name].shown, rendered[name].lesson.seed
-    net = Network.create([1] * 5, "sigmoid", init="nielsen", bias_init="normal", seed=seed)
+    net = Network.create([1] * 6, "sigmoid", init="nielsen", bias_init="normal", seed=seed)
     grads = net.backward(np.array([[1.0]]), np.array([[0.0]]), "quadratic")
-    dC_db1 = float(grads.nabla_b[0][0])
-    product = math.prod(shown[f"factor_{i}"] for i in range(8))
-    assert product == pytest.approx(dC_db1, rel=1e-12)
-    assert shown["running_7"] == pytest.approx(dC_db1, rel=1e-12)
-    assert shown["backward_dC_db1"] == dC_db1
-    assert experiment(rendered[name].lesson).gradients[-1] == pytest.approx(dC_db1, rel=1e-12)
-    # every weight gradient shown is the backward pass's
-    for l in range(1, 5):
-        assert shown[f"grad_dC/dw{l}"] == pytest.approx(float(grads.nabla_w[l - 1][0, 0]), rel=1e-12)
+    r = experiment(rendered[name].lesson)
+    assert shown["product"] == pytest.approx(float(grads.nabla_b[0][0]), rel=1e-12)
+    assert r.backward_dC_db1 == float(grads.nabla_b[0][0])
+    for l in range(1, 6):  # ∂C/∂b_l = δ_l and ∂C/∂w_l = δ_l a_(l-1), as the screen writes
+        assert shown[f"bar_{l}"] == pytest.approx(float(grads.nabla_b[l - 1][0]), rel=1e-12)
+        assert r.dC_dw[l - 1] == pytest.approx(shown[f"bar_{l}"] * shown[f"a_{l - 1}"], rel=1e-12)
+    assert grads.cost == pytest.approx(shown["cost"], rel=1e-12)
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
-def test_back_prop_goes_output_first(rendered: dict[str, ForwardBackProp], name: str) -> None:
+def test_signs_follow_the_weights(rendered: dict[str, ForwardBackProp], name: str) -> None:
+    """σ' > 0, so each step left keeps δ's sign or flips it with w's; the bars show |δ_l|, the labels the sign."""
+    shown, r = rendered[name].shown, experiment(rendered[name].lesson)
+    for l in range(1, r.layers):
+        assert np.sign(shown[f"bar_{l}"]) == np.sign(shown[f"bar_{l + 1}"]) * np.sign(r.weights[l])
+    lo, hi = shown["log_decades"]
+    sizes = [abs(shown[f"bar_{l}"]) for l in range(1, 6)]
+    assert 10**lo <= min(sizes) and max(sizes) <= 10**hi
+
+
+# ---------- the words ----------
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_captions_say_the_numbers(rendered: dict[str, ForwardBackProp], name: str) -> None:
     scene = rendered[name]
-    assert scene.gradient_order == SHOWN_ORDER
-    # the factors are visited right to left: dC/da4 first, sigma'(z1) last
-    visited = [k for k in scene.shown if k.startswith("factor_")]
-    assert visited == [f"factor_{i}" for i in range(7, -1, -1)]
-    r = experiment(scene.lesson)
-    assert r.symbols[r.backprop_order[0]] == "dC/da4" and r.symbols[r.backprop_order[-1]] == "sigma'(z1)"
-    # the words say so too, and never the opposite
-    text = " ".join(scene.captions).lower()
-    assert "starts at the output" in text and "right to left" in text
-    assert "forward prop runs left to right" in text
-    assert "start at the left" not in text and "starts at the left" not in text and "starts with the left" not in text
+    text, r = _text(scene), experiment(scene.lesson)
+    L = r.layers
+    assert L == 5 and f"a chain of {L} sigmoid neurons, one per layer" in text
+    assert f"chapter {number_of('cost')}'s cost C = ½(a_{L} − y)²" in text
+    assert f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}) it gives δ_{L} = ∂C/∂z_{L}" in text
+    assert f"δ_{L - 1} = δ_{L} w_{L} σ'(z_{L - 1})" in text
+    assert "∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)" in text
+    assert f"So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) for every layer" in text
+    # back prop's direction, said once
+    assert text.count("starts at the output and runs right to left") == 1
+    assert "starts at the left" not in text
+    # σ' <= ¼ (chapter 3) and the |w| < 4 it gives
+    limit = 1 / Fraction(float(sigmoid_prime(np.array(0.0))))
+    assert limit == 4 and f"σ' is at most ¼ (chapter {number_of('neuron')})" in text
+    assert f"at most |w|/{limit}: below 1 while |w| < {limit}" in text
+    assert f"the exploding gradient (chapter {number_of('exploding')})" in text
+    assert "only for inputs a in a narrow band" in text
+    assert "dC/d" not in text and "sigma" not in text and "delta" not in text
+
+
+def test_the_rectangle_is_exact(rendered: dict[str, ForwardBackProp]) -> None:
+    shown, text = rendered["default"].shown, _text(rendered["default"])
+    quarter, third = Fraction(1, 4), Fraction(1, 3)
+    assert [shown[f"multiplier_{k}"] for k in (1, 2, 3)] == [quarter, third, quarter]
+    assert [shown[f"area_{k}"] for k in range(4)] == [1, quarter, Fraction(1, 12), Fraction(1, 48)]
+    assert all(isinstance(shown[f"area_{k}"], Fraction) for k in range(4))
+    assert "a square of area 1 by ¼, then ⅓, then ¼: ¼, then 1/12, then 1/48 is left." in text
+    assert shrinking_factors().areas == (1, quarter, Fraction(1, 12), Fraction(1, 48))
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
-def test_the_words_follow_the_brief(rendered: dict[str, ForwardBackProp], name: str) -> None:
-    text = " ".join(rendered[name].captions)
-    # a weight and a bias in every layer; which gradients are followed, and why
-    assert "Each layer has a weight w and a bias b." in text
-    assert "4 weights and 4 biases: 8 gradients in all." in text and "5 gradients" not in text
-    assert "We follow dC/db1, and the weights' gradients dC/dw on the way." in text
-    assert "farthest from the output, so it collects the most factors" in text
-    # "last layer" never means layer 1
-    assert "last layer" not in text.lower() and "The first layer, layer 1:" in text
-    # delta named where the running product first appears, before any other delta
-    assert text.index("delta4 = dC/dz4, in Nielsen's notation") < text.index("delta3")
-    # the "times a_{l-1}" step for each weight, and why dC/dw1 = dC/db1
-    assert "Times a3, the input that w4 multiplies, gives the first gradient: dC/dw4 = delta4 · a3." in text
-    assert "times a2, dC/dw3" in text and "times a1, dC/dw2" in text
-    assert "Times a0 = x = 1 gives dC/dw1. Since the input is 1, dC/dw1 equals dC/db1 here." in text
-    # sigma' <= 1/4 qualified by |w| < 4, and the exploding case with its chapter's number
-    assert "is below 1 while |w| < 4" in text and "Here every |w| is below 1" in text
-    assert f"(chapter {number_of('rectangle')})" in text
-    assert f"exploding gradients, chapter {number_of('exploding')}." in text
-    assert "every layer shrinks" not in text and "keeps shrinking" not in text
-    # e-notation is explained the first time it is shown
-    assert "3.11e-04 is written in e-notation: 3.11 times 10 to the power -4, or 0.000311." in text
-    assert "sigma, z" not in text or "chapter 3" in text
-    assert f"as in chapter {number_of('neuron')}" in text
+def test_e_notation_is_explained_once_with_a_number_of_the_chain(rendered: dict[str, ForwardBackProp],
+                                                                  name: str) -> None:
+    scene = rendered[name]
+    text = _text(scene)
+    assert text.count("e-notation") == 1
+    key = scene.e_explained
+    assert key is not None and key == next(k for k, v in scene.shown.items()
+                                           if isinstance(v, float) and "e" in fmt_value(v))
+    shown = fmt_value(scene.shown[key])
+    mantissa, power, plain = e_notation(shown)
+    assert f"{shown} means {mantissa} × 10^{power} = {plain}." in text
+    assert Decimal(plain) == Decimal(mantissa) * Decimal(10) ** power
+    assert float(plain) == pytest.approx(scene.shown[key], rel=5e-3)
+    # no caption says a number in e-notation before the explanation
+    before = text[: text.index("e-notation")]
+    assert not any(e_notation(w.strip(".,:;")) for w in before.split())
 
 
-def test_factors_shrink_the_product() -> None:
-    r = backprop_chain()
-    slopes = [f for s, f in zip(r.symbols, r.factors) if s.startswith("sigma'")]
-    assert slopes == list(r.sigma_primes) and len(slopes) == 4
-    assert all(0 < s <= 0.25 for s in slopes) and r.sigma_prime_max == 0.25
-    # ordinary weights: each layer's |w sigma'(z)| is below 1/4, and the gradients shrink leftwards
-    assert all(abs(w) < 1 for w in r.weights)
-    assert len(r.pair_factors) == 3 and all(p < 0.25 for p in r.pair_factors)
-    mags = [abs(g) for g in r.gradients[:4]]  # dC/dw4 .. dC/dw1
-    assert all(b < a for a, b in zip(mags, mags[1:]))
-    assert abs(r.product) < abs(r.dC_da) * 0.25**4
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_the_log_scale_words_follow_the_numbers(rendered: dict[str, ForwardBackProp], name: str) -> None:
+    scene = rendered[name]
+    text, r = _text(scene), experiment(scene.lesson)
+    assert text.count("each step up is ×10") == 1
+    deltas = [abs(scene.shown[f"bar_{l}"]) for l in range(1, 6)]
+    shrinks = all(a < b for a, b in zip(deltas, deltas[1:]))
+    assert ("shrinks at every layer" in text) == shrinks
+    assert ("Here every |w| < 1." in text) == (max(abs(w) for w in r.weights) < 1)
+    ratio = deltas[0] / deltas[-1]
+    assert scene.shown["ratio"] == pytest.approx(ratio, rel=1e-12)
+    assert f"|δ_1| is {fmt_ratio(ratio)} of |δ_5|." in text
+    # the default chain: small weights, each factor below ¼ in size, the gradient shrinking leftwards
+    if name == "default":
+        assert shrinks and ratio < 1e-3
+        assert all(abs(f) < 0.25 for f in r.step_factors)
+
+
+def test_a_weight_above_4_is_said_as_it_is(big_weight: ForwardBackProp) -> None:
+    r = experiment(big_weight.lesson)
+    text = _text(big_weight)
+    sizes = [abs(w) for w in r.weights]
+    k = sizes.index(max(sizes)) + 1
+    assert max(sizes) > 4 and all(f < 1 for f in r.factor_sizes)  # the caveat at work: z is not near 0
+    assert f"Here w_{k} = {fmt_value(r.weights[k - 1])}, yet every factor is below 1." in text
+    assert big_weight.shown["big_weight"] == r.weights[k - 1]
+    assert "Here every |w|" not in text
+    assert ("shrinks at every layer" in text) == r.shrinks_every_layer
 
 
 def test_relu_lesson_still_shows_the_sigmoid_chain(rendered: dict[str, ForwardBackProp]) -> None:
     relu = rendered["relu-he"]
     assert relu.lesson.activation == "relu"
     assert relu.shown == rendered["default"].shown  # same seed, and the chain is always sigmoid
-    assert all(s.startswith(("sigma'", "w", "dC/")) for s in experiment(relu.lesson).symbols)
+
+
+def test_heading_is_the_chapters_title() -> None:
+    assert by_slug("backprop").title == "Back prop: a product of factors"
+    assert by_slug("backprop").scene == ForwardBackProp.__name__
+
+
+# ---------- the science behind the words ----------
+
+def test_sigma_prime_bounds_every_factor() -> None:
+    z = np.linspace(-30, 30, 60_001)
+    slope = sigmoid_prime(z)
+    assert slope.max() <= 0.25 and float(sigmoid_prime(np.array(0.0))) == 0.25
+    for w in (-3.99, -1.0, 0.5, 2.0, 3.99):  # |w| < 4: every factor below 1, whatever z
+        assert np.abs(w * slope).max() < 1
+    assert 4.01 * 0.25 > 1  # |w| > 4 with z = 0: above 1
+
+
+def test_a_large_weight_gives_a_factor_above_1_only_in_a_narrow_band() -> None:
+    r = backprop_chain()
+    w = r.large_weight
+    z = np.linspace(-20, 20, 400_001)
+    above = np.abs(w * sigmoid_prime(z)) > 1
+    inside = np.abs(z) < r.band_z
+    assert np.array_equal(above[np.abs(np.abs(z) - r.band_z) > 1e-6], inside[np.abs(np.abs(z) - r.band_z) > 1e-6])
+    assert w * float(sigmoid_prime(np.array(r.band_z))) == pytest.approx(1.0, rel=1e-9)
+    # inputs a in [0, 1] with z = w a + b: the band is 2 z* / w wide, whatever b
+    a = np.linspace(0, 1, 1_000_001)
+    for b in (-50.0, -30.0, -70.0):
+        hit = a[np.abs(w * sigmoid_prime(w * a + b)) > 1]
+        assert hit.max() - hit.min() == pytest.approx(r.band_width, abs=1e-5)
+    assert r.band_width == pytest.approx(2 * r.band_z / w, rel=1e-15) and r.band_width < 0.1
 
 
 def test_result_is_frozen_and_complete() -> None:
     r = backprop_chain()
+    assert isinstance(r, BackpropChain)
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.product = 1.0  # type: ignore[misc]
-    assert isinstance(r, BackpropChain)
-    assert r.gradient_names == tuple(OUTPUT_FIRST) and r.gradient_steps == (1, 3, 5, 7, 7)
-    assert r.symbols == ("sigma'(z1)", "w2", "sigma'(z2)", "w3", "sigma'(z3)", "w4", "sigma'(z4)", "dC/da4")
+    assert r.layers == 5 and len(r.deltas) == 5 and len(r.step_factors) == 4
     assert r.output == r.activations[-1] and r.dC_da == r.output - r.y
-    assert r.dC_dw[::-1] == r.gradients[:4] and r.dC_db[0] == r.gradients[4]
+    assert r.product == r.deltas[0] and r.dC_db[0] == pytest.approx(r.product, rel=1e-12)
+    assert r.sigma_prime_max == Fraction(1, 4) and r.weight_limit == 4
+    assert r.factor_sizes == tuple(abs(f) for f in r.step_factors)
 
 
-def test_e_notation() -> None:
+def test_helpers() -> None:
     assert e_notation("3.11e-04") == ("3.11", -4, "0.000311")
     assert e_notation("-9.86e-06") == ("-9.86", -6, "-0.00000986")
+    assert e_notation("1.40e+05") == ("1.40", 5, "140000")
     assert e_notation("0.00115") is None and e_notation("0.12") is None
+    assert [frac_words(f) for f in (Fraction(1, 4), Fraction(1, 3), Fraction(1, 12), Fraction(1))] == \
+        ["¼", "⅓", "1/12", "1"]
+    assert decades([2.02e-07, 0.0291]) == (-7, -1)
+    assert decades([0.5, 0.5]) == (-1, 0)
 
 
-def test_tex_symbols() -> None:
-    assert tex_symbol("sigma'(z3)") == r"\sigma'(z_{3})"
-    assert tex_symbol("w2") == "w_{2}"
-    assert tex_symbol("dC/da4") == r"\frac{\partial C}{\partial a_{4}}"
-    assert inline_gradient("dC/db1") == r"\partial C / \partial b_{1}"
-    with pytest.raises(ValueError, match="unknown factor symbol"):
-        tex_symbol("v7")
-
+# ---------- bad input ----------
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
@@ -230,8 +311,28 @@ def test_tex_symbols() -> None:
         ({"x": "1"}, "x = '1' must be a finite number"),
         ({"y": float("inf")}, "y = inf must be a finite number"),
         ({"y": 2.0}, "y = 2.0 is out of range"),
+        ({"large_weight": 3.0}, "large_weight = 3.0 is too small"),
+        ({"large_weight": float("inf")}, "large_weight = inf must be a finite number"),
     ],
 )
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
-    with pytest.raises(NetsimError, match=message):
+    with pytest.raises(NetsimError, match=message.replace("(", r"\(")):
         backprop_chain(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("multipliers", "message"),
+    [([Fraction(3, 2)], "strictly between 0 and 1"), ([0.5], "exact fraction"), ([], "at least one factor"),
+     ([Fraction(0)], "strictly between 0 and 1"), ([True], "exact fraction")],
+)
+def test_bad_rectangle_raises(multipliers: list, message: str) -> None:
+    with pytest.raises(NetsimError, match=message):
+        shrinking_factors(multipliers)
+
+
+def test_the_experiment_modules_are_listed() -> None:
+    import netsim.experiments as experiments
+
+    doc = experiments.__doc__ or ""
+    assert "netsim.experiments.backprop" in doc and "netsim.experiments.rectangle" in doc
+    assert not (Path(__file__).parent / "test_rectangle.py").exists()

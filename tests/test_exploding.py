@@ -1,5 +1,6 @@
-"""Chapter 10, exploding gradients: smoke runs, the numbers on screen (against the experiment
-and against independent float32/float64 arithmetic), bad input."""
+"""Chapter 9, exploding gradients: smoke runs, the numbers on screen and in the captions
+(against the experiment and against independent float32/float64 arithmetic), the words the
+numbers justify, bad input."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import numpy as np
 import pytest
 
 from netsim.errors import NetsimError
-from netsim.experiments.exploding import exploding
+from netsim.experiments.exploding import exploding, stretch_example
 from netsim.linear import linear_net
-from scenes.exploding import ExplodingGradients, experiment
+from scenes.exploding import ExplodingGradients, experiment, y_range
 from scenes.lesson import LESSONS_DIR
+from scenes.style import fmt_value, log_ticks
 from tests.conftest import dry_scene
 
 LESSON_FILES = ["default.toml", "relu-he.toml"]
-SCALES = (1.5, 0.9, 0.5)
 
 
 def _dry_run(lesson_file: str) -> ExplodingGradients:
@@ -55,137 +56,151 @@ def _float32_nan_layer(scale: float) -> int:
 
 
 def test_dry_run_plays_every_beat(rendered: ExplodingGradients) -> None:
-    assert len(rendered.captions) == 20
+    assert len(rendered.captions) == 7
     assert all(c.strip() for c in rendered.captions)
-    assert 120 <= rendered.time <= 175, f"clip lasts {rendered.time:.1f} s"
+    assert 65 <= rendered.time <= 95, f"clip lasts {rendered.time:.1f} s"
+    assert sum(len(c) for c in rendered.captions) <= 1050  # the script's budget
     assert not rendered.mobjects  # end_chapter faded everything out
 
 
-def test_captions_use_nielsens_notation(rendered: ExplodingGradients) -> None:
+def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> None:
     text = " ".join(rendered.captions)
-    for stale in ("W^[", "y_hat", "ŷ", "g(z)", "a_l[0]", "[0]"):
+    # g is the general activation (sigma is the sigmoid only); derivatives with ∂
+    assert "g(z) = z" in text and "σ" not in text and "b = 0" in text
+    assert "dC/" not in text and "∂C/∂a_L = (1, 1)" in text
+    for stale in ("singular", "W^[", "ŷ", "[0]", "sigma", "eta"):
         assert stale not in text
-    assert "purely linear" in text and "σ(z) = z" in text and "b = 0" in text
-    assert "W transposed: δ_(l-1) = W_l^T δ_l" in text
-    assert "singular values, not its entries" in text
-    assert "float32 overflows at layer 219" in text and "from layer 150 on float32" in text
-    assert "Training fails long before any number overflows" in text and "W^T stretches as much as W" in text
-    # nothing on screen is NaN: float32's NaN layer is marked "overflow"
-    flat = [v for val in rendered.shown.values() for v in (val if isinstance(val, list) else [val])]
-    assert not any(isinstance(v, float) and math.isnan(v) for v in flat)
+    # W^T said in words where it is used; the cost named; the gradient per unit of output error
+    assert "W^T: rows and columns swapped" in text and "C be the sum of the outputs" in text
+    assert "per unit of output error" in text.lower()
+    # chapter 6 explained e-notation and log scales: not again here
+    assert "× 10" not in text and "each step" not in text and "e-notation" not in text
+    # float32 and float64 in one beat
+    assert sum("float32" in c for c in rendered.captions) == 1
+    assert sum("float64" in c for c in rendered.captions) == 1
+
+
+def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> None:
+    r, caps = experiment(rendered.lesson), rendered.captions
+    assert "s = " + ", ".join(fmt_value(s) for s in r.scales[:2]) + f" or {fmt_value(r.scales[2])}" in caps[1]
+    m0, m1 = r.marks[0], r.marks[-1]
+    first = ", ".join(fmt_value(c.mark_values[0]) for c in r.cases)
+    last = ", ".join(fmt_value(c.mark_values[-1]) for c in r.cases)
+    assert f"After {m0} layers: {first}; after {m1}: {last}." in caps[2]
+    assert f"Nets of over {m1} layers exist." in caps[2]
+    ex = r.example
+    assert (f"this W's entries are all {fmt_value(ex.entry)}, yet it maps (1, 1) to {fmt_value(ex.stretch)} × (1, 1). "
+            f"After {ex.layer} layers: {fmt_value(ex.value)}.") in caps[3]
+    grads = [fmt_value(c.grad_w_1) for c in r.cases]
+    assert f"has size {grads[0]}, {grads[1]} or {grads[2]}" in caps[5]
+    c = r.case(1.5)
+    assert (f"W = 1.5·I overflows to inf at layer {c.f32_overflow_layer} and gives NaN (not a number) at "
+            f"{c.f32_nan_layer}; float64 postpones it to layer {c.overflow_layer}.") in caps[6]
+
+
+def test_the_words_match_the_numbers(rendered: ExplodingGradients) -> None:
+    """"explode/vanish", "far too big ... or too small", "stretches" and "straight line" are what the
+    numbers show."""
+    r, shown = experiment(rendered.lesson), rendered.shown
+    big, *small = r.cases
+    assert big.scale > 1 > max(c.scale for c in small)
+    assert big.grad_w_1 > 1e20 and all(c.grad_w_1 < 1e-6 for c in small)  # far too big, or too small
+    # the example: every entry below 1, yet W (1, 1) = stretch (1, 1) with a stretch above 1
+    ex = r.example
+    assert all(abs(v) < 1 for row in ex.weight for v in row) and ex.stretch > 1
+    assert ex.image == tuple(ex.stretch * v for v in ex.vector)
+    # straight lines on the log axis: each layer adds the same log10 s
+    for i, c in enumerate(r.cases):
+        np.testing.assert_allclose(np.diff(shown[f"line_{i}"]) / np.diff(shown[f"line_layers_{i}"]),
+                                   math.log10(c.scale), atol=1e-12)
+    # float32 gives up before float64 does, and NaN follows inf
+    assert big.f32_overflow_layer < big.f32_nan_layer < big.overflow_layer
 
 
 def test_storyboard_numbers_are_exact(rendered: ExplodingGradients) -> None:
     shown = rendered.shown
-    assert shown["scales"] == list(SCALES)
+    assert shown["scales"] == [1.5, 0.9, 0.5]
     assert shown["x"] == [1.0, 1.0]
     # 1.5^10 is exact in float64; 1.5^150 about 2.59e26 (repeated products, to rounding)
     assert shown["value_10_0"] == 1.5**10 == 57.6650390625
     assert shown["value_150_0"] == pytest.approx(1.5**150, rel=1e-13)
-    assert f"{shown['value_150_0']:.2e}" == "2.59e+26"
     assert shown["value_10_1"] == pytest.approx(0.9**10, rel=1e-13)
     assert shown["value_150_1"] == pytest.approx(0.9**150, rel=1e-12)
     assert shown["value_10_2"] == 0.5**10 and shown["value_150_2"] == 0.5**150
     assert [shown[f"first_2_{l}"] for l in (1, 2, 3)] == [1 / 2, 1 / 4, 1 / 8]
     assert [shown[f"first_0_{l}"] for l in (1, 2, 3)] == [1.5, 2.25, 3.375]
     assert shown["mark_0"] == 10 and shown["mark_1"] == 150
-    # back prop from C = sum of outputs: delta_1[0] = s^(L-1) for L = 150
-    for i, s in enumerate(SCALES):
-        assert shown[f"delta_1_{i}"] == pytest.approx(s**149, rel=1e-12)
+    # C = the sum of the outputs, x = (1, 1): dC/dW_1 = delta_1 x^T with delta_1 = s^149 (1, 1), size 2 s^149
+    for i, s in enumerate((1.5, 0.9, 0.5)):
+        assert shown[f"grad_w_1_{i}"] == pytest.approx(2 * s**149, rel=1e-12)
+    assert shown["example_value"] == pytest.approx(1.8**10, rel=1e-12)
 
 
-def test_float32_limits_come_from_the_flags(rendered: ExplodingGradients) -> None:
+def test_float_limits_come_from_the_flags(rendered: ExplodingGradients) -> None:
     shown = rendered.shown
-    assert shown["overflow_layer"] == 219 == _first_layer_where(1.5, "inf", np.float32)
-    assert shown["underflow_layer"] == 150 == _first_layer_where(0.5, "zero", np.float32)
-    assert shown["nan_layer"] == 220 == _float32_nan_layer(1.5)
-    with np.errstate(over="ignore", under="ignore"):
-        assert np.isinf(np.float32(1.5) ** 219) and np.isfinite(np.float32(1.5) ** 218)
-    assert math.isinf(shown["deep_value_0"]) and shown["deep_value_0"] > 0
-    assert shown["deep_value_2"] == 0.0
-    assert shown["deep_value_1"] == pytest.approx(0.9**300, rel=1e-5)
-    assert shown["deep_true_log10_0"] == pytest.approx(300 * math.log10(1.5), abs=1e-9)
-    assert shown["deep_true_log10_2"] == pytest.approx(-300 * math.log10(2), abs=1e-9)
-    assert "deep_true_log10_1" not in shown
-    assert shown["float32_max"] == float(np.finfo(np.float32).max)
-    assert shown["float32_min"] == pytest.approx(1.4e-45, rel=0.01)
-    assert shown["deep_panel_layer"] == 300
-    # the float64 footnote
+    assert shown["float32_overflow_layer"] == 219 == _first_layer_where(1.5, "inf", np.float32)
+    assert shown["float32_nan_layer"] == 220 == _float32_nan_layer(1.5)
     assert shown["float64_overflow_layer"] == 1751 == _first_layer_where(1.5, "inf")
-    assert shown["float64_underflow_layer"] == 1075 == _first_layer_where(0.5, "zero")
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.float32(1.5) ** 219) and np.isfinite(np.float32(1.5) ** 218)
         assert np.isinf(np.float64(1.5) ** 1751) and np.isfinite(np.float64(1.5) ** 1750)
-        assert np.float64(0.5) ** 1075 == 0 and np.float64(0.5) ** 1074 > 0
+    assert shown["float32_max"] == float(np.finfo(np.float32).max)
+    # the plotted line is the exact size, past where float32 gave up
+    layers = np.array(shown["float_line_layers"])
+    assert layers[-1] == shown["float_depth"] == 300
+    np.testing.assert_allclose(shown["float_line"], layers * math.log10(1.5), atol=1e-8)
     # nothing on screen is NaN
     flat = [v for val in shown.values() for v in (val if isinstance(val, list) else [val])]
     assert not any(isinstance(v, float) and math.isnan(v) for v in flat)
 
 
-def test_plotted_lines_are_straight_on_a_log_axis(rendered: ExplodingGradients) -> None:
+def test_log_axes_label_every_decade_step(rendered: ExplodingGradients) -> None:
+    """Tick labels are 10^k at one step (style.log_ticks'), and the axes cover the plotted lines."""
     shown = rendered.shown
-    for i, s in enumerate(SCALES):
-        layers = np.array(shown[f"line_layers_{i}"])
-        assert layers[0] == 0 and layers[-1] == 150
-        np.testing.assert_allclose(shown[f"line_{i}"], layers * math.log10(s), atol=1e-9)
-        back = np.array(shown[f"back_line_layers_{i}"])
-        assert back[0] == 1 and back[-1] == 150
-        np.testing.assert_allclose(shown[f"back_line_{i}"], (150 - back) * math.log10(s), atol=1e-9)
-        deep = np.array(shown[f"deep_line_layers_{i}"])
-        assert deep[-1] == 300
-        np.testing.assert_allclose(shown[f"deep_line_{i}"], deep * math.log10(s), atol=1e-8)
-    # physics: above 1 grows with depth, below 1 shrinks; gradients mirror the values
-    assert np.all(np.diff(shown["line_0"]) > 0)
-    assert np.all(np.diff(shown["line_1"]) < 0) and np.all(np.diff(shown["line_2"]) < 0)
-    assert shown["value_150_0"] > shown["value_10_0"] > 1 > shown["value_10_1"] > shown["value_150_1"]
-    assert shown["delta_1_0"] > 1e25 and shown["delta_1_2"] < 1e-44
-    # tick labels cover the plotted values
-    for key, lines in (("plot", ("line_0", "line_2")), ("deep", ("deep_line_0", "deep_line_2"))):
+    for key, lines in (("plot", ("line_0", "line_1", "line_2", "back_line_0", "back_line_2")),
+                       ("float", ("float_line",))):
         ticks = shown[f"{key}_y_ticks"]
-        assert 0.0 in ticks
-        assert min(shown[lines[1]]) >= ticks[0] - 200 and max(shown[lines[0]]) <= ticks[-1] + 200
+        steps = set(np.diff(ticks))
+        assert len(steps) == 1 and 0.0 in ticks
+        values = [v for name in lines for v in shown[name]]
+        assert ticks[0] <= min(values) + 1e-9 and max(values) <= ticks[-1] + 1e-9
+    assert y_range(-45.2, 26.4) == (-50, 30, list(range(-50, 31, 10)))
+    step = log_ticks(-46, 27)[1] - log_ticks(-46, 27)[0]
+    assert step == 10
 
 
 def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     shown, r = rendered.shown, experiment(rendered.lesson)
     assert r == exploding()  # the chapter does not depend on the lesson's net
     for i, c in enumerate(r.cases):
-        assert shown[f"value_10_{i}"] == c.mark_values[0]
-        assert shown[f"value_150_{i}"] == c.mark_values[1]
-        assert shown[f"delta_1_{i}"] == c.delta_1
+        assert shown[f"value_10_{i}"] == c.mark_values[0] == shown[f"caption_value_10_{i}"]
+        assert shown[f"value_150_{i}"] == c.mark_values[1] == shown[f"caption_value_150_{i}"]
+        assert shown[f"grad_w_1_{i}"] == c.grad_w_1 == shown[f"caption_grad_w_1_{i}"]
         assert [shown[f"first_{i}_{l}"] for l in (1, 2, 3)] == list(c.first_values)
-        assert shown[f"deep_value_{i}"] == c.f32_value
-        assert shown[f"step_{i}"] == c.first_step
-    assert shown["overflow_layer"] == r.case(1.5).f32_overflow_layer
-    assert shown["underflow_layer"] == r.case(0.5).f32_underflow_layer
-    assert shown["nan_layer"] == r.case(1.5).f32_nan_layer
-    assert shown["float64_overflow_layer"] == r.case(1.5).overflow_layer
-    assert shown["float64_underflow_layer"] == r.case(0.5).underflow_layer
-    assert shown["eta"] == r.eta == 0.1
-    assert shown["example_value"] == r.example.value
-    assert shown["example_singular_values"] == list(r.example.singular_values)
+        assert shown[f"caption_scale_{i}"] == c.scale
+    c = r.case(1.5)
+    assert shown["float32_overflow_layer"] == c.f32_overflow_layer
+    assert shown["float32_nan_layer"] == c.f32_nan_layer
+    assert shown["float64_overflow_layer"] == c.overflow_layer
+    assert shown["example_value"] == r.example.value == shown["caption_example_value"]
+    assert shown["example_stretch"] == r.example.stretch == shown["caption_stretch"]
+    assert shown["example_entry"] == r.example.entry == shown["caption_entry"]
 
 
-def test_singular_values_decide_not_entries() -> None:
-    ex = exploding().example
+def test_the_stretch_example() -> None:
+    ex = stretch_example()
     w = np.full((2, 2), 0.9)
     assert ex.weight == ((0.9, 0.9), (0.9, 0.9)) and np.all(w < 1)
-    np.testing.assert_allclose(ex.singular_values, np.linalg.svd(w, compute_uv=False), atol=1e-12)
-    assert ex.singular_values == (1.8, 0.0)
+    np.testing.assert_allclose(w @ np.ones(2), np.array(ex.image))
+    assert ex.stretch == pytest.approx(1.8, rel=1e-15) and ex.vector == (1.0, 1.0)
     a = np.ones(2)
     for _ in range(10):
         a = w @ a
-    assert ex.value == pytest.approx(a[0], rel=1e-12) and ex.value == pytest.approx(1.8**10, rel=1e-12)
-    # W = 1.5 I stretches every direction by 1.5; W^T has the same singular values as W
-    np.testing.assert_allclose(np.linalg.svd(1.5 * np.eye(2), compute_uv=False), [1.5, 1.5])
-    np.testing.assert_allclose(np.linalg.svd(w.T, compute_uv=False), ex.singular_values, atol=1e-12)
-
-
-def test_one_step_is_eta_times_the_layer_1_gradient() -> None:
-    r = exploding()
-    for c in r.cases:
-        # dC/dW_1[1, 1] = delta_1[1] x_1 = s^(L-1) for C = the sum of the outputs, x = (1, 1)
-        assert c.first_step == pytest.approx(0.1 * c.scale**149, rel=1e-12)
-    assert f"{r.case(1.5).first_step:.2e}" == "1.73e+25"
+    assert ex.value == pytest.approx(a[0], rel=1e-12) and ex.value == pytest.approx(ex.stretch**10, rel=1e-12)
+    np.testing.assert_allclose(ex.log10_unit, np.arange(11) * math.log10(1.8), atol=1e-12)
+    # back prop's W^T is W here, so it stretches (1, 1) alike
+    np.testing.assert_array_equal(w.T, w)
+    assert stretch_example(3, 0.5, 4).stretch == 1.5
 
 
 def test_experiment_matches_linear_net() -> None:
@@ -195,6 +210,7 @@ def test_experiment_matches_linear_net() -> None:
         np.testing.assert_array_equal(c.log10_norms, net.log10_activation_norms)
         np.testing.assert_allclose(c.log10_unit, net.log10_activation_norms - math.log10(math.sqrt(2)), atol=1e-12)
         assert c.grad_w_1 == pytest.approx(2 * c.scale**149, rel=1e-12)
+        assert c.delta_1 == pytest.approx(c.scale**149, rel=1e-12)
         # ||dC/dW_l|| = ||delta_l|| ||a_(l-1)|| is the same at every layer when W = s I
         np.testing.assert_allclose(c.log10_grad_w_norms, math.log10(2) + 149 * math.log10(c.scale), atol=1e-9)
     assert r.case(1.5).backward_overflow_layer == 2000 - 1751
@@ -234,5 +250,18 @@ def test_experiment_matches_linear_net() -> None:
     ],
 )
 def test_bad_input_raises_netsim_error(kwargs: dict, message: str) -> None:
-    with pytest.raises(NetsimError, match=message):
+    with pytest.raises(NetsimError, match=message) as info:
         exploding(**kwargs)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"n": 0}, "n 0 must be a whole number"),
+    ({"entry": 0.0}, "other than 0"),
+    ({"entry": float("inf")}, "finite number"),
+    ({"layer": 0}, "layer 0 must be at least 1"),
+    ({"layer": 2.5}, "whole number"),
+])
+def test_bad_stretch_example_raises_netsim_error(kwargs: dict, message: str) -> None:
+    with pytest.raises(NetsimError, match=message):
+        stretch_example(**kwargs)

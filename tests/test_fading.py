@@ -1,32 +1,49 @@
-"""Chapter 8, gradients fading across a deep net: experiment, diagram and scene.
+"""Chapter 7, gradients fading across a deep net: experiment, diagram and scene.
 
 The numbers on screen against the experiment AND against Network.backward computed here; the
-headline ratio (first hidden layer against the last hidden layer) pinned; the clip's length;
-the beats that define what later chapters rely on (the cross-entropy switch, the log scale,
-e-notation, ||v||, delta_l = dC/dz_l); Nielsen's published norms set beside ours."""
+headline (layer 1's ‖∂C/∂b‖ next to the last hidden layer's, "1/120") checked against the
+bars; the clip's length; what this chapter says once (the cross-entropy switch, δ_l = ∂C/∂z_l,
+∂C/∂b_l = δ_l) and what it leaves to earlier chapters (‖·‖, log scales, e-notation); Nielsen's
+published norms set beside ours with the reason they differ; log ticks 10^k; the net's colour."""
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from manim import MathTex
 
 from netsim.data import digits
 from netsim.errors import NetsimError
-from netsim.experiments.fading import BOOK_HIDDEN_NORMS, BOOK_HIDDEN_RATIO, drawn_indices, fading
-from netsim.experiments.shared import round_significant
+from netsim.experiments.fading import (
+    BOOK_HIDDEN_NORMS,
+    BOOK_HIDDEN_RATIO,
+    BOOK_IMAGES,
+    BOOK_SIZES,
+    MNIST_IMAGES,
+    MNIST_SIDE,
+    drawn_indices,
+    fading,
+)
+from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
 from scenes.captions import CUE_GAP
 from scenes.chapters import number_of
-from scenes.fading import SAMPLE, TITLES, GradientsFading
+from scenes.fading import NET_COLOUR, SAMPLE, TITLES, GradientsFading, fading_for
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.netdiagram import NetDiagram, elided_indices
-from scenes.style import THEMES, GradientScale
+from scenes.style import THEMES, GradientScale, fmt_ratio, log_ticks, power_of_ten_tex
+from scenes.sweep import write_lesson
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
+#: A lesson whose deep ReLU net is dead on the digit: no gradient reaches its hidden layers.
+DEAD = {"name": "fading-dead", "title": "t", "language": "en", "theme": "dark", "narration": False,
+        "net": {"depth": 12, "width": 2, "activation": "relu", "init": "xavier-uniform", "bias_init": "zeros",
+                "seed": 0}, "training": {"learning_rate": 1e-6}}
 
 
 @pytest.fixture(scope="module", params=list(LESSONS))
@@ -46,9 +63,11 @@ def backward_on_sample(lesson: Lesson):
 def test_dry_run_renders_with_captions(rendered: GradientsFading) -> None:
     assert rendered.shown, "the scene showed no numbers"
     total = rendered.renderer.time
-    # every cue readable at the beat API's pace: about two and a half minutes in English
-    assert 120 <= total <= 180
-    assert len(rendered.captions) == 12 and all(c.strip() for c in rendered.captions)
+    # every cue readable at the beat API's pace: about a minute and a half, within the budget
+    assert 75 <= total <= 100, total
+    assert 12 <= len(rendered.captions) <= 15 and all(c.strip() for c in rendered.captions)
+    if rendered.lesson.name == "default":
+        assert sum(len(c) for c in rendered.captions) <= 1150
     cues = [(c.start.total_seconds(), c.end.total_seconds()) for c in rendered.renderer.file_writer.subcaptions]
     # captions cover the clip up to the short final fade: every twentieth of a second lies
     # under one, or in the small gap a cue leaves before the next one
@@ -70,20 +89,32 @@ def test_shown_equals_experiment(rendered: GradientsFading) -> None:
     s = rendered.shown
     expected: dict[str, Any] = {
         "label": float(r.label),
-        "prediction": float(r.prediction),
         "cost": r.cost,
-        "factor": r.factor,
-        "ratio": r.ratio_rounded,
         "sizes": [float(n) for n in r.sizes],
+        "pixels": float(r.sizes[0]),
+        "hidden_layers": float(r.last_hidden),
+        "width": float(r.sizes[1]),
+        "outputs": float(r.sizes[-1]),
         "decades": [float(d) for d in r.decades],
         "bar_decades": [float(d) for d in r.bar_decades],
+        "bar_ticks": [float(k) for k in log_ticks(*r.bar_decades, most=3)],
+        "first_over_last": r.first_over_last,
+        # Nielsen's set-up and numbers: citations kept in netsim, not measured here
+        "book_first": BOOK_HIDDEN_NORMS[0],
+        "book_last": BOOK_HIDDEN_NORMS[-1],
+        "book_first_over_last": BOOK_HIDDEN_NORMS[0] / BOOK_HIDDEN_NORMS[-1],
+        "book_hidden": float(len(BOOK_SIZES) - 2),
+        "book_width": float(BOOK_SIZES[1]),
+        "book_pixels": float(BOOK_SIZES[0]),
+        "book_images": float(BOOK_IMAGES),
+        "mnist_images": float(MNIST_IMAGES),
+        "mnist_side": float(MNIST_SIDE),
     }
     expected |= {f"norm_{l}": float(v) for l, v in enumerate(r.bias_norms, start=1)}
     expected |= {f"book_{i}": v for i, v in enumerate(BOOK_HIDDEN_NORMS, start=1)}
-    expected["book_factor"] = r.book_factor
     expected |= {f"edges_W{l}": [float(v) for v in e.ravel()] for l, e in enumerate(r.edge_grads, start=1)}
-    if r.regime != "level":
-        expected["orders"] = abs(r.orders_rounded)
+    if r.regime == "level" and r.hidden_spread < REGIME_THRESHOLD:
+        expected["hidden_spread"] = r.hidden_spread
     assert s == expected
     assert rendered.title.text.endswith(TITLES[r.regime].replace(" ", ""))
 
@@ -98,10 +129,8 @@ def test_numbers_equal_network_backward(rendered: GradientsFading) -> None:
         assert s[f"norm_{l}"] == pytest.approx(norms[l - 1], rel=1e-12)
     assert s["cost"] == pytest.approx(grads.cost, rel=1e-12)
     assert s["label"] == data.labels[SAMPLE]
-    # the headline: hidden against hidden, ||delta_{L-1}|| / ||delta_1||, never the output layer
-    hidden = norms[-2] / norms[0]
-    assert s["ratio"] == round_significant(hidden)
-    assert s["factor"] == round_significant(max(hidden, 1 / hidden))
+    # the headline: hidden against hidden, ||delta_1|| / ||delta_{L-1}||, never the output layer
+    assert s["first_over_last"] == pytest.approx(norms[0] / norms[-2], rel=1e-12)
 
     diagram = rendered.diagram
     scale = GradientScale(*rendered.result.decades)
@@ -129,44 +158,86 @@ def test_default_lesson_fades_relu_he_stays_level() -> None:
         r = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed, SAMPLE)
         np.testing.assert_allclose(r.bias_norms, norms, rtol=1e-12)
         np.testing.assert_allclose(r.weight_norms, grads.weight_gradient_norms(), rtol=1e-12)
+        assert r.first_over_last == hidden[0] / hidden[-1] and r.ratio == hidden[-1] / hidden[0]
         if name == "default":
-            assert hidden[0] * 10 <= hidden[-1], "the first hidden layer's gradient is 10x smaller than the last's"
-            assert norms[0] * 10 <= norms[-1]
+            assert hidden[0] * REGIME_THRESHOLD <= hidden[-1], "layer 1's gradient is 10x smaller than layer 4's"
             assert np.all(np.diff(norms) > 0), "each layer's gradient grows toward the output"
-            assert r.regime == "vanishing"
+            assert r.regime == "vanishing" and fmt_ratio(r.first_over_last).startswith("1/")
         else:
-            assert r.regime == "level"
+            assert r.regime == "level" and r.hidden_spread < REGIME_THRESHOLD
     assert spreads["relu-he"] < 10
     assert spreads["relu-he"] * 10 < spreads["default"]
+    # one hidden layer: the first is the last, the sizes are equal
+    assert fading([64, 30, 10]).ratio == 1.0 and fading([64, 30, 10]).first_over_last == 1.0
 
 
-def test_headline_ratio_pinned() -> None:
-    """Default lesson, digit 0, seed 0: the hidden layers' norms and their ratio, about 120."""
-    r = fading([64, 30, 30, 30, 30, 10])
-    np.testing.assert_allclose(r.bias_norms, [0.002764, 0.012686, 0.072806, 0.337936, 1.803351], rtol=1e-3)
-    assert r.ratio == pytest.approx(122.24, rel=1e-3) and r.ratio_rounded == 120.0 and r.factor == 120.0
-    assert r.orders_rounded == 2.1 and r.regime == "vanishing" and r.last_hidden == 4
-    assert r.cost == pytest.approx(8.5604, rel=1e-4) and (r.label, r.prediction) == (0, 5)
-    assert BOOK_HIDDEN_RATIO == pytest.approx(95.0) and r.book_factor == 95.0
-    # one hidden layer: the first is the last, the ratio is 1
-    assert fading([64, 30, 10]).ratio == 1.0
+def test_the_book_is_cited_as_published() -> None:
+    """Nielsen's four published norms (a citation) and the net and data they come from."""
+    assert BOOK_HIDDEN_NORMS == (0.003, 0.017, 0.070, 0.285) and BOOK_SIZES == (784, 30, 30, 30, 30, 10)
+    assert BOOK_SIZES[0] == MNIST_SIDE**2 and (MNIST_IMAGES, BOOK_IMAGES) == (70_000, 1000)
+    assert BOOK_HIDDEN_RATIO == pytest.approx(95.0)
+    assert fmt_ratio(BOOK_HIDDEN_NORMS[0] / BOOK_HIDDEN_NORMS[-1]) == "1/95"
 
 
-def test_captions_define_what_later_chapters_use(rendered: GradientsFading) -> None:
-    """The cross-entropy switch, the log scale, e-notation, ||v||, delta_l; no learning-speed claim."""
+def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
+    """The cross-entropy switch (once, and correctly), δ_l, the headline with its set-up, the book
+    with the reason ours differ; nothing re-taught that chapters 5 and 6 taught."""
+    r = rendered.result
     text = " ".join(rendered.captions)
-    assert f"not chapter {number_of('cost')}'s quadratic cost" in text and "cross-entropy" in text
-    assert "δ_L = a - y, with no σ'(z_L) factor" in text and "hidden layers" in text
-    assert "each step up is 10 times more" in text and "2.5e-03 means 0.0025" in text
-    assert "square root of the sum of its squares" in text and "δ_l = dC/dz_l" in text
-    assert "the last hidden layer" in text and "output layer is left out" in text
-    assert "slower" not in text and "learns that much" not in text
-    assert f"Chapter {number_of('training')}" in text or rendered.result.regime != "vanishing"
-    if rendered.result.regime == "vanishing":
-        assert "64 inputs, not 784" in text and "1000 images" in text  # why ours differ from the book
-    # the definitions are on screen too, and nothing there is smaller than SIZE.small allows
-    assert rendered.notes.height > 0 and rendered.size_note.height > 0
-    assert all(m.get_right()[0] <= 7.12 for m in (rendered.notes, rendered.size_note, rendered.legend))
+    L, h = r.depth, r.last_hidden
+    assert f"layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} of layer {h}'s." in text or r.first_over_last >= 1
+    assert text.count("cross-entropy") == 1 and "C = −Σ [y ln a + (1 − y) ln(1 − a)]" in text
+    assert f"δ_{L} = a − y: no σ' factor, so the output layer cannot stall by saturating" in text
+    assert "never stalls" not in text
+    assert "δ_l = ∂C/∂z_l" in text and "∂C/∂b_l = δ_l" in text
+    assert "bars the size ‖∂C/∂b_l‖" in text and "both on log scales" in text
+    # the headline, written with fmt_ratio, naming this digit and this random start
+    assert f"On this digit, from this random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} " in text
+    assert f"Layer {L}, the output, is left out" in text
+    assert ("The colour drains toward the left" in text) == (r.regime == "vanishing")
+    assert ("the first layers take the smallest steps" in text) == (r.regime == "vanishing")
+    assert ("within a factor of 10 of the others" in text) == (r.regime == "level" and r.hidden_spread < 10)
+    assert f"Chapter {number_of('training')} measures" in text or r.regime != "vanishing"
+    # the book, named at first mention, with the reason ours differ
+    assert "Michael Nielsen's book Neural Networks and Deep Learning" in text
+    assert "on MNIST (70,000 digits of 28×28 pixels)" in text
+    assert "layer 1's 0.003 is 1/95 of layer 4's 0.285" in text
+    assert f"Ours has {r.sizes[0]} inputs, not 784, and one digit and start, where he averaged 1,000 images." in text
+    # taught elsewhere: the size (chapter 5), log scales and e-notation (chapter 6), right to left
+    for taught in ("square root", "each step up", "×10", "e-notation", "10 times more", "right to left",
+                   "dC/", "sigma", "delta", "slower"):
+        assert taught not in text, taught
+
+
+def test_log_axes_are_labelled_ten_to_the_k(rendered: GradientsFading) -> None:
+    """Both log axes (the lines' colour bar and the bars' axis) label their ticks 10^k."""
+    lo, hi = rendered.result.bar_decades
+    ticks = rendered.bar_axes[4]
+    assert [t.tex_string for t in ticks] == [power_of_ten_tex(k) for k in log_ticks(lo, hi, most=3)]
+    legend_ticks = rendered.legend[1]
+    assert all(isinstance(t, MathTex) for t in legend_ticks) and len(legend_ticks) >= 2
+    lo, hi = rendered.scale.lo, rendered.scale.hi
+    assert [t.tex_string for t in legend_ticks] == [power_of_ten_tex(k) for k in log_ticks(lo, hi, most=5)]
+
+
+def test_the_net_has_its_colour(rendered: GradientsFading) -> None:
+    """The headline number is drawn in the colour the lesson's net has in every chapter."""
+    theme = THEMES[rendered.lesson.theme]
+    colour = theme.net(NET_COLOUR[rendered.lesson.activation])
+    assert rendered.net_colour == colour
+    assert rendered.ratio_line[2].get_color().to_hex().lower() == colour.lower()
+
+
+def test_a_dead_net_says_no_gradient_reaches_layer_1(tmp_path: Path) -> None:
+    """Every lesson renders: a dead ReLU net's layer 1 gets no gradient, and the captions say
+    so in words (no "underflow", no 1/inf)."""
+    lesson = write_lesson(DEAD, tmp_path)
+    scene = dry_scene("fading", lesson)
+    r = fading_for(load_lesson(lesson))
+    assert float(r.bias_norms[0]) == 0.0 and scene.cannot_show_reason is None
+    text = " ".join(scene.captions)
+    assert "No gradient reaches layer 1 at all" in text and "layer 1's weights cannot move at all" in text
+    assert "underflow" not in text and "inf" not in text and "first_over_last" not in scene.shown
 
 
 def test_bad_input_raises_netsim_error() -> None:
@@ -207,3 +278,7 @@ def test_diagram_elides_and_links() -> None:
     assert NetDiagram.from_network(net, theme).sizes == (3, 2, 1)
     with pytest.raises(ValueError, match="increasing"):
         NetDiagram([4, 3], theme, shown=[[2, 1], [0]])
+
+
+def test_round_significant_is_the_one_rounding() -> None:
+    assert fmt_ratio(122.24) == "120" and round_significant(122.24) == 120.0

@@ -1,9 +1,12 @@
-"""Chapter 3, one neuron: dry runs on both lessons, the numbers on screen against the experiment
-and an independent recomputation, the sigmoid's slope facts, bad input, (its golden frames are in test_pictures.py)."""
+"""Chapter 3, "One neuron": dry runs on both lessons, the numbers on screen against the experiment and
+an independent recomputation, exact arithmetic on screen (w, a, b rounded before z is computed), the
+captions against the numbers and the notation (g, σ, σ'), the sigmoid's slope facts, and bad input
+(its golden frames are in test_pictures.py)."""
 
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -11,12 +14,16 @@ import pytest
 
 from netsim.activations import sigmoid, sigmoid_prime
 from netsim.errors import NetsimError
-from netsim.experiments.neuron import DEFAULT_LAYER, NeuronResult, one_neuron
+from netsim.experiments.neuron import DECIMALS, DEFAULT_LAYER, Z_DIGITS, NeuronResult, one_neuron
+from netsim.format import fmt_value
+from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR
 from scenes.neuron import OneNeuron, experiment
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
+#: The script's character budget for this chapter's captions.
+BUDGET = 620
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +35,19 @@ def rendered() -> dict[str, OneNeuron]:
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_dry_run_renders_with_captions(rendered: dict[str, OneNeuron], name: str) -> None:
     scene = rendered[name]
-    assert 40.0 <= scene.renderer.time <= 80.0
+    assert 35.0 <= scene.renderer.time <= 55.0
     assert scene.captions and all(c.strip() for c in scene.captions)
     assert scene.mobjects == []  # ends on the bare background
     captions = " ".join(scene.captions)
-    for word in ("activation function", "sigmoid", "slope", "saturated", "back prop"):
+    for word in ("activation function g", "sigmoid", "slope σ'(z)", "saturated"):
         assert word in captions, word
     # the lesson's own activation is named only when it is not the sigmoid
     assert ("instead" in captions) == (scene.lesson.activation != "sigmoid")
+    if name == "default":
+        assert "Ours is the sigmoid" in captions
+        assert sum(len(c) for c in scene.captions) <= BUDGET
+    else:
+        assert f"uses ReLU as g instead; chapter {number_of('wayout')} says why." in captions
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -54,7 +66,8 @@ def test_shown_equals_experiment(rendered: dict[str, OneNeuron], name: str) -> N
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_numbers_recomputed_by_hand(rendered: dict[str, OneNeuron], name: str) -> None:
     """The neuron of a one-neuron-per-layer chain drawn from the lesson's seed, recomputed with
-    plain NumPy: w_l ~ N(0, 1) (nielsen, n_in = 1), then b_l ~ N(0, 1), x = 1."""
+    plain NumPy: w_l ~ N(0, 1) (nielsen, n_in = 1), then b_l ~ N(0, 1), x = 1; its w, a and b
+    rounded to the shown decimals, then z = w a + b from those."""
     scene = rendered[name]
     s, seed = scene.shown, scene.lesson.seed
     L = DEFAULT_LAYER
@@ -63,17 +76,17 @@ def test_numbers_recomputed_by_hand(rendered: dict[str, OneNeuron], name: str) -
     a = 1.0
     for l in range(L - 1):
         a = 1.0 / (1.0 + np.exp(-(w[l] * a + b[l])))
-    z = w[L - 1] * a + b[L - 1]
-    out = 1.0 / (1.0 + np.exp(-z))
-    assert s["a"] == pytest.approx(a, rel=1e-12)
-    assert s["w"] == w[L - 1] and s["b"] == b[L - 1]
-    assert s["z"] == pytest.approx(s["w"] * s["a"] + s["b"], rel=1e-12)
-    assert s["z"] == pytest.approx(z, rel=1e-12)
+    assert s["a"] == round(a, DECIMALS) and s["w"] == round(w[L - 1], DECIMALS) and s["b"] == round(b[L - 1], DECIMALS)
+    assert scene.res.a_drawn == pytest.approx(a, rel=1e-12) and scene.res.w_drawn == w[L - 1]
+    z = s["w"] * s["a"] + s["b"]  # from the rounded values
+    assert s["z"] == pytest.approx(z, abs=1e-12)
+    out = 1.0 / (1.0 + np.exp(-s["z"]))
     assert s["a_out"] == pytest.approx(out, rel=1e-12)
     assert s["slope"] == pytest.approx(out * (1 - out), rel=1e-12)
     # the slope is the derivative: a central difference agrees
     h = 1e-6
-    assert s["slope"] == pytest.approx((sigmoid(np.array(z + h)) - sigmoid(np.array(z - h))) / (2 * h), rel=1e-6)
+    zz = s["z"]
+    assert s["slope"] == pytest.approx((sigmoid(np.array(zz + h)) - sigmoid(np.array(zz - h))) / (2 * h), rel=1e-6)
     # the curves, sampled on [-6, 6] with z = 0 among the samples
     zs = np.linspace(-6, 6, 121)
     zs[60] = 0.0
@@ -82,9 +95,37 @@ def test_numbers_recomputed_by_hand(rendered: dict[str, OneNeuron], name: str) -
     np.testing.assert_allclose(s["sigma_prime_curve"], sig * (1 - sig), rtol=1e-9, atol=1e-15)
 
 
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_the_arithmetic_on_screen_is_exact(rendered: dict[str, OneNeuron], name: str) -> None:
+    """w × a + b = z holds exactly for the digits written on screen and in the caption."""
+    scene = rendered[name]
+    s = scene.shown
+    w, a, b, z = fmt_value(s["w"]), fmt_value(s["a"]), fmt_value(s["b"]), fmt_value(s["z"], Z_DIGITS)
+    for text in (w, a, b):  # at most DECIMALS decimals: nothing hidden by rounding
+        assert "e" not in text and len(text.partition(".")[2]) <= DECIMALS
+    assert Decimal(w) * Decimal(a) + Decimal(b) == Decimal(z)
+    line = scene.z_line.tex_string
+    assert f"{a} + " in line and line.endswith(f"= {z}") and w in line and b in line
+    assert f"z = w a + b = {z}." in scene.captions[1]
+    assert f"σ({z}) = {fmt_value(s['a_out'])}." in scene.captions[2]
+    assert f"Here {fmt_value(s['slope'])}." in scene.captions[3]
+
+
+def test_notation(rendered: dict[str, OneNeuron]) -> None:
+    """g is the general activation function, σ the sigmoid only; captions use the screen's glyphs."""
+    for scene in rendered.values():
+        captions = " ".join(scene.captions)
+        assert "sigma" not in captions and "1/4" not in captions and "1/2" not in captions
+        assert captions.index("activation function g") < captions.index("the sigmoid, σ(z) = 1/(1 + e^−z)")
+        assert "σ'(z) = σ(z)(1 − σ(z))" in captions and "σ' is at most ¼" in captions
+        assert r"g(z) = \sigma(z)" in scene.sig_line.tex_string
+
+
 def test_the_slope_is_at_most_a_quarter_and_saturates(rendered: dict[str, OneNeuron]) -> None:
-    s = rendered["default"].shown
+    scene = rendered["default"]
+    s = scene.shown
     assert s["peak"] == s["bound"] == Fraction(1, 4) and s["peak_z"] == 0.0 and s["peak_p"] == 0.5
+    assert "largest at p = ½, at z = 0: σ' is at most ¼." in scene.captions[4]
     assert max(s["sigma_prime_curve"]) == 0.25
     # p (1 - p) = 1/4 - (p - 1/2)^2, largest at p = 1/2
     p = np.linspace(0, 1, 10_001)
@@ -92,13 +133,15 @@ def test_the_slope_is_at_most_a_quarter_and_saturates(rendered: dict[str, OneNeu
     assert p[np.argmax(p * (1 - p))] == 0.5
     dense = np.linspace(-30, 30, 60_001)
     assert sigmoid_prime(dense).max() == 0.25 and dense[np.argmax(sigmoid_prime(dense))] == 0.0
-    # saturation: sigma'(5) = e^-5 / (1 + e^-5)^2, about 0.0066
-    assert s["saturated_z"] == 5.0
-    assert s["saturated_slope"] == pytest.approx(np.exp(-5) / (1 + np.exp(-5)) ** 2, rel=1e-12)
-    assert 0.006 < s["saturated_slope"] < 0.007
-    assert s["saturated_sigma"] == pytest.approx(1 / (1 + np.exp(-5)), rel=1e-12)
+    # saturation: σ'(5) = e^-5 / (1 + e^-5)^2, far below the peak
+    zs = s["saturated_z"]
+    assert zs == 5.0
+    assert s["saturated_slope"] == pytest.approx(np.exp(-zs) / (1 + np.exp(-zs)) ** 2, rel=1e-12)
+    assert s["saturated_slope"] < s["peak"] / 25
+    assert s["saturated_sigma"] == pytest.approx(1 / (1 + np.exp(-zs)), rel=1e-12)
+    assert f"at z = {fmt_value(zs)}, σ' is only {fmt_value(s['saturated_slope'])}." in scene.captions[5]
     # the neuron of the default lesson is an ordinary one: negative weight, off the peak, not saturated
-    assert s["w"] < 0 and 0.05 < s["slope"] < 0.25
+    assert s["w"] < 0 and s["saturated_slope"] < s["slope"] < s["peak"]
 
 
 def test_result_is_frozen() -> None:
@@ -107,6 +150,9 @@ def test_result_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.z = 0.0  # type: ignore[misc]
     assert len(r.zs) == len(r.sigma) == len(r.sigma_prime) == 121 and r.peak_is_max
+    # rounded first, computed exactly after: z has at most 2 DECIMALS decimals
+    assert r.z == round(r.w * r.a + r.b, 2 * DECIMALS)
+    assert r.a_out == float(sigmoid(np.array(r.z)))
 
 
 @pytest.mark.parametrize(

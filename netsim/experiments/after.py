@@ -1,23 +1,33 @@
-"""Chapter 13, "What came after": two of the later fixes, computed.
+"""Chapter 12, "What came after": three of the later fixes, computed.
 
 Residual connections. The lesson's deep net (64 inputs, hidden layers of one width, 10
 sigmoid outputs, the cross-entropy cost) reads one digit x = a_0, with the lesson's
-activation sigma, initialisation and seed. It is run twice from the same W_l and b_l: plain,
+activation g, initialisation and seed: chapter 7's net and digit. It is run twice from the
+same W_l and b_l: plain,
 
-    a_l = sigma(z_l),                 z_l = W_l a_{l-1} + b_l,
+    a_l = g(z_l),                 z_l = W_l a_{l-1} + b_l,
 
 and with a skip connection in every hidden layer whose input and output widths are equal,
 
-    a_l = a_{l-1} + sigma(z_l),
+    a_l = a_{l-1} + g(z_l),
 
 (layer 1, 64 -> n_1, and the output layer stay plain). Back prop through a skip adds the
-identity path: dC/da_{l-1} = dC/da_l + W_l^T (sigma'(z_l) * dC/da_l), so for one neuron per
-layer each layer's backward factor is 1 + w_l sigma'(z_l) instead of w_l sigma'(z_l). The
-result holds ||dC/db_l|| = ||delta_l|| of every layer for both runs, and for each run the
-ratio of the first hidden layer's norm to the last hidden layer's (hidden with hidden, as
-Nielsen compares them: the output layer's delta_L = a_L - y has no sigma' in it).
+identity path: dC/da_{l-1} = dC/da_l + W_l^T (g'(z_l) * dC/da_l), so for one neuron per
+layer each layer's backward factor is 1 + w_l g'(z_l) instead of w_l g'(z_l). The result
+holds ||dC/db_l|| = ||delta_l|| of every layer for both runs, and for each run the ratio of
+the first hidden layer's norm to the last hidden layer's (hidden with hidden, as Nielsen
+compares them: the output layer's delta_L = a_L - y has no g' in it).
 
-Gradient clipping. Chapter 10's linear net: g(z) = z, b = 0, every W_l = s I (s = 1.5),
+Batch normalisation. One neuron of layer 1 over a mini-batch of the first ``BN_BATCH``
+digits, with the net's starting weights W_1 and with every weight of W_1 multiplied by
+``BN_FACTOR`` k: z = W_1 a_0 + b_1 (one value per digit), and the normalised
+z_hat = (z - mean) / sqrt(Var) over the batch (Var: the mean of (z - mean)^2), which batch
+normalisation then maps to gamma z_hat + beta with a learned gamma and beta. z - mean (b_1
+cancels) and sqrt(Var) both grow k times, so z_hat is the same for W_1 and k W_1: dividing
+by sqrt(Var) undoes the scaling (and back prop, dC/da_0 = W_1^T dC/dz with dC/dz k times
+smaller, is unchanged too).
+
+Gradient clipping. Chapter 9's linear net: g(z) = z, b = 0, every W_l = s I (s = 1.5),
 x = (1, 1), C = the sum of the outputs (:func:`netsim.linear.linear_net`). For each depth
 L = 1 .. ``depth`` the whole gradient g = (dC/dW_1, ..., dC/dW_L) has length
 
@@ -49,12 +59,16 @@ Array = np.ndarray
 
 #: The digit of the data set both runs read.
 DEFAULT_SAMPLE = 0
-#: Chapter 10's linear net: W = SCALE * I on x = (1, 1), plotted to DEFAULT_CLIP_DEPTH layers.
+#: Chapter 9's linear net: W = SCALE * I on x = (1, 1), plotted to DEFAULT_CLIP_DEPTH layers.
 SCALE = 1.5
 DEFAULT_X: tuple[float, ...] = (1.0, 1.0)
 DEFAULT_CLIP_DEPTH = 150
 #: The clipping threshold tau on ||g||.
 DEFAULT_THRESHOLD = 1.0
+#: Batch normalisation's example: a mini-batch of the first BN_BATCH digits, and the factor k
+#: every weight of layer 1 is multiplied by.
+BN_BATCH = 10
+BN_FACTOR = 4.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ class ResidualComparison:
 
 @dataclass(frozen=True)
 class ClippingResult:
-    """One gradient step on chapter 10's linear net, without and with clipping.
+    """One gradient step on chapter 9's linear net, without and with clipping.
 
     ``depths`` = 1 .. depth; ``grad_norms[i]`` = ||g|| of the net of ``depths[i]`` layers,
     ``steps[i]`` = eta ||g|| and ``clipped_steps[i]`` = eta min(||g||, tau). ``cosine``: the
@@ -127,10 +141,46 @@ class ClippingResult:
 
 
 @dataclass(frozen=True)
+class BatchNormExample:
+    """One neuron of layer 1 over a mini-batch, with the starting weights W_1 and with k W_1.
+
+    ``z[i]`` = (W_1 a_0 + b_1)[neuron] for digit i of the batch (the first ``batch`` digits),
+    ``z_scaled`` the same with every weight of W_1 multiplied by ``factor`` k (b_1 kept);
+    ``mean``/``var`` and ``mean_scaled``/``var_scaled`` over the batch (Var = the mean of
+    (z - mean)^2). ``z_hat`` = (z - mean) / sqrt(Var) and ``z_hat_scaled`` likewise: the same
+    numbers to rounding, whose largest gap is ``difference``. ``neuron`` is the first neuron
+    of layer 1 whose z differs over the batch; None when no neuron's does (Var = 0 for each:
+    nothing to rescale, ``z_hat`` and ``z_hat_scaled`` are empty and z is neuron 1's).
+    """
+
+    layer: int
+    neuron: int | None
+    batch: int
+    factor: float
+    labels: tuple[int, ...]
+    z: tuple[float, ...]
+    z_scaled: tuple[float, ...]
+    mean: float
+    var: float
+    mean_scaled: float
+    var_scaled: float
+    z_hat: tuple[float, ...]
+    z_hat_scaled: tuple[float, ...]
+    difference: float
+
+    @property
+    def equal(self) -> bool:
+        """Every z of the batch is the same (Var = 0): batch normalisation has nothing to rescale."""
+        return self.neuron is None
+
+
+@dataclass(frozen=True)
 class AfterResult:
-    """What chapter 13 shows: the residual comparison and the clipped step."""
+    """What chapter 12 shows: the residual comparison, batch normalisation's example and the
+    clipped step."""
 
     residual: ResidualComparison
+    batch_norm: BatchNormExample
     clipping: ClippingResult
 
 
@@ -176,6 +226,54 @@ def residual_comparison(
     )
 
 
+def _mean_var(z: Array) -> tuple[float, float]:
+    """The mean of z and Var = the mean of (z - mean)^2."""
+    mean = float(np.mean(z))
+    return mean, float(np.mean((z - mean) ** 2))
+
+
+def batch_norm_example(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    init: str = "nielsen",
+    bias_init: str = "normal",
+    seed: int = 0,
+    batch: int = BN_BATCH,
+    factor: float = BN_FACTOR,
+) -> BatchNormExample:
+    """z of one neuron of layer 1 over a mini-batch, with W_1 and with ``factor`` W_1, normalised
+    (see :class:`BatchNormExample`)."""
+    sizes = check_sizes(sizes)
+    require_digits_net(sizes)
+    require(isinstance(batch, int) and not isinstance(batch, bool) and 2 <= batch <= 100,
+            f"batch = {batch!r} must be a whole number from 2 to 100")
+    require(isinstance(factor, (int, float)) and not isinstance(factor, bool) and math.isfinite(factor)
+            and factor > 0, f"factor = {factor!r} must be a finite number > 0")
+    data = digits()
+    x = data.x[:batch]
+    net = Network.create(sizes, activation, "sigmoid", init, None, bias_init, seed)
+    scaled = net.copy()
+    scaled.weights[0] *= factor
+    z_all, z_all_scaled = net.forward(x).zs[0], scaled.forward(x).zs[0]
+    varied = [j for j in range(z_all.shape[1]) if _mean_var(z_all[:, j])[1] > 0]
+    neuron = varied[0] if varied else None
+    j = neuron if neuron is not None else 0
+    z, z_scaled = z_all[:, j], z_all_scaled[:, j]
+    (mean, var), (mean_s, var_s) = _mean_var(z), _mean_var(z_scaled)
+    if neuron is None or var_s == 0:
+        z_hat = z_hat_s = np.zeros(0)
+    else:
+        z_hat, z_hat_s = (z - mean) / np.sqrt(var), (z_scaled - mean_s) / np.sqrt(var_s)
+    return BatchNormExample(
+        layer=1, neuron=None if z_hat.size == 0 else neuron, batch=int(batch), factor=float(factor),
+        labels=tuple(int(v) for v in data.labels[:batch]),
+        z=tuple(float(v) for v in z), z_scaled=tuple(float(v) for v in z_scaled),
+        mean=mean, var=var, mean_scaled=mean_s, var_scaled=var_s,
+        z_hat=tuple(float(v) for v in z_hat), z_hat_scaled=tuple(float(v) for v in z_hat_s),
+        difference=float(np.max(np.abs(z_hat - z_hat_s))) if z_hat.size else 0.0,
+    )
+
+
 def clipping(
     eta: float = 0.1,
     threshold: float = DEFAULT_THRESHOLD,
@@ -217,8 +315,9 @@ def what_came_after(
     eta: float = 0.1,
     sample: int = DEFAULT_SAMPLE,
 ) -> AfterResult:
-    """Everything chapter 13 shows for one lesson's net and learning rate eta."""
-    return AfterResult(residual_comparison(sizes, activation, init, bias_init, seed, sample), clipping(eta))
+    """Everything chapter 12 shows for one lesson's net and learning rate eta."""
+    return AfterResult(residual_comparison(sizes, activation, init, bias_init, seed, sample),
+                       batch_norm_example(sizes, activation, init, bias_init, seed), clipping(eta))
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,18 @@
-"""Chapter 2: the cost C of one real digit.
+"""Chapter 2: the quadratic cost C of one real digit, one weight's ∂C/∂w, gradient descent.
 
 The cost (:func:`cost_example`): a small net [64, n_1, 10] gets one labelled digit x = a_0.
 
-    Forward:    z_l = W_l a_{l-1} + b_l,   a_l = sigma(z_l)         (output: sigmoid)
-    Cost:       C = ||a_L - y||^2 / 2 = sum_i (a_L[i] - y[i])^2 / 2 (quadratic)
-    Gradient:   delta_L = (a_L - y) * sigma'(z_L),  dC/dW_L[j, k] = delta_L[j] a_{L-1}[k]
+    Forward:    z_l = W_l a_(l-1) + b_l,   a_l = g(z_l)   (hidden: the lesson's g; output: σ)
+    Cost:       C = ½ Σ_i (a_L[i] − y[i])²                 (the quadratic cost)
+    Gradient:   δ_L = (a_L − y) ⊙ σ'(z_L),   ∂C/∂W_L[j, k] = δ_L[j] a_(L-1)[k]
 
-One weight w = W_l[j, k] (by default the one of the last layer with the largest |dC/dw|) is
-nudged downhill by a small step, Delta w = -step * sign(dC/dw); the real new cost C' is
-computed by a fresh forward pass, and Delta C = C' - C is compared with the first-order
-prediction dC/dw * Delta w. Then training: every weight and bias is nudged by
--eta * dC/dW and -eta * dC/db, over and over (plain gradient descent on this one digit),
-starting from the nudged net, and C and the ten outputs a_L are recorded at checkpoints.
+One weight w = W_l[j, k] (by default the one of the last layer with the largest |∂C/∂w|) is
+nudged downhill by a small step, Δw = −step · sign(∂C/∂w); the real new cost C' comes from a
+fresh forward pass, and ΔC = C' − C is compared with the first-order prediction ∂C/∂w · Δw.
+The nudge is only a demonstration: gradient descent then starts again from the SAME net whose
+cost C was shown first. Every weight and bias moves by −η ∂C/∂w and −η ∂C/∂b, over and over
+(plain gradient descent on this one digit), and C and the ten outputs a_L are recorded at
+checkpoints, the first of which (0 steps) is C itself.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ class CostResult:
     ``delta_cost`` = cost_new - cost; ``predicted_delta`` = grad * delta_w.
     Training: ``checkpoints`` are step counts 0, every, 2 every, ..., steps;
     ``descent_costs[i]`` and ``descent_outputs[i]`` are C and a_L after ``checkpoints[i]``
-    steps of w <- w - eta dC/dw for every weight and bias, starting from the nudged net
-    (so ``descent_costs[0]`` is ``cost_new``). ``drawn[l]``: the neuron indices
+    steps of w ← w − η ∂C/∂w for every weight and bias, starting from the net whose cost
+    is ``cost`` (the nudge is undone first: ``descent_costs[0]`` is ``cost``, and
+    ``descent_outputs[0]`` is ``output``). ``drawn[l]``: the neuron indices
     of layer l a diagram draws (the input's brightest pixels, all ten outputs, and always
     both ends of the nudged weight). Arrays are read-only.
     """
@@ -105,6 +107,16 @@ class CostResult:
         return int(np.argmax(self.descent_outputs[-1]))
 
     @property
+    def cost_end(self) -> float:
+        """C after the last gradient-descent step."""
+        return self.descent_costs[-1]
+
+    @property
+    def steps(self) -> int:
+        """How many gradient-descent steps were taken."""
+        return self.checkpoints[-1]
+
+    @property
     def relative_error(self) -> float:
         """|Delta C - dC/dw Delta w| / |Delta C|: how good the first-order prediction is."""
         return abs(self.delta_cost - self.predicted_delta) / abs(self.delta_cost)
@@ -121,7 +133,6 @@ class _Nudge(NamedTuple):
     delta_w: float
     output: Array
     cost: float
-    net: Network
 
 
 class _Descent(NamedTuple):
@@ -147,12 +158,18 @@ def _check_arguments(sizes: Sequence[int], sample: int, step: float, eta: float,
 
 def _weight_to_nudge(weight: tuple[int, int, int] | None, sizes: tuple[int, ...],
                      grads: Gradients) -> tuple[int, int, int]:
-    """(layer, j, k): the given weight, checked, or W_L's entry with the largest |dC/dw|."""
+    """(layer, j, k): the given weight, checked; or by default the entry with the largest
+    |∂C/∂w| of the last layer W_L, or of the latest layer before it whose gradient is not all
+    zero (a hidden layer of neurons that are all off leaves every ∂C/∂W_L at 0)."""
     L = len(sizes) - 1
     if weight is None:
-        g_last = np.abs(grads.nabla_w[-1])
-        j, k = (int(i) for i in np.unravel_index(int(np.argmax(g_last)), g_last.shape))
-        return L, j, k
+        for layer in range(L, 0, -1):
+            g = np.abs(grads.nabla_w[layer - 1])
+            if np.max(g) > 0:
+                j, k = (int(i) for i in np.unravel_index(int(np.argmax(g)), g.shape))
+                return layer, j, k
+        raise NetsimError("every weight's gradient ∂C/∂w is 0 on this digit: nudging one weight a little "
+                          "leaves the cost C as it is")
     require(isinstance(weight, tuple) and len(weight) == 3, f"weight {weight!r} must be a tuple (layer, j, k)")
     layer = require_whole(weight[0], "weight layer", 1, L)
     j = require_whole(weight[1], "weight j", 0, sizes[layer] - 1)
@@ -172,13 +189,15 @@ def _nudge(net: Network, grads: Gradients, x: Array, y: Array, where: tuple[int,
     nudged = net.copy()
     nudged.weights[layer - 1][j, k] = w + delta_w
     out_new = nudged.forward(x).output[0]
-    return _Nudge(layer, j, k, w, grad, delta_w, out_new, float(quadratic(out_new, y)), nudged)
+    return _Nudge(layer, j, k, w, grad, delta_w, out_new, float(quadratic(out_new, y)))
 
 
-def _descend(start: _Nudge, x: Array, y: Array, eta: float, steps: int, every: int) -> _Descent:
-    """``steps`` steps of W_l <- W_l - eta dC/dW_l, b_l <- b_l - eta dC/db_l from the nudged net."""
-    trained = start.net.copy()  # training carries on from the hand-nudged net
-    checkpoints, costs, outputs = [0], [start.cost], [start.output.copy()]
+def _descend(net: Network, start: Gradients, x: Array, y: Array, eta: float, steps: int,
+             every: int) -> _Descent:
+    """``steps`` steps of W_l ← W_l − η ∂C/∂W_l, b_l ← b_l − η ∂C/∂b_l from ``net`` (the net
+    whose cost and outputs ``start`` holds, not the hand-nudged one)."""
+    trained = net.copy()
+    checkpoints, costs, outputs = [0], [float(start.cost)], [start.forward.output[0].copy()]
     for n in range(1, steps + 1):
         g = trained.backward(x, y, COST)
         for l in range(trained.depth):
@@ -276,6 +295,6 @@ def cost_example(
     net = digits_net(sizes, activation, init, bias_init, seed)
     grads = net.backward(x, y, COST)  # a_l, C and every dC/dW_l of the fresh net
     nudge = _nudge(net, grads, x, y, _weight_to_nudge(weight, sizes, grads), step)
-    descent = _descend(nudge, x, y, eta, steps, every)
+    descent = _descend(net, grads, x, y, eta, steps, every)  # from the net whose cost is C
 
     return _summarise(data, sample, sizes, activation, grads, nudge, step, eta, descent)

@@ -1,34 +1,32 @@
-"""Chapter 10: exploding (and vanishing) values in a deep linear net.
+"""Chapter 9: exploding (and vanishing) values in a deep linear net.
 
-The net of :func:`netsim.linear.linear_net`: purely linear (sigma(z) = z, no non-linear
-activation) and b = 0 in every layer, so with a_0 = x
+The net of :func:`netsim.linear.linear_net`: linear, g(z) = z, and b = 0 in every layer, so
+with a_0 = x
 
     a_l = W_l a_{l-1},   a_L = W_L W_{L-1} ... W_1 x.
 
 Every layer has the same W_l = s I (one case per scale s, e.g. 1.5, 0.9 and 0.5), so
 a_l = s^l x: the first unit of a_l is s^l x_1, and on a log scale the layers lie on a straight
-line of slope log10 s. Back prop, from C = sum of the outputs (dC/da_L = 1), runs right to
-left with delta_{l-1} = W_l^T delta_l (sigma' = 1), so the first unit of delta_l = dC/da_l is
-s^(L-l): the gradient grows or shrinks in the same way.
+line of slope log10 s. Back prop, from C = the sum of the outputs (so dC/da_L = (1, ..., 1):
+the gradient per unit of output error), runs right to left with delta_{l-1} = W_l^T delta_l
+(g' = 1; W^T is W with rows and columns swapped), so the first unit of delta_l = dC/da_l is
+s^(L-l), and layer 1's weight gradient dC/dW_1 = delta_1 x^T has size 2 s^(L-1) for x = (1, 1).
 
-For a general W what decides is not its entries but how much it stretches a vector: its
-singular values (W^T has the same ones, so back prop grows or shrinks alike). The example
-W = 0.9 in every entry has entries below 1, yet stretches x = (1, 1) by 1.8.
+For a general W what decides is not its entries but how much it stretches a vector. The
+example W = 0.9 in every entry has entries below 1, yet maps u = (1, 1) to 1.8 u (u is its
+eigenvector), so after l layers a_l = 1.8^l u.
 
-Two runs per case:
+Three runs per case:
 
 - a plotted run of ``depth`` layers (150): the exact log10 ||a_l|| and log10 ||delta_l|| of
   every layer, one unit's log10 |a_l[0]| and log10 |delta_l[0]| (W = s I keeps the direction
-  of x, and of dC/da_L, so these are the norms shifted by a constant), and float64 values
-  a_l[0] at the ``marks`` (10 and 150) and delta_1[0];
+  of x, and of dC/da_L, so these are the norms shifted by a constant), float64 values
+  a_l[0] at the ``marks`` (10 and 150), delta_1[0] and ||dC/dW_1||;
 - a float32 run of ``f32_depth`` layers (300), float32 being what practice uses: 1.5^l
   overflows to inf at layer 219, the next layer's W a forms 1.5 * inf + 0 * inf = NaN (220),
   and 0.5^l underflows to 0 at layer 150 (the flags of linear_net with dtype float32);
-- a deep float64 run of ``deep_depth`` layers (2000), a footnote: float64 lasts until layer
-  1751 (overflow) and 1075 (underflow); the exact log10 of every layer stays finite.
-
-Long before any overflow, training fails: one step w <- w - eta dC/dw with eta = ``ETA``
-changes the first weight of layer 1 by eta * |dC/dW_1[1, 1]| = eta * s^(L-1) x_1.
+- a deep float64 run of ``deep_depth`` layers (2000): float64 lasts until layer 1751
+  (overflow) and 1075 (underflow); the exact log10 of every layer stays finite.
 
 No manim here: the scene only turns this result into pictures.
 """
@@ -55,8 +53,6 @@ DEFAULT_X: tuple[float, ...] = (1.0, 1.0)
 FIRST_LAYERS = 3
 #: Layers of the float32 run (what practice uses).
 DEFAULT_F32_DEPTH = 300
-#: The learning rate of the one SGD step whose size the chapter states (chapter 9's eta).
-ETA = 0.1
 #: The general-W example: every entry the same value below 1, and the layer it is followed to.
 EXAMPLE_ENTRY = 0.9
 EXAMPLE_LAYER = 10
@@ -70,16 +66,16 @@ class ExplodingCase:
     ``log10_unit[l]`` = log10 |a_l[0]|, ``log10_delta_norms[l - 1]`` = log10 ||delta_l||,
     ``log10_delta_unit[l - 1]`` = log10 |delta_l[0]|, ``log10_grad_w_norms[l - 1]`` =
     log10 ||dC/dW_l||. ``first_values[l - 1]`` = a_l[0] in float64 for l = 1..FIRST_LAYERS;
-    ``mark_values[k]`` = a_l[0] in float64 at l = marks[k]; ``delta_1`` = delta_1[0] in float64.
+    ``mark_values[k]`` = a_l[0] in float64 at l = marks[k]; ``delta_1`` = delta_1[0] and
+    ``grad_w_1`` = ||dC/dW_1|| (layer 1's weight gradient, per unit of output error) in float64.
     Deep run: ``deep_log10_unit[l]`` = log10 |a_l[0]| (exact), ``deep_value`` = a_L[0] in
     float64 at l = deep_depth (inf or 0 where float64 gave up), and linear_net's flags: the
     first forward layer that overflowed/underflowed and the first back-prop layer (counted
     from the output) that did; ``limit_layer`` is the forward one that happened (or None) and
-    ``limit_true_log10`` the exact log10 |a_l[0]| there. ``first_step`` = ETA * |dC/dW_1[1, 1]|,
-    the change one SGD step makes to layer 1's first weight (float64). Float32 run of
-    f32_depth layers: ``f32_log10_unit`` (exact), ``f32_value`` = a_L[0] in float32 (inf or 0
-    where it gave up; never NaN), and the first layers where float32 overflowed,
-    underflowed, or formed NaN (inf * 0).
+    ``limit_true_log10`` the exact log10 |a_l[0]| there. Float32 run of f32_depth layers:
+    ``f32_log10_unit`` (exact), ``f32_value`` = a_L[0] in float32 (inf or 0 where it gave up;
+    never NaN), and the first layers where float32 overflowed, underflowed, or formed NaN
+    (inf * 0).
     """
 
     scale: float
@@ -99,7 +95,6 @@ class ExplodingCase:
     underflow_layer: int | None
     backward_overflow_layer: int | None
     backward_underflow_layer: int | None
-    first_step: float
     f32_log10_unit: tuple[float, ...]
     f32_value: float
     f32_overflow_layer: int | None
@@ -124,17 +119,19 @@ class ExplodingCase:
 
 
 @dataclass(frozen=True)
-class SingularExample:
+class StretchExample:
     """A general W whose entries are all below 1 and which still stretches: W = entry * ones.
 
-    ``singular_values``: how much W stretches its two principal directions (largest first);
-    ``layer``: the layer followed; ``value``: the first unit of a_layer = W^layer x (float64),
-    ``log10_unit``: its exact log10 for l = 0 .. layer.
+    W maps ``vector`` u = (1, ..., 1) to ``image`` W u = ``stretch`` * u (n * entry: u is its
+    eigenvector), so a_l = stretch^l u. ``layer``: the layer followed; ``value``: the first
+    unit of a_layer = W^layer u (float64); ``log10_unit``: its exact log10 for l = 0 .. layer.
     """
 
     entry: float
     weight: tuple[tuple[float, ...], ...]
-    singular_values: tuple[float, ...]
+    vector: tuple[float, ...]
+    image: tuple[float, ...]
+    stretch: float
     layer: int
     value: float
     log10_unit: tuple[float, ...]
@@ -163,8 +160,7 @@ class ExplodingResult:
     float32_min: float
     log10_float32_max: float
     log10_float32_min: float
-    eta: float
-    example: SingularExample
+    example: StretchExample
 
     @property
     def scales(self) -> tuple[float, ...]:
@@ -227,7 +223,6 @@ def _case(scale: float, x: np.ndarray, depth: int, deep_depth: int, marks: tuple
         underflow_layer=deep.forward_underflow_layer,
         backward_overflow_layer=deep.backward_overflow_layer,
         backward_underflow_layer=deep.backward_underflow_layer,
-        first_step=float(ETA * abs(shallow.deltas[0, 0] * x[0])),
         f32_log10_unit=_floats(f32.log10_activation_norms + unit_shift),
         f32_value=float(f32.activations[-1, 0]),
         f32_overflow_layer=f32.forward_overflow_layer,
@@ -236,22 +231,27 @@ def _case(scale: float, x: np.ndarray, depth: int, deep_depth: int, marks: tuple
     )
 
 
-def singular_example(x: Sequence[float] = DEFAULT_X, entry: float = EXAMPLE_ENTRY,
-                     layer: int = EXAMPLE_LAYER) -> SingularExample:
-    """W = ``entry`` in every entry, followed for ``layer`` layers from ``x`` (linear_net, float64)."""
-    x_arr = np.asarray(x, dtype=float).ravel()
-    w = entry * np.ones((x_arr.size, x_arr.size))
-    run = linear_net(None, layer, tuple(x_arr), weight=w)
-    unit_shift = math.log10(abs(x_arr[0]) / float(fp.norm(x_arr)))
-    return SingularExample(
+def stretch_example(n: int = len(DEFAULT_X), entry: float = EXAMPLE_ENTRY,
+                    layer: int = EXAMPLE_LAYER) -> StretchExample:
+    """W = ``entry`` in every entry (n x n), followed for ``layer`` layers from u = (1, ..., 1)."""
+    require(isinstance(n, int) and n >= 1, f"n {n!r} must be a whole number of at least 1")
+    require(isinstance(entry, (int, float)) and math.isfinite(entry) and entry != 0,
+            f"entry {entry!r} must be a finite number other than 0")
+    layer = _whole(layer, "layer")
+    require(layer >= 1, f"layer {layer} must be at least 1")
+    u = np.ones(n)
+    w = entry * np.ones((n, n))
+    image = fp.matmul(w, u)
+    run = linear_net(None, layer, tuple(u), weight=w)
+    return StretchExample(
         entry=float(entry),
         weight=tuple(tuple(float(v) for v in row) for row in w),
-        # entry * ones(n, n) = n entry u u^T with u = (1, ..., 1)/sqrt(n): one direction stretched by
-        # n |entry|, the others by 0 (exact, where an SVD routine would add rounding)
-        singular_values=(x_arr.size * abs(float(entry)),) + (0.0,) * (x_arr.size - 1),
+        vector=_floats(u),
+        image=_floats(image),
+        stretch=float(image[0] / u[0]),  # every unit of W u is the same multiple of u's
         layer=int(layer),
         value=float(run.activations[-1, 0]),
-        log10_unit=_floats(run.log10_activation_norms + unit_shift),
+        log10_unit=_floats(run.log10_activation_norms + math.log10(1.0 / math.sqrt(n))),
     )
 
 
@@ -263,7 +263,7 @@ def exploding(
     x: Sequence[float] = DEFAULT_X,
     f32_depth: int = DEFAULT_F32_DEPTH,
 ) -> ExplodingResult:
-    """Compute chapter 10 for W = s I, s in ``scales``, input ``x``.
+    """Compute chapter 9 for W = s I, s in ``scales``, input ``x``.
 
     ``depth`` layers are plotted, ``marks`` are the layers whose float64 values are listed,
     ``deep_depth`` layers show where float64 gives up, ``f32_depth`` where float32 does. Bad
@@ -304,6 +304,5 @@ def exploding(
         float32_min=tiny32,
         log10_float32_max=math.log10(float(info32.max)),
         log10_float32_min=math.log10(tiny32),
-        eta=ETA,
-        example=singular_example(tuple(x_arr)),
+        example=stretch_example(x_arr.size),
     )

@@ -1,23 +1,29 @@
-"""Chapter 3: one neuron, its activation function sigma and its slope sigma'.
+"""Chapter 3: one neuron, an activation function g, the sigmoid σ and its slope σ'.
 
-One sigmoid neuron with one input (Nielsen's notation, one neuron per layer):
+One neuron with one input (Nielsen's notation, one neuron per layer):
 
-    z = w a + b          a_out = sigma(z) = 1 / (1 + e^{-z})
+    z = w a + b          output g(z); here g = σ, the sigmoid: σ(z) = 1 / (1 + e^(−z))
 
 ``a`` comes from the previous layer. The neuron is neuron ``layer`` of a one-neuron-per-layer
 sigmoid chain ``[1] * (layer + 1)`` built by :meth:`netsim.network.Network.create` with the
-lesson's seed, ``nielsen`` weights (N(0, 1)/sqrt(n_in) = N(0, 1) for n_in = 1) and ``normal``
-biases (N(0, 1)); the chain reads x = a_0 and the forward pass gives the neuron's input
-a = a_{layer - 1}, its z and its output. The chain is always sigmoid, whatever the lesson's
-activation: this chapter is about the sigmoid, the classic case.
+lesson's seed, ``nielsen`` weights (N(0, 1)/√n_in = N(0, 1) for n_in = 1) and ``normal``
+biases (N(0, 1)); the chain reads x = a_0 and its forward pass gives the neuron's input
+a_(layer − 1). The chain is always sigmoid, whatever the lesson's activation: this chapter
+is about the sigmoid, the classic case.
+
+The chapter writes w, a and b with :data:`DECIMALS` decimals, and its arithmetic is exact:
+the three are rounded to those decimals FIRST, and z = w a + b is computed from the rounded
+values, exactly (in units of 10^(−2·DECIMALS)), so z has at most 2·DECIMALS decimals and
+``fmt_value(z, Z_DIGITS)`` writes all of them. σ(z) and σ'(z) are then computed from that z,
+and rounded once, when they are written.
 
 The slope (from :mod:`netsim.activations`):
 
-    sigma'(z) = sigma(z) (1 - sigma(z)) = p (1 - p),   p = sigma(z)
-              = 1/4 - (p - 1/2)^2 <= 1/4,
+    σ'(z) = σ(z) (1 − σ(z)) = p (1 − p),   p = σ(z)
+          = ¼ − (p − ½)² ≤ ¼,
 
-largest at p = 1/2, i.e. z = 0, where it is exactly 1/4. Saturation: for large |z| the
-curve is flat and sigma' is near 0 (sigma'(5) = 0.00665).
+largest at p = ½, i.e. z = 0, where it is exactly ¼. Saturation: for large |z| the curve is
+flat and σ' is near 0 (at z = 5, σ'(5) = e^(−5)/(1 + e^(−5))²).
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ from netsim.network import Network
 
 #: The neuron is the fifth of the chain: its input comes from a neuron, and its weight is negative.
 DEFAULT_LAYER = 5
+#: Decimals of the neuron's w, a and b, as the chapter shows them (and computes with).
+DECIMALS = 2
+#: Significant figures that write z = w a + b exactly (at most 2·DECIMALS decimals, |z| < 10^4).
+Z_DIGITS = 2 * DECIMALS + 1
 #: The z where the chapter shows saturation.
 DEFAULT_SATURATED_Z = 5.0
 MAX_SAMPLES = 10_001
@@ -44,8 +54,10 @@ MAX_LAYER = 50
 class NeuronResult:
     """Everything chapter 3 shows.
 
-    The neuron: input ``a`` (= a_{layer-1} of the chain fed with ``x``), weight ``w``,
-    bias ``b``, ``z`` = w a + b, output ``a_out`` = sigma(z), slope ``slope`` = sigma'(z).
+    The neuron: input ``a`` (a_(layer−1) of the chain fed with ``x``), weight ``w`` and bias
+    ``b``, each rounded to :data:`DECIMALS` decimals (``a_drawn``, ``w_drawn``, ``b_drawn``:
+    the values before rounding); ``z`` = w a + b of the rounded values, exact to its
+    2·DECIMALS decimals; output ``a_out`` = σ(z), slope ``slope`` = σ'(z).
     Curves: ``zs`` samples [-z_max, z_max] (z = 0 among them), ``sigma`` and ``sigma_prime``
     the sigmoid and its slope there. Peak: sigma'(``peak_z`` = 0) = ``peak`` (float)
     = ``peak_fraction`` (exact, 1/4), where p = sigma(0) = ``peak_p`` (1/2); ``peak_is_max``
@@ -59,6 +71,9 @@ class NeuronResult:
     a: float
     w: float
     b: float
+    a_drawn: float
+    w_drawn: float
+    b_drawn: float
     z: float
     a_out: float
     slope: float
@@ -79,6 +94,15 @@ def _finite(value: object, name: str) -> float:
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
     require(ok and math.isfinite(float(value)), f"{name} = {value!r} must be a finite number")  # type: ignore[arg-type]
     return float(value)  # type: ignore[arg-type]
+
+
+def _rounded_neuron(a: float, w: float, b: float) -> tuple[float, float, float, float]:
+    """(a, w, b, z): a, w and b rounded to DECIMALS decimals, and z = w a + b computed exactly
+    from the rounded values (integers of 10^(−DECIMALS), then one division)."""
+    unit = 10**DECIMALS
+    ia, iw, ib = (round(v * unit) for v in (a, w, b))
+    z_units = iw * ia + ib * unit  # z in units of 10^(-2 DECIMALS), exactly
+    return ia / unit, iw / unit, ib / unit, z_units / unit**2
 
 
 def one_neuron(
@@ -111,8 +135,10 @@ def one_neuron(
     net = Network.create([1] * (int(layer) + 1), activation="sigmoid", init="nielsen", bias_init="normal",
                          seed=int(seed))
     fp = net.forward(np.array([[x]], dtype=float))
-    a = float(fp.activations[layer - 1][0, 0])
-    z = float(fp.zs[layer - 1][0, 0])
+    a_drawn = float(fp.activations[layer - 1][0, 0])
+    w_drawn = float(net.weights[layer - 1][0, 0])
+    b_drawn = float(net.biases[layer - 1][0])
+    a, w, b, z = _rounded_neuron(a_drawn, w_drawn, b_drawn)
     zs = np.linspace(-z_max, z_max, samples)
     zs[samples // 2] = 0.0
     sp = sigmoid_prime(zs)
@@ -122,10 +148,13 @@ def one_neuron(
         layer=int(layer),
         x=x,
         a=a,
-        w=float(net.weights[layer - 1][0, 0]),
-        b=float(net.biases[layer - 1][0]),
+        w=w,
+        b=b,
+        a_drawn=a_drawn,
+        w_drawn=w_drawn,
+        b_drawn=b_drawn,
         z=z,
-        a_out=float(fp.activations[layer][0, 0]),
+        a_out=float(sigmoid(np.array(z))),
         slope=float(sigmoid_prime(np.array(z))),
         zs=tuple(float(v) for v in zs),
         sigma=tuple(float(v) for v in sigmoid(zs)),

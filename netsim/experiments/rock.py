@@ -1,25 +1,29 @@
 """Chapter 4, the rock on the slope: the vanishing gradient seen as a slope.
 
-The net is the lesson's deep digits net (``sizes`` such as [64, 30, 30, 30, 30, 10], the
-lesson's hidden activation, initialisation and seed, a sigmoid output layer) with chapter 2's
-quadratic cost on one digit image x = a_0 with its one-hot target y:
+The net is the lesson's deep digits net (``sizes`` such as [64, 30, 30, 30, 30, 10]: layers
+1 .. L-1 hidden, layer L the output; the lesson's hidden activation g, initialisation and
+seed, a sigmoid output layer) with chapter 2's quadratic cost on one digit image x = a_0
+with its one-hot target y:
 
-    z_l = W_l a_{l-1} + b_l,   a_l = sigma(z_l),   C = sum_j (a_{L,j} - y_j)^2 / 2.
+    z_l = W_l a_(l-1) + b_l,   a_l = g(z_l) (a_L = σ(z_L)),   C = ½ Σ_j (a_L,j − y_j)².
 
 Two slices of that one cost through the same starting point (the freshly initialised net):
-C as a function of one first-layer weight w = W_1[j, k], and of one last-layer weight
+C as a function of one layer-1 weight w = W_1[j, k], and of one layer-L weight
 w = W_L[j, k], every other weight and bias fixed. The weight of each layer is chosen by one
-stated rule: the entry of W_l whose |dC/dw| is largest at the start. (That favours layer 1:
-its largest gradient is the best it has, so the contrast shown is conservative.)
+stated rule: the entry of W_l whose |∂C/∂w| is largest at the start, the layer's steepest
+weight. (That favours layer 1: its steepest weight is the best it has, so the contrast shown
+is conservative.)
 
-On each slice a "rock" takes the same number of gradient-descent steps with the same eta,
+On each slice a "rock" takes the same number of gradient-descent steps with the same η,
 
-    w_{k+1} = w_k - eta * dC/dw_k,
+    w_(i+1) = w_i − η ∂C/∂w(w_i),
 
-with dC/dw_k = dC/dW_l[j, k] from netsim's backward pass (``Network.backward``) at w_k.
+with ∂C/∂w = ∂C/∂W_l[j, k] from netsim's backward pass (``Network.backward``) at w_i.
 In a deep sigmoid net the gradient reaching layer 1 is small (back prop multiplies it by a
-factor per layer on the way), so the first-layer slice is nearly flat and its rock barely
-moves, while the last-layer rock races.
+factor per layer on the way), so the layer-1 slice is nearly flat and its rock barely
+moves, while the layer-L rock races. A layer whose every ∂C/∂w is exactly 0 (its neurons,
+or all of a later layer's, switched off) has a flat slice: its rock stays where it starts,
+which the result says rather than raising.
 """
 
 from __future__ import annotations
@@ -33,21 +37,29 @@ import numpy as np
 
 from netsim.data import digits
 from netsim.errors import require
-from netsim.experiments.shared import digits_net, frozen, require_above, require_digits_net, require_whole
+from netsim.experiments.shared import (
+    REGIME_THRESHOLD,
+    digits_net,
+    frozen,
+    require_above,
+    require_digits_net,
+    require_whole,
+    round_significant,
+)
 from netsim.network import Gradients, Network
 
 Array = np.ndarray
 
-#: The cost both slices show: chapter 2's C = sum_j (a_j - y_j)^2 / 2.
+#: The cost both slices show: chapter 2's C = ½ Σ_j (a_j − y_j)².
 COST = "quadratic"
 STEPS = 12
 MAX_STEPS = 1000
 CURVE_POINTS = 81
 MAX_CURVE_POINTS = 10_000
-#: Each slice covers w_0 +- MARGIN times the longer of the two rocks' journeys.
+#: Each slice covers w_0 ± MARGIN times the longer of the two rocks' journeys.
 MARGIN = 1.25
-#: Vertical stretches a scene may use to show a nearly flat slice (1, 2, 5 times a power of ten).
-_NICE = (1.0, 2.0, 5.0)
+#: The half-width of the slices when neither rock moves at all (a change of w by ±1).
+STILL_HALF_WIDTH = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,8 +67,8 @@ class SliceRock:
     """One slice C(w) along w = W_``layer``[``j``, ``k``] and the rock's iterates on it.
 
     ``layer`` is 1-based (W_1 takes the pixels a_0); ``j`` indexes the neuron of layer
-    ``layer`` the weight feeds, ``k`` the neuron of layer ``layer`` - 1 it comes from.
-    ``w[i]``, ``cost[i]``, ``grad[i]``: w_i, C(w_i) and dC/dw at w_i, i = 0..steps.
+    ``layer`` the weight feeds, ``k`` the neuron of layer ``layer`` − 1 it comes from.
+    ``w[i]``, ``cost[i]``, ``grad[i]``: w_i, C(w_i) and ∂C/∂w at w_i, i = 0 .. steps.
     ``curve_w``, ``curve_cost``: the slice sampled evenly over the shown window.
     Arrays are read-only.
     """
@@ -77,22 +89,28 @@ class SliceRock:
 
     @property
     def moved(self) -> Array:
-        """|w_i - w_0| for i = 0..steps: how far the rock has travelled after i steps."""
+        """|w_i − w_0| for i = 0 .. steps: how far the rock has travelled after i steps."""
         return np.abs(self.w - self.w[0])
 
     @property
     def distance(self) -> float:
-        """|w_steps - w_0|: how far the weight moved in all the steps."""
+        """|w_steps − w_0|: how far the weight moved in all the steps."""
         return float(abs(self.w[-1] - self.w[0]))
+
+    @property
+    def flat(self) -> bool:
+        """Whether ∂C/∂w is exactly 0 at the start: every weight of this layer has no gradient."""
+        return bool(self.grad[0] == 0.0)
 
 
 @dataclass(frozen=True, eq=False)
 class RockResult:
     """Two slices of the lesson's net's quadratic cost on one digit, and a rock on each.
 
-    ``first`` slices along a weight of layer 1, ``last`` along a weight of layer L; both start
-    at the same net (C = ``cost0``), take ``steps`` steps with the same ``eta``, and are drawn
-    over w_0 +- ``half_width`` (the same for both, so distances compare on one scale).
+    ``first`` slices along a weight of layer 1, ``last`` along a weight of layer L, the
+    output layer; both start at the same net (C = ``cost0``), take ``steps`` steps with the
+    same ``eta``, and are drawn over w_0 ± ``half_width`` (the same for both, so distances
+    compare on one scale).
     """
 
     description: str
@@ -113,50 +131,77 @@ class RockResult:
 
     @property
     def depth(self) -> int:
-        """L, the number of weight layers (the last-layer weight lives in W_L)."""
+        """L, the number of weight layers: layer L is the output layer."""
         return len(self.sizes) - 1
 
     @property
+    def hidden(self) -> int:
+        """L − 1, the number of hidden layers (the layers between the input and the output)."""
+        return len(self.sizes) - 2
+
+    @property
     def distance_ratio(self) -> float:
-        """How many times as far the last-layer weight moved as the first-layer weight."""
-        return self.last.distance / self.first.distance
+        """How many times as far the layer-L weight moved as the layer-1 weight: inf when only
+        the layer-L weight moved, 0 when only the layer-1 weight did, 1 when neither did."""
+        first, last = self.first.distance, self.last.distance
+        if first == 0.0:
+            return 1.0 if last == 0.0 else math.inf
+        return last / first
+
+    @property
+    def ratio_rounded(self) -> float:
+        """``distance_ratio`` to two significant figures: the one number the chapter compares."""
+        return round_significant(self.distance_ratio)
 
     @property
     def slope_ratio(self) -> float:
-        """|dC/dw| at the start along the last-layer weight over that along the first-layer one."""
-        return float(abs(self.last.grad[0]) / abs(self.first.grad[0]))
+        """|∂C/∂w| at the start along the layer-L weight over that along the layer-1 one (inf
+        when layer 1's is 0, 1 when both are)."""
+        first, last = abs(float(self.first.grad[0])), abs(float(self.last.grad[0]))
+        if first == 0.0:
+            return 1.0 if last == 0.0 else math.inf
+        return last / first
 
     @property
-    def stretch(self) -> float:
-        """A round vertical stretch (1, 2 or 5 times a power of ten, at most ``slope_ratio``)
-        that makes the first-layer slice's slope visible next to the last-layer one's."""
-        r = max(self.slope_ratio, 1.0)
-        exponent = math.floor(math.log10(r))
-        return max(m * 10.0**exponent for m in _NICE if m * 10.0**exponent <= r)
-
+    def verdict(self) -> str:
+        """What the rocks did, in one word the captions follow: "vanishing" (the layer-L weight
+        moved at least ``REGIME_THRESHOLD`` times as far as the layer-1 weight), "exploding"
+        (the layer-1 weight moved that much farther), "both" (each within that factor of the
+        other), or "first still" / "last still" / "neither" (a weight that did not move at all)."""
+        first, last = self.first.distance, self.last.distance
+        if first == 0.0:
+            return "neither" if last == 0.0 else "first still"
+        if last == 0.0:
+            return "last still"
+        ratio = last / first
+        if ratio >= REGIME_THRESHOLD:
+            return "vanishing"
+        if ratio <= 1.0 / REGIME_THRESHOLD:
+            return "exploding"
+        return "both"
 
 
 class _Slice:
-    """The net with W_layer[j, k] settable: C(w) and dC/dw from one backward pass."""
+    """The net with W_layer[j, k] settable: C(w) and ∂C/∂w from one backward pass."""
 
     def __init__(self, net: Network, x: Array, y: Array, layer: int, j: int, k: int) -> None:
         self.net, self.x, self.y = net.copy(), x, y
         self.layer, self.j, self.k = layer, j, k
 
     def at(self, w: float) -> tuple[float, float]:
-        """(C(w), dC/dw) with W_layer[j, k] = w."""
+        """(C(w), ∂C/∂w) with W_layer[j, k] = w."""
         self.net.weights[self.layer - 1][self.j, self.k] = w
         g = self.net.backward(self.x, self.y, COST)
         return g.cost, float(g.nabla_w[self.layer - 1][self.j, self.k])
 
 
 def _descend(sl: _Slice, w0: float, eta: float, steps: int) -> tuple[list[float], list[float], list[float]]:
-    """w_0 .. w_steps of w_{i+1} = w_i - eta dC/dw_i on the slice, with C(w_i) and dC/dw_i."""
+    """w_0 .. w_steps of w_(i+1) = w_i − η ∂C/∂w_i on the slice, with C(w_i) and ∂C/∂w_i."""
     ws, cs, gs = [float(w0)], [], []
     for i in range(steps + 1):
         c, g = sl.at(ws[-1])
         require(math.isfinite(c) and math.isfinite(g),
-                f"layer {sl.layer}'s rock: C or dC/dw is not finite at step {i}; try a smaller eta")
+                f"layer {sl.layer}'s rock: C or ∂C/∂w is not finite at step {i}; try a smaller eta")
         cs.append(c)
         gs.append(g)
         if i < steps:
@@ -165,7 +210,7 @@ def _descend(sl: _Slice, w0: float, eta: float, steps: int) -> tuple[list[float]
 
 
 class _Path(NamedTuple):
-    """A rock's path on the slice along W_layer[j, k]: w_i, C(w_i) and dC/dw_i."""
+    """A rock's path on the slice along W_layer[j, k]: w_i, C(w_i) and ∂C/∂w_i."""
 
     sl: _Slice
     ws: list[float]
@@ -174,7 +219,7 @@ class _Path(NamedTuple):
 
     @property
     def distance(self) -> float:
-        """|w_steps - w_0|."""
+        """|w_steps − w_0|."""
         return abs(self.ws[-1] - self.ws[0])
 
 
@@ -192,21 +237,18 @@ def _check_arguments(sizes: Sequence[int], sample: int, eta: float, steps: int, 
     return sizes, sample, eta, steps, curve_points, margin
 
 
-def _roll(net: Network, x: Array, y: Array, start: Gradients, layer: int, eta: float, steps: int,
-          sample: int) -> _Path:
-    """The rock on layer ``layer``'s slice along its weight with the largest |dC/dw| at the start."""
+def _roll(net: Network, x: Array, y: Array, start: Gradients, layer: int, eta: float, steps: int) -> _Path:
+    """The rock on layer ``layer``'s slice along its steepest weight (the largest |∂C/∂w| at
+    the start; the first weight when every one is 0, whose rock then stays put)."""
     g = start.nabla_w[layer - 1]
-    require(bool(np.any(g != 0)), f"every weight of layer {layer} has dC/dw = 0 on digit #{sample}: "
-                                  "no rock there would move")
     j, k = (int(i) for i in np.unravel_index(int(np.argmax(np.abs(g))), g.shape))
     sl = _Slice(net, x, y, layer, j, k)
     ws, cs, gs = _descend(sl, float(net.weights[layer - 1][j, k]), eta, steps)
-    require(ws[-1] != ws[0], f"layer {layer}'s rock did not move in {steps} steps of eta = {eta:g}")
     return _Path(sl, ws, cs, gs)
 
 
 def _slice_rock(path: _Path, half_width: float, curve_points: int) -> SliceRock:
-    """The :class:`SliceRock` of a path, its slice sampled at ``curve_points`` w over w_0 +- half_width."""
+    """The :class:`SliceRock` of a path, its slice sampled at ``curve_points`` w over w_0 ± half_width."""
     sl, ws = path.sl, path.ws
     curve_w = np.linspace(ws[0] - half_width, ws[0] + half_width, curve_points)
     curve_cost = [sl.at(float(w))[0] for w in curve_w]
@@ -223,7 +265,7 @@ def _summarise(net: Network, init: str, bias_init: str, seed: int, sample: int, 
         f"the digits net {list(net.sizes)} ({hidden} hidden layers, sigmoid output, {init} init, "
         f"{bias_init} biases, seed {seed}) on digit image #{sample} (a {label}), quadratic cost; "
         f"w = W_1[{first.j}, {first.k}] and w = W_{net.depth}[{last.j}, {last.k}], in each layer "
-        f"the weight with the largest |dC/dw| at the start; {steps} steps of eta = {eta:g}; all else fixed"
+        f"the weight with the largest |∂C/∂w| at the start; {steps} steps of eta = {eta:g}; all else fixed"
     )
     return RockResult(
         description=description,
@@ -257,10 +299,11 @@ def rock_on_slope(
     margin: float = MARGIN,
 ) -> RockResult:
     """Slice the lesson's net's quadratic cost on digit ``sample`` along a layer-1 and a layer-L
-    weight, and roll a rock down each: ``steps`` steps of w <- w - ``eta`` dC/dw.
+    weight, and roll a rock down each: ``steps`` steps of w ← w − ``eta`` ∂C/∂w.
 
-    ``curve_points`` samples per slice, over w_0 +- ``margin`` times the longer journey.
-    Raises :class:`NetsimError` on bad input, or when a layer's gradient is exactly zero.
+    ``curve_points`` samples per slice, over w_0 ± ``margin`` times the longer journey (±
+    ``STILL_HALF_WIDTH`` when neither rock moves). Raises :class:`NetsimError` on bad input,
+    or when C or ∂C/∂w stops being finite along a rock's path.
     """
     sizes, sample, eta, steps, curve_points, margin = _check_arguments(sizes, sample, eta, steps, curve_points,
                                                                        margin)
@@ -268,9 +311,10 @@ def rock_on_slope(
     data = digits()
     x, y = data.x[sample:sample + 1], data.y[sample:sample + 1]
     net = digits_net(sizes, activation, init, bias_init, seed)
-    start = net.backward(x, y, COST)  # C and every dC/dW_l at the fresh net
-    paths = [_roll(net, x, y, start, layer, eta, steps, sample) for layer in (1, net.depth)]
-    half_width = margin * max(p.distance for p in paths)  # one scale for both slices
+    start = net.backward(x, y, COST)  # C and every ∂C/∂W_l at the fresh net
+    paths = [_roll(net, x, y, start, layer, eta, steps) for layer in (1, net.depth)]
+    longest = max(p.distance for p in paths)
+    half_width = margin * longest if longest > 0 else STILL_HALF_WIDTH  # one scale for both slices
     first, last = (_slice_rock(p, half_width, curve_points) for p in paths)
 
     return _summarise(net, init, bias_init, seed, sample, eta, steps, start, half_width, first, last)

@@ -1,12 +1,18 @@
-"""Chapter 9, the cost of fading: a real training run of a deep net and a shallow one.
+"""Chapter 8, the cost of fading: a real training run of a deep net and a shallow one.
 
 Both nets learn scikit-learn's 8x8 digits (:func:`netsim.data.digits_split`) by mini-batch
 SGD (:func:`netsim.train.sgd`) under one :class:`TrainingSetup` (the split, mini-batch size,
-eta, epochs, the cross-entropy cost of chapter 8), with the same hidden activation sigma,
-initialisation and seed:
+eta, epochs, the cross-entropy cost of chapter 7, no L2), with the same hidden activation g,
+initialisation rule and seed:
 
 - the deep net, e.g. [64, 30, 30, 30, 30, 10] (the lesson's ``sizes``);
 - the shallow net [64, width, 10]: one hidden layer of the same width.
+
+Chapters 5, 8 and 11 all train under this one set-up, through :func:`train_under` and
+:func:`progress`, which keep every run once per process: chapter 5 reads these very runs
+after :data:`FIRST_LOOK` epochs, and a longer run goes on from those first epochs exactly as
+one uninterrupted run would (the mini-batch shuffler continues where it stopped), so the two
+chapters' numbers agree and each net is trained once.
 
 After every epoch (and once before the first) ``sgd`` records, on a fixed probe set of
 training images, each layer's "speed of learning" ||dC/db_l|| = ||mean over x of delta_l||
@@ -27,10 +33,13 @@ two lines on a log-scale plot over those epochs.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -51,9 +60,13 @@ OUTPUT_ACTIVATION = "sigmoid"
 BATCH_SIZE = 10
 MAX_EPOCHS = 1000
 
-#: Epochs chapter 9 trains for: long enough that the default deep sigmoid net's plateau near
+#: Epochs chapter 8 trains for: long enough that the default deep sigmoid net's plateau near
 #: chance AND its end (where it has caught up) are both on the plot.
 EPOCHS = 200
+
+#: Chapter 5 looks at chapter 8's nets after this many epochs: a run of more epochs goes on from
+#: the kept run of this many, so both chapters show one training.
+FIRST_LOOK = 10
 
 #: The share of the 1797 digits held out for testing, and the seed of the shuffle.
 TEST_FRACTION = 0.25
@@ -65,14 +78,15 @@ PROBE_SIZE = 1000
 
 @dataclass(frozen=True)
 class TrainingSetup:
-    """Chapter 9's training set-up, shared by every chapter that trains "under chapter 9's set-up".
+    """Chapter 8's training set-up, shared by every chapter that trains (chapters 5, 8 and 11).
 
     ``data``: the data set's name on screen; ``n_train`` / ``n_test``: the sizes of the training
     set and of the held-out test set (from :func:`netsim.data.digits_split` with ``test_fraction``
     and ``split_seed``); ``batch_size``: images per mini-batch; ``eta``: the learning rate in
     w <- w - eta dC/dw; ``epochs``: passes over the training set; ``cost``: the cost C (the
-    cross-entropy cost of chapter 8); ``probe_size``: the training images ||dC/db_l|| is
-    measured on after each epoch; ``output_activation``: the output layer's sigma.
+    cross-entropy cost of chapter 7); ``l2``: the weight decay, none; ``probe_size``: the
+    training images ||dC/db_l|| is measured on after each epoch; ``output_activation``: the
+    output layer's sigma.
     """
 
     data: str = "scikit-learn's 8x8 digits"
@@ -84,6 +98,7 @@ class TrainingSetup:
     eta: float = 0.1
     epochs: int = EPOCHS
     cost: str = COST
+    l2: float = 0.0
     probe_size: int = PROBE_SIZE
     output_activation: str = OUTPUT_ACTIVATION
 
@@ -98,7 +113,7 @@ class TrainingSetup:
 
 
 def training_setup(eta: float = 0.1, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE) -> TrainingSetup:
-    """Chapter 9's set-up for a lesson's learning rate ``eta`` (``lesson.learning_rate``).
+    """Chapter 8's set-up for a lesson's learning rate ``eta`` (``lesson.learning_rate``).
 
     The split sizes are counted from the data, so they are always the ones training uses.
     """
@@ -117,20 +132,109 @@ def training_setup(eta: float = 0.1, epochs: int = EPOCHS, batch_size: int = BAT
 SETUP = training_setup()
 
 
+@dataclass(frozen=True, eq=False)
+class Progress:
+    """A net trained under a set-up for ``run.epochs`` epochs: ``start`` the untrained net,
+    ``run`` the records of epochs 0 .. ``run.epochs`` and the net after the last, ``shuffle``
+    the state of the mini-batch shuffler then, so that training can go on exactly as one longer
+    run would. The arrays are read-only: a kept run cannot be changed by accident."""
+
+    start: Network
+    run: TrainingRun
+    shuffle: dict[str, Any]
+
+    @property
+    def epochs(self) -> int:
+        """Epochs trained so far."""
+        return self.run.epochs
+
+
+def _read_only(net: Network) -> Network:
+    """``net`` with read-only weights and biases (sgd trains a copy, never the net it is given)."""
+    for a in (*net.weights, *net.biases):
+        a.setflags(write=False)
+    return net
+
+
+def _kept(run: TrainingRun) -> TrainingRun:
+    """``run`` with read-only records and net."""
+    return TrainingRun(run.sizes, run.epochs, frozen(run.speeds), frozen(run.probe_cost), frozen(run.test_accuracy),
+                       _read_only(run.network))
+
+
+def _shuffler(state: dict[str, Any]) -> np.random.Generator:
+    """A fresh generator in ``state`` (the one sgd would have after the epochs so far)."""
+    bits = np.random.PCG64()
+    bits.state = state
+    return np.random.Generator(bits)
+
+
+def _train(setup: TrainingSetup, net: Network, epochs: int, shuffle: np.random.Generator, done: int) -> TrainingRun:
+    """sgd on ``net`` for ``epochs`` epochs under ``setup``, shuffling with ``shuffle`` (advanced in
+    place); a run that diverges names its epoch counted from the start (``done`` epochs before)."""
+    split = setup.split()
+    try:
+        with threadpool_limits(limits=1):
+            # sgd draws its shuffles from np.random.default_rng(seed), which hands a Generator
+            # back as it is: this one goes on where the epochs before stopped.
+            return sgd(net, split.train, split.test, epochs=epochs, eta=setup.eta, batch_size=setup.batch_size,
+                       l2=setup.l2, cost=setup.cost, seed=shuffle,  # type: ignore[arg-type]
+                       probe_size=setup.probe_size)
+    except NetsimError as exc:
+        if not done:
+            raise
+        text = re.sub(r"in epoch (\d+)", lambda m: f"in epoch {int(m.group(1)) + done}", str(exc), count=1)
+        raise NetsimError(text) from None
+
+
+def continue_training(before: Progress, setup: TrainingSetup, epochs: int) -> Progress:
+    """``before`` trained ``epochs`` epochs more under ``setup``: the same bits as one run of
+    ``before.epochs + epochs`` epochs (row ``before.epochs`` is not recorded twice)."""
+    require(is_whole(epochs) and epochs >= 1, f"epochs = {epochs!r} must be a whole number >= 1")
+    shuffle = _shuffler(before.shuffle)
+    more = _train(setup, before.run.network, int(epochs), shuffle, before.epochs)
+    old = before.run
+    run = TrainingRun(old.sizes, old.epochs + more.epochs, np.concatenate([old.speeds, more.speeds[1:]]),
+                      np.concatenate([old.probe_cost, more.probe_cost[1:]]),
+                      np.concatenate([old.test_accuracy, more.test_accuracy[1:]]), more.network)
+    return Progress(before.start, _kept(run), shuffle.bit_generator.state)
+
+
+def start_training(setup: TrainingSetup, sizes: Sequence[int], activation: str, init: str,
+                   bias_init: str = "normal", seed: int = 0) -> Progress:
+    """A fresh net of ``sizes`` (hidden activation ``activation``, output sigmoid), created by
+    :meth:`netsim.network.Network.create` with ``init`` / ``bias_init`` and ``seed``, trained for
+    ``setup.epochs`` epochs; SGD shuffles with the same ``seed``. Not kept: see :func:`progress`."""
+    net = Network.create(tuple(sizes), activation, setup.output_activation, init, None, bias_init, seed)
+    shuffle = np.random.default_rng(seed)
+    run = _train(setup, net, setup.epochs, shuffle, 0)
+    return Progress(_read_only(net), _kept(run), shuffle.bit_generator.state)
+
+
+@lru_cache(maxsize=24)
+def _progress(setup: TrainingSetup, sizes: tuple[int, ...], activation: str, init: str, bias_init: str,
+              seed: int) -> Progress:
+    if setup.epochs <= FIRST_LOOK:
+        return start_training(setup, sizes, activation, init, bias_init, seed)
+    first = _progress(dataclasses.replace(setup, epochs=FIRST_LOOK), sizes, activation, init, bias_init, seed)
+    return continue_training(first, setup, setup.epochs - FIRST_LOOK)
+
+
+def progress(setup: TrainingSetup, sizes: Sequence[int], activation: str, init: str, bias_init: str = "normal",
+             seed: int = 0) -> Progress:
+    """The net of ``sizes`` trained under ``setup`` (see :func:`start_training`), kept once per
+    process: a run of more than :data:`FIRST_LOOK` epochs goes on from the kept run of
+    ``FIRST_LOOK``, so chapter 5 (which stops there) and chapters 8 and 11 share one training."""
+    return _progress(setup, tuple(int(n) for n in sizes), str(activation), str(init), str(bias_init), int(seed))
+
+
 def train_under(setup: TrainingSetup, sizes: Sequence[int], activation: str, init: str,
                 bias_init: str = "normal", seed: int = 0) -> TrainingRun:
-    """Train a fresh net of ``sizes`` (hidden sigma ``activation``, output sigmoid) under ``setup``.
+    """The records of a fresh net of ``sizes`` trained under ``setup`` (:func:`progress`): ||dC/db_l||,
+    the mean training cost and the held-out accuracy per epoch (row 0: untrained), and the net
+    after the last epoch. BLAS runs on one thread (small matrices, two shared cores)."""
+    return progress(setup, sizes, activation, init, bias_init, seed).run
 
-    The net is created by :meth:`netsim.network.Network.create` with ``init`` / ``bias_init``
-    and ``seed``; SGD shuffles with the same ``seed``. BLAS runs on one thread (small matrices,
-    two shared cores). The returned run records ||dC/db_l||, the mean training cost and the
-    held-out accuracy per epoch (row 0: untrained).
-    """
-    split = setup.split()
-    net = Network.create(tuple(sizes), activation, setup.output_activation, init, None, bias_init, seed)
-    with threadpool_limits(limits=1):
-        return sgd(net, split.train, split.test, epochs=setup.epochs, eta=setup.eta, batch_size=setup.batch_size,
-                   cost=setup.cost, seed=seed, probe_size=setup.probe_size)
 
 #: The held-out accuracy a net must reach to count as trained (see ``epochs_to_target``).
 DEFAULT_TARGET_ACCURACY = 0.9
@@ -143,13 +247,14 @@ CLIMB_ACCURACY = 0.5
 class PublishedRun:
     """Nielsen's chapter-5 runs on MNIST ("Why are deep neural networks hard to train?").
 
-    Nets [784, 30, ..., 30, 10] with 1 to 4 hidden layers, trained for ``epochs`` epochs with
+    Nets [784, 30, ..., 30, 10] with 1 to 4 hidden layers of ``width``, trained for ``epochs`` epochs with
     mini-batches of ``batch_size``, eta = ``eta``, the cross-entropy cost and L2 strength
     ``l2``, on ``train_images`` MNIST images; ``accuracy[k - 1]`` is the reported test accuracy
     with k hidden layers.
     """
 
     train_images: int = 50_000
+    width: int = 30
     epochs: int = 30
     batch_size: int = 10
     eta: float = 0.1

@@ -1,13 +1,14 @@
-"""Chapter 12: the fixed net trains. Four nets under chapter 9's set-up, side by side.
+"""Chapter 11: the fixed nets train. Four nets under chapter 8's set-up, side by side.
 
 Every net learns scikit-learn's 8x8 digits by mini-batch SGD under one
 :class:`netsim.experiments.training.TrainingSetup` (the same split, mini-batch size, eta,
-epochs and the cross-entropy cost of chapter 8), through
-:func:`netsim.experiments.training.train_under` (:func:`netsim.train.sgd`), all from the same
-seed:
+epochs, the cross-entropy cost of chapter 7 and no L2), through
+:func:`netsim.experiments.training.train_under` (:func:`netsim.train.sgd`, each run kept once
+per process, so a net chapter 8 has trained is not trained again here), all with the same
+seed, which draws each net's starting weights by its own rule and orders its mini-batches:
 
-- ``shallow``: [64, width, 10], sigmoid, Nielsen's start (chapter 9's shallow net);
-- ``sigmoid``: the deep net of ``sizes``, sigmoid, Nielsen's start (chapter 9's deep net);
+- ``shallow``: [64, width, 10], sigmoid, Nielsen's start (chapter 8's shallow net);
+- ``sigmoid``: the deep net of ``sizes``, sigmoid, Nielsen's start (chapter 8's deep net);
 - ``tanh``: the same deep net with tanh and Xavier's start (Glorot and Bengio), biases 0;
 - ``relu``: the same deep net with ReLU and He's start, biases 0.
 
@@ -146,10 +147,10 @@ def fixed_nets_train(
     target_accuracy: float = DEFAULT_TARGET_ACCURACY,
     nets: Sequence[NetSpec] = NETS,
 ) -> FixedNetsResult:
-    """Train ``nets`` on the digits under chapter 9's set-up with learning rate ``eta``.
+    """Train ``nets`` on the digits under chapter 8's set-up with learning rate ``eta``.
 
     ``sizes`` is the deep net (64 inputs, at least two hidden layers, 10 outputs); the shallow
-    net is [64, sizes[1], 10]. ``epochs`` defaults to chapter 9's.
+    net is [64, sizes[1], 10]. ``epochs`` defaults to chapter 8's.
     """
     sizes = tuple(sizes)
     require(all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes),

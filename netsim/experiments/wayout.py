@@ -1,44 +1,56 @@
-"""Chapter 11: the way out. The fan-in argument, the starting-weight rules it gives, and the
-same deep net with one change at a time.
+"""Chapter 10: the way out. Two other activation functions, the fan-in argument (with a
+simulation of random sums), the starting-weight rules it gives, and the same deep net with
+one change at a time.
 
-**The fan-in argument.** Back prop computes, for a hidden layer l (Nielsen's notation),
+Notation (Nielsen's): z_l = W_l a_(l-1) + b_l, a_l = g(z_l), delta_l = dC/dz_l; g is a
+general activation function and g' its slope (sigma is the sigmoid only).
 
-    delta_l = sigma'(z_l) * (W_{l+1}^T delta_{l+1}),   i.e.
-    delta_{l,j} = sigma'(z_{l,j}) * sum_{k=1}^{n_{l+1}} w_{l+1,kj} delta_{l+1,k}.
+**Two activation functions** (:func:`activation_curves`): tanh, with slope
+g'(z) = 1 - tanh(z)^2, which is 1 at z = 0 (four times the sigmoid's peak sigma'(0) = 1/4);
+and ReLU(z) = max(0, z), with slope 1 for z > 0 and 0 for z < 0 (0 at z = 0 itself, as
+:mod:`netsim.activations` takes it). Both sampled on one grid of z, with sigma' beside them.
 
-Neuron j's delta sums one term per neuron k of the next layer: n = n_{l+1} terms, the fan-out
-of neuron j (the n_in of W_{l+1} is n_l; for equal hidden widths n_in = n_out = n). With the
-starting weights drawn independently with mean 0 and variance Var(w) (their mean square
-around 0), a sum of n such terms has mean square n Var(w) E[delta_{l+1}^2], so
+**Random sums** (:func:`random_sums`): for n = 1, 2, 4, ..., ``max_n``, ``trials`` sums
+S = sum_{k=1}^{n} w_k delta_k with every w_k and delta_k drawn independently from the
+standard normal distribution (mean 0, mean square 1; generator ``default_rng([seed, n])``).
+Each product has mean 0 and mean square 1, so S has mean square n: the root mean square of
+the sums, rms(S) = sqrt(mean of S^2), should be sqrt(n), not n.
 
-    rms(delta_l) ~ sqrt(n_{l+1} Var(w_{l+1}) E[sigma'(z_l)^2]) * rms(delta_{l+1})
+**The fan-in argument.** Back prop gives neuron j of hidden layer l
 
-where rms(delta_l) is the root mean square of delta_l's entries over the neurons of layer l
-and the digits, and E[sigma'(z_l)^2] the mean of sigma'(z_l)^2 over the same. That square
-root is the **predicted per-layer factor**; the **measured per-layer factor** is
-rms(delta_l) / rms(delta_{l+1}) itself. Both are taken for the hidden layers only
-(l = 1 .. L-2 over l + 1 = 2 .. L-1: the output's delta_L = a - y carries no sigma'),
-per net, then summarised per net as their geometric mean over those layer pairs, and over
-nets as the median over seeds.
+    delta_{l,j} = g'(z_{l,j}) sum_{k=1}^{n_out} w_{kj} delta_{l+1,k},
 
-**The rules** keep that factor near 1 (Var(w) for a layer of n_in inputs and n_out outputs):
+one term per neuron k of layer l + 1 (the n_out neurons it feeds: its fan-out). With
+starting weights drawn independently around 0 with spread Var(w) (their mean square), the
+sum has mean square n_out Var(w) E[delta_{l+1}^2], so
 
-- LeCun et al. 1998: Var(w) = 1 / n_in (slope near 1, as tanh's near 0);
-- Glorot and Bengio 2010 ("Xavier"): Var(w) = 2 / (n_in + n_out), a compromise between the
-  forward pass (which wants 1 / n_in) and the backward pass (1 / n_out); netsim's
-  ``xavier-normal``;
-- He et al. 2015: Var(w) = 2 / n_in for ReLU, whose slope is 0 for about half the inputs, so
-  E[sigma'^2] is about 1/2: hence the 2.
+    rms(delta_l) ~ sqrt(n Var(w) E[g'^2]) rms(delta_{l+1}),
 
-Nielsen's start, w ~ N(0, 1/n_in) and b ~ N(0, 1), already has LeCun's variance.
+E[g'^2] the mean of g'(z)^2 over neurons and digits. That square root is the **predicted
+per-layer factor**. The chapter's net has hidden layers of one width n, so between hidden
+layers n_in = n_out = n (:func:`way_out` requires equal hidden widths); layer 1 has 64
+inputs.
 
-**One change at a time** on the same deep net (:data:`SETTINGS`): sigmoid with Nielsen's
-start (the problem), sigmoid with Xavier's start (only the start changes), tanh with
-Xavier's start (then the activation), ReLU with He's start. For each, the per-layer
-||dC/db_l|| at initialisation (as :func:`netsim.experiments.nielsen.layer_gradient_norms`: the
-cross-entropy cost on the first ``n_samples`` digits, median and quartiles over seeds) and
-``ratio`` = median ||dC/db_{L-1}|| / median ||dC/db_1||: the last hidden layer over the
-first, hidden layers only.
+**The bars.** For hidden layer l (l = 1 .. L-1) of one net (one start): the root mean
+square over the digits of one digit's ||delta_l||, sqrt(mean over digits x of
+||delta_l(x)||^2) (delta_l(x) = dC_x/dz_l of digit x alone; ||.|| the square root of the
+sum of squares). A bar is the median of that over the starts (seeds), with the quartiles.
+The **measured per-layer factor** is read off the bars: the geometric mean of the ratios of
+successive bars, bar_l / bar_(l+1) for l = 1 .. L-2, which is
+(bar_1 / bar_(L-1))^(1 / (L-2)). Because the hidden widths are equal, the ratio of two bars
+is also the ratio of rms(delta) per neuron, which the predicted factor is about.
+
+**The rules** keep the factor near 1 (Var(w) for a layer of n_in inputs and n_out outputs):
+
+- LeCun et al. 1998: Var(w) = 1 / n_in (slopes near 1, as tanh's near 0);
+- Glorot and Bengio 2010 ("Xavier"): Var(w) = 2 / (n_in + n_out), between the forward
+  pass (which wants 1 / n_in) and back prop (1 / n_out); netsim's ``xavier-normal``;
+- He et al. 2015: Var(w) = 2 / n_in for ReLU, whose slope is 0 for about half the inputs,
+  so that E[g'^2] is about 1/2.
+
+Nielsen's start, w ~ N(0, 1/n_in) and b ~ N(0, 1), has LeCun's variance. Between the
+hidden layers (n_in = n_out = n) Xavier's 2/(n + n) = 1/n is LeCun's too: Xavier's start
+differs from Nielsen's only in layer 1 (64 inputs), the output layer and the biases (0).
 """
 
 from __future__ import annotations
@@ -60,16 +72,143 @@ from netsim.network import Network, check_sizes
 
 Array = np.ndarray
 
-#: Nets per setting (seeds lesson.seed .. lesson.seed + DEFAULT_SEED_COUNT - 1).
+#: Nets (starts) per setting: seeds lesson.seed .. lesson.seed + DEFAULT_SEED_COUNT - 1.
 DEFAULT_SEED_COUNT = 20
-#: Digits the gradient is averaged over (Nielsen used 1000 training images).
+#: Digits the bars are taken over (Nielsen used 1000 training images).
 DEFAULT_SAMPLES = 1000
-#: Significant figures of the ratios on screen, and of the per-layer factors.
-RATIO_DIGITS = 3
+#: Significant figures of the factors and of E[g'^2] as the chapter writes them.
 FACTOR_DIGITS = 2
+#: Predicted and measured factors "agree" when measured / predicted is within this of 1.
+AGREE_TOLERANCE = 0.10
+#: The bars are "level" when the last hidden layer's bar over layer 1's is within this of 1.
+LEVEL_TOLERANCE = 0.10
 COST = "cross-entropy"
 OUTPUT_ACTIVATION = "sigmoid"
 
+#: The activation curves' grid: z from -CURVE_Z_MAX to CURVE_Z_MAX in CURVE_SAMPLES steps.
+CURVE_Z_MAX = 4.0
+CURVE_SAMPLES = 161
+#: Random sums: the largest n (n = 1, 2, 4, ... up to it), sums per n, and sums kept per n.
+DEFAULT_MAX_N = 256
+DEFAULT_TRIALS = 5000
+DEFAULT_KEPT = 100
+#: The sums' root mean square "follows sqrt(n)" when within this of sqrt(n) at every n.
+SQRT_N_TOLERANCE = 0.05
+MAX_TRIALS = 100_000
+MAX_SUM_N = 4096
+
+
+# ---------- two activation functions ----------
+
+@dataclass(frozen=True)
+class ActivationCurves:
+    """tanh, ReLU and their slopes g'(z) sampled at ``zs`` (z = 0 among them), with the
+    sigmoid's slope sigma' for comparison. ``tanh_peak`` = tanh'(0) = 1, ``sigmoid_peak`` =
+    sigma'(0) = 1/4, ``peak_ratio`` their ratio (4); ``*_peak_is_max``: no sample is higher.
+    ``relu_slope_values``: the values ReLU's slope takes on the grid left and right of 0."""
+
+    zs: tuple[float, ...]
+    tanh: tuple[float, ...]
+    tanh_slope: tuple[float, ...]
+    relu: tuple[float, ...]
+    relu_slope: tuple[float, ...]
+    sigmoid_slope: tuple[float, ...]
+    tanh_peak: float
+    sigmoid_peak: float
+    peak_ratio: float
+    tanh_peak_is_max: bool
+    sigmoid_peak_is_max: bool
+    relu_slope_left: float
+    relu_slope_right: float
+
+
+def activation_curves(z_max: float = CURVE_Z_MAX, samples: int = CURVE_SAMPLES) -> ActivationCurves:
+    """tanh, ReLU, their slopes and sigma' on ``samples`` points from -z_max to z_max."""
+    ok = isinstance(z_max, (int, float)) and not isinstance(z_max, bool) and math.isfinite(z_max)
+    require(ok and 0 < z_max <= 50, f"z_max = {z_max!r} must be a number above 0 and at most 50")
+    require(is_whole(samples) and samples % 2 == 1 and 3 <= samples <= 10_001,
+            f"samples = {samples!r} must be an odd whole number from 3 to 10001 (so z = 0 is one)")
+    zs = np.linspace(-float(z_max), float(z_max), int(samples))
+    zs[int(samples) // 2] = 0.0
+    tanh, relu, sig = (get_activation(n) for n in ("tanh", "relu", "sigmoid"))
+    t_slope, s_slope, r_slope = tanh.df(zs), sig.df(zs), relu.df(zs)
+    zero = np.array([0.0])
+    t_peak, s_peak = float(tanh.df(zero)[0]), float(sig.df(zero)[0])
+    left, right = r_slope[zs < 0], r_slope[zs > 0]
+    require(bool(np.all(left == left[0]) and np.all(right == right[0])), "ReLU's slope is not constant on a side")
+
+    def tup(a: Array) -> tuple[float, ...]:
+        return tuple(float(v) for v in a)
+
+    return ActivationCurves(
+        zs=tup(zs), tanh=tup(tanh.f(zs)), tanh_slope=tup(t_slope), relu=tup(relu.f(zs)), relu_slope=tup(r_slope),
+        sigmoid_slope=tup(s_slope), tanh_peak=t_peak, sigmoid_peak=s_peak, peak_ratio=t_peak / s_peak,
+        tanh_peak_is_max=bool(np.all(t_slope <= t_peak)), sigmoid_peak_is_max=bool(np.all(s_slope <= s_peak)),
+        relu_slope_left=float(left[0]), relu_slope_right=float(right[0]),
+    )
+
+
+# ---------- random sums ----------
+
+@dataclass(frozen=True, eq=False)
+class RandomSums:
+    """Sums S = sum_{k=1}^{n} w_k delta_k of random products (see the module's docstring).
+
+    ``ns``: n = 1, 2, 4, ...; ``rms[i]``: the root mean square of the ``trials`` sums of
+    ``ns[i]`` products; ``sqrt_n[i]`` = sqrt(ns[i]); ``kept[i]``: the first ``len(kept[i])``
+    of those sums (signed), the ones a picture draws. ``tolerance``: how close to sqrt(n)
+    the rms must be (relative, at every n) for :attr:`follows_sqrt_n`.
+    """
+
+    seed: int
+    trials: int
+    ns: tuple[int, ...]
+    rms: Array
+    sqrt_n: Array
+    kept: Array
+    tolerance: float
+
+    @property
+    def worst(self) -> float:
+        """The largest |rms / sqrt(n) - 1| over the n."""
+        return float(np.max(np.abs(self.rms / self.sqrt_n - 1.0)))
+
+    @property
+    def follows_sqrt_n(self) -> bool:
+        """Whether the rms is within ``tolerance`` of sqrt(n) at every n."""
+        return self.worst <= self.tolerance
+
+    @property
+    def growth(self) -> float:
+        """rms at the largest n over rms at n = 1 (sqrt(max n) if it follows sqrt(n))."""
+        return float(self.rms[-1] / self.rms[0])
+
+
+def random_sums(seed: int = 0, max_n: int = DEFAULT_MAX_N, trials: int = DEFAULT_TRIALS,
+                kept: int = DEFAULT_KEPT) -> RandomSums:
+    """``trials`` sums of n random products w_k delta_k for n = 1, 2, 4, ..., ``max_n`` (a
+    power of 2); w_k, delta_k independent standard normal, generator ``default_rng([seed, n])``."""
+    require(is_whole(seed) and seed >= 0, f"seed {seed!r} must be a whole number >= 0")
+    require(is_whole(max_n) and 1 <= max_n <= MAX_SUM_N and (int(max_n) & (int(max_n) - 1)) == 0,
+            f"max_n = {max_n!r} must be a power of 2 from 1 to {MAX_SUM_N}")
+    require(is_whole(trials) and 2 <= trials <= MAX_TRIALS,
+            f"trials = {trials!r} must be a whole number from 2 to {MAX_TRIALS}")
+    require(is_whole(kept) and 1 <= kept <= trials, f"kept = {kept!r} must be a whole number from 1 to trials")
+    ns = tuple(1 << i for i in range(int(max_n).bit_length()))
+    rms, keep = [], []
+    for n in ns:
+        rng = np.random.default_rng([int(seed), n])
+        w = rng.standard_normal((int(trials), n))
+        d = rng.standard_normal((int(trials), n))
+        s = np.add.reduce(w * d, axis=1)
+        rms.append(float(np.sqrt(np.mean(s * s))))
+        keep.append(s[: int(kept)])
+    return RandomSums(seed=int(seed), trials=int(trials), ns=ns, rms=frozen(rms),
+                      sqrt_n=frozen(np.sqrt(np.array(ns, dtype=float))), kept=frozen(np.array(keep)),
+                      tolerance=SQRT_N_TOLERANCE)
+
+
+# ---------- the starting-weight rules ----------
 
 @dataclass(frozen=True)
 class Setting:
@@ -88,49 +227,42 @@ RELU_HE = Setting("relu", "relu", "he", "zeros")
 #: The problem, then one change at a time: the start, the activation, ReLU with its own start.
 SETTINGS: tuple[Setting, ...] = (PROBLEM, SIGMOID_XAVIER, TANH_XAVIER, RELU_HE)
 
-
 #: The initialisers with a variance rule (see :func:`weight_variance`).
 RULE_INITS: tuple[str, ...] = ("nielsen", "xavier-normal", "xavier-uniform", "he")
 
 
-def weight_variance(init: str, n_in: int, n_out: int) -> Fraction:
-    """Var(w) of netsim's initialiser ``init`` for a layer of n_in inputs and n_out outputs.
+def _require_width(name: str, n: object) -> int:
+    require(is_whole(n) and int(n) >= 1, f"{name} = {n!r} must be a whole number >= 1")  # type: ignore[call-overload]
+    return int(n)  # type: ignore[call-overload]
 
-    nielsen 1/n_in, xavier-normal and xavier-uniform 2/(n_in + n_out), he 2/n_in; the others
-    (normal, identity) have no rule of this kind.
-    """
-    for name, n in (("n_in", n_in), ("n_out", n_out)):
-        ok = isinstance(n, (int, np.integer)) and not isinstance(n, bool)
-        require(ok and n >= 1, f"{name} = {n!r} must be a whole number >= 1")
+
+def weight_variance(init: str, n_in: int, n_out: int) -> Fraction:
+    """Var(w) of netsim's initialiser ``init`` for a layer of n_in inputs and n_out outputs:
+    nielsen 1/n_in, xavier-normal and xavier-uniform 2/(n_in + n_out), he 2/n_in."""
+    n_in, n_out = _require_width("n_in", n_in), _require_width("n_out", n_out)
     if init == "nielsen":
-        return Fraction(1, int(n_in))
+        return Fraction(1, n_in)
     if init in ("xavier-normal", "xavier-uniform"):
-        return Fraction(2, int(n_in + n_out))
+        return Fraction(2, n_in + n_out)
     if init == "he":
-        return Fraction(2, int(n_in))
-    raise NetsimError(f"init {init!r} has no variance rule; allowed: nielsen, xavier-normal, xavier-uniform, he")
+        return Fraction(2, n_in)
+    raise NetsimError(f"init {init!r} has no variance rule; allowed: {', '.join(RULE_INITS)}")
 
 
 @dataclass(frozen=True)
 class VarianceRule:
-    """Var(w) = numerator / denominator for the lesson's layer widths, and who proposed it.
-
-    ``formula`` names the denominator: "n_in" or "n_in + n_out"; ``activation`` is the one
-    the rule is made for ("tanh", "relu", or "any" for Glorot and Bengio's compromise).
-    """
+    """Var(w) = numerator / denominator for a layer of n_in inputs and n_out outputs, and who
+    proposed it. ``formula`` names the denominator ("n_in" or "n_in + n_out"); the fraction is
+    kept as written (2/60, not 1/30), so the widths plugged in show."""
 
     key: str
     authors: str
     year: int
-    activation: str
     formula: str
+    n_in: int
+    n_out: int
     numerator: int
     denominator: int
-
-    @property
-    def value(self) -> float:
-        """The variance as a float."""
-        return self.numerator / self.denominator
 
     @property
     def fraction(self) -> Fraction:
@@ -138,88 +270,109 @@ class VarianceRule:
         return Fraction(self.numerator, self.denominator)
 
 
-@dataclass(frozen=True, eq=False)
-class SettingNorms:
-    """One setting on the deep net: gradient norms and the per-layer factor.
+def variance_rules(n_in: int, n_out: int) -> tuple[VarianceRule, ...]:
+    """LeCun 1998 1/n_in, Glorot and Bengio 2010 2/(n_in + n_out), He 2015 2/n_in."""
+    n_in, n_out = _require_width("n_in", n_in), _require_width("n_out", n_out)
+    return (
+        VarianceRule("lecun", "LeCun", 1998, "n_in", n_in, n_out, 1, n_in),
+        VarianceRule("glorot", "Glorot, Bengio", 2010, "n_in + n_out", n_in, n_out, 2, n_in + n_out),
+        VarianceRule("he", "He", 2015, "n_in", n_in, n_out, 2, n_in),
+    )
 
-    ``norms[s, l - 1]``: ||dC/db_l|| of seed s, l = 1 .. L; ``median[l - 1]``, ``q25``, ``q75``
-    over seeds. ``ratio`` =
-    median ||dC/db_{L-1}|| / median ||dC/db_1|| (hidden layers), ``ratio_rounded`` to
-    ``RATIO_DIGITS`` significant figures. ``n_var[i]``: n_{l+1} Var(w_{l+1}) for l = i + 1
-    (exact). ``sigma_prime_sq[s, i]``: E[sigma'(z_l)^2] of seed s; ``predicted[s, i]`` and
-    ``measured[s, i]``: the predicted and measured factor rms(delta_l) / rms(delta_{l+1}),
-    for the hidden pairs l = 1 .. L-2. ``predicted_factor``, ``measured_factor``: per seed
-    the geometric mean over those pairs, then the median over seeds; ``*_rounded`` to
-    ``FACTOR_DIGITS`` significant figures. ``mean_sigma_prime_sq``: per seed the mean over
-    the pairs, then the median over seeds (``mean_sq_rounded`` to ``FACTOR_DIGITS`` figures).
+
+# ---------- the deep net, one change at a time ----------
+
+@dataclass(frozen=True, eq=False)
+class SettingBars:
+    """One setting on the deep net: its bars and its per-layer factor.
+
+    ``per_start[s, l - 1]``: start s's rms over the digits of one digit's ||delta_l||, hidden
+    layers l = 1 .. L-1; ``bars``, ``q25``, ``q75``: its median and quartiles over the starts.
+    ``ratio`` = bars[L-2] / bars[0], the last hidden layer's bar over layer 1's.
+    ``slope_sq[l - 1]``: the mean of g'(z_l)^2 over starts, neurons and digits, l = 1 .. L-2
+    (the layers whose delta comes from a hidden layer); ``mean_slope_sq`` their mean, E[g'^2].
+    ``n_var``: n Var(w) of the hidden-to-hidden weights (exact). ``predicted`` =
+    sqrt(n_var E[g'^2]); ``measured``: the geometric mean of bars[l-1] / bars[l] over
+    l = 1 .. L-2. ``on_fraction``: the share of hidden z_l above 0 (starts, neurons, digits).
+    ``dead_starts``: how many starts give layer 1 no gradient at all (its bar is 0: delta_1 = 0
+    for every digit, as when every ReLU of some layer is switched off).
+    ``*_rounded``: to ``FACTOR_DIGITS`` significant figures, as the chapter writes them.
     """
 
     setting: Setting
-    norms: Array
-    median: Array
+    per_start: Array
+    bars: Array
     q25: Array
     q75: Array
     ratio: float
-    ratio_rounded: float
-    n_var: tuple[Fraction, ...]
-    sigma_prime_sq: Array
-    predicted: Array
-    measured: Array
-    predicted_factor: float
-    measured_factor: float
-    predicted_rounded: float
-    measured_rounded: float
-    mean_sigma_prime_sq: float
-    mean_sq_rounded: float
+    slope_sq: Array
+    mean_slope_sq: float
+    n_var: Fraction
+    predicted: float
+    measured: float
+    on_fraction: float
+    dead_starts: int
 
     @property
-    def first(self) -> float:
-        """Median ||dC/db_1||."""
-        return float(self.median[0])
+    def dead(self) -> bool:
+        """Whether no gradient reaches layer 1 in the median start (bar 1 is 0)."""
+        return float(self.bars[0]) == 0.0
 
     @property
-    def last_hidden(self) -> float:
-        """Median ||dC/db_{L-1}||, the last hidden layer."""
-        return float(self.median[-2])
+    def predicted_rounded(self) -> float:
+        return round_significant(self.predicted, FACTOR_DIGITS)
 
     @property
-    def hidden_median(self) -> Array:
-        """Median ||dC/db_l|| of the hidden layers l = 1 .. L-1."""
-        return self.median[:-1]
+    def measured_rounded(self) -> float:
+        return round_significant(self.measured, FACTOR_DIGITS)
+
+    @property
+    def slope_sq_rounded(self) -> float:
+        return round_significant(self.mean_slope_sq, FACTOR_DIGITS)
+
+    @property
+    def agrees(self) -> bool:
+        """Whether measured / predicted is within ``AGREE_TOLERANCE`` of 1."""
+        if self.predicted == 0 or not math.isfinite(self.measured):
+            return self.measured == self.predicted
+        return abs(self.measured / self.predicted - 1.0) <= AGREE_TOLERANCE
+
+    @property
+    def level(self) -> bool:
+        """Whether the last hidden layer's bar is within ``LEVEL_TOLERANCE`` of layer 1's (both non-zero)."""
+        alive = float(self.bars[0]) > 0.0 and float(self.bars[-1]) > 0.0  # no gradient at all is not "level"
+        return alive and math.isfinite(self.ratio) and abs(self.ratio - 1.0) <= LEVEL_TOLERANCE
 
 
 @dataclass(frozen=True, eq=False)
 class WayOutResult:
-    """Everything the way-out scene shows.
+    """Everything the way-out chapter shows of the deep net.
 
-    ``settings`` follow the settings given (by default :data:`SETTINGS`). ``rules`` are the
-    three variance rules for a layer of ``n_in`` inputs and ``n_out`` outputs (the first
-    hidden-to-hidden layer of ``sizes``). ``bar_decades`` = (lo, hi): one log axis, whole
-    powers of ten, that covers every setting's hidden-layer medians and quartiles, at least
-    ``MIN_BAR_DECADES`` wide.
+    ``settings`` follow the settings given (by default :data:`SETTINGS`). ``width``: the
+    hidden layers' one width n (so n_in = n_out = n between hidden layers); ``n_first``:
+    layer 1's inputs (64). ``hidden_rules`` are the three variance rules for a
+    hidden-to-hidden layer (n in, n out), ``first_rules`` for layer 1 (64 in, n out).
+    ``bar_decades`` = (lo, hi): one log axis, whole powers of ten, covering every setting's
+    bars and quartiles.
     """
 
     sizes: tuple[int, ...]
     seeds: tuple[int, ...]
     n_samples: int
     cost: str
-    settings: tuple[SettingNorms, ...]
-    n_in: int
-    n_out: int
-    rules: tuple[VarianceRule, ...]
+    settings: tuple[SettingBars, ...]
+    width: int
+    n_first: int
+    hidden_rules: tuple[VarianceRule, ...]
+    first_rules: tuple[VarianceRule, ...]
     bar_decades: tuple[int, int]
-
-    @property
-    def depth(self) -> int:
-        """L, the number of weight layers."""
-        return len(self.sizes) - 1
 
     @property
     def hidden(self) -> int:
         """L - 1, the number of hidden layers (bars per setting)."""
         return len(self.sizes) - 2
 
-    def by_key(self, key: str) -> SettingNorms:
+    def by_key(self, key: str) -> SettingBars:
         """The setting called ``key`` (e.g. "sigmoid", "sigmoid-xavier", "tanh" or "relu")."""
         for s in self.settings:
             if s.setting.key == key:
@@ -227,73 +380,51 @@ class WayOutResult:
         raise NetsimError(f"setting {key!r} is unknown; allowed: {', '.join(s.setting.key for s in self.settings)}")
 
 
-
-def last_over_first(median: Array) -> float:
-    """median[-1] / median[0]; inf when the first is 0 (and the last is not), 1 when both are."""
-    first, last = float(median[0]), float(median[-1])
+def last_over_first(values: Array) -> float:
+    """values[-1] / values[0]; inf when the first is 0 (and the last is not), 1 when both are."""
+    first, last = float(values[0]), float(values[-1])
     if first == 0.0:
         return 1.0 if last == 0.0 else math.inf
     with np.errstate(over="ignore"):
         return last / first
 
 
-def variance_rules(n_in: int, n_out: int) -> tuple[VarianceRule, ...]:
-    """LeCun 1998 1/n_in, Glorot and Bengio 2010 2/(n_in + n_out), He 2015 2/n_in."""
-    for name, n in (("n_in", n_in), ("n_out", n_out)):
-        ok = isinstance(n, (int, np.integer)) and not isinstance(n, bool)
-        require(ok and n >= 1, f"{name} = {n!r} must be a whole number >= 1")
-    return (
-        VarianceRule("lecun", "LeCun", 1998, "tanh", "n_in", 1, int(n_in)),
-        VarianceRule("glorot", "Glorot, Bengio", 2010, "any", "n_in + n_out", 2, int(n_in + n_out)),
-        VarianceRule("he", "He", 2015, "relu", "n_in", 2, int(n_in)),
-    )
+def factor_from_bars(bars: Array) -> float:
+    """The geometric mean of bars[i] / bars[i + 1] over successive bars, which telescopes to
+    (bars[0] / bars[-1])^(1 / (len - 1)): 0 when the first bar is 0 (no gradient reaches
+    layer 1), inf when only the last is."""
+    require(len(bars) >= 2, "a factor needs at least two bars")
+    first, last = float(bars[0]), float(bars[-1])
+    if first == 0.0:
+        return 0.0
+    if last == 0.0:
+        return math.inf
+    logs = fp.log(np.array([first, last]))
+    return float(fp.exp(np.array([(logs[0] - logs[1]) / (len(bars) - 1)]))[0])
 
 
-def fan_in_factors(net: Network, x: Array, y: Array, cost: str = COST) -> tuple[Array, Array, Array, Array]:
-    """Per hidden pair l = 1 .. L-2: E[sigma'(z_l)^2], the measured factor rms(delta_l) /
-    rms(delta_{l+1}), and n_{l+1} Var(w_{l+1}) of the initialiser's rule (or, for an
-    initialiser without one, of the drawn weights' mean square); and ||dC/db_l|| for l = 1 .. L.
-
-    Returns (sigma_prime_sq, measured, n_var) as float arrays of length L - 2, then the norms.
-    """
-    g = net.backward(x, y, cost)
-    rms = [float(np.sqrt(np.mean(d * d))) for d in g.deltas]
-    sq, measured, n_var = [], [], []
-    init = str(net.description.get("init"))
-    for l in range(1, net.depth - 1):  # 1-based hidden layer l, over l + 1
-        z = g.forward.zs[l - 1]
-        sp = net.activations[l - 1].df(z)
-        sq.append(float(np.mean(sp * sp)))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            measured.append(rms[l - 1] / rms[l] if rms[l] > 0 else math.inf)
-        fan_out, n_l = net.sizes[l + 1], net.sizes[l]
-        try:
-            var = float(weight_variance(init, n_l, fan_out))
-        except NetsimError:
-            var = float(np.mean(net.weights[l] ** 2))
-        n_var.append(fan_out * var)
-    return np.array(sq), np.array(measured), np.array(n_var), g.bias_gradient_norms()
-
-
-def _geomean_rows(a: Array) -> Array:
-    """Per row, the geometric mean (0 if any entry is 0)."""
-    with np.errstate(divide="ignore"):
-        return fp.exp(np.mean(fp.log(a), axis=1))
+def digit_delta_rms(delta: Array) -> float:
+    """sqrt(mean over the digits (rows) of ||delta(x)||^2): the rms over digits of one digit's size."""
+    return float(np.sqrt(np.mean(np.add.reduce(delta * delta, axis=1))))
 
 
 def _check_setting(s: Setting) -> None:
-    """``s`` is a :class:`Setting` whose activation and initialisers netsim has."""
+    """``s`` is a :class:`Setting` whose activation and initialisers netsim has, with a variance rule."""
     require(isinstance(s, Setting), f"setting {s!r} must be a Setting")
     require_known_parts(f"setting {s.key!r}", s.activation, s.init, s.bias_init)
+    require(s.init in RULE_INITS, f"setting {s.key!r}: init {s.init!r} has no variance rule; "
+            f"allowed: {', '.join(RULE_INITS)}")
 
 
 def _check_arguments(sizes: Sequence[int], seeds: str | Sequence[int] | int, n_samples: int,
                      settings: Sequence[Setting]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[Setting, ...]]:
-    """(sizes, seeds, settings): a deep digits net, the seeds parsed, and settings with different keys."""
+    """(sizes, seeds, settings): a deep digits net with hidden layers of one width, the seeds
+    parsed, and settings with different keys."""
     sizes = check_sizes(sizes)
-    require(len(sizes) >= 5, f"sizes {list(sizes)} need at least three hidden layers (a deep net)")
+    require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a deep net)")
     require(sizes[0] == 64, f"sizes {list(sizes)} must start with 64 (the 8x8 digits' pixels)")
     require(sizes[-1] == 10, f"sizes {list(sizes)} must end with 10 (one output per digit)")
+    require(len(set(sizes[1:-1])) == 1, f"sizes {list(sizes)}: the hidden layers must all have one width")
     n_data = len(digits())
     require(is_whole(n_samples) and 1 <= n_samples <= n_data,
             f"n_samples = {n_samples!r} must be a whole number from 1 to {n_data}")
@@ -307,66 +438,30 @@ def _check_arguments(sizes: Sequence[int], seeds: str | Sequence[int] | int, n_s
     return sizes, seed_list, settings
 
 
-def _measure(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x: Array,
-             y: Array) -> tuple[Array, Array, Array, Array]:
-    """Per seed (rows): E[sigma'(z_l)^2], the measured factor and ||dC/db_l||; then n_{l+1} Var(w_{l+1})."""
-    sq_rows, meas_rows, norm_rows, n_var = [], [], [], None
+def _setting_bars(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x: Array, y: Array) -> SettingBars:
+    """One setting's :class:`SettingBars`: each start's bars, then the summary over the starts."""
+    hidden = len(sizes) - 2
+    per_start, sq_sum, on_count = [], np.zeros(hidden - 1), 0.0
     for seed in seeds:
         net = Network.create(sizes, s.activation, OUTPUT_ACTIVATION, s.init, None, s.bias_init, seed)
-        sq, meas, nv, norms = fan_in_factors(net, x, y)
-        sq_rows.append(sq)
-        meas_rows.append(meas)
-        norm_rows.append(norms)
-        n_var = nv
-    return np.array(sq_rows), np.array(meas_rows), np.array(norm_rows), np.asarray(n_var)
-
-
-def _exact_n_var(s: Setting, sizes: tuple[int, ...], n_var: Array) -> tuple[Fraction, ...]:
-    """n_{l+1} Var(w_{l+1}) per hidden pair, exact by the initialiser's rule (else the nearest fraction)."""
-    return tuple(
-        Fraction(sizes[l + 1]) * weight_variance(s.init, sizes[l], sizes[l + 1]) if s.init in RULE_INITS
-        else Fraction(float(v)).limit_denominator()
-        for l, v in zip(range(1, len(sizes) - 2), n_var)
-    )
-
-
-def _setting_norms(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x: Array, y: Array) -> SettingNorms:
-    """One setting's :class:`SettingNorms`: its nets' norms and factors, summarised over seeds."""
-    sq_a, meas_a, norms_a, n_var = _measure(s, sizes, seeds, x, y)
-    median = np.median(norms_a, axis=0)
-    pred_a = np.sqrt(n_var[None, :] * sq_a)
-    predicted = float(np.median(_geomean_rows(pred_a)))
-    measured = float(np.median(_geomean_rows(meas_a)))
-    mean_sq = float(np.median(sq_a.mean(axis=1)))
-    ratio = float(last_over_first(median[:-1]))  # hidden layers only
-    return SettingNorms(
-        setting=s, norms=frozen(norms_a), median=frozen(median),
-        q25=frozen(np.quantile(norms_a, 0.25, axis=0)), q75=frozen(np.quantile(norms_a, 0.75, axis=0)),
-        ratio=ratio, ratio_rounded=round_significant(ratio, RATIO_DIGITS),
-        n_var=_exact_n_var(s, sizes, n_var), sigma_prime_sq=frozen(sq_a), predicted=frozen(pred_a),
-        measured=frozen(meas_a), predicted_factor=predicted, measured_factor=measured,
-        predicted_rounded=round_significant(predicted, FACTOR_DIGITS),
-        measured_rounded=round_significant(measured, FACTOR_DIGITS),
-        mean_sigma_prime_sq=mean_sq,
-        mean_sq_rounded=round_significant(mean_sq, FACTOR_DIGITS),
-    )
-
-
-def _summarise(sizes: tuple[int, ...], seeds: tuple[int, ...], n_samples: int,
-               measured: tuple[SettingNorms, ...]) -> WayOutResult:
-    """The frozen :class:`WayOutResult`: the settings, the variance rules, and one log axis for all bars."""
-    every = np.concatenate([np.concatenate([m.median[:-1], m.q25[:-1], m.q75[:-1]]) for m in measured])
-    n_in, n_out = sizes[1], sizes[2]
-    return WayOutResult(
-        sizes=sizes,
-        seeds=seeds,
-        n_samples=int(n_samples),
-        cost=COST,
-        settings=measured,
-        n_in=int(n_in),
-        n_out=int(n_out),
-        rules=variance_rules(n_in, n_out),
-        bar_decades=bar_decades(every),
+        g = net.backward(x, y, COST)
+        per_start.append([digit_delta_rms(g.deltas[l]) for l in range(hidden)])
+        for l in range(hidden - 1):  # layers 1 .. L-2, 0-based
+            slope = net.activations[l].df(g.forward.zs[l])
+            sq_sum[l] += float(np.mean(slope * slope))
+        on_count += sum(float(np.mean(g.forward.zs[l] > 0.0)) for l in range(hidden))
+    per = np.array(per_start)
+    bars = np.median(per, axis=0)
+    slope_sq = sq_sum / len(seeds)
+    mean_sq = float(np.mean(slope_sq))  # every layer has the same width: the mean over all of them
+    n = sizes[1]
+    n_var = Fraction(n) * weight_variance(s.init, n, n)
+    return SettingBars(
+        setting=s, per_start=frozen(per), bars=frozen(bars), q25=frozen(np.quantile(per, 0.25, axis=0)),
+        q75=frozen(np.quantile(per, 0.75, axis=0)), ratio=float(last_over_first(bars)), slope_sq=frozen(slope_sq),
+        mean_slope_sq=mean_sq, n_var=n_var, predicted=float(np.sqrt(float(n_var) * mean_sq)),
+        measured=factor_from_bars(bars), on_fraction=on_count / (len(seeds) * hidden),
+        dead_starts=int(np.sum(per[:, 0] == 0.0)),
     )
 
 
@@ -376,22 +471,20 @@ def way_out(
     n_samples: int = DEFAULT_SAMPLES,
     settings: Sequence[Setting] = SETTINGS,
 ) -> WayOutResult:
-    """Per-layer gradient norms and per-layer factors of the deep net of ``sizes`` for each setting.
+    """The bars and per-layer factors of the deep net of ``sizes`` at its start, per setting.
 
     The net takes the 64 pixels of an 8x8 digit and gives 10 outputs (sigmoid), with at
-    least three hidden layers (so that two hidden pairs exist); the cost is cross-entropy on
-    the first ``n_samples`` digits.
+    least two hidden layers of one width (so that a factor between them exists); the cost is the
+    cross-entropy, each digit's delta_l taken alone, on the first ``n_samples`` digits.
     """
     sizes, seed_list, settings = _check_arguments(sizes, seeds, n_samples, settings)
-
     data = digits()
     x, y = data.x[:n_samples], data.y[:n_samples]
-    measured = tuple(_setting_norms(s, sizes, seed_list, x, y) for s in settings)
-
-    return _summarise(sizes, seed_list, n_samples, measured)
-
-
-def sigma_prime_bound(activation: str) -> float:
-    """The largest slope of a hidden activation on a fine grid: 1/4 for the sigmoid, 1 for tanh and ReLU."""
-    z = np.linspace(-6.0, 6.0, 1201)
-    return float(np.max(get_activation(activation).df(z)))
+    measured = tuple(_setting_bars(s, sizes, seed_list, x, y) for s in settings)
+    every = np.concatenate([np.concatenate([m.bars, m.q25, m.q75]) for m in measured])
+    width = sizes[1]
+    return WayOutResult(
+        sizes=sizes, seeds=seed_list, n_samples=int(n_samples), cost=COST, settings=measured, width=int(width),
+        n_first=int(sizes[0]), hidden_rules=variance_rules(width, width), first_rules=variance_rules(sizes[0], width),
+        bar_decades=bar_decades(every),
+    )

@@ -76,7 +76,7 @@ def with_local_cluster(folder: Path, course: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m scenes.episode.coursebench", description=__doc__.split("\n")[0])
     p.add_argument("--lessons", type=int, default=4, choices=range(1, len(VARIANTS) + 1))
-    p.add_argument("--chapters", default=None, help="a subset of chapters, e.g. neuron,rectangle (default: all)")
+    p.add_argument("--chapters", default=None, help="a subset of chapters, e.g. neuron,backprop (default: all)")
     args = p.parse_args(argv)
     chapters = args.chapters.split(",") if args.chapters else None
     out = sys.stdout.write

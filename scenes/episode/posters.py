@@ -1,6 +1,6 @@
 """``python -m scenes.episode.posters``: the pictures README shows, regenerated.
 
-Renders the rectangle and fading chapters at preview quality with the episode command (into
+Renders the back-prop and fading chapters at preview quality with the episode command (into
 ``media/posters/.build``, so a re-run with nothing changed is quick) and copies their
 posters and the looping preview GIF into ``media/posters/``, the only renders committed.
 """
@@ -15,7 +15,7 @@ from scenes.chapters import by_slug
 from scenes.episode.render import MEDIA, ROOT
 
 POSTERS = MEDIA / "posters"
-CHAPTERS = ("rectangle", "fading")
+CHAPTERS = ("backprop", "fading")
 
 
 def main() -> int:

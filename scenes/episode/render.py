@@ -358,11 +358,11 @@ def summary(out: Path) -> str:
              *sorted(p for ext in ("mp4", "webm", "mov") for p in (out / "chapters").glob(f"*.{ext}"))]
     if (out / "episode.webm").exists():
         files.insert(1, out / "episode.webm")
+    if (out / "short.mp4").exists():
+        files.append(out / "short.mp4")
     for p in files:
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p),
                      progress.fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
-    if (out / "short.mp4").exists():
-        files.append(out / "short.mp4")
     for name in ("episode.srt", "episode.vtt", "description.txt", "thumbnail.png", "preview.gif", "index.html"):
         p = out / name
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p), "", _fmt_size(p.stat().st_size)))
@@ -386,7 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also render each chapter with a transparent background (chapters/NN-name.mov, for overlays)")
     voice = p.add_mutually_exclusive_group()
     voice.add_argument("--narrate", dest="narrate", action="store_const", const=True, default=None,
-                       help="speak every caption (offline, espeak-ng), whatever the lesson says")
+                       help="speak every caption (offline: Piper's English voice, espeak-ng for Chinese), "
+                            "whatever the lesson says")
     voice.add_argument("--no-narrate", dest="narrate", action="store_const", const=False,
                        help="no narration, whatever the lesson says")
     p.add_argument("--course", type=Path, default=None,
