@@ -24,6 +24,20 @@ from scenes.i18n import lookup, translate
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
 
+#: The one number formatter writes negative numbers with a true minus sign (U+2212); this
+#: line of LaTeX preamble sets it in a formula as LaTeX's own minus.
+TRUE_MINUS = r"\DeclareUnicodeCharacter{2212}{-}"
+
+
+def declare_true_minus() -> None:
+    """Add :data:`TRUE_MINUS` to the current tex template, once (a ``tempconfig`` that ends
+    restores an earlier template, so every scene checks again before it builds)."""
+    if TRUE_MINUS not in config.tex_template.preamble:
+        config.tex_template.add_to_preamble(TRUE_MINUS)
+
+
+declare_true_minus()
+
 #: Where the episode command asks a render to write its progress (scenes.episode.units).
 PROGRESS_FILE = os.environ.get("VG_PROGRESS")
 
@@ -96,6 +110,7 @@ class LessonScene(VoiceoverScene):
         super().__init__(**kwargs)
 
     def setup(self) -> None:
+        declare_true_minus()
         self.camera.background_color = self.theme.background
         if self.lesson.narration:
             from scenes.voice import narration_service
@@ -281,6 +296,43 @@ def _share_parsed_glyph_paths() -> None:
 _share_parsed_glyph_paths()
 
 
+def _encode_held_frames_once() -> None:
+    """A held picture is converted for the encoder once, not once per frame.
+
+    manim writes a held picture (``wait``, a frozen frame) as one RGBA frame with
+    ``repeat = n``; its encoder (``VideoSegmentEncoder.write_frame``) made a new PyAV frame from
+    the array and had it converted to the stream's pixel format (yuv420p) for each of the n
+    copies. Here the conversion is done once and the one converted frame is encoded n times
+    with consecutive timestamps: the same pixels reach the encoder, and a held second at
+    1080p60 costs about its encoding alone.
+    """
+    from fractions import Fraction
+
+    import av
+    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    def write_frame(self: VideoSegmentEncoder, pixels: np.ndarray, *, repeat: int = 1) -> None:
+        self._validate_frame(pixels, repeat)
+        time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
+        try:
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgba")
+            if repeat > 1:
+                frame = frame.reformat(format=self._stream.pix_fmt)
+            for _ in range(repeat):
+                frame.pts = self._next_pts
+                frame.time_base = time_base
+                self._next_pts += 1
+                for packet in self._stream.encode(frame):
+                    self._container.mux(packet)
+        except BaseException as error:
+            raise self._operation_error("encode", error) from error
+
+    VideoSegmentEncoder.write_frame = write_frame  # type: ignore[method-assign]
+
+
+_encode_held_frames_once()
+
+
 class FadeAway(Animation):
     """Fade mobjects out to nothing and remove them: FadeOut's picture, frame for frame.
 
@@ -318,3 +370,8 @@ class FadeAway(Animation):
         super().clean_up_from_scene(scene)
         scene.remove(*self.mobject.submobjects)  # foreground ones too, which the scene re-adds on top
 
+# after the patches above, so it times them
+if os.environ.get("VG_PROFILE"):  # the render benchmark asks where the time goes (scenes.profiling)
+    from scenes.profiling import ENV, install
+
+    install(os.environ[ENV])
