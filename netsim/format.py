@@ -20,7 +20,8 @@ def sci_parts(x: float, digits: int = 2) -> tuple[float, int]:
 
 
 def fmt_value(x: float, digits: int = 3, underflow: bool = False) -> str:
-    """A short readable string for x: 0.0625, 57.67, 2.59e+26, "overflow", "underflow".
+    """A short readable string for x: 0.0625, 57.67, 2.59e+26, "overflow", "underflow"; a
+    negative value starts with a true minus sign (U+2212), −1.459, not a hyphen.
 
     ``underflow=True`` says the true value is not zero, so a float64 zero prints as
     "underflow" rather than "0".
@@ -28,13 +29,15 @@ def fmt_value(x: float, digits: int = 3, underflow: bool = False) -> str:
     if math.isnan(x):
         raise ValueError("netsim never formats NaN: a NaN here is a bug upstream")
     if math.isinf(x):
-        return "overflow" if x > 0 else "-overflow"
+        return "overflow" if x > 0 else "−overflow"
     if x == 0:
         return "underflow" if underflow else "0"
     ax = abs(x)
     if 1e-3 <= ax < 1e4:
-        return f"{x:.{digits}g}" if ax < 1 else f"{x:.{max(digits - 1, 1)}f}".rstrip("0").rstrip(".")
-    return f"{x:.{max(digits - 1, 0)}e}"
+        text = f"{ax:.{digits}g}" if ax < 1 else f"{ax:.{max(digits - 1, 1)}f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{ax:.{max(digits - 1, 0)}e}"
+    return text if x > 0 else "−" + text
 
 
 def fmt_log10(log10_value: float, digits: int = 3) -> str:
@@ -67,3 +70,14 @@ def fmt_ratio(ratio: float, digits: int = 2) -> str:
     rounded = round(value, digits - 1 - math.floor(math.log10(value)))  # once, to ``digits`` figures
     text = f"{rounded:.0f}" if 10 <= rounded < 1e4 else fmt_value(rounded, digits)
     return text if big else "1/" + text
+
+
+def fmt_percent(fraction: float) -> str:
+    """A fraction as a percentage: 0.0184 -> "1.8%", 0.9243 -> "92.4%", 0.1 -> "10%",
+    0.00083 -> "0.083%"."""
+    return fmt_value(100.0 * float(fraction), 2) + "%"
+
+
+def fmt_whole(value: int) -> str:
+    """A whole number with thousands separators: 1,348."""
+    return f"{int(value):,}"

@@ -1,11 +1,13 @@
-"""Chapter 5, "Why depth matters": the first layer finds simple patterns, later layers combine
-them; a deep sigmoid net's first layer barely learns.
+"""Chapter 5, "What depth should buy": the first layer finds simple patterns, later layers combine
+them; a deep sigmoid net's first layers barely learn.
 
 Every picture and number comes from :func:`netsim.experiments.depth.why_depth_matters`: chapter
-8's two nets in chapter 8's runs (one set-up: the lesson's eta, mini-batches of 10, the
-cross-entropy cost, no L2), looked at after 10 epochs.
+8's two nets in chapter 8's runs (one set-up: the lesson's eta, mini-batches of 10, chapter 7's
+cross-entropy cost), looked at after 10 epochs.
 
-1. The question, over a real digit: the first layer finds simple patterns, later ones combine them.
+1. The question, over a real digit: the first layer finds simple patterns, later ones combine them;
+   and, honestly, where depth pays (harder tasks) and where it does not (these small digits,
+   chapter 11).
 2. The shallow net [64, n_1, 10]: six first-layer neurons before training. Each neuron's 64
    incoming weights W_1[j] are drawn as an 8x8 picture: blue (forward colour) for w > 0, orange
    (backward colour) for w < 0, brightness growing with |w| on ONE colour scale shared by
@@ -19,9 +21,11 @@ cross-entropy cost, no L2), looked at after 10 epochs.
 
 6. as a bar per hidden layer, with the deep net's accuracy against guessing; the captions say
    only what the bars show (which layers moved less than 10%, and how much the last hidden
-   layer moved; r_l need not fall layer by layer: in the default lesson r_2 < r_1).
-7. Why, as the numbers support it: with no L2 a weight moves only by its gradient steps, and
-   the untrained net's ‖∂C/∂W_l‖ grows strictly from layer 1 to the last hidden layer.
+   layer moved; r_l need not fall layer by layer: in the default lesson r_2 < r_1), and why,
+   where the numbers support it: a weight moves only by its gradient steps, and the untrained
+   net's ‖∂C/∂W_l‖ grows strictly from layer 1 to the last hidden layer (gradients shrink on
+   their way back, chapter 6).
+7. Where every layer moved, that even layer 1's gradient was large enough.
 
 Captions are chosen from the numbers, so they stay true for every lesson (a net that does not
 change at all says so). Render: ``.venv/bin/manim -ql scenes/depth.py WhyDepthMatters``.
@@ -53,6 +57,7 @@ from manim import (
 )
 
 from netsim.experiments.depth import UNITS, DepthResult, why_depth_matters
+from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
@@ -79,6 +84,9 @@ SATURATE_AT = 0.97
 GAMMA = 0.5
 #: A change below this fraction is "barely moved" in the captions.
 BARELY = 0.1
+#: The gradients "shrink on their way back" in the captions only where the last hidden layer
+#: changed at least this many times as much as each barely moved one.
+FAR_LESS = 3.0
 #: The first-layer pictures are "broad blobs" when neighbouring weights correlate at least this
 #: much (noise: about 0) and the inked part changed by at least its starting size.
 BLOBS = 0.25
@@ -97,17 +105,6 @@ def experiment(lesson: Lesson) -> DepthResult:
     whatever the lesson's language: the result is frozen, its arrays read-only)."""
     return _experiment(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init,
                        lesson.seed, float(lesson.learning_rate))
-
-
-def percent(fraction: float) -> str:
-    """A fraction as a percentage through the one formatter: 0.0184 -> "1.8%", 0.9243 -> "92.4%",
-    0.1 -> "10%", 0.00083 -> "0.083%"."""
-    return fmt_value(100.0 * float(fraction), 2) + "%"
-
-
-def whole(value: int) -> str:
-    """A whole number with thousands separators: 1,348."""
-    return f"{int(value):,}"
 
 
 def colour_scale(res: DepthResult, units: int = SHOWN_UNITS) -> float:
@@ -180,7 +177,7 @@ class WhyDepthMatters(LessonScene):
     def pct(self, key: str, fraction: float) -> str:
         """A recorded fraction as a percentage (inside a caption or a label)."""
         self.record(key, fraction)
-        return percent(fraction)
+        return fmt_percent(fraction)
 
     def weight_colour(self, w: float) -> ManimColor:
         """The shared scale: blue w > 0, orange w < 0, brightness (|w| / scale) ** GAMMA."""
@@ -242,7 +239,7 @@ class WhyDepthMatters(LessonScene):
     def title_beat(self) -> None:
         """Beat 1: the question, over a real digit and the two steps a net takes."""
         th = self.theme
-        self.heading = self.chapter_heading("Why depth matters",
+        self.heading = self.chapter_heading("What depth should buy",
                                             "The first layer finds simple patterns; later layers combine them")
         split = self.res.setup.split()
         digit = self.digit_picture(split.test.x[0], 2.0)
@@ -252,8 +249,10 @@ class WhyDepthMatters(LessonScene):
         arrows = VGroup(*[Arrow(a.get_right(), b.get_left(), buff=0.15, color=th.forward, stroke_width=4)
                           for a, b in zip(row, row[1:])])
         self.intro = VGroup(row, arrows)
-        self.say("Why do many layers help? The first finds simple patterns in the pixels; later ones combine them.",
+        self.say("What should depth buy? Layer 1 finds simple patterns in the pixels; later layers combine them.",
                  FadeIn(self.heading), FadeIn(self.intro), run_time=1.2)
+        self.say("On photos and speech depth won; on our small 8×8 digits it does not pay "
+                 f"(chapter {number_of('trains')}).")
 
     def shallow_before(self) -> None:
         """Beat 2: the shallow net, and its first-layer pictures at the random start."""
@@ -263,12 +262,13 @@ class WhyDepthMatters(LessonScene):
         before_lab = self.row_label("before", SHALLOW_BEFORE_Y)
         width = int(s.sizes[1])
         epochs = self.number("epochs", self.res.epochs).text
-        n_train = whole(setup.n_train)
+        n_train = fmt_whole(setup.n_train)
         self.record("n_train", setup.n_train)
         pixels = int(s.w1_before.shape[1])
         self.record("pixels", pixels)
-        self.say(f"A shallow net, one hidden layer of {width}, trained for {epochs} epochs (passes over {n_train} "
-                 f"digits). Each picture: one first-layer neuron's {pixels} weights.",
+        self.say(f"A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {n_train} "
+                 f"digits) as in chapter {number_of('training')}, with chapter {number_of('fading')}'s cross-entropy "
+                 f"cost. Each picture: one first-layer neuron's {pixels} weights.",
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),
                  run_time=1.0)
 
@@ -283,7 +283,7 @@ class WhyDepthMatters(LessonScene):
         name = self.text("weight", SIZE.small).next_to(ramp, LEFT, buff=0.2)
         self.record("colour_scale", self.scale)
         top = fmt_value(self.scale, 2)
-        lo = self.text(f"-{top}", SIZE.small, color=th.backward).next_to(ramp, DOWN, buff=0.1)
+        lo = self.text(f"−{top}", SIZE.small, color=th.backward).next_to(ramp, DOWN, buff=0.1)
         lo.align_to(ramp, LEFT)
         zero = self.text("0", SIZE.small, color=th.muted).next_to(ramp, DOWN, buff=0.1)
         hi = self.text(f"+{top}", SIZE.small, color=th.forward).next_to(ramp, DOWN, buff=0.1)
@@ -304,14 +304,13 @@ class WhyDepthMatters(LessonScene):
         acc = self.pct("shallow.accuracy", s.accuracy_after)
         label = self.text(f"{acc} right", SIZE.small, color=th.net("shallow"))
         self.beside_title(self.shallow_title, label, 0.4)
-        n_test = whole(self.res.setup.n_test)
+        n_test = fmt_whole(self.res.setup.n_test)
         self.record("n_test", self.res.setup.n_test)
         look = shallow_look(self.res)
         random = self.lesson.init != "identity"  # every other rule draws its starting weights at random
         if look == "blobs, edges kept":
-            words = ("Where digits have ink, training turned the noise into broad blobs; rarely inked edges keep "
-                     "their noise." if random else "Where digits have ink, training turned the starting weights "
-                     "into broad blobs; rarely inked edges keep theirs.")
+            words = ("Where digits have ink, the noise became broad blobs." if random
+                     else "Where digits have ink, the starting weights became broad blobs.")
         elif look == "blobs":
             words = f"Training turned the {'noise' if random else 'starting weights'} into broad blobs."
         elif look == "start":
@@ -321,7 +320,8 @@ class WhyDepthMatters(LessonScene):
             words = f"Training moved the pictures away from their {'random start' if random else 'start'}."
         self.say("Blue where ink excites it, orange where it inhibits it.", FadeIn(key), run_time=0.8)
         self.say(words, FadeIn(after), FadeIn(after_lab), run_time=1.2)
-        self.say(f"It gets {acc} of {n_test} held-out digits right.", FadeIn(label), run_time=0.8)
+        self.say(f"It gets {acc} of {n_test} held-out digits (kept aside to test) right.", FadeIn(label),
+                 run_time=0.8)
 
     def deep_filters(self) -> None:
         """Beat 4: the lesson's deep net, same set-up and epochs: its first layer before and after."""
@@ -336,13 +336,13 @@ class WhyDepthMatters(LessonScene):
         end = {"unchanged": "not one of its weights changed.",
                "start": f"its first layer still looks like its {start}.",
                "moved": f"its first layer moved away from its {start}."}[look]
-        self.say(f"The deep net, {hidden} hidden layers, trained the same way: {end}",
+        self.say(f"The deep net, {hidden} hidden layers, trained alike: {end}",
                  FadeIn(self.deep_title), FadeIn(before), FadeIn(after), FadeIn(labels), run_time=1.2)
 
     def define_measure(self) -> None:
         """Beat 5: r_l, and the one definition of a size ‖W‖ in the episode."""
         th = self.theme
-        title = self.text("deep net: change of layer l", SIZE.small)
+        title = self.text("deep net: each layer's change", SIZE.small)
         e = self.res.epochs
         formula = self.tex(rf"r_l = \frac{{\| W_l({e}) - W_l(0) \|}}{{\| W_l(0) \|}}", size=SIZE.small)
         after = VGroup(self.tex("W_l(e)", size=SIZE.small, color=th.muted),
@@ -352,9 +352,11 @@ class WhyDepthMatters(LessonScene):
         norm = self.tex(r"\|W\| = \sqrt{\textstyle\sum w^2}", size=SIZE.small, color=th.muted)
         norm_row = VGroup(size_word, norm).arrange(RIGHT, buff=0.15)
         self.measure = VGroup(title, formula, after, norm_row).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        if self.measure.width > COLUMN_RIGHT - COLUMN_LEFT:  # a long translation stays inside the column
+            self.measure.scale_to_fit_width(COLUMN_RIGHT - COLUMN_LEFT)
         self.measure.move_to([COLUMN_LEFT + self.measure.width / 2, MEASURE_TOP - self.measure.height / 2, 0])
-        self.say("How much did each layer change? r_l = ‖W_l after − W_l before‖ / ‖W_l before‖; "
-                 "the size ‖W‖ is the square root of the sum of the squared weights.", FadeIn(self.measure),
+        self.say("Layer l's change: r_l = ‖W_l after − W_l before‖ / ‖W_l before‖; the size ‖W‖ is the "
+                 "square root of the sum of squared weights.", FadeIn(self.measure),
                  run_time=1.2)
 
     def change_caption(self, r: list[float]) -> str:
@@ -365,16 +367,25 @@ class WhyDepthMatters(LessonScene):
             return ("No layer changed at all: every gradient was exactly 0." if d.no_gradient
                     else "No layer changed at all.")
         k = barely_moved(r)
-        first, last = percent(r[0]), percent(r[-1])
+        first, last = fmt_percent(r[0]), fmt_percent(r[-1])
         if 1 <= k < hidden:
             head = "Layer 1" if k == 1 else layers_words(k)
-            amount = first if k == 1 else f"{percent(max(r[:k]))} or less"
-            return f"{head} changed by {amount}, layer {hidden} by {last}."
+            amount = first if k == 1 else f"{fmt_percent(max(r[:k]))} or less"
+            why = (f": gradients shrink on their way back (chapter {number_of('backprop')})" if self.shrinks(r)
+                   else "")
+            return f"{head} changed by {amount}, layer {hidden} by {last}{why}."
         if k == hidden:
-            return f"{layers_words(k)} changed by {percent(max(r))} or less."
+            return f"{layers_words(k)} changed by {fmt_percent(max(r))} or less."
         if min(r) >= BARELY:
             return f"Layer 1 changed by {first}, layer {hidden} by {last}: every layer moved."
         return f"Layer 1 changed by {first}, layer {hidden} by {last}."
+
+    def shrinks(self, r: list[float]) -> bool:
+        """Whether the bars' story is the vanishing gradient: the first layers barely moved, the
+        last hidden layer at least ``FAR_LESS`` times as much as any of them, and the untrained
+        net's ‖∂C/∂W_l‖ grows strictly from layer 1 to the last hidden layer."""
+        k = barely_moved(r)
+        return 1 <= k < len(r) and r[-1] >= FAR_LESS * max(r[:k]) and self.res.gradient_shrinks
 
     def change_per_layer(self) -> None:
         """Beat 6: r_l per hidden layer of the deep net, what the bars show, and its accuracy."""
@@ -417,19 +428,17 @@ class WhyDepthMatters(LessonScene):
         self.barely = barely_moved(r)
         tail = f"The deep net gets {acc} right; guessing, {chance}." if poor else f"The deep net gets {acc} right."
         grow = [GrowFromEdge(b, DOWN) for b in bars]
-        self.say(self.change_caption(r), FadeIn(base), FadeIn(names), FadeIn(axis_name), FadeIn(r_name), *grow,
-                 FadeIn(values), run_time=1.5)
+        with self.beat(self.change_caption(r)):
+            self.play(FadeIn(base), FadeIn(names), FadeIn(axis_name), FadeIn(r_name), *grow, FadeIn(values),
+                      run_time=1.5)
+            if self.shrinks(r):  # the barely moved layers, named by the caption, in the warning colour
+                self.play(*[b.animate.set_fill(th.warn) for b in bars[:self.barely]], run_time=0.8)
         self.say(tail, FadeIn(line), run_time=0.8)
 
     def why_beat(self) -> None:
-        """Beat 7: why, as far as the numbers support it (nothing is said where they do not)."""
+        """Beat 7: where every layer moved, why (the vanishing case is said with the bars)."""
         d, th = self.res.deep, self.theme
-        hidden = d.depth - 1
         k = self.barely
-        if 1 <= k < hidden and self.res.gradient_shrinks:
-            self.say("A weight moves by its gradient, and the first layers' are the smallest: "
-                     f"chapter {number_of('backprop')} shows why.",
-                     *[b.animate.set_fill(th.warn) for b in self.bars[:k]], run_time=0.8)
-        elif k == 0 and min(float(v) for v in d.hidden_change) >= BARELY:
+        if k == 0 and min(float(v) for v in d.hidden_change) >= BARELY:
             self.say("A weight moves by its gradient: with this net, even layer 1's is large enough for it to learn.",
                      self.bars[0].animate.set_fill(th.good), run_time=0.8)

@@ -40,6 +40,7 @@ __all__ = [
     "power_of_ten_tex",
     "log_tick",
     "log_ticks",
+    "spread",
 ]
 
 FONT = "DejaVu Sans"
@@ -236,4 +237,13 @@ def value_label(value: float, theme: Theme, size: int = SIZE.label, underflow: b
     return label(text, theme, size, color=color, font=font)
 
 
-
+def spread(ys: list[float], gap: float) -> list[float]:
+    """Label heights near ``ys`` (same order) pushed apart to at least ``gap``."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = list(ys)
+    for a, b in zip(order, order[1:]):
+        if out[b] - out[a] < gap:
+            out[b] = out[a] + gap
+    # centre the pushed block on the original mean so it drifts neither up nor down
+    shift = (sum(ys) - sum(out)) / len(ys)
+    return [y + shift for y in out]

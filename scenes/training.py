@@ -2,16 +2,18 @@
 
 Chapter 5's two nets, trained for 200 epochs under the one set-up of chapters 5, 8 and 11
 (:func:`netsim.experiments.training.training_setup`: the 1,348 / 449 split, SGD with
-mini-batches of 10, the lesson's eta, the cross-entropy cost, no L2), which is stated on screen
-first, as a card. Then two panels fill in together, epoch by epoch: on the left each hidden
-layer of the deep net's speed of learning ‖∂C/∂b_l‖ (log scale; dark lines early layers,
-bright late ones), on the right both nets' accuracy on the held-out digits, each net in its
-colour of the whole episode. They are drawn in two phases: the deep net's plateau (layer 1 far
-slower than layer L-1; the ratio is measured over exactly those epochs, shaded) and, from the
-epoch where layer 1 catches up, the rest of the run. The captions state what the run shows as
-an ordering (layer 1 catches up, then the deep net passes 50%), never a cause. Nielsen's MNIST
-numbers close the chapter, with the plateau counted in his epochs. Every number comes from
-:func:`netsim.experiments.training.cost_of_fading`; every caption is chosen from those numbers.
+mini-batches of 10, the lesson's eta, the cross-entropy cost), which is on screen from the
+first beat, as a card, beside the two empty panels. Then the panels fill in together, epoch
+by epoch: on the left each hidden layer of the deep net's speed of learning ‖∂C/∂b_l‖ (log
+scale; dark lines early layers, bright late ones), on the right both nets' accuracy on the
+held-out digits, each net in its colour of the whole episode. They are drawn in two phases:
+the deep net's plateau (layer 1 far slower than layer L-1; the ratio is measured over exactly
+those epochs, shaded, and the word "plateau" sits on the deep net's flat line) and, from the
+epoch where layer 1 catches up, the rest of the run. The captions state what the run shows,
+in order (the first layers speed up, layer 1 catches up, the deep net passes 50% and 90%),
+never a cause. Nielsen's MNIST accuracy is set beside ours, with the data it came from. Every
+number comes from :func:`netsim.experiments.training.cost_of_fading`; every caption is chosen
+from those numbers.
 
 Render: ``.venv/bin/manim -ql scenes/training.py CostOfFading``.
 """
@@ -28,6 +30,7 @@ from manim import (
     Create,
     DashedLine,
     FadeIn,
+    Indicate,
     Line,
     ManimColor,
     Mobject,
@@ -38,11 +41,11 @@ from manim import (
 )
 
 from netsim.experiments.training import NIELSEN_MNIST, TrainingComparison, cost_of_fading
+from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
-from scenes.depth import percent, whole
 from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value, log_tick, log_ticks, viridis
+from scenes.style import SIZE, fmt_value, log_tick, log_ticks, spread, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8
@@ -56,6 +59,8 @@ LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 KEY_HOLD = 2.0  # seconds the key picture is held after its caption is read
 ORIGIN3 = np.zeros(3)
+#: A layer "speeds up" after the plateau when its median speed grows at least this many times.
+SPEEDS_UP = 2.0
 
 
 @per_net
@@ -84,18 +89,6 @@ def tick_step(epochs: int) -> int:
     return epochs
 
 
-def spread(ys: list[float], gap: float) -> list[float]:
-    """Label heights near ``ys`` (same order) pushed apart to at least ``gap``."""
-    order = sorted(range(len(ys)), key=lambda i: ys[i])
-    out = list(ys)
-    for a, b in zip(order, order[1:]):
-        if out[b] - out[a] < gap:
-            out[b] = out[a] + gap
-    # centre the pushed block on the original mean so it drifts neither up nor down
-    shift = (sum(ys) - sum(out)) / len(ys)
-    return [y + shift for y in out]
-
-
 def on_baseline(text: Text, ref: Text) -> Text:
     """Shift ``text`` so its first glyph sits on the line of ``ref``'s first glyph.
 
@@ -114,10 +107,11 @@ class CostOfFading(LessonScene):
     def construct(self) -> None:
         self.result = r = training_for(self.lesson)
         self.split = r.window[1] + 1 if r.plateau else r.epochs  # phase 1 draws epochs 0 .. split
-        self.show_heading()
-        self.show_setup()
         self.speed_axes()
         self.accuracy_axes()
+        self.show_heading()
+        self.show_setup()
+        self.name_panels()
         self.first_phase()
         if r.plateau:
             self.catch_up()
@@ -133,12 +127,12 @@ class CostOfFading(LessonScene):
     def pct(self, key: str, value: float) -> str:
         """An accuracy inside a caption or label, recorded in ``shown[key]``."""
         self.shown[key] = float(value)
-        return percent(value)
+        return fmt_percent(value)
 
     def count(self, key: str, value: int) -> str:
         """A whole number inside a caption or label, recorded in ``shown[key]``."""
         self.shown[key] = float(value)
-        return whole(value)
+        return fmt_whole(value)
 
     def legend_row(self, entries: list[tuple[str, ManimColor | str, bool]], max_per_row: int = 4) -> VGroup:
         """Short line samples with names, ``max_per_row`` to a row (dashed if asked)."""
@@ -191,23 +185,10 @@ class CostOfFading(LessonScene):
                          fill_color=self.theme.muted, fill_opacity=0.16)
         return band.move_to((lo + hi) / 2)
 
-    # -- beat 1: the question --------------------------------------------------------------
+    # -- beat 1: the question, over the card and the two empty panels ------------------------
 
-    def show_heading(self) -> None:
-        """The chapter title, and which two nets train."""
-        r = self.result
-        self.heading = self.chapter_heading("The cost of fading")
-        epochs = self.count("epochs", r.epochs)
-        hidden = self.count("deep_hidden_layers", r.hidden_layers)
-        width = self.count("width", r.shallow_sizes[1])
-        self.say(f"What does fading cost? Chapter {number_of('depth')}'s two nets train for {epochs} epochs: "
-                 f"the deep one, {hidden} hidden layers of {width}, and the shallow one, 1.",
-                 FadeIn(self.heading), run_time=1.2)
-
-    # -- beat 2: the set-up, on screen ----------------------------------------------------
-
-    def show_setup(self) -> None:
-        """Data, split, SGD with its mini-batches, eta and cost: first large in the middle, then a card."""
+    def make_card(self) -> VGroup:
+        """The set-up card (data, split, SGD with its mini-batches and eta, the cost) at the top right."""
         r, th = self.result, self.theme
         s = r.setup
         n_train = self.count("n_train", s.n_train)
@@ -215,31 +196,46 @@ class CostOfFading(LessonScene):
         batch = self.count("batch_size", s.batch_size)
         eta = self.inline("eta", s.eta)
         updates = self.count("updates_per_epoch", s.updates_per_epoch)
-        lines = [
+        lines = VGroup(
             self.text(f"scikit-learn's 8×8 digits: {n_train} to train on, {n_test} held out", SIZE.small),
             self.text(f"SGD: mini-batches of {batch}, {updates} steps an epoch, η = {eta}", SIZE.small),
-            self.text(f"cross-entropy cost (chapter {number_of('fading')}), no L2", SIZE.small),
-        ]
-        card = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        frame = Rectangle(width=card.width + 0.3, height=card.height + 0.24, stroke_color=th.muted,
-                          stroke_width=1.5).move_to(card)
-        self.card = VGroup(frame, card)
-        self.card.scale(1.25).move_to([0, 0.6, 0])
-        with self.beat(f"The set-up: scikit-learn's 8×8 digits, {n_train} to train on, {n_test} held out. "
-                       "SGD (stochastic gradient descent): the digits are shuffled, and each mini-batch of "
-                       f"{batch} gives one step, with η = {eta} and the cross-entropy cost."):
-            self.play(FadeIn(frame, lines[0]), run_time=0.8)
-            self.play(FadeIn(lines[1]), run_time=0.8)
-            self.play(FadeIn(lines[2]), run_time=0.8)
-        target = self.card.copy().scale(1 / 1.25)
-        target.move_to([CARD_RIGHT - target.width / 2, CARD_TOP - target.height / 2, 0])
-        self.play(self.card.animate.become(target), run_time=0.8)
+            self.text(f"cross-entropy cost (chapter {number_of('fading')})", SIZE.small),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        frame = Rectangle(width=lines.width + 0.3, height=lines.height + 0.24, stroke_color=th.muted,
+                          stroke_width=1.5).move_to(lines)
+        card = VGroup(frame, lines)
+        card.move_to([CARD_RIGHT - card.width / 2, CARD_TOP - card.height / 2, 0])
+        return card
+
+    def show_heading(self) -> None:
+        """The chapter title, which two nets train, and at once the set-up card and both panels."""
+        r = self.result
+        self.heading = self.chapter_heading("The cost of fading")
+        self.card = self.make_card()
+        epochs = self.count("epochs", r.epochs)
+        hidden = self.count("deep_hidden_layers", r.hidden_layers)
+        width = self.count("width", r.shallow_sizes[1])
+        with self.beat(f"What does fading cost? Chapter {number_of('depth')}'s two nets train for {epochs} epochs: "
+                       f"the deep one, {hidden} hidden layers of {width}, and the shallow one, 1."):
+            self.play(FadeIn(self.heading), FadeIn(self.card), Create(self.speed_ax), Create(self.acc_ax),
+                      FadeIn(self.speed_frame[1:3], self.acc_frame[1:3], self.speed_title, self.acc_title),
+                      run_time=1.2)
+
+    # -- beat 2: the set-up, on the card ---------------------------------------------------
+
+    def show_setup(self) -> None:
+        """The card's data, split, SGD with its mini-batches, eta and cost, told."""
+        s = self.result.setup
+        n_train, n_test = fmt_whole(s.n_train), fmt_whole(s.n_test)
+        batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
+        self.say(f"scikit-learn, a Python library, ships these 8×8 digits: {n_train} to train on, {n_test} held "
+                 f"out. SGD (stochastic gradient descent) steps once per mini-batch of {batch}, η = {eta}.",
+                 Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
 
     # -- beat 3: the two panels ------------------------------------------------------------
 
     def speed_axes(self) -> None:
-        """Log-scale axes for ‖∂C/∂b_l‖ (ticks 10^k), a legend naming the hidden layers; the
-        accuracy panel is built alongside (see :meth:`accuracy_axes`)."""
+        """Log-scale axes for ‖∂C/∂b_l‖ (ticks 10^k) and a legend naming the hidden layers."""
         r, th = self.result, self.theme
         lo, hi = r.decades
         self.shown["decades"] = [float(lo), float(hi)]
@@ -252,11 +248,14 @@ class CostOfFading(LessonScene):
         title = VGroup(self.text("deep net's speed of learning", SIZE.small),
                        self.tex(r"\|\partial C/\partial b_l\|", SIZE.small)).arrange(RIGHT, buff=0.15)
         names = [(str(l), layer_color(l, H, th.name), False) for l in range(1, H + 1)]
-        legend = VGroup(self.text("hidden layer l", SIZE.small, color=th.muted),
-                        self.legend_row(names, max_per_row=6))
+        name = VGroup(self.text("hidden layer", SIZE.small, color=th.muted),
+                      self.tex("l", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.1)
+        name[1].align_to(name[0], DOWN)
+        legend = VGroup(name, self.legend_row(names, max_per_row=6))
         legend.arrange(RIGHT, buff=0.25, aligned_edge=UP)
         title.align_to(y_ticks, LEFT).set_y(TITLE_TOP - title.height / 2)
         legend.next_to(title, DOWN, buff=0.14).align_to(y_ticks, LEFT)
+        self.speed_title, self.speed_legend = title, legend
         self.speed_frame = VGroup(ax, y_ticks, self.x_labels(ax), legend, title)
 
     def accuracy_axes(self) -> None:
@@ -264,7 +263,7 @@ class CostOfFading(LessonScene):
         r, th = self.result, self.theme
         self.acc_ax = ax = self.epoch_axes((0, 1, 0.25), ACCURACY_X)
         y_ticks = VGroup(*[
-            self.text(percent(p), SIZE.small, color=th.muted).next_to(ax.c2p(0, p), LEFT, buff=0.15)
+            self.text(fmt_percent(p), SIZE.small, color=th.muted).next_to(ax.c2p(0, p), LEFT, buff=0.15)
             for p in (0.0, 0.5, 1.0)
         ])
         self.shown["chance"] = float(r.chance)
@@ -277,12 +276,19 @@ class CostOfFading(LessonScene):
         title = self.text(f"accuracy on the {n_test} held-out digits", SIZE.small)
         title.align_to(y_ticks, LEFT).set_y(TITLE_TOP - title.height / 2)
         legend.next_to(title, DOWN, buff=0.14).align_to(y_ticks, LEFT)
+        self.acc_title, self.acc_legend, self.chance_line = title, legend, chance
         self.acc_frame = VGroup(ax, y_ticks, self.x_labels(ax), chance, legend, title)
+
+    def name_panels(self) -> None:
+        """What each panel shows: the legends come in as the caption names them."""
+        r, th = self.result, self.theme
         probe = self.count("probe_size", r.setup.probe_size)
-        self.say(f"Left: each hidden layer's speed of learning, ‖∂C/∂b_l‖ on {probe} training digits "
-                 "(Nielsen's measure), per epoch. Right: held-out digits right.",
-                 Create(self.speed_ax), Create(ax),
-                 FadeIn(*self.speed_frame[1:], y_ticks, self.acc_frame[2], chance, legend, title), run_time=1.5)
+        with self.beat(f"Left: each hidden layer's speed of learning, ‖∂C/∂b_l‖ on {probe} training digits, "
+                       "per epoch. Right: accuracy."):
+            self.play(FadeIn(self.speed_legend), Indicate(self.speed_title, color=th.text, scale_factor=1.08),
+                      run_time=1.2)
+            self.play(FadeIn(self.acc_legend, self.chance_line),
+                      Indicate(self.acc_title, color=th.text, scale_factor=1.08), run_time=1.2)
 
     # -- beat 4: the plateau -----------------------------------------------------------------
 
@@ -341,8 +347,11 @@ class CostOfFading(LessonScene):
         if r.plateau:
             self.bands = VGroup(self.shade(self.speed_ax, first_epoch, last_epoch),
                                 self.shade(self.acc_ax, first_epoch, last_epoch))
-            word = self.text("plateau", SIZE.small, color=self.theme.muted)
-            word.move_to(self.acc_ax.c2p((first_epoch + last_epoch) / 2, 0.72))
+            # the word sits in the band just above the deep net's flat line, in its colour (the
+            # line's spikes on the plateau stay below twice chance, the word above it)
+            word = self.text("plateau", SIZE.small, color=self.theme.net("deep"))
+            word.move_to(self.acc_ax.c2p((first_epoch + last_epoch) / 2, 2 * r.chance))
+            word.shift(UP * (word.height / 2 + 0.08))
             self.bands.add(word)
             with self.beat(f"Shaded, epochs {first_epoch} to {last_epoch}: {words}"):
                 self.play(*anims, run_time=3.0, rate_func=lambda t: t)
@@ -395,21 +404,39 @@ class CostOfFading(LessonScene):
         rest_acc = self.accuracy_curves(self.split - 1, r.epochs)
         self.speed_lines.add(rest_speed)
         self.acc_lines.add(rest_acc)
-        half = self.pct("climb_accuracy", r.climb_accuracy)
+        caption = f"Around epoch {c}, {self.speed_up_words()}"
         climb, target = r.deep_epochs_to_climb, r.deep_epochs_to_target
         if climb is not None and climb > c:
-            at = self.count("deep_epochs_to_climb", climb)
-            when = f"only after that does the deep net pass {half} right, at epoch {at}"
+            half = self.pct("climb_accuracy", r.climb_accuracy)
+            caption += f"; the deep net then passes {half} at epoch {self.count('deep_epochs_to_climb', climb)}"
             if target is not None:
                 t, at = self.pct("target_accuracy", r.target_accuracy), self.count("deep_epochs_to_target", target)
-                when += f", and {t} at {at}"
-            caption = f"Layer 1 catches up at epoch {c}; {when}."
-        else:
-            caption = f"Layer 1 catches up at epoch {c}."
+                caption += f", and {t} at {at}"
+        caption += "."
         with self.beat(caption):
             self.play(FadeIn(marks), run_time=0.6)
             self.play(Create(rest_speed, lag_ratio=0.0), Create(rest_acc, lag_ratio=0.0), run_time=3.0,
                       rate_func=lambda t: t)
+
+    def speed_up_words(self) -> str:
+        """Which layers speed up as layer 1 catches up, from the numbers: a layer "speeds up" when
+        its median ‖∂C/∂b_l‖ over the epochs from the catch-up on is ``SPEEDS_UP`` times its
+        median on the plateau; "all layers ... together" only when every hidden layer does."""
+        r = self.result
+        H = r.hidden_layers
+        up = r.speed_up
+        self.shown["speed_up"] = [float(u) for u in up]
+        k = 0  # the layers from layer 1 on that sped up
+        while k < len(up) and up[k] >= SPEEDS_UP:
+            k += 1
+        if k == H:
+            return f"all {H} layers speed up together, and layer 1 catches up with layer {H}"
+        if k == 1:
+            return f"layer 1 speeds up and catches up with layer {H}"
+        if k >= 2:
+            who = "layers 1 and 2" if k == 2 else f"layers 1 to {k}"
+            return f"{who} speed up, and layer 1 catches up with layer {H}"
+        return f"layer 1 catches up with layer {H}"
 
     # -- beat 6: where the run ends, against the published numbers ---------------------------
 
@@ -449,43 +476,40 @@ class CostOfFading(LessonScene):
         return line
 
     def compare_with_nielsen(self) -> None:
-        """Nielsen's MNIST accuracies, and the plateau counted in his epochs."""
+        """Nielsen's MNIST accuracies beside ours, with the data each came from."""
         r, th = self.result, self.theme
         pub = NIELSEN_MNIST
         k = min(r.hidden_layers, len(pub.accuracy))
         deep_pub, shallow_pub = self.pct("nielsen_deep_accuracy", pub.accuracy[k - 1]), \
             self.pct("nielsen_shallow_accuracy", pub.accuracy[0])
         images = self.count("nielsen_train_images", pub.train_images)
+        side = self.count("nielsen_side", pub.side)
         self.shown["nielsen_hidden_layers"] = float(k)
         width = self.count("nielsen_width", pub.width)
-        note = self.text(f"Nielsen, MNIST ({images} training images): {deep_pub} with {k} hidden layers of {width}, "
-                         f"{shallow_pub} with 1", SIZE.small, color=th.muted)
-        note.move_to([0, -3.6, 0])
+        note = self.text(f"Nielsen, MNIST ({images} training digits, {side}×{side}): {deep_pub} with {k} hidden "
+                         f"layers of {width}, {shallow_pub} with 1", SIZE.small, color=th.muted)
+        note.move_to([0, -3.55, 0])
+        if note.width > 13.6:
+            note.scale_to_fit_width(13.6)
         reached = f"about {deep_pub}" if deep_pub == shallow_pub else f"{shallow_pub} and {deep_pub}"
-        caption = f"Nielsen's nets reached {reached} on MNIST"
-        if r.plateau:
-            per = self.count("nielsen_updates_per_epoch", pub.updates_per_epoch)
-            updates = self.count("plateau_updates", r.plateau_updates)
-            mnist_epochs = r.plateau_updates / pub.updates_per_epoch
-            self.shown["plateau_mnist_epochs"] = float(mnist_epochs)
-            mnist = fmt_value(mnist_epochs, 2)
-            caption += (f", where an epoch is {per} steps: our {r.window[1]}-epoch plateau, {updates} steps, "
-                        f"is {mnist} of his epochs.")
-        else:
-            caption += "."
-        self.say(caption, FadeIn(note), run_time=1.0)
+        ours = fmt_whole(r.setup.n_train)
+        self.say(f"Nielsen's nets reached {reached} on MNIST: {images} training digits of {side}×{side}, not "
+                 f"{ours} of 8×8.", FadeIn(note), run_time=1.0)
 
     # -- the closing line --------------------------------------------------------------------
 
     def summary_caption(self) -> str | None:
         """What the whole run shows, as an ordering the numbers check (None if they show none)."""
         r = self.result
-        c, climb = r.catch_up_epoch, r.deep_epochs_to_climb
-        if r.plateau and climb is not None and climb > c:
-            return (f"The first layers learn last, and the deep net passes {percent(r.climb_accuracy)} only after "
-                    "layer 1 has caught up.")
+        if r.plateau:
+            n = r.near_chance_epochs
+            near = (f"the deep net sat near chance for {self.count('near_chance_epochs', n)} epochs" if n
+                    else "")
+            if r.ordered_in_window:
+                return f"On the plateau the first layers learned slowest{', and ' + near if near else ''}."
+            return f"On the plateau {near}." if near else None
         d, s = r.deep_epochs_to_target, r.shallow_epochs_to_target
         if not r.plateau and r.ratio < 1 and d is not None and (s is None or d <= s):
             return (f"Here layer 1 learns faster than layer {r.hidden_layers}, and the deep net reaches "
-                    f"{percent(r.target_accuracy)} no later than the shallow one.")
+                    f"{fmt_percent(r.target_accuracy)} no later than the shallow one.")
         return None

@@ -3,10 +3,12 @@
 Chapter 10's fixes, trained: the lesson's deep net with tanh and Xavier's start and with ReLU
 and He's start, beside chapter 8's two nets (the shallow net and the deep sigmoid net with
 Nielsen's start), all under chapter 8's set-up (same digits, split, mini-batches, eta, epochs,
-the cross-entropy cost of chapter 7, no L2), which is written on screen. Left: held-out
-accuracy over the epochs, one line per net, each in its colour of the whole episode. Right:
-the fixed nets' per-layer speeds of learning ‖∂C/∂b_l‖ (log scale, ticks 10^k), one line per
-hidden layer. The history of the fixes is told in the last chapter, not here.
+the cross-entropy cost of chapter 7), which is written on screen. Both plots are drawn, empty,
+in the first beat. Left: held-out accuracy over the epochs, one line per net, each in its
+colour of the whole episode. Right: for each deep net, layer L-1's speed of learning over
+layer 1's per epoch, r_e = ‖∂C/∂b_{L-1}‖ / ‖∂C/∂b_1‖ (log scale, ticks 10^k, a dashed line at
+1): below the line layer 1 learns faster, so the caption's claim can be seen, not only read.
+The history of the fixes is told in the last chapter, not here.
 
 Every number comes from :func:`netsim.experiments.trains.fixed_nets_train` (chapter 8's runs
 are not trained again: :func:`netsim.experiments.training.train_under` keeps them) and is
@@ -35,28 +37,30 @@ from manim import (
     VMobject,
 )
 
-from netsim.experiments.trains import FixedNetsResult, NetRun, fixed_nets_train
+from netsim.experiments.trains import FixedNetsResult, fixed_nets_train
+from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
-from scenes.depth import percent, whole
 from scenes.lesson import Lesson
-from scenes.style import SIZE, log_tick, log_ticks
-from scenes.training import layer_color
+from scenes.style import SIZE, log_tick, log_ticks, spread
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
-ACC_CENTER = (-3.45, -1.0)
-ACC_SIZE = (5.6, 3.2)
-SPEED_CENTER_X = 4.6
-SPEED_CENTERS_Y = (0.55, -1.95)
-SPEED_SIZE = (3.7, 1.45)
+PLOT_Y = -1.15
+PLOT_HEIGHT = 3.3
+ACC_CENTER_X, ACC_WIDTH = -3.2, 5.3
+RATIO_CENTER_X, RATIO_WIDTH = 3.25, 4.6   # room on the right for the averages
+TITLE_Y = 1.3           # the plots' titles sit on this line
+LEGEND_TOP = 2.45        # the nets' legend (both plots) under the heading
+MIN_LABEL_GAP = 0.3
 
 #: How the nets are named (legend).
 NAMES = {"shallow": "shallow net", "sigmoid": "deep, sigmoid", "tanh": "deep, tanh + Xavier",
          "relu": "deep, ReLU + He"}
 #: Each net's colour in the whole episode (``Theme.net``).
 NET_COLOURS = {"shallow": "shallow", "sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
-SPEED_TITLES = {"tanh": "tanh net, Xavier's start", "relu": "ReLU net, He's start"}
 NET_WORDS = {"tanh": "tanh", "relu": "ReLU"}
+#: The deep nets, whose layer L-1 over layer 1 is drawn (the shallow net has one hidden layer).
+DEEP = ("sigmoid", "tanh", "relu")
 #: A net that reaches the target within this many epochs "climbs at once" / trains "fast".
 FAST = 10
 
@@ -103,6 +107,7 @@ class FixedNetTrains(LessonScene):
     def construct(self) -> None:
         self.result = experiment(self.lesson)
         self.colors = {k: self.theme.net(v) for k, v in NET_COLOURS.items()}
+        self.hidden = len(self.result.sizes) - 2
         self.show_setup()
         self.chapter_eight_nets()
         self.fixed_nets()
@@ -116,84 +121,97 @@ class FixedNetTrains(LessonScene):
     def pct(self, key: str, value: float) -> str:
         """An accuracy inside a caption or label, recorded in ``shown[key]``."""
         self.shown[key] = float(value)
-        return percent(value)
+        return fmt_percent(value)
 
     def count(self, key: str, value: int) -> str:
         """A whole number inside a caption or label, recorded in ``shown[key]``."""
         self.shown[key] = float(value)
-        return whole(value)
+        return fmt_whole(value)
 
     def _polyline(self, axes: Axes, ys: np.ndarray, color: ManimColor | str, width: float = 3.5,
                   log_from: int | None = None) -> VMobject:
         """A line through (epoch, y); with ``log_from`` = lo, through (epoch, log10 y - lo), clipped
-        to the axes (the epoch axis then runs along the bottom, at 10^lo)."""
+        to the axes (the epoch axis then runs along the bottom, at 10^lo; inf at the top)."""
         pts = []
         top = axes.y_range[1]
         for e, y in enumerate(ys):
-            v = float(y) if log_from is None else math.log10(max(float(y), 10.0 ** log_from)) - log_from
+            if log_from is None:
+                v = float(y)
+            else:
+                y = float(y)
+                v = top if math.isinf(y) else math.log10(max(y, 10.0 ** log_from)) - log_from
             pts.append(axes.c2p(float(e), min(v, top)))
         return VMobject(stroke_color=color, stroke_width=width).set_points_as_corners(pts)
 
-    def _axes(self, y_range: tuple[float, float, float], size: tuple[float, float],
-              center: tuple[float, float]) -> Axes:
+    def _axes(self, y_range: tuple[float, float, float], width: float, center_x: float) -> Axes:
         th = self.theme
         axes = Axes(x_range=(0, self.result.epochs, tick_step(self.result.epochs)), y_range=y_range,
-                    x_length=size[0], y_length=size[1], tips=False,
+                    x_length=width, y_length=PLOT_HEIGHT, tips=False,
                     axis_config={"stroke_color": th.muted, "stroke_width": 2, "include_ticks": True,
                                  "tick_size": 0.05})
-        axes.move_to([center[0], center[1], 0])
+        axes.move_to([center_x, PLOT_Y, 0])
         return axes
 
-    def _x_labels(self, axes: Axes, word: bool = True) -> VGroup:
+    def _x_labels(self, axes: Axes) -> VGroup:
         th = self.theme
         step = tick_step(self.result.epochs)
         ticks = VGroup(*[self.text(str(e), SIZE.small, color=th.muted).next_to(axes.c2p(e, axes.y_range[0]), DOWN,
                                                                               buff=0.1)
                          for e in range(0, self.result.epochs + 1, step)])
-        out = VGroup(ticks)
-        if word:
-            out.add(self.text("epoch", SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.08))
-        return out
+        return VGroup(ticks, self.text("epoch", SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.08))
 
     def reached(self, key: str) -> str:
         """"90% after 3 epochs" style words for one net: the epoch it reached the target, recorded."""
         e = self.result.by_key(key).epochs_to_target
         return self.count(f"{key}.epochs_to_target", e) if e is not None else ""
 
-    # -- beats -----------------------------------------------------------------------------
-
-    def show_setup(self) -> None:
-        """Beat 1: the title and chapter 8's set-up, on screen."""
-        r, th = self.result, self.theme
-        s = r.setup
-        self.heading = self.chapter_heading("The fixed nets train")
-        n_train, n_test = self.count("n_train", s.n_train), self.count("n_test", s.n_test)
-        batch, epochs = self.count("batch_size", s.batch_size), self.count("epochs", s.epochs)
-        eta = self.inline("eta", s.eta)
-        self.setup_card = VGroup(
-            self.text(f"8×8 digits: {n_train} to train on, {n_test} held out", SIZE.small, color=th.muted),
-            self.text(f"SGD: mini-batches of {batch}, η = {eta}, {epochs} epochs", SIZE.small, color=th.muted),
-            self.text(f"cross-entropy cost (chapter {number_of('fading')}), no L2", SIZE.small, color=th.muted),
-        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
-        self.setup_card.to_corner(UP + RIGHT, buff=0.3)
-        with self.beat(f"Do the fixed deep nets train? Chapter {number_of('training')}'s set-up again: the same "
-                       "digits, split, mini-batches, η, cost and epochs."):
-            self.play(FadeIn(self.heading), run_time=1.0)
-            self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
+    # -- the two plots, drawn empty in the first beat ----------------------------------------
 
     def _accuracy_plot(self) -> VGroup:
         th, r = self.theme, self.result
-        axes = self._axes((0, 1, 0.5), ACC_SIZE, ACC_CENTER)
+        axes = self._axes((0, 1, 0.5), ACC_WIDTH, ACC_CENTER_X)
         self.acc_axes = axes
-        y_ticks = VGroup(*[self.text(percent(v), SIZE.small, color=th.muted).next_to(axes.c2p(0, v), LEFT, buff=0.12)
-                           for v in (0.0, 0.5, 1.0)])
-        n_test = whole(r.setup.n_test)
+        y_ticks = VGroup(*[self.text(fmt_percent(v), SIZE.small, color=th.muted)
+                           .next_to(axes.c2p(0, v), LEFT, buff=0.12) for v in (0.0, 0.5, 1.0)])
+        n_test = fmt_whole(r.setup.n_test)
         title = self.text(f"accuracy on the {n_test} held-out digits", SIZE.small)
+        title.align_to(y_ticks, LEFT).set_y(TITLE_Y)
         chance_level = 1.0 / r.sizes[-1]
         self.shown["chance"] = chance_level
         chance = DashedLine(axes.c2p(0, chance_level), axes.c2p(r.epochs, chance_level), stroke_color=th.muted,
                             stroke_width=1.5, dash_length=0.08)
-        return VGroup(axes, y_ticks, self._x_labels(axes), title, chance)
+        chance_word = self.text("chance", SIZE.small, color=th.muted)
+        chance_word.next_to(axes.c2p(r.epochs, chance_level), UP + LEFT, buff=0.08)
+        return VGroup(axes, y_ticks, self._x_labels(axes), title, chance, chance_word)
+
+    def _ratio_plot(self) -> VGroup:
+        """Layer L-1's speed over layer 1's per epoch, log scale, with the line r = 1."""
+        th, r = self.theme, self.result
+        H = self.hidden
+        lo, hi = r.decades
+        self.shown["decades"] = [float(lo), float(hi)]
+        axes = self._axes((0, hi - lo, 1), RATIO_WIDTH, RATIO_CENTER_X)  # y: log10 r - lo
+        self.ratio_axes = axes
+        labelled = log_ticks(lo, hi, most=6)
+        self.shown["ratio_ticks"] = [float(k) for k in labelled]
+        ticks = VGroup(*[log_tick(k, th).next_to(axes.c2p(0, k - lo), LEFT, buff=0.1) for k in labelled])
+        words = self.text(f"layer {H}'s speed over layer 1's", SIZE.small)
+        formula = self.tex(rf"\|\partial C/\partial b_{{{H}}}\| \,/\, \|\partial C/\partial b_1\|", SIZE.small,
+                           color=th.muted)
+        # two lines: the words on the accuracy plot's title line, the formula under them
+        words.align_to(ticks, LEFT).set_y(TITLE_Y)
+        formula.next_to(words, DOWN, buff=0.1, aligned_edge=LEFT)
+        title = VGroup(words, formula)
+        equal = DashedLine(axes.c2p(0, -lo), axes.c2p(r.epochs, -lo), stroke_color=th.text, stroke_width=2,
+                           dash_length=0.1)
+        right = axes.c2p(r.epochs, 0)[0] - 0.08
+        slower = self.text("layer 1 slower", SIZE.small, color=th.muted)
+        slower.move_to([right - slower.width / 2, axes.c2p(0, -lo)[1] + 0.08 + slower.height / 2, 0])
+        faster = self.text("layer 1 faster", SIZE.small, color=th.muted)
+        # at the bottom of the plot, along the epoch axis, clear of the lines near 1
+        faster.move_to([right - faster.width / 2, axes.c2p(0, 0)[1] + 0.1 + faster.height / 2, 0])
+        self.ratio_regions = VGroup(slower, faster)
+        return VGroup(axes, ticks, self._x_labels(axes), title, equal)
 
     def _legend(self, keys: list[str]) -> VGroup:
         rows = VGroup()
@@ -204,10 +222,36 @@ class FixedNetTrains(LessonScene):
             rows.add(VGroup(sample, self.text(f"{NAMES[key]}: {value}", SIZE.small)).arrange(RIGHT, buff=0.12))
         return rows
 
+    # -- beats -----------------------------------------------------------------------------
+
+    def show_setup(self) -> None:
+        """Beat 1: the title, chapter 8's set-up on a card, and both plots, still empty."""
+        r, th = self.result, self.theme
+        s = r.setup
+        self.heading = self.chapter_heading("The fixed nets train")
+        n_train, n_test = self.count("n_train", s.n_train), self.count("n_test", s.n_test)
+        batch, epochs = self.count("batch_size", s.batch_size), self.count("epochs", s.epochs)
+        eta = self.inline("eta", s.eta)
+        self.setup_card = VGroup(
+            self.text(f"8×8 digits: {n_train} to train on, {n_test} held out", SIZE.small, color=th.muted),
+            self.text(f"SGD: mini-batches of {batch}, η = {eta}, {epochs} epochs", SIZE.small, color=th.muted),
+            self.text(f"cross-entropy cost (chapter {number_of('fading')})", SIZE.small, color=th.muted),
+        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
+        self.setup_card.to_corner(UP + RIGHT, buff=0.3)
+        self.acc_frame = self._accuracy_plot()
+        self.ratio_frame = self._ratio_plot()
+        legend = self._legend(["shallow", "sigmoid", "tanh", "relu"])
+        legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
+        legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
+        self.acc_legend = legend
+        with self.beat(f"Do the fixed deep nets train? Chapter {number_of('training')}'s set-up again: the same "
+                       "digits, split, mini-batches, η, cost and epochs."):
+            self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
+            self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
+
     def chapter_eight_nets(self) -> None:
         """Beat 2: the shallow net and the deep sigmoid net, chapter 8's result drawn again."""
         r = self.result
-        self.acc_frame = self._accuracy_plot()
         self.acc_lines = {k: self._polyline(self.acc_axes, r.by_key(k).accuracy, self.colors[k])
                           for k in ("shallow", "sigmoid", "tanh", "relu")}
         for k in ("shallow", "sigmoid"):
@@ -224,15 +268,9 @@ class FixedNetTrains(LessonScene):
         e = r.by_key("sigmoid").epochs_to_target
         tail = (f"its deep sigmoid net needs {self.reached('sigmoid')} epochs to reach {target}." if e is not None
                 else f"its deep sigmoid net does not reach {target} within {r.epochs} epochs.")
-        legend = self._legend(["shallow", "sigmoid", "tanh", "relu"])
-        legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.35, 0.12))
-        legend.next_to(self.acc_axes, UP, buff=0.25, aligned_edge=LEFT).shift(LEFT * 0.6)
-        self.acc_frame[3].next_to(legend, UP, buff=0.15, aligned_edge=LEFT)
-        self.acc_legend = legend
-        with self.beat(f"{head}; {tail}"):
-            self.play(FadeIn(self.acc_frame), run_time=1.0)
-            self.play(Create(self.acc_lines["shallow"]), Create(self.acc_lines["sigmoid"]),
-                      FadeIn(legend[0]), FadeIn(legend[1]), run_time=2.0)
+        legend = self.acc_legend
+        self.say(f"{head}; {tail}", Create(self.acc_lines["shallow"]), Create(self.acc_lines["sigmoid"]),
+                 FadeIn(legend[0]), FadeIn(legend[1]), run_time=2.0)
 
     def fixed_nets(self) -> None:
         """Beat 3: the same deep net with tanh + Xavier and with ReLU + He."""
@@ -240,7 +278,7 @@ class FixedNetTrains(LessonScene):
         for k in ("tanh", "relu"):
             self.shown[f"{k}.accuracy"] = [float(v) for v in r.by_key(k).accuracy]
         et, er = r.by_key("tanh").epochs_to_target, r.by_key("relu").epochs_to_target
-        target = percent(r.target_accuracy)
+        target = fmt_percent(r.target_accuracy)
         head = "The same deep net with tanh and Xavier's start, or ReLU and He's"
         if et is not None and er is not None:
             caption = f"{head}: {target} after {self.reached('tanh')} and {self.reached('relu')} epochs."
@@ -264,7 +302,7 @@ class FixedNetTrains(LessonScene):
         fixed = [r.by_key(k).epochs_to_target for k in ("tanh", "relu")]
         fast = all(e is not None and e <= FAST for e in fixed)
         if not any(above):
-            verdict = ("on these small digits depth adds no accuracy, but the fixed deep nets train, and fast." if fast
+            verdict = ("on these small digits depth adds no accuracy, but the fixed deep nets train fast." if fast
                        else "on these small digits depth adds no accuracy.")
         else:
             verdict = "the deep nets end above the shallow one" if all(above) else \
@@ -273,36 +311,33 @@ class FixedNetTrains(LessonScene):
         self.say(f"After {r.epochs} epochs all four are within {points} points: {verdict}",
                  Indicate(self.acc_legend, scale_factor=1.05, color=self.theme.text), run_time=1.2)
 
-    def _speed_plot(self, key: str, center_y: float) -> VGroup:
-        r, th = self.result, self.theme
-        lo, hi = r.decades
-        axes = self._axes((0, hi - lo, 1), SPEED_SIZE, (SPEED_CENTER_X, center_y))  # y: log10 speed - lo
-        labelled = log_ticks(lo, hi, most=3)
-        self.shown["speed_ticks"] = [float(k) for k in labelled]
-        ticks = VGroup(*[log_tick(k, th).next_to(axes.c2p(0, k - lo), LEFT, buff=0.1) for k in labelled])
-        title = self.text(SPEED_TITLES[key], SIZE.small, color=self.colors[key])
-        title.next_to(axes.c2p(0, hi - lo), UP, buff=0.1, aligned_edge=LEFT)
-        run: NetRun = r.by_key(key)
-        H = run.hidden_speeds.shape[1]
-        self.shown[f"{key}.speeds"] = [[float(v) for v in row] for row in run.hidden_speeds.T]
-        lines = VGroup(*[self._polyline(axes, run.hidden_speeds[:, l - 1], layer_color(l, H, th.name), width=2.5,
-                                        log_from=lo) for l in range(1, H + 1)])
-        frame = VGroup(axes, ticks, title)
-        if key == "relu":  # the lower plot labels the epochs for both
-            frame.add(self._x_labels(axes))
-        return VGroup(frame, lines)
+    def averages(self, keys: list[str]) -> VGroup:
+        """Each fixed net's average r at the right end of the plot, in its colour, at its height."""
+        r = self.result
+        lo = r.decades[0]
+        x = self.ratio_axes.c2p(r.epochs, 0)[0] + 0.12
+        values = [r.by_key(k).speed_ratio_rounded for k in keys]
+        ys = spread([float(self.ratio_axes.c2p(0, math.log10(v) - lo)[1]) for v in values], MIN_LABEL_GAP)
+        labels = VGroup()
+        for k, v, y in zip(keys, values, ys):
+            lab = self.number(f"{k}.average", v, SIZE.small).set_color(self.colors[k])
+            labels.add(lab.move_to([x + lab.width / 2, y, 0]))
+        head = self.text("average", SIZE.small, color=self.theme.muted)
+        head.next_to(labels, UP, buff=0.12).align_to(labels, LEFT)
+        return VGroup(head, labels)
 
     def speeds(self) -> None:
-        """Beat 5: per-layer speeds ‖∂C/∂b_l‖ of the fixed nets, and the average ratio of each run."""
-        r, th = self.result, self.theme
-        self.speed_plots = [self._speed_plot(k, y) for k, y in zip(("tanh", "relu"), SPEED_CENTERS_Y)]
-        H = len(r.sizes) - 2
-        samples = [VGroup(Line(LEFT * 0.18, RIGHT * 0.18, stroke_color=layer_color(l, H, th.name), stroke_width=4),
-                          self.text(f"layer {l}", SIZE.small)).arrange(RIGHT, buff=0.08) for l in (1, H)]
-        key = VGroup(self.tex(r"\|\partial C/\partial b_l\|", SIZE.small), *samples).arrange(RIGHT, buff=0.2)
-        key.next_to(self.speed_plots[0][0], UP, buff=0.15).align_to(self.speed_plots[0][0][0], LEFT)
+        """Beat 5: r_e per epoch for the three deep nets, and the fixed nets' averages."""
+        r = self.result
+        H = self.hidden
+        lo = r.decades[0]
+        lines = VGroup()
+        for k in DEEP:
+            self.shown[f"{k}.ratios"] = [float(v) for v in r.by_key(k).ratios]
+            lines.add(self._polyline(self.ratio_axes, r.by_key(k).ratios, self.colors[k], width=2.5, log_from=lo))
         ratios = [r.by_key(k).speed_ratio for k in ("tanh", "relu")]
         still = [bool(np.all(r.by_key(k).hidden_speeds[1:] == 0)) for k in ("tanh", "relu")]
+        extra = []
         if all(still):
             caption = "In these runs, no hidden layer of the fixed nets learned at all: every speed stayed 0."
         elif any(still):
@@ -310,13 +345,17 @@ class FixedNetTrains(LessonScene):
             value = self.inline(f"{moving}.speed_ratio", r.by_key(moving).speed_ratio_rounded)
             caption = (f"In these runs, layer {H}'s speed over layer 1's averages {value} in the {NET_WORDS[moving]} "
                        f"net; the {NET_WORDS[stopped]} net's hidden layers did not learn at all.")
-        elif all(math.isfinite(v) for v in ratios):
+            if math.isfinite(r.by_key(moving).speed_ratio) and r.by_key(moving).speed_ratio > 0:
+                extra.append(FadeIn(self.averages([moving])))
+        elif all(math.isfinite(v) and v > 0 for v in ratios):
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
             caption = (f"In these runs, layer {H}'s speed over layer 1's averages {rt} and {rr}: "
                        f"{speed_verdict(ratios, H)}")
+            extra.append(FadeIn(self.averages(["tanh", "relu"])))
         else:
             caption = "In these runs, layer 1 of a fixed net stopped learning: its speed fell to 0."
         with self.beat(caption):
-            self.play(FadeIn(key), *[FadeIn(p[0]) for p in self.speed_plots], run_time=1.0)
-            self.play(*[Create(p[1], lag_ratio=0.15) for p in self.speed_plots], run_time=2.5)
+            self.play(Create(lines, lag_ratio=0.0), FadeIn(self.ratio_regions), run_time=2.5)
+            if extra:
+                self.play(*extra, run_time=0.8)

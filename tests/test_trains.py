@@ -16,16 +16,20 @@ from netsim.errors import NetsimError
 from netsim.experiments.shared import round_significant
 from netsim.experiments.training import SETUP, cost_of_fading
 from netsim.experiments.trains import DEEP_RELU, DEEP_TANH, FixedNetsResult, NetSpec, fixed_nets_train
+from netsim.format import fmt_percent
 from netsim.network import Network
 from netsim.train import sgd
 from scenes.chapters import number_of
-from scenes.depth import percent
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.style import fmt_value, log_ticks
 from scenes.trains import FAST, FixedNetTrains, experiment, points_apart, speed_verdict
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
+#: The chapter's ceiling (English dry run, seconds), and the captions' characters that fill it
+#: at the engine's 14 characters a second.
+CEILING_S = 40.0
+CAPTION_CHARS = int(CEILING_S * 14)
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +47,9 @@ def rendered() -> dict[str, FixedNetTrains]:
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_dry_run_renders(rendered: dict[str, FixedNetTrains], name: str) -> None:
     scene = rendered[name]
-    assert 30.0 <= scene.renderer.time <= 60.0
+    assert 30.0 <= scene.renderer.time <= CEILING_S
     assert len(scene.captions) == 5 and all(c.strip() for c in scene.captions)
-    assert sum(len(c) for c in scene.captions) <= 560  # the script's budget
+    assert sum(len(c) for c in scene.captions) <= CAPTION_CHARS
     assert not scene.mobjects  # ends on the bare background
 
 
@@ -58,17 +62,44 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
     expected: dict[str, object] = {
         "n_train": float(s.n_train), "n_test": float(s.n_test), "batch_size": float(s.batch_size),
         "eta": s.eta, "epochs": float(s.epochs), "target": r.target_accuracy, "chance": 0.1,
-        "points": float(points_apart(r)), "speed_ticks": [float(k) for k in log_ticks(lo, hi, most=3)],
+        "points": float(points_apart(r)), "decades": [float(lo), float(hi)],
+        "ratio_ticks": [float(k) for k in log_ticks(lo, hi, most=6)],
     }
     for run in r.runs:
         k = run.spec.key
         expected[f"{k}.accuracy"] = [float(v) for v in run.accuracy]
         expected[f"{k}.final"] = run.final_accuracy
         expected[f"{k}.epochs_to_target"] = float(run.epochs_to_target)
+        if run.spec.deep:
+            expected[f"{k}.ratios"] = [float(v) for v in run.ratios]
         if k in ("tanh", "relu"):
-            expected[f"{k}.speeds"] = [[float(v) for v in row] for row in run.hidden_speeds.T]
-            expected[f"{k}.speed_ratio"] = run.speed_ratio_rounded
+            # in the caption and at the right end of the ratio plot
+            expected[f"{k}.speed_ratio"] = expected[f"{k}.average"] = run.speed_ratio_rounded
     assert rendered[name].shown == expected
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_the_ratio_plot_shows_who_learns_faster(rendered: dict[str, FixedNetTrains],
+                                                results: dict[str, FixedNetsResult], name: str) -> None:
+    """Layer L-1's speed over layer 1's, r_e: the plot covers every r_e and the line r = 1, "layer 1
+    slower" sits above that line and "layer 1 faster" below it, each net's average at its height."""
+    scene, r = rendered[name], results[name]
+    lo, hi = r.decades
+    every = np.concatenate([r.by_key(k).ratios for k in ("sigmoid", "tanh", "relu")])
+    assert 10.0**lo <= min(every.min(), 1.0) and max(every.max(), 1.0) <= 10.0**hi
+    axes = scene.ratio_axes
+    one = axes.c2p(0, -lo)[1]  # r = 1
+    slower, faster = scene.ratio_regions
+    assert slower.get_bottom()[1] > one > faster.get_top()[1]
+    assert axes.c2p(0, 0)[1] <= faster.get_bottom()[1] and slower.get_top()[1] <= axes.c2p(0, hi - lo)[1]
+    # each fixed net's r_e below 1 in nearly every epoch: the lines run under the dashed line
+    for k in ("tanh", "relu"):
+        run = r.by_key(k)
+        assert np.mean(run.ratios[1:] < 1) > 0.95 and run.speed_ratio_rounded < 1
+        # r_e as r_{L-1} / r_1 of the recorded speeds
+        np.testing.assert_allclose(run.ratios, run.hidden_speeds[:, -1] / run.hidden_speeds[:, 0], rtol=1e-12)
+    # chapter 8's deep sigmoid net: layer 1 slower (r_e above 1) through its plateau
+    assert np.all(r.by_key("sigmoid").ratios[:30] > 10)
 
 
 def test_the_set_up_and_two_runs_are_chapter_eights(results: dict[str, FixedNetsResult]) -> None:
@@ -116,9 +147,7 @@ def test_the_fixed_deep_nets_train(results: dict[str, FixedNetsResult]) -> None:
                                                                                  relu.epochs_to_target)
     assert np.all(sig.accuracy[:30] < 0.2)  # chapter 8's plateau near chance
     assert shallow.epochs_to_target <= FAST and shallow.final_accuracy > 0.95
-    lo, hi = r.decades
-    every = np.concatenate([tanh.hidden_speeds.ravel(), relu.hidden_speeds.ravel()])
-    assert 10.0**lo <= every.min() and every.max() <= 10.0**hi
+    assert max(tanh.speed_ratio_rounded, relu.speed_ratio_rounded) < 1  # what the plot's averages show
 
 
 def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], results: dict[str, FixedNetsResult]) -> None:
@@ -136,7 +165,10 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     n = points_apart(r)
     assert n - 1 < 100 * (max(finals) - min(finals)) <= n
     assert (f"After 200 epochs all four are within {n} points: on these small digits depth adds no accuracy, but "
-            "the fixed deep nets train, and fast.") in text
+            "the fixed deep nets train fast.") in text
+    # "climbs at once", "train fast": within FAST epochs; "depth adds no accuracy": no deep net ends
+    # above the shallow one
+    assert all(run.epochs_to_target <= FAST for run in (shallow, tanh, relu))
     assert max(sig.final_accuracy, tanh.final_accuracy, relu.final_accuracy) <= shallow.final_accuracy + 0.005
     rt, rr = fmt_value(tanh.speed_ratio_rounded), fmt_value(relu.speed_ratio_rounded)
     assert (f"In these runs, layer 4's speed over layer 1's averages {rt} and {rr}: layer 1 now learns faster than "
@@ -144,7 +176,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     assert " ".join(rendered["relu-he"].captions) == text  # the chapter does not depend on the lesson's activation
     for wrong in ("same starting weights", "1998", "2006", "Boltzmann", "pre-train", "one layer at a time"):
         assert wrong not in text
-    assert percent(r.target_accuracy) == "90%"
+    assert fmt_percent(r.target_accuracy) == "90%"
 
 
 def test_speed_words() -> None:
