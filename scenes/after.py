@@ -1,6 +1,5 @@
-"""Chapter 12, "What came after": four later fixes, then the history of the problem.
-
-Four panels, one fix each, then a timeline:
+"""Chapter 12, "What came after": four later fixes, each in its own picture, then the history
+of the problem, with the answer to the opening's puzzle.
 
 - residual connections: a_l = a_(l-1) + g(z_l) (g = sigma in the default lesson), so back
   prop's factor per layer is 1 + w g'(z) instead of w g'(z); bars (log scale) of ||dC/db_l||
@@ -8,15 +7,19 @@ Four panels, one fix each, then a timeline:
   layer 1 over the last hidden layer of each, written by ``fmt_ratio`` (computed);
 - batch normalisation: z of one neuron of layer 1 over a mini-batch, with the starting
   weights and with every weight multiplied by k; z_hat = (z - mean)/sqrt(Var) is the same for
-  both, then gamma z_hat + beta (computed);
-- gradient clipping: the whole step eta ||g|| on chapter 9's linear net W = 1.5 I at every
-  depth, without and with clipping at tau (computed);
+  both, then gamma z_hat + beta, a learned scale and shift (computed);
+- gradient clipping: the whole step eta ||grad C|| (grad C: every dC/dw together; the letter
+  g is the activation function) on chapter 9's linear net W = 1.5 I at every depth, without
+  and with clipping at tau (computed);
 - the LSTM's memory c_t = f c_(t-1) + new input: back along c the factor is the forget gate
   f, a learned number between 0 and 1 (a picture);
-- the history as a timeline: 1991 Hochreiter, 1994 Bengio, Simard and Frasconi, 1997 the LSTM
-  (its forget gate in 2000), 1998 LeNet-5 and LeCun's Var(w) = 1/n_in, 2006-2007 layer-wise
-  training, 2010 Glorot and Bengio, 2010-2011 ReLU, 2012 GPUs and data, 2015 He's rule,
-  residual nets and batch normalisation.
+- the history as a timeline, each entry shown as its caption names it: 1991 Hochreiter, 1994
+  Bengio, Simard and Frasconi, 1997 the LSTM (its forget gate in 2000); 1998 LeNet-5 and
+  LeCun's Var(w) = 1/n_in, and why deep nets still trained slowly: the common start
+  U(-1/sqrt(n), 1/sqrt(n)) has Var(w) = 1/(3n), so a sigmoid or tanh layer's factor is at
+  most sqrt(1/3) g'(0) (computed); 2006-2007 pre-training; 2009-2012 GPUs and far more data,
+  2010 Glorot and Bengio's start, 2010-2011 ReLU; 2015 He's rule, residual nets and batch
+  normalisation.
 
 Every number comes from :func:`netsim.experiments.after.what_came_after`.
 
@@ -26,6 +29,7 @@ Render: ``.venv/bin/manim -ql scenes/after.py WhatCameAfter``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from manim import (
@@ -33,58 +37,59 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     Arrow,
     Circle,
     Create,
     CurvedArrow,
+    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
     GrowFromEdge,
     Indicate,
     Line,
+    Mobject,
     Rectangle,
-    RoundedRectangle,
     VGroup,
     VMobject,
 )
 
 from netsim.experiments.after import AfterResult, what_came_after
+from scenes.captions import count_chars, reading_time, split_cues
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
-# Layout (scene units; the frame is 14.2 x 8): four panels in a 2 x 2 grid under the heading.
-PANEL_W = 6.85
-PANEL_H = 3.05
-PANEL_CENTERS = {
-    "residual": np.array([-3.5, 1.35, 0.0]),
-    "norm": np.array([3.5, 1.35, 0.0]),
-    "clip": np.array([-3.5, -2.0, 0.0]),
-    "lstm": np.array([3.5, -2.0, 0.0]),
-}
-BAR_H = 1.3        # the height of the bar axis (lo .. hi decades)
-CHART_H = 1.6      # the height of the clipping chart
 #: The activation g of the lesson's hidden layers as captions write it (σ is the sigmoid only).
 ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 ACT_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}"}
 #: The net colour (style.Theme.net) of the lesson's deep net without skips.
 NET_COLOUR = {"tanh": "tanh", "relu": "relu"}
-#: The timeline's step from one entry to the next, and for each further line of an entry.
-TIMELINE_ROW, TIMELINE_LINE = 0.56, 0.42
-#: The timeline: a year and what happened (on-screen words, translated), in three beats.
+#: Where each fix's name sits (under the chapter heading), and the left edge of the pictures.
+FIX_TITLE_Y, LEFT_X = 2.7, -6.7
+#: The residual bars: the axis's lower left corner, width and height.
+BARS_BASE, BARS_W, BARS_H = np.array([1.4, -2.6, 0.0]), 4.9, 3.9
+#: The clipping chart: lower left corner, width and height.
+CHART_BASE, CHART_W, CHART_H = np.array([-4.2, -2.95, 0.0]), 8.4, 3.7
+#: The timeline: x of its line, the step from one entry to the next, and for each further line.
+TIMELINE_X, TIMELINE_ROW, TIMELINE_LINE = -4.5, 0.52, 0.4
+#: The timeline: a year, what happened (on-screen lines; $...$ is a formula) and the word of the
+#: caption at which the entry appears, in the beats that speak of them. The 1998 entry's
+#: further lines (the period's start and its factors) are built apart.
 TIMELINE = (
-    (("1991", "Hochreiter finds the vanishing gradient (diploma thesis)"),
-     ("1994", "Bengio, Simard and Frasconi analyse it"),
-     ("1997", "Hochreiter and Schmidhuber: the LSTM, with f = 1\n(the forget gate came in 2000)")),
-    (("1998", "LeNet-5; LeCun: Var(w) = 1/n_in for tanh"),
-     ("2006–2007", "Hinton's, Bengio's and LeCun's groups: layer by layer, each\n"
-                   "first learns, without labels, to rebuild its input from its output")),
-    (("2010", "Glorot and Bengio: sigmoid layers saturate; their start"),
-     ("2010–2011", "ReLU"),
-     ("2012", "GPUs and far more data"),
-     ("2015", "He's rule, residual nets, batch normalisation")),
+    (("1991", ("Hochreiter finds the vanishing gradient (diploma thesis)",), "1991"),
+     ("1994", ("Bengio, Simard and Frasconi analyse it",), "1994"),
+     ("1997", ("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)",), "1997")),
+    (("1998", ("LeNet-5; LeCun: $\\mathrm{Var}(w) = 1/n_{in}$ for tanh",), "1998"),),
+    (("2006–2007", ("pre-training: each layer first learns, without labels, to model its input",
+                    "(restricted Boltzmann machines in Hinton's group, autoencoders in",
+                    "Bengio's and LeCun's); then back prop fine-tunes the whole net from there"), "2006"),),
+    (("2009–2012", ("GPUs (graphics processors), far more data",), "GPU"),
+     ("2010", ("Glorot and Bengio's start (chapter {})",), "Glorot"),
+     ("2010–2011", ("ReLU (rectified linear unit)",), "ReLU"),
+     ("2015", ("He's rule, residual nets, batch normalisation",), "2015")),
 )
 
 
@@ -105,7 +110,8 @@ class WhatCameAfter(LessonScene):
         self.res = experiment(self.lesson)
         act = self.lesson.activation
         self.g, self.g_tex = ACT_SYMBOL.get(act, "g"), ACT_TEX.get(act, "g")
-        self.title_beat()
+        self.on_screen: VGroup | None = None
+        self.heading = self.chapter_heading("What came after")
         self.residual_beats()
         self.norm_beats()
         self.clip_beats()
@@ -115,54 +121,82 @@ class WhatCameAfter(LessonScene):
             self.end_chapter()
 
     # ---------- helpers ----------
-    def panel(self, name: str, title: str) -> VGroup:
-        """A panel's frame and title, at its place in the grid."""
-        th = self.theme
-        frame = RoundedRectangle(corner_radius=0.12, width=PANEL_W, height=PANEL_H, stroke_color=th.edge,
-                                 stroke_width=1.5).move_to(PANEL_CENTERS[name])
-        head = self.text(title, SIZE.label, color=th.warn)
-        head.next_to(frame.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.12)
-        return VGroup(frame, head)
+    def fix_title(self, title: str) -> Mobject:
+        """A fix's name, under the chapter heading."""
+        head = self.text(title, SIZE.body, color=self.theme.warn)
+        return head.move_to([LEFT_X, FIX_TITLE_Y, 0], aligned_edge=LEFT)
+
+    def swap_in(self, *mobjects: Mobject) -> list[Animation]:
+        """Fade out the previous fix's picture (the heading stays) and fade in ``mobjects``."""
+        out = [FadeOut(self.on_screen)] if self.on_screen is not None else []
+        self.on_screen = VGroup(*mobjects)
+        return out + [FadeIn(m) for m in mobjects]
+
+    def rich(self, line: str, size: int = SIZE.small, color: str | None = None) -> VGroup:
+        """One line of words with formulas between $ signs, each piece translated or typeset."""
+        parts = VGroup()
+        for i, piece in enumerate(line.split("$")):
+            if not piece.strip():
+                continue
+            parts.add(self.tex(piece, size, color) if i % 2 else self.text(piece.strip(), size, color=color))
+        return parts.arrange(RIGHT, buff=0.12)
+
+    def when_said(self, caption: str, marker: str) -> float:
+        """Seconds into the beat of ``caption`` at which its translation reaches the last
+        ``marker`` in it (0 if none): the cues' reading times, shared out by characters."""
+        text, lang = self.t(caption), self.lesson.language
+        cues = split_cues(text, lang)
+        total = sum(reading_time(c, lang) + 0.1 for c in cues)
+        at = text.rfind(marker) if marker else 0
+        if at < 0:
+            return 0.0
+        return total * count_chars(text[:at], lang) / max(1, count_chars(text, lang))
+
+    def reveal(self, start: float, caption: str, steps: Sequence[tuple[str, Sequence[Animation], float]]) -> None:
+        """Play each step's animations when ``caption`` reaches its marker (or at once if later)."""
+        for marker, anims, run_time in steps:
+            wait = start + self.when_said(caption, marker) - self.renderer.time
+            if wait > 0.05:
+                self.wait(wait)
+            self.play(*anims, run_time=run_time)
 
     # ---------- beats ----------
-    def title_beat(self) -> None:
-        """Beat 1: the chapter title."""
-        self.heading = self.chapter_heading("What came after")
-        self.say("Four more fixes you'll meet.", FadeIn(self.heading), run_time=1.0)
-
     def residual_beats(self) -> None:
         """Residual connections: the block and its backward factor, then the computed bars."""
         th, r = self.theme, self.res.residual
-        panel = self.panel("residual", "Residual connections")
-        c = PANEL_CENTERS["residual"]
-        # the block: a_(l-1) -> layer -> (+) -> a_l, and the identity path over the top
-        left = c + np.array([-3.05, 0.35, 0])
-        a_in = self.tex("a_{l-1}", SIZE.small).move_to(left)
-        box = Rectangle(width=0.85, height=0.5, stroke_color=th.forward, stroke_width=2).move_to(left + RIGHT * 1.2)
-        act = self.tex(rf"{self.g_tex}(z_l)", SIZE.small, color=th.forward).move_to(box)
-        act.scale_to_fit_width(min(act.width, box.width - 0.08))
-        plus = Circle(radius=0.14, stroke_color=th.text, stroke_width=2).move_to(left + RIGHT * 2.15)
-        plus_sign = self.tex("+", SIZE.small).move_to(plus)
-        a_out = self.tex("a_l", SIZE.small).move_to(left + RIGHT * 2.7)
-        wires = VGroup(*[Arrow(a.get_right(), b.get_left(), buff=buff, stroke_width=2, tip_length=0.12,
+        title = self.fix_title("Residual connections")
+        y = 0.75
+        a_in = self.tex("a_{l-1}", SIZE.label).move_to([LEFT_X + 0.4, y, 0])
+        box = Rectangle(width=1.4, height=0.75, stroke_color=th.forward, stroke_width=2.5).move_to([-4.2, y, 0])
+        act = self.tex(rf"{self.g_tex}(z_l)", SIZE.label, color=th.forward).move_to(box)
+        act.scale_to_fit_width(min(act.width, box.width - 0.12))
+        plus = Circle(radius=0.2, stroke_color=th.text, stroke_width=2.5).move_to([-2.6, y, 0])
+        plus_sign = self.tex("+", SIZE.label).move_to(plus)
+        a_out = self.tex("a_l", SIZE.label).move_to([-1.8, y, 0])
+        wires = VGroup(*[Arrow(a.get_right(), b.get_left(), buff=buff, stroke_width=2.5, tip_length=0.15,
                                color=th.text)
-                         for a, b, buff in ((a_in, box, 0.06), (box, plus, 0.0), (plus, a_out, 0.04))])
-        skip = CurvedArrow(a_in.get_top() + UP * 0.05, plus.get_top(), angle=-1.6, stroke_width=2.5,
-                           tip_length=0.14, color=th.net("skips"))
-        block = VGroup(a_in, box, act, plus, plus_sign, a_out, wires, skip)
-        formula = self.tex(rf"a_l = a_{{l-1}} + {self.g_tex}(z_l)", SIZE.small).next_to(box, DOWN, buff=0.35)
+                         for a, b, buff in ((a_in, box, 0.08), (box, plus, 0.0), (plus, a_out, 0.06))])
+        skip = CurvedArrow(a_in.get_top() + UP * 0.08, plus.get_top(), angle=-1.5, stroke_width=3,
+                           tip_length=0.16, color=th.net("skips"))
+        skip_name = self.text("skip", SIZE.small, color=th.net("skips")).next_to(skip, UP, buff=0.06)
+        block = VGroup(a_in, box, act, plus, plus_sign, a_out, wires, skip, skip_name)
+        formula = self.tex(rf"a_l = a_{{l-1}} + {self.g_tex}(z_l)", SIZE.label).next_to(block, DOWN, buff=0.5)
         formula.align_to(a_in, LEFT)
-        factor = VGroup(self.text("factor back per layer:", SIZE.small, color=th.muted),
-                        self.tex(rf"1 + w\,{self.g_tex}'(z)", SIZE.small, color=th.backward))
-        factor.arrange(DOWN, buff=0.1, aligned_edge=LEFT).next_to(formula, DOWN, buff=0.25, aligned_edge=LEFT)
+        factor = VGroup(self.text("factor back per layer (one neuron each):", SIZE.small, color=th.muted),
+                        self.tex(rf"1 + w\,{self.g_tex}'(z)", SIZE.label, color=th.backward))
+        factor.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(formula, DOWN, buff=0.45, aligned_edge=LEFT)
         g = self.g
-        with self.beat(f"Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). "
-                       f"Back prop takes both paths; with one neuron per layer, each factor is 1 + w {g}'(z)."):
-            self.play(FadeIn(panel), FadeIn(block), FadeIn(formula), run_time=1.2)
-            self.wait(2.5)
-            self.play(FadeIn(factor), Indicate(skip, color=th.backward, scale_factor=1.0), run_time=1.0)
+        caption = (f"Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). "
+                   f"Back prop takes both paths; with one neuron per layer, each factor is 1 + w {g}'(z).")
+        with self.beat(caption):
+            start = self.renderer.time
+            self.play(FadeIn(self.heading), *self.swap_in(title, block), run_time=1.0)
+            self.reveal(start, caption, [("a_l =", [FadeIn(formula)], 0.6),
+                                         ("Back prop", [FadeIn(factor), Indicate(skip, color=th.backward,
+                                                                                  scale_factor=1.0)], 1.0)])
+        self.on_screen.add(formula, factor)
 
-        frame, plain, skipped, legend = self.residual_bars(c)
+        frame, plain, skipped, legend = self.residual_bars()
         last = r.depth - 1
         self.shown["plain_norms"] = [float(v) for v in r.plain_norms]
         self.shown["residual_norms"] = [float(v) for v in r.residual_norms]
@@ -171,10 +205,13 @@ class WhatCameAfter(LessonScene):
         self.shown["plain_ratio"] = float(r.plain_ratio)
         self.shown["residual_ratio"] = float(r.residual_ratio)
         self.shown["last_hidden"] = float(last)
-        with self.beat(self.residual_caption()):
-            self.play(FadeIn(frame), FadeIn(legend[0]), *[GrowFromEdge(b, DOWN) for b in plain], run_time=1.5)
-            self.wait(1.5)
-            self.play(FadeIn(legend[1]), *[GrowFromEdge(b, DOWN) for b in skipped], run_time=1.5)
+        caption = self.residual_caption()
+        with self.beat(caption):
+            start = self.renderer.time
+            self.play(FadeIn(frame), FadeIn(legend[0]), *[GrowFromEdge(b, DOWN) for b in plain], run_time=1.2)
+            self.reveal(start, caption, [(fmt_ratio(r.residual_ratio), [FadeIn(legend[1]),
+                                         *[GrowFromEdge(b, DOWN) for b in skipped]], 1.2)])
+        self.on_screen.add(frame, plain, skipped, legend)
 
     def residual_caption(self) -> str:
         """Layer 1's ||dC/db|| over the last hidden layer's, without and with skips (fmt_ratio), or
@@ -184,40 +221,40 @@ class WhatCameAfter(LessonScene):
         plain_ok, skip_ok = r.plain_norms[last - 1] > 0, r.residual_norms[last - 1] > 0
         self.shown["plain_reaches"], self.shown["skip_reaches"] = float(plain_ok), float(skip_ok)
         plain, skip = fmt_ratio(r.plain_ratio), fmt_ratio(r.residual_ratio)
-        head = f"Chapter {n}'s net and digit, same weights: "
+        head = f"Chapter {n}'s net and digit: "
         if plain_ok and skip_ok:
             return head + f"layer 1's ‖∂C/∂b‖ over layer {last}'s is {plain} without skips, {skip} with them."
         if skip_ok:
-            return head + (f"without skips no gradient reaches layer {last} (‖∂C/∂b‖ = 0); with skips, layer 1's "
+            return head + (f"without skips no gradient reaches layer {last} (‖∂C/∂b‖ = 0); with them, layer 1's "
                            f"‖∂C/∂b‖ over layer {last}'s is {skip}.")
         if plain_ok:
             return head + (f"with skips no gradient reaches layer {last} (‖∂C/∂b‖ = 0); without them, layer 1's "
                            f"‖∂C/∂b‖ over layer {last}'s is {plain}.")
         return head + f"no gradient reaches layer {last} (‖∂C/∂b‖ = 0), with skips or without."
 
-    def residual_bars(self, c: np.ndarray) -> tuple[VGroup, VGroup, VGroup, VGroup]:
+    def residual_bars(self) -> tuple[VGroup, VGroup, VGroup, VGroup]:
         """Axis with 10^k tick labels; the plain net's bars and the bars with skips; the legend."""
         th, r = self.theme, self.res.residual
         lo, hi = r.decades
         self.shown["decades"] = [float(lo), float(hi)]
-        base = c + np.array([0.85, -0.9, 0])
-        width = 2.4
+        base, width = BARS_BASE, BARS_W
         hidden = r.hidden
         plain_colour, skip_colour = th.net(NET_COLOUR.get(self.lesson.activation, "deep")), th.net("skips")
 
         def y_of(v: float) -> float:
-            return base[1] + BAR_H * (math.log10(v) - lo) / (hi - lo)
+            return base[1] + BARS_H * (math.log10(v) - lo) / (hi - lo)
 
-        axis = VGroup(Line(base, base + RIGHT * width, stroke_color=th.muted, stroke_width=1.5),
-                      Line(base, base + UP * BAR_H, stroke_color=th.muted, stroke_width=1.5))
+        axis = VGroup(Line(base, base + RIGHT * width, stroke_color=th.muted, stroke_width=2),
+                      Line(base, base + UP * BARS_H, stroke_color=th.muted, stroke_width=2))
         ticks = VGroup()
-        labelled = log_ticks(lo, hi, most=4)
+        labelled = log_ticks(lo, hi, most=6)
         self.shown["bar_ticks"] = [float(k) for k in labelled]
         for k in labelled:
-            y = base[1] + BAR_H * (k - lo) / (hi - lo)
-            ticks.add(log_tick(k, th).next_to([base[0], y, 0], LEFT, buff=0.1))
+            y = base[1] + BARS_H * (k - lo) / (hi - lo)
+            ticks.add(Line([base[0] - 0.07, y, 0], [base[0], y, 0], stroke_color=th.muted, stroke_width=2))
+            ticks.add(log_tick(k, th).next_to([base[0] - 0.07, y, 0], LEFT, buff=0.08))
         slot = width / len(hidden)
-        bar_w = min(0.3, slot * 0.38)
+        bar_w = min(0.45, slot * 0.36)
         plain, skipped, names = VGroup(), VGroup(), VGroup()
         for i, l in enumerate(hidden):
             x = base[0] + slot * (i + 0.5)
@@ -226,219 +263,276 @@ class WhatCameAfter(LessonScene):
                 h = max(0.02, y_of(max(v, 10.0 ** lo)) - base[1]) if v > 0 else 0.02
                 group.add(Rectangle(width=bar_w, height=h, stroke_width=0, fill_color=color, fill_opacity=0.9)
                           .move_to([x + dx, base[1] + h / 2, 0]))
-            if len(hidden) <= 6 or l in (1, hidden[-1]) or l % 2 == 1:
-                names.add(self.text(str(l), SIZE.small, color=th.muted).move_to([x, base[1] - 0.2, 0]))
-        caption = self.text("hidden layer", SIZE.small, color=th.muted).next_to(names, DOWN, buff=0.06)
+            if len(hidden) <= 8 or l in (1, hidden[-1]) or l % 2 == 1:
+                names.add(self.text(str(l), SIZE.small, color=th.muted).move_to([x, base[1] - 0.24, 0]))
+        caption = self.text("hidden layer", SIZE.small, color=th.muted)
+        caption.move_to([base[0] + width / 2, base[1] - 0.58, 0])
         head = VGroup(self.tex(r"\|\partial C/\partial b_l\|", SIZE.small, color=th.muted),
                       self.text("(log scale)", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.15)
-        head.move_to([base[0] + width / 2 - 0.3, base[1] + BAR_H + 0.34, 0])
-        legend_plain = VGroup(Rectangle(width=0.18, height=0.18, stroke_width=0, fill_color=plain_colour,
+        head.next_to(base + UP * BARS_H, UP, buff=0.2).align_to(base + LEFT * 0.6, LEFT)
+        legend_plain = VGroup(Rectangle(width=0.2, height=0.2, stroke_width=0, fill_color=plain_colour,
                                         fill_opacity=0.9), self.text("no skips", SIZE.small, color=plain_colour))
-        legend_skip = VGroup(Rectangle(width=0.18, height=0.18, stroke_width=0, fill_color=skip_colour,
-                                       fill_opacity=0.9), self.text("skips", SIZE.small, color=skip_colour))
-        for g in (legend_plain, legend_skip):
-            g.arrange(RIGHT, buff=0.08)
-        legend = VGroup(legend_plain, legend_skip).arrange(RIGHT, buff=0.25)
-        legend.move_to([c[0] + PANEL_W / 2 - 0.15 - legend.width / 2, c[1] + PANEL_H / 2 - 0.3, 0])
+        legend_skip = VGroup(Rectangle(width=0.2, height=0.2, stroke_width=0, fill_color=skip_colour,
+                                       fill_opacity=0.9), self.text("skips, same weights", SIZE.small,
+                                                                    color=skip_colour))
+        for group in (legend_plain, legend_skip):
+            group.arrange(RIGHT, buff=0.1)
+        legend = VGroup(legend_plain, legend_skip).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+        legend.move_to([base[0] + width - legend.width / 2, FIX_TITLE_Y, 0])
         frame = VGroup(axis, ticks, names, caption, head)
         return frame, plain, skipped, legend
 
     def norm_beats(self) -> None:
         """Batch normalisation: one neuron's z over a mini-batch, with W_1 and k W_1; the same z_hat."""
         th, bn = self.theme, self.res.batch_norm
-        panel = self.panel("norm", "Batch normalisation")
-        c = PANEL_CENTERS["norm"]
+        title = self.fix_title("Batch normalisation")
         self.shown["bn_batch"] = float(bn.batch)
         self.shown["bn_factor"] = float(bn.factor)
         self.shown["bn_z"] = list(bn.z)
         self.shown["bn_z_scaled"] = list(bn.z_scaled)
         self.shown["bn_z_hat"] = list(bn.z_hat)
         self.shown["bn_z_hat_scaled"] = list(bn.z_hat_scaled)
-        rule = VGroup(self.tex(r"\hat z = \frac{z - \bar z}{\sqrt{\mathrm{Var}}}\ \rightarrow\ \gamma\,\hat z + \beta",
-                               SIZE.small),
-                      VGroup(self.tex(r"\bar z:", SIZE.small, color=th.muted),
-                             self.text("the mean over\nthe mini-batch", SIZE.small, color=th.muted, line_spacing=0.8))
-                      .arrange(RIGHT, buff=0.12, aligned_edge=UP))
-        rule.arrange(RIGHT, buff=0.3).move_to([c[0], c[1] + 0.74, 0])
+        rule = self.tex(r"\hat z = \frac{z - \bar z}{\sqrt{\mathrm{Var}}}\ \longrightarrow\ \gamma\,\hat z + \beta",
+                        SIZE.label)
+        rule.move_to([LEFT_X, 1.75, 0], aligned_edge=LEFT)
+        notes = VGroup(self.rich(r"$\bar z$: the mean over the mini-batch", color=th.muted),
+                       self.rich(r"$\gamma, \beta$: a learned scale and shift", color=th.muted))
+        notes.arrange(DOWN, buff=0.14, aligned_edge=LEFT).next_to(rule, RIGHT, buff=0.7)
         everything = list(bn.z) + list(bn.z_scaled) + list(bn.z_hat) + [0.0]
         z_lo, z_hi = math.floor(min(everything)), math.ceil(max(everything))
         if z_hi == z_lo:  # every z is 0: an axis from -1 to 1 around it
             z_lo, z_hi = z_lo - 1, z_hi + 1
         self.shown["bn_axis"] = [float(z_lo), float(z_hi)]
-        x0, width = c[0] - 0.55, 3.75
-        rows_y = [c[1] - 0.02, c[1] - 0.5, c[1] - 0.98]
+        x0, width = -2.6, 9.0
+        rows_y = [0.45, -0.55, -1.55]
 
         def at(z: float, y: float) -> np.ndarray:
             return np.array([x0 + width * (z - z_lo) / (z_hi - z_lo), y, 0.0])
 
         k = fmt_value(bn.factor)
-        names = [self.text("z, weights W_1", SIZE.small, color=th.muted),
-                 self.text(f"z, weights {k}·W_1", SIZE.small, color=th.muted),
-                 self.tex(r"\hat z", SIZE.small, color=th.muted)]
+        self.shown["bn_factor_label"] = float(bn.factor)
+        names = [self.rich("z, weights $W_1$", color=th.muted),
+                 self.rich(f"z, weights ${k}\\cdot W_1$", color=th.muted),
+                 self.rich(r"$\hat z$", color=th.muted)]
         rows = []
         for name, y in zip(names, rows_y):
-            axis = Line(at(z_lo, y), at(z_hi, y), stroke_color=th.edge, stroke_width=1.5)
-            zero = Line(at(0, y) + UP * 0.08, at(0, y) + DOWN * 0.08, stroke_color=th.muted, stroke_width=1.5)
-            name.next_to(at(z_lo, y), LEFT, buff=0.15)
-            rows.append(VGroup(name, axis, zero))
-        zero_label = self.text("0", SIZE.small, color=th.muted).next_to(at(0, rows_y[0]), UP, buff=0.06)
-        dots_w = VGroup(*[Dot(at(z, rows_y[0]), radius=0.055, color=th.forward) for z in bn.z])
-        dots_k = VGroup(*[Dot(at(z, rows_y[1]), radius=0.055, color=th.warn) for z in bn.z_scaled])
+            axis = Line(at(z_lo, y), at(z_hi, y), stroke_color=th.edge, stroke_width=2)
+            name.next_to(at(z_lo, y), LEFT, buff=0.25)
+            rows.append(VGroup(name, axis))
+        zero = DashedLine(at(0, rows_y[0] + 0.3), at(0, rows_y[-1] - 0.3), stroke_color=th.muted, stroke_width=1.5)
+        zero_label = self.text("0", SIZE.small, color=th.muted).next_to(zero, DOWN, buff=0.08)
+        dots_w = VGroup(*[Dot(at(z, rows_y[0]), radius=0.075, color=th.forward) for z in bn.z])
+        dots_k = VGroup(*[Dot(at(z, rows_y[1]), radius=0.075, color=th.warn) for z in bn.z_scaled])
         if bn.equal:
             hats = VGroup(self.text("all z equal: nothing to rescale", SIZE.small, color=th.muted)
                           .next_to(rows[2][0], RIGHT, buff=0.3))
             rows[2] = VGroup(rows[2][0])
         else:
-            hats = VGroup(*[Dot(at(z, rows_y[2]), radius=0.075, color=th.forward) for z in bn.z_hat],
-                          *[Circle(radius=0.1, stroke_color=th.warn, stroke_width=2).move_to(at(z, rows_y[2]))
+            hats = VGroup(*[Dot(at(z, rows_y[2]), radius=0.09, color=th.forward) for z in bn.z_hat],
+                          *[Circle(radius=0.13, stroke_color=th.warn, stroke_width=2.5).move_to(at(z, rows_y[2]))
                             for z in bn.z_hat_scaled])
         batch = self.text(f"one neuron of layer 1, a mini-batch of {bn.batch} digits", SIZE.small, color=th.muted)
-        batch.move_to([c[0], c[1] - PANEL_H / 2 + 0.24, 0])
-        with self.beat("Batch normalisation rescales a neuron's z over a mini-batch to mean 0 and Var 1, then "
-                       "by a learned γ and β. Dividing by √Var undoes any scaling of the weights, forward and back."):
-            self.play(FadeIn(panel), FadeIn(rule), run_time=1.0)
-            self.wait(1.5)
-            self.play(FadeIn(rows[0]), FadeIn(zero_label), FadeIn(dots_w), FadeIn(batch), run_time=1.0)
-            self.play(FadeIn(rows[1]), FadeIn(dots_k), run_time=1.0)
-            self.wait(1.5)
-            self.play(FadeIn(rows[2]), FadeIn(hats), run_time=1.2)
+        batch.move_to([x0 + width / 2, -2.75, 0])
+        caption = ("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
+                   "scale γ and shift β. Dividing by √Var undoes any scaling of the weights.")
+        with self.beat(caption):
+            start = self.renderer.time
+            self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)
+            self.reveal(start, caption, [("γ", [FadeIn(notes)], 0.6),
+                                         ("√", [FadeIn(rows[1]), FadeIn(dots_k)], 0.8)])
+            self.wait(0.8)
+            self.play(FadeIn(rows[2]), FadeIn(hats), run_time=0.8)
+        self.on_screen.add(notes, rows[1], dots_k, rows[2], hats)
 
     def clip_beats(self) -> None:
-        """Gradient clipping on chapter 9's linear net: the whole step eta ||g|| at every depth."""
+        """Gradient clipping on chapter 9's linear net: the whole step eta ||grad C|| at every depth."""
         th, cl = self.theme, self.res.clipping
-        panel = self.panel("clip", "Gradient clipping")
-        c = PANEL_CENTERS["clip"]
-        x0, y0, w = c[0] - 2.3, c[1] - 1.0, 3.6
+        title = self.fix_title("Gradient clipping")
+        x0, y0 = CHART_BASE[0], CHART_BASE[1]
+        w = CHART_W
         logs = np.log10(np.array(cl.steps))
-        lo = math.floor(min(np.log10(cl.clipped_steps).min(), logs.min()))
+        low = min(np.log10(cl.clipped_steps).min(), logs.min())
+        lo = math.floor(low) - (1 if low - math.floor(low) < 0.3 else 0)  # the clipped line clear of the axis
         hi = math.ceil(logs.max())
         self.shown["clip_decades"] = [float(lo), float(hi)]
 
         def at(L: float, value: float) -> np.ndarray:
             return np.array([x0 + w * L / cl.depth, y0 + CHART_H * (math.log10(value) - lo) / (hi - lo), 0.0])
 
-        axis = VGroup(Line([x0, y0, 0], [x0 + w, y0, 0], stroke_color=th.muted, stroke_width=1.5),
-                      Line([x0, y0, 0], [x0, y0 + CHART_H, 0], stroke_color=th.muted, stroke_width=1.5))
-        labelled = log_ticks(lo, hi, most=4)
+        axis = VGroup(Line([x0, y0, 0], [x0 + w, y0, 0], stroke_color=th.muted, stroke_width=2),
+                      Line([x0, y0, 0], [x0, y0 + CHART_H, 0], stroke_color=th.muted, stroke_width=2))
+        labelled = log_ticks(lo, hi, most=6)
         self.shown["clip_ticks"] = [float(k) for k in labelled]
-        ticks = VGroup(*[log_tick(k, th).next_to([x0, y0 + CHART_H * (k - lo) / (hi - lo), 0], LEFT, buff=0.1)
+        ticks = VGroup(*[log_tick(k, th).next_to([x0, y0 + CHART_H * (k - lo) / (hi - lo), 0], LEFT, buff=0.12)
                          for k in labelled])
         depth_ticks = VGroup(*[self.text(str(n), SIZE.small, color=th.muted).move_to([x0 + w * n / cl.depth,
-                                                                                       y0 - 0.2, 0])
+                                                                                       y0 - 0.25, 0])
                                for n in (1, cl.depth)])
         self.shown["clip_depth"] = float(cl.depth)
-        x_name = self.text("layers", SIZE.small, color=th.muted).move_to([x0 + w / 2, y0 - 0.22, 0])
+        x_name = self.text("layers", SIZE.small, color=th.muted).move_to([x0 + w / 2, y0 - 0.3, 0])
         head = self.text("length of the whole step, log scale", SIZE.small, color=th.muted)
-        head.move_to([x0 + w / 2, y0 + CHART_H + 0.22, 0])
-        raw = VMobject(stroke_color=th.overflow, stroke_width=3)
+        head.next_to([x0, y0 + CHART_H, 0], UP, buff=0.2).align_to([x0 - 0.5, 0, 0], LEFT)
+        raw = VMobject(stroke_color=th.overflow, stroke_width=3.5)
         raw.set_points_as_corners([at(L, s) for L, s in zip(cl.depths, cl.steps)])
-        clipped = VMobject(stroke_color=th.good, stroke_width=3)
+        clipped = VMobject(stroke_color=th.good, stroke_width=3.5)
         clipped.set_points_as_corners([at(L, s) for L, s in zip(cl.depths, cl.clipped_steps)])
-        raw_label = VGroup(self.tex(r"\eta\,\|g\| =", SIZE.small, color=th.overflow),
-                           self.number("step", cl.step, SIZE.small)).arrange(RIGHT, buff=0.1)
+        raw_label = VGroup(self.tex(r"\eta\,\|\nabla C\| =", SIZE.label, color=th.overflow),
+                           self.number("step", cl.step, SIZE.label)).arrange(RIGHT, buff=0.12)
         raw_label[1].set_color(th.overflow)
-        raw_label.move_to([x0 + 0.2 + raw_label.width / 2, y0 + CHART_H - 0.2, 0])
-        clip_label = VGroup(self.text("clipped:", SIZE.small, color=th.good),
-                            self.number("clipped_step", cl.clipped_step, SIZE.small))
+        mid = len(cl.depths) // 2
+        raw_label.next_to(at(cl.depths[mid], cl.steps[mid]), UP + LEFT, buff=0.15)
+        clip_label = VGroup(self.text("clipped:", SIZE.label, color=th.good),
+                            self.number("clipped_step", cl.clipped_step, SIZE.label))
         clip_label[1].set_color(th.good)
-        clip_label.arrange(RIGHT, buff=0.1).next_to(at(cl.depth, cl.clipped_step), RIGHT, buff=0.12)
-        rule = self.tex(r"\|g\| > \tau:\ g \leftarrow g\,\tau/\|g\|", SIZE.small)
-        rule.move_to([c[0] + PANEL_W / 2 - 0.15 - rule.width / 2, c[1] + PANEL_H / 2 - 0.3, 0])
+        clip_label.arrange(RIGHT, buff=0.12).next_to(at(cl.depth * 0.8, cl.clipped_step), UP, buff=0.15)
+        rule = self.tex(r"\|\nabla C\| > \tau:\ \ \nabla C \leftarrow \nabla C\,\tau/\|\nabla C\|", SIZE.label)
+        rule.move_to([LEFT_X, 1.85, 0], aligned_edge=LEFT)
+        nabla = self.rich(r"$\nabla C$: all the $\partial C/\partial w$ together", color=th.muted)
+        nabla.next_to(rule, RIGHT, buff=0.6)
+        net = VGroup(self.text(f"chapter {number_of('exploding')}'s linear net:", SIZE.small, color=th.muted),
+                     self.tex("W =", SIZE.small, color=th.muted), self.number("net_scale", cl.scale, SIZE.small),
+                     self.tex(r"\cdot I", SIZE.small, color=th.muted))
+        net[2].set_color(th.muted)
+        net.arrange(RIGHT, buff=0.1).next_to(head, RIGHT, buff=0.6)
         self.shown["eta"] = float(cl.eta)
         self.shown["threshold"] = float(cl.threshold)
         self.shown["scale"] = float(cl.scale)
         self.shown["cosine"] = float(cl.cosine)
         step, clipped_step = self.inline("caption_step", cl.step), self.inline("caption_clipped_step", cl.clipped_step)
-        tau, s = self.inline("caption_threshold", cl.threshold), self.inline("caption_scale", cl.scale)
-        with self.beat(f"Clipping shrinks a gradient g longer than τ to length τ. "
-                       f"Chapter {number_of('exploding')}'s linear net, W = {s}·I, {cl.depth} layers: the whole "
-                       f"step η‖g‖ is {step}; clipped at τ = {tau}, {clipped_step}."):
-            self.play(FadeIn(panel), FadeIn(rule), run_time=1.0)
-            self.wait(2.5)
-            self.play(FadeIn(axis, ticks, depth_ticks, x_name, head), Create(raw), Create(clipped), run_time=1.5)
-            self.play(FadeIn(raw_label, clip_label), run_time=0.8)
+        tau = self.inline("caption_threshold", cl.threshold)
+        caption = (f"Clipping shrinks the gradient ∇C (every ∂C/∂w) to length τ when longer. "
+                   f"Chapter {number_of('exploding')}'s net, {cl.depth} layers: the step η‖∇C‖ is "
+                   f"{step}; clipped at τ = {tau}, {clipped_step}.")
+        with self.beat(caption):
+            start = self.renderer.time
+            self.play(*self.swap_in(title, rule, nabla), run_time=1.0)
+            self.reveal(start, caption, [(" layers", [FadeIn(axis, ticks, depth_ticks, x_name, head, net),
+                                                     Create(raw)], 1.5),
+                                         (step, [FadeIn(raw_label)], 0.6),
+                                         (clipped_step, [Create(clipped), FadeIn(clip_label)], 0.8)])
+        self.on_screen.add(axis, ticks, depth_ticks, x_name, head, net, raw, raw_label, clipped, clip_label)
 
     def lstm_beats(self) -> None:
         """The LSTM's memory cell: c carried forward through the forget gate f; back along c, a factor f."""
         th = self.theme
-        panel = self.panel("lstm", "LSTM (long short-term memory)")
-        c = PANEL_CENTERS["lstm"]
-        y = c[1] - 0.2
-        xs = [c[0] - 2.9, c[0] - 0.85, c[0] + 1.25, c[0] + 3.05]
+        title = self.fix_title("LSTM (long short-term memory)")
+        recurrent = self.text("a recurrent net reads a sequence step by step, with the same weights at every step",
+                              SIZE.small, color=th.muted)
+        recurrent.move_to([LEFT_X, 2.05, 0], aligned_edge=LEFT)
+        y = -0.3
+        xs = [-5.6, -1.9, 1.9, 5.6]
         names = [r"c_{t-1}", r"c_t", r"c_{t+1}"]
-        line = Line([xs[0] + 0.55, y, 0], [xs[-1] - 0.15, y, 0], stroke_color=th.forward, stroke_width=4)
+        line = Line([xs[0] + 0.7, y, 0], [xs[-1], y, 0], stroke_color=th.forward, stroke_width=5)
         cells = VGroup()
         for i, name in enumerate(names):
-            x = xs[0] + 0.05 if i == 0 else (xs[i] + 0.55)
-            cells.add(self.tex(name, SIZE.small, color=th.forward).move_to([x, y + 0.35, 0]))
+            x = xs[0] if i == 0 else (xs[i] + 0.9)
+            cells.add(self.tex(name, SIZE.label, color=th.forward).move_to([x, y + (0 if i == 0 else 0.5), 0]))
         gates, news = VGroup(), VGroup()
         for x in (xs[1], xs[2]):
-            times = Circle(radius=0.17, stroke_color=th.text, stroke_width=2, fill_color=th.background,
-                           fill_opacity=1).move_to([x - 0.45, y, 0])
-            gates.add(VGroup(times, self.tex(r"\times", SIZE.small).move_to(times),
-                             self.tex("f", SIZE.small, color=th.warn).next_to(times, UP, buff=0.08)))
-            plus = Circle(radius=0.17, stroke_color=th.text, stroke_width=2, fill_color=th.background,
-                          fill_opacity=1).move_to([x + 0.15, y, 0])
-            feed = Arrow([x + 0.15, y - 0.5, 0], plus.get_bottom(), buff=0.0, stroke_width=2, tip_length=0.12,
+            times = Circle(radius=0.24, stroke_color=th.text, stroke_width=2.5, fill_color=th.background,
+                           fill_opacity=1).move_to([x - 0.7, y, 0])
+            gates.add(VGroup(times, self.tex(r"\times", SIZE.label).move_to(times),
+                             self.tex("f", SIZE.label, color=th.warn).next_to(times, UP, buff=0.1)))
+            plus = Circle(radius=0.24, stroke_color=th.text, stroke_width=2.5, fill_color=th.background,
+                          fill_opacity=1).move_to([x + 0.2, y, 0])
+            feed = Arrow([x + 0.2, y - 0.85, 0], plus.get_bottom(), buff=0.0, stroke_width=2.5, tip_length=0.15,
                          color=th.muted)
-            news.add(VGroup(plus, self.tex("+", SIZE.small).move_to(plus), feed))
-        new_labels = VGroup(*[self.text("new input", SIZE.small, color=th.muted).move_to([x + 0.15, y - 0.66, 0])
+            news.add(VGroup(plus, self.tex("+", SIZE.label).move_to(plus), feed))
+        new_labels = VGroup(*[self.text("new input", SIZE.small, color=th.muted).move_to([x + 0.2, y - 1.05, 0])
                               for x in (xs[1], xs[2])])
-        back = Arrow([xs[-1] - 0.2, y - 0.98, 0], [xs[0] + 0.55, y - 0.98, 0], buff=0, stroke_width=3,
-                     tip_length=0.16, color=th.backward)
-        back_label = self.text("back along c: × f per step", SIZE.small, color=th.backward)
-        back_label.next_to(back, DOWN, buff=0.06)
-        formula = VGroup(self.tex(r"c_t = f\,c_{t-1}\ +", SIZE.small), self.text("new input", SIZE.small))
-        formula.arrange(RIGHT, buff=0.12)
-        gate = self.text("f: forget gate, learned,\nbetween 0 and 1", SIZE.small, color=th.warn, line_spacing=0.8)
-        top = VGroup(formula, gate).arrange(RIGHT, buff=0.4, aligned_edge=UP)
-        top.next_to(panel[1], DOWN, buff=0.12).set_x(c[0])
-        with self.beat("Recurrent nets reuse their weights at every step, so gradients fade or explode too. "
-                       "An LSTM keeps a memory, c_t = f c_(t−1) + new input. Back along c the factor is the forget "
-                       "gate f, learned, between 0 and 1: it can stay near 1."):
-            self.play(FadeIn(panel), Create(line), FadeIn(cells), run_time=1.2)
-            self.wait(3.0)
-            self.play(FadeIn(gates, news, new_labels), FadeIn(top), run_time=1.2)
-            self.wait(2.0)
-            self.play(GrowFromEdge(back, RIGHT), FadeIn(back_label), run_time=1.2)
+        back = Arrow([xs[-1], y - 1.6, 0], [xs[0] + 0.7, y - 1.6, 0], buff=0, stroke_width=3.5,
+                     tip_length=0.2, color=th.backward)
+        back_label = self.text("back along c: × f per step", SIZE.label, color=th.backward)
+        back_label.next_to(back, DOWN, buff=0.12)
+        formula = VGroup(self.tex(r"c_t = f\,c_{t-1}\ +", SIZE.label), self.text("new input", SIZE.label))
+        formula.arrange(RIGHT, buff=0.15)
+        gate = self.text("f: forget gate, learned, between 0 and 1", SIZE.label, color=th.warn)
+        top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
+        caption = ("Recurrent nets read a sequence step by step, reusing their weights: gradients fade or explode "
+                   "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f, a learned gate "
+                   "between 0 and 1 that can stay near 1.")
+        with self.beat(caption):
+            start = self.renderer.time
+            self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)
+            self.reveal(start, caption, [("c_t", [FadeIn(gates, news, new_labels), FadeIn(top[0])], 1.0),
+                                         ("f, ", [FadeIn(top[1])], 0.6)])
+            self.wait(0.5)
+            self.play(GrowFromEdge(back, RIGHT), FadeIn(back_label), run_time=1.0)
+        self.on_screen.add(gates, news, new_labels, top, back, back_label)
+
+    def timeline_row(self, year: str, lines: Sequence[str], y: float) -> VGroup:
+        """One entry: a dot on the line, the year, and its lines of words (formulas between $)."""
+        th = self.theme
+        words = VGroup(*[self.rich(line.replace("{}", str(number_of("wayout")))) for line in lines])
+        words.arrange(DOWN, buff=TIMELINE_LINE - words[0].height, aligned_edge=LEFT)
+        words.move_to([TIMELINE_X + 0.3, y, 0], aligned_edge=UP + LEFT)
+        year_t = self.text(year, SIZE.label, color=th.warn)
+        year_t.move_to([TIMELINE_X - 0.3, words[0].get_center()[1], 0], aligned_edge=RIGHT)
+        dot = Dot([TIMELINE_X, words[0].get_center()[1], 0], radius=0.07, color=th.warn)
+        return VGroup(dot, year_t, words)
+
+    def period_lines(self, y: float) -> tuple[VGroup, VGroup]:
+        """The 1998 entry's further lines: the common start of the time, and the most a sigmoid or
+        tanh layer's factor (chapter 10's) can be with it (computed)."""
+        th, p = self.theme, self.res.period
+        start = self.rich(r"yet a common start, $U(-1/\sqrt{n},\ 1/\sqrt{n})$, has $\mathrm{Var}(w) = 1/(3n)$:")
+        self.shown["period_n_var"] = float(p.n_var)
+        sigmoid, tanh = p.bound("sigmoid"), p.bound("tanh")
+        factor = VGroup(self.text(f"chapter {number_of('wayout')}'s factor", SIZE.small),
+                        self.tex(r"\sqrt{n\,\mathrm{Var}(w)\,E[g'^2]}\ \le", SIZE.small),
+                        self.number("period_sigmoid_bound", sigmoid, SIZE.small),
+                        self.tex(r"(\sigma),", SIZE.small),
+                        self.number("period_tanh_bound", tanh, SIZE.small),
+                        self.tex(r"(\tanh)", SIZE.small)).arrange(RIGHT, buff=0.12)
+        for n in (factor[2], factor[4]):
+            n.set_color(th.backward)
+        start.move_to([TIMELINE_X + 0.3, y, 0], aligned_edge=UP + LEFT)
+        factor.next_to(start, DOWN, buff=TIMELINE_LINE - start.height, aligned_edge=LEFT)
+        return start, factor
 
     def history_beats(self) -> None:
-        """The history, as a timeline of three beats, then the chapter's (and the episode's) moral."""
+        """The history, as a timeline whose entries appear as the captions name them, the answer to
+        the opening's puzzle in the 1998 entry, then the chapter's (and the episode's) moral."""
         th = self.theme
-        self.play(*[FadeOut(m) for m in self.mobjects if m is not self.heading], run_time=0.6)
-        entries = [e for group in TIMELINE for e in group]
-        x_line, y = -4.7, 2.95
-        rows = []
-        for year, words in entries:
-            what = self.text(words, SIZE.label, line_spacing=0.8)
-            what.move_to([x_line + 0.3, y, 0], aligned_edge=UP + LEFT)
-            line_h = self.text(year, SIZE.label).height  # the first line's height
-            year_t = self.text(year, SIZE.label, color=th.warn)
-            year_t.move_to([x_line - 0.3, y, 0], aligned_edge=UP + RIGHT)
-            dot = Dot([x_line, y - line_h / 2, 0], radius=0.07, color=th.warn)
-            rows.append(VGroup(dot, year_t, what))
-            y -= TIMELINE_ROW + TIMELINE_LINE * words.count("\n")
-        line = Line(rows[0][0].get_center() + UP * 0.3, rows[-1][0].get_center() + DOWN * 0.3,
-                    stroke_color=th.muted, stroke_width=2)
-        first, second, third = (len(TIMELINE[0]), len(TIMELINE[0]) + len(TIMELINE[1]), len(entries))
-        with self.beat("1991: Hochreiter finds the vanishing gradient. 1994: Bengio, Simard and Frasconi analyse it. "
-                       "1997: Hochreiter and Schmidhuber's LSTM; its forget gate came in 2000."):
-            self.play(Create(line), run_time=0.6)
-            for row in rows[:first]:
-                self.play(FadeIn(row, shift=RIGHT * 0.2), run_time=0.6)
-                self.wait(2.0)
-        with self.beat("1998: LeNet-5, and LeCun's Var(w) = 1/n_in for tanh. 2006–2007: Hinton's, Bengio's and "
-                       "LeCun's groups train deep nets layer by layer, each first taught to reproduce its input; "
-                       "back prop then tunes all."):
-            for row in rows[first:second]:
-                self.play(FadeIn(row, shift=RIGHT * 0.2), run_time=0.6)
-                self.wait(2.5)
-        with self.beat("2010: Glorot and Bengio show sigmoids saturating and propose their start. 2010–2011: "
-                       "ReLU. 2012: GPUs, far more data. 2015: He's rule, residual nets, batch normalisation."):
-            for row in rows[second:third]:
-                self.play(FadeIn(row, shift=RIGHT * 0.2), run_time=0.6)
-                self.wait(1.5)
+        y = 2.8
+        beats: list[list[tuple[str, VGroup]]] = []
+        extra: tuple[VGroup, VGroup] | None = None
+        for group in TIMELINE:
+            beats.append([])
+            for year, lines, marker in group:
+                row = self.timeline_row(year, lines, y)
+                beats[-1].append((marker, row))
+                y -= TIMELINE_ROW + TIMELINE_LINE * (len(lines) - 1)
+                if year == "1998":
+                    extra = self.period_lines(y + TIMELINE_ROW - TIMELINE_LINE)
+                    y -= 2 * TIMELINE_LINE
+        assert extra is not None
+        last_dot = beats[-1][-1][1][0].get_center()
+        line = Line([TIMELINE_X, 3.05, 0], last_dot + DOWN * 0.2, stroke_color=th.muted, stroke_width=2)
+        p = self.res.period
+        captions = (
+            "1991: Hochreiter finds the vanishing gradient; 1994: Bengio, Simard and Frasconi analyse it; "
+            "1997: the LSTM.",
+            "1998: LeNet-5, LeCun's Var(w) = 1/n_in. Yet sigmoid and tanh nets often started smaller, "
+            "U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and data "
+            "of the time, plateaus outlasted patience.",
+            "2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
+            "then fine-tunes all from there, not from random weights.",
+            "2009–2012: GPUs (graphics processors), far more data; 2010: Glorot and Bengio's start; 2010–2011: "
+            "ReLU. Pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation.",
+        )
+        self.shown["period_well_below"] = float(max(p.bounds))
+        for i, (caption, rows) in enumerate(zip(captions, beats)):
+            with self.beat(caption):
+                start = self.renderer.time
+                steps: list[tuple[str, Sequence[Animation], float]] = []
+                if i == 0:
+                    steps.append(("", [*self.swap_in(line)], 0.6))
+                steps += [(marker, [FadeIn(row, shift=RIGHT * 0.2)], 0.6) for marker, row in rows]
+                if i == 1:
+                    steps += [("U(", [FadeIn(extra[0])], 0.6), ("1/(3n)", [FadeIn(extra[1])], 0.6)]
+                self.reveal(start, caption, steps)
         summary = self.text("a gradient = a product of one factor per layer: keep each near 1", SIZE.label,
-                            color=th.backward).move_to([0, y - 0.3, 0])
-        self.say("A deep net's gradient is a product of one factor per layer: keep each near 1 and it reaches "
-                 "layer 1.", FadeIn(summary), run_time=1.0)
+                            color=th.backward).move_to([0, last_dot[1] - 0.6, 0])
+        self.say("A gradient is a product of one factor per layer: keep each near 1.", FadeIn(summary),
+                 run_time=1.0)

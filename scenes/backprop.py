@@ -41,7 +41,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Animation,
     Arrow,
     Create,
     DashedLine,
@@ -66,26 +65,29 @@ from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
-# Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left.
+# Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left, the forward
+# rules top right; every text is SIZE.small or larger (legible at 480p).
 CHAIN_X = -0.6
-CHAIN_Y = 1.95
+CHAIN_Y = 1.8
 CHAIN_WIDTH = 10.0
 NEURON_RADIUS = 0.3
-DELTA_Y = 0.95            # δ_l under each neuron (after b_l)
-ARROW_Y = 0.5             # the forward / backward arrows
-RULE_Y = -0.1             # the back-prop rules (beats 4-5)
-PRODUCT_Y = -1.95         # ∂C/∂b_1 as a product (beat 6)
-E_NOTE_Y = -3.5           # e-notation (beat 7)
+VALUE_DY = 0.62           # a_l above each neuron
+DELTA_Y = 0.75            # δ_l under each neuron (after b_l)
+ARROW_Y = 0.3             # the forward / backward arrows
+RULE_Y = -0.3             # the back-prop rules (beats 4-5)
+PRODUCT_Y = -1.85         # ∂C/∂b_1 as a product (beat 6)
+E_NOTE_Y = -3.35          # e-notation (beat 7)
 SQUARE_SIDE = 2.9
-SQUARE_CENTER = np.array([-3.6, -1.75, 0.0])
+SQUARE_CENTER = np.array([-3.6, -1.85, 0.0])
 EQ_X = -0.9               # left edge of the rectangle's equations
-BOUND_Y = 0.8            # the bound |w σ'(z)| <= |w|/4, once the bars are up
-CAVEAT_Y = 0.35            # the large-weight caveat
-BAR_BASE_Y = -3.2         # the log axis: its bottom and height
-AXIS_HEIGHT = 2.6
-LEGEND_Y = -0.05          # the log axis's legend, above the tallest bar's label
+BOUND_Y = 0.7             # the bound |w σ'(z)| <= |w|/4, once the bars are up
+CAVEAT_Y = 0.15           # the large-weight caveat
+LEGEND_Y = -0.38          # the log axis's legend, above the tallest bar's label
+BAR_BASE_Y = -3.35        # the log axis: its bottom and height
+AXIS_HEIGHT = 2.35
 BAR_WIDTH = 0.62
 STEP = 0.55               # seconds of one back-prop step (beat 5)
+VALUE_GAP = 0.25          # the least gap between two factor values side by side (beat 6)
 
 
 @lru_cache(maxsize=4)
@@ -123,6 +125,14 @@ def e_notation(shown: str) -> tuple[str, int, str] | None:
     return m[1], power, plain
 
 
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(power: int) -> str:
+    """A power of ten as a caption writes it: -7 -> "⁻⁷" (10⁻⁷, as the screen's 10^{-7})."""
+    return str(power).translate(_SUPERSCRIPTS)
+
+
 def decades(values: list[float]) -> tuple[int, int]:
     """The powers of ten a log axis must span to hold every non-zero |value| (at least one step)."""
     sizes = [abs(v) for v in values if v != 0 and math.isfinite(v)]
@@ -158,7 +168,7 @@ class ForwardBackProp(LessonScene):
             self.end_chapter()
 
     # ---------- helpers ----------
-    def value(self, key: str, v: float, color: str | None = None, size: int = SIZE.small) -> Text:
+    def value(self, key: str, v: float, color: str | None = None, size: int = SIZE.label) -> Text:
         """A recorded number, optionally coloured."""
         t = self.number(key, v, size)
         if color:
@@ -183,13 +193,13 @@ class ForwardBackProp(LessonScene):
                               edge_width=3.0).move_to([CHAIN_X, CHAIN_Y, 0])
         names = VGroup(*[self.tex("x" if l == 0 else f"a_{{{l}}}", SIZE.label).move_to(self.net.neuron(l, 0))
                          for l in range(L + 1)])
-        self.w_labels = VGroup(*[self.tex(f"w_{{{l}}}", SIZE.small, t.muted)
-                                 .move_to([self.edge_mid(l), CHAIN_Y + 0.25, 0]) for l in range(1, L + 1)])
-        self.b_labels = VGroup(*[self.tex(f"b_{{{l}}}", SIZE.small, t.muted)
+        self.w_labels = VGroup(*[self.tex(f"w_{{{l}}}", SIZE.label, t.muted)
+                                 .next_to([self.edge_mid(l), CHAIN_Y, 0], UP, buff=0.1) for l in range(1, L + 1)])
+        self.b_labels = VGroup(*[self.tex(f"b_{{{l}}}", SIZE.label, t.muted)
                                  .next_to(self.net.neuron(l, 0), DOWN, buff=0.1) for l in range(1, L + 1)])
         self.shown["layers"] = float(L)
         self.say(f"How does back prop find every gradient? Take a chain of {L} sigmoid neurons, one per layer, "
-                 "each with a weight w_l and a bias b_l.",
+                 "with a weight w_l and a bias b_l.",
                  FadeIn(self.heading), Create(self.net), FadeIn(names), FadeIn(self.w_labels), FadeIn(self.b_labels),
                  run_time=2.0)
         self.chain = VGroup(self.net, names, self.w_labels, self.b_labels)
@@ -199,23 +209,24 @@ class ForwardBackProp(LessonScene):
         t, r = self.theme, self.res
         L = r.layers
         cost = number_of("cost")
-        rule = self.tex(r"z_l = w_l\, a_{l-1} + b_l,\quad a_l = \sigma(z_l)", SIZE.small, t.forward)
-        cost_rule = self.tex(rf"C = \tfrac12 (a_{{{L}}} - y)^2", SIZE.small, t.warn)
+        rule = self.tex(r"z_l = w_l\, a_{l-1} + b_l,\quad a_l = \sigma(z_l)", SIZE.label, t.text)
+        cost_rule = self.tex(rf"C = \tfrac12 (a_{{{L}}} - y)^2", SIZE.label, t.text)
         rules = VGroup(rule, cost_rule).arrange(DOWN, aligned_edge=RIGHT, buff=0.12).to_corner(UP + RIGHT, buff=0.3)
         arrow = Arrow([self.x_of(0), ARROW_Y, 0], [self.x_of(L), ARROW_Y, 0], buff=0, color=t.forward,
                       stroke_width=5, max_tip_length_to_length_ratio=0.03)
-        words = self.text("forward", SIZE.small, color=t.forward).next_to(arrow, RIGHT, buff=0.15)
-        self.a_values = VGroup(self.value("a_0", r.activations[0]).move_to([self.x_of(0), CHAIN_Y + 0.62, 0]))
-        target = self.text(f"y = {self.inline('y', r.y)}", SIZE.small)  # one Text: a lone "y" sits off the baseline
-        cost_row = VGroup(self.text("C =", SIZE.small), self.value("cost", r.cost, color=t.warn))
+        words = self.text("forward", SIZE.label, color=t.forward).next_to(arrow, RIGHT, buff=0.15)
+        self.a_values = VGroup(self.value("a_0", r.activations[0])
+                               .move_to([self.x_of(0), CHAIN_Y + VALUE_DY, 0]))
+        target = self.text(f"y = {self.inline('y', r.y)}", SIZE.label)  # one Text: a lone "y" sits off the baseline
+        cost_row = VGroup(self.text("C =", SIZE.label), self.value("cost", r.cost, color=t.warn))
         cost_row.arrange(RIGHT, buff=0.12)
         self.cost_block = VGroup(target, cost_row).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         self.cost_block.next_to(self.net.neuron(L, 0), RIGHT, buff=0.3)
-        with self.beat(f"Forward, left to right: z_l = w_l a_(l−1) + b_l, a_l = σ(z_l). "
-                       f"At the end, chapter {cost}'s cost C = ½(a_{L} − y)²."):
+        with self.beat(f"Forward, left to right: z_l = w_l a_(l−1) + b_l, a_l = σ(z_l), "
+                       f"then chapter {cost}'s cost C = ½(a_{L} − y)²."):
             self.play(FadeIn(rules), GrowArrow(arrow), FadeIn(words), FadeIn(self.a_values), run_time=0.8)
             for l in range(1, L + 1):
-                a = self.value(f"a_{l}", r.activations[l]).move_to([self.x_of(l), CHAIN_Y + 0.62, 0])
+                a = self.value(f"a_{l}", r.activations[l]).move_to([self.x_of(l), CHAIN_Y + VALUE_DY, 0])
                 self.a_values.add(a)
                 self.play(self.net.edge(l, 0, 0).animate.set_stroke(color=t.forward),
                           self.net.neuron(l, 0).animate.set_fill(t.forward, opacity=0.15 + 0.5 * r.activations[l]),
@@ -229,7 +240,7 @@ class ForwardBackProp(LessonScene):
         t, L = self.theme, self.res.layers
         arrow = Arrow([self.x_of(L), ARROW_Y, 0], [self.x_of(0), ARROW_Y, 0], buff=0, color=t.backward,
                       stroke_width=5, max_tip_length_to_length_ratio=0.03)
-        words = self.text("back prop", SIZE.small, color=t.backward).next_to(arrow, RIGHT, buff=0.15)
+        words = self.text("back prop", SIZE.label, color=t.backward).next_to(arrow, RIGHT, buff=0.15)
         self.say("Back prop starts at the output and runs right to left.",
                  FadeOut(self.arrow), GrowArrow(arrow), FadeIn(words),
                  self.net.neuron(L, 0).animate.set_stroke(color=t.backward, width=5), run_time=1.2)
@@ -242,24 +253,24 @@ class ForwardBackProp(LessonScene):
     def output_error(self) -> None:
         """Beat 4: ∂C/∂a_L = a_L - y; times σ'(z_L), δ_L = ∂C/∂z_L."""
         t, L = self.theme, self.res.layers
-        first = self.tex(rf"\frac{{\partial C}}{{\partial a_{{{L}}}}} = a_{{{L}}} - y,\qquad "
-                         rf"\delta_{{{L}}} = \frac{{\partial C}}{{\partial z_{{{L}}}}} "
-                         rf"= \sigma'(z_{{{L}}})\,(a_{{{L}}} - y)", SIZE.small, t.backward)
+        first = self.tex(rf"\partial C/\partial a_{{{L}}} = a_{{{L}}} - y,\qquad "
+                         rf"\delta_{{{L}}} = \partial C/\partial z_{{{L}}} = \sigma'(z_{{{L}}})\,(a_{{{L}}} - y)",
+                         SIZE.label, t.text)
         first.move_to([0, RULE_Y, 0])
         self.deltas = {L: self._delta_label(L)}
-        self.say(f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}) it gives δ_{L} = ∂C/∂z_{L}, "
-                 f"layer {L}'s error.", Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
+        self.say(f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error "
+                 f"δ_{L} = ∂C/∂z_{L}.", Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
         self.rules = VGroup(first)
 
     def step_left(self) -> None:
         """Beat 5: each step left multiplies by a weight and a slope; each layer's gradients follow."""
         t, L = self.theme, self.res.layers
         second = self.tex(rf"\delta_{{{L - 1}}} = \delta_{{{L}}}\, w_{{{L}}}\, \sigma'(z_{{{L - 1}}}),\qquad "
-                          r"\frac{\partial C}{\partial b_l} = \delta_l,\qquad "
-                          r"\frac{\partial C}{\partial w_l} = \delta_l\, a_{l-1}", SIZE.small, t.backward)
-        second.next_to(self.rules, DOWN, buff=0.22)
+                          r"\partial C/\partial b_l = \delta_l,\qquad "
+                          r"\partial C/\partial w_l = \delta_l\, a_{l-1}", SIZE.label, t.text)
+        second.next_to(self.rules, DOWN, buff=0.3)
         with self.beat(f"Each step left multiplies by a weight and a slope, δ_{L - 1} = δ_{L} w_{L} σ'(z_{L - 1}), "
-                       "and each layer's gradients follow: ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)."):
+                       "and at every layer ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)."):
             self.play(Write(second), run_time=1.2)
             for l in range(L - 1, 0, -1):
                 self.deltas[l] = self._delta_label(l)
@@ -273,7 +284,7 @@ class ForwardBackProp(LessonScene):
         """Beat 6: ∂C/∂b_1 = w_2σ'(z_1) · ... · w_Lσ'(z_(L-1)) · δ_L, every factor with its value."""
         t, r = self.theme, self.res
         L = r.layers
-        parts = [r"\frac{\partial C}{\partial b_1}", "="]
+        parts = [r"\partial C/\partial b_1", "="]
         for l in range(1, L):
             parts += [rf"w_{{{l + 1}}}\sigma'(z_{{{l}}})", r"\;\cdot\;"]
         parts += [rf"\delta_{{{L}}}", "="]
@@ -282,25 +293,28 @@ class ForwardBackProp(LessonScene):
         VGroup(formula, product).arrange(RIGHT, buff=0.2).move_to([0, PRODUCT_Y, 0])
         product.set_y(formula[-1].get_y())
         factors = [formula[2 + 2 * i] for i in range(L)]  # the L - 1 step factors, then δ_L
-        values = VGroup()
-        reveal: list[Animation] = []
-        for i in range(L - 1, -1, -1):  # right to left, as back prop meets them
+        row: list[Text] = []
+        for i in range(L):
             if i == L - 1:
-                v = self.value(f"delta_{L}", r.deltas[-1], t.backward)
+                v = self.value(f"delta_{L}", r.deltas[-1], t.backward, SIZE.label)
             else:
-                v = self.value(f"factor_{i + 1}", r.step_factors[i], t.backward)
+                v = self.value(f"factor_{i + 1}", r.step_factors[i], t.backward, SIZE.label)
             v.next_to(factors[i], DOWN, buff=0.2).set_y(formula.get_bottom()[1] - 0.2 - v.height / 2)
-            values.add(v)
-            reveal.append(FadeIn(v, shift=DOWN * 0.1))
-        with self.beat(f"So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) for every layer on the way."):
+            row.append(v)
+        for left, right in zip(row, row[1:]):  # long values (e-notation) must not touch their neighbours
+            overlap = left.get_right()[0] + VALUE_GAP - right.get_left()[0]
+            if overlap > 0:
+                right.shift(RIGHT * overlap)
+        values = VGroup(*reversed(row))  # right to left, as back prop meets them
+        with self.beat(f"So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) per layer on the way."):
             self.play(FadeOut(self.arrow), Write(formula), run_time=1.2)
-            for a in reveal:
-                self.play(a, run_time=0.45)
+            for v in values:
+                self.play(FadeIn(v, shift=DOWN * 0.1), run_time=0.45)
             self.play(FadeIn(product, shift=LEFT * 0.2), run_time=0.6)
         self.product = VGroup(formula, values, product)
 
     def explain_e_notation(self) -> None:
-        """Beat 7: the first number shown in e-notation, read out: 2.02e-07 = 2.02 × 10^-7 = 0.000000202.
+        """Beat 7: the first number shown in e-notation, read out: 2.02e-07 = 2.02 × 10⁻⁷ = 0.000000202.
         Said once (the first time a number on screen is written so); nothing if none is."""
         if self.e_explained is not None:
             return
@@ -316,7 +330,8 @@ class ForwardBackProp(LessonScene):
                              self.tex(rf"= {mantissa} \times 10^{{{power}}} = {plain}", SIZE.label, self.theme.warn))
         self.e_note.arrange(RIGHT, buff=0.15).move_to([0, E_NOTE_Y, 0])
         size = "Small" if power < 0 else "Large"
-        self.say(f"{size} numbers are written in e-notation: {shown} means {mantissa} × 10^{power} = {plain}.",
+        self.say(f"{size} numbers are written in e-notation: {shown} means {mantissa} × 10{superscript(power)} "
+                 f"= {plain}.",
                  FadeIn(self.e_note, shift=UP * 0.1), run_time=1.0)
 
     # ---------- beats 8-9: the rectangle ----------
@@ -340,9 +355,8 @@ class ForwardBackProp(LessonScene):
         area = self.tex(frac_tex(rect.areas[0]), SIZE.heading, t.background).move_to(SQUARE_CENTER)
         equations = VGroup()
         words = ", then ".join(frac_words(m) for m in rect.multipliers)
-        left = ", then ".join(frac_words(a) for a in rect.areas[1:])
         with self.beat(f"How fast can a product shrink? Multiply a square of area {rect.areas[0]} by {words}: "
-                       f"{left} is left."):
+                       f"{frac_words(rect.areas[-1])} is left."):
             self.play(*gone, Create(outline), FadeIn(kept), Write(area), run_time=1.0)
             for k, m in enumerate(rect.multipliers, start=1):
                 x0, y1, w, h = piece
@@ -385,13 +399,13 @@ class ForwardBackProp(LessonScene):
         question = self.text("“Why are the gradients between 0 and 1?”", SIZE.body)
         answer = VGroup(self.text("not the gradients, but the factors", SIZE.label, color=t.good),
                         self.tex(r"|w\,\sigma'(z)|", SIZE.label, t.good),
-                        self.text("while the weights are small", SIZE.label, color=t.good))
+                        self.text("for small weights", SIZE.label, color=t.good))
         answer.arrange(RIGHT, buff=0.15)
         self.question = VGroup(question, answer).arrange(DOWN, buff=0.35).move_to([0, -0.6, 0])
-        self.say("A viewer asked: why are the gradients between 0 and 1? They need not be. "
-                 "The factors |w σ'(z)| are, while the weights are small.",
-                 FadeOut(self.square), FadeIn(question, shift=UP * 0.2), run_time=1.0)
-        self.play(FadeIn(answer, shift=UP * 0.2), run_time=0.6)
+        with self.beat("A viewer asked: why are the gradients between 0 and 1? They need not be. "
+                       "The factors |w σ'(z)| are, for small weights."):
+            self.play(FadeOut(self.square), FadeIn(question, shift=UP * 0.2), run_time=1.0)
+            self.play(FadeIn(answer, shift=UP * 0.2), run_time=0.6)
 
     def bound_each_factor(self) -> None:
         """Beat 11: σ' <= ¼, so |w σ'(z)| <= |w|/4, below 1 while |w| < 4."""
@@ -456,11 +470,11 @@ class ForwardBackProp(LessonScene):
         said = fmt_ratio(ratio)
         scale = "On a log scale (each step up is ×10)"
         if r.shrinks_every_layer:
-            trend = f"{scale}, |δ_l| shrinks at every layer: at layer 1, |δ_1| is {said} of |δ_{L}|."
+            trend = f"{scale}, |δ_l| shrinks at every layer: |δ_1| is {said} of |δ_{L}|."
         elif ratio < 1:
-            trend = f"{scale}, |δ_l| does not shrink at every layer, but at layer 1, |δ_1| is {said} of |δ_{L}|."
+            trend = f"{scale}, |δ_l| does not shrink at every layer, but |δ_1| is {said} of |δ_{L}|."
         else:
-            trend = f"{scale}, |δ_l| grows: at layer 1, |δ_1| is {said} times |δ_{L}|."
+            trend = f"{scale}, |δ_l| grows: |δ_1| is {said} times |δ_{L}|."
         return weights, trend
 
     def log_bars(self) -> None:
@@ -483,12 +497,12 @@ class ForwardBackProp(LessonScene):
             bar.move_to([self.x_of(l), BAR_BASE_Y + h / 2, 0])
             bars.add(bar)
             values.add(self.value(f"bar_{l}", d).next_to(bar, UP, buff=0.08))
-            names.add(self.tex(rf"\delta_{{{l}}}", SIZE.small, t.backward).next_to([self.x_of(l), BAR_BASE_Y, 0],
+            names.add(self.tex(rf"\delta_{{{l}}}", SIZE.label, t.backward).next_to([self.x_of(l), BAR_BASE_Y, 0],
                                                                                     DOWN, buff=0.1))
         baseline = Line([self.x_of(0) + 0.35, BAR_BASE_Y, 0], [self.x_of(L) + 0.6, BAR_BASE_Y, 0],
                         color=t.muted, stroke_width=2)
         moved = [Transform(self.deltas[l], names[L - l]) for l in range(1, L + 1)]
-        bound = self.bound.copy().scale(0.85).move_to([CHAIN_X + 0.6, BOUND_Y, 0])
+        bound = self.bound.copy().scale(0.9).move_to([CHAIN_X + 0.6, BOUND_Y, 0])
         weights, trend = self._verdict()
         self.say(weights, FadeOut(self.question), Transform(self.bound, bound), *moved, Create(axis),
                  Create(baseline), FadeIn(legend), run_time=1.2)
@@ -498,20 +512,34 @@ class ForwardBackProp(LessonScene):
         self.bars = VGroup(axis, baseline, legend, bars, values)
 
     # ---------- beat 13: large weights ----------
-    def large_weights(self) -> None:
-        """Beat 13: |w| > 4 can give a factor above 1 (exploding), but only for z near 0."""
+    def _caveat(self) -> VGroup:
+        """w = 100: |w σ'(z)| > 1 only while |z| < z*, for inputs a in a band 2 z*/|w| wide (one line)."""
         t, r = self.theme, self.res
         w = self.inline("large_weight", r.large_weight)
         z = self.inline("band_z", r.band_z)
         width = self.inline("band_width", r.band_width)
-        note = self.text(f"w = {w}: |w σ'(z)| > 1 only while |z| < {z}, for inputs a in a band {width} wide",
-                         SIZE.small, color=t.overflow)
-        note.move_to([CHAIN_X + 0.6, CAVEAT_Y, 0])
-        limit = r.weight_limit
-        self.say(f"|w| above {limit} can push a factor over 1, and the product grows: the exploding gradient "
-                 f"(chapter {number_of('exploding')}). But a large w tends to make z = w a + b large, "
-                 "where σ' is tiny: |w σ'(z)| > 1 only for inputs a in a narrow band.",
+        pieces = [self.tex(rf"w = {w}{{:}}\quad |w\,\sigma'(z)| > 1", SIZE.label, t.text),
+                  self.text("only while", SIZE.label),
+                  self.tex(rf"|z| < {z}", SIZE.label, t.text),
+                  self.text(", for inputs", SIZE.label),
+                  self.tex("a", SIZE.label, t.text),
+                  self.text(f"in a band {width} wide", SIZE.label)]
+        for before, piece in zip(pieces, pieces[1:]):  # a comma hugs the formula before it
+            tight = isinstance(piece, Text) and piece.text[:1] in ",，"
+            piece.next_to(before, RIGHT, buff=0.05 if tight else 0.15)
+        note = VGroup(*pieces)
+        if note.width > 12.6:  # a longer translation: shrink to the frame, never below legibility's need
+            note.scale_to_fit_width(12.6)
+        return note.move_to([CHAIN_X + 0.6, CAVEAT_Y, 0])
+
+    def large_weights(self) -> None:
+        """Beat 13: |w| > 4 can give a factor above 1 (exploding), but only for z near 0."""
+        self.caveat = note = self._caveat()
+        limit = self.res.weight_limit
+        self.say(f"With |w| > {limit} a factor can exceed 1, and the product grows: the exploding gradient "
+                 f"(chapter {number_of('exploding')}). But a large w makes z = w a + b large and σ' tiny, "
+                 "except for inputs a in a narrow band.",
                  FadeIn(note, shift=UP * 0.1), run_time=1.0)
 
 
-__all__ = ["ForwardBackProp", "experiment", "e_notation", "frac_words", "decades"]
+__all__ = ["ForwardBackProp", "experiment", "e_notation", "frac_words", "decades", "superscript"]

@@ -48,7 +48,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(2, "cost", "cost.py", "TheCost", "The cost"),
     Chapter(3, "neuron", "neuron.py", "OneNeuron", "One neuron"),
     Chapter(4, "rock", "rock.py", "RockOnSlope", "The rock on the slope"),
-    Chapter(5, "depth", "depth.py", "WhyDepthMatters", "Why depth matters"),
+    Chapter(5, "depth", "depth.py", "WhyDepthMatters", "What depth should buy"),
     Chapter(6, "backprop", "backprop.py", "ForwardBackProp", "Back prop: a product of factors"),
     Chapter(7, "fading", "fading.py", "GradientsFading", "Gradients fading across a deep net"),
     Chapter(8, "training", "training.py", "CostOfFading", "The cost of fading"),

@@ -82,6 +82,14 @@ def fmt(value: float) -> str:
     return fmt_value(float(value))
 
 
+def tex_num(text: str) -> str:
+    """A written number inside MathTex, where a word (overflow) stays upright. (The formatter's
+    true minus sign is LaTeX's own minus: scenes.common declares it.)"""
+    sign = "−" if text.startswith("−") else ""
+    body = text.removeprefix("−")
+    return sign + (rf"\text{{{body}}}" if body.isalpha() else body)
+
+
 class TheCost(LessonScene):
     """The outputs against the right answer, the quadratic cost C, ∂C/∂w, gradient descent."""
 
@@ -164,8 +172,8 @@ class TheCost(LessonScene):
             for k in r.drawn[0]
         ])
         self.add_foreground_mobject(self.digit)
-        self.say(f"A small net reads one real handwritten digit, a {r.label}: {r.sizes[0]} pixels in, one output "
-                 "for each digit 0 to 9.", FadeIn(self.heading), FadeIn(self.digit), FadeIn(self.label_row),
+        self.say(f"A small net reads one real handwritten {r.label}: {r.sizes[0]} pixels in, one output per digit.",
+                 FadeIn(self.heading), FadeIn(self.digit), FadeIn(self.label_row),
                  Create(self.diagram), FadeIn(sizes, wires), run_time=2.5)
 
     def show_outputs_and_target(self) -> None:
@@ -190,8 +198,8 @@ class TheCost(LessonScene):
         y_head = self.text("y: the right answer", SIZE.small, color=th.good)
         y_head.next_to(self.a_head, UP, buff=0.12, aligned_edge=LEFT)
         light = [d.activation_animation(l, a, th.forward) for l, a in enumerate(r.activations)]
-        with self.beat(f"Untrained, it answers with ten outputs a between 0 and 1. The right answer y is 1 for "
-                       f"the {r.label}, and 0 for the others."):
+        with self.beat(f"Untrained, its ten outputs a lie between 0 and 1. The right answer y is 1 for the "
+                       f"{r.label}, 0 elsewhere."):
             self.play(*light, FadeIn(self.names), FadeIn(self.bar_group, shift=RIGHT * 0.2), FadeIn(self.a_col),
                       FadeIn(self.a_head), run_time=1.5)
             self.play(Create(targets), FadeIn(y_head), run_time=1.0)
@@ -203,14 +211,14 @@ class TheCost(LessonScene):
         sq_head = self.tex(r"(a-y)^2", SIZE.small, color=th.backward)
         sq_head.move_to([SQ_COL + sq_head.width / 2, self.row_y(0) + 0.5, 0])
         name = self.text("the quadratic cost", SIZE.small, color=th.muted)
-        formula = self.tex(r"C = \tfrac{1}{2}\sum_i (a_i - y_i)^2", SIZE.small)
+        formula = self.tex(r"C = \frac{1}{2}\sum_i (a_i - y_i)^2", SIZE.small)
         cost = self.rec("cost", r.cost)
         self.cost_value = label(cost, th, SIZE.heading, color=th.warn)
         eq = VGroup(self.tex("C =", SIZE.heading), self.cost_value).arrange(RIGHT, buff=0.18)
         self.cost_value.align_to(eq[0], DOWN)
         self.panel = VGroup(name, formula, eq).arrange(DOWN, buff=0.25).move_to([PANEL_X, PANEL_Y, 0])
-        self.say(f"The quadratic cost C = ½ Σ (a − y)² adds up the squared misses: here C = {cost}. "
-                 "Zero would be perfect.", FadeIn(sq_head), FadeIn(self.sq_col, shift=RIGHT * 0.2),
+        self.say(f"The quadratic cost C = ½ Σ (a − y)² is half the sum of the squared misses, 0 if perfect: "
+                 f"here C = {cost}.", FadeIn(sq_head), FadeIn(self.sq_col, shift=RIGHT * 0.2),
                  FadeIn(self.panel), run_time=1.5)
 
     def nudge_one_weight(self) -> None:
@@ -220,15 +228,15 @@ class TheCost(LessonScene):
         self.edge_style = (self.edge.get_stroke_color(), self.edge.get_stroke_width())
         self.w_tag = self.tex("w", SIZE.label, color=th.backward)
         self.w_tag.next_to(self.edge.point_from_proportion(0.55), UP, buff=0.08)
-        w, w_new, dw = self.rec("w", r.w), self.rec("w_new", r.w_new), self.rec("delta_w", r.delta_w)
-        c0, c1, dc = self.rec("cost_before", r.cost), self.rec("cost_new", r.cost_new), \
-            self.rec("delta_cost", r.delta_cost)
+        w, w_new, dw = (tex_num(self.rec(k, v)) for k, v in (("w", r.w), ("w_new", r.w_new), ("delta_w", r.delta_w)))
+        c0, c1, dc = (tex_num(self.rec(k, v)) for k, v in (("cost_before", r.cost), ("cost_new", r.cost_new),
+                                                           ("delta_cost", r.delta_cost)))
         grad = self.rec("grad", r.grad)
-        predicted = self.rec("predicted_delta", r.predicted_delta)
+        predicted = tex_num(self.rec("predicted_delta", r.predicted_delta))
         line1 = self.line(rf"w:\ {w} \;\rightarrow\; {w_new} \qquad \Delta w = {dw}", 0, color=th.backward)
         line2 = self.line(rf"C:\ {c0} \;\rightarrow\; {c1} \qquad \Delta C = {dc}", 1, color=th.warn)
-        line3 = self.line(rf"\partial C/\partial w = {grad} \qquad \partial C/\partial w \cdot \Delta w = {predicted}"
-                          r"\;\approx\; \Delta C", 2)
+        line3 = self.line(rf"\partial C/\partial w = {tex_num(grad)} \qquad "
+                          rf"\partial C/\partial w \cdot \Delta w = {predicted} \;\approx\; \Delta C", 2)
         self.nudge_lines = VGroup(line1, line2, line3)
 
         out = r.output_new
@@ -239,7 +247,7 @@ class TheCost(LessonScene):
             new_sq = self.num(f"sq_new_{r.j}", float((out[r.j] - r.target[r.j]) ** 2), SIZE.small,
                               color=th.backward).move_to(self.sq_col[r.j], aligned_edge=LEFT)
             anims += [Transform(self.a_col[r.j], new_a), Transform(self.sq_col[r.j], new_sq)]
-        caption = (f"Nudge one weight w: C changes. The gradient ∂C/∂w says how fast, and its sign which way; "
+        caption = (f"Nudge one weight w and C changes. The gradient ∂C/∂w says how fast, its sign which way: "
                    f"here ∂C/∂w = {grad}.")
         with self.beat(caption):
             self.play(self.edge.animate.set_stroke(color=th.backward, width=5), FadeIn(self.w_tag), FadeIn(line1),
@@ -252,7 +260,7 @@ class TheCost(LessonScene):
         r, th = self.res, self.theme
         eta = self.rec("eta", r.eta)
         self.rule = self.line(rf"w \leftarrow w - \eta\,\partial C/\partial w, \quad "
-                              rf"b \leftarrow b - \eta\,\partial C/\partial b \qquad \eta = {eta}", 0)
+                              rf"b \leftarrow b - \eta\,\partial C/\partial b \qquad \eta = {tex_num(eta)}", 0)
         step_row = VGroup(self.text("steps", SIZE.small, color=th.muted))
         cost_row = VGroup(self.tex("C", SIZE.label))
         for n, c in zip(r.checkpoints, r.descent_costs):
@@ -268,7 +276,7 @@ class TheCost(LessonScene):
                 Transform(self.cost_value, self.cost_text("panel_cost", r.descent_costs[0])),
                 self.edge.animate.set_stroke(color=self.edge_style[0], width=self.edge_style[1]),
                 FadeOut(self.w_tag), FadeOut(self.nudge_lines), FadeOut(self.a_col), FadeOut(self.sq_col)]
-        self.say(f"Gradient descent moves every weight and bias against its gradient: w ← w − η ∂C/∂w, with a "
+        self.say(f"Gradient descent moves every weight and bias against its gradient: w ← w − η ∂C/∂w, "
                  f"learning rate η = {eta}.", *undo, FadeIn(self.rule), FadeIn(step_row[:2]), FadeIn(cost_row[:2]),
                  run_time=1.5)
 
@@ -280,14 +288,14 @@ class TheCost(LessonScene):
         if end == start:
             fall = f"After {r.steps} steps C is still {start}"
         elif r.cost_end < r.cost:
-            fall = f"After {r.steps} steps C has fallen from {start} to {end}"
+            fall = f"After {r.steps} steps C falls from {start} to {end}"
         else:
-            fall = f"After {r.steps} steps C has risen from {start} to {end}"
+            fall = f"After {r.steps} steps C rises from {start} to {end}"
         self.shown["final_prediction"] = float(r.final_prediction)
         if r.final_prediction == r.label:
-            answer = f", and the net answers {r.label}."
+            answer = f"; the net answers {r.label}."
         else:
-            answer = f", and the net answers {r.final_prediction}, not {r.label}."
+            answer = f"; the net answers {r.final_prediction}, not {r.label}."
         with self.beat(f"Back prop finds every gradient at once. {fall}{answer}", hold=0.5):
             for i in range(1, len(r.checkpoints)):
                 out = r.descent_outputs[i]

@@ -3,18 +3,24 @@
 A linear deep net, g(z) = z with every b = 0, in Nielsen's notation: a_0 = x,
 a_l = W_l a_(l-1), so a_L = W_L W_(L-1) ... W_1 x. Seven beats:
 
-1. The linear net (two units per layer): each layer just multiplies.
+1. The linear net (two neurons per layer): each layer just multiplies.
 2. Every W_l = s I (I: 1 on the diagonal, 0 elsewhere), x = (1, 1): each layer multiplies
-   both units by s = 1.5, 0.9 or 0.5 (a table of a_1 .. a_3).
+   both numbers by s = 1.5, 0.9 or 0.5 (a table of a_1 .. a_3).
 3. 150 layers on a log scale: three straight lines; the values after 10 and 150 layers.
-4. A general W: what counts is how much it stretches. W = 0.9 in every entry maps (1, 1) to
-   1.8 x (1, 1), so after 10 layers the first unit is 1.8^10.
+4. A general W: what counts is how much it stretches, which depends on the direction.
+   W = 0.9 in every entry maps (1, 1) to 1.8 x (1, 1) and (1, -1) to 0, so after 10 layers
+   the first number of a_10 is 1.8^10.
 5. Back prop multiplies by W^T (rows and columns swapped; here W^T = W): delta_(l-1) =
    W_l^T delta_l, dashed lines drawn from the output leftwards.
-6. With C = the sum of the outputs, dC/da_L = (1, 1) (per unit of output error), layer 1's
-   weight gradient has size ||dC/dW_1|| = 2 s^149: far too big or far too small.
-7. Numbers run out: in float32, W = 1.5 I overflows to inf at layer 219 and gives NaN at 220;
-   float64 overflows at layer 1751. One beat, on an axis of 300 layers (the key picture).
+6. With C = the sum of the outputs, dC/da_L = (1, 1), and layer 1's weight gradient has
+   size ||dC/dW_1|| = 2 s^149: far too big or far too small.
+7. Numbers run out: float32 (32-bit numbers, at most about 3.4e+38; past that the computer
+   writes inf), W = 1.5 I overflows to inf at layer 219; at 220 the zeros of W give
+   0 * inf = NaN (1.5 * inf is inf); float64 overflows at layer 1751. One beat, on an axis
+   of 300 layers (the key picture).
+
+On-screen words with a symbol in them (a_l, delta_l, layer l) are built by :meth:`mixed`:
+the words in the sans font, the symbols in MathTex, on one baseline.
 
 This chapter uses only the lesson's theme and language: its net is the linear net above,
 not the lesson's digits net, so every lesson shows the same numbers. Every number comes from
@@ -25,6 +31,7 @@ and log scales were explained in chapter 6 and are not explained again.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +54,7 @@ from manim import (
     Flash,
     Indicate,
     Line,
+    MathTex,
     ReplacementTransform,
     Text,
     Transform,
@@ -58,7 +66,7 @@ from manim import (
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
-from scenes.style import SIZE, fmt_value, log_tick, log_ticks
+from scenes.style import SIZE, fmt_value, label, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8).
 FORMULA_Y = 2.3
@@ -94,6 +102,45 @@ def y_range(lo: float, hi: float) -> tuple[int, int, list[int]]:
     if y_max == y_min:
         y_max += step
     return y_min, y_max, list(range(y_min, y_max + 1, step))
+
+
+#: Glyphs that reach below the baseline (left out when finding a Text's baseline).
+_DESCENDERS = set("gjpqy,;()[]{}")
+
+
+def baseline(m: Text | MathTex) -> float:
+    """The y of the line ``m``'s letters sit on: the median bottom of a Text's glyphs without
+    descenders, or a MathTex's first glyph's bottom (a, W, delta, x: none descends)."""
+    if isinstance(m, MathTex):
+        return float(m[0][0].get_bottom()[1])
+    chars = [c for c in m.text if not c.isspace()]
+    glyphs = list(m.submobjects)
+    if len(chars) == len(glyphs):
+        glyphs = [g for g, c in zip(glyphs, chars) if c not in _DESCENDERS] or glyphs
+    return float(np.median([g.get_bottom()[1] for g in glyphs]))
+
+
+def mixed_words(scene: LessonScene, words: str, tex: Sequence[str], size: int, color: str) -> VGroup:
+    """``words`` with each ``{}`` filled by the MathTex in ``tex``, translated as one text
+    (its catalogue key keeps the ``{}``), set on one line: words in the sans font, symbols
+    in MathTex (so a_l never reads "a_l" and the l of "layer l" never reads as a capital I)."""
+    translated = scene.t(words.format(*[f"§{i}§" for i in range(len(tex))]))
+    pieces, spaced = VGroup(), []  # spaced[k]: a space in the words before piece k
+    space = False
+    for k, part in enumerate(re.split(r"§(\d+)§", translated)):
+        if k % 2:
+            pieces.add(MathTex(tex[int(part)], font_size=size * 1.4, color=color))
+            spaced.append(space)
+            space = False
+            continue
+        if part.strip():
+            pieces.add(label(part.strip(), scene.theme, size, color=color, font=scene.font))
+            spaced.append(space or part[:1].isspace())
+        space = part[-1:].isspace() if part.strip() else bool(part)
+    for k in range(1, len(pieces)):
+        pieces[k].next_to(pieces[k - 1], RIGHT, buff=0.13 if spaced[k] else 0.05)
+        pieces[k].shift(UP * (baseline(pieces[0]) - baseline(pieces[k])))
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -150,7 +197,12 @@ class ExplodingGradients(LessonScene):
         idx = sorted(set(np.linspace(0, n - 1, min(n, LINE_POINTS)).round().astype(int).tolist()))
         return [i + first_layer for i in idx], [values[i] for i in idx]
 
-    def _axes(self, depth: int, lo: float, hi: float, key: str, x_step: int, title: str) -> tuple[VGroup, LogPlot]:
+    def words(self, words: str, tex: Sequence[str], size: int = SIZE.small, color: str | None = None) -> VGroup:
+        """On-screen words with symbols in them (see :func:`mixed_words`), muted by default."""
+        return mixed_words(self, words, tex, size, color or self.theme.muted)
+
+    def _axes(self, depth: int, lo: float, hi: float, key: str, x_step: int,
+              title: tuple[str, Sequence[str]]) -> tuple[VGroup, LogPlot]:
         """Axes for layer 0..depth (x) and log10 of a value (y), tick labels 10^k (style.log_tick)."""
         th = self.theme
         y_min, y_max, labelled = y_range(lo, hi)
@@ -171,15 +223,15 @@ class ExplodingGradients(LessonScene):
             x_labels.add(t.next_to(plot.p(x, y_min), DOWN, buff=0.15))
         self.shown[f"{key}_y_ticks"] = [float(k) for k in labelled]
         self.shown[f"{key}_x_ticks"] = xs
-        x_title = self.text("layer l", SIZE.small, color=th.muted)
+        x_title = self.words("layer {}", ["l"])
         x_title.next_to(plot.p(depth, y_min), RIGHT, buff=0.3)
         y_title = self.y_title(title, y_labels, plot)
         return VGroup(axes, y_labels, x_labels, x_title, y_title), plot
 
-    def y_title(self, words: str, y_labels: VGroup, plot: LogPlot) -> Text:
-        """The y axis's name, above the axis, aligned with its tick labels."""
-        title = self.text(words, SIZE.small, color=self.theme.muted)
-        return title.next_to(plot.p(0, plot.y_max), UP, buff=0.22).align_to(y_labels, LEFT)
+    def y_title(self, title: tuple[str, Sequence[str]], y_labels: VGroup, plot: LogPlot) -> VGroup:
+        """The y axis's name (words and their symbols), above the axis, aligned with its tick labels."""
+        words = self.words(*title)
+        return words.next_to(plot.p(0, plot.y_max), UP, buff=0.22).align_to(y_labels, LEFT)
 
     def _panel(self, header: VGroup | Text, values: Sequence[Text | VGroup], dashed: bool = False) -> VGroup:
         """The numbers column at the right: a header, then one row per case (swatch, s·I, value)."""
@@ -236,7 +288,7 @@ class ExplodingGradients(LessonScene):
         ])
         self.straight, self.cross = straight, cross
         self.diagram = VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g, step)
-        with self.beat("What if the factors are above 1? Take a linear deep net, g(z) = z, b = 0: each layer just "
+        with self.beat("What if the factors are above 1? A linear deep net, g(z) = z, b = 0: each layer "
                        "multiplies, a_l = W_l a_(l−1)."):
             self.play(FadeIn(self.heading), run_time=0.8)
             self.play(FadeIn(VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g)), run_time=1.2)
@@ -246,7 +298,7 @@ class ExplodingGradients(LessonScene):
 
     def three_choices_of_w(self) -> None:
         """W = s I for s = 1.5, 0.9, 0.5 with x = (1, 1): the first layers' values, and s^L at layer L."""
-        r, th = self.result, self.theme
+        r = self.result
         self.shown["scales"] = [c.scale for c in r.cases]
         self.shown["x"] = list(r.x)
         rows = VGroup()
@@ -263,7 +315,7 @@ class ExplodingGradients(LessonScene):
                     .move_to([COLUMN_X[5], y, 0]))
             rows.add(row)
         self.table = rows
-        head = self.text("first unit of a_l:", SIZE.small, color=th.muted)
+        head = self.words("first number of {}:", ["a_l"])
         head.move_to([ROW_LABEL_X, TABLE_TOP_Y + ROW_GAP * 0.75, 0], aligned_edge=LEFT).shift(LEFT * 0.9)
         self.table_head = head
         x_vec = self.tex(rf"x = ({fmt_value(r.x[0])},\ {fmt_value(r.x[1])})", SIZE.label)
@@ -271,8 +323,8 @@ class ExplodingGradients(LessonScene):
         self.x_vec = x_vec
         x = [self.inline(f"caption_x_{k}", v) for k, v in enumerate(r.x[:2])]
         s = [self.inline(f"caption_scale_{i}", c.scale) for i, c in enumerate(r.cases)]
-        with self.beat(f"Every layer gets W = s·I (1 on the diagonal, 0 elsewhere), x = ({x[0]}, {x[1]}): "
-                       f"each multiplies both units by s = {s[0]}, {s[1]} or {s[2]}."):
+        with self.beat(f"Every W_l = s·I (1 on the diagonal, 0 elsewhere), x = ({x[0]}, {x[1]}): each layer "
+                       f"multiplies both numbers by s = {s[0]}, {s[1]} or {s[2]}."):
             self.play(FadeIn(x_vec), self.cross.animate.set_stroke(opacity=0.15), run_time=1.0)
             self.play(FadeIn(head), *[FadeIn(row, shift=RIGHT * 0.2) for row in rows], run_time=1.5)
 
@@ -289,7 +341,7 @@ class ExplodingGradients(LessonScene):
         return line, dots
 
     def _values_panel(self, k: int) -> VGroup:
-        """'after m layers' and the three float64 first units of a_m (m = marks[k])."""
+        """'after m layers' and the three float64 first numbers of a_m (m = marks[k])."""
         r = self.result
         m = r.marks[k]
         values = [self.number(f"value_{m}_{i}", c.mark_values[k], SIZE.body).set_color(self.colors[i])
@@ -298,11 +350,12 @@ class ExplodingGradients(LessonScene):
         return self._panel(head, values)
 
     def plot_150_layers(self) -> None:
-        """Three straight lines on a log axis (first unit of a_l, l = 0..150), values at 10 and 150."""
+        """Three straight lines on a log axis (first number of a_l, l = 0..150), values at 10 and 150."""
         r = self.result
         lo = min(min(c.log10_unit) for c in r.cases)
         hi = max(max(c.log10_unit) for c in r.cases)
-        self.plot_group, self.plot = self._axes(r.depth, lo, hi, "plot", 25, "first unit of a_l, log scale")
+        self.plot_group, self.plot = self._axes(r.depth, lo, hi, "plot", 25,
+                                                ("first number of {}, log scale", ["a_l"]))
         self.lines = VGroup()
         for i, c in enumerate(r.cases):
             layers, values = self._sampled(c.log10_unit)
@@ -333,38 +386,47 @@ class ExplodingGradients(LessonScene):
     # -- beat 4: a general W ----------------------------------------------------------------
 
     def how_much_w_stretches(self) -> None:
-        """W = 0.9 in every entry maps (1, 1) to 1.8 (1, 1): after 10 layers, 1.8^10."""
+        """W = 0.9 in every entry maps (1, 1) to 1.8 (1, 1) and (1, -1) to 0: after 10 layers, 1.8^10."""
         r, th = self.result, self.theme
         ex = r.example
+        if ex.across_stretch is None:
+            raise ValueError("the stretch example needs two numbers per layer")
         e = fmt_value(ex.entry)
         matrix = self.tex(rf"W = \begin{{pmatrix}} {e} & {e} \\ {e} & {e} \end{{pmatrix}}", SIZE.label)
         self.shown["example_entry"] = ex.entry
         self.shown["example_stretch"] = ex.stretch
-        maps = self.tex(rf"W \begin{{pmatrix}} 1 \\ 1 \end{{pmatrix}} = {fmt_value(ex.stretch)} "
-                        rf"\begin{{pmatrix}} 1 \\ 1 \end{{pmatrix}}", SIZE.label, color=self.colors[0])
-        first = VGroup(self.text(f"first unit of a_{ex.layer}:", SIZE.small, color=th.muted),
+        self.shown["example_across_stretch"] = ex.across_stretch
+        column = r"\begin{{pmatrix}} {} \\ {} \end{{pmatrix}}"
+        ones, across = column.format(1, 1), column.format(1, "-1")
+        maps = self.tex(rf"W {ones} = {fmt_value(ex.stretch)}\, {ones}", SIZE.label, color=self.colors[0])
+        squash = self.tex(rf"W {across} = {fmt_value(ex.across_stretch)}\, {across}", SIZE.label, color=th.muted)
+        first = VGroup(self.words("first number of {}:", [f"a_{{{ex.layer}}}"]),
                        self.number("example_value", ex.value, SIZE.body).set_color(self.colors[0]))
         first.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        box = VGroup(matrix, maps, first).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        box = VGroup(matrix, maps, squash, first).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         box.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         self.example_box = box
         entry = self.inline("caption_entry", ex.entry)
         stretch = self.inline("caption_stretch", ex.stretch)
+        squashed = self.inline("caption_across_stretch", ex.across_stretch)
         value = self.inline("caption_example_value", ex.value)
         self.shown["example_layer"] = float(ex.layer)
-        with self.beat(f"For a general W, what counts is how much it stretches: this W's entries are all {entry}, "
-                       f"yet it maps (1, 1) to {stretch} × (1, 1). After {ex.layer} layers: {value}."):
+        with self.beat(f"What counts is how much W stretches, by direction: this W, all entries {entry}, still "
+                       f"stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}. "
+                       f"After {ex.layer} layers: {value}."):
             self.play(FadeOut(self.marker), FadeOut(self.dots), FadeOut(self.panel), run_time=0.6)
             self.play(Write(matrix), run_time=1.0)
             self.wait(1.5)
             self.play(FadeIn(maps), run_time=1.0)
-            self.wait(1.5)
+            self.wait(1.0)
+            self.play(FadeIn(squash), run_time=1.0)
+            self.wait(1.0)
             self.play(FadeIn(first), run_time=0.8)
 
     # -- beat 5: back prop ------------------------------------------------------------------
 
     def back_prop_does_the_same(self) -> None:
-        """Dashed lines drawn right to left: log10 of the first unit of delta_l, l = L..1."""
+        """Dashed lines drawn right to left: log10 of the first number of delta_l, l = L..1."""
         r, plot, th = self.result, self.plot, self.theme
         self.back_lines = VGroup()
         for i, c in enumerate(r.cases):
@@ -377,14 +439,16 @@ class ExplodingGradients(LessonScene):
         swap = VGroup(self.tex(r"W^{T}:", SIZE.small, color=th.muted),
                       self.text("W with rows and\ncolumns swapped", SIZE.small, color=th.muted, line_spacing=0.8))
         swap.arrange(RIGHT, buff=0.12, aligned_edge=UP)
-        note = self.text("dashed: first unit of δ_l,\nfrom the output leftwards", SIZE.small, color=th.backward,
-                         line_spacing=0.8)
+        note = VGroup(self.words("dashed: first number of {},", [r"\delta_l"], color=th.backward),
+                      self.text("from the output leftwards", SIZE.small, color=th.backward))
+        note.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.back_label = VGroup(rule, swap, note).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.back_label.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         old_title = self.plot_group[4]
-        new_title = self.y_title("first unit of a_l (solid) and of δ_l (dashed), log scale", self.plot_group[1], plot)
-        with self.beat("Back prop multiplies by the same weights the other way round, by W^T: rows and columns "
-                       "swapped, here W itself. Gradients grow or shrink alike."):
+        new_title = self.y_title(("first number of {} (solid) and of {} (dashed), log scale", ["a_l", r"\delta_l"]),
+                                 self.plot_group[1], plot)
+        with self.beat("Back prop multiplies by the same W, transposed (W^T: rows and columns swapped; here W "
+                       "itself): gradients grow or shrink alike."):
             self.play(FadeOut(self.example_box), self.lines.animate.set_stroke(opacity=0.35),
                       FadeIn(self.back_label), Transform(old_title, new_title), run_time=1.0)
             self.play(*[Create(line) for line in self.back_lines], run_time=2.5)
@@ -392,7 +456,7 @@ class ExplodingGradients(LessonScene):
     # -- beat 6: layer 1's weight gradient ---------------------------------------------------
 
     def gradients_at_layer_1(self) -> None:
-        """||dC/dW_1|| per unit of output error (C = the sum of the outputs, dC/da_L = (1, 1))."""
+        """||dC/dW_1|| with C = the sum of the outputs, so dC/da_L = (1, 1)."""
         r, th = self.result, self.theme
         values = [self.number(f"grad_w_1_{i}", c.grad_w_1, SIZE.body).set_color(self.colors[i])
                   for i, c in enumerate(r.cases)]
@@ -404,8 +468,8 @@ class ExplodingGradients(LessonScene):
         head.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.panel = self._panel(head, values, dashed=True)
         g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
-        with self.beat(f"Let C be the sum of the outputs: ∂C/∂a_L = (1, 1). Per unit of output error, layer 1's "
-                       f"weight gradient has size {g[0]}, {g[1]} or {g[2]}: far too big to learn from, or too small."):
+        with self.beat(f"With C the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
+                       f"{g[0]}, {g[1]} or {g[2]}, far too big to learn from, or too small."):
             self.play(FadeOut(self.back_label), FadeIn(self.panel), run_time=1.2)
             self.play(Indicate(self.back_lines, color=th.text, scale_factor=1.0), run_time=1.2)
 
@@ -438,7 +502,8 @@ class ExplodingGradients(LessonScene):
         top = r.log10_float32_max
         lo = min(c.f32_log10_unit)
         hi = max(max(c.f32_log10_unit), top)
-        group, self.float_plot = self._axes(r.f32_depth, lo, hi, "float", 50, "first unit of a_l, log scale")
+        group, self.float_plot = self._axes(r.f32_depth, lo, hi, "float", 50,
+                                            ("first number of {}, log scale", ["a_l"]))
         plot = self.float_plot
         self.shown["float_depth"] = float(r.f32_depth)
         line = self._float_line(c)
@@ -448,6 +513,9 @@ class ExplodingGradients(LessonScene):
                              self.number("float32_max", r.float32_max, SIZE.small).set_color(th.overflow))
         limit_label.arrange(RIGHT, buff=0.12)
         limit_label.next_to(plot.p(0, top), UP, buff=0.12, aligned_edge=LEFT).shift(RIGHT * 0.15)
+        beyond = self.text("larger: inf", SIZE.small, color=th.overflow)
+        beyond.next_to(plot.p(plot.depth, top), DOWN, buff=0.12, aligned_edge=RIGHT)
+        limit_label.add(beyond)
         dot = Dot(plot.p(over, c.f32_log10_unit[over]), radius=0.09, color=th.overflow)
         exact = self.text("exact size", SIZE.small, color=self.colors[i])
         at = round(0.83 * plot.depth)  # above and left of the dashed part, which rises to the right: clear of it
@@ -456,29 +524,37 @@ class ExplodingGradients(LessonScene):
         self.shown["float32_nan_layer"] = float(nan)
         self.shown["float64_overflow_layer"] = float(over64)
         head = self.tex(rf"W = {self._scale_tex(i)}", SIZE.label, color=self.colors[i])
-        rows = VGroup(self.text("float32:", SIZE.small, color=th.muted),
+        scale = fmt_value(c.scale)
+        # layer nan: the first number of W a is scale * inf + 0 * inf (I's zeros), and 0 * inf is NaN
+        why = self.tex(rf"{scale} \cdot \mathrm{{inf}} + 0 \cdot \mathrm{{inf}} = \mathrm{{NaN}}", SIZE.small,
+                       color=th.overflow)  # SIZE.small: at SIZE.label it runs past the frame's right edge
+        rows = VGroup(self.text("float32 (32-bit numbers):", SIZE.small, color=th.muted),
                       self.text(f"inf at layer {over}", SIZE.label, color=th.overflow),
-                      self.text(f"NaN at layer {nan}", SIZE.label, color=th.overflow),
+                      self.text(f"NaN at layer {nan}:", SIZE.label, color=th.overflow),
+                      why,
                       self.text("float64:", SIZE.small, color=th.muted),
                       self.text(f"inf at layer {over64}", SIZE.label, color=th.overflow))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        rows[3].shift(DOWN * 0.2)
-        rows[4].shift(DOWN * 0.2)
+        why.shift(RIGHT * 0.25)
+        rows[4:].shift(DOWN * 0.2)
         panel = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         panel.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         self.float_panel = panel
         s = self.inline("caption_float_scale", c.scale)
+        biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(f"Numbers run out, too: in float32, nets' usual format, W = {s}·I overflows to inf "
-                       f"at layer {over} and gives NaN (not a number) at {nan}; float64 postpones it to layer "
-                       f"{over64}."):
+        with self.beat(f"float32, the 32-bit numbers most training uses, tops out near {biggest}; past that the "
+                       f"computer writes inf, at layer {over}. At {nan}, W's zeros give 0 × inf = NaN "
+                       f"(not a number); {s} × inf is just inf. float64 only postpones it, to layer {over64}."):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)
             self.play(Create(line), run_time=2.0)
-            self.play(FadeIn(dot, scale=2), FadeIn(exact), FadeIn(head), FadeIn(rows[:3]), run_time=1.0)
+            self.play(FadeIn(dot, scale=2), FadeIn(exact), FadeIn(head), FadeIn(rows[:2]), run_time=1.0)
             self.play(Flash(dot, color=th.overflow), run_time=0.8)
-            self.wait(2.0)
-            self.play(FadeIn(rows[3:]), run_time=0.8)
+            self.wait(2.5)
+            self.play(FadeIn(rows[2:4]), run_time=0.8)
+            self.wait(4.0)
+            self.play(FadeIn(rows[4:]), run_time=0.8)
         self.key_picture = VGroup(group, line, limit, limit_label, dot, exact, panel)
 
 

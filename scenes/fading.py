@@ -66,6 +66,8 @@ DELTA_NOTE_Y = (-0.35, -1.05)
 #: The rows under the bars: Nielsen's published norms, then the headline ratio.
 BOOK_Y = -3.1
 RATIO_Y = -3.62
+#: Seconds the backward sweep spends on each layer.
+SWEEP_STEP = 0.8
 #: Bars dimmed to this opacity are left out of the comparison (the output layer's).
 LEFT_OUT_OPACITY = 0.3
 
@@ -163,7 +165,7 @@ class GradientsFading(LessonScene):
                  FadeIn(sizes, self.digit, heading, label_row, wires, outputs), run_time=2)
         dots = [e for e in self.diagram.ellipses if e is not None]
         anims = [Indicate(VGroup(*dots), color=th.text, scale_factor=1.6)] if dots else []
-        self.say("A few neurons per layer are drawn; the dots stand for the rest." if dots else
+        self.say("Only a few neurons per layer are drawn." if dots else
                  "Every neuron is drawn.", *anims, run_time=1.2)
 
     def forward_pass(self) -> None:
@@ -174,11 +176,15 @@ class GradientsFading(LessonScene):
         formula = self.tex(rf"z_l = W_l\, a_{{l-1}} + b_l, \qquad a_l = {act}", SIZE.label)
         formula.move_to([0, SLOT_Y[0], 0])
         where = VGroup(self.tex("W_l", SIZE.small, color=th.muted),
-                       self.text("the weights into layer l, one row per neuron;", SIZE.small, color=th.muted),
+                       self.text("the table of weights into layer", SIZE.small, color=th.muted),
+                       self.tex("l", SIZE.small, color=th.muted),
+                       self.text(", one row per neuron;", SIZE.small, color=th.muted),
                        self.tex("b_l", SIZE.small, color=th.muted),
                        self.text("its biases;", SIZE.small, color=th.muted),
                        self.tex("a_0", SIZE.small, color=th.muted),
                        self.text("the pixels", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.13)
+        for piece in where[3:]:  # the comma sits right after the l
+            piece.shift(0.1 * LEFT)
         where.move_to([0, SLOT_Y[1], 0])
         rows = [formula, where]
         if r.activation != "sigmoid":
@@ -191,7 +197,7 @@ class GradientsFading(LessonScene):
         digit = self.inline("label", r.label)
         a_l = "σ(z_l)" if r.activation == "sigmoid" else "g(z_l)"
         self.say(f"Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
-                 f"a_l = {a_l}, one row of W_l per neuron.",
+                 f"a_l = {a_l}, with W_l a table of weights, one row per neuron.",
                  FadeIn(self.forward_formula), Succession(*steps, lag_ratio=1.0), run_time=0.6 * len(steps))
 
     def switch_cost(self) -> None:
@@ -216,7 +222,7 @@ class GradientsFading(LessonScene):
         c = self.inline("cost", r.cost)
         self.say(f"From here on the cost is the cross-entropy, C = −Σ [y ln a + (1 − y) ln(1 − a)], here {c}.",
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)
-        self.say(f"Its output error is just δ_{L} = a − y: no σ' factor, so the output layer cannot stall "
+        self.say(f"Its output error is δ_{L} = a − y: no σ' factor, so the output layer cannot stall "
                  "by saturating.", FadeIn(why), run_time=1.0)
 
     def pass_back(self) -> None:
@@ -254,16 +260,16 @@ class GradientsFading(LessonScene):
             steps.append(AnimationGroup(*anims))
         with self.beat("Lines show |∂C/∂w|, bars the size ‖∂C/∂b_l‖, both on log scales."):
             self.play(FadeIn(self.legend, self.bar_axes), run_time=0.8)
-            self.play(Succession(*steps, lag_ratio=1.0), run_time=1.0 * len(steps))
+            self.play(Succession(*steps, lag_ratio=1.0), run_time=SWEEP_STEP * len(steps))
         for sentence in self.sweep_summary():
-            self.say(sentence, hold=0.5)
+            self.say(sentence)
 
     def compare_first_and_last(self) -> None:
         """Beat 6: layer 1 against the last hidden layer L-1, written 1/120; the output left out."""
         r, th = self.result, self.theme
         h, L = r.last_hidden, r.depth
         norms = r.bias_norms
-        start = "On this digit, from this random start,"
+        start = "On this digit and random start,"
         first_zero, last_zero = float(norms[0]) == 0.0, float(norms[h - 1]) == 0.0
         if first_zero or last_zero:
             which = f"1 and {h}" if first_zero and last_zero else ("1" if first_zero else str(h))
@@ -293,12 +299,12 @@ class GradientsFading(LessonScene):
                      last.animate.set_stroke(self.net_colour, width=3)]
         self.say(caption, FadeIn(line), *highlight, run_time=1.2)
         out_bar, out_value = self.bars[0], self.bar_values[0]
-        self.say(f"Layer {L}, the output, is left out: its a − y has no σ' factor.",
+        self.say(f"Layer {L}, the output, has no σ' factor: it is left out.",
                  out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY), out_value.animate.set_opacity(LEFT_OUT_OPACITY),
                  run_time=1.0)
 
     def book_reference(self) -> None:
-        """Beat 7: Nielsen's published hidden-layer norms beside ours, and why they differ."""
+        """Beat 7: Nielsen's published hidden-layer norms beside ours, and why they differ, in one sentence."""
         r, th = self.result, self.theme
         d = self.diagram
         values = VGroup()
@@ -312,25 +318,24 @@ class GradientsFading(LessonScene):
         else:
             values.arrange(RIGHT, buff=0.35)
             VGroup(name, values).arrange(RIGHT, buff=0.25).move_to([0, BOOK_Y, 0]).align_to([-6.9, 0, 0], LEFT)
-        first, last = self.inline("book_first", r.book_norms[0]), self.inline("book_last", r.book_norms[-1])
         book_ratio = fmt_ratio(r.book_first_over_last)
         self.shown["book_first_over_last"] = r.book_first_over_last
         n = len(r.book_norms)
         self.shown["mnist_images"] = float(MNIST_IMAGES)
-        images, side = whole(MNIST_IMAGES), self.inline("mnist_side", MNIST_SIDE)
-        same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
-        net = "a net with the same hidden layers" if same else \
-            f"a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
-        self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
-        self.shown["book_width"] = float(BOOK_SIZES[1])
-        self.say(f"Michael Nielsen's book Neural Networks and Deep Learning measured {net} on MNIST "
-                 f"({images} digits of {side}×{side} pixels): layer 1's {first} is {book_ratio} of layer {n}'s {last}.",
-                 FadeIn(name), FadeIn(values), run_time=1.2)
-        ours = self.inline("pixels", r.sizes[0])
-        his = self.inline("book_pixels", BOOK_SIZES[0])
         self.shown["book_images"] = float(BOOK_IMAGES)
-        self.say(f"Ours has {ours} inputs, not {his}, and one digit and start, where he averaged "
-                 f"{whole(BOOK_IMAGES)} images.")
+        images, side = whole(MNIST_IMAGES), self.inline("mnist_side", MNIST_SIDE)
+        ours = self.inline("side", r.pixels.shape[0])
+        same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
+        if same:
+            net = "the same hidden layers"
+        else:
+            net = f"a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
+            self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
+            self.shown["book_width"] = float(BOOK_SIZES[1])
+        self.say(f"Michael Nielsen's book Neural Networks and Deep Learning measured {net} on MNIST's {images} "
+                 f"digits of {side}×{side} pixels: layer 1 at {book_ratio} of layer {n}, averaged over "
+                 f"{whole(BOOK_IMAGES)} images. Ours: one {ours}×{ours} digit, one start.",
+                 FadeIn(name), FadeIn(values), run_time=1.2)
 
     def closing(self) -> None:
         """Beat 8: the key picture, held: what the bars mean for the steps of gradient descent."""
@@ -339,12 +344,12 @@ class GradientsFading(LessonScene):
             caption = "A weight moves by η times its gradient: layer 1's weights cannot move at all."
         elif r.regime == "vanishing":
             caption = (f"A weight moves by η times its gradient: the first layers take the smallest steps. "
-                       f"Chapter {number_of('training')} measures what that costs.")
+                       f"Chapter {number_of('training')} measures what it costs.")
         elif r.regime == "exploding":
             caption = "A weight moves by η times its gradient: here the first layers take the largest steps."
         else:
             caption = "A weight moves by η times its gradient: here no hidden layer is left with tiny steps."
-        self.say(caption, hold=1.0)
+        self.say(caption, hold=0.5)
 
     def fade_out(self) -> None:
         """Back to the empty background; the digit, drawn in front of its wires, fades too."""
@@ -411,7 +416,7 @@ class GradientsFading(LessonScene):
         if float(r.bias_norms[0]) == 0.0:
             said.append("No gradient reaches layer 1 at all: its bar stays at the bottom.")
         elif r.regime == "vanishing":
-            said.append("The colour drains toward the left: the early layers go dark.")
+            said.append("The colour drains toward the left: the early layers are darker.")
         elif r.regime == "exploding":
             said.append("The colour grows toward the left: the early layers get the largest gradients.")
         elif r.hidden_spread < REGIME_THRESHOLD:

@@ -64,6 +64,8 @@ PLOT_X = 4.15             # centre of both plots
 SIGMA_Y = 1.2             # centre of the sigmoid's plot
 SLOPE_Y = -2.15           # centre of the slope's plot, under it
 PLOT_WIDTH = 5.0
+#: Both plots run from 0 to 1 on the same vertical scale, so σ' (at most ¼) is drawn ¼ as tall as σ's 1.
+PLOT_HEIGHT = 2.1
 
 
 @lru_cache(maxsize=4)
@@ -78,8 +80,8 @@ def fmt(value: float, digits: int = 3) -> str:
 
 
 def paren(text: str) -> str:
-    """A written number inside a product: negative ones in brackets."""
-    return f"({text})" if text.startswith("-") else text
+    """A written number inside a product: negative ones (true minus sign) in brackets."""
+    return f"({text})" if text.startswith("−") else text
 
 
 class OneNeuron(LessonScene):
@@ -122,10 +124,10 @@ class OneNeuron(LessonScene):
         return ax.move_to([PLOT_X, center_y, 0])
 
     def z_ticks(self, ax: Axes) -> VGroup:
-        """z = -5, 0, 5 under the axis."""
+        """z = −5, 0, 5 under the axis (a true minus sign, as the formatter writes it)."""
         ticks = VGroup()
         for v in (-5, 0, 5):
-            t = self.text(str(v), SIZE.small, color=self.theme.muted)
+            t = self.text(fmt(v), SIZE.small, color=self.theme.muted)
             ticks.add(t.next_to(ax.c2p(v, 0), DOWN, buff=0.12))
         return ticks
 
@@ -173,7 +175,7 @@ class OneNeuron(LessonScene):
         g_label = self.tex("g(z)", SIZE.label, color=th.forward).next_to(self.out_arrow, UP, buff=0.15)
         nxt = self.text("to the next layer", SIZE.small, color=th.muted).next_to(self.out_arrow, DOWN, buff=0.15)
         self.sig_line = self.formula_line(r"g(z) = \sigma(z) = \frac{1}{1 + e^{-z}}", 1, color=th.forward)
-        self.sig_ax = self.axes(1.0, 0.5, 2.1, SIGMA_Y)
+        self.sig_ax = self.axes(1.0, 0.5, PLOT_HEIGHT, SIGMA_Y)
         self.sig_curve = self.sig_ax.plot_line_graph(list(r.zs), list(r.sigma), add_vertex_dots=False,
                                                      line_color=th.forward, stroke_width=5)
         self.shown["sigma_curve"] = list(r.sigma)
@@ -205,18 +207,26 @@ class OneNeuron(LessonScene):
                       Transform(g_label, out_label), run_time=1.5)
 
     def show_slope(self) -> None:
-        """Beat 4: under the curve, its slope σ'(z) = σ(z)(1 − σ(z)), and this neuron's."""
+        """Beat 4: under the curve, its slope σ'(z) = σ(z)(1 − σ(z)), and this neuron's; on σ's
+        vertical scale (0 to 1, the same height), with ticks every ¼ and 0, ¼ and 1 written."""
         th, r = self.theme, self.res
-        z_max, top = max(r.zs), 0.3
-        self.slope_ax = self.axes(top, 0.05, 2.0, SLOPE_Y)
+        z_max, top, q = max(r.zs), 1.0, r.peak_fraction
+        self.slope_ax = self.axes(top, float(q), PLOT_HEIGHT, SLOPE_Y)
         self.slope_curve = self.slope_ax.plot_line_graph(list(r.zs), list(r.sigma_prime), add_vertex_dots=False,
                                                          line_color=th.backward, stroke_width=5)
         self.shown["sigma_prime_curve"] = list(r.sigma_prime)
         name = self.tex(r"\sigma'(z)", SIZE.label, color=th.backward)
-        name.next_to(self.slope_ax.c2p(-z_max, top), RIGHT, buff=0.15)
-        zero = self.text("0", SIZE.small, color=th.muted).next_to(self.slope_ax.c2p(-z_max, 0), LEFT, buff=0.12)
+        name.next_to(self.slope_ax.c2p(-z_max, top), RIGHT, buff=0.15).shift(UP * 0.28)
+        zero, one = (self.text(s, SIZE.small, color=th.muted).next_to(self.slope_ax.c2p(-z_max, v), LEFT, buff=0.12)
+                     for s, v in (("0", 0.0), ("1", 1.0)))
+        quarter = self.tex(f"{q.numerator}/{q.denominator}", SIZE.small, color=th.muted)
+        quarter.next_to(self.slope_ax.c2p(-z_max, float(q)), LEFT, buff=0.12)
+        self.slope_ticks = VGroup(zero, quarter, one)
+        ceiling = DashedLine(self.slope_ax.c2p(-z_max, 1.0), self.slope_ax.c2p(z_max, 1.0), color=th.muted,
+                             stroke_width=1.5)
         z_name = self.tex("z", SIZE.label, color=th.text).next_to(self.slope_ax.c2p(z_max, 0), RIGHT, buff=0.15)
-        self.slope_plot = VGroup(self.slope_ax, self.slope_curve, name, zero, z_name, self.z_ticks(self.slope_ax))
+        self.slope_plot = VGroup(self.slope_ax, self.slope_curve, name, zero, quarter, one, ceiling, z_name,
+                                 self.z_ticks(self.slope_ax))
         slope_text = self.rec("slope", r.slope)
         self.slope_line = self.formula_line(
             rf"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = {slope_text}", 2, color=th.backward)
@@ -225,7 +235,7 @@ class OneNeuron(LessonScene):
         self.drop = DashedLine(self.sig_ax.c2p(r.z, 0), p, color=th.warn, stroke_width=2)
         with self.beat("Below it, its slope σ'(z) = σ(z)(1 − σ(z)): how fast the output changes with z. "
                        f"Here {slope_text}."):
-            self.play(Create(self.slope_ax), FadeIn(name, zero, z_name, self.slope_plot[-1]),
+            self.play(Create(self.slope_ax), FadeIn(name, zero, quarter, one, ceiling, z_name, self.slope_plot[-1]),
                       Create(self.slope_curve), run_time=2.0)
             self.play(Write(self.slope_line), Create(self.drop), FadeIn(self.slope_dot, scale=2), run_time=1.5)
 

@@ -1,21 +1,27 @@
-"""Chapter 1, "A puzzle": why were deep fully-connected nets so hard to train until 2006?
+"""Chapter 1, "A puzzle": why did deep fully-connected nets train so slowly, for years?
 
-The episode's title and the lesson's deep net with one real digit as input. (Convolutional
-nets such as LeNet-5 trained well in 1998: the puzzle is about fully-connected nets.) Then a
-preview of chapter 7: the colour of each drawn weight shows how strongly training pushes it
-(its own |∂C/∂W_l[j, k]| = |δ_l[j] a_(l-1)[k]| on chapter 7's log colour scale, read here only
-as "bright if strongly, dark if barely": gradients, log scales and e-notation come later),
-swept from the output back to the input. With sigmoid layers the colour drains toward the
-input; the headline says how hard layer 1 is pushed next to layer L − 1, the last hidden
-layer: ‖∂C/∂b_1‖ / ‖∂C/∂b_(L-1)‖, written with ``fmt_ratio`` ("1/120") as chapter 7 writes it.
-The last beat says that the last chapter answers the puzzle. Every number comes from
-:func:`netsim.experiments.opening.cold_open` (which runs chapter 7's experiment).
+The episode's title and the lesson's deep net with one real digit as input. In principle a
+deep fully-connected net (each neuron feeds every neuron of the next layer) can represent
+almost any function; yet for years deep ones trained painfully slowly or stalled, the deeper
+the worse. Then a preview of chapter 7: the colour of each drawn weight shows how strongly
+training pushes it (its own |∂C/∂W_l[j, k]| = |δ_l[j] a_(l-1)[k]| on chapter 7's log colour
+scale, read here only as "how hard", bright if strongly, dark if barely: gradients, log
+scales and e-notation come later). Back prop works these pushes out from the output backwards (all
+layers are then updated together), and the colours sweep from right to left. The headline
+is about the same weights the picture colours: how hard layer 1's weights are pushed, all
+together, next to those of layer L − 1, the last hidden layer, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖,
+written with ``fmt_ratio`` ("1/110") as chapter 7 writes its own (bias) ratio. The last beat
+says where the answers are: the cause in chapters 6 and 7, the fixes in 10 and 11, the
+history and why it took so long in the last one (the numbers from ``number_of``). Every
+other number comes from :func:`netsim.experiments.opening.cold_open` (which runs chapter 7's
+experiment).
 
 Render: ``.venv/bin/manim -ql scenes/opening.py ColdOpen``.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from manim import (
@@ -34,6 +40,7 @@ from manim import (
 )
 
 from netsim.experiments.opening import ColdOpenResult, cold_open
+from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import (
@@ -52,9 +59,16 @@ TITLE_Y = 0.3          # the episode's title, before it moves up to make room fo
 MASTHEAD = (6.8, 3.6)  # where it then stays: its right edge and its centre's height
 ROW_Y = -0.55          # the layers' names under the net
 ARROW_Y = -1.35
-NOTE_Y = -2.45         # the LeNet-5 note, then the headline
+NOTE_Y = -2.45         # the headline
 QUESTION_Y = -3.4      # the question, all chapter long
-LEGEND = (4.35, 1.0)    # the centre of the colour bar
+LEGEND = (4.35, 1.0)   # the centre of the colour bar
+#: The last beat: the arrow makes way, the headline and the question move up, the map of the
+#: answers takes the question's place.
+END_COMPARE_Y = -1.55
+END_QUESTION_Y = -2.6
+#: Where the episode answers the puzzle: (the words, the chapters' slugs).
+ANSWERS = (("the cause", ("backprop", "fading")), ("the fixes", ("wayout", "trains")),
+           ("the history", ("after",)))
 
 
 @lru_cache(maxsize=4)
@@ -73,12 +87,12 @@ class ColdOpen(LessonScene):
     def construct(self) -> None:
         self.prepare()
         self.ask_the_question()
-        self.convolutional_nets()
         self.colour_key_beat()
         self.sweep_right_to_left()
         self.compare_first_and_last()
+        self.where_the_answers_are()
         if not self.skip_end:
-            self.end_chapter("Why, what it costs, what fixed it: the last chapter answers the puzzle.")
+            self.end_chapter()
 
     # ---------- helpers ----------
     def prepare(self) -> None:
@@ -110,12 +124,11 @@ class ColdOpen(LessonScene):
         ])
         self.layer_names = self.name_layers()
 
-        year = self.number("year", self.res.year, SIZE.body).text
-        self.question = self.text(f"Until {year}, deep fully-connected nets were very hard to train. Why?",
-                                  SIZE.body, t2c={year: th.warn})
+        self.question = self.text("Why did deep fully-connected nets train so slowly, for years?", SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
-        caption = (f"A deep fully-connected net can learn almost anything, in principle. Yet until {year} such nets "
-                   "were very hard to train. Why?")
+        caption = ("In principle, a deep fully-connected net, each neuron feeding the whole next layer, can represent "
+                   "almost any function. So why did deep ones train so slowly or stall for years, the deeper the "
+                   "worse?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)
@@ -125,27 +138,20 @@ class ColdOpen(LessonScene):
             self.play(self.masthead.animate.become(small), Create(self.diagram), FadeIn(digit, wires),
                       FadeIn(self.layer_names), FadeIn(self.question, shift=UP * 0.2), run_time=2.0)
 
-    def convolutional_nets(self) -> None:
-        """Beat 2: LeNet-5, a convolutional net, trained well in 1998."""
-        conv = self.number("convnet_year", self.res.convnet_year, SIZE.small).text
-        self.note = self.text(f"(Convolutional nets such as LeNet-5 already trained well in {conv}.)", SIZE.label,
-                              color=self.theme.muted).move_to([0, NOTE_Y, 0])
-        self.say(f"(Convolutional nets such as LeNet-5 already trained well in {conv}.)", FadeIn(self.note),
-                 run_time=1.0)
-
     def colour_key_beat(self) -> None:
-        """Beat 3: the colour key: bright if training pushes a weight strongly, dark if barely."""
+        """Beat 2: the colour key: bright if training pushes a weight strongly, dark if barely."""
         self.legend = self.colour_key()
         self.shown["decades"] = [float(self.scale.lo), float(self.scale.hi)]
-        self.say("Colour shows how hard training pushes each weight: bright if strongly, dark if barely.",
+        self.say("Colour: how hard training pushes each weight.",
                  FadeIn(self.legend), run_time=1.2)
 
     def sweep_right_to_left(self) -> None:
-        """Beat 4: from the output back to the input, each layer's weights take their colour."""
+        """Beat 3: back prop works the pushes out from the output back; each layer's weights take
+        their colour, right to left."""
         r, th = self.res.fading, self.theme
         arrow = Arrow([self.diagram.layer_x(r.depth), ARROW_Y, 0], [self.diagram.layer_x(0), ARROW_Y, 0],
                       buff=0, color=th.backward, stroke_width=4, max_tip_length_to_length_ratio=0.03)
-        arrow_label = self.text("training works back from the output", SIZE.small, color=th.backward)
+        arrow_label = self.text("back prop: from the output backwards", SIZE.small, color=th.backward)
         arrow_label.next_to(arrow, DOWN, buff=0.1)
         self.arrow = VGroup(arrow, arrow_label)
         steps = []
@@ -154,44 +160,64 @@ class ColdOpen(LessonScene):
             self.shown[f"edges_W{l}"] = [float(v) for v in r.edge_grads[l - 1].ravel()]
             steps.append(self.diagram.edge_style_animation(l, styles))
         ending = {
-            "vanishing": "; toward the input the colour drains away.",
-            "stuck": "; toward the input the colour drains away.",
-            "exploding": "; toward the input the colour grows brighter.",
-            "level": ", and the colour holds up all the way to the input.",
-            "dead": ", but no push reaches the hidden layers at all.",
+            "vanishing": "Toward the input they fade.",
+            "stuck": "Toward the input they fade.",
+            "exploding": "Toward the input they grow.",
+            "level": "They hold up all the way to the input.",
+            "dead": "But none reaches the hidden layers.",
         }[self.res.regime]
-        self.say(f"Training works back from the output{ending}", Create(arrow), FadeIn(arrow_label),
-                 Succession(*steps, lag_ratio=1.0), run_time=0.8 * len(steps))
+        self.say(f"Back prop computes the pushes from the output back, then all layers move at once. {ending}",
+                 Create(arrow), FadeIn(arrow_label), Succession(*steps, lag_ratio=1.0), run_time=0.8 * len(steps))
 
     def compare_first_and_last(self) -> None:
-        """Beat 5: how hard layer 1 is pushed next to the last hidden layer, ‖∂C/∂b_1‖ / ‖∂C/∂b_(L-1)‖."""
+        """Beat 4: how hard layer 1's weights are pushed, all together, next to the last hidden
+        layer's: ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖."""
         res, th = self.res, self.theme
         h = res.last_hidden
         self.shown["pushed"] = res.pushed
         ratio = fmt_ratio(res.pushed)
         times = "" if res.pushed < 1 else " times"
         color = th.good if res.regime == "level" else th.warn
+        start = "On this digit, at the start, "
         if res.regime == "dead":
-            line = self.text(f"Layers 1 and {h}: not pushed at all", SIZE.body)
-            caption = (f"On this digit, before training, neither layer 1 nor layer {h}, the last hidden layer, "
-                       "is pushed at all.")
+            line = self.text(f"Layer 1's weights and layer {h}'s: not pushed at all", SIZE.body)
+            caption = f"{start}neither layer 1's weights nor layer {h}'s are pushed at all."
         elif res.regime == "stuck":
-            line = self.text(f"Layer 1 is not pushed at all; layer {h} is", SIZE.body)
-            caption = (f"On this digit, before training, layer 1 is not pushed at all, while layer {h}, the last "
-                       "hidden layer, is.")
+            line = self.text(f"Layer 1's weights: not pushed at all; layer {h}'s are", SIZE.body)
+            caption = f"{start}layer 1's weights are not pushed at all, while layer {h}'s are."
+        elif math.isinf(res.pushed):
+            line = self.text(f"Layer 1's weights are pushed; layer {h}'s not at all", SIZE.body)
+            caption = f"{start}layer 1's weights are pushed, while layer {h}'s are not pushed at all."
         elif ratio in ("1", "1/1"):  # equal to two significant figures
-            line = self.text(f"Layer 1 is pushed about as hard as layer {h}", SIZE.body)
-            caption = (f"On this digit, before training, layer 1 is pushed about as hard as layer {h}, the last "
-                       "hidden layer.")
+            line = self.text(f"Layer 1's weights are pushed about as hard as layer {h}'s", SIZE.body)
+            caption = f"{start}layer 1's weights together are pushed about as hard as layer {h}'s."
         else:
-            line = self.text(f"Layer 1 is pushed {ratio}{times} as hard as layer {h}", SIZE.body,
+            line = self.text(f"Layer 1's weights are pushed {ratio}{times} as hard as layer {h}'s", SIZE.body,
                              t2c={ratio: color})
-            caption = (f"On this digit, before training, layer 1 is pushed {ratio}{times} as hard as layer {h}, "
-                       "the last hidden layer.")
-        note = self.text(f"(layer {h}: the last hidden layer, just before the output; one digit, before training)",
-                         SIZE.small, color=th.muted)
+            caption = f"{start}layer 1's weights together are pushed {ratio}{times} as hard as layer {h}'s."
+        note = self.text(f"(all of a layer's weights together; layer {h}: the last hidden layer; one digit, "
+                         "before training)", SIZE.small, color=th.muted)
         self.compare = VGroup(line, note).arrange(DOWN, buff=0.15).move_to([0, NOTE_Y, 0])
-        self.say(caption, FadeOut(self.note), FadeIn(self.compare), run_time=1.2)
+        self.say(caption, FadeIn(self.compare), run_time=1.2)
+
+    def where_the_answers_are(self) -> None:
+        """Beat 5: where the episode answers the puzzle: the cause, the fixes, the history."""
+        th = self.theme
+        chapters = {words: [number_of(s) for s in slugs] for words, slugs in ANSWERS}
+        items = VGroup()
+        for words, numbers in chapters.items():
+            self.shown[f"chapters: {words}"] = [float(n) for n in numbers]
+            if len(numbers) == 1:
+                items.add(self.text(f"{words}: chapter {numbers[0]}", SIZE.small, color=th.muted))
+            else:
+                items.add(self.text(f"{words}: chapters {numbers[0]} and {numbers[1]}", SIZE.small, color=th.muted))
+        items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
+        self.answers = items
+        (c1, c2), (f1, f2), (h1,) = chapters["the cause"], chapters["the fixes"], chapters["the history"]
+        caption = (f"The cause is in chapters {c1} and {c2}, the fixes in {f1} and {f2}, why it took so long in "
+                   f"chapter {h1}.")
+        self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
+                 self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)
 
     # ---------- pieces ----------
     def name_layers(self) -> VGroup:

@@ -3,8 +3,10 @@
 Every number comes from :func:`netsim.experiments.rock.rock_on_slope`: two slices of chapter
 2's quadratic cost C on one digit, in the lesson's deep net, through the same starting net:
 C along one weight of layer 1 and along one weight of layer L, the output layer (in each
-layer its steepest weight, the one with the largest |∂C/∂w|, which favours layer 1), every
-other weight fixed. The two panels share their scales. On each slice a rock takes the same
+layer its steepest weight, the one with the largest |∂C/∂w|: the best case for layer 1), every
+other weight fixed. The two panels share their scales, and their axes label the same ticks
+(Δw and ΔC, from the experiment). Beat 1 draws the layer-L slice and its rock as the
+landscape of the metaphor; the net, then the layer-1 slice, join it. On each slice a rock takes the same
 number of steps w ← w − η ∂C/∂w with the lesson's learning rate η, ∂C/∂w from netsim's
 backward pass. In the default (sigmoid) lesson the layer-L rock races and the layer-1 rock
 barely moves; the captions follow what was measured (``RockResult.verdict``), so they stay
@@ -44,7 +46,7 @@ from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram, elided_indices
-from scenes.style import SIZE, fmt_ratio
+from scenes.style import SIZE, fmt_ratio, fmt_value, label
 
 #: Chapter 2's digit: the same image, the same cost.
 SAMPLE = 0
@@ -54,8 +56,13 @@ PANEL_BOTTOM, PANEL_TOP = -2.75, 0.55
 PANEL_TITLE_Y = 1.05
 TOP_ROW_Y = 2.0
 MORAL_Y = 1.6
-SCALES_NOTE_Y = -3.3
-DIAGRAM_CENTER = (0.0, -0.1, 0.0)
+SCALES_NOTE_Y = -3.62
+#: Beat 1 draws the layer-L panel centred; beat 2 moves it to its place on the right.
+LANDSCAPE_SHIFT = -(PANEL_XS[1][0] + PANEL_XS[1][1]) / 2
+#: Beat 2's net, on the left while the landscape stands on the right.
+DIAGRAM_CENTER = ((PANEL_XS[0][0] + PANEL_XS[0][1]) / 2 - 0.2, (PANEL_BOTTOM + PANEL_TOP) / 2 + 0.1, 0.0)
+DIAGRAM_WIDTH, DIAGRAM_HEIGHT = 5.0, 2.6
+TICK = 0.08
 TANGENT_LENGTH = 1.4
 SLOW_HOPS = 3
 SLOW_HOP, FAST_HOP = 0.8, 0.4
@@ -138,6 +145,8 @@ class RockOnSlope(LessonScene):
 
     def construct(self) -> None:
         self.res = rock_for(self.lesson)
+        r = self.res
+        self.panels = (self._panel("first", r.first, PANEL_XS[0]), self._panel("last", r.last, PANEL_XS[1]))
         self.intro()
         self.show_net()
         self.draw_slices()
@@ -149,14 +158,26 @@ class RockOnSlope(LessonScene):
 
     # ---------- beats ----------
     def intro(self) -> None:
-        """Beat 1: the picture of training as a rock rolling downhill."""
+        """Beat 1: the picture of training as a rock rolling downhill, on the layer-L slice
+        (centred for now; beat 2 moves it to its place on the right)."""
+        th = self.theme
         self.header = self.chapter_heading(
             "The rock on the slope", f"C: chapter {number_of('cost')}'s quadratic cost, on one digit")
-        self.say("Picture the cost C as a landscape, training as a rock rolling downhill: "
-                 "a steep slope gives big steps.", FadeIn(self.header), run_time=1.2)
+        p = self.panels[1]
+        self.panel_axes = VGroup(self._axes(self.panels[0]), self._axes(p))
+        p.curve = self._curve(p)
+        self._place_rock(p)
+        self.landscape = VGroup(self.panel_axes[1], p.curve, p.tangent, p.dot)
+        self.landscape.shift(LANDSCAPE_SHIFT * RIGHT)
+        with self.beat("Picture the cost C as a landscape, training as a rock rolling downhill: "
+                       "a steep slope gives big steps."):
+            self.play(FadeIn(self.header), Create(self.panel_axes[1]), run_time=1.0)
+            self.play(Create(p.curve), run_time=1.0)
+            self.play(FadeIn(p.dot), Create(p.tangent), run_time=0.8)
+            self.play(Indicate(p.tangent, color=th.backward, scale_factor=1.15), run_time=1.0)
 
     def show_net(self) -> None:
-        """Beat 2, first half: the lesson's deep net, its hidden layers and its output layer."""
+        """Beat 2: the lesson's deep net on the left, its hidden layers and its output layer."""
         r, th = self.res, self.theme
         first, last, L = r.first, r.last, r.depth
         shown = []
@@ -167,7 +188,8 @@ class RockOnSlope(LessonScene):
             need |= {last.k} if l == L - 1 else set()
             need |= {last.j} if l == L else set()
             shown.append(sorted(need))
-        d = NetDiagram(r.sizes, th, shown=shown, width=9.0, height=2.7, radius=0.1, edge_width=0.7)
+        d = NetDiagram(r.sizes, th, shown=shown, width=DIAGRAM_WIDTH, height=DIAGRAM_HEIGHT, radius=0.09,
+                       edge_width=0.7)
         d.move_to(DIAGRAM_CENTER)
         self.diagram = d
         pixels = self.inline("pixels", r.sizes[0])
@@ -175,7 +197,6 @@ class RockOnSlope(LessonScene):
         width = self.inline("width", r.sizes[1])
         output = self.inline("output_layer", L)
         below = VGroup(
-            self.text(f"{pixels} pixels", SIZE.small, color=th.muted).next_to(d.column(0), LEFT, buff=0.2),
             self.text("layer 1", SIZE.small, color=th.muted).next_to(d.column(1), DOWN, buff=0.2),
             self.text(f"layer {output}: output", SIZE.small, color=th.muted).next_to(d.column(L), DOWN, buff=0.2),
         )
@@ -183,74 +204,98 @@ class RockOnSlope(LessonScene):
         brace = Brace(hidden_cols, UP, color=th.muted, buff=0.15)
         brace_words = self.text(f"{hidden} hidden layers of {width}", SIZE.small, color=th.muted)
         brace_words.next_to(brace, UP, buff=0.1)
+        pixel_words = self.text(f"{pixels} pixels", SIZE.small, color=th.muted)
+        pixel_words.next_to(d.column(0), UP, buff=0.2).align_to(brace_words, DOWN)
+        if pixel_words.get_left()[0] < -6.9:
+            pixel_words.shift((-6.9 - pixel_words.get_left()[0]) * RIGHT)
         self.layer_labels = below
-        self.net_group = VGroup(d, below, brace, brace_words)
-        self.say(f"Take the lesson's deep net: between the {pixels} pixels in and layer {output}, the output, "
-                 f"are {hidden} hidden layers of {width} neurons.", FadeIn(self.net_group), run_time=1.2)
+        self.net_group = VGroup(d, below, brace, brace_words, pixel_words)
+        self.say(f"The lesson's deep net: {hidden} hidden layers of {width} neurons, "
+                 f"then layer {output}, the output.",
+                 *[m.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for m in self.landscape], FadeIn(self.net_group),
+                 run_time=1.2)
 
-    def _panel(self, name: str, rock: SliceRock, xs: tuple[float, float], c_half: float) -> Panel:
+    def _panel(self, name: str, rock: SliceRock, xs: tuple[float, float]) -> Panel:
         color = self.theme.warn if name == "first" else self.theme.good
-        return Panel(name, rock, color, xs[0], xs[1], self.res.cost0, c_half, self.res.half_width)
+        r = self.res
+        return Panel(name, rock, color, xs[0], xs[1], r.cost0, r.cost_half_width, r.half_width)
 
     def _axes(self, p: Panel) -> VGroup:
-        """A panel's axes: the changes Δw and ΔC from the start (no ticks: the panels share scales)."""
-        th = self.theme
+        """A panel's axes: the changes Δw and ΔC from the start, with the same labelled ticks
+        (the experiment's) on both panels."""
+        th, r = self.theme, self.res
         left, right = p.x0 - 0.05, p.x1 + 0.05
         x_axis = Line([left, PANEL_BOTTOM, 0], [right, PANEL_BOTTOM, 0], color=th.muted, stroke_width=2)
         y_axis = Line([left, PANEL_BOTTOM, 0], [left, PANEL_TOP + 0.1, 0], color=th.muted, stroke_width=2)
         w_lab = self.tex(r"\Delta w", SIZE.label, color=th.muted).next_to(x_axis, RIGHT, buff=0.08)
         c_lab = self.tex(r"\Delta C", SIZE.label, color=th.muted).next_to(y_axis, UP, buff=0.08)
-        return VGroup(x_axis, y_axis, w_lab, c_lab)
+        w0 = float(p.rock.w[0])
+        ticks = VGroup()
+        for sign in (-1, 0, 1):
+            dw, dc = sign * r.w_tick, sign * r.cost_tick
+            x = p.point(w0 + dw, r.cost0)[0]
+            y = p.point(w0, r.cost0 + dc)[1]
+            ticks.add(Line([x, PANEL_BOTTOM - TICK, 0], [x, PANEL_BOTTOM, 0], color=th.muted, stroke_width=2),
+                      self._tick_label(dw, "w_tick").next_to([x, PANEL_BOTTOM - TICK, 0], DOWN, buff=0.08),
+                      Line([left - TICK, y, 0], [left, y, 0], color=th.muted, stroke_width=2),
+                      self._tick_label(dc, "cost_tick").next_to([left - TICK, y, 0], LEFT, buff=0.08))
+        return VGroup(x_axis, y_axis, w_lab, c_lab, ticks)
+
+    def _tick_label(self, value: float, key: str) -> VMobject:
+        """A tick's value, one significant figure, a true minus sign; recorded in ``shown``."""
+        if value > 0:
+            self.shown[key] = float(value)
+        words = fmt_value(float(value), digits=1).replace("-", "\u2212")
+        return label(words, self.theme, SIZE.small, color=self.theme.muted)
 
     def _curve(self, p: Panel) -> VMobject:
         pts = [p.point(float(w), float(c)) for w, c in zip(p.rock.curve_w, p.rock.curve_cost)]
         return VMobject(color=self.theme.text, stroke_width=4).set_points_smoothly(pts)
 
+    def _place_rock(self, p: Panel) -> None:
+        """The panel's rock at its start, with its slope ∂C/∂w drawn as a tangent."""
+        th = self.theme
+        w0, c0, g0 = float(p.rock.w[0]), float(p.rock.cost[0]), float(p.rock.grad[0])
+        p.dot = Dot(p.point(w0, c0), radius=0.12, color=p.color).set_stroke(th.text, 1.5)
+        p.tangent = Line(*p.tangent_ends(w0, c0, g0), color=th.backward, stroke_width=4)
+        p.prints = VGroup()
+
     def draw_slices(self) -> None:
-        """Beat 2, second half: the two weights, and C along each, drawn to the same scales."""
+        """Beat 3: the two weights, and C along each, drawn to the same scales."""
         r, th = self.res, self.theme
         d, L = self.diagram, r.depth
         e1, e2 = d.edge(1, r.first.j, r.first.k), d.edge(L, r.last.j, r.last.k)
-        devs = np.concatenate([r.first.curve_cost - r.cost0, r.last.curve_cost - r.cost0])
-        spread = float(np.abs(devs).max())
-        c_half = 1.2 * spread if spread > 0 else 1.0  # flat slices: any scale draws them flat
-        self.panels = (self._panel("first", r.first, PANEL_XS[0], c_half),
-                       self._panel("last", r.last, PANEL_XS[1], c_half))
-        titles, axes, curves = VGroup(), VGroup(), VGroup()
+        titles = VGroup()
         for p in self.panels:
             layer = 1 if p.name == "first" else L
             title = self.text(f"w: a weight of layer {layer}", SIZE.label, color=p.color)
             title.move_to([(p.x0 + p.x1) / 2, PANEL_TITLE_Y, 0])
             titles.add(title)
-            axes.add(self._axes(p))
-            p.curve = self._curve(p)
-            curves.add(p.curve)
+        first = self.panels[0]
+        first.curve = self._curve(first)
         scales = self.text("both panels: the same scales", SIZE.small, color=th.muted)
         scales.move_to([0, SCALES_NOTE_Y, 0])
-        self.panel_titles, self.panel_axes = titles, axes
-        with self.beat(f"Change one weight of layer 1 or of layer {L}, keep the rest fixed, and C traces a curve."):
+        self.panel_titles = titles
+        with self.beat(f"Change one weight of layer 1 or of layer {L}, all else fixed: C traces a curve."):
             self.play(e1.animate.set_stroke(th.warn, width=6), e2.animate.set_stroke(th.good, width=6),
-                      self.layer_labels[1].animate.set_color(th.warn),
-                      self.layer_labels[2].animate.set_color(th.good), run_time=1.0)
-            self.play(FadeOut(self.net_group), FadeIn(titles), Create(axes), FadeIn(scales), run_time=1.2)
-            self.play(Create(curves), run_time=1.5)
+                      self.layer_labels[0].animate.set_color(th.warn),
+                      self.layer_labels[1].animate.set_color(th.good), FadeIn(titles[1]), run_time=1.0)
+            self.play(FadeOut(self.net_group), FadeIn(titles[0]), Create(self.panel_axes[0]), FadeIn(scales),
+                      run_time=1.2)
+            self.play(Create(first.curve), run_time=1.2)
 
     def place_rocks(self) -> None:
-        """Beat 3: the rule that picked the weights, and a rock with its slope on each curve."""
+        """Beat 4: the rule that picked the weights, and the layer-1 rock with its slope."""
         r, th = self.res, self.theme
         rule = VGroup(self.text("in each layer, the weight with the largest", SIZE.small, color=th.muted),
                       self.tex(r"|\partial C/\partial w|", SIZE.small, color=th.muted),
                       self.text("(its steepest)", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.12)
         rule.next_to(self.header, DOWN, aligned_edge=LEFT, buff=0.12)
-        anims = [FadeIn(rule)]
-        for p in self.panels:
-            w0, c0, g0 = float(p.rock.w[0]), float(p.rock.cost[0]), float(p.rock.grad[0])
-            p.dot = Dot(p.point(w0, c0), radius=0.12, color=p.color).set_stroke(th.text, 1.5)
-            p.tangent = Line(*p.tangent_ends(w0, c0, g0), color=th.backward, stroke_width=4)
-            p.prints = VGroup()
-            anims += [FadeIn(p.dot), Create(p.tangent)]
+        first = self.panels[0]
+        self._place_rock(first)
         self.add(*[p.prints for p in self.panels])
-        self.say("We take each layer's steepest weight, which favours layer 1.", *anims, run_time=1.2)
+        self.say("Each is its layer's steepest weight: the best case for layer 1.",
+                 FadeIn(rule), FadeIn(first.dot), Create(first.tangent), run_time=1.2)
         self.say(slope_words(r))
 
     def _hop(self, i: int, run_time: float) -> None:
@@ -296,7 +341,7 @@ class RockOnSlope(LessonScene):
         """Beat 5: how many times as far one weight moved as the other; what that means."""
         r, th = self.res, self.theme
         L, steps, verdict = r.depth, r.steps, r.verdict
-        start = "On this digit, from this start,"
+        start = "On this digit and start,"
         moral = None
         if verdict in ("vanishing", "both", "exploding"):
             ratio = fmt_ratio(r.distance_ratio)

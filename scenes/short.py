@@ -6,10 +6,10 @@ Two pictures, every number computed at render time by netsim:
    square multiplied by 1/4, 1/3 and 1/4 keeps 1/4, 1/12, then 1/48 of its area (exact
    fractions).
 2. The gradient fading across the lesson's deep net (:func:`netsim.experiments.fading.fading`,
-   the same digit and net as chapter 8), drawn bottom (input) to top (output): back prop
+   the same digit and net as chapter 7), drawn bottom (input) to top (output): back prop
    sweeps down, each hidden layer gets a bar of ||dC/db_l|| on a log scale, and the headline
    ratio compares the last HIDDEN layer with the first (the output layer's error a - y has no
-   sigma' factor, so it is left out, as in chapter 8).
+   sigma' factor, so it is left out, as in chapter 7).
 
 It ends on a card that points to the full episode. The frame is portrait whatever the
 quality flag: the scene swaps a landscape pixel size to portrait and sets a frame 8 units
@@ -110,7 +110,7 @@ def rectangle_experiment() -> RectangleResult:
 
 
 def fading_experiment(lesson: Lesson) -> FadingResult:
-    """The lesson's net and the chapter-8 digit, forward and backward."""
+    """The lesson's net and the chapter-7 digit, forward and backward."""
     return fading(lesson.sizes, activation=lesson.activation, init=lesson.init, bias_init=lesson.bias_init,
                   seed=lesson.seed, sample=DEEP_NET_SAMPLE)
 

@@ -1,19 +1,27 @@
 """Chapter 10: the way out.
 
-Two other activation functions g, each drawn with its slope g'(z) under it as chapter 3
-draws sigma and sigma': tanh (slope 1 at z = 0, four times the sigmoid's peak) and ReLU
-(slope 1 for z > 0, 0 for z < 0). Then the fan-in argument: back prop gives neuron j the
-delta delta_j = g'(z_j) sum_k w_kj delta_k, a sum of n terms, one per neuron of the next
-layer; a simulation of random sums shows that such a sum grows like sqrt(n), not n; so each
-layer's factor is about sqrt(n Var(w) E[g'^2]). Which n (fan-in for the forward pass,
-fan-out for back prop), and the starting-weight rules that keep the factor near 1: LeCun
-1998 Var(w) = 1/n_in, Glorot and Bengio 2010 2/(n_in + n_out) ("Xavier"), He 2015 2/n_in.
+The bridge first: chapter 6's chain multiplied the gradient by one factor w σ'(z) per layer;
+the way out keeps each layer's factor near 1. Two other activation functions g, each drawn
+with its slope g'(z) under it as chapter 3 draws σ and σ': tanh (centred on 0 where σ is
+centred on ½; slope 1 at z = 0, four times σ's peak) and ReLU (slope 1 for z > 0, 0 for
+z < 0). Then the fan-in argument, one picture per idea: a layer of many neurons gives
+neuron j the sum δ_j = g'(z_j) Σ_k w_kj δ_k, one term per neuron of the next layer, with
+weights of spread Var(w); a simulation of random sums shows that such a sum grows like √n,
+not n (n doubling at each step); so each layer's factor is about √(n Var(w) E[g'²]). Which
+n (fan-in forward, fan-out in back prop), then the starting-weight rules that keep the
+factor near 1, in a table of their own: LeCun 1998 Var(w) = 1/n_in, Xavier Glorot and
+Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 
-Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start,
-sigmoid with Xavier's, tanh with Xavier's, ReLU with He's. Per hidden layer a bar: the root
-mean square over the digits of one digit's ||delta_l||, median over the starts (log axis),
-and under each panel the predicted factor and the measured one, read off the bars (the
-geometric mean of the ratios of successive bars). Every number comes from
+Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
+(biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a larger Var(w) would lift the
+sigmoid's factor, but saturates more neurons, and σ's outputs are never centred on 0, so
+tanh and ReLU are the usual way out), tanh with Xavier's, ReLU with He's. Per hidden layer
+a bar: the root mean square over the digits of one digit's ‖δ_l‖, median over the starts
+(log axis). Under each panel, in rows: n Var(w), E[g'²], the predicted factor
+√(n Var(w) E[g'²]) and the measured one (read off the bars: the geometric mean of the ratios
+of successive bars), each to three significant figures so that the prediction can be
+checked from the numbers shown, and the last hidden layer's bar over layer 1's. Each
+setting gets a beat for its bars and one for its numbers. Every number comes from
 :mod:`netsim.experiments.wayout` and is recorded in ``self.shown``.
 """
 
@@ -34,6 +42,7 @@ from manim import (
     Axes,
     Circle,
     Create,
+    CurvedArrow,
     DashedLine,
     DashedVMobject,
     Dot,
@@ -41,14 +50,17 @@ from manim import (
     FadeOut,
     GrowFromEdge,
     Line,
+    Mobject,
     Rectangle,
     Succession,
     VGroup,
     VMobject,
 )
 
+from netsim.experiments.backprop import DEFAULT_LAYERS as CHAIN_LAYERS
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.experiments.wayout import (
+    FACTOR_DIGITS,
     ActivationCurves,
     RandomSums,
     SettingBars,
@@ -60,16 +72,17 @@ from netsim.experiments.wayout import (
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
-from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
+from scenes.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
 
 #: Nets (starts) per setting, starting at the lesson's seed.
 SEED_COUNT = 20
 #: Significant figures of a bar ratio as the chapter writes it (fmt_ratio).
 RATIO_DIGITS = 2
-#: The sigmoid's factor stays below this with either start (sigma' <= 1/4 and n Var(w) = 1).
-QUARTER = Fraction(1, 4)
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
+# chapter 6's chain, recalled under the heading
+CHAIN_STEP = 2.0
+CHAIN_Y = -0.2
 # the activation curves, as chapter 3 draws sigma and sigma': two columns, slope under curve
 CURVE_X = (-3.55, 3.55)
 CURVE_Y = 0.95
@@ -84,28 +97,34 @@ FORMULA_X = 2.3
 # the random sums: one column of dots per n
 SUMS_LEFT = -5.5
 SUMS_STEP = 0.88
-SUMS_Y = -0.45
-SUMS_HALF = 2.45
+SUMS_Y = -0.35
+SUMS_HALF = 2.35
 SUMS_NOTES_X = 2.95
 JITTER = 0.55             # the dots' spread across their column, as a share of the step
-# the bowtie of fan-in and fan-out, and the rules' table under it
-FACTOR_AT = (2.0, 3.2)      # the factor formula, kept at the top right while n and the rules come in
-BOW_Y = 1.3
-BOW_SPACING = 0.6
+# the factor formula, kept at the top right while n and the rules come in
+FACTOR_AT = (2.0, 3.2)
+# the bowtie of fan-in and fan-out
+BOW_Y = 0.5
+BOW_SPACING = 0.7
 BOW_X = (-2.3, 0.0, 2.3)
-TABLE_Y = (-0.2, -1.0, -1.7, -2.4)
-TABLE_X = (-6.6, -2.4, 0.9, 4.2)   # left edges: who, Var(w), hidden layers, layer 1
-# the bars
-PANEL_LEFT = -5.8
-PANEL_WIDTH = 2.75
-PANEL_GAP = 0.45
-BAR_BASE_Y = -0.75
-BAR_AXIS_HEIGHT = 2.4
+# the rules' table, a picture of its own
+TABLE_Y = (1.5, 0.5, -0.4, -1.3)
+TABLE_X = (-6.6, -2.3, 0.4, 4.0)   # left edges: who, Var(w), hidden layers, layer 1
+# the bars: four panels, the rows of numbers under them, their names in the left margin
+PANEL_LEFT = -4.7
+PANEL_WIDTH = 2.6
+PANEL_GAP = 0.4
+BAR_BASE_Y = -0.55
+BAR_AXIS_HEIGHT = 2.3
 LAYER_ROW_DROP = 0.3
-MAX_BAR_WIDTH = 0.42
-PANEL_TITLE_Y = (2.4, 2.02)
-PANEL_LINES_Y = (-1.5, -1.85, -2.2, -2.55)
-TICK_X = -6.45
+MAX_BAR_WIDTH = 0.4
+PANEL_TITLE_Y = (2.3, 1.95)
+ROWS_Y = (-1.3, -1.66, -2.02, -2.38, -2.74)   # n Var(w), E[g'^2], predicted, measured, bar ratio
+ROW_LABEL_RIGHT = -4.9
+TICK_X = -5.15
+ASIDE_Y = -3.4
+ASIDE_LEFT = -6.8
+ROWS_NOTE_TOP = -3.1  # the top of the note on what "predicted" and "measured" are
 
 #: How the settings are named above their panels (two lines: activation, start).
 PANEL_TITLES = {
@@ -114,7 +133,7 @@ PANEL_TITLES = {
     "tanh": ("tanh net", "Xavier's start"),
     "relu": ("ReLU net", "He's start"),
 }
-RULE_NAMES = {"lecun": "LeCun {}", "glorot": "Glorot, Bengio {}", "he": "He {}"}
+RULE_NAMES = {"lecun": "LeCun {}", "glorot": "Xavier Glorot, Bengio {}", "he": "Kaiming He {}"}
 RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"(n_{in} + n_{out})"}
 
 
@@ -145,14 +164,28 @@ def tex_fraction(numerator: int, denominator: int) -> str:
     return f"{numerator}/{denominator}"
 
 
+def figures(x: float, digits: int = FACTOR_DIGITS) -> str:
+    """x as the one formatter writes it, with the trailing zeros of ``digits`` significant
+    figures kept (0.200, not 0.2; 1.00, not 1), so that the factors and E[g'^2] under the
+    bars read to one precision and sqrt(n Var(w) E[g'^2]) can be checked against them.
+    e-notation, 0 and overflow are left as fmt_value writes them."""
+    text = fmt_value(x, digits)
+    if x == 0 or not math.isfinite(x) or "e" in text:
+        return text
+    shown = len(text.lstrip("-").replace(".", "").lstrip("0"))
+    if shown >= digits:
+        return text
+    return text + ("" if "." in text else ".") + "0" * (digits - shown)
+
+
 def bar_ratio(ratio: float) -> str:
     """A ratio of two bars as the chapter writes it: fmt_ratio of its two significant figures."""
     return fmt_ratio(round_significant(ratio, RATIO_DIGITS))
 
 
 class TheWayOut(LessonScene):
-    """Chapter 10: tanh and ReLU, the fan-in argument, the starting-weight rules, and the deep
-    net with one change at a time."""
+    """Chapter 10: chapter 6's factor recalled, tanh and ReLU, the fan-in argument, the
+    starting-weight rules, and the deep net with one change at a time."""
 
     #: Tests set this to stop before the final fade, on the chapter's key picture.
     skip_end = False
@@ -189,6 +222,11 @@ class TheWayOut(LessonScene):
         """``value`` as written on screen or in a caption, recorded in ``shown[key]``."""
         return self.inline(key, value)
 
+    def rec_figures(self, key: str, value: float) -> str:
+        """``value`` to three significant figures with its trailing zeros (:func:`figures`), recorded."""
+        self.shown[key] = float(value)
+        return figures(float(value))
+
     def muted(self, s: str, size: int = SIZE.small) -> VGroup:
         return self.text(s, size, color=self.theme.muted)
 
@@ -198,13 +236,42 @@ class TheWayOut(LessonScene):
         return VGroup(self.tex(tex, size, color=th.muted), self.text(words, size, color=th.muted)
                       ).arrange(RIGHT, buff=0.1)
 
-    # -- beats 1-3: two activation functions ----------------------------------------------
+    def layer_l(self, size: int = SIZE.label, color: str | None = None) -> VGroup:
+        """"layer l" with the l set in MathTex (the sans l reads as an I), in the lesson's word order."""
+        parts = self.t("layer {}").split("{}")
+        pieces: list[Mobject] = []
+        for i, words in enumerate(parts):
+            if words.strip():
+                pieces.append(label(words.strip(), self.theme, size, color=color, font=self.font))
+            if i < len(parts) - 1:
+                pieces.append(self.tex("l", size, color=color))
+        return VGroup(*pieces).arrange(RIGHT, buff=0.1)
+
+    # -- beats 1-3: chapter 6's factor, and two activation functions ------------------------
 
     def show_heading(self) -> None:
-        """The title: keep each layer's factor near 1."""
+        """The title, and chapter 6's chain: one factor w sigma'(z) per layer, to be kept near 1."""
+        th = self.theme
         self.heading = self.chapter_heading("The way out", "keep every layer's factor near 1")
-        self.say("The way out: keep each layer's factor near 1. First, two other activation functions g.",
-                 FadeIn(self.heading), run_time=1.2)
+        count = CHAIN_LAYERS  # chapter 6's chain: one neuron per layer
+        nodes = [Circle(0.28, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
+                        stroke_width=2).move_to([CHAIN_STEP * (i - (count - 1) / 2), CHAIN_Y, 0]).set_z_index(1)
+                 for i in range(count)]
+        links = VGroup(*[Line(a.get_center(), b.get_center(), stroke_color=th.edge, stroke_width=2)
+                         for a, b in zip(nodes, nodes[1:])])
+        back = VGroup(*[CurvedArrow(b.get_top() + UP * 0.1, a.get_top() + UP * 0.1, angle=0.9, color=th.backward,
+                                    stroke_width=3, tip_length=0.15) for a, b in zip(nodes, nodes[1:])])
+        tags = VGroup(*[self.tex(r"\times\, w\,\sigma'(z)", SIZE.label, color=th.backward)
+                        .next_to(arrow, UP, buff=0.1) for arrow in back])
+        note = VGroup(self.muted(f"chapter {number_of('backprop')}: one neuron per layer", SIZE.label),
+                      VGroup(self.text("each layer's factor", SIZE.label),
+                             self.tex(r"|w\,\sigma'(z)|", SIZE.body)).arrange(RIGHT, buff=0.15)
+                      ).arrange(DOWN, buff=0.25).move_to([0, CHAIN_Y - 1.7, 0])
+        self.chain = VGroup(links, *nodes, back, tags, note)
+        with self.beat(f"The way out: keep each layer's factor, chapter {number_of('backprop')}'s |w σ'(z)|, near 1. "
+                       "First, two other activation functions g."):
+            self.play(FadeIn(self.heading), FadeIn(links, *nodes), run_time=1.0)
+            self.play(Create(back), FadeIn(tags), FadeIn(note), run_time=1.2)
 
     def _plot(self, x: float, y: float, y_range: tuple[float, float, float], height: float,
               values: tuple[float, ...], color: str, name: str, y_labels: tuple[float, ...],
@@ -219,8 +286,8 @@ class TheWayOut(LessonScene):
         ax.move_to([x, y, 0])
         curve = ax.plot_line_graph(list(c.zs), list(values), add_vertex_dots=False, line_color=color,
                                    stroke_width=5)
-        label = self.tex(name, SIZE.label, color=color)
-        label.next_to(ax.c2p(-z_max, y_range[1]), RIGHT, buff=0.15).shift(UP * 0.2)
+        name_tex = self.tex(name, SIZE.label, color=color)
+        name_tex.next_to(ax.c2p(-z_max, y_range[1]), RIGHT, buff=0.15).shift(UP * 0.2)
         marks = VGroup(*[self.text(fmt_value(v), SIZE.small, color=th.muted).next_to(ax.c2p(-z_max, v), LEFT,
                                                                                      buff=0.12)
                          for v in y_labels])
@@ -229,20 +296,31 @@ class TheWayOut(LessonScene):
                 marks.add(self.text(fmt_value(v), SIZE.small, color=th.muted).next_to(ax.c2p(v, y_range[0]), DOWN,
                                                                                       buff=0.12))
             marks.add(self.tex("z", SIZE.label).next_to(ax.c2p(z_max, 0), RIGHT, buff=0.15))
-        return ax, curve, VGroup(label, marks)
+        return ax, curve, VGroup(name_tex, marks)
 
     def show_tanh(self) -> None:
-        """tanh squashes z between -1 and 1; its slope 1 - tanh^2 is 1 at z = 0, 4 times sigma'(0)."""
+        """tanh squashes z between -1 and 1, centred on 0 (sigma on 1/2, drawn muted beside it);
+        its slope 1 - tanh^2 is 1 at z = 0, 4 times sigma'(0)."""
         th, c = self.theme, self.curves
         x = CURVE_X[0]
+        z_max = max(c.zs)
         self.shown["curve.z"] = list(c.zs)
         self.shown["curve.tanh"] = list(c.tanh)
+        self.shown["curve.sigmoid"] = list(c.sigmoid)
         self.shown["curve.tanh_slope"] = list(c.tanh_slope)
         self.shown["curve.sigmoid_slope"] = list(c.sigmoid_slope)
+        centre = self.rec("tanh_centre", c.tanh_centre)
+        s_centre = self.rec("sigmoid_centre", c.sigmoid_centre)
         ax, curve, marks = self._plot(x, CURVE_Y, (-1.0, 1.0, 0.5), 2.2, c.tanh, th.forward, r"g(z) = \tanh(z)",
-                                      (-1.0, 0.0, 1.0))
-        top = VGroup(*[DashedLine(ax.c2p(-max(c.zs), v), ax.c2p(max(c.zs), v), color=th.muted, stroke_width=1.5)
+                                      (-1.0, 0.0, c.sigmoid_centre, 1.0))
+        top = VGroup(*[DashedLine(ax.c2p(-z_max, v), ax.c2p(z_max, v), color=th.muted, stroke_width=1.5)
                        for v in (-1.0, 1.0)])
+        sig_curve = ax.plot_line_graph(list(c.zs), list(c.sigmoid), add_vertex_dots=False, line_color=th.muted,
+                                       stroke_width=3)
+        sig_name = self.tex(r"\sigma(z)", SIZE.small, color=th.muted).next_to(ax.c2p(-z_max, 0.0), UP, buff=0.12)
+        sig_name.align_to(ax.c2p(-z_max * 0.9, 0), LEFT)
+        mids = VGroup(Dot(ax.c2p(0, c.tanh_centre), radius=0.07, color=th.forward),
+                      Dot(ax.c2p(0, c.sigmoid_centre), radius=0.07, color=th.muted))
         s_ax, s_curve, s_marks = self._plot(x, SLOPE_Y, (0.0, 1.1, 0.25), 1.6, c.tanh_slope, th.backward,
                                             r"g'(z) = 1 - \tanh^2(z)", (0.0, 1.0), z_axis=True)
         sig = s_ax.plot_line_graph(list(c.zs), list(c.sigmoid_slope), add_vertex_dots=False,
@@ -257,15 +335,20 @@ class TheWayOut(LessonScene):
         sig_tag = self.tex(rf"\sigma'(z),\ \sigma'(0) = \tfrac{{{q.numerator}}}{{{q.denominator}}}", SIZE.small,
                            color=th.muted)
         sig_tag.move_to(s_ax.c2p(1.2, 0.5), aligned_edge=LEFT)
-        self.tanh_group = VGroup(ax, curve, marks, top, s_ax, s_curve, s_marks, sig, dot, tag, sig_tag)
-        with self.beat(f"tanh(z) squashes z between −1 and 1. Its slope g'(z) = 1 − tanh²(z) is {peak} at z = 0, "
-                       f"{ratio} times the sigmoid's peak."):
-            self.play(Create(ax), FadeIn(marks, top), Create(curve), run_time=1.6)
+        self.tanh_group = VGroup(ax, curve, marks, top, sig_curve, sig_name, mids, s_ax, s_curve, s_marks, sig,
+                                 dot, tag, sig_tag)
+        with self.beat(f"tanh(z) squashes z between −1 and 1, centred on {centre} (σ on {s_centre}). "
+                       f"Its slope g'(z) = 1 − tanh²(z) is {peak} at z = 0, {ratio} times σ's peak."):
+            self.play(FadeOut(self.chain), run_time=0.6)
+            self.play(Create(ax), FadeIn(marks, top), Create(sig_curve), FadeIn(sig_name), Create(curve),
+                      run_time=1.6)
+            self.play(FadeIn(mids, scale=2), run_time=0.6)
             self.play(Create(s_ax), FadeIn(s_marks), Create(s_curve), FadeIn(sig, sig_tag), run_time=1.6)
             self.play(FadeIn(dot, scale=2), FadeIn(tag), run_time=0.8)
 
     def show_relu(self) -> None:
-        """ReLU(z) = max(0, z): slope 1 for z > 0, 0 for z < 0; off for about half the inputs."""
+        """ReLU(z) = max(0, z), the rectified linear unit: slope 1 for z > 0, 0 for z < 0; off
+        for about half the values of z in the net (when netsim measures so)."""
         th, c = self.theme, self.curves
         x = CURVE_X[1]
         self.shown["curve.relu"] = list(c.relu)
@@ -281,12 +364,13 @@ class TheWayOut(LessonScene):
         half = relu is not None and 0.4 <= relu.on_fraction <= 0.6
         if relu is not None:
             self.shown["relu.on_fraction"] = relu.on_fraction
-        off = self.muted("switched off").next_to(s_ax.c2p(-z_max / 2, 0), UP, buff=0.25)
-        on = self.muted("slope 1").next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
+        off = self.muted("off").next_to(s_ax.c2p(-z_max / 2, 0), UP, buff=0.25)
+        on = self.muted(f"slope {right}").next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
-        tail = ("It never flattens for positive z, but is switched off for about half of the inputs."
-                if half else "It never flattens for positive z, but is switched off wherever z < 0.")
-        with self.beat(f"ReLU(z) = max(0, z): its slope is {right} where z > 0 and {left} where z < 0. {tail}"):
+        tail = ("It never flattens for z > 0, but is off for about half of the values of z." if half
+                else "It never flattens for z > 0, but is off wherever z < 0.")
+        with self.beat(f"ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
+                       f"z < 0. {tail}"):
             self.play(Create(ax), FadeIn(marks), Create(curve), run_time=1.6)
             self.play(Create(s_ax), FadeIn(s_marks), Create(s_curve), run_time=1.6)
             self.play(FadeIn(off, on), run_time=0.8)
@@ -310,7 +394,7 @@ class TheWayOut(LessonScene):
         fan = VGroup(*[Line(left[j].get_center(), b.get_center(), stroke_color=th.backward, stroke_width=4)
                        for b in right])
         left[j].set_stroke(th.backward, width=4)
-        col_l = self.text("layer l", SIZE.label, color=th.muted).next_to(left[0], UP, buff=0.3)
+        col_l = self.layer_l(SIZE.label, color=th.muted).next_to(left[0], UP, buff=0.3)
         col_r = self.text("next layer", SIZE.label, color=th.muted).next_to(right[0], UP, buff=0.3)
         j_label = self.tex("j", SIZE.label, color=th.backward).next_to(left[j], LEFT, buff=0.15)
         k_label = self.tex("k", SIZE.label, color=th.backward).next_to(right[-1], DOWN, buff=0.2)
@@ -321,8 +405,8 @@ class TheWayOut(LessonScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(formula, DOWN, buff=0.35)
         self.diagram = VGroup(edges, fan, *left, *right, col_l, col_r, j_label, k_label)
         self.sum_group = VGroup(formula, notes)
-        with self.beat("In a real layer each neuron feeds every neuron of the next, so back prop adds terms: "
-                       "δ_j = g'(z_j) Σ_k w_kj δ_k, one per neuron k of the next layer."):
+        with self.beat("With many neurons per layer, back prop adds one term per neuron k of the next layer: "
+                       "δ_j = g'(z_j) Σ_k w_kj δ_k."):
             self.play(FadeOut(self.tanh_group), FadeOut(self.relu_group), run_time=0.8)
             self.play(FadeIn(VGroup(edges, *left, *right, col_l, col_r)), run_time=1.0)
             self.play(FadeIn(fan, j_label, k_label), FadeIn(formula), run_time=1.0)
@@ -336,14 +420,15 @@ class TheWayOut(LessonScene):
             self.muted("the spread of the random starting weights around 0", SIZE.label),
         ).arrange(DOWN, buff=0.2).move_to([FORMULA_X, -1.6, 0])
         self.var_group = var
-        self.say("The starting weights are random around 0; their spread is Var(w), the mean of w².",
+        self.say("Starting weights are random around 0, with spread Var(w), the mean of w².",
                  FadeIn(var), run_time=1.0)
 
     def _sum_x(self, i: int) -> float:
         return SUMS_LEFT + SUMS_STEP * i
 
     def random_sums(self) -> None:
-        """For each n, many sums of n random products: their rms follows sqrt(n), not n."""
+        """For each n (doubling at each step), many sums of n random products: their rms follows
+        sqrt(n), not n. The line n is drawn until it leaves the chart, and clipped there."""
         th, s = self.theme, self.sums
         self.shown["sums.n"] = [float(n) for n in s.ns]
         self.shown["sums.trials"] = float(s.trials)
@@ -371,7 +456,8 @@ class TheWayOut(LessonScene):
             k += step
         names = VGroup(*[self.text(fmt_value(n), SIZE.small, color=th.muted)
                          .move_to([self._sum_x(i), y(-top) - 0.3, 0]) for i, n in enumerate(s.ns)])
-        n_word = self.tex("n", SIZE.label, color=th.muted).next_to(names, RIGHT, buff=0.3)
+        n_word = VGroup(self.tex("n", SIZE.label, color=th.muted), self.muted("doubles at each step")
+                        ).arrange(RIGHT, buff=0.12).next_to(names, RIGHT, buff=0.3)
         dots = VGroup()
         kept = s.kept.shape[1]
         for i in range(len(s.ns)):
@@ -387,20 +473,21 @@ class TheWayOut(LessonScene):
                              stroke_width=5))
         root = VGroup(*[VMobject(stroke_color=th.text, stroke_width=2.5).set_points_as_corners(
             [[self._sum_x(i), y(sign * float(v)), 0] for i, v in enumerate(s.sqrt_n)]) for sign in (1, -1)])
-        # "not n": the line n, drawn until it leaves the plot
-        lin = VGroup()
+        # "not n": the line n, drawn until it reaches the chart's edge, and clipped there
+        lin, lin_names = VGroup(), VGroup()
         for sign in (1, -1):
             pts = []
             for i, n in enumerate(s.ns):
                 if n <= top:
                     pts.append([self._sum_x(i), y(sign * n), 0])
-                else:
-                    prev = s.ns[i - 1]
-                    frac = (top - prev) / (n - prev)
-                    pts.append([self._sum_x(i - 1) + frac * SUMS_STEP, y(sign * top), 0])
-                    break
+                    continue
+                prev = s.ns[i - 1]
+                frac = (top - prev) / (n - prev)
+                pts.append([self._sum_x(i - 1) + frac * SUMS_STEP, y(sign * top), 0])
+                break
             lin.add(DashedVMobject(VMobject(stroke_color=th.muted, stroke_width=2.5).set_points_as_corners(pts),
                                    num_dashes=8 * len(pts)))
+            lin_names.add(self.tex("n", SIZE.small, color=th.muted).next_to(pts[-1], RIGHT, buff=0.1))
         self.shown["sums.kept_per_n"] = float(kept)
         trials = self.rec("sums.trials", s.trials)
         kept_txt = fmt_value(kept)
@@ -417,18 +504,18 @@ class TheWayOut(LessonScene):
                    self.tex("n", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.15),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         legend.scale_to_fit_width(min(legend.width, 7.0 - SUMS_NOTES_X - 0.1))  # any language stays in frame
-        legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.3, 0], aligned_edge=LEFT)
-        self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, legend)
-        follows = ("and their typical size (root mean square) follows √n." if s.follows_sqrt_n
-                   else "and their typical size (root mean square), against √n.")
-        with self.beat(f"A sum of n terms of random sign grows like √n, not n: here are {trials} simulated sums "
-                       f"for each n, {follows}"):
+        legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.4, 0], aligned_edge=LEFT)
+        self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, lin_names, legend)
+        follows = ("their typical size (root mean square) follows √n." if s.follows_sqrt_n
+                   else "their typical size (root mean square), against √n.")
+        with self.beat(f"A sum of n random-sign terms grows like √n, not n. For each n, doubling at each step, "
+                       f"{trials} random sums: {follows}"):
             self.play(FadeOut(self.diagram), FadeOut(self.sum_group), FadeOut(self.var_group), run_time=0.8)
             self.play(FadeIn(axis, ticks, names, n_word), FadeIn(legend[:4]), run_time=0.8)
             self.play(FadeIn(dots, lag_ratio=0.002), run_time=2.4)
             self.play(FadeIn(rms), FadeIn(legend[4]), run_time=1.0)
             self.play(Create(root), FadeIn(legend[5]), run_time=1.0)
-            self.play(Create(lin), FadeIn(legend[6]), run_time=0.8)
+            self.play(Create(lin), FadeIn(lin_names, legend[6]), run_time=0.8)
 
     # -- beats 7-10: the factor, which n, and the rules ---------------------------------------
 
@@ -448,7 +535,7 @@ class TheWayOut(LessonScene):
                    ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
         ).arrange(DOWN, buff=0.35).move_to([0, 0.2, 0])
         self.factor = lines
-        with self.beat("So each layer's factor is about √(n Var(w) E[g'²]), where E[g'²] is the mean of g'(z)² over "
+        with self.beat("So each layer's factor is about √(n Var(w) E[g'²]), E[g'²] being the mean of g'(z)² over "
                        "neurons and digits."):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[:2], lag_ratio=0.4), run_time=1.2)
@@ -461,49 +548,51 @@ class TheWayOut(LessonScene):
         ys = (BOW_Y + BOW_SPACING, BOW_Y, BOW_Y - BOW_SPACING)
 
         def neuron(x: float, y: float, color: str | None = None) -> Circle:
-            c = Circle(0.18, stroke_color=color or th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
+            c = Circle(0.2, stroke_color=color or th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
                        stroke_width=4 if color else 2)
             return c.move_to([x, y, 0]).set_z_index(1)
 
         j = neuron(BOW_X[1], BOW_Y, th.text)
         ins = [neuron(BOW_X[0], y) for y in ys]
         outs = [neuron(BOW_X[2], y) for y in ys]
-        fwd = VGroup(*[Arrow(a.get_center(), j.get_center(), buff=0.2, color=th.forward, stroke_width=3,
+        fwd = VGroup(*[Arrow(a.get_center(), j.get_center(), buff=0.22, color=th.forward, stroke_width=3,
                              max_tip_length_to_length_ratio=0.07) for a in ins])
-        back = VGroup(*[Arrow(b.get_center(), j.get_center(), buff=0.2, color=th.backward, stroke_width=3,
+        back = VGroup(*[Arrow(b.get_center(), j.get_center(), buff=0.22, color=th.backward, stroke_width=3,
                               max_tip_length_to_length_ratio=0.07) for b in outs])
-        fan_in = VGroup(self.text("forward: z sums", SIZE.small, color=th.forward),
-                        VGroup(self.tex("n_{in}", SIZE.small, color=th.forward),
-                               self.text("inputs (fan-in)", SIZE.small, color=th.forward)).arrange(RIGHT, buff=0.1)
-                        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1).next_to(VGroup(*ins), LEFT, buff=0.3)
-        fan_out = VGroup(self.text("back prop: δ sums", SIZE.small, color=th.backward),
-                         VGroup(self.tex("n_{out}", SIZE.small, color=th.backward),
-                                self.text("terms (fan-out)", SIZE.small, color=th.backward)).arrange(RIGHT, buff=0.1)
-                         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(VGroup(*outs), RIGHT, buff=0.3)
+        fan_in = VGroup(self.text("forward: z sums", SIZE.label, color=th.forward),
+                        VGroup(self.tex("n_{in}", SIZE.label, color=th.forward),
+                               self.text("inputs (fan-in)", SIZE.label, color=th.forward)).arrange(RIGHT, buff=0.1)
+                        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12).next_to(VGroup(*ins), LEFT, buff=0.3)
+        fan_out = VGroup(self.text("back prop: δ sums", SIZE.label, color=th.backward),
+                         VGroup(self.tex("n_{out}", SIZE.label, color=th.backward),
+                                self.text("terms (fan-out)", SIZE.label, color=th.backward)).arrange(RIGHT, buff=0.1)
+                         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(VGroup(*outs), RIGHT, buff=0.3)
         n = self.rec("n_hidden", r.width)
-        first = self.rec("n_first", r.n_first)
-        self.bow = VGroup(fwd, back, j, *ins, *outs, fan_in, fan_out)
-        with self.beat(f"Which n? Forward, a neuron sums its n_in inputs (fan-in); in back prop, its δ sums over the "
-                       f"n_out neurons it feeds (fan-out). Between hidden layers here n_in = n_out = {n}; "
-                       f"layer 1 has {first} inputs."):
+        here = VGroup(self.text("between hidden layers here:", SIZE.label),
+                      self.tex(rf"n_{{in}} = n_{{out}} = {n}", SIZE.body)).arrange(RIGHT, buff=0.2)
+        here.move_to([0, BOW_Y - BOW_SPACING - 1.1, 0])
+        self.bow = VGroup(fwd, back, j, *ins, *outs, fan_in, fan_out, here)
+        with self.beat(f"Which n? Forward, z sums a neuron's n_in inputs (fan-in); back, δ sums over the n_out "
+                       f"neurons it feeds (fan-out). Between hidden layers here n_in = n_out = {n}."):
             self.play(FadeOut(self.factor[:2]), FadeOut(self.factor[3]), self.factor[2].animate.become(target),
                       run_time=1.0)
             self.play(FadeIn(j, *ins, *outs), FadeIn(fwd), FadeIn(fan_in), run_time=1.0)
             self.play(FadeIn(back), FadeIn(fan_out), run_time=1.0)
-            self.play(FadeIn(self.table_header()), run_time=0.8)
+            self.play(FadeIn(here), run_time=0.6)
 
     def table_header(self) -> VGroup:
         """The rules' table: its header, with the widths of a hidden layer and of layer 1."""
         th, r = self.theme, self.result
         y = TABLE_Y[0]
+        self.shown["n_first"] = float(r.n_first)
         self.header = VGroup(
             self.tex(r"\mathrm{Var}(w)", SIZE.label, color=th.muted).move_to([TABLE_X[1], y, 0], aligned_edge=LEFT),
-            VGroup(self.muted("between hidden layers"),
+            VGroup(self.muted("between hidden layers", SIZE.label),
                    self.tex(rf"n_{{in}} = n_{{out}} = {fmt_value(r.width)}", SIZE.small, color=th.muted)
-                   ).arrange(DOWN, buff=0.06).move_to([TABLE_X[2], y, 0], aligned_edge=LEFT),
-            VGroup(self.muted("layer 1"),
+                   ).arrange(DOWN, buff=0.08).move_to([TABLE_X[2], y, 0], aligned_edge=LEFT),
+            VGroup(self.muted("layer 1", SIZE.label),
                    self.tex(rf"n_{{in}} = {fmt_value(r.n_first)},\ n_{{out}} = {fmt_value(r.width)}", SIZE.small,
-                            color=th.muted)).arrange(DOWN, buff=0.06).move_to([TABLE_X[3], y, 0], aligned_edge=LEFT),
+                            color=th.muted)).arrange(DOWN, buff=0.08).move_to([TABLE_X[3], y, 0], aligned_edge=LEFT),
         )
         return self.header
 
@@ -518,38 +607,41 @@ class TheWayOut(LessonScene):
         name = self.text(RULE_NAMES[hidden.key].format(hidden.year), SIZE.label)
         name.scale_to_fit_width(min(name.width, TABLE_X[1] - TABLE_X[0] - 0.3))
         name.move_to([TABLE_X[0], y, 0], aligned_edge=LEFT)
-        formula = self.tex(rf"{hidden.numerator}/{RULE_TEX[hidden.formula]}", SIZE.label)
+        formula = self.tex(rf"{hidden.numerator}/{RULE_TEX[hidden.formula]}", SIZE.body)
         formula.move_to([TABLE_X[1], y, 0], aligned_edge=LEFT)
-        h_val = self.tex(tex_fraction(hidden.numerator, hidden.denominator), SIZE.label)
+        h_val = self.tex(tex_fraction(hidden.numerator, hidden.denominator), SIZE.body)
         h_val.move_to([self.header[1].get_x(), y, 0])  # under its column's heading
-        f_val = self.tex(tex_fraction(first.numerator, first.denominator), SIZE.label)
+        f_val = self.tex(tex_fraction(first.numerator, first.denominator), SIZE.body)
         f_val.move_to([self.header[2].get_x(), y, 0])
         return VGroup(name, formula, h_val, f_val)
 
     def rules_lecun_glorot(self) -> None:
-        """LeCun 1998 1/n_in for slopes near 1; Glorot and Bengio 2010 between the passes."""
+        """LeCun 1998 1/n_in for slopes near 1; Xavier Glorot and Bengio 2010 between the passes."""
+        header = self.table_header()
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
-        with self.beat(f"LeCun ({lecun.year}): Var(w) = 1/n_in, for slopes near 1 like tanh's. Glorot and Bengio "
-                       f"({glorot.year}) split the difference between the passes: 2/(n_in + n_out), Xavier's start."):
-            self.play(FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
+        with self.beat(f"LeCun ({lecun.year}): Var(w) = 1/n_in, for slopes near 1 like tanh's. Xavier Glorot and "
+                       f"Bengio ({glorot.year}) split the difference: 2/(n_in + n_out), Xavier's start."):
+            self.play(FadeOut(self.bow), run_time=0.6)
+            self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
             self.play(FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
 
     def rule_he(self) -> None:
-        """He 2015: ReLU's slope is 0 about half the time, so E[g'^2] ~ 1/2, hence 2/n_in."""
+        """Kaiming He 2015: ReLU's slope is 0 about half the time, so E[g'^2] ~ 1/2, hence 2/n_in."""
         row = self._rule_row(2)
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
-        self.say(f"He ({he.year}): ReLU's slope is 0 about half the time, so E[g'²] ≈ ½, and Var(w) = 2/n_in makes up "
-                 "for it. If the forward pass keeps its size, back prop keeps its size up to a constant, "
-                 "so n_in is enough.",
-                 FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
+        self.say(f"Kaiming He ({he.year}): ReLU's slope is 0 about half the time, so E[g'²] ≈ ½; Var(w) = 2/n_in "
+                 "makes up for it.", FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     # -- beats 11-16: the bars -----------------------------------------------------------------
 
     def _panel_left(self, i: int) -> float:
         return PANEL_LEFT + i * (PANEL_WIDTH + PANEL_GAP)
+
+    def _panel_centre(self, i: int) -> float:
+        return self._panel_left(i) + PANEL_WIDTH / 2
 
     def _bar_x(self, i: int, l: int) -> float:
         """The centre x of hidden layer l's bar (l = 1 .. L-1) in panel i."""
@@ -565,7 +657,8 @@ class TheWayOut(LessonScene):
         return BAR_BASE_Y + BAR_AXIS_HEIGHT * min(max(pos, 0.0), 1.0)
 
     def chart_frame(self) -> VGroup:
-        """The shared log axis: decade lines across every panel, 10^k tick labels, layer numbers, notes."""
+        """The shared log axis: decade lines across every panel, 10^k tick labels, layer numbers,
+        the rows' names in the left margin, and the notes at the top right."""
         r, th = self.result, self.theme
         lo, hi = r.bar_decades
         self.shown["bar_decades"] = [float(lo), float(hi)]
@@ -584,7 +677,16 @@ class TheWayOut(LessonScene):
         for k in log_ticks(lo, hi):
             y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
             ticks.add(log_tick(k, th).move_to([TICK_X, y, 0]))
-        layer_word = self.muted("layer").move_to([TICK_X, BAR_BASE_Y - LAYER_ROW_DROP, 0])
+        names = VGroup(
+            self.muted("layer"),
+            self.tex(r"n\,\mathrm{Var}(w)", SIZE.small, color=th.muted),
+            self.tex(r"\mathrm{E}[g'^2]", SIZE.small, color=th.muted),
+            self.muted("predicted"),
+            self.muted("measured"),
+            self.muted(f"bar {r.hidden} / bar 1"),
+        )
+        for name, y in zip(names, (BAR_BASE_Y - LAYER_ROW_DROP, *ROWS_Y)):
+            name.move_to([ROW_LABEL_RIGHT, y, 0], aligned_edge=RIGHT)
         self.shown["seeds"] = float(len(r.seeds))
         self.shown["samples"] = float(r.n_samples)
         note = VGroup(
@@ -592,15 +694,24 @@ class TheWayOut(LessonScene):
                    self.muted(f"of one digit: root mean square over {fmt_value(r.n_samples)} digits")
                    ).arrange(RIGHT, buff=0.1),
             self.muted(f"bar: median of {fmt_value(len(r.seeds))} starts; line: middle half"),
-            self.muted("measured: the mean factor between successive bars"),
+        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
+        note.to_corner(UP + RIGHT, buff=0.25)
+        # what the rows "predicted" and "measured" are, under the right-hand panels (the top
+        # right is the heading's row; the bottom left is the sigmoid's aside)
+        rows_note = VGroup(
+            VGroup(self.muted("predicted:"), self.tex(r"\sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}", SIZE.small,
+                                                       color=th.muted)).arrange(RIGHT, buff=0.1),
+            self.muted("measured: the mean factor between bars"),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
-        note.to_corner(UP + RIGHT, buff=0.3)
-        return VGroup(grid, base, ticks, layers, layer_word, note)
+        rows_note.move_to([self._panel_left(len(r.settings) - 1) + PANEL_WIDTH, ROWS_NOTE_TOP, 0],
+                          aligned_edge=UP + RIGHT)
+        self.row_names = names
+        return VGroup(grid, base, ticks, layers, names[0], note, rows_note)
 
     def panel_title(self, i: int) -> VGroup:
         """The setting's activation and starting weights above panel i, in two lines."""
         key = self.result.settings[i].setting.key
-        centre = self._panel_left(i) + PANEL_WIDTH / 2
+        centre = self._panel_centre(i)
         act, start = PANEL_TITLES[key]
         return VGroup(self.text(act, SIZE.label, color=self.colors[key]).move_to([centre, PANEL_TITLE_Y[0], 0]),
                       self.text(start, SIZE.small, color=self.colors[key]).move_to([centre, PANEL_TITLE_Y[1], 0]))
@@ -631,50 +742,48 @@ class TheWayOut(LessonScene):
             out.append(VGroup(bar, whisker))
         return out
 
-    def panel_lines(self, i: int) -> VGroup:
-        """Under panel i: the predicted and measured factor, and the last hidden bar over layer 1's."""
+    def panel_rows(self, i: int) -> VGroup:
+        """Under panel i, one number per row: n Var(w), E[g'^2], the predicted and the measured
+        factor (three significant figures), and the last hidden layer's bar over layer 1's."""
         r, th = self.result, self.theme
         s = r.settings[i]
         key = s.setting.key
-        centre = self._panel_left(i) + PANEL_WIDTH / 2
-        pred = self.number(f"{key}.predicted", s.predicted_rounded, SIZE.label)
-        meas = self.number(f"{key}.measured", s.measured_rounded, SIZE.label)
+        nv = self.rec(f"{key}.n_var", float(s.n_var))
+        sq = self.rec_figures(f"{key}.slope_sq", s.slope_sq_rounded)
+        pred = self.rec_figures(f"{key}.predicted", s.predicted_rounded)
+        meas = self.rec_figures(f"{key}.measured", s.measured_rounded)
         if s.dead:  # no gradient reaches layer 1: there is no ratio to show
             self.shown[f"{key}.dead_starts"] = float(s.dead_starts)
-            last = (self.muted("layer 1"), self.text("no gradient", SIZE.label, color=th.overflow))
+            last = self.text("no gradient", SIZE.label, color=th.overflow)
         else:
             self.shown[f"{key}.ratio"] = round_significant(s.ratio, RATIO_DIGITS)
-            last = (self.muted(f"layer {r.hidden} / layer 1"),
-                    self.text(bar_ratio(s.ratio), SIZE.label, color=th.good if s.level else th.text))
-        lines = VGroup(
-            VGroup(self.muted("predicted"), pred).arrange(RIGHT, buff=0.15),
-            VGroup(self.muted("measured"), meas).arrange(RIGHT, buff=0.15),
-            *last,
-        )
-        for line, y in zip(lines, PANEL_LINES_Y):
-            line.move_to([centre, y, 0])
-        return lines
+            last = self.text(bar_ratio(s.ratio), SIZE.label, color=th.good if s.level else th.text)
+        rows = VGroup(*[self.text(v, SIZE.label) for v in (nv, sq, pred, meas)], last)
+        for row, y in zip(rows, ROWS_Y):
+            row.move_to([self._panel_centre(i), y, 0])
+        return rows
 
     def _grow(self, i: int) -> Animation:
         """Panel i's bars grow right to left, from the last hidden layer back to layer 1."""
         return Succession(*[AnimationGroup(GrowFromEdge(b, DOWN)) for b in self.panel_bars[i]], lag_ratio=0.6)
 
     def _factor_words(self, s: SettingBars) -> tuple[str, str]:
-        """E[g'^2], and "predicted p, measured m" ("predicted p, but measured m" when they do not
-        agree within netsim's AGREE_TOLERANCE; "predicted p, but no gradient reaches layer 1 in k
-        of the n starts" when none does in most), as a caption writes them (recorded)."""
-        key = s.setting.key
-        sq = self.rec(f"{key}.slope_sq", s.slope_sq_rounded)
-        pred, meas = fmt_value(s.predicted_rounded), fmt_value(s.measured_rounded)
+        """E[g'^2], and "predicted √(n Var(w) E[g'^2]) = p, measured m" ("..., but measured m" when
+        they do not agree within netsim's AGREE_TOLERANCE; "predicted p, but no gradient reaches
+        layer 1 in k of the n starts" when none does in most), as a caption writes them, with the
+        numbers the panel shows (three significant figures)."""
+        sq = figures(s.slope_sq_rounded)
+        pred, meas = figures(s.predicted_rounded), figures(s.measured_rounded)
+        root = f"√{sq}" if s.n_var == 1 else f"√({fmt_value(float(s.n_var))} × {sq})"
         if s.dead:
             starts = fmt_value(len(self.result.seeds))
-            return sq, f"predicted {pred}, but no gradient reaches layer 1 in {fmt_value(s.dead_starts)} of the " \
-                       f"{starts} starts"
-        both = f"predicted {pred}, measured {meas}" if s.agrees else f"predicted {pred}, but measured {meas}"
+            return sq, f"predicted {root} = {pred}, but no gradient reaches layer 1 in {fmt_value(s.dead_starts)} " \
+                       f"of the {starts} starts"
+        both = f"predicted {root} = {pred}, " + ("measured" if s.agrees else "but measured") + f" {meas}"
         return sq, both
 
     def _ratio_sentence(self, s: SettingBars, only: bool = False) -> str:
-        """The last hidden layer's bar next to layer 1's, as the panel's last line shows it."""
+        """The last hidden layer's bar next to layer 1's, as the panel's last row shows it."""
         r = round_significant(s.ratio, RATIO_DIGITS)
         h = self.result.hidden
         if s.dead and s.setting.activation == "relu":
@@ -687,15 +796,15 @@ class TheWayOut(LessonScene):
             return f"Layer {h}'s bar is {bar_ratio(r)} times layer 1's."
         return f"Layer {h}'s bar is {bar_ratio(r)} of layer 1's."
 
-    def _panel(self, i: int, first: str, second: str, lines_first: bool = True) -> None:
-        """Panel i in two beats: its bars grow (with its factors when ``lines_first``), then the rest."""
-        lines = self.lines[i]
-        with self.beat(first):
-            self.play(FadeIn(self.titles[i]), self._grow(i), run_time=2.0)
-            if lines_first:
-                self.play(FadeIn(lines[:2], shift=UP * 0.1), run_time=0.8)
-        rest = lines[2:] if lines_first else lines
-        self.say(second, FadeIn(rest, shift=UP * 0.1), run_time=0.8)
+    def _bars_beat(self, i: int, caption: str, *more: Animation) -> None:
+        """Panel i's first beat: its name, its bars growing, its n Var(w)."""
+        with self.beat(caption):
+            self.play(FadeIn(self.titles[i]), self._grow(i), *more, run_time=2.0)
+            self.play(FadeIn(self.rows[i][0], shift=UP * 0.1), run_time=0.6)
+
+    def _numbers_beat(self, i: int, caption: str) -> None:
+        """Panel i's numbers: E[g'^2], predicted, measured, and the bars' ratio, held while read."""
+        self.say(caption, FadeIn(self.rows[i][1:], shift=UP * 0.1, lag_ratio=0.3), run_time=1.2)
 
     def panel_problem(self) -> None:
         """The deep net at its start; the problem: sigmoid with Nielsen's start, bars fall toward layer 1."""
@@ -703,29 +812,42 @@ class TheWayOut(LessonScene):
         self.frame = self.chart_frame()
         self.titles = VGroup(*[self.panel_title(i) for i in range(len(r.settings))])
         self.panel_bars = [self.bars(i) for i in range(len(r.settings))]
-        self.lines = [self.panel_lines(i) for i in range(len(r.settings))]
-        with self.beat(f"The deep net of chapter {number_of('fading')} at its start, {fmt_value(len(r.seeds))} random "
+        self.rows = [self.panel_rows(i) for i in range(len(r.settings))]
+        with self.beat(f"Chapter {number_of('fading')}'s deep net, untrained, from {fmt_value(len(r.seeds))} random "
                        f"starts. Each bar: layer l's ‖δ_l‖ for one digit, as a root mean square over "
                        f"{fmt_value(r.n_samples)} digits."):
-            self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.bow), FadeOut(self.factor[2]),
-                      run_time=0.8)
+            self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[2]), run_time=0.8)
             self.play(FadeIn(self.frame), run_time=1.0)
         s = r.settings[0]
+        nv = fmt_value(float(s.n_var))
+        bias = self.rec(f"{s.setting.key}.bias_var", float(s.bias_var))
+        self._bars_beat(0, f"Sigmoid, Nielsen's start: n Var(w) = {nv}, biases random with Var(b) = {bias}.",
+                        FadeIn(self.row_names[1:]))
         sq, both = self._factor_words(s)
-        self._panel(0, f"Sigmoid with Nielsen's start, Var(w) = 1/n_in: E[σ'²] = {sq}; factor {both}.",
-                    self._ratio_sentence(s))
+        self._numbers_beat(0, f"E[σ'²] = {sq}: {both}. {self._ratio_sentence(s)}")
 
     def panel_sigmoid_xavier(self) -> None:
-        """Xavier's start: the same 1/n between hidden layers; the sigmoid's factor stays below 1/4."""
-        r = self.result
-        s, first = r.settings[1], r.settings[0]
+        """Xavier's start: the same 1/n between hidden layers, zero biases; then why the way out
+        is another activation rather than a larger start."""
+        th, r = self.theme, self.result
+        s = r.settings[1]
         glorot = r.hidden_rules[1]
+        bias = self.rec(f"{s.setting.key}.bias_var", float(s.bias_var))
+        biases = "but zero biases" if s.bias_var == 0 else f"biases with Var(b) = {bias}"
+        self._bars_beat(1, f"Xavier's start: {glorot.numerator}/{glorot.denominator} = {glorot.fraction} as before, "
+                           f"{biases}.")
         sq, both = self._factor_words(s)
-        below = not (s.dead or first.dead) and all(
-            float(x) < QUARTER for x in (s.predicted, s.measured, first.predicted, first.measured))
-        tail = ", still below ¼ with either start." if below else "."
-        self._panel(1, f"Xavier's start, zero biases: between hidden layers {glorot.numerator}/{glorot.denominator} "
-                       f"= {glorot.fraction}, as before.", f"E[σ'²] = {sq}: {both}{tail}", lines_first=False)
+        self._numbers_beat(1, f"E[σ'²] = {sq}: {both}.")
+        aside = VGroup(
+            VGroup(self.muted("larger", SIZE.small), self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
+                   self.muted(": larger factor, but more neurons saturate", SIZE.small)).arrange(RIGHT, buff=0.1),
+            VGroup(self.tex(r"\sigma(z) > 0", SIZE.small, color=th.muted),
+                   self.muted(": outputs never centred on 0", SIZE.small)).arrange(RIGHT, buff=0.1),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
+        self.aside = aside
+        self.say("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
+                 "centred on 0: tanh and ReLU are the usual way out.", FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:
         """Then the activation: tanh, whose slope reaches 1."""
@@ -734,16 +856,20 @@ class TheWayOut(LessonScene):
         sq, both = self._factor_words(s)
         ratio = round_significant(s.ratio, RATIO_DIGITS)
         only = 1 <= ratio < REGIME_THRESHOLD and first.ratio >= REGIME_THRESHOLD
-        self._panel(2, f"tanh, Xavier's start: E[g'²] = {sq}, {both}.",
-                    self._ratio_sentence(s, only=True) if only else self._ratio_sentence(s))
+        with self.beat(f"tanh, Xavier's start: E[g'²] = {sq}, {both}."):
+            self.play(FadeOut(self.aside), FadeIn(self.titles[2]), self._grow(2), run_time=2.0)
+            self.play(FadeIn(self.rows[2][:4], shift=UP * 0.1, lag_ratio=0.3), run_time=1.2)
+        self.say(self._ratio_sentence(s, only=only), FadeIn(self.rows[2][4], shift=UP * 0.1), run_time=0.8)
 
     def panel_relu(self) -> None:
         """ReLU with He's start: n Var(w) = 2, E[g'^2] about 1/2, factor about 1: level bars."""
         s = self.result.settings[3]
         sq, both = self._factor_words(s)
-        nv = self.rec(f"{s.setting.key}.n_var", float(s.n_var))
-        self._panel(3, f"ReLU, He's start: n Var(w) = {nv}, E[g'²] = {sq}: {both}.",
-                    "The bars stay level." if s.level else self._ratio_sentence(s))
+        with self.beat(f"ReLU, He's start: E[g'²] = {sq}, {both}."):
+            self.play(FadeIn(self.titles[3]), self._grow(3), run_time=2.0)
+            self.play(FadeIn(self.rows[3][:4], shift=UP * 0.1, lag_ratio=0.3), run_time=1.2)
+        self.say("The bars stay level." if s.level else self._ratio_sentence(s),
+                 FadeIn(self.rows[3][4], shift=UP * 0.1), run_time=0.8)
 
     def hold_key_picture(self) -> None:
         """The chapter's picture: fading bars beside level ones, with the factors, held."""

@@ -18,6 +18,10 @@ from scenes.style import fmt_value, log_ticks
 from tests.conftest import dry_scene
 
 LESSON_FILES = ["default.toml", "relu-he.toml"]
+#: The chapter's ceiling (English dry run, seconds), and the captions' characters that fill it
+#: at the engine's 14 characters a second.
+CEILING_S = 80.0
+CAPTION_CHARS = int(CEILING_S * 14)
 
 
 def _dry_run(lesson_file: str) -> ExplodingGradients:
@@ -58,8 +62,8 @@ def _float32_nan_layer(scale: float) -> int:
 def test_dry_run_plays_every_beat(rendered: ExplodingGradients) -> None:
     assert len(rendered.captions) == 7
     assert all(c.strip() for c in rendered.captions)
-    assert 65 <= rendered.time <= 95, f"clip lasts {rendered.time:.1f} s"
-    assert sum(len(c) for c in rendered.captions) <= 1050  # the script's budget
+    assert 65 <= rendered.time <= CEILING_S, f"clip lasts {rendered.time:.1f} s"
+    assert sum(len(c) for c in rendered.captions) <= CAPTION_CHARS
     assert not rendered.mobjects  # end_chapter faded everything out
 
 
@@ -70,9 +74,14 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     assert "dC/" not in text and "∂C/∂a_L = (1, 1)" in text
     for stale in ("singular", "W^[", "ŷ", "[0]", "sigma", "eta"):
         assert stale not in text
-    # W^T said in words where it is used; the cost named; the gradient per unit of output error
-    assert "W^T: rows and columns swapped" in text and "C be the sum of the outputs" in text
-    assert "per unit of output error" in text.lower()
+    # W^T said in words where it is used; the cost named, so that dC/da_L = (1, 1) is exact
+    # (no "per unit of output error": (1, 1) has length sqrt 2)
+    assert "(W^T: rows and columns swapped; here W itself)" in text
+    assert "With C the sum of the outputs, ∂C/∂a_L = (1, 1):" in text
+    assert "per unit" not in text.lower()
+    # float32 and inf get their words; the NaN its reason
+    assert "float32, the 32-bit numbers most training uses" in text
+    assert "past that the computer writes inf" in text and "0 × inf = NaN (not a number)" in text
     # chapter 6 explained e-notation and log scales: not again here
     assert "× 10" not in text and "each step" not in text and "e-notation" not in text
     # float32 and float64 in one beat
@@ -88,14 +97,40 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     last = ", ".join(fmt_value(c.mark_values[-1]) for c in r.cases)
     assert f"After {m0} layers: {first}; after {m1}: {last}." in caps[2]
     assert f"Nets of over {m1} layers exist." in caps[2]
+    assert f"x = ({fmt_value(r.x[0])}, {fmt_value(r.x[1])})" in caps[1]
     ex = r.example
-    assert (f"this W's entries are all {fmt_value(ex.entry)}, yet it maps (1, 1) to {fmt_value(ex.stretch)} × (1, 1). "
-            f"After {ex.layer} layers: {fmt_value(ex.value)}.") in caps[3]
+    assert (f"this W, all entries {fmt_value(ex.entry)}, still stretches (1, 1) by {fmt_value(ex.stretch)}, "
+            f"squashes (1, −1) to {fmt_value(ex.across_stretch)}. After {ex.layer} layers: "
+            f"{fmt_value(ex.value)}.") in caps[3]
     grads = [fmt_value(c.grad_w_1) for c in r.cases]
-    assert f"has size {grads[0]}, {grads[1]} or {grads[2]}" in caps[5]
+    assert f"has size {grads[0]}, {grads[1]} or {grads[2]}, far too big to learn from, or too small." in caps[5]
     c = r.case(1.5)
-    assert (f"W = 1.5·I overflows to inf at layer {c.f32_overflow_layer} and gives NaN (not a number) at "
-            f"{c.f32_nan_layer}; float64 postpones it to layer {c.overflow_layer}.") in caps[6]
+    assert (f"tops out near {fmt_value(r.float32_max)}; past that the computer writes inf, at layer "
+            f"{c.f32_overflow_layer}. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number); "
+            f"{fmt_value(c.scale)} × inf is just inf. float64 only postpones it, to layer "
+            f"{c.overflow_layer}.") in caps[6]
+
+
+def test_the_nan_and_its_reason_are_true() -> None:
+    """"At 220, W's zeros give 0 × inf = NaN; 1.5 × inf is just inf": in float32, a_219 is (inf, inf)
+    (both numbers past the largest float32), and the next layer's first number is
+    1.5 × inf + 0 × inf, where 0 × inf is NaN and 1.5 × inf is inf."""
+    r = exploding()
+    c = r.case(1.5)
+    assert c.f32_nan_layer == c.f32_overflow_layer + 1  # the layer right after the overflow
+    f32 = np.float32
+    big = f32(1.5) ** (c.f32_overflow_layer - 1)
+    assert np.isfinite(big)
+    with np.errstate(over="ignore", invalid="ignore"):
+        inf = big * f32(1.5)
+        assert np.isinf(inf) and inf > 0  # "past that the computer writes inf"
+        assert np.isnan(f32(0.0) * inf) and np.isinf(f32(1.5) * inf)
+        assert np.isnan(f32(1.5) * inf + f32(0.0) * inf)
+    # W = 1.5 I has zeros off its diagonal ("W's zeros")
+    w = c.scale * np.eye(2)
+    assert w[0, 1] == w[1, 0] == 0.0 and w[0, 0] == c.scale
+    # "tops out near 3.40e+38": the largest float32, and float32 is 32 bits
+    assert r.float32_max == float(np.finfo(np.float32).max) and np.finfo(np.float32).bits == 32
 
 
 def test_the_words_match_the_numbers(rendered: ExplodingGradients) -> None:
@@ -105,10 +140,20 @@ def test_the_words_match_the_numbers(rendered: ExplodingGradients) -> None:
     big, *small = r.cases
     assert big.scale > 1 > max(c.scale for c in small)
     assert big.grad_w_1 > 1e20 and all(c.grad_w_1 < 1e-6 for c in small)  # far too big, or too small
-    # the example: every entry below 1, yet W (1, 1) = stretch (1, 1) with a stretch above 1
+    # the example: every entry below 1 ("still"), yet W (1, 1) = stretch (1, 1) with a stretch above 1
+    # ("stretches"), and W (1, -1) = across_stretch (1, -1) with across_stretch below 1 ("squashes")
     ex = r.example
     assert all(abs(v) < 1 for row in ex.weight for v in row) and ex.stretch > 1
     assert ex.image == tuple(ex.stretch * v for v in ex.vector)
+    assert ex.vector == (1.0, 1.0) and ex.across == (1.0, -1.0)
+    assert ex.across_stretch is not None and 0 <= ex.across_stretch < 1
+    assert ex.across_image == tuple(ex.across_stretch * v for v in ex.across)
+    # "here W itself": the example's W and every s I equal their transposes
+    assert ex.weight == tuple(zip(*ex.weight))
+    # "gradients grow or shrink alike": the dashed lines have the solid lines' slope, log10 s per layer
+    for i, c in enumerate(r.cases):
+        np.testing.assert_allclose(np.diff(shown[f"back_line_{i}"]) / np.diff(shown[f"back_line_layers_{i}"]),
+                                   -math.log10(c.scale), atol=1e-9)
     # straight lines on the log axis: each layer adds the same log10 s
     for i, c in enumerate(r.cases):
         np.testing.assert_allclose(np.diff(shown[f"line_{i}"]) / np.diff(shown[f"line_layers_{i}"]),
@@ -185,6 +230,31 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     assert shown["example_value"] == r.example.value == shown["caption_example_value"]
     assert shown["example_stretch"] == r.example.stretch == shown["caption_stretch"]
     assert shown["example_entry"] == r.example.entry == shown["caption_entry"]
+    assert shown["example_across_stretch"] == r.example.across_stretch == shown["caption_across_stretch"]
+    assert shown["example_layer"] == r.example.layer
+    assert [shown["caption_x_0"], shown["caption_x_1"]] == list(r.x[:2])
+    assert shown["float32_max"] == r.float32_max == shown["caption_float32_max"]
+    assert shown["caption_float_scale"] == c.scale
+
+
+def _words(m: object) -> list[str]:
+    """The sans-font words in a mobject and its parts (a Text keeps them in ``original_text``)."""
+    found = [m.original_text] if isinstance(getattr(m, "original_text", None), str) else []
+    for sub in getattr(m, "submobjects", []):
+        found += _words(sub)
+    return found
+
+
+def test_on_screen_words(rendered: ExplodingGradients) -> None:
+    """The labels say "first number of a_l" (never "unit", which the episode does not explain), and
+    no symbol with a subscript is typed into the sans font."""
+    groups = [rendered.table_head, rendered.example_box, rendered.back_label, rendered.key_picture]
+    words = [w for g in groups for w in _words(g)]
+    assert any(w.startswith("first number of") for w in words)
+    assert sum(w == "first number of" for w in words) >= 3  # table head, example, the float plot's axis
+    for w in words:
+        assert "unit" not in w and "_" not in w and "δ" not in w, w
+    assert "float32 (32-bit numbers):" in words and "larger: inf" in words
 
 
 def test_the_stretch_example() -> None:
@@ -200,7 +270,13 @@ def test_the_stretch_example() -> None:
     np.testing.assert_allclose(ex.log10_unit, np.arange(11) * math.log10(1.8), atol=1e-12)
     # back prop's W^T is W here, so it stretches (1, 1) alike
     np.testing.assert_array_equal(w.T, w)
+    # and it squashes (1, -1) to nothing: the stretch depends on the direction
+    np.testing.assert_array_equal(w @ np.array([1.0, -1.0]), np.array(ex.across_image))
+    assert ex.across_image == (0.0, 0.0) and ex.across_stretch == 0.0
     assert stretch_example(3, 0.5, 4).stretch == 1.5
+    assert stretch_example(3, 0.5, 4).across == (1.0, -1.0, 0.0)
+    one = stretch_example(1, 0.5, 2)
+    assert one.across == () and one.across_stretch is None
 
 
 def test_experiment_matches_linear_net() -> None:

@@ -63,8 +63,9 @@ def backward_on_sample(lesson: Lesson):
 def test_dry_run_renders_with_captions(rendered: GradientsFading) -> None:
     assert rendered.shown, "the scene showed no numbers"
     total = rendered.renderer.time
-    # every cue readable at the beat API's pace: about a minute and a half, within the budget
-    assert 75 <= total <= 100, total
+    # every cue readable at the beat API's pace: within the chapter's ceiling (80 s for the
+    # default lesson; other lessons say a little more or less)
+    assert 65 <= total <= (80 if rendered.lesson.name == "default" else 90), total
     assert 12 <= len(rendered.captions) <= 15 and all(c.strip() for c in rendered.captions)
     if rendered.lesson.name == "default":
         assert sum(len(c) for c in rendered.captions) <= 1150
@@ -99,17 +100,18 @@ def test_shown_equals_experiment(rendered: GradientsFading) -> None:
         "bar_decades": [float(d) for d in r.bar_decades],
         "bar_ticks": [float(k) for k in log_ticks(*r.bar_decades, most=3)],
         "first_over_last": r.first_over_last,
+        # our digit's side: the net's inputs are its pixels
+        "side": float(r.pixels.shape[0]),
         # Nielsen's set-up and numbers: citations kept in netsim, not measured here
-        "book_first": BOOK_HIDDEN_NORMS[0],
-        "book_last": BOOK_HIDDEN_NORMS[-1],
         "book_first_over_last": BOOK_HIDDEN_NORMS[0] / BOOK_HIDDEN_NORMS[-1],
-        "book_hidden": float(len(BOOK_SIZES) - 2),
-        "book_width": float(BOOK_SIZES[1]),
-        "book_pixels": float(BOOK_SIZES[0]),
         "book_images": float(BOOK_IMAGES),
         "mnist_images": float(MNIST_IMAGES),
         "mnist_side": float(MNIST_SIDE),
     }
+    assert r.pixels.shape[0] ** 2 == r.sizes[0]
+    if not (lesson.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]):
+        # a net unlike his: his is described in words, with its numbers
+        expected |= {"book_hidden": float(len(BOOK_SIZES) - 2), "book_width": float(BOOK_SIZES[1])}
     expected |= {f"norm_{l}": float(v) for l, v in enumerate(r.bias_norms, start=1)}
     expected |= {f"book_{i}": v for i, v in enumerate(BOOK_HIDDEN_NORMS, start=1)}
     expected |= {f"edges_W{l}": [float(v) for v in e.ravel()] for l, e in enumerate(r.edge_grads, start=1)}
@@ -192,17 +194,30 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     assert "δ_l = ∂C/∂z_l" in text and "∂C/∂b_l = δ_l" in text
     assert "bars the size ‖∂C/∂b_l‖" in text and "both on log scales" in text
     # the headline, written with fmt_ratio, naming this digit and this random start
-    assert f"On this digit, from this random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} " in text
-    assert f"Layer {L}, the output, is left out" in text
-    assert ("The colour drains toward the left" in text) == (r.regime == "vanishing")
+    if r.first_over_last < 1 and fmt_ratio(r.first_over_last) != "1":
+        assert f"On this digit and random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} " \
+            f"of layer {h}'s." in text
+    else:
+        assert f"On this digit and random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} times" in text \
+            or f"is the same as layer {h}'s, to two figures" in text
+    assert f"Layer {L}, the output, has no σ' factor: it is left out." in text
+    assert ("The colour drains toward the left: the early layers are darker." in text) == (r.regime == "vanishing")
+    assert "go dark" not in text
     assert ("the first layers take the smallest steps" in text) == (r.regime == "vanishing")
     assert ("within a factor of 10 of the others" in text) == (r.regime == "level" and r.hidden_spread < 10)
     assert f"Chapter {number_of('training')} measures" in text or r.regime != "vanishing"
-    # the book, named at first mention, with the reason ours differ
+    # W_l gets its words where it is first used
+    assert "with W_l a table of weights, one row per neuron" in text
+    # the book, named at first mention, in one sentence with the reason ours differ
     assert "Michael Nielsen's book Neural Networks and Deep Learning" in text
-    assert "on MNIST (70,000 digits of 28×28 pixels)" in text
-    assert "layer 1's 0.003 is 1/95 of layer 4's 0.285" in text
-    assert f"Ours has {r.sizes[0]} inputs, not 784, and one digit and start, where he averaged 1,000 images." in text
+    same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
+    net = "the same hidden layers" if same else \
+        f"a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
+    side = r.pixels.shape[0]
+    assert (f"measured {net} on MNIST's {MNIST_IMAGES:,} digits of {MNIST_SIDE}×{MNIST_SIDE} pixels: "
+            f"layer 1 at {fmt_ratio(BOOK_HIDDEN_NORMS[0] / BOOK_HIDDEN_NORMS[-1])} of layer {len(BOOK_HIDDEN_NORMS)}, "
+            f"averaged over {BOOK_IMAGES:,} images. Ours: one {side}×{side} digit, one start.") in text
+    assert text.count("Nielsen") == 1
     # taught elsewhere: the size (chapter 5), log scales and e-notation (chapter 6), right to left
     for taught in ("square root", "each step up", "×10", "e-notation", "10 times more", "right to left",
                    "dC/", "sigma", "delta", "slower"):

@@ -14,13 +14,13 @@ import pytest
 
 from netsim.data import digits
 from netsim.errors import NetsimError
-from netsim.experiments.rock import RockResult, rock_on_slope
+from netsim.experiments.rock import RockResult, rock_on_slope, tick_within
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.rock import SAMPLE, RockOnSlope, rock_for, roll_words, slope_words
-from scenes.style import fmt_ratio
+from scenes.style import fmt_ratio, fmt_value
 from scenes.sweep import write_lesson
 from tests.conftest import dry_scene
 
@@ -89,6 +89,9 @@ def test_slices_and_iterates_are_netsims_backward_pass(name: str) -> None:
             assert rock.curve_cost[idx] == pytest.approx(cost(float(rock.curve_w[idx])), rel=1e-12)
         assert rock.curve_w.min() <= rock.w.min() and rock.w.max() <= rock.curve_w.max()
     assert res.half_width == pytest.approx(1.25 * max(res.first.distance, res.last.distance))
+    # one vertical scale for both panels: C_0 +- 1.2 times the largest change of C drawn
+    spread = max(np.abs(rock.curve_cost - res.cost0).max() for rock in (res.first, res.last))
+    assert res.cost_half_width == pytest.approx(1.2 * spread, rel=1e-12)
     assert res.distance_ratio == res.last.distance / res.first.distance
     assert res.ratio_rounded == round_significant(res.distance_ratio)
     assert res.slope_ratio == abs(res.last.grad[0]) / abs(res.first.grad[0])
@@ -181,7 +184,7 @@ def expected_shown(scene: RockOnSlope) -> dict[str, float]:
     """Every number the scene should show, from the experiment."""
     res = rock_for(scene.lesson)
     exp = {"pixels": res.sizes[0], "hidden_layers": res.hidden, "width": res.sizes[1], "output_layer": res.depth,
-           "eta": res.eta, "steps": res.steps}
+           "eta": res.eta, "steps": res.steps, "w_tick": res.w_tick, "cost_tick": res.cost_tick}
     if res.verdict in ("vanishing", "both", "exploding"):
         exp["ratio"] = res.distance_ratio
     return {k: float(v) for k, v in exp.items()}
@@ -195,9 +198,9 @@ def test_shown_numbers_are_the_experiment(name: str) -> None:
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_clip_length(name: str) -> None:
-    """About 45 to 50 seconds: the script's budget for this chapter."""
+    """At most 47 seconds (the chapter's ceiling) and its caption budget."""
     scene = rendered(name)
-    assert 40.0 < scene.renderer.time < 55.0, scene.renderer.time
+    assert 40.0 < scene.renderer.time <= 47.0, scene.renderer.time
     assert sum(len(c) for c in scene.captions) <= 680
 
 
@@ -208,15 +211,16 @@ def test_captions_say_what_was_measured(name: str) -> None:
     text = " ".join(scene.captions)
     L = res.depth
     # the net: hidden layers defined as the layers between input and output; layer L is the output
-    assert (f"between the {res.sizes[0]} pixels in and layer {L}, the output, are {res.hidden} hidden layers "
-            f"of {res.sizes[1]} neurons") in text
-    assert "steepest weight, which favours layer 1" in text
+    assert (f"The lesson's deep net: {res.hidden} hidden layers of {res.sizes[1]} neurons, "
+            f"then layer {L}, the output.") in text
+    assert "Each is its layer's steepest weight: the best case for layer 1." in text
+    assert "favours" not in text
     assert f"{res.steps} steps of w ← w − η ∂C/∂w" in text
     # the one comparison number, to two significant figures, with its set-up
     far = fmt_ratio(res.distance_ratio)
     assert far == fmt_ratio(res.ratio_rounded) and len(far.replace(".", "")) <= 3
     times = "times as far" if res.distance_ratio >= 1 else "as far"
-    assert f"On this digit, from this start, the layer-{L} weight moved about {far} {times}." in text
+    assert f"On this digit and start, the layer-{L} weight moved about {far} {times}." in text
     shown = f"in {res.steps} steps the layer-{L} weight moved about {far} {times} as the layer-1 weight"
     assert shown.replace(" ", "") == scene.ratio_line.text  # manim's Text keeps no spaces
     # derived words, from the numbers
@@ -231,6 +235,64 @@ def test_captions_say_what_was_measured(name: str) -> None:
         assert gone not in text, gone
     assert not E_NOTATION.search(text) and not E_NOTATION.search(scene.ratio_line.text)
     assert f"chapter{number_of('cost')}'squadraticcost" in scene.header[1].text
+
+
+def test_ticks_are_one_figure_within_the_half_widths() -> None:
+    """An axis's labelled tick is the largest 1, 2 or 5 x 10^k within its half-width."""
+    assert [tick_within(x) for x in (0.1985, 0.0316, 0.269, 0.0596, 1.0, 4.99, 5.0, 0.0999999)] == [
+        0.1, 0.02, 0.2, 0.05, 1.0, 2.0, 5.0, 0.05]
+    assert tick_within(3e-9) == 2e-9 and tick_within(5e-324) == 5e-324
+    for bad in (0.0, -1.0, math.inf, math.nan):
+        with pytest.raises(NetsimError, match="half-width"):
+            tick_within(bad)
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_both_panels_label_the_same_ticks(name: str) -> None:
+    """The panels share their scales, and say so with the same tick values (Δw and ΔC, netsim's):
+    within the drawn window, one significant figure, no e-notation, a true minus sign."""
+    scene = rendered(name)
+    res = rock_for(scene.lesson)
+    assert 0 < res.w_tick <= res.half_width < 5 * res.w_tick
+    assert 0 < res.cost_tick <= res.cost_half_width < 5 * res.cost_tick
+    words = {"w": [], "c": []}
+    for axes in scene.panel_axes:
+        ticks = axes[4]
+        labels = [m for m in ticks if hasattr(m, "text")]
+        words["w"].append([t.text for t in labels[0::2]])
+        words["c"].append([t.text for t in labels[1::2]])
+    for kind, tick in (("w", res.w_tick), ("c", res.cost_tick)):
+        one, other = words[kind]
+        assert one == other, "both panels label the same ticks"
+        assert one == [f"−{fmt_value(tick, 1)}", "0", fmt_value(tick, 1)]
+        assert not E_NOTATION.search(" ".join(one))
+    # and the ticks stand where the values are: the panels map w and C alike
+    first, last = scene.panels
+    for a, b in ((first, last),):
+        assert a.half_width == b.half_width and a.c_half == b.c_half == res.cost_half_width
+
+
+def test_the_landscape_is_drawn_while_the_first_beats_speak() -> None:
+    """No empty frame: the layer-L slice and its rock are on screen by the end of beat 1, the
+    net by the end of beat 2, and both panels from beat 3 on."""
+    from manim import tempconfig
+
+    class Recording(RockOnSlope):
+        def beat_boundary(self) -> None:
+            self.on_screen.append({id(m) for m in self.get_mobject_family_members()})
+
+    settings = {"dry_run": True, "quality": "low_quality", "disable_caching": True, "progress_bar": "none",
+                "skip_animations": True}
+    with tempconfig(settings):
+        scene = Recording(lesson=load_lesson(LESSONS["default"]))
+        scene.on_screen = []
+        scene.render()
+    first, last = scene.panels
+    after = scene.on_screen
+    assert {id(last.curve), id(last.dot), id(last.tangent)} <= after[0]
+    assert id(scene.diagram) in after[1] and id(last.curve) in after[1]
+    assert {id(first.curve), id(last.curve)} <= after[2] and id(scene.diagram) not in after[2]
+    assert {id(first.dot), id(first.tangent)} <= after[3]
 
 
 def test_a_dead_net_says_neither_rock_moves(tmp_path: Path) -> None:

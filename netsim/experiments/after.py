@@ -1,4 +1,5 @@
-"""Chapter 12, "What came after": three of the later fixes, computed.
+"""Chapter 12, "What came after": three of the later fixes, computed, and why deep nets
+trained so slowly for so long, in chapter 10's terms.
 
 Residual connections. The lesson's deep net (64 inputs, hidden layers of one width, 10
 sigmoid outputs, the cross-entropy cost) reads one digit x = a_0, with the lesson's
@@ -29,14 +30,25 @@ smaller, is unchanged too).
 
 Gradient clipping. Chapter 9's linear net: g(z) = z, b = 0, every W_l = s I (s = 1.5),
 x = (1, 1), C = the sum of the outputs (:func:`netsim.linear.linear_net`). For each depth
-L = 1 .. ``depth`` the whole gradient g = (dC/dW_1, ..., dC/dW_L) has length
+L = 1 .. ``depth`` the whole gradient grad C = (dC/dW_1, ..., dC/dW_L) (every dC/dw
+together; the letter g is the activation function) has length
 
-    ||g|| = sqrt(sum_l ||dC/dW_l||^2),
+    ||grad C|| = sqrt(sum_l ||dC/dW_l||^2),
 
-and one step w <- w - eta g moves the weights by eta ||g||. Clipping rescales g to length
-tau when ||g|| > tau: g <- g tau / ||g||. The step is then at most eta tau long, and it
-points the same way (its cosine with the unclipped step is 1): the result holds both step
-lengths at every depth, and that cosine computed from the gradient arrays of the deepest net.
+and one step w <- w - eta grad C moves the weights by eta ||grad C||. Clipping rescales
+grad C to length tau when ||grad C|| > tau: grad C <- grad C tau / ||grad C||. The step is
+then at most eta tau long, and it points the same way (its cosine with the unclipped step is
+1): the result holds both step lengths at every depth, and that cosine computed from the
+gradient arrays of the deepest net.
+
+Why so long (:func:`period_start`). Before 2006 deep nets used sigmoid or tanh units, and
+their starting weights were often smaller than LeCun's Var(w) = 1/n_in: the common
+w ~ U(-1/sqrt(n_in), 1/sqrt(n_in)) (the start Glorot and Bengio, 2010, compared theirs with)
+has Var(w) = r^2/3 = 1/(3 n_in) for r = 1/sqrt(n_in). Chapter 10's per-layer factor is
+sqrt(n Var(w) E[g'^2]); between hidden layers of one width n = n_in, so n Var(w) = 1/3, and
+E[g'^2] is at most the largest g'^2, g'(0)^2: the factor is at most sqrt(1/3) g'(0), about
+0.144 for the sigmoid (sigma'(0) = 1/4) and 0.577 for tanh (tanh'(0) = 1). Every layer's
+factor below 1: deep nets sat on long plateaus.
 """
 
 from __future__ import annotations
@@ -44,10 +56,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 from netsim import fp
+from netsim.activations import get_activation
 from netsim.data import Dataset, digits
 from netsim.errors import require
 from netsim.experiments.nielsen import LayerNorms, layer_gradient_norms
@@ -175,13 +189,41 @@ class BatchNormExample:
 
 
 @dataclass(frozen=True)
+class PeriodStart:
+    """The common start of the time, w ~ U(-r, r) with r = 1/sqrt(n_in), in chapter 10's terms.
+
+    ``n_var`` = n Var(w) between hidden layers of one width n = n_in (r^2 n / 3 = 1/3, exact);
+    ``lecun_n_var`` = n Var(w) of LeCun's 1/n_in (1). For each of ``activations`` (the units
+    of the time: sigmoid and tanh), ``peak_slopes`` = g'(0), the largest slope, and ``bounds``
+    = sqrt(n_var) g'(0), the most chapter 10's factor sqrt(n Var(w) E[g'^2]) can be.
+    """
+
+    n_var: Fraction
+    lecun_n_var: Fraction
+    activations: tuple[str, ...]
+    peak_slopes: tuple[float, ...]
+    bounds: tuple[float, ...]
+
+    @property
+    def share_of_lecun(self) -> Fraction:
+        """Var(w) of this start over LeCun's (1/3)."""
+        return self.n_var / self.lecun_n_var
+
+    def bound(self, activation: str) -> float:
+        """The largest per-layer factor for ``activation`` with this start."""
+        require(activation in self.activations, f"activation {activation!r} is not one of {self.activations}")
+        return self.bounds[self.activations.index(activation)]
+
+
+@dataclass(frozen=True)
 class AfterResult:
-    """What chapter 12 shows: the residual comparison, batch normalisation's example and the
-    clipped step."""
+    """What chapter 12 shows: the residual comparison, batch normalisation's example, the
+    clipped step, and the period's start (why so long)."""
 
     residual: ResidualComparison
     batch_norm: BatchNormExample
     clipping: ClippingResult
+    period: PeriodStart
 
 
 def _decades(values: Sequence[float]) -> tuple[int, int]:
@@ -281,7 +323,7 @@ def clipping(
     scale: float = SCALE,
     x: Sequence[float] = DEFAULT_X,
 ) -> ClippingResult:
-    """The step eta ||g|| on the linear net W = ``scale`` I, without and with clipping at tau."""
+    """The step eta ||grad C|| on the linear net W = ``scale`` I, without and with clipping at tau."""
     require(isinstance(eta, (int, float)) and math.isfinite(eta) and eta > 0,
             f"eta = {eta!r} must be a finite number > 0")
     require(isinstance(threshold, (int, float)) and math.isfinite(threshold) and threshold > 0,
@@ -293,7 +335,7 @@ def clipping(
         r = linear_net(scale, L, tuple(x))
         require(bool(np.all(np.isfinite(r.grad_w_norms))), f"the gradient of {L} layers overflows float64")
         norms.append(float(np.sqrt(np.sum(r.grad_w_norms ** 2))))
-    # The deepest net's gradient arrays: dC/dW_l = delta_l a_{l-1}^T, clipped, and the angle kept.
+    # The deepest net's gradient arrays (grad C): dC/dW_l = delta_l a_{l-1}^T, clipped, and the angle kept.
     g = np.concatenate([np.outer(r.deltas[l], r.activations[l]).ravel() for l in range(depth)])
     g_norm = float(fp.norm(g))
     clipped = g * (threshold / g_norm) if g_norm > threshold else g
@@ -304,6 +346,21 @@ def clipping(
         steps=tuple(eta * n for n in norms), clipped_steps=tuple(eta * min(n, threshold) for n in norms),
         cosine=cosine,
     )
+
+
+#: The units of deep nets before 2006.
+PERIOD_ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh")
+
+
+def period_start(activations: Sequence[str] = PERIOD_ACTIVATIONS) -> PeriodStart:
+    """w ~ U(-1/sqrt(n_in), 1/sqrt(n_in)): n Var(w) and the largest per-layer factor for each
+    activation (see the module notes)."""
+    require(len(activations) >= 1, "activations: give at least one")
+    r_sq_n = Fraction(1)  # r = 1/sqrt(n_in): r^2 n_in = 1
+    n_var = r_sq_n / 3  # Var(U(-r, r)) = r^2 / 3
+    peaks = tuple(float(get_activation(a).df(np.zeros(1))[0]) for a in activations)
+    return PeriodStart(n_var=n_var, lecun_n_var=Fraction(1), activations=tuple(str(a) for a in activations),
+                       peak_slopes=peaks, bounds=tuple(math.sqrt(n_var) * p for p in peaks))
 
 
 def what_came_after(
@@ -317,7 +374,7 @@ def what_came_after(
 ) -> AfterResult:
     """Everything chapter 12 shows for one lesson's net and learning rate eta."""
     return AfterResult(residual_comparison(sizes, activation, init, bias_init, seed, sample),
-                       batch_norm_example(sizes, activation, init, bias_init, seed), clipping(eta))
+                       batch_norm_example(sizes, activation, init, bias_init, seed), clipping(eta), period_start())
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Chapter 5, why depth matters: what a net's first layer learns, and how little it learns when deep.
+"""Chapter 5, what depth should buy: what a net's first layer learns, and how little it learns when deep.
 
 The two nets are chapter 8's, in chapter 8's runs, looked at after :data:`~netsim.experiments.training.FIRST_LOOK`
 epochs (:func:`netsim.experiments.training.progress`: one set-up, one training for both

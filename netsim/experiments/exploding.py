@@ -6,24 +6,26 @@ with a_0 = x
     a_l = W_l a_{l-1},   a_L = W_L W_{L-1} ... W_1 x.
 
 Every layer has the same W_l = s I (one case per scale s, e.g. 1.5, 0.9 and 0.5), so
-a_l = s^l x: the first unit of a_l is s^l x_1, and on a log scale the layers lie on a straight
-line of slope log10 s. Back prop, from C = the sum of the outputs (so dC/da_L = (1, ..., 1):
-the gradient per unit of output error), runs right to left with delta_{l-1} = W_l^T delta_l
-(g' = 1; W^T is W with rows and columns swapped), so the first unit of delta_l = dC/da_l is
-s^(L-l), and layer 1's weight gradient dC/dW_1 = delta_1 x^T has size 2 s^(L-1) for x = (1, 1).
+a_l = s^l x: the first number of a_l is s^l x_1, and on a log scale the layers lie on a straight
+line of slope log10 s. Back prop, from C = the sum of the outputs (so dC/da_L = (1, ..., 1)),
+runs right to left with delta_{l-1} = W_l^T delta_l (g' = 1; W^T is W with rows and columns
+swapped), so the first number of delta_l = dC/da_l is s^(L-l), and layer 1's weight gradient
+dC/dW_1 = delta_1 x^T has size 2 s^(L-1) for x = (1, 1).
 
-For a general W what decides is not its entries but how much it stretches a vector. The
-example W = 0.9 in every entry has entries below 1, yet maps u = (1, 1) to 1.8 u (u is its
-eigenvector), so after l layers a_l = 1.8^l u.
+For a general W what decides is not its entries but how much it stretches a vector, and
+that depends on the direction. The example W = 0.9 in every entry has entries below 1, yet
+maps u = (1, 1) to 1.8 u (u is an eigenvector), so after l layers a_l = 1.8^l u; and it maps
+v = (1, -1) to 0 (v is the other eigenvector, with eigenvalue 0).
 
 Three runs per case:
 
 - a plotted run of ``depth`` layers (150): the exact log10 ||a_l|| and log10 ||delta_l|| of
-  every layer, one unit's log10 |a_l[0]| and log10 |delta_l[0]| (W = s I keeps the direction
+  every layer, the first number's log10 |a_l[0]| and log10 |delta_l[0]| (W = s I keeps the direction
   of x, and of dC/da_L, so these are the norms shifted by a constant), float64 values
   a_l[0] at the ``marks`` (10 and 150), delta_1[0] and ||dC/dW_1||;
 - a float32 run of ``f32_depth`` layers (300), float32 being what practice uses: 1.5^l
-  overflows to inf at layer 219, the next layer's W a forms 1.5 * inf + 0 * inf = NaN (220),
+  overflows to inf at layer 219, the next layer's W a forms 1.5 * inf + 0 * inf = NaN (220:
+  0 * inf is NaN, while 1.5 * inf is inf),
   and 0.5^l underflows to 0 at layer 150 (the flags of linear_net with dtype float32);
 - a deep float64 run of ``deep_depth`` layers (2000): float64 lasts until layer 1751
   (overflow) and 1075 (underflow); the exact log10 of every layer stays finite.
@@ -67,7 +69,7 @@ class ExplodingCase:
     ``log10_delta_unit[l - 1]`` = log10 |delta_l[0]|, ``log10_grad_w_norms[l - 1]`` =
     log10 ||dC/dW_l||. ``first_values[l - 1]`` = a_l[0] in float64 for l = 1..FIRST_LAYERS;
     ``mark_values[k]`` = a_l[0] in float64 at l = marks[k]; ``delta_1`` = delta_1[0] and
-    ``grad_w_1`` = ||dC/dW_1|| (layer 1's weight gradient, per unit of output error) in float64.
+    ``grad_w_1`` = ||dC/dW_1|| (layer 1's weight gradient, C = the sum of the outputs) in float64.
     Deep run: ``deep_log10_unit[l]`` = log10 |a_l[0]| (exact), ``deep_value`` = a_L[0] in
     float64 at l = deep_depth (inf or 0 where float64 gave up), and linear_net's flags: the
     first forward layer that overflowed/underflowed and the first back-prop layer (counted
@@ -122,9 +124,12 @@ class ExplodingCase:
 class StretchExample:
     """A general W whose entries are all below 1 and which still stretches: W = entry * ones.
 
-    W maps ``vector`` u = (1, ..., 1) to ``image`` W u = ``stretch`` * u (n * entry: u is its
-    eigenvector), so a_l = stretch^l u. ``layer``: the layer followed; ``value``: the first
-    unit of a_layer = W^layer u (float64); ``log10_unit``: its exact log10 for l = 0 .. layer.
+    W maps ``vector`` u = (1, ..., 1) to ``image`` W u = ``stretch`` * u (n * entry: u is an
+    eigenvector), so a_l = stretch^l u. How much W stretches depends on the direction: it maps
+    ``across`` v = (1, -1, 0, ..., 0) to ``across_image`` W v = ``across_stretch`` * v (0: v
+    is squashed to nothing); for n = 1 there is no other direction and these are empty / None.
+    ``layer``: the layer followed; ``value``: the first number of a_layer = W^layer u
+    (float64); ``log10_unit``: its exact log10 for l = 0 .. layer.
     """
 
     entry: float
@@ -132,6 +137,9 @@ class StretchExample:
     vector: tuple[float, ...]
     image: tuple[float, ...]
     stretch: float
+    across: tuple[float, ...]
+    across_image: tuple[float, ...]
+    across_stretch: float | None
     layer: int
     value: float
     log10_unit: tuple[float, ...]
@@ -202,7 +210,7 @@ def _case(scale: float, x: np.ndarray, depth: int, deep_depth: int, marks: tuple
     deep: LinearNetResult = linear_net(scale, deep_depth, tuple(x))
     f32: LinearNetResult = linear_net(scale, f32_depth, tuple(x), dtype=np.float32)
     n = x.size
-    # W = s I keeps a_l along x and delta_l along dC/da_L = (1, ..., 1): unit 0 is a fixed share.
+    # W = s I keeps a_l along x and delta_l along dC/da_L = (1, ..., 1): the first number is a fixed share.
     unit_shift = math.log10(abs(x[0]) / float(fp.norm(x)))
     delta_shift = math.log10(1.0 / math.sqrt(n))
     return ExplodingCase(
@@ -243,12 +251,19 @@ def stretch_example(n: int = len(DEFAULT_X), entry: float = EXAMPLE_ENTRY,
     w = entry * np.ones((n, n))
     image = fp.matmul(w, u)
     run = linear_net(None, layer, tuple(u), weight=w)
+    across = np.zeros(n)
+    if n >= 2:
+        across[:2] = (1.0, -1.0)
+    across_image = fp.matmul(w, across) if n >= 2 else np.zeros(0)
     return StretchExample(
         entry=float(entry),
         weight=tuple(tuple(float(v) for v in row) for row in w),
         vector=_floats(u),
         image=_floats(image),
-        stretch=float(image[0] / u[0]),  # every unit of W u is the same multiple of u's
+        stretch=float(image[0] / u[0]),  # every number of W u is the same multiple of u's
+        across=_floats(across) if n >= 2 else (),
+        across_image=_floats(across_image),
+        across_stretch=float(across_image[0] / across[0]) if n >= 2 else None,
         layer=int(layer),
         value=float(run.activations[-1, 0]),
         log10_unit=_floats(run.log10_activation_norms + math.log10(1.0 / math.sqrt(n))),
@@ -284,7 +299,7 @@ def exploding(
         require(1 <= m <= depth, f"mark {m} must be a layer from 1 to depth {depth}")
     x_arr = np.asarray(x, dtype=float).ravel()
     require(x_arr.size >= 1 and bool(np.all(np.isfinite(x_arr))), f"x {tuple(x)!r} must hold finite numbers")
-    require(x_arr[0] != 0, f"x[0] = {x_arr[0]} must not be 0: the scene follows unit 0")
+    require(x_arr[0] != 0, f"x[0] = {x_arr[0]} must not be 0: the scene follows the first number")
     info = np.finfo(np.float64)
     tiny = float(np.nextafter(0.0, 1.0))
     info32 = np.finfo(np.float32)

@@ -8,19 +8,15 @@ fading chapter computes it (:func:`netsim.experiments.fading.fading`):
                ∂C/∂b_l = δ_l,   ∂C/∂W_l[j, k] = δ_l[j] a_(l-1)[k]
 
 The chapter shows each drawn weight's |∂C/∂W_l[j, k]| as a colour ("how strongly training
-pushes it") and one headline number: how hard layer 1 is pushed next to layer L − 1, the last
-hidden layer,
+pushes it"), and one headline number about the same weights: how hard layer 1's weights are
+pushed, all together, next to those of layer L − 1, the last hidden layer,
 
-    pushed = ‖∂C/∂b_1‖ / ‖∂C/∂b_(L-1)‖        (‖v‖ = √(Σ v_i²), the size of a vector)
+    pushed = ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖      (‖M‖ = √(Σ M_jk²), the size of a table of numbers)
 
-on that one digit and that one random start: the ratio chapter 7 writes as "1/120" for the
-lesson's net. Hidden layers are compared with hidden layers: the output layer's δ_L = a_L − y
-has no σ' factor.
-
-Two years are citations, not netsim results: 2006, the first of the papers that trained deep
-fully-connected nets well (Hinton, Osindero and Teh, "A fast learning algorithm for deep
-belief nets"), and 1998, when a convolutional net (LeCun, Bottou, Bengio and Haffner's
-LeNet-5) was trained well by back prop: the puzzle is about fully-connected nets.
+on that one digit and that one random start. (Chapter 7's headline, ‖∂C/∂b_1‖ / ‖∂C/∂b_(L-1)‖,
+is about the biases; for one digit ‖∂C/∂W_l‖ = ‖δ_l‖ ‖a_(l-1)‖, so the two differ by the
+factor ‖a_0‖ / ‖a_(L-2)‖.) Hidden layers are compared with hidden layers: the output layer's
+δ_L = a_L − y has no σ' factor.
 """
 
 from __future__ import annotations
@@ -31,39 +27,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.experiments.fading import FadingResult, fading
 from netsim.experiments.shared import verdict
 
-#: The year of the first of the breakthrough papers on training deep fully-connected nets
-#: (Hinton, Osindero and Teh, "A fast learning algorithm for deep belief nets", 2006). A citation.
-BREAKTHROUGH_YEAR = 2006
-
-#: LeNet-5, a convolutional net trained by back prop (LeCun, Bottou, Bengio and Haffner,
-#: "Gradient-based learning applied to document recognition", 1998). A citation.
-CONVNET_YEAR = 1998
-
-#: What the headline says about layer 1 next to the last hidden layer L − 1:
-#: "vanishing" (pushed at most 1/10 as hard), "exploding" (at least 10 times as hard),
-#: "level" (in between), "stuck" (layer 1 not at all, layer L − 1 is), "dead" (neither is).
+#: What the headline says about layer 1's weights next to those of the last hidden layer L − 1:
+#: "vanishing" (pushed at most 1/10 as hard), "exploding" (at least 10 times as hard, or only
+#: layer 1's are pushed), "level" (in between), "stuck" (layer 1's not at all, layer L − 1's
+#: are), "dead" (neither is).
 REGIMES = ("vanishing", "level", "exploding", "stuck", "dead")
 
 
 @dataclass(frozen=True, eq=False)
 class ColdOpenResult:
-    """What the cold open shows: the fading chapter's pass (``fading``), the years, the sweep,
-    and the headline.
+    """What the cold open shows: the fading chapter's pass (``fading``), the sweep, and the
+    headline.
 
     ``sweep`` lists the weight layers in the order back prop colours them: L, L − 1, ..., 1.
-    ``first_norm`` = ‖∂C/∂b_1‖ and ``last_hidden_norm`` = ‖∂C/∂b_(L-1)‖ (the last hidden
-    layer); ``pushed`` = first_norm / last_hidden_norm, how hard layer 1 is pushed next to
-    layer L − 1 (0.0 when neither is pushed at all: ``regime`` is then "dead"; inf when only
-    layer 1 is). ``regime`` is one of :data:`REGIMES`.
+    ``weight_norms[l - 1]`` = ‖∂C/∂W_l‖, all of layer l's weight pushes together;
+    ``first_norm`` = ‖∂C/∂W_1‖ and ``last_hidden_norm`` = ‖∂C/∂W_(L-1)‖ (the last hidden
+    layer); ``pushed`` = first_norm / last_hidden_norm, how hard layer 1's weights are pushed
+    next to layer L − 1's (0.0 when neither is pushed at all: ``regime`` is then "dead"; inf
+    when only layer 1's are). ``regime`` is one of :data:`REGIMES`.
     """
 
     fading: FadingResult
-    year: int
-    convnet_year: int
     sweep: tuple[int, ...]
+    weight_norms: tuple[float, ...]
     first_norm: float
     last_hidden_norm: float
     pushed: float
@@ -75,13 +65,17 @@ class ColdOpenResult:
         return self.fading.last_hidden
 
 
-def _headline(bias_norms: np.ndarray) -> tuple[float, float, float, str]:
-    """(‖∂C/∂b_1‖, ‖∂C/∂b_(L-1)‖, their ratio, the regime), hidden layer against hidden layer."""
-    first, last = float(bias_norms[0]), float(bias_norms[-2])
+def _headline(weight_norms: Sequence[float]) -> tuple[float, float, float, str]:
+    """(‖∂C/∂W_1‖, ‖∂C/∂W_(L-1)‖, their ratio, the regime), hidden layer against hidden layer.
+
+    Never NaN: when both sizes overflowed to inf, the two are not told apart ("level", 1.0)."""
+    first, last = float(weight_norms[0]), float(weight_norms[-2])
     if first == 0.0:
         return first, last, 0.0, ("dead" if last == 0.0 else "stuck")
     if last == 0.0:
         return first, last, math.inf, "exploding"
+    if math.isinf(first) and math.isinf(last):
+        return first, last, 1.0, "level"
     with np.errstate(over="ignore"):
         pushed = first / last
     regime, _ = verdict(last / first)  # chapter 7's verdict on the same two layers
@@ -98,7 +92,8 @@ def cold_open(
 ) -> ColdOpenResult:
     """The fading chapter's experiment for the preview (same arguments as :func:`fading`)."""
     result = fading(sizes, activation=activation, init=init, bias_init=bias_init, seed=seed, sample=sample)
-    first, last, pushed, regime = _headline(result.bias_norms)
-    return ColdOpenResult(fading=result, year=BREAKTHROUGH_YEAR, convnet_year=CONVNET_YEAR,
-                          sweep=tuple(range(result.depth, 0, -1)), first_norm=first, last_hidden_norm=last,
-                          pushed=pushed, regime=regime)
+    with np.errstate(over="ignore"):
+        norms = tuple(float(fp.norm(g)) for g in result.grad_w)  # ‖∂C/∂W_l‖ (|·| does not change it)
+    first, last, pushed, regime = _headline(norms)
+    return ColdOpenResult(fading=result, sweep=tuple(range(result.depth, 0, -1)), weight_norms=norms,
+                          first_norm=first, last_hidden_norm=last, pushed=pushed, regime=regime)

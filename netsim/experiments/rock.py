@@ -60,6 +60,10 @@ MAX_CURVE_POINTS = 10_000
 MARGIN = 1.25
 #: The half-width of the slices when neither rock moves at all (a change of w by ±1).
 STILL_HALF_WIDTH = 1.0
+#: Both panels show C_0 ± this many times the largest |C − C_0| on either slice.
+COST_HEADROOM = 1.2
+#: The half-height of the panels when both slices are exactly flat (C_0 ± 1).
+FLAT_COST_HALF_WIDTH = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,8 +113,10 @@ class RockResult:
 
     ``first`` slices along a weight of layer 1, ``last`` along a weight of layer L, the
     output layer; both start at the same net (C = ``cost0``), take ``steps`` steps with the
-    same ``eta``, and are drawn over w_0 ± ``half_width`` (the same for both, so distances
-    compare on one scale).
+    same ``eta``, and are drawn over w_0 ± ``half_width`` and C_0 ± ``cost_half_width`` (the
+    same for both, so distances and slopes compare on one scale). ``w_tick`` and ``cost_tick``
+    are the axes' labelled ticks (Δw = ±``w_tick``, ΔC = ±``cost_tick``, and 0): one
+    significant figure, 1, 2 or 5 times a power of ten, the largest within each half-width.
     """
 
     description: str
@@ -126,6 +132,9 @@ class RockResult:
     steps: int
     cost0: float
     half_width: float
+    cost_half_width: float
+    w_tick: float
+    cost_tick: float
     first: SliceRock
     last: SliceRock
 
@@ -179,6 +188,19 @@ class RockResult:
         if ratio <= 1.0 / REGIME_THRESHOLD:
             return "exploding"
         return "both"
+
+
+def tick_within(half_width: float) -> float:
+    """The largest 1, 2 or 5 × 10^k that is at most ``half_width`` (> 0, finite): an axis's
+    labelled tick. Written as a decimal and parsed, so it is the double nearest to 0.1, 0.02, ..."""
+    require(math.isfinite(half_width) and half_width > 0, f"half-width {half_width!r} must be a finite number > 0")
+    top = math.floor(math.log10(half_width))
+    for k in (top + 1, top, top - 1):  # log10 may be off by one next to a power of ten
+        for m in (5, 2, 1):
+            tick = float(f"{m}e{k}")
+            if tick <= half_width:
+                return tick
+    raise AssertionError("unreachable: 1e(k-1) <= half_width")  # pragma: no cover
 
 
 class _Slice:
@@ -256,11 +278,19 @@ def _slice_rock(path: _Path, half_width: float, curve_points: int) -> SliceRock:
                      frozen(curve_cost))
 
 
+def _cost_half_width(cost0: float, first: SliceRock, last: SliceRock) -> float:
+    """The panels' shared half-height: ``COST_HEADROOM`` times the largest |C − C_0| drawn
+    (``FLAT_COST_HALF_WIDTH`` when both slices are exactly flat)."""
+    spread = max(float(np.max(np.abs(s.curve_cost - cost0))) for s in (first, last))
+    return COST_HEADROOM * spread if spread > 0 else FLAT_COST_HALF_WIDTH
+
+
 def _summarise(net: Network, init: str, bias_init: str, seed: int, sample: int, eta: float, steps: int,
                start: Gradients, half_width: float, first: SliceRock, last: SliceRock) -> RockResult:
     """The frozen :class:`RockResult` of the two rocks, with a one-sentence description of the set-up."""
     hidden = net.activations[0].name
     label = int(digits().labels[sample])
+    cost_half = _cost_half_width(float(start.cost), first, last)
     description = (
         f"the digits net {list(net.sizes)} ({hidden} hidden layers, sigmoid output, {init} init, "
         f"{bias_init} biases, seed {seed}) on digit image #{sample} (a {label}), quadratic cost; "
@@ -281,6 +311,9 @@ def _summarise(net: Network, init: str, bias_init: str, seed: int, sample: int, 
         steps=steps,
         cost0=float(start.cost),
         half_width=float(half_width),
+        cost_half_width=cost_half,
+        w_tick=tick_within(float(half_width)),
+        cost_tick=tick_within(cost_half),
         first=first,
         last=last,
     )

@@ -2,7 +2,7 @@
 
 Both nets learn scikit-learn's 8x8 digits (:func:`netsim.data.digits_split`) by mini-batch
 SGD (:func:`netsim.train.sgd`) under one :class:`TrainingSetup` (the split, mini-batch size,
-eta, epochs, the cross-entropy cost of chapter 7, no L2), with the same hidden activation g,
+eta, epochs, the cross-entropy cost of chapter 7, no weight decay), with the same hidden activation g,
 initialisation rule and seed:
 
 - the deep net, e.g. [64, 30, 30, 30, 30, 10] (the lesson's ``sizes``);
@@ -242,6 +242,9 @@ DEFAULT_TARGET_ACCURACY = 0.9
 #: The held-out accuracy at which the deep net counts as having left its plateau.
 CLIMB_ACCURACY = 0.5
 
+#: Epochs from the catch-up epoch on whose speeds are compared with the plateau's (``speed_up``).
+SPEED_UP_EPOCHS = 10
+
 
 @dataclass(frozen=True)
 class PublishedRun:
@@ -249,11 +252,12 @@ class PublishedRun:
 
     Nets [784, 30, ..., 30, 10] with 1 to 4 hidden layers of ``width``, trained for ``epochs`` epochs with
     mini-batches of ``batch_size``, eta = ``eta``, the cross-entropy cost and L2 strength
-    ``l2``, on ``train_images`` MNIST images; ``accuracy[k - 1]`` is the reported test accuracy
-    with k hidden layers.
+    ``l2``, on ``train_images`` MNIST images of ``side`` x ``side`` pixels; ``accuracy[k - 1]``
+    is the reported test accuracy with k hidden layers.
     """
 
     train_images: int = 50_000
+    side: int = 28
     width: int = 30
     epochs: int = 30
     batch_size: int = 10
@@ -351,6 +355,33 @@ class TrainingComparison:
     def plateau_updates(self) -> int:
         """Mini-batch steps before the catch-up epoch (the plateau's length counted in updates)."""
         return self.window[1] * self.setup.updates_per_epoch
+
+    @property
+    def speed_up(self) -> tuple[float, ...]:
+        """Per hidden layer l: its median ||dC/db_l|| over the ``SPEED_UP_EPOCHS`` epochs from the
+        catch-up epoch on (fewer if the run ends first), over its median in the window before
+        it; () without a plateau. Above 1: the layer learns faster after the plateau."""
+        if not self.plateau:
+            return ()
+        c = self.catch_up_epoch
+        first, last = self.window
+        before = np.median(self.hidden_speeds[first:last + 1], axis=0)
+        after = np.median(self.hidden_speeds[c:c + SPEED_UP_EPOCHS], axis=0)
+        return tuple(float(a / b) if b > 0 else (math.inf if a > 0 else 1.0) for a, b in zip(after, before))
+
+    @property
+    def ordered_in_window(self) -> bool:
+        """Whether, at every epoch of the window, ||dC/db_l|| grows strictly with l over the hidden
+        layers: the earlier the layer, the slower it learns."""
+        first, last = self.window
+        return bool(np.all(np.diff(self.hidden_speeds[first:last + 1], axis=1) > 0))
+
+    @property
+    def near_chance_epochs(self) -> int | None:
+        """How many epochs (1 .. N) the deep net stayed below twice chance: the epoch it first
+        reached it, minus 1 (None: it never did, within the run)."""
+        e = self.deep_epochs_to_leave_chance
+        return None if e is None else max(e - 1, 0)
 
 
 def epochs_to_target(accuracy: Array, target: float) -> int | None:

@@ -2,7 +2,7 @@
 
 Every net learns scikit-learn's 8x8 digits by mini-batch SGD under one
 :class:`netsim.experiments.training.TrainingSetup` (the same split, mini-batch size, eta,
-epochs, the cross-entropy cost of chapter 7 and no L2), through
+epochs, the cross-entropy cost of chapter 7), through
 :func:`netsim.experiments.training.train_under` (:func:`netsim.train.sgd`, each run kept once
 per process, so a net chapter 8 has trained is not trained again here), all with the same
 seed, which draws each net's starting weights by its own rule and orders its mini-batches:
@@ -17,9 +17,10 @@ layer's speed of learning ||dC/db_l|| on the probe set. Per deep net,
 
     r_e = ||dC/db_{L-1}|| / ||dC/db_1||      (last hidden layer over the first)
 
-and ``speed_ratio`` is their geometric mean over the epochs 1 .. E (the average gap between
-the two lines on a log plot). ``epochs_to_target`` is the first epoch whose accuracy is at
-least ``target_accuracy`` (None: not within the run).
+and ``speed_ratio`` is their geometric mean over the epochs 1 .. E (the average height of
+the r_e line on a log plot). r_e < 1 means layer 1 learns faster than layer L-1.
+``epochs_to_target`` is the first epoch whose accuracy is at least ``target_accuracy``
+(None: not within the run).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 
 from netsim import fp
 from netsim.errors import NetsimError, require
-from netsim.experiments.shared import frozen, require_digits_net, require_known_parts, round_significant
+from netsim.experiments.shared import decades, frozen, require_digits_net, require_known_parts, round_significant
 from netsim.experiments.training import TrainingSetup, train_under, training_setup
 
 Array = np.ndarray
@@ -93,8 +94,8 @@ class NetRun:
 class FixedNetsResult:
     """The four runs (in :data:`NETS` order), the set-up they share, and the plot's decades.
 
-    ``decades`` = (lo, hi): whole powers of ten covering the fixed nets' hidden-layer speeds
-    (the tanh and ReLU nets), at least one decade wide.
+    ``decades`` = (lo, hi): whole powers of ten covering every deep net's r_e (epochs 0 .. E)
+    and 1 (the line where layer 1 and layer L-1 learn equally fast), at least one decade wide.
     """
 
     setup: TrainingSetup
@@ -188,13 +189,6 @@ def fixed_nets_train(
             epochs_to_target=epochs_to_target(run.test_accuracy, target_accuracy),
         ))
 
-    fixed = [r.hidden_speeds for r in runs if r.spec.deep and r.spec.key != "sigmoid"]
-    every = np.concatenate([h.ravel() for h in fixed]) if fixed else np.zeros(0)
-    positive = every[np.isfinite(every) & (every > 0)]
-    if positive.size == 0:
-        lo, hi = -1, 0
-    else:
-        lo = math.floor(math.log10(float(positive.min())))
-        hi = max(math.ceil(math.log10(float(positive.max()))), lo + 1)
+    lo, hi = decades(np.concatenate([np.ones(1), *[r.ratios for r in runs if r.spec.deep]]))
     return FixedNetsResult(setup=setup, sizes=tuple(int(n) for n in sizes), seed=int(seed),
                            target_accuracy=float(target_accuracy), runs=tuple(runs), decades=(int(lo), int(hi)))

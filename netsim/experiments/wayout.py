@@ -68,6 +68,7 @@ from netsim.data import digits
 from netsim.errors import NetsimError, require
 from netsim.experiments.nielsen import parse_seeds
 from netsim.experiments.shared import bar_decades, frozen, is_whole, require_known_parts, round_significant
+from netsim.init import BIAS_INITS
 from netsim.network import Network, check_sizes
 
 Array = np.ndarray
@@ -76,8 +77,9 @@ Array = np.ndarray
 DEFAULT_SEED_COUNT = 20
 #: Digits the bars are taken over (Nielsen used 1000 training images).
 DEFAULT_SAMPLES = 1000
-#: Significant figures of the factors and of E[g'^2] as the chapter writes them.
-FACTOR_DIGITS = 2
+#: Significant figures of the factors and of E[g'^2] as the chapter writes them: three, so that
+#: the predicted factor can be checked against sqrt(n Var(w) E[g'^2]) from the numbers shown.
+FACTOR_DIGITS = 3
 #: Predicted and measured factors "agree" when measured / predicted is within this of 1.
 AGREE_TOLERANCE = 0.10
 #: The bars are "level" when the last hidden layer's bar over layer 1's is within this of 1.
@@ -103,8 +105,10 @@ MAX_SUM_N = 4096
 @dataclass(frozen=True)
 class ActivationCurves:
     """tanh, ReLU and their slopes g'(z) sampled at ``zs`` (z = 0 among them), with the
-    sigmoid's slope sigma' for comparison. ``tanh_peak`` = tanh'(0) = 1, ``sigmoid_peak`` =
-    sigma'(0) = 1/4, ``peak_ratio`` their ratio (4); ``*_peak_is_max``: no sample is higher.
+    sigmoid sigma and its slope sigma' for comparison. ``tanh_peak`` = tanh'(0) = 1,
+    ``sigmoid_peak`` = sigma'(0) = 1/4, ``peak_ratio`` their ratio (4); ``*_peak_is_max``: no sample is higher.
+    ``tanh_centre`` = tanh(0) = 0 and ``sigmoid_centre`` = sigma(0) = 1/2: the middle of each
+    curve's range, about which its outputs lie (tanh is odd; sigma(z) > 0 for every z).
     ``relu_slope_values``: the values ReLU's slope takes on the grid left and right of 0."""
 
     zs: tuple[float, ...]
@@ -112,11 +116,14 @@ class ActivationCurves:
     tanh_slope: tuple[float, ...]
     relu: tuple[float, ...]
     relu_slope: tuple[float, ...]
+    sigmoid: tuple[float, ...]
     sigmoid_slope: tuple[float, ...]
     tanh_peak: float
     sigmoid_peak: float
     peak_ratio: float
     tanh_peak_is_max: bool
+    tanh_centre: float
+    sigmoid_centre: float
     sigmoid_peak_is_max: bool
     relu_slope_left: float
     relu_slope_right: float
@@ -142,8 +149,10 @@ def activation_curves(z_max: float = CURVE_Z_MAX, samples: int = CURVE_SAMPLES) 
 
     return ActivationCurves(
         zs=tup(zs), tanh=tup(tanh.f(zs)), tanh_slope=tup(t_slope), relu=tup(relu.f(zs)), relu_slope=tup(r_slope),
-        sigmoid_slope=tup(s_slope), tanh_peak=t_peak, sigmoid_peak=s_peak, peak_ratio=t_peak / s_peak,
-        tanh_peak_is_max=bool(np.all(t_slope <= t_peak)), sigmoid_peak_is_max=bool(np.all(s_slope <= s_peak)),
+        sigmoid=tup(sig.f(zs)), sigmoid_slope=tup(s_slope), tanh_peak=t_peak, sigmoid_peak=s_peak,
+        peak_ratio=t_peak / s_peak, tanh_peak_is_max=bool(np.all(t_slope <= t_peak)),
+        sigmoid_peak_is_max=bool(np.all(s_slope <= s_peak)), tanh_centre=float(tanh.f(zero)[0]),
+        sigmoid_centre=float(sig.f(zero)[0]),
         relu_slope_left=float(left[0]), relu_slope_right=float(right[0]),
     )
 
@@ -249,6 +258,15 @@ def weight_variance(init: str, n_in: int, n_out: int) -> Fraction:
     raise NetsimError(f"init {init!r} has no variance rule; allowed: {', '.join(RULE_INITS)}")
 
 
+def bias_variance(bias_init: str) -> Fraction:
+    """Var(b) of netsim's bias initialiser: 1 for ``normal`` (N(0, 1), Nielsen's), 0 for ``zeros``."""
+    if bias_init == "normal":
+        return Fraction(1)
+    if bias_init == "zeros":
+        return Fraction(0)
+    raise NetsimError(f"bias init {bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
+
+
 @dataclass(frozen=True)
 class VarianceRule:
     """Var(w) = numerator / denominator for a layer of n_in inputs and n_out outputs, and who
@@ -291,7 +309,8 @@ class SettingBars:
     ``ratio`` = bars[L-2] / bars[0], the last hidden layer's bar over layer 1's.
     ``slope_sq[l - 1]``: the mean of g'(z_l)^2 over starts, neurons and digits, l = 1 .. L-2
     (the layers whose delta comes from a hidden layer); ``mean_slope_sq`` their mean, E[g'^2].
-    ``n_var``: n Var(w) of the hidden-to-hidden weights (exact). ``predicted`` =
+    ``n_var``: n Var(w) of the hidden-to-hidden weights (exact); ``bias_var``: Var(b) of the
+    starting biases (exact: 1 for Nielsen's N(0, 1), 0 for zeros). ``predicted`` =
     sqrt(n_var E[g'^2]); ``measured``: the geometric mean of bars[l-1] / bars[l] over
     l = 1 .. L-2. ``on_fraction``: the share of hidden z_l above 0 (starts, neurons, digits).
     ``dead_starts``: how many starts give layer 1 no gradient at all (its bar is 0: delta_1 = 0
@@ -308,6 +327,7 @@ class SettingBars:
     slope_sq: Array
     mean_slope_sq: float
     n_var: Fraction
+    bias_var: Fraction
     predicted: float
     measured: float
     on_fraction: float
@@ -459,7 +479,8 @@ def _setting_bars(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x:
     return SettingBars(
         setting=s, per_start=frozen(per), bars=frozen(bars), q25=frozen(np.quantile(per, 0.25, axis=0)),
         q75=frozen(np.quantile(per, 0.75, axis=0)), ratio=float(last_over_first(bars)), slope_sq=frozen(slope_sq),
-        mean_slope_sq=mean_sq, n_var=n_var, predicted=float(np.sqrt(float(n_var) * mean_sq)),
+        mean_slope_sq=mean_sq, n_var=n_var, bias_var=bias_variance(s.bias_init),
+        predicted=float(np.sqrt(float(n_var) * mean_sq)),
         measured=factor_from_bars(bars), on_fraction=on_count / (len(seeds) * hidden),
         dead_starts=int(np.sum(per[:, 0] == 0.0)),
     )
