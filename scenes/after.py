@@ -14,8 +14,8 @@ of the problem, with the answer to the opening's puzzle.
 - the LSTM's memory c_t = f c_(t-1) + new input: back along c the factor is the forget gate
   f, a learned number between 0 and 1 (a picture);
 - the history as a timeline, each entry shown as its caption names it: 1991 Hochreiter, 1994
-  Bengio, Simard and Frasconi, 1997 the LSTM (its forget gate in 2000); 1998 LeNet-5 and
-  LeCun's Var(w) = 1/n_in, and why deep nets still trained slowly: the common start
+  Bengio, Simard and Frasconi, 1997 the LSTM (its forget gate in 2000); 1998 LeCun, Bottou, Orr
+  and Müller's "Efficient BackProp", Var(w) = 1/n_in, and why deep nets still trained slowly: the common start
   U(-1/sqrt(n), 1/sqrt(n)) has Var(w) = 1/(3n), so a sigmoid or tanh layer's factor is at
   most sqrt(1/3) g'(0) (computed); 2006-2007 pre-training; 2009-2012 GPUs and far more data,
   2010 Glorot and Bengio's start, 2010-2011 ReLU; 2015 He's rule, residual nets and batch
@@ -82,7 +82,7 @@ TIMELINE = (
     (("1991", ("Hochreiter finds the vanishing gradient (diploma thesis)",), "1991"),
      ("1994", ("Bengio, Simard and Frasconi analyse it",), "1994"),
      ("1997", ("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)",), "1997")),
-    (("1998", ("LeNet-5; LeCun: $\\mathrm{Var}(w) = 1/n_{in}$ for tanh",), "1998"),),
+    (("1998", ("LeCun et al., Efficient BackProp: $\\mathrm{Var}(w) = 1/n_{in}$ for tanh",), "1998"),),
     (("2006–2007", ("pre-training: each layer first learns, without labels, to model its input",
                     "(restricted Boltzmann machines in Hinton's group, autoencoders in",
                     "Bengio's and LeCun's); then back prop fine-tunes the whole net from there"), "2006"),),
@@ -347,7 +347,7 @@ class WhatCameAfter(LessonScene):
     def clip_beats(self) -> None:
         """Gradient clipping on chapter 9's linear net: the whole step eta ||grad C|| at every depth."""
         th, cl = self.theme, self.res.clipping
-        title = self.fix_title("Gradient clipping")
+        title = self.fix_title("Gradient clipping (exploding gradients only)")
         x0, y0 = CHART_BASE[0], CHART_BASE[1]
         w = CHART_W
         logs = np.log10(np.array(cl.steps))
@@ -400,7 +400,7 @@ class WhatCameAfter(LessonScene):
         self.shown["cosine"] = float(cl.cosine)
         step, clipped_step = self.inline("caption_step", cl.step), self.inline("caption_clipped_step", cl.clipped_step)
         tau = self.inline("caption_threshold", cl.threshold)
-        caption = (f"Clipping shrinks the gradient ∇C (every ∂C/∂w) to length τ when longer. "
+        caption = (f"Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. "
                    f"Chapter {number_of('exploding')}'s net, {cl.depth} layers: the step η‖∇C‖ is "
                    f"{step}; clipped at τ = {tau}, {clipped_step}.")
         with self.beat(caption):
@@ -448,7 +448,7 @@ class WhatCameAfter(LessonScene):
         formula.arrange(RIGHT, buff=0.15)
         gate = self.text("f: forget gate, learned, between 0 and 1", SIZE.label, color=th.warn)
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
-        caption = ("Recurrent nets read a sequence step by step, reusing their weights: gradients fade or explode "
+        caption = ("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f, a learned gate "
                    "between 0 and 1 that can stay near 1.")
         with self.beat(caption):
@@ -511,9 +511,9 @@ class WhatCameAfter(LessonScene):
         line = Line([TIMELINE_X, 3.05, 0], last_dot + DOWN * 0.2, stroke_color=th.muted, stroke_width=2)
         p = self.res.period
         captions = (
-            "1991: Hochreiter finds the vanishing gradient; 1994: Bengio, Simard and Frasconi analyse it; "
-            "1997: the LSTM.",
-            "1998: LeNet-5, LeCun's Var(w) = 1/n_in. Yet sigmoid and tanh nets often started smaller, "
+            "1991: Hochreiter finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
+            "1997: the LSTM (forget gate: 2000).",
+            "1998: LeCun et al., Efficient BackProp: Var(w) = 1/n_in. Yet sigmoid and tanh nets often began smaller, "
             "U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and data "
             "of the time, plateaus outlasted patience.",
             "2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "

@@ -536,7 +536,7 @@ class ForwardBackProp(LessonScene):
         """Beat 13: |w| > 4 can give a factor above 1 (exploding), but only for z near 0."""
         self.caveat = note = self._caveat()
         limit = self.res.weight_limit
-        self.say(f"With |w| > {limit} a factor can exceed 1, and the product grows: the exploding gradient "
+        self.say(f"With |w| > {limit} a factor can exceed 1; if they all do, the product grows: the exploding gradient "
                  f"(chapter {number_of('exploding')}). But a large w makes z = w a + b large and σ' tiny, "
                  "except for inputs a in a narrow band.",
                  FadeIn(note, shift=UP * 0.1), run_time=1.0)

@@ -198,7 +198,7 @@ class TheCost(LessonScene):
         y_head = self.text("y: the right answer", SIZE.small, color=th.good)
         y_head.next_to(self.a_head, UP, buff=0.12, aligned_edge=LEFT)
         light = [d.activation_animation(l, a, th.forward) for l, a in enumerate(r.activations)]
-        with self.beat(f"Untrained, its ten outputs a lie between 0 and 1. The right answer y is 1 for the "
+        with self.beat(f"Untrained, each of its ten outputs a is between 0 and 1. The right answer y is 1 for the "
                        f"{r.label}, 0 elsewhere."):
             self.play(*light, FadeIn(self.names), FadeIn(self.bar_group, shift=RIGHT * 0.2), FadeIn(self.a_col),
                       FadeIn(self.a_head), run_time=1.5)

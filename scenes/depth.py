@@ -21,10 +21,10 @@ cross-entropy cost), looked at after 10 epochs.
 
 6. as a bar per hidden layer, with the deep net's accuracy against guessing; the captions say
    only what the bars show (which layers moved less than 10%, and how much the last hidden
-   layer moved; r_l need not fall layer by layer: in the default lesson r_2 < r_1), and why,
-   where the numbers support it: a weight moves only by its gradient steps, and the untrained
-   net's ‖∂C/∂W_l‖ grows strictly from layer 1 to the last hidden layer (gradients shrink on
-   their way back, chapter 6).
+   layer moved; r_l need not fall layer by layer: in the default lesson r_2 < r_1), and, where
+   the barely moved layers changed far less than the last hidden one and the untrained net's
+   ‖∂C/∂W_l‖ grows strictly from layer 1 to the last hidden layer, that chapters 6 to 8 tell
+   why (the bars are total changes after 10 epochs, not gradient sizes).
 7. Where every layer moved, that even layer 1's gradient was large enough.
 
 Captions are chosen from the numbers, so they stay true for every lesson (a net that does not
@@ -84,8 +84,8 @@ SATURATE_AT = 0.97
 GAMMA = 0.5
 #: A change below this fraction is "barely moved" in the captions.
 BARELY = 0.1
-#: The gradients "shrink on their way back" in the captions only where the last hidden layer
-#: changed at least this many times as much as each barely moved one.
+#: The barely moved layers changed "far less" than the last hidden layer (and the captions point
+#: to chapters 6 to 8 for why) only where it changed at least this many times as much as each.
 FAR_LESS = 3.0
 #: The first-layer pictures are "broad blobs" when neighbouring weights correlate at least this
 #: much (noise: about 0) and the inked part changed by at least its starting size.
@@ -371,9 +371,10 @@ class WhyDepthMatters(LessonScene):
         if 1 <= k < hidden:
             head = "Layer 1" if k == 1 else layers_words(k)
             amount = first if k == 1 else f"{fmt_percent(max(r[:k]))} or less"
-            why = (f": gradients shrink on their way back (chapter {number_of('backprop')})" if self.shrinks(r)
-                   else "")
-            return f"{head} changed by {amount}, layer {hidden} by {last}{why}."
+            if self.shrinks(r):  # what the bars show, and where the why is told (not a claim about each bar)
+                return (f"{head} changed by {amount}, far less than layer {hidden}'s {last}. Chapters "
+                        f"{number_of('backprop')} to {number_of('training')} show why.")
+            return f"{head} changed by {amount}, layer {hidden} by {last}."
         if k == hidden:
             return f"{layers_words(k)} changed by {fmt_percent(max(r))} or less."
         if min(r) >= BARELY:

@@ -33,7 +33,14 @@ from manim import (
     VGroup,
 )
 
-from netsim.experiments.fading import BOOK_IMAGES, BOOK_SIZES, MNIST_IMAGES, MNIST_SIDE, FadingResult, fading
+from netsim.experiments.fading import (
+    BOOK_IMAGES,
+    BOOK_SIZES,
+    BOOK_TRAINING_IMAGES,
+    MNIST_SIDE,
+    FadingResult,
+    fading,
+)
 from netsim.experiments.shared import REGIME_THRESHOLD
 from scenes.chapters import number_of
 from scenes.common import LessonScene
@@ -321,9 +328,9 @@ class GradientsFading(LessonScene):
         book_ratio = fmt_ratio(r.book_first_over_last)
         self.shown["book_first_over_last"] = r.book_first_over_last
         n = len(r.book_norms)
-        self.shown["mnist_images"] = float(MNIST_IMAGES)
+        self.shown["book_training_images"] = float(BOOK_TRAINING_IMAGES)
         self.shown["book_images"] = float(BOOK_IMAGES)
-        images, side = whole(MNIST_IMAGES), self.inline("mnist_side", MNIST_SIDE)
+        side = self.inline("mnist_side", MNIST_SIDE)
         ours = self.inline("side", r.pixels.shape[0])
         same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
         if same:
@@ -332,9 +339,10 @@ class GradientsFading(LessonScene):
             net = f"a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
             self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
             self.shown["book_width"] = float(BOOK_SIZES[1])
-        self.say(f"Michael Nielsen's book Neural Networks and Deep Learning measured {net} on MNIST's {images} "
-                 f"digits of {side}×{side} pixels: layer 1 at {book_ratio} of layer {n}, averaged over "
-                 f"{whole(BOOK_IMAGES)} images. Ours: one {ours}×{ours} digit, one start.",
+        self.say(f"Michael Nielsen's book Neural Networks and Deep Learning measured {net} on "
+                 f"{whole(BOOK_IMAGES)} of its {whole(BOOK_TRAINING_IMAGES)} MNIST training images "
+                 f"({side}×{side} pixels): layer 1 at {book_ratio} of layer {n}. Ours: one {ours}×{ours} digit, "
+                 "one start.",
                  FadeIn(name), FadeIn(values), run_time=1.2)
 
     def closing(self) -> None:

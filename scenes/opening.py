@@ -11,8 +11,8 @@ layers are then updated together), and the colours sweep from right to left. The
 is about the same weights the picture colours: how hard layer 1's weights are pushed, all
 together, next to those of layer L − 1, the last hidden layer, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖,
 written with ``fmt_ratio`` ("1/110") as chapter 7 writes its own (bias) ratio. The last beat
-says where the answers are: the cause in chapters 6 and 7, the fixes in 10 and 11, the
-history and why it took so long in the last one (the numbers from ``number_of``). Every
+says where the answers are: the cause in chapters 6 and 7, the fixes in 10 and 12 (chapter
+11 only tests them), why it took so long in 12 (the numbers from ``number_of``). Every
 other number comes from :func:`netsim.experiments.opening.cold_open` (which runs chapter 7's
 experiment).
 
@@ -67,7 +67,7 @@ LEGEND = (4.35, 1.0)   # the centre of the colour bar
 END_COMPARE_Y = -1.55
 END_QUESTION_Y = -2.6
 #: Where the episode answers the puzzle: (the words, the chapters' slugs).
-ANSWERS = (("the cause", ("backprop", "fading")), ("the fixes", ("wayout", "trains")),
+ANSWERS = (("the cause", ("backprop", "fading")), ("the fixes", ("wayout", "after")),
            ("the history", ("after",)))
 
 

@@ -57,6 +57,7 @@ CARD_TOP = 3.9
 CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
+NOTE_WIDTH = 12.6  # the widest the Nielsen note may be (the frame is 14.2 wide)
 KEY_HOLD = 2.0  # seconds the key picture is held after its caption is read
 ORIGIN3 = np.zeros(3)
 #: A layer "speeds up" after the plateau when its median speed grows at least this many times.
@@ -311,7 +312,9 @@ class CostOfFading(LessonScene):
 
     def ratio_statement(self) -> tuple[VGroup, str]:
         """Layer 1 against layer L-1 over the window: the words under the left panel, and the
-        sentence (without the "Shaded," that introduces a plateau)."""
+        sentence (without the "Shaded," that introduces a plateau). The factor is the experiment's
+        ratio, the geometric mean over the window of r_e = ‖∂C/∂b_{L-1}‖ / ‖∂C/∂b_1‖, and is
+        named so."""
         r = self.result
         H = r.hidden_layers
         first_epoch, last_epoch = r.window
@@ -326,11 +329,11 @@ class CostOfFading(LessonScene):
                    else f"{f} times faster than")
             words = f"layer 1 learned {how} layer {H}"
         first = self.text(f"epochs {first_epoch} to {last_epoch}:" if still
-                          else f"epochs {first_epoch} to {last_epoch}, on average:", SIZE.small)
+                          else f"epochs {first_epoch} to {last_epoch}, geometric mean:", SIZE.small)
         statement = VGroup(first, self.text(words, SIZE.small)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         statement.next_to(self.speed_frame, DOWN, buff=0.22).align_to(self.speed_frame, LEFT)
         self.statement = statement
-        return statement, (f"{words}." if still else f"on average {words}.")
+        return statement, (f"{words}." if still else f"{words} (geometric mean of the per-epoch ratios).")
 
     def first_phase(self) -> None:
         """Both panels fill in together up to the end of the plateau (or all the way)."""
@@ -486,11 +489,12 @@ class CostOfFading(LessonScene):
         side = self.count("nielsen_side", pub.side)
         self.shown["nielsen_hidden_layers"] = float(k)
         width = self.count("nielsen_width", pub.width)
-        note = self.text(f"Nielsen, MNIST ({images} training digits, {side}×{side}): {deep_pub} with {k} hidden "
-                         f"layers of {width}, {shallow_pub} with 1", SIZE.small, color=th.muted)
+        note = self.text(f"Nielsen, MNIST ({images} digits, {side}×{side}): {deep_pub} with {k} hidden layers "
+                         f"of {width}, {shallow_pub} with 1", SIZE.small, color=th.muted)
         note.move_to([0, -3.55, 0])
-        if note.width > 13.6:
-            note.scale_to_fit_width(13.6)
+        if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
+            note.scale_to_fit_width(NOTE_WIDTH)
+        self.nielsen_note = note
         reached = f"about {deep_pub}" if deep_pub == shallow_pub else f"{shallow_pub} and {deep_pub}"
         ours = fmt_whole(r.setup.n_train)
         self.say(f"Nielsen's nets reached {reached} on MNIST: {images} training digits of {side}×{side}, not "
@@ -501,13 +505,10 @@ class CostOfFading(LessonScene):
     def summary_caption(self) -> str | None:
         """What the whole run shows, as an ordering the numbers check (None if they show none)."""
         r = self.result
-        if r.plateau:
-            n = r.near_chance_epochs
-            near = (f"the deep net sat near chance for {self.count('near_chance_epochs', n)} epochs" if n
-                    else "")
-            if r.ordered_in_window:
-                return f"On the plateau the first layers learned slowest{', and ' + near if near else ''}."
-            return f"On the plateau {near}." if near else None
+        if r.plateau:  # one span: the shaded window (when the deep net first reached 20% is said in beat 4)
+            first, last = r.window
+            return f"On the plateau, epochs {first} to {last}, the first layers learned slowest." \
+                if r.ordered_in_window else None
         d, s = r.deep_epochs_to_target, r.shallow_epochs_to_target
         if not r.plateau and r.ratio < 1 and d is not None and (s is None or d <= s):
             return (f"Here layer 1 learns faster than layer {r.hidden_layers}, and the deep net reaches "

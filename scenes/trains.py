@@ -52,6 +52,7 @@ RATIO_CENTER_X, RATIO_WIDTH = 3.25, 4.6   # room on the right for the averages
 TITLE_Y = 1.3           # the plots' titles sit on this line
 LEGEND_TOP = 2.45        # the nets' legend (both plots) under the heading
 MIN_LABEL_GAP = 0.3
+RIGHT_GAP = 0.2          # the column right of the ratio plot: averages and "layer 1 slower/faster"
 
 #: How the nets are named (legend).
 NAMES = {"shallow": "shallow net", "sigmoid": "deep, sigmoid", "tanh": "deep, tanh + Xavier",
@@ -204,13 +205,11 @@ class FixedNetTrains(LessonScene):
         title = VGroup(words, formula)
         equal = DashedLine(axes.c2p(0, -lo), axes.c2p(r.epochs, -lo), stroke_color=th.text, stroke_width=2,
                            dash_length=0.1)
-        right = axes.c2p(r.epochs, 0)[0] - 0.08
-        slower = self.text("layer 1 slower", SIZE.small, color=th.muted)
-        slower.move_to([right - slower.width / 2, axes.c2p(0, -lo)[1] + 0.08 + slower.height / 2, 0])
-        faster = self.text("layer 1 faster", SIZE.small, color=th.muted)
-        # at the bottom of the plot, along the epoch axis, clear of the lines near 1
-        faster.move_to([right - faster.width / 2, axes.c2p(0, 0)[1] + 0.1 + faster.height / 2, 0])
+        # two lines each, right of the plot (clear of the curves)
+        slower = self.text("layer 1\nslower", SIZE.small, color=th.muted)
+        faster = self.text("layer 1\nfaster", SIZE.small, color=th.muted)
         self.ratio_regions = VGroup(slower, faster)
+        self._place_regions()
         return VGroup(axes, ticks, self._x_labels(axes), title, equal)
 
     def _legend(self, keys: list[str]) -> VGroup:
@@ -311,11 +310,22 @@ class FixedNetTrains(LessonScene):
         self.say(f"After {r.epochs} epochs all four are within {points} points: {verdict}",
                  Indicate(self.acc_legend, scale_factor=1.05, color=self.theme.text), run_time=1.2)
 
+    def _place_regions(self) -> None:
+        """"layer 1 slower" at the top of the column right of the plot (above the line r = 1) and
+        "layer 1 faster" at its bottom (below it): clear of the curves, and of the averages, which
+        sit in that column at their heights."""
+        axes, r = self.ratio_axes, self.result
+        top, bottom = axes.c2p(0, axes.y_range[1])[1], axes.c2p(0, 0)[1]
+        x = axes.c2p(r.epochs, 0)[0] + RIGHT_GAP
+        slower, faster = self.ratio_regions
+        slower.move_to([x + slower.width / 2, top - slower.height / 2, 0])
+        faster.move_to([x + faster.width / 2, bottom + faster.height / 2, 0])
+
     def averages(self, keys: list[str]) -> VGroup:
         """Each fixed net's average r at the right end of the plot, in its colour, at its height."""
         r = self.result
         lo = r.decades[0]
-        x = self.ratio_axes.c2p(r.epochs, 0)[0] + 0.12
+        x = self.ratio_axes.c2p(r.epochs, 0)[0] + RIGHT_GAP
         values = [r.by_key(k).speed_ratio_rounded for k in keys]
         ys = spread([float(self.ratio_axes.c2p(0, math.log10(v) - lo)[1]) for v in values], MIN_LABEL_GAP)
         labels = VGroup()

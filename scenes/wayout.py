@@ -6,7 +6,7 @@ with its slope g'(z) under it as chapter 3 draws σ and σ': tanh (centred on 0 
 centred on ½; slope 1 at z = 0, four times σ's peak) and ReLU (slope 1 for z > 0, 0 for
 z < 0). Then the fan-in argument, one picture per idea: a layer of many neurons gives
 neuron j the sum δ_j = g'(z_j) Σ_k w_kj δ_k, one term per neuron of the next layer, with
-weights of spread Var(w); a simulation of random sums shows that such a sum grows like √n,
+weights of variance Var(w); a simulation of random sums shows that such a sum grows like √n,
 not n (n doubling at each step); so each layer's factor is about √(n Var(w) E[g'²]). Which
 n (fan-in forward, fan-out in back prop), then the starting-weight rules that keep the
 factor near 1, in a table of their own: LeCun 1998 Var(w) = 1/n_in, Xavier Glorot and
@@ -14,15 +14,15 @@ Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 
 Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
 (biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a larger Var(w) would lift the
-sigmoid's factor, but saturates more neurons, and σ's outputs are never centred on 0, so
-tanh and ReLU are the usual way out), tanh with Xavier's, ReLU with He's. Per hidden layer
+sigmoid's factor, but saturates more neurons, and σ's outputs are never centred on 0; the
+usual way out: tanh, centred on 0, and ReLU, never flat for z > 0), tanh with Xavier's, ReLU with He's. Per hidden layer
 a bar: the root mean square over the digits of one digit's ‖δ_l‖, median over the starts
 (log axis). Under each panel, in rows: n Var(w), E[g'²], the predicted factor
 √(n Var(w) E[g'²]) and the measured one (read off the bars: the geometric mean of the ratios
-of successive bars), each to three significant figures so that the prediction can be
-checked from the numbers shown, and the last hidden layer's bar over layer 1's. Each
-setting gets a beat for its bars and one for its numbers. Every number comes from
-:mod:`netsim.experiments.wayout` and is recorded in ``self.shown``.
+of successive bars, (bar 1 / bar L-1)^(1/(L-2)), as the screen defines it), each to three
+significant figures so that the prediction can be checked from the numbers shown, and the
+last hidden layer's bar over layer 1's. Each setting gets a beat for its bars and one for
+its numbers. Every number comes from :mod:`netsim.experiments.wayout` and is recorded in ``self.shown``.
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ from scenes.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
 
 #: Nets (starts) per setting, starting at the lesson's seed.
 SEED_COUNT = 20
-#: Significant figures of a bar ratio as the chapter writes it (fmt_ratio).
-RATIO_DIGITS = 2
+#: Significant figures of a bar ratio as the chapter writes it (fmt_ratio): three, so that
+#: measured^-(L-2) can be checked against it from the numbers shown (0.200 and 1/124, not 1/120).
+RATIO_DIGITS = 3
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 # chapter 6's chain, recalled under the heading
@@ -179,8 +180,8 @@ def figures(x: float, digits: int = FACTOR_DIGITS) -> str:
 
 
 def bar_ratio(ratio: float) -> str:
-    """A ratio of two bars as the chapter writes it: fmt_ratio of its two significant figures."""
-    return fmt_ratio(round_significant(ratio, RATIO_DIGITS))
+    """A ratio of two bars as the chapter writes it: fmt_ratio to ``RATIO_DIGITS`` significant figures."""
+    return fmt_ratio(round_significant(ratio, RATIO_DIGITS), RATIO_DIGITS)
 
 
 class TheWayOut(LessonScene):
@@ -367,7 +368,7 @@ class TheWayOut(LessonScene):
         off = self.muted("off").next_to(s_ax.c2p(-z_max / 2, 0), UP, buff=0.25)
         on = self.muted(f"slope {right}").next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
-        tail = ("It never flattens for z > 0, but is off for about half of the values of z." if half
+        tail = ("It never flattens for z > 0, but is off for about half the values of z." if half
                 else "It never flattens for z > 0, but is off wherever z < 0.")
         with self.beat(f"ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
                        f"z < 0. {tail}"):
@@ -413,14 +414,14 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(notes), run_time=0.8)
 
     def spread_of_weights(self) -> None:
-        """Var(w): the spread of the starting weights, their mean square around 0."""
+        """Var(w): the variance of the starting weights, their mean square (their mean is 0)."""
         var = VGroup(
             VGroup(self.tex(r"\mathrm{Var}(w) =", SIZE.body), self.text("the mean of w²", SIZE.body)
                    ).arrange(RIGHT, buff=0.15),
-            self.muted("the spread of the random starting weights around 0", SIZE.label),
+            self.muted("the variance of the random starting weights around 0", SIZE.label),
         ).arrange(DOWN, buff=0.2).move_to([FORMULA_X, -1.6, 0])
         self.var_group = var
-        self.say("Starting weights are random around 0, with spread Var(w), the mean of w².",
+        self.say("Starting weights are random around 0, with variance Var(w), the mean of w².",
                  FadeIn(var), run_time=1.0)
 
     def _sum_x(self, i: int) -> float:
@@ -701,12 +702,21 @@ class TheWayOut(LessonScene):
         rows_note = VGroup(
             VGroup(self.muted("predicted:"), self.tex(r"\sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}", SIZE.small,
                                                        color=th.muted)).arrange(RIGHT, buff=0.1),
-            self.muted("measured: the mean factor between bars"),
+            self.measured_definition(),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
         rows_note.move_to([self._panel_left(len(r.settings) - 1) + PANEL_WIDTH, ROWS_NOTE_TOP, 0],
                           aligned_edge=UP + RIGHT)
         self.row_names = names
         return VGroup(grid, base, ticks, layers, names[0], note, rows_note)
+
+    def measured_definition(self) -> VGroup:
+        """"measured: (bar 1 / bar L-1)^(1/(L-2))", the geometric mean of the factors between
+        successive bars, as netsim computes it; the words are Text (translated), the power MathTex."""
+        h, th = self.result.hidden, self.theme
+        words = VGroup(self.muted("measured:"), self.muted(f"(bar 1 / bar {h})")).arrange(RIGHT, buff=0.1)
+        power = self.tex(rf"1/{h - 1}", SIZE.small * 0.75, color=th.muted)
+        power.next_to(words, RIGHT, buff=0.04).align_to(words, UP).shift(UP * 0.08)
+        return VGroup(words, power)
 
     def panel_title(self, i: int) -> VGroup:
         """The setting's activation and starting weights above panel i, in two lines."""
@@ -814,7 +824,7 @@ class TheWayOut(LessonScene):
         self.panel_bars = [self.bars(i) for i in range(len(r.settings))]
         self.rows = [self.panel_rows(i) for i in range(len(r.settings))]
         with self.beat(f"Chapter {number_of('fading')}'s deep net, untrained, from {fmt_value(len(r.seeds))} random "
-                       f"starts. Each bar: layer l's ‖δ_l‖ for one digit, as a root mean square over "
+                       f"starts. Each bar: layer l's ‖δ_l‖, root mean square over "
                        f"{fmt_value(r.n_samples)} digits."):
             self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[2]), run_time=0.8)
             self.play(FadeIn(self.frame), run_time=1.0)
@@ -847,7 +857,8 @@ class TheWayOut(LessonScene):
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
         self.say("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
-                 "centred on 0: tanh and ReLU are the usual way out.", FadeIn(aside, shift=UP * 0.1), run_time=1.0)
+                 "centred on 0. The usual way out: tanh, centred on 0, and ReLU, never flat for z > 0.",
+                 FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:
         """Then the activation: tanh, whose slope reaches 1."""

@@ -158,7 +158,9 @@ def test_batch_norm_and_clipping_are_stated_correctly(rendered: dict[str, WhatCa
     assert "Dividing by √Var undoes any scaling of the weights." in caps[2]  # forward; see the test below
     assert "largest" not in caps[2] and "flat ends" not in caps[2]  # never "where σ' is near its largest"
     # the clipped gradient is ∇C (g is the activation function), on screen too
-    assert "the gradient ∇C (every ∂C/∂w)" in caps[3] and "η‖∇C‖" in caps[3]
+    assert "∇C (every ∂C/∂w)" in caps[3] and "η‖∇C‖" in caps[3]
+    # clipping is a fix for exploding gradients only, not for fading ones: said in words
+    assert caps[3].startswith("Clipping, for exploding gradients only,")
     assert "‖g‖" not in caps[3] and " g " not in caps[3]
 
 
@@ -207,13 +209,14 @@ def test_batch_norm_with_equal_z_says_so() -> None:
 
 def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     caps = rendered["default"].captions
-    assert "Recurrent nets read a sequence step by step, reusing their weights" in caps[4]
+    assert "Recurrent nets read a sequence step by step, reusing weights" in caps[4]
     assert "c_t = f c_(t−1) + new input" in caps[4] and "a learned gate between 0 and 1" in caps[4]
     history = " ".join(caps[5:9])
     years = ["1991", "1994", "1997", "1998", "2006–2007", "2009–2012", "2010:", "2010–2011", "2015"]
     positions = [history.index(y) for y in years]
     assert positions == sorted(positions)
-    for who in ("Hochreiter", "Bengio, Simard and Frasconi", "LSTM", "LeNet-5", "Var(w) = 1/n_in",
+    for who in ("Hochreiter", "Bengio, Simard and Frasconi", "LSTM (forget gate: 2000)",
+                "LeCun et al., Efficient BackProp: Var(w) = 1/n_in",
                 "U(−1/√n, 1/√n) with Var = 1/(3n)", "pre-training", "without labels, to model its input",
                 "fine-tunes all from there, not from random weights", "GPUs (graphics processors)",
                 "Glorot and Bengio", "ReLU", "Pre-training became unnecessary", "He's rule", "residual nets",
@@ -230,6 +233,8 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     assert "restricted Boltzmann machines in Hinton's group" in words["2006–2007"]
     assert "autoencoders in Bengio's and LeCun's" in words["2006–2007"]
     assert "fine-tunes the whole net" in words["2006–2007"]
+    # the 1/n_in rule is Efficient BackProp's (LeCun, Bottou, Orr and Müller), not LeNet-5's
+    assert "Efficient BackProp" in words["1998"] and "LeNet" not in words["1998"] and "LeNet" not in history
 
 
 def test_why_so_long_is_answered_with_computed_factors(rendered: dict[str, WhatCameAfter]) -> None:

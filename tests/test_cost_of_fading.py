@@ -15,6 +15,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from netsim.errors import NetsimError
+from netsim.experiments.shared import round_significant
 from netsim.experiments.training import (
     EPOCHS,
     FIRST_LOOK,
@@ -34,7 +35,7 @@ from scenes.chapters import number_of
 from scenes.depth import experiment as depth_experiment
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.style import fmt_value, log_ticks
-from scenes.training import SPEEDS_UP, CostOfFading, training_for
+from scenes.training import NOTE_WIDTH, SPEEDS_UP, CostOfFading, training_for
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
@@ -111,7 +112,6 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
             "leave_chance_accuracy": 0.2, "deep_epochs_to_leave_chance": float(r.deep_epochs_to_leave_chance),
             "catch_up_epoch": float(r.catch_up_epoch), "climb_accuracy": 0.5,
             "deep_epochs_to_climb": float(r.deep_epochs_to_climb), "speed_up": list(r.speed_up),
-            "near_chance_epochs": float(r.deep_epochs_to_leave_chance - 1),
         })
     assert scene.shown == expected
 
@@ -250,8 +250,15 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert "cross-entropy cost" in card and "L2" not in card
     # the plateau, said one way: the shaded window, and the epoch the deep net first reached 20%
     first, last = r.window
-    assert f"Shaded, epochs {first} to {last}: on average layer 1 learned {fmt_value(r.factor)} times slower " \
-           "than layer 4." in text
+    # the factor is the geometric mean of the per-epoch ratios r_e over the shaded epochs, and is named so
+    geometric = 10 ** np.mean(np.log10(r.ratios[first:last + 1]))
+    assert math.isclose(r.ratio, geometric, rel_tol=1e-9) and r.factor == round_significant(geometric)
+    assert f"Shaded, epochs {first} to {last}: layer 1 learned {fmt_value(r.factor)} times slower " \
+           "than layer 4 (geometric mean of the per-epoch ratios)." in text
+    statement = [t.original_text for t in scene.statement]
+    assert statement == [f"epochs {first} to {last}, geometric mean:",
+                         f"layer 1 learned {fmt_value(r.factor)} times slower than layer 4"]
+    assert "on average" not in text
     left = r.deep_epochs_to_leave_chance
     assert f"The deep net did not reach 20% right until epoch {left};" in text
     assert np.all(r.deep_accuracy[:left] < 0.2) and r.deep_accuracy[left] >= 0.2 and left <= last
@@ -274,12 +281,15 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert fmt_percent(NIELSEN_MNIST.accuracy[0]) == fmt_percent(NIELSEN_MNIST.accuracy[3])
     assert (f"Nielsen's nets reached about {fmt_percent(NIELSEN_MNIST.accuracy[3])} on MNIST: 50,000 training "
             "digits of 28×28, not 1,348 of 8×8.") in text
-    # the closing observation: every plateau epoch orders the layers, slowest first; near chance = below 2/10
-    n = r.deep_epochs_to_leave_chance - 1
+    note = scene.nielsen_note  # one short line, inside the frame with a margin
+    assert note.original_text == ("Nielsen, MNIST (50,000 digits, 28×28): 96.5% with 4 hidden layers of 30, "
+                                  "96.5% with 1")
+    assert note.width <= NOTE_WIDTH and -6.5 < note.get_left()[0] < note.get_right()[0] < 6.5
+    # the closing observation, over the one span that is shaded: every plateau epoch orders the
+    # layers, slowest first (the 20% epoch is said once, above, not as a second "plateau" span)
     assert r.ordered_in_window and np.all(np.diff(hidden[first:last + 1], axis=1) > 0)
-    assert np.all(r.deep_accuracy[1:n + 1] < 2 * r.chance) and r.deep_accuracy[n + 1] >= 2 * r.chance
-    assert text.endswith(f"On the plateau the first layers learned slowest, and the deep net sat near chance for "
-                         f"{n} epochs.")
+    assert text.endswith(f"On the plateau, epochs {first} to {last}, the first layers learned slowest.")
+    assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "5,000", "L2"):
         assert wrong not in text
 
@@ -306,7 +316,8 @@ def test_relu_he_captions_follow_the_numbers(scenes: dict[str, CostOfFading],
     text = " ".join(scenes["relu-he"].captions)
     assert "plateau" not in text and "slower" not in text and "catches up" not in text
     assert rf.ratio < 1
-    assert f"Epochs 1 to 200: on average layer 1 learned {fmt_value(rf.factor)} times faster than layer 4." in text
+    assert (f"Epochs 1 to 200: layer 1 learned {fmt_value(rf.factor)} times faster than layer 4 (geometric mean "
+            "of the per-epoch ratios).") in text
     assert (f"The deep net hit 90% at epoch {rf.deep_epochs_to_target}; the shallow net hit 90% at epoch "
             f"{rf.shallow_epochs_to_target}.") in text
 

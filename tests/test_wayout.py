@@ -40,7 +40,7 @@ from netsim.format import fmt_ratio, fmt_value
 from netsim.network import Network
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, load_lesson
-from scenes.wayout import SEED_COUNT, TheWayOut, curves, experiment, figures, sums_for
+from scenes.wayout import RATIO_DIGITS, SEED_COUNT, TheWayOut, bar_ratio, curves, experiment, figures, sums_for
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml",
@@ -115,7 +115,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, TheWayOut],
         expected[f"{k}.q75"] = list(st.q75)
         expected[f"{k}.predicted"] = st.predicted_rounded
         expected[f"{k}.measured"] = st.measured_rounded
-        expected[f"{k}.ratio"] = round_significant(st.ratio, 2)
+        expected[f"{k}.ratio"] = round_significant(st.ratio, RATIO_DIGITS)
         expected[f"{k}.slope_sq"] = st.slope_sq_rounded
         expected[f"{k}.n_var"] = float(st.n_var)
     for k in ("sigmoid", "sigmoid-xavier"):  # the two sigmoid starts differ in their biases: said in words
@@ -146,7 +146,7 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
     relu = results["default"].by_key("relu")
     assert 0.4 <= relu.on_fraction <= 0.6
     assert relu.on_fraction == pytest.approx(relu.mean_slope_sq, abs=0.03)  # g' is 0 or 1: E[g'^2] = share on
-    assert "but is off for about half of the values of z." in text_of(rendered["default"])
+    assert "but is off for about half the values of z." in text_of(rendered["default"])
     assert "off wherever z < 0" not in text_of(rendered["default"])
 
 
@@ -235,6 +235,40 @@ def test_measured_factor_is_read_off_the_bars(results: dict[str, WayOutResult]) 
     assert factor_from_bars(np.array([8.0, 4.0, 2.0])) == pytest.approx(2.0, rel=1e-15)
 
 
+def _last_digit(text: str) -> float:
+    """One unit in the last digit a number is written to: "124" -> 1, "0.200" -> 0.001, "1.6" -> 0.1."""
+    return 10.0 ** -len(text.split(".")[1]) if "." in text else 1.0
+
+
+@pytest.mark.parametrize("name", ["default", "relu-he"])
+def test_measured_factor_checks_against_the_ratio_shown(name: str, results: dict[str, WayOutResult],
+                                                        rendered: dict[str, TheWayOut]) -> None:
+    """The screen defines measured as (bar 1 / bar L-1)^(1/(L-2)): from the numbers shown,
+    measured^-(L-2) gives the ratio shown under the bars, within the rounding of the two (half a
+    unit in the last digit of each), and the ratio is written finely enough (within 1%) for the
+    check to mean something (0.200 beside "120" would fail it: 0.200^-3 = 125)."""
+    r, scene = results[name], rendered[name]
+    h = r.hidden
+    for st in r.settings:
+        if st.dead:
+            continue
+        m_text, r_text = figures(st.measured_rounded), bar_ratio(st.ratio)
+        m, u_m = float(m_text), _last_digit(m_text)
+        shown = float(r_text[2:]) if r_text.startswith("1/") else float(r_text)
+        u_r = _last_digit(r_text[2:] if r_text.startswith("1/") else r_text)
+        assert u_r / 2 / shown <= 0.01, r_text
+        # the ratio shown is last over first = measured^-(L-2), written 1/x (x = measured^(L-2)) below 1
+        value = m ** (h - 1) if r_text.startswith("1/") else m ** -(h - 1)
+        bound = (h - 1) * (u_m / 2) / m + (u_r / 2) / shown + 1e-9
+        assert abs(value / shown - 1) <= bound, (st.setting.key, m_text, r_text)
+    text = text_of(scene)
+    sig = r.by_key("sigmoid")
+    if not sig.dead:
+        assert f"Layer {h}'s bar is {bar_ratio(sig.ratio)} times layer 1's." in text
+    # the rows' note defines measured in these terms (words translated, the power as MathTex)
+    assert scene.measured_definition()[0][1].text.replace(" ", "") == f"(bar1/bar{h})"
+
+
 def test_predicted_and_measured_agree(results: dict[str, WayOutResult], rendered: dict[str, TheWayOut]) -> None:
     """The captions set predicted beside measured; they agree within AGREE_TOLERANCE, and a
     caption says "but measured" exactly when they do not."""
@@ -274,7 +308,11 @@ def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: di
     assert min(curves().sigmoid) > 0 and curves().sigmoid_centre == 0.5
     text = text_of(rendered["default"])
     assert ("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
-            "centred on 0: tanh and ReLU are the usual way out.") in text
+            "centred on 0. The usual way out: tanh, centred on 0, and ReLU, never flat for z > 0.") in text
+    # what the way out's words claim: tanh centred on 0, ReLU's slope 1 all over z > 0
+    c = curves()
+    assert c.tanh_centre == 0 and c.relu_slope_right == 1.0
+    assert all(d == 1.0 for z, d in zip(c.zs, c.relu_slope) if z > 0)
     assert "No start fixes" not in text and "below ¼" not in text  # a larger start does lift it
 
 
@@ -367,7 +405,7 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
                 f"{figures(s.predicted_rounded)}, measured {figures(s.measured_rounded)}")
 
     def ratio(s: object) -> str:
-        return fmt_ratio(round_significant(s.ratio, 2))
+        return fmt_ratio(round_significant(s.ratio, RATIO_DIGITS), RATIO_DIGITS)
 
     assert (f"Sigmoid, Nielsen's start: n Var(w) = {fmt_value(float(sig.n_var))}, biases random with "
             f"Var(b) = {fmt_value(float(sig.bias_var))}.") in text

@@ -376,13 +376,6 @@ class TrainingComparison:
         first, last = self.window
         return bool(np.all(np.diff(self.hidden_speeds[first:last + 1], axis=1) > 0))
 
-    @property
-    def near_chance_epochs(self) -> int | None:
-        """How many epochs (1 .. N) the deep net stayed below twice chance: the epoch it first
-        reached it, minus 1 (None: it never did, within the run)."""
-        e = self.deep_epochs_to_leave_chance
-        return None if e is None else max(e - 1, 0)
-
 
 def epochs_to_target(accuracy: Array, target: float) -> int | None:
     """The first epoch e with accuracy[e] >= target, or None if there is none."""
