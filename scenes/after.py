@@ -334,7 +334,7 @@ class WhatCameAfter(LessonScene):
         batch = self.text(f"one neuron of layer 1, a mini-batch of {bn.batch} digits", SIZE.small, color=th.muted)
         batch.move_to([x0 + width / 2, -2.75, 0])
         caption = ("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
-                   "scale γ and shift β. Dividing by √Var undoes any scaling of the weights.")
+                   "scale γ and shift β. Dividing by √Var undoes any positive scaling of w.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)

@@ -198,7 +198,7 @@ class TheCost(LessonScene):
         y_head = self.text("y: the right answer", SIZE.small, color=th.good)
         y_head.next_to(self.a_head, UP, buff=0.12, aligned_edge=LEFT)
         light = [d.activation_animation(l, a, th.forward) for l, a in enumerate(r.activations)]
-        with self.beat(f"Untrained, each of its ten outputs a is between 0 and 1. The right answer y is 1 for the "
+        with self.beat(f"Untrained, its ten outputs a are between 0 and 1. The right answer y is 1 for the "
                        f"{r.label}, 0 elsewhere."):
             self.play(*light, FadeIn(self.names), FadeIn(self.bar_group, shift=RIGHT * 0.2), FadeIn(self.a_col),
                       FadeIn(self.a_head), run_time=1.5)
@@ -285,12 +285,13 @@ class TheCost(LessonScene):
         r, th = self.res, self.theme
         start, end = self.rec("cost_start", r.cost), self.rec("cost_end", r.cost_end)
         self.shown["steps"] = float(r.steps)
+        steps = f"{r.steps} steps on this one digit"  # fitting one example, not training
         if end == start:
-            fall = f"After {r.steps} steps C is still {start}"
+            fall = f"{steps} leave C at {start}"
         elif r.cost_end < r.cost:
-            fall = f"After {r.steps} steps C falls from {start} to {end}"
+            fall = f"{steps} take C from {start} to {end}"
         else:
-            fall = f"After {r.steps} steps C rises from {start} to {end}"
+            fall = f"{steps} raise C from {start} to {end}"
         self.shown["final_prediction"] = float(r.final_prediction)
         if r.final_prediction == r.label:
             answer = f"; the net answers {r.label}."

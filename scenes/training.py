@@ -229,8 +229,9 @@ class CostOfFading(LessonScene):
         s = self.result.setup
         n_train, n_test = fmt_whole(s.n_train), fmt_whole(s.n_test)
         batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
-        self.say(f"scikit-learn, a Python library, ships these 8×8 digits: {n_train} to train on, {n_test} held "
-                 f"out. SGD (stochastic gradient descent) steps once per mini-batch of {batch}, η = {eta}.",
+        total = fmt_whole(s.n_train + s.n_test)  # the library's whole set; the split is ours
+        self.say(f"scikit-learn, a Python library, ships {total} 8×8 digits; we train on {n_train} and hold out "
+                 f"{n_test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch}, η = {eta}.",
                  Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
 
     # -- beat 3: the two panels ------------------------------------------------------------

@@ -243,7 +243,7 @@ class FixedNetTrains(LessonScene):
         legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
-        with self.beat(f"Do the fixed deep nets train? Chapter {number_of('training')}'s set-up again: the same "
+        with self.beat(f"Do the fixed deep nets train? Chapter {number_of('training')}'s set-up again: same "
                        "digits, split, mini-batches, η, cost and epochs."):
             self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
             self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
@@ -353,14 +353,14 @@ class FixedNetTrains(LessonScene):
         elif any(still):
             moving, stopped = ("relu", "tanh") if still[0] else ("tanh", "relu")
             value = self.inline(f"{moving}.speed_ratio", r.by_key(moving).speed_ratio_rounded)
-            caption = (f"In these runs, layer {H}'s speed over layer 1's averages {value} in the {NET_WORDS[moving]} "
-                       f"net; the {NET_WORDS[stopped]} net's hidden layers did not learn at all.")
+            caption = (f"Layer {H}'s speed over layer 1's, geometric mean over epochs, is {value} in the "
+                       f"{NET_WORDS[moving]} net; the {NET_WORDS[stopped]} net's hidden layers did not learn at all.")
             if math.isfinite(r.by_key(moving).speed_ratio) and r.by_key(moving).speed_ratio > 0:
                 extra.append(FadeIn(self.averages([moving])))
         elif all(math.isfinite(v) and v > 0 for v in ratios):
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
-            caption = (f"In these runs, layer {H}'s speed over layer 1's averages {rt} and {rr}: "
+            caption = (f"Layer {H}'s speed over layer 1's, geometric mean over epochs, is {rt} and {rr}: "
                        f"{speed_verdict(ratios, H)}")
             extra.append(FadeIn(self.averages(["tanh", "relu"])))
         else:

@@ -15,7 +15,7 @@ Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
 (biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a larger Var(w) would lift the
 sigmoid's factor, but saturates more neurons, and σ's outputs are never centred on 0; the
-usual way out: tanh, centred on 0, and ReLU, never flat for z > 0), tanh with Xavier's, ReLU with He's. Per hidden layer
+usual way out: tanh, slope 1 at 0, and ReLU, never flat for z > 0), tanh with Xavier's, ReLU with He's. Per hidden layer
 a bar: the root mean square over the digits of one digit's ‖δ_l‖, median over the starts
 (log axis). Under each panel, in rows: n Var(w), E[g'²], the predicted factor
 √(n Var(w) E[g'²]) and the measured one (read off the bars: the geometric mean of the ratios
@@ -349,7 +349,7 @@ class TheWayOut(LessonScene):
 
     def show_relu(self) -> None:
         """ReLU(z) = max(0, z), the rectified linear unit: slope 1 for z > 0, 0 for z < 0; off
-        for about half the values of z in the net (when netsim measures so)."""
+        for z < 0, about half the z in the net (when netsim measures so)."""
         th, c = self.theme, self.curves
         x = CURVE_X[1]
         self.shown["curve.relu"] = list(c.relu)
@@ -368,7 +368,7 @@ class TheWayOut(LessonScene):
         off = self.muted("off").next_to(s_ax.c2p(-z_max / 2, 0), UP, buff=0.25)
         on = self.muted(f"slope {right}").next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
-        tail = ("It never flattens for z > 0, but is off for about half the values of z." if half
+        tail = ("It never flattens for z > 0, but is off for z < 0: about half the z here." if half
                 else "It never flattens for z > 0, but is off wherever z < 0.")
         with self.beat(f"ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
                        f"z < 0. {tail}"):
@@ -856,8 +856,9 @@ class TheWayOut(LessonScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
+        peak = self.rec("tanh_peak", self.curves.tanh_peak)  # tanh's gain is its slope at 0, not its centre
         self.say("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
-                 "centred on 0. The usual way out: tanh, centred on 0, and ReLU, never flat for z > 0.",
+                 f"centred on 0. The usual way out: tanh, slope {peak} at 0, and ReLU, never flat for z > 0.",
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:

@@ -155,7 +155,7 @@ def test_the_words_match_the_numbers(rendered: dict[str, WhatCameAfter]) -> None
 def test_batch_norm_and_clipping_are_stated_correctly(rendered: dict[str, WhatCameAfter]) -> None:
     caps = rendered["default"].captions
     assert "mean 0, Var 1, then by a learned scale γ and shift β" in caps[2]
-    assert "Dividing by √Var undoes any scaling of the weights." in caps[2]  # forward; see the test below
+    assert "Dividing by √Var undoes any positive scaling of w." in caps[2]  # forward; see the test below
     assert "largest" not in caps[2] and "flat ends" not in caps[2]  # never "where σ' is near its largest"
     # the clipped gradient is ∇C (g is the activation function), on screen too
     assert "∇C (every ∂C/∂w)" in caps[3] and "η‖∇C‖" in caps[3]

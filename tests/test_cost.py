@@ -161,7 +161,7 @@ def test_captions_say_the_numbers(rendered: dict[str, TheCost], name: str) -> No
     assert "w ← w − η ∂C/∂w" in cap[4] and f"η = {fmt_value(r.eta)}." in cap[4]
     # the descent starts from the C shown first: the same number, the same text
     assert r.descent_costs[0] == r.cost and s["descent_cost_0"] == s["cost"]
-    assert f"After {r.steps} steps C falls from {c} to {fmt_value(r.cost_end)};" in cap[5]
+    assert f"{r.steps} steps on this one digit take C from {c} to {fmt_value(r.cost_end)};" in cap[5]
     assert f"the net answers {r.label}." in cap[5]  # the right digit, said only when it is
     assert r.final_prediction == r.label
     words = " ".join(cap)

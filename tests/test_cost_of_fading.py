@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
+from netsim.data import digits
 from netsim.errors import NetsimError
 from netsim.experiments.shared import round_significant
 from netsim.experiments.training import (
@@ -243,7 +244,9 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     r, scene = results["default"], scenes["default"]
     text = " ".join(scene.captions)
     assert f"Chapter {number_of('depth')}'s two nets train for 200 epochs" in text
-    assert "scikit-learn, a Python library, ships these 8×8 digits: 1,348 to train on, 449 held out." in text
+    # the library ships the whole set unsplit; the split into training and held-out digits is ours
+    assert "scikit-learn, a Python library, ships 1,797 8×8 digits; we train on 1,348 and hold out 449." in text
+    assert len(digits()) == scene.result.setup.n_train + scene.result.setup.n_test
     assert "SGD (stochastic gradient descent) steps once per mini-batch of 10, η = 0.1." in text
     assert "‖∂C/∂b_l‖ on 1,000 training digits, per epoch." in text
     card = " ".join(t.original_text for t in scene.card[1])

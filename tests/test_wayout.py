@@ -146,7 +146,7 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
     relu = results["default"].by_key("relu")
     assert 0.4 <= relu.on_fraction <= 0.6
     assert relu.on_fraction == pytest.approx(relu.mean_slope_sq, abs=0.03)  # g' is 0 or 1: E[g'^2] = share on
-    assert "but is off for about half the values of z." in text_of(rendered["default"])
+    assert "but is off for z < 0: about half the z here." in text_of(rendered["default"])
     assert "off wherever z < 0" not in text_of(rendered["default"])
 
 
@@ -308,10 +308,12 @@ def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: di
     assert min(curves().sigmoid) > 0 and curves().sigmoid_centre == 0.5
     text = text_of(rendered["default"])
     assert ("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
-            "centred on 0. The usual way out: tanh, centred on 0, and ReLU, never flat for z > 0.") in text
-    # what the way out's words claim: tanh centred on 0, ReLU's slope 1 all over z > 0
+            f"centred on 0. The usual way out: tanh, slope {fmt_value(curves().tanh_peak)} at 0, and ReLU, never "
+            "flat for z > 0.") in text
+    # what the way out's words claim: tanh's slope 1 at 0 (four times sigma's), ReLU's slope 1 all over z > 0
     c = curves()
-    assert c.tanh_centre == 0 and c.relu_slope_right == 1.0
+    assert c.tanh_peak == 1.0 and c.tanh_peak == 4 * c.sigmoid_peak and c.relu_slope_right == 1.0
+    assert rendered["default"].shown["tanh_peak"] == c.tanh_peak
     assert all(d == 1.0 for z, d in zip(c.zs, c.relu_slope) if z > 0)
     assert "No start fixes" not in text and "below ¼" not in text  # a larger start does lift it
 
