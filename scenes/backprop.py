@@ -259,7 +259,8 @@ class ForwardBackProp(LessonScene):
         first.move_to([0, RULE_Y, 0])
         self.deltas = {L: self._delta_label(L)}
         self.say(f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error "
-                 f"δ_{L} = ∂C/∂z_{L}.", Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
+                 f"δ_{L} = ∂C/∂z_{L}, how much C changes with z_{L}.",
+                 Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
         self.rules = VGroup(first)
 
     def step_left(self) -> None:
@@ -269,7 +270,8 @@ class ForwardBackProp(LessonScene):
                           r"\partial C/\partial b_l = \delta_l,\qquad "
                           r"\partial C/\partial w_l = \delta_l\, a_{l-1}", SIZE.label, t.text)
         second.next_to(self.rules, DOWN, buff=0.3)
-        with self.beat(f"Each step left multiplies by a weight and a slope, δ_{L - 1} = δ_{L} w_{L} σ'(z_{L - 1}), "
+        with self.beat(f"By the chain rule, one derivative per link of the chain, each step left multiplies by a "
+                       f"weight and a slope, δ_{L - 1} = δ_{L} w_{L} σ'(z_{L - 1}), "
                        "and at every layer ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)."):
             self.play(Write(second), run_time=1.2)
             for l in range(L - 1, 0, -1):

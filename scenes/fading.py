@@ -306,7 +306,7 @@ class GradientsFading(LessonScene):
                      last.animate.set_stroke(self.net_colour, width=3)]
         self.say(caption, FadeIn(line), *highlight, run_time=1.2)
         out_bar, out_value = self.bars[0], self.bar_values[0]
-        self.say(f"Layer {L}, the output, has no σ' factor: it is left out.",
+        self.say(f"Layer {L}, the output, is left out: we compare hidden layers.",
                  out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY), out_value.animate.set_opacity(LEFT_OUT_OPACITY),
                  run_time=1.0)
 

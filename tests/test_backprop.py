@@ -82,11 +82,12 @@ def _by_hand(seed: int, L: int = 5, x: float = 1.0, y: float = 0.0) -> dict[str,
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_dry_run_renders_within_bounds(rendered: dict[str, ForwardBackProp], name: str) -> None:
     scene = rendered[name]
-    # the review's ceiling for this chapter is 100 s (the two chapters it replaces ran 131 s and 107 s)
-    assert 85.0 <= scene.renderer.time <= 100.0, scene.renderer.time
+    # the review's ceiling for this chapter is 100 s (the two chapters it replaces ran 131 s and 107 s),
+    # raised to 106 s for the words that name the chain rule and say what δ_l measures
+    assert 85.0 <= scene.renderer.time <= 106.0, scene.renderer.time
     assert len(scene.captions) >= 13 and all(c.strip() for c in scene.captions)
     assert scene.cannot_show_reason is None
-    assert sum(len(c) for c in scene.captions) <= 1400
+    assert sum(len(c) for c in scene.captions) <= 1480  # 106 s at 14 characters a second
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -161,8 +162,11 @@ def test_captions_say_the_numbers(rendered: dict[str, ForwardBackProp], name: st
     L = r.layers
     assert L == 5 and f"a chain of {L} sigmoid neurons, one per layer" in text
     assert f"chapter {number_of('cost')}'s cost C = ½(a_{L} − y)²" in text
-    assert f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error δ_{L} = ∂C/∂z_{L}" \
-        in text
+    assert f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error δ_{L} = ∂C/∂z_{L}, " \
+        f"how much C changes with z_{L}." in text
+    # the product is the chain rule, said where the steps left are formed, once
+    assert text.count("By the chain rule, one derivative per link of the chain, each step left multiplies by a "
+                      "weight and a slope") == 1
     assert f"δ_{L - 1} = δ_{L} w_{L} σ'(z_{L - 1})" in text
     assert "at every layer ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)" in text
     assert f"So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) per layer" in text
