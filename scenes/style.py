@@ -127,10 +127,12 @@ THEMES: dict[str, Theme] = {
     ),
 }
 
-# viridis sampled at 9 evenly spaced points (matplotlib's table); interpolated linearly.
+# viridis from 0.2 to 1 (matplotlib's table, interpolated), 9 evenly spaced points;
+# interpolated linearly. Its darkest fifth (near-black purple) is left out: on the dark
+# background the faint gradients the episode is about would vanish into it.
 VIRIDIS = [
-    "#440154", "#472C7A", "#3B518B", "#2C718E", "#21908D",
-    "#27AD81", "#5CC863", "#AADC32", "#FDE725",
+    "#3F4284", "#345D8C", "#29778D", "#21908D", "#25A783",
+    "#46BD6F", "#7BD04F", "#BADE2F", "#FDE725",
 ]
 
 
