@@ -113,14 +113,19 @@ def same_arithmetic_inline(x: Array, y: Array, weights: list[Array], biases: lis
     return run
 
 
-def machine() -> str:
-    """CPU model and cores, NumPy and its BLAS (with its thread count)."""
-    cpu = platform.processor() or platform.machine()
+def cpu() -> str:
+    """The CPU's model and the number of cores: what every benchmark prints its ratios with."""
+    model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), model)
     except OSError:
         pass
+    return f"{model}, {os.cpu_count()} cores"
+
+
+def machine() -> str:
+    """CPU model and cores, NumPy and its BLAS (with its thread count)."""
     blas = "BLAS unknown"
     try:
         from threadpoolctl import threadpool_info
@@ -133,7 +138,7 @@ def machine() -> str:
             blas = f"{info.get('internal_api')} {info.get('version')}, {info.get('num_threads')} threads"
     except ImportError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores; NumPy {np.__version__} with {blas}"
+    return f"{cpu()}; NumPy {np.__version__} with {blas}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,7 +43,6 @@ from manim import (
     UP,
     Arrow,
     Create,
-    DashedLine,
     FadeIn,
     FadeOut,
     GrowArrow,
@@ -63,7 +62,7 @@ from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
-from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
+from scenes.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left, the forward
 # rules top right; every text is SIZE.small or larger (legible at 480p).
@@ -361,17 +360,7 @@ class ForwardBackProp(LessonScene):
                        f"{frac_words(rect.areas[-1])} is left."):
             self.play(*gone, Create(outline), FadeIn(kept), Write(area), run_time=1.0)
             for k, m in enumerate(rect.multipliers, start=1):
-                x0, y1, w, h = piece
-                vertical = k % 2 == 1
-                cuts = VGroup()
-                for i in range(1, m.denominator):
-                    if vertical:
-                        x = x0 + w * i / m.denominator
-                        cuts.add(DashedLine([x, y1, 0], [x, y1 - h, 0], color=t.text, stroke_width=3))
-                    else:
-                        y = y1 - h * i / m.denominator
-                        cuts.add(DashedLine([x0, y, 0], [x0 + w, y, 0], color=t.text, stroke_width=3))
-                piece = (x0, y1, w * float(m), h) if vertical else (x0, y1, w, h * float(m))
+                cuts, piece = cut_piece(piece, m, k, t.text)
                 self.shown[f"multiplier_{k}"] = m
                 self.shown[f"area_{k}"] = rect.areas[k]
                 eq = self.tex(rf"{frac_tex(rect.areas[k - 1])} \times {frac_tex(m)} = {frac_tex(rect.areas[k])}",

@@ -44,7 +44,6 @@ from manim import (
     UP,
     AnimationGroup,
     Create,
-    DashedLine,
     FadeIn,
     FadeOut,
     GrowFromEdge,
@@ -64,7 +63,7 @@ from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
 from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, lesson_toml, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
-from scenes.style import SIZE, GradientScale
+from scenes.style import SIZE, GradientScale, cut_piece
 
 #: The frame is this many units wide; its height follows the portrait pixel size (14.2 at 9:16).
 FRAME_WIDTH = 8.0
@@ -168,17 +167,7 @@ class VerticalShort(LessonScene):
             before, after = r.areas[k - 1], r.areas[k]
             self.shown[f"multiplier_{k}"] = m
             self.shown[f"area_{k}"] = after
-            x0, y1, w, h = piece
-            vertical = k % 2 == 1
-            cuts = VGroup()
-            for i in range(1, m.denominator):
-                if vertical:
-                    x = x0 + w * i / m.denominator
-                    cuts.add(DashedLine([x, y1, 0], [x, y1 - h, 0], color=th.text, stroke_width=3))
-                else:
-                    y = y1 - h * i / m.denominator
-                    cuts.add(DashedLine([x0, y, 0], [x0 + w, y, 0], color=th.text, stroke_width=3))
-            piece = (x0, y1, w * float(m), h) if vertical else (x0, y1, w, h * float(m))
+            cuts, piece = cut_piece(piece, m, k, th.text)
             eq = MathTex(frac_tex(before), r"\times", frac_tex(m), "=", frac_tex(after),
                          font_size=SIZE.heading * 1.4, color=th.text)
             eq[-1].set_color(th.backward)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from manim import (
     LEFT,
     UP,
+    DashedLine,
     ManimColor,
     MathTex,
     Rectangle,
@@ -41,6 +43,7 @@ __all__ = [
     "log_tick",
     "log_ticks",
     "spread",
+    "cut_piece",
 ]
 
 FONT = "DejaVu Sans"
@@ -249,3 +252,22 @@ def spread(ys: list[float], gap: float) -> list[float]:
     # centre the pushed block on the original mean so it drifts neither up nor down
     shift = (sum(ys) - sum(out)) / len(ys)
     return [y + shift for y in out]
+
+
+def cut_piece(piece: tuple[float, float, float, float], multiplier: Fraction, k: int,
+              color: ManimColor | str) -> tuple[VGroup, tuple[float, float, float, float]]:
+    """The shrinking rectangle's k-th cut: dashed lines that split ``piece`` (left x, top y,
+    width, height) into ``multiplier.denominator`` strips, vertical for odd k and horizontal
+    for even k, and the part kept (``multiplier`` of it, at its left or top)."""
+    x0, y1, w, h = piece
+    vertical = k % 2 == 1
+    cuts = VGroup()
+    for i in range(1, multiplier.denominator):
+        if vertical:
+            x = x0 + w * i / multiplier.denominator
+            cuts.add(DashedLine([x, y1, 0], [x, y1 - h, 0], color=color, stroke_width=3))
+        else:
+            y = y1 - h * i / multiplier.denominator
+            cuts.add(DashedLine([x0, y, 0], [x0 + w, y, 0], color=color, stroke_width=3))
+    kept = (x0, y1, w * float(multiplier), h) if vertical else (x0, y1, w, h * float(multiplier))
+    return cuts, kept

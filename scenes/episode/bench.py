@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from netsim.bench import cpu
 from scenes.chapters import by_slug
 from scenes.episode.media import clip_info
 from scenes.episode.render import MANIM_CFG, ROOT
@@ -55,17 +55,6 @@ class EpisodeRun:
     @property
     def ratio(self) -> float:
         return self.seconds / self.video_seconds
-
-
-def machine() -> str:
-    """CPU model and cores."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores"
 
 
 def run_episode(flags: list[str], out: Path, chapters: str | None, profile: Path) -> EpisodeRun:
@@ -156,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         for slug in args.chapters.split(","):
             by_slug(slug.strip())  # a wrong name stops here
     out = sys.stdout.write
-    out(f"machine: {machine()}\n")
+    out(f"machine: {cpu()}\n")
     for qname in (q.strip() for q in args.qualities.split(",")):
         if qname not in QUALITIES:
             parser.error(f"quality {qname!r} is unknown; allowed: {', '.join(QUALITIES)}")
