@@ -144,7 +144,7 @@ class WhatCameAfter(LessonScene):
     def when_said(self, caption: str, marker: str) -> float:
         """Seconds into the beat of ``caption`` at which its translation reaches the last
         ``marker`` in it (0 if none): the cues' reading times, shared out by characters."""
-        text, lang = self.t(caption), self.lesson.language
+        text, lang = self.tr(caption), self.lesson.language
         cues = split_cues(text, lang)
         total = sum(reading_time(c, lang) + 0.1 for c in cues)
         at = text.rfind(marker) if marker else 0

@@ -20,7 +20,7 @@ from manim_voiceover import VoiceoverScene
 from netsim.errors import NetsimError
 from scenes.captions import CUE_GAP, reading_time, split_cues
 from scenes.chapters import CHAPTERS
-from scenes.i18n import lookup, translate
+from scenes.i18n import Words, missing, t, translate
 from scenes.lesson import Lesson, lesson_from_env
 from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
 
@@ -37,6 +37,9 @@ def declare_true_minus() -> None:
 
 
 declare_true_minus()
+
+#: The words the one formatter writes for float64's extremes, marked for translation.
+FLOAT_WORDS = {"overflow": t("overflow"), "underflow": t("underflow")}
 
 #: Where the episode command asks a render to write its progress (scenes.episode.units).
 PROGRESS_FILE = os.environ.get("VG_PROGRESS")
@@ -91,9 +94,9 @@ class LessonScene(VoiceoverScene):
         heading = self.chapter_heading(title)
         why = label(reason, self.theme, SIZE.small, color=self.theme.muted, font=self.font)
         why.scale_to_fit_width(min(why.width, 12.5))
-        note = VGroup(self.text("This lesson's net cannot show this chapter.", SIZE.body), why)
+        note = VGroup(self.text(t("This lesson's net cannot show this chapter."), SIZE.body), why)
         note.arrange(DOWN, buff=0.4)
-        self.say("This lesson's net cannot show this chapter. netsim says why on screen.",
+        self.say(t("This lesson's net cannot show this chapter. netsim says why on screen."),
                  FadeIn(heading), FadeIn(note), run_time=1.0, hold=2.0)
         self.end_chapter()
 
@@ -102,8 +105,9 @@ class LessonScene(VoiceoverScene):
         self.theme: Theme = THEMES[self.lesson.theme]
         self.font = FONTS[self.lesson.language]
         self.shown: dict[str, Any] = {}
-        #: every beat's caption as written (English)
+        #: every beat's caption as written (English), and as shown (in the lesson's language)
         self.captions: list[str] = []
+        self.translated_captions: list[str] = []
         self.untranslated: set[str] = set()
         #: why the chapter could not be shown for this lesson (None when it was)
         self.cannot_show_reason: str | None = None
@@ -121,16 +125,16 @@ class LessonScene(VoiceoverScene):
     def narrating(self) -> bool:
         return self.lesson.narration and hasattr(self, "speech_service")
 
-    def t(self, s: str) -> str:
-        """``s`` in the lesson's language; a text with no translation is kept in ``untranslated``."""
-        if lookup(s, self.lesson.language) is None:
-            self.untranslated.add(" ".join(s.split()))
-        return translate(s, self.lesson.language)
+    def tr(self, words: Words) -> str:
+        """``words`` (a template marked with :func:`scenes.i18n.t`, or a plain string) in the
+        lesson's language; a template with no translation is kept in ``untranslated``."""
+        self.untranslated.update(missing(words, self.lesson.language))
+        return translate(words, self.lesson.language)
 
-    def text(self, s: str, size: int = SIZE.label, color: str | None = None, **kw: Any) -> Text:
+    def text(self, words: Words, size: int = SIZE.label, color: str | None = None, **kw: Any) -> Text:
         """Text in the shared vocabulary, translated into the lesson's language."""
         kw.setdefault("font", self.font)
-        return label(self.t(s), self.theme, size, color=color, **kw)
+        return label(self.tr(words), self.theme, size, color=color, **kw)
 
     def number(self, key: str, value: float, size: int = SIZE.label, underflow: bool = False) -> Text:
         """An on-screen number, recorded in ``shown[key]``; overflow is written out."""
@@ -138,9 +142,8 @@ class LessonScene(VoiceoverScene):
             raise ValueError(f"{key} is NaN: netsim should never hand a scene a NaN")
         self.shown[key] = float(value)
         shown = value_label(float(value), self.theme, size, underflow=underflow, font=self.font)
-        if self.lesson.language != "en" and shown.text.strip("-") in ("overflow", "underflow"):
-            words = self.t(fmt_value(float(value), underflow=underflow))
-            shown = label(words, self.theme, size, color=shown.color, font=self.font)
+        if self.lesson.language != "en" and shown.text in FLOAT_WORDS:
+            shown = label(self.tr(FLOAT_WORDS[shown.text]), self.theme, size, color=shown.color, font=self.font)
         return shown
 
     def tex(self, tex: str, size: int = SIZE.body, color: str | None = None) -> MathTex:
@@ -155,7 +158,7 @@ class LessonScene(VoiceoverScene):
     # -- the story: beats, captions and narration ---------------------------------------
 
     @contextmanager
-    def beat(self, caption: str | None, hold: float = 0.0) -> Iterator[None]:
+    def beat(self, caption: Words | None, hold: float = 0.0) -> Iterator[None]:
         """One story beat: whatever the ``with`` body plays, told by ``caption``.
 
         The caption is translated, split into readable cues (:func:`scenes.captions.split_cues`)
@@ -165,7 +168,7 @@ class LessonScene(VoiceoverScene):
         other way round. A beat with no caption (``None``) only plays and holds.
         """
         start = self.renderer.time
-        text = self.t(caption) if caption else ""
+        text = self.tr(caption) if caption else ""
         if text and self.narrating:
             self.add_voiceover_text(text)
         yield
@@ -186,14 +189,15 @@ class LessonScene(VoiceoverScene):
         for cue, n in zip(cues, need):
             Scene.add_subcaption(self, cue, duration=n * scale - CUE_GAP, offset=t - now)
             t += n * scale
-        self.captions.append(caption or "")
+        self.captions.append(str(caption or ""))
+        self.translated_captions.append(text)
         self.beat_boundary()
 
     def beat_boundary(self) -> None:
         """Called after every captioned beat. Nothing happens here; the class-slides build
         (manim-slides) overrides it with ``next_slide()``, so each beat is one slide."""
 
-    def say(self, caption: str | None, *anims: Animation, run_time: float = 1.0, hold: float = 0.0,
+    def say(self, caption: Words | None, *anims: Animation, run_time: float = 1.0, hold: float = 0.0,
             **play_kw: Any) -> None:
         """A beat of one ``play``: ``anims`` under ``caption``, then ``hold`` seconds."""
         with self.beat(caption, hold=hold):
@@ -238,11 +242,11 @@ class LessonScene(VoiceoverScene):
 
     # -- chapter conventions ----------------------------------------------------------
 
-    def chapter_heading(self, title: str, subtitle: str | None = None) -> VGroup:
+    def chapter_heading(self, title: Words, subtitle: Words | None = None) -> VGroup:
         """The chapter's number and title at the top left (the same place in every chapter, so
         clips join cleanly), with an optional one-line subtitle under it. Returned, not yet added."""
         number = next((c.number for c in CHAPTERS if c.scene == type(self).__name__), None)
-        words = self.t(title)
+        words = self.tr(title)
         if number is not None:  # captions refer to chapters by number: the heading shows it
             words = f"{number}. {words}"
         heading = label(words, self.theme, SIZE.heading, font=self.font).to_corner(UP + LEFT, buff=0.3)
@@ -253,7 +257,7 @@ class LessonScene(VoiceoverScene):
             group.add(sub)
         return group
 
-    def end_chapter(self, caption: str | None = None, run_time: float = 0.8) -> None:
+    def end_chapter(self, caption: Words | None = None, run_time: float = 0.8) -> None:
         """Fade everything out to the bare background: every chapter starts and ends on it.
 
         manim draws frames at t = 0, 1/fps, ... but not at the animation's end, so a plain

@@ -124,7 +124,7 @@ def mixed_words(scene: LessonScene, words: str, tex: Sequence[str], size: int, c
     """``words`` with each ``{}`` filled by the MathTex in ``tex``, translated as one text
     (its catalogue key keeps the ``{}``), set on one line: words in the sans font, symbols
     in MathTex (so a_l never reads "a_l" and the l of "layer l" never reads as a capital I)."""
-    translated = scene.t(words.format(*[f"§{i}§" for i in range(len(tex))]))
+    translated = scene.tr(words.format(*[f"§{i}§" for i in range(len(tex))]))
     pieces, spaced = VGroup(), []  # spaced[k]: a space in the words before piece k
     space = False
     for k, part in enumerate(re.split(r"§(\d+)§", translated)):

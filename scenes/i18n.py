@@ -1,77 +1,141 @@
-"""Captions and on-screen words in the lesson's language.
+"""Captions and on-screen words in the lesson's language, the way gettext does it.
 
-English is the source. Other languages live in ``scenes/locale/<lang>.toml`` (what several
-chapters share) and ``scenes/locale/<lang>/<chapter>.toml`` (one chapter's captions and
-labels), one entry per English text; a chapter's file overrides the shared one, and a key
-may stand in only one chapter's file::
+English is the source. Every sentence and label is marked where it is written, with
+:func:`t`, as a template whose computed parts are *named fields*::
 
-    "The rock on the slope" = "斜坡上的石头"
-    "layer 1 learned {} times slower than layer {}" = "第 1 层的学习速度比第 {1} 层慢 {0} 倍"
+    self.beat(t("It multiplies a by its weight w and adds its bias b: z = w a + b = {z}.", z=z))
+    self.text(t("layer {l}", l=l))
 
-A ``{}`` in the English key stands for any text (a computed number, usually); ``{0}``,
-``{1}``, ... in the translation put those pieces back, in any order. A text with no entry
-stays English and is recorded in :data:`MISSING`, which the tests check is empty. Texts
-without Latin words (numbers such as 0.0025 or 1e-3, symbols, or text already written in
-the target language) are left as they are.
+:func:`t` returns a :class:`Message`, not a string: the scene that shows it translates the
+template into the lesson's language first, then fills in the fields (already formatted
+numbers or words, which are never translated; a field may also be another :class:`Message`,
+translated in the same language). A translation may put the fields in any order.
+
+Translations live in gettext catalogues, one per language:
+``scenes/locale/<lang>/LC_MESSAGES/messages.po``, read with Babel. An entry's ``msgid`` is
+the template as written in the code, its ``msgstr`` the translation with the same fields::
+
+    msgid "layer {l} learned {ratio} times slower than layer {last}"
+    msgstr "第 1 层的学习速度比第 {last} 层慢 {ratio} 倍"
+
+``pybabel extract -F scenes/locale/babel.cfg -k t -o messages.pot scenes`` finds every
+template (the tests check that each has a translation and that each entry is still used).
+A text with no translation stays English and is recorded in :data:`MISSING`, which the
+tests check is empty. A plain string (not a :class:`Message`) is shown as it is when it
+has no Latin words (numbers such as 0.0025 or 1e-3, symbols, text already in the target
+language); one with words is looked up as an entry of its own, as gettext looks up a
+string that is only known at run time (a lesson's title).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import tomllib
+import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeAlias
+
+from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).parent / "locale"
+#: The one gettext domain: every chapter's templates are in one catalogue per language.
+DOMAIN = "messages"
+#: Babel's extraction mapping (``pybabel extract -F``): which files hold templates.
+BABEL_CFG = LOCALE_DIR / "babel.cfg"
+#: The marker :func:`t` as a keyword of Babel's extractor (``pybabel extract -k t``).
+KEYWORDS = {"t": None}
 MISSING: set[tuple[str, str]] = set()
 
 log = logging.getLogger(__name__)
 
+_FORMATTER = string.Formatter()
+
+
+def field_names(template: str) -> list[str]:
+    """The names of ``template``'s fields in order of appearance (``{{`` is a literal brace)."""
+    return [name for _, name, _, _ in _FORMATTER.parse(template) if name is not None]
+
 
 @dataclass(frozen=True)
-class Catalogue:
-    """Exact entries, and templates with ``{}`` holes compiled to regular expressions."""
+class Message:
+    """A marked template and the values of its named fields; ``str()`` is the English text."""
 
-    exact: dict[str, str]
-    templates: tuple[tuple[re.Pattern[str], str], ...]
+    template: str
+    fields: tuple[tuple[str, Field], ...] = ()
+
+    def __str__(self) -> str:
+        return self.fill(self.template, "en")
+
+    def fill(self, template: str, lang: str) -> str:
+        """``template`` (the English one or a translation) with the fields filled in; a field
+        that is a :class:`Message` is itself translated into ``lang``."""
+        return template.format(**{k: translate(v, lang) if isinstance(v, Message) else v for k, v in self.fields})
 
 
-def _compile(key: str) -> re.Pattern[str]:
-    parts = key.split("{}")
-    return re.compile("^" + "(.+?)".join(re.escape(p) for p in parts) + "$", re.S)
+#: A field's value: text or a number written by the one formatter, or a nested message.
+Field: TypeAlias = "str | int | float | Message"
+#: What a scene can show: a marked template, or a plain string (see the module's docstring).
+Words: TypeAlias = Message | str
+
+
+def t(template: str, /, **fields: Field) -> Message:
+    """Mark ``template`` for translation and give its named fields their values.
+
+    The keyword of ``pybabel extract``: write the template as a literal string (never an
+    f-string), so the extractor finds it. Every field the template names must be given, and
+    nothing else is needed (more are allowed, as with ``str.format``: a sentence chosen among
+    several can be given the fields of all).
+    """
+    names = set(field_names(template))
+    if any(not n.isidentifier() for n in names):
+        raise ValueError(f"{template!r}: a field is named, as in {{name}}, never left empty or numbered")
+    if not names <= set(fields):
+        raise TypeError(f"{template!r} has the fields {sorted(names)}, but was given {sorted(fields)}")
+    return Message(template, tuple((k, v) for k, v in fields.items() if k in names))
+
+
+def extract() -> dict[str, list[str]]:
+    """Every template marked in the scenes, as ``pybabel extract -F scenes/locale/babel.cfg -k t``
+    finds them (Babel's own extractor, with its mapping file): each with the files it is in."""
+    from babel.messages import frontend
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    parse = getattr(frontend, "parse_mapping_cfg", None) or frontend.parse_mapping
+    with BABEL_CFG.open(encoding="utf-8") as f:
+        method_map, options_map = parse(f)
+    found: dict[str, list[str]] = {}
+    for path, _line, message, _comments, _context in extract_from_dir(
+            Path(__file__).parent, method_map, options_map, keywords={**DEFAULT_KEYWORDS, **KEYWORDS}):
+        if isinstance(message, str):
+            where = found.setdefault(message, [])
+            if path not in where:
+                where.append(path)
+    return found
+
+
+def catalogue_path(lang: str) -> Path:
+    """The gettext catalogue of ``lang`` (it need not exist: English has none)."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def catalogue_files(lang: str) -> list[Path]:
-    """The files that hold ``lang``'s entries: the shared one, then one per chapter."""
-    return [p for p in [LOCALE_DIR / f"{lang}.toml", *sorted((LOCALE_DIR / lang).glob("*.toml"))] if p.exists()]
-
-
-def load_entries(lang: str) -> dict[str, str]:
-    """Every entry of ``lang``; a key in two files is an error that names both."""
-    entries: dict[str, str] = {}
-    where: dict[str, Path] = {}
-    for path in catalogue_files(lang):
-        for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items():
-            if k in entries and where[k].parent != LOCALE_DIR:
-                raise ValueError(f"{k!r} stands in both {where[k].name} and {path.name}")
-            entries[k], where[k] = v, path
-    return entries
+    """The files that hold ``lang``'s translations (none for English)."""
+    path = catalogue_path(lang)
+    return ([path] if path.exists() else []) + legacy_files(lang)
 
 
 @cache
-def catalogue(lang: str) -> Catalogue:
-    """The entries of one language (empty for English)."""
-    if lang == "en":
-        return Catalogue({}, ())
-    data = load_entries(lang)
-    exact = {k: v for k, v in data.items() if "{}" not in k}
-    # The most specific template first (the most literal text), so "layer {}" never wins
-    # over "layer {}: the last hidden layer".
-    keys = sorted((k for k in data if "{}" in k), key=lambda k: -len(k.replace("{}", "")))
-    templates = tuple((_compile(k), data[k]) for k in keys)
-    return Catalogue(exact, templates)
+def catalogue(lang: str) -> dict[str, str]:
+    """``lang``'s translations, template to translation; fuzzy and empty entries are left
+    out, as gettext leaves them out. Empty for English."""
+    path = catalogue_path(lang)
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        po = read_po(f, locale=lang, domain=DOMAIN)
+    return {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
 
 
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?e[+-]?\d+")
@@ -82,30 +146,72 @@ def _has_words(text: str) -> bool:
     return re.search(r"[A-Za-z]", _SCIENTIFIC.sub("", text)) is not None
 
 
-def lookup(text: str, lang: str) -> str | None:
-    """``text`` in ``lang``, or None when the catalogue has no entry for it."""
-    if lang == "en" or not text.strip():
-        return text
-    cat = catalogue(lang)
+def lookup(words: Words, lang: str) -> str | None:
+    """``words`` in ``lang``, or None when the catalogue has no entry for it (or for a
+    message among its fields)."""
+    if lang == "en":
+        return str(words)
+    if isinstance(words, str):
+        if not _has_words(words):  # numbers, symbols, or text already in the target script
+            return words
+        return catalogue(lang).get(words) or _legacy_lookup(words, lang)
+    if any(isinstance(v, Message) and lookup(v, lang) is None for _, v in words.fields):
+        return None
+    found = catalogue(lang).get(words.template)
+    return None if found is None else words.fill(found, lang)
+
+
+def missing(words: Words, lang: str) -> list[str]:
+    """The templates (or plain strings) of ``words`` that ``lang``'s catalogue lacks."""
+    if lang == "en" or (isinstance(words, str) and not _has_words(words)):
+        return []
+    if isinstance(words, str):
+        return [] if lookup(words, lang) is not None else [" ".join(words.split())]
+    nested = [m for _, v in words.fields if isinstance(v, Message) for m in missing(v, lang)]
+    return nested + ([] if words.template in catalogue(lang) else [words.template])
+
+
+def translate(words: Words, lang: str) -> str:
+    """``words`` in ``lang``; English (and anything untranslated) comes back in English."""
+    found = lookup(words, lang)
+    if found is not None:
+        return found
+    for m in missing(words, lang):
+        if (lang, m) not in MISSING:
+            MISSING.add((lang, m))
+            log.warning("no %s translation for %r", lang, m)
+    return str(words) if isinstance(words, Message) else words
+
+
+# ---------- the toml catalogues, while chapters move to templates (removed after) ----------
+
+import tomllib  # noqa: E402
+
+
+def legacy_files(lang: str) -> list[Path]:
+    """The toml files that still hold ``lang``'s entries: the shared one, then one per chapter."""
+    return [p for p in [LOCALE_DIR / f"{lang}.toml", *sorted((LOCALE_DIR / lang).glob("*.toml"))] if p.exists()]
+
+
+@cache
+def _legacy(lang: str) -> tuple[dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]:
+    data: dict[str, str] = {}
+    for path in legacy_files(lang):
+        data |= tomllib.loads(path.read_text(encoding="utf-8"))
+    exact = {k: v for k, v in data.items() if "{}" not in k}
+    keys = sorted((k for k in data if "{}" in k), key=lambda k: -len(k.replace("{}", "")))
+    templates = tuple((re.compile("^" + "(.+?)".join(re.escape(p) for p in k.split("{}")) + "$", re.S), data[k])
+                      for k in keys)
+    return exact, templates
+
+
+def _legacy_lookup(text: str, lang: str) -> str | None:
+    exact, templates = _legacy(lang)
     norm = " ".join(text.split())
-    if not _has_words(norm):  # numbers, symbols, or text already in the target script
-        return text
-    if norm in cat.exact:
-        return cat.exact[norm]
-    for pattern, target in cat.templates:
+    if norm in exact:
+        return exact[norm]
+    for pattern, target in templates:
         m = pattern.match(norm)
         if m:
             return target.format(*m.groups())
     return None
-
-
-def translate(text: str, lang: str) -> str:
-    """``text`` in ``lang``; English (and anything untranslated) comes back as it is."""
-    found = lookup(text, lang)
-    if found is not None:
-        return found
-    norm = " ".join(text.split())
-    if (lang, norm) not in MISSING:
-        MISSING.add((lang, norm))
-        log.warning("no %s translation for %r", lang, norm)
-    return text

@@ -239,7 +239,7 @@ class TheWayOut(LessonScene):
 
     def layer_l(self, size: int = SIZE.label, color: str | None = None) -> VGroup:
         """"layer l" with the l set in MathTex (the sans l reads as an I), in the lesson's word order."""
-        parts = self.t("layer {}").split("{}")
+        parts = self.tr("layer {}").split("{}")
         pieces: list[Mobject] = []
         for i, words in enumerate(parts):
             if words.strip():

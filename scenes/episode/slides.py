@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from scenes.chapters import CHAPTERS, Chapter, by_slug
+from scenes.i18n import Words
 from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, load_lesson
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,10 +93,10 @@ def slide_class(scene_cls: type) -> type:
 
     def beat_boundary(self: Any) -> None:
         # the slide that ends here is this beat's: its caption is the speaker's note
-        self._base_slide_config.notes = self.t(self.captions[-1]) if self.captions[-1] else ""
+        self._base_slide_config.notes = self.translated_captions[-1]
         self.next_slide()
 
-    def end_chapter(self: Any, caption: str | None = None, run_time: float = 0.8) -> None:
+    def end_chapter(self: Any, caption: Words | None = None, run_time: float = 0.8) -> None:
         if caption:  # the closing line is a beat (a slide) of its own; no fade-out after it
             with self.beat(caption):
                 pass
