@@ -42,6 +42,7 @@ from manim import (
 from netsim.experiments.opening import ColdOpenResult, cold_open
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import t
 from scenes.lesson import Lesson
 from scenes.netdiagram import (
     DEEP_NET_CENTER,
@@ -69,6 +70,9 @@ END_QUESTION_Y = -2.6
 #: Where the episode answers the puzzle: (the words, the chapters' slugs).
 ANSWERS = (("the cause", ("backprop", "fading")), ("the fixes", ("wayout", "after")),
            ("the history", ("after",)))
+#: The titles of the lessons in scenes/lessons that have a translation: the episode's title
+#: is the lesson's, looked up whole when a course renders the lesson in another language.
+LESSON_TITLES = (t("The vanishing gradient"),)
 
 
 @lru_cache(maxsize=4)
@@ -104,7 +108,7 @@ class ColdOpen(LessonScene):
     def ask_the_question(self) -> None:
         """Beat 1: the heading, the episode's title, the deep net with its digit, the question."""
         r, th = self.res.fading, self.theme
-        self.heading = self.chapter_heading("A puzzle")
+        self.heading = self.chapter_heading(t("A puzzle"))
         title = self.text(self.lesson.title, SIZE.title).move_to([0, TITLE_Y, 0])
         rule = Line([-title.width / 2, 0, 0], [title.width / 2, 0, 0], stroke_color=th.backward, stroke_width=3)
         rule.next_to(title, DOWN, buff=0.2)
@@ -124,11 +128,11 @@ class ColdOpen(LessonScene):
         ])
         self.layer_names = self.name_layers()
 
-        self.question = self.text("Why did deep fully-connected nets train so slowly, for years?", SIZE.body)
+        self.question = self.text(t("Why did deep fully-connected nets train so slowly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
-        caption = ("In principle, a deep fully-connected net, each neuron feeding the whole next layer, can represent "
-                   "almost any function. So why did deep ones train so slowly or stall for years, the deeper the "
-                   "worse?")
+        caption = t("In principle, a deep fully-connected net, each neuron feeding the whole next layer, can "
+                    "represent almost any function. So why did deep ones train so slowly or stall for years, the "
+                    "deeper the worse?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)
@@ -142,7 +146,7 @@ class ColdOpen(LessonScene):
         """Beat 2: the colour key: bright if training pushes a weight strongly, dark if barely."""
         self.legend = self.colour_key()
         self.shown["decades"] = [float(self.scale.lo), float(self.scale.hi)]
-        self.say("Colour: how hard training pushes each weight.",
+        self.say(t("Colour: how hard training pushes each weight."),
                  FadeIn(self.legend), run_time=1.2)
 
     def sweep_right_to_left(self) -> None:
@@ -151,7 +155,7 @@ class ColdOpen(LessonScene):
         r, th = self.res.fading, self.theme
         arrow = Arrow([self.diagram.layer_x(r.depth), ARROW_Y, 0], [self.diagram.layer_x(0), ARROW_Y, 0],
                       buff=0, color=th.backward, stroke_width=4, max_tip_length_to_length_ratio=0.03)
-        arrow_label = self.text("back prop: from the output backwards", SIZE.small, color=th.backward)
+        arrow_label = self.text(t("back prop: from the output backwards"), SIZE.small, color=th.backward)
         arrow_label.next_to(arrow, DOWN, buff=0.1)
         self.arrow = VGroup(arrow, arrow_label)
         steps = []
@@ -159,14 +163,19 @@ class ColdOpen(LessonScene):
             styles = gradient_edge_styles(r.edge_grads, r.drawn, l, self.scale, th)
             self.shown[f"edges_W{l}"] = [float(v) for v in r.edge_grads[l - 1].ravel()]
             steps.append(self.diagram.edge_style_animation(l, styles))
-        ending = {
-            "vanishing": "Toward the input they fade.",
-            "stuck": "Toward the input they fade.",
-            "exploding": "Toward the input they grow.",
-            "level": "They hold up all the way to the input.",
-            "dead": "But none reaches the hidden layers.",
+        fade = t("Back prop computes the pushes from the output back, then all layers move at once. Toward the "
+                 "input they fade.")
+        caption = {
+            "vanishing": fade,
+            "stuck": fade,
+            "exploding": t("Back prop computes the pushes from the output back, then all layers move at once. "
+                           "Toward the input they grow."),
+            "level": t("Back prop computes the pushes from the output back, then all layers move at once. They "
+                       "hold up all the way to the input."),
+            "dead": t("Back prop computes the pushes from the output back, then all layers move at once. But none "
+                      "reaches the hidden layers."),
         }[self.res.regime]
-        self.say(f"Back prop computes the pushes from the output back, then all layers move at once. {ending}",
+        self.say(caption,
                  Create(arrow), FadeIn(arrow_label), Succession(*steps, lag_ratio=1.0), run_time=0.8 * len(steps))
 
     def compare_first_and_last(self) -> None:
@@ -176,27 +185,35 @@ class ColdOpen(LessonScene):
         h = res.last_hidden
         self.shown["pushed"] = res.pushed
         ratio = fmt_ratio(res.pushed)
-        times = "" if res.pushed < 1 else " times"
         color = th.good if res.regime == "level" else th.warn
-        start = "On this digit, at the start, "
         if res.regime == "dead":
-            line = self.text(f"Layer 1's weights and layer {h}'s: not pushed at all", SIZE.body)
-            caption = f"{start}neither layer 1's weights nor layer {h}'s are pushed at all."
+            line = self.text(t("Layer 1's weights and layer {h}'s: not pushed at all", h=h), SIZE.body)
+            caption = t("On this digit, at the start, neither layer 1's weights nor layer {h}'s are pushed at all.",
+                        h=h)
         elif res.regime == "stuck":
-            line = self.text(f"Layer 1's weights: not pushed at all; layer {h}'s are", SIZE.body)
-            caption = f"{start}layer 1's weights are not pushed at all, while layer {h}'s are."
+            line = self.text(t("Layer 1's weights: not pushed at all; layer {h}'s are", h=h), SIZE.body)
+            caption = t("On this digit, at the start, layer 1's weights are not pushed at all, while layer {h}'s "
+                        "are.", h=h)
         elif math.isinf(res.pushed):
-            line = self.text(f"Layer 1's weights are pushed; layer {h}'s not at all", SIZE.body)
-            caption = f"{start}layer 1's weights are pushed, while layer {h}'s are not pushed at all."
+            line = self.text(t("Layer 1's weights are pushed; layer {h}'s not at all", h=h), SIZE.body)
+            caption = t("On this digit, at the start, layer 1's weights are pushed, while layer {h}'s are not "
+                        "pushed at all.", h=h)
         elif ratio in ("1", "1/1"):  # equal to two significant figures
-            line = self.text(f"Layer 1's weights are pushed about as hard as layer {h}'s", SIZE.body)
-            caption = f"{start}layer 1's weights together are pushed about as hard as layer {h}'s."
+            line = self.text(t("Layer 1's weights are pushed about as hard as layer {h}'s", h=h), SIZE.body)
+            caption = t("On this digit, at the start, layer 1's weights together are pushed about as hard as layer "
+                        "{h}'s.", h=h)
+        elif res.pushed < 1:  # a fraction: "1/110 as hard"
+            line = self.text(t("Layer 1's weights are pushed {ratio} as hard as layer {h}'s", ratio=ratio, h=h),
+                             SIZE.body, t2c={ratio: color})
+            caption = t("On this digit, at the start, layer 1's weights together are pushed {ratio} as hard as "
+                        "layer {h}'s.", ratio=ratio, h=h)
         else:
-            line = self.text(f"Layer 1's weights are pushed {ratio}{times} as hard as layer {h}'s", SIZE.body,
-                             t2c={ratio: color})
-            caption = f"{start}layer 1's weights together are pushed {ratio}{times} as hard as layer {h}'s."
-        note = self.text(f"(all of a layer's weights together; layer {h}: the last hidden layer; one digit, "
-                         "before training)", SIZE.small, color=th.muted)
+            line = self.text(t("Layer 1's weights are pushed {ratio} times as hard as layer {h}'s", ratio=ratio, h=h),
+                             SIZE.body, t2c={ratio: color})
+            caption = t("On this digit, at the start, layer 1's weights together are pushed {ratio} times as hard "
+                        "as layer {h}'s.", ratio=ratio, h=h)
+        note = self.text(t("(all of a layer's weights together; layer {h}: the last hidden layer; one digit, "
+                           "before training)", h=h), SIZE.small, color=th.muted)
         self.compare = VGroup(line, note).arrange(DOWN, buff=0.15).move_to([0, NOTE_Y, 0])
         self.say(caption, FadeIn(self.compare), run_time=1.2)
 
@@ -204,18 +221,17 @@ class ColdOpen(LessonScene):
         """Beat 5: where the episode answers the puzzle: the cause, the fixes, the history."""
         th = self.theme
         chapters = {words: [number_of(s) for s in slugs] for words, slugs in ANSWERS}
-        items = VGroup()
         for words, numbers in chapters.items():
             self.shown[f"chapters: {words}"] = [float(n) for n in numbers]
-            if len(numbers) == 1:
-                items.add(self.text(f"{words}: chapter {numbers[0]}", SIZE.small, color=th.muted))
-            else:
-                items.add(self.text(f"{words}: chapters {numbers[0]} and {numbers[1]}", SIZE.small, color=th.muted))
+        (c1, c2), (f1, f2), (h1,) = chapters["the cause"], chapters["the fixes"], chapters["the history"]
+        items = VGroup(*[self.text(words, SIZE.small, color=th.muted) for words in (
+            t("the cause: chapters {first} and {second}", first=c1, second=c2),
+            t("the fixes: chapters {first} and {second}", first=f1, second=f2),
+            t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        (c1, c2), (f1, f2), (h1,) = chapters["the cause"], chapters["the fixes"], chapters["the history"]
-        caption = (f"The cause is in chapters {c1} and {c2}, the fixes in {f1} and {f2}, why it took so long in "
-                   f"chapter {h1}.")
+        caption = t("The cause is in chapters {cause1} and {cause2}, the fixes in {fix1} and {fix2}, why it took so "
+                    "long in chapter {history}.", cause1=c1, cause2=c2, fix1=f1, fix2=f2, history=h1)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)
 
@@ -223,11 +239,12 @@ class ColdOpen(LessonScene):
     def name_layers(self) -> VGroup:
         """Under the columns: the hidden layers' numbers, and under them "input", "hidden layers", "output"."""
         th, d = self.theme, self.diagram
-        names = VGroup(self.text("input", SIZE.small, color=th.muted).move_to([d.layer_x(0), ROW_Y - 0.3, 0]),
-                       self.text("output", SIZE.small, color=th.muted).move_to([d.layer_x(d.depth), ROW_Y - 0.3, 0]))
+        names = VGroup(self.text(t("input"), SIZE.small, color=th.muted).move_to([d.layer_x(0), ROW_Y - 0.3, 0]),
+                       self.text(t("output"), SIZE.small, color=th.muted).move_to([d.layer_x(d.depth), ROW_Y - 0.3,
+                                                                                   0]))
         numbers = VGroup(*[label(str(l), th, SIZE.small, color=th.muted).move_to([d.layer_x(l), ROW_Y, 0])
                            for l in range(1, d.depth)])
-        hidden = self.text("hidden layers", SIZE.small, color=th.muted)
+        hidden = self.text(t("hidden layers"), SIZE.small, color=th.muted)
         hidden.move_to([(d.layer_x(1) + d.layer_x(d.depth - 1)) / 2, ROW_Y - 0.3, 0])
         return VGroup(names, numbers, hidden)
 
@@ -236,9 +253,9 @@ class ColdOpen(LessonScene):
         th = self.theme
         bar = self.scale.legend(th, height=2.0)[0]  # the bar only: its words are said here
         bar.move_to([*LEGEND, 0])
-        top = self.text("strongly", SIZE.small).next_to(bar.get_corner(UP + RIGHT), RIGHT, buff=0.15)
-        bottom = self.text("barely", SIZE.small).next_to(bar.get_corner(DOWN + RIGHT), RIGHT, buff=0.15)
-        heading = self.text("how hard training\npushes a weight", SIZE.small, color=th.muted)
+        top = self.text(t("strongly"), SIZE.small).next_to(bar.get_corner(UP + RIGHT), RIGHT, buff=0.15)
+        bottom = self.text(t("barely"), SIZE.small).next_to(bar.get_corner(DOWN + RIGHT), RIGHT, buff=0.15)
+        heading = self.text(t("how hard training\npushes a weight"), SIZE.small, color=th.muted)
         heading.next_to(bar, UP, buff=0.3).align_to(bar, LEFT)
         return VGroup(bar, top, bottom, heading)
 
