@@ -42,6 +42,7 @@ from manim import (
 
 from netsim.experiments.cost import CostResult, cost_example
 from scenes.common import LessonScene
+from scenes.i18n import t
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE, fmt_value, label
@@ -140,23 +141,23 @@ class TheCost(LessonScene):
         """A column of ten recorded numbers, one per output row, left-aligned at ``left``."""
         col = VGroup()
         for i, v in enumerate(values):
-            t = self.num(f"{prefix}_{i}", float(v), SIZE.small, color=color)
-            col.add(t.move_to([left + t.width / 2, self.row_y(i), 0]))
+            num = self.num(f"{prefix}_{i}", float(v), SIZE.small, color=color)
+            col.add(num.move_to([left + num.width / 2, self.row_y(i), 0]))
         return col
 
     def cost_text(self, key: str, value: float) -> Text:
         """The cost panel's value, in place."""
-        t = self.num(key, value, SIZE.heading, color=self.theme.warn)
-        return t.move_to(self.cost_value, aligned_edge=LEFT)
+        num = self.num(key, value, SIZE.heading, color=self.theme.warn)
+        return num.move_to(self.cost_value, aligned_edge=LEFT)
 
     # ---------- beats ----------
     def show_digit_and_net(self) -> None:
         """Beat 1: the heading, a real handwritten digit and a small net of the lesson's kind."""
         r, th = self.res, self.theme
-        self.heading = self.chapter_heading("The cost", "How wrong is the net?")
+        self.heading = self.chapter_heading(t("The cost"), t("How wrong is the net?"))
         self.digit = self.digit_grid()
         self.shown["label"] = float(r.label)
-        self.label_row = VGroup(self.text("label", SIZE.small, color=th.muted),
+        self.label_row = VGroup(self.text(t("label"), SIZE.small, color=th.muted),
                                 label(str(r.label), th, SIZE.label, color=th.good)).arrange(RIGHT, buff=0.15)
         self.label_row.next_to(self.digit, DOWN, buff=0.3)
         self.diagram = NetDiagram(r.sizes, th, shown=r.drawn, width=NET_WIDTH, height=NET_HEIGHT)
@@ -172,7 +173,8 @@ class TheCost(LessonScene):
             for k in r.drawn[0]
         ])
         self.add_foreground_mobject(self.digit)
-        self.say(f"A small net reads one real handwritten {r.label}: {r.sizes[0]} pixels in, one output per digit.",
+        self.say(t("A small net reads one real handwritten {digit}: {pixels} pixels in, one output per digit.",
+                   digit=r.label, pixels=r.sizes[0]),
                  FadeIn(self.heading), FadeIn(self.digit), FadeIn(self.label_row),
                  Create(self.diagram), FadeIn(sizes, wires), run_time=2.5)
 
@@ -185,7 +187,7 @@ class TheCost(LessonScene):
         ])
         self.bar_group = self.bars(r.output)
         self.a_col = self.column("a", r.output, A_COL)
-        self.a_head = self.text("a: the net's answer", SIZE.small, color=th.forward)
+        self.a_head = self.text(t("a: the net's answer"), SIZE.small, color=th.forward)
         self.a_head.move_to([BAR_LEFT + self.a_head.width / 2, self.row_y(0) + 0.5, 0])
         targets = VGroup()
         for i, y in enumerate(r.target):
@@ -195,11 +197,11 @@ class TheCost(LessonScene):
                                  stroke_width=3, fill_opacity=0)
                 targets.add(rect.move_to([BAR_LEFT + length / 2, self.row_y(i), 0]))
         self.shown["target"] = [float(v) for v in r.target]
-        y_head = self.text("y: the right answer", SIZE.small, color=th.good)
+        y_head = self.text(t("y: the right answer"), SIZE.small, color=th.good)
         y_head.next_to(self.a_head, UP, buff=0.12, aligned_edge=LEFT)
         light = [d.activation_animation(l, a, th.forward) for l, a in enumerate(r.activations)]
-        with self.beat(f"Untrained, its ten outputs a are between 0 and 1. The right answer y is 1 for the "
-                       f"{r.label}, 0 elsewhere."):
+        with self.beat(t("Untrained, its ten outputs a are between 0 and 1. The right answer y is 1 for the "
+                         "{digit}, 0 elsewhere.", digit=r.label)):
             self.play(*light, FadeIn(self.names), FadeIn(self.bar_group, shift=RIGHT * 0.2), FadeIn(self.a_col),
                       FadeIn(self.a_head), run_time=1.5)
             self.play(Create(targets), FadeIn(y_head), run_time=1.0)
@@ -210,15 +212,15 @@ class TheCost(LessonScene):
         self.sq_col = self.column("sq", r.sq_diffs, SQ_COL, color=th.backward)
         sq_head = self.tex(r"(a-y)^2", SIZE.small, color=th.backward)
         sq_head.move_to([SQ_COL + sq_head.width / 2, self.row_y(0) + 0.5, 0])
-        name = self.text("the quadratic cost", SIZE.small, color=th.muted)
+        name = self.text(t("the quadratic cost"), SIZE.small, color=th.muted)
         formula = self.tex(r"C = \frac{1}{2}\sum_i (a_i - y_i)^2", SIZE.small)
         cost = self.rec("cost", r.cost)
         self.cost_value = label(cost, th, SIZE.heading, color=th.warn)
         eq = VGroup(self.tex("C =", SIZE.heading), self.cost_value).arrange(RIGHT, buff=0.18)
         self.cost_value.align_to(eq[0], DOWN)
         self.panel = VGroup(name, formula, eq).arrange(DOWN, buff=0.25).move_to([PANEL_X, PANEL_Y, 0])
-        self.say(f"The quadratic cost C = ½ Σ (a − y)² is half the sum of the squared misses, 0 if perfect: "
-                 f"here C = {cost}.", FadeIn(sq_head), FadeIn(self.sq_col, shift=RIGHT * 0.2),
+        self.say(t("The quadratic cost C = ½ Σ (a − y)² is half the sum of the squared misses, 0 if perfect: "
+                   "here C = {cost}.", cost=cost), FadeIn(sq_head), FadeIn(self.sq_col, shift=RIGHT * 0.2),
                  FadeIn(self.panel), run_time=1.5)
 
     def nudge_one_weight(self) -> None:
@@ -247,8 +249,8 @@ class TheCost(LessonScene):
             new_sq = self.num(f"sq_new_{r.j}", float((out[r.j] - r.target[r.j]) ** 2), SIZE.small,
                               color=th.backward).move_to(self.sq_col[r.j], aligned_edge=LEFT)
             anims += [Transform(self.a_col[r.j], new_a), Transform(self.sq_col[r.j], new_sq)]
-        caption = (f"Nudge one weight w and C changes. The gradient ∂C/∂w says how fast, its sign which way: "
-                   f"here ∂C/∂w = {grad}.")
+        caption = t("Nudge one weight w and C changes. The gradient ∂C/∂w says how fast, its sign which way: "
+                    "here ∂C/∂w = {grad}.", grad=grad)
         with self.beat(caption):
             self.play(self.edge.animate.set_stroke(color=th.backward, width=5), FadeIn(self.w_tag), FadeIn(line1),
                       run_time=1.0)
@@ -261,7 +263,7 @@ class TheCost(LessonScene):
         eta = self.rec("eta", r.eta)
         self.rule = self.line(rf"w \leftarrow w - \eta\,\partial C/\partial w, \quad "
                               rf"b \leftarrow b - \eta\,\partial C/\partial b \qquad \eta = {tex_num(eta)}", 0)
-        step_row = VGroup(self.text("steps", SIZE.small, color=th.muted))
+        step_row = VGroup(self.text(t("steps"), SIZE.small, color=th.muted))
         cost_row = VGroup(self.tex("C", SIZE.label))
         for n, c in zip(r.checkpoints, r.descent_costs):
             step_row.add(self.num(f"step_{n}", n, SIZE.small, color=th.muted))
@@ -269,35 +271,42 @@ class TheCost(LessonScene):
         xs = [LEFT_X + 1.7 + STEP_GAP * i for i in range(len(cost_row) - 1)]
         for row, y in ((step_row, BOTTOM_Y - 0.62), (cost_row, BOTTOM_Y - 1.12)):
             row[0].move_to([LEFT_X + row[0].width / 2, y, 0])
-            for x, t in zip(xs, row[1:]):
-                t.move_to([x, y, 0])
+            for x, num in zip(xs, row[1:]):
+                num.move_to([x, y, 0])
         self.step_row, self.cost_row = step_row, cost_row
         undo = [Transform(self.bar_group, self.bars(r.descent_outputs[0])),
                 Transform(self.cost_value, self.cost_text("panel_cost", r.descent_costs[0])),
                 self.edge.animate.set_stroke(color=self.edge_style[0], width=self.edge_style[1]),
                 FadeOut(self.w_tag), FadeOut(self.nudge_lines), FadeOut(self.a_col), FadeOut(self.sq_col)]
-        self.say(f"Gradient descent moves every weight and bias against its gradient: w ← w − η ∂C/∂w, "
-                 f"learning rate η = {eta}.", *undo, FadeIn(self.rule), FadeIn(step_row[:2]), FadeIn(cost_row[:2]),
-                 run_time=1.5)
+        self.say(t("Gradient descent moves every weight and bias against its gradient: w ← w − η ∂C/∂w, "
+                   "learning rate η = {eta}.", eta=eta),
+                 *undo, FadeIn(self.rule), FadeIn(step_row[:2]), FadeIn(cost_row[:2]), run_time=1.5)
 
     def descend(self) -> None:
         """Beat 6: back prop finds every gradient; the steps of descent, C falls, the net's answer."""
         r, th = self.res, self.theme
         start, end = self.rec("cost_start", r.cost), self.rec("cost_end", r.cost_end)
         self.shown["steps"] = float(r.steps)
-        steps = f"{r.steps} steps on this one digit"  # fitting one example, not training
-        if end == start:
-            fall = f"{steps} leave C at {start}"
-        elif r.cost_end < r.cost:
-            fall = f"{steps} take C from {start} to {end}"
-        else:
-            fall = f"{steps} raise C from {start} to {end}"
         self.shown["final_prediction"] = float(r.final_prediction)
-        if r.final_prediction == r.label:
-            answer = f"; the net answers {r.label}."
+        # the steps fit one example, not training; the net's answer is right, or not
+        fields = {"steps": r.steps, "start": start, "end": end, "answer": r.final_prediction, "label": r.label}
+        right = r.final_prediction == r.label
+        if end == start:
+            caption = (t("Back prop finds every gradient at once. {steps} steps on this one digit leave C at {start}; "
+                         "the net answers {answer}.", **fields) if right else
+                       t("Back prop finds every gradient at once. {steps} steps on this one digit leave C at {start}; "
+                         "the net answers {answer}, not {label}.", **fields))
+        elif r.cost_end < r.cost:
+            caption = (t("Back prop finds every gradient at once. {steps} steps on this one digit take C from "
+                         "{start} to {end}; the net answers {answer}.", **fields) if right else
+                       t("Back prop finds every gradient at once. {steps} steps on this one digit take C from "
+                         "{start} to {end}; the net answers {answer}, not {label}.", **fields))
         else:
-            answer = f"; the net answers {r.final_prediction}, not {r.label}."
-        with self.beat(f"Back prop finds every gradient at once. {fall}{answer}", hold=0.5):
+            caption = (t("Back prop finds every gradient at once. {steps} steps on this one digit raise C from "
+                         "{start} to {end}; the net answers {answer}.", **fields) if right else
+                       t("Back prop finds every gradient at once. {steps} steps on this one digit raise C from "
+                         "{start} to {end}; the net answers {answer}, not {label}.", **fields))
+        with self.beat(caption, hold=0.5):
             for i in range(1, len(r.checkpoints)):
                 out = r.descent_outputs[i]
                 self.play(FadeIn(self.step_row[i + 1]), FadeIn(self.cost_row[i + 1]),
