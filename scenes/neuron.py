@@ -43,6 +43,7 @@ from manim import (
 from netsim.experiments.neuron import Z_DIGITS, NeuronResult, one_neuron
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import t
 from scenes.lesson import Lesson
 from scenes.style import SIZE, fmt_value
 
@@ -127,15 +128,15 @@ class OneNeuron(LessonScene):
         """z = −5, 0, 5 under the axis (a true minus sign, as the formatter writes it)."""
         ticks = VGroup()
         for v in (-5, 0, 5):
-            t = self.text(fmt(v), SIZE.small, color=self.theme.muted)
-            ticks.add(t.next_to(ax.c2p(v, 0), DOWN, buff=0.12))
+            tick = self.text(fmt(v), SIZE.small, color=self.theme.muted)
+            ticks.add(tick.next_to(ax.c2p(v, 0), DOWN, buff=0.12))
         return ticks
 
     # ---------- beats ----------
     def show_input(self) -> None:
         """Beat 1: the heading; the neuron and its input a, the output of a neuron before it."""
         th, r = self.theme, self.res
-        self.heading = self.chapter_heading("One neuron", "the building block of every layer")
+        self.heading = self.chapter_heading(t("One neuron"), t("the building block of every layer"))
         self.source = Circle(RADIUS * 0.8, stroke_color=th.muted, stroke_width=2, fill_color=th.neuron_fill,
                              fill_opacity=1).move_to([INPUT_X, NEURON_Y, 0])
         self.cell = Circle(RADIUS, stroke_color=th.neuron_stroke, stroke_width=3, fill_color=th.neuron_fill,
@@ -145,11 +146,11 @@ class OneNeuron(LessonScene):
         self.a_text = self.rec("a", r.a)
         a_val = self.tex(f"a = {self.a_text}", SIZE.label, color=th.forward)
         a_val.next_to(self.source, DOWN, buff=0.2)
-        before = self.text("from the layer before", SIZE.small, color=th.muted)
+        before = self.text(t("from the layer before"), SIZE.small, color=th.muted)
         before.next_to(self.source, UP, buff=0.2).align_to([FORMULA_X, 0, 0], LEFT)
         self.input_group = VGroup(self.source, a_sym, a_val, before)
-        self.say("Every layer is made of neurons. One neuron takes an input a, the output of a neuron in the "
-                 "layer before.", FadeIn(self.heading), FadeIn(self.input_group), Create(self.cell),
+        self.say(t("Every layer is made of neurons. One neuron takes an input a, the output of a neuron in the "
+                   "layer before."), FadeIn(self.heading), FadeIn(self.input_group), Create(self.cell),
                  Create(self.wire), run_time=1.8)
 
     def show_z(self) -> None:
@@ -162,7 +163,7 @@ class OneNeuron(LessonScene):
         self.z_line = self.formula_line(
             rf"z = w\,a + b = {paren(w)} \times {self.a_text} + {paren(b)} = {self.z_text}", 0)
         self.z_sym = self.tex("z", SIZE.body).move_to(self.cell)
-        with self.beat(f"It multiplies a by its weight w and adds its bias b: z = w a + b = {self.z_text}."):
+        with self.beat(t("It multiplies a by its weight w and adds its bias b: z = w a + b = {z}.", z=self.z_text)):
             self.play(FadeIn(self.w_label), FadeIn(self.b_label), run_time=1.0)
             self.play(Write(self.z_line), FadeIn(self.z_sym), run_time=1.5)
 
@@ -173,7 +174,7 @@ class OneNeuron(LessonScene):
         self.out_arrow = Arrow(self.cell.get_right(), [OUTPUT_X, NEURON_Y, 0], buff=0.05, color=th.forward,
                                stroke_width=4, max_tip_length_to_length_ratio=0.15)
         g_label = self.tex("g(z)", SIZE.label, color=th.forward).next_to(self.out_arrow, UP, buff=0.15)
-        nxt = self.text("to the next layer", SIZE.small, color=th.muted).next_to(self.out_arrow, DOWN, buff=0.15)
+        nxt = self.text(t("to the next layer"), SIZE.small, color=th.muted).next_to(self.out_arrow, DOWN, buff=0.15)
         self.sig_line = self.formula_line(r"g(z) = \sigma(z) = \frac{1}{1 + e^{-z}}", 1, color=th.forward)
         self.sig_ax = self.axes(1.0, 0.5, PLOT_HEIGHT, SIGMA_Y)
         self.sig_curve = self.sig_ax.plot_line_graph(list(r.zs), list(r.sigma), add_vertex_dots=False,
@@ -196,9 +197,12 @@ class OneNeuron(LessonScene):
                             DashedLine(p, self.sig_ax.c2p(-z_max, r.a_out), color=th.warn, stroke_width=2))
         out_label = self.tex(rf"\sigma(z) = {out_text}", SIZE.label, color=th.forward).move_to(g_label)
         self.output_group = VGroup(self.out_arrow, g_label, nxt)
-        which = "Ours is" if self.lesson.activation == "sigmoid" else "Here g is"
-        caption = (f"An activation function g turns z into the output. {which} the sigmoid, σ(z) = 1/(1 + e^−z), "
-                   f"which squashes z between 0 and 1: σ({self.z_text}) = {out_text}.")
+        if self.lesson.activation == "sigmoid":
+            caption = t("An activation function g turns z into the output. Ours is the sigmoid, σ(z) = 1/(1 + e^−z), "
+                        "which squashes z between 0 and 1: σ({z}) = {a}.", z=self.z_text, a=out_text)
+        else:
+            caption = t("An activation function g turns z into the output. Here g is the sigmoid, σ(z) = "
+                        "1/(1 + e^−z), which squashes z between 0 and 1: σ({z}) = {a}.", z=self.z_text, a=out_text)
         with self.beat(caption):
             self.play(GrowArrow(self.out_arrow), FadeIn(g_label), FadeIn(nxt), run_time=1.0)
             self.play(Write(self.sig_line), Create(self.sig_ax), FadeIn(name, ones, top, self.sig_plot[-1]),
@@ -233,8 +237,8 @@ class OneNeuron(LessonScene):
         p = self.slope_ax.c2p(r.z, r.slope)
         self.slope_dot = Dot(p, radius=0.08, color=th.warn)
         self.drop = DashedLine(self.sig_ax.c2p(r.z, 0), p, color=th.warn, stroke_width=2)
-        with self.beat("Below it, its slope σ'(z) = σ(z)(1 − σ(z)): how fast the output changes with z. "
-                       f"Here {slope_text}."):
+        with self.beat(t("Below it, its slope σ'(z) = σ(z)(1 − σ(z)): how fast the output changes with z. "
+                         "Here {slope}.", slope=slope_text)):
             self.play(Create(self.slope_ax), FadeIn(name, zero, quarter, one, ceiling, z_name, self.slope_plot[-1]),
                       Create(self.slope_curve), run_time=2.0)
             self.play(Write(self.slope_line), Create(self.drop), FadeIn(self.slope_dot, scale=2), run_time=1.5)
@@ -261,9 +265,10 @@ class OneNeuron(LessonScene):
         half_tag = self.tex(rf"p = {hf}", SIZE.small, color=th.warn)
         half_tag.next_to(half_dot, RIGHT, buff=0.12).shift(DOWN * 0.12)
         self.peak_marks = VGroup(level, dot, tag, half_dot, half_tag)
-        self.say(f"With p = σ(z), p(1 − p) is largest at p = {VULGAR[half]}, at z = {fmt(r.peak_z)}: σ' is at most "
-                 f"{VULGAR[q]}.", Write(self.why_line), Create(level), FadeIn(dot, scale=2), Write(tag),
-                 FadeIn(half_dot, half_tag), run_time=2.0)
+        self.say(t("With p = σ(z), p(1 − p) is largest at p = {p}, at z = {z}: σ' is at most {bound}.",
+                   p=VULGAR[half], z=fmt(r.peak_z), bound=VULGAR[q]),
+                 Write(self.why_line), Create(level), FadeIn(dot, scale=2), Write(tag), FadeIn(half_dot, half_tag),
+                 run_time=2.0)
 
     def saturation(self) -> None:
         """Beat 6: far from 0 the curve is flat and the slope is nearly 0 (computed at z = 5)."""
@@ -274,13 +279,14 @@ class OneNeuron(LessonScene):
         slope_text = self.rec("saturated_slope", r.saturated_slope)
         top = Dot(self.sig_ax.c2p(zs, r.saturated_sigma), radius=0.08, color=th.overflow)
         bottom = Dot(self.slope_ax.c2p(zs, r.saturated_slope), radius=0.08, color=th.overflow)
-        flat = VGroup(self.text("flat: saturated", SIZE.small, color=th.overflow),
+        flat = VGroup(self.text(t("flat: saturated"), SIZE.small, color=th.overflow),
                       self.tex(rf"\sigma({fmt(zs)}) = {sig_text}", SIZE.small, color=th.overflow))
         flat.arrange(DOWN, buff=0.1).next_to(top, UP, buff=0.15)
         flat.align_to(self.sig_ax.c2p(max(r.zs), 0), RIGHT)
         value = self.formula_line(rf"\sigma'({fmt(zs)}) = {slope_text}", 4, color=th.overflow)
         self.sat_marks = VGroup(top, bottom, flat, value)
-        self.say(f"Far from 0 the curve is flat, saturated: at z = {fmt(zs)}, σ' is only {slope_text}.",
+        self.say(t("Far from 0 the curve is flat, saturated: at z = {z}, σ' is only {slope}.", z=fmt(zs),
+                   slope=slope_text),
                  FadeIn(top, scale=2), FadeIn(bottom, scale=2), FadeIn(flat), Write(value),
                  Flash(bottom, color=th.overflow), run_time=1.8)
 
@@ -288,12 +294,12 @@ class OneNeuron(LessonScene):
         """Beat 7 (only when the lesson's net is not a sigmoid net): say which g it uses."""
         activation = self.lesson.activation
         if activation == "linear":
-            self.say(f"This lesson's deep net uses g(z) = z instead; chapter {number_of('exploding')} shows such a "
-                     "net.", hold=0.5)
+            self.say(t("This lesson's deep net uses g(z) = z instead; chapter {chapter} shows such a net.",
+                       chapter=number_of("exploding")), hold=0.5)
         elif activation != "sigmoid":
             name = OTHER_ACTIVATIONS.get(activation, activation)
-            self.say(f"This lesson's deep net uses {name} as g instead; chapter {number_of('wayout')} says why.",
-                     hold=0.5)
+            self.say(t("This lesson's deep net uses {g} as g instead; chapter {chapter} says why.", g=name,
+                       chapter=number_of("wayout")), hold=0.5)
 
 
 __all__ = ["OneNeuron", "experiment"]
