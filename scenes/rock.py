@@ -44,6 +44,7 @@ from manim import (
 from netsim.experiments.rock import RockResult, SliceRock, rock_on_slope
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, t
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram, elided_indices
 from scenes.style import SIZE, fmt_ratio, fmt_value, label
@@ -74,32 +75,32 @@ def rock_for(lesson: Lesson) -> RockResult:
                          lesson.seed, sample=SAMPLE, eta=lesson.learning_rate)
 
 
-def slope_words(res: RockResult) -> str:
+def slope_words(res: RockResult) -> Message:
     """What the two curves look like on the shared scales, from their slopes at the start."""
     L, s = res.depth, res.slope_ratio
     if res.first.flat and res.last.flat:
-        return "Both curves are flat here: every slope is exactly 0."
+        return t("Both curves are flat here: every slope is exactly 0.")
     if res.first.flat:
-        return f"The layer-{L} curve slopes; the layer-1 curve is flat, its slope exactly 0."
+        return t("The layer-{L} curve slopes; the layer-1 curve is flat, its slope exactly 0.", L=L)
     if res.last.flat:
-        return f"The layer-1 curve slopes; the layer-{L} curve is flat, its slope exactly 0."
+        return t("The layer-1 curve slopes; the layer-{L} curve is flat, its slope exactly 0.", L=L)
     if s >= 10:
-        return f"The layer-{L} curve slopes; the layer-1 curve looks flat."
+        return t("The layer-{L} curve slopes; the layer-1 curve looks flat.", L=L)
     if s <= 0.1:
-        return f"The layer-1 curve slopes; the layer-{L} curve looks flat."
-    return "Both curves slope."
+        return t("The layer-1 curve slopes; the layer-{L} curve looks flat.", L=L)
+    return t("Both curves slope.")
 
 
-def roll_words(res: RockResult) -> str:
+def roll_words(res: RockResult) -> Message:
     """What the two rocks do in their steps, from ``RockResult.verdict``."""
     L = res.depth
     return {
-        "vanishing": f"The layer-{L} rock races down; the layer-1 rock barely moves.",
-        "exploding": f"The layer-1 rock races down; the layer-{L} rock barely moves.",
-        "both": "Both rocks move.",
-        "first still": f"The layer-{L} rock moves; the layer-1 rock does not move at all.",
-        "last still": f"The layer-1 rock moves; the layer-{L} rock does not move at all.",
-        "neither": "Neither rock moves at all.",
+        "vanishing": t("The layer-{L} rock races down; the layer-1 rock barely moves.", L=L),
+        "exploding": t("The layer-1 rock races down; the layer-{L} rock barely moves.", L=L),
+        "both": t("Both rocks move."),
+        "first still": t("The layer-{L} rock moves; the layer-1 rock does not move at all.", L=L),
+        "last still": t("The layer-1 rock moves; the layer-{L} rock does not move at all.", L=L),
+        "neither": t("Neither rock moves at all."),
     }[res.verdict]
 
 
@@ -162,15 +163,16 @@ class RockOnSlope(LessonScene):
         (centred for now; beat 2 moves it to its place on the right)."""
         th = self.theme
         self.header = self.chapter_heading(
-            "The rock on the slope", f"C: chapter {number_of('cost')}'s quadratic cost, on one digit")
+            t("The rock on the slope"), t("C: chapter {chapter}'s quadratic cost, on one digit",
+                                          chapter=number_of("cost")))
         p = self.panels[1]
         self.panel_axes = VGroup(self._axes(self.panels[0]), self._axes(p))
         p.curve = self._curve(p)
         self._place_rock(p)
         self.landscape = VGroup(self.panel_axes[1], p.curve, p.tangent, p.dot)
         self.landscape.shift(LANDSCAPE_SHIFT * RIGHT)
-        with self.beat("Picture the cost C as a landscape, training as a rock rolling downhill: "
-                       "a steep slope gives big steps."):
+        with self.beat(t("Picture the cost C as a landscape, training as a rock rolling downhill: "
+                         "a steep slope gives big steps.")):
             self.play(FadeIn(self.header), Create(self.panel_axes[1]), run_time=1.0)
             self.play(Create(p.curve), run_time=1.0)
             self.play(FadeIn(p.dot), Create(p.tangent), run_time=0.8)
@@ -197,21 +199,23 @@ class RockOnSlope(LessonScene):
         width = self.inline("width", r.sizes[1])
         output = self.inline("output_layer", L)
         below = VGroup(
-            self.text("layer 1", SIZE.small, color=th.muted).next_to(d.column(1), DOWN, buff=0.2),
-            self.text(f"layer {output}: output", SIZE.small, color=th.muted).next_to(d.column(L), DOWN, buff=0.2),
+            self.text(t("layer {l}", l=1), SIZE.small, color=th.muted).next_to(d.column(1), DOWN, buff=0.2),
+            self.text(t("layer {l}: output", l=output), SIZE.small, color=th.muted).next_to(d.column(L), DOWN,
+                                                                                            buff=0.2),
         )
         hidden_cols = VGroup(*[d.column(l) for l in range(1, L)])
         brace = Brace(hidden_cols, UP, color=th.muted, buff=0.15)
-        brace_words = self.text(f"{hidden} hidden layers of {width}", SIZE.small, color=th.muted)
+        brace_words = self.text(t("{hidden} hidden layers of {width}", hidden=hidden, width=width), SIZE.small,
+                                color=th.muted)
         brace_words.next_to(brace, UP, buff=0.1)
-        pixel_words = self.text(f"{pixels} pixels", SIZE.small, color=th.muted)
+        pixel_words = self.text(t("{pixels} pixels", pixels=pixels), SIZE.small, color=th.muted)
         pixel_words.next_to(d.column(0), UP, buff=0.2).align_to(brace_words, DOWN)
         if pixel_words.get_left()[0] < -6.9:
             pixel_words.shift((-6.9 - pixel_words.get_left()[0]) * RIGHT)
         self.layer_labels = below
         self.net_group = VGroup(d, below, brace, brace_words, pixel_words)
-        self.say(f"The lesson's deep net: {hidden} hidden layers of {width} neurons, "
-                 f"then layer {output}, the output.",
+        self.say(t("The lesson's deep net: {hidden} hidden layers of {width} neurons, then layer {output}, the "
+                   "output.", hidden=hidden, width=width, output=output),
                  *[m.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for m in self.landscape], FadeIn(self.net_group),
                  run_time=1.2)
 
@@ -268,15 +272,15 @@ class RockOnSlope(LessonScene):
         titles = VGroup()
         for p in self.panels:
             layer = 1 if p.name == "first" else L
-            title = self.text(f"w: a weight of layer {layer}", SIZE.label, color=p.color)
+            title = self.text(t("w: a weight of layer {l}", l=layer), SIZE.label, color=p.color)
             title.move_to([(p.x0 + p.x1) / 2, PANEL_TITLE_Y, 0])
             titles.add(title)
         first = self.panels[0]
         first.curve = self._curve(first)
-        scales = self.text("both panels: the same scales", SIZE.small, color=th.muted)
+        scales = self.text(t("both panels: the same scales"), SIZE.small, color=th.muted)
         scales.move_to([0, SCALES_NOTE_Y, 0])
         self.panel_titles = titles
-        with self.beat(f"Change one weight of layer 1 or of layer {L}, all else fixed: C traces a curve."):
+        with self.beat(t("Change one weight of layer 1 or of layer {L}, all else fixed: C traces a curve.", L=L)):
             self.play(e1.animate.set_stroke(th.warn, width=6), e2.animate.set_stroke(th.good, width=6),
                       self.layer_labels[0].animate.set_color(th.warn),
                       self.layer_labels[1].animate.set_color(th.good), FadeIn(titles[1]), run_time=1.0)
@@ -287,14 +291,14 @@ class RockOnSlope(LessonScene):
     def place_rocks(self) -> None:
         """Beat 4: the rule that picked the weights, and the layer-1 rock with its slope."""
         r, th = self.res, self.theme
-        rule = VGroup(self.text("in each layer, the weight with the largest", SIZE.small, color=th.muted),
+        rule = VGroup(self.text(t("in each layer, the weight with the largest"), SIZE.small, color=th.muted),
                       self.tex(r"|\partial C/\partial w|", SIZE.small, color=th.muted),
-                      self.text("(its steepest)", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.12)
+                      self.text(t("(its steepest)"), SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.12)
         rule.next_to(self.header, DOWN, aligned_edge=LEFT, buff=0.12)
         first = self.panels[0]
         self._place_rock(first)
         self.add(*[p.prints for p in self.panels])
-        self.say("Each is its layer's steepest weight: the best case for layer 1.",
+        self.say(t("Each is its layer's steepest weight: the best case for layer 1."),
                  FadeIn(rule), FadeIn(first.dot), Create(first.tangent), run_time=1.2)
         self.say(slope_words(r))
 
@@ -326,10 +330,11 @@ class RockOnSlope(LessonScene):
         """Beat 4: both rocks take the same steps with the same η."""
         r, th = self.res, self.theme
         rule = self.tex(r"w \leftarrow w - \eta\, \partial C/\partial w", SIZE.label)
-        eta = self.text(f"η = {self.inline('eta', r.eta)}, the same for both rocks", SIZE.small, color=th.muted)
+        eta = self.text(t("η = {eta}, the same for both rocks", eta=self.inline("eta", r.eta)), SIZE.small,
+                        color=th.muted)
         self.rule = VGroup(rule, eta).arrange(RIGHT, buff=0.4).move_to([0, TOP_ROW_Y, 0])
         steps = self.inline("steps", r.steps)
-        with self.beat(f"With the same η, both rocks take {steps} steps of w ← w − η ∂C/∂w."):
+        with self.beat(t("With the same η, both rocks take {steps} steps of w ← w − η ∂C/∂w.", steps=steps)):
             self.play(FadeIn(self.rule), run_time=0.8)
             for i in range(min(SLOW_HOPS, r.steps)):
                 self._hop(i, SLOW_HOP)
@@ -341,33 +346,38 @@ class RockOnSlope(LessonScene):
         """Beat 5: how many times as far one weight moved as the other; what that means."""
         r, th = self.res, self.theme
         L, steps, verdict = r.depth, r.steps, r.verdict
-        start = "On this digit and start,"
         moral = None
         if verdict in ("vanishing", "both", "exploding"):
             ratio = fmt_ratio(r.distance_ratio)
             self.shown["ratio"] = r.distance_ratio
-            far = f"{ratio} times as far" if r.distance_ratio >= 1 else f"{ratio} as far"
-            line = self.text(f"in {steps} steps the layer-{L} weight moved about {far} as the layer-1 weight",
-                             SIZE.label)
-            said = f"{start} the layer-{L} weight moved about {far}."
-            if verdict == "vanishing":
-                then = "A tiny slope means tiny steps: the vanishing gradient."
-                moral = self.text("tiny slope, tiny steps: the vanishing gradient", SIZE.small, color=th.backward)
-            elif verdict == "exploding" or r.distance_ratio < 1:
-                then = "Here layer 1 has the steeper slope, so its weight moves farther."
+            if r.distance_ratio >= 1:
+                line = self.text(t("in {steps} steps the layer-{L} weight moved about {ratio} times as far as the "
+                                   "layer-1 weight", steps=steps, L=L, ratio=ratio), SIZE.label)
+                said = t("On this digit and start, the layer-{L} weight moved about {ratio} times as far.", L=L,
+                         ratio=ratio)
             else:
-                then = "Layer 1's slope is not tiny here, so its weight moves too."
+                line = self.text(t("in {steps} steps the layer-{L} weight moved about {ratio} as far as the layer-1 "
+                                   "weight", steps=steps, L=L, ratio=ratio), SIZE.label)
+                said = t("On this digit and start, the layer-{L} weight moved about {ratio} as far.", L=L,
+                         ratio=ratio)
+            if verdict == "vanishing":
+                then = t("A tiny slope means tiny steps: the vanishing gradient.")
+                moral = self.text(t("tiny slope, tiny steps: the vanishing gradient"), SIZE.small, color=th.backward)
+            elif verdict == "exploding" or r.distance_ratio < 1:
+                then = t("Here layer 1 has the steeper slope, so its weight moves farther.")
+            else:
+                then = t("Layer 1's slope is not tiny here, so its weight moves too.")
         elif verdict == "neither":
-            line = self.text(f"in {steps} steps neither weight moved", SIZE.label)
-            said = f"{start} neither weight moved."
-            then = "Their slopes are 0, or too tiny for a step to change w."
+            line = self.text(t("in {steps} steps neither weight moved", steps=steps), SIZE.label)
+            said = t("On this digit and start, neither weight moved.")
+            then = t("Their slopes are 0, or too tiny for a step to change w.")
         else:
             still = 1 if verdict == "first still" else L
             rock = r.first if still == 1 else r.last
-            line = self.text(f"in {steps} steps the layer-{still} weight did not move", SIZE.label)
-            said = f"{start} the layer-{still} weight did not move."
-            then = ("Every weight of that layer has a slope of exactly 0." if rock.flat else
-                    "Its slope is so tiny that a step changes nothing.")
+            line = self.text(t("in {steps} steps the layer-{l} weight did not move", steps=steps, l=still), SIZE.label)
+            said = t("On this digit and start, the layer-{l} weight did not move.", l=still)
+            then = (t("Every weight of that layer has a slope of exactly 0.") if rock.flat else
+                    t("Its slope is so tiny that a step changes nothing."))
         line.move_to([0, TOP_ROW_Y, 0])
         if line.width > 13.4:
             line.scale_to_fit_width(13.4)

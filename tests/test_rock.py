@@ -175,7 +175,7 @@ def test_a_layer_with_no_gradient_keeps_its_rock_still(monkeypatch: pytest.Monke
     assert res.first.flat and res.first.distance == 0 and not res.last.flat and res.last.distance > 0
     assert res.verdict == "first still" and res.distance_ratio == math.inf and res.slope_ratio == math.inf
     assert res.half_width == pytest.approx(1.25 * res.last.distance)
-    assert "layer-1 curve is flat" in slope_words(res) and "layer-1 rock does not move" in roll_words(res)
+    assert "layer-1 curve is flat" in str(slope_words(res)) and "layer-1 rock does not move" in str(roll_words(res))
 
 
 # ---------- the scene ----------
