@@ -60,6 +60,7 @@ from manim import (
 from netsim.experiments.backprop import BackpropChain, backprop_chain
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, t
 from scenes.lesson import Lesson
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
@@ -169,10 +170,10 @@ class ForwardBackProp(LessonScene):
     # ---------- helpers ----------
     def value(self, key: str, v: float, color: str | None = None, size: int = SIZE.label) -> Text:
         """A recorded number, optionally coloured."""
-        t = self.number(key, v, size)
+        num = self.number(key, v, size)
         if color:
-            t.set_color(color)
-        return t
+            num.set_color(color)
+        return num
 
     def x_of(self, layer: int) -> float:
         """x of the neuron of ``layer`` (0 = input x, L = output)."""
@@ -185,50 +186,51 @@ class ForwardBackProp(LessonScene):
     # ---------- beats 1-3: the chain, forward, the direction of back prop ----------
     def show_the_chain(self) -> None:
         """Beat 1: x -> a_1 -> ... -> a_L, a weight on every edge, a bias under every neuron."""
-        t, r = self.theme, self.res
+        th, r = self.theme, self.res
         L = r.layers
-        self.heading = self.chapter_heading("Back prop: a product of factors")
-        self.net = NetDiagram([1] * (L + 1), t, width=CHAIN_WIDTH, height=1.0, radius=NEURON_RADIUS,
+        self.heading = self.chapter_heading(t("Back prop: a product of factors"))
+        self.net = NetDiagram([1] * (L + 1), th, width=CHAIN_WIDTH, height=1.0, radius=NEURON_RADIUS,
                               edge_width=3.0).move_to([CHAIN_X, CHAIN_Y, 0])
         names = VGroup(*[self.tex("x" if l == 0 else f"a_{{{l}}}", SIZE.label).move_to(self.net.neuron(l, 0))
                          for l in range(L + 1)])
-        self.w_labels = VGroup(*[self.tex(f"w_{{{l}}}", SIZE.label, t.muted)
+        self.w_labels = VGroup(*[self.tex(f"w_{{{l}}}", SIZE.label, th.muted)
                                  .next_to([self.edge_mid(l), CHAIN_Y, 0], UP, buff=0.1) for l in range(1, L + 1)])
-        self.b_labels = VGroup(*[self.tex(f"b_{{{l}}}", SIZE.label, t.muted)
+        self.b_labels = VGroup(*[self.tex(f"b_{{{l}}}", SIZE.label, th.muted)
                                  .next_to(self.net.neuron(l, 0), DOWN, buff=0.1) for l in range(1, L + 1)])
         self.shown["layers"] = float(L)
-        self.say(f"How does back prop find every gradient? Take a chain of {L} sigmoid neurons, one per layer, "
-                 "with a weight w_l and a bias b_l.",
+        self.say(t("How does back prop find every gradient? Take a chain of {L} sigmoid neurons, one per layer, "
+                   "with a weight w_l and a bias b_l.", L=L),
                  FadeIn(self.heading), Create(self.net), FadeIn(names), FadeIn(self.w_labels), FadeIn(self.b_labels),
                  run_time=2.0)
         self.chain = VGroup(self.net, names, self.w_labels, self.b_labels)
 
     def forward(self) -> None:
         """Beat 2: z_l = w_l a_(l-1) + b_l, a_l = σ(z_l), left to right; the cost at the output."""
-        t, r = self.theme, self.res
+        th, r = self.theme, self.res
         L = r.layers
         cost = number_of("cost")
-        rule = self.tex(r"z_l = w_l\, a_{l-1} + b_l,\quad a_l = \sigma(z_l)", SIZE.label, t.text)
-        cost_rule = self.tex(rf"C = \tfrac12 (a_{{{L}}} - y)^2", SIZE.label, t.text)
+        rule = self.tex(r"z_l = w_l\, a_{l-1} + b_l,\quad a_l = \sigma(z_l)", SIZE.label, th.text)
+        cost_rule = self.tex(rf"C = \tfrac12 (a_{{{L}}} - y)^2", SIZE.label, th.text)
         rules = VGroup(rule, cost_rule).arrange(DOWN, aligned_edge=RIGHT, buff=0.12).to_corner(UP + RIGHT, buff=0.3)
-        arrow = Arrow([self.x_of(0), ARROW_Y, 0], [self.x_of(L), ARROW_Y, 0], buff=0, color=t.forward,
+        arrow = Arrow([self.x_of(0), ARROW_Y, 0], [self.x_of(L), ARROW_Y, 0], buff=0, color=th.forward,
                       stroke_width=5, max_tip_length_to_length_ratio=0.03)
-        words = self.text("forward", SIZE.label, color=t.forward).next_to(arrow, RIGHT, buff=0.15)
+        words = self.text(t("forward"), SIZE.label, color=th.forward).next_to(arrow, RIGHT, buff=0.15)
         self.a_values = VGroup(self.value("a_0", r.activations[0])
                                .move_to([self.x_of(0), CHAIN_Y + VALUE_DY, 0]))
-        target = self.text(f"y = {self.inline('y', r.y)}", SIZE.label)  # one Text: a lone "y" sits off the baseline
-        cost_row = VGroup(self.text("C =", SIZE.label), self.value("cost", r.cost, color=t.warn))
+        # one Text: a lone "y" sits off the baseline
+        target = self.text(t("y = {y}", y=self.inline("y", r.y)), SIZE.label)
+        cost_row = VGroup(self.text(t("C ="), SIZE.label), self.value("cost", r.cost, color=th.warn))
         cost_row.arrange(RIGHT, buff=0.12)
         self.cost_block = VGroup(target, cost_row).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         self.cost_block.next_to(self.net.neuron(L, 0), RIGHT, buff=0.3)
-        with self.beat(f"Forward, left to right: z_l = w_l a_(l−1) + b_l, a_l = σ(z_l), "
-                       f"then chapter {cost}'s cost C = ½(a_{L} − y)²."):
+        with self.beat(t("Forward, left to right: z_l = w_l a_(l−1) + b_l, a_l = σ(z_l), then chapter {chapter}'s "
+                         "cost C = ½(a_{L} − y)².", chapter=cost, L=L)):
             self.play(FadeIn(rules), GrowArrow(arrow), FadeIn(words), FadeIn(self.a_values), run_time=0.8)
             for l in range(1, L + 1):
                 a = self.value(f"a_{l}", r.activations[l]).move_to([self.x_of(l), CHAIN_Y + VALUE_DY, 0])
                 self.a_values.add(a)
-                self.play(self.net.edge(l, 0, 0).animate.set_stroke(color=t.forward),
-                          self.net.neuron(l, 0).animate.set_fill(t.forward, opacity=0.15 + 0.5 * r.activations[l]),
+                self.play(self.net.edge(l, 0, 0).animate.set_stroke(color=th.forward),
+                          self.net.neuron(l, 0).animate.set_fill(th.forward, opacity=0.15 + 0.5 * r.activations[l]),
                           FadeIn(a, shift=RIGHT * 0.2), run_time=0.6)
             self.play(FadeIn(self.cost_block, shift=LEFT * 0.2), run_time=0.6)
         self.forward_rules = rules
@@ -236,13 +238,13 @@ class ForwardBackProp(LessonScene):
 
     def back_prop_direction(self) -> None:
         """Beat 3: back prop starts at the output and runs right to left."""
-        t, L = self.theme, self.res.layers
-        arrow = Arrow([self.x_of(L), ARROW_Y, 0], [self.x_of(0), ARROW_Y, 0], buff=0, color=t.backward,
+        th, L = self.theme, self.res.layers
+        arrow = Arrow([self.x_of(L), ARROW_Y, 0], [self.x_of(0), ARROW_Y, 0], buff=0, color=th.backward,
                       stroke_width=5, max_tip_length_to_length_ratio=0.03)
-        words = self.text("back prop", SIZE.label, color=t.backward).next_to(arrow, RIGHT, buff=0.15)
-        self.say("Back prop starts at the output and runs right to left.",
+        words = self.text(t("back prop"), SIZE.label, color=th.backward).next_to(arrow, RIGHT, buff=0.15)
+        self.say(t("Back prop starts at the output and runs right to left."),
                  FadeOut(self.arrow), GrowArrow(arrow), FadeIn(words),
-                 self.net.neuron(L, 0).animate.set_stroke(color=t.backward, width=5), run_time=1.2)
+                 self.net.neuron(L, 0).animate.set_stroke(color=th.backward, width=5), run_time=1.2)
         self.arrow = VGroup(arrow, words)
 
     # ---------- beats 4-6: δ, the gradients, the product ----------
@@ -251,55 +253,55 @@ class ForwardBackProp(LessonScene):
 
     def output_error(self) -> None:
         """Beat 4: ∂C/∂a_L = a_L - y; times σ'(z_L), δ_L = ∂C/∂z_L."""
-        t, L = self.theme, self.res.layers
+        th, L = self.theme, self.res.layers
         first = self.tex(rf"\partial C/\partial a_{{{L}}} = a_{{{L}}} - y,\qquad "
                          rf"\delta_{{{L}}} = \partial C/\partial z_{{{L}}} = \sigma'(z_{{{L}}})\,(a_{{{L}}} - y)",
-                         SIZE.label, t.text)
+                         SIZE.label, th.text)
         first.move_to([0, RULE_Y, 0])
         self.deltas = {L: self._delta_label(L)}
-        self.say(f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error "
-                 f"δ_{L} = ∂C/∂z_{L}, how much C changes with z_{L}.",
+        self.say(t("First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error "
+                   "δ_{L} = ∂C/∂z_{L}, how much C changes with z_{L}.", L=L),
                  Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
         self.rules = VGroup(first)
 
     def step_left(self) -> None:
         """Beat 5: each step left multiplies by a weight and a slope; each layer's gradients follow."""
-        t, L = self.theme, self.res.layers
+        th, L = self.theme, self.res.layers
         second = self.tex(rf"\delta_{{{L - 1}}} = \delta_{{{L}}}\, w_{{{L}}}\, \sigma'(z_{{{L - 1}}}),\qquad "
                           r"\partial C/\partial b_l = \delta_l,\qquad "
-                          r"\partial C/\partial w_l = \delta_l\, a_{l-1}", SIZE.label, t.text)
+                          r"\partial C/\partial w_l = \delta_l\, a_{l-1}", SIZE.label, th.text)
         second.next_to(self.rules, DOWN, buff=0.3)
-        with self.beat(f"By the chain rule, one derivative per link of the chain, each step left multiplies by a "
-                       f"weight and a slope, δ_{L - 1} = δ_{L} w_{L} σ'(z_{L - 1}), "
-                       "and at every layer ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)."):
+        with self.beat(t("By the chain rule, one derivative per link of the chain, each step left multiplies by a "
+                         "weight and a slope, δ_{before} = δ_{L} w_{L} σ'(z_{before}), and at every layer "
+                         "∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1).", L=L, before=L - 1)):
             self.play(Write(second), run_time=1.2)
             for l in range(L - 1, 0, -1):
                 self.deltas[l] = self._delta_label(l)
                 found = [l + 1] + ([1] if l == 1 else [])  # at layer 1, ∂C/∂w_1 is found too
-                edges = [self.net.edge(k, 0, 0).animate.set_stroke(color=t.backward) for k in found]
-                self.play(*edges, self.net.neuron(l, 0).animate.set_stroke(color=t.backward, width=5),
+                edges = [self.net.edge(k, 0, 0).animate.set_stroke(color=th.backward) for k in found]
+                self.play(*edges, self.net.neuron(l, 0).animate.set_stroke(color=th.backward, width=5),
                           FadeIn(self.deltas[l], shift=LEFT * 0.2), run_time=STEP)
         self.rules.add(second)
 
     def product_of_factors(self) -> None:
         """Beat 6: ∂C/∂b_1 = w_2σ'(z_1) · ... · w_Lσ'(z_(L-1)) · δ_L, every factor with its value."""
-        t, r = self.theme, self.res
+        th, r = self.theme, self.res
         L = r.layers
         parts = [r"\partial C/\partial b_1", "="]
         for l in range(1, L):
             parts += [rf"w_{{{l + 1}}}\sigma'(z_{{{l}}})", r"\;\cdot\;"]
         parts += [rf"\delta_{{{L}}}", "="]
-        formula = MathTex(*parts, font_size=SIZE.label * 1.4, color=t.text)
-        product = self.value("product", r.product, t.warn, SIZE.label)
+        formula = MathTex(*parts, font_size=SIZE.label * 1.4, color=th.text)
+        product = self.value("product", r.product, th.warn, SIZE.label)
         VGroup(formula, product).arrange(RIGHT, buff=0.2).move_to([0, PRODUCT_Y, 0])
         product.set_y(formula[-1].get_y())
         factors = [formula[2 + 2 * i] for i in range(L)]  # the L - 1 step factors, then δ_L
         row: list[Text] = []
         for i in range(L):
             if i == L - 1:
-                v = self.value(f"delta_{L}", r.deltas[-1], t.backward, SIZE.label)
+                v = self.value(f"delta_{L}", r.deltas[-1], th.backward, SIZE.label)
             else:
-                v = self.value(f"factor_{i + 1}", r.step_factors[i], t.backward, SIZE.label)
+                v = self.value(f"factor_{i + 1}", r.step_factors[i], th.backward, SIZE.label)
             v.next_to(factors[i], DOWN, buff=0.2).set_y(formula.get_bottom()[1] - 0.2 - v.height / 2)
             row.append(v)
         for left, right in zip(row, row[1:]):  # long values (e-notation) must not touch their neighbours
@@ -307,7 +309,7 @@ class ForwardBackProp(LessonScene):
             if overlap > 0:
                 right.shift(RIGHT * overlap)
         values = VGroup(*reversed(row))  # right to left, as back prop meets them
-        with self.beat(f"So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) per layer on the way."):
+        with self.beat(t("So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) per layer on the way.", L=L)):
             self.play(FadeOut(self.arrow), Write(formula), run_time=1.2)
             for v in values:
                 self.play(FadeIn(v, shift=DOWN * 0.1), run_time=0.45)
@@ -330,9 +332,14 @@ class ForwardBackProp(LessonScene):
         self.e_note = VGroup(self.text(shown, SIZE.label, color=self.theme.warn),
                              self.tex(rf"= {mantissa} \times 10^{{{power}}} = {plain}", SIZE.label, self.theme.warn))
         self.e_note.arrange(RIGHT, buff=0.15).move_to([0, E_NOTE_Y, 0])
-        size = "Small" if power < 0 else "Large"
-        self.say(f"{size} numbers are written in e-notation: {shown} means {mantissa} × 10{superscript(power)} "
-                 f"= {plain}.",
+        fields = {"shown": shown, "mantissa": mantissa, "power": superscript(power), "plain": plain}
+        if power < 0:
+            caption = t("Small numbers are written in e-notation: {shown} means {mantissa} × 10{power} = {plain}.",
+                        **fields)
+        else:
+            caption = t("Large numbers are written in e-notation: {shown} means {mantissa} × 10{power} = {plain}.",
+                        **fields)
+        self.say(caption,
                  FadeIn(self.e_note, shift=UP * 0.1), run_time=1.0)
 
     # ---------- beats 8-9: the rectangle ----------
@@ -343,24 +350,25 @@ class ForwardBackProp(LessonScene):
 
     def rectangle(self) -> None:
         """Beat 8: a square of area 1 times ¼, ⅓, ¼, cut and kept, with the exact areas."""
-        t, rect = self.theme, self.res.rectangle
+        th, rect = self.theme, self.res.rectangle
         gone = [FadeOut(self.rules), FadeOut(self.product)]
         if self.e_explained is not None:
             gone.append(FadeOut(self.e_note))
-        outline = Square(side_length=SQUARE_SIDE, stroke_color=t.text, stroke_width=3, fill_color=t.muted,
+        outline = Square(side_length=SQUARE_SIDE, stroke_color=th.text, stroke_width=3, fill_color=th.muted,
                          fill_opacity=0.15).move_to(SQUARE_CENTER)
         corner = outline.get_corner(UP + LEFT)
         piece = (float(corner[0]), float(corner[1]), SQUARE_SIDE, SQUARE_SIDE)
         kept = self._piece(*piece)
         self.shown["area_0"] = rect.areas[0]
-        area = self.tex(frac_tex(rect.areas[0]), SIZE.heading, t.background).move_to(SQUARE_CENTER)
+        area = self.tex(frac_tex(rect.areas[0]), SIZE.heading, th.background).move_to(SQUARE_CENTER)
         equations = VGroup()
-        words = ", then ".join(frac_words(m) for m in rect.multipliers)
-        with self.beat(f"How fast can a product shrink? Multiply a square of area {rect.areas[0]} by {words}: "
-                       f"{frac_words(rect.areas[-1])} is left."):
+        first, second, third = (frac_words(m) for m in rect.multipliers)  # the rectangle's three factors
+        with self.beat(t("How fast can a product shrink? Multiply a square of area {area} by {first}, then {second}, "
+                         "then {third}: {left} is left.", area=rect.areas[0], first=first, second=second, third=third,
+                         left=frac_words(rect.areas[-1]))):
             self.play(*gone, Create(outline), FadeIn(kept), Write(area), run_time=1.0)
             for k, m in enumerate(rect.multipliers, start=1):
-                cuts, piece = cut_piece(piece, m, k, t.text)
+                cuts, piece = cut_piece(piece, m, k, th.text)
                 self.shown[f"multiplier_{k}"] = m
                 self.shown[f"area_{k}"] = rect.areas[k]
                 eq = self.tex(rf"{frac_tex(rect.areas[k - 1])} \times {frac_tex(m)} = {frac_tex(rect.areas[k])}",
@@ -377,43 +385,44 @@ class ForwardBackProp(LessonScene):
 
     def more_factors(self) -> None:
         """Beat 9: every factor below 1 in size shrinks the product."""
-        moral = self.text("more factors below 1 = a smaller product", SIZE.label, color=self.theme.warn)
+        moral = self.text(t("more factors below 1 = a smaller product"), SIZE.label, color=self.theme.warn)
         moral.next_to(self.square[2], DOWN, buff=0.4).align_to(self.square[2], LEFT)
-        self.say("Each factor below 1 in size shrinks the product; more factors, a smaller product.",
+        self.say(t("Each factor below 1 in size shrinks the product; more factors, a smaller product."),
                  FadeIn(moral, shift=UP * 0.2), run_time=0.8)
         self.square.add(moral)
 
     # ---------- beats 10-11: the viewer's question ----------
     def viewers_question(self) -> None:
         """Beat 10: not the gradients, but the factors |w σ'(z)| lie between 0 and 1, for small weights."""
-        t = self.theme
-        question = self.text("“Why are the gradients between 0 and 1?”", SIZE.body)
-        answer = VGroup(self.text("not the gradients, but the factors", SIZE.label, color=t.good),
-                        self.tex(r"|w\,\sigma'(z)|", SIZE.label, t.good),
-                        self.text("for small weights", SIZE.label, color=t.good))
+        th = self.theme
+        question = self.text(t("“Why are the gradients between 0 and 1?”"), SIZE.body)
+        answer = VGroup(self.text(t("not the gradients, but the factors"), SIZE.label, color=th.good),
+                        self.tex(r"|w\,\sigma'(z)|", SIZE.label, th.good),
+                        self.text(t("for small weights"), SIZE.label, color=th.good))
         answer.arrange(RIGHT, buff=0.15)
         self.question = VGroup(question, answer).arrange(DOWN, buff=0.35).move_to([0, -0.6, 0])
-        with self.beat("A viewer asked: why are the gradients between 0 and 1? They need not be. "
-                       "The factors |w σ'(z)| are, for small weights."):
+        with self.beat(t("A viewer asked: why are the gradients between 0 and 1? They need not be. "
+                         "The factors |w σ'(z)| are, for small weights.")):
             self.play(FadeOut(self.square), FadeIn(question, shift=UP * 0.2), run_time=1.0)
             self.play(FadeIn(answer, shift=UP * 0.2), run_time=0.6)
 
     def bound_each_factor(self) -> None:
         """Beat 11: σ' <= ¼, so |w σ'(z)| <= |w|/4, below 1 while |w| < 4."""
-        t, r = self.theme, self.res
+        th, r = self.theme, self.res
         bound, limit = r.sigma_prime_max, r.weight_limit
         self.shown["sigma_prime_max"] = bound
         self.shown["weight_limit"] = limit
         self.bound = VGroup(
-            self.tex(rf"\sigma'(z) \le {frac_tex(bound)}", SIZE.label, t.warn),
-            self.text("so", SIZE.label, color=t.warn),
-            self.tex(rf"|w\,\sigma'(z)| \le |w|/{limit} < 1", SIZE.label, t.warn),
-            self.text("while", SIZE.label, color=t.warn),
-            self.tex(rf"|w| < {limit}", SIZE.label, t.warn),
+            self.tex(rf"\sigma'(z) \le {frac_tex(bound)}", SIZE.label, th.warn),
+            self.text(t("so"), SIZE.label, color=th.warn),
+            self.tex(rf"|w\,\sigma'(z)| \le |w|/{limit} < 1", SIZE.label, th.warn),
+            self.text(t("while"), SIZE.label, color=th.warn),
+            self.tex(rf"|w| < {limit}", SIZE.label, th.warn),
         ).arrange(RIGHT, buff=0.15)
         self.bound.next_to(self.question, DOWN, buff=0.55)
-        self.say(f"σ' is at most {frac_words(bound)} (chapter {number_of('neuron')}), so a factor is at most "
-                 f"|w|/{limit}: below 1 while |w| < {limit}.", FadeIn(self.bound, shift=UP * 0.2), run_time=1.0)
+        self.say(t("σ' is at most {bound} (chapter {chapter}), so a factor is at most |w|/{limit}: below 1 while "
+                   "|w| < {limit}.", bound=frac_words(bound), chapter=number_of("neuron"), limit=limit),
+                 FadeIn(self.bound, shift=UP * 0.2), run_time=1.0)
 
     # ---------- beat 12: the chain's |δ_l| on a log scale ----------
     def _y(self, size: float) -> float:
@@ -425,73 +434,75 @@ class ForwardBackProp(LessonScene):
 
     def _log_axis(self) -> VGroup:
         """A vertical log axis left of layer 1: a tick at every power of ten, labels by log_tick."""
-        t = self.theme
+        th = self.theme
         lo, hi = self.decades
         x = self.x_of(0) + 0.35
-        axis = Line([x, BAR_BASE_Y, 0], [x, BAR_BASE_Y + AXIS_HEIGHT, 0], color=t.muted, stroke_width=2)
+        axis = Line([x, BAR_BASE_Y, 0], [x, BAR_BASE_Y + AXIS_HEIGHT, 0], color=th.muted, stroke_width=2)
         ticks, labels = VGroup(), VGroup()
         labelled = set(log_ticks(lo, hi))
         for k in range(lo, hi + 1):
             y = self._y(10.0**k)
-            ticks.add(Line([x - 0.08, y, 0], [x + 0.08, y, 0], color=t.muted, stroke_width=2))
+            ticks.add(Line([x - 0.08, y, 0], [x + 0.08, y, 0], color=th.muted, stroke_width=2))
             if k in labelled:
-                labels.add(log_tick(k, t).next_to([x - 0.1, y, 0], LEFT, buff=0.08))
+                labels.add(log_tick(k, th).next_to([x - 0.1, y, 0], LEFT, buff=0.08))
         self.shown["log_decades"] = [float(lo), float(hi)]
         return VGroup(axis, ticks, labels)
 
-    def _verdict(self) -> tuple[str, str]:
+    def _verdict(self) -> tuple[Message, Message]:
         """The words for this chain's weights, and for how |δ_l| changes (checked by the tests)."""
         r = self.res
         L = r.layers
         sizes = [abs(w) for w in r.weights]
         limit = r.weight_limit
         if max(sizes) < 1:
-            weights = "Here every |w| < 1."
+            weights = t("Here every |w| < 1.")
         elif max(sizes) < limit:
-            weights = f"Here every |w| < {limit}."
+            weights = t("Here every |w| < {limit}.", limit=limit)
         else:
             k = sizes.index(max(sizes)) + 1
             big = self.inline("big_weight", r.weights[k - 1])
             if all(f < 1 for f in r.factor_sizes):
-                weights = f"Here w_{k} = {big}, yet every factor is below 1."
+                weights = t("Here w_{k} = {w}, yet every factor is below 1.", k=k, w=big)
             else:
-                weights = f"Here w_{k} = {big}, and a factor is above 1."
+                weights = t("Here w_{k} = {w}, and a factor is above 1.", k=k, w=big)
         ratio = self.res.first_over_output
         self.shown["ratio"] = ratio
         said = fmt_ratio(ratio)
-        scale = "On a log scale (each step up is ×10)"
         if r.shrinks_every_layer:
-            trend = f"{scale}, |δ_l| shrinks at every layer: |δ_1| is {said} of |δ_{L}|."
+            trend = t("On a log scale (each step up is ×10), |δ_l| shrinks at every layer: |δ_1| is {ratio} of "
+                      "|δ_{L}|.", ratio=said, L=L)
         elif ratio < 1:
-            trend = f"{scale}, |δ_l| does not shrink at every layer, but |δ_1| is {said} of |δ_{L}|."
+            trend = t("On a log scale (each step up is ×10), |δ_l| does not shrink at every layer, but |δ_1| is "
+                      "{ratio} of |δ_{L}|.", ratio=said, L=L)
         else:
-            trend = f"{scale}, |δ_l| grows: |δ_1| is {said} times |δ_{L}|."
+            trend = t("On a log scale (each step up is ×10), |δ_l| grows: |δ_1| is {ratio} times |δ_{L}|.",
+                      ratio=said, L=L)
         return weights, trend
 
     def log_bars(self) -> None:
         """Beat 12 (with the key picture): a bar of |δ_l| per layer, its signed value above it."""
-        t, r = self.theme, self.res
+        th, r = self.theme, self.res
         L = r.layers
         self.decades = decades(list(r.deltas))
         axis = self._log_axis()
-        legend = VGroup(self.text("log scale: each step up is ×10", SIZE.small, color=t.warn),
-                        VGroup(self.text("bar height:", SIZE.small, color=t.muted),
-                               self.tex(r"|\delta_l|", SIZE.small, t.muted),
-                               self.text("(its sign is written above)", SIZE.small, color=t.muted))
+        legend = VGroup(self.text(t("log scale: each step up is ×10"), SIZE.small, color=th.warn),
+                        VGroup(self.text(t("bar height:"), SIZE.small, color=th.muted),
+                               self.tex(r"|\delta_l|", SIZE.small, th.muted),
+                               self.text(t("(its sign is written above)"), SIZE.small, color=th.muted))
                         .arrange(RIGHT, buff=0.12))
         legend.arrange(RIGHT, buff=0.5).move_to([CHAIN_X + 0.6, LEGEND_Y, 0])
         bars, values, names = VGroup(), VGroup(), VGroup()
         for l in range(L, 0, -1):
             d = r.deltas[l - 1]
             h = max(self._y(abs(d)) - BAR_BASE_Y, 0.02)
-            bar = Rectangle(width=BAR_WIDTH, height=h, stroke_width=0, fill_color=t.backward, fill_opacity=0.9)
+            bar = Rectangle(width=BAR_WIDTH, height=h, stroke_width=0, fill_color=th.backward, fill_opacity=0.9)
             bar.move_to([self.x_of(l), BAR_BASE_Y + h / 2, 0])
             bars.add(bar)
             values.add(self.value(f"bar_{l}", d).next_to(bar, UP, buff=0.08))
-            names.add(self.tex(rf"\delta_{{{l}}}", SIZE.label, t.backward).next_to([self.x_of(l), BAR_BASE_Y, 0],
+            names.add(self.tex(rf"\delta_{{{l}}}", SIZE.label, th.backward).next_to([self.x_of(l), BAR_BASE_Y, 0],
                                                                                     DOWN, buff=0.1))
         baseline = Line([self.x_of(0) + 0.35, BAR_BASE_Y, 0], [self.x_of(L) + 0.6, BAR_BASE_Y, 0],
-                        color=t.muted, stroke_width=2)
+                        color=th.muted, stroke_width=2)
         moved = [Transform(self.deltas[l], names[L - l]) for l in range(1, L + 1)]
         bound = self.bound.copy().scale(0.9).move_to([CHAIN_X + 0.6, BOUND_Y, 0])
         weights, trend = self._verdict()
@@ -505,16 +516,16 @@ class ForwardBackProp(LessonScene):
     # ---------- beat 13: large weights ----------
     def _caveat(self) -> VGroup:
         """w = 100: |w σ'(z)| > 1 only while |z| < z*, for inputs a in a band 2 z*/|w| wide (one line)."""
-        t, r = self.theme, self.res
+        th, r = self.theme, self.res
         w = self.inline("large_weight", r.large_weight)
         z = self.inline("band_z", r.band_z)
         width = self.inline("band_width", r.band_width)
-        pieces = [self.tex(rf"w = {w}{{:}}\quad |w\,\sigma'(z)| > 1", SIZE.label, t.text),
-                  self.text("only while", SIZE.label),
-                  self.tex(rf"|z| < {z}", SIZE.label, t.text),
-                  self.text(", for inputs", SIZE.label),
-                  self.tex("a", SIZE.label, t.text),
-                  self.text(f"in a band {width} wide", SIZE.label)]
+        pieces = [self.tex(rf"w = {w}{{:}}\quad |w\,\sigma'(z)| > 1", SIZE.label, th.text),
+                  self.text(t("only while"), SIZE.label),
+                  self.tex(rf"|z| < {z}", SIZE.label, th.text),
+                  self.text(t(", for inputs"), SIZE.label),
+                  self.tex("a", SIZE.label, th.text),
+                  self.text(t("in a band {width} wide", width=width), SIZE.label)]
         for before, piece in zip(pieces, pieces[1:]):  # a comma hugs the formula before it
             tight = isinstance(piece, Text) and piece.text[:1] in ",，"
             piece.next_to(before, RIGHT, buff=0.05 if tight else 0.15)
@@ -527,9 +538,9 @@ class ForwardBackProp(LessonScene):
         """Beat 13: |w| > 4 can give a factor above 1 (exploding), but only for z near 0."""
         self.caveat = note = self._caveat()
         limit = self.res.weight_limit
-        self.say(f"With |w| > {limit} a factor can exceed 1; if they all do, the product grows: the exploding gradient "
-                 f"(chapter {number_of('exploding')}). But a large w makes z = w a + b large and σ' tiny, "
-                 "except for inputs a in a narrow band.",
+        self.say(t("With |w| > {limit} a factor can exceed 1; if they all do, the product grows: the exploding "
+                   "gradient (chapter {chapter}). But a large w makes z = w a + b large and σ' tiny, except for "
+                   "inputs a in a narrow band.", limit=limit, chapter=number_of("exploding")),
                  FadeIn(note, shift=UP * 0.1), run_time=1.0)
 
 
