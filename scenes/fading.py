@@ -44,6 +44,7 @@ from netsim.experiments.fading import (
 from netsim.experiments.shared import REGIME_THRESHOLD
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, t
 from scenes.netdiagram import (
     DEEP_NET_CENTER,
     DEEP_NET_HEIGHT,
@@ -88,9 +89,9 @@ ACTIVATION_TEX = {"sigmoid": r"\sigma(z_l)"}
 NET_COLOUR = {"sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
 
 TITLES = {
-    "vanishing": "Gradients fading across a deep net",
-    "level": "Gradients holding up across a deep net",
-    "exploding": "Gradients exploding across a deep net",
+    "vanishing": t("Gradients fading across a deep net"),
+    "level": t("Gradients holding up across a deep net"),
+    "exploding": t("Gradients exploding across a deep net"),
 }
 
 
@@ -148,10 +149,10 @@ class GradientsFading(LessonScene):
         ])
         self.pixel_squares, self.digit = digit_picture(r.pixels, r.drawn[0], th)
         self.digit.move_to([DIGIT_X, NET_CENTER[1], 0])
-        label_row = VGroup(self.text("label", SIZE.label, color=th.muted),
+        label_row = VGroup(self.text(t("label"), SIZE.label, color=th.muted),
                            self.number("label", r.label)).arrange(RIGHT, buff=0.15)
         label_row.next_to(self.digit, DOWN, buff=0.25)
-        heading = self.text("input", SIZE.small, color=th.muted).next_to(self.digit, UP, buff=0.2)
+        heading = self.text(t("input"), SIZE.small, color=th.muted).next_to(self.digit, UP, buff=0.2)
         wires = VGroup(*[
             Line(self.pixel_squares[k].get_center(), self.diagram.neuron(0, k).get_left(),
                  stroke_color=th.muted, stroke_width=1, stroke_opacity=0.7)
@@ -167,13 +168,14 @@ class GradientsFading(LessonScene):
         hidden = self.inline("hidden_layers", r.last_hidden)
         width = self.inline("width", r.sizes[1])
         outs = self.inline("outputs", r.sizes[-1])
-        self.say(f"A real deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons, {outs} outputs.",
+        self.say(t("A real deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons, {outputs} "
+                   "outputs.", pixels=pixels, hidden=hidden, width=width, outputs=outs),
                  FadeIn(self.heading), FadeIn(self.diagram),
                  FadeIn(sizes, self.digit, heading, label_row, wires, outputs), run_time=2)
         dots = [e for e in self.diagram.ellipses if e is not None]
         anims = [Indicate(VGroup(*dots), color=th.text, scale_factor=1.6)] if dots else []
-        self.say("Only a few neurons per layer are drawn." if dots else
-                 "Every neuron is drawn.", *anims, run_time=1.2)
+        self.say(t("Only a few neurons per layer are drawn.") if dots else
+                 t("Every neuron is drawn."), *anims, run_time=1.2)
 
     def forward_pass(self) -> None:
         """Beat 2: left to right, every layer computes z_l and lights up by its activation a_l."""
@@ -183,13 +185,13 @@ class GradientsFading(LessonScene):
         formula = self.tex(rf"z_l = W_l\, a_{{l-1}} + b_l, \qquad a_l = {act}", SIZE.label)
         formula.move_to([0, SLOT_Y[0], 0])
         where = VGroup(self.tex("W_l", SIZE.small, color=th.muted),
-                       self.text("the table of weights into layer", SIZE.small, color=th.muted),
+                       self.text(t("the table of weights into layer"), SIZE.small, color=th.muted),
                        self.tex("l", SIZE.small, color=th.muted),
-                       self.text(", one row per neuron;", SIZE.small, color=th.muted),
+                       self.text(t(", one row per neuron;"), SIZE.small, color=th.muted),
                        self.tex("b_l", SIZE.small, color=th.muted),
-                       self.text("its biases;", SIZE.small, color=th.muted),
+                       self.text(t("its biases;"), SIZE.small, color=th.muted),
                        self.tex("a_0", SIZE.small, color=th.muted),
-                       self.text("the pixels", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.13)
+                       self.text(t("the pixels"), SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.13)
         for piece in where[3:]:  # the comma sits right after the l
             piece.shift(0.1 * LEFT)
         where.move_to([0, SLOT_Y[1], 0])
@@ -197,14 +199,18 @@ class GradientsFading(LessonScene):
         if r.activation != "sigmoid":
             name = DISPLAY_NAMES.get(r.activation, r.activation)
             g = VGroup(self.tex("g", SIZE.small, color=th.muted),
-                       self.text(f"= {name} here; the output layer uses", SIZE.small, color=th.muted),
+                       self.text(t("= {g} here; the output layer uses", g=name), SIZE.small, color=th.muted),
                        self.tex(r"\sigma", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.13)
             rows.append(g.move_to([0, SLOT_Y[2], 0]))
         self.forward_formula = VGroup(*rows)
         digit = self.inline("label", r.label)
-        a_l = "σ(z_l)" if r.activation == "sigmoid" else "g(z_l)"
-        self.say(f"Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
-                 f"a_l = {a_l}, with W_l a table of weights, one row per neuron.",
+        if r.activation == "sigmoid":
+            caption = t("Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
+                        "a_l = σ(z_l), with W_l a table of weights, one row per neuron.", digit=digit)
+        else:
+            caption = t("Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
+                        "a_l = g(z_l), with W_l a table of weights, one row per neuron.", digit=digit)
+        self.say(caption,
                  FadeIn(self.forward_formula), Succession(*steps, lag_ratio=1.0), run_time=0.6 * len(steps))
 
     def switch_cost(self) -> None:
@@ -212,25 +218,26 @@ class GradientsFading(LessonScene):
         r, th = self.result, self.theme
         L = r.depth
         ch2 = number_of("cost")
-        old = VGroup(self.text(f"chapter {ch2}:", SIZE.small, color=th.muted),
+        old = VGroup(self.text(t("chapter {chapter}:", chapter=ch2), SIZE.small, color=th.muted),
                      self.tex(r"C = \tfrac12 \sum (a - y)^2", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.2)
-        new = VGroup(self.text("from here on:", SIZE.small),
+        new = VGroup(self.text(t("from here on:"), SIZE.small),
                      self.tex(r"C = -\sum \big[\, y \ln a + (1 - y) \ln (1 - a) \,\big] =", SIZE.small),
                      self.number("cost", r.cost, SIZE.small)).arrange(RIGHT, buff=0.2)
         why = VGroup(self.tex(rf"\delta_{{{L}}} = a - y", SIZE.small, color=th.backward),
-                     self.text("no", SIZE.small, color=th.muted),
+                     self.text(t("no"), SIZE.small, color=th.muted),
                      self.tex(rf"\sigma'(z_{{{L}}})", SIZE.small, color=th.muted),
-                     self.text("factor: the output layer cannot stall by saturating", SIZE.small,
+                     self.text(t("factor: the output layer cannot stall by saturating"), SIZE.small,
                                color=th.muted)).arrange(RIGHT, buff=0.13)
         rows = VGroup(old, new, why)
         for row, y in zip(rows, SLOT_Y):
             row.move_to([0, y, 0])
         self.cost_rows = rows
         c = self.inline("cost", r.cost)
-        self.say(f"From here on the cost is the cross-entropy, C = −Σ [y ln a + (1 − y) ln(1 − a)], here {c}.",
+        self.say(t("From here on the cost is the cross-entropy, C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.",
+                   cost=c),
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)
-        self.say(f"Its output error is δ_{L} = a − y: no σ' factor, so the output layer cannot stall "
-                 "by saturating.", FadeIn(why), run_time=1.0)
+        self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so the output layer cannot stall "
+                   "by saturating.", L=L), FadeIn(why), run_time=1.0)
 
     def pass_back(self) -> None:
         """Beat 4, first half: δ_l = ∂C/∂z_l passed back, ∂C/∂b_l = δ_l; the two log scales."""
@@ -244,7 +251,7 @@ class GradientsFading(LessonScene):
         self.legend.move_to([*LEGEND_CENTER, 0])
         self.shown["decades"] = [float(self.scale.lo), float(self.scale.hi)]
         self.bar_axes = self.bar_frame()
-        self.say("Back prop passes δ_l = ∂C/∂z_l back, and ∂C/∂b_l = δ_l.",
+        self.say(t("Back prop passes δ_l = ∂C/∂z_l back, and ∂C/∂b_l = δ_l."),
                  FadeOut(self.cost_rows), FadeIn(self.delta_note),
                  self.diagram.layer_flash(self.diagram.depth, th.backward), run_time=1.2)
 
@@ -265,7 +272,7 @@ class GradientsFading(LessonScene):
             if l > 1:
                 anims.append(self.diagram.layer_flash(l - 1, th.backward))
             steps.append(AnimationGroup(*anims))
-        with self.beat("Lines show |∂C/∂w|, bars the size ‖∂C/∂b_l‖, both on log scales."):
+        with self.beat(t("Lines show |∂C/∂w|, bars the size ‖∂C/∂b_l‖, both on log scales.")):
             self.play(FadeIn(self.legend, self.bar_axes), run_time=0.8)
             self.play(Succession(*steps, lag_ratio=1.0), run_time=SWEEP_STEP * len(steps))
         for sentence in self.sweep_summary():
@@ -276,12 +283,12 @@ class GradientsFading(LessonScene):
         r, th = self.result, self.theme
         h, L = r.last_hidden, r.depth
         norms = r.bias_norms
-        start = "On this digit and random start,"
         first_zero, last_zero = float(norms[0]) == 0.0, float(norms[h - 1]) == 0.0
         if first_zero or last_zero:
-            which = f"1 and {h}" if first_zero and last_zero else ("1" if first_zero else str(h))
-            caption = (f"{start} layers {which} get no gradient at all: ‖∂C/∂b‖ = 0." if first_zero and last_zero
-                       else f"{start} layer {which}'s ‖∂C/∂b‖ is exactly 0: no gradient reaches it.")
+            caption = (t("On this digit and random start, layers 1 and {h} get no gradient at all: ‖∂C/∂b‖ = 0.",
+                         h=h) if first_zero and last_zero else
+                       t("On this digit and random start, layer {l}'s ‖∂C/∂b‖ is exactly 0: no gradient reaches it.",
+                         l=1 if first_zero else h))
             zero = [l for l, z in ((1, first_zero), (h, last_zero)) if z]
             sizes = " = ".join(rf"\|\partial C/\partial b_{{{l}}}\|" for l in zero)
             parts = [self.tex(sizes + " = 0", SIZE.label, color=self.net_colour)]
@@ -290,14 +297,17 @@ class GradientsFading(LessonScene):
             ratio = fmt_ratio(r.first_over_last)
             self.shown["first_over_last"] = r.first_over_last
             if ratio in ("1", "1/1"):  # equal to two significant figures
-                ratio, of = "1", f"is the same as layer {h}'s, to two figures"
+                ratio = "1"
+                caption = t("On this digit and random start, layer 1's ‖∂C/∂b‖ is the same as layer {h}'s, to two "
+                            "figures.", h=h)
             elif r.first_over_last < 1:
-                of = f"is {ratio} of layer {h}'s"
+                caption = t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} of layer {h}'s.",
+                            ratio=ratio, h=h)
             else:
-                of = f"is {ratio} times layer {h}'s"
-            caption = f"{start} layer 1's ‖∂C/∂b‖ {of}."
+                caption = t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} times layer {h}'s.",
+                            ratio=ratio, h=h)
             parts += [self.tex(r"\approx", SIZE.label), self.text(ratio, SIZE.label, color=self.net_colour)]
-        parts.append(self.text("(this digit, this random start)", SIZE.small, color=th.muted))
+        parts.append(self.text(t("(this digit, this random start)"), SIZE.small, color=th.muted))
         line = VGroup(*parts).arrange(RIGHT, buff=0.14)
         line.move_to([0, RATIO_Y, 0]).align_to([-6.9, 0, 0], LEFT)
         self.ratio_line = line
@@ -306,7 +316,7 @@ class GradientsFading(LessonScene):
                      last.animate.set_stroke(self.net_colour, width=3)]
         self.say(caption, FadeIn(line), *highlight, run_time=1.2)
         out_bar, out_value = self.bars[0], self.bar_values[0]
-        self.say(f"Layer {L}, the output, is left out: we compare hidden layers.",
+        self.say(t("Layer {L}, the output, is left out: we compare hidden layers.", L=L),
                  out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY), out_value.animate.set_opacity(LEFT_OUT_OPACITY),
                  run_time=1.0)
 
@@ -317,7 +327,7 @@ class GradientsFading(LessonScene):
         values = VGroup()
         for i, v in enumerate(r.book_norms, start=1):
             values.add(self.number(f"book_{i}", v, SIZE.small).set_color(th.muted))
-        name = self.text("Nielsen's book, MNIST:", SIZE.small, color=th.muted)
+        name = self.text(t("Nielsen's book, MNIST:"), SIZE.small, color=th.muted)
         if r.last_hidden == len(r.book_norms):  # his layers 1 to 4 under ours
             for i, value in enumerate(values, start=1):
                 value.move_to([d.layer_x(i), BOOK_Y, 0])
@@ -333,30 +343,34 @@ class GradientsFading(LessonScene):
         side = self.inline("mnist_side", MNIST_SIDE)
         ours = self.inline("side", r.pixels.shape[0])
         same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
+        fields = {"images": whole(BOOK_IMAGES), "total": whole(BOOK_TRAINING_IMAGES), "side": side,
+                  "ratio": book_ratio, "layer": n, "ours": ours}
         if same:
-            net = "the same hidden layers"
+            caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured the same hidden layers on "
+                        "{images} of its {total} MNIST training images ({side}×{side} pixels): layer 1 at {ratio} of "
+                        "layer {layer}. Ours: one {ours}×{ours} digit, one start.", **fields)
         else:
-            net = f"a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
             self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
             self.shown["book_width"] = float(BOOK_SIZES[1])
-        self.say(f"Michael Nielsen's book Neural Networks and Deep Learning measured {net} on "
-                 f"{whole(BOOK_IMAGES)} of its {whole(BOOK_TRAINING_IMAGES)} MNIST training images "
-                 f"({side}×{side} pixels): layer 1 at {book_ratio} of layer {n}. Ours: one {ours}×{ours} digit, "
-                 "one start.",
+            caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured a sigmoid net with "
+                        "{hidden} hidden layers of {width} on {images} of its {total} MNIST training images "
+                        "({side}×{side} pixels): layer 1 at {ratio} of layer {layer}. Ours: one {ours}×{ours} digit, "
+                        "one start.", hidden=len(BOOK_SIZES) - 2, width=BOOK_SIZES[1], **fields)
+        self.say(caption,
                  FadeIn(name), FadeIn(values), run_time=1.2)
 
     def closing(self) -> None:
         """Beat 8: the key picture, held: what the bars mean for the steps of gradient descent."""
         r = self.result
         if float(r.bias_norms[0]) == 0.0:
-            caption = "A weight moves by η times its gradient: layer 1's weights cannot move at all."
+            caption = t("A weight moves by η times its gradient: layer 1's weights cannot move at all.")
         elif r.regime == "vanishing":
-            caption = (f"A weight moves by η times its gradient: the first layers take the smallest steps. "
-                       f"Chapter {number_of('training')} measures what it costs.")
+            caption = t("A weight moves by η times its gradient: the first layers take the smallest steps. "
+                        "Chapter {chapter} measures what it costs.", chapter=number_of("training"))
         elif r.regime == "exploding":
-            caption = "A weight moves by η times its gradient: here the first layers take the largest steps."
+            caption = t("A weight moves by η times its gradient: here the first layers take the largest steps.")
         else:
-            caption = "A weight moves by η times its gradient: here no hidden layer is left with tiny steps."
+            caption = t("A weight moves by η times its gradient: here no hidden layer is left with tiny steps.")
         self.say(caption, hold=0.5)
 
     def fade_out(self) -> None:
@@ -376,10 +390,10 @@ class GradientsFading(LessonScene):
         step = d.layer_x(2) - d.layer_x(1) if d.depth >= 2 else 1.0
         names = VGroup()
         for l in range(1, d.depth + 1):
-            words = f"layer {l}" if step >= 1.0 else str(l)
+            words = t("layer {l}", l=l) if step >= 1.0 else str(l)
             names.add(self.text(words, SIZE.small, color=th.muted).move_to([d.layer_x(l), BAR_BASE_Y - 0.25, 0]))
         heading = VGroup(self.tex(r"\|\partial C/\partial b_l\|", SIZE.small),
-                         self.text("per layer", SIZE.small, color=th.muted)).arrange(DOWN, buff=0.1)
+                         self.text(t("per layer"), SIZE.small, color=th.muted)).arrange(DOWN, buff=0.1)
         heading.move_to([d.layer_x(0) - 0.2, BAR_BASE_Y + BAR_MAX_HEIGHT / 2, 0])
         lo, hi = self.result.bar_decades
         self.shown["bar_decades"] = [float(lo), float(hi)]
@@ -414,24 +428,25 @@ class GradientsFading(LessonScene):
         value.next_to(bar, UP, buff=0.1)
         return bar, VGroup(value)
 
-    def sweep_summary(self) -> list[str]:
+    def sweep_summary(self) -> list[Message]:
         """Where the colour went, true for the lesson: one or two sentences."""
         r = self.result
         said = []
+        factor = f"{REGIME_THRESHOLD:g}"
         if any(bool(np.any(e == 0)) for e in r.edge_grads):
-            said.append("Grey lines carry exactly 0: a neuron that was off in the forward pass passes "
-                        "no gradient back.")
+            said.append(t("Grey lines carry exactly 0: a neuron that was off in the forward pass passes "
+                          "no gradient back."))
         if float(r.bias_norms[0]) == 0.0:
-            said.append("No gradient reaches layer 1 at all: its bar stays at the bottom.")
+            said.append(t("No gradient reaches layer 1 at all: its bar stays at the bottom."))
         elif r.regime == "vanishing":
-            said.append("The colour drains toward the left: the early layers are darker.")
+            said.append(t("The colour drains toward the left: the early layers are darker."))
         elif r.regime == "exploding":
-            said.append("The colour grows toward the left: the early layers get the largest gradients.")
+            said.append(t("The colour grows toward the left: the early layers get the largest gradients."))
         elif r.hidden_spread < REGIME_THRESHOLD:
             self.shown["hidden_spread"] = r.hidden_spread
-            said.append(f"The colour holds: every hidden layer's bar is within a factor of {REGIME_THRESHOLD:g} "
-                        "of the others.")
+            said.append(t("The colour holds: every hidden layer's bar is within a factor of {factor} of the others.",
+                          factor=factor))
         else:
-            said.append(f"The bars rise and fall, but layer 1 ends within a factor of {REGIME_THRESHOLD:g} "
-                        f"of layer {r.last_hidden}.")
+            said.append(t("The bars rise and fall, but layer 1 ends within a factor of {factor} of layer {last}.",
+                          factor=factor, last=r.last_hidden))
         return said

@@ -118,7 +118,7 @@ def test_shown_equals_experiment(rendered: GradientsFading) -> None:
     if r.regime == "level" and r.hidden_spread < REGIME_THRESHOLD:
         expected["hidden_spread"] = r.hidden_spread
     assert s == expected
-    assert rendered.title.text.endswith(TITLES[r.regime].replace(" ", ""))
+    assert rendered.title.text.endswith(str(TITLES[r.regime]).replace(" ", ""))
 
 
 def test_numbers_equal_network_backward(rendered: GradientsFading) -> None:
