@@ -65,6 +65,7 @@ from manim import (
 
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
 from scenes.common import LessonScene
+from scenes.i18n import Message, t
 from scenes.lesson import Lesson
 from scenes.style import SIZE, fmt_value, label, log_tick, log_ticks
 
@@ -120,16 +121,17 @@ def baseline(m: Text | MathTex) -> float:
     return float(np.median([g.get_bottom()[1] for g in glyphs]))
 
 
-def mixed_words(scene: LessonScene, words: str, tex: Sequence[str], size: int, color: str) -> VGroup:
-    """``words`` with each ``{}`` filled by the MathTex in ``tex``, translated as one text
-    (its catalogue key keeps the ``{}``), set on one line: words in the sans font, symbols
-    in MathTex (so a_l never reads "a_l" and the l of "layer l" never reads as a capital I)."""
-    translated = scene.tr(words.format(*[f"§{i}§" for i in range(len(tex))]))
+def mixed_words(scene: LessonScene, words: Message, size: int, color: str) -> VGroup:
+    """``words``, a template whose fields are symbols (LaTeX), translated as one text and set
+    on one line: words in the sans font, each field in MathTex (so a_l never reads "a_l" and
+    the l of "layer l" never reads as a capital I), where the translation puts it."""
+    tex = dict(words.fields)
+    translated = scene.tr(Message(words.template, tuple((name, f"§{name}§") for name in tex)))
     pieces, spaced = VGroup(), []  # spaced[k]: a space in the words before piece k
     space = False
-    for k, part in enumerate(re.split(r"§(\d+)§", translated)):
+    for k, part in enumerate(re.split(r"§(\w+)§", translated)):
         if k % 2:
-            pieces.add(MathTex(tex[int(part)], font_size=size * 1.4, color=color))
+            pieces.add(MathTex(tex[part], font_size=size * 1.4, color=color))
             spaced.append(space)
             space = False
             continue
@@ -197,12 +199,12 @@ class ExplodingGradients(LessonScene):
         idx = sorted(set(np.linspace(0, n - 1, min(n, LINE_POINTS)).round().astype(int).tolist()))
         return [i + first_layer for i in idx], [values[i] for i in idx]
 
-    def words(self, words: str, tex: Sequence[str], size: int = SIZE.small, color: str | None = None) -> VGroup:
+    def words(self, words: Message, size: int = SIZE.small, color: str | None = None) -> VGroup:
         """On-screen words with symbols in them (see :func:`mixed_words`), muted by default."""
-        return mixed_words(self, words, tex, size, color or self.theme.muted)
+        return mixed_words(self, words, size, color or self.theme.muted)
 
     def _axes(self, depth: int, lo: float, hi: float, key: str, x_step: int,
-              title: tuple[str, Sequence[str]]) -> tuple[VGroup, LogPlot]:
+              title: Message) -> tuple[VGroup, LogPlot]:
         """Axes for layer 0..depth (x) and log10 of a value (y), tick labels 10^k (style.log_tick)."""
         th = self.theme
         y_min, y_max, labelled = y_range(lo, hi)
@@ -219,18 +221,18 @@ class ExplodingGradients(LessonScene):
             y_labels.add(log_tick(k, th).next_to(plot.p(0, k), LEFT, buff=0.15))
         xs = [float(x) for x in range(0, depth + 1, x_step)]
         for x in xs:
-            t = self.text(str(int(x)), SIZE.small, color=th.muted)
-            x_labels.add(t.next_to(plot.p(x, y_min), DOWN, buff=0.15))
+            tick = self.text(str(int(x)), SIZE.small, color=th.muted)
+            x_labels.add(tick.next_to(plot.p(x, y_min), DOWN, buff=0.15))
         self.shown[f"{key}_y_ticks"] = [float(k) for k in labelled]
         self.shown[f"{key}_x_ticks"] = xs
-        x_title = self.words("layer {}", ["l"])
+        x_title = self.words(t("layer {l}", l="l"))
         x_title.next_to(plot.p(depth, y_min), RIGHT, buff=0.3)
         y_title = self.y_title(title, y_labels, plot)
         return VGroup(axes, y_labels, x_labels, x_title, y_title), plot
 
-    def y_title(self, title: tuple[str, Sequence[str]], y_labels: VGroup, plot: LogPlot) -> VGroup:
+    def y_title(self, title: Message, y_labels: VGroup, plot: LogPlot) -> VGroup:
         """The y axis's name (words and their symbols), above the axis, aligned with its tick labels."""
-        words = self.words(*title)
+        words = self.words(title)
         return words.next_to(plot.p(0, plot.y_max), UP, buff=0.22).align_to(y_labels, LEFT)
 
     def _panel(self, header: VGroup | Text, values: Sequence[Text | VGroup], dashed: bool = False) -> VGroup:
@@ -261,7 +263,7 @@ class ExplodingGradients(LessonScene):
     def show_the_linear_net(self) -> None:
         """a_L = W_L ... W_1 x over a small net with 2 units per layer, g(z) = z and b = 0."""
         th = self.theme
-        self.heading = self.chapter_heading("Exploding gradients", "the same product, with factors above 1")
+        self.heading = self.chapter_heading(t("Exploding gradients"), t("the same product, with factors above 1"))
         self.formula = self.tex(r"a_L = W_L\, W_{L-1} \cdots W_2\, W_1\, x", SIZE.body)
         g = self.tex(r"g(z) = z,\quad b = 0", SIZE.label, color=th.muted)
         step = self.tex(r"\Rightarrow\ a_l = W_l\, a_{l-1}", SIZE.label, color=th.muted)
@@ -283,13 +285,13 @@ class ExplodingGradients(LessonScene):
                 [(COLUMN_X[a] + COLUMN_X[b]) / 2, DIAGRAM_Y + UNIT_GAP / 2 + 0.42, 0]))
         dots = self.tex(r"\cdots", SIZE.body, color=th.muted).move_to([COLUMN_X[4], DIAGRAM_Y, 0])
         col_names = VGroup(*[
-            self.tex(t, SIZE.small, color=th.muted).move_to([COLUMN_X[c], DIAGRAM_Y - UNIT_GAP / 2 - 0.45, 0])
-            for c, t in zip(cols, ["x = a_0", "a_1", "a_2", "a_3", "a_L"])
+            self.tex(tex, SIZE.small, color=th.muted).move_to([COLUMN_X[c], DIAGRAM_Y - UNIT_GAP / 2 - 0.45, 0])
+            for c, tex in zip(cols, ["x = a_0", "a_1", "a_2", "a_3", "a_L"])
         ])
         self.straight, self.cross = straight, cross
         self.diagram = VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g, step)
-        with self.beat("What if the factors are above 1? A linear deep net, g(z) = z, b = 0: each layer "
-                       "multiplies, a_l = W_l a_(l−1)."):
+        with self.beat(t("What if the factors are above 1? A linear deep net, g(z) = z, b = 0: each layer "
+                         "multiplies, a_l = W_l a_(l−1).")):
             self.play(FadeIn(self.heading), run_time=0.8)
             self.play(FadeIn(VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g)), run_time=1.2)
             self.play(Write(self.formula), FadeIn(step), run_time=1.2)
@@ -315,7 +317,7 @@ class ExplodingGradients(LessonScene):
                     .move_to([COLUMN_X[5], y, 0]))
             rows.add(row)
         self.table = rows
-        head = self.words("first number of {}:", ["a_l"])
+        head = self.words(t("first number of {a}:", a="a_l"))
         head.move_to([ROW_LABEL_X, TABLE_TOP_Y + ROW_GAP * 0.75, 0], aligned_edge=LEFT).shift(LEFT * 0.9)
         self.table_head = head
         x_vec = self.tex(rf"x = ({fmt_value(r.x[0])},\ {fmt_value(r.x[1])})", SIZE.label)
@@ -323,8 +325,9 @@ class ExplodingGradients(LessonScene):
         self.x_vec = x_vec
         x = [self.inline(f"caption_x_{k}", v) for k, v in enumerate(r.x[:2])]
         s = [self.inline(f"caption_scale_{i}", c.scale) for i, c in enumerate(r.cases)]
-        with self.beat(f"Every W_l = s·I (1 on the diagonal, 0 elsewhere), x = ({x[0]}, {x[1]}): each layer "
-                       f"multiplies both numbers by s = {s[0]}, {s[1]} or {s[2]}."):
+        with self.beat(t("Every W_l = s·I (1 on the diagonal, 0 elsewhere), x = ({x1}, {x2}): each layer "
+                         "multiplies both numbers by s = {s1}, {s2} or {s3}.", x1=x[0], x2=x[1], s1=s[0], s2=s[1],
+                         s3=s[2])):
             self.play(FadeIn(x_vec), self.cross.animate.set_stroke(opacity=0.15), run_time=1.0)
             self.play(FadeIn(head), *[FadeIn(row, shift=RIGHT * 0.2) for row in rows], run_time=1.5)
 
@@ -346,7 +349,7 @@ class ExplodingGradients(LessonScene):
         m = r.marks[k]
         values = [self.number(f"value_{m}_{i}", c.mark_values[k], SIZE.body).set_color(self.colors[i])
                   for i, c in enumerate(r.cases)]
-        head = self.text(f"after {m} layers", SIZE.small, color=self.theme.muted)
+        head = self.text(t("after {m} layers", m=m), SIZE.small, color=self.theme.muted)
         return self._panel(head, values)
 
     def plot_150_layers(self) -> None:
@@ -355,7 +358,7 @@ class ExplodingGradients(LessonScene):
         lo = min(min(c.log10_unit) for c in r.cases)
         hi = max(max(c.log10_unit) for c in r.cases)
         self.plot_group, self.plot = self._axes(r.depth, lo, hi, "plot", 25,
-                                                ("first number of {}, log scale", ["a_l"]))
+                                                t("first number of {a}, log scale", a="a_l"))
         self.lines = VGroup()
         for i, c in enumerate(r.cases):
             layers, values = self._sampled(c.log10_unit)
@@ -371,9 +374,9 @@ class ExplodingGradients(LessonScene):
         self.panel = self._values_panel(0)
         marker, dots = self._mark(m1, f"mark_{len(r.marks) - 1}")
         panel = self._values_panel(len(r.marks) - 1)
-        with self.beat(f"On a log scale, repeated multiplication is a straight line. After {m0} layers: "
-                       f"{first[0]}, {first[1]}, {first[2]}; after {m1}: {last[0]}, {last[1]}, {last[2]}. "
-                       f"Nets of over {m1} layers exist."):
+        with self.beat(t("On a log scale, repeated multiplication is a straight line. After {m0} layers: "
+                         "{a1}, {a2}, {a3}; after {m1}: {b1}, {b2}, {b3}. Nets of over {m1} layers exist.", m0=m0,
+                         m1=m1, a1=first[0], a2=first[1], a3=first[2], b1=last[0], b2=last[1], b3=last[2])):
             self.play(FadeOut(old), self.formula.animate.move_to(target).scale(0.75), run_time=0.8)
             self.play(Create(self.plot_group), run_time=1.0)
             self.play(*[Create(line) for line in self.lines], run_time=2.0)
@@ -400,7 +403,8 @@ class ExplodingGradients(LessonScene):
         ones, across = column.format(1, 1), column.format(1, "-1")
         maps = self.tex(rf"W {ones} = {fmt_value(ex.stretch)}\, {ones}", SIZE.label, color=self.colors[0])
         squash = self.tex(rf"W {across} = {fmt_value(ex.across_stretch)}\, {across}", SIZE.label, color=th.muted)
-        first = VGroup(self.words("first number of {}:", [f"a_{{{ex.layer}}}"]),
+        a_layer = f"a_{{{ex.layer}}}"
+        first = VGroup(self.words(t("first number of {a}:", a=a_layer)),
                        self.number("example_value", ex.value, SIZE.body).set_color(self.colors[0]))
         first.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         box = VGroup(matrix, maps, squash, first).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
@@ -411,9 +415,9 @@ class ExplodingGradients(LessonScene):
         squashed = self.inline("caption_across_stretch", ex.across_stretch)
         value = self.inline("caption_example_value", ex.value)
         self.shown["example_layer"] = float(ex.layer)
-        with self.beat(f"What counts is how much W stretches, by direction: this W, all entries {entry}, still "
-                       f"stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}. "
-                       f"After {ex.layer} layers: {value}."):
+        with self.beat(t("What counts is how much W stretches, by direction: this W, all entries {entry}, still "
+                         "stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}. After {layers} layers: "
+                         "{value}.", entry=entry, stretch=stretch, squashed=squashed, layers=ex.layer, value=value)):
             self.play(FadeOut(self.marker), FadeOut(self.dots), FadeOut(self.panel), run_time=0.6)
             self.play(Write(matrix), run_time=1.0)
             self.wait(1.5)
@@ -437,18 +441,18 @@ class ExplodingGradients(LessonScene):
             self.back_lines.add(self._line(plot, layers[::-1], values[::-1], self.colors[i], dashed=True))
         rule = self.tex(r"\delta_{l-1} = W_l^{T}\, \delta_l", SIZE.body, color=th.backward)
         swap = VGroup(self.tex(r"W^{T}:", SIZE.small, color=th.muted),
-                      self.text("W with rows and\ncolumns swapped", SIZE.small, color=th.muted, line_spacing=0.8))
+                      self.text(t("W with rows and\ncolumns swapped"), SIZE.small, color=th.muted, line_spacing=0.8))
         swap.arrange(RIGHT, buff=0.12, aligned_edge=UP)
-        note = VGroup(self.words("dashed: first number of {},", [r"\delta_l"], color=th.backward),
-                      self.text("from the output leftwards", SIZE.small, color=th.backward))
+        note = VGroup(self.words(t("dashed: first number of {delta},", delta=r"\delta_l"), color=th.backward),
+                      self.text(t("from the output leftwards"), SIZE.small, color=th.backward))
         note.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.back_label = VGroup(rule, swap, note).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.back_label.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         old_title = self.plot_group[4]
-        new_title = self.y_title(("first number of {} (solid) and of {} (dashed), log scale", ["a_l", r"\delta_l"]),
-                                 self.plot_group[1], plot)
-        with self.beat("Back prop multiplies by the same W, transposed (W^T: rows and columns swapped; here W "
-                       "itself): gradients grow or shrink alike."):
+        new_title = self.y_title(t("first number of {a} (solid) and of {delta} (dashed), log scale", a="a_l",
+                                   delta=r"\delta_l"), self.plot_group[1], plot)
+        with self.beat(t("Back prop multiplies by the same W, transposed (W^T: rows and columns swapped; here W "
+                         "itself): gradients grow or shrink alike.")):
             self.play(FadeOut(self.example_box), self.lines.animate.set_stroke(opacity=0.35),
                       FadeIn(self.back_label), Transform(old_title, new_title), run_time=1.0)
             self.play(*[Create(line) for line in self.back_lines], run_time=2.5)
@@ -460,7 +464,7 @@ class ExplodingGradients(LessonScene):
         r, th = self.result, self.theme
         values = [self.number(f"grad_w_1_{i}", c.grad_w_1, SIZE.body).set_color(self.colors[i])
                   for i, c in enumerate(r.cases)]
-        size = VGroup(self.text("layer 1:", SIZE.small, color=th.muted),
+        size = VGroup(self.text(t("layer 1:"), SIZE.small, color=th.muted),
                       self.tex(r"\|\partial C/\partial W_1\|", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.12)
         head = VGroup(self.tex(r"C = a_{L,1} + a_{L,2}", SIZE.small, color=th.muted),
                       self.tex(r"\partial C/\partial a_L = (1,\ 1)", SIZE.small, color=th.muted),
@@ -468,8 +472,8 @@ class ExplodingGradients(LessonScene):
         head.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.panel = self._panel(head, values, dashed=True)
         g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
-        with self.beat(f"With C the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
-                       f"{g[0]}, {g[1]} or {g[2]}, far too big to learn from, or too small."):
+        with self.beat(t("With C the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
+                         "{g1}, {g2} or {g3}, far too big to learn from, or too small.", g1=g[0], g2=g[1], g3=g[2])):
             self.play(FadeOut(self.back_label), FadeIn(self.panel), run_time=1.2)
             self.play(Indicate(self.back_lines, color=th.text, scale_factor=1.0), run_time=1.2)
 
@@ -503,21 +507,21 @@ class ExplodingGradients(LessonScene):
         lo = min(c.f32_log10_unit)
         hi = max(max(c.f32_log10_unit), top)
         group, self.float_plot = self._axes(r.f32_depth, lo, hi, "float", 50,
-                                            ("first number of {}, log scale", ["a_l"]))
+                                            t("first number of {a}, log scale", a="a_l"))
         plot = self.float_plot
         self.shown["float_depth"] = float(r.f32_depth)
         line = self._float_line(c)
         limit = DashedLine(plot.p(0, top), plot.p(plot.depth, top), color=th.overflow, stroke_width=2,
                            dash_length=0.1)
-        limit_label = VGroup(self.text("largest float32 ≈", SIZE.small, color=th.overflow),
+        limit_label = VGroup(self.text(t("largest float32 ≈"), SIZE.small, color=th.overflow),
                              self.number("float32_max", r.float32_max, SIZE.small).set_color(th.overflow))
         limit_label.arrange(RIGHT, buff=0.12)
         limit_label.next_to(plot.p(0, top), UP, buff=0.12, aligned_edge=LEFT).shift(RIGHT * 0.15)
-        beyond = self.text("larger: inf", SIZE.small, color=th.overflow)
+        beyond = self.text(t("larger: inf"), SIZE.small, color=th.overflow)
         beyond.next_to(plot.p(plot.depth, top), DOWN, buff=0.12, aligned_edge=RIGHT)
         limit_label.add(beyond)
         dot = Dot(plot.p(over, c.f32_log10_unit[over]), radius=0.09, color=th.overflow)
-        exact = self.text("exact size", SIZE.small, color=self.colors[i])
+        exact = self.text(t("exact size"), SIZE.small, color=self.colors[i])
         at = round(0.83 * plot.depth)  # above and left of the dashed part, which rises to the right: clear of it
         exact.move_to(plot.p(at, c.f32_log10_unit[at]) + UP * 0.12, aligned_edge=DOWN + RIGHT)
         self.shown["float32_overflow_layer"] = float(over)
@@ -528,12 +532,12 @@ class ExplodingGradients(LessonScene):
         # layer nan: the first number of W a is scale * inf + 0 * inf (I's zeros), and 0 * inf is NaN
         why = self.tex(rf"{scale} \cdot \mathrm{{inf}} + 0 \cdot \mathrm{{inf}} = \mathrm{{NaN}}", SIZE.small,
                        color=th.overflow)  # SIZE.small: at SIZE.label it runs past the frame's right edge
-        rows = VGroup(self.text("float32 (32-bit numbers):", SIZE.small, color=th.muted),
-                      self.text(f"inf at layer {over}", SIZE.label, color=th.overflow),
-                      self.text(f"NaN at layer {nan}:", SIZE.label, color=th.overflow),
+        rows = VGroup(self.text(t("float32 (32-bit numbers):"), SIZE.small, color=th.muted),
+                      self.text(t("inf at layer {l}", l=over), SIZE.label, color=th.overflow),
+                      self.text(t("NaN at layer {l}:", l=nan), SIZE.label, color=th.overflow),
                       why,
-                      self.text("float64:", SIZE.small, color=th.muted),
-                      self.text(f"inf at layer {over64}", SIZE.label, color=th.overflow))
+                      self.text(t("float64:"), SIZE.small, color=th.muted),
+                      self.text(t("inf at layer {l}", l=over64), SIZE.label, color=th.overflow))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         why.shift(RIGHT * 0.25)
         rows[4:].shift(DOWN * 0.2)
@@ -543,9 +547,10 @@ class ExplodingGradients(LessonScene):
         s = self.inline("caption_float_scale", c.scale)
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(f"float32, the 32-bit numbers most training uses, tops out near {biggest}; past that the "
-                       f"computer writes inf, at layer {over}. At {nan}, W's zeros give 0 × inf = NaN "
-                       f"(not a number); {s} × inf is just inf. float64 only postpones it, to layer {over64}."):
+        with self.beat(t("float32, the 32-bit numbers most training uses, tops out near {biggest}; past that the "
+                         "computer writes inf, at layer {over}. At {nan}, W's zeros give 0 × inf = NaN (not a "
+                         "number); {s} × inf is just inf. float64 only postpones it, to layer {over64}.",
+                         biggest=biggest, over=over, nan=nan, s=s, over64=over64)):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)
             self.play(Create(line), run_time=2.0)
