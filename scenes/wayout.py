@@ -71,6 +71,7 @@ from netsim.experiments.wayout import (
 )
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, Words, t
 from scenes.lesson import Lesson
 from scenes.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
 
@@ -129,12 +130,11 @@ ROWS_NOTE_TOP = -3.1  # the top of the note on what "predicted" and "measured" a
 
 #: How the settings are named above their panels (two lines: activation, start).
 PANEL_TITLES = {
-    "sigmoid": ("sigmoid net", "Nielsen's start"),
-    "sigmoid-xavier": ("sigmoid net", "Xavier's start"),
-    "tanh": ("tanh net", "Xavier's start"),
-    "relu": ("ReLU net", "He's start"),
+    "sigmoid": (t("sigmoid net"), t("Nielsen's start")),
+    "sigmoid-xavier": (t("sigmoid net"), t("Xavier's start")),
+    "tanh": (t("tanh net"), t("Xavier's start")),
+    "relu": (t("ReLU net"), t("He's start")),
 }
-RULE_NAMES = {"lecun": "LeCun {}", "glorot": "Xavier Glorot, Bengio {}", "he": "Kaiming He {}"}
 RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"(n_{in} + n_{out})"}
 
 
@@ -228,10 +228,10 @@ class TheWayOut(LessonScene):
         self.shown[key] = float(value)
         return figures(float(value))
 
-    def muted(self, s: str, size: int = SIZE.small) -> VGroup:
-        return self.text(s, size, color=self.theme.muted)
+    def muted(self, words: Words, size: int = SIZE.small) -> VGroup:
+        return self.text(words, size, color=self.theme.muted)
 
-    def tex_note(self, tex: str, words: str, size: int = SIZE.small) -> VGroup:
+    def tex_note(self, tex: str, words: Words, size: int = SIZE.small) -> VGroup:
         """A symbol and what it means, in the muted colour: ``n_in``: a neuron's inputs."""
         th = self.theme
         return VGroup(self.tex(tex, size, color=th.muted), self.text(words, size, color=th.muted)
@@ -239,7 +239,7 @@ class TheWayOut(LessonScene):
 
     def layer_l(self, size: int = SIZE.label, color: str | None = None) -> VGroup:
         """"layer l" with the l set in MathTex (the sans l reads as an I), in the lesson's word order."""
-        parts = self.tr("layer {}").split("{}")
+        parts = self.tr(t("layer {l}", l="\x00")).split("\x00")
         pieces: list[Mobject] = []
         for i, words in enumerate(parts):
             if words.strip():
@@ -253,7 +253,7 @@ class TheWayOut(LessonScene):
     def show_heading(self) -> None:
         """The title, and chapter 6's chain: one factor w sigma'(z) per layer, to be kept near 1."""
         th = self.theme
-        self.heading = self.chapter_heading("The way out", "keep every layer's factor near 1")
+        self.heading = self.chapter_heading(t("The way out"), t("keep every layer's factor near 1"))
         count = CHAIN_LAYERS  # chapter 6's chain: one neuron per layer
         nodes = [Circle(0.28, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
                         stroke_width=2).move_to([CHAIN_STEP * (i - (count - 1) / 2), CHAIN_Y, 0]).set_z_index(1)
@@ -264,13 +264,14 @@ class TheWayOut(LessonScene):
                                     stroke_width=3, tip_length=0.15) for a, b in zip(nodes, nodes[1:])])
         tags = VGroup(*[self.tex(r"\times\, w\,\sigma'(z)", SIZE.label, color=th.backward)
                         .next_to(arrow, UP, buff=0.1) for arrow in back])
-        note = VGroup(self.muted(f"chapter {number_of('backprop')}: one neuron per layer", SIZE.label),
-                      VGroup(self.text("each layer's factor", SIZE.label),
+        note = VGroup(self.muted(t("chapter {chapter}: one neuron per layer", chapter=number_of("backprop")),
+                                 SIZE.label),
+                      VGroup(self.text(t("each layer's factor"), SIZE.label),
                              self.tex(r"|w\,\sigma'(z)|", SIZE.body)).arrange(RIGHT, buff=0.15)
                       ).arrange(DOWN, buff=0.25).move_to([0, CHAIN_Y - 1.7, 0])
         self.chain = VGroup(links, *nodes, back, tags, note)
-        with self.beat(f"The way out: keep each layer's factor, chapter {number_of('backprop')}'s |w σ'(z)|, near 1. "
-                       "First, two other activation functions g."):
+        with self.beat(t("The way out: keep each layer's factor, chapter {chapter}'s |w σ'(z)|, near 1. First, two "
+                         "other activation functions g.", chapter=number_of("backprop"))):
             self.play(FadeIn(self.heading), FadeIn(links, *nodes), run_time=1.0)
             self.play(Create(back), FadeIn(tags), FadeIn(note), run_time=1.2)
 
@@ -338,8 +339,9 @@ class TheWayOut(LessonScene):
         sig_tag.move_to(s_ax.c2p(1.2, 0.5), aligned_edge=LEFT)
         self.tanh_group = VGroup(ax, curve, marks, top, sig_curve, sig_name, mids, s_ax, s_curve, s_marks, sig,
                                  dot, tag, sig_tag)
-        with self.beat(f"tanh(z) squashes z between −1 and 1, centred on {centre} (σ on {s_centre}). "
-                       f"Its slope g'(z) = 1 − tanh²(z) is {peak} at z = 0, {ratio} times σ's peak."):
+        with self.beat(t("tanh(z) squashes z between −1 and 1, centred on {centre} (σ on {sigma_centre}). Its slope "
+                         "g'(z) = 1 − tanh²(z) is {peak} at z = 0, {ratio} times σ's peak.", centre=centre,
+                         sigma_centre=s_centre, peak=peak, ratio=ratio)):
             self.play(FadeOut(self.chain), run_time=0.6)
             self.play(Create(ax), FadeIn(marks, top), Create(sig_curve), FadeIn(sig_name), Create(curve),
                       run_time=1.6)
@@ -365,13 +367,17 @@ class TheWayOut(LessonScene):
         half = relu is not None and 0.4 <= relu.on_fraction <= 0.6
         if relu is not None:
             self.shown["relu.on_fraction"] = relu.on_fraction
-        off = self.muted("off").next_to(s_ax.c2p(-z_max / 2, 0), UP, buff=0.25)
-        on = self.muted(f"slope {right}").next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
+        off = self.muted(t("off")).next_to(s_ax.c2p(-z_max / 2, 0), UP, buff=0.25)
+        on = self.muted(t("slope {slope}", slope=right)).next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
-        tail = ("It never flattens for z > 0, but is off for z < 0: about half the z here." if half
-                else "It never flattens for z > 0, but is off wherever z < 0.")
-        with self.beat(f"ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
-                       f"z < 0. {tail}"):
+        if half:
+            caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
+                        "z < 0. It never flattens for z > 0, but is off for z < 0: about half the z here.",
+                        right=right, left=left)
+        else:
+            caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
+                        "z < 0. It never flattens for z > 0, but is off wherever z < 0.", right=right, left=left)
+        with self.beat(caption):
             self.play(Create(ax), FadeIn(marks), Create(curve), run_time=1.6)
             self.play(Create(s_ax), FadeIn(s_marks), Create(s_curve), run_time=1.6)
             self.play(FadeIn(off, on), run_time=0.8)
@@ -396,18 +402,18 @@ class TheWayOut(LessonScene):
                        for b in right])
         left[j].set_stroke(th.backward, width=4)
         col_l = self.layer_l(SIZE.label, color=th.muted).next_to(left[0], UP, buff=0.3)
-        col_r = self.text("next layer", SIZE.label, color=th.muted).next_to(right[0], UP, buff=0.3)
+        col_r = self.text(t("next layer"), SIZE.label, color=th.muted).next_to(right[0], UP, buff=0.3)
         j_label = self.tex("j", SIZE.label, color=th.backward).next_to(left[j], LEFT, buff=0.15)
         k_label = self.tex("k", SIZE.label, color=th.backward).next_to(right[-1], DOWN, buff=0.2)
         formula = self.tex(r"\delta_j = g'(z_j) \sum_k w_{kj}\, \delta_k", SIZE.body).move_to([FORMULA_X, 1.5, 0])
         notes = VGroup(
-            self.tex_note("w_{kj}", ": the weight from neuron j to neuron k", SIZE.label),
-            self.tex_note(r"\delta_k", ": neuron k's error, from the next layer", SIZE.label),
+            self.tex_note("w_{kj}", t(": the weight from neuron j to neuron k"), SIZE.label),
+            self.tex_note(r"\delta_k", t(": neuron k's error, from the next layer"), SIZE.label),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(formula, DOWN, buff=0.35)
         self.diagram = VGroup(edges, fan, *left, *right, col_l, col_r, j_label, k_label)
         self.sum_group = VGroup(formula, notes)
-        with self.beat("With many neurons per layer, back prop adds one term per neuron k of the next layer: "
-                       "δ_j = g'(z_j) Σ_k w_kj δ_k."):
+        with self.beat(t("With many neurons per layer, back prop adds one term per neuron k of the next layer: "
+                         "δ_j = g'(z_j) Σ_k w_kj δ_k.")):
             self.play(FadeOut(self.tanh_group), FadeOut(self.relu_group), run_time=0.8)
             self.play(FadeIn(VGroup(edges, *left, *right, col_l, col_r)), run_time=1.0)
             self.play(FadeIn(fan, j_label, k_label), FadeIn(formula), run_time=1.0)
@@ -416,12 +422,12 @@ class TheWayOut(LessonScene):
     def spread_of_weights(self) -> None:
         """Var(w): the variance of the starting weights, their mean square (their mean is 0)."""
         var = VGroup(
-            VGroup(self.tex(r"\mathrm{Var}(w) =", SIZE.body), self.text("the mean of w²", SIZE.body)
+            VGroup(self.tex(r"\mathrm{Var}(w) =", SIZE.body), self.text(t("the mean of w²"), SIZE.body)
                    ).arrange(RIGHT, buff=0.15),
-            self.muted("the variance of the random starting weights around 0", SIZE.label),
+            self.muted(t("the variance of the random starting weights around 0"), SIZE.label),
         ).arrange(DOWN, buff=0.2).move_to([FORMULA_X, -1.6, 0])
         self.var_group = var
-        self.say("Starting weights are random around 0, with variance Var(w), the mean of w².",
+        self.say(t("Starting weights are random around 0, with variance Var(w), the mean of w²."),
                  FadeIn(var), run_time=1.0)
 
     def _sum_x(self, i: int) -> float:
@@ -457,14 +463,14 @@ class TheWayOut(LessonScene):
             k += step
         names = VGroup(*[self.text(fmt_value(n), SIZE.small, color=th.muted)
                          .move_to([self._sum_x(i), y(-top) - 0.3, 0]) for i, n in enumerate(s.ns)])
-        n_word = VGroup(self.tex("n", SIZE.label, color=th.muted), self.muted("doubles at each step")
+        n_word = VGroup(self.tex("n", SIZE.label, color=th.muted), self.muted(t("doubles at each step"))
                         ).arrange(RIGHT, buff=0.12).next_to(names, RIGHT, buff=0.3)
         dots = VGroup()
         kept = s.kept.shape[1]
         for i in range(len(s.ns)):
-            for t in range(kept):
-                dx = ((t * 0.6180339887) % 1.0 - 0.5) * JITTER * SUMS_STEP
-                dots.add(Dot([self._sum_x(i) + dx, y(float(s.kept[i, t])), 0], radius=0.022,
+            for trial in range(kept):
+                dx = ((trial * 0.6180339887) % 1.0 - 0.5) * JITTER * SUMS_STEP
+                dots.add(Dot([self._sum_x(i) + dx, y(float(s.kept[i, trial])), 0], radius=0.022,
                              color=th.forward, fill_opacity=0.55))
         rms = VGroup()
         for i in range(len(s.ns)):
@@ -494,11 +500,11 @@ class TheWayOut(LessonScene):
         kept_txt = fmt_value(kept)
         legend = VGroup(
             self.tex(r"S = \sum_{k=1}^{n} w_k\, \delta_k", SIZE.label),
-            self.tex_note(r"w_k,\ \delta_k", ": random (normal),"),
-            self.muted("mean 0, mean square 1"),
-            self.muted(f"dots: {kept_txt} of {trials} per n"),
+            self.tex_note(r"w_k,\ \delta_k", t(": random (normal),")),
+            self.muted(t("mean 0, mean square 1")),
+            self.muted(t("dots: {kept} of {trials} per n", kept=kept_txt, trials=trials)),
             VGroup(Line(LEFT * 0.25, RIGHT * 0.25, stroke_color=th.backward, stroke_width=5),
-                   self.text("root mean square", SIZE.small, color=th.backward)).arrange(RIGHT, buff=0.15),
+                   self.text(t("root mean square"), SIZE.small, color=th.backward)).arrange(RIGHT, buff=0.15),
             VGroup(Line(LEFT * 0.25, RIGHT * 0.25, stroke_color=th.text, stroke_width=2.5),
                    self.tex(r"\sqrt{n}", SIZE.small)).arrange(RIGHT, buff=0.15),
             VGroup(DashedLine(LEFT * 0.25, RIGHT * 0.25, color=th.muted, stroke_width=2.5, dash_length=0.08),
@@ -507,10 +513,13 @@ class TheWayOut(LessonScene):
         legend.scale_to_fit_width(min(legend.width, 7.0 - SUMS_NOTES_X - 0.1))  # any language stays in frame
         legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.4, 0], aligned_edge=LEFT)
         self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, lin_names, legend)
-        follows = ("their typical size (root mean square) follows √n." if s.follows_sqrt_n
-                   else "their typical size (root mean square), against √n.")
-        with self.beat(f"A sum of n random-sign terms grows like √n, not n. For each n, doubling at each step, "
-                       f"{trials} random sums: {follows}"):
+        if s.follows_sqrt_n:
+            caption = t("A sum of n random-sign terms grows like √n, not n. For each n, doubling at each step, "
+                        "{trials} random sums: their typical size (root mean square) follows √n.", trials=trials)
+        else:
+            caption = t("A sum of n random-sign terms grows like √n, not n. For each n, doubling at each step, "
+                        "{trials} random sums: their typical size (root mean square), against √n.", trials=trials)
+        with self.beat(caption):
             self.play(FadeOut(self.diagram), FadeOut(self.sum_group), FadeOut(self.var_group), run_time=0.8)
             self.play(FadeIn(axis, ticks, names, n_word), FadeIn(legend[:4]), run_time=0.8)
             self.play(FadeIn(dots, lag_ratio=0.002), run_time=2.4)
@@ -524,20 +533,20 @@ class TheWayOut(LessonScene):
         """rms(delta_l) ~ sqrt(n Var(w) E[g'^2]) rms(delta_(l+1))."""
         th = self.theme
         lines = VGroup(
-            VGroup(self.text("each term", SIZE.label), self.tex(r"w_{kj}\,\delta_k", SIZE.label),
-                   self.text(": mean square", SIZE.label),
+            VGroup(self.text(t("each term"), SIZE.label), self.tex(r"w_{kj}\,\delta_k", SIZE.label),
+                   self.text(t(": mean square"), SIZE.label),
                    self.tex(r"\mathrm{Var}(w)\,\mathrm{E}[\delta^2]", SIZE.label)).arrange(RIGHT, buff=0.12),
-            VGroup(self.tex("n", SIZE.label), self.text("terms, summed: mean square", SIZE.label),
+            VGroup(self.tex("n", SIZE.label), self.text(t("terms, summed: mean square"), SIZE.label),
                    self.tex(r"n\,\mathrm{Var}(w)\,\mathrm{E}[\delta^2]", SIZE.label)).arrange(RIGHT, buff=0.12),
             self.tex(r"\mathrm{rms}(\delta_l) \approx \sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}\ "
                      r"\mathrm{rms}(\delta_{l+1})", SIZE.body, color=th.backward),
-            VGroup(self.tex_note(r"\mathrm{rms}", ": root mean square", SIZE.label),
-                   self.tex_note(r"\mathrm{E}[g'^2]", ": the mean of g'(z)² over neurons and digits", SIZE.label)
+            VGroup(self.tex_note(r"\mathrm{rms}", t(": root mean square"), SIZE.label),
+                   self.tex_note(r"\mathrm{E}[g'^2]", t(": the mean of g'(z)² over neurons and digits"), SIZE.label)
                    ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
         ).arrange(DOWN, buff=0.35).move_to([0, 0.2, 0])
         self.factor = lines
-        with self.beat("So each layer's factor is about √(n Var(w) E[g'²]), E[g'²] being the mean of g'(z)² over "
-                       "neurons and digits."):
+        with self.beat(t("So each layer's factor is about √(n Var(w) E[g'²]), E[g'²] being the mean of g'(z)² over "
+                         "neurons and digits.")):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[:2], lag_ratio=0.4), run_time=1.2)
             self.play(FadeIn(lines[2:], lag_ratio=0.4), run_time=1.2)
@@ -560,21 +569,21 @@ class TheWayOut(LessonScene):
                              max_tip_length_to_length_ratio=0.07) for a in ins])
         back = VGroup(*[Arrow(b.get_center(), j.get_center(), buff=0.22, color=th.backward, stroke_width=3,
                               max_tip_length_to_length_ratio=0.07) for b in outs])
-        fan_in = VGroup(self.text("forward: z sums", SIZE.label, color=th.forward),
+        fan_in = VGroup(self.text(t("forward: z sums"), SIZE.label, color=th.forward),
                         VGroup(self.tex("n_{in}", SIZE.label, color=th.forward),
-                               self.text("inputs (fan-in)", SIZE.label, color=th.forward)).arrange(RIGHT, buff=0.1)
+                               self.text(t("inputs (fan-in)"), SIZE.label, color=th.forward)).arrange(RIGHT, buff=0.1)
                         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12).next_to(VGroup(*ins), LEFT, buff=0.3)
-        fan_out = VGroup(self.text("back prop: δ sums", SIZE.label, color=th.backward),
+        fan_out = VGroup(self.text(t("back prop: δ sums"), SIZE.label, color=th.backward),
                          VGroup(self.tex("n_{out}", SIZE.label, color=th.backward),
-                                self.text("terms (fan-out)", SIZE.label, color=th.backward)).arrange(RIGHT, buff=0.1)
+                                self.text(t("terms (fan-out)"), SIZE.label, color=th.backward)).arrange(RIGHT, buff=0.1)
                          ).arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(VGroup(*outs), RIGHT, buff=0.3)
         n = self.rec("n_hidden", r.width)
-        here = VGroup(self.text("between hidden layers here:", SIZE.label),
+        here = VGroup(self.text(t("between hidden layers here:"), SIZE.label),
                       self.tex(rf"n_{{in}} = n_{{out}} = {n}", SIZE.body)).arrange(RIGHT, buff=0.2)
         here.move_to([0, BOW_Y - BOW_SPACING - 1.1, 0])
         self.bow = VGroup(fwd, back, j, *ins, *outs, fan_in, fan_out, here)
-        with self.beat(f"Which n? Forward, z sums a neuron's n_in inputs (fan-in); back, δ sums over the n_out "
-                       f"neurons it feeds (fan-out). Between hidden layers here n_in = n_out = {n}."):
+        with self.beat(t("Which n? Forward, z sums a neuron's n_in inputs (fan-in); back, δ sums over the n_out "
+                         "neurons it feeds (fan-out). Between hidden layers here n_in = n_out = {n}.", n=n)):
             self.play(FadeOut(self.factor[:2]), FadeOut(self.factor[3]), self.factor[2].animate.become(target),
                       run_time=1.0)
             self.play(FadeIn(j, *ins, *outs), FadeIn(fwd), FadeIn(fan_in), run_time=1.0)
@@ -588,10 +597,10 @@ class TheWayOut(LessonScene):
         self.shown["n_first"] = float(r.n_first)
         self.header = VGroup(
             self.tex(r"\mathrm{Var}(w)", SIZE.label, color=th.muted).move_to([TABLE_X[1], y, 0], aligned_edge=LEFT),
-            VGroup(self.muted("between hidden layers", SIZE.label),
+            VGroup(self.muted(t("between hidden layers"), SIZE.label),
                    self.tex(rf"n_{{in}} = n_{{out}} = {fmt_value(r.width)}", SIZE.small, color=th.muted)
                    ).arrange(DOWN, buff=0.08).move_to([TABLE_X[2], y, 0], aligned_edge=LEFT),
-            VGroup(self.muted("layer 1", SIZE.label),
+            VGroup(self.muted(t("layer {l}", l=1), SIZE.label),
                    self.tex(rf"n_{{in}} = {fmt_value(r.n_first)},\ n_{{out}} = {fmt_value(r.width)}", SIZE.small,
                             color=th.muted)).arrange(DOWN, buff=0.08).move_to([TABLE_X[3], y, 0], aligned_edge=LEFT),
         )
@@ -605,7 +614,9 @@ class TheWayOut(LessonScene):
         self.shown[f"year.{hidden.key}"] = float(hidden.year)
         self.shown[f"rule.hidden.{hidden.key}"] = [float(hidden.numerator), float(hidden.denominator)]
         self.shown[f"rule.first.{first.key}"] = [float(first.numerator), float(first.denominator)]
-        name = self.text(RULE_NAMES[hidden.key].format(hidden.year), SIZE.label)
+        name = self.text({"lecun": t("LeCun {year}", year=hidden.year),
+                          "glorot": t("Xavier Glorot, Bengio {year}", year=hidden.year),
+                          "he": t("Kaiming He {year}", year=hidden.year)}[hidden.key], SIZE.label)
         name.scale_to_fit_width(min(name.width, TABLE_X[1] - TABLE_X[0] - 0.3))
         name.move_to([TABLE_X[0], y, 0], aligned_edge=LEFT)
         formula = self.tex(rf"{hidden.numerator}/{RULE_TEX[hidden.formula]}", SIZE.body)
@@ -622,8 +633,9 @@ class TheWayOut(LessonScene):
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
-        with self.beat(f"LeCun ({lecun.year}): Var(w) = 1/n_in, for slopes near 1 like tanh's. Xavier Glorot and "
-                       f"Bengio ({glorot.year}) split the difference: 2/(n_in + n_out), Xavier's start."):
+        with self.beat(t("LeCun ({lecun}): Var(w) = 1/n_in, for slopes near 1 like tanh's. Xavier Glorot and "
+                         "Bengio ({glorot}) split the difference: 2/(n_in + n_out), Xavier's start.", lecun=lecun.year,
+                         glorot=glorot.year)):
             self.play(FadeOut(self.bow), run_time=0.6)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
             self.play(FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
@@ -633,8 +645,8 @@ class TheWayOut(LessonScene):
         row = self._rule_row(2)
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
-        self.say(f"Kaiming He ({he.year}): ReLU's slope is 0 about half the time, so E[g'²] ≈ ½; Var(w) = 2/n_in "
-                 "makes up for it.", FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
+        self.say(t("Kaiming He ({year}): ReLU's slope is 0 about half the time, so E[g'²] ≈ ½; Var(w) = 2/n_in "
+                   "makes up for it.", year=he.year), FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     # -- beats 11-16: the bars -----------------------------------------------------------------
 
@@ -679,12 +691,12 @@ class TheWayOut(LessonScene):
             y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
             ticks.add(log_tick(k, th).move_to([TICK_X, y, 0]))
         names = VGroup(
-            self.muted("layer"),
+            self.muted(t("layer")),
             self.tex(r"n\,\mathrm{Var}(w)", SIZE.small, color=th.muted),
             self.tex(r"\mathrm{E}[g'^2]", SIZE.small, color=th.muted),
-            self.muted("predicted"),
-            self.muted("measured"),
-            self.muted(f"bar {r.hidden} / bar 1"),
+            self.muted(t("predicted")),
+            self.muted(t("measured")),
+            self.muted(t("bar {h} / bar 1", h=r.hidden)),
         )
         for name, y in zip(names, (BAR_BASE_Y - LAYER_ROW_DROP, *ROWS_Y)):
             name.move_to([ROW_LABEL_RIGHT, y, 0], aligned_edge=RIGHT)
@@ -692,15 +704,16 @@ class TheWayOut(LessonScene):
         self.shown["samples"] = float(r.n_samples)
         note = VGroup(
             VGroup(self.tex(r"\|\delta_l\|", SIZE.small, color=th.muted),
-                   self.muted(f"of one digit: root mean square over {fmt_value(r.n_samples)} digits")
+                   self.muted(t("of one digit: root mean square over {samples} digits",
+                                samples=fmt_value(r.n_samples)))
                    ).arrange(RIGHT, buff=0.1),
-            self.muted(f"bar: median of {fmt_value(len(r.seeds))} starts; line: middle half"),
+            self.muted(t("bar: median of {starts} starts; line: middle half", starts=fmt_value(len(r.seeds)))),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
         note.to_corner(UP + RIGHT, buff=0.25)
         # what the rows "predicted" and "measured" are, under the right-hand panels (the top
         # right is the heading's row; the bottom left is the sigmoid's aside)
         rows_note = VGroup(
-            VGroup(self.muted("predicted:"), self.tex(r"\sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}", SIZE.small,
+            VGroup(self.muted(t("predicted:")), self.tex(r"\sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}", SIZE.small,
                                                        color=th.muted)).arrange(RIGHT, buff=0.1),
             self.measured_definition(),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
@@ -713,7 +726,7 @@ class TheWayOut(LessonScene):
         """"measured: (bar 1 / bar L-1)^(1/(L-2))", the geometric mean of the factors between
         successive bars, as netsim computes it; the words are Text (translated), the power MathTex."""
         h, th = self.result.hidden, self.theme
-        words = VGroup(self.muted("measured:"), self.muted(f"(bar 1 / bar {h})")).arrange(RIGHT, buff=0.1)
+        words = VGroup(self.muted(t("measured:")), self.muted(t("(bar 1 / bar {h})", h=h))).arrange(RIGHT, buff=0.1)
         power = self.tex(rf"1/{h - 1}", SIZE.small * 0.75, color=th.muted)
         power.next_to(words, RIGHT, buff=0.04).align_to(words, UP).shift(UP * 0.08)
         return VGroup(words, power)
@@ -764,7 +777,7 @@ class TheWayOut(LessonScene):
         meas = self.rec_figures(f"{key}.measured", s.measured_rounded)
         if s.dead:  # no gradient reaches layer 1: there is no ratio to show
             self.shown[f"{key}.dead_starts"] = float(s.dead_starts)
-            last = self.text("no gradient", SIZE.label, color=th.overflow)
+            last = self.text(t("no gradient"), SIZE.label, color=th.overflow)
         else:
             self.shown[f"{key}.ratio"] = round_significant(s.ratio, RATIO_DIGITS)
             last = self.text(bar_ratio(s.ratio), SIZE.label, color=th.good if s.level else th.text)
@@ -777,42 +790,93 @@ class TheWayOut(LessonScene):
         """Panel i's bars grow right to left, from the last hidden layer back to layer 1."""
         return Succession(*[AnimationGroup(GrowFromEdge(b, DOWN)) for b in self.panel_bars[i]], lag_ratio=0.6)
 
-    def _factor_words(self, s: SettingBars) -> tuple[str, str]:
-        """E[g'^2], and "predicted √(n Var(w) E[g'^2]) = p, measured m" ("..., but measured m" when
-        they do not agree within netsim's AGREE_TOLERANCE; "predicted p, but no gradient reaches
-        layer 1 in k of the n starts" when none does in most), as a caption writes them, with the
-        numbers the panel shows (three significant figures)."""
+    def _factor(self, s: SettingBars) -> tuple[str, dict[str, str]]:
+        """How a panel's captions set its predicted factor beside the measured one: "agree"
+        ("predicted √(n Var(w) E[g'^2]) = p, measured m"), "disagree" ("..., but measured m":
+        not within netsim's AGREE_TOLERANCE) or "dead" ("predicted p, but no gradient reaches
+        layer 1 in k of the n starts": none does in most); and the fields those sentences fill
+        in, with the numbers the panel shows (three significant figures): E[g'^2] (``sq``),
+        ``root``, ``pred``, ``meas``, and the ``dead`` and all the ``starts``."""
         sq = figures(s.slope_sq_rounded)
-        pred, meas = figures(s.predicted_rounded), figures(s.measured_rounded)
-        root = f"√{sq}" if s.n_var == 1 else f"√({fmt_value(float(s.n_var))} × {sq})"
-        if s.dead:
-            starts = fmt_value(len(self.result.seeds))
-            return sq, f"predicted {root} = {pred}, but no gradient reaches layer 1 in {fmt_value(s.dead_starts)} " \
-                       f"of the {starts} starts"
-        both = f"predicted {root} = {pred}, " + ("measured" if s.agrees else "but measured") + f" {meas}"
-        return sq, both
+        fields = {"sq": sq, "root": f"√{sq}" if s.n_var == 1 else f"√({fmt_value(float(s.n_var))} × {sq})",
+                  "pred": figures(s.predicted_rounded), "meas": figures(s.measured_rounded),
+                  "dead": fmt_value(s.dead_starts), "starts": fmt_value(len(self.result.seeds))}
+        return ("dead" if s.dead else "agree" if s.agrees else "disagree"), fields
 
-    def _ratio_sentence(self, s: SettingBars, only: bool = False) -> str:
-        """The last hidden layer's bar next to layer 1's, as the panel's last row shows it."""
-        r = round_significant(s.ratio, RATIO_DIGITS)
+    def _ratio(self, s: SettingBars, only: bool = False) -> tuple[str, dict[str, str | int]]:
+        """How the last hidden layer's bar compares with layer 1's, as the panel's last row shows
+        it: "off" (a ReLU net's layers switched off), "dead" (no gradient at all), "only",
+        "times" or "of"; and the fields of the sentences that say so (``h``, ``ratio``, ``width``)."""
         h = self.result.hidden
-        if s.dead and s.setting.activation == "relu":
-            return f"Layers of width {fmt_value(self.result.width)} can have all their ReLUs switched off at once."
+        fields: dict[str, str | int] = {"h": h, "width": fmt_value(self.result.width), "ratio": ""}
         if s.dead:
-            return "Layer 1's bar is 0: no gradient at all."
-        if only:
-            return f"Layer {h} over layer 1: only {bar_ratio(r)}."
-        if r >= 1:
-            return f"Layer {h}'s bar is {bar_ratio(r)} times layer 1's."
-        return f"Layer {h}'s bar is {bar_ratio(r)} of layer 1's."
+            return ("off" if s.setting.activation == "relu" else "dead"), fields
+        r = round_significant(s.ratio, RATIO_DIGITS)
+        fields["ratio"] = bar_ratio(r)
+        return ("only" if only else "times" if r >= 1 else "of"), fields
 
-    def _bars_beat(self, i: int, caption: str, *more: Animation) -> None:
+    def _ratio_sentence(self, s: SettingBars, only: bool = False) -> Message:
+        """The last hidden layer's bar next to layer 1's, as the panel's last row shows it."""
+        kind, f = self._ratio(s, only)
+        return {
+            "off": t("Layers of width {width} can have all their ReLUs switched off at once.", **f),
+            "dead": t("Layer 1's bar is 0: no gradient at all."),
+            "only": t("Layer {h} over layer 1: only {ratio}.", **f),
+            "times": t("Layer {h}'s bar is {ratio} times layer 1's.", **f),
+            "of": t("Layer {h}'s bar is {ratio} of layer 1's.", **f),
+        }[kind]
+
+    def _numbers_caption(self, s: SettingBars) -> Message:
+        """The caption of a panel's numbers: E[g'^2], predicted beside measured (:meth:`_factor`);
+        the first panel's also with its bars' ratio (:meth:`_ratio_sentence`). One whole sentence
+        for each case, as a translation needs it."""
+        kind, factor = self._factor(s)
+        f: dict[str, str | int] = dict(factor)
+        key = s.setting.key
+        if key == "sigmoid":
+            ratio, more = self._ratio(s)
+            f |= more
+            return {
+                ("agree", "times"): t("E[σ'²] = {sq}: predicted {root} = {pred}, measured {meas}. Layer {h}'s bar is "
+                                      "{ratio} times layer 1's.", **f),
+                ("disagree", "times"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but measured {meas}. Layer {h}'s "
+                                         "bar is {ratio} times layer 1's.", **f),
+                ("agree", "of"): t("E[σ'²] = {sq}: predicted {root} = {pred}, measured {meas}. Layer {h}'s bar is "
+                                   "{ratio} of layer 1's.", **f),
+                ("disagree", "of"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but measured {meas}. Layer {h}'s "
+                                      "bar is {ratio} of layer 1's.", **f),
+                ("dead", "dead"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but no gradient reaches layer 1 in "
+                                    "{dead} of the {starts} starts. Layer 1's bar is 0: no gradient at all.", **f),
+            }[kind, ratio]
+        if key == "sigmoid-xavier":
+            return {
+                "agree": t("E[σ'²] = {sq}: predicted {root} = {pred}, measured {meas}.", **f),
+                "disagree": t("E[σ'²] = {sq}: predicted {root} = {pred}, but measured {meas}.", **f),
+                "dead": t("E[σ'²] = {sq}: predicted {root} = {pred}, but no gradient reaches layer 1 in {dead} of "
+                          "the {starts} starts.", **f),
+            }[kind]
+        if key == "tanh":
+            return {
+                "agree": t("tanh, Xavier's start: E[g'²] = {sq}, predicted {root} = {pred}, measured {meas}.", **f),
+                "disagree": t("tanh, Xavier's start: E[g'²] = {sq}, predicted {root} = {pred}, but measured {meas}.",
+                              **f),
+                "dead": t("tanh, Xavier's start: E[g'²] = {sq}, predicted {root} = {pred}, but no gradient reaches "
+                          "layer 1 in {dead} of the {starts} starts.", **f),
+            }[kind]
+        return {
+            "agree": t("ReLU, He's start: E[g'²] = {sq}, predicted {root} = {pred}, measured {meas}.", **f),
+            "disagree": t("ReLU, He's start: E[g'²] = {sq}, predicted {root} = {pred}, but measured {meas}.", **f),
+            "dead": t("ReLU, He's start: E[g'²] = {sq}, predicted {root} = {pred}, but no gradient reaches layer 1 "
+                      "in {dead} of the {starts} starts.", **f),
+        }[kind]
+
+    def _bars_beat(self, i: int, caption: Message, *more: Animation) -> None:
         """Panel i's first beat: its name, its bars growing, its n Var(w)."""
         with self.beat(caption):
             self.play(FadeIn(self.titles[i]), self._grow(i), *more, run_time=2.0)
             self.play(FadeIn(self.rows[i][0], shift=UP * 0.1), run_time=0.6)
 
-    def _numbers_beat(self, i: int, caption: str) -> None:
+    def _numbers_beat(self, i: int, caption: Message) -> None:
         """Panel i's numbers: E[g'^2], predicted, measured, and the bars' ratio, held while read."""
         self.say(caption, FadeIn(self.rows[i][1:], shift=UP * 0.1, lag_ratio=0.3), run_time=1.2)
 
@@ -823,18 +887,17 @@ class TheWayOut(LessonScene):
         self.titles = VGroup(*[self.panel_title(i) for i in range(len(r.settings))])
         self.panel_bars = [self.bars(i) for i in range(len(r.settings))]
         self.rows = [self.panel_rows(i) for i in range(len(r.settings))]
-        with self.beat(f"Chapter {number_of('fading')}'s deep net, untrained, from {fmt_value(len(r.seeds))} random "
-                       f"starts. Each bar: layer l's ‖δ_l‖, root mean square over "
-                       f"{fmt_value(r.n_samples)} digits."):
+        with self.beat(t("Chapter {chapter}'s deep net, untrained, from {starts} random starts. Each bar: layer l's "
+                         "‖δ_l‖, root mean square over {samples} digits.", chapter=number_of("fading"),
+                         starts=fmt_value(len(r.seeds)), samples=fmt_value(r.n_samples))):
             self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[2]), run_time=0.8)
             self.play(FadeIn(self.frame), run_time=1.0)
         s = r.settings[0]
         nv = fmt_value(float(s.n_var))
         bias = self.rec(f"{s.setting.key}.bias_var", float(s.bias_var))
-        self._bars_beat(0, f"Sigmoid, Nielsen's start: n Var(w) = {nv}, biases random with Var(b) = {bias}.",
-                        FadeIn(self.row_names[1:]))
-        sq, both = self._factor_words(s)
-        self._numbers_beat(0, f"E[σ'²] = {sq}: {both}. {self._ratio_sentence(s)}")
+        self._bars_beat(0, t("Sigmoid, Nielsen's start: n Var(w) = {nv}, biases random with Var(b) = {bias}.", nv=nv,
+                             bias=bias), FadeIn(self.row_names[1:]))
+        self._numbers_beat(0, self._numbers_caption(s))
 
     def panel_sigmoid_xavier(self) -> None:
         """Xavier's start: the same 1/n between hidden layers, zero biases; then why the way out
@@ -843,32 +906,36 @@ class TheWayOut(LessonScene):
         s = r.settings[1]
         glorot = r.hidden_rules[1]
         bias = self.rec(f"{s.setting.key}.bias_var", float(s.bias_var))
-        biases = "but zero biases" if s.bias_var == 0 else f"biases with Var(b) = {bias}"
-        self._bars_beat(1, f"Xavier's start: {glorot.numerator}/{glorot.denominator} = {glorot.fraction} as before, "
-                           f"{biases}.")
-        sq, both = self._factor_words(s)
-        self._numbers_beat(1, f"E[σ'²] = {sq}: {both}.")
+        fields = {"numerator": glorot.numerator, "denominator": glorot.denominator, "fraction": glorot.fraction,
+                  "bias": bias}
+        if s.bias_var == 0:
+            caption = t("Xavier's start: {numerator}/{denominator} = {fraction} as before, but zero biases.", **fields)
+        else:
+            caption = t("Xavier's start: {numerator}/{denominator} = {fraction} as before, biases with Var(b) = "
+                        "{bias}.", **fields)
+        self._bars_beat(1, caption)
+        self._numbers_beat(1, self._numbers_caption(s))
         aside = VGroup(
-            VGroup(self.muted("larger", SIZE.small), self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
-                   self.muted(": larger factor, but more neurons saturate", SIZE.small)).arrange(RIGHT, buff=0.1),
+            VGroup(self.muted(t("larger"), SIZE.small), self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
+                   self.muted(t(": larger factor, but more neurons saturate"), SIZE.small)).arrange(RIGHT, buff=0.1),
             VGroup(self.tex(r"\sigma(z) > 0", SIZE.small, color=th.muted),
-                   self.muted(": outputs never centred on 0", SIZE.small)).arrange(RIGHT, buff=0.1),
+                   self.muted(t(": outputs never centred on 0"), SIZE.small)).arrange(RIGHT, buff=0.1),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
         peak = self.rec("tanh_peak", self.curves.tanh_peak)  # tanh's gain is its slope at 0, not its centre
-        self.say("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
-                 f"centred on 0. The usual way out: tanh, slope {peak} at 0, and ReLU, never flat for z > 0.",
+        self.say(t("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
+                   "centred on 0. The usual way out: tanh, slope {peak} at 0, and ReLU, never flat for z > 0.",
+                   peak=peak),
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:
         """Then the activation: tanh, whose slope reaches 1."""
         r = self.result
         s, first = r.settings[2], r.settings[0]
-        sq, both = self._factor_words(s)
         ratio = round_significant(s.ratio, RATIO_DIGITS)
         only = 1 <= ratio < REGIME_THRESHOLD and first.ratio >= REGIME_THRESHOLD
-        with self.beat(f"tanh, Xavier's start: E[g'²] = {sq}, {both}."):
+        with self.beat(self._numbers_caption(s)):
             self.play(FadeOut(self.aside), FadeIn(self.titles[2]), self._grow(2), run_time=2.0)
             self.play(FadeIn(self.rows[2][:4], shift=UP * 0.1, lag_ratio=0.3), run_time=1.2)
         self.say(self._ratio_sentence(s, only=only), FadeIn(self.rows[2][4], shift=UP * 0.1), run_time=0.8)
@@ -876,13 +943,12 @@ class TheWayOut(LessonScene):
     def panel_relu(self) -> None:
         """ReLU with He's start: n Var(w) = 2, E[g'^2] about 1/2, factor about 1: level bars."""
         s = self.result.settings[3]
-        sq, both = self._factor_words(s)
-        with self.beat(f"ReLU, He's start: E[g'²] = {sq}, {both}."):
+        with self.beat(self._numbers_caption(s)):
             self.play(FadeIn(self.titles[3]), self._grow(3), run_time=2.0)
             self.play(FadeIn(self.rows[3][:4], shift=UP * 0.1, lag_ratio=0.3), run_time=1.2)
-        self.say("The bars stay level." if s.level else self._ratio_sentence(s),
+        self.say(t("The bars stay level.") if s.level else self._ratio_sentence(s),
                  FadeIn(self.rows[3][4], shift=UP * 0.1), run_time=0.8)
 
     def hold_key_picture(self) -> None:
         """The chapter's picture: fading bars beside level ones, with the factors, held."""
-        self.say("Keep every layer's factor near 1, and the gradient reaches the first layer.", hold=1.5)
+        self.say(t("Keep every layer's factor near 1, and the gradient reaches the first layer."), hold=1.5)

@@ -279,7 +279,7 @@ def test_predicted_and_measured_agree(results: dict[str, WayOutResult], rendered
     assert "but measured" not in text
     scene = rendered["default"]
     off = dataclasses.replace(r.settings[0], measured=r.settings[0].predicted * (1 + 2 * AGREE_TOLERANCE))
-    assert not off.agrees and ", but measured " in scene._factor_words(off)[1]
+    assert not off.agrees and ", but measured " in str(scene._numbers_caption(off))
 
 
 def test_the_sigmoids_factor_stays_small_with_either_start(results: dict[str, WayOutResult]) -> None:
@@ -342,7 +342,7 @@ def test_level_only_when_the_bars_are_level(results: dict[str, WayOutResult], re
     # a ReLU run whose bars were not level would be told so in numbers instead
     scene = rendered["default"]
     steep = dataclasses.replace(relu, ratio=1.5)
-    assert not steep.level and scene._ratio_sentence(steep) == f"Layer {r.hidden}'s bar is 1.5 times layer 1's."
+    assert not steep.level and str(scene._ratio_sentence(steep)) == f"Layer {r.hidden}'s bar is 1.5 times layer 1's."
     dead = dataclasses.replace(relu, bars=np.zeros(r.hidden), ratio=1.0)
     assert not dead.level  # no gradient at all is not "level"
 
