@@ -41,6 +41,7 @@ from netsim.experiments.trains import FixedNetsResult, fixed_nets_train
 from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, t
 from scenes.lesson import Lesson
 from scenes.style import SIZE, log_tick, log_ticks, spread
 
@@ -54,9 +55,6 @@ LEGEND_TOP = 2.45        # the nets' legend (both plots) under the heading
 MIN_LABEL_GAP = 0.3
 RIGHT_GAP = 0.2          # the column right of the ratio plot: averages and "layer 1 slower/faster"
 
-#: How the nets are named (legend).
-NAMES = {"shallow": "shallow net", "sigmoid": "deep, sigmoid", "tanh": "deep, tanh + Xavier",
-         "relu": "deep, ReLU + He"}
 #: Each net's colour in the whole episode (``Theme.net``).
 NET_COLOURS = {"shallow": "shallow", "sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
 NET_WORDS = {"tanh": "tanh", "relu": "ReLU"}
@@ -90,13 +88,26 @@ def points_apart(result: FixedNetsResult) -> int:
     return max(math.ceil(100 * (max(finals) - min(finals)) - 1e-9), 1)
 
 
-def speed_verdict(ratios: list[float], hidden: int) -> str:
-    """What the fixed nets' average ratios (layer L-1's speed over layer 1's) say of layer 1."""
+def legend_label(key: str, accuracy: str) -> Message:
+    """How a net is named in the legend, with its final accuracy."""
+    return {"shallow": t("shallow net: {accuracy}", accuracy=accuracy),
+            "sigmoid": t("deep, sigmoid: {accuracy}", accuracy=accuracy),
+            "tanh": t("deep, tanh + Xavier: {accuracy}", accuracy=accuracy),
+            "relu": t("deep, ReLU + He: {accuracy}", accuracy=accuracy)}[key]
+
+
+def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str) -> Message:
+    """The fixed nets' average ratios (layer L-1's speed over layer 1's, written ``tanh`` and
+    ``relu``), and what they say of layer 1."""
+    fields = {"hidden": hidden, "tanh": tanh, "relu": relu}
     if max(ratios) < 1:
-        return f"layer 1 now learns faster than layer {hidden}."
+        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and {relu}: layer 1 "
+                 "now learns faster than layer {hidden}.", **fields)
     if max(ratios) <= 2:
-        return f"layer 1 now learns at least half as fast as layer {hidden}."
-    return f"layer 1 still learns more slowly than layer {hidden}."
+        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and {relu}: layer 1 "
+                 "now learns at least half as fast as layer {hidden}.", **fields)
+    return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and {relu}: layer 1 "
+             "still learns more slowly than layer {hidden}.", **fields)
 
 
 class FixedNetTrains(LessonScene):
@@ -159,7 +170,7 @@ class FixedNetTrains(LessonScene):
         ticks = VGroup(*[self.text(str(e), SIZE.small, color=th.muted).next_to(axes.c2p(e, axes.y_range[0]), DOWN,
                                                                               buff=0.1)
                          for e in range(0, self.result.epochs + 1, step)])
-        return VGroup(ticks, self.text("epoch", SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.08))
+        return VGroup(ticks, self.text(t("epoch"), SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.08))
 
     def reached(self, key: str) -> str:
         """"90% after 3 epochs" style words for one net: the epoch it reached the target, recorded."""
@@ -175,13 +186,13 @@ class FixedNetTrains(LessonScene):
         y_ticks = VGroup(*[self.text(fmt_percent(v), SIZE.small, color=th.muted)
                            .next_to(axes.c2p(0, v), LEFT, buff=0.12) for v in (0.0, 0.5, 1.0)])
         n_test = fmt_whole(r.setup.n_test)
-        title = self.text(f"accuracy on the {n_test} held-out digits", SIZE.small)
+        title = self.text(t("accuracy on the {n} held-out digits", n=n_test), SIZE.small)
         title.align_to(y_ticks, LEFT).set_y(TITLE_Y)
         chance_level = 1.0 / r.sizes[-1]
         self.shown["chance"] = chance_level
         chance = DashedLine(axes.c2p(0, chance_level), axes.c2p(r.epochs, chance_level), stroke_color=th.muted,
                             stroke_width=1.5, dash_length=0.08)
-        chance_word = self.text("chance", SIZE.small, color=th.muted)
+        chance_word = self.text(t("chance"), SIZE.small, color=th.muted)
         chance_word.next_to(axes.c2p(r.epochs, chance_level), UP + LEFT, buff=0.08)
         return VGroup(axes, y_ticks, self._x_labels(axes), title, chance, chance_word)
 
@@ -196,7 +207,7 @@ class FixedNetTrains(LessonScene):
         labelled = log_ticks(lo, hi, most=6)
         self.shown["ratio_ticks"] = [float(k) for k in labelled]
         ticks = VGroup(*[log_tick(k, th).next_to(axes.c2p(0, k - lo), LEFT, buff=0.1) for k in labelled])
-        words = self.text(f"layer {H}'s speed over layer 1's", SIZE.small)
+        words = self.text(t("layer {l}'s speed over layer 1's", l=H), SIZE.small)
         formula = self.tex(rf"\|\partial C/\partial b_{{{H}}}\| \,/\, \|\partial C/\partial b_1\|", SIZE.small,
                            color=th.muted)
         # two lines: the words on the accuracy plot's title line, the formula under them
@@ -206,8 +217,8 @@ class FixedNetTrains(LessonScene):
         equal = DashedLine(axes.c2p(0, -lo), axes.c2p(r.epochs, -lo), stroke_color=th.text, stroke_width=2,
                            dash_length=0.1)
         # two lines each, right of the plot (clear of the curves)
-        slower = self.text("layer 1\nslower", SIZE.small, color=th.muted)
-        faster = self.text("layer 1\nfaster", SIZE.small, color=th.muted)
+        slower = self.text(t("layer 1\nslower"), SIZE.small, color=th.muted)
+        faster = self.text(t("layer 1\nfaster"), SIZE.small, color=th.muted)
         self.ratio_regions = VGroup(slower, faster)
         self._place_regions()
         return VGroup(axes, ticks, self._x_labels(axes), title, equal)
@@ -218,7 +229,7 @@ class FixedNetTrains(LessonScene):
             run = self.result.by_key(key)
             value = self.pct(f"{key}.final", run.final_accuracy)
             sample = Line(LEFT * 0.2, RIGHT * 0.2, stroke_color=self.colors[key], stroke_width=4)
-            rows.add(VGroup(sample, self.text(f"{NAMES[key]}: {value}", SIZE.small)).arrange(RIGHT, buff=0.12))
+            rows.add(VGroup(sample, self.text(legend_label(key, value), SIZE.small)).arrange(RIGHT, buff=0.12))
         return rows
 
     # -- beats -----------------------------------------------------------------------------
@@ -227,14 +238,17 @@ class FixedNetTrains(LessonScene):
         """Beat 1: the title, chapter 8's set-up on a card, and both plots, still empty."""
         r, th = self.result, self.theme
         s = r.setup
-        self.heading = self.chapter_heading("The fixed nets train")
+        self.heading = self.chapter_heading(t("The fixed nets train"))
         n_train, n_test = self.count("n_train", s.n_train), self.count("n_test", s.n_test)
         batch, epochs = self.count("batch_size", s.batch_size), self.count("epochs", s.epochs)
         eta = self.inline("eta", s.eta)
         self.setup_card = VGroup(
-            self.text(f"8×8 digits: {n_train} to train on, {n_test} held out", SIZE.small, color=th.muted),
-            self.text(f"SGD: mini-batches of {batch}, η = {eta}, {epochs} epochs", SIZE.small, color=th.muted),
-            self.text(f"cross-entropy cost (chapter {number_of('fading')})", SIZE.small, color=th.muted),
+            self.text(t("8×8 digits: {train} to train on, {test} held out", train=n_train, test=n_test), SIZE.small,
+                      color=th.muted),
+            self.text(t("SGD: mini-batches of {batch}, η = {eta}, {epochs} epochs", batch=batch, eta=eta,
+                        epochs=epochs), SIZE.small, color=th.muted),
+            self.text(t("cross-entropy cost (chapter {chapter})", chapter=number_of("fading")), SIZE.small,
+                      color=th.muted),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
         self.setup_card.to_corner(UP + RIGHT, buff=0.3)
         self.acc_frame = self._accuracy_plot()
@@ -243,8 +257,8 @@ class FixedNetTrains(LessonScene):
         legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
-        with self.beat(f"Do the fixed deep nets train? Chapter {number_of('training')}'s set-up again: same "
-                       "digits, split, mini-batches, η, cost and epochs."):
+        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again: same digits, split, "
+                         "mini-batches, η, cost and epochs.", chapter=number_of("training"))):
             self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
             self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
 
@@ -257,18 +271,26 @@ class FixedNetTrains(LessonScene):
             self.shown[f"{k}.accuracy"] = [float(v) for v in r.by_key(k).accuracy]
         target = self.pct("target", r.target_accuracy)
         shallow = r.by_key("shallow").epochs_to_target
-        if shallow is not None and shallow <= FAST:
-            self.reached("shallow")
-            head = f"Chapter {number_of('training')}'s shallow net climbs at once"
-        elif shallow is not None:
-            head = f"Chapter {number_of('training')}'s shallow net needs {self.reached('shallow')} epochs"
-        else:
-            head = f"Chapter {number_of('training')}'s shallow net does not reach {target}"
+        fields = {"chapter": number_of("training"), "target": target, "epochs": r.epochs,
+                  "shallow": self.reached("shallow"), "sigmoid": self.reached("sigmoid")}
         e = r.by_key("sigmoid").epochs_to_target
-        tail = (f"its deep sigmoid net needs {self.reached('sigmoid')} epochs to reach {target}." if e is not None
-                else f"its deep sigmoid net does not reach {target} within {r.epochs} epochs.")
+        if shallow is not None and shallow <= FAST:
+            caption = (t("Chapter {chapter}'s shallow net climbs at once; its deep sigmoid net needs {sigmoid} epochs "
+                         "to reach {target}.", **fields) if e is not None else
+                       t("Chapter {chapter}'s shallow net climbs at once; its deep sigmoid net does not reach "
+                         "{target} within {epochs} epochs.", **fields))
+        elif shallow is not None:
+            caption = (t("Chapter {chapter}'s shallow net needs {shallow} epochs; its deep sigmoid net needs "
+                         "{sigmoid} epochs to reach {target}.", **fields) if e is not None else
+                       t("Chapter {chapter}'s shallow net needs {shallow} epochs; its deep sigmoid net does not "
+                         "reach {target} within {epochs} epochs.", **fields))
+        else:
+            caption = (t("Chapter {chapter}'s shallow net does not reach {target}; its deep sigmoid net needs "
+                         "{sigmoid} epochs to reach {target}.", **fields) if e is not None else
+                       t("Chapter {chapter}'s shallow net does not reach {target}; its deep sigmoid net does not "
+                         "reach {target} within {epochs} epochs.", **fields))
         legend = self.acc_legend
-        self.say(f"{head}; {tail}", Create(self.acc_lines["shallow"]), Create(self.acc_lines["sigmoid"]),
+        self.say(caption, Create(self.acc_lines["shallow"]), Create(self.acc_lines["sigmoid"]),
                  FadeIn(legend[0]), FadeIn(legend[1]), run_time=2.0)
 
     def fixed_nets(self) -> None:
@@ -277,18 +299,20 @@ class FixedNetTrains(LessonScene):
         for k in ("tanh", "relu"):
             self.shown[f"{k}.accuracy"] = [float(v) for v in r.by_key(k).accuracy]
         et, er = r.by_key("tanh").epochs_to_target, r.by_key("relu").epochs_to_target
-        target = fmt_percent(r.target_accuracy)
-        head = "The same deep net with tanh and Xavier's start, or ReLU and He's"
+        fields = {"target": fmt_percent(r.target_accuracy), "tanh": self.reached("tanh"), "relu": self.reached("relu"),
+                  "epochs": r.epochs}
         if et is not None and er is not None:
-            caption = f"{head}: {target} after {self.reached('tanh')} and {self.reached('relu')} epochs."
+            caption = t("The same deep net with tanh and Xavier's start, or ReLU and He's: {target} after {tanh} and "
+                        "{relu} epochs.", **fields)
         elif et is not None:
-            caption = (f"{head}: {target} after {self.reached('tanh')} epochs with tanh; not within {r.epochs} "
-                       "with ReLU.")
+            caption = t("The same deep net with tanh and Xavier's start, or ReLU and He's: {target} after {tanh} "
+                        "epochs with tanh; not within {epochs} with ReLU.", **fields)
         elif er is not None:
-            caption = (f"{head}: {target} after {self.reached('relu')} epochs with ReLU; not within {r.epochs} "
-                       "with tanh.")
+            caption = t("The same deep net with tanh and Xavier's start, or ReLU and He's: {target} after {relu} "
+                        "epochs with ReLU; not within {epochs} with tanh.", **fields)
         else:
-            caption = f"{head}: neither reaches {target} within {r.epochs} epochs."
+            caption = t("The same deep net with tanh and Xavier's start, or ReLU and He's: neither reaches {target} "
+                        "within {epochs} epochs.", **fields)
         self.say(caption, Create(self.acc_lines["tanh"]), Create(self.acc_lines["relu"]),
                  FadeIn(self.acc_legend[2]), FadeIn(self.acc_legend[3]), run_time=2.0)
 
@@ -300,14 +324,23 @@ class FixedNetTrains(LessonScene):
         above = [r.by_key(k).final_accuracy > shallow + 0.005 for k in ("sigmoid", "tanh", "relu")]
         fixed = [r.by_key(k).epochs_to_target for k in ("tanh", "relu")]
         fast = all(e is not None and e <= FAST for e in fixed)
+        fields = {"epochs": r.epochs, "points": points}
         if not any(above):
-            verdict = ("on these small digits depth adds no accuracy, but the fixed deep nets train fast." if fast
-                       else "on these small digits depth adds no accuracy.")
+            caption = (t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
+                         "no accuracy, but the fixed deep nets train fast.", **fields) if fast else
+                       t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
+                         "no accuracy.", **fields))
+        elif all(above):
+            caption = (t("After {epochs} epochs all four are within {points} points: the deep nets end above the "
+                         "shallow one, and the fixed ones train fast.", **fields) if fast else
+                       t("After {epochs} epochs all four are within {points} points: the deep nets end above the "
+                         "shallow one.", **fields))
         else:
-            verdict = "the deep nets end above the shallow one" if all(above) else \
-                "some deep nets end above the shallow one"
-            verdict += ", and the fixed ones train fast." if fast else "."
-        self.say(f"After {r.epochs} epochs all four are within {points} points: {verdict}",
+            caption = (t("After {epochs} epochs all four are within {points} points: some deep nets end above the "
+                         "shallow one, and the fixed ones train fast.", **fields) if fast else
+                       t("After {epochs} epochs all four are within {points} points: some deep nets end above the "
+                         "shallow one.", **fields))
+        self.say(caption,
                  Indicate(self.acc_legend, scale_factor=1.05, color=self.theme.text), run_time=1.2)
 
     def _place_regions(self) -> None:
@@ -332,7 +365,7 @@ class FixedNetTrains(LessonScene):
         for k, v, y in zip(keys, values, ys):
             lab = self.number(f"{k}.average", v, SIZE.small).set_color(self.colors[k])
             labels.add(lab.move_to([x + lab.width / 2, y, 0]))
-        head = self.text("average", SIZE.small, color=self.theme.muted)
+        head = self.text(t("average"), SIZE.small, color=self.theme.muted)
         head.next_to(labels, UP, buff=0.12).align_to(labels, LEFT)
         return VGroup(head, labels)
 
@@ -349,22 +382,22 @@ class FixedNetTrains(LessonScene):
         still = [bool(np.all(r.by_key(k).hidden_speeds[1:] == 0)) for k in ("tanh", "relu")]
         extra = []
         if all(still):
-            caption = "In these runs, no hidden layer of the fixed nets learned at all: every speed stayed 0."
+            caption = t("In these runs, no hidden layer of the fixed nets learned at all: every speed stayed 0.")
         elif any(still):
             moving, stopped = ("relu", "tanh") if still[0] else ("tanh", "relu")
             value = self.inline(f"{moving}.speed_ratio", r.by_key(moving).speed_ratio_rounded)
-            caption = (f"Layer {H}'s speed over layer 1's, geometric mean over epochs, is {value} in the "
-                       f"{NET_WORDS[moving]} net; the {NET_WORDS[stopped]} net's hidden layers did not learn at all.")
+            caption = t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {value} in the "
+                        "{moving} net; the {stopped} net's hidden layers did not learn at all.", hidden=H, value=value,
+                        moving=NET_WORDS[moving], stopped=NET_WORDS[stopped])
             if math.isfinite(r.by_key(moving).speed_ratio) and r.by_key(moving).speed_ratio > 0:
                 extra.append(FadeIn(self.averages([moving])))
         elif all(math.isfinite(v) and v > 0 for v in ratios):
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
-            caption = (f"Layer {H}'s speed over layer 1's, geometric mean over epochs, is {rt} and {rr}: "
-                       f"{speed_verdict(ratios, H)}")
+            caption = speed_verdict(ratios, H, rt, rr)
             extra.append(FadeIn(self.averages(["tanh", "relu"])))
         else:
-            caption = "In these runs, layer 1 of a fixed net stopped learning: its speed fell to 0."
+            caption = t("In these runs, layer 1 of a fixed net stopped learning: its speed fell to 0.")
         with self.beat(caption):
             self.play(Create(lines, lag_ratio=0.0), FadeIn(self.ratio_regions), run_time=2.5)
             if extra:

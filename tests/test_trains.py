@@ -183,9 +183,12 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
 
 
 def test_speed_words() -> None:
-    assert speed_verdict([0.55, 0.28], 4) == "layer 1 now learns faster than layer 4."
-    assert speed_verdict([0.5, 1.0], 4) == "layer 1 now learns at least half as fast as layer 4."
-    assert speed_verdict([3.0, 0.2], 4) == "layer 1 still learns more slowly than layer 4."
+    said = "Layer 4's speed over layer 1's, geometric mean over epochs, is 0.55 and 0.28: "
+    assert str(speed_verdict([0.55, 0.28], 4, "0.55", "0.28")) == said + "layer 1 now learns faster than layer 4."
+    assert str(speed_verdict([0.5, 1.0], 4, "0.55", "0.28")).endswith(": layer 1 now learns at least half as fast "
+                                                                     "as layer 4.")
+    assert str(speed_verdict([3.0, 0.2], 4, "0.55", "0.28")).endswith(": layer 1 still learns more slowly than "
+                                                                     "layer 4.")
 
 
 def test_result_is_frozen(results: dict[str, FixedNetsResult]) -> None:
