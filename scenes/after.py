@@ -59,6 +59,7 @@ from netsim.experiments.after import AfterResult, what_came_after
 from scenes.captions import count_chars, reading_time, split_cues
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, Words, t
 from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
@@ -78,18 +79,18 @@ TIMELINE_X, TIMELINE_ROW, TIMELINE_LINE = -4.5, 0.52, 0.4
 #: The timeline: a year, what happened (on-screen lines; $...$ is a formula) and the word of the
 #: caption at which the entry appears, in the beats that speak of them. The 1998 entry's
 #: further lines (the period's start and its factors) are built apart.
-TIMELINE = (
-    (("1991", ("Hochreiter finds the vanishing gradient (diploma thesis)",), "1991"),
-     ("1994", ("Bengio, Simard and Frasconi analyse it",), "1994"),
-     ("1997", ("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)",), "1997")),
-    (("1998", ("LeCun et al., Efficient BackProp: $\\mathrm{Var}(w) = 1/n_{in}$ for tanh",), "1998"),),
-    (("2006–2007", ("pre-training: each layer first learns, without labels, to model its input",
-                    "(restricted Boltzmann machines in Hinton's group, autoencoders in",
-                    "Bengio's and LeCun's); then back prop fine-tunes the whole net from there"), "2006"),),
-    (("2009–2012", ("GPUs (graphics processors), far more data",), "GPU"),
-     ("2010", ("Glorot and Bengio's start (chapter {})",), "Glorot"),
-     ("2010–2011", ("ReLU (rectified linear unit)",), "ReLU"),
-     ("2015", ("He's rule, residual nets, batch normalisation",), "2015")),
+TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ...], ...] = (
+    (("1991", ((t("Hochreiter finds the vanishing gradient (diploma thesis)"),),), "1991"),
+     ("1994", ((t("Bengio, Simard and Frasconi analyse it"),),), "1994"),
+     ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)"),),), "1997")),
+    (("1998", ((t("LeCun et al., Efficient BackProp:"), r"\mathrm{Var}(w) = 1/n_{in}", t("for tanh")),), "1998"),),
+    (("2006–2007", ((t("pre-training: each layer first learns, without labels, to model its input"),),
+                    (t("(restricted Boltzmann machines in Hinton's group, autoencoders in"),),
+                    (t("Bengio's and LeCun's); then back prop fine-tunes the whole net from there"),)), "2006"),),
+    (("2009–2012", ((t("GPUs (graphics processors), far more data"),),), "GPU"),
+     ("2010", ((t("Glorot and Bengio's start (chapter {chapter})", chapter=number_of("wayout")),),), "Glorot"),
+     ("2010–2011", ((t("ReLU (rectified linear unit)"),),), "ReLU"),
+     ("2015", ((t("He's rule, residual nets, batch normalisation"),),), "2015")),
 )
 
 
@@ -111,7 +112,7 @@ class WhatCameAfter(LessonScene):
         act = self.lesson.activation
         self.g, self.g_tex = ACT_SYMBOL.get(act, "g"), ACT_TEX.get(act, "g")
         self.on_screen: VGroup | None = None
-        self.heading = self.chapter_heading("What came after")
+        self.heading = self.chapter_heading(t("What came after"))
         self.residual_beats()
         self.norm_beats()
         self.clip_beats()
@@ -121,7 +122,7 @@ class WhatCameAfter(LessonScene):
             self.end_chapter()
 
     # ---------- helpers ----------
-    def fix_title(self, title: str) -> Mobject:
+    def fix_title(self, title: Message) -> Mobject:
         """A fix's name, under the chapter heading."""
         head = self.text(title, SIZE.body, color=self.theme.warn)
         return head.move_to([LEFT_X, FIX_TITLE_Y, 0], aligned_edge=LEFT)
@@ -132,16 +133,15 @@ class WhatCameAfter(LessonScene):
         self.on_screen = VGroup(*mobjects)
         return out + [FadeIn(m) for m in mobjects]
 
-    def rich(self, line: str, size: int = SIZE.small, color: str | None = None) -> VGroup:
-        """One line of words with formulas between $ signs, each piece translated or typeset."""
+    def rich(self, *pieces: Message | str, size: int = SIZE.small, color: str | None = None) -> VGroup:
+        """One line of words and formulas: each marked piece translated, each plain string typeset
+        as a formula (LaTeX)."""
         parts = VGroup()
-        for i, piece in enumerate(line.split("$")):
-            if not piece.strip():
-                continue
-            parts.add(self.tex(piece, size, color) if i % 2 else self.text(piece.strip(), size, color=color))
+        for piece in pieces:
+            parts.add(self.tex(piece, size, color) if isinstance(piece, str) else self.text(piece, size, color=color))
         return parts.arrange(RIGHT, buff=0.12)
 
-    def when_said(self, caption: str, marker: str) -> float:
+    def when_said(self, caption: Words, marker: str) -> float:
         """Seconds into the beat of ``caption`` at which its translation reaches the last
         ``marker`` in it (0 if none): the cues' reading times, shared out by characters."""
         text, lang = self.tr(caption), self.lesson.language
@@ -152,7 +152,7 @@ class WhatCameAfter(LessonScene):
             return 0.0
         return total * count_chars(text[:at], lang) / max(1, count_chars(text, lang))
 
-    def reveal(self, start: float, caption: str, steps: Sequence[tuple[str, Sequence[Animation], float]]) -> None:
+    def reveal(self, start: float, caption: Words, steps: Sequence[tuple[str, Sequence[Animation], float]]) -> None:
         """Play each step's animations when ``caption`` reaches its marker (or at once if later)."""
         for marker, anims, run_time in steps:
             wait = start + self.when_said(caption, marker) - self.renderer.time
@@ -164,7 +164,7 @@ class WhatCameAfter(LessonScene):
     def residual_beats(self) -> None:
         """Residual connections: the block and its backward factor, then the computed bars."""
         th, r = self.theme, self.res.residual
-        title = self.fix_title("Residual connections")
+        title = self.fix_title(t("Residual connections"))
         y = 0.75
         a_in = self.tex("a_{l-1}", SIZE.label).move_to([LEFT_X + 0.4, y, 0])
         box = Rectangle(width=1.4, height=0.75, stroke_color=th.forward, stroke_width=2.5).move_to([-4.2, y, 0])
@@ -178,16 +178,15 @@ class WhatCameAfter(LessonScene):
                          for a, b, buff in ((a_in, box, 0.08), (box, plus, 0.0), (plus, a_out, 0.06))])
         skip = CurvedArrow(a_in.get_top() + UP * 0.08, plus.get_top(), angle=-1.5, stroke_width=3,
                            tip_length=0.16, color=th.net("skips"))
-        skip_name = self.text("skip", SIZE.small, color=th.net("skips")).next_to(skip, UP, buff=0.06)
+        skip_name = self.text(t("skip"), SIZE.small, color=th.net("skips")).next_to(skip, UP, buff=0.06)
         block = VGroup(a_in, box, act, plus, plus_sign, a_out, wires, skip, skip_name)
         formula = self.tex(rf"a_l = a_{{l-1}} + {self.g_tex}(z_l)", SIZE.label).next_to(block, DOWN, buff=0.5)
         formula.align_to(a_in, LEFT)
-        factor = VGroup(self.text("factor back per layer (one neuron each):", SIZE.small, color=th.muted),
+        factor = VGroup(self.text(t("factor back per layer (one neuron each):"), SIZE.small, color=th.muted),
                         self.tex(rf"1 + w\,{self.g_tex}'(z)", SIZE.label, color=th.backward))
         factor.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(formula, DOWN, buff=0.45, aligned_edge=LEFT)
-        g = self.g
-        caption = (f"Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). "
-                   f"Back prop takes both paths; with one neuron per layer, each factor is 1 + w {g}'(z).")
+        caption = t("Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). Back prop "
+                    "takes both paths; with one neuron per layer, each factor is 1 + w {g}'(z).", g=self.g)
         with self.beat(caption):
             start = self.renderer.time
             self.play(FadeIn(self.heading), *self.swap_in(title, block), run_time=1.0)
@@ -213,7 +212,7 @@ class WhatCameAfter(LessonScene):
                                          *[GrowFromEdge(b, DOWN) for b in skipped]], 1.2)])
         self.on_screen.add(frame, plain, skipped, legend)
 
-    def residual_caption(self) -> str:
+    def residual_caption(self) -> Message:
         """Layer 1's ||dC/db|| over the last hidden layer's, without and with skips (fmt_ratio), or
         that no gradient reaches the last hidden layer, where its ||dC/db|| is 0."""
         r = self.res.residual
@@ -221,16 +220,18 @@ class WhatCameAfter(LessonScene):
         plain_ok, skip_ok = r.plain_norms[last - 1] > 0, r.residual_norms[last - 1] > 0
         self.shown["plain_reaches"], self.shown["skip_reaches"] = float(plain_ok), float(skip_ok)
         plain, skip = fmt_ratio(r.plain_ratio), fmt_ratio(r.residual_ratio)
-        head = f"Chapter {n}'s net and digit: "
+        fields = {"chapter": n, "last": last, "plain": plain, "skip": skip}
         if plain_ok and skip_ok:
-            return head + f"layer 1's ‖∂C/∂b‖ over layer {last}'s is {plain} without skips, {skip} with them."
+            return t("Chapter {chapter}'s net and digit: layer 1's ‖∂C/∂b‖ over layer {last}'s is {plain} without "
+                     "skips, {skip} with them.", **fields)
         if skip_ok:
-            return head + (f"without skips no gradient reaches layer {last} (‖∂C/∂b‖ = 0); with them, layer 1's "
-                           f"‖∂C/∂b‖ over layer {last}'s is {skip}.")
+            return t("Chapter {chapter}'s net and digit: without skips no gradient reaches layer {last} (‖∂C/∂b‖ = "
+                     "0); with them, layer 1's ‖∂C/∂b‖ over layer {last}'s is {skip}.", **fields)
         if plain_ok:
-            return head + (f"with skips no gradient reaches layer {last} (‖∂C/∂b‖ = 0); without them, layer 1's "
-                           f"‖∂C/∂b‖ over layer {last}'s is {plain}.")
-        return head + f"no gradient reaches layer {last} (‖∂C/∂b‖ = 0), with skips or without."
+            return t("Chapter {chapter}'s net and digit: with skips no gradient reaches layer {last} (‖∂C/∂b‖ = 0); "
+                     "without them, layer 1's ‖∂C/∂b‖ over layer {last}'s is {plain}.", **fields)
+        return t("Chapter {chapter}'s net and digit: no gradient reaches layer {last} (‖∂C/∂b‖ = 0), with skips or "
+                 "without.", **fields)
 
     def residual_bars(self) -> tuple[VGroup, VGroup, VGroup, VGroup]:
         """Axis with 10^k tick labels; the plain net's bars and the bars with skips; the legend."""
@@ -265,15 +266,15 @@ class WhatCameAfter(LessonScene):
                           .move_to([x + dx, base[1] + h / 2, 0]))
             if len(hidden) <= 8 or l in (1, hidden[-1]) or l % 2 == 1:
                 names.add(self.text(str(l), SIZE.small, color=th.muted).move_to([x, base[1] - 0.24, 0]))
-        caption = self.text("hidden layer", SIZE.small, color=th.muted)
+        caption = self.text(t("hidden layer"), SIZE.small, color=th.muted)
         caption.move_to([base[0] + width / 2, base[1] - 0.58, 0])
         head = VGroup(self.tex(r"\|\partial C/\partial b_l\|", SIZE.small, color=th.muted),
-                      self.text("(log scale)", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.15)
+                      self.text(t("(log scale)"), SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.15)
         head.next_to(base + UP * BARS_H, UP, buff=0.2).align_to(base + LEFT * 0.6, LEFT)
         legend_plain = VGroup(Rectangle(width=0.2, height=0.2, stroke_width=0, fill_color=plain_colour,
-                                        fill_opacity=0.9), self.text("no skips", SIZE.small, color=plain_colour))
+                                        fill_opacity=0.9), self.text(t("no skips"), SIZE.small, color=plain_colour))
         legend_skip = VGroup(Rectangle(width=0.2, height=0.2, stroke_width=0, fill_color=skip_colour,
-                                       fill_opacity=0.9), self.text("skips, same weights", SIZE.small,
+                                       fill_opacity=0.9), self.text(t("skips, same weights"), SIZE.small,
                                                                     color=skip_colour))
         for group in (legend_plain, legend_skip):
             group.arrange(RIGHT, buff=0.1)
@@ -285,7 +286,7 @@ class WhatCameAfter(LessonScene):
     def norm_beats(self) -> None:
         """Batch normalisation: one neuron's z over a mini-batch, with W_1 and k W_1; the same z_hat."""
         th, bn = self.theme, self.res.batch_norm
-        title = self.fix_title("Batch normalisation")
+        title = self.fix_title(t("Batch normalisation"))
         self.shown["bn_batch"] = float(bn.batch)
         self.shown["bn_factor"] = float(bn.factor)
         self.shown["bn_z"] = list(bn.z)
@@ -295,8 +296,8 @@ class WhatCameAfter(LessonScene):
         rule = self.tex(r"\hat z = \frac{z - \bar z}{\sqrt{\mathrm{Var}}}\ \longrightarrow\ \gamma\,\hat z + \beta",
                         SIZE.label)
         rule.move_to([LEFT_X, 1.75, 0], aligned_edge=LEFT)
-        notes = VGroup(self.rich(r"$\bar z$: the mean over the mini-batch", color=th.muted),
-                       self.rich(r"$\gamma, \beta$: a learned scale and shift", color=th.muted))
+        notes = VGroup(self.rich(r"\bar z", t(": the mean over the mini-batch"), color=th.muted),
+                       self.rich(r"\gamma, \beta", t(": a learned scale and shift"), color=th.muted))
         notes.arrange(DOWN, buff=0.14, aligned_edge=LEFT).next_to(rule, RIGHT, buff=0.7)
         everything = list(bn.z) + list(bn.z_scaled) + list(bn.z_hat) + [0.0]
         z_lo, z_hi = math.floor(min(everything)), math.ceil(max(everything))
@@ -311,9 +312,9 @@ class WhatCameAfter(LessonScene):
 
         k = fmt_value(bn.factor)
         self.shown["bn_factor_label"] = float(bn.factor)
-        names = [self.rich("z, weights $W_1$", color=th.muted),
-                 self.rich(f"z, weights ${k}\\cdot W_1$", color=th.muted),
-                 self.rich(r"$\hat z$", color=th.muted)]
+        names = [self.rich(t("z, weights"), "W_1", color=th.muted),
+                 self.rich(t("z, weights"), f"{k}\\cdot W_1", color=th.muted),
+                 self.rich(r"\hat z", color=th.muted)]
         rows = []
         for name, y in zip(names, rows_y):
             axis = Line(at(z_lo, y), at(z_hi, y), stroke_color=th.edge, stroke_width=2)
@@ -324,17 +325,18 @@ class WhatCameAfter(LessonScene):
         dots_w = VGroup(*[Dot(at(z, rows_y[0]), radius=0.075, color=th.forward) for z in bn.z])
         dots_k = VGroup(*[Dot(at(z, rows_y[1]), radius=0.075, color=th.warn) for z in bn.z_scaled])
         if bn.equal:
-            hats = VGroup(self.text("all z equal: nothing to rescale", SIZE.small, color=th.muted)
+            hats = VGroup(self.text(t("all z equal: nothing to rescale"), SIZE.small, color=th.muted)
                           .next_to(rows[2][0], RIGHT, buff=0.3))
             rows[2] = VGroup(rows[2][0])
         else:
             hats = VGroup(*[Dot(at(z, rows_y[2]), radius=0.09, color=th.forward) for z in bn.z_hat],
                           *[Circle(radius=0.13, stroke_color=th.warn, stroke_width=2.5).move_to(at(z, rows_y[2]))
                             for z in bn.z_hat_scaled])
-        batch = self.text(f"one neuron of layer 1, a mini-batch of {bn.batch} digits", SIZE.small, color=th.muted)
+        batch = self.text(t("one neuron of layer 1, a mini-batch of {batch} digits", batch=bn.batch), SIZE.small,
+                          color=th.muted)
         batch.move_to([x0 + width / 2, -2.75, 0])
-        caption = ("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
-                   "scale γ and shift β. Dividing by √Var undoes any positive scaling of w.")
+        caption = t("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
+                    "scale γ and shift β. Dividing by √Var undoes any positive scaling of w.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)
@@ -347,7 +349,7 @@ class WhatCameAfter(LessonScene):
     def clip_beats(self) -> None:
         """Gradient clipping on chapter 9's linear net: the whole step eta ||grad C|| at every depth."""
         th, cl = self.theme, self.res.clipping
-        title = self.fix_title("Gradient clipping (exploding gradients only)")
+        title = self.fix_title(t("Gradient clipping (exploding gradients only)"))
         x0, y0 = CHART_BASE[0], CHART_BASE[1]
         w = CHART_W
         logs = np.log10(np.array(cl.steps))
@@ -369,8 +371,8 @@ class WhatCameAfter(LessonScene):
                                                                                        y0 - 0.25, 0])
                                for n in (1, cl.depth)])
         self.shown["clip_depth"] = float(cl.depth)
-        x_name = self.text("layers", SIZE.small, color=th.muted).move_to([x0 + w / 2, y0 - 0.3, 0])
-        head = self.text("length of the whole step, log scale", SIZE.small, color=th.muted)
+        x_name = self.text(t("layers"), SIZE.small, color=th.muted).move_to([x0 + w / 2, y0 - 0.3, 0])
+        head = self.text(t("length of the whole step, log scale"), SIZE.small, color=th.muted)
         head.next_to([x0, y0 + CHART_H, 0], UP, buff=0.2).align_to([x0 - 0.5, 0, 0], LEFT)
         raw = VMobject(stroke_color=th.overflow, stroke_width=3.5)
         raw.set_points_as_corners([at(L, s) for L, s in zip(cl.depths, cl.steps)])
@@ -381,15 +383,16 @@ class WhatCameAfter(LessonScene):
         raw_label[1].set_color(th.overflow)
         mid = len(cl.depths) // 2
         raw_label.next_to(at(cl.depths[mid], cl.steps[mid]), UP + LEFT, buff=0.15)
-        clip_label = VGroup(self.text("clipped:", SIZE.label, color=th.good),
+        clip_label = VGroup(self.text(t("clipped:"), SIZE.label, color=th.good),
                             self.number("clipped_step", cl.clipped_step, SIZE.label))
         clip_label[1].set_color(th.good)
         clip_label.arrange(RIGHT, buff=0.12).next_to(at(cl.depth * 0.8, cl.clipped_step), UP, buff=0.15)
         rule = self.tex(r"\|\nabla C\| > \tau:\ \ \nabla C \leftarrow \nabla C\,\tau/\|\nabla C\|", SIZE.label)
         rule.move_to([LEFT_X, 1.85, 0], aligned_edge=LEFT)
-        nabla = self.rich(r"$\nabla C$: all the $\partial C/\partial w$ together", color=th.muted)
+        nabla = self.rich(r"\nabla C", t(": all the"), r"\partial C/\partial w", t("together"), color=th.muted)
         nabla.next_to(rule, RIGHT, buff=0.6)
-        net = VGroup(self.text(f"chapter {number_of('exploding')}'s linear net:", SIZE.small, color=th.muted),
+        net = VGroup(self.text(t("chapter {chapter}'s linear net:", chapter=number_of("exploding")), SIZE.small,
+                               color=th.muted),
                      self.tex("W =", SIZE.small, color=th.muted), self.number("net_scale", cl.scale, SIZE.small),
                      self.tex(r"\cdot I", SIZE.small, color=th.muted))
         net[2].set_color(th.muted)
@@ -400,9 +403,9 @@ class WhatCameAfter(LessonScene):
         self.shown["cosine"] = float(cl.cosine)
         step, clipped_step = self.inline("caption_step", cl.step), self.inline("caption_clipped_step", cl.clipped_step)
         tau = self.inline("caption_threshold", cl.threshold)
-        caption = (f"Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. "
-                   f"Chapter {number_of('exploding')}'s net, {cl.depth} layers: the step η‖∇C‖ is "
-                   f"{step}; clipped at τ = {tau}, {clipped_step}.")
+        caption = t("Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
+                    "net, {depth} layers: the step η‖∇C‖ is {step}; clipped at τ = {tau}, {clipped}.",
+                    chapter=number_of("exploding"), depth=cl.depth, step=step, tau=tau, clipped=clipped_step)
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, nabla), run_time=1.0)
@@ -415,8 +418,8 @@ class WhatCameAfter(LessonScene):
     def lstm_beats(self) -> None:
         """The LSTM's memory cell: c carried forward through the forget gate f; back along c, a factor f."""
         th = self.theme
-        title = self.fix_title("LSTM (long short-term memory)")
-        recurrent = self.text("a recurrent net reads a sequence step by step, with the same weights at every step",
+        title = self.fix_title(t("LSTM (long short-term memory)"))
+        recurrent = self.text(t("a recurrent net reads a sequence step by step, with the same weights at every step"),
                               SIZE.small, color=th.muted)
         recurrent.move_to([LEFT_X, 2.05, 0], aligned_edge=LEFT)
         y = -0.3
@@ -438,19 +441,19 @@ class WhatCameAfter(LessonScene):
             feed = Arrow([x + 0.2, y - 0.85, 0], plus.get_bottom(), buff=0.0, stroke_width=2.5, tip_length=0.15,
                          color=th.muted)
             news.add(VGroup(plus, self.tex("+", SIZE.label).move_to(plus), feed))
-        new_labels = VGroup(*[self.text("new input", SIZE.small, color=th.muted).move_to([x + 0.2, y - 1.05, 0])
+        new_labels = VGroup(*[self.text(t("new input"), SIZE.small, color=th.muted).move_to([x + 0.2, y - 1.05, 0])
                               for x in (xs[1], xs[2])])
         back = Arrow([xs[-1], y - 1.6, 0], [xs[0] + 0.7, y - 1.6, 0], buff=0, stroke_width=3.5,
                      tip_length=0.2, color=th.backward)
-        back_label = self.text("back along c: × f per step", SIZE.label, color=th.backward)
+        back_label = self.text(t("back along c: × f per step"), SIZE.label, color=th.backward)
         back_label.next_to(back, DOWN, buff=0.12)
-        formula = VGroup(self.tex(r"c_t = f\,c_{t-1}\ +", SIZE.label), self.text("new input", SIZE.label))
+        formula = VGroup(self.tex(r"c_t = f\,c_{t-1}\ +", SIZE.label), self.text(t("new input"), SIZE.label))
         formula.arrange(RIGHT, buff=0.15)
-        gate = self.text("f: forget gate, learned, between 0 and 1", SIZE.label, color=th.warn)
+        gate = self.text(t("f: forget gate, learned, between 0 and 1"), SIZE.label, color=th.warn)
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
-        caption = ("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
-                   "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f, a learned gate "
-                   "between 0 and 1 that can stay near 1.")
+        caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
+                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f, a learned gate "
+                    "between 0 and 1 that can stay near 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)
@@ -460,10 +463,10 @@ class WhatCameAfter(LessonScene):
             self.play(GrowFromEdge(back, RIGHT), FadeIn(back_label), run_time=1.0)
         self.on_screen.add(gates, news, new_labels, top, back, back_label)
 
-    def timeline_row(self, year: str, lines: Sequence[str], y: float) -> VGroup:
-        """One entry: a dot on the line, the year, and its lines of words (formulas between $)."""
+    def timeline_row(self, year: str, lines: Sequence[Sequence[Message | str]], y: float) -> VGroup:
+        """One entry: a dot on the line, the year, and its lines of words and formulas (:meth:`rich`)."""
         th = self.theme
-        words = VGroup(*[self.rich(line.replace("{}", str(number_of("wayout")))) for line in lines])
+        words = VGroup(*[self.rich(*line) for line in lines])
         words.arrange(DOWN, buff=TIMELINE_LINE - words[0].height, aligned_edge=LEFT)
         words.move_to([TIMELINE_X + 0.3, y, 0], aligned_edge=UP + LEFT)
         year_t = self.text(year, SIZE.label, color=th.warn)
@@ -475,10 +478,11 @@ class WhatCameAfter(LessonScene):
         """The 1998 entry's further lines: the common start of the time, and the most a sigmoid or
         tanh layer's factor (chapter 10's) can be with it (computed)."""
         th, p = self.theme, self.res.period
-        start = self.rich(r"yet a common start, $U(-1/\sqrt{n},\ 1/\sqrt{n})$, has $\mathrm{Var}(w) = 1/(3n)$:")
+        start = self.rich(t("yet a common start,"), r"U(-1/\sqrt{n},\ 1/\sqrt{n})", t(", has"),
+                          r"\mathrm{Var}(w) = 1/(3n)", t(":"))
         self.shown["period_n_var"] = float(p.n_var)
         sigmoid, tanh = p.bound("sigmoid"), p.bound("tanh")
-        factor = VGroup(self.text(f"chapter {number_of('wayout')}'s factor", SIZE.small),
+        factor = VGroup(self.text(t("chapter {chapter}'s factor", chapter=number_of("wayout")), SIZE.small),
                         self.tex(r"\sqrt{n\,\mathrm{Var}(w)\,E[g'^2]}\ \le", SIZE.small),
                         self.number("period_sigmoid_bound", sigmoid, SIZE.small),
                         self.tex(r"(\sigma),", SIZE.small),
@@ -511,15 +515,15 @@ class WhatCameAfter(LessonScene):
         line = Line([TIMELINE_X, 3.05, 0], last_dot + DOWN * 0.2, stroke_color=th.muted, stroke_width=2)
         p = self.res.period
         captions = (
-            "1991: Hochreiter finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
-            "1997: the LSTM (forget gate: 2000).",
-            "1998: LeCun et al., Efficient BackProp: Var(w) = 1/n_in. Yet sigmoid and tanh nets often began smaller, "
-            "U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and data "
-            "of the time, plateaus outlasted patience.",
-            "2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
-            "then fine-tunes all from there, not from random weights.",
-            "2009–2012: GPUs (graphics processors), far more data; 2010: Glorot and Bengio's start; 2010–2011: "
-            "ReLU. Pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation.",
+            t("1991: Hochreiter finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
+              "1997: the LSTM (forget gate: 2000)."),
+            t("1998: LeCun et al., Efficient BackProp: Var(w) = 1/n_in. Yet sigmoid and tanh nets often began "
+              "smaller, U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and "
+              "data of the time, plateaus outlasted patience."),
+            t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
+              "then fine-tunes all from there, not from random weights."),
+            t("2009–2012: GPUs (graphics processors), far more data; 2010: Glorot and Bengio's start; 2010–2011: "
+              "ReLU. Pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation."),
         )
         self.shown["period_well_below"] = float(max(p.bounds))
         for i, (caption, rows) in enumerate(zip(captions, beats)):
@@ -532,7 +536,7 @@ class WhatCameAfter(LessonScene):
                 if i == 1:
                     steps += [("U(", [FadeIn(extra[0])], 0.6), ("1/(3n)", [FadeIn(extra[1])], 0.6)]
                 self.reveal(start, caption, steps)
-        summary = self.text("a gradient = a product of one factor per layer: keep each near 1", SIZE.label,
+        summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1"), SIZE.label,
                             color=th.backward).move_to([0, last_dot[1] - 0.6, 0])
-        self.say("A gradient is a product of one factor per layer: keep each near 1.", FadeIn(summary),
+        self.say(t("A gradient is a product of one factor per layer: keep each near 1."), FadeIn(summary),
                  run_time=1.0)

@@ -228,7 +228,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
                                                       "2010", "2010–2011", "2015"]
     for i, (year, _, marker) in entries:
         assert marker in caps[5 + i] and year.split("–")[0] in caps[5 + i]
-    words = {year: " ".join(lines) for _, (year, lines, _) in entries}
+    words = {year: " ".join(str(piece) for line in lines for piece in line) for _, (year, lines, _) in entries}
     assert "without labels, to model its input" in words["2006–2007"] and "2000" in words["1997"]
     assert "restricted Boltzmann machines in Hinton's group" in words["2006–2007"]
     assert "autoencoders in Bengio's and LeCun's" in words["2006–2007"]
@@ -265,7 +265,7 @@ def test_a_dead_net_says_no_gradient_reaches(tmp_path) -> None:
     r = what_came_after([64] + [2] * 12 + [10], "relu", "xavier-uniform", "zeros", 0, 1e-6)
     assert r.residual.plain_norms[10] == 0 and r.residual.residual_norms[10] > 0
     fake = SimpleNamespace(res=r, shown={})
-    caption = WhatCameAfter.residual_caption(fake)  # type: ignore[arg-type]
+    caption = str(WhatCameAfter.residual_caption(fake))  # type: ignore[arg-type]
     assert "without skips no gradient reaches layer 12 (‖∂C/∂b‖ = 0)" in caption
     assert f"over layer 12's is {fmt_ratio(r.residual.residual_ratio)}." in caption
     assert fake.shown == {"plain_reaches": 0.0, "skip_reaches": 1.0}
