@@ -61,6 +61,7 @@ from netsim.experiments.fading import FadingResult, fading
 from netsim.experiments.rectangle import RectangleResult, shrinking_factors
 from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
+from scenes.i18n import Message, t
 from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, lesson_toml, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
 from scenes.style import SIZE, GradientScale, cut_piece
@@ -141,14 +142,14 @@ class VerticalShort(LessonScene):
     def title_card(self) -> None:
         th = self.theme
         title = self.text(self.lesson.title, SIZE.title)
-        sub = self.text("why deep nets were so hard to train", SIZE.body, color=th.muted)
+        sub = self.text(t("why deep nets were so hard to train"), SIZE.body, color=th.muted)
         self.heading = VGroup(title, sub).arrange(DOWN, buff=0.2).move_to([0, TITLE_Y - 0.35, 0])
         self.fit(self.heading)
         # the square is drawn from the first frame on: a feed shows the first frame as the short's picture
         self.outline = Square(side_length=SQUARE_SIDE, stroke_color=th.text, stroke_width=3,
                               fill_color=th.muted, fill_opacity=0.15).move_to(SQUARE_CENTER)
         self.add(self.heading, self.outline)
-        self.tell("Why were deep nets so hard to train? The gradient fades.",
+        self.tell(t("Why were deep nets so hard to train? The gradient fades."),
                   self.outline.animate.set_stroke(th.backward), run_time=1.0, least=BEATS["title"])
 
     # -- part 1: the shrinking rectangle ----------------------------------------------------
@@ -160,8 +161,9 @@ class VerticalShort(LessonScene):
         kept = self._piece(*piece)
         self.shown["area_0"] = r.areas[0]
         area = MathTex(frac_tex(r.areas[0]), font_size=SIZE.title * 1.4, color=th.background).move_to(SQUARE_CENTER)
-        self.tell(f"Start with a square. Its area is {r.areas[0]}.", self.outline.animate.set_stroke(th.text),
-                  FadeIn(kept), Write(area), run_time=1.2, least=BEATS["square"])
+        self.tell(t("Start with a square. Its area is {area}.", area=str(r.areas[0])),
+                  self.outline.animate.set_stroke(th.text), FadeIn(kept), Write(area), run_time=1.2,
+                  least=BEATS["square"])
         equations = VGroup()
         for k, m in enumerate(r.multipliers, start=1):
             before, after = r.areas[k - 1], r.areas[k]
@@ -173,10 +175,11 @@ class VerticalShort(LessonScene):
             eq[-1].set_color(th.backward)
             eq.move_to([0, EQ_TOP - (k - 1) * EQ_STEP, 0])
             equations.add(eq)
-            with self.beat(f"Multiply by {m}: only {after} of the square is left."), self.at_least(BEATS["multiply"]):
+            caption = t("Multiply by {factor}: only {left} of the square is left.", factor=str(m), left=str(after))
+            with self.beat(caption), self.at_least(BEATS["multiply"]):
                 self.play(Create(cuts), *([FadeOut(area)] if k == 1 else []), run_time=0.8)
                 self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=1.0)
-        self.tell("Each factor between 0 and 1 shrinks the product. More factors, smaller product.",
+        self.tell(t("Each factor between 0 and 1 shrinks the product. More factors, smaller product."),
                   equations[-1][-1].animate.scale(1.25, about_edge=DOWN), run_time=0.8, least=BEATS["moral"])
         self.part1 = VGroup(self.outline, kept, equations)
 
@@ -193,19 +196,20 @@ class VerticalShort(LessonScene):
         self.diagram.rotate(PI / 2).move_to([NET_X, (NET_TOP + NET_BOTTOM) / 2, 0])
         self.shown["sizes"] = [float(n) for n in r.sizes]
         d = self.diagram
-        inputs = self.text(f"{r.sizes[0]} inputs", SIZE.label, color=th.muted).next_to(d.column(0), DOWN, buff=0.2)
-        outputs = self.text(f"{r.sizes[-1]} outputs", SIZE.label, color=th.muted)
+        inputs = self.text(t("{n} inputs", n=r.sizes[0]), SIZE.label, color=th.muted)
+        inputs.next_to(d.column(0), DOWN, buff=0.2)
+        outputs = self.text(t("{n} outputs", n=r.sizes[-1]), SIZE.label, color=th.muted)
         outputs.next_to(d.column(d.depth), UP, buff=0.2)
         names = VGroup()
         for l in range(1, d.depth):
-            name = self.text(f"layer {l}", SIZE.label, color=th.muted)
+            name = self.text(t("layer {l}", l=l), SIZE.label, color=th.muted)
             name.move_to([BAR_LEFT, self.row_y(l) - BAR_THICK / 2 - 0.22, 0], aligned_edge=LEFT)
             names.add(name)
         self.net_group = VGroup(d, inputs, outputs, names)
         hidden = d.depth - 1
-        self.tell(f"Back prop multiplies the gradient by one such factor per layer. Here is a real net with "
-                  f"{hidden} hidden layers.", FadeOut(self.part1), FadeIn(self.net_group), run_time=1.4,
-                  least=BEATS["net"])
+        self.tell(t("Back prop multiplies the gradient by one such factor per layer. Here is a real net with "
+                    "{hidden} hidden layers.", hidden=hidden),
+                  FadeOut(self.part1), FadeIn(self.net_group), run_time=1.4, least=BEATS["net"])
 
     def row_y(self, layer: int) -> float:
         return float(self.diagram.column(layer).get_center()[1])
@@ -234,11 +238,11 @@ class VerticalShort(LessonScene):
                 anims += [GrowFromEdge(bar, LEFT), FadeIn(value)]
             steps.append(AnimationGroup(*anims))
         self.shown["bar_decades"] = [float(lo), float(hi)]
-        axis = VGroup(self.text("bars: ||dC/db|| per layer", SIZE.label, color=th.muted),
-                      self.text("log scale", SIZE.label, color=th.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        axis = VGroup(self.text(t("bars: ||dC/db|| per layer"), SIZE.label, color=th.muted),
+                      self.text(t("log scale"), SIZE.label, color=th.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.fit(axis, FRAME_WIDTH / 2 - BAR_LEFT - 0.2)
         axis.move_to([BAR_LEFT, self.row_y(d.depth), 0], aligned_edge=LEFT)
-        self.tell("From the output down, each hidden layer's bar shows the size of its gradient, on a log scale.",
+        self.tell(t("From the output down, each hidden layer's bar shows the size of its gradient, on a log scale."),
                   FadeIn(axis), Succession(*steps, lag_ratio=1.0), run_time=1.0 * len(steps), least=BEATS["sweep"])
 
     def ratio(self) -> None:
@@ -251,24 +255,27 @@ class VerticalShort(LessonScene):
                                r"\approx", SIZE.heading),
                       self.number("factor", r.factor, SIZE.title).set_color(color)).arrange(RIGHT, buff=0.2)
         self.shown["ratio"] = float(r.ratio_rounded)
-        note = VGroup(self.text(f"the last hidden layer: layer {h}", SIZE.label, color=th.muted),
-                      self.text("the output layer is not compared", SIZE.label, color=th.muted))
+        note = VGroup(self.text(t("the last hidden layer: layer {l}", l=h), SIZE.label, color=th.muted),
+                      self.text(t("the output layer is not compared"), SIZE.label, color=th.muted))
         note.arrange(DOWN, buff=0.1)
         group = VGroup(line, note).arrange(DOWN, buff=0.2).move_to([0, RATIO_Y, 0])
         self.fit(group)
         marks = [self.bars[l].animate.set_stroke(color, width=4) for l in (1, h)]
         factor = self.inline("factor", r.factor)
         if r.regime == "vanishing":
-            caption = f"Layer 1's gradient is about {factor} times smaller than layer {h}'s, the last hidden layer."
-            moral = "So the first layers learn slowest. That is the vanishing gradient."
+            caption = t("Layer 1's gradient is about {factor} times smaller than layer {h}'s, the last hidden layer.",
+                        factor=factor, h=h)
+            moral = t("So the first layers learn slowest. That is the vanishing gradient.")
         elif r.regime == "exploding":
-            caption = f"Layer 1's gradient is about {factor} times larger than layer {h}'s, the last hidden layer."
-            moral = "So the first layers take huge, unstable steps: the gradient explodes."
+            caption = t("Layer 1's gradient is about {factor} times larger than layer {h}'s, the last hidden layer.",
+                        factor=factor, h=h)
+            moral = t("So the first layers take huge, unstable steps: the gradient explodes.")
         else:
-            word = "smaller" if r.ratio >= 1 else "larger"
-            caption = (f"Layer 1's gradient is only {factor} times {word} than layer {h}'s, the last hidden "
-                       "layer: the bars stay level.")
-            moral = "With this lesson's fix, the first layers learn about as fast as the last."
+            caption = (t("Layer 1's gradient is only {factor} times smaller than layer {h}'s, the last hidden layer: "
+                         "the bars stay level.", factor=factor, h=h) if r.ratio >= 1 else
+                       t("Layer 1's gradient is only {factor} times larger than layer {h}'s, the last hidden layer: "
+                         "the bars stay level.", factor=factor, h=h))
+            moral = t("With this lesson's fix, the first layers learn about as fast as the last.")
         self.tell(caption, FadeIn(group), *marks, run_time=1.2, least=BEATS["ratio"])
         self.tell(moral, least=BEATS["lesson"])
 
@@ -277,12 +284,12 @@ class VerticalShort(LessonScene):
         th = self.theme
         chapters = len(CHAPTERS)
         self.shown["chapters"] = float(chapters)
-        card = VGroup(self.text("Full episode", SIZE.title, color=th.muted),
+        card = VGroup(self.text(t("Full episode"), SIZE.title, color=th.muted),
                       self.text(self.lesson.title, SIZE.title * 1.25, color=th.warn),
-                      self.text(f"{chapters} chapters", SIZE.title)).arrange(DOWN, buff=0.45)
+                      self.text(t("{n} chapters", n=chapters), SIZE.title)).arrange(DOWN, buff=0.45)
         card.move_to([0, 1.2, 0])
         self.fit(card)
-        self.tell(f"Full episode: {self.lesson.title}, {chapters} chapters.",
+        self.tell(t("Full episode: {title}, {n} chapters.", title=self.lesson.title, n=chapters),
                   *[FadeOut(m) for m in self.mobjects], FadeIn(card), run_time=1.0, least=BEATS["end"])
 
     # -- helpers ----------------------------------------------------------------------------
@@ -296,7 +303,7 @@ class VerticalShort(LessonScene):
         if rest > 1e-6:
             self.wait(rest)
 
-    def tell(self, caption: str, *anims: Any, least: float, run_time: float = 1.0) -> None:
+    def tell(self, caption: Message, *anims: Any, least: float, run_time: float = 1.0) -> None:
         """A beat of one ``play`` that lasts at least ``least`` seconds (longer if its caption needs it)."""
         with self.beat(caption), self.at_least(least):
             if anims:

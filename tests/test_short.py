@@ -21,6 +21,7 @@ from manim import config, tempconfig
 
 from scenes.captions import problems
 from scenes.chapters import CHAPTERS
+from scenes.i18n import Words
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.short import BEATS, CONTENT_FLOOR, FRAME_WIDTH, VerticalShort, fading_experiment, rectangle_experiment
 
@@ -38,10 +39,10 @@ class Checked(VerticalShort):
         self.misplaced: list[str] = []
         super().__init__(**kw)
 
-    def text(self, s: str, *args: Any, **kw: Any) -> Any:
-        t = super().text(s, *args, **kw)
-        self.words.append(t.text)
-        return t
+    def text(self, words: Words, *args: Any, **kw: Any) -> Any:
+        shown = super().text(words, *args, **kw)
+        self.words.append(shown.text)
+        return shown
 
     def beat_boundary(self) -> None:
         half_w, half_h = config.frame_width / 2, config.frame_height / 2
