@@ -150,7 +150,7 @@ def test_the_catalogue_translates_every_template_and_nothing_else(extracted: dic
 #: The scene methods whose first argument is a caption or a label, translated when shown.
 SHOWN = {"text", "beat", "say", "chapter_heading", "end_chapter"}
 #: Files whose texts are still looked up in the toml catalogues (while they move to templates).
-NOT_YET = {"depth", "training", "package", "gallery", "netdiagram", "style"}
+NOT_YET = {"depth", "training"}
 
 
 def test_captions_and_labels_are_marked_templates() -> None:

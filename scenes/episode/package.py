@@ -19,7 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from scenes.episode.media import read_chapters
-from scenes.i18n import translate
+from scenes.i18n import t, translate
 from scenes.lesson import Lesson
 from scenes.style import FONTS
 
@@ -29,14 +29,14 @@ THUMB_MAX_BYTES = 2_000_000
 MIN_CHAPTER = 10.0
 
 SUMMARY = (
-    "Why were deep fully-connected neural networks so hard to train with back propagation? "
-    "This episode follows the gradient from the output back to the first layer, one factor per "
-    "layer, and shows it fading (or exploding) in real nets: every number on screen is computed "
-    "at render time by a small NumPy simulator, and checked by tests.",
-    "It starts from one neuron and the cost of one handwritten digit, measures how little the "
-    "first layers of a deep sigmoid net learn, and ends with the fixes: starting weights scaled "
-    "to each layer's fan-in, ReLU, and what came after (residual connections, batch "
-    "normalisation, gradient clipping, LSTMs).",
+    t("Why were deep fully-connected neural networks so hard to train with back propagation? "
+      "This episode follows the gradient from the output back to the first layer, one factor per "
+      "layer, and shows it fading (or exploding) in real nets: every number on screen is computed "
+      "at render time by a small NumPy simulator, and checked by tests."),
+    t("It starts from one neuron and the cost of one handwritten digit, measures how little the "
+      "first layers of a deep sigmoid net learn, and ends with the fixes: starting weights scaled "
+      "to each layer's fan-in, ReLU, and what came after (residual connections, batch "
+      "normalisation, gradient clipping, LSTMs)."),
 )
 
 
@@ -60,7 +60,7 @@ def write_description(path: Path, lesson: Lesson, episode: Path) -> None:
     """Title, summary and chapter timestamps, in the lesson's language, written atomically."""
     lang = lesson.language
     lines = [lesson.title, "", *[translate(p, lang) for p in SUMMARY[:1]], "", translate(SUMMARY[1], lang), "",
-             translate("Chapters:", lang), *chapter_lines(episode)]
+             translate(t("Chapters:"), lang), *chapter_lines(episode)]
     tmp = path.with_name(path.name + ".part")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(tmp, path)
