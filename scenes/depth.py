@@ -60,6 +60,7 @@ from netsim.experiments.depth import UNITS, DepthResult, why_depth_matters
 from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, t
 from scenes.lesson import Lesson
 from scenes.style import SIZE, fmt_value
 
@@ -125,11 +126,6 @@ def barely_moved(r: list[float]) -> int:
     return k
 
 
-def layers_words(k: int) -> str:
-    """"Layer 1", "Layers 1 and 2", "Layers 1 to 3"."""
-    return "Layer 1" if k == 1 else "Layers 1 and 2" if k == 2 else f"Layers 1 to {k}"
-
-
 def shallow_look(res: DepthResult) -> str:
     """What the shallow net's first-layer pictures became, in words the numbers support:
     "blobs, edges kept", "blobs", "start" (still the random start) or "moved"."""
@@ -182,9 +178,9 @@ class WhyDepthMatters(LessonScene):
     def weight_colour(self, w: float) -> ManimColor:
         """The shared scale: blue w > 0, orange w < 0, brightness (|w| / scale) ** GAMMA."""
         th = self.theme
-        t = min(abs(float(w)) / self.scale, 1.0) ** GAMMA
+        level = min(abs(float(w)) / self.scale, 1.0) ** GAMMA
         end = th.forward if w > 0 else th.backward
-        return interpolate_color(ManimColor(th.background), ManimColor(end), t)
+        return interpolate_color(ManimColor(th.background), ManimColor(end), level)
 
     def grid_picture(self, values: np.ndarray, side: float, colour: Callable[[float], ManimColor]) -> VGroup:
         """64 values as an 8x8 grid of squares, row-major like the digit's pixels."""
@@ -213,7 +209,7 @@ class WhyDepthMatters(LessonScene):
         row.move_to([ROWS_LEFT + row.width / 2, y, 0])
         return row
 
-    def row_label(self, word: str, y: float) -> Text:
+    def row_label(self, word: Message, y: float) -> Text:
         """"before" or "after", left of a row of pictures."""
         lab = self.text(word, SIZE.small, color=self.theme.muted)
         return lab.move_to([ROWS_LEFT - 0.12 - lab.width / 2, y, 0])
@@ -222,8 +218,9 @@ class WhyDepthMatters(LessonScene):
         """"shallow net: 1 hidden layer of 30" at the left edge of the rows, in the net's colour."""
         self.record(f"{key}.hidden_layers", hidden)
         self.record(f"{key}.width", width)
-        name = "shallow net" if key == "shallow" else "deep net"
-        words = f"{name}: 1 hidden layer of {width}" if hidden == 1 else f"{name}: {hidden} hidden layers of {width}"
+        # the shallow net has one hidden layer, the deep net at least two (lesson.MIN_DEPTH)
+        words = (t("shallow net: 1 hidden layer of {width}", width=width) if key == "shallow" else
+                 t("deep net: {hidden} hidden layers of {width}", hidden=hidden, width=width))
         title = self.text(words, SIZE.label, color=self.theme.net(key))
         return title.move_to([ROWS_LEFT, y, 0], aligned_edge=LEFT)
 
@@ -239,36 +236,37 @@ class WhyDepthMatters(LessonScene):
     def title_beat(self) -> None:
         """Beat 1: the question, over a real digit and the two steps a net takes."""
         th = self.theme
-        self.heading = self.chapter_heading("What depth should buy",
-                                            "The first layer finds simple patterns; later layers combine them")
+        self.heading = self.chapter_heading(t("What depth should buy"),
+                                            t("The first layer finds simple patterns; later layers combine them"))
         split = self.res.setup.split()
         digit = self.digit_picture(split.test.x[0], 2.0)
-        steps = [self.text("layer 1: simple patterns", SIZE.label),
-                 self.text("later layers: combinations", SIZE.label)]
+        steps = [self.text(t("layer 1: simple patterns"), SIZE.label),
+                 self.text(t("later layers: combinations"), SIZE.label)]
         row = VGroup(digit, *steps).arrange(RIGHT, buff=1.0).move_to([0, -0.3, 0])
         arrows = VGroup(*[Arrow(a.get_right(), b.get_left(), buff=0.15, color=th.forward, stroke_width=4)
                           for a, b in zip(row, row[1:])])
         self.intro = VGroup(row, arrows)
-        self.say("What should depth buy? Layer 1 finds simple patterns in the pixels; later layers combine them.",
+        self.say(t("What should depth buy? Layer 1 finds simple patterns in the pixels; later layers combine them."),
                  FadeIn(self.heading), FadeIn(self.intro), run_time=1.2)
-        self.say("On photos and speech depth won; on our small 8×8 digits it does not pay "
-                 f"(chapter {number_of('trains')}).")
+        self.say(t("On photos and speech depth won; on our small 8×8 digits it does not pay (chapter {chapter}).",
+                   chapter=number_of("trains")))
 
     def shallow_before(self) -> None:
         """Beat 2: the shallow net, and its first-layer pictures at the random start."""
         s, setup = self.res.shallow, self.res.setup
         self.shallow_title = self.net_title("shallow", s.depth - 1, s.sizes[1], SHALLOW_TITLE_Y)
         self.before_row = self.filter_row(s.w1_before, s.units, SHALLOW_BEFORE_Y)
-        before_lab = self.row_label("before", SHALLOW_BEFORE_Y)
+        before_lab = self.row_label(t("before"), SHALLOW_BEFORE_Y)
         width = int(s.sizes[1])
         epochs = self.number("epochs", self.res.epochs).text
         n_train = fmt_whole(setup.n_train)
         self.record("n_train", setup.n_train)
         pixels = int(s.w1_before.shape[1])
         self.record("pixels", pixels)
-        self.say(f"A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {n_train} "
-                 f"digits) as in chapter {number_of('training')}, with chapter {number_of('fading')}'s cross-entropy "
-                 f"cost. Each picture: one first-layer neuron's {pixels} weights.",
+        self.say(t("A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {digits} "
+                   "digits) as in chapter {training}, with chapter {fading}'s cross-entropy cost. Each picture: one "
+                   "first-layer neuron's {pixels} weights.", width=width, epochs=epochs, digits=n_train,
+                   training=number_of("training"), fading=number_of("fading"), pixels=pixels),
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),
                  run_time=1.0)
 
@@ -280,7 +278,7 @@ class WhyDepthMatters(LessonScene):
                         for v in values]).arrange(RIGHT, buff=0)
         frame = Rectangle(width=ramp.width, height=ramp.height, stroke_color=th.edge, stroke_width=1.5)
         frame.move_to(ramp)
-        name = self.text("weight", SIZE.small).next_to(ramp, LEFT, buff=0.2)
+        name = self.text(t("weight"), SIZE.small).next_to(ramp, LEFT, buff=0.2)
         self.record("colour_scale", self.scale)
         top = fmt_value(self.scale, 2)
         lo = self.text(f"−{top}", SIZE.small, color=th.backward).next_to(ramp, DOWN, buff=0.1)
@@ -288,7 +286,7 @@ class WhyDepthMatters(LessonScene):
         zero = self.text("0", SIZE.small, color=th.muted).next_to(ramp, DOWN, buff=0.1)
         hi = self.text(f"+{top}", SIZE.small, color=th.forward).next_to(ramp, DOWN, buff=0.1)
         hi.align_to(ramp, RIGHT)
-        note = self.text("one scale for every picture", SIZE.small, color=th.muted)
+        note = self.text(t("one scale for every picture"), SIZE.small, color=th.muted)
         head = VGroup(name, ramp, frame, lo, zero, hi)
         note.next_to(head, DOWN, buff=0.15).align_to(head, LEFT)
         key = VGroup(head, note)
@@ -299,28 +297,32 @@ class WhyDepthMatters(LessonScene):
         """Beat 3: the colour key, the same neurons after training, in words; the accuracy."""
         s, th = self.res.shallow, self.theme
         after = self.filter_row(s.w1_after, s.units, SHALLOW_AFTER_Y)
-        after_lab = self.row_label("after", SHALLOW_AFTER_Y)
+        after_lab = self.row_label(t("after"), SHALLOW_AFTER_Y)
         key = self.make_key()
         acc = self.pct("shallow.accuracy", s.accuracy_after)
-        label = self.text(f"{acc} right", SIZE.small, color=th.net("shallow"))
+        label = self.text(t("{accuracy} right", accuracy=acc), SIZE.small, color=th.net("shallow"))
         self.beside_title(self.shallow_title, label, 0.4)
         n_test = fmt_whole(self.res.setup.n_test)
         self.record("n_test", self.res.setup.n_test)
         look = shallow_look(self.res)
         random = self.lesson.init != "identity"  # every other rule draws its starting weights at random
+        epochs = self.res.epochs
         if look == "blobs, edges kept":
-            words = ("Where digits have ink, the noise became broad blobs." if random
-                     else "Where digits have ink, the starting weights became broad blobs.")
+            words = (t("Where digits have ink, the noise became broad blobs.") if random
+                     else t("Where digits have ink, the starting weights became broad blobs."))
         elif look == "blobs":
-            words = f"Training turned the {'noise' if random else 'starting weights'} into broad blobs."
+            words = (t("Training turned the noise into broad blobs.") if random
+                     else t("Training turned the starting weights into broad blobs."))
         elif look == "start":
-            words = (f"After {self.res.epochs} epochs the pictures still look like their "
-                     f"{'random start' if random else 'start'}.")
+            words = (t("After {epochs} epochs the pictures still look like their random start.", epochs=epochs)
+                     if random else t("After {epochs} epochs the pictures still look like their start.", epochs=epochs))
         else:
-            words = f"Training moved the pictures away from their {'random start' if random else 'start'}."
-        self.say("Blue where ink excites it, orange where it inhibits it.", FadeIn(key), run_time=0.8)
+            words = (t("Training moved the pictures away from their random start.") if random
+                     else t("Training moved the pictures away from their start."))
+        self.say(t("Blue where ink excites it, orange where it inhibits it."), FadeIn(key), run_time=0.8)
         self.say(words, FadeIn(after), FadeIn(after_lab), run_time=1.2)
-        self.say(f"It gets {acc} of {n_test} held-out digits (kept aside to test) right.", FadeIn(label),
+        self.say(t("It gets {accuracy} of {test} held-out digits (kept aside to test) right.", accuracy=acc,
+                   test=n_test), FadeIn(label),
                  run_time=0.8)
 
     def deep_filters(self) -> None:
@@ -330,56 +332,79 @@ class WhyDepthMatters(LessonScene):
         self.deep_title = self.net_title("deep", hidden, d.sizes[1], DEEP_TITLE_Y)
         before = self.filter_row(d.w1_before, d.units, DEEP_BEFORE_Y)
         after = self.filter_row(d.w1_after, d.units, DEEP_AFTER_Y)
-        labels = VGroup(self.row_label("before", DEEP_BEFORE_Y), self.row_label("after", DEEP_AFTER_Y))
+        labels = VGroup(self.row_label(t("before"), DEEP_BEFORE_Y), self.row_label(t("after"), DEEP_AFTER_Y))
         look = deep_look(self.res)
-        start = "random start" if self.lesson.init != "identity" else "start"
-        end = {"unchanged": "not one of its weights changed.",
-               "start": f"its first layer still looks like its {start}.",
-               "moved": f"its first layer moved away from its {start}."}[look]
-        self.say(f"The deep net, {hidden} hidden layers, trained alike: {end}",
+        random = self.lesson.init != "identity"
+        if look == "unchanged":
+            caption = t("The deep net, {hidden} hidden layers, trained alike: not one of its weights changed.",
+                        hidden=hidden)
+        elif look == "start":
+            caption = (t("The deep net, {hidden} hidden layers, trained alike: its first layer still looks like its "
+                         "random start.", hidden=hidden) if random else
+                       t("The deep net, {hidden} hidden layers, trained alike: its first layer still looks like its "
+                         "start.", hidden=hidden))
+        else:
+            caption = (t("The deep net, {hidden} hidden layers, trained alike: its first layer moved away from its "
+                         "random start.", hidden=hidden) if random else
+                       t("The deep net, {hidden} hidden layers, trained alike: its first layer moved away from its "
+                         "start.", hidden=hidden))
+        self.say(caption,
                  FadeIn(self.deep_title), FadeIn(before), FadeIn(after), FadeIn(labels), run_time=1.2)
 
     def define_measure(self) -> None:
         """Beat 5: r_l, and the one definition of a size ‖W‖ in the episode."""
         th = self.theme
-        title = self.text("deep net: each layer's change", SIZE.small)
+        title = self.text(t("deep net: each layer's change"), SIZE.small)
         e = self.res.epochs
         formula = self.tex(rf"r_l = \frac{{\| W_l({e}) - W_l(0) \|}}{{\| W_l(0) \|}}", size=SIZE.small)
         after = VGroup(self.tex("W_l(e)", size=SIZE.small, color=th.muted),
-                       self.text(": weights after e epochs", SIZE.small, color=th.muted))
+                       self.text(t(": weights after e epochs"), SIZE.small, color=th.muted))
         after.arrange(RIGHT, buff=0.08)
-        size_word = self.text("size:", SIZE.small, color=th.muted)
+        size_word = self.text(t("size:"), SIZE.small, color=th.muted)
         norm = self.tex(r"\|W\| = \sqrt{\textstyle\sum w^2}", size=SIZE.small, color=th.muted)
         norm_row = VGroup(size_word, norm).arrange(RIGHT, buff=0.15)
         self.measure = VGroup(title, formula, after, norm_row).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         if self.measure.width > COLUMN_RIGHT - COLUMN_LEFT:  # a long translation stays inside the column
             self.measure.scale_to_fit_width(COLUMN_RIGHT - COLUMN_LEFT)
         self.measure.move_to([COLUMN_LEFT + self.measure.width / 2, MEASURE_TOP - self.measure.height / 2, 0])
-        self.say("Layer l's change: r_l = ‖W_l after − W_l before‖ / ‖W_l before‖; the size ‖W‖ is the "
-                 "square root of the sum of squared weights.", FadeIn(self.measure),
+        self.say(t("Layer l's change: r_l = ‖W_l after − W_l before‖ / ‖W_l before‖; the size ‖W‖ is the "
+                   "square root of the sum of squared weights."), FadeIn(self.measure),
                  run_time=1.2)
 
-    def change_caption(self, r: list[float]) -> str:
-        """What the bars show, in words chosen from r_1 .. r_{L-1}."""
+    def change_caption(self, r: list[float]) -> Message:
+        """What the bars show, in words chosen from r_1 .. r_{L-1} (the deep net has at least two
+        hidden layers, lesson.MIN_DEPTH)."""
         d = self.res.deep
         hidden = len(r)
         if d.unchanged:
-            return ("No layer changed at all: every gradient was exactly 0." if d.no_gradient
-                    else "No layer changed at all.")
+            return (t("No layer changed at all: every gradient was exactly 0.") if d.no_gradient
+                    else t("No layer changed at all."))
         k = barely_moved(r)
-        first, last = fmt_percent(r[0]), fmt_percent(r[-1])
+        # the k barely moved layers changed by at most ``most``; ``first`` and ``last`` are r_1 and r_(L-1)
+        f = {"k": k, "most": fmt_percent(max(r[:k])) if k else "", "first": fmt_percent(r[0]),
+             "last": fmt_percent(r[-1]), "hidden": hidden, "backprop": number_of("backprop"),
+             "training": number_of("training")}
         if 1 <= k < hidden:
-            head = "Layer 1" if k == 1 else layers_words(k)
-            amount = first if k == 1 else f"{fmt_percent(max(r[:k]))} or less"
             if self.shrinks(r):  # what the bars show, and where the why is told (not a claim about each bar)
-                return (f"{head} changed by {amount}, far less than layer {hidden}'s {last}. Chapters "
-                        f"{number_of('backprop')} to {number_of('training')} show why.")
-            return f"{head} changed by {amount}, layer {hidden} by {last}."
+                if k == 1:
+                    return t("Layer 1 changed by {first}, far less than layer {hidden}'s {last}. Chapters {backprop} "
+                             "to {training} show why.", **f)
+                if k == 2:
+                    return t("Layers 1 and 2 changed by {most} or less, far less than layer {hidden}'s {last}. "
+                             "Chapters {backprop} to {training} show why.", **f)
+                return t("Layers 1 to {k} changed by {most} or less, far less than layer {hidden}'s {last}. Chapters "
+                         "{backprop} to {training} show why.", **f)
+            if k == 1:
+                return t("Layer 1 changed by {first}, layer {hidden} by {last}.", **f)
+            if k == 2:
+                return t("Layers 1 and 2 changed by {most} or less, layer {hidden} by {last}.", **f)
+            return t("Layers 1 to {k} changed by {most} or less, layer {hidden} by {last}.", **f)
         if k == hidden:
-            return f"{layers_words(k)} changed by {fmt_percent(max(r))} or less."
+            return (t("Layers 1 and 2 changed by {most} or less.", **f) if k == 2 else
+                    t("Layers 1 to {k} changed by {most} or less.", **f))
         if min(r) >= BARELY:
-            return f"Layer 1 changed by {first}, layer {hidden} by {last}: every layer moved."
-        return f"Layer 1 changed by {first}, layer {hidden} by {last}."
+            return t("Layer 1 changed by {first}, layer {hidden} by {last}: every layer moved.", **f)
+        return t("Layer 1 changed by {first}, layer {hidden} by {last}.", **f)
 
     def shrinks(self, r: list[float]) -> bool:
         """Whether the bars' story is the vanishing gradient: the first layers barely moved, the
@@ -414,7 +439,7 @@ class WhyDepthMatters(LessonScene):
                 value.shift(LEFT * max(value.get_right()[0] - FRAME_RIGHT, 0.0))  # never past the frame
                 values.add(value)
                 names.add(self.text(str(l), SIZE.small, color=th.muted).move_to([x, BAR_BASE_Y - 0.25, 0]))
-        axis_name = self.text("layer", SIZE.small, color=th.muted)
+        axis_name = self.text(t("layer"), SIZE.small, color=th.muted)
         axis_name.move_to([COLUMN_LEFT + axis_name.width / 2, BAR_BASE_Y - 0.25, 0])
         r_name = self.tex("r_l", size=SIZE.small, color=th.muted)
         r_name.move_to([COLUMN_LEFT + r_name.width / 2, BAR_BASE_Y + 0.4, 0])
@@ -423,11 +448,12 @@ class WhyDepthMatters(LessonScene):
         poor = d.accuracy_after < 2 * self.res.chance
         acc = self.pct("deep.accuracy", d.accuracy_after)
         chance = self.pct("chance", self.res.chance)
-        line = VGroup(self.text(f"{acc} right", SIZE.small, color=th.net("deep")),
-                      self.text(f"(guessing: {chance})", SIZE.small, color=th.muted))
+        line = VGroup(self.text(t("{accuracy} right", accuracy=acc), SIZE.small, color=th.net("deep")),
+                      self.text(t("(guessing: {chance})", chance=chance), SIZE.small, color=th.muted))
         self.beside_title(self.deep_title, line.arrange(DOWN, aligned_edge=LEFT, buff=0.06), 0.3)
         self.barely = barely_moved(r)
-        tail = f"The deep net gets {acc} right; guessing, {chance}." if poor else f"The deep net gets {acc} right."
+        tail = (t("The deep net gets {accuracy} right; guessing, {chance}.", accuracy=acc, chance=chance) if poor
+                else t("The deep net gets {accuracy} right.", accuracy=acc))
         grow = [GrowFromEdge(b, DOWN) for b in bars]
         with self.beat(self.change_caption(r)):
             self.play(FadeIn(base), FadeIn(names), FadeIn(axis_name), FadeIn(r_name), *grow, FadeIn(values),
@@ -441,5 +467,6 @@ class WhyDepthMatters(LessonScene):
         d, th = self.res.deep, self.theme
         k = self.barely
         if k == 0 and min(float(v) for v in d.hidden_change) >= BARELY:
-            self.say("A weight moves by its gradient: with this net, even layer 1's is large enough for it to learn.",
+            self.say(t("A weight moves by its gradient: with this net, even layer 1's is large enough for it to "
+                       "learn."),
                      self.bars[0].animate.set_fill(th.good), run_time=0.8)
