@@ -9,6 +9,7 @@ of learning") and the mean cost C there (from the same pass), and the accuracy o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,8 +55,13 @@ def sgd(
     cost: str = "cross-entropy",
     seed: int = 0,
     probe_size: int = 1000,
+    step_scales: Sequence[float] | None = None,
 ) -> TrainingRun:
     """Train a copy of ``net``; the original is left as it was.
+
+    ``step_scales``: one number per layer l = 1 .. L multiplying eta in that layer's update
+    (0 freezes the layer at its start; None: every layer steps by eta). It is how chapter 8
+    tests what one layer's speed of learning does to the whole net.
 
     A run whose cost or gradients stop being finite (a learning rate too large for the net)
     stops at the end of that epoch with a :class:`NetsimError` naming the epoch, rather than
@@ -65,6 +71,9 @@ def sgd(
     require(np.isfinite(eta) and eta > 0, f"learning rate {eta!r} must be a positive number")
     require(isinstance(batch_size, int) and batch_size >= 1, f"batch size {batch_size!r} must be >= 1")
     require(np.isfinite(l2) and l2 >= 0, f"L2 strength {l2!r} must be >= 0")
+    scales = [1.0] * (len(net.sizes) - 1) if step_scales is None else [float(m) for m in step_scales]
+    require(len(scales) == len(net.sizes) - 1 and all(np.isfinite(m) and m >= 0 for m in scales),
+            f"step scales {step_scales!r} must be one number >= 0 for each of the {len(net.sizes) - 1} layers")
     c = get_cost(cost)
     c.check_output(net.activations[-1])
     net = net.copy()
@@ -90,12 +99,15 @@ def sgd(
             _, _, nabla_w, nabla_b = net.backprop(x_all[idx], y_all[idx], c)
             # W_l <- decay W_l - eta dC/dW_l and b_l <- b_l - eta dC/db_l, written in place
             # into this copy's own arrays (the same bits as the expressions written out)
-            for w, b, gw, gb in zip(net.weights, net.biases, nabla_w, nabla_b):
+            for w, b, gw, gb, scale in zip(net.weights, net.biases, nabla_w, nabla_b, scales):
+                if scale == 0.0:  # a frozen layer keeps its start
+                    continue
+                step = eta if scale == 1.0 else eta * scale
                 if decay != 1.0:
                     w *= decay
-                gw *= eta
+                gw *= step
                 w -= gw
-                gb *= eta
+                gb *= step
                 b -= gb
         record()
         if not (np.all(np.isfinite(speeds[-1])) and np.isfinite(costs[-1])):

@@ -30,6 +30,7 @@ from manim import (
     Create,
     DashedLine,
     FadeIn,
+    FadeOut,
     Indicate,
     Line,
     ManimColor,
@@ -40,7 +41,7 @@ from manim import (
     VMobject,
 )
 
-from netsim.experiments.training import NIELSEN_MNIST, TrainingComparison, cost_of_fading
+from netsim.experiments.training import NIELSEN_MNIST, TrainingComparison, cost_of_fading, step_test
 from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
@@ -118,6 +119,8 @@ class CostOfFading(LessonScene):
             self.catch_up()
         self.end_values()
         self.compare_with_nielsen()
+        if r.plateau and r.deep_epochs_to_leave_chance is not None:
+            self.test_the_cause()
         if not self.skip_end:
             self.end_chapter(self.summary_caption())
         else:
@@ -456,6 +459,7 @@ class CostOfFading(LessonScene):
                       self.text(shallow, SIZE.small, color=th.net("shallow")))
         for label, y in zip(ends, ys):
             label.move_to([x_end + label.width / 2, y, 0])
+        self.ends = ends
         line = self.target_line()
         self.say(f"After {r.epochs} epochs: deep {deep}, shallow {shallow}.", FadeIn(ends), FadeIn(line),
                  run_time=1.0)
@@ -501,15 +505,54 @@ class CostOfFading(LessonScene):
         self.say(f"Nielsen's nets reached {reached} on MNIST: {images} training digits of {side}×{side}, not "
                  f"{ours} of 8×8.", FadeIn(note), run_time=1.0)
 
+    # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
+
+    def test_the_cause(self) -> None:
+        """The deep net retrained with layer 1's step, then layer L-1's, made ``factor`` times larger:
+        both accuracy curves drawn in those layers' colours where the shallow net's was, a key in
+        place of the Nielsen note, and what each run did, from the numbers."""
+        r, th = self.result, self.theme
+        t = step_test(r)
+        H = t.last_layer
+        self.shown["boosted_first_accuracy"] = [float(v) for v in t.first_accuracy]
+        self.shown["boosted_last_accuracy"] = [float(v) for v in t.last_accuracy]
+        boost = self.inline("boost", t.boost)
+        colours = [layer_color(1, H, th.name), layer_color(H, H, th.name)]
+        curves = VGroup(*[self.curve(self.acc_ax, acc, c, width=3.0)
+                          for acc, c in zip((t.first_accuracy, t.last_accuracy), colours)])
+        key = VGroup(self.text(f"deep net again, one layer's η × {boost}:", SIZE.small, color=th.muted),
+                     self.legend_row([("layer 1", colours[0], False), (f"layer {H}", colours[1], False)]))
+        key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
+        # the shallow net and the word "plateau" leave the panel to the deep net's three runs
+        gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1])
+        with self.beat(f"Was layer 1's slowness what kept the net at chance? Retrain it from the same start on the "
+                       f"same mini-batches, with one layer's η × {boost}, layer 1's lag."):
+            self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), run_time=1.0)
+        twice = self.pct("leave_chance_accuracy", 2 * r.chance)
+        first, last = t.first_leave_chance, t.last_leave_chance
+        base = self.count("deep_epochs_to_leave_chance", r.deep_epochs_to_leave_chance)
+        if first is None:
+            words = f"η × {boost} on layer 1: still below {twice} after {r.epochs} epochs."
+        else:
+            at = self.count("boosted_first_leave_chance", first)
+            words = f"η × {boost} on layer 1: {twice} right at epoch {at}, not {base}."
+        if last is None:
+            words += f" On layer {H}: still below {twice} after {r.epochs} epochs."
+        else:
+            words += f" On layer {H}: at epoch {self.count('boosted_last_leave_chance', last)}."
+        if first is not None and first < r.deep_epochs_to_leave_chance and (last is None
+                                                                          or last >= r.deep_epochs_to_leave_chance):
+            words += " The slow first layer held the net back."
+        with self.beat(words):
+            self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
+
     # -- the closing line --------------------------------------------------------------------
 
     def summary_caption(self) -> str | None:
         """What the whole run shows, as an ordering the numbers check (None if they show none)."""
         r = self.result
-        if r.plateau:  # one span: the shaded window (when the deep net first reached 20% is said in beat 4)
-            first, last = r.window
-            return f"On the plateau, epochs {first} to {last}, the first layers learned slowest." \
-                if r.ordered_in_window else None
+        if r.plateau:  # the step test closes the chapter (when the deep net left chance at all)
+            return None
         d, s = r.deep_epochs_to_target, r.shallow_epochs_to_target
         if not r.plateau and r.ratio < 1 and d is not None and (s is None or d <= s):
             return (f"Here layer 1 learns faster than layer {r.hidden_layers}, and the deep net reaches "

@@ -110,7 +110,8 @@ _DRY_RUNS: dict[tuple[str, str, bool], object] = {}
 
 #: Pictures the golden-frame tests compare, besides every chapter's key picture and last
 #: frame: the frame after these beats (methods of the chapter's scene) have played.
-PICTURES_AFTER = {"opening": ("compare_first_and_last",), "after": ("lstm_beats",)}
+PICTURES_AFTER = {"opening": ("compare_first_and_last",), "training": ("compare_with_nielsen",),
+                  "after": ("lstm_beats",)}
 
 
 def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) -> object:

@@ -169,9 +169,11 @@ def _shuffler(state: dict[str, Any]) -> np.random.Generator:
     return np.random.Generator(bits)
 
 
-def _train(setup: TrainingSetup, net: Network, epochs: int, shuffle: np.random.Generator, done: int) -> TrainingRun:
+def _train(setup: TrainingSetup, net: Network, epochs: int, shuffle: np.random.Generator, done: int,
+           step_scales: Sequence[float] | None = None) -> TrainingRun:
     """sgd on ``net`` for ``epochs`` epochs under ``setup``, shuffling with ``shuffle`` (advanced in
-    place); a run that diverges names its epoch counted from the start (``done`` epochs before)."""
+    place); a run that diverges names its epoch counted from the start (``done`` epochs before).
+    ``step_scales``: per layer, what eta is multiplied by (see :func:`netsim.train.sgd`)."""
     split = setup.split()
     try:
         with threadpool_limits(limits=1):
@@ -179,7 +181,7 @@ def _train(setup: TrainingSetup, net: Network, epochs: int, shuffle: np.random.G
             # back as it is: this one goes on where the epochs before stopped.
             return sgd(net, split.train, split.test, epochs=epochs, eta=setup.eta, batch_size=setup.batch_size,
                        l2=setup.l2, cost=setup.cost, seed=shuffle,  # type: ignore[arg-type]
-                       probe_size=setup.probe_size)
+                       probe_size=setup.probe_size, step_scales=step_scales)
     except NetsimError as exc:
         if not done:
             raise
@@ -369,13 +371,6 @@ class TrainingComparison:
         after = np.median(self.hidden_speeds[c:c + SPEED_UP_EPOCHS], axis=0)
         return tuple(float(a / b) if b > 0 else (math.inf if a > 0 else 1.0) for a, b in zip(after, before))
 
-    @property
-    def ordered_in_window(self) -> bool:
-        """Whether, at every epoch of the window, ||dC/db_l|| grows strictly with l over the hidden
-        layers: the earlier the layer, the slower it learns."""
-        first, last = self.window
-        return bool(np.all(np.diff(self.hidden_speeds[first:last + 1], axis=1) > 0))
-
 
 def epochs_to_target(accuracy: Array, target: float) -> int | None:
     """The first epoch e with accuracy[e] >= target, or None if there is none."""
@@ -528,3 +523,60 @@ def cost_of_fading(
 
     return _summarise(sizes, activation, init, bias_init, seed, setup, deep, shallow, lag, target_accuracy,
                       climb_accuracy)
+
+
+
+@dataclass(frozen=True, eq=False)
+class StepTest:
+    """Does layer 1's slow learning hold the deep net on its plateau? The deep net of a
+    :class:`TrainingComparison` with a plateau, trained again from the same start, on the same
+    mini-batches in the same order, under the same set-up, with one layer's step eta multiplied
+    by ``boost``, the plateau's ``factor`` (how many times slower layer 1 learned than layer L-1
+    there): once layer 1's (``first``), once, as the control, layer L-1's (``last``). If layer 1's
+    slowness is what holds the net back, only the first should shorten the plateau.
+
+    ``*_accuracy``: held-out accuracy per epoch (row 0: untrained). ``*_leave_chance``: the first
+    epoch at least twice chance, as the comparison's ``deep_epochs_to_leave_chance``;
+    ``*_target``: at least its ``target_accuracy`` (None: not within its epochs).
+    """
+
+    boost: float
+    last_layer: int
+    first_accuracy: Array
+    last_accuracy: Array
+    first_leave_chance: int | None
+    last_leave_chance: int | None
+    first_target: int | None
+    last_target: int | None
+
+
+@lru_cache(maxsize=8)
+def _boosted_runs(setup: TrainingSetup, sizes: tuple[int, ...], activation: str, init: str, bias_init: str,
+                  seed: int, boost: float) -> tuple[Array, Array]:
+    """Held-out accuracy per epoch with layer 1's, then layer L-1's, step multiplied by ``boost``."""
+    start = progress(setup, sizes, activation, init, bias_init, seed).start
+    layers = len(sizes) - 1
+    runs = []
+    for layer in (1, layers - 1):
+        scales = tuple(boost if l == layer else 1.0 for l in range(1, layers + 1))
+        run = _train(setup, start, setup.epochs, np.random.default_rng(seed), 0, scales)
+        runs.append(frozen(run.test_accuracy))
+    return runs[0], runs[1]
+
+
+def step_test(r: TrainingComparison) -> StepTest:
+    """The deep net of ``r`` retrained with layer 1's step, then layer L-1's, eta times ``r.factor``;
+    ``r`` must show a plateau (``r.plateau``). Each run is kept once per process."""
+    require(r.plateau, "the step test needs a run whose deep net has a plateau")
+    first, last = _boosted_runs(r.setup, r.deep_sizes, r.activation, r.init, r.bias_init, r.seed, float(r.factor))
+    twice = 2.0 * r.chance
+    return StepTest(
+        boost=float(r.factor),
+        last_layer=r.hidden_layers,
+        first_accuracy=first,
+        last_accuracy=last,
+        first_leave_chance=epochs_to_target(first, twice),
+        last_leave_chance=epochs_to_target(last, twice),
+        first_target=epochs_to_target(first, r.target_accuracy),
+        last_target=epochs_to_target(last, r.target_accuracy),
+    )
