@@ -41,10 +41,11 @@ from manim import (
     VMobject,
 )
 
-from netsim.experiments.training import NIELSEN_MNIST, TrainingComparison, cost_of_fading, step_test
+from netsim.experiments.training import NIELSEN_MNIST, StepTest, TrainingComparison, cost_of_fading, step_test
 from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
+from scenes.i18n import Message, Words, t
 from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_value, log_tick, log_ticks, spread, viridis
 
@@ -79,8 +80,8 @@ def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
     the dark theme, its brightest yellow on the light one).
     """
     lo, hi = (0.28, 1.0) if theme_name == "dark" else (0.0, 0.78)
-    t = (layer - 1) / max(layers - 1, 1)
-    return viridis(lo + (hi - lo) * t)
+    share = (layer - 1) / max(layers - 1, 1)
+    return viridis(lo + (hi - lo) * share)
 
 
 def tick_step(epochs: int) -> int:
@@ -138,7 +139,7 @@ class CostOfFading(LessonScene):
         self.shown[key] = float(value)
         return fmt_whole(value)
 
-    def legend_row(self, entries: list[tuple[str, ManimColor | str, bool]], max_per_row: int = 4) -> VGroup:
+    def legend_row(self, entries: list[tuple[Words, ManimColor | str, bool]], max_per_row: int = 4) -> VGroup:
         """Short line samples with names, ``max_per_row`` to a row (dashed if asked)."""
         items = []
         for name, color, dashed in entries:
@@ -172,7 +173,7 @@ class CostOfFading(LessonScene):
             self.text(str(e), SIZE.small, color=th.muted).next_to(axes.c2p(e, axes.y_range[0]), DOWN, buff=0.12)
             for e in range(0, self.result.epochs + 1, step)
         ])
-        name = self.text("epoch", SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.1)
+        name = self.text(t("epoch"), SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.1)
         return VGroup(ticks, name)
 
     def curve(self, axes: Axes, ys: np.ndarray, color: ManimColor | str, start: int = 0, stop: int | None = None,
@@ -201,9 +202,11 @@ class CostOfFading(LessonScene):
         eta = self.inline("eta", s.eta)
         updates = self.count("updates_per_epoch", s.updates_per_epoch)
         lines = VGroup(
-            self.text(f"scikit-learn's 8×8 digits: {n_train} to train on, {n_test} held out", SIZE.small),
-            self.text(f"SGD: mini-batches of {batch}, {updates} steps an epoch, η = {eta}", SIZE.small),
-            self.text(f"cross-entropy cost (chapter {number_of('fading')})", SIZE.small),
+            self.text(t("scikit-learn's 8×8 digits: {train} to train on, {test} held out", train=n_train,
+                        test=n_test), SIZE.small),
+            self.text(t("SGD: mini-batches of {batch}, {updates} steps an epoch, η = {eta}", batch=batch,
+                        updates=updates, eta=eta), SIZE.small),
+            self.text(t("cross-entropy cost (chapter {chapter})", chapter=number_of("fading")), SIZE.small),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         frame = Rectangle(width=lines.width + 0.3, height=lines.height + 0.24, stroke_color=th.muted,
                           stroke_width=1.5).move_to(lines)
@@ -214,13 +217,14 @@ class CostOfFading(LessonScene):
     def show_heading(self) -> None:
         """The chapter title, which two nets train, and at once the set-up card and both panels."""
         r = self.result
-        self.heading = self.chapter_heading("The cost of fading")
+        self.heading = self.chapter_heading(t("The cost of fading"))
         self.card = self.make_card()
         epochs = self.count("epochs", r.epochs)
         hidden = self.count("deep_hidden_layers", r.hidden_layers)
         width = self.count("width", r.shallow_sizes[1])
-        with self.beat(f"What does fading cost? Chapter {number_of('depth')}'s two nets train for {epochs} epochs: "
-                       f"the deep one, {hidden} hidden layers of {width}, and the shallow one, 1."):
+        with self.beat(t("What does fading cost? Chapter {chapter}'s two nets train for {epochs} epochs: the deep "
+                         "one, {hidden} hidden layers of {width}, and the shallow one, 1.", chapter=number_of("depth"),
+                         epochs=epochs, hidden=hidden, width=width)):
             self.play(FadeIn(self.heading), FadeIn(self.card), Create(self.speed_ax), Create(self.acc_ax),
                       FadeIn(self.speed_frame[1:3], self.acc_frame[1:3], self.speed_title, self.acc_title),
                       run_time=1.2)
@@ -233,8 +237,9 @@ class CostOfFading(LessonScene):
         n_train, n_test = fmt_whole(s.n_train), fmt_whole(s.n_test)
         batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
         total = fmt_whole(s.n_train + s.n_test)  # the library's whole set; the split is ours
-        self.say(f"scikit-learn, a Python library, ships {total} 8×8 digits; we train on {n_train} and hold out "
-                 f"{n_test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch}, η = {eta}.",
+        self.say(t("scikit-learn, a Python library, ships {total} 8×8 digits; we train on {train} and hold out "
+                   "{test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch}, η = {eta}.",
+                   total=total, train=n_train, test=n_test, batch=batch, eta=eta),
                  Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
 
     # -- beat 3: the two panels ------------------------------------------------------------
@@ -250,10 +255,10 @@ class CostOfFading(LessonScene):
         labelled = log_ticks(lo, hi, most=6)
         self.shown["speed_ticks"] = [float(k) for k in labelled]
         y_ticks = VGroup(*[log_tick(k, th).next_to(ax.c2p(0, k - lo), LEFT, buff=0.15) for k in labelled])
-        title = VGroup(self.text("deep net's speed of learning", SIZE.small),
+        title = VGroup(self.text(t("deep net's speed of learning"), SIZE.small),
                        self.tex(r"\|\partial C/\partial b_l\|", SIZE.small)).arrange(RIGHT, buff=0.15)
         names = [(str(l), layer_color(l, H, th.name), False) for l in range(1, H + 1)]
-        name = VGroup(self.text("hidden layer", SIZE.small, color=th.muted),
+        name = VGroup(self.text(t("hidden layer"), SIZE.small, color=th.muted),
                       self.tex("l", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.1)
         name[1].align_to(name[0], DOWN)
         legend = VGroup(name, self.legend_row(names, max_per_row=6))
@@ -274,11 +279,11 @@ class CostOfFading(LessonScene):
         self.shown["chance"] = float(r.chance)
         chance = DashedLine(ax.c2p(0, r.chance), ax.c2p(r.epochs, r.chance), stroke_color=th.muted,
                             stroke_width=2.5)
-        legend = self.legend_row([(f"deep: {r.hidden_layers} hidden layers", th.net("deep"), False),
-                                  ("chance", th.muted, True),
-                                  ("shallow: 1 hidden layer", th.net("shallow"), False)], max_per_row=2)
+        legend = self.legend_row([(t("deep: {hidden} hidden layers", hidden=r.hidden_layers), th.net("deep"), False),
+                                  (t("chance"), th.muted, True),
+                                  (t("shallow: 1 hidden layer"), th.net("shallow"), False)], max_per_row=2)
         n_test = self.count("n_test", r.setup.n_test)
-        title = self.text(f"accuracy on the {n_test} held-out digits", SIZE.small)
+        title = self.text(t("accuracy on the {n} held-out digits", n=n_test), SIZE.small)
         title.align_to(y_ticks, LEFT).set_y(TITLE_TOP - title.height / 2)
         legend.next_to(title, DOWN, buff=0.14).align_to(y_ticks, LEFT)
         self.acc_title, self.acc_legend, self.chance_line = title, legend, chance
@@ -288,8 +293,8 @@ class CostOfFading(LessonScene):
         """What each panel shows: the legends come in as the caption names them."""
         r, th = self.result, self.theme
         probe = self.count("probe_size", r.setup.probe_size)
-        with self.beat(f"Left: each hidden layer's speed of learning, ‖∂C/∂b_l‖ on {probe} training digits, "
-                       "per epoch. Right: accuracy."):
+        with self.beat(t("Left: each hidden layer's speed of learning, ‖∂C/∂b_l‖ on {probe} training digits, "
+                         "per epoch. Right: accuracy.", probe=probe)):
             self.play(FadeIn(self.speed_legend), Indicate(self.speed_title, color=th.text, scale_factor=1.08),
                       run_time=1.2)
             self.play(FadeIn(self.acc_legend, self.chance_line),
@@ -314,30 +319,43 @@ class CostOfFading(LessonScene):
         return VGroup(self.curve(self.acc_ax, r.shallow_accuracy, th.net("shallow"), start, stop),
                       self.curve(self.acc_ax, r.deep_accuracy, th.net("deep"), start, stop))
 
-    def ratio_statement(self) -> tuple[VGroup, str]:
+    def ratio_statement(self) -> tuple[VGroup, Message]:
         """Layer 1 against layer L-1 over the window: the words under the left panel, and the
-        sentence (without the "Shaded," that introduces a plateau). The factor is the experiment's
-        ratio, the geometric mean over the window of r_e = ‖∂C/∂b_{L-1}‖ / ‖∂C/∂b_1‖, and is
-        named so."""
+        caption (a plateau's begins "Shaded,"). The factor is the experiment's ratio, the
+        geometric mean over the window of r_e = ‖∂C/∂b_{L-1}‖ / ‖∂C/∂b_1‖, and is named so."""
         r = self.result
         H = r.hidden_layers
         first_epoch, last_epoch = r.window
         self.shown["window"] = [float(first_epoch), float(last_epoch)]
+        f: dict[str, str | int] = {"first": first_epoch, "last": last_epoch, "hidden": H}
         still = bool(np.all(r.hidden_speeds[first_epoch:last_epoch + 1] == 0))
         if still:  # no gradient reached any hidden layer: there is no ratio to state
-            words = "no hidden layer learned at all (every speed stayed 0)"
+            words = t("no hidden layer learned at all (every speed stayed 0)")
+            caption = t("Epochs {first} to {last}: no hidden layer learned at all (every speed stayed 0).", **f)
         else:
-            f = self.inline("factor", r.factor)
+            f["factor"] = self.inline("factor", r.factor)
             self.shown["ratio"] = float(r.ratio_rounded)
-            how = ("about as fast as" if r.factor == 1 else f"{f} times slower than" if r.ratio >= 1
-                   else f"{f} times faster than")
-            words = f"layer 1 learned {how} layer {H}"
-        first = self.text(f"epochs {first_epoch} to {last_epoch}:" if still
-                          else f"epochs {first_epoch} to {last_epoch}, geometric mean:", SIZE.small)
+            if r.factor == 1:
+                words = t("layer 1 learned about as fast as layer {hidden}", **f)
+                caption = t("Epochs {first} to {last}: layer 1 learned about as fast as layer {hidden} (geometric "
+                            "mean of the per-epoch ratios).", **f)
+            elif r.ratio >= 1:
+                words = t("layer 1 learned {factor} times slower than layer {hidden}", **f)
+                # a plateau (netsim: the vanishing regime, layer 1 slower) is shaded on both panels
+                caption = (t("Shaded, epochs {first} to {last}: layer 1 learned {factor} times slower than layer "
+                             "{hidden} (geometric mean of the per-epoch ratios).", **f) if r.plateau else
+                           t("Epochs {first} to {last}: layer 1 learned {factor} times slower than layer {hidden} "
+                             "(geometric mean of the per-epoch ratios).", **f))
+            else:
+                words = t("layer 1 learned {factor} times faster than layer {hidden}", **f)
+                caption = t("Epochs {first} to {last}: layer 1 learned {factor} times faster than layer {hidden} "
+                            "(geometric mean of the per-epoch ratios).", **f)
+        first = self.text(t("epochs {first} to {last}:", **f) if still
+                          else t("epochs {first} to {last}, geometric mean:", **f), SIZE.small)
         statement = VGroup(first, self.text(words, SIZE.small)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         statement.next_to(self.speed_frame, DOWN, buff=0.22).align_to(self.speed_frame, LEFT)
         self.statement = statement
-        return statement, (f"{words}." if still else f"{words} (geometric mean of the per-epoch ratios).")
+        return statement, caption
 
     def first_phase(self) -> None:
         """Both panels fill in together up to the end of the plateau (or all the way)."""
@@ -349,48 +367,57 @@ class CostOfFading(LessonScene):
         self.speed_lines = VGroup(self.speed_curves(0, self.split))
         self.acc_lines = VGroup(self.accuracy_curves(0, self.split))
         anims = [Create(self.speed_lines[0], lag_ratio=0.0), Create(self.acc_lines[0], lag_ratio=0.0)]
-        statement, words = self.ratio_statement()
+        statement, caption = self.ratio_statement()
         first_epoch, last_epoch = r.window
         if r.plateau:
             self.bands = VGroup(self.shade(self.speed_ax, first_epoch, last_epoch),
                                 self.shade(self.acc_ax, first_epoch, last_epoch))
             # the word sits in the band just above the deep net's flat line, in its colour (the
             # line's spikes on the plateau stay below twice chance, the word above it)
-            word = self.text("plateau", SIZE.small, color=self.theme.net("deep"))
+            word = self.text(t("plateau"), SIZE.small, color=self.theme.net("deep"))
             word.move_to(self.acc_ax.c2p((first_epoch + last_epoch) / 2, 2 * r.chance))
             word.shift(UP * (word.height / 2 + 0.08))
             self.bands.add(word)
-            with self.beat(f"Shaded, epochs {first_epoch} to {last_epoch}: {words}"):
-                self.play(*anims, run_time=3.0, rate_func=lambda t: t)
+            with self.beat(caption):
+                self.play(*anims, run_time=3.0, rate_func=lambda x: x)
                 self.play(FadeIn(self.bands), FadeIn(statement), run_time=0.6)
         else:
-            with self.beat(f"Epochs {first_epoch} to {last_epoch}: {words}"):
-                self.play(*anims, run_time=4.0, rate_func=lambda t: t)
+            with self.beat(caption):
+                self.play(*anims, run_time=4.0, rate_func=lambda x: x)
                 self.play(FadeIn(statement), run_time=0.6)
         self.say(self.accuracy_caption())
 
-    def accuracy_caption(self) -> str:
+    def accuracy_caption(self) -> Message:
         """When the deep net left chance and each net reached the target, in words from the numbers."""
         r = self.result
-        t = self.pct("target_accuracy", r.target_accuracy)
+        f: dict[str, str | int] = {"target": self.pct("target_accuracy", r.target_accuracy), "epochs": r.epochs}
         s = r.shallow_epochs_to_target
-        shallow = (f"the shallow net hit {t} at epoch {self.count('shallow_epochs_to_target', s)}" if s is not None
-                   else f"the shallow net did not reach {t} in {r.epochs} epochs")
+        if s is not None:
+            f["shallow"] = self.count("shallow_epochs_to_target", s)
         if r.plateau:
-            twice = self.pct("leave_chance_accuracy", 2 * r.chance)
+            f["twice"] = self.pct("leave_chance_accuracy", 2 * r.chance)
             left = r.deep_epochs_to_leave_chance
             if left is None:
-                deep = f"The deep net stayed below {twice} right in all {r.epochs} epochs"
-            else:
-                left_at = self.count("deep_epochs_to_leave_chance", left)
-                deep = f"The deep net did not reach {twice} right until epoch {left_at}"
-            return f"{deep}; {shallow}."
+                return (t("The deep net stayed below {twice} right in all {epochs} epochs; the shallow net hit "
+                          "{target} at epoch {shallow}.", **f) if s is not None else
+                        t("The deep net stayed below {twice} right in all {epochs} epochs; the shallow net did not "
+                          "reach {target} in {epochs} epochs.", **f))
+            f["left"] = self.count("deep_epochs_to_leave_chance", left)
+            return (t("The deep net did not reach {twice} right until epoch {left}; the shallow net hit {target} at "
+                      "epoch {shallow}.", **f) if s is not None else
+                    t("The deep net did not reach {twice} right until epoch {left}; the shallow net did not reach "
+                      "{target} in {epochs} epochs.", **f))
         d = r.deep_epochs_to_target
         if d is None and s is None:
-            return f"Neither net reached {t} in {r.epochs} epochs."
-        deep = (f"The deep net hit {t} at epoch {self.count('deep_epochs_to_target', d)}" if d is not None
-                else f"The deep net did not reach {t} in {r.epochs} epochs")
-        return f"{deep}; {shallow}."
+            return t("Neither net reached {target} in {epochs} epochs.", **f)
+        if d is None:
+            return t("The deep net did not reach {target} in {epochs} epochs; the shallow net hit {target} at epoch "
+                     "{shallow}.", **f)
+        f["deep"] = self.count("deep_epochs_to_target", d)
+        return (t("The deep net hit {target} at epoch {deep}; the shallow net hit {target} at epoch {shallow}.", **f)
+                if s is not None else
+                t("The deep net hit {target} at epoch {deep}; the shallow net did not reach {target} in {epochs} "
+                  "epochs.", **f))
 
     # -- beat 5: the end of the plateau ------------------------------------------------------
 
@@ -404,46 +431,85 @@ class CostOfFading(LessonScene):
         for ax in (self.speed_ax, self.acc_ax):
             marks.add(DashedLine(ax.c2p(c, ax.y_range[0]), ax.c2p(c, ax.y_range[1]), stroke_color=th.text,
                                  stroke_width=2, dash_length=0.08))
-        tag = self.text(f"epoch {c}", SIZE.small)
+        tag = self.text(t("epoch {epoch}", epoch=c), SIZE.small)
         tag.next_to(self.speed_ax.c2p(c, 0), UP + RIGHT, buff=0.1)
         marks.add(tag)
         rest_speed = self.speed_curves(self.split - 1, r.epochs)
         rest_acc = self.accuracy_curves(self.split - 1, r.epochs)
         self.speed_lines.add(rest_speed)
         self.acc_lines.add(rest_acc)
-        caption = f"Around epoch {c}, {self.speed_up_words()}"
-        climb, target = r.deep_epochs_to_climb, r.deep_epochs_to_target
-        if climb is not None and climb > c:
-            half = self.pct("climb_accuracy", r.climb_accuracy)
-            caption += f"; the deep net then passes {half} at epoch {self.count('deep_epochs_to_climb', climb)}"
-            if target is not None:
-                t, at = self.pct("target_accuracy", r.target_accuracy), self.count("deep_epochs_to_target", target)
-                caption += f", and {t} at {at}"
-        caption += "."
-        with self.beat(caption):
+        with self.beat(self.catch_up_caption(c)):
             self.play(FadeIn(marks), run_time=0.6)
             self.play(Create(rest_speed, lag_ratio=0.0), Create(rest_acc, lag_ratio=0.0), run_time=3.0,
-                      rate_func=lambda t: t)
+                      rate_func=lambda x: x)
 
-    def speed_up_words(self) -> str:
+    def catch_up_caption(self, c: int) -> Message:
+        """Around the catch-up epoch ``c``: which layers speed up (:meth:`speed_up`), and when the
+        deep net then passes the climb accuracy and the target, if it does after ``c``."""
+        r = self.result
+        who, k = self.speed_up()
+        f: dict[str, str | int] = {"epoch": c, "hidden": r.hidden_layers, "k": k, "half": "", "climbed": "",
+                                   "target": "", "reached": ""}
+        climb, target = r.deep_epochs_to_climb, r.deep_epochs_to_target
+        then = "none"
+        if climb is not None and climb > c:
+            then = "climb"
+            f["half"] = self.pct("climb_accuracy", r.climb_accuracy)
+            f["climbed"] = self.count("deep_epochs_to_climb", climb)
+            if target is not None:
+                then = "target"
+                f["target"] = self.pct("target_accuracy", r.target_accuracy)
+                f["reached"] = self.count("deep_epochs_to_target", target)
+        return {
+            ("all", "none"): t("Around epoch {epoch}, all {hidden} layers speed up together, and layer 1 catches up "
+                               "with layer {hidden}.", **f),
+            ("all", "climb"): t("Around epoch {epoch}, all {hidden} layers speed up together, and layer 1 catches up "
+                                "with layer {hidden}; the deep net then passes {half} at epoch {climbed}.", **f),
+            ("all", "target"): t("Around epoch {epoch}, all {hidden} layers speed up together, and layer 1 catches "
+                                 "up with layer {hidden}; the deep net then passes {half} at epoch {climbed}, and "
+                                 "{target} at {reached}.", **f),
+            ("first", "none"): t("Around epoch {epoch}, layer 1 speeds up and catches up with layer {hidden}.", **f),
+            ("first", "climb"): t("Around epoch {epoch}, layer 1 speeds up and catches up with layer {hidden}; the "
+                                  "deep net then passes {half} at epoch {climbed}.", **f),
+            ("first", "target"): t("Around epoch {epoch}, layer 1 speeds up and catches up with layer {hidden}; the "
+                                   "deep net then passes {half} at epoch {climbed}, and {target} at {reached}.", **f),
+            ("two", "none"): t("Around epoch {epoch}, layers 1 and 2 speed up, and layer 1 catches up with layer "
+                               "{hidden}.", **f),
+            ("two", "climb"): t("Around epoch {epoch}, layers 1 and 2 speed up, and layer 1 catches up with layer "
+                                "{hidden}; the deep net then passes {half} at epoch {climbed}.", **f),
+            ("two", "target"): t("Around epoch {epoch}, layers 1 and 2 speed up, and layer 1 catches up with layer "
+                                 "{hidden}; the deep net then passes {half} at epoch {climbed}, and {target} at "
+                                 "{reached}.", **f),
+            ("some", "none"): t("Around epoch {epoch}, layers 1 to {k} speed up, and layer 1 catches up with layer "
+                                "{hidden}.", **f),
+            ("some", "climb"): t("Around epoch {epoch}, layers 1 to {k} speed up, and layer 1 catches up with layer "
+                                 "{hidden}; the deep net then passes {half} at epoch {climbed}.", **f),
+            ("some", "target"): t("Around epoch {epoch}, layers 1 to {k} speed up, and layer 1 catches up with layer "
+                                  "{hidden}; the deep net then passes {half} at epoch {climbed}, and {target} at "
+                                  "{reached}.", **f),
+            ("none", "none"): t("Around epoch {epoch}, layer 1 catches up with layer {hidden}.", **f),
+            ("none", "climb"): t("Around epoch {epoch}, layer 1 catches up with layer {hidden}; the deep net then "
+                                 "passes {half} at epoch {climbed}.", **f),
+            ("none", "target"): t("Around epoch {epoch}, layer 1 catches up with layer {hidden}; the deep net then "
+                                  "passes {half} at epoch {climbed}, and {target} at {reached}.", **f),
+        }[who, then]
+
+    def speed_up(self) -> tuple[str, int]:
         """Which layers speed up as layer 1 catches up, from the numbers: a layer "speeds up" when
         its median ‖∂C/∂b_l‖ over the epochs from the catch-up on is ``SPEEDS_UP`` times its
-        median on the plateau; "all layers ... together" only when every hidden layer does."""
+        median on the plateau. "all" (they speed up together) only when every hidden layer does;
+        else "first" (layer 1 alone), "two" (layers 1 and 2), "some" (layers 1 to k) or "none";
+        and k, the layers from layer 1 on that sped up."""
         r = self.result
         H = r.hidden_layers
         up = r.speed_up
         self.shown["speed_up"] = [float(u) for u in up]
-        k = 0  # the layers from layer 1 on that sped up
+        k = 0
         while k < len(up) and up[k] >= SPEEDS_UP:
             k += 1
         if k == H:
-            return f"all {H} layers speed up together, and layer 1 catches up with layer {H}"
-        if k == 1:
-            return f"layer 1 speeds up and catches up with layer {H}"
-        if k >= 2:
-            who = "layers 1 and 2" if k == 2 else f"layers 1 to {k}"
-            return f"{who} speed up, and layer 1 catches up with layer {H}"
-        return f"layer 1 catches up with layer {H}"
+            return "all", k
+        return {0: "none", 1: "first", 2: "two"}.get(k, "some"), k
 
     # -- beat 6: where the run ends, against the published numbers ---------------------------
 
@@ -461,18 +527,20 @@ class CostOfFading(LessonScene):
             label.move_to([x_end + label.width / 2, y, 0])
         self.ends = ends
         line = self.target_line()
-        self.say(f"After {r.epochs} epochs: deep {deep}, shallow {shallow}.", FadeIn(ends), FadeIn(line),
+        self.say(t("After {epochs} epochs: deep {deep}, shallow {shallow}.", epochs=r.epochs, deep=deep,
+                   shallow=shallow), FadeIn(ends), FadeIn(line),
                  run_time=1.0)
 
     def target_line(self) -> VGroup:
         """Under the accuracy panel: the first epoch each net reached the target (or that it did not)."""
         r, th = self.result, self.theme
-        first = self.text(f"epochs to reach {self.pct('target_accuracy', r.target_accuracy)} right", SIZE.small)
+        first = self.text(t("epochs to reach {target} right", target=self.pct("target_accuracy", r.target_accuracy)),
+                          SIZE.small)
         parts = []
         for key, epoch in (("deep", r.deep_epochs_to_target), ("shallow", r.shallow_epochs_to_target)):
-            name = self.text(f"{key}:", SIZE.small, color=th.net(key))
+            name = self.text(t("deep:") if key == "deep" else t("shallow:"), SIZE.small, color=th.net(key))
             if epoch is None:
-                value: Mobject = self.text(f"not within {self.count('epochs', r.epochs)}", SIZE.small)
+                value: Mobject = self.text(t("not within {epochs}", epochs=self.count("epochs", r.epochs)), SIZE.small)
             else:
                 value = self.text(self.count(f"{key}_epochs_to_target", epoch), SIZE.small)
             part = VGroup(name, value).arrange(RIGHT, buff=0.1)
@@ -494,16 +562,20 @@ class CostOfFading(LessonScene):
         side = self.count("nielsen_side", pub.side)
         self.shown["nielsen_hidden_layers"] = float(k)
         width = self.count("nielsen_width", pub.width)
-        note = self.text(f"Nielsen, MNIST ({images} digits, {side}×{side}): {deep_pub} with {k} hidden layers "
-                         f"of {width}, {shallow_pub} with 1", SIZE.small, color=th.muted)
+        note = self.text(t("Nielsen, MNIST ({images} digits, {side}×{side}): {deep} with {k} hidden layers of "
+                           "{width}, {shallow} with 1", images=images, side=side, deep=deep_pub, k=k, width=width,
+                           shallow=shallow_pub), SIZE.small, color=th.muted)
         note.move_to([0, -3.55, 0])
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note
-        reached = f"about {deep_pub}" if deep_pub == shallow_pub else f"{shallow_pub} and {deep_pub}"
-        ours = fmt_whole(r.setup.n_train)
-        self.say(f"Nielsen's nets reached {reached} on MNIST: {images} training digits of {side}×{side}, not "
-                 f"{ours} of 8×8.", FadeIn(note), run_time=1.0)
+        f = {"deep": deep_pub, "shallow": shallow_pub, "images": images, "side": side,
+             "ours": fmt_whole(r.setup.n_train)}
+        caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, not "
+                     "{ours} of 8×8.", **f) if deep_pub == shallow_pub else
+                   t("Nielsen's nets reached {shallow} and {deep} on MNIST: {images} training digits of "
+                     "{side}×{side}, not {ours} of 8×8.", **f))
+        self.say(caption, FadeIn(note), run_time=1.0)
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
 
@@ -512,49 +584,65 @@ class CostOfFading(LessonScene):
         both accuracy curves drawn in those layers' colours where the shallow net's was, a key in
         place of the Nielsen note, and what each run did, from the numbers."""
         r, th = self.result, self.theme
-        t = step_test(r)
-        H = t.last_layer
-        self.shown["boosted_first_accuracy"] = [float(v) for v in t.first_accuracy]
-        self.shown["boosted_last_accuracy"] = [float(v) for v in t.last_accuracy]
-        boost = self.inline("boost", t.boost)
+        test = step_test(r)
+        H = test.last_layer
+        self.shown["boosted_first_accuracy"] = [float(v) for v in test.first_accuracy]
+        self.shown["boosted_last_accuracy"] = [float(v) for v in test.last_accuracy]
+        boost = self.inline("boost", test.boost)
         colours = [layer_color(1, H, th.name), layer_color(H, H, th.name)]
         curves = VGroup(*[self.curve(self.acc_ax, acc, c, width=3.0)
-                          for acc, c in zip((t.first_accuracy, t.last_accuracy), colours)])
-        key = VGroup(self.text(f"deep net again, one layer's η × {boost}:", SIZE.small, color=th.muted),
-                     self.legend_row([("layer 1", colours[0], False), (f"layer {H}", colours[1], False)]))
+                          for acc, c in zip((test.first_accuracy, test.last_accuracy), colours)])
+        key = VGroup(self.text(t("deep net again, one layer's η × {boost}:", boost=boost), SIZE.small,
+                               color=th.muted),
+                     self.legend_row([(t("layer {l}", l=1), colours[0], False), (t("layer {l}", l=H), colours[1],
+                                                                                  False)]))
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1])
-        with self.beat(f"Was layer 1's slowness what kept the net at chance? Retrain it from the same start on the "
-                       f"same mini-batches, with one layer's η × {boost}, layer 1's lag."):
+        with self.beat(t("Was layer 1's slowness what kept the net at chance? Retrain it from the same start on the "
+                         "same mini-batches, with one layer's η × {boost}, layer 1's lag.", boost=boost)):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), run_time=1.0)
-        twice = self.pct("leave_chance_accuracy", 2 * r.chance)
-        first, last = t.first_leave_chance, t.last_leave_chance
-        base = self.count("deep_epochs_to_leave_chance", r.deep_epochs_to_leave_chance)
-        if first is None:
-            words = f"η × {boost} on layer 1: still below {twice} after {r.epochs} epochs."
-        else:
-            at = self.count("boosted_first_leave_chance", first)
-            words = f"η × {boost} on layer 1: {twice} right at epoch {at}, not {base}."
-        if last is None:
-            words += f" On layer {H}: still below {twice} after {r.epochs} epochs."
-        else:
-            words += f" On layer {H}: at epoch {self.count('boosted_last_leave_chance', last)}."
-        if first is not None and first < r.deep_epochs_to_leave_chance and (last is None
-                                                                          or last >= r.deep_epochs_to_leave_chance):
-            words += " The slow first layer held the net back."
-        with self.beat(words):
+        with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
+
+    def cause_caption(self, test: StepTest, boost: str) -> Message:
+        """What the two retrained runs did: when each left chance (or that it did not), and, when
+        only layer 1's larger step shortened the plateau, that the slow first layer held the net back."""
+        r = self.result
+        f: dict[str, str | int] = {"boost": boost, "twice": self.pct("leave_chance_accuracy", 2 * r.chance),
+                                   "epochs": r.epochs, "hidden": test.last_layer,
+                                   "base": self.count("deep_epochs_to_leave_chance", r.deep_epochs_to_leave_chance)}
+        first, last = test.first_leave_chance, test.last_leave_chance
+        if first is None:
+            if last is None:
+                return t("η × {boost} on layer 1: still below {twice} after {epochs} epochs. On layer {hidden}: still "
+                         "below {twice} after {epochs} epochs.", **f)
+            f["last"] = self.count("boosted_last_leave_chance", last)
+            return t("η × {boost} on layer 1: still below {twice} after {epochs} epochs. On layer {hidden}: at "
+                     "epoch {last}.", **f)
+        f["first"] = self.count("boosted_first_leave_chance", first)
+        if last is not None:
+            f["last"] = self.count("boosted_last_leave_chance", last)
+        held_back = first < r.deep_epochs_to_leave_chance and (last is None or last >= r.deep_epochs_to_leave_chance)
+        if last is None:
+            return (t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: still "
+                      "below {twice} after {epochs} epochs. The slow first layer held the net back.", **f) if held_back
+                    else t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: "
+                           "still below {twice} after {epochs} epochs.", **f))
+        return (t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: at epoch "
+                  "{last}. The slow first layer held the net back.", **f) if held_back
+                else t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: at "
+                       "epoch {last}.", **f))
 
     # -- the closing line --------------------------------------------------------------------
 
-    def summary_caption(self) -> str | None:
+    def summary_caption(self) -> Message | None:
         """What the whole run shows, as an ordering the numbers check (None if they show none)."""
         r = self.result
         if r.plateau:  # the step test closes the chapter (when the deep net left chance at all)
             return None
         d, s = r.deep_epochs_to_target, r.shallow_epochs_to_target
         if not r.plateau and r.ratio < 1 and d is not None and (s is None or d <= s):
-            return (f"Here layer 1 learns faster than layer {r.hidden_layers}, and the deep net reaches "
-                    f"{fmt_percent(r.target_accuracy)} no later than the shallow one.")
+            return t("Here layer 1 learns faster than layer {hidden}, and the deep net reaches {target} no later than "
+                     "the shallow one.", hidden=r.hidden_layers, target=fmt_percent(r.target_accuracy))
         return None

@@ -350,8 +350,11 @@ def test_speed_up_words_follow_the_numbers(up: tuple[float, ...], words: str) ->
     """"Together" only when every layer sped up; otherwise the layers that did, from layer 1."""
     from types import SimpleNamespace
 
-    stub = SimpleNamespace(result=SimpleNamespace(hidden_layers=len(up), speed_up=up), shown={})
-    assert CostOfFading.speed_up_words(stub) == words  # type: ignore[arg-type]
+    result = SimpleNamespace(hidden_layers=len(up), speed_up=up, deep_epochs_to_climb=None, deep_epochs_to_target=None)
+    stub = SimpleNamespace(result=result, shown={})
+    stub.speed_up = lambda: CostOfFading.speed_up(stub)  # type: ignore[arg-type]
+    caption = CostOfFading.catch_up_caption(stub, 30)  # type: ignore[arg-type]
+    assert str(caption) == f"Around epoch 30, {words}."
     assert stub.shown["speed_up"] == list(up)
 
 
