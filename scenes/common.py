@@ -62,8 +62,9 @@ class LessonScene(VoiceoverScene):
     ``shown`` maps a name to the value displayed under it (a float, or a list of floats).
 
     The story is told in beats (:meth:`beat`, and :meth:`say` for a beat of one ``play``):
-    the one way a chapter captions anything. A beat's caption is translated into the
-    lesson's language, split into readable cues and held until read; with narration on it is
+    the one way a chapter captions anything. A beat's caption (a template marked with
+    :func:`scenes.i18n.t`, as every on-screen word given to :meth:`text`) is translated into
+    the lesson's language, split into readable cues and held until read; with narration on it is
     also spoken (espeak-ng through manim-voiceover) and the beat lasts at least as long as
     the sentence. Chapters never pass ``subcaption=`` or call ``add_subcaption`` themselves.
     """

@@ -11,20 +11,24 @@ template into the lesson's language first, then fills in the fields (already for
 numbers or words, which are never translated; a field may also be another :class:`Message`,
 translated in the same language). A translation may put the fields in any order.
 
-Translations live in gettext catalogues, one per language:
-``scenes/locale/<lang>/LC_MESSAGES/messages.po``, read with Babel. An entry's ``msgid`` is
-the template as written in the code, its ``msgstr`` the translation with the same fields::
+Translations live in gettext catalogues, one per language and one domain for every chapter
+(a sentence two chapters share is translated once): ``scenes/locale/<lang>/LC_MESSAGES/messages.po``,
+read with Babel, edited with any PO editor. An entry's ``msgid`` is the template as written in
+the code, its ``msgstr`` the translation with the same fields::
 
-    msgid "layer {l} learned {ratio} times slower than layer {last}"
-    msgstr "第 1 层的学习速度比第 {last} 层慢 {ratio} 倍"
+    msgid "Layer {h}'s bar is {ratio} times layer 1's."
+    msgstr "第 {h} 层的柱是第 1 层的 {ratio} 倍。"
 
 ``pybabel extract -F scenes/locale/babel.cfg -k t -o messages.pot scenes`` finds every
-template (the tests check that each has a translation and that each entry is still used).
-A text with no translation stays English and is recorded in :data:`MISSING`, which the
-tests check is empty. A plain string (not a :class:`Message`) is shown as it is when it
-has no Latin words (numbers such as 0.0025 or 1e-3, symbols, text already in the target
-language); one with words is looked up as an entry of its own, as gettext looks up a
-string that is only known at run time (a lesson's title).
+template, and ``pybabel update`` brings the catalogues up to date (README.md, "Translations");
+the tests check, with Babel's extractor (:func:`extract`), that every template has a
+translation and that every entry is still used. A text with no translation (or only a fuzzy
+one) stays English and is recorded in :data:`MISSING`, which the tests check is empty.
+
+A plain string (not a :class:`Message`) is shown as it is when it has no Latin words
+(numbers such as 0.0025 or 1e-3, symbols, text already in the target language); one with
+words is looked up as an entry of its own, as gettext looks up a string that is only known
+at run time (a lesson's title, a chapter's title).
 """
 
 from __future__ import annotations
@@ -123,7 +127,7 @@ def catalogue_path(lang: str) -> Path:
 def catalogue_files(lang: str) -> list[Path]:
     """The files that hold ``lang``'s translations (none for English)."""
     path = catalogue_path(lang)
-    return ([path] if path.exists() else []) + legacy_files(lang)
+    return [path] if path.exists() else []
 
 
 @cache
@@ -154,7 +158,7 @@ def lookup(words: Words, lang: str) -> str | None:
     if isinstance(words, str):
         if not _has_words(words):  # numbers, symbols, or text already in the target script
             return words
-        return catalogue(lang).get(words) or _legacy_lookup(words, lang)
+        return catalogue(lang).get(words)
     if any(isinstance(v, Message) and lookup(v, lang) is None for _, v in words.fields):
         return None
     found = catalogue(lang).get(words.template)
@@ -182,36 +186,3 @@ def translate(words: Words, lang: str) -> str:
             log.warning("no %s translation for %r", lang, m)
     return str(words) if isinstance(words, Message) else words
 
-
-# ---------- the toml catalogues, while chapters move to templates (removed after) ----------
-
-import tomllib  # noqa: E402
-
-
-def legacy_files(lang: str) -> list[Path]:
-    """The toml files that still hold ``lang``'s entries: the shared one, then one per chapter."""
-    return [p for p in [LOCALE_DIR / f"{lang}.toml", *sorted((LOCALE_DIR / lang).glob("*.toml"))] if p.exists()]
-
-
-@cache
-def _legacy(lang: str) -> tuple[dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]:
-    data: dict[str, str] = {}
-    for path in legacy_files(lang):
-        data |= tomllib.loads(path.read_text(encoding="utf-8"))
-    exact = {k: v for k, v in data.items() if "{}" not in k}
-    keys = sorted((k for k in data if "{}" in k), key=lambda k: -len(k.replace("{}", "")))
-    templates = tuple((re.compile("^" + "(.+?)".join(re.escape(p) for p in k.split("{}")) + "$", re.S), data[k])
-                      for k in keys)
-    return exact, templates
-
-
-def _legacy_lookup(text: str, lang: str) -> str | None:
-    exact, templates = _legacy(lang)
-    norm = " ".join(text.split())
-    if norm in exact:
-        return exact[norm]
-    for pattern, target in templates:
-        m = pattern.match(norm)
-        if m:
-            return target.format(*m.groups())
-    return None

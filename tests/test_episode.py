@@ -291,8 +291,8 @@ def test_translations_and_encoder_settings_are_in_the_fingerprint(tmp_path, monk
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
     monkeypatch.setattr(render, "MANIM_CFG", cfg)
     before_zh, before_en = render.chapter_key(rock, zh, render.PREVIEW), render.chapter_key(rock, en, render.PREVIEW)
-    (locale / "zh.toml").write_text((locale / "zh.toml").read_text(encoding="utf-8") + '\n"x y z" = "新"\n',
-                                    encoding="utf-8")
+    po = locale / "zh" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "x y z"\nmsgstr "新"\n', encoding="utf-8")
     assert render.chapter_key(rock, zh, render.PREVIEW) != before_zh
     assert render.chapter_key(rock, en, render.PREVIEW) == before_en  # English has no catalogue
     cfg.write_text(cfg.read_text() + "\n# another encoder setting\n")

@@ -149,8 +149,6 @@ def test_the_catalogue_translates_every_template_and_nothing_else(extracted: dic
 
 #: The scene methods whose first argument is a caption or a label, translated when shown.
 SHOWN = {"text", "beat", "say", "chapter_heading", "end_chapter"}
-#: Files whose texts are still looked up in the toml catalogues (while they move to templates).
-NOT_YET: set[str] = set()
 
 
 def test_captions_and_labels_are_marked_templates() -> None:
@@ -159,8 +157,6 @@ def test_captions_and_labels_are_marked_templates() -> None:
     literal template too (an f-string among its fields makes the extractor warn)."""
     bad = []
     for path in sorted((ROOT / "scenes").rglob("*.py")):
-        if path.stem in NOT_YET:
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
@@ -202,9 +198,7 @@ def zh_relu_he(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def catalogue_words() -> set[str]:
     """Every Latin word the translations themselves use (names, symbols, "sigmoid", ...)."""
-    values = [*i18n.catalogue("zh").values(), *i18n._legacy("zh")[0].values(),
-              *(v for _, v in i18n._legacy("zh")[1])]
-    return {w for v in values for w in LATIN_WORD.findall(v)}
+    return {w for v in i18n.catalogue("zh").values() for w in LATIN_WORD.findall(v)}
 
 
 def dry_run(chapter: Chapter, lesson_path: Path) -> list[str]:
