@@ -271,6 +271,20 @@ class GradientsFading(LessonScene):
         for sentence in self.sweep_summary():
             self.say(sentence)
 
+    def weights_note(self) -> str:
+        """Chapter 1's number beside this one, so the two are not read as rivals: chapter 1
+        compares the same layers' weights, all together, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖ (the same
+        digit and start). Empty when it rounds to the same or a size is 0 or inf."""
+        w = self.result.weight_norms
+        first, last = float(w[0]), float(w[-2])
+        if not (0 < first < np.inf and 0 < last < np.inf):
+            return ""
+        weights = fmt_ratio(first / last)
+        if weights == fmt_ratio(self.result.first_over_last):
+            return ""
+        self.shown["weights_first_over_last"] = first / last
+        return f" (its weights: {weights}, chapter {number_of('opening')})"
+
     def compare_first_and_last(self) -> None:
         """Beat 6: layer 1 against the last hidden layer L-1, written 1/120; the output left out."""
         r, th = self.result, self.theme
@@ -295,7 +309,7 @@ class GradientsFading(LessonScene):
                 of = f"is {ratio} of layer {h}'s"
             else:
                 of = f"is {ratio} times layer {h}'s"
-            caption = f"{start} layer 1's ‖∂C/∂b‖ {of}."
+            caption = f"{start} layer 1's ‖∂C/∂b‖ {of}{self.weights_note()}."
             parts += [self.tex(r"\approx", SIZE.label), self.text(ratio, SIZE.label, color=self.net_colour)]
         parts.append(self.text("(this digit, this random start)", SIZE.small, color=th.muted))
         line = VGroup(*parts).arrange(RIGHT, buff=0.14)

@@ -214,8 +214,7 @@ class ColdOpen(LessonScene):
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
         (c1, c2), (f1, f2), (h1,) = chapters["the cause"], chapters["the fixes"], chapters["the history"]
-        caption = (f"The cause is in chapters {c1} and {c2}, the fixes in {f1} and {f2}, why it took so long in "
-                   f"chapter {h1}.")
+        caption = f"Chapters {c1} and {c2} show the cause; {f1} and {f2}, the fixes; {h1}, why it took so long."
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)
 
