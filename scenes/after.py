@@ -101,6 +101,18 @@ def experiment(lesson: Lesson) -> AfterResult:
                            lesson.learning_rate)
 
 
+def skips_legend(layers: tuple[int, ...]) -> Message:
+    """The legend of the bars with skips, naming their layers: "skips on layer 2", "... layers
+    2 and 3", "... layers 2 to 4" or "... layers 2, 4", "same weights"."""
+    if len(layers) == 1:
+        return t("skips on layer {l}, same weights", l=layers[0])
+    if len(layers) == 2:
+        return t("skips on layers {first} and {second}, same weights", first=layers[0], second=layers[1])
+    if list(layers) == list(range(layers[0], layers[-1] + 1)):
+        return t("skips on layers {first} to {last}, same weights", first=layers[0], last=layers[-1])
+    return t("skips on layers {layers}, same weights", layers=", ".join(str(n) for n in layers))
+
+
 class WhatCameAfter(LessonScene):
     """Residual connections, batch normalisation, clipping and the LSTM; then the history."""
 
@@ -273,9 +285,9 @@ class WhatCameAfter(LessonScene):
         head.next_to(base + UP * BARS_H, UP, buff=0.2).align_to(base + LEFT * 0.6, LEFT)
         legend_plain = VGroup(Rectangle(width=0.2, height=0.2, stroke_width=0, fill_color=plain_colour,
                                         fill_opacity=0.9), self.text(t("no skips"), SIZE.small, color=plain_colour))
+        skips = self.text(skips_legend(r.skip_layers), SIZE.small, color=skip_colour)
         legend_skip = VGroup(Rectangle(width=0.2, height=0.2, stroke_width=0, fill_color=skip_colour,
-                                       fill_opacity=0.9), self.text(t("skips, same weights"), SIZE.small,
-                                                                    color=skip_colour))
+                                       fill_opacity=0.9), skips)
         for group in (legend_plain, legend_skip):
             group.arrange(RIGHT, buff=0.1)
         legend = VGroup(legend_plain, legend_skip).arrange(DOWN, buff=0.12, aligned_edge=LEFT)

@@ -9,7 +9,7 @@ Beats:
 1. The chain x -> a_1 -> ... -> a_5, weights on the edges, a bias under every neuron.
 2. Forward, left to right: z_l = w_l a_(l-1) + b_l, a_l = σ(z_l); chapter 2's cost
    C = ½(a_5 - y)² at the output.
-3. Back prop starts at the output and runs right to left (said here, and in chapter 1 only).
+3. Back prop starts at the output, right to left (said here, and in chapter 1 only).
 4. ∂C/∂a_5 = a_5 - y; times σ'(z_5) it is δ_5 = ∂C/∂z_5.
 5. Each step left: δ_4 = δ_5 w_5 σ'(z_4), ...; ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l-1).
 6. ∂C/∂b_1 = w_2σ'(z_1) · w_3σ'(z_2) · w_4σ'(z_3) · w_5σ'(z_4) · δ_5, each factor with its value.
@@ -237,14 +237,14 @@ class ForwardBackProp(LessonScene):
         self.arrow = VGroup(arrow, words)
 
     def back_prop_direction(self) -> None:
-        """Beat 3: back prop starts at the output and runs right to left."""
+        """Beat 3's first half: the arrow from the output, right to left (played with beat 4's
+        caption, which says where back prop starts)."""
         th, L = self.theme, self.res.layers
         arrow = Arrow([self.x_of(L), ARROW_Y, 0], [self.x_of(0), ARROW_Y, 0], buff=0, color=th.backward,
                       stroke_width=5, max_tip_length_to_length_ratio=0.03)
         words = self.text(t("back prop"), SIZE.label, color=th.backward).next_to(arrow, RIGHT, buff=0.15)
-        self.say(t("Back prop starts at the output and runs right to left."),
-                 FadeOut(self.arrow), GrowArrow(arrow), FadeIn(words),
-                 self.net.neuron(L, 0).animate.set_stroke(color=th.backward, width=5), run_time=1.2)
+        self.direction = [FadeOut(self.arrow), GrowArrow(arrow), FadeIn(words),
+                          self.net.neuron(L, 0).animate.set_stroke(color=th.backward, width=5)]
         self.arrow = VGroup(arrow, words)
 
     # ---------- beats 4-6: δ, the gradients, the product ----------
@@ -259,9 +259,10 @@ class ForwardBackProp(LessonScene):
                          SIZE.label, th.text)
         first.move_to([0, RULE_Y, 0])
         self.deltas = {L: self._delta_label(L)}
-        self.say(t("First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error "
-                   "δ_{L} = ∂C/∂z_{L}, how much C changes with z_{L}.", L=L),
-                 Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
+        with self.beat(t("Back prop starts at the output: ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it "
+                         "gives layer {L}'s error δ_{L} = ∂C/∂z_{L}, how much C changes with z_{L}.", L=L)):
+            self.play(*self.direction, run_time=1.2)
+            self.play(Write(first), FadeIn(self.deltas[L], shift=DOWN * 0.1), run_time=1.6)
         self.rules = VGroup(first)
 
     def step_left(self) -> None:

@@ -278,6 +278,20 @@ class GradientsFading(LessonScene):
         for sentence in self.sweep_summary():
             self.say(sentence)
 
+    def weights_ratio(self) -> str | None:
+        """Chapter 1's number, said beside this one so the two are not read as rivals: chapter 1
+        compares the same layers' weights, all together, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖ (the same
+        digit and start). None when it rounds to the same or a size is 0 or inf."""
+        w = self.result.weight_norms
+        first, last = float(w[0]), float(w[-2])
+        if not (0 < first < np.inf and 0 < last < np.inf):
+            return None
+        weights = fmt_ratio(first / last)
+        if weights == fmt_ratio(self.result.first_over_last):
+            return None
+        self.shown["weights_first_over_last"] = first / last
+        return weights
+
     def compare_first_and_last(self) -> None:
         """Beat 6: layer 1 against the last hidden layer L-1, written 1/120; the output left out."""
         r, th = self.result, self.theme
@@ -296,16 +310,24 @@ class GradientsFading(LessonScene):
             parts = [self.tex(rf"\|\partial C/\partial b_1\| \;/\; \|\partial C/\partial b_{{{h}}}\|", SIZE.label)]
             ratio = fmt_ratio(r.first_over_last)
             self.shown["first_over_last"] = r.first_over_last
+            weights = self.weights_ratio()
+            f = {"ratio": ratio, "h": h, "weights": weights or "", "chapter": number_of("opening")}
             if ratio in ("1", "1/1"):  # equal to two significant figures
                 ratio = "1"
-                caption = t("On this digit and random start, layer 1's ‖∂C/∂b‖ is the same as layer {h}'s, to two "
-                            "figures.", h=h)
+                caption = (t("On this digit and random start, layer 1's ‖∂C/∂b‖ is the same as layer {h}'s, to two "
+                             "figures.", **f) if weights is None else
+                           t("On this digit and random start, layer 1's ‖∂C/∂b‖ is the same as layer {h}'s, to two "
+                             "figures (its weights: {weights}, chapter {chapter}).", **f))
             elif r.first_over_last < 1:
-                caption = t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} of layer {h}'s.",
-                            ratio=ratio, h=h)
+                caption = (t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} of layer {h}'s.", **f)
+                           if weights is None else
+                           t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} of layer {h}'s (its "
+                             "weights: {weights}, chapter {chapter}).", **f))
             else:
-                caption = t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} times layer {h}'s.",
-                            ratio=ratio, h=h)
+                caption = (t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} times layer {h}'s.", **f)
+                           if weights is None else
+                           t("On this digit and random start, layer 1's ‖∂C/∂b‖ is {ratio} times layer {h}'s (its "
+                             "weights: {weights}, chapter {chapter}).", **f))
             parts += [self.tex(r"\approx", SIZE.label), self.text(ratio, SIZE.label, color=self.net_colour)]
         parts.append(self.text(t("(this digit, this random start)"), SIZE.small, color=th.muted))
         line = VGroup(*parts).arrange(RIGHT, buff=0.14)

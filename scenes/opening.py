@@ -230,8 +230,8 @@ class ColdOpen(LessonScene):
             t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        caption = t("The cause is in chapters {cause1} and {cause2}, the fixes in {fix1} and {fix2}, why it took so "
-                    "long in chapter {history}.", cause1=c1, cause2=c2, fix1=f1, fix2=f2, history=h1)
+        caption = t("Chapters {cause1} and {cause2} show the cause; {fix1} and {fix2}, the fixes; {history}, why it "
+                    "took so long.", cause1=c1, cause2=c2, fix1=f1, fix2=f2, history=h1)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)
 

@@ -141,6 +141,8 @@ RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"(n_{in} + n_{out})"}
 @lru_cache(maxsize=4)
 def _cached(sizes: tuple[int, ...], seed: int) -> WayOutResult:
     return way_out(sizes, seeds=list(range(seed, seed + SEED_COUNT)))
+#: Seconds the key picture is held after the last caption, for the numbers under the bars.
+KEY_HOLD = 2.5
 
 
 def experiment(lesson: Lesson) -> WayOutResult:
@@ -372,7 +374,7 @@ class TheWayOut(LessonScene):
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
-                        "z < 0. It never flattens for z > 0, but is off for z < 0: about half the z here.",
+                        "z < 0. It never flattens for z > 0, but is off for z < 0, about half of this net's z.",
                         right=right, left=left)
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
@@ -950,5 +952,6 @@ class TheWayOut(LessonScene):
                  FadeIn(self.rows[3][4], shift=UP * 0.1), run_time=0.8)
 
     def hold_key_picture(self) -> None:
-        """The chapter's picture: fading bars beside level ones, with the factors, held."""
-        self.say(t("Keep every layer's factor near 1, and the gradient reaches the first layer."), hold=1.5)
+        """The chapter's picture: fading bars beside level ones, with the factors, held (the
+        chapter's first sentence already says the way out: keep each factor near 1)."""
+        self.wait(KEY_HOLD)

@@ -162,8 +162,8 @@ def test_captions_say_the_numbers(rendered: dict[str, ForwardBackProp], name: st
     L = r.layers
     assert L == 5 and f"a chain of {L} sigmoid neurons, one per layer" in text
     assert f"chapter {number_of('cost')}'s cost C = ½(a_{L} − y)²" in text
-    assert f"First ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s error δ_{L} = ∂C/∂z_{L}, " \
-        f"how much C changes with z_{L}." in text
+    assert f"Back prop starts at the output: ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s " \
+        f"error δ_{L} = ∂C/∂z_{L}, how much C changes with z_{L}." in text
     # the product is the chain rule, said where the steps left are formed, once
     assert text.count("By the chain rule, one derivative per link of the chain, each step left multiplies by a "
                       "weight and a slope") == 1
@@ -171,7 +171,7 @@ def test_captions_say_the_numbers(rendered: dict[str, ForwardBackProp], name: st
     assert "at every layer ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l−1)" in text
     assert f"So ∂C/∂b_1 = δ_1 is a product: δ_{L} times one factor w σ'(z) per layer" in text
     # back prop's direction, said once
-    assert text.count("starts at the output and runs right to left") == 1
+    assert text.count("starts at the output") == 1
     assert "starts at the left" not in text
     # σ' <= ¼ (chapter 3) and the |w| < 4 it gives
     limit = 1 / Fraction(float(sigmoid_prime(np.array(0.0))))

@@ -28,6 +28,7 @@ from netsim.experiments.fading import (
     drawn_indices,
     fading,
 )
+from netsim.experiments.opening import cold_open
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
 from scenes.captions import CUE_GAP
@@ -63,9 +64,9 @@ def backward_on_sample(lesson: Lesson):
 def test_dry_run_renders_with_captions(rendered: GradientsFading) -> None:
     assert rendered.shown, "the scene showed no numbers"
     total = rendered.renderer.time
-    # every cue readable at the beat API's pace: within the chapter's ceiling (80 s for the
-    # default lesson; other lessons say a little more or less)
-    assert 65 <= total <= (80 if rendered.lesson.name == "default" else 90), total
+    # every cue readable at the beat API's pace: within the chapter's ceiling (82 s for the
+    # default lesson, with chapter 1's weight ratio set beside its own; other lessons say a little more or less)
+    assert 65 <= total <= (82 if rendered.lesson.name == "default" else 91), total
     assert 12 <= len(rendered.captions) <= 15 and all(c.strip() for c in rendered.captions)
     if rendered.lesson.name == "default":
         assert sum(len(c) for c in rendered.captions) <= 1150
@@ -117,6 +118,9 @@ def test_shown_equals_experiment(rendered: GradientsFading) -> None:
     expected |= {f"edges_W{l}": [float(v) for v in e.ravel()] for l, e in enumerate(r.edge_grads, start=1)}
     if r.regime == "level" and r.hidden_spread < REGIME_THRESHOLD:
         expected["hidden_spread"] = r.hidden_spread
+    weights = r.weight_norms[0] / r.weight_norms[-2]  # chapter 1's ratio, shown when it rounds differently
+    if fmt_ratio(weights) != fmt_ratio(r.first_over_last):
+        expected["weights_first_over_last"] = weights
     assert s == expected
     assert rendered.title.text.endswith(str(TITLES[r.regime]).replace(" ", ""))
 
@@ -187,7 +191,17 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     r = rendered.result
     text = " ".join(rendered.captions)
     L, h = r.depth, r.last_hidden
-    assert f"layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} of layer {h}'s." in text or r.first_over_last >= 1
+    # chapter 1's number for the same layers' weights stands beside it, when it rounds differently
+    w = r.weight_norms[0] / r.weight_norms[-2]
+    same = fmt_ratio(w) == fmt_ratio(r.first_over_last)
+    note = "" if same else f" (its weights: {fmt_ratio(w)}, chapter {number_of('opening')})"
+    assert f"layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} of layer {h}'s{note}." in text \
+        or r.first_over_last >= 1
+    assert ("weights_first_over_last" in rendered.shown) != same
+    if not same:  # exactly chapter 1's headline
+        lesson = rendered.lesson
+        assert rendered.shown["weights_first_over_last"] == cold_open(r.sizes, lesson.activation, lesson.init,
+                                                                      lesson.bias_init, lesson.seed).pushed
     assert text.count("cross-entropy") == 1 and "C = −Σ [y ln a + (1 − y) ln(1 − a)]" in text
     assert f"δ_{L} = a − y: no σ' factor, so the output layer cannot stall by saturating" in text
     assert "never stalls" not in text
@@ -196,7 +210,7 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     # the headline, written with fmt_ratio, naming this digit and this random start
     if r.first_over_last < 1 and fmt_ratio(r.first_over_last) != "1":
         assert f"On this digit and random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} " \
-            f"of layer {h}'s." in text
+            f"of layer {h}'s{note}." in text
     else:
         assert f"On this digit and random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} times" in text \
             or f"is the same as layer {h}'s, to two figures" in text

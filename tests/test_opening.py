@@ -184,8 +184,8 @@ def test_where_the_answers_are(rendered: dict[str, ColdOpen]) -> None:
     cause, fixes = (number_of("backprop"), number_of("fading")), (number_of("wayout"), number_of("after"))
     history = number_of("after")
     assert CHAPTERS[-1].number == history
-    assert scene.captions[-1] == (f"The cause is in chapters {cause[0]} and {cause[1]}, the fixes in {fixes[0]} and "
-                                  f"{fixes[1]}, why it took so long in chapter {history}.")
+    assert scene.captions[-1] == (f"Chapters {cause[0]} and {cause[1]} show the cause; {fixes[0]} and {fixes[1]}, "
+                                  f"the fixes; {history}, why it took so long.")
     words = screen_words(scene)
     for item in (f"the cause: chapters {cause[0]} and {cause[1]}", f"the fixes: chapters {fixes[0]} and {fixes[1]}",
                  f"the history: chapter {history}"):

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netsim import fp
 from netsim.experiments.fading import FadingResult, fading
 from netsim.experiments.shared import verdict
 
@@ -92,8 +91,7 @@ def cold_open(
 ) -> ColdOpenResult:
     """The fading chapter's experiment for the preview (same arguments as :func:`fading`)."""
     result = fading(sizes, activation=activation, init=init, bias_init=bias_init, seed=seed, sample=sample)
-    with np.errstate(over="ignore"):
-        norms = tuple(float(fp.norm(g)) for g in result.grad_w)  # ‖∂C/∂W_l‖ (|·| does not change it)
+    norms = tuple(float(v) for v in result.weight_norms)  # ‖∂C/∂W_l‖, as chapter 7 has them
     first, last, pushed, regime = _headline(norms)
     return ColdOpenResult(fading=result, sweep=tuple(range(result.depth, 0, -1)), weight_norms=norms,
                           first_norm=first, last_hidden_norm=last, pushed=pushed, regime=regime)

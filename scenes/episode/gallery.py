@@ -163,6 +163,10 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
                      f'{o.chapter.number}. {html.escape(o.chapter.title)}</li>')
         start += clip_info(o.clip).duration
     blocks.insert(1, f'<p>Chapters of the episode (click to jump):</p><ol class="chapters">{"".join(items)}</ol>')
+    if (d / "explore.html").exists() or (home / "explore.html").exists():
+        from scenes.episode.explore import gallery_block
+
+        blocks.insert(2, gallery_block(lesson.language))
     for o in outputs:
         blocks.append(_video_block(f"chapter-{o.chapter.number:02d}", f"{o.chapter.number}. {o.chapter.title}",
                                    o.clip, o.vtt, o.poster, d, "", lesson.language))

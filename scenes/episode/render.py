@@ -10,7 +10,7 @@
 3. Joins the chapters into ``episode.mp4`` without re-encoding, with one chapter marker per
    chapter, and writes ``episode.srt``/``episode.vtt`` with every chapter's captions shifted
    to where it starts, one clip, caption file and poster per chapter, a short looping
-   ``preview.gif`` and the gallery page ``index.html``.
+   ``preview.gif``, the gallery page ``index.html`` and the explore page ``explore.html``.
 
 Outputs go to ``media/`` for the default lesson and to ``media/<lesson name>/`` for any
 other. Everything is built in a staging folder and moved into place only when all of it is
@@ -276,7 +276,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
     """Chapter files, the joined episode with markers and captions, posters, preview, page,
     written to ``out``; ``home`` is the folder they will be published to (default ``out``),
     where the gallery also looks for the slides, the short and the other gallery it links."""
-    from scenes.episode import gallery, media, package
+    from scenes.episode import explore, gallery, media, package
 
     chapters_dir = out / "chapters"
     chapters_dir.mkdir(parents=True, exist_ok=True)
@@ -320,6 +320,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
                             length=min(6.0, info.duration))
     package.write_description(out / "description.txt", lesson, episode)
     package.write_thumbnail(out / "thumbnail.png", fading.poster, lesson.title, lesson.language)
+    explore.write_explore(out, lesson, gallery=True)  # netsim's numbers are cached: see explore.default_cache_dir
     gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt", home=home)
     return {"episode": episode, "index": out / "index.html"}
 
@@ -363,7 +364,8 @@ def summary(out: Path) -> str:
     for p in files:
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p),
                      progress.fmt_seconds(media.clip_info(p).duration), _fmt_size(p.stat().st_size)))
-    for name in ("episode.srt", "episode.vtt", "description.txt", "thumbnail.png", "preview.gif", "index.html"):
+    for name in ("episode.srt", "episode.vtt", "description.txt", "thumbnail.png", "preview.gif", "index.html",
+                 "explore.html"):
         p = out / name
         rows.append((str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p), "", _fmt_size(p.stat().st_size)))
     width = max(len(r[0]) for r in rows)

@@ -215,6 +215,7 @@ def write_html(configs: Sequence[Any], lesson: Lesson, dest: Path) -> None:
     ``revealjs/`` beside it, all local: no URL with a scheme or host is left in the page."""
     from manim_slides.convert import RevealJS
 
+    from scenes.episode.explore import link_last_slide
     from scenes.style import THEMES
 
     tmp = dest.parent / f".{dest.stem}.tmp"
@@ -228,6 +229,7 @@ def write_html(configs: Sequence[Any], lesson: Lesson, dest: Path) -> None:
     # browser's autoplay policy plays each one instead of pausing it
     page = re.sub(r"\s*data-background-video-muted", "", page)
     page = re.sub(r'(data-background-video="[^"]*")', r"\1 data-background-video-muted", page)
+    page = link_last_slide(page, lesson.language)  # to ../explore.html, beside the gallery
     if _URL.search(page):
         raise SlidesError(f"the deck would load something from the network: {_URL.search(page).group(0)!r}")
     (tmp / dest.name).write_text(page, encoding="utf-8")

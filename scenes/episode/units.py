@@ -27,8 +27,15 @@ from scenes.lesson import LESSON_ENV, NARRATE_ENV
 
 #: The scene writes the seconds of video rendered so far to the file this names.
 PROGRESS_ENV = "VG_PROGRESS"
-#: How often (seconds) a worker checks for cancellation and publishes progress.
-POLL = 0.3
+#: How often (seconds) a worker checks for cancellation and publishes progress: each is a
+#: message to the scheduler, whose load grows with the busy workers times this rate.
+POLL = 1.0
+#: How often (seconds) a worker looks whether manim has finished (a system call, no message).
+REAP = 0.05
+#: Set by Dask's Nanny for its worker process (``distributed.nanny.pre-spawn-environ``) and
+#: kept from manim: glibc returning memory at every 64 kB freed costs manim about 5% more CPU
+#: (system time), for nothing in a process that lives one chapter.
+NOT_FOR_MANIM = ("MALLOC_TRIM_THRESHOLD_",)
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,12 @@ class Unit:
         alpha = " (transparent)" if self.quality.transparent else ""
         return f"{self.lesson_name}/{self.chapter.name}{alpha}"
 
+    @property
+    def ident(self) -> str:
+        """Unique among a run's units: the name and the fingerprint (one lesson in two
+        languages gives two units of the same name, and different fingerprints)."""
+        return f"{self.name}@{self.key[:16]}"
+
 
 @dataclass(frozen=True)
 class UnitResult:
@@ -86,6 +99,8 @@ class UnitResult:
     clip: bytes = b""
     srt: bytes | None = None
     cancelled: bool = False
+    #: CPU seconds (user + system) of the manim process and the children it waited for.
+    cpu: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -137,7 +152,17 @@ def cancel_event(run: str) -> str:
 
 def progress_path(run: str | None, unit: Unit | None = None) -> list[str]:
     """Where, in the scheduler's metadata, the run's (or one unit's) progress is kept."""
-    return ["vg-progress", str(run)] + ([unit.name] if unit is not None else [])
+    return ["vg-progress", str(run)] + ([unit.ident] if unit is not None else [])
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> float | None:
+    """``None`` while ``proc`` runs; once it has exited, reap it (setting its return code)
+    and return the CPU seconds it and the children it waited for used."""
+    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+    if pid == 0:
+        return None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
 
 
 def render_unit(unit: Unit, run: str | None = None) -> UnitResult:
@@ -157,27 +182,31 @@ def render_unit(unit: Unit, run: str | None = None) -> UnitResult:
         lesson_file.write_text(unit.lesson_toml, encoding="utf-8")
         progress_file = tmpdir / "progress"
         media = tmpdir / "manim"
-        env = {**os.environ, LESSON_ENV: str(lesson_file), NARRATE_ENV: "1" if unit.narration else "0",
-               PROGRESS_ENV: str(progress_file)}
+        env = {**{k: v for k, v in os.environ.items() if k not in NOT_FOR_MANIM}, LESSON_ENV: str(lesson_file),
+               NARRATE_ENV: "1" if unit.narration else "0", PROGRESS_ENV: str(progress_file)}
         cmd = manim_command(unit.chapter, unit.quality, media)
         log_path = tmpdir / "log"
         cancelled = False
+        cpu = None
         with log_path.open("wb") as logfile:
             logfile.write(f"$ {' '.join(cmd)}\n# worker {worker}\n".encode())
             logfile.flush()
             proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=logfile, stderr=subprocess.STDOUT,
                                     start_new_session=True)
             try:
-                while proc.poll() is None:
-                    if dask_run.cancelled():
-                        cancelled = True
-                        break
-                    if progress_file.exists():
-                        try:
-                            dask_run.publish(float(progress_file.read_text() or 0))
-                        except ValueError:  # caught mid-write: next time
-                            pass
-                    time.sleep(POLL)
+                polled = 0.0
+                while (cpu := _reap(proc)) is None:
+                    if time.monotonic() - polled >= POLL:
+                        polled = time.monotonic()
+                        if dask_run.cancelled():
+                            cancelled = True
+                            break
+                        if progress_file.exists():
+                            try:
+                                dask_run.publish(float(progress_file.read_text() or 0))
+                            except ValueError:  # caught mid-write: next time
+                                pass
+                    time.sleep(REAP)
             finally:
                 if proc.poll() is None:
                     try:
@@ -196,4 +225,4 @@ def render_unit(unit: Unit, run: str | None = None) -> UnitResult:
             return UnitResult(unit, worker, code, seconds, log + b"\nmanim wrote no video\n")
         srt_file = found[0].with_suffix(".srt")
         return UnitResult(unit, worker, code, seconds, log, found[0].read_bytes(),
-                          srt_file.read_bytes() if srt_file.exists() else None)
+                          srt_file.read_bytes() if srt_file.exists() else None, cpu=cpu or 0.0)
