@@ -21,7 +21,6 @@ import numpy as np
 from manim import (
     DOWN,
     RIGHT,
-    UP,
     Animation,
     AnimationGroup,
     Circle,
@@ -225,10 +224,6 @@ class NetDiagram(VGroup):
     def layer_flash(self, layer: int, color: str | ManimColor) -> AnimationGroup:
         """Outline a layer's drawn neurons in ``color`` (e.g. the backward colour)."""
         return AnimationGroup(*[n.animate.set_stroke(color=color, width=3) for n in self.layers[layer]])
-
-    def top(self) -> np.ndarray:
-        """The top centre of the drawn neurons (handy for placing headings)."""
-        return self.get_edge_center(UP)
 
 
 # ---------- the deep net of the opening and of the fading chapter ----------

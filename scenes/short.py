@@ -59,6 +59,7 @@ from manim import (
 
 from netsim.experiments.fading import FadingResult, fading
 from netsim.experiments.rectangle import RectangleResult, shrinking_factors
+from scenes.atomic import write_atomically
 from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
@@ -352,9 +353,7 @@ def make_short(lesson_path: Lesson | Path | str | None, out_dir: Path | str, pre
         clip, srt = found[0], found[0].with_suffix(".srt")
         out = out_dir / "short.mp4"
         burn_captions(clip, srt, out, lesson.language, bottom=CAPTION_BOTTOM)
-        srt_tmp = out_dir / ".short.srt.part"
-        srt_tmp.write_bytes(srt.read_bytes() if srt.exists() else b"")
-        os.replace(srt_tmp, out_dir / "short.srt")
+        write_atomically(out_dir / "short.srt", srt.read_bytes() if srt.exists() else b"")
     return out
 
 

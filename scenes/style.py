@@ -67,7 +67,13 @@ SIZE = Sizes()
 
 @dataclass(frozen=True)
 class Theme:
-    """Colours of one theme. ``forward`` is the forward pass, ``backward`` back prop."""
+    """Colours of one theme. ``forward`` is the forward pass, ``backward`` back prop.
+
+    The pages and files made around the episode take theirs from here too: the gallery
+    (background, text, muted, edge for rules, forward for links, ``panel`` behind code,
+    buttons and videos) and the captions burned into clips and the thumbnail's title
+    (``caption_text`` on ``caption_box``, drawn partly transparent over the picture).
+    """
 
     name: str
     background: str
@@ -81,6 +87,12 @@ class Theme:
     good: str
     warn: str
     overflow: str
+    #: Behind code, buttons and videos on the pages made around the episode (the gallery).
+    panel: str
+    #: Burned-in captions and the thumbnail's title: this text on a partly transparent box of
+    #: ``caption_box``. White on black in both themes: it reads over any picture, light or dark.
+    caption_text: str
+    caption_box: str
     #: One colour per net, the same in every chapter that draws it (see :meth:`net`).
     nets: tuple[tuple[str, str], ...] = ()
 
@@ -108,6 +120,9 @@ THEMES: dict[str, Theme] = {
         good="#009E73",      # Okabe-Ito bluish green
         warn="#F0E442",      # Okabe-Ito yellow
         overflow="#D55E00",  # Okabe-Ito vermillion
+        panel="#1E2430",
+        caption_text="#FFFFFF",
+        caption_box="#000000",
         # Okabe-Ito too: distinct for colour-blind viewers, and none of them is grey
         nets=(("deep", "#E69F00"), ("shallow", "#56B4E9"), ("tanh", "#CC79A7"), ("relu", "#009E73"),
               ("skips", "#F0E442")),
@@ -125,6 +140,9 @@ THEMES: dict[str, Theme] = {
         good="#009E73",
         warn="#B8860B",
         overflow="#CC3311",
+        panel="#ECEEF2",
+        caption_text="#FFFFFF",
+        caption_box="#000000",
         nets=(("deep", "#D55E00"), ("shallow", "#0072B2"), ("tanh", "#AA4499"), ("relu", "#009E73"),
               ("skips", "#B8860B")),
     ),

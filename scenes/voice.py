@@ -31,6 +31,8 @@ import numpy as np
 from manim_voiceover.helper import remove_bookmarks
 from manim_voiceover.services.base import PathLike, SpeechService, initialize_speech_service, path_to_string
 
+from scenes.atomic import atomic_path
+
 log = logging.getLogger(__name__)
 
 #: espeak-ng voice for each caption language.
@@ -136,17 +138,15 @@ def normalise(path: Path, target: float = TARGET_LUFS, peak_dbfs: float = PEAK_D
     samples, rate = read_wav(path)
     if not np.any(samples):
         return
-    original = path.with_name(path.stem + ".raw.wav")
-    path.replace(original)
     gain = target - loudness(samples, rate)
-    for _ in range(3):
-        subprocess.run(["sox", str(original), str(path), "gain", "-l", f"{gain - peak_dbfs:.3f}",
-                        "gain", f"{peak_dbfs:.3f}"], check=True, capture_output=True)
-        now = loudness(*read_wav(path))
-        if abs(now - target) < 0.3:
-            break
-        gain += target - now
-    original.unlink()
+    with atomic_path(path) as out:  # ``path`` keeps the raw speech until the louder copy is done
+        for _ in range(3):
+            subprocess.run(["sox", str(path), "-t", "wav", str(out), "gain", "-l", f"{gain - peak_dbfs:.3f}",
+                            "gain", f"{peak_dbfs:.3f}"], check=True, capture_output=True)
+            now = loudness(*read_wav(out))
+            if abs(now - target) < 0.3:
+                break
+            gain += target - now
 
 
 # ---------- the services ----------

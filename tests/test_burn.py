@@ -92,7 +92,8 @@ def test_same_size_frames_timestamps_and_audio(burned: dict[str, Path]) -> None:
         assert len(c.streams.audio) == 1
         assert c.streams.video[0].codec_context.name == "h264"
         assert Fraction(c.streams.video[0].average_rate) == FPS
-    assert not list(burned["dir"].glob(".*burn*")), "the temporary file is left behind"
+    assert sorted(p.name for p in burned["dir"].iterdir()) == ["clip.mp4", "clip.srt", "out.mp4"], \
+        "the temporary file is left behind"
 
 
 def test_pixels_change_inside_the_box_during_cues_only(burned: dict[str, Path]) -> None:
@@ -127,6 +128,20 @@ def test_the_box_is_bottom_centre_and_keeps_the_cue_lines() -> None:
     portrait = cue_patch("A caption of forty-two characters or so, ok\nand a second line of about the same size", 1080,
                          1920, "en")
     assert portrait.box[2] - portrait.box[0] <= 1080
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_colours_are_the_lesson_themes(theme: str) -> None:
+    """Text and box take the theme's caption colours (the box partly transparent)."""
+    from PIL import ImageColor
+
+    from scenes.style import THEMES
+
+    image = cue_patch("I", 1920, 1080, "en", theme=theme).image
+    box = image[2, image.shape[1] // 2]  # inside the box, above the letter
+    assert tuple(box[:3]) == ImageColor.getrgb(THEMES[theme].caption_box) and 0 < box[3] < 255
+    opaque = image[image[..., 3] == 255]
+    assert len(opaque) and (opaque[:, :3] == ImageColor.getrgb(THEMES[theme].caption_text)).all()
 
 
 def test_chinese_uses_the_cjk_font() -> None:

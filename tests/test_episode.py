@@ -305,14 +305,14 @@ def test_video_platform_package(episode):
     is 1280x720, under 2 MB."""
     from PIL import Image
 
-    from scenes.episode.package import timestamp
+    from scenes.episode.progress import fmt_seconds
 
     out: Path = episode["out"]
     text = (out / "description.txt").read_text(encoding="utf-8").splitlines()
     assert text[0] == "The vanishing gradient" and text[1] == "" and len(text[2]) > 100
     stamps = text[text.index("Chapters:") + 1:]
     marks = media.read_chapters(out / "episode.mp4")
-    assert stamps == [f"{timestamp(start)} {title}" for start, _, title in marks]
+    assert stamps == [f"{fmt_seconds(start)} {title}" for start, _, title in marks]
     assert stamps[0].startswith("0:00 ") and all(end - start >= 10 for start, end, _ in marks)
     thumb = out / "thumbnail.png"
     assert thumb.stat().st_size < 2_000_000
@@ -323,6 +323,74 @@ def test_video_platform_package(episode):
 
 
 def test_timestamps_are_what_platforms_read():
-    from scenes.episode.package import timestamp
+    """One clock for description.txt, the gallery and the summary: rounded down (a platform
+    chapter starts on that second), and a float sum a hair short of a second is that second."""
+    from scenes.episode.progress import fmt_seconds
 
-    assert [timestamp(s) for s in (0, 9.99, 61.5, 3725)] == ["0:00", "0:09", "1:01", "1:02:05"]
+    assert [fmt_seconds(s) for s in (0, 9.99, 61.5, 3725, -2)] == ["0:00", "0:09", "1:01", "1:02:05", "0:00"]
+    assert fmt_seconds(346.6) == "5:46" and fmt_seconds(sum([1 / 15] * 15)) == "0:01"  # 0.9999999999999999
+
+
+def _fake_gallery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str) -> str:
+    """The gallery page of a one-chapter episode of a lesson in ``theme`` (clips not read)."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from scenes.chapters import ChapterOutput
+    from scenes.episode import gallery
+
+    monkeypatch.setattr(gallery, "clip_info", lambda p: SimpleNamespace(duration=346.6, width=854, height=480))
+    vtt = tmp_path / "a.vtt"
+    vtt.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n", encoding="utf-8")
+    outputs = [ChapterOutput(c, tmp_path / f"{c.name}.mp4", tmp_path / "a.srt", vtt, tmp_path / "a.png")
+               for c in CHAPTERS[:2]]
+    lesson = replace(render.load_lesson(None), theme=theme)
+    page = tmp_path / f"{theme}.html"
+    gallery.write_page(page, lesson, "preview", outputs, tmp_path / "episode.mp4", vtt)
+    return page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_gallery_takes_the_lesson_theme(tmp_path, monkeypatch, theme):
+    """The page's colours are all the lesson theme's, and its times are the one clock's."""
+    from scenes.style import THEMES
+
+    text = _fake_gallery(tmp_path, monkeypatch, theme)
+    colours = set(re.findall(r"#[0-9A-Fa-f]{6}\b", text))
+    t = THEMES[theme]
+    assert colours == {t.background, t.text, t.forward, t.muted, t.edge, t.panel}
+    assert f"body {{ background: {t.background}; color: {t.text};" in text
+    assert '<a href="#" data-seek="346.600">5:46</a>' in text and "5:47" not in text
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+
+
+def test_summary_lists_the_short(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(media, "clip_info", lambda p: SimpleNamespace(duration=61.5))
+    (tmp_path / "chapters").mkdir()
+    for name in ("episode.mp4", "chapters/01-opening.mp4", "short.mp4", "episode.srt", "episode.vtt",
+                 "description.txt", "thumbnail.png", "preview.gif", "index.html", "explore.html"):
+        (tmp_path / name).write_bytes(b"x")
+    rows = render.summary(tmp_path).splitlines()
+    assert [r.split()[0].rsplit("/", 1)[-1] for r in rows[:3]] == ["episode.mp4", "01-opening.mp4", "short.mp4"]
+    assert rows[2].split()[1] == "1:01"
+
+
+def test_thumbnail_takes_the_theme_caption_colours(tmp_path):
+    from PIL import Image
+
+    from scenes.episode import package
+    from scenes.style import THEMES
+
+    picture = tmp_path / "poster.png"
+    Image.new("RGB", (854, 480), (90, 160, 200)).save(picture)
+    for theme in ("dark", "light"):
+        thumb = tmp_path / f"{theme}.png"
+        package.write_thumbnail(thumb, picture, "The vanishing gradient", "en", theme=theme)
+        with Image.open(thumb) as im:
+            assert im.size == package.THUMB_SIZE
+            box = Image.new("RGB", (1, 1), THEMES[theme].caption_box).getpixel((0, 0))
+            shaded = im.convert("RGB").getpixel((1270, 10))  # the shade over the picture, no letters
+            assert all(abs(s - (0.1 * p + 0.9 * b)) <= 2 for s, p, b in zip(shaded, (90, 160, 200), box))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dark.png", "light.png", "poster.png"]

@@ -1,8 +1,9 @@
 """Captions burned into the picture, for players and platforms that ignore caption files.
 
 Shorts autoplay muted and some embedding places drop sidecar ``.srt`` files, so the cues a
-clip was rendered with can also be drawn into its frames: bottom centre, white text on a
-dark box, each cue's own line breaks kept, in the project's font for the language
+clip was rendered with can also be drawn into its frames: bottom centre, the lesson theme's
+caption text on its caption box (:class:`scenes.style.Theme`; white on black in both themes),
+each cue's own line breaks kept, in the project's font for the language
 (:data:`scenes.style.FONTS`: DejaVu Sans, Noto Sans CJK SC for Chinese). The copy is
 re-encoded with PyAV (libx264, same size, same frames and timestamps); a narration track is
 copied as it is. Frames outside every cue go to the encoder untouched.
@@ -12,7 +13,6 @@ copied as it is. Frames outside every cue go to the encoder untouched.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass
 from functools import cache
@@ -20,10 +20,11 @@ from pathlib import Path
 
 import av
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from scenes.atomic import atomic_path
 from scenes.episode.media import read_srt
-from scenes.style import FONTS
+from scenes.style import FONTS, THEMES
 
 #: Text height (font size in pixels) as a share of the frame's shorter side.
 TEXT_SHARE = 0.045
@@ -31,9 +32,8 @@ TEXT_SHARE = 0.045
 MAX_WIDTH_SHARE = 0.92
 #: Default distance of the box's bottom from the frame's bottom, as a share of the height.
 BOTTOM_SHARE = 0.06
-#: The box: black at this opacity (0-255) behind white text.
+#: The opacity (0-255) of the box (the theme's ``caption_box``) behind the text.
 BOX_ALPHA = 190
-TEXT_RGB = (255, 255, 255)
 #: x264 quality: 18 is visually lossless for flat explainer frames.
 CRF = "18"
 
@@ -69,8 +69,12 @@ class CuePatch:
         return self.x, self.y, self.x + w, self.y + h
 
 
-def cue_patch(text: str, width: int, height: int, lang: str, bottom: float = BOTTOM_SHARE) -> CuePatch:
-    """``text`` (lines split at its ``\\n``) as a captioned box for a ``width`` x ``height`` frame."""
+def cue_patch(text: str, width: int, height: int, lang: str, bottom: float = BOTTOM_SHARE,
+              theme: str = "dark") -> CuePatch:
+    """``text`` (lines split at its ``\\n``) as a captioned box for a ``width`` x ``height`` frame,
+    in the caption colours of ``theme`` (a name in :data:`scenes.style.THEMES`)."""
+    colours = THEMES[theme]
+    box_rgb, text_rgb = ImageColor.getrgb(colours.caption_box), ImageColor.getrgb(colours.caption_text)
     lines = [line.strip() for line in text.strip().split("\n") if line.strip()] or [""]
     path, index = font_file(lang)
     size = max(10, round(min(width, height) * TEXT_SHARE))
@@ -87,9 +91,9 @@ def cue_patch(text: str, width: int, height: int, lang: str, bottom: float = BOT
     box_h = min(height, line_h * len(lines) + 2 * pad_y)
     img = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
-    draw.rounded_rectangle((0, 0, box_w - 1, box_h - 1), radius=round(size * 0.3), fill=(0, 0, 0, BOX_ALPHA))
+    draw.rounded_rectangle((0, 0, box_w - 1, box_h - 1), radius=round(size * 0.3), fill=(*box_rgb, BOX_ALPHA))
     for i, (line, w) in enumerate(zip(lines, widths)):
-        draw.text(((box_w - w) / 2, pad_y + i * line_h), line, font=font, fill=(*TEXT_RGB, 255))
+        draw.text(((box_w - w) / 2, pad_y + i * line_h), line, font=font, fill=(*text_rgb, 255))
     x = (width - box_w) // 2
     y = max(0, height - round(height * bottom) - box_h)
     return CuePatch(np.asarray(img), x, y)
@@ -106,20 +110,21 @@ def _composite(rgb: np.ndarray, patch: CuePatch) -> np.ndarray:
     return out
 
 
-def burn_captions(video: Path, srt: Path, out: Path, lang: str, bottom: float = BOTTOM_SHARE) -> Path:
+def burn_captions(video: Path, srt: Path, out: Path, lang: str, bottom: float = BOTTOM_SHARE,
+                  theme: str = "dark") -> Path:
     """Write ``out``: ``video`` with every cue of ``srt`` drawn into its frames while it is up.
 
-    ``lang`` picks the font; ``bottom`` is the gap under the caption box as a share of the
-    frame's height (shorts keep it clear of the platform's buttons with a larger one).
+    ``lang`` picks the font and ``theme`` (the lesson's) the colours; ``bottom`` is the gap
+    under the caption box as a share of the frame's height (shorts keep it clear of the
+    platform's buttons with a larger one).
     Same size, frame count and frame timestamps as ``video``; audio copied. Written to a
     temporary name beside ``out`` and renamed, so ``out`` is never half-written.
     """
     video, srt, out = Path(video), Path(srt), Path(out)
     cues = [(c.start.total_seconds(), c.end.total_seconds(), c.content) for c in read_srt(srt)]
     cues.sort()
-    tmp = out.with_name(f".{out.stem}.burn-{os.getpid()}{out.suffix}")
     patches: dict[int, CuePatch] = {}
-    try:
+    with atomic_path(out) as tmp:
         with av.open(str(video)) as src, av.open(str(tmp), "w", format="mp4") as dst:
             v = src.streams.video[0]
             width, height = v.codec_context.width, v.codec_context.height
@@ -151,15 +156,12 @@ def burn_captions(video: Path, srt: Path, out: Path, lang: str, bottom: float = 
                         new = frame.reformat(format="yuv420p")
                     else:
                         if active not in patches:
-                            patches[active] = cue_patch(cues[active][2], width, height, lang, bottom)
+                            patches[active] = cue_patch(cues[active][2], width, height, lang, bottom, theme)
                         rgb = _composite(frame.to_ndarray(format="rgb24"), patches[active])
                         new = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
                     new.pts, new.time_base = frame.pts, frame.time_base
                     encode(new)
             encode(None)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out
 
 

@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from scenes.atomic import write_atomically
 from scenes.lesson import LANGUAGES, Lesson, LessonError, load_lesson
 
 _FIELDS = {"name": str, "title": str, "lessons": list, "languages": list, "chapters": list}
@@ -114,6 +115,4 @@ each with its own gallery of chapters.</p>
 </body>
 </html>
 """
-    tmp = page.with_name(page.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, page)
+    write_atomically(page, text)

@@ -78,6 +78,7 @@ from netsim.experiments.wayout import (
 )
 from netsim.format import fmt_ratio, fmt_value
 from netsim.init import BIAS_INITS, WEIGHT_INITS
+from scenes.atomic import write_atomically
 from scenes.chapters import number_of
 from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
 
@@ -576,7 +577,7 @@ def compute(grid: Grid, jobs: int | None = None, cache_dir: Path | None = None) 
             found = ExploreNumbers(grid, nets, time.monotonic() - t0, False)
             if cache is not None and cache_dir is not None:
                 try:
-                    _write_atomically(cache, json.dumps({"key": key, "nets": [_to_cache(n) for n in nets.values()]}))
+                    write_atomically(cache, json.dumps({"key": key, "nets": [_to_cache(n) for n in nets.values()]}))
                     _prune(cache_dir)
                 except OSError:
                     pass  # no cache: the next page computes the numbers again
@@ -956,15 +957,6 @@ def page_html(numbers: ExploreNumbers, lesson: Lesson, gallery: bool = False) ->
 """
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_explore(out_dir: Path, lesson: Lesson, grid: Grid | None = None, jobs: int | None = None,
                   cache_dir: Path | None | bool = True, gallery: bool = False) -> ExplorePage:
     """Compute the grid's numbers (or read them from ``cache_dir``: True for
@@ -976,7 +968,7 @@ def write_explore(out_dir: Path, lesson: Lesson, grid: Grid | None = None, jobs:
     page = out_dir / PAGE
     text = page_html(numbers, lesson, gallery)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomically(page, text)
+    write_atomically(page, text)
     return ExplorePage(page, len(text.encode()), len(numbers.nets), numbers.seconds, numbers.cached)
 
 

@@ -6,7 +6,8 @@ and served by any static server; it loads nothing from the network. Browsers ref
 files from ``file://`` pages, so each ``<track>`` carries its WebVTT inline as a ``data:``
 URL; the snippets point at the .vtt files beside the clips, which is what a site serves.
 Opening the page with ``#selftest`` makes it report, in ``<pre id="selftest">``, each
-video's duration and cue count and any script error: the browser test reads that.
+video's duration and cue count and any script error: the browser test reads that. Its
+colours are the lesson's theme (:data:`scenes.style.THEMES`): a light lesson gets a light page.
 """
 
 from __future__ import annotations
@@ -17,22 +18,28 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from scenes.atomic import write_atomically
 from scenes.chapters import ChapterOutput
 from scenes.episode.media import clip_info
+from scenes.episode.progress import fmt_seconds
 from scenes.lesson import Lesson
+from scenes.style import FONT, THEMES, Theme
 
-CSS = """
-body { background: #101318; color: #ECEFF4; font-family: "DejaVu Sans", sans-serif; margin: 0 auto;
-       max-width: 980px; padding: 24px; line-height: 1.45; }
-a { color: #56B4E9; }
-h1 { font-size: 1.8em; margin-bottom: 0.2em; }
-.meta { color: #8A93A3; }
-ol.chapters { list-style: none; padding-left: 0; }
-.item { margin: 28px 0; padding-top: 12px; border-top: 1px solid #3A4150; }
-video { width: 100%; background: #000; border-radius: 6px; }
-pre { background: #1E2430; padding: 10px; overflow-x: auto; border-radius: 6px; font-size: 0.85em; }
-button { background: #1E2430; color: #ECEFF4; border: 1px solid #8A93A3; border-radius: 4px;
-         padding: 4px 10px; cursor: pointer; }
+
+def css(theme: Theme) -> str:
+    """The page's style sheet in ``theme``'s colours."""
+    return f"""
+body {{ background: {theme.background}; color: {theme.text}; font-family: "{FONT}", sans-serif; margin: 0 auto;
+       max-width: 980px; padding: 24px; line-height: 1.45; }}
+a {{ color: {theme.forward}; }}
+h1 {{ font-size: 1.8em; margin-bottom: 0.2em; }}
+.meta {{ color: {theme.muted}; }}
+ol.chapters {{ list-style: none; padding-left: 0; }}
+.item {{ margin: 28px 0; padding-top: 12px; border-top: 1px solid {theme.edge}; }}
+video {{ width: 100%; background: {theme.panel}; border-radius: 6px; }}
+pre {{ background: {theme.panel}; padding: 10px; overflow-x: auto; border-radius: 6px; font-size: 0.85em; }}
+button {{ background: {theme.panel}; color: {theme.text}; border: 1px solid {theme.muted}; border-radius: 4px;
+         padding: 4px 10px; cursor: pointer; }}
 """
 
 SCRIPT = """
@@ -84,11 +91,6 @@ def _data_url(vtt: Path) -> str:
     return "data:text/vtt;base64," + base64.b64encode(vtt.read_bytes()).decode()
 
 
-def _fmt_duration(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def _cue_count(vtt: Path) -> int:
     return sum(1 for line in vtt.read_text(encoding="utf-8").splitlines() if "-->" in line)
 
@@ -109,7 +111,7 @@ def _video_block(vid: str, title: str, clip: Path, vtt: Path, poster: Path | Non
     return f"""
 <section class="item">
   <h2>{html.escape(title)}</h2>
-  <p class="meta">{_fmt_duration(info.duration)} · {info.width}x{info.height} · {_cue_count(vtt)} captions ·
+  <p class="meta">{fmt_seconds(info.duration)} · {info.width}x{info.height} · {_cue_count(vtt)} captions ·
      <a href="{rel(clip)}">mp4</a> · <a href="{rel(vtt)}">captions (WebVTT)</a>{note}</p>
   <video id="{vid}" controls preload="metadata"{poster_attr} src="{rel(clip)}"
          data-duration="{info.duration:.3f}" data-cues="{_cue_count(vtt)}">
@@ -159,7 +161,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
     start = 0.0
     items = []
     for o in outputs:
-        items.append(f'<li><a href="#" data-seek="{start:.3f}">{_fmt_duration(start)}</a> '
+        items.append(f'<li><a href="#" data-seek="{start:.3f}">{fmt_seconds(start)}</a> '
                      f'{o.chapter.number}. {html.escape(o.chapter.title)}</li>')
         start += clip_info(o.clip).duration
     blocks.insert(1, f'<p>Chapters of the episode (click to jump):</p><ol class="chapters">{"".join(items)}</ol>')
@@ -176,7 +178,7 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(lesson.title)}</title>
-<style>{CSS}</style>
+<style>{css(THEMES[lesson.theme])}</style>
 </head>
 <body>
 <h1>{html.escape(lesson.title)}</h1>
@@ -190,6 +192,4 @@ def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[Chapt
 </body>
 </html>
 """
-    tmp = page.with_name(page.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, page)
+    write_atomically(page, text)

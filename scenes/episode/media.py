@@ -6,7 +6,6 @@ short looping preview.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +15,8 @@ from pathlib import Path
 import av
 import srt
 from PIL import Image
+
+from scenes.atomic import atomic_path, write_atomically
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def concat_clips(clips: Sequence[Path], out: Path, chapter_titles: Sequence[str]
     when the clips have one, is copied the same way (audio past a clip's last video frame is
     dropped, so chapters never overlap). With ``chapter_titles``, one chapter marker per
     clip is written. Returns the start time of each clip. The caller writes to a temporary
-    name and renames, so ``out`` is never half-written.
+    name (:func:`scenes.atomic.atomic_path`), so ``out`` is never half-written.
     """
     starts: list[float] = []
     with av.open(str(clips[0])) as first:
@@ -155,7 +156,7 @@ def merge_captions(parts: Sequence[tuple[list[srt.Subtitle], float]]) -> list[sr
 
 def write_srt(cues: Sequence[srt.Subtitle], path: Path) -> None:
     """Write cues as SRT, atomically."""
-    _write_text(path, srt.compose(cues))
+    write_atomically(path, srt.compose(cues))
 
 
 def _vtt_time(t: timedelta) -> str:
@@ -176,13 +177,7 @@ def to_vtt(cues: Sequence[srt.Subtitle]) -> str:
 
 def write_vtt(cues: Sequence[srt.Subtitle], path: Path) -> None:
     """Write cues as WebVTT, atomically."""
-    _write_text(path, to_vtt(cues))
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, to_vtt(cues))
 
 
 def frame_at(path: Path, seconds: float | None = None) -> Image.Image:
@@ -201,9 +196,9 @@ def frame_at(path: Path, seconds: float | None = None) -> Image.Image:
 
 def write_poster(clip: Path, png: Path, seconds: float | None = None) -> None:
     """Save one frame of the clip as a PNG poster, atomically."""
-    tmp = png.with_name(png.name + ".part")
-    frame_at(clip, seconds).save(tmp, format="PNG")
-    os.replace(tmp, png)
+    frame = frame_at(clip, seconds)
+    with atomic_path(png) as tmp:
+        frame.save(tmp, format="PNG")
 
 
 def write_preview_gif(clip: Path, gif: Path, start: float, length: float = 6.0,
@@ -225,16 +220,14 @@ def write_preview_gif(clip: Path, gif: Path, start: float, length: float = 6.0,
             next_t += step
     if not frames:
         raise ValueError(f"{clip.name} has no frames after {start} s")
-    tmp = gif.with_name(gif.name + ".part")
-    frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:],
-                   duration=round(1000 / fps), loop=0, optimize=True)
-    os.replace(tmp, gif)
+    with atomic_path(gif) as tmp:
+        frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:],
+                       duration=round(1000 / fps), loop=0, optimize=True)
 
 
 def transcode_webm(clip: Path, webm: Path) -> None:
     """Re-encode a clip as WebM (VP9), atomically; for pages that prefer open formats."""
-    tmp = webm.with_name(webm.name + ".part")
-    with av.open(str(clip)) as src, av.open(str(tmp), "w", format="webm") as dst:
+    with atomic_path(webm) as tmp, av.open(str(clip)) as src, av.open(str(tmp), "w", format="webm") as dst:
         s = src.streams.video[0]
         rate = Fraction(s.average_rate or 15).limit_denominator(1001)
         o = dst.add_stream("libvpx-vp9", rate=rate)
@@ -248,4 +241,3 @@ def transcode_webm(clip: Path, webm: Path) -> None:
                 dst.mux(pkt)
         for pkt in o.encode(None):
             dst.mux(pkt)
-    os.replace(tmp, webm)

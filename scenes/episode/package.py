@@ -12,16 +12,17 @@ The caption files (``episode.srt``/``.vtt``) are already beside them.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from scenes.atomic import atomic_path, write_atomically
 from scenes.episode.media import read_chapters
+from scenes.episode.progress import fmt_seconds
 from scenes.i18n import t, translate
 from scenes.lesson import Lesson
-from scenes.style import FONTS
+from scenes.style import FONTS, THEMES
 
 THUMB_SIZE = (1280, 720)
 THUMB_MAX_BYTES = 2_000_000
@@ -40,20 +41,13 @@ SUMMARY = (
 )
 
 
-def timestamp(seconds: float) -> str:
-    """``m:ss`` (or ``h:mm:ss``), rounded down: a platform chapter starts on that second."""
-    s = int(seconds)
-    h, m = divmod(s // 60, 60)
-    return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
-
-
 def chapter_lines(episode: Path) -> list[str]:
     """``0:00 1. A puzzle`` for every chapter marker of the episode, in order."""
     marks = read_chapters(episode)
     short = [title for start, end, title in marks if end - start < MIN_CHAPTER]
     if short:
         raise ValueError(f"chapters shorter than {MIN_CHAPTER:.0f} s cannot be platform chapters: {short}")
-    return [f"{timestamp(start)} {title}" for start, _, title in marks]
+    return [f"{fmt_seconds(start)} {title}" for start, _, title in marks]
 
 
 def write_description(path: Path, lesson: Lesson, episode: Path) -> None:
@@ -61,9 +55,7 @@ def write_description(path: Path, lesson: Lesson, episode: Path) -> None:
     lang = lesson.language
     lines = [lesson.title, "", *[translate(p, lang) for p in SUMMARY[:1]], "", translate(SUMMARY[1], lang), "",
              translate(t("Chapters:"), lang), *chapter_lines(episode)]
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, "\n".join(lines) + "\n")
 
 
 def _font_file(lang: str) -> str:
@@ -72,10 +64,12 @@ def _font_file(lang: str) -> str:
                           timeout=30).stdout.strip()
 
 
-def write_thumbnail(path: Path, picture: Path, title: str, lang: str) -> None:
-    """A 1280x720 PNG: ``picture`` darkened at the top under ``title`` in large letters."""
+def write_thumbnail(path: Path, picture: Path, title: str, lang: str, *, theme: str) -> None:
+    """A 1280x720 PNG: ``picture`` shaded at the top under ``title`` in large letters, in the
+    caption colours of the lesson's ``theme`` (:class:`scenes.style.Theme`)."""
+    colours = THEMES[theme]
     base = Image.open(picture).convert("RGB").resize(THUMB_SIZE, Image.Resampling.LANCZOS)
-    shade = Image.new("RGB", THUMB_SIZE, (0, 0, 0))
+    shade = Image.new("RGB", THUMB_SIZE, ImageColor.getrgb(colours.caption_box))
     mask = Image.new("L", THUMB_SIZE, 0)
     ImageDraw.Draw(mask).rectangle([0, 0, THUMB_SIZE[0], 250], fill=230)
     base.paste(shade, (0, 0), mask)
@@ -85,9 +79,8 @@ def write_thumbnail(path: Path, picture: Path, title: str, lang: str) -> None:
     while draw.textlength(title, font=font) > THUMB_SIZE[0] - 80 and size > 48:
         size -= 4
         font = ImageFont.truetype(_font_file(lang), size)
-    draw.text((40, 125), title, font=font, fill=(255, 255, 255), anchor="lm")
-    tmp = path.with_name(path.name + ".part")
-    base.save(tmp, format="PNG", optimize=True)
-    if tmp.stat().st_size > THUMB_MAX_BYTES:  # a busy picture: fewer colours keep it small
-        base.quantize(colors=256).save(tmp, format="PNG", optimize=True)
-    os.replace(tmp, path)
+    draw.text((40, 125), title, font=font, fill=ImageColor.getrgb(colours.caption_text), anchor="lm")
+    with atomic_path(path) as tmp:
+        base.save(tmp, format="PNG", optimize=True)
+        if tmp.stat().st_size > THUMB_MAX_BYTES:  # a busy picture: fewer colours keep it small
+            base.quantize(colors=256).save(tmp, format="PNG", optimize=True)

@@ -7,6 +7,7 @@ time left, drawn with rich. Elsewhere (a CI log, a pipe): one plain line per eve
 
 from __future__ import annotations
 
+import math
 import time
 
 from rich.console import Console
@@ -20,9 +21,14 @@ def line(text: str) -> None:
     console.print(text, markup=False)
 
 
-def fmt_seconds(s: float) -> str:
-    s = max(0, round(s))
-    return f"{s // 60}:{s % 60:02d}"
+def fmt_seconds(seconds: float) -> str:
+    """``m:ss`` (``h:mm:ss`` from an hour on), rounded down: the one clock of the project's
+    outputs, so the gallery's chapter times, ``description.txt`` (where a platform chapter
+    starts on that second) and the command's summary agree. A sum of clip durations that
+    falls a hair short of a whole second (floating point) still counts as that second."""
+    s = max(0, math.floor(seconds + 1e-6))
+    h, m = divmod(s // 60, 60)
+    return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
 
 
 class Display:

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from scenes.atomic import atomic_path, copy_atomically, write_atomically
 from scenes.chapters import CHAPTERS, SCENES_DIR, Chapter, ChapterOutput, by_slug
 from scenes.episode import progress, staging
 from scenes.episode.units import FULL, PREVIEW, Quality, Unit, UnitResult
@@ -233,20 +234,6 @@ class ChapterRender:
         (self.build / "key").write_text(self.key)
 
 
-def write_atomically(dst: Path, data: bytes) -> None:
-    """Write under a temporary name, then rename: ``dst`` is never half-written."""
-    tmp = dst.with_name(dst.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, dst)
-
-
-def copy_atomically(src: Path, dst: Path) -> None:
-    """Copy under a temporary name, then rename: ``dst`` is never half-written."""
-    tmp = dst.with_name(dst.name + ".part")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
-
-
 def _fmt_size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
 
@@ -291,7 +278,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
         if lesson.burn_captions:  # for players that ignore caption files
             from scenes.episode.burn import burn_captions
 
-            burn_captions(clip, srt_path, clip, lesson.language)
+            burn_captions(clip, srt_path, clip, lesson.language, theme=lesson.theme)
         poster = chapters_dir / f"{name}.png"
         # Chapters end with a short fade to the empty background after holding their key
         # picture: the poster is taken from that hold, POSTER_BEFORE_END before the end.
@@ -301,16 +288,12 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
             media.transcode_webm(clip, clip.with_suffix(".webm"))
 
     episode = out / "episode.mp4"
-    tmp_episode = out / "episode.mp4.part"
-    try:
+    with atomic_path(episode) as tmp_episode:
         starts = media.concat_clips([o.clip for o in outputs], tmp_episode,
                                     [f"{o.chapter.number}. {o.chapter.title}" for o in outputs])
         cues = media.merge_captions([(media.read_srt(o.srt), s) for o, s in zip(outputs, starts)])
         media.write_srt(cues, out / "episode.srt")
         media.write_vtt(cues, out / "episode.vtt")
-        os.replace(tmp_episode, episode)
-    finally:
-        tmp_episode.unlink(missing_ok=True)
     if webm:
         media.transcode_webm(episode, out / "episode.webm")
 
@@ -319,7 +302,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
     media.write_preview_gif(fading.clip, out / "preview.gif", start=max(0.0, info.duration * 0.55),
                             length=min(6.0, info.duration))
     package.write_description(out / "description.txt", lesson, episode)
-    package.write_thumbnail(out / "thumbnail.png", fading.poster, lesson.title, lesson.language)
+    package.write_thumbnail(out / "thumbnail.png", fading.poster, lesson.title, lesson.language, theme=lesson.theme)
     explore.write_explore(out, lesson, gallery=True)  # netsim's numbers are cached: see explore.default_cache_dir
     gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt", home=home)
     return {"episode": episode, "index": out / "index.html"}

@@ -49,6 +49,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from scenes.atomic import atomic_path, write_atomically
 from scenes.chapters import CHAPTERS, Chapter, by_slug
 from scenes.i18n import Words
 from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, load_lesson
@@ -232,11 +233,10 @@ def write_html(configs: Sequence[Any], lesson: Lesson, dest: Path) -> None:
     page = link_last_slide(page, lesson.language)  # to ../explore.html, beside the gallery
     if _URL.search(page):
         raise SlidesError(f"the deck would load something from the network: {_URL.search(page).group(0)!r}")
-    (tmp / dest.name).write_text(page, encoding="utf-8")
     shutil.copytree(REVEALJS_DIR, tmp / "revealjs")
     for name in (f"{dest.stem}_assets", "revealjs"):
         _replace_dir(tmp / name, dest.parent / name)
-    os.replace(tmp / dest.name, dest)
+    write_atomically(dest, page)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -245,10 +245,8 @@ def write_pptx(configs: Sequence[Any], dest: Path) -> None:
     from manim_slides.convert import PowerPoint
 
     width, height = configs[0].resolution
-    tmp = dest.with_name(f".{dest.name}.tmp.pptx")
-    with contextlib.redirect_stderr(io.StringIO()):  # manim-slides' progress bar, one per chapter
+    with atomic_path(dest) as tmp, contextlib.redirect_stderr(io.StringIO()):  # manim-slides' progress bars
         PowerPoint(presentation_configs=list(configs), width=width, height=height).convert_to(tmp)
-    os.replace(tmp, dest)
 
 
 def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Path | None = None,
