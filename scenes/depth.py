@@ -267,8 +267,8 @@ class WhyDepthMatters(LessonScene):
         pixels = int(s.w1_before.shape[1])
         self.record("pixels", pixels)
         self.say(f"A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {n_train} "
-                 f"digits) as in chapter {number_of('training')}, with chapter {number_of('fading')}'s cross-entropy "
-                 f"cost. Each picture: one first-layer neuron's {pixels} weights.",
+                 f"digits) under chapter {number_of('training')}'s set-up, with chapter {number_of('fading')}'s "
+                 f"cross-entropy cost. Each picture: one first-layer neuron's {pixels} weights.",
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),
                  run_time=1.0)
 

@@ -543,7 +543,7 @@ class ExplodingGradients(LessonScene):
         s = self.inline("caption_float_scale", c.scale)
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(f"float32, the 32-bit numbers most training uses, tops out near {biggest}; past that the "
+        with self.beat(f"float32, the 32-bit numbers training has long used, tops out near {biggest}; past that the "
                        f"computer writes inf, at layer {over}. At {nan}, W's zeros give 0 × inf = NaN "
                        f"(not a number); {s} × inf is just inf. float64 only postpones it, to layer {over64}."):
             self.play(FadeOut(old), run_time=0.8)

@@ -220,7 +220,7 @@ class CostOfFading(LessonScene):
         hidden = self.count("deep_hidden_layers", r.hidden_layers)
         width = self.count("width", r.shallow_sizes[1])
         with self.beat(f"What does fading cost? Chapter {number_of('depth')}'s two nets train for {epochs} epochs: "
-                       f"the deep one, {hidden} hidden layers of {width}, and the shallow one, 1."):
+                       f"deep, {hidden} hidden layers of {width}, and shallow, 1."):
             self.play(FadeIn(self.heading), FadeIn(self.card), Create(self.speed_ax), Create(self.acc_ax),
                       FadeIn(self.speed_frame[1:3], self.acc_frame[1:3], self.speed_title, self.acc_title),
                       run_time=1.2)
@@ -234,7 +234,7 @@ class CostOfFading(LessonScene):
         batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
         total = fmt_whole(s.n_train + s.n_test)  # the library's whole set; the split is ours
         self.say(f"scikit-learn, a Python library, ships {total} 8×8 digits; we train on {n_train} and hold out "
-                 f"{n_test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch}, η = {eta}.",
+                 f"{n_test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch} digits, η = {eta}.",
                  Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
 
     # -- beat 3: the two panels ------------------------------------------------------------
@@ -380,10 +380,10 @@ class CostOfFading(LessonScene):
             twice = self.pct("leave_chance_accuracy", 2 * r.chance)
             left = r.deep_epochs_to_leave_chance
             if left is None:
-                deep = f"The deep net stayed below {twice} right in all {r.epochs} epochs"
+                deep = f"The deep net was still below {twice} right after {r.epochs} epochs"
             else:
                 left_at = self.count("deep_epochs_to_leave_chance", left)
-                deep = f"The deep net did not reach {twice} right until epoch {left_at}"
+                deep = f"The deep net stayed below {twice} right, bar brief spikes, until epoch {left_at}"
             return f"{deep}; {shallow}."
         d = r.deep_epochs_to_target
         if d is None and s is None:
@@ -525,8 +525,8 @@ class CostOfFading(LessonScene):
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1])
-        with self.beat(f"Was layer 1's slowness what kept the net at chance? Retrain it from the same start on the "
-                       f"same mini-batches, with one layer's η × {boost}, layer 1's lag."):
+        with self.beat(f"Did layer 1's slowness keep the net at chance? Retrain it from the same start and "
+                       f"mini-batches with one layer's η × {boost}, layer 1's lag."):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), run_time=1.0)
         twice = self.pct("leave_chance_accuracy", 2 * r.chance)
         first, last = t.first_leave_chance, t.last_leave_chance
@@ -535,14 +535,14 @@ class CostOfFading(LessonScene):
             words = f"η × {boost} on layer 1: still below {twice} after {r.epochs} epochs."
         else:
             at = self.count("boosted_first_leave_chance", first)
-            words = f"η × {boost} on layer 1: {twice} right at epoch {at}, not {base}."
+            words = f"η × {boost} on layer 1: above {twice} right from epoch {at}, not {base}."
         if last is None:
             words += f" On layer {H}: still below {twice} after {r.epochs} epochs."
         else:
-            words += f" On layer {H}: at epoch {self.count('boosted_last_leave_chance', last)}."
+            words += f" On layer {H}: from epoch {self.count('boosted_last_leave_chance', last)}."
         if first is not None and first < r.deep_epochs_to_leave_chance and (last is None
                                                                           or last >= r.deep_epochs_to_leave_chance):
-            words += " The slow first layer held the net back."
+            words += " Here the slow first layer held the net back."
         with self.beat(words):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
 

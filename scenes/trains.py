@@ -353,15 +353,16 @@ class FixedNetTrains(LessonScene):
         elif any(still):
             moving, stopped = ("relu", "tanh") if still[0] else ("tanh", "relu")
             value = self.inline(f"{moving}.speed_ratio", r.by_key(moving).speed_ratio_rounded)
-            caption = (f"Layer {H}'s speed over layer 1's, geometric mean over epochs, is {value} in the "
-                       f"{NET_WORDS[moving]} net; the {NET_WORDS[stopped]} net's hidden layers did not learn at all.")
+            caption = (f"During training, layer {H}'s speed over layer 1's, geometric mean over epochs, is {value} "
+                       f"in the {NET_WORDS[moving]} net; the {NET_WORDS[stopped]} net's hidden layers did not learn "
+                       "at all.")
             if math.isfinite(r.by_key(moving).speed_ratio) and r.by_key(moving).speed_ratio > 0:
                 extra.append(FadeIn(self.averages([moving])))
         elif all(math.isfinite(v) and v > 0 for v in ratios):
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
-            caption = (f"Layer {H}'s speed over layer 1's, geometric mean over epochs, is {rt} and {rr}: "
-                       f"{speed_verdict(ratios, H)}")
+            caption = (f"During training, layer {H}'s speed over layer 1's, geometric mean over epochs, is {rt} and "
+                       f"{rr}: {speed_verdict(ratios, H)}")
             extra.append(FadeIn(self.averages(["tanh", "relu"])))
         else:
             caption = "In these runs, layer 1 of a fixed net stopped learning: its speed fell to 0."
