@@ -527,7 +527,7 @@ class WhatCameAfter(LessonScene):
         line = Line([TIMELINE_X, 3.05, 0], last_dot + DOWN * 0.2, stroke_color=th.muted, stroke_width=2)
         p = self.res.period
         captions = (
-            t("1991: Hochreiter finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
+            t("1991: Hochreiter finds the problem, in recurrent nets; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: the LSTM (forget gate: 2000)."),
             t("1998: LeCun et al., Efficient BackProp: Var(w) = 1/n_in. Yet sigmoid and tanh nets often began "
               "smaller, U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and "
@@ -535,7 +535,8 @@ class WhatCameAfter(LessonScene):
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there, not from random weights."),
             t("2009–2012: GPUs (graphics processors), far more data; 2010: Glorot and Bengio's start; 2010–2011: "
-              "ReLU. Pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation."),
+              "ReLU. Given enough labels, pre-training became unnecessary. 2015: He's rule, residual nets, batch "
+              "normalisation."),
         )
         self.shown["period_well_below"] = float(max(p.bounds))
         for i, (caption, rows) in enumerate(zip(captions, beats)):

@@ -547,8 +547,8 @@ class ExplodingGradients(LessonScene):
         s = self.inline("caption_float_scale", c.scale)
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(t("float32, the 32-bit numbers most training uses, tops out near {biggest}; past that the "
-                         "computer writes inf, at layer {over}. At {nan}, W's zeros give 0 × inf = NaN (not a "
+        with self.beat(t("float32, the 32-bit numbers training has long used, tops out near {biggest}; past that "
+                         "the computer writes inf, at layer {over}. At {nan}, W's zeros give 0 × inf = NaN (not a "
                          "number); {s} × inf is just inf. float64 only postpones it, to layer {over64}.",
                          biggest=biggest, over=over, nan=nan, s=s, over64=over64)):
             self.play(FadeOut(old), run_time=0.8)

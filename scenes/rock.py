@@ -214,8 +214,8 @@ class RockOnSlope(LessonScene):
             pixel_words.shift((-6.9 - pixel_words.get_left()[0]) * RIGHT)
         self.layer_labels = below
         self.net_group = VGroup(d, below, brace, brace_words, pixel_words)
-        self.say(t("The lesson's deep net: {hidden} hidden layers of {width} neurons, then layer {output}, the "
-                   "output.", hidden=hidden, width=width, output=output),
+        self.say(t("The lesson's deep net: {hidden} hidden layers of {width} neurons between the pixels and layer "
+                   "{output}, the output.", hidden=hidden, width=width, output=output),
                  *[m.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for m in self.landscape], FadeIn(self.net_group),
                  run_time=1.2)
 

@@ -222,8 +222,8 @@ class CostOfFading(LessonScene):
         epochs = self.count("epochs", r.epochs)
         hidden = self.count("deep_hidden_layers", r.hidden_layers)
         width = self.count("width", r.shallow_sizes[1])
-        with self.beat(t("What does fading cost? Chapter {chapter}'s two nets train for {epochs} epochs: the deep "
-                         "one, {hidden} hidden layers of {width}, and the shallow one, 1.", chapter=number_of("depth"),
+        with self.beat(t("What does fading cost? Chapter {chapter}'s two nets train for {epochs} epochs: deep, "
+                         "{hidden} hidden layers of {width}, and shallow, 1.", chapter=number_of("depth"),
                          epochs=epochs, hidden=hidden, width=width)):
             self.play(FadeIn(self.heading), FadeIn(self.card), Create(self.speed_ax), Create(self.acc_ax),
                       FadeIn(self.speed_frame[1:3], self.acc_frame[1:3], self.speed_title, self.acc_title),
@@ -238,7 +238,7 @@ class CostOfFading(LessonScene):
         batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
         total = fmt_whole(s.n_train + s.n_test)  # the library's whole set; the split is ours
         self.say(t("scikit-learn, a Python library, ships {total} 8×8 digits; we train on {train} and hold out "
-                   "{test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch}, η = {eta}.",
+                   "{test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch} digits, η = {eta}.",
                    total=total, train=n_train, test=n_test, batch=batch, eta=eta),
                  Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
 
@@ -398,15 +398,15 @@ class CostOfFading(LessonScene):
             f["twice"] = self.pct("leave_chance_accuracy", 2 * r.chance)
             left = r.deep_epochs_to_leave_chance
             if left is None:
-                return (t("The deep net stayed below {twice} right in all {epochs} epochs; the shallow net hit "
+                return (t("The deep net was still below {twice} right after {epochs} epochs; the shallow net hit "
                           "{target} at epoch {shallow}.", **f) if s is not None else
-                        t("The deep net stayed below {twice} right in all {epochs} epochs; the shallow net did not "
-                          "reach {target} in {epochs} epochs.", **f))
+                        t("The deep net was still below {twice} right after {epochs} epochs; the shallow net did "
+                          "not reach {target} in {epochs} epochs.", **f))
             f["left"] = self.count("deep_epochs_to_leave_chance", left)
-            return (t("The deep net did not reach {twice} right until epoch {left}; the shallow net hit {target} at "
-                      "epoch {shallow}.", **f) if s is not None else
-                    t("The deep net did not reach {twice} right until epoch {left}; the shallow net did not reach "
-                      "{target} in {epochs} epochs.", **f))
+            return (t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left}; the shallow "
+                      "net hit {target} at epoch {shallow}.", **f) if s is not None else
+                    t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left}; the shallow "
+                      "net did not reach {target} in {epochs} epochs.", **f))
         d = r.deep_epochs_to_target
         if d is None and s is None:
             return t("Neither net reached {target} in {epochs} epochs.", **f)
@@ -599,8 +599,8 @@ class CostOfFading(LessonScene):
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1])
-        with self.beat(t("Was layer 1's slowness what kept the net at chance? Retrain it from the same start on the "
-                         "same mini-batches, with one layer's η × {boost}, layer 1's lag.", boost=boost)):
+        with self.beat(t("Did layer 1's slowness keep the net at chance? Retrain it from the same start and "
+                         "mini-batches with one layer's η × {boost}, layer 1's lag.", boost=boost)):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), run_time=1.0)
         with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
@@ -618,21 +618,22 @@ class CostOfFading(LessonScene):
                 return t("η × {boost} on layer 1: still below {twice} after {epochs} epochs. On layer {hidden}: still "
                          "below {twice} after {epochs} epochs.", **f)
             f["last"] = self.count("boosted_last_leave_chance", last)
-            return t("η × {boost} on layer 1: still below {twice} after {epochs} epochs. On layer {hidden}: at "
+            return t("η × {boost} on layer 1: still below {twice} after {epochs} epochs. On layer {hidden}: from "
                      "epoch {last}.", **f)
         f["first"] = self.count("boosted_first_leave_chance", first)
         if last is not None:
             f["last"] = self.count("boosted_last_leave_chance", last)
         held_back = first < r.deep_epochs_to_leave_chance and (last is None or last >= r.deep_epochs_to_leave_chance)
         if last is None:
-            return (t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: still "
-                      "below {twice} after {epochs} epochs. The slow first layer held the net back.", **f) if held_back
-                    else t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: "
-                           "still below {twice} after {epochs} epochs.", **f))
-        return (t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: at epoch "
-                  "{last}. The slow first layer held the net back.", **f) if held_back
-                else t("η × {boost} on layer 1: {twice} right at epoch {first}, not {base}. On layer {hidden}: at "
-                       "epoch {last}.", **f))
+            return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
+                      "{hidden}: still below {twice} after {epochs} epochs. Here the slow first layer held the net "
+                      "back.", **f) if held_back
+                    else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
+                           "{hidden}: still below {twice} after {epochs} epochs.", **f))
+        return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
+                  "from epoch {last}. Here the slow first layer held the net back.", **f) if held_back
+                else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
+                       "{hidden}: from epoch {last}.", **f))
 
     # -- the closing line --------------------------------------------------------------------
 

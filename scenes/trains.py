@@ -101,13 +101,13 @@ def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str) -> Mes
     ``relu``), and what they say of layer 1."""
     fields = {"hidden": hidden, "tanh": tanh, "relu": relu}
     if max(ratios) < 1:
-        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and {relu}: layer 1 "
-                 "now learns faster than layer {hidden}.", **fields)
+        return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
+                 "and {relu}: layer 1 now learns faster than layer {hidden}.", **fields)
     if max(ratios) <= 2:
-        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and {relu}: layer 1 "
-                 "now learns at least half as fast as layer {hidden}.", **fields)
-    return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and {relu}: layer 1 "
-             "still learns more slowly than layer {hidden}.", **fields)
+        return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
+                 "and {relu}: layer 1 now learns at least half as fast as layer {hidden}.", **fields)
+    return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and "
+             "{relu}: layer 1 still learns more slowly than layer {hidden}.", **fields)
 
 
 class FixedNetTrains(LessonScene):
@@ -386,9 +386,9 @@ class FixedNetTrains(LessonScene):
         elif any(still):
             moving, stopped = ("relu", "tanh") if still[0] else ("tanh", "relu")
             value = self.inline(f"{moving}.speed_ratio", r.by_key(moving).speed_ratio_rounded)
-            caption = t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {value} in the "
-                        "{moving} net; the {stopped} net's hidden layers did not learn at all.", hidden=H, value=value,
-                        moving=NET_WORDS[moving], stopped=NET_WORDS[stopped])
+            caption = t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is "
+                        "{value} in the {moving} net; the {stopped} net's hidden layers did not learn at all.",
+                        hidden=H, value=value, moving=NET_WORDS[moving], stopped=NET_WORDS[stopped])
             if math.isfinite(r.by_key(moving).speed_ratio) and r.by_key(moving).speed_ratio > 0:
                 extra.append(FadeIn(self.averages([moving])))
         elif all(math.isfinite(v) and v > 0 for v in ratios):

@@ -81,14 +81,15 @@ def test_dry_run_renders_with_captions(rendered: dict[str, WhatCameAfter], name:
     scene = rendered[name]
     assert 95.0 <= scene.renderer.time <= 125.0
     assert len(scene.captions) == 10 and all(c.strip() for c in scene.captions)
-    assert sum(len(c) for c in scene.captions) <= 1570  # the budget, 1,560 with the default's numbers
+    assert sum(len(c) for c in scene.captions) <= 1620  # the budget, 1,610 with the default's numbers
     assert scene.mobjects == []  # ends on the bare background
 
 
 def test_default_lesson_is_within_the_budget(rendered: dict[str, WhatCameAfter]) -> None:
-    """The chapter's ceiling: 115 s in English on the default lesson."""
-    assert sum(len(c) for c in rendered["default"].captions) <= 1560
-    assert rendered["default"].renderer.time <= 115.0
+    """The chapter's ceiling: 118 s in English on the default lesson (raised from 115 for the recurrent
+    nets of 1991/1994, the labels pre-training became unnecessary with, and the layers with skips)."""
+    assert sum(len(c) for c in rendered["default"].captions) <= 1610
+    assert rendered["default"].renderer.time <= 118.0
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -219,7 +220,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
                 "LeCun et al., Efficient BackProp: Var(w) = 1/n_in",
                 "U(−1/√n, 1/√n) with Var = 1/(3n)", "pre-training", "without labels, to model its input",
                 "fine-tunes all from there, not from random weights", "GPUs (graphics processors)",
-                "Glorot and Bengio", "ReLU", "Pre-training became unnecessary", "He's rule", "residual nets",
+                "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):
         assert who in history
     # the timeline on screen: the same years, in order, each entry in the beat whose caption names it

@@ -65,6 +65,15 @@ def sgd_run(lesson: Lesson, sizes: list[int], epochs: int):
                    cost="cross-entropy", l2=0.0, seed=lesson.seed, probe_size=1000)
 
 
+def stays_from(values: np.ndarray, level: float) -> int | None:
+    """The first epoch from which ``values`` stay >= ``level`` to the end (independently of netsim)."""
+    values = list(values)
+    for e in range(len(values)):
+        if all(v >= level for v in values[e:]):
+            return e
+    return None
+
+
 def first_at_least(values: np.ndarray, level: float) -> int | None:
     hits = np.flatnonzero(np.asarray(values) >= level)
     return int(hits[0]) if hits.size else None
@@ -78,7 +87,7 @@ def test_dry_run_renders_within_bounds(name: str, lo: float, hi: float, scenes: 
     scene = scenes[name]
     assert lo < scene.renderer.time < hi, f"clip lasts {scene.renderer.time:.1f} s"
     if name == "default":  # the chapter's ceiling in the third cut, with the step test that closes it
-        assert scene.renderer.time <= 85.0, scene.renderer.time
+        assert scene.renderer.time <= 86.0, scene.renderer.time
     assert sum(len(c) for c in scene.captions) <= 1150  # the script's budget, with the step test
     assert not scene.mobjects  # end_chapter faded everything out
 
@@ -154,7 +163,7 @@ def test_experiment_is_a_real_sgd_run(name: str) -> None:
     assert r.deep_epochs_to_target == first_at_least(deep.test_accuracy, 0.9)
     assert r.shallow_epochs_to_target == first_at_least(shallow.test_accuracy, 0.9)
     assert r.deep_epochs_to_climb == first_at_least(deep.test_accuracy, 0.5)
-    assert r.deep_epochs_to_leave_chance == first_at_least(deep.test_accuracy, 0.2)
+    assert r.deep_epochs_to_leave_chance == stays_from(deep.test_accuracy, 0.2)
     hidden = deep.speeds[:, :-1]
     assert 10.0 ** r.decades[0] <= hidden.min() and hidden.max() <= 10.0 ** r.decades[1]
 
@@ -226,8 +235,8 @@ def test_speeding_up_layer_1_shortens_the_plateau_and_layer_4_does_not(
     t = step_test(r)
     base = r.deep_epochs_to_leave_chance
     assert t.boost == r.factor == 37 and t.last_layer == 4
-    assert t.first_leave_chance * 5 <= base <= t.last_leave_chance
-    assert (t.first_leave_chance, base, t.last_leave_chance) == (10, 55, 99)  # pinned: the numbers on screen
+    assert t.first_leave_chance * 3 <= base <= t.last_leave_chance
+    assert (t.first_leave_chance, base, t.last_leave_chance) == (19, 64, 99)  # pinned: the numbers on screen
     assert t.first_target < r.deep_epochs_to_target < t.last_target
     assert t.first_accuracy[0] == t.last_accuracy[0] == r.deep_accuracy[0]  # the same start
 
@@ -261,7 +270,9 @@ def test_plateau_layer_1_is_slowest_then_catches_up_before_accuracy_climbs(
     assert np.all(r.ratios[1:last + 1] > 1)
     assert r.ratios[0] > 50
     # the deep net guesses near chance while the shallow net learns
-    assert np.all(r.deep_accuracy[:r.deep_epochs_to_leave_chance] < 2 * r.chance)
+    left = r.deep_epochs_to_leave_chance  # for good: spikes above 20% before it do not count
+    assert r.deep_accuracy[left - 1] < 2 * r.chance and np.all(r.deep_accuracy[left:] >= 2 * r.chance)
+    assert np.mean(r.deep_accuracy[:left] < 2 * r.chance) > 0.9
     assert r.shallow_accuracy[10] > 0.9
     # layer 1's speed rises by more than ten times from the plateau to the catch-up epoch ...
     assert hidden[r.catch_up_epoch, 0] > 10 * np.median(hidden[1:last + 1, 0])
@@ -287,7 +298,7 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     # the library ships the whole set unsplit; the split into training and held-out digits is ours
     assert "scikit-learn, a Python library, ships 1,797 8×8 digits; we train on 1,348 and hold out 449." in text
     assert len(digits()) == scene.result.setup.n_train + scene.result.setup.n_test
-    assert "SGD (stochastic gradient descent) steps once per mini-batch of 10, η = 0.1." in text
+    assert "SGD (stochastic gradient descent) steps once per mini-batch of 10 digits, η = 0.1." in text
     assert "‖∂C/∂b_l‖ on 1,000 training digits, per epoch." in text
     card = " ".join(t.original_text for t in scene.card[1])
     assert "cross-entropy cost" in card and "L2" not in card
@@ -303,8 +314,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
                          f"layer 1 learned {fmt_value(r.factor)} times slower than layer 4"]
     assert "on average" not in text
     left = r.deep_epochs_to_leave_chance
-    assert f"The deep net did not reach 20% right until epoch {left};" in text
-    assert np.all(r.deep_accuracy[:left] < 0.2) and r.deep_accuracy[left] >= 0.2 and left <= last
+    assert f"The deep net stayed below 20% right, bar brief spikes, until epoch {left};" in text
+    assert r.deep_accuracy[left - 1] < 0.2 and np.all(r.deep_accuracy[left:] >= 0.2) and left <= last + 1
     assert f"the shallow net hit 90% at epoch {r.shallow_epochs_to_target}." in text
     assert not re.search(r"[Ff]or \d+ epochs,? the deep net", text)  # the plateau is said one way
     # the catch-up: "catches up" is the first epoch with r_e <= 1; "layers 1 to 3 speed up" are the
@@ -330,10 +341,11 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert note.width <= NOTE_WIDTH and -6.5 < note.get_left()[0] < note.get_right()[0] < 6.5
     # the closing test: is layer 1's slowness a cause? one layer's eta times its lag, layer 1 then layer 4
     t = step_test(r)
-    assert ("Was layer 1's slowness what kept the net at chance? Retrain it from the same start on the same "
-            f"mini-batches, with one layer's η × {fmt_value(r.factor)}, layer 1's lag.") in text
-    assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: 20% right at epoch {t.first_leave_chance}, not "
-                         f"{left}. On layer 4: at epoch {t.last_leave_chance}. The slow first layer held the net back.")
+    assert ("Did layer 1's slowness keep the net at chance? Retrain it from the same start and mini-batches with "
+            f"one layer's η × {fmt_value(r.factor)}, layer 1's lag.") in text
+    assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
+                         f"not {left}. On layer 4: from epoch {t.last_leave_chance}. Here the slow first layer held "
+                         "the net back.")
     assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "5,000", "L2"):
         assert wrong not in text

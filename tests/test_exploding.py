@@ -80,7 +80,7 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     assert "With C the sum of the outputs, ∂C/∂a_L = (1, 1):" in text
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
-    assert "float32, the 32-bit numbers most training uses" in text
+    assert "float32, the 32-bit numbers training has long used" in text
     assert "past that the computer writes inf" in text and "0 × inf = NaN (not a number)" in text
     # chapter 6 explained e-notation and log scales: not again here
     assert "× 10" not in text and "each step" not in text and "e-notation" not in text

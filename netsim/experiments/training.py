@@ -292,7 +292,8 @@ class TrainingComparison:
     ``*_accuracy`` / ``*_cost``: held-out accuracy, and mean cost on the probe set, per epoch.
     ``*_epochs_to_target``: the first epoch whose accuracy is at least ``target_accuracy``;
     ``deep_epochs_to_climb``: the first epoch the deep net's is at least ``climb_accuracy``;
-    ``deep_epochs_to_leave_chance``: the first epoch it is at least twice ``chance`` (None: not
+    ``deep_epochs_to_leave_chance``: the first epoch from which it stays at least twice ``chance``
+    to the end (:func:`epochs_to_stay_above`: a lone spike above it on the plateau does not count; None: not
     within ``epochs``). ``chance`` = 1 / n_L, the accuracy of guessing.
     ``decades`` = (lo, hi): whole powers of ten covering the hidden layers' speeds.
     """
@@ -376,6 +377,16 @@ def epochs_to_target(accuracy: Array, target: float) -> int | None:
     """The first epoch e with accuracy[e] >= target, or None if there is none."""
     hits = np.flatnonzero(np.asarray(accuracy) >= target)
     return int(hits[0]) if hits.size else None
+
+
+def epochs_to_stay_above(accuracy: Array, level: float) -> int | None:
+    """The first epoch e from which accuracy stays >= level to the end of the run (spikes above it
+    before falling back do not count), or None if the last epoch is below it."""
+    below = np.flatnonzero(np.asarray(accuracy) < level)
+    if not below.size:
+        return 0
+    last = int(below[-1])
+    return last + 1 if last + 1 < len(accuracy) else None
 
 
 def catch_up_epoch(ratios: Array) -> int | None:
@@ -491,7 +502,7 @@ def _summarise(sizes: tuple[int, ...], activation: str, init: str, bias_init: st
         shallow_epochs_to_target=epochs_to_target(shallow.test_accuracy, target_accuracy),
         climb_accuracy=float(climb_accuracy),
         deep_epochs_to_climb=epochs_to_target(deep.test_accuracy, climb_accuracy),
-        deep_epochs_to_leave_chance=epochs_to_target(deep.test_accuracy, 2.0 / sizes[-1]),
+        deep_epochs_to_leave_chance=epochs_to_stay_above(deep.test_accuracy, 2.0 / sizes[-1]),
         chance=1.0 / sizes[-1],
         decades=decades(deep.speeds[:, :-1]),
     )
@@ -536,7 +547,7 @@ class StepTest:
     slowness is what holds the net back, only the first should shorten the plateau.
 
     ``*_accuracy``: held-out accuracy per epoch (row 0: untrained). ``*_leave_chance``: the first
-    epoch at least twice chance, as the comparison's ``deep_epochs_to_leave_chance``;
+    epoch from which it stays at least twice chance, as the comparison's ``deep_epochs_to_leave_chance``;
     ``*_target``: at least its ``target_accuracy`` (None: not within its epochs).
     """
 
@@ -575,8 +586,8 @@ def step_test(r: TrainingComparison) -> StepTest:
         last_layer=r.hidden_layers,
         first_accuracy=first,
         last_accuracy=last,
-        first_leave_chance=epochs_to_target(first, twice),
-        last_leave_chance=epochs_to_target(last, twice),
+        first_leave_chance=epochs_to_stay_above(first, twice),
+        last_leave_chance=epochs_to_stay_above(last, twice),
         first_target=epochs_to_target(first, r.target_accuracy),
         last_target=epochs_to_target(last, r.target_accuracy),
     )
