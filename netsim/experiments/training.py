@@ -536,7 +536,6 @@ def cost_of_fading(
                       climb_accuracy)
 
 
-
 @dataclass(frozen=True, eq=False)
 class StepTest:
     """Does layer 1's slow learning hold the deep net on its plateau? The deep net of a
