@@ -282,15 +282,11 @@ class GradientsFading(LessonScene):
         """Chapter 1's number, said beside this one so the two are not read as rivals: chapter 1
         compares the same layers' weights, all together, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖ (the same
         digit and start). None when it rounds to the same or a size is 0 or inf."""
-        w = self.result.weight_norms
-        first, last = float(w[0]), float(w[-2])
-        if not (0 < first < np.inf and 0 < last < np.inf):
+        ratio = self.result.weights_first_over_last
+        if ratio is None or fmt_ratio(ratio) == fmt_ratio(self.result.first_over_last):
             return None
-        weights = fmt_ratio(first / last)
-        if weights == fmt_ratio(self.result.first_over_last):
-            return None
-        self.shown["weights_first_over_last"] = first / last
-        return weights
+        self.shown["weights_first_over_last"] = ratio
+        return fmt_ratio(ratio)
 
     def compare_first_and_last(self) -> None:
         """Beat 6: layer 1 against the last hidden layer L-1, written 1/120; the output left out."""

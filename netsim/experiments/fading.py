@@ -132,6 +132,16 @@ class FadingResult:
         return first / last
 
     @property
+    def weights_first_over_last(self) -> float | None:
+        """‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖: how hard layer 1's weights are pushed, all together, next
+        to the last hidden layer's (chapter 1's headline, on the same digit and start); None
+        when either size is 0 or overflowed, where the ratio says nothing."""
+        first, last = float(self.weight_norms[0]), float(self.weight_norms[-2])
+        if not (0 < first < math.inf and 0 < last < math.inf):
+            return None
+        return first / last
+
+    @property
     def hidden_spread(self) -> float:
         """The largest hidden layer's ‖∂C/∂b_l‖ over the smallest (inf if one is 0 and another
         is not, 1 if all are 0): how far apart the hidden layers' bars are."""
