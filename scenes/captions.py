@@ -4,12 +4,20 @@ The rules are those professional subtitlers use (and the tests check every chapt
 
 - English: at most two lines of 42 characters a cue; at most 20 characters per second for
   any cue and at most 15 for the median one; every cue at least 1.2 s on screen.
-- Simplified Chinese: at most two lines of 16 characters; at most 9 characters per second.
+- Simplified Chinese: at most two lines of 16 characters; at most 9 characters per second,
+  a formula's characters read at 6 a second (a formula is read slower than prose); every
+  cue at least 1.5 s on screen.
 
 A long sentence is split at the strongest boundary that works: between sentences first,
-then after a clause (a comma, semicolon, colon or dash), then between words (between
-characters in Chinese, never inside a number, symbol or Latin word). Line breaks are
+then after a clause (a comma, semicolon, colon or dash), then between words. Line breaks are
 explicit (``\\n``), and each line break is balanced so the two lines are of similar length.
+
+Chinese has no spaces between words, so its words are found by jieba, a word segmenter made
+for it (with this lesson's terms added, so 反向传播 or 神经元 are never cut). Chinese text is
+never broken inside a word, between a number and its measure word or unit ("5 层", "第 1
+层", "2006 年"), inside a formula (a formula longer than a line breaks only after a top-level
+"=" or "←", as TeX breaks inline maths), or inside a parenthesis that fits on a line; a cue
+never ends inside a parenthesis or a formula.
 
 Characters are counted as subtitlers count them: every character of the cue but its line
 breaks (in Chinese, spaces are not counted either).
@@ -20,8 +28,11 @@ This module knows nothing of manim: :class:`scenes.common.LessonScene` times its
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -36,6 +47,8 @@ class CaptionRules:
     #: the pace cues are timed at: a little under the limits, so rounding never breaks them
     pace_cps: float
     min_seconds: float = 1.2
+    #: characters a second a formula is read at (None: as fast as prose)
+    formula_cps: float | None = None
 
     @property
     def cue_width(self) -> int:
@@ -44,15 +57,25 @@ class CaptionRules:
 
 RULES: dict[str, CaptionRules] = {
     "en": CaptionRules(line_width=42, lines=2, max_cps=20.0, median_cps=15.0, pace_cps=14.0),
-    "zh": CaptionRules(line_width=16, lines=2, max_cps=9.0, median_cps=9.0, pace_cps=8.0),
+    "zh": CaptionRules(line_width=16, lines=2, max_cps=9.0, median_cps=9.0, pace_cps=8.0, min_seconds=1.5,
+                       formula_cps=6.0),
 }
 
 #: Seconds between one cue's end and the next one's start, so cues never overlap.
 CUE_GAP = 0.1
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-# Chinese punctuation that must not start a line.
+_CJK_RANGES = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
+# Chinese punctuation that must not start a line, and that must not end one.
 _NO_LINE_START = set("，。、；：！？）》」』”’%")
+_NO_LINE_END = set("（《「『“‘")
+_OPEN, _CLOSE = "(（[《「『“", ")）]》」』”"
+#: Characters that make a run of Latin letters, digits and symbols a formula.
+_MATH = set("=+−×/←<>≈≤≥∂σΣ‖^_√·'′δηλμ∇∞≪≫")
+#: Relations after which a formula too long for one line may break.
+_RELATIONS = "=←≈<>≤≥"
+#: Binary operators after which a formula still too long may break.
+_BINARY = "+−×"
 
 
 def rules_for(lang: str) -> CaptionRules:
@@ -67,20 +90,177 @@ def count_chars(cue: str, lang: str) -> int:
     return len(cue.replace("\n", " ").strip())
 
 
+def formula_chars(cue: str) -> int:
+    """Characters of ``cue`` that belong to formulas: runs of Latin letters, digits and symbols
+    (between Chinese text) holding at least one mathematical sign, spaces not counted."""
+    runs = re.findall(f"[^{_CJK_RANGES}]+", cue)
+    return sum(len(re.sub(r"\s", "", run)) for run in runs if _MATH & set(run))
+
+
 def reading_time(cue: str, lang: str) -> float:
-    """Seconds ``cue`` must be on screen to be read at the language's pace (at least 1.2 s)."""
+    """Seconds ``cue`` must be on screen to be read at the language's pace (and a formula's,
+    where the language has one), and at least the language's shortest time."""
     r = rules_for(lang)
-    return max(r.min_seconds, count_chars(cue, lang) / r.pace_cps)
+    chars = count_chars(cue, lang)
+    if r.formula_cps is None:
+        return max(r.min_seconds, chars / r.pace_cps)
+    maths = formula_chars(cue)
+    return max(r.min_seconds, (chars - maths) / r.pace_cps + maths / r.formula_cps)
 
 
 # ---------- break opportunities ----------
 
+#: Words of this lesson that jieba's general dictionary would cut in two.
+ZH_TERMS = (
+    "反向传播", "前向传播", "隐藏层", "输出层", "输入层", "神经元", "准确率", "学习率", "激活函数",
+    "代价函数", "损失函数", "交叉熵", "梯度消失", "梯度爆炸", "梯度下降", "随机梯度下降", "梯度裁剪",
+    "链式法则", "预训练", "逐层预训练", "小批量", "数字图像", "深度网络", "浅层网络", "线性网络",
+    "初始权重", "平方根", "平方和", "几何平均", "对数刻度", "记数法", "有效数字", "自编码器",
+    "受限玻尔兹曼机", "图形处理器", "循环神经网络", "长短期记忆网络", "记忆元", "细胞状态", "遗忘门",
+    "批归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
+)
+#: Particles that never start a line: they belong to the word before them.
+_PARTICLES = {"的", "了", "着", "吗", "呢", "吧", "啊"}
+#: A numeral or demonstrative with its measure word (一个, 每层, 这张): it stays with its noun.
+_CLASSIFIED = re.compile("[一两二三四五六七八九十每这那几各某][个张条层步块组根位]")
+#: Measure words and units that stay on the line of their number.
+_MEASURE = set("层倍年个轮张步章次秒位项种条处时维万")
+
+
+@functools.cache
+def _segmenter():  # noqa: ANN202 - a jieba.Tokenizer (jieba has no type hints)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    segmenter = jieba.Tokenizer()
+    for term in ZH_TERMS:
+        segmenter.add_word(term)
+    return segmenter
+
+
+def zh_words(text: str) -> list[str]:
+    """Chinese ``text`` as jieba cuts it into words, each run of Latin letters, digits and
+    symbols (a formula, a number, a Latin term) kept whole and its spaces kept apart."""
+    out: list[str] = []
+    for run in re.findall(f"[{_CJK_RANGES}]+|[^{_CJK_RANGES}]+", text):
+        if _CJK.match(run):
+            out.extend(_segmenter().cut(run))
+        else:
+            out.extend(p for p in re.split(r"^(\s+)|(\s+)$", run) if p)
+    return out
+
+
+def _is_number(atom: str) -> bool:
+    """A number, or a one-letter index standing for one (the l of 第 l 层)."""
+    return bool(re.fullmatch(r"[−-]?[\d.,/×⁻⁰¹²³⁴⁵⁶⁷⁸⁹e+%−-]*\d[\d.,%⁰¹²³⁴⁵⁶⁷⁸⁹]*|[A-Za-zℓ𝑙]", atom))
+
+
+def _glue_numbers(words: list[str]) -> list[str]:
+    """A number joined with the measure word after it and a 第 before it (with their spaces)."""
+    words = list(words)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w, i = words[i], i + 1
+        if _is_number(w):
+            k = len(out) - (1 if out and out[-1].isspace() else 0)
+            if k > 0 and out[k - 1].endswith("第"):
+                before = out[k - 1][:-1]
+                w = "第" + "".join(out[k:]) + w
+                del out[k - 1:]
+                if before:
+                    out.append(before)
+            j = i + 1 if i < len(words) and words[i].isspace() else i
+            if j < len(words) and words[j][0] in _MEASURE:  # with the whole word it starts (轮起, 位数)
+                w += "".join(words[i:j + 1])
+                i = j + 1
+        out.append(w)
+    return out
+
+
+def _glue(words: list[str], start: set[str], end: set[str]) -> list[str]:
+    """Punctuation that must not start a line (and a particle such as 的 or 了) joined to the
+    word before it, and punctuation that must not end a line joined to the word after it."""
+    out: list[str] = []
+    carry = ""
+    for w in words:
+        if carry:
+            w, carry = carry + w, ""
+        if out and w in _PARTICLES and out[-1].isspace() and len(out) > 1:
+            out[-2:] = [out[-2] + out[-1] + w]
+            continue
+        if out and (w[0] in start or w in _PARTICLES or _CLASSIFIED.fullmatch(out[-1])) and not out[-1].isspace():
+            out[-1] += w
+            continue
+        if w[-1] in end:
+            carry = w
+            continue
+        out.append(w)
+    if carry:
+        out.append(carry)
+    return out
+
+
+def _depth_changes(text: str) -> int:
+    return sum(c in _OPEN for c in text) - sum(c in _CLOSE for c in text)
+
+
+def _glue_brackets(words: list[str], line: float) -> list[str]:
+    """A parenthesis that fits on a line joined into one word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if any(c in _OPEN for c in words[i]) and _depth_changes(words[i]) > 0:
+            depth, j = 0, i
+            while j < len(words):
+                depth += _depth_changes(words[j])
+                if depth <= 0:
+                    break
+                j += 1
+            group = "".join(words[i:j + 1])
+            if j < len(words) and width(group.strip(), "zh") <= line:
+                out.append(group)
+                i = j + 1
+                continue
+        out.append(words[i])
+        i += 1
+    return out
+
+
+def _split_formula(atom: str, line: float) -> list[str]:
+    """A formula wider than a line cut where TeX breaks inline maths: after its outermost
+    relations ("σ'(z) =" | "σ(z)(1 − σ(z))"), and if a piece is still too wide, after its
+    outermost binary operators (+, −, ×), with the spaces between the pieces kept apart."""
+    if width(atom, "zh") <= line or not _MATH & set(atom):
+        return [atom]
+    for signs in (_RELATIONS, _BINARY):
+        found: list[tuple[int, int]] = []  # (depth, index of the space after the sign)
+        depth = 0
+        for i, c in enumerate(atom):
+            depth += (c in _OPEN) - (c in _CLOSE)
+            if c in signs and 0 < i < len(atom) - 2 and atom[i - 1] == " " and atom[i + 1] == " ":
+                found.append((depth, i + 1))
+        if not found:
+            continue
+        top = min(d for d, _ in found)
+        cuts = [i for d, i in found if d == top]
+        pieces = [atom[a:b] for a, b in zip([0] + [i + 1 for i in cuts], cuts + [len(atom)])]
+        out: list[str] = []
+        for piece in pieces:
+            out.extend((out and [" "] or []) + _split_formula(piece, line))
+        return out
+    return [atom]
+
+
 def _atoms(text: str, lang: str) -> list[str]:
     """``text`` cut into pieces that are never split: words (and their spaces) in English;
-    single Chinese characters, and runs of Latin letters, digits and symbols, in Chinese."""
+    in Chinese, jieba's words, with a number and its measure word, a formula, and a
+    parenthesis that fits on a line each kept whole."""
     if lang == "zh":
-        cjk = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-        return re.findall(rf"\s+|[{cjk}]|[^\s{cjk}]+", text)
+        line = rules_for(lang).line_width
+        words = _glue(_glue_numbers(zh_words(text)), _NO_LINE_START, _NO_LINE_END)
+        words = _glue_brackets(words, line)
+        return [piece for w in words for piece in _split_formula(w, line)]
     return re.findall(r"\s+|\S+", text)
 
 
@@ -88,56 +268,78 @@ def _join(atoms: list[str]) -> str:
     return "".join(atoms).strip()
 
 
-def _width(text: str) -> int:
-    return len(text)
+def width(text: str, lang: str) -> float:
+    """How wide ``text`` is on a line: in English its characters; in Chinese the full-width
+    cells it fills, as East Asian typesetting counts them (Unicode's East Asian Width, UAX
+    #11): a Chinese character or full-width mark is one cell, a Latin letter, digit, space
+    or ASCII sign half of one. Signs whose width depends on the font (Greek letters, ×, −,
+    ½) count as a whole cell, so a line never runs wider than the limit says."""
+    if lang != "zh":
+        return len(text)
+    return sum(0.5 if unicodedata.east_asian_width(c) in "NaH" else 1.0 for c in text)
 
 
-def _line_breaks(atoms: list[str]) -> list[int]:
-    """Indices i where a line may break before atoms[i] (the break drops whitespace)."""
-    out = []
+#: How much worse than a break after punctuation a break reads, by where it falls.
+_PENALTY = {"en": 3.0, "zh_word": 8.0, "formula": 12.0, "bracket": 30.0}
+
+
+def _line_breaks(atoms: list[str], lang: str) -> dict[int, float]:
+    """Indices i where a line may break before atoms[i] (a break drops whitespace), and how
+    much worse each reads than a break after a punctuation mark."""
+    out: dict[int, float] = {}
+    depth = 0
     for i in range(1, len(atoms)):
-        a = atoms[i]
-        if a.isspace() or atoms[i - 1].isspace():
-            out.append(i)
-        elif _CJK.match(a) or _CJK.match(atoms[i - 1][-1]):
-            if a[0] not in _NO_LINE_START:
-                out.append(i)
+        depth += _depth_changes(atoms[i - 1])
+        a, before = atoms[i], atoms[i - 1]
+        if before.isspace():
+            continue  # the break is taken before the space, never after it
+        if lang != "zh":
+            if a.isspace():
+                out[i] = 0.0 if before[-1] in ",.;:!?" else _PENALTY["en"]
+            continue
+        if a[0] in _NO_LINE_START or before[-1] in _NO_LINE_END:
+            continue
+        prev = before
+        if a.isspace() and i + 1 < len(atoms):
+            a = atoms[i + 1]
+        if prev[-1] in "，。；：、！？,.;:!?":
+            penalty = 0.0
+        elif prev[-1] in _RELATIONS and not _CJK.match(a[0]):
+            penalty = _PENALTY["formula"]
+        else:
+            penalty = _PENALTY["zh_word"]
+        out[i] = penalty + (_PENALTY["bracket"] if depth > 0 else 0.0)
     return out
 
 
-def _break_penalty(before: str, lang: str) -> float:
-    """How much worse a line break after ``before`` reads than one after a punctuation mark."""
-    if before[-1] in "，。；：、！？,.;:!?":
-        return 0.0
-    if lang == "zh":
-        return 3.0 if not _CJK.match(before[-1]) else 8.0
-    return 3.0
-
-
-def wrap(text: str, lang: str) -> list[str] | None:
+def wrap(text: str, lang: str, strict: bool = False) -> list[str] | None:
     """``text`` as at most the language's number of lines within its line width, each break
-    balanced; None when it does not fit."""
+    balanced; None when it does not fit. ``strict``: never break inside a parenthesis or a
+    formula (see :func:`_line_breaks`)."""
     r = rules_for(lang)
     text = " ".join(text.split()) if lang != "zh" else text.strip()
-    if _width(text) <= r.line_width:
+    if width(text, lang) <= r.line_width:
         return [text]
     atoms = _atoms(text, lang)
     best: list[str] | None = None
     best_score = math.inf
     # two lines (the only case the rules allow beyond one): the most balanced break that fits
-    for i in _line_breaks(atoms):
-        a, b = _join(atoms[:i]), _join(atoms[i:])
-        if not a or not b or _width(a) > r.line_width or _width(b) > r.line_width:
+    for i, penalty in _line_breaks(atoms, lang).items():
+        if strict and penalty >= _PENALTY["formula"]:
             continue
-        score = abs(_width(a) - _width(b)) + _break_penalty(a, lang)
+        a, b = _join(atoms[:i]), _join(atoms[i:])
+        if not a or not b or width(a, lang) > r.line_width or width(b, lang) > r.line_width:
+            continue
+        score = abs(width(a, lang) - width(b, lang)) + penalty
         if score < best_score:
             best, best_score = [a, b], score
     return best if r.lines >= 2 else None
 
 
-def fits(text: str, lang: str) -> bool:
-    """Whether ``text`` fits one cue of the language."""
-    return wrap(text, lang) is not None
+def fits(text: str, lang: str, strict: bool = True) -> bool:
+    """Whether ``text`` fits one cue of the language (``strict``: with no line broken inside
+    a parenthesis or a formula)."""
+    return wrap(text, lang, strict) is not None
 
 
 # ---------- splitting into cues ----------
@@ -146,46 +348,92 @@ _SENTENCE_END = {"en": r"(?<=[.!?])\s+(?=\S)", "zh": r"(?<=[。！？])\s*(?=\S)
 _CLAUSE_END = {"en": r"(?<=[,;:])\s+(?=\S)|\s+(?=[—–]\s)", "zh": r"(?<=[，；：、])\s*(?=\S)|(?<=[,;:])\s+"}
 
 
-def _split_at(text: str, pattern: str) -> list[str]:
-    return [p.strip() for p in re.split(pattern, text) if p.strip()]
+def _split_at(text: str, pattern: str, lang: str) -> list[str]:
+    """``text`` split where ``pattern`` matches; in Chinese never inside a parenthesis."""
+    parts = [p.strip() for p in re.split(pattern, text) if p.strip()]
+    if lang != "zh":
+        return parts
+    out: list[str] = []
+    depth = 0
+    for part in parts:
+        if depth > 0:
+            out[-1] += part
+        else:
+            out.append(part)
+        depth += _depth_changes(part)
+    return out
 
 
 def _split_words(text: str, lang: str) -> list[str]:
-    """A phrase too long for one cue, cut between words into the fewest balanced pieces."""
+    """A phrase too long for one cue, cut between words into the fewest balanced pieces: never
+    inside a parenthesis or a formula while that can be avoided."""
     r = rules_for(lang)
     atoms = _atoms(text, lang)
-    n = math.ceil(_width(text) / (r.cue_width * 0.9))
-    while True:
-        target = _width(text) / n
+    breaks = _line_breaks(atoms, lang)
+    clean = {i for i, p in breaks.items() if p < _PENALTY["formula"]}
+    n = math.ceil(width(text, lang) / (r.cue_width * 0.9))
+    for allowed, strict in ((clean, True), (clean, False), (set(breaks), False)):
+        pieces = _cut(atoms, allowed, n, lang, strict)
+        if pieces is not None:
+            return pieces
+    return [text]  # a single unbreakable stretch wider than a cue: keep it whole
+
+
+def _cut(atoms: list[str], allowed: set[int], n: int, lang: str, strict: bool) -> list[str] | None:
+    """``atoms`` cut at ``allowed`` boundaries into about ``n`` or more pieces that each fit a
+    cue (``strict``: as :func:`fits` says); None when no such cut exists."""
+    text = _join(atoms)
+    while n <= len(atoms):
+        target = width(text, lang) / n
         pieces: list[str] = []
-        current: list[str] = []
-        for atom in atoms:
-            trial = _join(current + [atom])
-            if current and (_width(trial) > target * 1.15 or not fits(trial, lang)) and not atom.isspace() \
-                    and atom[0] not in _NO_LINE_START:
-                pieces.append(_join(current))
-                current = [atom]
-            else:
-                current.append(atom)
-        if current:
-            pieces.append(_join(current))
-        if all(fits(p, lang) for p in pieces):
+        start = 0
+        for i in range(1, len(atoms)):
+            j = i  # the cut is weighed against the piece with the next word in it
+            while j < len(atoms) - 1 and atoms[j].isspace():
+                j += 1
+            trial = _join(atoms[start:j + 1])
+            if i in allowed and (width(trial, lang) > target * 1.15 or not fits(trial, lang, strict)):
+                pieces.append(_join(atoms[start:i]))
+                start = i
+        pieces.append(_join(atoms[start:]))
+        if all(fits(p, lang, strict) for p in pieces):
             return pieces
         n += 1
-        if n > len(atoms):  # a single unbreakable atom wider than a cue: keep it whole
-            return pieces
+    return None
 
 
-def _pack(pieces: list[str], lang: str) -> list[str]:
-    """Consecutive pieces joined into one cue while the cue still fits."""
-    sep = "" if lang == "zh" else " "
-    out: list[str] = []
-    for p in pieces:
-        if out and fits(out[-1] + sep + p, lang):
-            out[-1] = out[-1] + sep + p
-        else:
-            out.append(p)
-    return out
+def _pack(pieces: list[str], lang: str, text: str) -> list[str]:
+    """Consecutive pieces of ``text`` joined into cues that still fit (in Chinese with the
+    space ``text`` has between them, if any). English joins greedily; Chinese chooses the
+    fewest cues, and among those the one with the fewest short fragments and the most even
+    lengths, so a clause such as 从这里起， is not left to flash by on its own."""
+    def joined(group: list[str]) -> str:
+        out = group[0]
+        for p in group[1:]:
+            out += " " + p if lang != "zh" or f"{out} {p}" in text else p
+        return out
+
+    if lang != "zh":
+        out: list[str] = []
+        for p in pieces:
+            if out and fits(joined([out[-1], p]), lang):
+                out[-1] = joined([out[-1], p])
+            else:
+                out.append(p)
+        return out
+    # best[i]: (cost, cues) for pieces[:i]
+    best: list[tuple[tuple[int, int, float], list[str]]] = [((0, 0, 0.0), [])]
+    for i in range(1, len(pieces) + 1):
+        options = []
+        for j in range(i - 1, -1, -1):
+            cue = joined(pieces[j:i])
+            if j < i - 1 and not fits(cue, lang):
+                break
+            (n, short, spread), cues = best[j]
+            chars = count_chars(cue, lang)
+            options.append(((n + 1, short + (chars < 8), spread + chars ** 2), cues + [cue]))
+        best.append(min(options, key=lambda o: o[0]))
+    return best[-1][1]
 
 
 def _pieces(text: str, lang: str) -> list[str]:
@@ -193,14 +441,14 @@ def _pieces(text: str, lang: str) -> list[str]:
     if fits(text, lang):
         return [text]
     out: list[str] = []
-    for sentence in _split_at(text, _SENTENCE_END[key]):
+    for sentence in _split_at(text, _SENTENCE_END[key], lang):
         if fits(sentence, lang):
             out.append(sentence)
             continue
         clauses: list[str] = []
-        for clause in _split_at(sentence, _CLAUSE_END[key]):
+        for clause in _split_at(sentence, _CLAUSE_END[key], lang):
             clauses.extend([clause] if fits(clause, lang) else _split_words(clause, lang))
-        out.extend(_pack(clauses, lang))
+        out.extend(_pack(clauses, lang, sentence))
     return out
 
 
@@ -212,8 +460,8 @@ def split_cues(text: str, lang: str) -> list[str]:
     if lang != "zh":
         text = " ".join(text.split())
     cues = []
-    for piece in _pack(_pieces(text, lang), lang):
-        lines = wrap(piece, lang)
+    for piece in _pack(_pieces(text, lang), lang, text):
+        lines = wrap(piece, lang, strict=True) or wrap(piece, lang)
         cues.append("\n".join(lines) if lines else piece)
     return cues
 
@@ -227,15 +475,21 @@ class CueCheck:
     chars: int
     cps: float
     lines: int
-    widest: int
+    #: the widest line (in Chinese, in full-width cells: see :func:`width`)
+    widest: float
+    #: seconds the cue needs at the language's reading limits (its formulas at their own)
+    needs: float
 
 
 def measure(text: str, seconds: float, lang: str) -> CueCheck:
     """One written cue (with its ``\\n`` line breaks) as the rules measure it."""
     chars = count_chars(text, lang)
     lines = text.split("\n")
+    r = rules_for(lang)
+    maths = formula_chars(text) if r.formula_cps else 0
+    needs = (chars - maths) / r.max_cps + (maths / r.formula_cps if r.formula_cps else 0.0)
     return CueCheck(text, seconds, chars, chars / seconds if seconds > 0 else math.inf, len(lines),
-                    max(_width(line) for line in lines))
+                    max(width(line, lang) for line in lines), needs)
 
 
 def problems(cues: list[tuple[str, float]], lang: str) -> list[str]:
@@ -248,11 +502,15 @@ def problems(cues: list[tuple[str, float]], lang: str) -> list[str]:
         if c.lines > r.lines:
             out.append(f"{where}: {c.lines} lines (at most {r.lines})")
         if c.widest > r.line_width:
-            out.append(f"{where}: a line of {c.widest} characters (at most {r.line_width})")
+            unit = "cells" if lang == "zh" else "characters"
+            out.append(f"{where}: a line of {c.widest:g} {unit} (at most {r.line_width})")
         if c.seconds < r.min_seconds - 1e-3:
             out.append(f"{where}: on screen {c.seconds:.2f} s (at least {r.min_seconds})")
         if c.cps > r.max_cps + 1e-3:
             out.append(f"{where}: {c.cps:.1f} characters/s (at most {r.max_cps})")
+        elif r.formula_cps and c.seconds < c.needs - 1e-3:
+            out.append(f"{where}: on screen {c.seconds:.2f} s, its formulas need {c.needs:.2f} s "
+                       f"(read at {r.formula_cps:g} characters/s)")
     if measured:
         rates = sorted(c.cps for c in measured)
         median = rates[len(rates) // 2] if len(rates) % 2 else (rates[len(rates) // 2 - 1] + rates[len(rates) // 2]) / 2
