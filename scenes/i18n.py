@@ -100,6 +100,25 @@ def t(template: str, /, **fields: Field) -> Message:
     return Message(template, tuple((k, v) for k, v in fields.items() if k in names))
 
 
+def N_(template: str, /) -> str:  # noqa: N802 - gettext's own name for this marker
+    """Mark ``template`` for translation where its fields are filled later, by code that is not
+    Python (the explore page's script): gettext's no-op marker, which ``pybabel extract`` finds
+    by default. :func:`translate_template` translates it."""
+    return template
+
+
+def translate_template(template: str, lang: str) -> str:
+    """A template marked with :func:`N_` in ``lang``, its fields left for later; English (and
+    recorded in :data:`MISSING`) when the catalogue has no entry for it."""
+    if lang == "en":
+        return template
+    found = catalogue(lang).get(template)
+    if found is None and (lang, template) not in MISSING:
+        MISSING.add((lang, template))
+        log.warning("no %s translation for %r", lang, template)
+    return template if found is None else found
+
+
 def extract() -> dict[str, list[str]]:
     """Every template marked in the scenes, as ``pybabel extract -F scenes/locale/babel.cfg -k t``
     finds them (Babel's own extractor, with its mapping file): each with the files it is in."""

@@ -21,8 +21,9 @@ from netsim.cli import build_parser
 from netsim.experiments.wayout import RULE_INITS, Setting, factor_from_bars, way_out
 from netsim.format import fmt_ratio, fmt_value
 from netsim.init import WEIGHT_INITS
+from scenes import i18n
 from scenes.episode import explore
-from scenes.episode.explore import STRINGS, Grid, cli_args, figures, first_over_last, write_explore
+from scenes.episode.explore import STRINGS, Grid, cli_args, figures, first_over_last, words, write_explore
 from scenes.lesson import load_lesson
 
 pytestmark = pytest.mark.xdist_group("explore")  # the pages are made once, on one worker
@@ -179,7 +180,7 @@ def test_chinese_light_lesson(tmp_path):
     cli = _netsim(grid, {"width": 10, "depth": 3, "activation": "tanh", "init": "xavier-normal", "residual": False})
     assert json.loads(dom.attrs["result"]["data-norms"]) == cli["median"]
     assert "--seeds 2" in dom.text["command"] and "--bias-init zeros" in dom.text["command"]  # the lesson's
-    zh = STRINGS["zh"]
+    zh = words("zh")
     assert dom.text["measured-name"].startswith("实测") and dom.text["predicted-name"].startswith("预测")
     assert dom.text["words"].startswith(zh["smaller"].split("{")[0]), dom.text["words"]
 
@@ -189,7 +190,11 @@ def test_default_grid_is_the_command_lines_defaults():
     assert g.depths == tuple(range(2, 31)) and g.widths == (10, 30)
     assert g.activations == tuple(ACTIVATIONS) and g.inits == tuple(WEIGHT_INITS)
     assert (g.samples, g.data, g.cost, g.output_activation) == (cli.samples, cli.data, cli.cost, "sigmoid")
-    assert set(STRINGS["zh"]) == set(STRINGS["en"])  # every word in both languages
+    # every word is marked for the catalogue and translated there, but for names and symbols
+    marked = set(i18n.extract())
+    assert {k for k, v in STRINGS.items() if v not in marked} == {
+        "bias_normal", "bias_zeros", "th_norm", "act_sigmoid", "act_tanh", "act_relu"}
+    assert all(v in i18n.catalogue("zh") for v in STRINGS.values() if v in marked)
 
 
 def test_numbers_are_cached_under_a_key_of_grid_and_netsim(tmp_path, monkeypatch):
@@ -253,5 +258,5 @@ def test_last_slide_links_the_page():
     linked = explore.link_last_slide(deck, "zh")
     first, last = linked.split("</section>", 1)
     assert "explore.html" not in first and '<a href="../explore.html">' in last
-    assert STRINGS["zh"]["slide_link"] in last
+    assert words("zh")["slide_link"] in last
     assert explore.link_last_slide("no sections", "en") == "no sections"

@@ -35,7 +35,8 @@ data attributes of ``#result`` (the browser test reads them).
 
     python -m scenes.episode.explore [--lesson FILE] [--out DIR] [--jobs N] [--cache DIR]
 
-Every word the page, the gallery's block and the slides' link show is in :data:`STRINGS`.
+Every word the page, the gallery's block and the slides' link show is in :data:`STRINGS`,
+translated with the chapters' gettext catalogue.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ from netsim.format import fmt_ratio, fmt_value
 from netsim.init import BIAS_INITS, WEIGHT_INITS
 from scenes.atomic import write_atomically
 from scenes.chapters import number_of
+from scenes.i18n import N_, translate_template
 from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
 
 PAGE = "explore.html"
@@ -102,155 +104,88 @@ NET_COLOUR = {"sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
 
 # ---------- every word the page shows, in one place ----------
 
-#: The page's words per language. ``{name}`` holes are filled by the page's script (numbers
-#: netsim computed, layer numbers) or here (chapter numbers, the lesson's title).
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "html_lang": "en",
-        "sentence_gap": " ",
-        "title": "{title}: explore the net",
-        "intro": "Change the net and see at once how big each layer's gradient is at the start of training, "
-                 "‖∂C/∂bₗ‖, drawn as in chapter {fading}, and chapter {wayout}'s factor per layer. "
-                 "Every number on this page was computed by netsim when the page was made; the page only "
-                 "looks them up.",
-        "controls": "The net",
-        "depth": "Hidden layers (depth)",
-        "width": "Neurons per hidden layer (width)",
-        "activation": "Activation of the hidden layers",
-        "init": "Starting weights",
-        "residual": "Skip connections: a_l = a_(l−1) + g(z_l)",
-        "chart_heading": "‖∂C/∂bₗ‖ per layer",
-        "chart_label": "Bar chart on a log axis: ‖∂C/∂bₗ‖ of each layer. {summary}",
-        "layer": "layer",
-        "output_short": "out",
-        "output_note": "The output layer (dimmed) is left out: hidden layers are compared with hidden layers.",
-        "table_caption": "‖∂C/∂bₗ‖ of each layer",
-        "th_layer": "layer",
-        "th_kind": "kind",
-        "th_norm": "‖∂C/∂bₗ‖",
-        "kind_hidden": "hidden",
-        "kind_skip": "hidden, with a skip",
-        "kind_output": "output (left out)",
-        "smaller": "Layer 1's ‖∂C/∂b‖ is {ratio} of layer {last}'s.",
-        "larger": "Layer 1's ‖∂C/∂b‖ is {ratio} times layer {last}'s.",
-        "same": "Layer 1's ‖∂C/∂b‖ is the same as layer {last}'s, to two figures.",
-        "first0": "Layer 1's ‖∂C/∂b‖ is exactly 0: no gradient reaches it.",
-        "last0": "Layer {last}'s ‖∂C/∂b‖ is exactly 0: no gradient reaches it.",
-        "both0": "Layers 1 and {last} get no gradient at all: ‖∂C/∂b‖ = 0.",
-        "vanishing": "The gradient fades on its way back to layer 1: it vanishes.",
-        "exploding": "The gradient grows on its way back to layer 1: it explodes.",
-        "level": "The gradient holds up: layer 1 is within a factor of {threshold} of layer {last}.",
-        "factors_heading": "The factor per layer (chapter {wayout})",
-        "measured": "measured, (bar 1 / bar {last})^(1/{steps})",
-        "predicted": "predicted, √(n Var(w) E[g′²]) = √({n_var} × {slope_sq})",
-        "predicted_skips": "predicted for the same layers without skips, √(n Var(w) E[g′²]) = √({n_var} × {slope_sq})",
-        "no_rule": "Chapter {wayout}'s rules predict no factor for this start: it has no variance rule "
-                   "(Nielsen's, Xavier's and He's have).",
-        "agree": "They agree within {tolerance}%.",
-        "differ": "They differ by more than {tolerance}%.",
-        "skips_note": "A skip carries the gradient back unchanged beside each layer: a layer's factor is "
-                      "1 + w g′(z) instead of w g′(z).",
-        "factor_note": "Measured: the geometric mean of the ratios of successive hidden layers' bars. "
-                       "Predicted: chapter {wayout}'s fan-in argument, E[g′²] being the mean of g′(z)² over "
-                       "the hidden neurons and the digits.",
-        "setup": "One random start (seed {seed}), biases {bias}, a sigmoid output layer and the cross-entropy "
-                 "cost; ‖∂C/∂bₗ‖ is the size of the gradient averaged over the first {samples} of "
-                 "scikit-learn's 8×8 digits. The same numbers, from the command line:",
-        "bias_normal": "N(0, 1)",
-        "bias_zeros": "0",
-        "error": "netsim could not compute this net: {error}",
-        "missing": "This page has no numbers for these settings.",
-        "noscript": "This page draws its chart with JavaScript; turn it on to explore.",
-        "back": "Back to the episode",
-        "act_sigmoid": "sigmoid σ",
-        "act_tanh": "tanh",
-        "act_relu": "ReLU",
-        "act_linear": "linear",
-        "init_nielsen": "Nielsen's: N(0, 1/n_in)",
-        "init_normal": "normal: N(0, 1)",
-        "init_xavier-normal": "Xavier's (normal): N(0, 2/(n_in + n_out))",
-        "init_xavier-uniform": "Xavier's (uniform), same variance",
-        "init_he": "He's: N(0, 2/n_in)",
-        "init_identity": "identity: W = I",
-        "gallery_heading": "Explore the net",
-        "gallery_text": "Change the depth, the width, the activation, the starting weights and skip connections, "
-                        "and see each layer's gradient at once: every number computed by netsim for this page, "
-                        "which works offline.",
-        "gallery_embed": "To embed the page, copy the snippet and put explore.html beside it:",
-        "copy": "Copy",
-        "slide_link": "Explore the net yourself: explore.html",
-    },
-    "zh": {
-        "html_lang": "zh-Hans",
-        "sentence_gap": "",
-        "title": "{title}：动手试试",
-        "intro": "改变网络，立刻看到训练开始时每一层梯度的大小 ‖∂C/∂bₗ‖（画法同第 {fading} 章），"
-                 "以及第 {wayout} 章的每层因子。本页的每个数都是生成本页时由 netsim 算出的；"
-                 "页面只是把它们查出来。",
-        "controls": "网络",
-        "depth": "隐藏层数（深度）",
-        "width": "每个隐藏层的神经元数（宽度）",
-        "activation": "隐藏层的激活函数",
-        "init": "初始权重",
-        "residual": "残差连接：a_l = a_(l−1) + g(z_l)",
-        "chart_heading": "每层的 ‖∂C/∂bₗ‖",
-        "chart_label": "对数轴上的柱状图：每层的 ‖∂C/∂bₗ‖。{summary}",
-        "layer": "层",
-        "output_short": "输出",
-        "output_note": "输出层（变暗）不参与比较：只比较隐藏层与隐藏层。",
-        "table_caption": "每层的 ‖∂C/∂bₗ‖",
-        "th_layer": "层",
-        "th_kind": "类型",
-        "th_norm": "‖∂C/∂bₗ‖",
-        "kind_hidden": "隐藏层",
-        "kind_skip": "隐藏层，带残差连接",
-        "kind_output": "输出层（不比较）",
-        "smaller": "第 1 层的 ‖∂C/∂b‖ 是第 {last} 层的 {ratio}。",
-        "larger": "第 1 层的 ‖∂C/∂b‖ 是第 {last} 层的 {ratio} 倍。",
-        "same": "第 1 层的 ‖∂C/∂b‖ 与第 {last} 层的相同（两位有效数字）。",
-        "first0": "第 1 层的 ‖∂C/∂b‖ 恰好为 0：没有梯度传到它。",
-        "last0": "第 {last} 层的 ‖∂C/∂b‖ 恰好为 0：没有梯度传到它。",
-        "both0": "第 1 层和第 {last} 层完全没有梯度：‖∂C/∂b‖ = 0。",
-        "vanishing": "梯度在传回第 1 层的路上逐渐变小：梯度消失。",
-        "exploding": "梯度在传回第 1 层的路上逐渐变大：梯度爆炸。",
-        "level": "梯度保持住了：第 1 层与第 {last} 层相差不到 {threshold} 倍。",
-        "factors_heading": "每层的因子（第 {wayout} 章）",
-        "measured": "实测，(柱 1 / 柱 {last})^(1/{steps})",
-        "predicted": "预测，√(n Var(w) E[g′²]) = √({n_var} × {slope_sq})",
-        "predicted_skips": "同样的层去掉残差连接时的预测，√(n Var(w) E[g′²]) = √({n_var} × {slope_sq})",
-        "no_rule": "第 {wayout} 章的规则对这种初始权重给不出预测：它没有方差规则"
-                   "（Nielsen、Xavier 和 He 初始化才有）。",
-        "agree": "两者相差不到 {tolerance}%。",
-        "differ": "两者相差超过 {tolerance}%。",
-        "skips_note": "残差连接让梯度在每一层旁边原样传回：每层的因子是 1 + w g′(z)，而不是 w g′(z)。",
-        "factor_note": "实测：相邻隐藏层的柱之比的几何平均。预测：第 {wayout} 章的扇入论证，"
-                       "E[g′²] 是 g′(z)² 对隐藏层神经元和数字图像取的平均值。",
-        "setup": "一次随机初始化（种子 {seed}），偏置 {bias}，sigmoid 输出层，交叉熵代价；"
-                 "‖∂C/∂bₗ‖ 是对 scikit-learn 的前 {samples} 张 8×8 数字图像取平均的梯度大小。"
-                 "用命令行得到同样的数：",
-        "bias_normal": "N(0, 1)",
-        "bias_zeros": "0",
-        "error": "netsim 算不出这个网络：{error}",
-        "missing": "本页没有这组设置的数。",
-        "noscript": "本页用 JavaScript 画图；请打开 JavaScript。",
-        "back": "回到本集视频",
-        "act_sigmoid": "sigmoid σ",
-        "act_tanh": "tanh",
-        "act_relu": "ReLU",
-        "act_linear": "线性（linear）",
-        "init_nielsen": "Nielsen 初始化：N(0, 1/n_in)",
-        "init_normal": "正态分布：N(0, 1)",
-        "init_xavier-normal": "Xavier 初始化（正态）：N(0, 2/(n_in + n_out))",
-        "init_xavier-uniform": "Xavier 初始化（均匀），方差相同",
-        "init_he": "He 初始化：N(0, 2/n_in)",
-        "init_identity": "单位矩阵：W = I",
-        "gallery_heading": "动手试试这个网络",
-        "gallery_text": "改变深度、宽度、激活函数、初始权重和残差连接，立刻看到每一层的梯度："
-                        "每个数都由 netsim 为本页算出，离线也能用。",
-        "gallery_embed": "要嵌入本页，复制这段代码，并把 explore.html 放在旁边：",
-        "copy": "复制",
-        "slide_link": "自己动手试试：explore.html",
-    },
+#: The page's language settings (not words: nothing to translate).
+PAGE_LANGUAGE: dict[str, dict[str, str]] = {
+    "en": {"html_lang": "en", "sentence_gap": " "},
+    "zh": {"html_lang": "zh-Hans", "sentence_gap": ""},
+}
+#: Every word the page, the gallery's block and the slides' link show: English templates
+#: marked with ``N_`` (gettext's marker for a template translated now and filled later) and
+#: translated with the chapters' catalogue (``scenes/locale``). ``{name}`` holes are filled by
+#: the page's script (numbers netsim computed, layer numbers) or here (chapter numbers, the
+#: lesson's title). The few left unmarked are the same in every language.
+STRINGS: dict[str, str] = {
+    "title": N_("{title}: explore the net"),
+    "intro": N_("Change the net and see at once how big each layer's gradient is at the start of training, "
+                "‖∂C/∂bₗ‖, drawn as in chapter {fading}, and chapter {wayout}'s factor per layer. Every "
+                "number on this page was computed by netsim when the page was made; the page only looks "
+                "them up."),
+    "controls": N_("The net"),
+    "depth": N_("Hidden layers (depth)"),
+    "width": N_("Neurons per hidden layer (width)"),
+    "activation": N_("Activation of the hidden layers"),
+    "init": N_("Starting weights"),
+    "residual": N_("Skip connections: a_l = a_(l−1) + g(z_l)"),
+    "chart_heading": N_("‖∂C/∂bₗ‖ per layer"),
+    "chart_label": N_("Bar chart on a log axis: ‖∂C/∂bₗ‖ of each layer. {summary}"),
+    "layer": N_("layer"),
+    "output_short": N_("out"),
+    "output_note": N_("The output layer (dimmed) is left out: hidden layers are compared with hidden layers."),
+    "table_caption": N_("‖∂C/∂bₗ‖ of each layer"),
+    "th_layer": N_("layer"),
+    "th_kind": N_("kind"),
+    "th_norm": "‖∂C/∂bₗ‖",
+    "kind_hidden": N_("hidden"),
+    "kind_skip": N_("hidden, with a skip"),
+    "kind_output": N_("output (left out)"),
+    "smaller": N_("Layer 1's ‖∂C/∂b‖ is {ratio} of layer {last}'s."),
+    "larger": N_("Layer 1's ‖∂C/∂b‖ is {ratio} times layer {last}'s."),
+    "same": N_("Layer 1's ‖∂C/∂b‖ is the same as layer {last}'s, to two figures."),
+    "first0": N_("Layer 1's ‖∂C/∂b‖ is exactly 0: no gradient reaches it."),
+    "last0": N_("Layer {last}'s ‖∂C/∂b‖ is exactly 0: no gradient reaches it."),
+    "both0": N_("Layers 1 and {last} get no gradient at all: ‖∂C/∂b‖ = 0."),
+    "vanishing": N_("The gradient fades on its way back to layer 1: it vanishes."),
+    "exploding": N_("The gradient grows on its way back to layer 1: it explodes."),
+    "level": N_("The gradient holds up: layer 1 is within a factor of {threshold} of layer {last}."),
+    "factors_heading": N_("The factor per layer (chapter {wayout})"),
+    "measured": N_("measured, (bar 1 / bar {last})^(1/{steps})"),
+    "predicted": N_("predicted, √(n Var(w) E[g′²]) = √({n_var} × {slope_sq})"),
+    "predicted_skips": N_("predicted for the same layers without skips, √(n Var(w) E[g′²]) = √({n_var} × {slope_sq})"),
+    "no_rule": N_("Chapter {wayout}'s rules predict no factor for this start: it has no variance rule "
+                  "(Nielsen's, Xavier's and He's have)."),
+    "agree": N_("They agree within {tolerance}%."),
+    "differ": N_("They differ by more than {tolerance}%."),
+    "skips_note": N_("A skip carries the gradient back unchanged beside each layer: a layer's factor is 1 + w "
+                     "g′(z) instead of w g′(z)."),
+    "factor_note": N_("Measured: the geometric mean of the ratios of successive hidden layers' bars. Predicted: "
+                      "chapter {wayout}'s fan-in argument, E[g′²] being the mean of g′(z)² over the hidden "
+                      "neurons and the digits."),
+    "setup": N_("One random start (seed {seed}), biases {bias}, a sigmoid output layer and the "
+                "cross-entropy cost; ‖∂C/∂bₗ‖ is the size of the gradient averaged over the first {samples} "
+                "of scikit-learn's 8×8 digits. The same numbers, from the command line:"),
+    "bias_normal": "N(0, 1)",
+    "bias_zeros": "0",
+    "error": N_("netsim could not compute this net: {error}"),
+    "missing": N_("This page has no numbers for these settings."),
+    "noscript": N_("This page draws its chart with JavaScript; turn it on to explore."),
+    "back": N_("Back to the episode"),
+    "act_sigmoid": "sigmoid σ",
+    "act_tanh": "tanh",
+    "act_relu": "ReLU",
+    "act_linear": N_("linear"),
+    "init_nielsen": N_("Nielsen's: N(0, 1/n_in)"),
+    "init_normal": N_("normal: N(0, 1)"),
+    "init_xavier-normal": N_("Xavier's (normal): N(0, 2/(n_in + n_out))"),
+    "init_xavier-uniform": N_("Xavier's (uniform), same variance"),
+    "init_he": N_("He's: N(0, 2/n_in)"),
+    "init_identity": N_("identity: W = I"),
+    "gallery_heading": N_("Explore the net"),
+    "gallery_text": N_("Change the depth, the width, the activation, the starting weights and skip connections, "
+                       "and see each layer's gradient at once: every number computed by netsim for this page, "
+                       "which works offline."),
+    "gallery_embed": N_("To embed the page, copy the snippet and put explore.html beside it:"),
+    "copy": N_("Copy"),
+    "slide_link": N_("Explore the net yourself: explore.html"),
 }
 
 
@@ -259,8 +194,10 @@ class ExploreError(Exception):
 
 
 def words(language: str) -> dict[str, str]:
-    """The page's words in ``language`` (English for a language without its own)."""
-    return STRINGS.get(language, STRINGS["en"])
+    """The page's words in ``language`` (English for a language without a catalogue), with
+    its language settings."""
+    return {**PAGE_LANGUAGE.get(language, PAGE_LANGUAGE["en"]),
+            **{key: translate_template(text, language) for key, text in STRINGS.items()}}
 
 
 # ---------- the grid and its numbers ----------
