@@ -5,8 +5,8 @@ The rules are those professional subtitlers use (and the tests check every chapt
 - English: at most two lines of 42 characters a cue; at most 20 characters per second for
   any cue and at most 15 for the median one; every cue at least 1.2 s on screen.
 - Simplified Chinese: at most two lines of 16 characters; at most 9 characters per second,
-  a formula's characters read at 6 a second (a formula is read slower than prose); every
-  cue at least 1.5 s on screen.
+  the characters of formulas, numbers and Latin names read at 6 a second (they are read
+  slower than Chinese prose); every cue at least 1.5 s on screen.
 
 A long sentence is split at the strongest boundary that works: between sentences first,
 then after a clause (a comma, semicolon, colon or dash), then between words. Line breaks are
@@ -47,7 +47,7 @@ class CaptionRules:
     #: the pace cues are timed at: a little under the limits, so rounding never breaks them
     pace_cps: float
     min_seconds: float = 1.2
-    #: characters a second a formula is read at (None: as fast as prose)
+    #: characters a second formulas, numbers and Latin names are read at (None: as fast as prose)
     formula_cps: float | None = None
 
     @property
@@ -91,10 +91,9 @@ def count_chars(cue: str, lang: str) -> int:
 
 
 def formula_chars(cue: str) -> int:
-    """Characters of ``cue`` that belong to formulas: runs of Latin letters, digits and symbols
-    (between Chinese text) holding at least one mathematical sign, spaces not counted."""
-    runs = re.findall(f"[^{_CJK_RANGES}]+", cue)
-    return sum(len(re.sub(r"\s", "", run)) for run in runs if _MATH & set(run))
+    """Characters of Chinese ``cue`` read at a formula's pace: the Latin letters, digits and
+    symbols between its Chinese text (formulas, numbers, names), spaces not counted."""
+    return len(re.sub(f"[\\s{_CJK_RANGES}]", "", cue))
 
 
 def reading_time(cue: str, lang: str) -> float:
@@ -151,8 +150,10 @@ def zh_words(text: str) -> list[str]:
 
 
 def _is_number(atom: str) -> bool:
-    """A number, or a one-letter index standing for one (the l of 第 l 层)."""
-    return bool(re.fullmatch(r"[−-]?[\d.,/×⁻⁰¹²³⁴⁵⁶⁷⁸⁹e+%−-]*\d[\d.,%⁰¹²³⁴⁵⁶⁷⁸⁹]*|[A-Za-zℓ𝑙]", atom))
+    """A number, a one-letter index standing for one (the l of 第 l 层), or a formula ending in
+    a number (the z = 0 of 在 z = 0 处)."""
+    return bool(re.fullmatch(r"[−-]?[\d.,/×⁻⁰¹²³⁴⁵⁶⁷⁸⁹e+%−-]*\d[\d.,%⁰¹²³⁴⁵⁶⁷⁸⁹]*|[A-Za-zℓ𝑙]", atom)
+                or (bool(_MATH & set(atom)) and atom[-1].isdigit() and width(atom, "zh") <= 12))
 
 
 def _glue_numbers(words: list[str]) -> list[str]:
@@ -316,12 +317,25 @@ def wrap(text: str, lang: str, strict: bool = False) -> list[str] | None:
     """``text`` as at most the language's number of lines within its line width, each break
     balanced; None when it does not fit. ``strict``: never break inside a parenthesis or a
     formula (see :func:`_line_breaks`)."""
-    r = rules_for(lang)
     text = " ".join(text.split()) if lang != "zh" else text.strip()
-    if width(text, lang) <= r.line_width:
+    if width(text, lang) <= rules_for(lang).line_width:
         return [text]
-    atoms = _atoms(text, lang)
-    best: list[str] | None = None
+    return _wrap_atoms(_atoms(text, lang), lang, strict)
+
+
+def _wrap_atoms(atoms: list[str], lang: str, strict: bool) -> list[str] | None:
+    """:func:`wrap` of the text made of ``atoms``."""
+    found = _wrap_scored(atoms, lang, strict)
+    return None if found is None else found[0]
+
+
+def _wrap_scored(atoms: list[str], lang: str, strict: bool) -> tuple[list[str], float] | None:
+    """:func:`_wrap_atoms`, with the penalty of the line break it chose (0 for one line)."""
+    r = rules_for(lang)
+    text = _join(atoms)
+    if width(text, lang) <= r.line_width:
+        return [text], 0.0
+    best: tuple[list[str], float] | None = None
     best_score = math.inf
     # two lines (the only case the rules allow beyond one): the most balanced break that fits
     for i, penalty in _line_breaks(atoms, lang).items():
@@ -332,7 +346,7 @@ def wrap(text: str, lang: str, strict: bool = False) -> list[str] | None:
             continue
         score = abs(width(a, lang) - width(b, lang)) + penalty
         if score < best_score:
-            best, best_score = [a, b], score
+            best, best_score = ([a, b], penalty), score
     return best if r.lines >= 2 else None
 
 
@@ -344,24 +358,12 @@ def fits(text: str, lang: str, strict: bool = True) -> bool:
 
 # ---------- splitting into cues ----------
 
-_SENTENCE_END = {"en": r"(?<=[.!?])\s+(?=\S)", "zh": r"(?<=[。！？])\s*(?=\S)"}
-_CLAUSE_END = {"en": r"(?<=[,;:])\s+(?=\S)|\s+(?=[—–]\s)", "zh": r"(?<=[，；：、])\s*(?=\S)|(?<=[,;:])\s+"}
+_SENTENCE_END = r"(?<=[.!?])\s+(?=\S)"
+_CLAUSE_END = r"(?<=[,;:])\s+(?=\S)|\s+(?=[—–]\s)"
 
 
-def _split_at(text: str, pattern: str, lang: str) -> list[str]:
-    """``text`` split where ``pattern`` matches; in Chinese never inside a parenthesis."""
-    parts = [p.strip() for p in re.split(pattern, text) if p.strip()]
-    if lang != "zh":
-        return parts
-    out: list[str] = []
-    depth = 0
-    for part in parts:
-        if depth > 0:
-            out[-1] += part
-        else:
-            out.append(part)
-        depth += _depth_changes(part)
-    return out
+def _split_at(text: str, pattern: str) -> list[str]:
+    return [p.strip() for p in re.split(pattern, text) if p.strip()]
 
 
 def _split_words(text: str, lang: str) -> list[str]:
@@ -402,53 +404,31 @@ def _cut(atoms: list[str], allowed: set[int], n: int, lang: str, strict: bool) -
     return None
 
 
-def _pack(pieces: list[str], lang: str, text: str) -> list[str]:
-    """Consecutive pieces of ``text`` joined into cues that still fit (in Chinese with the
-    space ``text`` has between them, if any). English joins greedily; Chinese chooses the
-    fewest cues, and among those the one with the fewest short fragments and the most even
-    lengths, so a clause such as 从这里起， is not left to flash by on its own."""
-    def joined(group: list[str]) -> str:
-        out = group[0]
-        for p in group[1:]:
-            out += " " + p if lang != "zh" or f"{out} {p}" in text else p
-        return out
-
-    if lang != "zh":
-        out: list[str] = []
-        for p in pieces:
-            if out and fits(joined([out[-1], p]), lang):
-                out[-1] = joined([out[-1], p])
-            else:
-                out.append(p)
-        return out
-    # best[i]: (cost, cues) for pieces[:i]
-    best: list[tuple[tuple[int, int, float], list[str]]] = [((0, 0, 0.0), [])]
-    for i in range(1, len(pieces) + 1):
-        options = []
-        for j in range(i - 1, -1, -1):
-            cue = joined(pieces[j:i])
-            if j < i - 1 and not fits(cue, lang):
-                break
-            (n, short, spread), cues = best[j]
-            chars = count_chars(cue, lang)
-            options.append(((n + 1, short + (chars < 8), spread + chars ** 2), cues + [cue]))
-        best.append(min(options, key=lambda o: o[0]))
-    return best[-1][1]
+def _pack(pieces: list[str], lang: str) -> list[str]:
+    """Consecutive pieces joined into one cue while the cue still fits."""
+    out: list[str] = []
+    for p in pieces:
+        if out and fits(out[-1] + " " + p, lang):
+            out[-1] = out[-1] + " " + p
+        else:
+            out.append(p)
+    return out
 
 
 def _pieces(text: str, lang: str) -> list[str]:
-    key = "zh" if lang == "zh" else "en"
+    """A text in a language written with spaces, cut at its sentences, then its clauses, then
+    between words, into pieces that each fit a cue."""
     if fits(text, lang):
         return [text]
     out: list[str] = []
-    for sentence in _split_at(text, _SENTENCE_END[key], lang):
+    for sentence in _split_at(text, _SENTENCE_END):
         if fits(sentence, lang):
             out.append(sentence)
             continue
         clauses: list[str] = []
-        for clause in _split_at(sentence, _CLAUSE_END[key], lang):
+        for clause in _split_at(sentence, _CLAUSE_END):
             clauses.extend([clause] if fits(clause, lang) else _split_words(clause, lang))
-        out.extend(_pack(clauses, lang, sentence))
+        out.extend(_pack(clauses, lang))
     return out
 
 
@@ -457,13 +437,59 @@ def split_cues(text: str, lang: str) -> list[str]:
     text = text.strip()
     if not text:
         return []
-    if lang != "zh":
-        text = " ".join(text.split())
+    if lang == "zh":
+        return _zh_cues(text)
+    text = " ".join(text.split())
     cues = []
-    for piece in _pack(_pieces(text, lang), lang, text):
-        lines = wrap(piece, lang, strict=True) or wrap(piece, lang)
+    for piece in _pack(_pieces(text, lang), lang):
+        lines = wrap(piece, lang)
         cues.append("\n".join(lines) if lines else piece)
     return cues
+
+
+#: What a Chinese cue boundary costs, by what ends the cue before it: the end of a sentence,
+#: of a clause, or only of a word (the sentence then runs on into the next cue).
+_CUE_END = {"sentence": 0.0, "clause": 3.0, "word": 30.0}
+#: What each cue costs (fewer cues read more calmly), and a fragment of fewer than
+#: ``_FRAGMENT`` characters on top: it would flash by.
+_PER_CUE, _FRAGMENT, _FRAGMENT_COST = 20.0, 10, 15.0
+#: What a cue boundary or a line break inside a parenthesis or a formula costs.
+_INSIDE = 100.0
+
+
+def _zh_cues(text: str) -> list[str]:
+    """Chinese ``text`` cut into cues by dynamic programming over its word boundaries: the
+    cut with the least total cost, where each cue costs :data:`_PER_CUE` (and a fragment
+    more), the squares of the cues' lengths (even cues read best), each cue boundary what
+    ends the cue before it (:data:`_CUE_END`), and each line break its penalty
+    (:func:`_line_breaks`). A boundary or line break inside a parenthesis or a formula costs
+    so much that it is taken only where nothing else fits."""
+    atoms = _atoms(text, "zh")
+    breaks = _line_breaks(atoms, "zh")
+    allowed = [0, *sorted(breaks), len(atoms)]
+    best: dict[int, tuple[float, list[list[str]]]] = {0: (0.0, [])}
+    for b in allowed[1:]:
+        end = atoms[b - 1].rstrip()[-1:]
+        boundary = 0.0 if b == len(atoms) else (
+            _CUE_END["sentence" if end in "。！？" else "clause" if end in "，；：、,;:" else "word"]
+            + (_INSIDE if breaks[b] >= _PENALTY["formula"] else 0.0))
+        options = []
+        for a in allowed:
+            if a >= b or a not in best:
+                continue
+            wrapped = _wrap_scored(atoms[a:b], "zh", strict=False)
+            if wrapped is None:
+                continue
+            lines, penalty = wrapped
+            chars = count_chars("".join(lines), "zh")
+            cost = (best[a][0] + _PER_CUE + (_FRAGMENT_COST if chars < _FRAGMENT else 0.0) + 0.01 * chars ** 2
+                    + boundary + (_INSIDE if penalty >= _PENALTY["formula"] else penalty))
+            options.append((cost, best[a][1] + [lines]))
+        if options:
+            best[b] = min(options, key=lambda o: o[0])
+    if len(atoms) not in best:
+        return [text]  # one word wider than a cue: shown whole
+    return ["\n".join(lines) for lines in best[len(atoms)][1]]
 
 
 @dataclass(frozen=True)

@@ -115,8 +115,9 @@ def bad_chinese_breaks(text: str, cues: list[str]) -> list[str]:
                 re.findall(r"^[^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+[，。；：、！？）]?", text[pos:])[0]
             if width(run.strip(), "zh") <= line or left[-1] not in "=←≈<>≤≥+−×":
                 found.append(f"{cut}: inside the formula {run.strip()!r}")
-        group = _enclosing(text, pos)
-        if group and width(group, "zh") <= line:
+        group = _enclosing(text, pos)  # measured with the punctuation that may not start a line after it
+        after = re.match(r"[，。；：、！？]?", text[text.index(group) + len(group):]).group() if group else ""
+        if group and width(group + after, "zh") <= line:
             found.append(f"{cut}: inside the parenthesis {group!r}")
     return found
 
