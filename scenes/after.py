@@ -1,4 +1,4 @@
-"""Chapter 12, "What came after": four later fixes, each in its own picture, then the history
+"""Chapter 12, "Other fixes, and the history": four later fixes, each in its own picture, then the history
 of the problem, with the answer to the opening's puzzle.
 
 - residual connections: a_l = a_(l-1) + g(z_l) (g = sigma in the default lesson), so back
@@ -124,7 +124,7 @@ class WhatCameAfter(LessonScene):
         act = self.lesson.activation
         self.g, self.g_tex = ACT_SYMBOL.get(act, "g"), ACT_TEX.get(act, "g")
         self.on_screen: VGroup | None = None
-        self.heading = self.chapter_heading(t("What came after"))
+        self.heading = self.chapter_heading(t("Other fixes, and the history"))
         self.residual_beats()
         self.norm_beats()
         self.clip_beats()
@@ -416,7 +416,7 @@ class WhatCameAfter(LessonScene):
         step, clipped_step = self.inline("caption_step", cl.step), self.inline("caption_clipped_step", cl.clipped_step)
         tau = self.inline("caption_threshold", cl.threshold)
         caption = t("Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
-                    "net, {depth} layers: the step η‖∇C‖ is {step}; clipped at τ = {tau}, {clipped}.",
+                    "net, {depth} layers: the step η‖∇C‖ is {step}; clipped at τ = {tau}, it is {clipped}.",
                     chapter=number_of("exploding"), depth=cl.depth, step=step, tau=tau, clipped=clipped_step)
         with self.beat(caption):
             start = self.renderer.time
@@ -534,9 +534,8 @@ class WhatCameAfter(LessonScene):
               "data of the time, plateaus outlasted patience."),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there, not from random weights."),
-            t("2009–2012: GPUs (graphics processors), far more data; 2010: Glorot and Bengio's start; 2010–2011: "
-              "ReLU. Given enough labels, pre-training became unnecessary. 2015: He's rule, residual nets, batch "
-              "normalisation."),
+            t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "
+              "labels, pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation."),
         )
         self.shown["period_well_below"] = float(max(p.bounds))
         for i, (caption, rows) in enumerate(zip(captions, beats)):

@@ -105,12 +105,13 @@ def frac_tex(f: Fraction) -> str:
     return str(f.numerator) if f.denominator == 1 else rf"\tfrac{{{f.numerator}}}{{{f.denominator}}}"
 
 
-#: Fractions with a glyph of their own, as captions write them (¼, not 1/4).
-_GLYPHS = {Fraction(1, 2): "½", Fraction(1, 3): "⅓", Fraction(1, 4): "¼"}
+#: Fractions with a glyph of their own, as captions write them (¼, not 1/4): only those of
+#: Latin-1, which every caption font has (⅓ shows as an empty box in many players).
+_GLYPHS = {Fraction(1, 2): "½", Fraction(1, 4): "¼"}
 
 
 def frac_words(f: Fraction) -> str:
-    """A fraction as a caption writes it: ¼, ⅓, ½ as glyphs, others as 1/12, integers plain."""
+    """A fraction as a caption writes it: ¼ and ½ as glyphs, others as 1/3 or 1/12, integers plain."""
     return _GLYPHS.get(f, str(f))
 
 
@@ -125,12 +126,10 @@ def e_notation(shown: str) -> tuple[str, int, str] | None:
     return m[1], power, plain
 
 
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def superscript(power: int) -> str:
-    """A power of ten as a caption writes it: -7 -> "⁻⁷" (10⁻⁷, as the screen's 10^{-7})."""
-    return str(power).translate(_SUPERSCRIPTS)
+    """A power of ten as a caption writes it: -7 -> "^-7" (10^-7, the screen's 10^{-7}); plain
+    ASCII, since superscript digits show as empty boxes in many caption fonts."""
+    return f"^{power}"
 
 
 def decades(values: list[float]) -> tuple[int, int]:

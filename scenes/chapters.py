@@ -55,7 +55,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(9, "exploding", "exploding.py", "ExplodingGradients", "Exploding gradients"),
     Chapter(10, "wayout", "wayout.py", "TheWayOut", "The way out"),
     Chapter(11, "trains", "trains.py", "FixedNetTrains", "The fixed nets train"),
-    Chapter(12, "after", "after.py", "WhatCameAfter", "What came after"),
+    Chapter(12, "after", "after.py", "WhatCameAfter", "Other fixes, and the history"),
 )
 
 

@@ -387,13 +387,10 @@ class WhyDepthMatters(LessonScene):
         if 1 <= k < hidden:
             if self.shrinks(r):  # what the bars show, and where the why is told (not a claim about each bar)
                 if k == 1:
-                    return t("Layer 1 changed by {first}, far less than layer {hidden}'s {last}. Chapters {backprop} "
-                             "to {training} show why.", **f)
+                    return t("Layer 1 changed by {first}, far less than layer {hidden}'s {last}.", **f)
                 if k == 2:
-                    return t("Layers 1 and 2 changed by {most} or less, far less than layer {hidden}'s {last}. "
-                             "Chapters {backprop} to {training} show why.", **f)
-                return t("Layers 1 to {k} changed by {most} or less, far less than layer {hidden}'s {last}. Chapters "
-                         "{backprop} to {training} show why.", **f)
+                    return t("Layers 1 and 2 changed by {most} or less, far less than layer {hidden}'s {last}.", **f)
+                return t("Layers 1 to {k} changed by {most} or less, far less than layer {hidden}'s {last}.", **f)
             if k == 1:
                 return t("Layer 1 changed by {first}, layer {hidden} by {last}.", **f)
             if k == 2:

@@ -383,8 +383,7 @@ class GradientsFading(LessonScene):
         if float(r.bias_norms[0]) == 0.0:
             caption = t("A weight moves by η times its gradient: layer 1's weights cannot move at all.")
         elif r.regime == "vanishing":
-            caption = t("A weight moves by η times its gradient: the first layers take the smallest steps. "
-                        "Chapter {chapter} measures what it costs.", chapter=number_of("training"))
+            caption = t("A weight moves by η times its gradient: the first layers take the smallest steps.")
         elif r.regime == "exploding":
             caption = t("A weight moves by η times its gradient: here the first layers take the largest steps.")
         else:

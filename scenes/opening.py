@@ -211,8 +211,8 @@ class ColdOpen(LessonScene):
                              SIZE.body, t2c={ratio: color})
             caption = t("On this digit, at the start, layer 1's weights together are pushed {ratio} times as hard "
                         "as layer {h}'s.", ratio=ratio, h=h)
-        note = self.text(t("(all of a layer's weights together; layer {h}: the last hidden layer; one digit, "
-                           "before training)", h=h), SIZE.small, color=th.muted)
+        note = self.text(t("(a layer's weights together; layer {h}: last hidden layer; one digit, untrained; "
+                           "chapter {chapter}'s cost)", h=h, chapter=number_of("fading")), SIZE.small, color=th.muted)
         self.compare = VGroup(line, note).arrange(DOWN, buff=0.15).move_to([0, NOTE_Y, 0])
         self.say(caption, FadeIn(self.compare), run_time=1.2)
 

@@ -237,7 +237,7 @@ class CostOfFading(LessonScene):
         n_train, n_test = fmt_whole(s.n_train), fmt_whole(s.n_test)
         batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
         total = fmt_whole(s.n_train + s.n_test)  # the library's whole set; the split is ours
-        self.say(t("scikit-learn, a Python library, ships {total} 8×8 digits; we train on {train} and hold out "
+        self.say(t("scikit-learn ships {total} 8×8 digits; we train on {train} and hold out "
                    "{test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch} digits, η = {eta}.",
                    total=total, train=n_train, test=n_test, batch=batch, eta=eta),
                  Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
@@ -293,8 +293,8 @@ class CostOfFading(LessonScene):
         """What each panel shows: the legends come in as the caption names them."""
         r, th = self.result, self.theme
         probe = self.count("probe_size", r.setup.probe_size)
-        with self.beat(t("Left: each hidden layer's speed of learning, ‖∂C/∂b_l‖ on {probe} training digits, "
-                         "per epoch. Right: accuracy.", probe=probe)):
+        with self.beat(t("Left: each hidden layer's speed of learning, ‖∂C/∂b_l‖, C averaged over {probe} "
+                         "training digits, per epoch. Right: accuracy.", probe=probe)):
             self.play(FadeIn(self.speed_legend), Indicate(self.speed_title, color=th.text, scale_factor=1.08),
                       run_time=1.2)
             self.play(FadeIn(self.acc_legend, self.chance_line),

@@ -102,10 +102,10 @@ def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str) -> Mes
     fields = {"hidden": hidden, "tanh": tanh, "relu": relu}
     if max(ratios) < 1:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: layer 1 now learns faster than layer {hidden}.", **fields)
+                 "and {relu}: layer 1 learns faster than layer {hidden}.", **fields)
     if max(ratios) <= 2:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: layer 1 now learns at least half as fast as layer {hidden}.", **fields)
+                 "and {relu}: layer 1 learns at least half as fast as layer {hidden}.", **fields)
     return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and "
              "{relu}: layer 1 still learns more slowly than layer {hidden}.", **fields)
 
@@ -257,7 +257,7 @@ class FixedNetTrains(LessonScene):
         legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
-        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again: same digits, split, "
+        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again: same digits, "
                          "mini-batches, η, cost and epochs.", chapter=number_of("training"))):
             self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
             self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)

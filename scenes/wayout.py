@@ -374,8 +374,8 @@ class TheWayOut(LessonScene):
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
-                        "z < 0. It never flattens for z > 0, but is off for z < 0, about half of this net's z.",
-                        right=right, left=left)
+                        "z < 0. It never flattens for z > 0, but is off for z < 0: about half the z of chapter "
+                        "{chapter}'s net with ReLU.", right=right, left=left, chapter=number_of("fading"))
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
                         "z < 0. It never flattens for z > 0, but is off wherever z < 0.", right=right, left=left)

@@ -1,4 +1,4 @@
-"""Chapter 12, "What came after": smoke renders, the numbers on screen and in the captions against
+"""Chapter 12, "Other fixes, and the history": smoke renders, the numbers on screen and in the captions against
 the experiment and an independent recomputation (a residual back prop written out here with
 NumPy, batch normalisation by hand, and the linear net's gradient length in closed form), the
 words the numbers justify, the history's dates, bad input."""
@@ -132,7 +132,7 @@ def test_captions_say_the_experiments_numbers(rendered: dict[str, WhatCameAfter]
     assert (f"Chapter {number_of('fading')}'s net and digit: layer 1's ‖∂C/∂b‖ over layer {last}'s "
             f"is {fmt_ratio(rr.plain_ratio)} without skips, {fmt_ratio(rr.residual_ratio)} with them.") == caps[1]
     assert (f"Chapter {number_of('exploding')}'s net, {cl.depth} layers: the step η‖∇C‖ is {fmt_value(cl.step)}; "
-            f"clipped at τ = {fmt_value(cl.threshold)}, {fmt_value(cl.clipped_step)}.") in caps[3]
+            f"clipped at τ = {fmt_value(cl.threshold)}, it is {fmt_value(cl.clipped_step)}.") in caps[3]
     act = {"sigmoid": "σ", "relu": "ReLU"}[scene.lesson.activation]
     assert f"a_l = a_(l−1) + {act}(z_l)" in caps[0] and f"1 + w {act}'(z)" in caps[0]
 
@@ -219,7 +219,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "LSTM (forget gate: 2000)",
                 "LeCun et al., Efficient BackProp: Var(w) = 1/n_in",
                 "U(−1/√n, 1/√n) with Var = 1/(3n)", "pre-training", "without labels, to model its input",
-                "fine-tunes all from there, not from random weights", "GPUs (graphics processors)",
+                "fine-tunes all from there, not from random weights", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):
         assert who in history

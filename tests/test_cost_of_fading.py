@@ -296,10 +296,10 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     text = " ".join(scene.captions)
     assert f"Chapter {number_of('depth')}'s two nets train for 200 epochs" in text
     # the library ships the whole set unsplit; the split into training and held-out digits is ours
-    assert "scikit-learn, a Python library, ships 1,797 8×8 digits; we train on 1,348 and hold out 449." in text
+    assert "scikit-learn ships 1,797 8×8 digits; we train on 1,348 and hold out 449." in text
     assert len(digits()) == scene.result.setup.n_train + scene.result.setup.n_test
     assert "SGD (stochastic gradient descent) steps once per mini-batch of 10 digits, η = 0.1." in text
-    assert "‖∂C/∂b_l‖ on 1,000 training digits, per epoch." in text
+    assert "‖∂C/∂b_l‖, C averaged over 1,000 training digits, per epoch." in text
     card = " ".join(t.original_text for t in scene.card[1])
     assert "cross-entropy cost" in card and "L2" not in card
     # the plateau, said one way: the shaded window, and the epoch the deep net first reached 20%

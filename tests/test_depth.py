@@ -202,12 +202,12 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     assert "The deep net, 4 hidden layers, trained alike: its first layer still looks like its random start." in text
     assert "the size ‖W‖ is the square root of the sum of squared weights" in text
     # the bars: layers 1 to 3 barely moved, "far less" than layer 4 (at least FAR_LESS times less each);
-    # r_1 > r_2, so the caption makes no layer-by-layer claim ("shrink", "smallest"): it points to
-    # chapters 6 to 8 for why, only where the untrained net's gradient grows strictly towards layer 4
+    # r_1 > r_2, so the caption makes no layer-by-layer claim ("shrink", "smallest"); "far less"
+    # only where the untrained net's gradient grows strictly towards layer 4
     assert r[0] > r[1] and r[3] >= FAR_LESS * max(r[:3]) and res.gradient_shrinks
     assert (number_of("backprop"), number_of("fading"), number_of("training")) == (6, 7, 8)
     assert (f"Layers 1 to 3 changed by {fmt_percent(max(r[:3]))} or less, far less than layer 4's "
-            f"{fmt_percent(r[3])}. Chapters 6 to 8 show why.") in text
+            f"{fmt_percent(r[3])}.") in text
     deep, chance = fmt_percent(res.deep.accuracy_after), fmt_percent(res.chance)
     assert f"The deep net gets {deep} right; guessing, {chance}." in text
     for wrong in ("layer by layer", "strokes", "pieces", "L2", "because", "smallest", "shows why", "shrink",

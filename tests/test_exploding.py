@@ -105,7 +105,7 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     grads = [fmt_value(c.grad_w_1) for c in r.cases]
     assert f"has size {grads[0]}, {grads[1]} or {grads[2]}, far too big to learn from, or too small." in caps[5]
     c = r.case(1.5)
-    assert (f"tops out near {fmt_value(r.float32_max)}; past that the computer writes inf, at layer "
+    assert (f"tops out near {fmt_value(r.float32_max)}; past that the computer writes inf, as a_l does at layer "
             f"{c.f32_overflow_layer}. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number); "
             f"{fmt_value(c.scale)} × inf is just inf. float64 only postpones it, to layer "
             f"{c.overflow_layer}.") in caps[6]

@@ -155,7 +155,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     sig, tanh, relu, shallow = (r.by_key(k) for k in ("sigmoid", "tanh", "relu", "shallow"))
     text = " ".join(rendered["default"].captions)
     eight = number_of("training")
-    assert f"Chapter {eight}'s set-up again: same digits, split, mini-batches, η, cost and epochs." in text
+    assert f"Chapter {eight}'s set-up again: same digits, mini-batches, η, cost and epochs." in text
     assert (f"Chapter {eight}'s shallow net climbs at once; its deep sigmoid net needs {sig.epochs_to_target} epochs "
             "to reach 90%.") in text
     assert (f"The same deep net with tanh and Xavier's start, or ReLU and He's: 90% after {tanh.epochs_to_target} "
@@ -172,7 +172,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     assert max(sig.final_accuracy, tanh.final_accuracy, relu.final_accuracy) <= shallow.final_accuracy + 0.005
     rt, rr = fmt_value(tanh.speed_ratio_rounded), fmt_value(relu.speed_ratio_rounded)
     assert (f"During training, layer 4's speed over layer 1's, geometric mean over epochs, is {rt} and {rr}: "
-            "layer 1 now learns faster than layer 4.") in text
+            "layer 1 learns faster than layer 4.") in text
     for run in (tanh, relu):  # "geometric mean over epochs": of r_e over every epoch 1 .. E of training
         assert len(run.ratios) == r.epochs + 1
         assert run.speed_ratio == pytest.approx(10 ** float(np.mean(np.log10(run.ratios[1:]))), rel=1e-9)
@@ -184,9 +184,10 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
 
 def test_speed_words() -> None:
     said = "During training, layer 4's speed over layer 1's, geometric mean over epochs, is 0.55 and 0.28: "
-    assert str(speed_verdict([0.55, 0.28], 4, "0.55", "0.28")) == said + "layer 1 now learns faster than layer 4."
-    assert str(speed_verdict([0.5, 1.0], 4, "0.55", "0.28")).endswith(": layer 1 now learns at least half as fast "
-                                                                     "as layer 4.")
+    assert str(speed_verdict([0.55, 0.28], 4, "0.55", "0.28")) == \
+        said + "layer 1 learns faster than layer 4."
+    assert str(speed_verdict([0.5, 1.0], 4, "0.55", "0.28")).endswith(": layer 1 learns at least half as fast as "
+                                                                     "layer 4.")
     assert str(speed_verdict([3.0, 0.2], 4, "0.55", "0.28")).endswith(": layer 1 still learns more slowly than "
                                                                      "layer 4.")
 
