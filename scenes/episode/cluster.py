@@ -36,7 +36,7 @@ from scenes.episode.staging import check_stopped
 from scenes.episode.units import Unit, UnitResult, cancel_event, progress_path, render_unit
 
 if TYPE_CHECKING:
-    from scenes.episode.render import ChapterRender
+    from scenes.episode.builds import ChapterRender
 
 #: Seconds between looks at the workers' progress.
 TICK = 0.5
@@ -88,7 +88,7 @@ def open_client(jobs: int, scheduler: str | None) -> tuple[Any, Any | None]:
     import dask
     from distributed import Client, LocalCluster
 
-    from scenes.episode.render import RenderError
+    from scenes.episode.builds import RenderError
 
     for name in ("distributed", "tornado", "bokeh"):
         logging.getLogger(name).setLevel(logging.ERROR)

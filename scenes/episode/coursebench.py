@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scenes.episode.builds import ROOT
 from scenes.episode.cluster import REPORT_ENV
-from scenes.episode.render import ROOT
 from scenes.lesson import LESSONS_DIR
 
 VARIANTS = [("default", 0), ("relu-he", 0), ("default", 1), ("relu-he", 1)]

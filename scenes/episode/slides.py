@@ -156,7 +156,7 @@ def chapter_fingerprint(chapter: Chapter, lesson: Lesson, quality_flag: str) -> 
     """The episode command's fingerprint of the chapter, plus what makes its slides."""
     import inspect
 
-    from scenes.episode.render import chapter_key
+    from scenes.episode.builds import chapter_key
     from scenes.episode.units import Quality
 
     made_by = inspect.getsource(slide_class) + inspect.getsource(_render_here)
@@ -264,7 +264,7 @@ def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Pa
     """
     from manim_slides.config import PresentationConfig
 
-    from scenes.episode.render import output_dir
+    from scenes.episode.builds import output_dir
 
     if quality_flag not in QUALITIES:
         raise SlidesError(f"quality {quality_flag!r} is not allowed; allowed: {', '.join(QUALITIES)}")
