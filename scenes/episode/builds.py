@@ -20,8 +20,9 @@ from pathlib import Path
 
 from scenes.atomic import write_atomically
 from scenes.chapters import SCENES_DIR, Chapter
-from scenes.episode.units import Quality, Unit, UnitResult
-from scenes.lesson import Lesson, lesson_toml
+from scenes.episode.units import UnitResult
+from scenes.lesson import Lesson
+from scenes.unit import Quality, Unit
 
 ROOT = SCENES_DIR.parent
 MEDIA = ROOT / "media"
@@ -148,8 +149,14 @@ class ChapterRender:
             return None
 
     def unit(self) -> Unit:
-        return Unit(self.chapter, self.lesson.name, lesson_toml(self.lesson), self.lesson.narration, self.quality,
-                    self.key)
+        """What a worker renders: the chapter's scene, of this lesson, at this quality."""
+        return Unit(self.chapter.path, self.chapter.scene, self.chapter.name, self.lesson, self.quality)
+
+    @property
+    def ident(self) -> str:
+        """Unique among a run's units: the unit's label and the fingerprint (one lesson in two
+        languages gives two units of the same label, and different fingerprints)."""
+        return f"{self.unit().label}@{self.key[:16]}"
 
     def store(self, result: UnitResult) -> None:
         """Write the log, and the clip and captions when they came back; raise RenderError
@@ -158,7 +165,7 @@ class ChapterRender:
         write_atomically(self.log_path, result.log)
         if not result.ok:
             raise RenderError(f"chapter {self.chapter.name} of lesson {self.lesson.name!r} failed on worker "
-                              f"{result.worker} (manim exit {result.exit_code}); log: {self.log_path}")
+                              f"{result.worker} ({result.failure}); log: {self.log_path}")
         self.build.mkdir(parents=True, exist_ok=True)
         (self.build / "key").unlink(missing_ok=True)
         write_atomically(self.clip, result.clip)

@@ -36,8 +36,8 @@ from scenes.atomic import atomic_path, copy_atomically
 from scenes.chapters import CHAPTERS, Chapter, ChapterOutput, by_slug
 from scenes.episode import progress, staging
 from scenes.episode.builds import MEDIA, ROOT, ChapterRender, RenderError, output_dir
-from scenes.episode.units import FULL, PREVIEW, Quality
 from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
+from scenes.unit import FULL, PREVIEW, Quality
 
 POSTER_BEFORE_END = 1.0  # seconds
 APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super"
