@@ -15,8 +15,10 @@ It ends on a card that points to the full episode. The frame is portrait whateve
 quality flag: the scene swaps a landscape pixel size to portrait and sets a frame 8 units
 wide, so ``manim -qh scenes/short.py VerticalShort`` gives 1080x1920 (``-ql``: 480x854;
 ``-r 540,960`` is taken as given). Platforms play shorts muted: the captions told through
-the beat API are burned into the picture by :func:`make_short` (scenes/episode/burn.py),
-above the band their buttons cover, and the layout keeps that band empty.
+the beat API are burned into the picture by :func:`make_short` (:mod:`scenes.burn`), above
+the band their buttons cover, and the layout keeps that band empty. :func:`make_short` renders
+through the project's one unit renderer (:func:`scenes.unit.render_unit`), as the episode
+and the slides do.
 
     .venv/bin/manim -qh scenes/short.py VerticalShort
     .venv/bin/python -m scenes.short --out media/default        # render + burn: short.mp4
@@ -25,10 +27,7 @@ above the band their buttons cover, and the layout keeps that band empty.
 from __future__ import annotations
 
 import math
-import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
@@ -63,9 +62,10 @@ from scenes.atomic import write_atomically
 from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
-from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, lesson_toml, load_lesson
+from scenes.lesson import Lesson, LessonError, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
 from scenes.style import SIZE, GradientScale, cut_piece
+from scenes.unit import FULL, PREVIEW, Unit, render_unit, work_folder
 
 #: The frame is this many units wide; its height follows the portrait pixel size (14.2 at 9:16).
 FRAME_WIDTH = 8.0
@@ -330,27 +330,17 @@ def make_short(lesson_path: Lesson | Path | str | None, out_dir: Path | str, pre
     ``preview``: 480x854 at 15 fps instead of 1080x1920 at 60. RuntimeError with the end of
     manim's log when the render fails.
     """
-    from scenes.episode.burn import burn_captions
+    from scenes.burn import burn_captions
 
     lesson = lesson_path if isinstance(lesson_path, Lesson) else load_lesson(lesson_path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    root = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix=f"vg-short-{lesson.name}-") as tmp:
-        tmpdir = Path(tmp)
-        lesson_file = tmpdir / "lesson.toml"
-        lesson_file.write_text(lesson_toml(lesson), encoding="utf-8")
-        env = {**os.environ, LESSON_ENV: str(lesson_file), NARRATE_ENV: "1" if lesson.narration else "0"}
-        env.pop("VG_PROGRESS", None)
-        cmd = [sys.executable, "-m", "manim", "render", "-ql" if preview else "-qh", "--media_dir",
-               str(tmpdir / "manim"), "--progress_bar", "none", "-o", "short", str(Path(__file__).resolve()),
-               "VerticalShort"]
-        p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-        found = [f for f in (tmpdir / "manim").rglob("short.mp4") if "partial_movie_files" not in f.parts]
-        if p.returncode != 0 or not found:
-            log = (p.stdout + p.stderr)[-3000:]
-            raise RuntimeError(f"the short did not render (manim exit {p.returncode}):\n{log}")
-        clip, srt = found[0], found[0].with_suffix(".srt")
+    unit = Unit(Path(__file__).resolve(), VerticalShort.__name__, "short", lesson, PREVIEW if preview else FULL)
+    with work_folder(unit) as work:
+        done = render_unit(unit, work)
+        if not done.ok or done.output is None:
+            raise RuntimeError(f"the short did not render ({done.failure}):\n{done.log_tail()}")
+        clip, srt = done.output, done.output.with_suffix(".srt")  # no .srt: no cue to burn
         out = out_dir / "short.mp4"
         burn_captions(clip, srt, out, lesson.language, bottom=CAPTION_BOTTOM)
         write_atomically(out_dir / "short.srt", srt.read_bytes() if srt.exists() else b"")
@@ -372,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     except LessonError as exc:
         sys.stderr.write(f"{ap.prog}: error: {exc}\n")
         return 2
+    except OSError as exc:  # an output folder that cannot be written, a font that is not installed
+        sys.stderr.write(f"{ap.prog}: error: {f'{exc.filename}: {exc.strerror}' if exc.strerror else exc}\n")
+        return 2
+    except RuntimeError as exc:  # manim failed: what it said last
+        sys.stderr.write(f"{ap.prog}: error: {exc}\n")
+        return 1
     return 0
 
 

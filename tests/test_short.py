@@ -147,7 +147,7 @@ def test_make_short_end_to_end(tmp_path: Path) -> None:
     """Render at preview quality, burn, and check the files a user gets."""
     import srt as srtlib
 
-    from scenes.episode.burn import cue_patch
+    from scenes.burn import cue_patch
     from scenes.episode.media import clip_info, frame_at
     from scenes.short import CAPTION_BOTTOM, make_short
 

@@ -128,7 +128,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
         media.write_srt(cues, srt_path)
         media.write_vtt(cues, chapters_dir / f"{name}.vtt")
         if lesson.burn_captions:  # for players that ignore caption files
-            from scenes.episode.burn import burn_captions
+            from scenes.burn import burn_captions
 
             burn_captions(clip, srt_path, clip, lesson.language, theme=lesson.theme)
         poster = chapters_dir / f"{name}.png"
