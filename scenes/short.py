@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -61,7 +59,7 @@ from netsim.experiments.rectangle import RectangleResult, shrinking_factors
 from scenes.atomic import write_atomically
 from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
-from scenes.i18n import Message, t
+from scenes.i18n import t
 from scenes.lesson import Lesson, LessonError, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
 from scenes.style import SIZE, GradientScale, cut_piece
@@ -89,10 +87,6 @@ BAR_LEFT = -0.3
 BAR_MAX = 2.6
 BAR_THICK = 0.34
 RATIO_Y = -2.8
-#: The shortest each beat lasts, in seconds: the story's pace, the same in every language
-#: (English captions need about this long; Chinese ones, read in fewer characters, less).
-BEATS = {"title": 4.0, "square": 2.5, "multiply": 3.4, "moral": 5.6, "net": 7.5, "sweep": 6.9,
-         "ratio": 6.0, "lesson": 4.8, "end": 5.0}
 
 
 def portrait_frame() -> None:
@@ -122,7 +116,12 @@ def frac_tex(f: Fraction) -> str:
 
 
 class VerticalShort(LessonScene):
-    """The short: the shrinking rectangle, then the gradient fading across the lesson's net."""
+    """The short: the shrinking rectangle, then the gradient fading across the lesson's net.
+
+    Every beat is given the shortest it lasts (``least=``, in seconds): the story's pace, the
+    same in every language (English captions need about this long; Chinese ones, read in
+    fewer characters, less).
+    """
 
     def __init__(self, lesson: Lesson | None = None, **kwargs: Any) -> None:
         portrait_frame()  # before the camera is made: it reads the frame from config
@@ -150,8 +149,8 @@ class VerticalShort(LessonScene):
         self.outline = Square(side_length=SQUARE_SIDE, stroke_color=th.text, stroke_width=3,
                               fill_color=th.muted, fill_opacity=0.15).move_to(SQUARE_CENTER)
         self.add(self.heading, self.outline)
-        self.tell(t("Why were deep nets so hard to train? The gradient fades."),
-                  self.outline.animate.set_stroke(th.backward), run_time=1.0, least=BEATS["title"])
+        self.say(t("Why were deep nets so hard to train? The gradient fades."),
+                 self.outline.animate.set_stroke(th.backward), run_time=1.0, least=4.0)
 
     # -- part 1: the shrinking rectangle ----------------------------------------------------
 
@@ -162,9 +161,9 @@ class VerticalShort(LessonScene):
         kept = self._piece(*piece)
         self.shown["area_0"] = r.areas[0]
         area = MathTex(frac_tex(r.areas[0]), font_size=SIZE.title * 1.4, color=th.background).move_to(SQUARE_CENTER)
-        self.tell(t("Start with a square. Its area is {area}.", area=str(r.areas[0])),
-                  self.outline.animate.set_stroke(th.text), FadeIn(kept), Write(area), run_time=1.2,
-                  least=BEATS["square"])
+        self.say(t("Start with a square. Its area is {area}.", area=str(r.areas[0])),
+                 self.outline.animate.set_stroke(th.text), FadeIn(kept), Write(area), run_time=1.2,
+                 least=2.5)
         equations = VGroup()
         for k, m in enumerate(r.multipliers, start=1):
             before, after = r.areas[k - 1], r.areas[k]
@@ -177,11 +176,11 @@ class VerticalShort(LessonScene):
             eq.move_to([0, EQ_TOP - (k - 1) * EQ_STEP, 0])
             equations.add(eq)
             caption = t("Multiply by {factor}: only {left} of the square is left.", factor=str(m), left=str(after))
-            with self.beat(caption), self.at_least(BEATS["multiply"]):
+            with self.beat(caption, least=3.4):
                 self.play(Create(cuts), *([FadeOut(area)] if k == 1 else []), run_time=0.8)
                 self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=1.0)
-        self.tell(t("Each factor between 0 and 1 shrinks the product. More factors, smaller product."),
-                  equations[-1][-1].animate.scale(1.25, about_edge=DOWN), run_time=0.8, least=BEATS["moral"])
+        self.say(t("Each factor between 0 and 1 shrinks the product. More factors, smaller product."),
+                 equations[-1][-1].animate.scale(1.25, about_edge=DOWN), run_time=0.8, least=5.6)
         self.part1 = VGroup(self.outline, kept, equations)
 
     def _piece(self, x0: float, y1: float, w: float, h: float) -> Rectangle:
@@ -208,9 +207,9 @@ class VerticalShort(LessonScene):
             names.add(name)
         self.net_group = VGroup(d, inputs, outputs, names)
         hidden = d.depth - 1
-        self.tell(t("Back prop multiplies the gradient by one such factor per layer. Here is a real net with "
-                    "{hidden} hidden layers.", hidden=hidden),
-                  FadeOut(self.part1), FadeIn(self.net_group), run_time=1.4, least=BEATS["net"])
+        self.say(t("Back prop multiplies the gradient by one such factor per layer. Here is a real net with "
+                   "{hidden} hidden layers.", hidden=hidden),
+                 FadeOut(self.part1), FadeIn(self.net_group), run_time=1.4, least=7.5)
 
     def row_y(self, layer: int) -> float:
         return float(self.diagram.column(layer).get_center()[1])
@@ -243,8 +242,8 @@ class VerticalShort(LessonScene):
                       self.text(t("log scale"), SIZE.label, color=th.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.fit(axis, FRAME_WIDTH / 2 - BAR_LEFT - 0.2)
         axis.move_to([BAR_LEFT, self.row_y(d.depth), 0], aligned_edge=LEFT)
-        self.tell(t("From the output down, each hidden layer's bar shows the size of its gradient, on a log scale."),
-                  FadeIn(axis), Succession(*steps, lag_ratio=1.0), run_time=1.0 * len(steps), least=BEATS["sweep"])
+        self.say(t("From the output down, each hidden layer's bar shows the size of its gradient, on a log scale."),
+                 FadeIn(axis), Succession(*steps, lag_ratio=1.0), run_time=1.0 * len(steps), least=6.9)
 
     def ratio(self) -> None:
         """Layer 1 against the last hidden layer, in numbers and words true for the lesson."""
@@ -277,8 +276,8 @@ class VerticalShort(LessonScene):
                        t("Layer 1's gradient is only {factor} times larger than layer {h}'s, the last hidden layer: "
                          "the bars stay level.", factor=factor, h=h))
             moral = t("With this lesson's fix, the first layers learn about as fast as the last.")
-        self.tell(caption, FadeIn(group), *marks, run_time=1.2, least=BEATS["ratio"])
-        self.tell(moral, least=BEATS["lesson"])
+        self.say(caption, FadeIn(group), *marks, run_time=1.2, least=6.0)
+        self.say(moral, least=4.8)
 
     def end_card(self) -> None:
         """The last frame: where the full episode is."""
@@ -290,25 +289,10 @@ class VerticalShort(LessonScene):
                       self.text(t("{n} chapters", n=chapters), SIZE.title)).arrange(DOWN, buff=0.45)
         card.move_to([0, 1.2, 0])
         self.fit(card)
-        self.tell(t("Full episode: {title}, {n} chapters.", title=self.lesson.title, n=chapters),
-                  *[FadeOut(m) for m in self.mobjects], FadeIn(card), run_time=1.0, least=BEATS["end"])
+        self.say(t("Full episode: {title}, {n} chapters.", title=self.lesson.title, n=chapters),
+                 *[FadeOut(m) for m in self.mobjects], FadeIn(card), run_time=1.0, least=5.0)
 
     # -- helpers ----------------------------------------------------------------------------
-
-    @contextmanager
-    def at_least(self, seconds: float) -> Iterator[None]:
-        """Whatever the body plays, then a wait until ``seconds`` have passed since it began."""
-        start = self.renderer.time
-        yield
-        rest = seconds - (self.renderer.time - start)
-        if rest > 1e-6:
-            self.wait(rest)
-
-    def tell(self, caption: Message, *anims: Any, least: float, run_time: float = 1.0) -> None:
-        """A beat of one ``play`` that lasts at least ``least`` seconds (longer if its caption needs it)."""
-        with self.beat(caption), self.at_least(least):
-            if anims:
-                self.play(*anims, run_time=run_time)
 
     @staticmethod
     def fit(m: Any, width: float = FRAME_WIDTH - 0.6) -> Any:
