@@ -41,7 +41,7 @@ declare_true_minus()
 #: The words the one formatter writes for float64's extremes, marked for translation.
 FLOAT_WORDS = {"overflow": t("overflow"), "underflow": t("underflow")}
 
-#: Where the episode command asks a render to write its progress (scenes.episode.units).
+#: Where the unit renderer asks a render to write its progress (scenes.unit), for the episode's progress bars.
 PROGRESS_FILE = os.environ.get("VG_PROGRESS")
 
 
