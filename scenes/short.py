@@ -352,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:  # manim failed: what it said last
         sys.stderr.write(f"{ap.prog}: error: {exc}\n")
         return 1
+    except KeyboardInterrupt:  # manim is stopped with the render; the outputs are written whole or not at all
+        return 130
     return 0
 
 
