@@ -1,7 +1,7 @@
 """A chapter's render on the client's side: its fingerprint and the record of where it is built.
 
 :func:`chapter_key` fingerprints everything a chapter's picture depends on, so an unchanged
-chapter is not rendered again (the episode command's test, and the class slides' with their
+chapter is not rendered again (by the episode command, and by the class slides with their
 own parts added); :class:`ChapterRender` is one chapter of one lesson at one quality: where its
 files go, whether they are current, the unit a worker renders and storing what came back.
 The episode command (:mod:`scenes.episode.render`), the Dask client
