@@ -41,7 +41,7 @@ declare_true_minus()
 #: The words the one formatter writes for float64's extremes, marked for translation.
 FLOAT_WORDS = {"overflow": t("overflow"), "underflow": t("underflow")}
 
-#: Where the episode command asks a render to write its progress (scenes.episode.units).
+#: Where the unit renderer asks a render to write its progress (scenes.unit), for the episode's progress bars.
 PROGRESS_FILE = os.environ.get("VG_PROGRESS")
 
 
@@ -159,14 +159,16 @@ class LessonScene(VoiceoverScene):
     # -- the story: beats, captions and narration ---------------------------------------
 
     @contextmanager
-    def beat(self, caption: Words | None, hold: float = 0.0) -> Iterator[None]:
+    def beat(self, caption: Words | None, hold: float = 0.0, least: float = 0.0) -> Iterator[None]:
         """One story beat: whatever the ``with`` body plays, told by ``caption``.
 
         The caption is translated, split into readable cues (:func:`scenes.captions.split_cues`)
         and spread over the beat in proportion to their reading time. The beat lasts as long
-        as its animations plus ``hold``, and at least as long as its cues take to read (or,
-        with narration, as the spoken sentence): the picture waits for the reader, never the
-        other way round. A beat with no caption (``None``) only plays and holds.
+        as its animations plus ``hold``, at least ``least`` seconds (a pace of the story's own,
+        the same in every language, whose captions read in different times), and at least as
+        long as its cues take to read (or, with narration, as the spoken sentence): the picture
+        waits for the reader, never the other way round. A beat with no caption (``None``)
+        only plays and holds.
         """
         start = self.renderer.time
         text = self.tr(caption) if caption else ""
@@ -175,6 +177,9 @@ class LessonScene(VoiceoverScene):
         yield
         if hold > 0:
             self.wait(hold)
+        rest = least - (self.renderer.time - start)
+        if rest > 1e-6:
+            self.wait(rest)
         if not text:
             return
         if self.narrating:
@@ -199,9 +204,10 @@ class LessonScene(VoiceoverScene):
         (manim-slides) overrides it with ``next_slide()``, so each beat is one slide."""
 
     def say(self, caption: Words | None, *anims: Animation, run_time: float = 1.0, hold: float = 0.0,
-            **play_kw: Any) -> None:
-        """A beat of one ``play``: ``anims`` under ``caption``, then ``hold`` seconds."""
-        with self.beat(caption, hold=hold):
+            least: float = 0.0, **play_kw: Any) -> None:
+        """A beat of one ``play``: ``anims`` under ``caption``, then ``hold`` seconds; at least
+        ``least`` seconds in all (see :meth:`beat`)."""
+        with self.beat(caption, hold=hold, least=least):
             if anims:
                 self.play(*anims, run_time=run_time, **play_kw)
 

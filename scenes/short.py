@@ -15,8 +15,10 @@ It ends on a card that points to the full episode. The frame is portrait whateve
 quality flag: the scene swaps a landscape pixel size to portrait and sets a frame 8 units
 wide, so ``manim -qh scenes/short.py VerticalShort`` gives 1080x1920 (``-ql``: 480x854;
 ``-r 540,960`` is taken as given). Platforms play shorts muted: the captions told through
-the beat API are burned into the picture by :func:`make_short` (scenes/episode/burn.py),
-above the band their buttons cover, and the layout keeps that band empty.
+the beat API are burned into the picture by :func:`make_short` (:mod:`scenes.burn`), above
+the band their buttons cover, and the layout keeps that band empty. :func:`make_short` renders
+through the project's one unit renderer (:func:`scenes.unit.render_unit`), as the episode
+and the slides do.
 
     .venv/bin/manim -qh scenes/short.py VerticalShort
     .venv/bin/python -m scenes.short --out media/default        # render + burn: short.mp4
@@ -25,12 +27,7 @@ above the band their buttons cover, and the layout keeps that band empty.
 from __future__ import annotations
 
 import math
-import os
-import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -62,10 +59,11 @@ from netsim.experiments.rectangle import RectangleResult, shrinking_factors
 from scenes.atomic import write_atomically
 from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, lesson_toml, load_lesson
+from scenes.i18n import t
+from scenes.lesson import Lesson, LessonError, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
 from scenes.style import SIZE, GradientScale, cut_piece
+from scenes.unit import FULL, PREVIEW, Unit, render_unit, work_folder
 
 #: The frame is this many units wide; its height follows the portrait pixel size (14.2 at 9:16).
 FRAME_WIDTH = 8.0
@@ -89,10 +87,6 @@ BAR_LEFT = -0.3
 BAR_MAX = 2.6
 BAR_THICK = 0.34
 RATIO_Y = -2.8
-#: The shortest each beat lasts, in seconds: the story's pace, the same in every language
-#: (English captions need about this long; Chinese ones, read in fewer characters, less).
-BEATS = {"title": 4.0, "square": 2.5, "multiply": 3.4, "moral": 5.6, "net": 7.5, "sweep": 6.9,
-         "ratio": 6.0, "lesson": 4.8, "end": 5.0}
 
 
 def portrait_frame() -> None:
@@ -122,7 +116,12 @@ def frac_tex(f: Fraction) -> str:
 
 
 class VerticalShort(LessonScene):
-    """The short: the shrinking rectangle, then the gradient fading across the lesson's net."""
+    """The short: the shrinking rectangle, then the gradient fading across the lesson's net.
+
+    Every beat is given the shortest it lasts (``least=``, in seconds): the story's pace, the
+    same in every language (English captions need about this long; Chinese ones, read in
+    fewer characters, less).
+    """
 
     def __init__(self, lesson: Lesson | None = None, **kwargs: Any) -> None:
         portrait_frame()  # before the camera is made: it reads the frame from config
@@ -150,8 +149,8 @@ class VerticalShort(LessonScene):
         self.outline = Square(side_length=SQUARE_SIDE, stroke_color=th.text, stroke_width=3,
                               fill_color=th.muted, fill_opacity=0.15).move_to(SQUARE_CENTER)
         self.add(self.heading, self.outline)
-        self.tell(t("Why were deep nets so hard to train? The gradient fades."),
-                  self.outline.animate.set_stroke(th.backward), run_time=1.0, least=BEATS["title"])
+        self.say(t("Why were deep nets so hard to train? The gradient fades."),
+                 self.outline.animate.set_stroke(th.backward), run_time=1.0, least=4.0)
 
     # -- part 1: the shrinking rectangle ----------------------------------------------------
 
@@ -162,9 +161,9 @@ class VerticalShort(LessonScene):
         kept = self._piece(*piece)
         self.shown["area_0"] = r.areas[0]
         area = MathTex(frac_tex(r.areas[0]), font_size=SIZE.title * 1.4, color=th.background).move_to(SQUARE_CENTER)
-        self.tell(t("Start with a square. Its area is {area}.", area=str(r.areas[0])),
-                  self.outline.animate.set_stroke(th.text), FadeIn(kept), Write(area), run_time=1.2,
-                  least=BEATS["square"])
+        self.say(t("Start with a square. Its area is {area}.", area=str(r.areas[0])),
+                 self.outline.animate.set_stroke(th.text), FadeIn(kept), Write(area), run_time=1.2,
+                 least=2.5)
         equations = VGroup()
         for k, m in enumerate(r.multipliers, start=1):
             before, after = r.areas[k - 1], r.areas[k]
@@ -177,11 +176,11 @@ class VerticalShort(LessonScene):
             eq.move_to([0, EQ_TOP - (k - 1) * EQ_STEP, 0])
             equations.add(eq)
             caption = t("Multiply by {factor}: only {left} of the square is left.", factor=str(m), left=str(after))
-            with self.beat(caption), self.at_least(BEATS["multiply"]):
+            with self.beat(caption, least=3.4):
                 self.play(Create(cuts), *([FadeOut(area)] if k == 1 else []), run_time=0.8)
                 self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=1.0)
-        self.tell(t("Each factor between 0 and 1 shrinks the product. More factors, smaller product."),
-                  equations[-1][-1].animate.scale(1.25, about_edge=DOWN), run_time=0.8, least=BEATS["moral"])
+        self.say(t("Each factor between 0 and 1 shrinks the product. More factors, smaller product."),
+                 equations[-1][-1].animate.scale(1.25, about_edge=DOWN), run_time=0.8, least=5.6)
         self.part1 = VGroup(self.outline, kept, equations)
 
     def _piece(self, x0: float, y1: float, w: float, h: float) -> Rectangle:
@@ -208,9 +207,9 @@ class VerticalShort(LessonScene):
             names.add(name)
         self.net_group = VGroup(d, inputs, outputs, names)
         hidden = d.depth - 1
-        self.tell(t("Back prop multiplies the gradient by one such factor per layer. Here is a real net with "
-                    "{hidden} hidden layers.", hidden=hidden),
-                  FadeOut(self.part1), FadeIn(self.net_group), run_time=1.4, least=BEATS["net"])
+        self.say(t("Back prop multiplies the gradient by one such factor per layer. Here is a real net with "
+                   "{hidden} hidden layers.", hidden=hidden),
+                 FadeOut(self.part1), FadeIn(self.net_group), run_time=1.4, least=7.5)
 
     def row_y(self, layer: int) -> float:
         return float(self.diagram.column(layer).get_center()[1])
@@ -243,8 +242,8 @@ class VerticalShort(LessonScene):
                       self.text(t("log scale"), SIZE.label, color=th.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.fit(axis, FRAME_WIDTH / 2 - BAR_LEFT - 0.2)
         axis.move_to([BAR_LEFT, self.row_y(d.depth), 0], aligned_edge=LEFT)
-        self.tell(t("From the output down, each hidden layer's bar shows the size of its gradient, on a log scale."),
-                  FadeIn(axis), Succession(*steps, lag_ratio=1.0), run_time=1.0 * len(steps), least=BEATS["sweep"])
+        self.say(t("From the output down, each hidden layer's bar shows the size of its gradient, on a log scale."),
+                 FadeIn(axis), Succession(*steps, lag_ratio=1.0), run_time=1.0 * len(steps), least=6.9)
 
     def ratio(self) -> None:
         """Layer 1 against the last hidden layer, in numbers and words true for the lesson."""
@@ -277,8 +276,8 @@ class VerticalShort(LessonScene):
                        t("Layer 1's gradient is only {factor} times larger than layer {h}'s, the last hidden layer: "
                          "the bars stay level.", factor=factor, h=h))
             moral = t("With this lesson's fix, the first layers learn about as fast as the last.")
-        self.tell(caption, FadeIn(group), *marks, run_time=1.2, least=BEATS["ratio"])
-        self.tell(moral, least=BEATS["lesson"])
+        self.say(caption, FadeIn(group), *marks, run_time=1.2, least=6.0)
+        self.say(moral, least=4.8)
 
     def end_card(self) -> None:
         """The last frame: where the full episode is."""
@@ -290,25 +289,10 @@ class VerticalShort(LessonScene):
                       self.text(t("{n} chapters", n=chapters), SIZE.title)).arrange(DOWN, buff=0.45)
         card.move_to([0, 1.2, 0])
         self.fit(card)
-        self.tell(t("Full episode: {title}, {n} chapters.", title=self.lesson.title, n=chapters),
-                  *[FadeOut(m) for m in self.mobjects], FadeIn(card), run_time=1.0, least=BEATS["end"])
+        self.say(t("Full episode: {title}, {n} chapters.", title=self.lesson.title, n=chapters),
+                 *[FadeOut(m) for m in self.mobjects], FadeIn(card), run_time=1.0, least=5.0)
 
     # -- helpers ----------------------------------------------------------------------------
-
-    @contextmanager
-    def at_least(self, seconds: float) -> Iterator[None]:
-        """Whatever the body plays, then a wait until ``seconds`` have passed since it began."""
-        start = self.renderer.time
-        yield
-        rest = seconds - (self.renderer.time - start)
-        if rest > 1e-6:
-            self.wait(rest)
-
-    def tell(self, caption: Message, *anims: Any, least: float, run_time: float = 1.0) -> None:
-        """A beat of one ``play`` that lasts at least ``least`` seconds (longer if its caption needs it)."""
-        with self.beat(caption), self.at_least(least):
-            if anims:
-                self.play(*anims, run_time=run_time)
 
     @staticmethod
     def fit(m: Any, width: float = FRAME_WIDTH - 0.6) -> Any:
@@ -330,27 +314,17 @@ def make_short(lesson_path: Lesson | Path | str | None, out_dir: Path | str, pre
     ``preview``: 480x854 at 15 fps instead of 1080x1920 at 60. RuntimeError with the end of
     manim's log when the render fails.
     """
-    from scenes.episode.burn import burn_captions
+    from scenes.burn import burn_captions
 
     lesson = lesson_path if isinstance(lesson_path, Lesson) else load_lesson(lesson_path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    root = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix=f"vg-short-{lesson.name}-") as tmp:
-        tmpdir = Path(tmp)
-        lesson_file = tmpdir / "lesson.toml"
-        lesson_file.write_text(lesson_toml(lesson), encoding="utf-8")
-        env = {**os.environ, LESSON_ENV: str(lesson_file), NARRATE_ENV: "1" if lesson.narration else "0"}
-        env.pop("VG_PROGRESS", None)
-        cmd = [sys.executable, "-m", "manim", "render", "-ql" if preview else "-qh", "--media_dir",
-               str(tmpdir / "manim"), "--progress_bar", "none", "-o", "short", str(Path(__file__).resolve()),
-               "VerticalShort"]
-        p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-        found = [f for f in (tmpdir / "manim").rglob("short.mp4") if "partial_movie_files" not in f.parts]
-        if p.returncode != 0 or not found:
-            log = (p.stdout + p.stderr)[-3000:]
-            raise RuntimeError(f"the short did not render (manim exit {p.returncode}):\n{log}")
-        clip, srt = found[0], found[0].with_suffix(".srt")
+    unit = Unit(Path(__file__).resolve(), VerticalShort.__name__, "short", lesson, PREVIEW if preview else FULL)
+    with work_folder(unit) as work:
+        done = render_unit(unit, work)
+        if not done.ok or done.output is None:
+            raise RuntimeError(f"the short did not render ({done.failure}):\n{done.log_tail()}")
+        clip, srt = done.output, done.output.with_suffix(".srt")  # no .srt: no cue to burn
         out = out_dir / "short.mp4"
         burn_captions(clip, srt, out, lesson.language, bottom=CAPTION_BOTTOM)
         write_atomically(out_dir / "short.srt", srt.read_bytes() if srt.exists() else b"")
@@ -372,6 +346,14 @@ def main(argv: list[str] | None = None) -> int:
     except LessonError as exc:
         sys.stderr.write(f"{ap.prog}: error: {exc}\n")
         return 2
+    except OSError as exc:  # an output folder that cannot be written, a font that is not installed
+        sys.stderr.write(f"{ap.prog}: error: {f'{exc.filename}: {exc.strerror}' if exc.strerror else exc}\n")
+        return 2
+    except RuntimeError as exc:  # manim failed: what it said last
+        sys.stderr.write(f"{ap.prog}: error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:  # manim is stopped with the render; the outputs are written whole or not at all
+        return 130
     return 0
 
 

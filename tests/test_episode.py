@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from scenes.chapters import CHAPTERS, Chapter, by_slug
-from scenes.episode import media, render
+from scenes.episode import builds, media, render
 from tests.conftest import interrupt_render, manims_running, own_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,16 +113,16 @@ def test_unchanged_rerun_renders_nothing(episode):
 
 def test_only_the_changed_chapter_would_render(tmp_path):
     lesson = render.load_lesson(None)
-    keys = {c.slug: render.chapter_key(c, lesson, render.PREVIEW) for c in CHAPTERS}
+    keys = {c.slug: builds.chapter_key(c, lesson, render.PREVIEW) for c in CHAPTERS}
     other = render.load_lesson(ROOT / "scenes" / "lessons" / "relu-he.toml")
-    assert all(render.chapter_key(c, other, render.PREVIEW) != keys[c.slug] for c in CHAPTERS)
-    assert all(render.chapter_key(c, lesson, render.FULL) != keys[c.slug] for c in CHAPTERS)
+    assert all(builds.chapter_key(c, other, render.PREVIEW) != keys[c.slug] for c in CHAPTERS)
+    assert all(builds.chapter_key(c, lesson, render.FULL) != keys[c.slug] for c in CHAPTERS)
     # A chapter's key covers its own file and the shared code, not the other chapters.
     rock = by_slug("rock")
     fake = Chapter(rock.number, rock.slug, str(tmp_path / "rock_copy.py"), rock.scene, rock.title)
     (tmp_path / "rock_copy.py").write_text(rock.path.read_text() + "\n# a change\n")
-    assert render.chapter_key(fake, lesson, render.PREVIEW) != keys["rock"]
-    inputs = {p.relative_to(ROOT).as_posix() for p in render.render_inputs(rock.path)}
+    assert builds.chapter_key(fake, lesson, render.PREVIEW) != keys["rock"]
+    inputs = {p.relative_to(ROOT).as_posix() for p in builds.render_inputs(rock.path)}
     assert {"scenes/rock.py", "scenes/style.py", "scenes/common.py", "netsim/network.py"} <= inputs
     assert not inputs & {f"scenes/{c.file}" for c in CHAPTERS if c.slug != "rock"}
 
@@ -287,16 +287,16 @@ def test_translations_and_encoder_settings_are_in_the_fingerprint(tmp_path, monk
     locale = tmp_path / "locale"
     shutil.copytree(i18n.LOCALE_DIR, locale)
     cfg = tmp_path / "manim.cfg"
-    shutil.copy(render.MANIM_CFG, cfg)
+    shutil.copy(builds.MANIM_CFG, cfg)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
-    monkeypatch.setattr(render, "MANIM_CFG", cfg)
-    before_zh, before_en = render.chapter_key(rock, zh, render.PREVIEW), render.chapter_key(rock, en, render.PREVIEW)
+    monkeypatch.setattr(builds, "MANIM_CFG", cfg)
+    before_zh, before_en = builds.chapter_key(rock, zh, render.PREVIEW), builds.chapter_key(rock, en, render.PREVIEW)
     po = locale / "zh" / "LC_MESSAGES" / "messages.po"
     po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "x y z"\nmsgstr "新"\n', encoding="utf-8")
-    assert render.chapter_key(rock, zh, render.PREVIEW) != before_zh
-    assert render.chapter_key(rock, en, render.PREVIEW) == before_en  # English has no catalogue
+    assert builds.chapter_key(rock, zh, render.PREVIEW) != before_zh
+    assert builds.chapter_key(rock, en, render.PREVIEW) == before_en  # English has no catalogue
     cfg.write_text(cfg.read_text() + "\n# another encoder setting\n")
-    assert render.chapter_key(rock, en, render.PREVIEW) != before_en
+    assert builds.chapter_key(rock, en, render.PREVIEW) != before_en
 
 
 @pytest.mark.render

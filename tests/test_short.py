@@ -23,7 +23,7 @@ from scenes.captions import problems
 from scenes.chapters import CHAPTERS
 from scenes.i18n import Words
 from scenes.lesson import LESSONS_DIR, load_lesson
-from scenes.short import BEATS, CONTENT_FLOOR, FRAME_WIDTH, VerticalShort, fading_experiment, rectangle_experiment
+from scenes.short import CONTENT_FLOOR, FRAME_WIDTH, VerticalShort, fading_experiment, rectangle_experiment
 
 LESSONS = {"en": LESSONS_DIR / "default.toml", "zh": LESSONS_DIR / "zh.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -32,12 +32,18 @@ ALLOWED_LATIN = {"dC", "db"}
 
 
 class Checked(VerticalShort):
-    """The short, recording its on-screen words and, at every beat boundary, what is out of place."""
+    """The short, recording its on-screen words, the shortest each beat may last and, at every
+    beat boundary, what is out of place."""
 
     def __init__(self, **kw: Any) -> None:
         self.words: list[str] = []
         self.misplaced: list[str] = []
+        self.floors: list[float] = []
         super().__init__(**kw)
+
+    def beat(self, caption: Words | None, hold: float = 0.0, least: float = 0.0) -> Any:
+        self.floors.append(least)
+        return super().beat(caption, hold=hold, least=least)
 
     def text(self, words: Words, *args: Any, **kw: Any) -> Any:
         shown = super().text(words, *args, **kw)
@@ -115,12 +121,14 @@ def test_length_and_readable_captions(name: str) -> None:
 
 
 def test_pace_is_the_same_in_both_languages() -> None:
-    """Beats last at least BEATS (so the shorter Chinese captions don't rush the picture): that
-    floor alone (three multiplications) keeps any language's short within 45 to 60 s."""
-    en, zh = dry("en").renderer.time, dry("zh").renderer.time
-    assert abs(en - zh) < 3.0
-    floor = sum(BEATS.values()) + 2 * BEATS["multiply"]
-    assert 45.0 <= floor and min(en, zh) >= 45.0
+    """Every beat is given the shortest it lasts (so the shorter Chinese captions don't rush the
+    picture), the same in both languages: that floor alone keeps any language's short within
+    45 to 60 s."""
+    en, zh = dry("en"), dry("zh")
+    assert abs(en.renderer.time - zh.renderer.time) < 3.0
+    assert en.floors == zh.floors and all(f > 0 for f in en.floors)
+    floor = sum(en.floors)
+    assert 45.0 <= floor and min(en.renderer.time, zh.renderer.time) >= 45.0
 
 
 @pytest.mark.parametrize("name", ["zh"])
@@ -147,7 +155,7 @@ def test_make_short_end_to_end(tmp_path: Path) -> None:
     """Render at preview quality, burn, and check the files a user gets."""
     import srt as srtlib
 
-    from scenes.episode.burn import cue_patch
+    from scenes.burn import cue_patch
     from scenes.episode.media import clip_info, frame_at
     from scenes.short import CAPTION_BOTTOM, make_short
 

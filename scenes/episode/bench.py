@@ -33,8 +33,8 @@ from pathlib import Path
 
 from netsim.bench import cpu
 from scenes.chapters import by_slug
+from scenes.episode.builds import MANIM_CFG, ROOT
 from scenes.episode.media import clip_info
-from scenes.episode.render import MANIM_CFG, ROOT
 from scenes.profiling import ENV as PROFILE_ENV
 
 QUALITIES = {"480p15": ["--preview"], "1080p60": []}

@@ -1,8 +1,8 @@
 """Rendering units on Dask distributed: an embedded LocalCluster by default, or an existing
 cluster given by its scheduler's address.
 
-The client sends each unit (:class:`~scenes.episode.units.Unit`) to a worker with
-:func:`~scenes.episode.units.render_unit`, stores what comes back (atomically), and shows
+The client sends each unit (:class:`~scenes.unit.Unit`) to a worker with
+:func:`~scenes.episode.units.render_on_worker`, stores what comes back (atomically), and shows
 progress. On a failure or Ctrl-C it sets the run's cancel event, so every worker stops its
 manim, waits until the workers are idle, and re-raises: the previous outputs stay intact.
 
@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING, Any
 
 from scenes.episode.progress import Display
 from scenes.episode.staging import check_stopped
-from scenes.episode.units import Unit, UnitResult, cancel_event, progress_path, render_unit
+from scenes.episode.units import UnitResult, cancel_event, progress_path, render_on_worker
+from scenes.unit import Unit
 
 if TYPE_CHECKING:
-    from scenes.episode.render import ChapterRender
+    from scenes.episode.builds import ChapterRender
 
 #: Seconds between looks at the workers' progress.
 TICK = 0.5
@@ -88,7 +89,7 @@ def open_client(jobs: int, scheduler: str | None) -> tuple[Any, Any | None]:
     import dask
     from distributed import Client, LocalCluster
 
-    from scenes.episode.render import RenderError
+    from scenes.episode.builds import RenderError
 
     for name in ("distributed", "tornado", "bokeh"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -108,7 +109,7 @@ def open_client(jobs: int, scheduler: str | None) -> tuple[Any, Any | None]:
 def unit_labels(renders: list[ChapterRender]) -> list[str]:
     """What each unit is called in progress lines: its name, with the language when a run
     has one lesson in several languages (the names would be the same)."""
-    names = [r.unit().name for r in renders]
+    names = [r.unit().label for r in renders]
     if len(set(names)) == len(names):
         return names
     return [f"{r.lesson.name}/{r.lesson.language}/{r.display}" for r in renders]
@@ -194,7 +195,7 @@ def run_units(renders: list[ChapterRender], jobs: int, scheduler: str | None) ->
     startup = time.monotonic() - t_open
     run = uuid.uuid4().hex[:12]
     event = display = None
-    running: dict[Any, tuple[ChapterRender, Unit, str]] = {}
+    running: dict[Any, tuple[ChapterRender, str]] = {}
     times: dict[str, float] = {}
     folder = os.environ.get(REPORT_ENV)
     try:
@@ -208,7 +209,7 @@ def run_units(renders: list[ChapterRender], jobs: int, scheduler: str | None) ->
                 for label, r in queue[:max(0, _threads(client) - len(running))]:
                     unit = r.unit()
                     key = f"render-{label}-{run}"
-                    running[client.submit(render_unit, unit, run, key=key, pure=False)] = (r, unit, label)
+                    running[client.submit(render_on_worker, unit, r.ident, run, key=key, pure=False)] = (r, label)
                     if recorder:
                         recorder.sent(key, label, unit)
                     queue.pop(0)
@@ -219,7 +220,7 @@ def run_units(renders: list[ChapterRender], jobs: int, scheduler: str | None) ->
                 if not running:
                     time.sleep(TICK)  # no worker yet
                 for fut in [f for f in running if f in done]:
-                    r, unit, label = running.pop(fut)
+                    r, label = running.pop(fut)
                     result = fut.result()
                     fut.release()  # the worker drops the clip: it is stored here
                     if recorder:
@@ -229,9 +230,9 @@ def run_units(renders: list[ChapterRender], jobs: int, scheduler: str | None) ->
                     display.finish(label, result.seconds)
                 check_stopped()  # a signal may have come while a Dask call swallowed its KeyboardInterrupt
                 seen = client.get_metadata(progress_path(run), default={}) if running else {}
-                for _, unit, label in running.values():
-                    if unit.ident in seen:
-                        display.advance(label, float(seen[unit.ident]))
+                for r, label in running.values():
+                    if r.ident in seen:
+                        display.advance(label, float(seen[r.ident]))
         if recorder:
             recorder.write()
     except BaseException:

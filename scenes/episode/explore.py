@@ -973,7 +973,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ExploreError(f"--jobs {args.jobs} must be at least 1")
         lesson = load_lesson(args.lesson)
         if args.out is None:
-            from scenes.episode.render import output_dir
+            from scenes.episode.builds import output_dir
 
             args.out = output_dir(lesson)
         if args.out.exists() and not args.out.is_dir():

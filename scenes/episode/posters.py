@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from scenes.chapters import by_slug
-from scenes.episode.render import MEDIA, ROOT
+from scenes.episode.builds import MEDIA, ROOT
 
 POSTERS = MEDIA / "posters"
 CHAPTERS = ("backprop", "fading")

@@ -24,8 +24,10 @@ manim-slides 5.7 needs a small bridge to run on manim 0.22: :mod:`scenes.episode
     python -m scenes.episode.slides [--lesson FILE] [--chapters a,b] [--preview] [--out DIR] [--jobs N]
 
 Each chapter renders in a process of its own (chapter modules read their lesson when they
-are imported); a re-run reuses a chapter whose fingerprint (the episode command's, plus
-this module's and manim-slides' version) has not changed.
+are imported), started by the project's one unit renderer (:func:`scenes.unit.render_unit`,
+which runs this module's hidden ``--render-scene``); a re-run reuses a chapter whose
+fingerprint (the episode command's, plus this module's and manim-slides' version) has not
+changed.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -51,11 +53,11 @@ from typing import Any, NoReturn
 
 from scenes.atomic import atomic_path, write_atomically
 from scenes.chapters import CHAPTERS, Chapter, by_slug
+from scenes.episode.builds import MEDIA, chapter_key, output_dir
 from scenes.i18n import Words
-from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, LessonError, load_lesson
+from scenes.lesson import Lesson, LessonError, load_lesson
+from scenes.unit import Output, Quality, Unit, render_unit
 
-ROOT = Path(__file__).resolve().parents[2]
-MEDIA = ROOT / "media"
 #: reveal.js as shipped with the deck: the files manim-slides' template loads, from the npm
 #: package reveal.js@REVEAL_VERSION (the version manim-slides 5.7 asks for), and its LICENSE.
 REVEALJS_DIR = Path(__file__).resolve().parent / "revealjs"
@@ -125,19 +127,20 @@ def slide_class(scene_cls: type) -> type:
     return type(scene_cls.__name__, (scene_cls, Slide), namespace)
 
 
-def _render_here(slug: str, quality_flag: str, work: Path) -> int:
-    """In a child process (the lesson in ``VG_LESSON``): render one chapter's slides into ``work``."""
+def _render_here(target: str, quality_flag: str, work: Path) -> int:
+    """In the child :func:`scenes.unit.render_unit` starts (the lesson in ``VG_LESSON``):
+    render the scene ``target`` (``module:Class``, a chapter's) as slides into ``work``."""
     from manim import config
 
-    chapter = by_slug(slug)
+    module_name, _, scene_name = target.partition(":")
     config.quality = QUALITIES[quality_flag]
     config.media_dir = str(work / "media")
     config.progress_bar = "none"
     config.verbosity = "WARNING"
-    module = importlib.import_module(f"scenes.{chapter.path.stem}")
-    scene = slide_class(getattr(module, chapter.scene))(output_folder=work / "slides")
+    module = importlib.import_module(module_name)
+    scene = slide_class(getattr(module, scene_name))(output_folder=work / "slides")
     scene.render()
-    slides = json.loads((work / "slides" / f"{chapter.scene}.json").read_text())["slides"]
+    slides = json.loads((work / "slides" / f"{scene_name}.json").read_text())["slides"]
     (work / "beats.json").write_text(json.dumps({"beats": len(scene.captions), "slides": len(slides)}))
     return 0
 
@@ -152,27 +155,29 @@ def _digest_files(*paths: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def _quality(flag: str) -> Quality:
+    """A manim quality flag as a unit's quality (slides keep their builds by flag)."""
+    return Quality(flag, flag, flag)
+
+
 def chapter_fingerprint(chapter: Chapter, lesson: Lesson, quality_flag: str) -> str:
     """The episode command's fingerprint of the chapter, plus what makes its slides."""
     import inspect
 
-    from scenes.episode.render import chapter_key
-    from scenes.episode.units import Quality
-
     made_by = inspect.getsource(slide_class) + inspect.getsource(_render_here)
-    return "|".join((chapter_key(chapter, lesson, Quality(quality_flag, quality_flag, quality_flag)),
+    return "|".join((chapter_key(chapter, lesson, _quality(quality_flag)),
                      hashlib.sha256(made_by.encode()).hexdigest()[:16],
                      _digest_files(Path(__file__).with_name("slides_compat.py")),
                      importlib.metadata.version("manim-slides")))
 
 
-def render_chapter(chapter: Chapter, lesson: Lesson, quality_flag: str, build: Path) -> dict[str, Any]:
-    """Render one chapter's slides into ``build/<NN-name>/`` (reused when unchanged).
+def render_chapter(chapter: Chapter, lesson: Lesson, quality_flag: str, build: Path,
+                   stop: Callable[[], bool] | None = None) -> dict[str, Any]:
+    """Render one chapter's slides into ``build/<NN-name>/`` (reused when unchanged); ``stop``
+    is asked once a second whether to stop its manim (the run was interrupted).
 
     Returns ``{"json": presentation file, "beats": n, "slides": n, "seconds": s, "reused": bool}``.
     """
-    from scenes.lesson import lesson_toml
-
     work = build / chapter.name
     key = chapter_fingerprint(chapter, lesson, quality_flag)
     result = work / "beats.json"
@@ -180,23 +185,13 @@ def render_chapter(chapter: Chapter, lesson: Lesson, quality_flag: str, build: P
         return {"json": work / "slides" / f"{chapter.scene}.json", **json.loads(result.read_text()),
                 "seconds": 0.0, "reused": True}
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    lesson_file = work / "lesson.toml"
-    lesson_file.write_text(lesson_toml(lesson), encoding="utf-8")
-    env = {**os.environ, LESSON_ENV: str(lesson_file), NARRATE_ENV: "0"}
-    env.pop("VG_PROGRESS", None)
-    cmd = [sys.executable, "-m", "scenes.episode.slides", "--render-chapter", chapter.slug,
-           f"--quality={quality_flag}", "--work", str(work)]
-    t0 = time.monotonic()
-    log = work / "render.log"
-    with log.open("wb") as f:
-        code = subprocess.run(cmd, cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT).returncode
-    if code != 0 or not result.is_file():
-        raise ChapterFailedError(f"chapter {chapter.name} failed (exit {code}); its log: {log}")
+    unit = Unit(chapter.path, chapter.scene, chapter.name, lesson, _quality(quality_flag), Output.SLIDES)
+    done = render_unit(unit, work, cancelled=stop)
+    if not done.ok:
+        raise ChapterFailedError(f"chapter {chapter.name} failed ({done.failure}); its log: {done.log}")
     shutil.rmtree(work / "media", ignore_errors=True)  # manim's partial movies: each slide has its own copy
     (work / "key").write_text(key)
-    return {"json": work / "slides" / f"{chapter.scene}.json", **json.loads(result.read_text()),
-            "seconds": time.monotonic() - t0, "reused": False}
+    return {"json": done.output, **json.loads(result.read_text()), "seconds": done.seconds, "reused": False}
 
 
 # -- the deck ---------------------------------------------------------------------
@@ -264,8 +259,6 @@ def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Pa
     """
     from manim_slides.config import PresentationConfig
 
-    from scenes.episode.render import output_dir
-
     if quality_flag not in QUALITIES:
         raise SlidesError(f"quality {quality_flag!r} is not allowed; allowed: {', '.join(QUALITIES)}")
     lesson = lesson or load_lesson(lesson_path)
@@ -279,16 +272,21 @@ def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Pa
         raise SlidesError(f"{deck} cannot be written: {exc.strerror or exc}") from None
     jobs = max(1, jobs or os.cpu_count() or 1)
     t0 = time.monotonic()
+    stop = threading.Event()  # a failed chapter or Ctrl-C stops the others' manim
     with ThreadPoolExecutor(max_workers=min(jobs, len(chapters))) as pool:
-        futures = [pool.submit(render_chapter, c, lesson, quality_flag, build) for c in chapters]
+        futures = [pool.submit(render_chapter, c, lesson, quality_flag, build, stop.is_set) for c in chapters]
         results = []
-        for chapter, future in zip(chapters, futures):
-            r = future.result()
-            how = "unchanged" if r["reused"] else f"rendered in {r['seconds']:.0f} s"
-            log(f"slides: {chapter.name}: {r['slides']} slides for {r['beats']} beats ({how})")
-            if r["slides"] != r["beats"]:
-                log(f"slides: warning: {chapter.name} has {r['slides']} slides for {r['beats']} beats")
-            results.append(r)
+        try:
+            for chapter, future in zip(chapters, futures):
+                r = future.result()
+                how = "unchanged" if r["reused"] else f"rendered in {r['seconds']:.0f} s"
+                log(f"slides: {chapter.name}: {r['slides']} slides for {r['beats']} beats ({how})")
+                if r["slides"] != r["beats"]:
+                    log(f"slides: warning: {chapter.name} has {r['slides']} slides for {r['beats']} beats")
+                results.append(r)
+        except BaseException:
+            stop.set()
+            raise
     configs = [PresentationConfig.from_file(r["json"]) for r in results]
     html, pptx = deck / f"{DECK}.html", deck / f"{DECK}.pptx"
     write_html(configs, lesson, html)
@@ -315,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None,
                    help="the lesson's media folder (default: media/ or media/<lesson>/); decks go to <out>/slides/")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chapters rendered at a time")
-    p.add_argument("--render-chapter", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--render-scene", default=None, help=argparse.SUPPRESS)  # the child render_unit starts
     p.add_argument("--quality", default="-qh", help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, default=None, help=argparse.SUPPRESS)
     return p
@@ -324,8 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.render_chapter:
-        return _render_here(args.render_chapter, args.quality, args.work)
+    if args.render_scene:
+        return _render_here(args.render_scene, args.quality, args.work)
     try:
         if args.jobs < 1:
             raise SlidesError(f"--jobs {args.jobs} must be at least 1")
