@@ -447,7 +447,8 @@ class WhyDepthMatters(LessonScene):
         chance = self.pct("chance", self.res.chance)
         line = VGroup(self.text(t("{accuracy} right", accuracy=acc), SIZE.small, color=th.net("deep")),
                       self.text(t("(guessing: {chance})", chance=chance), SIZE.small, color=th.muted))
-        self.beside_title(self.deep_title, line.arrange(DOWN, aligned_edge=LEFT, buff=0.06), 0.3)
+        # one line: a second one would touch the deep net's "before" pictures below
+        self.beside_title(self.deep_title, line.arrange(RIGHT, buff=0.12), 0.3)
         self.barely = barely_moved(r)
         tail = (t("The deep net gets {accuracy} right; guessing, {chance}.", accuracy=acc, chance=chance) if poor
                 else t("The deep net gets {accuracy} right.", accuracy=acc))
