@@ -146,7 +146,7 @@ def test_the_words_match_the_numbers(rendered: dict[str, WhatCameAfter]) -> None
     assert "1/" in caps[1] and 1 / 3 < r.residual.residual_ratio < 3
     # the net and digit are chapter 7's: the same ||dC/db_l|| as chapter 7 shows
     lesson = rendered["default"].lesson
-    f = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed)
+    f = fading(lesson.net)
     np.testing.assert_array_equal(r.residual.plain_norms, f.bias_norms)
     assert r.residual.sample == f.sample and r.residual.label == f.label
     cl = r.clipping

@@ -1,6 +1,6 @@
 """What the chapter experiments share: read-only arrays, argument checks (whole numbers, numbers
-above a bound, the digits net's sizes), a fresh digits net, log-scale axes, the vanishing /
-level / exploding verdict on a ratio, and rounding to significant figures."""
+above a bound, the digits net's sizes), log-scale axes, the vanishing / level / exploding
+verdict on a ratio, and rounding to significant figures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from netsim.errors import require
-from netsim.network import Network
 
 Array = np.ndarray
 
@@ -69,12 +68,6 @@ def digits_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
     require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer")
     require_digits_net(sizes)
     return sizes
-
-
-def digits_net(sizes: Sequence[int], activation: str, init: str, bias_init: str, seed: int) -> Network:
-    """A fresh net of ``sizes``: hidden layers a_l = ``activation``(z_l), a sigmoid output layer."""
-    return Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
-                          bias_init=bias_init, seed=seed)
 
 
 def require_known_parts(what: str, activation: str, init: str, bias_init: str) -> None:
