@@ -11,7 +11,8 @@ layers with a skip connection a_l = a_{l-1} + g(z_l). The same spec always build
 weights, bit for bit, so a spec is also a cache key for whatever is computed from its net.
 
 A spec checks itself when it is made: a value netsim cannot build a net of raises
-:class:`~netsim.errors.NetsimError` with one line naming it.
+:class:`~netsim.errors.NetsimError` with one line naming it. :class:`Setting` is a named
+change to a spec's activation and start (one of the nets chapters 10 and 11 compare).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from netsim.errors import require
 from netsim.init import BIAS_INITS, WEIGHT_INITS, weight_param
 from netsim.network import Network, check_sizes, residual_layers
 
-__all__ = ["DEFAULT_NET", "NetSpec", "OfNet"]
+__all__ = ["DEFAULT_NET", "NetSpec", "OfNet", "Setting"]
 
 
 def _known(field: str, value: object, allowed: Any) -> None:
@@ -141,3 +142,20 @@ class OfNet:
     def seed(self) -> int:
         return self.net.seed
 
+
+@dataclass(frozen=True)
+class Setting:
+    """A named change to a net: its hidden activation, weight init and bias init (netsim's
+    names), on the deep net itself or (``deep`` False) on its shallow net [n_0, n_1, n_L].
+    Checked where it is used (:func:`netsim.experiments.shared.require_known_parts`)."""
+
+    key: str
+    activation: str
+    init: str
+    bias_init: str
+    deep: bool = True
+
+    def of(self, net: NetSpec) -> NetSpec:
+        """``net`` with this setting's activation and start (and shallow unless ``deep``)."""
+        changed = net.with_(activation=self.activation, init=self.init, bias_init=self.bias_init)
+        return changed if self.deep else changed.shallow()

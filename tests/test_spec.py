@@ -10,7 +10,7 @@ import pytest
 
 from netsim.errors import NetsimError
 from netsim.network import Network
-from netsim.spec import DEFAULT_NET, NetSpec
+from netsim.spec import DEFAULT_NET, NetSpec, Setting
 
 pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
 
@@ -58,6 +58,15 @@ def test_helpers() -> None:
     assert relu.shallow() == NetSpec((64, 30, 10), activation="relu", init="he", bias_init="zeros")
     with pytest.raises(NetsimError, match=r"sizes \[64, 10\] have no hidden layer to keep"):
         NetSpec((64, 10)).shallow()
+
+
+def test_a_setting_changes_the_activation_and_the_start() -> None:
+    """Chapters 10 and 11 change one net one setting at a time; sizes and seed stay the net's."""
+    net = DEFAULT_NET.with_(seed=5)
+    tanh = Setting("tanh", "tanh", "xavier-normal", "zeros").of(net)
+    assert tanh == net.with_(activation="tanh", init="xavier-normal", bias_init="zeros")
+    shallow = Setting("shallow", "sigmoid", "nielsen", "normal", deep=False).of(net)
+    assert shallow.sizes == (64, 30, 10) and shallow.seed == 5
 
 
 def test_skip_connections_are_kept_as_layer_numbers() -> None:
