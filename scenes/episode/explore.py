@@ -379,16 +379,14 @@ def net_numbers(grid: Grid, width: int, depth: int, activation: str, init: str, 
     """netsim's numbers for one net: what ``netsim gradients`` computes for it (the same calls,
     with the same arguments), and the factors and words read off them."""
     base = NetNumbers(width, depth, activation, init, residual)
-    sizes = base.sizes
+    common = {"cost": grid.cost, "data": grid.data, "n_samples": grid.samples, "seeds": grid.seed}
     try:
+        net = grid.net(width, depth, activation, init)
         if residual:
-            rr = residual_gradient_norms(sizes, activation, grid.output_activation, init, None, grid.bias_init,
-                                         grid.cost, grid.data, grid.samples, grid.seed, True)
+            rr = residual_gradient_norms(net.with_(residual=True), **common)
             result, skips = rr.norms, rr.skip_layers
         else:
-            result, skips = layer_gradient_norms(sizes, activation, grid.output_activation, init, None,
-                                                 grid.bias_init, grid.cost, grid.data, grid.samples,
-                                                 grid.seed), ()
+            result, skips = layer_gradient_norms(net, **common), ()
     except NetsimError as exc:
         return dataclasses.replace(base, error=str(exc))
     norms = tuple(float(v) for v in result.median)
