@@ -56,7 +56,7 @@ from manim import (
     VMobject,
 )
 
-from netsim.experiments.backprop import DEFAULT_LAYERS as CHAIN_LAYERS
+from netsim.experiments.backprop import chain_layers
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.experiments.wayout import FACTOR_DIGITS, SettingBars, WayOutChapter, the_way_out
 from scenes.chapters import number_of
@@ -231,7 +231,7 @@ class TheWayOut(LessonScene):
         """The title, and chapter 6's chain: one factor w sigma'(z) per layer, to be kept near 1."""
         th = self.theme
         self.heading = self.chapter_heading(t("The way out"), t("keep every layer's factor near 1"))
-        count = CHAIN_LAYERS  # chapter 6's chain: one neuron per layer
+        count = chain_layers(self.lesson.net)  # chapter 6's chain: one neuron per layer of the lesson's net
         nodes = [Circle(0.28, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
                         stroke_width=2).move_to([CHAIN_STEP * (i - (count - 1) / 2), CHAIN_Y, 0]).set_z_index(1)
                  for i in range(count)]
