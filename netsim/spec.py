@@ -118,6 +118,7 @@ class OfNet:
 
     @property
     def sizes(self) -> tuple[int, ...]:
+        """[n_0, n_1, ..., n_L], the net's layer sizes."""
         return self.net.sizes
 
     @property
@@ -132,14 +133,17 @@ class OfNet:
 
     @property
     def init(self) -> str:
+        """The weight initialiser's name."""
         return self.net.init
 
     @property
     def bias_init(self) -> str:
+        """The bias initialiser's name."""
         return self.net.bias_init
 
     @property
     def seed(self) -> int:
+        """The seed the net's starting weights and biases are drawn from."""
         return self.net.seed
 
 
