@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _dask(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([str(Path(sys.executable).with_name("dask")), *args], stdout=log.open("wb"),
+    return subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=log.open("wb"),
                             stderr=subprocess.STDOUT, cwd=log.parent, start_new_session=True)
 
 

@@ -73,7 +73,7 @@ def test_a_course_sets_each_lesson_to_each_language(tmp_path):
 
 
 def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([str(Path(sys.executable).with_name("dask")), *args], stdout=log.open("wb"),
+    return subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=log.open("wb"),
                             stderr=subprocess.STDOUT, cwd=log.parent, start_new_session=True)
 
 

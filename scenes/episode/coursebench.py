@@ -98,8 +98,10 @@ def run(engine: str, course: Path, out: Path, report: Path, startup: float | Non
 
 
 def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    dask = str(Path(sys.executable).with_name("dask"))
-    return subprocess.Popen([dask, *args], stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=log.parent)
+    # the interpreter running this, not the dask script beside it: a copied virtualenv's scripts
+    # still name the interpreter (and so the project) it was copied from
+    return subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            cwd=log.parent)
 
 
 def bare_task_cpu(client: Any) -> float:
