@@ -34,7 +34,7 @@ from netsim.experiments.nielsen import (
 from netsim.format import fmt_log10, fmt_value
 from netsim.init import BIAS_INITS, WEIGHT_INITS
 from netsim.linear import linear_net
-from netsim.network import Network
+from netsim.spec import NetSpec
 from netsim.train import sgd
 
 
@@ -131,13 +131,20 @@ def _norms_json(r: LayerNorms) -> dict[str, Any]:
     }
 
 
+def _net(a: argparse.Namespace, seed: int = 0, residual: bool | list[int] | None = None) -> NetSpec:
+    """The net the ``--sizes``, ``--activation``, ``--output-activation`` (default: the same),
+    ``--init``, ``--init-param`` and ``--bias-init`` flags describe."""
+    return NetSpec(a.sizes, activation=a.activation, output_activation=a.output_activation or a.activation,
+                   init=a.init, init_param=a.init_param, bias_init=a.bias_init, seed=seed,
+                   residual=residual or ())
+
+
 def cmd_gradients(a: argparse.Namespace) -> tuple[str, Any]:
+    common = {"cost": a.cost, "data": a.data, "n_samples": a.samples, "seeds": a.seeds}
     if a.residual is not None:
-        rr = residual_gradient_norms(a.sizes, a.activation, a.output_activation, a.init, a.init_param,
-                                     a.bias_init, a.cost, a.data, a.samples, a.seeds, a.residual)
+        rr = residual_gradient_norms(_net(a, residual=a.residual), **common)
         return _norms_table(rr.norms, rr.skip_layers), {**_norms_json(rr.norms), "residual": rr.skip_layers}
-    r = layer_gradient_norms(a.sizes, a.activation, a.output_activation, a.init, a.init_param,
-                             a.bias_init, a.cost, a.data, a.samples, a.seeds)
+    r = layer_gradient_norms(_net(a), **common)
     return _norms_table(r), _norms_json(r)
 
 
@@ -201,8 +208,7 @@ def cmd_train(a: argparse.Namespace) -> tuple[str, Any]:
     require(a.sizes[0] == 64 and a.sizes[-1] == 10,
             "train runs on digits: sizes must start with 64 and end with 10")
     split = digits_split(seed=a.seed)
-    net = Network.create(a.sizes, a.activation, a.output_activation, a.init, a.init_param,
-                         a.bias_init, a.seed)
+    net = _net(a, a.seed).build()
     run = sgd(net, split.train, split.test, a.epochs, a.lr, a.batch_size, a.l2, a.cost, a.seed)
     L = len(run.sizes) - 1
     rows = [[e, *(fmt_value(s, 3) for s in run.speeds[e]), fmt_value(run.probe_cost[e], 4),

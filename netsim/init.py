@@ -66,13 +66,10 @@ BIAS_INITS: tuple[str, ...] = ("zeros", "normal")
 WEIGHT_PARAM_DEFAULTS: dict[str, float] = {"normal": 1.0, "identity": 1.0}
 
 
-def init_weights(
-    rng: np.random.Generator, sizes: tuple[int, ...], name: str, param: float | None = None
-) -> list[Array]:
-    """Draw W_1 .. W_L for a net of the given sizes with the named initialiser.
-
-    ``param`` is the std for ``normal`` and the scale a for ``identity``; others ignore it.
-    """
+def weight_param(name: str, param: float | None = None) -> float:
+    """The numeric parameter the initialiser ``name`` draws with (its default when ``param`` is
+    None); an unknown name, a parameter that is not finite or a negative std raises
+    :class:`NetsimError` with one line."""
     if name not in WEIGHT_INITS:
         allowed = ", ".join(WEIGHT_INITS)
         raise NetsimError(f"init {name!r} is unknown; allowed: {allowed}")
@@ -80,6 +77,17 @@ def init_weights(
     require(bool(np.isfinite(value)), f"init parameter {param!r} must be a finite number")
     if name == "normal":
         require(value >= 0, f"weight std {value} must be >= 0")
+    return value
+
+
+def init_weights(
+    rng: np.random.Generator, sizes: tuple[int, ...], name: str, param: float | None = None
+) -> list[Array]:
+    """Draw W_1 .. W_L for a net of the given sizes with the named initialiser.
+
+    ``param`` is the std for ``normal`` and the scale a for ``identity``; others ignore it.
+    """
+    value = weight_param(name, param)
     draw = WEIGHT_INITS[name]
     return [draw(rng, n_in, n_out, value) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 

@@ -97,8 +97,7 @@ TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ..
 @per_net
 def experiment(lesson: Lesson) -> AfterResult:
     """The experiment this scene shows for a lesson (computed once per net)."""
-    return what_came_after(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
-                           lesson.learning_rate)
+    return what_came_after(lesson.net, eta=lesson.learning_rate)
 
 
 def skips_legend(layers: tuple[int, ...]) -> Message:

@@ -1,8 +1,9 @@
 """Chapter 6, "Back prop: a product of factors".
 
-A chain of L = 5 sigmoid neurons, one per layer, layer 5 the output (as in the lesson's deep
-net); a weight w_l and a bias b_l in every layer. The chain is always sigmoid, whatever the
-lesson's activation; the lesson's seed draws its weights and biases.
+A chain of L sigmoid neurons, one per layer of the lesson's deep net, layer L the output as
+there (L = 5 in the default lessons, whose numbers the beats below use; at most 6, what one
+line of the frame holds); a weight w_l and a bias b_l in every layer. The chain is always
+sigmoid, whatever the lesson's activation; the lesson's seed draws its weights and biases.
 
 Beats:
 
@@ -33,7 +34,6 @@ import math
 import re
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -61,7 +61,7 @@ from netsim.experiments.backprop import BackpropChain, backprop_chain
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
 
@@ -90,14 +90,11 @@ STEP = 0.55               # seconds of one back-prop step (beat 5)
 VALUE_GAP = 0.25          # the least gap between two factor values side by side (beat 6)
 
 
-@lru_cache(maxsize=4)
-def _experiment(seed: int) -> BackpropChain:
-    return backprop_chain(seed=seed)
-
-
+@per_net
 def experiment(lesson: Lesson) -> BackpropChain:
-    """The numbers this scene shows for ``lesson``: its seed draws the chain's weights and biases."""
-    return _experiment(lesson.seed)
+    """The numbers this scene shows for ``lesson``: the chain has one neuron per layer of its net
+    (at most six), and its seed draws the chain's weights and biases."""
+    return backprop_chain(lesson.net)
 
 
 def frac_tex(f: Fraction) -> str:

@@ -18,8 +18,6 @@ Render: ``.venv/bin/manim -ql scenes/cost.py TheCost``.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 from manim import (
     DOWN,
@@ -43,7 +41,7 @@ from manim import (
 from netsim.experiments.cost import CostResult, cost_example
 from scenes.common import LessonScene
 from scenes.i18n import t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.netdiagram import NetDiagram
 from scenes.style import SIZE, fmt_value, label
 
@@ -70,12 +68,11 @@ LINE_GAP = 0.56
 STEP_GAP = 1.36        # between the columns of the descent's table
 
 
-@lru_cache(maxsize=4)
+@per_net
 def experiment(lesson: Lesson) -> CostResult:
-    """The experiment this scene shows for a lesson (computed once per lesson and process)."""
-    return cost_example([64, lesson.width, 10], activation=lesson.activation, init=lesson.init,
-                        bias_init=lesson.bias_init, seed=lesson.seed, sample=SAMPLE,
-                        eta=lesson.learning_rate)
+    """The experiment this scene shows for a lesson: its net's shallow net [64, n_1, 10]
+    (computed once per net, learning rate and process)."""
+    return cost_example(lesson.net.shallow(), sample=SAMPLE, eta=lesson.learning_rate)
 
 
 def fmt(value: float) -> str:

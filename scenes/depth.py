@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -61,7 +60,7 @@ from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_value
 
 # Layout (scene units; the frame is 14.2 x 8; at 480p one unit is 60 px).
@@ -95,17 +94,11 @@ BLOBS = 0.25
 KEEPS = 0.5
 
 
-@lru_cache(maxsize=4)
-def _experiment(sizes: tuple[int, ...], activation: str, init: str, bias_init: str, seed: int,
-                eta: float) -> DepthResult:
-    return why_depth_matters(sizes, activation, init, bias_init, seed, eta=eta, units=min(UNITS, sizes[1]))
-
-
+@per_net
 def experiment(lesson: Lesson) -> DepthResult:
     """The experiment this scene shows, for a lesson's net (computed once per net and process,
     whatever the lesson's language: the result is frozen, its arrays read-only)."""
-    return _experiment(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init,
-                       lesson.seed, float(lesson.learning_rate))
+    return why_depth_matters(lesson.net, eta=lesson.learning_rate, units=min(UNITS, lesson.width))
 
 
 def colour_scale(res: DepthResult, units: int = SHOWN_UNITS) -> float:

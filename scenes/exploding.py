@@ -66,7 +66,7 @@ from manim import (
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_value, label, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8).
@@ -88,7 +88,8 @@ PANEL_TOP = 1.9
 LINE_POINTS = 76
 
 
-def experiment(lesson: Lesson | None = None) -> ExplodingResult:
+@per_net
+def experiment(lesson: Lesson) -> ExplodingResult:
     """The numbers this scene shows; the same for every lesson (only the theme is the lesson's)."""
     return exploding()
 

@@ -45,6 +45,7 @@ from netsim.experiments.shared import REGIME_THRESHOLD
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
+from scenes.lesson import Lesson, per_net
 from scenes.netdiagram import (
     DEEP_NET_CENTER,
     DEEP_NET_HEIGHT,
@@ -95,10 +96,10 @@ TITLES = {
 }
 
 
-def fading_for(lesson: object) -> FadingResult:
-    """The experiment this scene shows, for a lesson."""
-    return fading(lesson.sizes, activation=lesson.activation, init=lesson.init,  # type: ignore[attr-defined]
-                  bias_init=lesson.bias_init, seed=lesson.seed, sample=SAMPLE)  # type: ignore[attr-defined]
+@per_net
+def experiment(lesson: Lesson) -> FadingResult:
+    """The experiment this scene shows, for a lesson: its net, on chapter 7's digit."""
+    return fading(lesson.net, sample=SAMPLE)
 
 
 def whole(n: int) -> str:
@@ -113,7 +114,7 @@ class GradientsFading(LessonScene):
     skip_end = False
 
     def construct(self) -> None:
-        self.result: FadingResult = fading_for(self.lesson)
+        self.result: FadingResult = experiment(self.lesson)
         self.scale = GradientScale(*self.result.decades)
         self.net_colour = self.colour_of_net()
         self.show_net()

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from netsim.activations import ACTIVATIONS
 from netsim.init import BIAS_INITS, WEIGHT_INITS
+from netsim.spec import NetSpec
 
 LESSON_ENV = "VG_LESSON"
 LESSONS_DIR = Path(__file__).parent / "lessons"
@@ -47,7 +48,8 @@ class LessonError(ValueError):
 class Lesson:
     """The validated parameters of one lesson.
 
-    ``sizes`` is the digits net: 64 inputs, ``depth`` hidden layers of ``width``, 10 outputs.
+    ``sizes`` is the digits net: 64 inputs, ``depth`` hidden layers of ``width``, 10 outputs;
+    ``net`` is that net as the one value every experiment takes.
     """
 
     name: str
@@ -70,21 +72,26 @@ class Lesson:
         """[64, width, ..., width, 10] with ``depth`` hidden layers."""
         return [64] + [self.width] * self.depth + [10]
 
+    @property
+    def net(self) -> NetSpec:
+        """The lesson's net: ``sizes``, the hidden ``activation`` g, a sigmoid output layer, the
+        ``init`` and ``bias_init`` start, drawn from ``seed``."""
+        return NetSpec(tuple(self.sizes), activation=self.activation, output_activation="sigmoid", init=self.init,
+                       bias_init=self.bias_init, seed=self.seed)
+
 
 T = TypeVar("T")
 
-#: What a lesson's experiments depend on: its net and its learning rate.
-NET_FIELDS = ("depth", "width", "activation", "init", "bias_init", "seed", "learning_rate")
-
 
 def per_net(compute: Callable[[Lesson], T]) -> Callable[[Lesson], T]:
-    """``compute(lesson)``, computed once per process for each net and learning rate: lessons
-    that differ only in language, title or theme share the result."""
-    done: dict[tuple[object, ...], T] = {}
+    """``compute(lesson)``, computed once per process for each net and learning rate (what a
+    lesson's experiments depend on): lessons that differ only in language, title or theme
+    share the result. Every chapter gets its experiment through this one cache."""
+    done: dict[tuple[NetSpec, float], T] = {}
 
     @functools.wraps(compute)
     def cached(lesson: Lesson) -> T:
-        key = tuple(getattr(lesson, f) for f in NET_FIELDS)
+        key = (lesson.net, lesson.learning_rate)
         if key not in done:
             done[key] = compute(lesson)
         return done[key]

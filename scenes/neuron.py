@@ -17,7 +17,6 @@ Render: ``.venv/bin/manim -ql scenes/neuron.py OneNeuron``.
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 
 from manim import (
     DOWN,
@@ -44,7 +43,7 @@ from netsim.experiments.neuron import Z_DIGITS, NeuronResult, one_neuron
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_value
 
 #: How the lesson's other activation functions are named in the beat that mentions them.
@@ -69,10 +68,10 @@ PLOT_WIDTH = 5.0
 PLOT_HEIGHT = 2.1
 
 
-@lru_cache(maxsize=4)
+@per_net
 def experiment(lesson: Lesson) -> NeuronResult:
-    """The numbers this scene shows for ``lesson`` (its seed draws the neuron's w and b)."""
-    return one_neuron(seed=lesson.seed)
+    """The numbers this scene shows for ``lesson`` (its net's seed draws the neuron's w and b)."""
+    return one_neuron(lesson.net)
 
 
 def fmt(value: float, digits: int = 3) -> str:

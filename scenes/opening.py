@@ -22,7 +22,6 @@ Render: ``.venv/bin/manim -ql scenes/opening.py ColdOpen``.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from manim import (
     DOWN,
@@ -43,7 +42,7 @@ from netsim.experiments.opening import ColdOpenResult, cold_open
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.netdiagram import (
     DEEP_NET_CENTER,
     DEEP_NET_HEIGHT,
@@ -75,11 +74,10 @@ ANSWERS = (("the cause", ("backprop", "training")), ("the fixes", ("wayout", "af
 LESSON_TITLES = (t("The vanishing gradient"),)
 
 
-@lru_cache(maxsize=4)
+@per_net
 def experiment(lesson: Lesson) -> ColdOpenResult:
     """The preview's numbers for a lesson: chapter 7's experiment, on chapter 7's digit."""
-    return cold_open(lesson.sizes, activation=lesson.activation, init=lesson.init,
-                     bias_init=lesson.bias_init, seed=lesson.seed, sample=DEEP_NET_SAMPLE)
+    return cold_open(lesson.net, sample=DEEP_NET_SAMPLE)
 
 
 class ColdOpen(LessonScene):

@@ -45,7 +45,7 @@ from netsim.experiments.rock import RockResult, SliceRock, rock_on_slope
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.netdiagram import NetDiagram, elided_indices
 from scenes.style import SIZE, fmt_ratio, fmt_value, label
 
@@ -69,10 +69,10 @@ SLOW_HOPS = 3
 SLOW_HOP, FAST_HOP = 0.8, 0.4
 
 
-def rock_for(lesson: Lesson) -> RockResult:
+@per_net
+def experiment(lesson: Lesson) -> RockResult:
     """The experiment this scene shows, for a lesson."""
-    return rock_on_slope(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init,
-                         lesson.seed, sample=SAMPLE, eta=lesson.learning_rate)
+    return rock_on_slope(lesson.net, sample=SAMPLE, eta=lesson.learning_rate)
 
 
 def slope_words(res: RockResult) -> Message:
@@ -145,7 +145,7 @@ class RockOnSlope(LessonScene):
     skip_end = False
 
     def construct(self) -> None:
-        self.res = rock_for(self.lesson)
+        self.res = experiment(self.lesson)
         r = self.res
         self.panels = (self._panel("first", r.first, PANEL_XS[0]), self._panel("last", r.last, PANEL_XS[1]))
         self.intro()

@@ -60,7 +60,7 @@ from scenes.atomic import write_atomically
 from scenes.chapters import CHAPTERS
 from scenes.common import LessonScene
 from scenes.i18n import t
-from scenes.lesson import Lesson, LessonError, load_lesson
+from scenes.lesson import Lesson, LessonError, load_lesson, per_net
 from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
 from scenes.style import SIZE, GradientScale, cut_piece
 from scenes.unit import FULL, PREVIEW, Unit, render_unit, work_folder
@@ -104,10 +104,10 @@ def rectangle_experiment() -> RectangleResult:
     return shrinking_factors()
 
 
+@per_net
 def fading_experiment(lesson: Lesson) -> FadingResult:
     """The lesson's net and the chapter-7 digit, forward and backward."""
-    return fading(lesson.sizes, activation=lesson.activation, init=lesson.init, bias_init=lesson.bias_init,
-                  seed=lesson.seed, sample=DEEP_NET_SAMPLE)
+    return fading(lesson.net, sample=DEEP_NET_SAMPLE)
 
 
 def frac_tex(f: Fraction) -> str:

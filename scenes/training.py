@@ -67,10 +67,9 @@ SPEEDS_UP = 2.0
 
 
 @per_net
-def training_for(lesson: Lesson) -> TrainingComparison:
+def experiment(lesson: Lesson) -> TrainingComparison:
     """The experiment this scene shows, for a lesson (training takes seconds: computed once per net)."""
-    return cost_of_fading(tuple(lesson.sizes), lesson.activation, lesson.init, lesson.bias_init,
-                          lesson.seed, eta=lesson.learning_rate)
+    return cost_of_fading(lesson.net, eta=lesson.learning_rate)
 
 
 def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
@@ -108,7 +107,7 @@ class CostOfFading(LessonScene):
     skip_end = False  # the key-picture golden test stops before the final fade
 
     def construct(self) -> None:
-        self.result = r = training_for(self.lesson)
+        self.result = r = experiment(self.lesson)
         self.split = r.window[1] + 1 if r.plateau else r.epochs  # phase 1 draws epochs 0 .. split
         self.speed_axes()
         self.accuracy_axes()

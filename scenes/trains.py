@@ -18,7 +18,6 @@ recorded in ``self.shown``; every caption is chosen from those numbers.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -42,7 +41,7 @@ from netsim.format import fmt_percent, fmt_whole
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, log_tick, log_ticks, spread
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
@@ -64,14 +63,11 @@ DEEP = ("sigmoid", "tanh", "relu")
 FAST = 10
 
 
-@lru_cache(maxsize=4)
-def _cached(sizes: tuple[int, ...], seed: int, eta: float) -> FixedNetsResult:
-    return fixed_nets_train(sizes, seed=seed, eta=eta)
-
-
+@per_net
 def experiment(lesson: Lesson) -> FixedNetsResult:
-    """The four training runs for the lesson's net, seed and learning rate (once per process)."""
-    return _cached(tuple(lesson.sizes), int(lesson.seed), float(lesson.learning_rate))
+    """The four training runs for the lesson's net (its sizes and seed), at its learning rate
+    (once per process)."""
+    return fixed_nets_train(lesson.net, eta=lesson.learning_rate)
 
 
 def tick_step(epochs: int) -> int:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from functools import lru_cache
 
 from manim import (
     DOWN,
@@ -57,26 +56,15 @@ from manim import (
     VMobject,
 )
 
-from netsim.experiments.backprop import DEFAULT_LAYERS as CHAIN_LAYERS
+from netsim.experiments.backprop import chain_layers
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
-from netsim.experiments.wayout import (
-    FACTOR_DIGITS,
-    ActivationCurves,
-    RandomSums,
-    SettingBars,
-    WayOutResult,
-    activation_curves,
-    random_sums,
-    way_out,
-)
+from netsim.experiments.wayout import FACTOR_DIGITS, SettingBars, WayOutChapter, the_way_out
 from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import Message, Words, t
-from scenes.lesson import Lesson
+from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
 
-#: Nets (starts) per setting, starting at the lesson's seed.
-SEED_COUNT = 20
 #: Significant figures of a bar ratio as the chapter writes it (fmt_ratio): three, so that
 #: measured^-(L-2) can be checked against it from the numbers shown (0.200 and 1/124, not 1/120).
 RATIO_DIGITS = 3
@@ -138,28 +126,16 @@ PANEL_TITLES = {
 RULE_TEX = {"n_in": r"n_{in}", "n_in + n_out": r"(n_{in} + n_{out})"}
 
 
-@lru_cache(maxsize=4)
-def _cached(sizes: tuple[int, ...], seed: int) -> WayOutResult:
-    return way_out(sizes, seeds=list(range(seed, seed + SEED_COUNT)))
 #: Seconds the key picture is held after the last caption, for the numbers under the bars.
 KEY_HOLD = 2.5
 
 
-def experiment(lesson: Lesson) -> WayOutResult:
-    """The deep net's bars for the lesson's sizes and seed (computed once per process)."""
-    return _cached(tuple(lesson.sizes), int(lesson.seed))
-
-
-@lru_cache(maxsize=4)
-def sums_for(seed: int) -> RandomSums:
-    """The random sums, drawn from the lesson's seed (computed once per process)."""
-    return random_sums(seed=seed)
-
-
-@lru_cache(maxsize=1)
-def curves() -> ActivationCurves:
-    """tanh, ReLU and their slopes, sampled by netsim."""
-    return activation_curves()
+@per_net
+def experiment(lesson: Lesson) -> WayOutChapter:
+    """The chapter's numbers for the lesson's net (computed once per process): tanh and ReLU
+    sampled by netsim, the random sums drawn from its seed, and the deep net's bars for its
+    sizes, from ``DEFAULT_SEED_COUNT`` starts from its seed on."""
+    return the_way_out(lesson.net)
 
 
 def tex_fraction(numerator: int, denominator: int) -> str:
@@ -194,9 +170,8 @@ class TheWayOut(LessonScene):
     skip_end = False
 
     def construct(self) -> None:
-        self.result = experiment(self.lesson)
-        self.curves = curves()
-        self.sums = sums_for(int(self.lesson.seed))
+        numbers = experiment(self.lesson)
+        self.result, self.curves, self.sums = numbers.bars, numbers.curves, numbers.sums
         th = self.theme
         # one colour per net, the same in every chapter; sigmoid + Xavier is not one of those nets
         self.colors = {"sigmoid": th.net("deep"), "sigmoid-xavier": th.muted, "tanh": th.net("tanh"),
@@ -256,7 +231,7 @@ class TheWayOut(LessonScene):
         """The title, and chapter 6's chain: one factor w sigma'(z) per layer, to be kept near 1."""
         th = self.theme
         self.heading = self.chapter_heading(t("The way out"), t("keep every layer's factor near 1"))
-        count = CHAIN_LAYERS  # chapter 6's chain: one neuron per layer
+        count = chain_layers(self.lesson.net)  # chapter 6's chain: one neuron per layer of the lesson's net
         nodes = [Circle(0.28, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
                         stroke_width=2).move_to([CHAIN_STEP * (i - (count - 1) / 2), CHAIN_Y, 0]).set_z_index(1)
                  for i in range(count)]

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -255,3 +256,18 @@ def interrupt_render(args: list[str], marker: str, manims: int = 1) -> tuple[int
     finally:
         for b in busy:
             b.kill()
+
+
+#: The keyword arguments of a bad-input test that name the net rather than the experiment's own knobs.
+NET_FIELDS = ("sizes", "activation", "init", "bias_init", "seed")
+
+
+def with_net(experiment: Any, kwargs: dict[str, Any], **net: Any) -> Any:
+    """``experiment(NetSpec(...), **rest)``: the net's fields among ``kwargs`` (over the
+    defaults ``net``, and the default lesson's sizes) make the one NetSpec the experiment takes
+    (made here, so that a bad field raises inside the test); the other ``kwargs`` are its own."""
+    from netsim.spec import DEFAULT_NET, NetSpec
+
+    fields = {**net, **{k: v for k, v in kwargs.items() if k in NET_FIELDS}}
+    sizes = fields.pop("sizes", DEFAULT_NET.sizes)
+    return experiment(NetSpec(sizes, **fields), **{k: v for k, v in kwargs.items() if k not in NET_FIELDS})

@@ -28,6 +28,7 @@ from netsim.experiments.after import (
 )
 from netsim.experiments.fading import fading
 from netsim.network import Network
+from netsim.spec import NetSpec
 from scenes.after import TIMELINE, WhatCameAfter, experiment
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, Lesson
@@ -146,7 +147,7 @@ def test_the_words_match_the_numbers(rendered: dict[str, WhatCameAfter]) -> None
     assert "1/" in caps[1] and 1 / 3 < r.residual.residual_ratio < 3
     # the net and digit are chapter 7's: the same ||dC/db_l|| as chapter 7 shows
     lesson = rendered["default"].lesson
-    f = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed)
+    f = fading(lesson.net)
     np.testing.assert_array_equal(r.residual.plain_norms, f.bias_norms)
     assert r.residual.sample == f.sample and r.residual.label == f.label
     cl = r.clipping
@@ -168,7 +169,7 @@ def test_batch_norm_and_clipping_are_stated_correctly(rendered: dict[str, WhatCa
 def test_batch_norm_undoes_scaling_forward_and_back() -> None:
     """z_hat = (z - mean)/sqrt(Var) is the same with W_1 and k W_1; so is dC/da_0 through it."""
     sizes = [64, 30, 30, 30, 30, 10]
-    bn = batch_norm_example(sizes)
+    bn = batch_norm_example(NetSpec(sizes))
     k = bn.factor
     z, zs = np.array(bn.z), np.array(bn.z_scaled)
     np.testing.assert_allclose(zs - zs.mean(), k * (z - z.mean()), rtol=1e-12, atol=1e-12)
@@ -203,9 +204,10 @@ def test_batch_norm_undoes_scaling_forward_and_back() -> None:
 
 def test_batch_norm_with_equal_z_says_so() -> None:
     """Width 1 with the identity start reads the always-blank corner pixel: every z is equal."""
-    bn = batch_norm_example([64, 1, 1, 10], "tanh", "identity", "zeros")
+    bn = batch_norm_example(NetSpec([64, 1, 1, 10], activation="tanh", init="identity", bias_init="zeros"))
     assert bn.equal and bn.var == 0 and bn.z_hat == () and bn.difference == 0.0
-    assert batch_norm_example([64, 30, 30, 10], "tanh", "identity", "zeros").neuron == 2
+    tanh = NetSpec([64, 30, 30, 10], activation="tanh", init="identity", bias_init="zeros")
+    assert batch_norm_example(tanh).neuron == 2
 
 
 def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
@@ -263,7 +265,8 @@ def test_why_so_long_is_answered_with_computed_factors(rendered: dict[str, WhatC
 
 def test_a_dead_net_says_no_gradient_reaches(tmp_path) -> None:
     """A lesson whose plain net passes no gradient to its last hidden layer says so in words."""
-    r = what_came_after([64] + [2] * 12 + [10], "relu", "xavier-uniform", "zeros", 0, 1e-6)
+    r = what_came_after(NetSpec([64] + [2] * 12 + [10], activation="relu", init="xavier-uniform", bias_init="zeros",
+                                seed=0), eta=1e-6)
     assert r.residual.plain_norms[10] == 0 and r.residual.residual_norms[10] > 0
     fake = SimpleNamespace(res=r, shown={})
     caption = str(WhatCameAfter.residual_caption(fake))  # type: ignore[arg-type]
@@ -318,37 +321,37 @@ def test_skips_keep_the_sigmoid_nets_gradient_level(rendered: dict[str, WhatCame
     r = experiment(rendered["default"].lesson).residual
     assert r.plain_ratio < 1 / 50 and 1 / 3 < r.residual_ratio < 3
     assert all(s > p for s, p in zip(r.residual_norms[:2], r.plain_norms[:2]))
-    ratios = np.array([[residual_comparison(r.sizes, sample=k).plain_ratio,
-                        residual_comparison(r.sizes, sample=k).residual_ratio] for k in range(0, 1000, 10)])
+    ratios = np.array([[residual_comparison(r.net, sample=k).plain_ratio,
+                        residual_comparison(r.net, sample=k).residual_ratio] for k in range(0, 1000, 10)])
     med = np.median(ratios, axis=0)
     assert med[0] < 1 / 50 and 1 / 3 < med[1] < 3
     # the CLI's batch version agrees in shape (mean gradient over 1000 digits)
-    batch = residual_gradient_norms(r.sizes).norms.median
+    batch = residual_gradient_norms(r.net).norms.median
     assert 1 / 3 < batch[0] / batch[3] < 3
 
 
 def test_result_is_frozen_and_complete() -> None:
-    r = what_came_after([64, 30, 30, 30, 10])
+    r = what_came_after(NetSpec([64, 30, 30, 30, 10]))
     assert isinstance(r, AfterResult) and r.residual.skip_layers == (2, 3)
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.residual.plain_ratio = 0.0  # type: ignore[misc]
     assert r.residual.hidden == (1, 2, 3) and len(r.residual.plain_norms) == 4
     assert r.clipping.depths == tuple(range(1, 151))
     assert r.batch_norm.batch == 10 and len(r.batch_norm.z) == 10 and r.batch_norm.neuron == 0
-    wide = residual_comparison([64, 64, 64, 10])
+    wide = residual_comparison(NetSpec([64, 64, 64, 10]))
     assert wide.skip_layers == (1, 2)
 
 
 @pytest.mark.parametrize(("call", "message"), [
-    (lambda: residual_comparison([64, 30, 10]), "need at least two hidden layers"),
-    (lambda: residual_comparison([63, 30, 30, 10]), "8x8 digits need 64"),
-    (lambda: residual_comparison([64, 30, 30, 9]), "ten digits need 10"),
-    (lambda: residual_comparison([64, 30, 20, 10]), "no hidden layer of [64, 30, 20, 10] has equal"),
-    (lambda: residual_comparison([64, 30, 30, 10], sample=1797), "sample 1797 is out of range"),
-    (lambda: residual_comparison([64, 30, 30, 10], activation="swish"), "swish"),
-    (lambda: batch_norm_example([64, 30, 30, 10], batch=1), "batch = 1 must be a whole number from 2 to 100"),
-    (lambda: batch_norm_example([64, 30, 30, 10], factor=0.0), "factor = 0.0 must be a finite number > 0"),
-    (lambda: batch_norm_example([63, 30, 30, 10]), "8x8 digits need 64"),
+    (lambda: residual_comparison(NetSpec([64, 30, 10])), "need at least two hidden layers"),
+    (lambda: residual_comparison(NetSpec([63, 30, 30, 10])), "8x8 digits need 64"),
+    (lambda: residual_comparison(NetSpec([64, 30, 30, 9])), "ten digits need 10"),
+    (lambda: residual_comparison(NetSpec([64, 30, 20, 10])), "no hidden layer of [64, 30, 20, 10] has equal"),
+    (lambda: residual_comparison(NetSpec([64, 30, 30, 10]), sample=1797), "sample 1797 is out of range"),
+    (lambda: residual_comparison(NetSpec([64, 30, 30, 10], activation="swish")), "swish"),
+    (lambda: batch_norm_example(NetSpec([64, 30, 30, 10]), batch=1), "batch = 1 must be a whole number from 2 to 100"),
+    (lambda: batch_norm_example(NetSpec([64, 30, 30, 10]), factor=0.0), "factor = 0.0 must be a finite number > 0"),
+    (lambda: batch_norm_example(NetSpec([63, 30, 30, 10])), "8x8 digits need 64"),
     (lambda: clipping(eta=0.0), "eta = 0.0 must be a finite number > 0"),
     (lambda: clipping(threshold=float("nan")), "threshold = nan must be"),
     (lambda: clipping(depth=0), "depth = 0 must be a whole number from 1 to 1000"),

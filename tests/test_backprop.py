@@ -18,15 +18,16 @@ import pytest
 
 from netsim.activations import sigmoid_prime
 from netsim.errors import NetsimError
-from netsim.experiments.backprop import BackpropChain, backprop_chain
+from netsim.experiments.backprop import BackpropChain, backprop_chain, chain_layers
 from netsim.experiments.rectangle import shrinking_factors
 from netsim.format import fmt_ratio, fmt_value
 from netsim.network import Network
+from netsim.spec import NetSpec
 from scenes.backprop import ForwardBackProp, decades, e_notation, experiment, frac_words, superscript
 from scenes.chapters import by_slug, number_of
 from scenes.lesson import LESSONS_DIR
 from scenes.sweep import write_lesson
-from tests.conftest import dry_scene
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: A seed whose chain has a weight above 4 in size (w_4), yet every factor below 1.
@@ -93,7 +94,7 @@ def test_dry_run_renders_within_bounds(rendered: dict[str, ForwardBackProp], nam
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_shown_numbers_are_the_experiment(rendered: dict[str, ForwardBackProp], name: str) -> None:
     scene = rendered[name]
-    r = backprop_chain(seed=scene.lesson.seed)
+    r = backprop_chain(scene.lesson.net)
     assert experiment(scene.lesson) == r
     L = r.layers
     expected: dict[str, object] = {"layers": float(L), "y": r.y, "cost": r.cost}
@@ -343,6 +344,20 @@ def test_a_large_weight_gives_a_factor_above_1_only_in_a_narrow_band() -> None:
     assert r.band_width == pytest.approx(2 * r.band_z / w, rel=1e-15) and r.band_width < 0.1
 
 
+@pytest.mark.parametrize(("hidden", "L"), [(2, 3), (4, 5), (5, 6), (12, 6)])
+def test_the_chain_has_a_neuron_per_layer_of_the_lessons_net(hidden: int, L: int) -> None:
+    """One neuron per layer of the lesson's net (at most six), drawn from its seed whatever its
+    activation and start: the default lessons' chain of 5 is the chain of their net."""
+    net = NetSpec((64,) + (30,) * hidden + (10,), activation="relu", init="he", bias_init="zeros", seed=3)
+    r = backprop_chain(net)
+    assert r.layers == chain_layers(net) == L and len(r.deltas) == L and r.seed == 3
+    assert r.net == NetSpec((1,) * (L + 1), seed=3)  # sigmoid, Nielsen's start
+    hand = _by_hand(3, L)
+    np.testing.assert_allclose(r.weights, hand["w"], rtol=1e-15)
+    np.testing.assert_allclose(r.deltas, hand["deltas"], rtol=1e-12)
+    assert backprop_chain(net, layers=2).layers == 2
+
+
 def test_result_is_frozen_and_complete() -> None:
     r = backprop_chain()
     assert isinstance(r, BackpropChain)
@@ -387,7 +402,7 @@ def test_helpers() -> None:
 )
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message.replace("(", r"\(")):
-        backprop_chain(**kwargs)
+        with_net(backprop_chain, kwargs)
 
 
 @pytest.mark.parametrize(

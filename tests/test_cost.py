@@ -19,9 +19,10 @@ from netsim.errors import NetsimError
 from netsim.experiments.cost import COST, EVERY, STEP, STEPS, CostResult, cost_example
 from netsim.format import fmt_value
 from netsim.network import Network
+from netsim.spec import NetSpec
 from scenes.cost import SAMPLE, TheCost, experiment, tex_num
 from scenes.lesson import LESSONS_DIR, Lesson
-from tests.conftest import dry_scene
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: The script's character budget for this chapter's captions, and its length in seconds (the
@@ -185,7 +186,7 @@ def test_physics_of_the_cost(rendered: dict[str, TheCost], name: str) -> None:
 
 
 def test_result_is_frozen_and_complete() -> None:
-    r = cost_example([64, 16, 10], steps=10, every=5)
+    r = cost_example(NetSpec([64, 16, 10]), steps=10, every=5)
     assert isinstance(r, CostResult) and r.cost_name == COST == "quadratic"
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.cost = 0.0  # type: ignore[misc]
@@ -196,7 +197,7 @@ def test_result_is_frozen_and_complete() -> None:
     assert r.cost_end == r.descent_costs[-1]
     assert r.drawn[-1] == tuple(range(10)) and r.k in r.drawn[1] and len(r.drawn[1]) == 6
     assert len(r.activations) == 3 and np.array_equal(r.activations[-1], r.output)
-    explicit = cost_example([64, 16, 10], weight=(1, 3, 29), steps=5, every=5)
+    explicit = cost_example(NetSpec([64, 16, 10]), weight=(1, 3, 29), steps=5, every=5)
     assert (explicit.layer, explicit.j, explicit.k) == (1, 3, 29)
     assert 29 in explicit.drawn[0] and 3 in explicit.drawn[1]
 
@@ -205,12 +206,12 @@ def test_a_switched_off_hidden_layer() -> None:
     """When every ∂C/∂W_L is 0 (the hidden neurons feed 0), the nudged weight is one of layer 1;
     when every weight's gradient is 0, netsim says so in words."""
     # identity weights read pixels 0 and 1, blank in digit 0: a_1 = 0, so ∂C/∂W_2 = δ_2 a_1^T = 0
-    r = cost_example([64, 2, 10], activation="linear", init="identity", bias_init="zeros", steps=5, every=5)
+    r = cost_example(NetSpec([64, 2, 10], activation="linear", init="identity", bias_init="zeros"), steps=5, every=5)
     assert r.layer == 1 and r.grad != 0 and r.delta_cost < 0
     dead = [s for s in range(40) if not np.any(digits_net_grads(s))]
     assert dead, "some seed switches the single ReLU neuron off"
     with pytest.raises(NetsimError, match="every weight's gradient ∂C/∂w is 0 on this digit"):
-        cost_example([64, 1, 10], activation="relu", init="he", bias_init="zeros", seed=dead[0])
+        cost_example(NetSpec([64, 1, 10], activation="relu", init="he", bias_init="zeros", seed=dead[0]))
 
 
 def digits_net_grads(seed: int) -> np.ndarray:
@@ -244,7 +245,7 @@ def digits_net_grads(seed: int) -> np.ndarray:
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     kwargs = {"sizes": [64, 16, 10]} | kwargs
     with pytest.raises(NetsimError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        cost_example(**kwargs)
+        with_net(cost_example, kwargs)
 
 
 @pytest.mark.parametrize("name", list(LESSONS))

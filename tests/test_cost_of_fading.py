@@ -32,13 +32,15 @@ from netsim.experiments.training import (
 )
 from netsim.format import fmt_percent
 from netsim.network import Network
+from netsim.spec import NetSpec
 from netsim.train import sgd
 from scenes.chapters import number_of
 from scenes.depth import experiment as depth_experiment
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.style import fmt_value, log_ticks
-from scenes.training import NOTE_WIDTH, SPEEDS_UP, CostOfFading, training_for
-from tests.conftest import dry_scene
+from scenes.training import NOTE_WIDTH, SPEEDS_UP, CostOfFading
+from scenes.training import experiment as training_experiment
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 FEW = FIRST_LOOK + 2  # epochs of the cheap independent check: it also goes past chapter 5's first look
@@ -47,7 +49,7 @@ FEW = FIRST_LOOK + 2  # epochs of the cheap independent check: it also goes past
 @pytest.fixture(scope="module")
 def results() -> dict[str, TrainingComparison]:
     """The experiment of each lesson, trained once for the whole file (and the suite's worker)."""
-    return {name: training_for(load_lesson(path)) for name, path in LESSONS.items()}
+    return {name: training_experiment(load_lesson(path)) for name, path in LESSONS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +142,7 @@ def test_experiment_is_a_real_sgd_run(name: str) -> None:
     """The experiment for a few epochs against sgd called directly (one call, its own seed): the
     same bits, though the experiment went on from the first epochs it keeps for chapter 5."""
     lesson = load_lesson(LESSONS[name])
-    r = cost_of_fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed,
-                       eta=lesson.learning_rate, epochs=FEW)
+    r = cost_of_fading(lesson.net, eta=lesson.learning_rate, epochs=FEW)
     assert r.deep_sizes == tuple(lesson.sizes) and r.shallow_sizes == (64, lesson.width, 10)
     assert (r.eta, r.epochs, r.batch_size, r.setup.l2) == (lesson.learning_rate, FEW, 10, 0.0)
     deep, shallow = sgd_run(lesson, lesson.sizes, FEW), sgd_run(lesson, [64, lesson.width, 10], FEW)
@@ -170,10 +171,9 @@ def test_experiment_is_a_real_sgd_run(name: str) -> None:
 
 def test_training_goes_on_exactly_as_one_run() -> None:
     """2 epochs, then 3 more from where they stopped, give the bits of one 5-epoch run."""
-    sizes = (64, 20, 20, 10)
-    one = start_training(training_setup(epochs=5), sizes, "sigmoid", "nielsen", "normal", 3)
-    two = continue_training(start_training(training_setup(epochs=2), sizes, "sigmoid", "nielsen", "normal", 3),
-                            training_setup(epochs=5), 3)
+    net = NetSpec((64, 20, 20, 10), seed=3)
+    one = start_training(training_setup(epochs=5), net)
+    two = continue_training(start_training(training_setup(epochs=2), net), training_setup(epochs=5), 3)
     assert two.epochs == one.epochs == 5
     for a, b in [(one.run.speeds, two.run.speeds), (one.run.probe_cost, two.run.probe_cost),
                  (one.run.test_accuracy, two.run.test_accuracy), *zip(one.run.network.weights, two.run.network.weights),
@@ -185,8 +185,7 @@ def test_training_goes_on_exactly_as_one_run() -> None:
 
 
 def test_a_run_that_diverges_later_names_its_epoch_from_the_start() -> None:
-    sizes = (64, 20, 20, 10)
-    first = start_training(training_setup(epochs=2), sizes, "sigmoid", "nielsen", "normal", 3)
+    first = start_training(training_setup(epochs=2), NetSpec((64, 20, 20, 10), seed=3))
     with pytest.raises(NetsimError, match=r"^training diverged in epoch 3 with eta = 1000.0"):
         continue_training(first, training_setup(eta=1000.0, epochs=3), 1)
 
@@ -203,9 +202,8 @@ def test_chapter_five_reads_chapter_eights_runs_at_epoch_ten(name: str,
     assert five.shallow.accuracy_after == r.shallow_accuracy[FIRST_LOOK]
     assert five.deep.accuracy_before == r.deep_accuracy[0] and five.shallow.accuracy_before == r.shallow_accuracy[0]
     setup = r.setup
-    kept = progress(dataclasses.replace(setup, epochs=FIRST_LOOK), lesson.sizes, lesson.activation, lesson.init,
-                    lesson.bias_init, lesson.seed)
-    whole = progress(setup, lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed)
+    kept = progress(dataclasses.replace(setup, epochs=FIRST_LOOK), lesson.net)
+    whole = progress(setup, lesson.net)
     assert whole.start is kept.start
     np.testing.assert_array_equal(whole.run.speeds[:FIRST_LOOK + 1], kept.run.speeds)
     np.testing.assert_array_equal(five.deep.w1_after, kept.run.network.weights[0])
@@ -389,7 +387,7 @@ def test_relu_he_captions_follow_the_numbers(scenes: dict[str, CostOfFading],
     ({"sizes": [64, 30, 10]}, "at least two hidden layers"),
     ({"sizes": [63, 30, 30, 10]}, "need 64"),
     ({"sizes": [64, 30, 30, 9]}, "need 10"),
-    ({"sizes": [64, 0, 30, 10]}, "whole numbers >= 1"),
+    ({"sizes": [64, 0, 30, 10]}, "layer size 0 must be at least 1"),
     ({"activation": "softsign"}, "activation 'softsign' is unknown"),
     ({"init": "magic"}, "init 'magic' is unknown"),
     ({"bias_init": "ones"}, "bias_init 'ones' is unknown"),
@@ -407,4 +405,4 @@ def test_bad_input_is_rejected(kwargs: dict[str, object], message: str) -> None:
     args: dict[str, object] = {"sizes": [64, 30, 30, 10], "epochs": 1}
     args.update(kwargs)
     with pytest.raises(NetsimError, match=message.replace("(", r"\(")):
-        cost_of_fading(**args)
+        with_net(cost_of_fading, args)

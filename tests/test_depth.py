@@ -39,7 +39,7 @@ from scenes.depth import (
 )
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.sweep import write_lesson
-from tests.conftest import dry_scene
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: The lesson that once stopped the chapter with a ZeroDivisionError: every gradient is 0.
@@ -281,9 +281,9 @@ def test_result_is_frozen(results: dict[str, DepthResult]) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"deep_sizes": (64, 30, 10)}, "need at least two hidden layers"),
-        ({"deep_sizes": (63, 30, 30, 10)}, "the 8x8 digits need 64"),
-        ({"deep_sizes": (64, 30, 30, 3)}, "ten digits need 10"),
+        ({"sizes": (64, 30, 10)}, "need at least two hidden layers"),
+        ({"sizes": (63, 30, 30, 10)}, "the 8x8 digits need 64"),
+        ({"sizes": (64, 30, 30, 3)}, "ten digits need 10"),
         ({"epochs": 0}, "epochs = 0 must be a whole number"),
         ({"epochs": 2.5}, "epochs = 2.5 must be a whole number"),
         ({"units": 0}, "units = 0 must be a whole number from 1"),
@@ -296,4 +296,4 @@ def test_result_is_frozen(results: dict[str, DepthResult]) -> None:
 )
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message.replace("(", r"\(")):
-        why_depth_matters(**kwargs)
+        with_net(why_depth_matters, kwargs)

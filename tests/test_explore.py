@@ -21,6 +21,7 @@ from netsim.cli import build_parser
 from netsim.experiments.wayout import RULE_INITS, Setting, factor_from_bars, way_out
 from netsim.format import fmt_ratio, fmt_value
 from netsim.init import WEIGHT_INITS
+from netsim.spec import NetSpec
 from scenes import i18n
 from scenes.episode import explore
 from scenes.episode.explore import STRINGS, Grid, cli_args, figures, first_over_last, words, write_explore
@@ -137,7 +138,7 @@ def test_page_shows_netsims_numbers_for_random_settings(random_page, tmp_path):
         hidden = values[:-1]
         assert dom.text["measured"] == r["data-measured"] == figures(factor_from_bars(hidden)), where
         if s["init"] in RULE_INITS:
-            pred = way_out(cli["sizes"], seeds=[grid.seed], n_samples=grid.samples,
+            pred = way_out(NetSpec(cli["sizes"]), seeds=[grid.seed], n_samples=grid.samples,
                            settings=(Setting("t", s["activation"], s["init"], grid.bias_init),))
             assert dom.text["predicted"] == figures(pred.settings[0].predicted), where
         else:

@@ -31,9 +31,10 @@ from netsim.experiments.fading import (
 from netsim.experiments.opening import cold_open
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
+from netsim.spec import NetSpec
 from scenes.captions import CUE_GAP
 from scenes.chapters import number_of
-from scenes.fading import NET_COLOUR, SAMPLE, TITLES, GradientsFading, fading_for
+from scenes.fading import NET_COLOUR, SAMPLE, TITLES, GradientsFading, experiment
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.netdiagram import NetDiagram, elided_indices
 from scenes.style import THEMES, GradientScale, fmt_ratio, log_ticks, power_of_ten_tex
@@ -87,7 +88,7 @@ def test_dry_run_renders_with_captions(rendered: GradientsFading) -> None:
 
 def test_shown_equals_experiment(rendered: GradientsFading) -> None:
     lesson = rendered.lesson
-    r = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed, SAMPLE)
+    r = fading(lesson.net, sample=SAMPLE)
     s = rendered.shown
     expected: dict[str, Any] = {
         "label": float(r.label),
@@ -161,7 +162,7 @@ def test_default_lesson_fades_relu_he_stays_level() -> None:
         norms = grads.bias_gradient_norms()
         hidden = norms[:-1]
         spreads[name] = norms.max() / norms.min()
-        r = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed, SAMPLE)
+        r = fading(lesson.net, sample=SAMPLE)
         np.testing.assert_allclose(r.bias_norms, norms, rtol=1e-12)
         np.testing.assert_allclose(r.weight_norms, grads.weight_gradient_norms(), rtol=1e-12)
         assert r.first_over_last == hidden[0] / hidden[-1] and r.ratio == hidden[-1] / hidden[0]
@@ -174,7 +175,8 @@ def test_default_lesson_fades_relu_he_stays_level() -> None:
     assert spreads["relu-he"] < 10
     assert spreads["relu-he"] * 10 < spreads["default"]
     # one hidden layer: the first is the last, the sizes are equal
-    assert fading([64, 30, 10]).ratio == 1.0 and fading([64, 30, 10]).first_over_last == 1.0
+    shallow = fading(NetSpec([64, 30, 10]))
+    assert shallow.ratio == 1.0 and shallow.first_over_last == 1.0
 
 
 def test_the_book_is_cited_as_published() -> None:
@@ -200,8 +202,7 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     assert ("weights_first_over_last" in rendered.shown) != same
     if not same:  # exactly chapter 1's headline
         lesson = rendered.lesson
-        assert rendered.shown["weights_first_over_last"] == cold_open(r.sizes, lesson.activation, lesson.init,
-                                                                      lesson.bias_init, lesson.seed).pushed
+        assert rendered.shown["weights_first_over_last"] == cold_open(lesson.net).pushed
     assert text.count("cross-entropy") == 1 and "C = −Σ [y ln a + (1 − y) ln(1 − a)]" in text
     assert f"δ_{L} = a − y: no σ' factor, so the output layer cannot stall by saturating" in text
     assert "never stalls" not in text
@@ -265,7 +266,7 @@ def test_a_dead_net_says_no_gradient_reaches_layer_1(tmp_path: Path) -> None:
     so in words (no "underflow", no 1/inf)."""
     lesson = write_lesson(DEAD, tmp_path)
     scene = dry_scene("fading", lesson)
-    r = fading_for(load_lesson(lesson))
+    r = experiment(load_lesson(lesson))
     assert float(r.bias_norms[0]) == 0.0 and scene.cannot_show_reason is None
     text = " ".join(scene.captions)
     assert "No gradient reaches layer 1 at all" in text and "layer 1's weights cannot move at all" in text
@@ -273,21 +274,21 @@ def test_a_dead_net_says_no_gradient_reaches_layer_1(tmp_path: Path) -> None:
 
 
 def test_bad_input_raises_netsim_error() -> None:
-    sizes = [64, 30, 30, 10]
+    net = NetSpec([64, 30, 30, 10])
     with pytest.raises(NetsimError, match="sample 1797 is out of range"):
-        fading(sizes, sample=1797)
+        fading(net, sample=1797)
     with pytest.raises(NetsimError, match="out of range"):
-        fading(sizes, sample=-1)
+        fading(net, sample=-1)
     with pytest.raises(NetsimError, match="whole number"):
-        fading(sizes, sample=1.5)  # type: ignore[arg-type]
+        fading(net, sample=1.5)  # type: ignore[arg-type]
     with pytest.raises(NetsimError, match="need 64"):
-        fading([10, 30, 10])
+        fading(NetSpec([10, 30, 10]))
     with pytest.raises(NetsimError, match="hidden layer"):
-        fading([64, 10])
+        fading(NetSpec([64, 10]))
     with pytest.raises(NetsimError, match="max_shown"):
-        fading(sizes, max_shown=1)
-    with pytest.raises(NetsimError):
-        fading(sizes, activation="nope")
+        fading(net, max_shown=1)
+    with pytest.raises(NetsimError, match="activation 'nope' is unknown"):
+        NetSpec([64, 30, 30, 10], activation="nope")
 
 
 def test_diagram_elides_and_links() -> None:

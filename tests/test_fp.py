@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from netsim import fp
+from netsim.spec import NetSpec
 
 pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
 
@@ -163,7 +164,8 @@ def digest() -> dict[str, str]:
     out = {name: h(getattr(fp, name)(x)) for name in ("exp", "expm1", "tanh", "sigmoid", "exp10")}
     out["log"] = h(fp.log(np.abs(x)), fp.log1p(np.abs(x)), fp.log10(np.abs(x)))
     out["matmul"] = h(fp.matmul(a, b), fp.norm(a, axis=0))
-    r = cost_of_fading((64, 30, 30, 30, 30, 10), activation="relu", init="he", bias_init="zeros", seed=0, eta=0.1)
+    r = cost_of_fading(NetSpec((64, 30, 30, 30, 30, 10), activation="relu", init="he", bias_init="zeros", seed=0),
+                       eta=0.1)
     out["chapter 9, relu-he"] = h(r.speeds, r.deep_accuracy, r.shallow_accuracy, r.deep_cost, np.array([r.ratio]))
     return out
 

@@ -153,3 +153,14 @@ def test_per_net_computes_once_per_net_and_learning_rate() -> None:
     assert compute(en) == compute(zh) == 1
     assert compute(dataclasses.replace(en, learning_rate=0.5)) == 2
     assert compute(dataclasses.replace(en, width=12)) == 3 and calls == [en.name, en.name, en.name]
+
+
+def test_a_lessons_net_is_one_value() -> None:
+    """The net every experiment takes: the lesson's sizes, activation, start and seed, a sigmoid output."""
+    from netsim.spec import DEFAULT_NET, NetSpec
+
+    assert load_lesson(DEFAULT_LESSON).net == DEFAULT_NET
+    relu = load_lesson(LESSONS_DIR / "relu-he.toml")
+    assert relu.net == NetSpec((64, 30, 30, 30, 30, 10), activation="relu", output_activation="sigmoid", init="he",
+                               bias_init="zeros", seed=0)
+    assert relu.net.sizes == tuple(relu.sizes) and relu.net.depth == relu.depth + 1

@@ -17,10 +17,11 @@ from netsim.activations import sigmoid, sigmoid_prime
 from netsim.errors import NetsimError
 from netsim.experiments.neuron import DECIMALS, DEFAULT_LAYER, Z_DIGITS, NeuronResult, one_neuron
 from netsim.format import fmt_value
+from netsim.spec import DEFAULT_NET
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR
 from scenes.neuron import OneNeuron, experiment
-from tests.conftest import dry_scene
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: The script's character budget for this chapter's captions.
@@ -184,7 +185,7 @@ def test_the_slope_is_at_most_a_quarter_and_saturates(rendered: dict[str, OneNeu
 
 
 def test_result_is_frozen() -> None:
-    r = one_neuron(seed=3, layer=1, x=0.5)
+    r = one_neuron(DEFAULT_NET.with_(seed=3), layer=1, x=0.5)
     assert isinstance(r, NeuronResult) and r.a == 0.5 and r.layer == 1
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.z = 0.0  # type: ignore[misc]
@@ -209,7 +210,7 @@ def test_result_is_frozen() -> None:
 )
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
-        one_neuron(**kwargs)
+        with_net(one_neuron, kwargs)
 
 
 def test_every_text_has_a_chinese_translation() -> None:

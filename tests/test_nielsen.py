@@ -7,6 +7,7 @@ import pytest
 
 from netsim.errors import NetsimError
 from netsim.experiments.nielsen import NIELSEN_NETS, layer_gradient_norms, nielsen_ch5, parse_seeds
+from netsim.spec import NetSpec
 
 pytestmark = pytest.mark.netsim  # netsim's own tests: pytest -m netsim runs them alone
 
@@ -36,7 +37,7 @@ def test_mean_over_samples_is_what_is_measured():
     from netsim.data import digits
     from netsim.network import Network
 
-    r = layer_gradient_norms([64, 30, 30, 10], n_samples=100, seeds=3)
+    r = layer_gradient_norms(NetSpec([64, 30, 30, 10]), n_samples=100, seeds=3)
     d = digits().head(100)
     net = Network.create([64, 30, 30, 10], seed=3)
     per_sample = [net.backward(d.x[i], d.y[i]).nabla_b[0] for i in range(100)]
@@ -44,7 +45,7 @@ def test_mean_over_samples_is_what_is_measured():
 
 
 def test_relu_he_keeps_the_layers_level():
-    r = layer_gradient_norms([64, 30, 30, 30, 30, 10], "relu", "sigmoid", "he", None, "zeros",
+    r = layer_gradient_norms(NetSpec([64, 30, 30, 30, 30, 10], activation="relu", init="he", bias_init="zeros"),
                              seeds="0-9")
     h = r.hidden_median
     assert h.max() / h.min() < 5

@@ -20,12 +20,13 @@ from netsim.experiments.fading import fading
 from netsim.experiments.opening import REGIMES, _headline, cold_open
 from netsim.experiments.shared import REGIME_THRESHOLD
 from netsim.network import Network
+from netsim.spec import NetSpec
 from scenes.chapters import CHAPTERS, number_of
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.netdiagram import DEEP_NET_SAMPLE as SAMPLE
 from scenes.opening import ColdOpen, experiment
 from scenes.style import THEMES, GradientScale, fmt_ratio
-from tests.conftest import dry_scene
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: The chapter's ceiling (seconds, English dry run of the default lesson).
@@ -83,7 +84,7 @@ def test_dry_run_renders_with_captions(rendered: dict[str, ColdOpen], name: str)
 def test_shown_equals_chapter_7_experiment(rendered: dict[str, ColdOpen], name: str) -> None:
     scene = rendered[name]
     lesson = scene.lesson
-    r = fading(lesson.sizes, lesson.activation, lesson.init, lesson.bias_init, lesson.seed, SAMPLE)
+    r = fading(lesson.net, sample=SAMPLE)
     sizes = [float(np.linalg.norm(g)) for g in r.grad_w]  # ‖∂C/∂W_l‖
     expected = {
         "sizes": [float(n) for n in r.sizes],
@@ -213,7 +214,7 @@ def test_headline_regimes() -> None:
 
 
 def test_result_is_frozen() -> None:
-    r = cold_open([64, 8, 8, 10])
+    r = cold_open(NetSpec([64, 8, 8, 10]))
     assert r.sweep == (3, 2, 1) and len(r.weight_norms) == 3
     assert r.pushed == r.weight_norms[0] / r.weight_norms[1]
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -235,4 +236,4 @@ def test_result_is_frozen() -> None:
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     kwargs = {"sizes": [64, 30, 30, 10]} | kwargs
     with pytest.raises(NetsimError, match=message):
-        cold_open(**kwargs)
+        with_net(cold_open, kwargs)

@@ -17,12 +17,13 @@ from netsim.errors import NetsimError
 from netsim.experiments.rock import RockResult, rock_on_slope, tick_within
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
+from netsim.spec import NetSpec
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
-from scenes.rock import SAMPLE, RockOnSlope, rock_for, roll_words, slope_words
+from scenes.rock import SAMPLE, RockOnSlope, experiment, roll_words, slope_words
 from scenes.style import fmt_ratio, fmt_value
 from scenes.sweep import write_lesson
-from tests.conftest import dry_scene
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: A lesson whose deep ReLU net is dead on the digit: every slope is exactly 0.
@@ -47,7 +48,7 @@ def lesson_net(lesson: Lesson) -> Network:
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_slices_and_iterates_are_netsims_backward_pass(name: str) -> None:
     lesson = load_lesson(LESSONS[name])
-    res = rock_for(lesson)
+    res = experiment(lesson)
     net = lesson_net(lesson)
     data = digits()
     x, y = data.x[SAMPLE:SAMPLE + 1], data.y[SAMPLE:SAMPLE + 1]
@@ -98,7 +99,7 @@ def test_slices_and_iterates_are_netsims_backward_pass(name: str) -> None:
 
 
 def test_the_first_layer_rock_barely_moves_in_the_sigmoid_net() -> None:
-    res = rock_for(load_lesson(LESSONS["default"]))
+    res = experiment(load_lesson(LESSONS["default"]))
     first, last = res.first, res.last
     assert res.verdict == "vanishing"
     assert res.distance_ratio > 100 and res.slope_ratio > 100
@@ -110,7 +111,7 @@ def test_the_first_layer_rock_barely_moves_in_the_sigmoid_net() -> None:
 
 
 def test_relu_he_keeps_the_contrast_small() -> None:
-    res = rock_for(load_lesson(LESSONS["relu-he"]))
+    res = experiment(load_lesson(LESSONS["relu-he"]))
     assert res.verdict == "both" and 1 < res.distance_ratio < REGIME_THRESHOLD
     assert res.slope_ratio < REGIME_THRESHOLD
     assert np.all(np.diff(res.last.cost) < 0) and np.all(np.diff(res.first.cost) < 0)
@@ -152,7 +153,7 @@ def test_result_is_frozen() -> None:
 )
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        rock_on_slope(**kwargs)
+        with_net(rock_on_slope, kwargs)
 
 
 def test_a_layer_with_no_gradient_keeps_its_rock_still(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,7 +172,7 @@ def test_a_layer_with_no_gradient_keeps_its_rock_still(monkeypatch: pytest.Monke
         return net
 
     monkeypatch.setattr(rock_module.Network, "create", dead)
-    res = rock_on_slope((64, 30, 30, 10), activation="relu", init="he", bias_init="zeros")
+    res = rock_on_slope(NetSpec((64, 30, 30, 10), activation="relu", init="he", bias_init="zeros"))
     assert res.first.flat and res.first.distance == 0 and not res.last.flat and res.last.distance > 0
     assert res.verdict == "first still" and res.distance_ratio == math.inf and res.slope_ratio == math.inf
     assert res.half_width == pytest.approx(1.25 * res.last.distance)
@@ -182,7 +183,7 @@ def test_a_layer_with_no_gradient_keeps_its_rock_still(monkeypatch: pytest.Monke
 
 def expected_shown(scene: RockOnSlope) -> dict[str, float]:
     """Every number the scene should show, from the experiment."""
-    res = rock_for(scene.lesson)
+    res = experiment(scene.lesson)
     exp = {"pixels": res.sizes[0], "hidden_layers": res.hidden, "width": res.sizes[1], "output_layer": res.depth,
            "eta": res.eta, "steps": res.steps, "w_tick": res.w_tick, "cost_tick": res.cost_tick}
     if res.verdict in ("vanishing", "both", "exploding"):
@@ -208,7 +209,7 @@ def test_clip_length(name: str) -> None:
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_captions_say_what_was_measured(name: str) -> None:
     scene = rendered(name)
-    res = rock_for(scene.lesson)
+    res = experiment(scene.lesson)
     text = " ".join(scene.captions)
     L = res.depth
     # the net: hidden layers defined as the layers between input and output; layer L is the output
@@ -253,7 +254,7 @@ def test_both_panels_label_the_same_ticks(name: str) -> None:
     """The panels share their scales, and say so with the same tick values (Δw and ΔC, netsim's):
     within the drawn window, one significant figure, no e-notation, a true minus sign."""
     scene = rendered(name)
-    res = rock_for(scene.lesson)
+    res = experiment(scene.lesson)
     assert 0 < res.w_tick <= res.half_width < 5 * res.w_tick
     assert 0 < res.cost_tick <= res.cost_half_width < 5 * res.cost_tick
     words = {"w": [], "c": []}
@@ -300,7 +301,7 @@ def test_a_dead_net_says_neither_rock_moves(tmp_path: Path) -> None:
     """Every lesson renders: a dead ReLU net's rocks stay put, and the captions say so."""
     lesson = write_lesson(DEAD, tmp_path)
     scene = dry_scene("rock", lesson)
-    res = rock_for(load_lesson(lesson))
+    res = experiment(load_lesson(lesson))
     assert res.verdict == "neither" and res.first.flat and res.last.flat
     text = " ".join(scene.captions)
     assert "Both curves are flat here: every slope is exactly 0." in text

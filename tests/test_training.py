@@ -107,9 +107,10 @@ def test_setup_states_the_split_and_the_schedule() -> None:
 
 def test_train_under_is_sgd_with_the_setup(split) -> None:
     from netsim.experiments.training import train_under, training_setup
+    from netsim.spec import NetSpec
 
     setup = training_setup(epochs=2)
-    run = train_under(setup, [64, 20, 20, 10], "sigmoid", "nielsen", "normal", seed=3)
+    run = train_under(setup, NetSpec([64, 20, 20, 10], seed=3))
     net = Network.create([64, 20, 20, 10], "sigmoid", "sigmoid", "nielsen", None, "normal", 3)
     again = sgd(net, split.train, split.test, epochs=2, eta=0.1, batch_size=10, cost="cross-entropy", seed=3,
                 probe_size=setup.probe_size)

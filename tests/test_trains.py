@@ -15,15 +15,16 @@ from threadpoolctl import threadpool_limits
 from netsim.errors import NetsimError
 from netsim.experiments.shared import round_significant
 from netsim.experiments.training import SETUP, cost_of_fading
-from netsim.experiments.trains import DEEP_RELU, DEEP_TANH, FixedNetsResult, NetSpec, fixed_nets_train
+from netsim.experiments.trains import DEEP_RELU, DEEP_TANH, FixedNetsResult, fixed_nets_train
 from netsim.format import fmt_percent
 from netsim.network import Network
+from netsim.spec import DEFAULT_NET, NetSpec, Setting
 from netsim.train import sgd
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, load_lesson
 from scenes.style import fmt_value, log_ticks
 from scenes.trains import FAST, FixedNetTrains, experiment, points_apart, speed_verdict
-from tests.conftest import dry_scene
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: The chapter's ceiling (English dry run, seconds), and the captions' characters that fill it
@@ -66,11 +67,11 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
         "ratio_ticks": [float(k) for k in log_ticks(lo, hi, most=6)],
     }
     for run in r.runs:
-        k = run.spec.key
+        k = run.setting.key
         expected[f"{k}.accuracy"] = [float(v) for v in run.accuracy]
         expected[f"{k}.final"] = run.final_accuracy
         expected[f"{k}.epochs_to_target"] = float(run.epochs_to_target)
-        if run.spec.deep:
+        if run.setting.deep:
             expected[f"{k}.ratios"] = [float(v) for v in run.ratios]
         if k in ("tanh", "relu"):
             # in the caption and at the right end of the ratio plot
@@ -109,17 +110,17 @@ def test_the_set_up_and_two_runs_are_chapter_eights(results: dict[str, FixedNets
     assert (r.setup.n_train, r.setup.n_test, r.setup.batch_size, r.setup.eta, r.setup.cost, r.setup.l2) == (
         1348, 449, 10, 0.1, "cross-entropy", 0.0)
     assert [run.sizes for run in r.runs] == [(64, 30, 10)] + [(64, 30, 30, 30, 30, 10)] * 3
-    eight = cost_of_fading((64, 30, 30, 30, 30, 10))
+    eight = cost_of_fading(DEFAULT_NET)
     np.testing.assert_array_equal(r.by_key("sigmoid").accuracy, eight.deep_accuracy)
     np.testing.assert_array_equal(r.by_key("shallow").accuracy, eight.shallow_accuracy)
     np.testing.assert_array_equal(r.by_key("sigmoid").speeds, eight.speeds)
 
 
 @pytest.mark.parametrize("spec", [DEEP_TANH, DEEP_RELU], ids=["tanh", "relu"])
-def test_experiment_is_a_real_sgd_run(spec: NetSpec) -> None:
+def test_experiment_is_a_real_sgd_run(spec: Setting) -> None:
     """A fixed net for a few epochs, against sgd called directly: the same bits."""
     epochs = 3
-    r = fixed_nets_train((64, 30, 30, 30, 30, 10), seed=0, eta=0.1, epochs=epochs, nets=(spec,))
+    r = fixed_nets_train(NetSpec((64, 30, 30, 30, 30, 10), seed=0), eta=0.1, epochs=epochs, nets=(spec,))
     split = SETUP.split()
     net = Network.create((64, 30, 30, 30, 30, 10), spec.activation, "sigmoid", spec.init, None, spec.bias_init, 0)
     with threadpool_limits(limits=1):
@@ -209,22 +210,22 @@ def test_result_is_frozen(results: dict[str, FixedNetsResult]) -> None:
         ({"sizes": (64, 30, 10)}, "need at least two hidden layers"),
         ({"sizes": (63, 30, 30, 10)}, "needs 64|need 64"),
         ({"sizes": (64, 30, 30, 9)}, "ten digits need 10"),
-        ({"sizes": (64, 0, 30, 10)}, "must be whole numbers >= 1"),
+        ({"sizes": (64, 0, 30, 10)}, "layer size 0 must be at least 1"),
         ({"seed": -1}, "seed -1 must be"),
         ({"eta": 0.0}, "learning rate"),
         ({"epochs": 0}, "epochs = 0 must be"),
         ({"target_accuracy": 1.5}, "target_accuracy = 1.5"),
         ({"nets": ()}, "give at least one net"),
         ({"nets": (DEEP_RELU, DEEP_RELU)}, "must have different keys"),
-        ({"nets": (NetSpec("x", True, "swish", "he", "zeros"),)}, "swish"),
+        ({"nets": (Setting("x", "swish", "he", "zeros"),)}, "swish"),
     ],
 )
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
-        fixed_nets_train(**{"epochs": 1, **kwargs})
+        with_net(fixed_nets_train, {"epochs": 1, **kwargs})
 
 
 def test_a_diverging_net_is_named() -> None:
     """sgd stops a run whose cost is no longer finite; the chapter's line says which net it was."""
     with pytest.raises(NetsimError, match=r"^the \w+ net: training diverged in epoch 1 with eta = 100.0"):
-        fixed_nets_train((64, 30, 30, 30, 30, 10), seed=0, eta=100.0)
+        fixed_nets_train(DEFAULT_NET, eta=100.0)

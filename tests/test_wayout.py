@@ -20,6 +20,7 @@ from netsim.errors import NetsimError
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.experiments.wayout import (
     AGREE_TOLERANCE,
+    DEFAULT_SEED_COUNT,
     LEVEL_TOLERANCE,
     RELU_HE,
     SETTINGS,
@@ -40,8 +41,8 @@ from netsim.format import fmt_ratio, fmt_value
 from netsim.network import Network
 from scenes.chapters import number_of
 from scenes.lesson import LESSONS_DIR, load_lesson
-from scenes.wayout import RATIO_DIGITS, SEED_COUNT, TheWayOut, bar_ratio, curves, experiment, figures, sums_for
-from tests.conftest import dry_scene
+from scenes.wayout import RATIO_DIGITS, TheWayOut, bar_ratio, experiment, figures
+from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml",
            "zh": LESSONS_DIR / "zh.toml"}
@@ -56,8 +57,18 @@ BEATS = 20
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, WayOutResult]:
-    """The experiment of each lesson."""
-    return {name: experiment(load_lesson(path)) for name, path in LESSONS.items()}
+    """The deep net's bars of each lesson's experiment."""
+    return {name: experiment(load_lesson(path)).bars for name, path in LESSONS.items()}
+
+
+def curves() -> ActivationCurves:
+    """The activation curves the chapter shows (the same for every lesson)."""
+    return experiment(load_lesson(LESSONS["default"])).curves
+
+
+def sums_for(name: str = "default") -> RandomSums:
+    """The random sums the chapter shows for a lesson (drawn from its seed)."""
+    return experiment(load_lesson(LESSONS[name])).sums
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +100,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, TheWayOut],
                                           results: dict[str, WayOutResult], name: str) -> None:
     r = results[name]
     c: ActivationCurves = curves()
-    s: RandomSums = sums_for(load_lesson(LESSONS[name]).seed)
+    s: RandomSums = sums_for(name)
     relu = r.by_key("relu")
     expected: dict[str, object] = {
         "curve.z": list(c.zs), "curve.tanh": list(c.tanh), "curve.tanh_slope": list(c.tanh_slope),
@@ -154,7 +165,7 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
 # ---------- random sums ----------
 
 def test_random_sums_follow_sqrt_n() -> None:
-    s = sums_for(0)
+    s = sums_for()
     assert s.ns == tuple(2**k for k in range(9)) and s.trials == 5000 and s.tolerance == SQRT_N_TOLERANCE
     # within a few percent of sqrt(n) at every n, and far from n
     assert np.all(np.abs(s.rms / np.sqrt(s.ns) - 1) <= SQRT_N_TOLERANCE) and s.follows_sqrt_n
@@ -176,7 +187,7 @@ def test_random_sums_are_seeded_and_recomputed() -> None:
 
 
 def test_sums_caption_says_follows_only_when_they_do(rendered: dict[str, TheWayOut]) -> None:
-    s = sums_for(0)
+    s = sums_for()
     text = text_of(rendered["default"])
     assert f"For each n, doubling at each step, {fmt_value(s.trials)} random sums: " in text
     assert all(b == 2 * a for a, b in zip(s.ns, s.ns[1:]))  # "doubling at each step"
@@ -188,7 +199,7 @@ def test_sums_caption_says_follows_only_when_they_do(rendered: dict[str, TheWayO
 def test_bars_are_one_digits_delta_size_rms_over_digits(results: dict[str, WayOutResult]) -> None:
     r = results["default"]
     lesson = load_lesson(LESSONS["default"])
-    seeds = list(range(lesson.seed, lesson.seed + SEED_COUNT))
+    seeds = list(range(lesson.seed, lesson.seed + DEFAULT_SEED_COUNT))
     assert r.seeds == tuple(seeds) and r.n_samples == 1000 and r.sizes == tuple(lesson.sizes)
     data = digits()
     x, y = data.x[:1000], data.y[:1000]
@@ -301,7 +312,7 @@ def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: di
     r = results["default"]
     xavier = r.by_key("sigmoid-xavier")
     assert xavier.setting == SIGMOID_XAVIER
-    larger = way_out(r.sizes, seeds=list(r.seeds), n_samples=r.n_samples,
+    larger = way_out(r.net, seeds=list(r.seeds), n_samples=r.n_samples,
                      settings=(Setting("sigmoid-he", "sigmoid", "he", "zeros"),)).settings[0]
     assert larger.n_var == 2 * xavier.n_var and larger.bias_var == xavier.bias_var
     assert larger.measured > xavier.measured and larger.predicted > xavier.predicted
@@ -434,7 +445,7 @@ def test_result_is_frozen(results: dict[str, WayOutResult]) -> None:
     with pytest.raises(ValueError):
         r.settings[0].bars[0] = 1.0
     with pytest.raises(ValueError):
-        sums_for(0).rms[0] = 1.0
+        sums_for().rms[0] = 1.0
     with pytest.raises(NetsimError, match="setting 'swish' is unknown"):
         r.by_key("swish")
 
@@ -462,7 +473,7 @@ def test_result_is_frozen(results: dict[str, WayOutResult]) -> None:
 )
 def test_bad_input_raises(kwargs: dict, message: str) -> None:
     with pytest.raises(NetsimError, match=message):
-        way_out(**{"sizes": (64, 30, 30, 30, 10), "seeds": 0, "n_samples": 10, **kwargs})
+        with_net(way_out, {"sizes": (64, 30, 30, 30, 10), "seeds": 0, "n_samples": 10, **kwargs})
 
 
 @pytest.mark.parametrize(

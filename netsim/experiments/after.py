@@ -67,7 +67,8 @@ from netsim.errors import require
 from netsim.experiments.nielsen import LayerNorms, layer_gradient_norms
 from netsim.experiments.shared import require_digits_net
 from netsim.linear import linear_net
-from netsim.network import Network, check_sizes, residual_layers
+from netsim.network import residual_layers
+from netsim.spec import NetSpec, OfNet
 
 Array = np.ndarray
 
@@ -86,8 +87,8 @@ BN_FACTOR = 4.0
 
 
 @dataclass(frozen=True)
-class ResidualComparison:
-    """One digit through the same net, without and with skip connections.
+class ResidualComparison(OfNet):
+    """One digit through the same net (``net``, plain), without and with skip connections.
 
     ``plain_norms[l - 1]`` and ``residual_norms[l - 1]`` are ||dC/db_l|| for l = 1..L;
     ``skip_layers`` the layers with a skip in the second run. ``plain_ratio`` and
@@ -95,11 +96,7 @@ class ResidualComparison:
     each run. ``decades`` = (lo, hi): whole powers of ten covering every hidden norm of both.
     """
 
-    sizes: tuple[int, ...]
-    activation: str
-    init: str
-    bias_init: str
-    seed: int
+    net: NetSpec
     sample: int
     label: int
     skip_layers: tuple[int, ...]
@@ -108,11 +105,6 @@ class ResidualComparison:
     plain_ratio: float
     residual_ratio: float
     decades: tuple[int, int]
-
-    @property
-    def depth(self) -> int:
-        """L, the number of weight layers."""
-        return len(self.sizes) - 1
 
     @property
     def hidden(self) -> tuple[int, ...]:
@@ -234,16 +226,9 @@ def _decades(values: Sequence[float]) -> tuple[int, int]:
     return (int(lo), int(max(math.ceil(math.log10(float(v.max()))), lo + 1)))
 
 
-def residual_comparison(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
-    sample: int = DEFAULT_SAMPLE,
-) -> ResidualComparison:
-    """||dC/db_l|| of one digit through the net, plain and with skips (see the module notes)."""
-    sizes = check_sizes(sizes)
+def residual_comparison(net: NetSpec, *, sample: int = DEFAULT_SAMPLE) -> ResidualComparison:
+    """||dC/db_l|| of one digit through the net ``net``, plain and with skips (see the module notes)."""
+    sizes = net.sizes
     require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers to compare")
     require_digits_net(sizes)
     skips = residual_layers(sizes, True)
@@ -252,17 +237,16 @@ def residual_comparison(
     require(ok, f"sample {sample!r} must be a whole number")
     require(0 <= sample < len(data), f"sample {sample} is out of range; allowed: 0 to {len(data) - 1}")
     x, y = data.x[sample], data.y[sample]
+    plain_net = net.with_(residual=())
     norms = []
-    for residual in (False, True):
-        net = Network.create(sizes, activation, "sigmoid", init, None, bias_init, seed, residual=residual)
-        norms.append(tuple(float(v) for v in net.backward(x, y, "cross-entropy").bias_gradient_norms()))
+    for spec in (plain_net, plain_net.with_(residual=skips)):
+        norms.append(tuple(float(v) for v in spec.build().backward(x, y, "cross-entropy").bias_gradient_norms()))
     plain, skip = norms
     L = len(sizes) - 1
     with np.errstate(divide="ignore", over="ignore"):
         ratios = [float(n[0] / n[L - 2]) if n[L - 2] > 0 else math.inf for n in (plain, skip)]
     return ResidualComparison(
-        sizes=sizes, activation=str(activation), init=str(init), bias_init=str(bias_init), seed=int(seed),
-        sample=int(sample), label=int(data.labels[sample]), skip_layers=skips, plain_norms=plain,
+        net=plain_net, sample=int(sample), label=int(data.labels[sample]), skip_layers=skips, plain_norms=plain,
         residual_norms=skip, plain_ratio=ratios[0], residual_ratio=ratios[1],
         decades=_decades(plain[:-1] + skip[:-1]),
     )
@@ -274,29 +258,20 @@ def _mean_var(z: Array) -> tuple[float, float]:
     return mean, float(np.mean((z - mean) ** 2))
 
 
-def batch_norm_example(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
-    batch: int = BN_BATCH,
-    factor: float = BN_FACTOR,
-) -> BatchNormExample:
-    """z of one neuron of layer 1 over a mini-batch, with W_1 and with ``factor`` W_1, normalised
-    (see :class:`BatchNormExample`)."""
-    sizes = check_sizes(sizes)
-    require_digits_net(sizes)
+def batch_norm_example(net: NetSpec, *, batch: int = BN_BATCH, factor: float = BN_FACTOR) -> BatchNormExample:
+    """z of one neuron of layer 1 of the net ``net`` over a mini-batch, with W_1 and with
+    ``factor`` W_1, normalised (see :class:`BatchNormExample`)."""
+    require_digits_net(net.sizes)
     require(isinstance(batch, int) and not isinstance(batch, bool) and 2 <= batch <= 100,
             f"batch = {batch!r} must be a whole number from 2 to 100")
     require(isinstance(factor, (int, float)) and not isinstance(factor, bool) and math.isfinite(factor)
             and factor > 0, f"factor = {factor!r} must be a finite number > 0")
     data = digits()
     x = data.x[:batch]
-    net = Network.create(sizes, activation, "sigmoid", init, None, bias_init, seed)
-    scaled = net.copy()
+    start = net.build()
+    scaled = start.copy()
     scaled.weights[0] *= factor
-    z_all, z_all_scaled = net.forward(x).zs[0], scaled.forward(x).zs[0]
+    z_all, z_all_scaled = start.forward(x).zs[0], scaled.forward(x).zs[0]
     varied = [j for j in range(z_all.shape[1]) if _mean_var(z_all[:, j])[1] > 0]
     neuron = varied[0] if varied else None
     j = neuron if neuron is not None else 0
@@ -363,18 +338,10 @@ def period_start(activations: Sequence[str] = PERIOD_ACTIVATIONS) -> PeriodStart
                        peak_slopes=peaks, bounds=tuple(math.sqrt(n_var) * p for p in peaks))
 
 
-def what_came_after(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
-    eta: float = 0.1,
-    sample: int = DEFAULT_SAMPLE,
-) -> AfterResult:
-    """Everything chapter 12 shows for one lesson's net and learning rate eta."""
-    return AfterResult(residual_comparison(sizes, activation, init, bias_init, seed, sample),
-                       batch_norm_example(sizes, activation, init, bias_init, seed), clipping(eta), period_start())
+def what_came_after(net: NetSpec, *, eta: float = 0.1, sample: int = DEFAULT_SAMPLE) -> AfterResult:
+    """Everything chapter 12 shows for one lesson's net ``net`` and learning rate ``eta``."""
+    return AfterResult(residual_comparison(net, sample=sample), batch_norm_example(net), clipping(eta),
+                       period_start())
 
 
 @dataclass(frozen=True)
@@ -386,24 +353,17 @@ class ResidualNorms:
 
 
 def residual_gradient_norms(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    output_activation: str | None = None,
-    init: str = "nielsen",
-    init_param: float | None = None,
-    bias_init: str = "normal",
+    net: NetSpec,
+    *,
     cost: str = "cross-entropy",
     data: str | Dataset = "digits",
     n_samples: int = 1000,
-    seeds: str | Sequence[int] | int = 0,
-    residual: bool | Sequence[int] = True,
+    seeds: str | Sequence[int] | int | None = None,
 ) -> ResidualNorms:
-    """Like :func:`netsim.experiments.nielsen.layer_gradient_norms`, for a net with skips.
-
-    ``residual``: True (every hidden layer of equal widths) or the layer numbers; ||dC/db_l||
-    is the norm of the mean gradient over the first ``n_samples`` samples, one row per seed.
-    """
-    skips = residual_layers(check_sizes(sizes), residual)
-    result = layer_gradient_norms(sizes, activation, output_activation, init, init_param, bias_init, cost, data,
-                                  n_samples, seeds, residual=list(skips))
-    return ResidualNorms(result, skips)
+    """Like :func:`netsim.experiments.nielsen.layer_gradient_norms`, for a net with skips: the
+    net's own (``net.residual``), or, for a net without any, one on every hidden layer of equal
+    widths. ||dC/db_l|| is the norm of the mean gradient over the first ``n_samples`` samples,
+    one row per seed."""
+    skipping = net if net.residual else net.with_(residual=True)
+    result = layer_gradient_norms(skipping, cost=cost, data=data, n_samples=n_samples, seeds=seeds)
+    return ResidualNorms(result, skipping.residual)

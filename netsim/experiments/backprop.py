@@ -1,8 +1,9 @@
 """Chapter 6, "Back prop: a product of factors": a chain of sigmoid neurons, forward and back.
 
-The chain has one sigmoid neuron per layer, x = a_0 -> a_1 -> ... -> a_L, with L = 5 so that
-layer 5 is its output, as in the lesson's deep net. It is ALWAYS sigmoid, whatever the
-lesson's activation: the chapter is about the factor σ'(z).
+The chain has one sigmoid neuron per layer, x = a_0 -> a_1 -> ... -> a_L, as many layers as
+the lesson's deep net, so that layer L is its output as there (L = 5 in the default lessons;
+at most ``MAX_LAYERS``, what one line of the screen holds: :func:`chain_layers`). It is ALWAYS
+sigmoid, whatever the lesson's activation: the chapter is about the factor σ'(z).
 
 Forward (left to right), for l = 1 .. L:
 
@@ -33,9 +34,10 @@ The chapter also multiplies a square of area 1 by ¼, ⅓, ¼ in exact arithmeti
 (:mod:`netsim.experiments.rectangle`).
 
 Where the numbers come from:
-- weights and biases: ``Network.create([1] * (L + 1), "sigmoid", init="nielsen",
-  bias_init="normal", seed=seed)``, i.e. w_l ~ N(0, 1)/sqrt(n_in) = N(0, 1) (n_in = 1) and
-  b_l ~ N(0, 1), drawn from the lesson's seed and copied into :func:`netsim.chain.chain_network`;
+- weights and biases: :func:`netsim.experiments.shared.chain_net`, the spec
+  ``NetSpec([1] * (L + 1), init="nielsen", bias_init="normal", seed=seed)`` of sigmoid layers,
+  i.e. w_l ~ N(0, 1)/sqrt(n_in) = N(0, 1) (n_in = 1) and b_l ~ N(0, 1), drawn from the lesson's
+  seed and copied into :func:`netsim.chain.chain_network`;
 - input and target: x = 1.0 (a fully inked pixel) and y = 0.0 (the neuron should stay off);
 - z_l, a_l, σ'(z_l) and the backward pass: :func:`netsim.chain.chain_factors`.
 """
@@ -53,13 +55,13 @@ from netsim.activations import sigmoid_prime
 from netsim.chain import ChainResult, chain_factors, chain_network
 from netsim.errors import require
 from netsim.experiments.rectangle import RectangleResult, shrinking_factors
-from netsim.experiments.shared import is_number, is_whole
-from netsim.network import Network
+from netsim.experiments.shared import chain_net, is_number, is_whole
+from netsim.spec import DEFAULT_NET, NetSpec, OfNet
 
-__all__ = ["BackpropChain", "RectangleResult", "backprop_chain", "chain_parameters", "shrinking_factors"]
+__all__ = ["BackpropChain", "RectangleResult", "backprop_chain", "chain_layers", "shrinking_factors"]
 
-#: The chain's neurons: 5, so that layer 5 is the output, as in the lesson's deep net.
-DEFAULT_LAYERS = 5
+#: The chain's neurons: as many as the lesson's net has layers, from MIN_LAYERS to MAX_LAYERS
+#: (the most one line of the screen holds, with a factor under each).
 MIN_LAYERS, MAX_LAYERS = 2, 6
 DEFAULT_X = 1.0
 DEFAULT_Y = 0.0
@@ -71,10 +73,11 @@ RTOL = 1e-12
 
 
 @dataclass(frozen=True)
-class BackpropChain:
+class BackpropChain(OfNet):
     """Everything chapter 6 shows. Layers are 1-based (l = 1 .. L); tuples are 0-based.
 
-    Chain: ``weights[l - 1]`` = w_l, ``biases[l - 1]`` = b_l, ``zs[l - 1]`` = z_l,
+    Chain: ``net``, its spec ([1] * (L + 1), sigmoid, drawn from the lesson's seed);
+    ``weights[l - 1]`` = w_l, ``biases[l - 1]`` = b_l, ``zs[l - 1]`` = z_l,
     ``activations[l]`` = a_l (``activations[0]`` = x), ``sigma_primes[l - 1]`` = σ'(z_l);
     ``dC_da`` = ∂C/∂a_L = a_L - y, ``cost`` = C = ½ (a_L - y)².
 
@@ -88,8 +91,7 @@ class BackpropChain:
     |w σ'(z)| > 1 only while |z| < ``band_z``, i.e. for inputs a in a band ``band_width`` wide.
     """
 
-    seed: int
-    layers: int
+    net: NetSpec
     x: float
     y: float
     weights: tuple[float, ...]
@@ -113,6 +115,11 @@ class BackpropChain:
     rectangle: RectangleResult
 
     @property
+    def layers(self) -> int:
+        """L, the chain's neurons after the input (layer L is its output)."""
+        return self.net.depth
+
+    @property
     def output(self) -> float:
         """a_L, the chain's output."""
         return self.activations[-1]
@@ -134,15 +141,14 @@ class BackpropChain:
         return abs(self.deltas[0]) / top if top > 0 else math.inf
 
 
-def chain_parameters(seed: int, layers: int = DEFAULT_LAYERS) -> tuple[list[float], list[float]]:
-    """w_1..w_L and b_1..b_L of the chain, drawn from ``seed`` (nielsen weights, N(0, 1) biases)."""
-    drawn = Network.create([1] * (layers + 1), "sigmoid", init="nielsen", bias_init="normal", seed=seed)
-    return [float(w[0, 0]) for w in drawn.weights], [float(b[0]) for b in drawn.biases]
+def chain_layers(net: NetSpec) -> int:
+    """L of chapter 6's chain for the lesson's net ``net``: one neuron per layer of the net
+    (``net.depth``), at most ``MAX_LAYERS``. Chapter 10 recalls the same chain."""
+    return min(net.depth, MAX_LAYERS)
 
 
-def _check_arguments(seed: int, layers: int, x: float, y: float, large_weight: float) -> None:
-    """The seed, L, x, y and the large weight; NetsimError names the first bad one."""
-    require(is_whole(seed) and seed >= 0, f"seed {seed!r} must be an integer >= 0")
+def _check_arguments(layers: int, x: float, y: float, large_weight: float) -> None:
+    """L, x, y and the large weight; NetsimError names the first bad one."""
     require(is_whole(layers), f"layers {layers!r} must be a whole number")
     require(MIN_LAYERS <= layers <= MAX_LAYERS,
             f"layers = {layers} is out of range; allowed: {MIN_LAYERS} to {MAX_LAYERS}")
@@ -176,20 +182,27 @@ def _band(large_weight: float) -> tuple[float, float]:
     return z_star, 2.0 * z_star / w
 
 
-def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAULT_X, y: float = DEFAULT_Y,
-                   large_weight: float = DEFAULT_LARGE_WEIGHT) -> BackpropChain:
-    """Run the sigmoid chain forward and backward, and split ∂C/∂b_1 into its factors.
+def backprop_chain(net: NetSpec = DEFAULT_NET, *, layers: int | None = None, x: float = DEFAULT_X,
+                   y: float = DEFAULT_Y, large_weight: float = DEFAULT_LARGE_WEIGHT) -> BackpropChain:
+    """Run the sigmoid chain of the lesson's net ``net`` forward and backward, and split ∂C/∂b_1
+    into its factors.
 
-    ``seed`` draws the weights and biases, ``layers`` = L neurons after the input (2 to 6),
-    ``x`` the input a_0, ``y`` the target in [0, 1], ``large_weight`` the |w| > 4 whose band
-    of inputs with a factor above 1 is measured. Bad input raises :class:`NetsimError`.
+    The net's seed draws the weights and biases; ``layers`` = L neurons after the input (2 to
+    6; None: :func:`chain_layers`, one per layer of the net), ``x`` the input a_0, ``y`` the
+    target in [0, 1], ``large_weight`` the |w| > 4 whose band of inputs with a factor above 1
+    is measured. Bad input raises :class:`NetsimError`.
     """
-    _check_arguments(seed, layers, x, y, large_weight)
-    seed, L, x, y = int(seed), int(layers), float(x), float(y)
+    if layers is None:
+        layers = chain_layers(net)
+    _check_arguments(layers, x, y, large_weight)
+    L, x, y = int(layers), float(x), float(y)
 
-    weights, biases = chain_parameters(seed, L)
-    net = chain_network(weights, biases, activation="sigmoid")
-    chain = chain_factors(net, x, y, COST)  # z_l, a_l, σ'(z_l) and the backward pass
+    spec = chain_net(net, L)
+    drawn = spec.build()
+    weights = [float(w[0, 0]) for w in drawn.weights]
+    biases = [float(b[0]) for b in drawn.biases]
+    wired = chain_network(weights, biases, activation="sigmoid")
+    chain = chain_factors(wired, x, y, COST)  # z_l, a_l, σ'(z_l) and the backward pass
     deltas = _deltas(chain, L)
     for l, d in enumerate(deltas, start=1):
         ref = chain.dC_db[l - 1]
@@ -198,8 +211,7 @@ def backprop_chain(seed: int = 0, layers: int = DEFAULT_LAYERS, x: float = DEFAU
     band_z, band_width = _band(large_weight)
 
     return BackpropChain(
-        seed=seed,
-        layers=L,
+        net=spec,
         x=x,
         y=y,
         weights=tuple(weights),

@@ -18,7 +18,6 @@ checkpoints, the first of which (0 steps) is C itself.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,8 +27,9 @@ from netsim.costs import quadratic
 from netsim.data import Dataset, digits
 from netsim.errors import NetsimError, require
 from netsim.experiments.fading import brightest_pixels, drawn_indices
-from netsim.experiments.shared import digits_net, digits_sizes, frozen, require_above, require_whole
+from netsim.experiments.shared import digits_sizes, frozen, require_above, require_whole
 from netsim.network import Gradients, Network
+from netsim.spec import NetSpec, OfNet
 
 Array = np.ndarray
 
@@ -46,8 +46,8 @@ MAX_SHOWN = 6
 
 
 @dataclass(frozen=True, eq=False)
-class CostResult:
-    """One digit through a small net: its cost, one weight's nudge and gradient, training.
+class CostResult(OfNet):
+    """One digit through a small net (``net``): its cost, one weight's nudge and gradient, training.
 
     ``pixels`` (8, 8) in [0, 1]; ``target`` y is one-hot (10,); ``activations[l]`` is a_l
     (l = 0 .. L, a_0 the pixels); ``output`` a = a_L (10,);
@@ -70,8 +70,7 @@ class CostResult:
     pixels: Array
     label: int
     target: Array
-    sizes: tuple[int, ...]
-    activation: str
+    net: NetSpec
     cost_name: str
     activations: tuple[Array, ...]
     output: Array
@@ -95,11 +94,6 @@ class CostResult:
     descent_costs: tuple[float, ...]
     descent_outputs: tuple[Array, ...]
     drawn: tuple[tuple[int, ...], ...]
-
-    @property
-    def depth(self) -> int:
-        """L, the number of weight layers."""
-        return len(self.sizes) - 1
 
     @property
     def final_prediction(self) -> int:
@@ -143,17 +137,17 @@ class _Descent(NamedTuple):
     outputs: list[Array]
 
 
-def _check_arguments(sizes: Sequence[int], sample: int, step: float, eta: float, steps: int,
-                     every: int) -> tuple[tuple[int, ...], int, float, float, int, int]:
-    """The digits net's sizes, the digit's index and the descent's numbers, checked and normalised."""
-    sizes = digits_sizes(sizes)
+def _check_arguments(net: NetSpec, sample: int, step: float, eta: float, steps: int,
+                     every: int) -> tuple[int, float, float, int, int]:
+    """A digits net with a hidden layer, the digit's index and the descent's numbers, checked and normalised."""
+    digits_sizes(net.sizes)
     sample = require_whole(sample, "sample", 0, len(digits()) - 1)
     step = require_above(step, "step", 0.0)
     eta = require_above(eta, "eta", 0.0)
     steps = require_whole(steps, "steps", 1, 10_000)
     every = require_whole(every, "every", 1, steps)
     require(steps % every == 0, f"steps = {steps} must be a multiple of every = {every}")
-    return sizes, sample, step, eta, steps, every
+    return sample, step, eta, steps, every
 
 
 def _weight_to_nudge(weight: tuple[int, int, int] | None, sizes: tuple[int, ...],
@@ -230,8 +224,8 @@ def _drawn(x: Array, sizes: tuple[int, ...], nudge: _Nudge) -> tuple[tuple[int, 
     return tuple(drawn)
 
 
-def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: str, grads: Gradients,
-               nudge: _Nudge, step: float, eta: float, descent: _Descent) -> CostResult:
+def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, nudge: _Nudge, step: float,
+               eta: float, descent: _Descent) -> CostResult:
     """The frozen :class:`CostResult` of the digit's pass, the nudge and the descent."""
     x, y = data.x[sample], data.y[sample]
     a = grads.forward.output[0]
@@ -240,8 +234,7 @@ def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: s
         pixels=frozen(x.reshape(8, 8)),
         label=int(data.labels[sample]),
         target=frozen(y),
-        sizes=tuple(int(n) for n in sizes),
-        activation=str(activation),
+        net=net,
         cost_name=COST,
         activations=tuple(frozen(v[0]) for v in grads.forward.activations),
         output=frozen(a),
@@ -264,16 +257,13 @@ def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: s
         checkpoints=tuple(descent.checkpoints),
         descent_costs=tuple(descent.costs),
         descent_outputs=tuple(frozen(o) for o in descent.outputs),
-        drawn=_drawn(x, sizes, nudge),
+        drawn=_drawn(x, net.sizes, nudge),
     )
 
 
 def cost_example(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
+    net: NetSpec,
+    *,
     sample: int = 0,
     weight: tuple[int, int, int] | None = None,
     step: float = STEP,
@@ -281,20 +271,20 @@ def cost_example(
     steps: int = STEPS,
     every: int = EVERY,
 ) -> CostResult:
-    """Digit number ``sample`` through a fresh net of ``sizes`` with the quadratic cost.
+    """Digit number ``sample`` through a fresh net of the spec ``net`` with the quadratic cost.
 
     ``weight`` = (layer, j, k) picks W_layer[j, k] to nudge; by default the weight of the
     last layer with the largest |dC/dw|. ``step``: the size of its nudge. ``eta``, ``steps``,
     ``every``: the learning rate, the number of gradient-descent steps on this digit, and
     how often C and a_L are recorded.
     """
-    sizes, sample, step, eta, steps, every = _check_arguments(sizes, sample, step, eta, steps, every)
+    sample, step, eta, steps, every = _check_arguments(net, sample, step, eta, steps, every)
 
     data = digits()
     x, y = data.x[sample], data.y[sample]
-    net = digits_net(sizes, activation, init, bias_init, seed)
-    grads = net.backward(x, y, COST)  # a_l, C and every dC/dW_l of the fresh net
-    nudge = _nudge(net, grads, x, y, _weight_to_nudge(weight, sizes, grads), step)
-    descent = _descend(net, grads, x, y, eta, steps, every)  # from the net whose cost is C
+    fresh = net.build()
+    grads = fresh.backward(x, y, COST)  # a_l, C and every dC/dW_l of the fresh net
+    nudge = _nudge(fresh, grads, x, y, _weight_to_nudge(weight, net.sizes, grads), step)
+    descent = _descend(fresh, grads, x, y, eta, steps, every)  # from the net whose cost is C
 
-    return _summarise(data, sample, sizes, activation, grads, nudge, step, eta, descent)
+    return _summarise(data, sample, net, grads, nudge, step, eta, descent)

@@ -45,16 +45,16 @@ Which units are shown:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from netsim import fp
 from netsim.errors import require
-from netsim.experiments.shared import digits_sizes, frozen, is_whole, require_known_parts
+from netsim.experiments.shared import digits_sizes, frozen, is_whole
 from netsim.experiments.training import FIRST_LOOK, Progress, TrainingSetup, progress, training_setup
 from netsim.network import Network
+from netsim.spec import DEFAULT_NET, NetSpec, OfNet
 
 Array = np.ndarray
 
@@ -67,8 +67,8 @@ DEEP_RULE = "largest relative change of its 64 weights in training"
 
 
 @dataclass(frozen=True)
-class NetLearning:
-    """One net before and after training.
+class NetLearning(OfNet):
+    """One net (``net``) before and after training.
 
     ``w1_before``/``w1_after``: W_1, shape (n_1, 64). ``units``: the shown hidden neurons, best
     first, chosen by ``unit_rule``; ``unit_scores`` their scores. ``rel_change[l - 1]``: r_l for
@@ -77,8 +77,7 @@ class NetLearning:
     module notes. ``accuracy_before``/``accuracy_after``: the fraction of held-out digits right.
     """
 
-    sizes: tuple[int, ...]
-    activation: str
+    net: NetSpec
     w1_before: Array
     w1_after: Array
     units: tuple[int, ...]
@@ -92,11 +91,6 @@ class NetLearning:
     smooth_after: float
     accuracy_before: float
     accuracy_after: float
-
-    @property
-    def depth(self) -> int:
-        """L, the number of weight layers."""
-        return len(self.sizes) - 1
 
     @property
     def hidden_change(self) -> Array:
@@ -125,13 +119,17 @@ class DepthResult:
 
     setup: TrainingSetup
     epochs: int
-    seed: int
     shallow: NetLearning
     deep: NetLearning
     chance: float
     ink_share: Array
     inked: Array
     rare_ink: float
+
+    @property
+    def seed(self) -> int:
+        """The seed both nets' starting weights and mini-batch order are drawn from."""
+        return self.deep.net.seed
 
     @property
     def gradient_shrinks(self) -> bool:
@@ -182,15 +180,14 @@ def _top(scores: Array, k: int) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argsort(-scores, kind="stable")[:k])
 
 
-def _learning(p: Progress, units: tuple[int, ...], rule: str, scores: Array, inked: Array,
+def _learning(net: NetSpec, p: Progress, units: tuple[int, ...], rule: str, scores: Array, inked: Array,
               x_train: Array, y_train: Array, cost: str) -> NetLearning:
-    """The :class:`NetLearning` of one trained net, showing ``units``."""
+    """The :class:`NetLearning` of the net ``net`` trained (``p``), showing ``units``."""
     before, after = p.start, p.run.network
     w0, w1 = before.weights[0], after.weights[0]
     rare = ~inked
     return NetLearning(
-        sizes=tuple(before.sizes),
-        activation=before.activations[0].name,
+        net=net,
         w1_before=frozen(w0),
         w1_after=frozen(w1),
         units=units,
@@ -207,25 +204,13 @@ def _learning(p: Progress, units: tuple[int, ...], rule: str, scores: Array, ink
     )
 
 
-def why_depth_matters(
-    deep_sizes: Sequence[int] = (64, 30, 30, 30, 30, 10),
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
-    eta: float = 0.1,
-    epochs: int = EPOCHS,
-    units: int = UNITS,
-) -> DepthResult:
-    """Chapter 8's deep net of ``deep_sizes`` and shallow net [64, n_1, 10] after ``epochs`` epochs
-    of chapter 8's runs (learning rate ``eta``; ``seed`` draws the starting weights and the
+def why_depth_matters(net: NetSpec = DEFAULT_NET, *, eta: float = 0.1, epochs: int = EPOCHS,
+                      units: int = UNITS) -> DepthResult:
+    """Chapter 8's deep net ``net`` and its shallow net [64, n_1, 10] after ``epochs`` epochs of
+    chapter 8's runs (learning rate ``eta``; the net's seed draws the starting weights and the
     mini-batch order). Raises :class:`NetsimError` on bad input, or if training diverges."""
-    deep_sizes = digits_sizes(deep_sizes)
-    require(all(is_whole(n) and n >= 1 for n in deep_sizes),
-            f"deep_sizes {list(deep_sizes)} must be whole numbers >= 1")
-    require(len(deep_sizes) >= 4, f"deep_sizes {list(deep_sizes)} need at least two hidden layers")
-    require_known_parts("the deep net", activation, init, bias_init)
-    require(is_whole(seed) and seed >= 0, f"seed {seed!r} must be a whole number >= 0")
+    deep_sizes = digits_sizes(net.sizes)
+    require(len(deep_sizes) >= 4, f"sizes {list(deep_sizes)} need at least two hidden layers")
     require(is_whole(units) and 1 <= units <= deep_sizes[1],
             f"units = {units!r} must be a whole number from 1 to {deep_sizes[1]} (the first layer's width)")
     setup = training_setup(eta, epochs)  # checks eta and epochs
@@ -234,8 +219,8 @@ def why_depth_matters(
     share = np.mean(split.train.x > 0, axis=0)
     inked = share >= RARE_INK
     inked.setflags(write=False)
-    deep = progress(setup, deep_sizes, activation, init, bias_init, seed)
-    shallow = progress(setup, (deep_sizes[0], deep_sizes[1], deep_sizes[-1]), activation, init, bias_init, seed)
+    shallow_net = net.shallow()
+    deep, shallow = progress(setup, net), progress(setup, shallow_net)
     x, y = split.train.x, split.train.y
 
     spread = shallow.run.network.forward(split.test.x).activations[1].std(axis=0)
@@ -243,8 +228,9 @@ def why_depth_matters(
     change = unit_changes(deep.start.weights[0], deep.run.network.weights[0])
     shown_d = _top(change, units)
     return DepthResult(
-        setup=setup, epochs=int(epochs), seed=int(seed),
-        shallow=_learning(shallow, shown_s, SHALLOW_RULE, spread[list(shown_s)], inked, x, y, setup.cost),
-        deep=_learning(deep, shown_d, DEEP_RULE, change[list(shown_d)], inked, x, y, setup.cost),
+        setup=setup, epochs=int(epochs),
+        shallow=_learning(shallow_net, shallow, shown_s, SHALLOW_RULE, spread[list(shown_s)], inked, x, y,
+                          setup.cost),
+        deep=_learning(net, deep, shown_d, DEEP_RULE, change[list(shown_d)], inked, x, y, setup.cost),
         chance=1.0 / deep_sizes[-1], ink_share=frozen(share), inked=inked, rare_ink=RARE_INK,
     )

@@ -271,6 +271,7 @@ def stretch_example(n: int = len(DEFAULT_X), entry: float = EXAMPLE_ENTRY,
 
 
 def exploding(
+    *,
     scales: Sequence[float] = DEFAULT_SCALES,
     depth: int = DEFAULT_DEPTH,
     deep_depth: int = DEFAULT_DEEP_DEPTH,

@@ -1,8 +1,8 @@
 """Chapter 7: one digit's forward and backward pass through a deep net.
 
-A net of ``sizes`` (e.g. [64, 30, 30, 30, 30, 10]: layers 1 .. L-1 hidden, layer L the
-output) gets one real digit x = a_0 from scikit-learn's bundled set, with the cross-entropy
-cost C against its one-hot label y:
+A net (a :class:`~netsim.spec.NetSpec`, e.g. [64, 30, 30, 30, 30, 10]: layers 1 .. L-1
+hidden, layer L the output) gets one real digit x = a_0 from scikit-learn's bundled set, with
+the cross-entropy cost C against its one-hot label y:
 
 Forward:   z_l = W_l a_(l-1) + b_l,   a_l = g(z_l) (l < L),   a_L = σ(z_L)
 Backward:  δ_L = a_L − y          (sigmoid output, cross-entropy: no σ' factor)
@@ -24,7 +24,6 @@ they come from, so that the scene names it and says why ours differ.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,13 +34,13 @@ from netsim.experiments.shared import MIN_BAR_DECADES as MIN_BAR_DECADES  # the 
 from netsim.experiments.shared import (
     bar_decades,
     decades,
-    digits_net,
     digits_sizes,
     is_whole,
     round_significant,
     verdict,
 )
 from netsim.network import Gradients
+from netsim.spec import NetSpec, OfNet
 
 Array = np.ndarray
 
@@ -66,8 +65,8 @@ DEFAULT_MAX_SHOWN = 6
 
 
 @dataclass(frozen=True, eq=False)
-class FadingResult:
-    """One digit through a deep net, forward and backward.
+class FadingResult(OfNet):
+    """One digit through a deep net (``net``), forward and backward.
 
     Lists are indexed like netsim's: ``activations[l]`` is a_l (l = 0 .. L, a_0 = pixels),
     ``grad_w[l - 1]`` is |∂C/∂W_l| of shape (n_l, n_(l-1)), ``bias_norms[l - 1]`` is
@@ -91,8 +90,7 @@ class FadingResult:
     pixels: Array
     label: int
     target: Array
-    sizes: tuple[int, ...]
-    activation: str
+    net: NetSpec
     activations: tuple[Array, ...]
     cost: float
     grad_w: tuple[Array, ...]
@@ -110,11 +108,6 @@ class FadingResult:
     orders_rounded: float
     book_factor: float
     book_norms: tuple[float, ...] = BOOK_HIDDEN_NORMS
-
-    @property
-    def depth(self) -> int:
-        """L, the number of weight layers."""
-        return len(self.sizes) - 1
 
     @property
     def last_hidden(self) -> int:
@@ -179,15 +172,14 @@ def brightest_pixels(pixels: Array, count: int) -> tuple[int, ...]:
     return tuple(sorted(int(i) for i in order[:count]))
 
 
-def _check_arguments(sizes: Sequence[int], sample: int, max_shown: int) -> tuple[int, ...]:
-    """The digits net's sizes (as a tuple), the digit's index and how many neurons a layer shows."""
-    sizes = digits_sizes(sizes)
+def _check_arguments(net: NetSpec, sample: int, max_shown: int) -> None:
+    """A digits net with a hidden layer, the digit's index and how many neurons a layer shows."""
+    digits_sizes(net.sizes)
     n_data = len(digits())
     require(is_whole(sample), f"sample {sample!r} must be a whole number")
     require(0 <= sample < n_data, f"sample {sample} is out of range; allowed: 0 to {n_data - 1}")
     if not (isinstance(max_shown, int) and max_shown >= 2):
         raise NetsimError(f"max_shown = {max_shown!r} must be a whole number of at least 2")
-    return sizes
 
 
 def _drawn(x: Array, sizes: tuple[int, ...], max_shown: int) -> tuple[tuple[int, ...], ...]:
@@ -204,8 +196,8 @@ def _hidden_ratio(bias_norms: Array) -> float:
         return last / first
 
 
-def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: str, grads: Gradients,
-               bias_norms: Array, drawn: tuple[tuple[int, ...], ...], ratio: float) -> FadingResult:
+def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, bias_norms: Array,
+               drawn: tuple[tuple[int, ...], ...], ratio: float) -> FadingResult:
     """The frozen :class:`FadingResult` of the pass, the drawn neurons and the headline ratio."""
     grad_w = tuple(np.abs(g) for g in grads.nabla_w)
     edge_grads = tuple(g[np.ix_(drawn[l], drawn[l - 1])] for l, g in enumerate(grad_w, start=1))
@@ -216,8 +208,7 @@ def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: s
         pixels=data.x[sample].reshape(8, 8).copy(),
         label=int(data.labels[sample]),
         target=data.y[sample].copy(),
-        sizes=tuple(int(n) for n in sizes),
-        activation=str(activation),
+        net=net,
         activations=tuple(a[0].copy() for a in grads.forward.activations),
         cost=float(grads.cost),
         grad_w=grad_w,
@@ -237,27 +228,19 @@ def _summarise(data: Dataset, sample: int, sizes: tuple[int, ...], activation: s
     )
 
 
-def fading(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
-    sample: int = 0,
-    max_shown: int = DEFAULT_MAX_SHOWN,
-) -> FadingResult:
-    """Run digit number ``sample`` forward and backward through a fresh net of ``sizes``.
+def fading(net: NetSpec, *, sample: int = 0, max_shown: int = DEFAULT_MAX_SHOWN) -> FadingResult:
+    """Run digit number ``sample`` forward and backward through a fresh net of the spec ``net``.
 
-    Hidden layers use ``activation``, the output layer a sigmoid, the cost is cross-entropy.
-    The net must take 64 inputs (8x8 pixels) and give 10 outputs (one per digit).
+    Hidden layers use the net's activation g, the output layer its sigma_L (a sigmoid in every
+    lesson), the cost is cross-entropy. The net must take 64 inputs (8x8 pixels) and give 10
+    outputs (one per digit), with at least one hidden layer.
     """
-    sizes = _check_arguments(sizes, sample, max_shown)
+    _check_arguments(net, sample, max_shown)
 
     data = digits()
     x, y = data.x[sample], data.y[sample]
-    net = digits_net(sizes, activation, init, bias_init, seed)
-    grads = net.backward(x, y, "cross-entropy")  # z_l, a_l, δ_l, ∂C/∂W_l and ∂C/∂b_l
+    grads = net.build().backward(x, y, "cross-entropy")  # z_l, a_l, δ_l, ∂C/∂W_l and ∂C/∂b_l
     bias_norms = grads.bias_gradient_norms()  # ‖∂C/∂b_l‖ = ‖δ_l‖, l = 1 .. L
     ratio = _hidden_ratio(bias_norms)
 
-    return _summarise(data, sample, sizes, activation, grads, bias_norms, _drawn(x, sizes, max_shown), ratio)
+    return _summarise(data, sample, net, grads, bias_norms, _drawn(x, net.sizes, max_shown), ratio)

@@ -5,8 +5,8 @@ One neuron with one input (Nielsen's notation, one neuron per layer):
     z = w a + b          output g(z); here g = σ, the sigmoid: σ(z) = 1 / (1 + e^(−z))
 
 ``a`` comes from the previous layer. The neuron is neuron ``layer`` of a one-neuron-per-layer
-sigmoid chain ``[1] * (layer + 1)`` built by :meth:`netsim.network.Network.create` with the
-lesson's seed, ``nielsen`` weights (N(0, 1)/√n_in = N(0, 1) for n_in = 1) and ``normal``
+sigmoid chain ``[1] * (layer + 1)`` (:func:`netsim.experiments.shared.chain_net`) drawn from
+the lesson's seed, ``nielsen`` weights (N(0, 1)/√n_in = N(0, 1) for n_in = 1) and ``normal``
 biases (N(0, 1)); the chain reads x = a_0 and its forward pass gives the neuron's input
 a_(layer − 1). The chain is always sigmoid, whatever the lesson's activation: this chapter
 is about the sigmoid, the classic case.
@@ -36,7 +36,8 @@ import numpy as np
 
 from netsim.activations import sigmoid, sigmoid_prime
 from netsim.errors import require
-from netsim.network import Network
+from netsim.experiments.shared import chain_net
+from netsim.spec import DEFAULT_NET, NetSpec, OfNet
 
 #: The neuron is the fifth of the chain: its input comes from a neuron, and its weight is negative.
 DEFAULT_LAYER = 5
@@ -51,10 +52,11 @@ MAX_LAYER = 50
 
 
 @dataclass(frozen=True)
-class NeuronResult:
+class NeuronResult(OfNet):
     """Everything chapter 3 shows.
 
-    The neuron: input ``a`` (a_(layer−1) of the chain fed with ``x``), weight ``w`` and bias
+    ``net``: the chain's spec, [1] * (``layer`` + 1) drawn from the lesson's seed; its last
+    neuron is the one shown. The neuron: input ``a`` (a_(layer−1) of the chain fed with ``x``), weight ``w`` and bias
     ``b``, each rounded to :data:`DECIMALS` decimals (``a_drawn``, ``w_drawn``, ``b_drawn``:
     the values before rounding); ``z`` = w a + b of the rounded values, exact to its
     2·DECIMALS decimals; output ``a_out`` = σ(z), slope ``slope`` = σ'(z).
@@ -65,8 +67,7 @@ class NeuronResult:
     ``saturated_sigma`` and its slope ``saturated_slope``.
     """
 
-    seed: int
-    layer: int
+    net: NetSpec
     x: float
     a: float
     w: float
@@ -89,6 +90,11 @@ class NeuronResult:
     saturated_sigma: float
     saturated_slope: float
 
+    @property
+    def layer(self) -> int:
+        """The neuron's layer in the chain (its last)."""
+        return self.net.depth
+
 
 def _finite(value: object, name: str) -> float:
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
@@ -106,7 +112,8 @@ def _rounded_neuron(a: float, w: float, b: float) -> tuple[float, float, float, 
 
 
 def one_neuron(
-    seed: int = 0,
+    net: NetSpec = DEFAULT_NET,
+    *,
     layer: int = DEFAULT_LAYER,
     x: float = 1.0,
     z_max: float = 6.0,
@@ -115,11 +122,10 @@ def one_neuron(
 ) -> NeuronResult:
     """Compute chapter 3: one real neuron's z = w a + b and sigma(z), and the curves sigma, sigma'.
 
-    ``seed`` draws the chain's weights and biases; ``layer`` picks its neuron (1 reads x
-    itself); ``x`` = a_0. Bad input raises :class:`netsim.errors.NetsimError`.
+    The lesson's net ``net`` gives the seed that draws the chain's weights and biases (the
+    chain is always sigmoid); ``layer`` picks its neuron (1 reads x itself); ``x`` = a_0. Bad
+    input raises :class:`netsim.errors.NetsimError`.
     """
-    require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
-            f"seed {seed!r} must be an integer >= 0")
     require(isinstance(layer, (int, np.integer)) and not isinstance(layer, bool),
             f"layer {layer!r} must be a whole number")
     require(1 <= layer <= MAX_LAYER, f"layer = {layer} is out of range; allowed: 1 to {MAX_LAYER}")
@@ -132,20 +138,19 @@ def one_neuron(
             and 3 <= samples <= MAX_SAMPLES,
             f"samples = {samples!r} must be an odd whole number from 3 to {MAX_SAMPLES} (so z = 0 is one)")
 
-    net = Network.create([1] * (int(layer) + 1), activation="sigmoid", init="nielsen", bias_init="normal",
-                         seed=int(seed))
-    fp = net.forward(np.array([[x]], dtype=float))
+    chain = chain_net(net, int(layer))
+    drawn = chain.build()
+    fp = drawn.forward(np.array([[x]], dtype=float))
     a_drawn = float(fp.activations[layer - 1][0, 0])
-    w_drawn = float(net.weights[layer - 1][0, 0])
-    b_drawn = float(net.biases[layer - 1][0])
+    w_drawn = float(drawn.weights[layer - 1][0, 0])
+    b_drawn = float(drawn.biases[layer - 1][0])
     a, w, b, z = _rounded_neuron(a_drawn, w_drawn, b_drawn)
     zs = np.linspace(-z_max, z_max, samples)
     zs[samples // 2] = 0.0
     sp = sigmoid_prime(zs)
     peak = float(sigmoid_prime(np.array(0.0)))
     return NeuronResult(
-        seed=int(seed),
-        layer=int(layer),
+        net=chain,
         x=x,
         a=a,
         w=w,

@@ -17,7 +17,7 @@ import numpy as np
 
 from netsim.data import Dataset, digits, get_dataset
 from netsim.errors import require
-from netsim.network import Network, check_sizes
+from netsim.spec import NetSpec, OfNet
 
 Array = np.ndarray
 
@@ -33,17 +33,14 @@ MAX_SEEDS = 1000
 
 
 @dataclass(frozen=True)
-class LayerNorms:
-    """||dC/db_l|| for l = 1..L over several seeds.
+class LayerNorms(OfNet):
+    """||dC/db_l|| for l = 1..L of the net ``net`` over several seeds (each replacing its own).
 
     ``norms[s, l - 1]`` is the norm for seed ``seeds[s]``; ``median``, ``q25`` and ``q75``
     are taken over seeds. ``hidden_*`` drop the output layer.
     """
 
-    sizes: tuple[int, ...]
-    activation: str
-    init: str
-    bias_init: str
+    net: NetSpec
     cost: str
     data: str
     n_samples: int
@@ -91,22 +88,16 @@ def parse_seeds(spec: str | Sequence[int] | int) -> tuple[int, ...]:
 
 
 def layer_gradient_norms(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    output_activation: str | None = None,
-    init: str = "nielsen",
-    init_param: float | None = None,
-    bias_init: str = "normal",
+    net: NetSpec,
+    *,
     cost: str = "cross-entropy",
     data: str | Dataset = "digits",
     n_samples: int = 1000,
-    seeds: str | Sequence[int] | int = 0,
-    residual: bool | Sequence[int] = False,
+    seeds: str | Sequence[int] | int | None = None,
 ) -> LayerNorms:
-    """||dC/db_l|| of each layer at initialisation, one row per seed, on ``n_samples`` samples.
-
-    ``residual``: skip connections, as :meth:`netsim.network.Network.create` takes them."""
-    sizes = check_sizes(sizes)
+    """||dC/db_l|| of each layer of the net ``net`` at initialisation (skip connections and
+    all), one row per seed (None: the net's own), on ``n_samples`` samples."""
+    sizes = net.sizes
     dataset = get_dataset(data) if isinstance(data, str) else data
     require(sizes[0] == dataset.x.shape[1],
             f"data {dataset.name!r} has {dataset.x.shape[1]} inputs, but sizes start with {sizes[0]}")
@@ -114,18 +105,14 @@ def layer_gradient_norms(
             f"data {dataset.name!r} has {dataset.y.shape[1]} classes, but sizes end with {sizes[-1]}")
     require(isinstance(n_samples, int) and n_samples >= 1, f"samples {n_samples!r} must be >= 1")
     batch = dataset.head(min(n_samples, len(dataset)))
-    seed_list = parse_seeds(seeds)
+    seed_list = parse_seeds(net.seed if seeds is None else seeds)
     rows = []
     for seed in seed_list:
-        net = Network.create(sizes, activation, output_activation, init, init_param, bias_init, seed,
-                             residual=residual)
-        rows.append(net.backward(batch.x, batch.y, cost).bias_gradient_norms())
+        start = net.with_(seed=seed).build()
+        rows.append(start.backward(batch.x, batch.y, cost).bias_gradient_norms())
     norms = np.array(rows)
     return LayerNorms(
-        sizes=sizes,
-        activation=activation,
-        init=init,
-        bias_init=bias_init,
+        net=net,
         cost=cost,
         data=dataset.name,
         n_samples=len(batch),
@@ -140,8 +127,5 @@ def layer_gradient_norms(
 def nielsen_ch5(seeds: str | Sequence[int] | int = "0-49", n_samples: int = 1000) -> list[LayerNorms]:
     """Nielsen's ch. 5 set-up on digits for the nets with 2, 3 and 4 hidden layers."""
     data = digits()
-    return [
-        layer_gradient_norms(sizes, "sigmoid", None, "nielsen", None, "normal", "cross-entropy",
-                             data, n_samples, seeds)
-        for sizes in NIELSEN_NETS
-    ]
+    return [layer_gradient_norms(NetSpec(sizes), cost="cross-entropy", data=data, n_samples=n_samples, seeds=seeds)
+            for sizes in NIELSEN_NETS]

@@ -29,6 +29,7 @@ import numpy as np
 
 from netsim.experiments.fading import FadingResult, fading
 from netsim.experiments.shared import verdict
+from netsim.spec import NetSpec
 
 #: What the headline says about layer 1's weights next to those of the last hidden layer L − 1:
 #: "vanishing" (pushed at most 1/10 as hard), "exploding" (at least 10 times as hard, or only
@@ -81,16 +82,10 @@ def _headline(weight_norms: Sequence[float]) -> tuple[float, float, float, str]:
     return first, last, pushed, regime
 
 
-def cold_open(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
-    sample: int = 0,
-) -> ColdOpenResult:
-    """The fading chapter's experiment for the preview (same arguments as :func:`fading`)."""
-    result = fading(sizes, activation=activation, init=init, bias_init=bias_init, seed=seed, sample=sample)
+def cold_open(net: NetSpec, *, sample: int = 0) -> ColdOpenResult:
+    """The fading chapter's experiment for the preview: digit ``sample`` through the net ``net``
+    (as :func:`fading` takes them)."""
+    result = fading(net, sample=sample)
     norms = tuple(float(v) for v in result.weight_norms)  # ‖∂C/∂W_l‖, as chapter 7 has them
     first, last, pushed, regime = _headline(norms)
     return ColdOpenResult(fading=result, sweep=tuple(range(result.depth, 0, -1)), weight_norms=norms,

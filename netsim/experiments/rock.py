@@ -1,9 +1,9 @@
 """Chapter 4, the rock on the slope: the vanishing gradient seen as a slope.
 
-The net is the lesson's deep digits net (``sizes`` such as [64, 30, 30, 30, 30, 10]: layers
-1 .. L-1 hidden, layer L the output; the lesson's hidden activation g, initialisation and
-seed, a sigmoid output layer) with chapter 2's quadratic cost on one digit image x = a_0
-with its one-hot target y:
+The net is the lesson's deep digits net (a :class:`~netsim.spec.NetSpec` such as
+[64, 30, 30, 30, 30, 10]: layers 1 .. L-1 hidden, layer L the output; the lesson's hidden
+activation g, initialisation and seed, a sigmoid output layer) with chapter 2's quadratic
+cost on one digit image x = a_0 with its one-hot target y:
 
     z_l = W_l a_(l-1) + b_l,   a_l = g(z_l) (a_L = σ(z_L)),   C = ½ Σ_j (a_L,j − y_j)².
 
@@ -29,7 +29,6 @@ which the result says rather than raising.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -39,7 +38,6 @@ from netsim.data import digits
 from netsim.errors import require
 from netsim.experiments.shared import (
     REGIME_THRESHOLD,
-    digits_net,
     frozen,
     require_above,
     require_digits_net,
@@ -47,6 +45,7 @@ from netsim.experiments.shared import (
     round_significant,
 )
 from netsim.network import Gradients, Network
+from netsim.spec import DEFAULT_NET, NetSpec, OfNet
 
 Array = np.ndarray
 
@@ -108,8 +107,8 @@ class SliceRock:
 
 
 @dataclass(frozen=True, eq=False)
-class RockResult:
-    """Two slices of the lesson's net's quadratic cost on one digit, and a rock on each.
+class RockResult(OfNet):
+    """Two slices of the lesson's net's (``net``'s) quadratic cost on one digit, and a rock on each.
 
     ``first`` slices along a weight of layer 1, ``last`` along a weight of layer L, the
     output layer; both start at the same net (C = ``cost0``), take ``steps`` steps with the
@@ -120,11 +119,7 @@ class RockResult:
     """
 
     description: str
-    sizes: tuple[int, ...]
-    activation: str
-    init: str
-    bias_init: str
-    seed: int
+    net: NetSpec
     sample: int
     label: int
     cost_name: str
@@ -137,11 +132,6 @@ class RockResult:
     cost_tick: float
     first: SliceRock
     last: SliceRock
-
-    @property
-    def depth(self) -> int:
-        """L, the number of weight layers: layer L is the output layer."""
-        return len(self.sizes) - 1
 
     @property
     def hidden(self) -> int:
@@ -245,10 +235,11 @@ class _Path(NamedTuple):
         return abs(self.ws[-1] - self.ws[0])
 
 
-def _check_arguments(sizes: Sequence[int], sample: int, eta: float, steps: int, curve_points: int,
-                     margin: float) -> tuple[tuple[int, ...], int, float, int, int, float]:
-    """The digits net's sizes, the digit's index, the descent and the slices' sampling, checked and normalised."""
-    sizes = tuple(sizes)
+def _check_arguments(net: NetSpec, sample: int, eta: float, steps: int, curve_points: int,
+                     margin: float) -> tuple[int, float, int, int, float]:
+    """A digits net with a hidden layer (so that layer 1 is not layer L), the digit's index, the
+    descent and the slices' sampling, checked and normalised."""
+    sizes = net.sizes
     require(len(sizes) >= 3, f"sizes {list(sizes)} need at least one hidden layer, so that layer 1 is not layer L")
     require_digits_net(sizes)
     sample = require_whole(sample, "sample", 0, len(digits()) - 1)
@@ -256,7 +247,7 @@ def _check_arguments(sizes: Sequence[int], sample: int, eta: float, steps: int, 
     steps = require_whole(steps, "steps", 1, MAX_STEPS)
     curve_points = require_whole(curve_points, "curve_points", 3, MAX_CURVE_POINTS)
     margin = require_above(margin, "margin", 1.0)
-    return sizes, sample, eta, steps, curve_points, margin
+    return sample, eta, steps, curve_points, margin
 
 
 def _roll(net: Network, x: Array, y: Array, start: Gradients, layer: int, eta: float, steps: int) -> _Path:
@@ -285,25 +276,20 @@ def _cost_half_width(cost0: float, first: SliceRock, last: SliceRock) -> float:
     return COST_HEADROOM * spread if spread > 0 else FLAT_COST_HALF_WIDTH
 
 
-def _summarise(net: Network, init: str, bias_init: str, seed: int, sample: int, eta: float, steps: int,
-               start: Gradients, half_width: float, first: SliceRock, last: SliceRock) -> RockResult:
+def _summarise(net: NetSpec, sample: int, eta: float, steps: int, start: Gradients, half_width: float,
+               first: SliceRock, last: SliceRock) -> RockResult:
     """The frozen :class:`RockResult` of the two rocks, with a one-sentence description of the set-up."""
-    hidden = net.activations[0].name
     label = int(digits().labels[sample])
     cost_half = _cost_half_width(float(start.cost), first, last)
     description = (
-        f"the digits net {list(net.sizes)} ({hidden} hidden layers, sigmoid output, {init} init, "
-        f"{bias_init} biases, seed {seed}) on digit image #{sample} (a {label}), quadratic cost; "
-        f"w = W_1[{first.j}, {first.k}] and w = W_{net.depth}[{last.j}, {last.k}], in each layer "
+        f"the digits net {list(net.sizes)} ({net.activation} hidden layers, {net.output_activation} output, "
+        f"{net.init} init, {net.bias_init} biases, seed {net.seed}) on digit image #{sample} (a {label}), "
+        f"quadratic cost; w = W_1[{first.j}, {first.k}] and w = W_{net.depth}[{last.j}, {last.k}], in each layer "
         f"the weight with the largest |∂C/∂w| at the start; {steps} steps of eta = {eta:g}; all else fixed"
     )
     return RockResult(
         description=description,
-        sizes=tuple(net.sizes),
-        activation=hidden,
-        init=init,
-        bias_init=bias_init,
-        seed=int(seed),
+        net=net,
         sample=sample,
         label=label,
         cost_name=COST,
@@ -320,11 +306,8 @@ def _summarise(net: Network, init: str, bias_init: str, seed: int, sample: int, 
 
 
 def rock_on_slope(
-    sizes: Sequence[int] = (64, 30, 30, 30, 30, 10),
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
+    net: NetSpec = DEFAULT_NET,
+    *,
     sample: int = 0,
     eta: float = 0.1,
     steps: int = STEPS,
@@ -338,16 +321,15 @@ def rock_on_slope(
     ``STILL_HALF_WIDTH`` when neither rock moves). Raises :class:`NetsimError` on bad input,
     or when C or ∂C/∂w stops being finite along a rock's path.
     """
-    sizes, sample, eta, steps, curve_points, margin = _check_arguments(sizes, sample, eta, steps, curve_points,
-                                                                       margin)
+    sample, eta, steps, curve_points, margin = _check_arguments(net, sample, eta, steps, curve_points, margin)
 
     data = digits()
     x, y = data.x[sample:sample + 1], data.y[sample:sample + 1]
-    net = digits_net(sizes, activation, init, bias_init, seed)
-    start = net.backward(x, y, COST)  # C and every ∂C/∂W_l at the fresh net
-    paths = [_roll(net, x, y, start, layer, eta, steps) for layer in (1, net.depth)]
+    fresh = net.build()
+    start = fresh.backward(x, y, COST)  # C and every ∂C/∂W_l at the fresh net
+    paths = [_roll(fresh, x, y, start, layer, eta, steps) for layer in (1, net.depth)]
     longest = max(p.distance for p in paths)
     half_width = margin * longest if longest > 0 else STILL_HALF_WIDTH  # one scale for both slices
     first, last = (_slice_rock(p, half_width, curve_points) for p in paths)
 
-    return _summarise(net, init, bias_init, seed, sample, eta, steps, start, half_width, first, last)
+    return _summarise(net, sample, eta, steps, start, half_width, first, last)

@@ -1,6 +1,6 @@
 """What the chapter experiments share: read-only arrays, argument checks (whole numbers, numbers
-above a bound, the digits net's sizes), a fresh digits net, log-scale axes, the vanishing /
-level / exploding verdict on a ratio, and rounding to significant figures."""
+above a bound, the digits net's sizes), the one-neuron chain of chapters 3 and 6, log-scale
+axes, the vanishing / level / exploding verdict on a ratio, and rounding to significant figures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from netsim.errors import require
-from netsim.network import Network
+from netsim.spec import NetSpec
 
 Array = np.ndarray
 
@@ -71,10 +71,13 @@ def digits_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
     return sizes
 
 
-def digits_net(sizes: Sequence[int], activation: str, init: str, bias_init: str, seed: int) -> Network:
-    """A fresh net of ``sizes``: hidden layers a_l = ``activation``(z_l), a sigmoid output layer."""
-    return Network.create(sizes, activation=activation, output_activation="sigmoid", init=init,
-                          bias_init=bias_init, seed=seed)
+def chain_net(net: NetSpec, layers: int) -> NetSpec:
+    """The chain of chapters 3 and 6 drawn from ``net``'s seed: [1] * (``layers`` + 1), one
+    sigmoid neuron per layer, z_l = w_l a_(l-1) + b_l, with Nielsen's weights N(0, 1)/sqrt(n_in)
+    = N(0, 1) (n_in = 1) and N(0, 1) biases, whatever the net's own activation and start (the
+    chapters are about the sigmoid's slope)."""
+    return NetSpec((1,) * (int(layers) + 1), activation="sigmoid", output_activation="sigmoid", init="nielsen",
+                   bias_init="normal", seed=net.seed)
 
 
 def require_known_parts(what: str, activation: str, init: str, bias_init: str) -> None:

@@ -5,7 +5,7 @@ SGD (:func:`netsim.train.sgd`) under one :class:`TrainingSetup` (the split, mini
 eta, epochs, the cross-entropy cost of chapter 7, no weight decay), with the same hidden activation g,
 initialisation rule and seed:
 
-- the deep net, e.g. [64, 30, 30, 30, 30, 10] (the lesson's ``sizes``);
+- the deep net, e.g. [64, 30, 30, 30, 30, 10] (the lesson's net, a :class:`~netsim.spec.NetSpec`);
 - the shallow net [64, width, 10]: one hidden layer of the same width.
 
 Chapters 5, 8 and 11 all train under this one set-up, through :func:`train_under` and
@@ -45,18 +45,16 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from netsim import fp
-from netsim.activations import ACTIVATIONS
 from netsim.data import Split, digits_split
 from netsim.errors import NetsimError, require
 from netsim.experiments.shared import decades, frozen, is_whole, require_digits_net, round_significant, verdict
-from netsim.init import BIAS_INITS, WEIGHT_INITS
 from netsim.network import Network
+from netsim.spec import NetSpec, OfNet
 from netsim.train import TrainingRun, sgd
 
 Array = np.ndarray
 
 COST = "cross-entropy"
-OUTPUT_ACTIVATION = "sigmoid"
 BATCH_SIZE = 10
 MAX_EPOCHS = 1000
 
@@ -85,8 +83,8 @@ class TrainingSetup:
     and ``split_seed``); ``batch_size``: images per mini-batch; ``eta``: the learning rate in
     w <- w - eta dC/dw; ``epochs``: passes over the training set; ``cost``: the cost C (the
     cross-entropy cost of chapter 7); ``l2``: the weight decay, none; ``probe_size``: the
-    training images ||dC/db_l|| is measured on after each epoch; ``output_activation``: the
-    output layer's sigma.
+    training images ||dC/db_l|| is measured on after each epoch. The nets themselves (their
+    output layer's sigma among the rest) are :class:`~netsim.spec.NetSpec` values.
     """
 
     data: str = "scikit-learn's 8x8 digits"
@@ -100,7 +98,6 @@ class TrainingSetup:
     cost: str = COST
     l2: float = 0.0
     probe_size: int = PROBE_SIZE
-    output_activation: str = OUTPUT_ACTIVATION
 
     @property
     def updates_per_epoch(self) -> int:
@@ -202,40 +199,31 @@ def continue_training(before: Progress, setup: TrainingSetup, epochs: int) -> Pr
     return Progress(before.start, _kept(run), shuffle.bit_generator.state)
 
 
-def start_training(setup: TrainingSetup, sizes: Sequence[int], activation: str, init: str,
-                   bias_init: str = "normal", seed: int = 0) -> Progress:
-    """A fresh net of ``sizes`` (hidden activation ``activation``, output sigmoid), created by
-    :meth:`netsim.network.Network.create` with ``init`` / ``bias_init`` and ``seed``, trained for
-    ``setup.epochs`` epochs; SGD shuffles with the same ``seed``. Not kept: see :func:`progress`."""
-    net = Network.create(tuple(sizes), activation, setup.output_activation, init, None, bias_init, seed)
-    shuffle = np.random.default_rng(seed)
-    run = _train(setup, net, setup.epochs, shuffle, 0)
-    return Progress(_read_only(net), _kept(run), shuffle.bit_generator.state)
+def start_training(setup: TrainingSetup, net: NetSpec) -> Progress:
+    """A fresh net of the spec ``net`` (:meth:`NetSpec.build`) trained for ``setup.epochs``
+    epochs; SGD shuffles with the net's seed. Not kept: see :func:`progress`."""
+    fresh = net.build()
+    shuffle = np.random.default_rng(net.seed)
+    run = _train(setup, fresh, setup.epochs, shuffle, 0)
+    return Progress(_read_only(fresh), _kept(run), shuffle.bit_generator.state)
 
 
 @lru_cache(maxsize=24)
-def _progress(setup: TrainingSetup, sizes: tuple[int, ...], activation: str, init: str, bias_init: str,
-              seed: int) -> Progress:
+def progress(setup: TrainingSetup, net: NetSpec) -> Progress:
+    """The net ``net`` trained under ``setup`` (see :func:`start_training`), kept once per
+    process: a run of more than :data:`FIRST_LOOK` epochs goes on from the kept run of
+    ``FIRST_LOOK``, so chapter 5 (which stops there) and chapters 8 and 11 share one training."""
     if setup.epochs <= FIRST_LOOK:
-        return start_training(setup, sizes, activation, init, bias_init, seed)
-    first = _progress(dataclasses.replace(setup, epochs=FIRST_LOOK), sizes, activation, init, bias_init, seed)
+        return start_training(setup, net)
+    first = progress(dataclasses.replace(setup, epochs=FIRST_LOOK), net)
     return continue_training(first, setup, setup.epochs - FIRST_LOOK)
 
 
-def progress(setup: TrainingSetup, sizes: Sequence[int], activation: str, init: str, bias_init: str = "normal",
-             seed: int = 0) -> Progress:
-    """The net of ``sizes`` trained under ``setup`` (see :func:`start_training`), kept once per
-    process: a run of more than :data:`FIRST_LOOK` epochs goes on from the kept run of
-    ``FIRST_LOOK``, so chapter 5 (which stops there) and chapters 8 and 11 share one training."""
-    return _progress(setup, tuple(int(n) for n in sizes), str(activation), str(init), str(bias_init), int(seed))
-
-
-def train_under(setup: TrainingSetup, sizes: Sequence[int], activation: str, init: str,
-                bias_init: str = "normal", seed: int = 0) -> TrainingRun:
-    """The records of a fresh net of ``sizes`` trained under ``setup`` (:func:`progress`): ||dC/db_l||,
-    the mean training cost and the held-out accuracy per epoch (row 0: untrained), and the net
-    after the last epoch. BLAS runs on one thread (small matrices, two shared cores)."""
-    return progress(setup, sizes, activation, init, bias_init, seed).run
+def train_under(setup: TrainingSetup, net: NetSpec) -> TrainingRun:
+    """The records of a fresh net of the spec ``net`` trained under ``setup`` (:func:`progress`):
+    ||dC/db_l||, the mean training cost and the held-out accuracy per epoch (row 0: untrained),
+    and the net after the last epoch. BLAS runs on one thread (small matrices, two shared cores)."""
+    return progress(setup, net).run
 
 
 #: The held-out accuracy a net must reach to count as trained (see ``epochs_to_target``).
@@ -277,8 +265,9 @@ NIELSEN_MNIST = PublishedRun()
 
 
 @dataclass(frozen=True, eq=False)
-class TrainingComparison:
-    """The deep and the shallow net's training records, epoch by epoch (row 0: untrained).
+class TrainingComparison(OfNet):
+    """The deep net's (``net``'s) and the shallow net's training records, epoch by epoch (row
+    0: untrained); the shallow net is ``net.shallow()``, [n_0, n_1, n_L].
 
     ``setup``: the :class:`TrainingSetup` both nets trained under (``eta``, ``epochs`` and
     ``batch_size`` repeat it). ``speeds[e, l - 1]`` is ||dC/db_l|| of the deep net after
@@ -298,12 +287,7 @@ class TrainingComparison:
     ``decades`` = (lo, hi): whole powers of ten covering the hidden layers' speeds.
     """
 
-    deep_sizes: tuple[int, ...]
-    shallow_sizes: tuple[int, ...]
-    activation: str
-    init: str
-    bias_init: str
-    seed: int
+    net: NetSpec
     setup: TrainingSetup
     eta: float
     epochs: int
@@ -328,6 +312,16 @@ class TrainingComparison:
     deep_epochs_to_leave_chance: int | None
     chance: float
     decades: tuple[int, int]
+
+    @property
+    def deep_sizes(self) -> tuple[int, ...]:
+        """The deep net's sizes [n_0, n_1, ..., n_L]."""
+        return self.net.sizes
+
+    @property
+    def shallow_sizes(self) -> tuple[int, ...]:
+        """The shallow net's sizes [n_0, n_1, n_L]."""
+        return self.net.shallow().sizes
 
     @property
     def hidden_speeds(self) -> Array:
@@ -434,30 +428,26 @@ class _Lag(NamedTuple):
     ratio: float
 
 
-def _check_arguments(sizes: Sequence[int], activation: str, init: str, bias_init: str, seed: int, eta: float,
-                     epochs: int, batch_size: int, target_accuracy: float,
-                     climb_accuracy: float) -> tuple[tuple[int, ...], TrainingSetup]:
-    """The deep digits net's sizes (as a tuple), its parts and seed, the accuracy marks, and the set-up."""
-    sizes = tuple(sizes)
-    require(all(is_whole(n) and n >= 1 for n in sizes), f"sizes {list(sizes)} must be whole numbers >= 1")
-    require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a first and a last)")
-    require_digits_net(sizes)
-    require(activation in ACTIVATIONS, f"activation {activation!r} is unknown; allowed: {', '.join(ACTIVATIONS)}")
-    require(init in WEIGHT_INITS, f"init {init!r} is unknown; allowed: {', '.join(WEIGHT_INITS)}")
-    require(bias_init in BIAS_INITS, f"bias_init {bias_init!r} is unknown; allowed: {', '.join(BIAS_INITS)}")
-    require(is_whole(seed) and seed >= 0, f"seed {seed!r} must be a whole number >= 0")
+def require_deep_digits_net(net: NetSpec) -> None:
+    """``net`` reads the 8x8 digits, gives ten outputs and has at least two hidden layers (a
+    first and a last to compare); else NetsimError names what is wrong."""
+    require(len(net.sizes) >= 4, f"sizes {list(net.sizes)} need at least two hidden layers (a first and a last)")
+    require_digits_net(net.sizes)
+
+
+def _check_arguments(net: NetSpec, eta: float, epochs: int, batch_size: int, target_accuracy: float,
+                     climb_accuracy: float) -> TrainingSetup:
+    """A deep digits net, the accuracy marks, and the set-up."""
+    require_deep_digits_net(net)
     for name, value in (("target_accuracy", target_accuracy), ("climb_accuracy", climb_accuracy)):
         require(isinstance(value, (int, float)) and 0 < value <= 1, f"{name} = {value!r} must be in (0, 1]")
-    return sizes, training_setup(eta, epochs, batch_size)
+    return training_setup(eta, epochs, batch_size)
 
 
-def _train_both(setup: TrainingSetup, sizes: tuple[int, ...], activation: str, init: str, bias_init: str,
-                seed: int) -> tuple[TrainingRun, TrainingRun]:
-    """The deep net of ``sizes`` and the shallow [n_0, n_1, n_L], trained under ``setup`` (sgd
+def _train_both(setup: TrainingSetup, net: NetSpec) -> tuple[TrainingRun, TrainingRun]:
+    """The deep net ``net`` and its shallow net [n_0, n_1, n_L], trained under ``setup`` (sgd
     stops with a NetsimError if either diverges)."""
-    deep = train_under(setup, sizes, activation, init, bias_init, seed)
-    shallow = train_under(setup, (sizes[0], sizes[1], sizes[-1]), activation, init, bias_init, seed)
-    return deep, shallow
+    return train_under(setup, net), train_under(setup, net.shallow())
 
 
 def _lag(hidden_speeds: Array, epochs: int) -> _Lag:
@@ -469,18 +459,13 @@ def _lag(hidden_speeds: Array, epochs: int) -> _Lag:
     return _Lag(ratios, catch_up, window, ratio)
 
 
-def _summarise(sizes: tuple[int, ...], activation: str, init: str, bias_init: str, seed: int,
-               setup: TrainingSetup, deep: TrainingRun, shallow: TrainingRun, lag: _Lag,
+def _summarise(net: NetSpec, setup: TrainingSetup, deep: TrainingRun, shallow: TrainingRun, lag: _Lag,
                target_accuracy: float, climb_accuracy: float) -> TrainingComparison:
     """The frozen :class:`TrainingComparison` of the two runs and layer 1's lag."""
     regime, factor = verdict(lag.ratio)
+    chance = 1.0 / net.sizes[-1]
     return TrainingComparison(
-        deep_sizes=tuple(int(n) for n in sizes),
-        shallow_sizes=tuple(int(n) for n in shallow.sizes),
-        activation=str(activation),
-        init=str(init),
-        bias_init=str(bias_init),
-        seed=int(seed),
+        net=net,
         setup=setup,
         eta=setup.eta,
         epochs=setup.epochs,
@@ -502,38 +487,33 @@ def _summarise(sizes: tuple[int, ...], activation: str, init: str, bias_init: st
         shallow_epochs_to_target=epochs_to_target(shallow.test_accuracy, target_accuracy),
         climb_accuracy=float(climb_accuracy),
         deep_epochs_to_climb=epochs_to_target(deep.test_accuracy, climb_accuracy),
-        deep_epochs_to_leave_chance=epochs_to_stay_above(deep.test_accuracy, 2.0 / sizes[-1]),
-        chance=1.0 / sizes[-1],
+        deep_epochs_to_leave_chance=epochs_to_stay_above(deep.test_accuracy, 2.0 * chance),
+        chance=chance,
         decades=decades(deep.speeds[:, :-1]),
     )
 
 
 def cost_of_fading(
-    sizes: Sequence[int],
-    activation: str = "sigmoid",
-    init: str = "nielsen",
-    bias_init: str = "normal",
-    seed: int = 0,
+    net: NetSpec,
+    *,
     eta: float = 0.1,
     epochs: int = EPOCHS,
     batch_size: int = BATCH_SIZE,
     target_accuracy: float = DEFAULT_TARGET_ACCURACY,
     climb_accuracy: float = CLIMB_ACCURACY,
 ) -> TrainingComparison:
-    """Train the deep net of ``sizes`` and the shallow net [64, sizes[1], 10] side by side.
+    """Train the deep net ``net`` and its shallow net [64, n_1, 10] side by side.
 
-    ``sizes`` must be a digits net (64 inputs, 10 outputs) with at least two hidden layers,
-    so that a first and a last hidden layer exist. Both train under
+    ``net`` must be a digits net (64 inputs, 10 outputs) with at least two hidden layers, so
+    that a first and a last hidden layer exist. Both train under
     ``training_setup(eta, epochs, batch_size)``.
     """
-    sizes, setup = _check_arguments(sizes, activation, init, bias_init, seed, eta, epochs, batch_size,
-                                    target_accuracy, climb_accuracy)
+    setup = _check_arguments(net, eta, epochs, batch_size, target_accuracy, climb_accuracy)
 
-    deep, shallow = _train_both(setup, sizes, activation, init, bias_init, seed)
+    deep, shallow = _train_both(setup, net)
     lag = _lag(deep.speeds[:, :-1], setup.epochs)  # hidden layers only: layer L is the output
 
-    return _summarise(sizes, activation, init, bias_init, seed, setup, deep, shallow, lag, target_accuracy,
-                      climb_accuracy)
+    return _summarise(net, setup, deep, shallow, lag, target_accuracy, climb_accuracy)
 
 
 @dataclass(frozen=True, eq=False)
@@ -561,15 +541,14 @@ class StepTest:
 
 
 @lru_cache(maxsize=8)
-def _boosted_runs(setup: TrainingSetup, sizes: tuple[int, ...], activation: str, init: str, bias_init: str,
-                  seed: int, boost: float) -> tuple[Array, Array]:
+def _boosted_runs(setup: TrainingSetup, net: NetSpec, boost: float) -> tuple[Array, Array]:
     """Held-out accuracy per epoch with layer 1's, then layer L-1's, step multiplied by ``boost``."""
-    start = progress(setup, sizes, activation, init, bias_init, seed).start
-    layers = len(sizes) - 1
+    start = progress(setup, net).start
+    layers = net.depth
     runs = []
     for layer in (1, layers - 1):
         scales = tuple(boost if l == layer else 1.0 for l in range(1, layers + 1))
-        run = _train(setup, start, setup.epochs, np.random.default_rng(seed), 0, scales)
+        run = _train(setup, start, setup.epochs, np.random.default_rng(net.seed), 0, scales)
         runs.append(frozen(run.test_accuracy))
     return runs[0], runs[1]
 
@@ -578,7 +557,7 @@ def step_test(r: TrainingComparison) -> StepTest:
     """The deep net of ``r`` retrained with layer 1's step, then layer L-1's, eta times ``r.factor``;
     ``r`` must show a plateau (``r.plateau``). Each run is kept once per process."""
     require(r.plateau, "the step test needs a run whose deep net has a plateau")
-    first, last = _boosted_runs(r.setup, r.deep_sizes, r.activation, r.init, r.bias_init, r.seed, float(r.factor))
+    first, last = _boosted_runs(r.setup, r.net, float(r.factor))
     twice = 2.0 * r.chance
     return StepTest(
         boost=float(r.factor),

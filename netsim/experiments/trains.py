@@ -8,7 +8,7 @@ per process, so a net chapter 8 has trained is not trained again here), all with
 seed, which draws each net's starting weights by its own rule and orders its mini-batches:
 
 - ``shallow``: [64, width, 10], sigmoid, Nielsen's start (chapter 8's shallow net);
-- ``sigmoid``: the deep net of ``sizes``, sigmoid, Nielsen's start (chapter 8's deep net);
+- ``sigmoid``: the lesson's deep net's sizes, sigmoid, Nielsen's start (chapter 8's deep net);
 - ``tanh``: the same deep net with tanh and Xavier's start (Glorot and Bengio), biases 0;
 - ``relu``: the same deep net with ReLU and He's start, biases 0.
 
@@ -33,8 +33,9 @@ import numpy as np
 
 from netsim import fp
 from netsim.errors import NetsimError, require
-from netsim.experiments.shared import decades, frozen, require_digits_net, require_known_parts, round_significant
-from netsim.experiments.training import TrainingSetup, train_under, training_setup
+from netsim.experiments.shared import decades, frozen, require_known_parts, round_significant
+from netsim.experiments.training import TrainingSetup, require_deep_digits_net, train_under, training_setup
+from netsim.spec import DEFAULT_NET, NetSpec, OfNet, Setting
 
 Array = np.ndarray
 
@@ -44,34 +45,26 @@ DEFAULT_TARGET_ACCURACY = 0.9
 RATIO_DIGITS = 2
 
 
-@dataclass(frozen=True)
-class NetSpec:
-    """One of the four nets: a key, deep or shallow, hidden activation, weight and bias init."""
-
-    key: str
-    deep: bool
-    activation: str
-    init: str
-    bias_init: str
-
-
-SHALLOW = NetSpec("shallow", False, "sigmoid", "nielsen", "normal")
-DEEP_SIGMOID = NetSpec("sigmoid", True, "sigmoid", "nielsen", "normal")
-DEEP_TANH = NetSpec("tanh", True, "tanh", "xavier-normal", "zeros")
-DEEP_RELU = NetSpec("relu", True, "relu", "he", "zeros")
-NETS: tuple[NetSpec, ...] = (SHALLOW, DEEP_SIGMOID, DEEP_TANH, DEEP_RELU)
+#: The four nets, each a :class:`~netsim.spec.Setting` of the lesson's deep net: a key, the
+#: hidden activation, weight and bias init, and whether it is the deep net or its shallow one.
+SHALLOW = Setting("shallow", "sigmoid", "nielsen", "normal", deep=False)
+DEEP_SIGMOID = Setting("sigmoid", "sigmoid", "nielsen", "normal")
+DEEP_TANH = Setting("tanh", "tanh", "xavier-normal", "zeros")
+DEEP_RELU = Setting("relu", "relu", "he", "zeros")
+NETS: tuple[Setting, ...] = (SHALLOW, DEEP_SIGMOID, DEEP_TANH, DEEP_RELU)
 
 
 @dataclass(frozen=True, eq=False)
-class NetRun:
-    """One net's training record. ``accuracy[e]``: held-out accuracy after epoch e;
+class NetRun(OfNet):
+    """One net's training record: ``setting`` applied to the lesson's net gives ``net``, the
+    net trained. ``accuracy[e]``: held-out accuracy after epoch e;
     ``speeds[e, l - 1]``: ||dC/db_l|| after epoch e, l = 1 .. L (the last column is the output
     layer). ``ratios[e]``: r_e (deep nets; empty for the shallow one), ``speed_ratio`` their
     geometric mean over epochs 1 .. E and ``speed_ratio_rounded`` to ``RATIO_DIGITS`` figures
     (nan for the shallow net, which has one hidden layer)."""
 
-    spec: NetSpec
-    sizes: tuple[int, ...]
+    setting: Setting
+    net: NetSpec
     accuracy: Array
     speeds: Array
     ratios: Array
@@ -91,16 +84,16 @@ class NetRun:
 
 
 @dataclass(frozen=True, eq=False)
-class FixedNetsResult:
-    """The four runs (in :data:`NETS` order), the set-up they share, and the plot's decades.
+class FixedNetsResult(OfNet):
+    """The four runs (in :data:`NETS` order) of the lesson's deep net ``net`` changed one
+    setting at a time, the set-up they share, and the plot's decades.
 
     ``decades`` = (lo, hi): whole powers of ten covering every deep net's r_e (epochs 0 .. E)
     and 1 (the line where layer 1 and layer L-1 learn equally fast), at least one decade wide.
     """
 
     setup: TrainingSetup
-    sizes: tuple[int, ...]
-    seed: int
+    net: NetSpec
     target_accuracy: float
     runs: tuple[NetRun, ...]
     decades: tuple[int, int]
@@ -108,9 +101,9 @@ class FixedNetsResult:
     def by_key(self, key: str) -> NetRun:
         """The run called ``key`` ("shallow", "sigmoid", "tanh" or "relu")."""
         for r in self.runs:
-            if r.spec.key == key:
+            if r.setting.key == key:
                 return r
-        raise NetsimError(f"net {key!r} is unknown; allowed: {', '.join(r.spec.key for r in self.runs)}")
+        raise NetsimError(f"net {key!r} is unknown; allowed: {', '.join(r.setting.key for r in self.runs)}")
 
     @property
     def epochs(self) -> int:
@@ -141,25 +134,21 @@ def geometric_mean_ratio(hidden_speeds: Array) -> tuple[Array, float]:
 
 
 def fixed_nets_train(
-    sizes: Sequence[int] = (64, 30, 30, 30, 30, 10),
-    seed: int = 0,
+    net: NetSpec = DEFAULT_NET,
+    *,
     eta: float = 0.1,
     epochs: int | None = None,
     target_accuracy: float = DEFAULT_TARGET_ACCURACY,
-    nets: Sequence[NetSpec] = NETS,
+    nets: Sequence[Setting] = NETS,
 ) -> FixedNetsResult:
-    """Train ``nets`` on the digits under chapter 8's set-up with learning rate ``eta``.
+    """Train ``nets``, each a setting of the lesson's deep net ``net``, on the digits under
+    chapter 8's set-up with learning rate ``eta``.
 
-    ``sizes`` is the deep net (64 inputs, at least two hidden layers, 10 outputs); the shallow
-    net is [64, sizes[1], 10]. ``epochs`` defaults to chapter 8's.
+    ``net`` is the deep net (64 inputs, at least two hidden layers, 10 outputs; its sizes and
+    seed are what the settings keep); a shallow setting trains [64, n_1, 10]. ``epochs``
+    defaults to chapter 8's.
     """
-    sizes = tuple(sizes)
-    require(all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes),
-            f"sizes {list(sizes)} must be whole numbers >= 1")
-    require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a first and a last)")
-    require_digits_net(sizes)
-    require(isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0,
-            f"seed {seed!r} must be a whole number >= 0")
+    require_deep_digits_net(net)
     require(isinstance(target_accuracy, (int, float)) and 0 < target_accuracy <= 1,
             f"target_accuracy = {target_accuracy!r} must be in (0, 1]")
     nets = tuple(nets)
@@ -167,28 +156,28 @@ def fixed_nets_train(
     keys = [n.key for n in nets]
     require(len(set(keys)) == len(keys), f"nets {keys} must have different keys")
     for n in nets:
-        require(isinstance(n, NetSpec), f"net {n!r} must be a NetSpec")
+        require(isinstance(n, Setting), f"net {n!r} must be a Setting")
         require_known_parts(f"net {n.key!r}", n.activation, n.init, n.bias_init)
     setup = training_setup(eta) if epochs is None else training_setup(eta, epochs)
 
     runs = []
-    for spec in nets:
-        layer_sizes = sizes if spec.deep else (sizes[0], sizes[1], sizes[-1])
+    for setting in nets:
+        trained = setting.of(net)
         try:
-            run = train_under(setup, layer_sizes, spec.activation, spec.init, spec.bias_init, int(seed))
+            run = train_under(setup, trained)
         except NetsimError as exc:  # sgd stops a diverging run: say which of the nets it was
-            raise NetsimError(f"the {spec.key} net: {exc}") from None
-        if spec.deep:
+            raise NetsimError(f"the {setting.key} net: {exc}") from None
+        if setting.deep:
             ratios, ratio = geometric_mean_ratio(run.speeds[:, :-1])
         else:
             ratios, ratio = np.zeros(0), math.nan
         runs.append(NetRun(
-            spec=spec, sizes=tuple(int(n) for n in layer_sizes), accuracy=frozen(run.test_accuracy),
+            setting=setting, net=trained, accuracy=frozen(run.test_accuracy),
             speeds=frozen(run.speeds), ratios=frozen(ratios), speed_ratio=float(ratio),
-            speed_ratio_rounded=round_significant(float(ratio), RATIO_DIGITS) if spec.deep else math.nan,
+            speed_ratio_rounded=round_significant(float(ratio), RATIO_DIGITS) if setting.deep else math.nan,
             epochs_to_target=epochs_to_target(run.test_accuracy, target_accuracy),
         ))
 
-    lo, hi = decades(np.concatenate([np.ones(1), *[r.ratios for r in runs if r.spec.deep]]))
-    return FixedNetsResult(setup=setup, sizes=tuple(int(n) for n in sizes), seed=int(seed),
-                           target_accuracy=float(target_accuracy), runs=tuple(runs), decades=(int(lo), int(hi)))
+    lo, hi = decades(np.concatenate([np.ones(1), *[r.ratios for r in runs if r.setting.deep]]))
+    return FixedNetsResult(setup=setup, net=net, target_accuracy=float(target_accuracy), runs=tuple(runs),
+                           decades=(int(lo), int(hi)))

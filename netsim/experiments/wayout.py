@@ -69,7 +69,7 @@ from netsim.errors import NetsimError, require
 from netsim.experiments.nielsen import parse_seeds
 from netsim.experiments.shared import bar_decades, frozen, is_whole, require_known_parts, round_significant
 from netsim.init import BIAS_INITS
-from netsim.network import Network, check_sizes
+from netsim.spec import DEFAULT_NET, NetSpec, OfNet, Setting
 
 Array = np.ndarray
 
@@ -85,7 +85,6 @@ AGREE_TOLERANCE = 0.10
 #: The bars are "level" when the last hidden layer's bar over layer 1's is within this of 1.
 LEVEL_TOLERANCE = 0.10
 COST = "cross-entropy"
-OUTPUT_ACTIVATION = "sigmoid"
 
 #: The activation curves' grid: z from -CURVE_Z_MAX to CURVE_Z_MAX in CURVE_SAMPLES steps.
 CURVE_Z_MAX = 4.0
@@ -219,16 +218,8 @@ def random_sums(seed: int = 0, max_n: int = DEFAULT_MAX_N, trials: int = DEFAULT
 
 # ---------- the starting-weight rules ----------
 
-@dataclass(frozen=True)
-class Setting:
-    """One way to build the net: hidden activation, weight init and bias init (netsim names)."""
-
-    key: str
-    activation: str
-    init: str
-    bias_init: str
-
-
+#: The ways to build the deep net chapter 10 compares, each a :class:`~netsim.spec.Setting`:
+#: hidden activation, weight init and bias init (netsim names).
 PROBLEM = Setting("sigmoid", "sigmoid", "nielsen", "normal")
 SIGMOID_XAVIER = Setting("sigmoid-xavier", "sigmoid", "xavier-normal", "zeros")
 TANH_XAVIER = Setting("tanh", "tanh", "xavier-normal", "zeros")
@@ -365,8 +356,9 @@ class SettingBars:
 
 
 @dataclass(frozen=True, eq=False)
-class WayOutResult:
-    """Everything the way-out chapter shows of the deep net.
+class WayOutResult(OfNet):
+    """Everything the way-out chapter shows of the deep net ``net`` (its sizes; each setting
+    gives the activation and start, ``seeds`` the starts).
 
     ``settings`` follow the settings given (by default :data:`SETTINGS`). ``width``: the
     hidden layers' one width n (so n_in = n_out = n between hidden layers); ``n_first``:
@@ -376,7 +368,7 @@ class WayOutResult:
     bars and quartiles.
     """
 
-    sizes: tuple[int, ...]
+    net: NetSpec
     seeds: tuple[int, ...]
     n_samples: int
     cost: str
@@ -431,16 +423,17 @@ def digit_delta_rms(delta: Array) -> float:
 def _check_setting(s: Setting) -> None:
     """``s`` is a :class:`Setting` whose activation and initialisers netsim has, with a variance rule."""
     require(isinstance(s, Setting), f"setting {s!r} must be a Setting")
+    require(s.deep, f"setting {s.key!r} is a shallow net; the way out compares deep nets")
     require_known_parts(f"setting {s.key!r}", s.activation, s.init, s.bias_init)
     require(s.init in RULE_INITS, f"setting {s.key!r}: init {s.init!r} has no variance rule; "
             f"allowed: {', '.join(RULE_INITS)}")
 
 
-def _check_arguments(sizes: Sequence[int], seeds: str | Sequence[int] | int, n_samples: int,
-                     settings: Sequence[Setting]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[Setting, ...]]:
-    """(sizes, seeds, settings): a deep digits net with hidden layers of one width, the seeds
-    parsed, and settings with different keys."""
-    sizes = check_sizes(sizes)
+def _check_arguments(net: NetSpec, seeds: str | Sequence[int] | int | None, n_samples: int,
+                     settings: Sequence[Setting]) -> tuple[tuple[int, ...], tuple[Setting, ...]]:
+    """(seeds, settings): a deep digits net with hidden layers of one width, the seeds parsed
+    (None: ``DEFAULT_SEED_COUNT`` of them from the net's seed on), and settings with different keys."""
+    sizes = net.sizes
     require(len(sizes) >= 4, f"sizes {list(sizes)} need at least two hidden layers (a deep net)")
     require(sizes[0] == 64, f"sizes {list(sizes)} must start with 64 (the 8x8 digits' pixels)")
     require(sizes[-1] == 10, f"sizes {list(sizes)} must end with 10 (one output per digit)")
@@ -448,6 +441,8 @@ def _check_arguments(sizes: Sequence[int], seeds: str | Sequence[int] | int, n_s
     n_data = len(digits())
     require(is_whole(n_samples) and 1 <= n_samples <= n_data,
             f"n_samples = {n_samples!r} must be a whole number from 1 to {n_data}")
+    if seeds is None:
+        seeds = list(range(net.seed, net.seed + DEFAULT_SEED_COUNT))
     seed_list = parse_seeds(seeds)
     settings = tuple(settings)
     require(len(settings) >= 1, "settings: give at least one setting")
@@ -455,19 +450,20 @@ def _check_arguments(sizes: Sequence[int], seeds: str | Sequence[int] | int, n_s
         _check_setting(s)
     keys = [s.key for s in settings]
     require(len(set(keys)) == len(keys), f"settings {keys} must have different keys")
-    return sizes, seed_list, settings
+    return seed_list, settings
 
 
-def _setting_bars(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x: Array, y: Array) -> SettingBars:
-    """One setting's :class:`SettingBars`: each start's bars, then the summary over the starts."""
+def _setting_bars(s: Setting, net: NetSpec, seeds: tuple[int, ...], x: Array, y: Array) -> SettingBars:
+    """One setting of the deep net ``net``: each start's bars, then the summary over the starts."""
+    sizes, changed = net.sizes, s.of(net)
     hidden = len(sizes) - 2
     per_start, sq_sum, on_count = [], np.zeros(hidden - 1), 0.0
     for seed in seeds:
-        net = Network.create(sizes, s.activation, OUTPUT_ACTIVATION, s.init, None, s.bias_init, seed)
-        g = net.backward(x, y, COST)
+        start = changed.with_(seed=seed).build()
+        g = start.backward(x, y, COST)
         per_start.append([digit_delta_rms(g.deltas[l]) for l in range(hidden)])
         for l in range(hidden - 1):  # layers 1 .. L-2, 0-based
-            slope = net.activations[l].df(g.forward.zs[l])
+            slope = start.activations[l].df(g.forward.zs[l])
             sq_sum[l] += float(np.mean(slope * slope))
         on_count += sum(float(np.mean(g.forward.zs[l] > 0.0)) for l in range(hidden))
     per = np.array(per_start)
@@ -487,25 +483,46 @@ def _setting_bars(s: Setting, sizes: tuple[int, ...], seeds: tuple[int, ...], x:
 
 
 def way_out(
-    sizes: Sequence[int] = (64, 30, 30, 30, 30, 10),
-    seeds: str | Sequence[int] | int = f"0-{DEFAULT_SEED_COUNT - 1}",
+    net: NetSpec = DEFAULT_NET,
+    *,
+    seeds: str | Sequence[int] | int | None = None,
     n_samples: int = DEFAULT_SAMPLES,
     settings: Sequence[Setting] = SETTINGS,
 ) -> WayOutResult:
-    """The bars and per-layer factors of the deep net of ``sizes`` at its start, per setting.
+    """The bars and per-layer factors of the deep net ``net`` at its start, per setting (each
+    setting gives the net its activation and start; ``seeds`` the starts, by default
+    ``DEFAULT_SEED_COUNT`` seeds from the net's own on).
 
-    The net takes the 64 pixels of an 8x8 digit and gives 10 outputs (sigmoid), with at
-    least two hidden layers of one width (so that a factor between them exists); the cost is the
-    cross-entropy, each digit's delta_l taken alone, on the first ``n_samples`` digits.
+    The net takes the 64 pixels of an 8x8 digit and gives 10 outputs (the net's output layer,
+    a sigmoid in every lesson), with at least two hidden layers of one width (so that a factor
+    between them exists); the cost is the cross-entropy, each digit's delta_l taken alone, on
+    the first ``n_samples`` digits.
     """
-    sizes, seed_list, settings = _check_arguments(sizes, seeds, n_samples, settings)
+    seed_list, settings = _check_arguments(net, seeds, n_samples, settings)
     data = digits()
     x, y = data.x[:n_samples], data.y[:n_samples]
-    measured = tuple(_setting_bars(s, sizes, seed_list, x, y) for s in settings)
+    measured = tuple(_setting_bars(s, net, seed_list, x, y) for s in settings)
     every = np.concatenate([np.concatenate([m.bars, m.q25, m.q75]) for m in measured])
+    sizes = net.sizes
     width = sizes[1]
     return WayOutResult(
-        sizes=sizes, seeds=seed_list, n_samples=int(n_samples), cost=COST, settings=measured, width=int(width),
+        net=net, seeds=seed_list, n_samples=int(n_samples), cost=COST, settings=measured, width=int(width),
         n_first=int(sizes[0]), hidden_rules=variance_rules(width, width), first_rules=variance_rules(sizes[0], width),
         bar_decades=bar_decades(every),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class WayOutChapter:
+    """Everything chapter 10 shows for one lesson's net: the activation curves, the random sums
+    (drawn from the net's seed) and the deep net's bars (:func:`way_out`)."""
+
+    curves: ActivationCurves
+    sums: RandomSums
+    bars: WayOutResult
+
+
+def the_way_out(net: NetSpec = DEFAULT_NET) -> WayOutChapter:
+    """Chapter 10's numbers for the lesson's net ``net``: tanh and ReLU sampled, the random sums
+    from its seed, and its bars from ``DEFAULT_SEED_COUNT`` starts from its seed on."""
+    return WayOutChapter(curves=activation_curves(), sums=random_sums(seed=net.seed), bars=way_out(net))

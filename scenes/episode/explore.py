@@ -70,7 +70,6 @@ from netsim.experiments.shared import REGIME_THRESHOLD, bar_decades, round_signi
 from netsim.experiments.wayout import (
     AGREE_TOLERANCE,
     FACTOR_DIGITS,
-    OUTPUT_ACTIVATION,
     RULE_INITS,
     Setting,
     factor_from_bars,
@@ -79,6 +78,7 @@ from netsim.experiments.wayout import (
 )
 from netsim.format import fmt_ratio, fmt_value
 from netsim.init import BIAS_INITS, WEIGHT_INITS
+from netsim.spec import DEFAULT_NET, NetSpec
 from scenes.atomic import write_atomically
 from scenes.chapters import number_of
 from scenes.i18n import N_, translate_template
@@ -218,10 +218,17 @@ class Grid:
     inits: tuple[str, ...] = tuple(WEIGHT_INITS)
     seed: int = 0
     bias_init: str = "normal"
-    output_activation: str = OUTPUT_ACTIVATION
+    output_activation: str = DEFAULT_NET.output_activation
     samples: int = _CLI_DEFAULTS.samples
     data: str = _CLI_DEFAULTS.data
     cost: str = _CLI_DEFAULTS.cost
+
+    def net(self, width: int, depth: int, activation: str, init: str) -> NetSpec:
+        """The net of ``depth`` hidden layers of ``width`` with ``activation`` and ``init``, and
+        the grid's output layer, bias init and seed: the net ``netsim gradients`` builds from
+        :func:`cli_args` (without skips)."""
+        return NetSpec((64,) + (width,) * depth + (10,), activation=activation,
+                       output_activation=self.output_activation, init=init, bias_init=self.bias_init, seed=self.seed)
 
     @classmethod
     def for_lesson(cls, lesson: Lesson, **changes: Any) -> Grid:
@@ -361,7 +368,7 @@ def prediction(grid: Grid, width: int, depth: int, activation: str, init: str) -
     start with no variance rule."""
     if init not in RULE_INITS:
         return None
-    r = way_out([64] + [width] * depth + [10], seeds=[grid.seed], n_samples=grid.samples,
+    r = way_out(grid.net(width, depth, activation, init), seeds=[grid.seed], n_samples=grid.samples,
                 settings=(Setting("explore", activation, init, grid.bias_init),))
     s = r.settings[0]
     return s.predicted, float(s.n_var), s.mean_slope_sq
@@ -372,16 +379,14 @@ def net_numbers(grid: Grid, width: int, depth: int, activation: str, init: str, 
     """netsim's numbers for one net: what ``netsim gradients`` computes for it (the same calls,
     with the same arguments), and the factors and words read off them."""
     base = NetNumbers(width, depth, activation, init, residual)
-    sizes = base.sizes
+    common = {"cost": grid.cost, "data": grid.data, "n_samples": grid.samples, "seeds": grid.seed}
     try:
+        net = grid.net(width, depth, activation, init)
         if residual:
-            rr = residual_gradient_norms(sizes, activation, grid.output_activation, init, None, grid.bias_init,
-                                         grid.cost, grid.data, grid.samples, grid.seed, True)
+            rr = residual_gradient_norms(net.with_(residual=True), **common)
             result, skips = rr.norms, rr.skip_layers
         else:
-            result, skips = layer_gradient_norms(sizes, activation, grid.output_activation, init, None,
-                                                 grid.bias_init, grid.cost, grid.data, grid.samples,
-                                                 grid.seed), ()
+            result, skips = layer_gradient_norms(net, **common), ()
     except NetsimError as exc:
         return dataclasses.replace(base, error=str(exc))
     norms = tuple(float(v) for v in result.median)
