@@ -229,11 +229,14 @@ def _glue_brackets(words: list[str], line: float) -> list[str]:
 
 
 def _split_formula(atom: str, line: float) -> list[str]:
-    """A formula wider than a line cut where TeX breaks inline maths: after its outermost
+    """A formula wider than a line cut where TeX breaks inline maths (and Latin words wider than
+    a line between their words): after its outermost
     relations ("σ'(z) =" | "σ(z)(1 − σ(z))"), and if a piece is still too wide, after its
     outermost binary operators (+, −, ×), with the spaces between the pieces kept apart."""
-    if width(atom, "zh") <= line or not _MATH & set(atom):
+    if width(atom, "zh") <= line:
         return [atom]
+    if not _MATH & set(atom):  # Latin words (a book's title): between its words
+        return [piece for piece in re.split(r"(\s+)", atom) if piece]
     for signs in (_RELATIONS, _BINARY):
         found: list[tuple[int, int]] = []  # (depth, index of the space after the sign)
         depth = 0
@@ -452,9 +455,13 @@ def split_cues(text: str, lang: str) -> list[str]:
 _CUE_END = {"sentence": 0.0, "clause": 3.0, "word": 30.0}
 #: What each cue costs (fewer cues read more calmly), and a fragment of fewer than
 #: ``_FRAGMENT`` characters on top: it would flash by.
-_PER_CUE, _FRAGMENT, _FRAGMENT_COST = 20.0, 10, 15.0
+_PER_CUE, _FRAGMENT, _FRAGMENT_COST = 20.0, 10, 30.0
 #: What a cue boundary or a line break inside a parenthesis or a formula costs.
 _INSIDE = 100.0
+#: Words a cue must not end on (a preposition or conjunction waiting for what it governs), and
+#: what such an end costs on top of a word end.
+_DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是")
+_DANGLING_COST = 40.0
 
 
 def _zh_cues(text: str) -> list[str]:
@@ -470,9 +477,10 @@ def _zh_cues(text: str) -> list[str]:
     best: dict[int, tuple[float, list[list[str]]]] = {0: (0.0, [])}
     for b in allowed[1:]:
         end = atoms[b - 1].rstrip()[-1:]
+        kind = "sentence" if end in "。！？" else "clause" if end in "，；：、,;:" else "word"
         boundary = 0.0 if b == len(atoms) else (
-            _CUE_END["sentence" if end in "。！？" else "clause" if end in "，；：、,;:" else "word"]
-            + (_INSIDE if breaks[b] >= _PENALTY["formula"] else 0.0))
+            _CUE_END[kind] + (_INSIDE if breaks[b] >= _PENALTY["formula"] else 0.0)
+            + (_DANGLING_COST if kind == "word" and atoms[b - 1].rstrip().endswith(_DANGLING) else 0.0))
         options = []
         for a in allowed:
             if a >= b or a not in best:

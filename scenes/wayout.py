@@ -491,11 +491,11 @@ class TheWayOut(LessonScene):
         legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.4, 0], aligned_edge=LEFT)
         self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, lin_names, legend)
         if s.follows_sqrt_n:
-            caption = t("A sum of n random-sign terms grows like √n, not n. For each n, doubling at each step, "
-                        "{trials} random sums: their typical size (root mean square) follows √n.", trials=trials)
+            caption = t("A sum of n independent random-sign terms grows like √n, not n. For each n, doubling at each "
+                        "step, {trials} random sums: their typical size (root mean square) follows √n.", trials=trials)
         else:
-            caption = t("A sum of n random-sign terms grows like √n, not n. For each n, doubling at each step, "
-                        "{trials} random sums: their typical size (root mean square), against √n.", trials=trials)
+            caption = t("A sum of n independent random-sign terms grows like √n, not n. For each n, doubling at each "
+                        "step, {trials} random sums: their typical size (root mean square), against √n.", trials=trials)
         with self.beat(caption):
             self.play(FadeOut(self.diagram), FadeOut(self.sum_group), FadeOut(self.var_group), run_time=0.8)
             self.play(FadeIn(axis, ticks, names, n_word), FadeIn(legend[:4]), run_time=0.8)
@@ -623,7 +623,8 @@ class TheWayOut(LessonScene):
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
         self.say(t("Kaiming He ({year}): ReLU's slope is 0 about half the time, so E[g'²] ≈ ½; Var(w) = 2/n_in "
-                   "makes up for it.", year=he.year), FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
+                   "makes up for it going forward (2/n_out going back).", year=he.year),
+                 FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     # -- beats 11-16: the bars -----------------------------------------------------------------
 

@@ -113,7 +113,8 @@ def bad_chinese_breaks(text: str, cues: list[str]) -> list[str]:
             # the formula, with the punctuation that may not start a line after it
             run = re.findall(r"[^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+$", left)[0] + \
                 re.findall(r"^[^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+[，。；：、！？）]?", text[pos:])[0]
-            if width(run.strip(), "zh") <= line or left[-1] not in "=←≈<>≤≥+−×":
+            maths = any(c in "=+−×/←<>≈≤≥∂σΣ‖^_√'" for c in run)  # a formula, not Latin words such as a title
+            if width(run.strip(), "zh") <= line or (maths and left[-1] not in "=←≈<>≤≥+−×"):
                 found.append(f"{cut}: inside the formula {run.strip()!r}")
         group = _enclosing(text, pos)  # measured with the punctuation that may not start a line after it
         after = re.match(r"[，。；：、！？]?", text[text.index(group) + len(group):]).group() if group else ""
