@@ -4,13 +4,15 @@ The rules are those professional subtitlers use (and the tests check every chapt
 
 - English: at most two lines of 42 characters a cue; at most 20 characters per second for
   any cue and at most 15 for the median one; every cue at least 1.2 s on screen.
-- Simplified Chinese: at most two lines of 16 characters; at most 9 characters per second,
-  the characters of formulas, numbers and Latin names read at 6 a second (they are read
-  slower than Chinese prose); every cue at least 1.5 s on screen.
+- Simplified Chinese: at most two lines of 16 full-width cells (:func:`width`); at most 9
+  characters per second, the characters of formulas, numbers and Latin names read at 6 a
+  second (they are read slower than Chinese prose); every cue at least 1.5 s on screen.
 
-A long sentence is split at the strongest boundary that works: between sentences first,
-then after a clause (a comma, semicolon, colon or dash), then between words. Line breaks are
-explicit (``\\n``), and each line break is balanced so the two lines are of similar length.
+A long English sentence is split at the strongest boundary that works: between sentences
+first, then after a clause (a comma, semicolon, colon or dash), then between words; a Chinese
+one is cut where a dynamic programme finds the fewest cues with the best ends
+(:func:`_zh_cues`). Line breaks are explicit (``\\n``), and each line break is balanced so the
+two lines are of similar length.
 
 Chinese has no spaces between words, so its words are found by jieba, a word segmenter made
 for it (with this lesson's terms added, so 反向传播 or 神经元 are never cut). Chinese text is
