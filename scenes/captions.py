@@ -318,24 +318,18 @@ def _line_breaks(atoms: list[str], lang: str) -> dict[int, float]:
     return out
 
 
-def wrap(text: str, lang: str, strict: bool = False) -> list[str] | None:
+def wrap(text: str, lang: str) -> list[str] | None:
     """``text`` as at most the language's number of lines within its line width, each break
-    balanced; None when it does not fit. ``strict``: never break inside a parenthesis or a
-    formula (see :func:`_line_breaks`)."""
+    balanced and as good as the penalties of :func:`_line_breaks` allow; None when it does
+    not fit."""
     text = " ".join(text.split()) if lang != "zh" else text.strip()
-    if width(text, lang) <= rules_for(lang).line_width:
-        return [text]
-    return _wrap_atoms(_atoms(text, lang), lang, strict)
-
-
-def _wrap_atoms(atoms: list[str], lang: str, strict: bool) -> list[str] | None:
-    """:func:`wrap` of the text made of ``atoms``."""
-    found = _wrap_scored(atoms, lang, strict)
+    found = _wrap_scored(_atoms(text, lang), lang)
     return None if found is None else found[0]
 
 
-def _wrap_scored(atoms: list[str], lang: str, strict: bool) -> tuple[list[str], float] | None:
-    """:func:`_wrap_atoms`, with the penalty of the line break it chose (0 for one line)."""
+def _wrap_scored(atoms: list[str], lang: str) -> tuple[list[str], float] | None:
+    """:func:`wrap` of the text made of ``atoms``, with the penalty of the line break it chose
+    (0 for one line)."""
     r = rules_for(lang)
     text = _join(atoms)
     if width(text, lang) <= r.line_width:
@@ -344,8 +338,6 @@ def _wrap_scored(atoms: list[str], lang: str, strict: bool) -> tuple[list[str], 
     best_score = math.inf
     # two lines (the only case the rules allow beyond one): the most balanced break that fits
     for i, penalty in _line_breaks(atoms, lang).items():
-        if strict and penalty >= _PENALTY["formula"]:
-            continue
         a, b = _join(atoms[:i]), _join(atoms[i:])
         if not a or not b or width(a, lang) > r.line_width or width(b, lang) > r.line_width:
             continue
@@ -355,10 +347,9 @@ def _wrap_scored(atoms: list[str], lang: str, strict: bool) -> tuple[list[str], 
     return best if r.lines >= 2 else None
 
 
-def fits(text: str, lang: str, strict: bool = True) -> bool:
-    """Whether ``text`` fits one cue of the language (``strict``: with no line broken inside
-    a parenthesis or a formula)."""
-    return wrap(text, lang, strict) is not None
+def fits(text: str, lang: str) -> bool:
+    """Whether ``text`` fits one cue of the language."""
+    return wrap(text, lang) is not None
 
 
 # ---------- splitting into cues ----------
@@ -372,24 +363,11 @@ def _split_at(text: str, pattern: str) -> list[str]:
 
 
 def _split_words(text: str, lang: str) -> list[str]:
-    """A phrase too long for one cue, cut between words into the fewest balanced pieces: never
-    inside a parenthesis or a formula while that can be avoided."""
+    """A phrase too long for one cue, cut between words into the fewest balanced pieces."""
     r = rules_for(lang)
     atoms = _atoms(text, lang)
-    breaks = _line_breaks(atoms, lang)
-    clean = {i for i, p in breaks.items() if p < _PENALTY["formula"]}
+    allowed = set(_line_breaks(atoms, lang))
     n = math.ceil(width(text, lang) / (r.cue_width * 0.9))
-    for allowed, strict in ((clean, True), (clean, False), (set(breaks), False)):
-        pieces = _cut(atoms, allowed, n, lang, strict)
-        if pieces is not None:
-            return pieces
-    return [text]  # a single unbreakable stretch wider than a cue: keep it whole
-
-
-def _cut(atoms: list[str], allowed: set[int], n: int, lang: str, strict: bool) -> list[str] | None:
-    """``atoms`` cut at ``allowed`` boundaries into about ``n`` or more pieces that each fit a
-    cue (``strict``: as :func:`fits` says); None when no such cut exists."""
-    text = _join(atoms)
     while n <= len(atoms):
         target = width(text, lang) / n
         pieces: list[str] = []
@@ -399,14 +377,14 @@ def _cut(atoms: list[str], allowed: set[int], n: int, lang: str, strict: bool) -
             while j < len(atoms) - 1 and atoms[j].isspace():
                 j += 1
             trial = _join(atoms[start:j + 1])
-            if i in allowed and (width(trial, lang) > target * 1.15 or not fits(trial, lang, strict)):
+            if i in allowed and (width(trial, lang) > target * 1.15 or not fits(trial, lang)):
                 pieces.append(_join(atoms[start:i]))
                 start = i
         pieces.append(_join(atoms[start:]))
-        if all(fits(p, lang, strict) for p in pieces):
+        if all(fits(p, lang) for p in pieces):
             return pieces
         n += 1
-    return None
+    return [text]  # a single unbreakable stretch wider than a cue: keep it whole
 
 
 def _pack(pieces: list[str], lang: str) -> list[str]:
@@ -487,7 +465,7 @@ def _zh_cues(text: str) -> list[str]:
         for a in allowed:
             if a >= b or a not in best:
                 continue
-            wrapped = _wrap_scored(atoms[a:b], "zh", strict=False)
+            wrapped = _wrap_scored(atoms[a:b], "zh")
             if wrapped is None:
                 continue
             lines, penalty = wrapped
