@@ -347,7 +347,8 @@ class WhatCameAfter(LessonScene):
                           color=th.muted)
         batch.move_to([x0 + width / 2, -2.75, 0])
         caption = t("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
-                    "scale γ and shift β. Dividing by √Var undoes any positive scaling of w.")
+                    "scale γ and shift β. Dividing by √Var undoes any positive scaling of w: the factor no longer "
+                    "depends on w's scale.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)
@@ -415,8 +416,9 @@ class WhatCameAfter(LessonScene):
         step, clipped_step = self.inline("caption_step", cl.step), self.inline("caption_clipped_step", cl.clipped_step)
         tau = self.inline("caption_threshold", cl.threshold)
         caption = t("Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
-                    "net, {depth} layers: the step η‖∇C‖ is {step}; clipped at τ = {tau}, it is {clipped}.",
-                    chapter=number_of("exploding"), depth=cl.depth, step=step, tau=tau, clipped=clipped_step)
+                    "net, {depth} layers, η = {eta}: the step η‖∇C‖ is {step}; clipped at τ = {tau}, it is {clipped}.",
+                    chapter=number_of("exploding"), depth=cl.depth, eta=self.inline("caption_eta", cl.eta), step=step,
+                    tau=tau, clipped=clipped_step)
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, nabla), run_time=1.0)
@@ -527,7 +529,7 @@ class WhatCameAfter(LessonScene):
         p = self.res.period
         captions = (
             t("1991: Hochreiter finds the problem, in recurrent nets; 1994: Bengio, Simard and Frasconi analyse it; "
-              "1997: the LSTM (forget gate: 2000)."),
+              "1997: Hochreiter and Schmidhuber's LSTM (forget gate: 2000)."),
             t("1998: LeCun et al., Efficient BackProp: Var(w) = 1/n_in. Yet sigmoid and tanh nets often began "
               "smaller, U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and "
               "data of the time, plateaus outlasted patience."),

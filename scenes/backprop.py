@@ -384,7 +384,7 @@ class ForwardBackProp(LessonScene):
         """Beat 9: every factor below 1 in size shrinks the product."""
         moral = self.text(t("more factors below 1 = a smaller product"), SIZE.label, color=self.theme.warn)
         moral.next_to(self.square[2], DOWN, buff=0.4).align_to(self.square[2], LEFT)
-        self.say(t("Each factor below 1 in size shrinks the product; more factors, a smaller product."),
+        self.say(t("Each factor below 1 in size shrinks the product: more factors, a smaller product."),
                  FadeIn(moral, shift=UP * 0.2), run_time=0.8)
         self.square.add(moral)
 

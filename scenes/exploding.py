@@ -64,6 +64,7 @@ from manim import (
 )
 
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
+from scenes.chapters import number_of
 from scenes.common import LessonScene
 from scenes.i18n import Message, t
 from scenes.lesson import Lesson, per_net
@@ -376,8 +377,9 @@ class ExplodingGradients(LessonScene):
         marker, dots = self._mark(m1, f"mark_{len(r.marks) - 1}")
         panel = self._values_panel(len(r.marks) - 1)
         with self.beat(t("On a log scale, repeated multiplication is a straight line. After {m0} layers: "
-                         "{a1}, {a2}, {a3}; after {m1}: {b1}, {b2}, {b3}. Nets of over {m1} layers exist.", m0=m0,
-                         m1=m1, a1=first[0], a2=first[1], a3=first[2], b1=last[0], b2=last[1], b3=last[2])):
+                         "{a1}, {a2}, {a3}; after {m1}: {b1}, {b2}, {b3}. With chapter {after}'s fixes, nets of over "
+                         "{m1} layers train.", m0=m0, m1=m1, after=number_of("after"), a1=first[0], a2=first[1],
+                         a3=first[2], b1=last[0], b2=last[1], b3=last[2])):
             self.play(FadeOut(old), self.formula.animate.move_to(target).scale(0.75), run_time=0.8)
             self.play(Create(self.plot_group), run_time=1.0)
             self.play(*[Create(line) for line in self.lines], run_time=2.0)

@@ -204,8 +204,10 @@ class FixedNetTrains(LessonScene):
         self.shown["ratio_ticks"] = [float(k) for k in labelled]
         ticks = VGroup(*[log_tick(k, th).next_to(axes.c2p(0, k - lo), LEFT, buff=0.1) for k in labelled])
         words = self.text(t("layer {l}'s speed over layer 1's", l=H), SIZE.small)
-        formula = self.tex(rf"\|\partial C/\partial b_{{{H}}}\| \,/\, \|\partial C/\partial b_1\|", SIZE.small,
-                           color=th.muted)
+        formula = VGroup(self.tex(rf"\|\partial C/\partial b_{{{H}}}\| \,/\, \|\partial C/\partial b_1\|",
+                                  SIZE.small, color=th.muted),
+                         self.text(t("(C averaged over the digits)"), SIZE.small, color=th.muted)).arrange(RIGHT,
+                                                                                                     buff=0.12)
         # two lines: the words on the accuracy plot's title line, the formula under them
         words.align_to(ticks, LEFT).set_y(TITLE_Y)
         formula.next_to(words, DOWN, buff=0.1, aligned_edge=LEFT)

@@ -14,8 +14,8 @@ Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 
 Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
 (biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a larger Var(w) would lift the
-sigmoid's factor, but saturates more neurons, and σ's outputs are never centred on 0; the
-usual way out: tanh, slope 1 at 0, and ReLU, never flat for z > 0), tanh with Xavier's, ReLU with He's. Per hidden layer
+sigmoid's factor, but saturates more neurons; the usual way out: tanh and ReLU; the screen adds
+that σ's outputs are never centred on 0), tanh with Xavier's, ReLU with He's. Per hidden layer
 a bar: the root mean square over the digits of one digit's ‖δ_l‖, median over the starts
 (log axis). Under each panel, in rows: n Var(w), E[g'²], the predicted factor
 √(n Var(w) E[g'²]) and the measured one (read off the bars: the geometric mean of the ratios
@@ -901,10 +901,8 @@ class TheWayOut(LessonScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
-        peak = self.rec("tanh_peak", self.curves.tanh_peak)  # tanh's gain is its slope at 0, not its centre
-        self.say(t("A larger Var(w) lifts the factor but saturates more neurons, and σ's outputs are never "
-                   "centred on 0. The usual way out: tanh, slope {peak} at 0, and ReLU, never flat for z > 0.",
-                   peak=peak),
+        self.say(t("A larger Var(w) lifts the factor but saturates more neurons. The usual way out: tanh and "
+                   "ReLU."),
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:

@@ -82,15 +82,16 @@ def test_dry_run_renders_with_captions(rendered: dict[str, WhatCameAfter], name:
     scene = rendered[name]
     assert 95.0 <= scene.renderer.time <= 125.0
     assert len(scene.captions) == 10 and all(c.strip() for c in scene.captions)
-    assert sum(len(c) for c in scene.captions) <= 1620  # the budget, 1,610 with the default's numbers
+    assert sum(len(c) for c in scene.captions) <= 1670  # the budget, 1,660 with the default's numbers
     assert scene.mobjects == []  # ends on the bare background
 
 
 def test_default_lesson_is_within_the_budget(rendered: dict[str, WhatCameAfter]) -> None:
-    """The chapter's ceiling: 118 s in English on the default lesson (raised from 115 for the recurrent
-    nets of 1991/1994, the labels pre-training became unnecessary with, and the layers with skips)."""
-    assert sum(len(c) for c in rendered["default"].captions) <= 1610
-    assert rendered["default"].renderer.time <= 118.0
+    """The chapter's ceiling: 122.5 s in English on the default lesson (raised from 115 for the recurrent
+    nets of 1991/1994, the labels pre-training became unnecessary with, the layers with skips, and then
+    for clipping's η, batch norm's effect on the factor and the LSTM's authors)."""
+    assert sum(len(c) for c in rendered["default"].captions) <= 1660
+    assert rendered["default"].renderer.time <= 122.5
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
