@@ -154,14 +154,18 @@ class WhatCameAfter(LessonScene):
 
     def when_said(self, caption: Words, marker: str) -> float:
         """Seconds into the beat of ``caption`` at which its translation reaches the last
-        ``marker`` in it (0 if none): the cues' reading times, shared out by characters."""
+        ``marker`` in it: the cues' reading times, shared out by characters. A marker the
+        translation does not contain (English words) is placed where it stands in the English
+        sentence, as a share of the whole; one in neither, at the start."""
         text, lang = self.tr(caption), self.lesson.language
         cues = split_cues(text, lang)
         total = sum(reading_time(c, lang) + 0.1 for c in cues)
         at = text.rfind(marker) if marker else 0
-        if at < 0:
-            return 0.0
-        return total * count_chars(text[:at], lang) / max(1, count_chars(text, lang))
+        if at >= 0:
+            return total * count_chars(text[:at], lang) / max(1, count_chars(text, lang))
+        english = str(caption)
+        at = english.rfind(marker)
+        return total * count_chars(english[:at], "en") / max(1, count_chars(english, "en")) if at > 0 else 0.0
 
     def reveal(self, start: float, caption: Words, steps: Sequence[tuple[str, Sequence[Animation], float]]) -> None:
         """Play each step's animations when ``caption`` reaches its marker (or at once if later)."""

@@ -364,3 +364,22 @@ def test_bad_input_raises(call, message: str) -> None:
     with pytest.raises(NetsimError, match=message.replace("[", r"\[").replace("]", r"\]")) as info:
         call()
     assert "\n" not in str(info.value)
+
+
+
+def test_a_marker_missing_from_the_translation_is_timed_from_the_english() -> None:
+    """``reveal`` plays a picture when the caption reaches its marker. A Chinese caption has
+    no English word such as " layers": the picture then waits for the same share of the
+    caption as in English, rather than coming before its words."""
+    from scenes.i18n import t
+
+    zh = dry_scene("after", LESSONS_DIR / "zh.toml")
+    words = t("Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
+              "net, {depth} layers, η = {eta}: the step η‖∇C‖ is {step}; clipped at τ = {tau}, it is {clipped}.",
+              chapter=9, depth=150, eta="0.1", step="4.23e+26", tau="1", clipped="0.1")
+    text = zh.tr(words)
+    assert " layers" not in text and "4.23e+26" in text  # translated; the number is in both
+    english = str(words)
+    at_layers, at_step = zh.when_said(words, " layers"), zh.when_said(words, "4.23e+26")
+    assert 0 < at_layers < at_step
+    assert at_layers / at_step == pytest.approx(english.rfind(" layers") / english.rfind("4.23e+26"), abs=0.1)
