@@ -56,10 +56,9 @@ from manim import (
 )
 
 from netsim.experiments.after import AfterResult, what_came_after
-from scenes.captions import count_chars, reading_time, split_cues
 from scenes.chapters import number_of
 from scenes.common import LessonScene
-from scenes.i18n import Message, Words, t
+from scenes.i18n import Message, t
 from scenes.lesson import Lesson, per_net
 from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
@@ -151,29 +150,6 @@ class WhatCameAfter(LessonScene):
         for piece in pieces:
             parts.add(self.tex(piece, size, color) if isinstance(piece, str) else self.text(piece, size, color=color))
         return parts.arrange(RIGHT, buff=0.12)
-
-    def when_said(self, caption: Words, marker: str) -> float:
-        """Seconds into the beat of ``caption`` at which its translation reaches the last
-        ``marker`` in it: the cues' reading times, shared out by characters. A marker the
-        translation does not contain (English words) is placed where it stands in the English
-        sentence, as a share of the whole; one in neither, at the start."""
-        text, lang = self.tr(caption), self.lesson.language
-        cues = split_cues(text, lang)
-        total = sum(reading_time(c, lang) + 0.1 for c in cues)
-        at = text.rfind(marker) if marker else 0
-        if at >= 0:
-            return total * count_chars(text[:at], lang) / max(1, count_chars(text, lang))
-        english = str(caption)
-        at = english.rfind(marker)
-        return total * count_chars(english[:at], "en") / max(1, count_chars(english, "en")) if at > 0 else 0.0
-
-    def reveal(self, start: float, caption: Words, steps: Sequence[tuple[str, Sequence[Animation], float]]) -> None:
-        """Play each step's animations when ``caption`` reaches its marker (or at once if later)."""
-        for marker, anims, run_time in steps:
-            wait = start + self.when_said(caption, marker) - self.renderer.time
-            if wait > 0.05:
-                self.wait(wait)
-            self.play(*anims, run_time=run_time)
 
     # ---------- beats ----------
     def residual_beats(self) -> None:

@@ -398,6 +398,45 @@ def _pack(pieces: list[str], lang: str) -> list[str]:
     return out
 
 
+#: A cue shorter than this many characters flashes by: cuts are moved to avoid one.
+_SHORT_CUE = 20
+
+
+def _balanced(pieces: list[str], lang: str) -> list[str]:
+    """Consecutive pieces of one sentence joined into as few cues as :func:`_pack` makes, but
+    with the cuts where the cues come out most even (least sum of squared widths): a greedy
+    pack can leave a last cue of one word ("1.", "it is 0.1.") that flashes by."""
+    n = len(_pack(pieces, lang))
+    k = len(pieces)
+    if n <= 1 or k <= n:
+        return _pack(pieces, lang)
+    inf = float("inf")
+    # best[m][j]: the least cost of the first j pieces in m cues; cut[m][j]: where the last began
+    best = [[inf] * (k + 1) for _ in range(n + 1)]
+    cut = [[0] * (k + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for m in range(1, n + 1):
+        for j in range(m, k + 1):
+            for i in range(m - 1, j):
+                if best[m - 1][i] == inf:
+                    continue
+                cue = " ".join(pieces[i:j])
+                if not fits(cue, lang):
+                    continue
+                cost = best[m - 1][i] + width(cue, lang) ** 2
+                if cost < best[m][j]:
+                    best[m][j], cut[m][j] = cost, i
+    if best[n][k] == inf:
+        return _pack(pieces, lang)
+    out: list[str] = []
+    j = k
+    for m in range(n, 0, -1):
+        i = cut[m][j]
+        out.append(" ".join(pieces[i:j]))
+        j = i
+    return out[::-1]
+
+
 def _pieces(text: str, lang: str) -> list[str]:
     """A text in a language written with spaces, cut at its sentences, then its clauses, then
     between words, into pieces that each fit a cue."""
@@ -411,7 +450,12 @@ def _pieces(text: str, lang: str) -> list[str]:
         clauses: list[str] = []
         for clause in _split_at(sentence, _CLAUSE_END):
             clauses.extend([clause] if fits(clause, lang) else _split_words(clause, lang))
-        out.extend(_pack(clauses, lang))
+        cues = _balanced(clauses, lang)
+        if min(len(c) for c in cues) < _SHORT_CUE:  # a one-word clause: cut between words instead
+            even = _split_words(sentence, lang)
+            if len(even) == len(cues) and min(len(c) for c in even) >= _SHORT_CUE:
+                cues = even
+        out.extend(cues)
     return out
 
 
@@ -424,7 +468,7 @@ def split_cues(text: str, lang: str) -> list[str]:
         return _zh_cues(text)
     text = " ".join(text.split())
     cues = []
-    for piece in _pack(_pieces(text, lang), lang):
+    for piece in _balanced(_pieces(text, lang), lang):
         lines = wrap(piece, lang)
         cues.append("\n".join(lines) if lines else piece)
     return cues

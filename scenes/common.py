@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +18,7 @@ from manim import DOWN, LEFT, UP, Animation, FadeIn, Group, MathTex, Mobject, Sc
 from manim_voiceover import VoiceoverScene
 
 from netsim.errors import NetsimError
-from scenes.captions import CUE_GAP, reading_time, split_cues
+from scenes.captions import CUE_GAP, count_chars, reading_time, split_cues
 from scenes.chapters import CHAPTERS
 from scenes.i18n import Words, missing, t, translate
 from scenes.lesson import Lesson, lesson_from_env
@@ -202,6 +202,29 @@ class LessonScene(VoiceoverScene):
     def beat_boundary(self) -> None:
         """Called after every captioned beat. Nothing happens here; the class-slides build
         (manim-slides) overrides it with ``next_slide()``, so each beat is one slide."""
+
+    def when_said(self, caption: Words, marker: str) -> float:
+        """Seconds into the beat of ``caption`` at which its translation reaches the last
+        ``marker`` in it: the cues' reading times, shared out by characters. A marker the
+        translation does not contain (English words) is placed where it stands in the English
+        sentence, as a share of the whole; one in neither, at the start."""
+        text, lang = self.tr(caption), self.lesson.language
+        cues = split_cues(text, lang)
+        total = sum(reading_time(c, lang) + CUE_GAP for c in cues)
+        at = text.rfind(marker) if marker else 0
+        if at >= 0:
+            return total * count_chars(text[:at], lang) / max(1, count_chars(text, lang))
+        english = str(caption)
+        at = english.rfind(marker)
+        return total * count_chars(english[:at], "en") / max(1, count_chars(english, "en")) if at > 0 else 0.0
+
+    def reveal(self, start: float, caption: Words, steps: Sequence[tuple[str, Sequence[Animation], float]]) -> None:
+        """Play each step's animations when ``caption`` reaches its marker (or at once if later)."""
+        for marker, anims, run_time in steps:
+            wait = start + self.when_said(caption, marker) - self.renderer.time
+            if wait > 0.05:
+                self.wait(wait)
+            self.play(*anims, run_time=run_time)
 
     def say(self, caption: Words | None, *anims: Animation, run_time: float = 1.0, hold: float = 0.0,
             least: float = 0.0, **play_kw: Any) -> None:

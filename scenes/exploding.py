@@ -376,17 +376,20 @@ class ExplodingGradients(LessonScene):
         self.panel = self._values_panel(0)
         marker, dots = self._mark(m1, f"mark_{len(r.marks) - 1}")
         panel = self._values_panel(len(r.marks) - 1)
-        with self.beat(t("On a log scale, repeated multiplication is a straight line. After {m0} layers: "
-                         "{a1}, {a2}, {a3}; after {m1}: {b1}, {b2}, {b3}. With chapter {after}'s fixes, nets of over "
-                         "{m1} layers train.", m0=m0, m1=m1, after=number_of("after"), a1=first[0], a2=first[1],
-                         a3=first[2], b1=last[0], b2=last[1], b3=last[2])):
+        caption = t("On a log scale, repeated multiplication is a straight line. After {m0} layers: {a1}, {a2}, "
+                    "{a3}; after {m1}: {b1}, {b2}, {b3}. With chapter {after}'s fixes, nets of over {m1} layers "
+                    "train.", m0=m0, m1=m1, after=number_of("after"), a1=first[0], a2=first[1], a3=first[2],
+                    b1=last[0], b2=last[1], b3=last[2])
+        with self.beat(caption):
+            start = self.renderer.time
             self.play(FadeOut(old), self.formula.animate.move_to(target).scale(0.75), run_time=0.8)
-            self.play(Create(self.plot_group), run_time=1.0)
-            self.play(*[Create(line) for line in self.lines], run_time=2.0)
-            self.play(Create(self.marker), FadeIn(self.dots), FadeIn(self.panel), run_time=1.0)
-            self.wait(1.5)
-            self.play(ReplacementTransform(self.marker, marker), ReplacementTransform(self.dots, dots),
-                      ReplacementTransform(self.panel, panel), run_time=1.2)
+            self.play(Create(self.plot_group), run_time=0.8)
+            self.play(*[Create(line) for line in self.lines], run_time=1.4)
+            self.play(Create(self.marker), FadeIn(self.dots), FadeIn(self.panel), run_time=0.8)
+            # the values after m1 layers replace those after m0 when the caption comes to them
+            self.reveal(start, caption, [(last[0], [ReplacementTransform(self.marker, marker),
+                                                    ReplacementTransform(self.dots, dots),
+                                                    ReplacementTransform(self.panel, panel)], 1.2)])
         self.marker, self.dots, self.panel = marker, dots, panel
 
     # -- beat 4: a general W ----------------------------------------------------------------

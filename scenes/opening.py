@@ -11,7 +11,7 @@ layers are then updated together), and the colours sweep from right to left. The
 is about the same weights the picture colours: how hard layer 1's weights are pushed, all
 together, next to those of layer L − 1, the last hidden layer, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖,
 written with ``fmt_ratio`` ("1/110") as chapter 7 writes its own (bias) ratio. The last beat
-says where the answers are: the cause in chapters 6 to 8, the fixes in 10 to 12, why it took
+says where the answers are: the cause in chapters 6 to 9, the fixes in 10 to 12, why it took
 so long in the last (the numbers from ``number_of``). Every
 other number comes from :func:`netsim.experiments.opening.cold_open` (which runs chapter 7's
 experiment).
@@ -67,7 +67,7 @@ LEGEND = (4.35, 1.0)   # the centre of the colour bar
 END_COMPARE_Y = -1.55
 END_QUESTION_Y = -2.6
 #: Where the episode answers the puzzle: (the words, the chapters' slugs).
-ANSWERS = (("the cause", ("backprop", "training")), ("the fixes", ("wayout", "after")),
+ANSWERS = (("the cause", ("backprop", "exploding")), ("the fixes", ("wayout", "after")),
            ("the history", ("after",)))
 #: The titles of the lessons in scenes/lessons that have a translation: the episode's title
 #: is the lesson's, looked up whole when a course renders the lesson in another language.
@@ -227,8 +227,8 @@ class ColdOpen(LessonScene):
             t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        caption = t("Chapters {cause1} to {cause2} show the cause; {fix1} to {fix2}, the fixes; the last, why it took "
-                    "so long.", cause1=c1, cause2=c2, fix1=f1, fix2=f2)
+        caption = t("Chapters {cause1} to {cause2} show the cause; {fix1} to {fix2}, the fixes; the last also why it "
+                    "took so long.", cause1=c1, cause2=c2, fix1=f1, fix2=f2)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)
 

@@ -325,9 +325,9 @@ class FixedNetTrains(LessonScene):
         fields = {"epochs": r.epochs, "points": points}
         if not any(above):
             caption = (t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
-                         "no accuracy, but the fixed deep nets train fast.", **fields) if fast else
+                         "no real accuracy, but the fixed deep nets train fast.", **fields) if fast else
                        t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
-                         "no accuracy.", **fields))
+                         "no real accuracy.", **fields))
         elif all(above):
             caption = (t("After {epochs} epochs all four are within {points} points: the deep nets end above the "
                          "shallow one, and the fixed ones train fast.", **fields) if fast else

@@ -13,7 +13,7 @@ factor near 1, in a table of their own: LeCun 1998 Var(w) = 1/n_in, Xavier Gloro
 Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 
 Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
-(biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a larger Var(w) would lift the
+(biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a doubled Var(w) would lift the
 sigmoid's factor, but saturates more neurons; the usual way out: tanh and ReLU; the screen adds
 that σ's outputs are never centred on 0), tanh with Xavier's, ReLU with He's. Per hidden layer
 a bar: the root mean square over the digits of one digit's ‖δ_l‖, median over the starts
@@ -349,7 +349,7 @@ class TheWayOut(LessonScene):
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
-                        "z < 0. It never flattens for z > 0, but is off for z < 0: about half the z of chapter "
+                        "z < 0. It never flattens for z > 0, but is off for z < 0, as about half the z are in chapter "
                         "{chapter}'s net with ReLU.", right=right, left=left, chapter=number_of("fading"))
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
@@ -522,8 +522,9 @@ class TheWayOut(LessonScene):
                    ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
         ).arrange(DOWN, buff=0.35).move_to([0, 0.2, 0])
         self.factor = lines
-        with self.beat(t("So each layer's factor is about √(n Var(w) E[g'²]), E[g'²] being the mean of g'(z)² over "
-                         "neurons and digits.")):
+        with self.beat(t("So with n neurons a layer, chapter {chapter}'s factor |w σ'(z)| becomes about "
+                         "√(n Var(w) E[g'²]), E[g'²] being the mean of g'(z)² over neurons and digits.",
+                         chapter=number_of("backprop"))):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[:2], lag_ratio=0.4), run_time=1.2)
             self.play(FadeIn(lines[2:], lag_ratio=0.4), run_time=1.2)
@@ -894,15 +895,14 @@ class TheWayOut(LessonScene):
         self._bars_beat(1, caption)
         self._numbers_beat(1, self._numbers_caption(s))
         aside = VGroup(
-            VGroup(self.muted(t("larger"), SIZE.small), self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
+            VGroup(self.muted(t("doubled"), SIZE.small), self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
                    self.muted(t(": larger factor, but more neurons saturate"), SIZE.small)).arrange(RIGHT, buff=0.1),
             VGroup(self.tex(r"\sigma(z) > 0", SIZE.small, color=th.muted),
                    self.muted(t(": outputs never centred on 0"), SIZE.small)).arrange(RIGHT, buff=0.1),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
-        self.say(t("A larger Var(w) lifts the factor but saturates more neurons. The usual way out: tanh and "
-                   "ReLU."),
+        self.say(t("Doubling Var(w) lifts the factor but saturates more neurons. The usual way out: tanh and ReLU."),
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:

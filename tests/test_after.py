@@ -133,7 +133,8 @@ def test_captions_say_the_experiments_numbers(rendered: dict[str, WhatCameAfter]
     last = rr.depth - 1
     assert (f"Chapter {number_of('fading')}'s net and digit: layer 1's ‖∂C/∂b‖ over layer {last}'s "
             f"is {fmt_ratio(rr.plain_ratio)} without skips, {fmt_ratio(rr.residual_ratio)} with them.") == caps[1]
-    assert (f"Chapter {number_of('exploding')}'s net, {cl.depth} layers: the step η‖∇C‖ is {fmt_value(cl.step)}; "
+    assert (f"Chapter {number_of('exploding')}'s net, {cl.depth} layers, η = {fmt_value(cl.eta)}: the step η‖∇C‖ is "
+            f"{fmt_value(cl.step)}; "
             f"clipped at τ = {fmt_value(cl.threshold)}, it is {fmt_value(cl.clipped_step)}.") in caps[3]
     act = {"sigmoid": "σ", "relu": "ReLU"}[scene.lesson.activation]
     assert f"a_l = a_(l−1) + {act}(z_l)" in caps[0] and f"1 + w {act}'(z)" in caps[0]
@@ -158,7 +159,8 @@ def test_the_words_match_the_numbers(rendered: dict[str, WhatCameAfter]) -> None
 def test_batch_norm_and_clipping_are_stated_correctly(rendered: dict[str, WhatCameAfter]) -> None:
     caps = rendered["default"].captions
     assert "mean 0, Var 1, then by a learned scale γ and shift β" in caps[2]
-    assert "Dividing by √Var undoes any positive scaling of w." in caps[2]  # forward; see the test below
+    # forward; see the test below
+    assert "Dividing by √Var undoes any positive scaling of w: the factor no longer depends on w's scale." in caps[2]
     assert "largest" not in caps[2] and "flat ends" not in caps[2]  # never "where σ' is near its largest"
     # the clipped gradient is ∇C (g is the activation function), on screen too
     assert "∇C (every ∂C/∂w)" in caps[3] and "η‖∇C‖" in caps[3]

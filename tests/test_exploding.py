@@ -12,6 +12,7 @@ import pytest
 from netsim.errors import NetsimError
 from netsim.experiments.exploding import exploding, stretch_example
 from netsim.linear import linear_net
+from scenes.chapters import number_of
 from scenes.exploding import ExplodingGradients, experiment, y_range
 from scenes.lesson import LESSONS_DIR
 from scenes.style import fmt_value, log_ticks
@@ -96,7 +97,7 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     first = ", ".join(fmt_value(c.mark_values[0]) for c in r.cases)
     last = ", ".join(fmt_value(c.mark_values[-1]) for c in r.cases)
     assert f"After {m0} layers: {first}; after {m1}: {last}." in caps[2]
-    assert f"Nets of over {m1} layers exist." in caps[2]
+    assert f"With chapter {number_of('after')}'s fixes, nets of over {m1} layers train." in caps[2]
     assert f"x = ({fmt_value(r.x[0])}, {fmt_value(r.x[1])})" in caps[1]
     ex = r.example
     assert (f"this W, all entries {fmt_value(ex.entry)}, still stretches (1, 1) by {fmt_value(ex.stretch)}, "

@@ -90,7 +90,7 @@ def test_shown_equals_chapter_7_experiment(rendered: dict[str, ColdOpen], name: 
         "sizes": [float(n) for n in r.sizes],
         "decades": [float(d) for d in r.decades],
         "pushed": sizes[0] / sizes[-2],  # ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖
-        "chapters: the cause": [float(number_of("backprop")), float(number_of("training"))],
+        "chapters: the cause": [float(number_of("backprop")), float(number_of("exploding"))],
         "chapters: the fixes": [float(number_of("wayout")), float(number_of("after"))],
         "chapters: the history": [float(number_of("after"))],
     }
@@ -179,15 +179,15 @@ def test_words(rendered: dict[str, ColdOpen]) -> None:
 
 def test_where_the_answers_are(rendered: dict[str, ColdOpen]) -> None:
     """The last beat names the chapters of the cause, the fixes and the history by their numbers, on
-    screen and in the caption: the cause from back prop to the cost of fading (as chapter 5 says,
-    "chapters 6 to 8 show why"), the fixes from the way out to the last chapter, which also tells
+    screen and in the caption: the cause from back prop to exploding gradients (the same product
+    of factors, above 1), the fixes from the way out to the last chapter, which also tells
     the history."""
     scene = rendered["default"]
-    cause, fixes = (number_of("backprop"), number_of("training")), (number_of("wayout"), number_of("after"))
+    cause, fixes = (number_of("backprop"), number_of("exploding")), (number_of("wayout"), number_of("after"))
     history = number_of("after")
     assert CHAPTERS[-1].number == history
     assert scene.captions[-1] == (f"Chapters {cause[0]} to {cause[1]} show the cause; {fixes[0]} to {fixes[1]}, "
-                                  "the fixes; the last, why it took so long.")
+                                  "the fixes; the last also why it took so long.")
     words = screen_words(scene)
     for item in (f"the cause: chapters {cause[0]} to {cause[1]}", f"the fixes: chapters {fixes[0]} to {fixes[1]}",
                  f"the history: chapter {history}"):
