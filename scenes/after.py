@@ -445,8 +445,8 @@ class WhatCameAfter(LessonScene):
         gate = self.text(t("f: forget gate, learned, between 0 and 1"), SIZE.label, color=th.warn)
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
         caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
-                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f, a learned gate "
-                    "between 0 and 1 that can stay near 1.")
+                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f: 1 in the 1997 LSTM, "
+                    "since 2000 a learned gate between 0 and 1 that can stay near 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)
@@ -509,7 +509,7 @@ class WhatCameAfter(LessonScene):
         p = self.res.period
         captions = (
             t("1991: Hochreiter finds the problem, in recurrent nets; 1994: Bengio, Simard and Frasconi analyse it; "
-              "1997: Hochreiter and Schmidhuber's LSTM (forget gate: 2000)."),
+              "1997: Hochreiter and Schmidhuber's LSTM."),
             t("1998: LeCun et al., Efficient BackProp: Var(w) = 1/n_in. Yet sigmoid and tanh nets often began "
               "smaller, U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and "
               "data of the time, plateaus outlasted patience."),

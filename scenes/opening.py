@@ -129,7 +129,7 @@ class ColdOpen(LessonScene):
         self.question = self.text(t("Why did deep fully-connected nets train so slowly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
         caption = t("In principle, a deep fully-connected net can represent almost any function. So why, for years, "
-                    "did such nets train so slowly or stall, the deeper the worse?")
+                    "did such nets train so slowly, or stall?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)

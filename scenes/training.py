@@ -570,10 +570,19 @@ class CostOfFading(LessonScene):
         self.nielsen_note = note
         f = {"deep": deep_pub, "shallow": shallow_pub, "images": images, "side": side,
              "ours": fmt_whole(r.setup.n_train)}
-        caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, not "
-                     "{ours} of 8×8.", **f) if deep_pub == shallow_pub else
-                   t("Nielsen's nets reached {shallow} and {deep} on MNIST: {images} training digits of "
-                     "{side}×{side}, not {ours} of 8×8.", **f))
+        if r.plateau:  # his epochs are longer: our plateau, counted in his epochs
+            f["steps"] = self.count("plateau_updates", r.plateau_updates)
+            f["his"] = self.inline("plateau_in_his_epochs", r.plateau_updates / pub.updates_per_epoch)
+            caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, "
+                         "not {ours} of 8×8. Our plateau, {steps} steps, is {his} of his epochs.", **f)
+                       if deep_pub == shallow_pub else
+                       t("Nielsen's nets reached {shallow} and {deep} on MNIST: {images} training digits of "
+                         "{side}×{side}, not {ours} of 8×8. Our plateau, {steps} steps, is {his} of his epochs.", **f))
+        else:
+            caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, "
+                         "not {ours} of 8×8.", **f) if deep_pub == shallow_pub else
+                       t("Nielsen's nets reached {shallow} and {deep} on MNIST: {images} training digits of "
+                         "{side}×{side}, not {ours} of 8×8.", **f))
         self.say(caption, FadeIn(note), run_time=1.0)
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------

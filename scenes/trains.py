@@ -92,13 +92,17 @@ def legend_label(key: str, accuracy: str) -> Message:
             "relu": t("deep, ReLU + He: {accuracy}", accuracy=accuracy)}[key]
 
 
-def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str) -> Message:
+def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str, *,
+                  growth: tuple[str, str] = ("", "")) -> Message:
     """The fixed nets' average ratios (layer L-1's speed over layer 1's, written ``tanh`` and
-    ``relu``), and what they say of layer 1."""
-    fields = {"hidden": hidden, "tanh": tanh, "relu": relu}
+    ``relu``), and what they say of layer 1. ``growth``: each ratio's (1/r)^(1/(L-2)) written out,
+    the factor per layer by which the gradient grows toward layer 1 when r < 1 (a mild growth is
+    no more "level" than a fade is)."""
+    fields = {"hidden": hidden, "tanh": tanh, "relu": relu, "tg": growth[0], "rg": growth[1]}
     if max(ratios) < 1:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: layer 1 learns faster than layer {hidden}.", **fields)
+                 "and {relu}: layer 1 learns faster, the gradient growing about ×{tg} and ×{rg} a layer toward "
+                 "it.", **fields)
     if max(ratios) <= 2:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
                  "and {relu}: layer 1 learns at least half as fast as layer {hidden}.", **fields)
@@ -392,7 +396,10 @@ class FixedNetTrains(LessonScene):
         elif all(math.isfinite(v) and v > 0 for v in ratios):
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
-            caption = speed_verdict(ratios, H, rt, rr)
+            steps = max(1, H - 1)
+            growth = (self.inline("tanh.growth", (1 / ratios[0]) ** (1 / steps)),
+                      self.inline("relu.growth", (1 / ratios[1]) ** (1 / steps)))
+            caption = speed_verdict(ratios, H, rt, rr, growth=growth)
             extra.append(FadeIn(self.averages(["tanh", "relu"])))
         else:
             caption = t("In these runs, layer 1 of a fixed net stopped learning: its speed fell to 0.")

@@ -888,10 +888,11 @@ class TheWayOut(LessonScene):
         fields = {"numerator": glorot.numerator, "denominator": glorot.denominator, "fraction": glorot.fraction,
                   "bias": bias}
         if s.bias_var == 0:
-            caption = t("Xavier's start: {numerator}/{denominator} = {fraction} as before, but zero biases.", **fields)
+            caption = t("Xavier's start: between hidden layers {numerator}/{denominator} = {fraction} as before, "
+                        "but zero biases.", **fields)
         else:
-            caption = t("Xavier's start: {numerator}/{denominator} = {fraction} as before, biases with Var(b) = "
-                        "{bias}.", **fields)
+            caption = t("Xavier's start: between hidden layers {numerator}/{denominator} = {fraction} as before, "
+                        "biases with Var(b) = {bias}.", **fields)
         self._bars_beat(1, caption)
         self._numbers_beat(1, self._numbers_caption(s))
         aside = VGroup(

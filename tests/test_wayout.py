@@ -426,7 +426,8 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert sig.ratio >= 1
     assert (f"E[σ'²] = {figures(sig.slope_sq_rounded)}: {pm(sig, '√')}. "
             f"Layer {H}'s bar is {ratio(sig)} times layer 1's.") in text
-    assert sx.bias_var == 0 and f"Xavier's start: 2/{2 * r.width} = 1/{r.width} as before, but zero biases." in text
+    assert sx.bias_var == 0 and (f"Xavier's start: between hidden layers 2/{2 * r.width} = 1/{r.width} as before, "
+                                 "but zero biases.") in text
     assert f"E[σ'²] = {figures(sx.slope_sq_rounded)}: {pm(sx, '√')}." in text
     assert f"tanh, Xavier's start: E[g'²] = {figures(tanh.slope_sq_rounded)}, {pm(tanh, '√')}." in text
     # "only": tanh's ratio is small where the sigmoid's was large
