@@ -395,7 +395,7 @@ class WhatCameAfter(LessonScene):
         self.shown["cosine"] = float(cl.cosine)
         step, clipped_step = self.inline("caption_step", cl.step), self.inline("caption_clipped_step", cl.clipped_step)
         tau = self.inline("caption_threshold", cl.threshold)
-        caption = t("Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
+        caption = t("Clipping caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
                     "net, {depth} layers, η = {eta}: the step η‖∇C‖ is {step}; clipped at τ = {tau}, it is {clipped}.",
                     chapter=number_of("exploding"), depth=cl.depth, eta=self.inline("caption_eta", cl.eta), step=step,
                     tau=tau, clipped=clipped_step)
@@ -510,9 +510,9 @@ class WhatCameAfter(LessonScene):
         captions = (
             t("1991: Hochreiter finds the problem, in recurrent nets; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
-            t("1998: LeCun et al., Efficient BackProp: Var(w) = 1/n_in. Yet sigmoid and tanh nets often began "
+            t("1998: LeCun's Var(w) = 1/n_in (chapter {chapter}). Yet sigmoid and tanh nets often began "
               "smaller, U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and "
-              "data of the time, plateaus outlasted patience."),
+              "data of the time, plateaus outlasted patience.", chapter=number_of("wayout")),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there, not from random weights."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "

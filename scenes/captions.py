@@ -488,6 +488,18 @@ _DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被
 _DANGLING_COST = 40.0
 
 
+#: A cue that ends a sentence and then opens the next with fewer than ``_RUN_ON`` characters
+#: ("……。那为什么多年来，") leaves that opening hanging: what such a cue costs on top.
+_RUN_ON, _RUN_ON_COST = 12, 25.0
+
+
+def _runs_on(atoms: list[str]) -> bool:
+    """Whether a cue's text goes on for a few characters past a sentence end inside it."""
+    text = "".join(atoms).rstrip()
+    ends = [i for i, ch in enumerate(text[:-1]) if ch in "。！？"]
+    return bool(ends) and count_chars(text[ends[-1] + 1:], "zh") < _RUN_ON
+
+
 def _zh_cues(text: str) -> list[str]:
     """Chinese ``text`` cut into cues by dynamic programming over its word boundaries: the
     cut with the least total cost, where each cue costs :data:`_PER_CUE` (and a fragment
@@ -515,7 +527,8 @@ def _zh_cues(text: str) -> list[str]:
             lines, penalty = wrapped
             chars = count_chars("".join(lines), "zh")
             cost = (best[a][0] + _PER_CUE + (_FRAGMENT_COST if chars < _FRAGMENT else 0.0) + 0.01 * chars ** 2
-                    + boundary + (_INSIDE if penalty >= _PENALTY["formula"] else penalty))
+                    + boundary + (_INSIDE if penalty >= _PENALTY["formula"] else penalty)
+                    + (_RUN_ON_COST if kind != "sentence" and b < len(atoms) and _runs_on(atoms[a:b]) else 0.0))
             options.append((cost, best[a][1] + [lines]))
         if options:
             best[b] = min(options, key=lambda o: o[0])

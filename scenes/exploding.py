@@ -550,13 +550,12 @@ class ExplodingGradients(LessonScene):
         panel = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         panel.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         self.float_panel = panel
-        s = self.inline("caption_float_scale", c.scale)
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
         with self.beat(t("float32, the 32-bit numbers training has long used, tops out near {biggest}; past that "
                          "the computer writes inf, as a_l does at layer {over}. At {nan}, W's zeros give 0 × inf = NaN "
-                         "(not a number); {s} × inf is just inf. float64 only postpones it, to layer {over64}.",
-                         biggest=biggest, over=over, nan=nan, s=s, over64=over64)):
+                         "(not a number). float64 only postpones it, to layer {over64}.",
+                         biggest=biggest, over=over, nan=nan, over64=over64)):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)
             self.play(Create(line), run_time=2.0)

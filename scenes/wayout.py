@@ -348,9 +348,9 @@ class TheWayOut(LessonScene):
         on = self.muted(t("slope {slope}", slope=right)).next_to(s_ax.c2p(z_max / 2, 1.0), DOWN, buff=0.2)
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
-            caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
-                        "z < 0. It never flattens for z > 0, but is off for z < 0, as about half the z are in chapter "
-                        "{chapter}'s net with ReLU.", right=right, left=left, chapter=number_of("fading"))
+            caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0; off, slope "
+                        "{left}, where z < 0, as about half the z are in chapter {chapter}'s net with ReLU.",
+                        right=right, left=left, chapter=number_of("fading"))
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
                         "z < 0. It never flattens for z > 0, but is off wherever z < 0.", right=right, left=left)

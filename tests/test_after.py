@@ -223,7 +223,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     positions = [history.index(y) for y in years]
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
-                "LeCun et al., Efficient BackProp: Var(w) = 1/n_in",
+                f"LeCun's Var(w) = 1/n_in (chapter {number_of('wayout')})",
                 "U(−1/√n, 1/√n) with Var = 1/(3n)", "pre-training", "without labels, to model its input",
                 "fine-tunes all from there, not from random weights", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
@@ -377,7 +377,7 @@ def test_a_marker_missing_from_the_translation_is_timed_from_the_english() -> No
     from scenes.i18n import t
 
     zh = dry_scene("after", LESSONS_DIR / "zh.toml")
-    words = t("Clipping, for exploding gradients only, caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
+    words = t("Clipping caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "
               "net, {depth} layers, η = {eta}: the step η‖∇C‖ is {step}; clipped at τ = {tau}, it is {clipped}.",
               chapter=9, depth=150, eta="0.1", step="4.23e+26", tau="1", clipped="0.1")
     text = zh.tr(words)

@@ -108,12 +108,12 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     c = r.case(1.5)
     assert (f"tops out near {fmt_value(r.float32_max)}; past that the computer writes inf, as a_l does at layer "
             f"{c.f32_overflow_layer}. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number); "
-            f"{fmt_value(c.scale)} × inf is just inf. float64 only postpones it, to layer "
+            "float64 only postpones it, to layer "
             f"{c.overflow_layer}.") in caps[6]
 
 
 def test_the_nan_and_its_reason_are_true() -> None:
-    """"At 220, W's zeros give 0 × inf = NaN; 1.5 × inf is just inf": in float32, a_219 is (inf, inf)
+    """"At 220, W's zeros give 0 × inf = NaN" (the screen adds 1.5 × inf = inf): in float32, a_219 is (inf, inf)
     (both numbers past the largest float32), and the next layer's first number is
     1.5 × inf + 0 × inf, where 0 × inf is NaN and 1.5 × inf is inf."""
     r = exploding()
@@ -235,7 +235,6 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     assert shown["example_layer"] == r.example.layer
     assert [shown["caption_x_0"], shown["caption_x_1"]] == list(r.x[:2])
     assert shown["float32_max"] == r.float32_max == shown["caption_float32_max"]
-    assert shown["caption_float_scale"] == c.scale
 
 
 def _words(m: object) -> list[str]:

@@ -160,7 +160,8 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
     relu = results["default"].by_key("relu")
     assert 0.4 <= relu.on_fraction <= 0.6
     assert relu.on_fraction == pytest.approx(relu.mean_slope_sq, abs=0.03)  # g' is 0 or 1: E[g'^2] = share on
-    assert "but is off for z < 0, as about half the z are in chapter 7's net with ReLU." in text_of(rendered["default"])
+    said = text_of(rendered["default"])
+    assert "off, slope 0, where z < 0, as about half the z are in chapter 7's net with ReLU." in said
     assert "off wherever z < 0" not in text_of(rendered["default"])
 
 
