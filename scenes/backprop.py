@@ -16,7 +16,7 @@ Beats:
 6. ∂C/∂b_1 = w_2σ'(z_1) · w_3σ'(z_2) · w_4σ'(z_3) · w_5σ'(z_4) · δ_5, each factor with its value.
 7. e-notation, explained with the first number of the chapter written in it (the one place).
 8. The rectangle: a square of area 1 times ¼, ⅓, ¼ (exact fractions).
-9. Each factor below 1 in size shrinks the product.
+9. More factors below 1 in size, a smaller product.
 10. The viewer's question: not the gradients, the factors |w σ'(z)|, while the weights are small.
 11. σ' <= ¼ (chapter 3), so |w σ'(z)| <= |w|/4: below 1 while |w| < 4.
 12. This chain's |δ_l| as bars on a log scale (each step up is ×10: the one place), signed
@@ -384,7 +384,7 @@ class ForwardBackProp(LessonScene):
         """Beat 9: every factor below 1 in size shrinks the product."""
         moral = self.text(t("more factors below 1 = a smaller product"), SIZE.label, color=self.theme.warn)
         moral.next_to(self.square[2], DOWN, buff=0.4).align_to(self.square[2], LEFT)
-        self.say(t("Each factor below 1 in size shrinks the product: more factors, a smaller product."),
+        self.say(t("More factors below 1 in size, a smaller product."),
                  FadeIn(moral, shift=UP * 0.2), run_time=0.8)
         self.square.add(moral)
 
