@@ -514,7 +514,7 @@ class WhatCameAfter(LessonScene):
               "smaller, U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and "
               "data of the time, plateaus outlasted patience.", chapter=number_of("wayout")),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
-              "then fine-tunes all from there, not from random weights."),
+              "then fine-tunes all from there."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "
               "labels, pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation."),
         )

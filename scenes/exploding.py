@@ -265,7 +265,8 @@ class ExplodingGradients(LessonScene):
     def show_the_linear_net(self) -> None:
         """a_L = W_L ... W_1 x over a small net with 2 units per layer, g(z) = z and b = 0."""
         th = self.theme
-        self.heading = self.chapter_heading(t("Exploding gradients"), t("the same product, with factors above 1"))
+        self.heading = self.chapter_heading(t("Exploding gradients"),
+                                            t("the same product, with factors above 1 (or below)"))
         self.formula = self.tex(r"a_L = W_L\, W_{L-1} \cdots W_2\, W_1\, x", SIZE.body)
         g = self.tex(r"g(z) = z,\quad b = 0", SIZE.label, color=th.muted)
         step = self.tex(r"\Rightarrow\ a_l = W_l\, a_{l-1}", SIZE.label, color=th.muted)
@@ -478,7 +479,7 @@ class ExplodingGradients(LessonScene):
         head.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.panel = self._panel(head, values, dashed=True)
         g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
-        with self.beat(t("With C the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
+        with self.beat(t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
                          "{g1}, {g2} or {g3}, far too big to learn from, or too small.", g1=g[0], g2=g[1], g3=g[2])):
             self.play(FadeOut(self.back_label), FadeIn(self.panel), run_time=1.2)
             self.play(Indicate(self.back_lines, color=th.text, scale_factor=1.0), run_time=1.2)

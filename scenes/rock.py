@@ -171,8 +171,8 @@ class RockOnSlope(LessonScene):
         self._place_rock(p)
         self.landscape = VGroup(self.panel_axes[1], p.curve, p.tangent, p.dot)
         self.landscape.shift(LANDSCAPE_SHIFT * RIGHT)
-        with self.beat(t("Picture the cost C as a landscape, training as a rock rolling downhill: "
-                         "a steep slope gives big steps.")):
+        with self.beat(t("Picture the cost C as a landscape, training as a rock stepping downhill, each step "
+                         "as big as the slope.")):
             self.play(FadeIn(self.header), Create(self.panel_axes[1]), run_time=1.0)
             self.play(Create(p.curve), run_time=1.0)
             self.play(FadeIn(p.dot), Create(p.tangent), run_time=0.8)
@@ -353,12 +353,12 @@ class RockOnSlope(LessonScene):
             if r.distance_ratio >= 1:
                 line = self.text(t("in {steps} steps the layer-{L} weight moved about {ratio} times as far as the "
                                    "layer-1 weight", steps=steps, L=L, ratio=ratio), SIZE.label)
-                said = t("On this digit and start, the layer-{L} weight moved about {ratio} times as far.", L=L,
-                         ratio=ratio)
+                said = t("On this digit and start, the layer-{L} (output) weight moved about {ratio} times as far.",
+                         L=L, ratio=ratio)
             else:
                 line = self.text(t("in {steps} steps the layer-{L} weight moved about {ratio} as far as the layer-1 "
                                    "weight", steps=steps, L=L, ratio=ratio), SIZE.label)
-                said = t("On this digit and start, the layer-{L} weight moved about {ratio} as far.", L=L,
+                said = t("On this digit and start, the layer-{L} (output) weight moved about {ratio} as far.", L=L,
                          ratio=ratio)
             if verdict == "vanishing":
                 then = t("A tiny slope means tiny steps: the vanishing gradient.")

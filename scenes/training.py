@@ -572,12 +572,15 @@ class CostOfFading(LessonScene):
              "ours": fmt_whole(r.setup.n_train)}
         if r.plateau:  # his epochs are longer: our plateau, counted in his epochs
             f["steps"] = self.count("plateau_updates", r.plateau_updates)
+            f["batch"] = self.count("batch_size", r.setup.batch_size)
             f["his"] = self.inline("plateau_in_his_epochs", r.plateau_updates / pub.updates_per_epoch)
             caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, "
-                         "not {ours} of 8×8. Our plateau, {steps} steps, is {his} of his epochs.", **f)
+                         "not {ours} of 8×8. Our plateau, {steps} mini-batches of {batch}, is {his} of his "
+                         "epochs.", **f)
                        if deep_pub == shallow_pub else
                        t("Nielsen's nets reached {shallow} and {deep} on MNIST: {images} training digits of "
-                         "{side}×{side}, not {ours} of 8×8. Our plateau, {steps} steps, is {his} of his epochs.", **f))
+                         "{side}×{side}, not {ours} of 8×8. Our plateau, {steps} mini-batches of {batch}, is {his} "
+                         "of his epochs.", **f))
         else:
             caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, "
                          "not {ours} of 8×8.", **f) if deep_pub == shallow_pub else

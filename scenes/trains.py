@@ -101,8 +101,8 @@ def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str, *,
     fields = {"hidden": hidden, "tanh": tanh, "relu": relu, "tg": growth[0], "rg": growth[1]}
     if max(ratios) < 1:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: layer 1 learns faster, the gradient growing about ×{tg} and ×{rg} a layer toward "
-                 "it.", **fields)
+                 "and {relu}: trained, these nets drift from level to a mild growth toward layer 1, about ×{tg} and "
+                 "×{rg} a layer.", **fields)
     if max(ratios) <= 2:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
                  "and {relu}: layer 1 learns at least half as fast as layer {hidden}.", **fields)

@@ -222,7 +222,7 @@ def test_captions_say_what_was_measured(name: str) -> None:
     far = fmt_ratio(res.distance_ratio)
     assert far == fmt_ratio(res.ratio_rounded) and len(far.replace(".", "")) <= 3
     times = "times as far" if res.distance_ratio >= 1 else "as far"
-    assert f"On this digit and start, the layer-{L} weight moved about {far} {times}." in text
+    assert f"On this digit and start, the layer-{L} (output) weight moved about {far} {times}." in text
     shown = f"in {res.steps} steps the layer-{L} weight moved about {far} {times} as the layer-1 weight"
     assert shown.replace(" ", "") == scene.ratio_line.text  # manim's Text keeps no spaces
     # derived words, from the numbers

@@ -177,7 +177,8 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     rt, rr = fmt_value(tanh.speed_ratio_rounded), fmt_value(relu.speed_ratio_rounded)
     tg, rg = (fmt_value((1 / run.speed_ratio) ** (1 / 3)) for run in (tanh, relu))  # 3 steps: layer 4 to 1
     assert (f"During training, layer 4's speed over layer 1's, geometric mean over epochs, is {rt} and {rr}: "
-            f"layer 1 learns faster, the gradient growing about ×{tg} and ×{rg} a layer toward it.") in text
+            f"trained, these nets drift from level to a mild growth toward layer 1, about ×{tg} and ×{rg} a "
+            "layer.") in text
     assert 1 < float(tg) < float(rg) < 2  # mild growth, not a fade and not an explosion
     for run in (tanh, relu):  # "geometric mean over epochs": of r_e over every epoch 1 .. E of training
         assert len(run.ratios) == r.epochs + 1
@@ -191,7 +192,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
 def test_speed_words() -> None:
     said = "During training, layer 4's speed over layer 1's, geometric mean over epochs, is 0.55 and 0.28: "
     assert str(speed_verdict([0.55, 0.28], 4, "0.55", "0.28", growth=("1.22", "1.53"))) == \
-        said + "layer 1 learns faster, the gradient growing about ×1.22 and ×1.53 a layer toward it."
+        said + "trained, these nets drift from level to a mild growth toward layer 1, about ×1.22 and ×1.53 a layer."
     assert str(speed_verdict([0.5, 1.0], 4, "0.55", "0.28")).endswith(": layer 1 learns at least half as fast as "
                                                                      "layer 4.")
     assert str(speed_verdict([3.0, 0.2], 4, "0.55", "0.28")).endswith(": layer 1 still learns more slowly than "
