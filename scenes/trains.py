@@ -259,8 +259,8 @@ class FixedNetTrains(LessonScene):
         legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
-        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again: same digits, "
-                         "mini-batches, η, cost and epochs.", chapter=number_of("training"))):
+        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again, as the card says.",
+                         chapter=number_of("training"))):
             self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
             self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
 
