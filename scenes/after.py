@@ -56,12 +56,12 @@ from manim import (
 )
 
 from netsim.experiments.after import AfterResult, what_came_after
-from scenes.captions import count_chars, reading_time, split_cues
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, Words, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
+from scenes.engine.captions import count_chars, reading_time, split_cues
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, Words, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
 #: The activation g of the lesson's hidden layers as captions write it (σ is the sigmoid only).
 ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}

@@ -58,12 +58,12 @@ from manim import (
 )
 
 from netsim.experiments.backprop import BackpropChain, backprop_chain
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import NetDiagram
-from scenes.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import NetDiagram
+from scenes.engine.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left, the forward
 # rules top right; every text is SIZE.small or larger (legible at 480p).

@@ -39,11 +39,11 @@ from manim import (
 )
 
 from netsim.experiments.cost import CostResult, cost_example
-from scenes.common import LessonScene
-from scenes.i18n import t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import NetDiagram
-from scenes.style import SIZE, fmt_value, label
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import NetDiagram
+from scenes.engine.style import SIZE, fmt_value, label
 
 #: The digit of the data set (the same one chapter 7 sends through its deep net).
 SAMPLE = 0
@@ -82,7 +82,7 @@ def fmt(value: float) -> str:
 
 def tex_num(text: str) -> str:
     """A written number inside MathTex, where a word (overflow) stays upright. (The formatter's
-    true minus sign is LaTeX's own minus: scenes.common declares it.)"""
+    true minus sign is LaTeX's own minus: scenes.engine.common declares it.)"""
     sign = "−" if text.startswith("−") else ""
     body = text.removeprefix("−")
     return sign + (rf"\text{{{body}}}" if body.isalpha() else body)

@@ -57,11 +57,11 @@ from manim import (
 
 from netsim.experiments.depth import UNITS, DepthResult, why_depth_matters
 from netsim.format import fmt_percent, fmt_whole
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_value
 
 # Layout (scene units; the frame is 14.2 x 8; at 480p one unit is 60 px).
 SHOWN_UNITS = 6        # weight pictures per row

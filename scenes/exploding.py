@@ -64,10 +64,10 @@ from manim import (
 )
 
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value, label, log_tick, log_ticks
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_value, label, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8).
 FORMULA_Y = 2.3
@@ -96,7 +96,7 @@ def experiment(lesson: Lesson) -> ExplodingResult:
 
 def y_range(lo: float, hi: float) -> tuple[int, int, list[int]]:
     """(y_min, y_max, labelled exponents) of a log10 axis covering [lo, hi]: the labels are
-    :func:`scenes.style.log_ticks`' step, and the axis ends on labelled decades."""
+    :func:`scenes.engine.style.log_ticks`' step, and the axis ends on labelled decades."""
     lo, hi = round(lo, 9), round(hi, 9)  # log10(1) computed as -1e-17 is the decade 10^0
     first = log_ticks(math.floor(lo), math.ceil(hi))
     step = first[1] - first[0] if len(first) > 1 else 1

@@ -42,11 +42,11 @@ from netsim.experiments.fading import (
     fading,
 )
 from netsim.experiments.shared import REGIME_THRESHOLD
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import (
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import (
     DEEP_NET_CENTER,
     DEEP_NET_HEIGHT,
     DEEP_NET_SAMPLE,
@@ -56,7 +56,7 @@ from scenes.netdiagram import (
     digit_picture,
     gradient_edge_styles,
 )
-from scenes.style import SIZE, GradientScale, fmt_ratio, log_tick, log_ticks
+from scenes.engine.style import SIZE, GradientScale, fmt_ratio, log_tick, log_ticks
 
 #: The digit of the data set the scene sends through the net (the opening's too).
 SAMPLE = DEEP_NET_SAMPLE

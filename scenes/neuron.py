@@ -40,11 +40,11 @@ from manim import (
 )
 
 from netsim.experiments.neuron import Z_DIGITS, NeuronResult, one_neuron
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_value
 
 #: How the lesson's other activation functions are named in the beat that mentions them.
 OTHER_ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh"}

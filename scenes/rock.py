@@ -42,12 +42,12 @@ from manim import (
 )
 
 from netsim.experiments.rock import RockResult, SliceRock, rock_on_slope
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import NetDiagram, elided_indices
-from scenes.style import SIZE, fmt_ratio, fmt_value, label
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import NetDiagram, elided_indices
+from scenes.engine.style import SIZE, fmt_ratio, fmt_value, label
 
 #: Chapter 2's digit: the same image, the same cost.
 SAMPLE = 0

@@ -43,11 +43,11 @@ from manim import (
 
 from netsim.experiments.training import NIELSEN_MNIST, StepTest, TrainingComparison, cost_of_fading, step_test
 from netsim.format import fmt_percent, fmt_whole
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, Words, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value, log_tick, log_ticks, spread, viridis
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, Words, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_value, log_tick, log_ticks, spread, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8

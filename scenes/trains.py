@@ -38,11 +38,11 @@ from manim import (
 
 from netsim.experiments.trains import FixedNetsResult, fixed_nets_train
 from netsim.format import fmt_percent, fmt_whole
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, log_tick, log_ticks, spread
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, log_tick, log_ticks, spread
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 PLOT_Y = -1.15

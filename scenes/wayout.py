@@ -59,11 +59,11 @@ from manim import (
 from netsim.experiments.backprop import chain_layers
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.experiments.wayout import FACTOR_DIGITS, SettingBars, WayOutChapter, the_way_out
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, Words, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, Words, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
 
 #: Significant figures of a bar ratio as the chapter writes it (fmt_ratio): three, so that
 #: measured^-(L-2) can be checked against it from the numbers shown (0.200 and 1/124, not 1/120).

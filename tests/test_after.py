@@ -30,9 +30,9 @@ from netsim.experiments.fading import fading
 from netsim.network import Network
 from netsim.spec import NetSpec
 from scenes.after import TIMELINE, WhatCameAfter, experiment
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, Lesson
-from scenes.style import fmt_ratio, fmt_value
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, Lesson
+from scenes.engine.style import fmt_ratio, fmt_value
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}

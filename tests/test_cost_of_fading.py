@@ -34,10 +34,10 @@ from netsim.format import fmt_percent
 from netsim.network import Network
 from netsim.spec import NetSpec
 from netsim.train import sgd
-from scenes.chapters import number_of
 from scenes.depth import experiment as depth_experiment
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
-from scenes.style import fmt_value, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.engine.style import fmt_value, log_ticks
 from scenes.training import NOTE_WIDTH, SPEEDS_UP, CostOfFading
 from scenes.training import experiment as training_experiment
 from tests.conftest import dry_scene, with_net

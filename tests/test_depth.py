@@ -22,7 +22,6 @@ from netsim.experiments.training import FIRST_LOOK, SETUP, training_setup
 from netsim.format import fmt_percent
 from netsim.network import Network
 from netsim.train import sgd
-from scenes.chapters import by_slug, number_of
 from scenes.depth import (
     BARELY,
     BLOBS,
@@ -37,7 +36,8 @@ from scenes.depth import (
     experiment,
     shallow_look,
 )
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.chapters import by_slug, number_of
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from scenes.sweep import write_lesson
 from tests.conftest import dry_scene, with_net
 

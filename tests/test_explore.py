@@ -22,10 +22,10 @@ from netsim.experiments.wayout import RULE_INITS, Setting, factor_from_bars, way
 from netsim.format import fmt_ratio, fmt_value
 from netsim.init import WEIGHT_INITS
 from netsim.spec import NetSpec
-from scenes import i18n
+from scenes.engine import i18n
+from scenes.engine.lesson import load_lesson
 from scenes.episode import explore
 from scenes.episode.explore import STRINGS, Grid, cli_args, figures, first_over_last, words, write_explore
-from scenes.lesson import load_lesson
 
 pytestmark = pytest.mark.xdist_group("explore")  # the pages are made once, on one worker
 
@@ -173,7 +173,7 @@ def test_chinese_light_lesson(tmp_path):
     grid = Grid.for_lesson(lesson, widths=(10,), depths=(3,), activations=("tanh",), inits=("xavier-normal",))
     page = write_explore(tmp_path, lesson, grid, cache_dir=None).path
     text = page.read_text(encoding="utf-8")
-    from scenes.style import THEMES
+    from scenes.engine.style import THEMES
 
     assert '<html lang="zh-Hans">' in text and THEMES["light"].background in text
     dom, _ = _open(page.as_uri(), tmp_path, "zh")
@@ -237,7 +237,7 @@ def test_out_that_is_a_file(tmp_path):
 
 
 def test_gallery_links_and_embeds_the_page(tmp_path, monkeypatch):
-    from scenes.chapters import CHAPTERS, ChapterOutput
+    from scenes.engine.chapters import CHAPTERS, ChapterOutput
     from scenes.episode import gallery
 
     monkeypatch.setattr(gallery, "clip_info", lambda p: SimpleNamespace(duration=3.0, width=854, height=480))

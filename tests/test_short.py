@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from manim import config, tempconfig
 
-from scenes.captions import problems
-from scenes.chapters import CHAPTERS
-from scenes.i18n import Words
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.captions import problems
+from scenes.engine.chapters import CHAPTERS
+from scenes.engine.i18n import Words
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from scenes.short import CONTENT_FLOOR, FRAME_WIDTH, VerticalShort, fading_experiment, rectangle_experiment
 
 LESSONS = {"en": LESSONS_DIR / "default.toml", "zh": LESSONS_DIR / "zh.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
@@ -155,7 +155,7 @@ def test_make_short_end_to_end(tmp_path: Path) -> None:
     """Render at preview quality, burn, and check the files a user gets."""
     import srt as srtlib
 
-    from scenes.burn import cue_patch
+    from scenes.engine.burn import cue_patch
     from scenes.episode.media import clip_info, frame_at
     from scenes.short import CAPTION_BOTTOM, make_short
 

@@ -20,9 +20,9 @@ from netsim.format import fmt_percent
 from netsim.network import Network
 from netsim.spec import DEFAULT_NET, NetSpec, Setting
 from netsim.train import sgd
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, load_lesson
-from scenes.style import fmt_value, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.style import fmt_value, log_ticks
 from scenes.trains import FAST, FixedNetTrains, experiment, points_apart, speed_verdict
 from tests.conftest import dry_scene, with_net
 

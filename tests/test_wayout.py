@@ -39,8 +39,8 @@ from netsim.experiments.wayout import (
 )
 from netsim.format import fmt_ratio, fmt_value
 from netsim.network import Network
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from scenes.wayout import RATIO_DIGITS, TheWayOut, bar_ratio, experiment, figures
 from tests.conftest import dry_scene, with_net
 
@@ -48,7 +48,7 @@ LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "re
            "zh": LESSONS_DIR / "zh.toml"}
 #: The chapter's length (seconds) in each lesson: its ceiling is 158 s in English (He's rule said
 #: for both passes, the random terms said independent, in the fourth review); in Chinese
-#: its many formulas are read at 6 characters a second (scenes/captions.py), so a little more.
+#: its many formulas are read at 6 characters a second (scenes/engine/captions.py), so a little more.
 DURATION = {"default": (140.0, 158.0), "relu-he": (140.0, 158.0), "zh": (130.0, 178.0)}
 #: Its beats: the bridge, tanh, ReLU, the sum, Var(w), the random sums, the factor, which n,
 #: the rules (2), the bars' set-up, then two beats per setting (three for the sigmoid with

@@ -32,12 +32,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from scenes.atomic import atomic_path, copy_atomically
-from scenes.chapters import CHAPTERS, Chapter, ChapterOutput, by_slug
+from scenes.engine.atomic import atomic_path, copy_atomically
+from scenes.engine.chapters import CHAPTERS, Chapter, ChapterOutput, by_slug
+from scenes.engine.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
+from scenes.engine.unit import FULL, PREVIEW, Quality
 from scenes.episode import progress, staging
 from scenes.episode.builds import MEDIA, ROOT, ChapterRender, RenderError, output_dir
-from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
-from scenes.unit import FULL, PREVIEW, Quality
 
 POSTER_BEFORE_END = 1.0  # seconds
 APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super"
@@ -128,7 +128,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
         media.write_srt(cues, srt_path)
         media.write_vtt(cues, chapters_dir / f"{name}.vtt")
         if lesson.burn_captions:  # for players that ignore caption files
-            from scenes.burn import burn_captions
+            from scenes.engine.burn import burn_captions
 
             burn_captions(clip, srt_path, clip, lesson.language, theme=lesson.theme)
         poster = chapters_dir / f"{name}.png"

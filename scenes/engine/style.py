@@ -170,7 +170,7 @@ def label(text: str, theme: Theme, size: int = SIZE.label, color: str | None = N
     The same words are drawn many times in a chapter (labels, ticks, captions of panels):
     manim's SVG cache keeps each one's parsed glyphs and hands out copies, instead of
     reading the SVG again (Text turns that cache off by default, as copies used to be slow;
-    see ``scenes.common._share_parsed_glyph_paths``).
+    see ``scenes.engine.common._share_parsed_glyph_paths``).
     """
     kw.setdefault("font", FONT)
     kw.setdefault("use_svg_cache", True)
