@@ -115,9 +115,6 @@ def skips_legend(layers: tuple[int, ...]) -> Message:
 class WhatCameAfter(LessonScene):
     """Residual connections, batch normalisation, clipping and the LSTM; then the history."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         act = self.lesson.activation
@@ -129,8 +126,7 @@ class WhatCameAfter(LessonScene):
         self.clip_beats()
         self.lstm_beats()
         self.history_beats()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def fix_title(self, title: Message) -> Mobject:

@@ -140,9 +140,6 @@ def decades(values: list[float]) -> tuple[int, int]:
 class ForwardBackProp(LessonScene):
     """Forward left to right; back prop from the output, one factor per layer; the product shrinks."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         self.e_explained: str | None = None
@@ -160,8 +157,7 @@ class ForwardBackProp(LessonScene):
         self.log_bars()
         self.explain_e_notation()
         self.large_weights()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def value(self, key: str, v: float, color: str | None = None, size: int = SIZE.label) -> Text:

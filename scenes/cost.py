@@ -91,9 +91,6 @@ def tex_num(text: str) -> str:
 class TheCost(LessonScene):
     """The outputs against the right answer, the quadratic cost C, ∂C/∂w, gradient descent."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         self.show_digit_and_net()
@@ -102,8 +99,7 @@ class TheCost(LessonScene):
         self.nudge_one_weight()
         self.gradient_descent_rule()
         self.descend()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def rec(self, key: str, value: float) -> str:

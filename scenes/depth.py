@@ -142,9 +142,6 @@ def deep_look(res: DepthResult, units: int = SHOWN_UNITS) -> str:
 class WhyDepthMatters(LessonScene):
     """The first layer finds the patterns; a deep sigmoid net's first layers barely learn."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         self.scale = colour_scale(self.res)
@@ -155,8 +152,7 @@ class WhyDepthMatters(LessonScene):
         self.define_measure()
         self.change_per_layer()
         self.why_beat()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def record(self, key: str, value: float) -> None:

@@ -163,9 +163,6 @@ class LogPlot:
 class ExplodingGradients(LessonScene):
     """Chapter 9: a deep linear net's values and gradients explode or vanish with depth."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.result = experiment(self.lesson)
         self.colors = [self.theme.warn, self.theme.good, self.theme.forward]
@@ -176,8 +173,7 @@ class ExplodingGradients(LessonScene):
         self.back_prop_does_the_same()
         self.gradients_at_layer_1()
         self.numbers_run_out()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # -- helpers ---------------------------------------------------------------------------
 

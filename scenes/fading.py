@@ -110,9 +110,6 @@ def whole(n: int) -> str:
 class GradientsFading(LessonScene):
     """A deep net's gradients, layer by layer, for one real digit."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.result: FadingResult = experiment(self.lesson)
         self.scale = GradientScale(*self.result.decades)
@@ -125,8 +122,7 @@ class GradientsFading(LessonScene):
         self.compare_first_and_last()
         self.book_reference()
         self.closing()
-        if not self.skip_end:
-            self.fade_out()
+        self.fade_out()
 
     def colour_of_net(self) -> str:
         """The lesson's net's colour in every chapter (``theme.net``); the text colour for a

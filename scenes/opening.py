@@ -83,9 +83,6 @@ def experiment(lesson: Lesson) -> ColdOpenResult:
 class ColdOpen(LessonScene):
     """The puzzle, and a preview of how hard training pushes each layer of a deep net."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.prepare()
         self.ask_the_question()
@@ -93,8 +90,7 @@ class ColdOpen(LessonScene):
         self.sweep_right_to_left()
         self.compare_first_and_last()
         self.where_the_answers_are()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def prepare(self) -> None:

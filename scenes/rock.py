@@ -141,9 +141,6 @@ class Panel:
 class RockOnSlope(LessonScene):
     """Two rocks, the same η and steps: on a layer-L slice it races, on a layer-1 slice it crawls."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         r = self.res
@@ -154,8 +151,7 @@ class RockOnSlope(LessonScene):
         self.place_rocks()
         self.roll()
         self.compare()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- beats ----------
     def intro(self) -> None:

@@ -60,7 +60,6 @@ CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 NOTE_WIDTH = 12.6  # the widest the Nielsen note may be (the frame is 14.2 wide)
-KEY_HOLD = 2.0  # seconds the key picture is held after its caption is read
 ORIGIN3 = np.zeros(3)
 #: A layer "speeds up" after the plateau when its median speed grows at least this many times.
 SPEEDS_UP = 2.0
@@ -104,8 +103,6 @@ def on_baseline(text: Text, ref: Text) -> Text:
 class CostOfFading(LessonScene):
     """How fading gradients hold the early layers back, and what that costs: time."""
 
-    skip_end = False  # the key-picture golden test stops before the final fade
-
     def construct(self) -> None:
         self.result = r = experiment(self.lesson)
         self.split = r.window[1] + 1 if r.plateau else r.epochs  # phase 1 draws epochs 0 .. split
@@ -121,10 +118,7 @@ class CostOfFading(LessonScene):
         self.compare_with_nielsen()
         if r.plateau and r.deep_epochs_to_leave_chance is not None:
             self.test_the_cause()
-        if not self.skip_end:
-            self.end_chapter(self.summary_caption())
-        else:
-            self.wait(KEY_HOLD)
+        self.end_chapter(self.summary_caption())
 
     # -- helpers -------------------------------------------------------------------------
 

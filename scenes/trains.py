@@ -109,9 +109,6 @@ def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str) -> Mes
 class FixedNetTrains(LessonScene):
     """Chapter 11: the fixed deep nets train under chapter 8's set-up."""
 
-    #: Tests set this to stop before the closing fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.result = experiment(self.lesson)
         self.colors = {k: self.theme.net(v) for k, v in NET_COLOURS.items()}
@@ -121,8 +118,7 @@ class FixedNetTrains(LessonScene):
         self.fixed_nets()
         self.final_accuracies()
         self.speeds()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # -- helpers ---------------------------------------------------------------------------
 

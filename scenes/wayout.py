@@ -166,9 +166,6 @@ class TheWayOut(LessonScene):
     """Chapter 10: chapter 6's factor recalled, tanh and ReLU, the fan-in argument, the
     starting-weight rules, and the deep net with one change at a time."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         numbers = experiment(self.lesson)
         self.result, self.curves, self.sums = numbers.bars, numbers.curves, numbers.sums
@@ -191,8 +188,7 @@ class TheWayOut(LessonScene):
         self.panel_tanh()
         self.panel_relu()
         self.hold_key_picture()
-        if not self.skip_end:
-            self.end_chapter(None)
+        self.end_chapter(None)
 
     # -- helpers ----------------------------------------------------------------------------
 
