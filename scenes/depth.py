@@ -159,11 +159,6 @@ class WhyDepthMatters(LessonScene):
         """Note a displayed number that is not made by :meth:`number`."""
         self.shown[key] = float(value)
 
-    def pct(self, key: str, fraction: float) -> str:
-        """A recorded fraction as a percentage (inside a caption or a label)."""
-        self.record(key, fraction)
-        return fmt_percent(fraction)
-
     def weight_colour(self, w: float) -> ManimColor:
         """The shared scale: blue w > 0, orange w < 0, brightness (|w| / scale) ** GAMMA."""
         th = self.theme

@@ -47,7 +47,7 @@ from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
 from scenes.engine.lesson import Lesson, per_net
-from scenes.engine.style import SIZE, fmt_value, log_tick, log_ticks, spread, viridis
+from scenes.engine.style import SIZE, fmt_value, log_tick, log_ticks, spread, tick_step, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8
@@ -82,14 +82,6 @@ def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
     return viridis(lo + (hi - lo) * share)
 
 
-def tick_step(epochs: int) -> int:
-    """A round step between epoch ticks giving at most five intervals."""
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if epochs / step <= 5:
-            return step
-    return epochs
-
-
 def on_baseline(text: Text, ref: Text) -> Text:
     """Shift ``text`` so its first glyph sits on the line of ``ref``'s first glyph.
 
@@ -121,16 +113,6 @@ class CostOfFading(LessonScene):
         self.end_chapter(self.summary_caption())
 
     # -- helpers -------------------------------------------------------------------------
-
-    def pct(self, key: str, value: float) -> str:
-        """An accuracy inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_percent(value)
-
-    def count(self, key: str, value: int) -> str:
-        """A whole number inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_whole(value)
 
     def legend_row(self, entries: list[tuple[Words, ManimColor | str, bool]], max_per_row: int = 4) -> VGroup:
         """Short line samples with names, ``max_per_row`` to a row (dashed if asked)."""

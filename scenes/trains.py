@@ -42,7 +42,7 @@ from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
-from scenes.engine.style import SIZE, log_tick, log_ticks, spread
+from scenes.engine.style import SIZE, log_tick, log_ticks, spread, tick_step
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 PLOT_Y = -1.15
@@ -68,14 +68,6 @@ def experiment(lesson: Lesson) -> FixedNetsResult:
     """The four training runs for the lesson's net (its sizes and seed), at its learning rate
     (once per process)."""
     return fixed_nets_train(lesson.net, eta=lesson.learning_rate)
-
-
-def tick_step(epochs: int) -> int:
-    """A round step between epoch ticks giving at most five intervals."""
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if epochs / step <= 5:
-            return step
-    return epochs
 
 
 def points_apart(result: FixedNetsResult) -> int:
@@ -121,16 +113,6 @@ class FixedNetTrains(LessonScene):
         self.end_chapter()
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def pct(self, key: str, value: float) -> str:
-        """An accuracy inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_percent(value)
-
-    def count(self, key: str, value: int) -> str:
-        """A whole number inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_whole(value)
 
     def _polyline(self, axes: Axes, ys: np.ndarray, color: ManimColor | str, width: float = 3.5,
                   log_from: int | None = None) -> VMobject:

@@ -18,6 +18,7 @@ from manim import DOWN, LEFT, UP, Animation, FadeIn, Group, MathTex, Mobject, Sc
 from manim_voiceover import VoiceoverScene
 
 from netsim.errors import NetsimError
+from netsim.format import fmt_percent, fmt_whole
 from scenes.engine.captions import CUE_GAP, reading_time, split_cues
 from scenes.engine.chapters import CHAPTERS
 from scenes.engine.i18n import Words, missing, t, translate
@@ -155,6 +156,17 @@ class LessonScene(VoiceoverScene):
         """A number written inside a sentence: recorded in ``shown``, formatted like on-screen numbers."""
         self.shown[key] = float(value)
         return fmt_value(float(value))
+
+    def pct(self, key: str, fraction: float) -> str:
+        """A fraction written as a percentage inside a caption or label (an accuracy, a share),
+        recorded in ``shown[key]``."""
+        self.shown[key] = float(fraction)
+        return fmt_percent(fraction)
+
+    def count(self, key: str, value: int) -> str:
+        """A whole number inside a caption or label, recorded in ``shown[key]``."""
+        self.shown[key] = float(value)
+        return fmt_whole(value)
 
     # -- the story: beats, captions and narration ---------------------------------------
 

@@ -188,6 +188,14 @@ def log_tick(exponent: int, theme: Theme, size: int = SIZE.small) -> MathTex:
     return MathTex(power_of_ten_tex(exponent), font_size=size * 1.4, color=theme.muted)
 
 
+def tick_step(epochs: int) -> int:
+    """A round step between the epoch ticks of a training plot's axis giving at most five intervals."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if epochs / step <= 5:
+            return step
+    return epochs
+
+
 def log_ticks(lo: int, hi: int, most: int = 8) -> list[int]:
     """The exponents to label between 10^lo and 10^hi: every one when at most ``most`` fit,
     else the multiples of the smallest step of 2, 5, 10, 20, 50, ... that keeps ``most``."""
