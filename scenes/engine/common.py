@@ -66,7 +66,8 @@ class LessonScene(VoiceoverScene):
     the one way a chapter captions anything. A beat's caption (a template marked with
     :func:`scenes.engine.i18n.t`, as every on-screen word given to :meth:`text`) is translated into
     the lesson's language, split into readable cues and held until read; with narration on it is
-    also spoken (espeak-ng through manim-voiceover) and the beat lasts at least as long as
+    also spoken (:func:`scenes.engine.voice.narration_service`: Piper for English, espeak-ng
+    otherwise, through manim-voiceover) and the beat lasts at least as long as
     the sentence. Chapters never pass ``subcaption=`` or call ``add_subcaption`` themselves.
     """
 
