@@ -51,8 +51,8 @@ def by_hand(lesson: Lesson, residual: bool) -> np.ndarray:
     (with ``residual``), else a_l = sigma(z_l); sigmoid output, cross-entropy: delta_L = a_L - y.
     Backward with g_l = dC/da_l: delta_l = g_l sigma'(z_l), g_{l-1} = W_l^T delta_l (+ g_l on a skip).
     """
-    plain = Network.create(lesson.sizes, lesson.activation, "sigmoid", lesson.init, None, lesson.bias_init,
-                           lesson.seed)
+    plain = Network.create(lesson.sizes, lesson.activation, output_activation="sigmoid", init=lesson.init,
+                           bias_init=lesson.bias_init, seed=lesson.seed)
     act = get_activation(lesson.activation)
     data = digits()
     x, y = data.x[DEFAULT_SAMPLE], data.y[DEFAULT_SAMPLE]
@@ -178,7 +178,7 @@ def test_batch_norm_undoes_scaling_forward_and_back() -> None:
     hat = np.array(bn.z_hat)
     assert abs(hat.mean()) < 1e-12 and np.mean(hat**2) == pytest.approx(1.0, rel=1e-12)
     # the same by hand: neuron bn.neuron of layer 1 over the first digits
-    net = Network.create(sizes, "sigmoid", "sigmoid", "nielsen", None, "normal", 0)
+    net = Network.create(sizes, "sigmoid", output_activation="sigmoid", init="nielsen", bias_init="normal", seed=0)
     x = digits().x[:bn.batch]
     w, b = net.weights[0][bn.neuron], net.biases[0][bn.neuron]
     np.testing.assert_allclose(bn.z, x @ w + b, rtol=1e-12)

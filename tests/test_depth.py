@@ -73,7 +73,8 @@ def independent() -> dict[str, object]:
     split = SETUP.split()
     out: dict[str, object] = {"split": split}
     for key, sizes in (("deep", lesson.sizes), ("shallow", [64, lesson.width, 10])):
-        net = Network.create(sizes, lesson.activation, "sigmoid", lesson.init, None, lesson.bias_init, lesson.seed)
+        net = Network.create(sizes, lesson.activation, output_activation="sigmoid", init=lesson.init,
+                             bias_init=lesson.bias_init, seed=lesson.seed)
         run = sgd(net, split.train, split.test, epochs=EPOCHS, eta=lesson.learning_rate, batch_size=10,
                   cost="cross-entropy", l2=0.0, seed=lesson.seed, probe_size=1000)
         out[key] = (net, run)

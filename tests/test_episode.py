@@ -346,7 +346,7 @@ def _fake_gallery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str) -
                for c in CHAPTERS[:2]]
     lesson = replace(render.load_lesson(None), theme=theme)
     page = tmp_path / f"{theme}.html"
-    gallery.write_page(page, lesson, "preview", outputs, tmp_path / "episode.mp4", vtt)
+    gallery.write_page(page, lesson, "preview", outputs, episode=tmp_path / "episode.mp4", episode_vtt=vtt)
     return page.read_text(encoding="utf-8")
 
 

@@ -167,7 +167,7 @@ def test_make_short_end_to_end(tmp_path: Path) -> None:
     cue = list(srtlib.parse((tmp_path / "short.srt").read_text(encoding="utf-8")))[0]
     mid = (cue.start.total_seconds() + cue.end.total_seconds()) / 2
     frame = np.asarray(frame_at(out, mid).convert("L"), dtype=float)
-    x0, y0, x1, y1 = cue_patch(cue.content, 480, 854, "en", CAPTION_BOTTOM).box
+    x0, y0, x1, y1 = cue_patch(cue.content, 480, 854, "en", bottom=CAPTION_BOTTOM).box
     box = frame[y0:y1, x0:x1]
     assert (box > 200).mean() > 0.03, "no caption text burned in"
     assert not list(tmp_path.glob(".*")), "temporary files left behind"

@@ -209,7 +209,8 @@ def test_bars_are_one_digits_delta_size_rms_over_digits(results: dict[str, WayOu
         assert st.setting == setting
         per, sq, on = [], np.zeros(H - 1), 0.0
         for seed in seeds:
-            net = Network.create(sizes, setting.activation, "sigmoid", setting.init, None, setting.bias_init, seed)
+            net = Network.create(sizes, setting.activation, output_activation="sigmoid", init=setting.init,
+                                 bias_init=setting.bias_init, seed=seed)
             g = net.backward(x, y, "cross-entropy")
             # delta_l of each digit alone: its size ||delta_l(x)||, then the rms over the 1000 digits
             per.append([math.sqrt(np.mean(np.linalg.norm(g.deltas[l], axis=1) ** 2)) for l in range(H)])

@@ -73,7 +73,7 @@ class CuePatch:
         return self.x, self.y, self.x + w, self.y + h
 
 
-def cue_patch(text: str, width: int, height: int, lang: str, bottom: float = BOTTOM_SHARE,
+def cue_patch(text: str, width: int, height: int, lang: str, *, bottom: float = BOTTOM_SHARE,
               theme: str = "dark") -> CuePatch:
     """``text`` (lines split at its ``\\n``) as a captioned box for a ``width`` x ``height`` frame,
     in the caption colours of ``theme`` (a name in :data:`scenes.engine.style.THEMES`)."""
@@ -122,7 +122,7 @@ def read_cues(srt: Path) -> list[tuple[float, float, str]]:
                   for c in srtlib.parse(srt.read_text(encoding="utf-8")))
 
 
-def burn_captions(video: Path, srt: Path, out: Path, lang: str, bottom: float = BOTTOM_SHARE,
+def burn_captions(video: Path, srt: Path, out: Path, lang: str, *, bottom: float = BOTTOM_SHARE,
                   theme: str = "dark") -> Path:
     """Write ``out``: ``video`` with every cue of ``srt`` drawn into its frames while it is up.
 
@@ -167,7 +167,8 @@ def burn_captions(video: Path, srt: Path, out: Path, lang: str, bottom: float = 
                         new = frame.reformat(format="yuv420p")
                     else:
                         if active not in patches:
-                            patches[active] = cue_patch(cues[active][2], width, height, lang, bottom, theme)
+                            patches[active] = cue_patch(cues[active][2], width, height, lang, bottom=bottom,
+                            theme=theme)
                         rgb = _composite(frame.to_ndarray(format="rgb24"), patches[active])
                         new = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
                     new.pts, new.time_base = frame.pts, frame.time_base

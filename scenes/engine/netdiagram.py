@@ -108,6 +108,7 @@ class NetDiagram(VGroup):
         self,
         sizes: Sequence[int],
         theme: Theme,
+        *,
         shown: Sequence[Sequence[int]] | None = None,
         max_shown: int = 6,
         width: float = 7.0,

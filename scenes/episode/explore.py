@@ -344,7 +344,7 @@ def net_key(width: int, depth: int, activation: str, init: str, residual: bool) 
     return f"{width}/{depth}/{activation}/{init}/{int(bool(residual))}"
 
 
-def cli_args(grid: Grid, width: int, depth: int, activation: str, init: str, residual: bool) -> list[str]:
+def cli_args(grid: Grid, *, width: int, depth: int, activation: str, init: str, residual: bool) -> list[str]:
     """The arguments of ``netsim --json gradients`` that print this net's norms."""
     args = ["--json", "gradients", "--sizes", ",".join(map(str, [64] + [width] * depth + [10])),
             "--activation", activation, "--output-activation", grid.output_activation, "--init", init,
@@ -374,7 +374,7 @@ def prediction(grid: Grid, width: int, depth: int, activation: str, init: str) -
     return s.predicted, float(s.n_var), s.mean_slope_sq
 
 
-def net_numbers(grid: Grid, width: int, depth: int, activation: str, init: str, residual: bool,
+def net_numbers(grid: Grid, *, width: int, depth: int, activation: str, init: str, residual: bool,
                 predicted: tuple[float, float, float] | None = None) -> NetNumbers:
     """netsim's numbers for one net: what ``netsim gradients`` computes for it (the same calls,
     with the same arguments), and the factors and words read off them."""
@@ -406,7 +406,8 @@ def _block(grid: Grid, width: int, activation: str, init: str) -> list[NetNumber
             pred = prediction(grid, width, depth, activation, init)
         except NetsimError:
             pred = None
-        out += [net_numbers(grid, width, depth, activation, init, residual, pred) for residual in (False, True)]
+        out += [net_numbers(grid, width=width, depth=depth, activation=activation, init=init, residual=residual,
+                            predicted=pred) for residual in (False, True)]
     return out
 
 
@@ -599,7 +600,8 @@ def _page_config(numbers: ExploreNumbers, lesson: Lesson) -> dict[str, Any]:
     start = {"depth": _nearest(lesson.depth, grid.depths), "width": _nearest(lesson.width, grid.widths),
              "activation": lesson.activation if lesson.activation in grid.activations else grid.activations[0],
              "init": lesson.init if lesson.init in grid.inits else grid.inits[0], "residual": False}
-    args = cli_args(grid, 1, 2, "{activation}", "{init}", False)  # the page fills in the net chosen
+    # the page fills in the net chosen
+    args = cli_args(grid, width=1, depth=2, activation="{activation}", init="{init}", residual=False)
     args[args.index("--sizes") + 1] = "{sizes}"
     command = " ".join(["netsim", *args])
     return {
@@ -899,7 +901,7 @@ def page_html(numbers: ExploreNumbers, lesson: Lesson, gallery: bool = False) ->
 """
 
 
-def write_explore(out_dir: Path, lesson: Lesson, grid: Grid | None = None, jobs: int | None = None,
+def write_explore(out_dir: Path, lesson: Lesson, grid: Grid | None = None, *, jobs: int | None = None,
                   cache_dir: Path | None | bool = True, gallery: bool = False) -> ExplorePage:
     """Compute the grid's numbers (or read them from ``cache_dir``: True for
     :func:`default_cache_dir`, None for no cache) and write ``out_dir/explore.html``

@@ -148,7 +148,7 @@ def _other_version(folder: Path) -> str:
     return ""
 
 
-def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[ChapterOutput], episode: Path,
+def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[ChapterOutput], *, episode: Path,
                episode_vtt: Path, home: Path | None = None) -> None:
     """Write the gallery page, atomically; ``home`` is the folder it will be published to
     (default: the page's own), where it looks for the formats and the other gallery it links."""

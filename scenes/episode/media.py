@@ -201,7 +201,7 @@ def write_poster(clip: Path, png: Path, seconds: float | None = None) -> None:
         frame.save(tmp, format="PNG")
 
 
-def write_preview_gif(clip: Path, gif: Path, start: float, length: float = 6.0,
+def write_preview_gif(clip: Path, gif: Path, *, start: float, length: float = 6.0,
                       width: int = 480, fps: int = 8) -> None:
     """A short looping GIF of the clip from ``start`` (for READMEs and pages)."""
     frames: list[Image.Image] = []

@@ -110,7 +110,7 @@ def render_chapters(renders: list[ChapterRender], jobs: int, scheduler: str | No
     return run_units(todo, jobs, scheduler)
 
 
-def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality,
+def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality, *,
              webm: bool = False, home: Path | None = None) -> dict[str, Path]:
     """Chapter files, the joined episode with markers and captions, posters, preview, page,
     written to ``out``; ``home`` is the folder they will be published to (default ``out``),
@@ -156,7 +156,8 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
     package.write_description(out / "description.txt", lesson, episode)
     package.write_thumbnail(out / "thumbnail.png", fading.poster, lesson.title, lesson.language, theme=lesson.theme)
     explore.write_explore(out, lesson, gallery=True)  # netsim's numbers are cached: see explore.default_cache_dir
-    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt", home=home)
+    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode=episode,
+                       episode_vtt=out / "episode.vtt", home=home)
     return {"episode": episode, "index": out / "index.html"}
 
 

@@ -245,7 +245,7 @@ def write_pptx(configs: Sequence[Any], dest: Path) -> None:
 
 
 def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Path | None = None,
-                quality_flag: str = "-qh", out_dir: Path | None = None, jobs: int | None = None,
+                quality_flag: str = "-qh", out_dir: Path | None = None, *, jobs: int | None = None,
                 lesson: Lesson | None = None, log: Callable[[str], None] = print,
                 cache_dir: Path | None = None) -> dict[str, Any]:
     """Render ``chapters`` (default: all) of the lesson as class slides and write the decks.
