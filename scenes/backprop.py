@@ -63,6 +63,7 @@ from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.netdiagram import NetDiagram
+from scenes.engine.plots import LogScale
 from scenes.engine.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left, the forward
@@ -422,8 +423,7 @@ class ForwardBackProp(LessonScene):
         """The height on the log axis of a positive size (0, an underflow, sits at the bottom)."""
         if size <= 0:
             return BAR_BASE_Y
-        lo, hi = self.decades
-        return BAR_BASE_Y + AXIS_HEIGHT * (math.log10(size) - lo) / (hi - lo)
+        return LogScale(*self.decades, BAR_BASE_Y, AXIS_HEIGHT).y(math.log10(size))
 
     def _log_axis(self) -> VGroup:
         """A vertical log axis left of layer 1: a tick at every power of ten, labels by log_tick."""

@@ -22,7 +22,6 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
-    DashedLine,
     FadeIn,
     FadeOut,
     GrowFromEdge,
@@ -56,6 +55,7 @@ from scenes.engine.netdiagram import (
     digit_picture,
     gradient_edge_styles,
 )
+from scenes.engine.plots import LogScale
 from scenes.engine.style import SIZE, GradientScale, fmt_ratio, log_tick, log_ticks
 
 #: The digit of the data set the scene sends through the net (the opening's too).
@@ -400,7 +400,9 @@ class GradientsFading(LessonScene):
         th = self.theme
         d = self.diagram
         left, right = d.layer_x(1) - 0.5, d.layer_x(d.depth) + 0.5
-        base = Line([left, BAR_BASE_Y, 0], [right, BAR_BASE_Y, 0], stroke_color=th.muted, stroke_width=1.5)
+        lo, hi = self.result.bar_decades
+        scale = LogScale(lo, hi, BAR_BASE_Y, BAR_MAX_HEIGHT)
+        base = scale.baseline(left, right, th)
         step = d.layer_x(2) - d.layer_x(1) if d.depth >= 2 else 1.0
         names = VGroup()
         for l in range(1, d.depth + 1):
@@ -409,19 +411,14 @@ class GradientsFading(LessonScene):
         heading = VGroup(self.tex(r"\|\partial C/\partial b_l\|", SIZE.small),
                          self.text(t("per layer"), SIZE.small, color=th.muted)).arrange(DOWN, buff=0.1)
         heading.move_to([d.layer_x(0) - 0.2, BAR_BASE_Y + BAR_MAX_HEIGHT / 2, 0])
-        lo, hi = self.result.bar_decades
         self.shown["bar_decades"] = [float(lo), float(hi)]
-        grid = VGroup()
+        grid = VGroup(*scale.decade_lines(left, right, th))
         ticks = VGroup()
         labelled = set(log_ticks(lo, hi, most=3))
         for k in range(lo, hi + 1):
-            y = BAR_BASE_Y + BAR_MAX_HEIGHT * (k - lo) / (hi - lo)
-            if k > lo:
-                grid.add(DashedLine([left, y, 0], [right, y, 0], stroke_color=th.edge, stroke_width=1,
-                                    dash_length=0.06))
             if k in labelled:
                 tick = log_tick(k, th)
-                ticks.add(tick.move_to([right + 0.15 + tick.width / 2, y, 0]))
+                ticks.add(tick.move_to([right + 0.15 + tick.width / 2, scale.y(k), 0]))
         self.shown["bar_ticks"] = [float(k) for k in sorted(labelled)]
         return VGroup(grid, base, names, heading, ticks)
 

@@ -63,6 +63,7 @@ from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
 from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.plots import LogScale
 from scenes.engine.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
 
 #: Significant figures of a bar ratio as the chapter writes it (fmt_ratio): three, so that
@@ -649,21 +650,18 @@ class TheWayOut(LessonScene):
         r, th = self.result, self.theme
         lo, hi = r.bar_decades
         self.shown["bar_decades"] = [float(lo), float(hi)]
+        scale = LogScale(lo, hi, BAR_BASE_Y, BAR_AXIS_HEIGHT)
         grid, base, ticks, layers = VGroup(), VGroup(), VGroup(), VGroup()
         for i in range(len(r.settings)):
             left, right = self._panel_left(i) - 0.1, self._panel_left(i) + PANEL_WIDTH + 0.1
-            base.add(Line([left, BAR_BASE_Y, 0], [right, BAR_BASE_Y, 0], stroke_color=th.muted, stroke_width=1.5))
-            for k in range(lo + 1, hi + 1):
-                y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
-                grid.add(DashedLine([left, y, 0], [right, y, 0], stroke_color=th.edge, stroke_width=1,
-                                    dash_length=0.06))
+            base.add(scale.baseline(left, right, th))
+            grid.add(*scale.decade_lines(left, right, th))
             for l in range(1, r.hidden + 1):
                 if r.hidden <= 8 or l in (1, r.hidden):
                     layers.add(self.text(str(l), SIZE.small, color=th.muted)
                                .move_to([self._bar_x(i, l), BAR_BASE_Y - LAYER_ROW_DROP, 0]))
         for k in log_ticks(lo, hi):
-            y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
-            ticks.add(log_tick(k, th).move_to([TICK_X, y, 0]))
+            ticks.add(log_tick(k, th).move_to([TICK_X, scale.y(k), 0]))
         names = VGroup(
             self.muted(t("layer")),
             self.tex(r"n\,\mathrm{Var}(w)", SIZE.small, color=th.muted),
