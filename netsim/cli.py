@@ -209,7 +209,8 @@ def cmd_train(a: argparse.Namespace) -> tuple[str, Any]:
             "train runs on digits: sizes must start with 64 and end with 10")
     split = digits_split(seed=a.seed)
     net = _net(a, a.seed).build()
-    run = sgd(net, split.train, split.test, a.epochs, a.lr, a.batch_size, a.l2, a.cost, a.seed)
+    run = sgd(net, split.train, split.test, epochs=a.epochs, eta=a.lr, batch_size=a.batch_size, l2=a.l2, cost=a.cost,
+              seed=a.seed)
     L = len(run.sizes) - 1
     rows = [[e, *(fmt_value(s, 3) for s in run.speeds[e]), fmt_value(run.probe_cost[e], 4),
              f"{100 * run.test_accuracy[e]:.1f}%"] for e in range(run.epochs + 1)]

@@ -180,6 +180,7 @@ class Network:
         cls,
         sizes: Sequence[int],
         activation: str | Activation = "sigmoid",
+        *,
         output_activation: str | Activation | None = None,
         init: str = "nielsen",
         init_param: float | None = None,

@@ -101,8 +101,9 @@ class NetSpec:
 
     def build(self) -> Network:
         """A fresh :class:`~netsim.network.Network` of this spec (the same spec, the same bits)."""
-        return Network.create(self.sizes, self.activation, self.output_activation, self.init, self.init_param,
-                              self.bias_init, self.seed, residual=list(self.residual))
+        return Network.create(self.sizes, self.activation, output_activation=self.output_activation,
+                              init=self.init, init_param=self.init_param, bias_init=self.bias_init, seed=self.seed,
+                              residual=list(self.residual))
 
 
 #: The default lesson's net: Nielsen's [64, 30, 30, 30, 30, 10] sigmoid net on the 8x8 digits,

@@ -48,6 +48,7 @@ def sgd(
     net: Network,
     train: Dataset,
     test: Dataset,
+    *,
     epochs: int = 10,
     eta: float = 0.1,
     batch_size: int = 10,

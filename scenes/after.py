@@ -52,15 +52,15 @@ from manim import (
     Mobject,
     Rectangle,
     VGroup,
-    VMobject,
 )
 
 from netsim.experiments.after import AfterResult, what_came_after
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.plots import LogScale, polyline
+from scenes.engine.style import SIZE, fmt_ratio, fmt_value, log_tick, log_ticks
 
 #: The activation g of the lesson's hidden layers as captions write it (σ is the sigmoid only).
 ACT_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
@@ -114,9 +114,6 @@ def skips_legend(layers: tuple[int, ...]) -> Message:
 class WhatCameAfter(LessonScene):
     """Residual connections, batch normalisation, clipping and the LSTM; then the history."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         act = self.lesson.activation
@@ -128,8 +125,7 @@ class WhatCameAfter(LessonScene):
         self.clip_beats()
         self.lstm_beats()
         self.history_beats()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def fix_title(self, title: Message) -> Mobject:
@@ -233,8 +229,10 @@ class WhatCameAfter(LessonScene):
         hidden = r.hidden
         plain_colour, skip_colour = th.net(NET_COLOUR.get(self.lesson.activation, "deep")), th.net("skips")
 
+        scale = LogScale(lo, hi, base[1], BARS_H)
+
         def y_of(v: float) -> float:
-            return base[1] + BARS_H * (math.log10(v) - lo) / (hi - lo)
+            return scale.y(math.log10(v))
 
         axis = VGroup(Line(base, base + RIGHT * width, stroke_color=th.muted, stroke_width=2),
                       Line(base, base + UP * BARS_H, stroke_color=th.muted, stroke_width=2))
@@ -242,7 +240,7 @@ class WhatCameAfter(LessonScene):
         labelled = log_ticks(lo, hi, most=6)
         self.shown["bar_ticks"] = [float(k) for k in labelled]
         for k in labelled:
-            y = base[1] + BARS_H * (k - lo) / (hi - lo)
+            y = scale.y(k)
             ticks.add(Line([base[0] - 0.07, y, 0], [base[0], y, 0], stroke_color=th.muted, stroke_width=2))
             ticks.add(log_tick(k, th).next_to([base[0] - 0.07, y, 0], LEFT, buff=0.08))
         slot = width / len(hidden)
@@ -350,15 +348,16 @@ class WhatCameAfter(LessonScene):
         hi = math.ceil(logs.max())
         self.shown["clip_decades"] = [float(lo), float(hi)]
 
+        scale = LogScale(lo, hi, y0, CHART_H)
+
         def at(L: float, value: float) -> np.ndarray:
-            return np.array([x0 + w * L / cl.depth, y0 + CHART_H * (math.log10(value) - lo) / (hi - lo), 0.0])
+            return np.array([x0 + w * L / cl.depth, scale.y(math.log10(value)), 0.0])
 
         axis = VGroup(Line([x0, y0, 0], [x0 + w, y0, 0], stroke_color=th.muted, stroke_width=2),
                       Line([x0, y0, 0], [x0, y0 + CHART_H, 0], stroke_color=th.muted, stroke_width=2))
         labelled = log_ticks(lo, hi, most=6)
         self.shown["clip_ticks"] = [float(k) for k in labelled]
-        ticks = VGroup(*[log_tick(k, th).next_to([x0, y0 + CHART_H * (k - lo) / (hi - lo), 0], LEFT, buff=0.12)
-                         for k in labelled])
+        ticks = VGroup(*[log_tick(k, th).next_to([x0, scale.y(k), 0], LEFT, buff=0.12) for k in labelled])
         depth_ticks = VGroup(*[self.text(str(n), SIZE.small, color=th.muted).move_to([x0 + w * n / cl.depth,
                                                                                        y0 - 0.25, 0])
                                for n in (1, cl.depth)])
@@ -366,10 +365,8 @@ class WhatCameAfter(LessonScene):
         x_name = self.text(t("layers"), SIZE.small, color=th.muted).move_to([x0 + w / 2, y0 - 0.3, 0])
         head = self.text(t("length of the whole step, log scale"), SIZE.small, color=th.muted)
         head.next_to([x0, y0 + CHART_H, 0], UP, buff=0.2).align_to([x0 - 0.5, 0, 0], LEFT)
-        raw = VMobject(stroke_color=th.overflow, stroke_width=3.5)
-        raw.set_points_as_corners([at(L, s) for L, s in zip(cl.depths, cl.steps)])
-        clipped = VMobject(stroke_color=th.good, stroke_width=3.5)
-        clipped.set_points_as_corners([at(L, s) for L, s in zip(cl.depths, cl.clipped_steps)])
+        raw = polyline([at(L, s) for L, s in zip(cl.depths, cl.steps)], th.overflow, 3.5)
+        clipped = polyline([at(L, s) for L, s in zip(cl.depths, cl.clipped_steps)], th.good, 3.5)
         raw_label = VGroup(self.tex(r"\eta\,\|\nabla C\| =", SIZE.label, color=th.overflow),
                            self.number("step", cl.step, SIZE.label)).arrange(RIGHT, buff=0.12)
         raw_label[1].set_color(th.overflow)

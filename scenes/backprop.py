@@ -58,12 +58,13 @@ from manim import (
 )
 
 from netsim.experiments.backprop import BackpropChain, backprop_chain
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import NetDiagram
-from scenes.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import NetDiagram
+from scenes.engine.plots import LogScale
+from scenes.engine.style import SIZE, cut_piece, fmt_ratio, fmt_value, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8). The chapter heading sits top left, the forward
 # rules top right; every text is SIZE.small or larger (legible at 480p).
@@ -140,9 +141,6 @@ def decades(values: list[float]) -> tuple[int, int]:
 class ForwardBackProp(LessonScene):
     """Forward left to right; back prop from the output, one factor per layer; the product shrinks."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         self.e_explained: str | None = None
@@ -160,8 +158,7 @@ class ForwardBackProp(LessonScene):
         self.log_bars()
         self.explain_e_notation()
         self.large_weights()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def value(self, key: str, v: float, color: str | None = None, size: int = SIZE.label) -> Text:
@@ -426,8 +423,7 @@ class ForwardBackProp(LessonScene):
         """The height on the log axis of a positive size (0, an underflow, sits at the bottom)."""
         if size <= 0:
             return BAR_BASE_Y
-        lo, hi = self.decades
-        return BAR_BASE_Y + AXIS_HEIGHT * (math.log10(size) - lo) / (hi - lo)
+        return LogScale(*self.decades, BAR_BASE_Y, AXIS_HEIGHT).y(math.log10(size))
 
     def _log_axis(self) -> VGroup:
         """A vertical log axis left of layer 1: a tick at every power of ten, labels by log_tick."""

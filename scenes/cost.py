@@ -39,11 +39,11 @@ from manim import (
 )
 
 from netsim.experiments.cost import CostResult, cost_example
-from scenes.common import LessonScene
-from scenes.i18n import t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import NetDiagram
-from scenes.style import SIZE, fmt_value, label
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import NetDiagram
+from scenes.engine.style import SIZE, fmt_value, label
 
 #: The digit of the data set (the same one chapter 7 sends through its deep net).
 SAMPLE = 0
@@ -82,7 +82,7 @@ def fmt(value: float) -> str:
 
 def tex_num(text: str) -> str:
     """A written number inside MathTex, where a word (overflow) stays upright. (The formatter's
-    true minus sign is LaTeX's own minus: scenes.common declares it.)"""
+    true minus sign is LaTeX's own minus: scenes.engine.common declares it.)"""
     sign = "−" if text.startswith("−") else ""
     body = text.removeprefix("−")
     return sign + (rf"\text{{{body}}}" if body.isalpha() else body)
@@ -90,9 +90,6 @@ def tex_num(text: str) -> str:
 
 class TheCost(LessonScene):
     """The outputs against the right answer, the quadratic cost C, ∂C/∂w, gradient descent."""
-
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
 
     def construct(self) -> None:
         self.res = experiment(self.lesson)
@@ -102,8 +99,7 @@ class TheCost(LessonScene):
         self.nudge_one_weight()
         self.gradient_descent_rule()
         self.descend()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def rec(self, key: str, value: float) -> str:

@@ -57,11 +57,11 @@ from manim import (
 
 from netsim.experiments.depth import UNITS, DepthResult, why_depth_matters
 from netsim.format import fmt_percent, fmt_whole
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_value
 
 # Layout (scene units; the frame is 14.2 x 8; at 480p one unit is 60 px).
 SHOWN_UNITS = 6        # weight pictures per row
@@ -142,9 +142,6 @@ def deep_look(res: DepthResult, units: int = SHOWN_UNITS) -> str:
 class WhyDepthMatters(LessonScene):
     """The first layer finds the patterns; a deep sigmoid net's first layers barely learn."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         self.scale = colour_scale(self.res)
@@ -155,18 +152,12 @@ class WhyDepthMatters(LessonScene):
         self.define_measure()
         self.change_per_layer()
         self.why_beat()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def record(self, key: str, value: float) -> None:
         """Note a displayed number that is not made by :meth:`number`."""
         self.shown[key] = float(value)
-
-    def pct(self, key: str, fraction: float) -> str:
-        """A recorded fraction as a percentage (inside a caption or a label)."""
-        self.record(key, fraction)
-        return fmt_percent(fraction)
 
     def weight_colour(self, w: float) -> ManimColor:
         """The shared scale: blue w > 0, orange w < 0, brightness (|w| / scale) ** GAMMA."""

@@ -64,11 +64,11 @@ from manim import (
 )
 
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value, label, log_tick, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_value, label, log_tick, log_ticks
 
 # Layout (scene units; the frame is 14.2 x 8).
 FORMULA_Y = 2.3
@@ -97,7 +97,7 @@ def experiment(lesson: Lesson) -> ExplodingResult:
 
 def y_range(lo: float, hi: float) -> tuple[int, int, list[int]]:
     """(y_min, y_max, labelled exponents) of a log10 axis covering [lo, hi]: the labels are
-    :func:`scenes.style.log_ticks`' step, and the axis ends on labelled decades."""
+    :func:`scenes.engine.style.log_ticks`' step, and the axis ends on labelled decades."""
     lo, hi = round(lo, 9), round(hi, 9)  # log10(1) computed as -1e-17 is the decade 10^0
     first = log_ticks(math.floor(lo), math.ceil(hi))
     step = first[1] - first[0] if len(first) > 1 else 1
@@ -164,9 +164,6 @@ class LogPlot:
 class ExplodingGradients(LessonScene):
     """Chapter 9: a deep linear net's values and gradients explode or vanish with depth."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.result = experiment(self.lesson)
         self.colors = [self.theme.warn, self.theme.good, self.theme.forward]
@@ -177,8 +174,7 @@ class ExplodingGradients(LessonScene):
         self.back_prop_does_the_same()
         self.gradients_at_layer_1()
         self.numbers_run_out()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # -- helpers ---------------------------------------------------------------------------
 

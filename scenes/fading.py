@@ -22,7 +22,6 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
-    DashedLine,
     FadeIn,
     FadeOut,
     GrowFromEdge,
@@ -42,11 +41,11 @@ from netsim.experiments.fading import (
     fading,
 )
 from netsim.experiments.shared import REGIME_THRESHOLD
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import (
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import (
     DEEP_NET_CENTER,
     DEEP_NET_HEIGHT,
     DEEP_NET_SAMPLE,
@@ -56,7 +55,8 @@ from scenes.netdiagram import (
     digit_picture,
     gradient_edge_styles,
 )
-from scenes.style import SIZE, GradientScale, fmt_ratio, log_tick, log_ticks
+from scenes.engine.plots import LogScale
+from scenes.engine.style import SIZE, GradientScale, fmt_ratio, log_tick, log_ticks
 
 #: The digit of the data set the scene sends through the net (the opening's too).
 SAMPLE = DEEP_NET_SAMPLE
@@ -110,9 +110,6 @@ def whole(n: int) -> str:
 class GradientsFading(LessonScene):
     """A deep net's gradients, layer by layer, for one real digit."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.result: FadingResult = experiment(self.lesson)
         self.scale = GradientScale(*self.result.decades)
@@ -125,8 +122,7 @@ class GradientsFading(LessonScene):
         self.compare_first_and_last()
         self.book_reference()
         self.closing()
-        if not self.skip_end:
-            self.fade_out()
+        self.fade_out()
 
     def colour_of_net(self) -> str:
         """The lesson's net's colour in every chapter (``theme.net``); the text colour for a
@@ -404,7 +400,9 @@ class GradientsFading(LessonScene):
         th = self.theme
         d = self.diagram
         left, right = d.layer_x(1) - 0.5, d.layer_x(d.depth) + 0.5
-        base = Line([left, BAR_BASE_Y, 0], [right, BAR_BASE_Y, 0], stroke_color=th.muted, stroke_width=1.5)
+        lo, hi = self.result.bar_decades
+        scale = LogScale(lo, hi, BAR_BASE_Y, BAR_MAX_HEIGHT)
+        base = scale.baseline(left, right, th)
         step = d.layer_x(2) - d.layer_x(1) if d.depth >= 2 else 1.0
         names = VGroup()
         for l in range(1, d.depth + 1):
@@ -413,19 +411,14 @@ class GradientsFading(LessonScene):
         heading = VGroup(self.tex(r"\|\partial C/\partial b_l\|", SIZE.small),
                          self.text(t("per layer"), SIZE.small, color=th.muted)).arrange(DOWN, buff=0.1)
         heading.move_to([d.layer_x(0) - 0.2, BAR_BASE_Y + BAR_MAX_HEIGHT / 2, 0])
-        lo, hi = self.result.bar_decades
         self.shown["bar_decades"] = [float(lo), float(hi)]
-        grid = VGroup()
+        grid = VGroup(*scale.decade_lines(left, right, th))
         ticks = VGroup()
         labelled = set(log_ticks(lo, hi, most=3))
         for k in range(lo, hi + 1):
-            y = BAR_BASE_Y + BAR_MAX_HEIGHT * (k - lo) / (hi - lo)
-            if k > lo:
-                grid.add(DashedLine([left, y, 0], [right, y, 0], stroke_color=th.edge, stroke_width=1,
-                                    dash_length=0.06))
             if k in labelled:
                 tick = log_tick(k, th)
-                ticks.add(tick.move_to([right + 0.15 + tick.width / 2, y, 0]))
+                ticks.add(tick.move_to([right + 0.15 + tick.width / 2, scale.y(k), 0]))
         self.shown["bar_ticks"] = [float(k) for k in sorted(labelled)]
         return VGroup(grid, base, names, heading, ticks)
 

@@ -40,11 +40,11 @@ from manim import (
 )
 
 from netsim.experiments.neuron import Z_DIGITS, NeuronResult, one_neuron
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.style import SIZE, fmt_value
 
 #: How the lesson's other activation functions are named in the beat that mentions them.
 OTHER_ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh"}
@@ -87,9 +87,6 @@ def paren(text: str) -> str:
 class OneNeuron(LessonScene):
     """One neuron's z = w a + b and g(z) = σ(z); the sigmoid, its slope, the peak ¼, saturation."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         self.show_input()
@@ -99,8 +96,7 @@ class OneNeuron(LessonScene):
         self.why_a_quarter()
         self.saturation()
         self.lesson_activation()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def rec(self, key: str, value: float, digits: int = 3) -> str:

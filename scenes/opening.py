@@ -39,11 +39,11 @@ from manim import (
 )
 
 from netsim.experiments.opening import ColdOpenResult, cold_open
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import (
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import (
     DEEP_NET_CENTER,
     DEEP_NET_HEIGHT,
     DEEP_NET_SAMPLE,
@@ -53,7 +53,7 @@ from scenes.netdiagram import (
     digit_picture,
     gradient_edge_styles,
 )
-from scenes.style import SIZE, GradientScale, fmt_ratio, label
+from scenes.engine.style import SIZE, GradientScale, fmt_ratio, label
 
 TITLE_Y = 0.3          # the episode's title, before it moves up to make room for the net
 MASTHEAD = (6.8, 3.6)  # where it then stays: its right edge and its centre's height
@@ -83,9 +83,6 @@ def experiment(lesson: Lesson) -> ColdOpenResult:
 class ColdOpen(LessonScene):
     """The puzzle, and a preview of how hard training pushes each layer of a deep net."""
 
-    #: Stop before the final fade (the golden test of the key picture sets this).
-    skip_end = False
-
     def construct(self) -> None:
         self.prepare()
         self.ask_the_question()
@@ -93,8 +90,7 @@ class ColdOpen(LessonScene):
         self.sweep_right_to_left()
         self.compare_first_and_last()
         self.where_the_answers_are()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- helpers ----------
     def prepare(self) -> None:

@@ -42,12 +42,12 @@ from manim import (
 )
 
 from netsim.experiments.rock import RockResult, SliceRock, rock_on_slope
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.netdiagram import NetDiagram, elided_indices
-from scenes.style import SIZE, fmt_ratio, fmt_value, label
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import NetDiagram, elided_indices
+from scenes.engine.style import SIZE, fmt_ratio, fmt_value, label
 
 #: Chapter 2's digit: the same image, the same cost.
 SAMPLE = 0
@@ -141,9 +141,6 @@ class Panel:
 class RockOnSlope(LessonScene):
     """Two rocks, the same η and steps: on a layer-L slice it races, on a layer-1 slice it crawls."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.res = experiment(self.lesson)
         r = self.res
@@ -154,8 +151,7 @@ class RockOnSlope(LessonScene):
         self.place_rocks()
         self.roll()
         self.compare()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # ---------- beats ----------
     def intro(self) -> None:

@@ -15,9 +15,9 @@ It ends on a card that points to the full episode. The frame is portrait whateve
 quality flag: the scene swaps a landscape pixel size to portrait and sets a frame 8 units
 wide, so ``manim -qh scenes/short.py VerticalShort`` gives 1080x1920 (``-ql``: 480x854;
 ``-r 540,960`` is taken as given). Platforms play shorts muted: the captions told through
-the beat API are burned into the picture by :func:`make_short` (:mod:`scenes.burn`), above
+the beat API are burned into the picture by :func:`make_short` (:mod:`scenes.engine.burn`), above
 the band their buttons cover, and the layout keeps that band empty. :func:`make_short` renders
-through the project's one unit renderer (:func:`scenes.unit.render_unit`), as the episode
+through the project's one unit renderer (:func:`scenes.engine.unit.render_unit`), as the episode
 and the slides do.
 
     .venv/bin/manim -qh scenes/short.py VerticalShort
@@ -56,14 +56,14 @@ from manim import (
 
 from netsim.experiments.fading import FadingResult, fading
 from netsim.experiments.rectangle import RectangleResult, shrinking_factors
-from scenes.atomic import write_atomically
-from scenes.chapters import CHAPTERS
-from scenes.common import LessonScene
-from scenes.i18n import t
-from scenes.lesson import Lesson, LessonError, load_lesson, per_net
-from scenes.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
-from scenes.style import SIZE, GradientScale, cut_piece
-from scenes.unit import FULL, PREVIEW, Unit, render_unit, work_folder
+from scenes.engine.atomic import write_atomically
+from scenes.engine.chapters import CHAPTERS
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import t
+from scenes.engine.lesson import Lesson, LessonError, load_lesson, per_net
+from scenes.engine.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
+from scenes.engine.style import SIZE, GradientScale, cut_piece
+from scenes.engine.unit import FULL, PREVIEW, Unit, render_unit, work_folder
 
 #: The frame is this many units wide; its height follows the portrait pixel size (14.2 at 9:16).
 FRAME_WIDTH = 8.0
@@ -314,7 +314,7 @@ def make_short(lesson_path: Lesson | Path | str | None, out_dir: Path | str, pre
     ``preview``: 480x854 at 15 fps instead of 1080x1920 at 60. RuntimeError with the end of
     manim's log when the render fails.
     """
-    from scenes.burn import burn_captions
+    from scenes.engine.burn import burn_captions
 
     lesson = lesson_path if isinstance(lesson_path, Lesson) else load_lesson(lesson_path)
     out_dir = Path(out_dir)

@@ -27,10 +27,10 @@ from pathlib import Path
 
 from netsim.activations import ACTIVATIONS
 from netsim.init import BIAS_INITS, WEIGHT_INITS
-from scenes.chapters import CHAPTERS, Chapter, by_slug
-from scenes.lesson import LANGUAGES, MAX_DEPTH, MAX_WIDTH, MIN_DEPTH, THEMES, Lesson, load_lesson
+from scenes.engine.chapters import CHAPTERS, Chapter, by_slug
+from scenes.engine.lesson import LANGUAGES, MAX_DEPTH, MAX_WIDTH, MIN_DEPTH, THEMES, Lesson, load_lesson
 
-#: The edges of the schema the covering lessons take in turn (scenes.lesson's limits).
+#: The edges of the schema the covering lessons take in turn (scenes.engine.lesson's limits).
 DEPTH_EDGES = (MIN_DEPTH, MAX_DEPTH)
 WIDTH_EDGES = (1, 2, MAX_WIDTH)
 RATE_EDGES = (1e-6, 100.0)

@@ -43,11 +43,12 @@ from manim import (
 
 from netsim.experiments.training import NIELSEN_MNIST, StepTest, TrainingComparison, cost_of_fading, step_test
 from netsim.format import fmt_percent, fmt_whole
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, Words, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_value, log_tick, log_ticks, spread, viridis
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, Words, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
+from scenes.engine.style import SIZE, fmt_value, log_ticks, spread, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8
@@ -60,7 +61,6 @@ CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 NOTE_WIDTH = 12.6  # the widest the Nielsen note may be (the frame is 14.2 wide)
-KEY_HOLD = 2.0  # seconds the key picture is held after its caption is read
 ORIGIN3 = np.zeros(3)
 #: A layer "speeds up" after the plateau when its median speed grows at least this many times.
 SPEEDS_UP = 2.0
@@ -83,14 +83,6 @@ def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
     return viridis(lo + (hi - lo) * share)
 
 
-def tick_step(epochs: int) -> int:
-    """A round step between epoch ticks giving at most five intervals."""
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if epochs / step <= 5:
-            return step
-    return epochs
-
-
 def on_baseline(text: Text, ref: Text) -> Text:
     """Shift ``text`` so its first glyph sits on the line of ``ref``'s first glyph.
 
@@ -103,8 +95,6 @@ def on_baseline(text: Text, ref: Text) -> Text:
 
 class CostOfFading(LessonScene):
     """How fading gradients hold the early layers back, and what that costs: time."""
-
-    skip_end = False  # the key-picture golden test stops before the final fade
 
     def construct(self) -> None:
         self.result = r = experiment(self.lesson)
@@ -121,22 +111,9 @@ class CostOfFading(LessonScene):
         self.compare_with_nielsen()
         if r.plateau and r.deep_epochs_to_leave_chance is not None:
             self.test_the_cause()
-        if not self.skip_end:
-            self.end_chapter(self.summary_caption())
-        else:
-            self.wait(KEY_HOLD)
+        self.end_chapter(self.summary_caption())
 
     # -- helpers -------------------------------------------------------------------------
-
-    def pct(self, key: str, value: float) -> str:
-        """An accuracy inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_percent(value)
-
-    def count(self, key: str, value: int) -> str:
-        """A whole number inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_whole(value)
 
     def legend_row(self, entries: list[tuple[Words, ManimColor | str, bool]], max_per_row: int = 4) -> VGroup:
         """Short line samples with names, ``max_per_row`` to a row (dashed if asked)."""
@@ -151,36 +128,18 @@ class CostOfFading(LessonScene):
 
     def epoch_axes(self, y_range: tuple[float, float, float], center_x: float) -> Axes:
         """Axes with epochs along x, placed with the plot area centred at ``center_x``."""
-        th = self.theme
-        axes = Axes(
-            x_range=(0, self.result.epochs, tick_step(self.result.epochs)),
-            y_range=y_range,
-            x_length=AXIS_WIDTH,
-            y_length=AXIS_HEIGHT,
-            tips=False,
-            axis_config={"stroke_color": th.muted, "stroke_width": 2, "include_ticks": True,
-                         "tick_size": 0.05},
-        )
-        axes.move_to([center_x, PLOT_CENTER_Y, 0])
-        return axes
+        return epoch_axes(self.result.epochs, y_range, self.theme, x_length=AXIS_WIDTH, y_length=AXIS_HEIGHT,
+                          center=(center_x, PLOT_CENTER_Y))
 
     def x_labels(self, axes: Axes) -> VGroup:
         """Epoch numbers under the ticks and the word "epoch"."""
-        th = self.theme
-        step = tick_step(self.result.epochs)
-        ticks = VGroup(*[
-            self.text(str(e), SIZE.small, color=th.muted).next_to(axes.c2p(e, axes.y_range[0]), DOWN, buff=0.12)
-            for e in range(0, self.result.epochs + 1, step)
-        ])
-        name = self.text(t("epoch"), SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.1)
-        return VGroup(ticks, name)
+        return epoch_labels(self, axes, self.result.epochs, t("epoch"), buff=0.12, name_buff=0.1)
 
     def curve(self, axes: Axes, ys: np.ndarray, color: ManimColor | str, start: int = 0, stop: int | None = None,
               width: float = 3.5) -> VMobject:
         """A polyline through (epoch, y) for epochs ``start`` .. ``stop`` (both included)."""
         stop = len(ys) - 1 if stop is None else stop
-        points = [axes.c2p(float(e), float(ys[e])) for e in range(start, stop + 1)]
-        return VMobject(stroke_color=color, stroke_width=width).set_points_as_corners(points)
+        return polyline([axes.c2p(float(e), float(ys[e])) for e in range(start, stop + 1)], color, width)
 
     def shade(self, axes: Axes, first: float, last: float) -> Rectangle:
         """A faint band over epochs ``first`` .. ``last`` of ``axes``, the full plot height."""
@@ -253,7 +212,7 @@ class CostOfFading(LessonScene):
         self.speed_ax = ax = self.epoch_axes((0, hi - lo, 1), SPEED_X)
         labelled = log_ticks(lo, hi, most=6)
         self.shown["speed_ticks"] = [float(k) for k in labelled]
-        y_ticks = VGroup(*[log_tick(k, th).next_to(ax.c2p(0, k - lo), LEFT, buff=0.15) for k in labelled])
+        y_ticks = log_tick_labels(ax, lo, labelled, th, buff=0.15)
         title = VGroup(self.text(t("deep net's speed of learning"), SIZE.small),
                        self.tex(r"\|\partial C/\partial b_l\|", SIZE.small)).arrange(RIGHT, buff=0.15)
         names = [(str(l), layer_color(l, H, th.name), False) for l in range(1, H + 1)]

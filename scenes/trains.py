@@ -38,11 +38,12 @@ from manim import (
 
 from netsim.experiments.trains import FixedNetsResult, fixed_nets_train
 from netsim.format import fmt_percent, fmt_whole
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, log_tick, log_ticks, spread
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
+from scenes.engine.style import SIZE, log_ticks, spread
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 PLOT_Y = -1.15
@@ -68,14 +69,6 @@ def experiment(lesson: Lesson) -> FixedNetsResult:
     """The four training runs for the lesson's net (its sizes and seed), at its learning rate
     (once per process)."""
     return fixed_nets_train(lesson.net, eta=lesson.learning_rate)
-
-
-def tick_step(epochs: int) -> int:
-    """A round step between epoch ticks giving at most five intervals."""
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if epochs / step <= 5:
-            return step
-    return epochs
 
 
 def points_apart(result: FixedNetsResult) -> int:
@@ -113,9 +106,6 @@ def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str, *,
 class FixedNetTrains(LessonScene):
     """Chapter 11: the fixed deep nets train under chapter 8's set-up."""
 
-    #: Tests set this to stop before the closing fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         self.result = experiment(self.lesson)
         self.colors = {k: self.theme.net(v) for k, v in NET_COLOURS.items()}
@@ -125,20 +115,9 @@ class FixedNetTrains(LessonScene):
         self.fixed_nets()
         self.final_accuracies()
         self.speeds()
-        if not self.skip_end:
-            self.end_chapter()
+        self.end_chapter()
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def pct(self, key: str, value: float) -> str:
-        """An accuracy inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_percent(value)
-
-    def count(self, key: str, value: int) -> str:
-        """A whole number inside a caption or label, recorded in ``shown[key]``."""
-        self.shown[key] = float(value)
-        return fmt_whole(value)
 
     def _polyline(self, axes: Axes, ys: np.ndarray, color: ManimColor | str, width: float = 3.5,
                   log_from: int | None = None) -> VMobject:
@@ -153,24 +132,14 @@ class FixedNetTrains(LessonScene):
                 y = float(y)
                 v = top if math.isinf(y) else math.log10(max(y, 10.0 ** log_from)) - log_from
             pts.append(axes.c2p(float(e), min(v, top)))
-        return VMobject(stroke_color=color, stroke_width=width).set_points_as_corners(pts)
+        return polyline(pts, color, width)
 
     def _axes(self, y_range: tuple[float, float, float], width: float, center_x: float) -> Axes:
-        th = self.theme
-        axes = Axes(x_range=(0, self.result.epochs, tick_step(self.result.epochs)), y_range=y_range,
-                    x_length=width, y_length=PLOT_HEIGHT, tips=False,
-                    axis_config={"stroke_color": th.muted, "stroke_width": 2, "include_ticks": True,
-                                 "tick_size": 0.05})
-        axes.move_to([center_x, PLOT_Y, 0])
-        return axes
+        return epoch_axes(self.result.epochs, y_range, self.theme, x_length=width, y_length=PLOT_HEIGHT,
+                          center=(center_x, PLOT_Y))
 
     def _x_labels(self, axes: Axes) -> VGroup:
-        th = self.theme
-        step = tick_step(self.result.epochs)
-        ticks = VGroup(*[self.text(str(e), SIZE.small, color=th.muted).next_to(axes.c2p(e, axes.y_range[0]), DOWN,
-                                                                              buff=0.1)
-                         for e in range(0, self.result.epochs + 1, step)])
-        return VGroup(ticks, self.text(t("epoch"), SIZE.small, color=th.muted).next_to(ticks, DOWN, buff=0.08))
+        return epoch_labels(self, axes, self.result.epochs, t("epoch"), buff=0.1, name_buff=0.08)
 
     def reached(self, key: str) -> str:
         """"90% after 3 epochs" style words for one net: the epoch it reached the target, recorded."""
@@ -206,7 +175,7 @@ class FixedNetTrains(LessonScene):
         self.ratio_axes = axes
         labelled = log_ticks(lo, hi, most=6)
         self.shown["ratio_ticks"] = [float(k) for k in labelled]
-        ticks = VGroup(*[log_tick(k, th).next_to(axes.c2p(0, k - lo), LEFT, buff=0.1) for k in labelled])
+        ticks = log_tick_labels(axes, lo, labelled, th, buff=0.1)
         words = self.text(t("layer {l}'s speed over layer 1's", l=H), SIZE.small)
         formula = VGroup(self.tex(rf"\|\partial C/\partial b_{{{H}}}\| \,/\, \|\partial C/\partial b_1\|",
                                   SIZE.small, color=th.muted),

@@ -59,11 +59,12 @@ from manim import (
 from netsim.experiments.backprop import chain_layers
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.experiments.wayout import FACTOR_DIGITS, SettingBars, WayOutChapter, the_way_out
-from scenes.chapters import number_of
-from scenes.common import LessonScene
-from scenes.i18n import Message, Words, t
-from scenes.lesson import Lesson, per_net
-from scenes.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.common import LessonScene
+from scenes.engine.i18n import Message, Words, t
+from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.plots import LogScale
+from scenes.engine.style import SIZE, fmt_ratio, fmt_value, label, log_tick, log_ticks
 
 #: Significant figures of a bar ratio as the chapter writes it (fmt_ratio): three, so that
 #: measured^-(L-2) can be checked against it from the numbers shown (0.200 and 1/124, not 1/120).
@@ -166,9 +167,6 @@ class TheWayOut(LessonScene):
     """Chapter 10: chapter 6's factor recalled, tanh and ReLU, the fan-in argument, the
     starting-weight rules, and the deep net with one change at a time."""
 
-    #: Tests set this to stop before the final fade, on the chapter's key picture.
-    skip_end = False
-
     def construct(self) -> None:
         numbers = experiment(self.lesson)
         self.result, self.curves, self.sums = numbers.bars, numbers.curves, numbers.sums
@@ -191,8 +189,7 @@ class TheWayOut(LessonScene):
         self.panel_tanh()
         self.panel_relu()
         self.hold_key_picture()
-        if not self.skip_end:
-            self.end_chapter(None)
+        self.end_chapter(None)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -654,21 +651,18 @@ class TheWayOut(LessonScene):
         r, th = self.result, self.theme
         lo, hi = r.bar_decades
         self.shown["bar_decades"] = [float(lo), float(hi)]
+        scale = LogScale(lo, hi, BAR_BASE_Y, BAR_AXIS_HEIGHT)
         grid, base, ticks, layers = VGroup(), VGroup(), VGroup(), VGroup()
         for i in range(len(r.settings)):
             left, right = self._panel_left(i) - 0.1, self._panel_left(i) + PANEL_WIDTH + 0.1
-            base.add(Line([left, BAR_BASE_Y, 0], [right, BAR_BASE_Y, 0], stroke_color=th.muted, stroke_width=1.5))
-            for k in range(lo + 1, hi + 1):
-                y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
-                grid.add(DashedLine([left, y, 0], [right, y, 0], stroke_color=th.edge, stroke_width=1,
-                                    dash_length=0.06))
+            base.add(scale.baseline(left, right, th))
+            grid.add(*scale.decade_lines(left, right, th))
             for l in range(1, r.hidden + 1):
                 if r.hidden <= 8 or l in (1, r.hidden):
                     layers.add(self.text(str(l), SIZE.small, color=th.muted)
                                .move_to([self._bar_x(i, l), BAR_BASE_Y - LAYER_ROW_DROP, 0]))
         for k in log_ticks(lo, hi):
-            y = BAR_BASE_Y + BAR_AXIS_HEIGHT * (k - lo) / (hi - lo)
-            ticks.add(log_tick(k, th).move_to([TICK_X, y, 0]))
+            ticks.add(log_tick(k, th).move_to([TICK_X, scale.y(k), 0]))
         names = VGroup(
             self.muted(t("layer")),
             self.tex(r"n\,\mathrm{Var}(w)", SIZE.small, color=th.muted),

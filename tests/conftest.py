@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     slides tests on one worker, so the deck is rendered once (two renders at once would also
     share the lesson's media folder); and every test of the end-to-end ``episode`` render on
     one worker, so it renders once."""
-    from scenes.chapters import CHAPTERS, Chapter
+    from scenes.engine.chapters import CHAPTERS, Chapter
 
     slugs = {c.slug for c in CHAPTERS}
     for item in items:
@@ -136,9 +136,9 @@ def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) ->
     from manim import tempconfig
     from manim.camera.camera import Camera
 
-    from scenes.chapters import by_slug
-    from scenes.common import LessonScene
-    from scenes.lesson import load_lesson
+    from scenes.engine.chapters import by_slug
+    from scenes.engine.common import LessonScene
+    from scenes.engine.lesson import load_lesson
 
     key = (slug, str(lesson_path), exact_frames)
     if key not in _DRY_RUNS:

@@ -30,9 +30,9 @@ from netsim.experiments.fading import fading
 from netsim.network import Network
 from netsim.spec import NetSpec
 from scenes.after import TIMELINE, WhatCameAfter, experiment
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, Lesson
-from scenes.style import fmt_ratio, fmt_value
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, Lesson
+from scenes.engine.style import fmt_ratio, fmt_value
 from tests.conftest import dry_scene
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
@@ -51,8 +51,8 @@ def by_hand(lesson: Lesson, residual: bool) -> np.ndarray:
     (with ``residual``), else a_l = sigma(z_l); sigmoid output, cross-entropy: delta_L = a_L - y.
     Backward with g_l = dC/da_l: delta_l = g_l sigma'(z_l), g_{l-1} = W_l^T delta_l (+ g_l on a skip).
     """
-    plain = Network.create(lesson.sizes, lesson.activation, "sigmoid", lesson.init, None, lesson.bias_init,
-                           lesson.seed)
+    plain = Network.create(lesson.sizes, lesson.activation, output_activation="sigmoid", init=lesson.init,
+                           bias_init=lesson.bias_init, seed=lesson.seed)
     act = get_activation(lesson.activation)
     data = digits()
     x, y = data.x[DEFAULT_SAMPLE], data.y[DEFAULT_SAMPLE]
@@ -181,7 +181,7 @@ def test_batch_norm_undoes_scaling_forward_and_back() -> None:
     hat = np.array(bn.z_hat)
     assert abs(hat.mean()) < 1e-12 and np.mean(hat**2) == pytest.approx(1.0, rel=1e-12)
     # the same by hand: neuron bn.neuron of layer 1 over the first digits
-    net = Network.create(sizes, "sigmoid", "sigmoid", "nielsen", None, "normal", 0)
+    net = Network.create(sizes, "sigmoid", output_activation="sigmoid", init="nielsen", bias_init="normal", seed=0)
     x = digits().x[:bn.batch]
     w, b = net.weights[0][bn.neuron], net.biases[0][bn.neuron]
     np.testing.assert_allclose(bn.z, x @ w + b, rtol=1e-12)
@@ -374,7 +374,7 @@ def test_a_marker_missing_from_the_translation_is_timed_from_the_english() -> No
     """``reveal`` plays a picture when the caption reaches its marker. A Chinese caption has
     no English word such as " layers": the picture then waits for the same share of the
     caption as in English, rather than coming before its words."""
-    from scenes.i18n import t
+    from scenes.engine.i18n import t
 
     zh = dry_scene("after", LESSONS_DIR / "zh.toml")
     words = t("Clipping caps ∇C (every ∂C/∂w) at length τ. Chapter {chapter}'s "

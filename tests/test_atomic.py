@@ -1,4 +1,4 @@
-"""The one way the project writes a file all at once (scenes.atomic)."""
+"""The one way the project writes a file all at once (scenes.engine.atomic)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.atomic import atomic_path, copy_atomically, write_atomically
+from scenes.engine.atomic import atomic_path, copy_atomically, write_atomically
 
 
 def test_text_bytes_and_copies(tmp_path: Path) -> None:

@@ -24,8 +24,8 @@ from netsim.format import fmt_ratio, fmt_value
 from netsim.network import Network
 from netsim.spec import NetSpec
 from scenes.backprop import ForwardBackProp, decades, e_notation, experiment, frac_words, superscript
-from scenes.chapters import by_slug, number_of
-from scenes.lesson import LESSONS_DIR
+from scenes.engine.chapters import by_slug, number_of
+from scenes.engine.lesson import LESSONS_DIR
 from scenes.sweep import write_lesson
 from tests.conftest import dry_scene, with_net
 
@@ -270,7 +270,7 @@ def test_every_text_is_legible(rendered: dict[str, ForwardBackProp], name: str) 
     theme's text colour, not the forward pass's blue, and no subscript typed into a Text."""
     from manim import MathTex, Text
 
-    from scenes.style import SIZE
+    from scenes.engine.style import SIZE
 
     scene = rendered[name]
     drawn = _drawn(scene)

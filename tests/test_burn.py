@@ -1,4 +1,4 @@
-"""Burned-in captions (scenes/burn.py) on a tiny synthetic clip made here with PyAV.
+"""Burned-in captions (scenes/engine/burn.py) on a tiny synthetic clip made here with PyAV.
 
 The clip is 2 s of a smooth moving gradient at 10 fps with a tone track; two cues. The
 burned copy keeps the size, the frame count, the timestamps and the audio; during a cue
@@ -15,7 +15,7 @@ import av
 import numpy as np
 import pytest
 
-from scenes.burn import burn_captions, cue_patch, font_file
+from scenes.engine.burn import burn_captions, cue_patch, font_file
 
 W, H, FPS, FRAMES = 320, 240, 10, 20
 #: A cue's box is blended over a frame; outside it only codec noise may differ (x264 at
@@ -135,7 +135,7 @@ def test_the_colours_are_the_lesson_themes(theme: str) -> None:
     """Text and box take the theme's caption colours (the box partly transparent)."""
     from PIL import ImageColor
 
-    from scenes.style import THEMES
+    from scenes.engine.style import THEMES
 
     image = cue_patch("I", 1920, 1080, "en", theme=theme).image
     box = image[2, image.shape[1] // 2]  # inside the box, above the letter

@@ -1,6 +1,6 @@
 """Every cue of every chapter, in English and in Chinese, is readable in time.
 
-The rules (scenes/captions.py): English at most 20 characters/s for any cue and 15 for the
+The rules (scenes/engine/captions.py): English at most 20 characters/s for any cue and 15 for the
 median, two lines of 42, every cue at least 1.2 s; Chinese at most 9 characters/s (a
 formula's characters at 6), two lines of 16 cells, every cue at least 1.5 s, and no line or
 cue broken where a reader would not break it; cues never overlap. The chapters are dry-run
@@ -16,9 +16,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scenes.captions import CUE_GAP, measure, problems, reading_time, rules_for, split_cues, width, wrap, zh_words
-from scenes.chapters import CHAPTERS, Chapter
-from scenes.lesson import LESSONS_DIR
+from scenes.engine.captions import (
+    CUE_GAP,
+    measure,
+    problems,
+    reading_time,
+    rules_for,
+    split_cues,
+    width,
+    wrap,
+    zh_words,
+)
+from scenes.engine.chapters import CHAPTERS, Chapter
+from scenes.engine.lesson import LESSONS_DIR
 from tests.conftest import dry_scene
 
 LESSONS = {"en": LESSONS_DIR / "default.toml", "zh": LESSONS_DIR / "zh.toml"}

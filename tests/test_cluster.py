@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.chapters import by_slug
+from scenes.engine.chapters import by_slug
 from scenes.episode.cluster import REPORT_ENV
 
 ROOT = Path(__file__).resolve().parents[1]

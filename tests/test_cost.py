@@ -21,7 +21,7 @@ from netsim.format import fmt_value
 from netsim.network import Network
 from netsim.spec import NetSpec
 from scenes.cost import SAMPLE, TheCost, experiment, tex_num
-from scenes.lesson import LESSONS_DIR, Lesson
+from scenes.engine.lesson import LESSONS_DIR, Lesson
 from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
@@ -250,7 +250,7 @@ def test_bad_input_raises(kwargs: dict, message: str) -> None:
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_negative_numbers_carry_a_true_minus_sign(rendered: dict[str, TheCost], name: str) -> None:
-    """Captions and the nudge's lines (MathTex, where scenes.common.TRUE_MINUS makes U+2212 LaTeX's
+    """Captions and the nudge's lines (MathTex, where scenes.engine.common.TRUE_MINUS makes U+2212 LaTeX's
     own minus) write a negative number with U+2212: ΔC < 0 is written −…, never a hyphen."""
     scene = rendered[name]
     r = scene.res

@@ -34,10 +34,10 @@ from netsim.format import fmt_percent
 from netsim.network import Network
 from netsim.spec import NetSpec
 from netsim.train import sgd
-from scenes.chapters import number_of
 from scenes.depth import experiment as depth_experiment
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
-from scenes.style import fmt_value, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.engine.style import fmt_value, log_ticks
 from scenes.training import NOTE_WIDTH, SPEEDS_UP, CostOfFading
 from scenes.training import experiment as training_experiment
 from tests.conftest import dry_scene, with_net
@@ -61,7 +61,8 @@ def scenes(results: dict[str, TrainingComparison]) -> dict[str, CostOfFading]:
 def sgd_run(lesson: Lesson, sizes: list[int], epochs: int):
     """The same training, straight from netsim primitives, for ``epochs`` epochs."""
     split = SETUP.split()
-    net = Network.create(sizes, lesson.activation, "sigmoid", lesson.init, None, lesson.bias_init, lesson.seed)
+    net = Network.create(sizes, lesson.activation, output_activation="sigmoid", init=lesson.init,
+                         bias_init=lesson.bias_init, seed=lesson.seed)
     with threadpool_limits(limits=1):
         return sgd(net, split.train, split.test, epochs=epochs, eta=lesson.learning_rate, batch_size=10,
                    cost="cross-entropy", l2=0.0, seed=lesson.seed, probe_size=1000)
@@ -245,7 +246,8 @@ def test_speeding_up_layer_1_shortens_the_plateau_and_layer_4_does_not(
 def test_a_step_scale_of_one_changes_no_bit_and_zero_freezes_a_layer() -> None:
     """sgd's step_scales: 1 everywhere is the plain run, bit for bit; 0 keeps that layer's start."""
     split = SETUP.split()
-    net = Network.create([64, 30, 30, 10], "sigmoid", "sigmoid", "nielsen", None, "normal", 3)
+    net = Network.create([64, 30, 30, 10], "sigmoid", output_activation="sigmoid", init="nielsen", bias_init="normal",
+                         seed=3)
     with threadpool_limits(limits=1):
         plain = sgd(net, split.train, split.test, epochs=2, seed=3)
         ones = sgd(net, split.train, split.test, epochs=2, seed=3, step_scales=(1, 1, 1))

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from scenes.chapters import by_slug
+from scenes.engine.chapters import by_slug
+from scenes.engine.lesson import LESSONS_DIR
 from scenes.episode import media
 from scenes.episode.course import CourseError, load_course
-from scenes.lesson import LESSONS_DIR
 from tests.conftest import interrupt_render, manims_running, own_lesson
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,6 @@ from netsim.experiments.training import FIRST_LOOK, SETUP, training_setup
 from netsim.format import fmt_percent
 from netsim.network import Network
 from netsim.train import sgd
-from scenes.chapters import by_slug, number_of
 from scenes.depth import (
     BARELY,
     BLOBS,
@@ -37,7 +36,8 @@ from scenes.depth import (
     experiment,
     shallow_look,
 )
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.chapters import by_slug, number_of
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from scenes.sweep import write_lesson
 from tests.conftest import dry_scene, with_net
 
@@ -73,7 +73,8 @@ def independent() -> dict[str, object]:
     split = SETUP.split()
     out: dict[str, object] = {"split": split}
     for key, sizes in (("deep", lesson.sizes), ("shallow", [64, lesson.width, 10])):
-        net = Network.create(sizes, lesson.activation, "sigmoid", lesson.init, None, lesson.bias_init, lesson.seed)
+        net = Network.create(sizes, lesson.activation, output_activation="sigmoid", init=lesson.init,
+                             bias_init=lesson.bias_init, seed=lesson.seed)
         run = sgd(net, split.train, split.test, epochs=EPOCHS, eta=lesson.learning_rate, batch_size=10,
                   cost="cross-entropy", l2=0.0, seed=lesson.seed, probe_size=1000)
         out[key] = (net, run)

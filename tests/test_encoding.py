@@ -1,4 +1,4 @@
-"""The held-picture shortcut (scenes.common._encode_held_frames_once): a frame written with
+"""The held-picture shortcut (scenes.engine.common._encode_held_frames_once): a frame written with
 ``repeat = n`` decodes to exactly the pictures of the same frame written n times one by one."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-import scenes.common  # noqa: F401  (applies the shortcut to manim's encoder)
+import scenes.engine.common  # noqa: F401  (applies the shortcut to manim's encoder)
 
 SPEC = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p", width=320, height=180,
                         frame_rate=Fraction(15), options=(("preset", "veryfast"), ("crf", "20")))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.chapters import CHAPTERS, Chapter, by_slug
+from scenes.engine.chapters import CHAPTERS, Chapter, by_slug
 from scenes.episode import builds, media, render
 from tests.conftest import interrupt_render, manims_running, own_lesson
 
@@ -123,7 +123,7 @@ def test_only_the_changed_chapter_would_render(tmp_path):
     (tmp_path / "rock_copy.py").write_text(rock.path.read_text() + "\n# a change\n")
     assert builds.chapter_key(fake, lesson, render.PREVIEW) != keys["rock"]
     inputs = {p.relative_to(ROOT).as_posix() for p in builds.render_inputs(rock.path)}
-    assert {"scenes/rock.py", "scenes/style.py", "scenes/common.py", "netsim/network.py"} <= inputs
+    assert {"scenes/rock.py", "scenes/engine/style.py", "scenes/engine/common.py", "netsim/network.py"} <= inputs
     assert not inputs & {f"scenes/{c.file}" for c in CHAPTERS if c.slug != "rock"}
 
 
@@ -207,7 +207,7 @@ def test_missing_latex_is_named_with_the_install_command(monkeypatch, tmp_path, 
 
 
 BROKEN_SCENE = """
-from scenes.common import LessonScene
+from scenes.engine.common import LessonScene
 
 
 class Broken(LessonScene):
@@ -279,7 +279,7 @@ def test_optional_transparent_and_webm_outputs(tmp_path):
 
 def test_translations_and_encoder_settings_are_in_the_fingerprint(tmp_path, monkeypatch):
     """A changed translation or manim.cfg re-renders the chapter (it is not "unchanged, kept")."""
-    from scenes import i18n
+    from scenes.engine import i18n
 
     zh = render.load_lesson(ROOT / "scenes" / "lessons" / "zh.toml")
     en = render.load_lesson(None)
@@ -336,7 +336,7 @@ def _fake_gallery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str) -
     from dataclasses import replace
     from types import SimpleNamespace
 
-    from scenes.chapters import ChapterOutput
+    from scenes.engine.chapters import ChapterOutput
     from scenes.episode import gallery
 
     monkeypatch.setattr(gallery, "clip_info", lambda p: SimpleNamespace(duration=346.6, width=854, height=480))
@@ -346,14 +346,14 @@ def _fake_gallery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str) -
                for c in CHAPTERS[:2]]
     lesson = replace(render.load_lesson(None), theme=theme)
     page = tmp_path / f"{theme}.html"
-    gallery.write_page(page, lesson, "preview", outputs, tmp_path / "episode.mp4", vtt)
+    gallery.write_page(page, lesson, "preview", outputs, episode=tmp_path / "episode.mp4", episode_vtt=vtt)
     return page.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_gallery_takes_the_lesson_theme(tmp_path, monkeypatch, theme):
     """The page's colours are all the lesson theme's, and its times are the one clock's."""
-    from scenes.style import THEMES
+    from scenes.engine.style import THEMES
 
     text = _fake_gallery(tmp_path, monkeypatch, theme)
     colours = set(re.findall(r"#[0-9A-Fa-f]{6}\b", text))
@@ -380,8 +380,8 @@ def test_summary_lists_the_short(tmp_path, monkeypatch):
 def test_thumbnail_takes_the_theme_caption_colours(tmp_path):
     from PIL import Image
 
+    from scenes.engine.style import THEMES
     from scenes.episode import package
-    from scenes.style import THEMES
 
     picture = tmp_path / "poster.png"
     Image.new("RGB", (854, 480), (90, 160, 200)).save(picture)

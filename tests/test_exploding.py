@@ -12,10 +12,10 @@ import pytest
 from netsim.errors import NetsimError
 from netsim.experiments.exploding import exploding, stretch_example
 from netsim.linear import linear_net
-from scenes.chapters import number_of
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR
+from scenes.engine.style import fmt_value, log_ticks
 from scenes.exploding import ExplodingGradients, experiment, y_range
-from scenes.lesson import LESSONS_DIR
-from scenes.style import fmt_value, log_ticks
 from tests.conftest import dry_scene
 
 LESSON_FILES = ["default.toml", "relu-he.toml"]

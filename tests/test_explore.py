@@ -22,10 +22,10 @@ from netsim.experiments.wayout import RULE_INITS, Setting, factor_from_bars, way
 from netsim.format import fmt_ratio, fmt_value
 from netsim.init import WEIGHT_INITS
 from netsim.spec import NetSpec
-from scenes import i18n
+from scenes.engine import i18n
+from scenes.engine.lesson import load_lesson
 from scenes.episode import explore
 from scenes.episode.explore import STRINGS, Grid, cli_args, figures, first_over_last, words, write_explore
-from scenes.lesson import load_lesson
 
 pytestmark = pytest.mark.xdist_group("explore")  # the pages are made once, on one worker
 
@@ -90,7 +90,8 @@ def _open(url: str, tmp_path: Path, name: str) -> tuple[_Dom, list[str]]:
 
 def _netsim(grid: Grid, s: dict[str, object]) -> dict[str, object]:
     """``netsim --json gradients`` for the net of settings ``s``, as a subprocess."""
-    args = cli_args(grid, s["width"], s["depth"], s["activation"], s["init"], s["residual"])  # type: ignore[arg-type]
+    args = cli_args(grid, width=s["width"], depth=s["depth"], activation=s["activation"],  # type: ignore[arg-type]
+                    init=s["init"], residual=s["residual"])  # type: ignore[arg-type]
     p = subprocess.run([str(NETSIM), *args], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)
@@ -150,8 +151,9 @@ def test_page_shows_netsims_numbers_for_random_settings(random_page, tmp_path):
             assert ("the same as" in said) if ratio in ("1", "1/1") else (f" {ratio} " in said), (where, said)
         else:
             assert "exactly 0" in said or "no gradient" in said, (where, said)
-        assert dom.text["command"] == " ".join(["netsim", *cli_args(grid, s["width"], s["depth"], s["activation"],
-                                                                    s["init"], s["residual"])]), where
+        command = cli_args(grid, width=s["width"], depth=s["depth"], activation=s["activation"], init=s["init"],
+                           residual=s["residual"])
+        assert dom.text["command"] == " ".join(["netsim", *command]), where
 
 
 def test_page_is_offline_keyboard_usable_and_responsive(random_page):
@@ -173,7 +175,7 @@ def test_chinese_light_lesson(tmp_path):
     grid = Grid.for_lesson(lesson, widths=(10,), depths=(3,), activations=("tanh",), inits=("xavier-normal",))
     page = write_explore(tmp_path, lesson, grid, cache_dir=None).path
     text = page.read_text(encoding="utf-8")
-    from scenes.style import THEMES
+    from scenes.engine.style import THEMES
 
     assert '<html lang="zh-Hans">' in text and THEMES["light"].background in text
     dom, _ = _open(page.as_uri(), tmp_path, "zh")
@@ -237,7 +239,7 @@ def test_out_that_is_a_file(tmp_path):
 
 
 def test_gallery_links_and_embeds_the_page(tmp_path, monkeypatch):
-    from scenes.chapters import CHAPTERS, ChapterOutput
+    from scenes.engine.chapters import CHAPTERS, ChapterOutput
     from scenes.episode import gallery
 
     monkeypatch.setattr(gallery, "clip_info", lambda p: SimpleNamespace(duration=3.0, width=854, height=480))
@@ -245,10 +247,12 @@ def test_gallery_links_and_embeds_the_page(tmp_path, monkeypatch):
     vtt.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n", encoding="utf-8")
     outputs = [ChapterOutput(CHAPTERS[0], tmp_path / "a.mp4", tmp_path / "a.srt", vtt, tmp_path / "a.png")]
     lesson = load_lesson()
-    gallery.write_page(tmp_path / "index.html", lesson, "preview", outputs, tmp_path / "episode.mp4", vtt)
+    gallery.write_page(tmp_path / "index.html", lesson, "preview", outputs, episode=tmp_path / "episode.mp4",
+                       episode_vtt=vtt)
     assert "explore.html" not in (tmp_path / "index.html").read_text(encoding="utf-8")  # no page, no link
     (tmp_path / "explore.html").write_text("<!doctype html>", encoding="utf-8")
-    gallery.write_page(tmp_path / "index.html", lesson, "preview", outputs, tmp_path / "episode.mp4", vtt)
+    gallery.write_page(tmp_path / "index.html", lesson, "preview", outputs, episode=tmp_path / "episode.mp4",
+                       episode_vtt=vtt)
     text = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert '<a href="explore.html">' in text
     assert "&lt;iframe src=&quot;explore.html&quot;" in text and 'data-copy="explore-snippet"' in text

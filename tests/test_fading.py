@@ -32,12 +32,12 @@ from netsim.experiments.opening import cold_open
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
 from netsim.spec import NetSpec
-from scenes.captions import CUE_GAP
-from scenes.chapters import number_of
+from scenes.engine.captions import CUE_GAP
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.engine.netdiagram import NetDiagram, elided_indices
+from scenes.engine.style import THEMES, GradientScale, fmt_ratio, log_ticks, power_of_ten_tex
 from scenes.fading import NET_COLOUR, SAMPLE, TITLES, GradientsFading, experiment
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
-from scenes.netdiagram import NetDiagram, elided_indices
-from scenes.style import THEMES, GradientScale, fmt_ratio, log_ticks, power_of_ten_tex
 from scenes.sweep import write_lesson
 from tests.conftest import dry_scene
 

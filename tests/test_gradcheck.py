@@ -45,7 +45,7 @@ def numeric_gradient(net: Network, x: np.ndarray, y: np.ndarray, cost: str, eps:
 )
 def test_backward_matches_finite_differences(activation, output_activation, cost, sizes, n, seed):
     rng = np.random.default_rng(seed)
-    net = Network.create(sizes, activation, output_activation, init="xavier-normal", seed=seed)
+    net = Network.create(sizes, activation, output_activation=output_activation, init="xavier-normal", seed=seed)
     x = rng.uniform(-1, 1, size=(n, sizes[0]))
     if cost == "cross-entropy":
         y = rng.uniform(0.05, 0.95, size=(n, sizes[-1]))

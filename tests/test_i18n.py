@@ -1,6 +1,6 @@
 """The Chinese (Simplified) version of the episode: templates, catalogue, every chapter, a render.
 
-1. The mechanism of :mod:`scenes.i18n`: a template marked with ``t`` is translated, then its
+1. The mechanism of :mod:`scenes.engine.i18n`: a template marked with ``t`` is translated, then its
    named fields are filled in, in any order; a field may be a message of its own; a plain
    string is shown as it is or looked up whole; untranslated text is recorded in ``MISSING``.
 2. The gettext catalogue ``scenes/locale/zh/LC_MESSAGES/messages.po`` is complete and has
@@ -31,10 +31,10 @@ import pytest
 import srt
 from babel.messages.pofile import read_po
 
-import scenes.i18n as i18n
-from scenes.chapters import CHAPTERS, Chapter, by_slug
-from scenes.i18n import t
-from scenes.lesson import LESSONS_DIR, load_lesson
+import scenes.engine.i18n as i18n
+from scenes.engine.chapters import CHAPTERS, Chapter, by_slug
+from scenes.engine.i18n import t
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from tests.conftest import dry_scene
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,6 +145,20 @@ def test_the_catalogue_translates_every_template_and_nothing_else(extracted: dic
         # translated, unless it is a symbol, a number or a name (w = {w}, ||dC/db||, ReLU, He)
         words = re.sub(r"\{\w+\}", "", m.id)
         assert CJK.search(m.string) or not re.search(r"[A-Za-z]{3,}", words), f"{m.id!r} is not translated"
+
+
+def test_each_entry_names_the_files_its_template_is_in(extracted: dict[str, list[str]]) -> None:
+    """Each entry's ``#:`` comments name the files the extractor finds its template in (as
+    ``pybabel extract --add-location=file`` writes them), so a translator sees where it is shown."""
+    with i18n.catalogue_path("zh").open("rb") as f:
+        po = read_po(f, locale="zh")
+    stale = {}
+    for m in po:
+        if m.id in extracted:
+            want = sorted(f"scenes/{p}".replace("\\", "/") for p in extracted[m.id])
+            if sorted(where for where, _line in m.locations) != want:
+                stale[m.id] = want
+    assert stale == {}, "entries naming other files than they are in (regenerate the .po's locations)"
 
 
 #: The scene methods whose first argument is a caption or a label, translated when shown.

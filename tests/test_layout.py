@@ -1,5 +1,7 @@
-"""The code's shape: netsim never imports manim, chapters never import each other, and the
-episode pipeline never imports a chapter (it renders them as separate ``manim`` runs)."""
+"""The code's shape, in layers: netsim (never imports manim) under the engine (scenes/engine:
+what the chapters share) under the chapters and the short (scenes/*.py, which import only the
+engine and netsim, never each other) under the episode pipeline (scenes/episode, which renders
+the chapters as separate ``manim`` runs and imports none of them); and no import cycles."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.chapters import CHAPTERS
+from scenes.engine.chapters import CHAPTERS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER_MODULES = {f"scenes.{Path(c.file).stem}" for c in CHAPTERS}
@@ -41,7 +43,7 @@ def test_netsim_never_imports_manim(path: Path) -> None:
 def test_chapters_never_import_each_other(chapter) -> None:
     own = f"scenes.{Path(chapter.file).stem}"
     others = {m for m in imported(ROOT / "scenes" / chapter.file) if m in CHAPTER_MODULES - {own}}
-    assert not others, f"{chapter.file} imports the chapters {sorted(others)}: move what they share to a shared module"
+    assert not others, f"{chapter.file} imports the chapters {sorted(others)}: move what they share to scenes/engine"
 
 
 def test_the_episode_pipeline_never_imports_a_chapter() -> None:
@@ -144,4 +146,49 @@ def test_only_the_pipeline_imports_the_pipeline() -> None:
     outside = {m: imports for m, imports in import_graph(ROOT).items()
                if m.startswith("scenes.") and not m.startswith("scenes.episode") and m not in PIPELINE_ENTRIES}
     bad = {m: sorted(n for n in imports if n.startswith("scenes.episode")) for m, imports in outside.items()}
+    assert not any(bad.values()), {m: n for m, n in bad.items() if n}
+
+
+# ---------- the layers ----------
+
+ENGINE = "scenes.engine"
+#: The modules of scenes/ beside the chapters, each a command users run: the vertical short
+#: (``python -m scenes.short``), the episode's entry (``python -m scenes.render``) and the
+#: lesson sweep (``python -m scenes.sweep``, which dry-runs the chapters).
+COMMANDS = {"scenes.short", "scenes.render", "scenes.sweep"}
+
+
+def in_engine(module: str) -> bool:
+    return module == ENGINE or module.startswith(ENGINE + ".")
+
+
+def test_scenes_holds_only_chapters_and_commands() -> None:
+    """A file of scenes/ itself is a chapter (listed in scenes/engine/chapters.py) or one of the
+    commands; what scenes share goes into scenes/engine, not beside the chapters."""
+    top = {f"scenes.{p.stem}" for p in (ROOT / "scenes").glob("*.py") if p.stem != "__init__"}
+    assert top == CHAPTER_MODULES | COMMANDS, f"not a chapter nor a command: {sorted(top - CHAPTER_MODULES - COMMANDS)}"
+
+
+@pytest.mark.parametrize("module", sorted(CHAPTER_MODULES | {"scenes.short"}))
+def test_a_scene_imports_only_the_engine(module: str) -> None:
+    """A chapter (and the short) imports, of this project, only the engine and netsim."""
+    graph = import_graph(ROOT)
+    bad = {n for n in graph[module] if not (in_engine(n) or n.split(".")[0] == "netsim")}
+    assert not bad, f"{module} imports {sorted(bad)}: scenes import only scenes.engine and netsim"
+
+
+def test_the_engine_imports_no_scene_and_no_pipeline() -> None:
+    """The engine imports, of this project, only itself and netsim: never a chapter, the short,
+    a command or the episode pipeline (lazily or for types only, neither)."""
+    graph = import_graph(ROOT)
+    engine = {m for m in graph if in_engine(m)}
+    assert {"scenes.engine.common", "scenes.engine.style", "scenes.engine.lesson"} <= engine
+    bad = {m: sorted(n for n in graph[m] if not (in_engine(n) or n.split(".")[0] == "netsim")) for m in engine}
+    assert not any(bad.values()), {m: n for m, n in bad.items() if n}
+
+
+def test_the_pipeline_imports_no_chapter_at_any_depth() -> None:
+    """Not even lazily: the pipeline renders a chapter by its file, in a manim process."""
+    graph = import_graph(ROOT)
+    bad = {m: sorted(graph[m] & CHAPTER_MODULES) for m in graph if m.startswith("scenes.episode")}
     assert not any(bad.values()), {m: n for m, n in bad.items() if n}

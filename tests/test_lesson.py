@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.lesson import DEFAULT_LESSON, LESSONS_DIR, LessonError, load_lesson
+from scenes.engine.lesson import DEFAULT_LESSON, LESSONS_DIR, LessonError, load_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +83,7 @@ def test_manim_stops_on_a_bad_lesson_before_writing_anything(tmp_path, scene_fil
 
 
 def test_narration_without_espeak_stops_with_the_install_command(monkeypatch, capsys):
-    from scenes import lesson as lesson_module
+    from scenes.engine import lesson as lesson_module
 
     monkeypatch.setenv("VG_NARRATE", "1")
     monkeypatch.delenv("VG_LESSON", raising=False)
@@ -96,7 +96,7 @@ def test_narration_without_espeak_stops_with_the_install_command(monkeypatch, ca
 
 
 def test_narration_switch(monkeypatch):
-    from scenes import lesson as lesson_module
+    from scenes.engine import lesson as lesson_module
 
     monkeypatch.delenv("VG_LESSON", raising=False)
     monkeypatch.setenv("VG_NARRATE", "1")
@@ -139,7 +139,7 @@ def test_per_net_computes_once_per_net_and_learning_rate() -> None:
     """A lesson in another language (same net) reuses the result; another net does not."""
     import dataclasses
 
-    from scenes.lesson import per_net
+    from scenes.engine.lesson import per_net
 
     calls: list[str] = []
 

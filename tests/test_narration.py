@@ -12,9 +12,9 @@ import pytest
 import srt
 from manim import tempconfig
 
-from scenes.lesson import load_lesson
+from scenes.engine.lesson import load_lesson
+from scenes.engine.voice import EspeakService, espeak_available
 from scenes.opening import ColdOpen
-from scenes.voice import EspeakService, espeak_available
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,8 +18,8 @@ from netsim.errors import NetsimError
 from netsim.experiments.neuron import DECIMALS, DEFAULT_LAYER, Z_DIGITS, NeuronResult, one_neuron
 from netsim.format import fmt_value
 from netsim.spec import DEFAULT_NET
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR
 from scenes.neuron import OneNeuron, experiment
 from tests.conftest import dry_scene, with_net
 
@@ -110,7 +110,7 @@ def test_the_arithmetic_on_screen_is_exact(rendered: dict[str, OneNeuron], name:
         assert "e" not in text and len(text.partition(".")[2]) <= DECIMALS
     assert Decimal(tex(w)) * Decimal(tex(a)) + Decimal(tex(b)) == Decimal(tex(z))
     # on screen the formula carries the same written numbers (LaTeX sets U+2212 as its minus:
-    # scenes.common.TRUE_MINUS); negative factors are bracketed
+    # scenes.engine.common.TRUE_MINUS); negative factors are bracketed
     line = scene.z_line.tex_string
     assert f"{a} + " in line and line.endswith(f"= {z}")
     for text in (w, b):

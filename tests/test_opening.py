@@ -21,11 +21,11 @@ from netsim.experiments.opening import REGIMES, _headline, cold_open
 from netsim.experiments.shared import REGIME_THRESHOLD
 from netsim.network import Network
 from netsim.spec import NetSpec
-from scenes.chapters import CHAPTERS, number_of
-from scenes.lesson import LESSONS_DIR, load_lesson
-from scenes.netdiagram import DEEP_NET_SAMPLE as SAMPLE
+from scenes.engine.chapters import CHAPTERS, number_of
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.netdiagram import DEEP_NET_SAMPLE as SAMPLE
+from scenes.engine.style import THEMES, GradientScale, fmt_ratio
 from scenes.opening import ColdOpen, experiment
-from scenes.style import THEMES, GradientScale, fmt_ratio
 from tests.conftest import dry_scene, with_net
 
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from scenes.chapters import CHAPTERS, Chapter
-from scenes.lesson import DEFAULT_LESSON
+from scenes.engine.chapters import CHAPTERS, Chapter
+from scenes.engine.lesson import DEFAULT_LESSON
 from tests.conftest import PICTURES_AFTER, check_picture, dry_scene
 
 

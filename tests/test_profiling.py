@@ -1,4 +1,4 @@
-"""Where a render's time goes (scenes.profiling) and how the render benchmark prints it."""
+"""Where a render's time goes (scenes.engine.profiling) and how the render benchmark prints it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 TINY = '''
 from manim import Create, Square
-from scenes.common import LessonScene
+from scenes.engine.common import LessonScene
 
 
 class Tiny(LessonScene):

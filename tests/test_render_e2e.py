@@ -13,8 +13,8 @@ import av
 import pytest
 import srt
 
-from scenes.chapters import by_slug
-from scenes.lesson import LESSONS_DIR
+from scenes.engine.chapters import by_slug
+from scenes.engine.lesson import LESSONS_DIR
 from tests.conftest import E2E_CHAPTERS, dry_scene
 
 FPS = 15  # manim's -ql frame rate

@@ -36,7 +36,7 @@ def test_residual_backward_matches_finite_differences(activation, cost, n_in, wi
     if hidden < 2 and n_in != width:
         return  # no hidden layer of equal widths: nothing to skip
     rng = np.random.default_rng(seed)
-    net = Network.create(sizes, activation, "sigmoid", init="xavier-normal", seed=seed, residual=True)
+    net = Network.create(sizes, activation, output_activation="sigmoid", init="xavier-normal", seed=seed, residual=True)
     assert net.skip_layers and all(sizes[l] == sizes[l - 1] for l in net.skip_layers)
     x = rng.uniform(-1, 1, size=(n, n_in))
     y = rng.uniform(0.05, 0.95, size=(n, n_out))
@@ -51,7 +51,7 @@ def test_residual_backward_matches_finite_differences(activation, cost, n_in, wi
 
 
 def test_relu_residual_net_matches_finite_differences():
-    net = Network.create([3, 4, 4, 4, 2], "relu", "sigmoid", init="he", seed=0, residual=[2, 3])
+    net = Network.create([3, 4, 4, 4, 2], "relu", output_activation="sigmoid", init="he", seed=0, residual=[2, 3])
     x = np.random.default_rng(1).uniform(-1, 1, size=(3, 3))
     if any(np.min(np.abs(z)) < 1e-3 for z in net.forward(x).zs):
         pytest.fail("a z sits on relu's kink: pick another seed")
@@ -109,7 +109,7 @@ def test_no_skip_is_bit_identical_to_before():
 
 
 def test_residual_forward_adds_the_input():
-    net = Network.create([4, 4, 4, 2], "tanh", "sigmoid", seed=5, residual=[1, 2])
+    net = Network.create([4, 4, 4, 2], "tanh", output_activation="sigmoid", seed=5, residual=[1, 2])
     x = np.random.default_rng(2).uniform(size=(3, 4))
     fwd = net.forward(x)
     a1 = x + np.tanh(x @ net.weights[0].T + net.biases[0])

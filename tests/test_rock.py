@@ -18,10 +18,10 @@ from netsim.experiments.rock import RockResult, rock_on_slope, tick_within
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
 from netsim.spec import NetSpec
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, Lesson, load_lesson
+from scenes.engine.style import fmt_ratio, fmt_value
 from scenes.rock import SAMPLE, RockOnSlope, experiment, roll_words, slope_words
-from scenes.style import fmt_ratio, fmt_value
 from scenes.sweep import write_lesson
 from tests.conftest import dry_scene, with_net
 

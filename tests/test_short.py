@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from manim import config, tempconfig
 
-from scenes.captions import problems
-from scenes.chapters import CHAPTERS
-from scenes.i18n import Words
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.captions import problems
+from scenes.engine.chapters import CHAPTERS
+from scenes.engine.i18n import Words
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from scenes.short import CONTENT_FLOOR, FRAME_WIDTH, VerticalShort, fading_experiment, rectangle_experiment
 
 LESSONS = {"en": LESSONS_DIR / "default.toml", "zh": LESSONS_DIR / "zh.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
@@ -155,7 +155,7 @@ def test_make_short_end_to_end(tmp_path: Path) -> None:
     """Render at preview quality, burn, and check the files a user gets."""
     import srt as srtlib
 
-    from scenes.burn import cue_patch
+    from scenes.engine.burn import cue_patch
     from scenes.episode.media import clip_info, frame_at
     from scenes.short import CAPTION_BOTTOM, make_short
 
@@ -167,7 +167,7 @@ def test_make_short_end_to_end(tmp_path: Path) -> None:
     cue = list(srtlib.parse((tmp_path / "short.srt").read_text(encoding="utf-8")))[0]
     mid = (cue.start.total_seconds() + cue.end.total_seconds()) / 2
     frame = np.asarray(frame_at(out, mid).convert("L"), dtype=float)
-    x0, y0, x1, y1 = cue_patch(cue.content, 480, 854, "en", CAPTION_BOTTOM).box
+    x0, y0, x1, y1 = cue_patch(cue.content, 480, 854, "en", bottom=CAPTION_BOTTOM).box
     box = frame[y0:y1, x0:x1]
     assert (box > 200).mean() > 0.03, "no caption text burned in"
     assert not list(tmp_path.glob(".*")), "temporary files left behind"

@@ -22,8 +22,8 @@ import manim
 import pytest
 from manim import tempconfig
 
-from scenes.chapters import by_slug
-from scenes.lesson import DEFAULT_LESSON
+from scenes.engine.chapters import by_slug
+from scenes.engine.lesson import DEFAULT_LESSON
 from tests.conftest import ROOT, dry_scene
 
 SLIDES_CHAPTERS = ("opening", "neuron")  # two: a deck of several chapters, as a lesson is
@@ -115,7 +115,7 @@ def test_slide_class_puts_the_chapter_first():
     from manim_slides import Slide
     from manim_voiceover import VoiceoverScene
 
-    from scenes.common import LessonScene
+    from scenes.engine.common import LessonScene
     from scenes.episode.slides import slide_class
 
     chapter = by_slug("neuron")

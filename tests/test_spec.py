@@ -29,8 +29,8 @@ def test_build_is_network_create(fields: dict[str, object]) -> None:
     """z_l = W_l a_{l-1} + b_l with the same W_l and b_l, bit for bit, as the loose arguments gave."""
     sizes = (64, 30, 30, 10)
     spec = NetSpec(sizes, **fields)
-    loose = Network.create(sizes, spec.activation, spec.output_activation, spec.init, spec.init_param,
-                           spec.bias_init, spec.seed)
+    loose = Network.create(sizes, spec.activation, output_activation=spec.output_activation, init=spec.init,
+                           init_param=spec.init_param, bias_init=spec.bias_init, seed=spec.seed)
     built = spec.build()
     assert _same_bits(built, loose) and built.description == loose.description
     assert [a.name for a in built.activations] == [spec.activation] * 2 + [spec.output_activation]

@@ -13,8 +13,8 @@ import pytest
 
 from netsim.activations import ACTIVATIONS
 from netsim.init import BIAS_INITS, WEIGHT_INITS
-from scenes.chapters import CHAPTERS, Chapter, by_slug
-from scenes.lesson import load_lesson
+from scenes.engine.chapters import CHAPTERS, Chapter, by_slug
+from scenes.engine.lesson import load_lesson
 from scenes.sweep import (
     DEPTH_EDGES,
     RATE_EDGES,

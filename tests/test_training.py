@@ -69,7 +69,7 @@ def test_bad_training_arguments(split):
 def test_a_diverging_run_stops_at_its_first_bad_epoch(split):
     """eta = 100 sends a wide tanh net's outputs to exactly 0 or 1, so the cost is infinite
     after one epoch: the run stops there with one line instead of 199 more epochs."""
-    net = Network.create([64, 256, 256, 10], "tanh", "sigmoid", "normal", seed=1)
+    net = Network.create([64, 256, 256, 10], "tanh", output_activation="sigmoid", init="normal", seed=1)
     with pytest.raises(NetsimError, match=r"training diverged in epoch 1 with eta = 100.0"):
         sgd(net, split.train, split.test, epochs=200, eta=100.0)
 
@@ -111,7 +111,8 @@ def test_train_under_is_sgd_with_the_setup(split) -> None:
 
     setup = training_setup(epochs=2)
     run = train_under(setup, NetSpec([64, 20, 20, 10], seed=3))
-    net = Network.create([64, 20, 20, 10], "sigmoid", "sigmoid", "nielsen", None, "normal", 3)
+    net = Network.create([64, 20, 20, 10], "sigmoid", output_activation="sigmoid", init="nielsen", bias_init="normal",
+                         seed=3)
     again = sgd(net, split.train, split.test, epochs=2, eta=0.1, batch_size=10, cost="cross-entropy", seed=3,
                 probe_size=setup.probe_size)
     np.testing.assert_array_equal(run.speeds, again.speeds)

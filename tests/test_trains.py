@@ -20,9 +20,9 @@ from netsim.format import fmt_percent
 from netsim.network import Network
 from netsim.spec import DEFAULT_NET, NetSpec, Setting
 from netsim.train import sgd
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, load_lesson
-from scenes.style import fmt_value, log_ticks
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.style import fmt_value, log_ticks
 from scenes.trains import FAST, FixedNetTrains, experiment, points_apart, speed_verdict
 from tests.conftest import dry_scene, with_net
 
@@ -125,7 +125,8 @@ def test_experiment_is_a_real_sgd_run(spec: Setting) -> None:
     epochs = 3
     r = fixed_nets_train(NetSpec((64, 30, 30, 30, 30, 10), seed=0), eta=0.1, epochs=epochs, nets=(spec,))
     split = SETUP.split()
-    net = Network.create((64, 30, 30, 30, 30, 10), spec.activation, "sigmoid", spec.init, None, spec.bias_init, 0)
+    net = Network.create((64, 30, 30, 30, 30, 10), spec.activation, output_activation="sigmoid", init=spec.init,
+                         bias_init=spec.bias_init, seed=0)
     with threadpool_limits(limits=1):
         run = sgd(net, split.train, split.test, epochs=epochs, eta=0.1, batch_size=10, cost="cross-entropy",
                   l2=0.0, seed=0, probe_size=1000)

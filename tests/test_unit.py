@@ -1,4 +1,4 @@
-"""The one unit renderer (scenes/unit.py): the lesson reaches the scene one way, whatever the
+"""The one unit renderer (scenes/engine/unit.py): the lesson reaches the scene one way, whatever the
 caller's environment says, and a unit told to stop stops its manim at once.
 
 Each test runs a real ``manim render`` on a tiny scene written here, which renders nothing:
@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from scenes.lesson import load_lesson
-from scenes.unit import PREVIEW, Unit, render_unit
+from scenes.engine.lesson import load_lesson
+from scenes.engine.unit import PREVIEW, Unit, render_unit
 
 PROBE = '''
 import json, os
 from pathlib import Path
 
-from scenes.common import LessonScene, current_lesson
+from scenes.engine.common import LessonScene, current_lesson
 
 lesson = {k: str(v) for k, v in vars(current_lesson()).items() if k != "source"}
 Path(os.environ["VG_LESSON"]).with_name("seen.json").write_text(json.dumps(lesson))
@@ -36,7 +36,7 @@ class Probe(LessonScene):
 SLOW = '''
 import time
 
-from scenes.common import LessonScene
+from scenes.engine.common import LessonScene
 
 
 class Slow(LessonScene):

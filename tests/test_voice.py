@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from scenes import voice
-from scenes.voice import EspeakService, PiperService, loudness, narration_service, read_wav, spoken
+from scenes.engine import voice
+from scenes.engine.voice import EspeakService, PiperService, loudness, narration_service, read_wav, spoken
 
 SENTENCE = ("Back prop starts at the output and multiplies the error by one factor per layer on its way back. "
             "With small weights each factor is below one quarter, so the first layer gets a tiny gradient.")
@@ -78,7 +78,7 @@ def test_without_the_neural_voice_english_falls_back_with_one_line(monkeypatch, 
     monkeypatch.delenv(voice.VOICE_ENV, raising=False)
     monkeypatch.setattr(voice, "piper_model", lambda: None)
     monkeypatch.setattr(voice, "_warned", set())
-    with caplog.at_level(logging.WARNING, logger="scenes.voice"):
+    with caplog.at_level(logging.WARNING, logger="scenes.engine.voice"):
         first, second = narration_service("en"), narration_service("en")
     assert isinstance(first, EspeakService) and isinstance(second, EspeakService)
     lines = [r.getMessage() for r in caplog.records]

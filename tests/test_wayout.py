@@ -39,8 +39,8 @@ from netsim.experiments.wayout import (
 )
 from netsim.format import fmt_ratio, fmt_value
 from netsim.network import Network
-from scenes.chapters import number_of
-from scenes.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.chapters import number_of
+from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from scenes.wayout import RATIO_DIGITS, TheWayOut, bar_ratio, experiment, figures
 from tests.conftest import dry_scene, with_net
 
@@ -49,7 +49,7 @@ LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "re
 #: The chapter's length (seconds) in each lesson: its ceiling is 155 s in English (158 after the
 #: fourth review; in the sixth the aside on larger starts lost a sentence and the factor got its
 #: bridge from chapter 6's); in Chinese its many formulas are read at 6 characters a second
-#: (scenes/captions.py), so a little more.
+#: (scenes/engine/captions.py), so a little more.
 DURATION = {"default": (140.0, 155.0), "relu-he": (140.0, 158.0), "zh": (130.0, 178.0)}
 #: Its beats: the bridge, tanh, ReLU, the sum, Var(w), the random sums, the factor, which n,
 #: the rules (2), the bars' set-up, then two beats per setting (three for the sigmoid with
@@ -211,7 +211,8 @@ def test_bars_are_one_digits_delta_size_rms_over_digits(results: dict[str, WayOu
         assert st.setting == setting
         per, sq, on = [], np.zeros(H - 1), 0.0
         for seed in seeds:
-            net = Network.create(sizes, setting.activation, "sigmoid", setting.init, None, setting.bias_init, seed)
+            net = Network.create(sizes, setting.activation, output_activation="sigmoid", init=setting.init,
+                                 bias_init=setting.bias_init, seed=seed)
             g = net.backward(x, y, "cross-entropy")
             # delta_l of each digit alone: its size ||delta_l(x)||, then the rms over the 1000 digits
             per.append([math.sqrt(np.mean(np.linalg.norm(g.deltas[l], axis=1) ** 2)) for l in range(H)])

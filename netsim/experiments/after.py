@@ -65,7 +65,7 @@ from netsim.activations import get_activation
 from netsim.data import Dataset, digits
 from netsim.errors import require
 from netsim.experiments.nielsen import LayerNorms, layer_gradient_norms
-from netsim.experiments.shared import require_digits_net
+from netsim.experiments.shared import decades, require_digits_net
 from netsim.linear import linear_net
 from netsim.network import residual_layers
 from netsim.spec import NetSpec, OfNet
@@ -218,14 +218,6 @@ class AfterResult:
     period: PeriodStart
 
 
-def _decades(values: Sequence[float]) -> tuple[int, int]:
-    v = np.asarray([x for x in values if x > 0 and math.isfinite(x)])
-    if v.size == 0:
-        return (-1, 0)
-    lo = math.floor(math.log10(float(v.min())))
-    return (int(lo), int(max(math.ceil(math.log10(float(v.max()))), lo + 1)))
-
-
 def residual_comparison(net: NetSpec, *, sample: int = DEFAULT_SAMPLE) -> ResidualComparison:
     """||dC/db_l|| of one digit through the net ``net``, plain and with skips (see the module notes)."""
     sizes = net.sizes
@@ -248,7 +240,7 @@ def residual_comparison(net: NetSpec, *, sample: int = DEFAULT_SAMPLE) -> Residu
     return ResidualComparison(
         net=plain_net, sample=int(sample), label=int(data.labels[sample]), skip_layers=skips, plain_norms=plain,
         residual_norms=skip, plain_ratio=ratios[0], residual_ratio=ratios[1],
-        decades=_decades(plain[:-1] + skip[:-1]),
+        decades=decades(np.asarray(plain[:-1] + skip[:-1], dtype=float)),
     )
 
 

@@ -6,7 +6,7 @@ folders, so manim's LaTeX and text caches start empty, as on a fresh clone):
 1. the whole episode, rendered by the episode command itself (``python -m scenes.render``,
    as many chapters at a time as there are cores): render seconds per second of video
    (rs/vs), wall time over video length;
-2. where each chapter's time went (:mod:`scenes.profiling`, measured inside that same run):
+2. where each chapter's time went (:mod:`scenes.engine.profiling`, measured inside that same run):
    starting Python and manim, building the scene, cairo drawing, the encoder threads on
    moving frames and on held pictures, opening and closing segment encoders, the main
    thread waiting for the encoder, joining the segments;
@@ -32,10 +32,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from netsim.bench import cpu
-from scenes.chapters import by_slug
+from scenes.engine.chapters import by_slug
+from scenes.engine.profiling import ENV as PROFILE_ENV
 from scenes.episode.builds import MANIM_CFG, ROOT
 from scenes.episode.media import clip_info
-from scenes.profiling import ENV as PROFILE_ENV
 
 QUALITIES = {"480p15": ["--preview"], "1080p60": []}
 #: The split's columns, in the order printed.

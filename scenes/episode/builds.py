@@ -18,11 +18,11 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from scenes.atomic import write_atomically
-from scenes.chapters import SCENES_DIR, Chapter
+from scenes.engine.atomic import write_atomically
+from scenes.engine.chapters import SCENES_DIR, Chapter
+from scenes.engine.lesson import Lesson
+from scenes.engine.unit import Quality, Unit
 from scenes.episode.units import UnitResult
-from scenes.lesson import Lesson
-from scenes.unit import Quality, Unit
 
 ROOT = SCENES_DIR.parent
 MEDIA = ROOT / "media"
@@ -101,7 +101,7 @@ def chapter_key(chapter: Chapter, lesson: Lesson, quality: Quality) -> str:
 def data_inputs(lesson: Lesson) -> set[Path]:
     """Files that change a chapter's frames, captions or encoding without being imported:
     manim's configuration (encoder, quality settings) and the lesson language's translations."""
-    from scenes.i18n import catalogue_files
+    from scenes.engine.i18n import catalogue_files
 
     return {MANIM_CFG, *catalogue_files(lesson.language)}
 

@@ -1,13 +1,13 @@
 """``python -m scenes.episode.burn VIDEO SRT OUT [LANG]``: burn one clip's captions into its picture.
 
-The burning itself is :func:`scenes.burn.burn_captions`, which the vertical short shares.
+The burning itself is :func:`scenes.engine.burn.burn_captions`, which the vertical short shares.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from scenes.burn import burn_captions
+from scenes.engine.burn import burn_captions
 
 
 def main(argv: list[str] | None = None) -> None:

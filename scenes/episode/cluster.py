@@ -1,7 +1,7 @@
 """Rendering units on Dask distributed: an embedded LocalCluster by default, or an existing
 cluster given by its scheduler's address.
 
-The client sends each unit (:class:`~scenes.unit.Unit`) to a worker with
+The client sends each unit (:class:`~scenes.engine.unit.Unit`) to a worker with
 :func:`~scenes.episode.units.render_on_worker`, stores what comes back (atomically), and shows
 progress. On a failure or Ctrl-C it sets the run's cancel event, so every worker stops its
 manim, waits until the workers are idle, and re-raises: the previous outputs stay intact.
@@ -31,10 +31,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scenes.engine.unit import Unit
 from scenes.episode.progress import Display
 from scenes.episode.staging import check_stopped
 from scenes.episode.units import UnitResult, cancel_event, progress_path, render_on_worker
-from scenes.unit import Unit
 
 if TYPE_CHECKING:
     from scenes.episode.builds import ChapterRender

@@ -22,8 +22,8 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from scenes.atomic import write_atomically
-from scenes.lesson import LANGUAGES, Lesson, LessonError, load_lesson
+from scenes.engine.atomic import write_atomically
+from scenes.engine.lesson import LANGUAGES, Lesson, LessonError, load_lesson
 
 _FIELDS = {"name": str, "title": str, "lessons": list, "languages": list, "chapters": list}
 

@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scenes.engine.lesson import LESSONS_DIR
 from scenes.episode.builds import ROOT
 from scenes.episode.cluster import REPORT_ENV
-from scenes.lesson import LESSONS_DIR
 
 VARIANTS = [("default", 0), ("relu-he", 0), ("default", 1), ("relu-he", 1)]
 #: Bytes per second of the link assumed at the client when telling where the network limits.
@@ -82,7 +82,7 @@ def write_course(folder: Path, n_lessons: int, chapters: list[str] | None) -> tu
         lines.append(f"chapters = {json.dumps(chapters)}")
     course = folder / "course.toml"
     course.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    from scenes.chapters import CHAPTERS
+    from scenes.engine.chapters import CHAPTERS
 
     return course, len(paths) * 2 * (len(chapters) if chapters else len(CHAPTERS))
 

@@ -6,7 +6,7 @@ the starting weights (the lesson file's initialisers) and skip connections, and 
 
 - each layer's gradient size ||dC/db_l|| at initialisation as the fading chapter draws it:
   one bar per layer on a log axis of whole powers of ten (netsim's ``bar_decades``), each bar
-  coloured by its size on the episode's viridis scale (``scenes.style``), the output layer
+  coloured by its size on the episode's viridis scale (``scenes.engine.style``), the output layer
   dimmed since hidden layers are compared with hidden layers, in the lesson's theme;
 - the way-out chapter's measured per-layer factor, the geometric mean of the ratios of
   successive hidden bars (:func:`netsim.experiments.wayout.factor_from_bars`), beside its
@@ -79,10 +79,10 @@ from netsim.experiments.wayout import (
 from netsim.format import fmt_ratio, fmt_value
 from netsim.init import BIAS_INITS, WEIGHT_INITS
 from netsim.spec import DEFAULT_NET, NetSpec
-from scenes.atomic import write_atomically
-from scenes.chapters import number_of
-from scenes.i18n import N_, translate_template
-from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
+from scenes.engine.atomic import write_atomically
+from scenes.engine.chapters import number_of
+from scenes.engine.i18n import N_, translate_template
+from scenes.engine.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
 
 PAGE = "explore.html"
 #: The widths and depths (hidden layers) of the grid. netsim takes about 60 CPU seconds for
@@ -97,7 +97,7 @@ _CLI_DEFAULTS = netsim_parser().parse_args(["gradients"])
 CACHE_FORMAT = 1
 #: The palette the bars take their colour from: viridis at PALETTE_STEPS + 1 evenly spaced points.
 PALETTE_STEPS = 100
-#: Labels on the log axis at most (scenes.style.log_ticks).
+#: Labels on the log axis at most (scenes.engine.style.log_ticks).
 MOST_TICKS = 5
 #: The colour of each kind of net in every chapter (``Theme.net``), by hidden activation.
 NET_COLOUR = {"sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
@@ -344,7 +344,7 @@ def net_key(width: int, depth: int, activation: str, init: str, residual: bool) 
     return f"{width}/{depth}/{activation}/{init}/{int(bool(residual))}"
 
 
-def cli_args(grid: Grid, width: int, depth: int, activation: str, init: str, residual: bool) -> list[str]:
+def cli_args(grid: Grid, *, width: int, depth: int, activation: str, init: str, residual: bool) -> list[str]:
     """The arguments of ``netsim --json gradients`` that print this net's norms."""
     args = ["--json", "gradients", "--sizes", ",".join(map(str, [64] + [width] * depth + [10])),
             "--activation", activation, "--output-activation", grid.output_activation, "--init", init,
@@ -374,7 +374,7 @@ def prediction(grid: Grid, width: int, depth: int, activation: str, init: str) -
     return s.predicted, float(s.n_var), s.mean_slope_sq
 
 
-def net_numbers(grid: Grid, width: int, depth: int, activation: str, init: str, residual: bool,
+def net_numbers(grid: Grid, *, width: int, depth: int, activation: str, init: str, residual: bool,
                 predicted: tuple[float, float, float] | None = None) -> NetNumbers:
     """netsim's numbers for one net: what ``netsim gradients`` computes for it (the same calls,
     with the same arguments), and the factors and words read off them."""
@@ -406,7 +406,8 @@ def _block(grid: Grid, width: int, activation: str, init: str) -> list[NetNumber
             pred = prediction(grid, width, depth, activation, init)
         except NetsimError:
             pred = None
-        out += [net_numbers(grid, width, depth, activation, init, residual, pred) for residual in (False, True)]
+        out += [net_numbers(grid, width=width, depth=depth, activation=activation, init=init, residual=residual,
+                            predicted=pred) for residual in (False, True)]
     return out
 
 
@@ -586,7 +587,7 @@ def _nearest(value: int, options: Sequence[int]) -> int:
 
 def _page_config(numbers: ExploreNumbers, lesson: Lesson) -> dict[str, Any]:
     """Everything the page's script needs: the grid, the words, the colours, every net's numbers."""
-    from scenes.style import THEMES, viridis
+    from scenes.engine.style import THEMES, viridis
 
     grid, theme = numbers.grid, THEMES[lesson.theme]
     s = words(lesson.language)
@@ -599,7 +600,8 @@ def _page_config(numbers: ExploreNumbers, lesson: Lesson) -> dict[str, Any]:
     start = {"depth": _nearest(lesson.depth, grid.depths), "width": _nearest(lesson.width, grid.widths),
              "activation": lesson.activation if lesson.activation in grid.activations else grid.activations[0],
              "init": lesson.init if lesson.init in grid.inits else grid.inits[0], "residual": False}
-    args = cli_args(grid, 1, 2, "{activation}", "{init}", False)  # the page fills in the net chosen
+    # the page fills in the net chosen
+    args = cli_args(grid, width=1, depth=2, activation="{activation}", init="{init}", residual=False)
     args[args.index("--sizes") + 1] = "{sizes}"
     command = " ".join(["netsim", *args])
     return {
@@ -675,7 +677,7 @@ function fmt(x) {
   }
   return x > 0 ? t : '\u2212' + t;
 }
-// the labelled exponents of a log axis from 10^lo to 10^hi (scenes.style.log_ticks)
+// the labelled exponents of a log axis from 10^lo to 10^hi (scenes.engine.style.log_ticks)
 function ticks(lo, hi, most) {
   for (const step of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]) {
     const t = [];
@@ -816,7 +818,7 @@ $('result').dataset.ready = '1';
 
 def page_html(numbers: ExploreNumbers, lesson: Lesson, gallery: bool = False) -> str:
     """The whole page for ``lesson``'s language and theme; ``gallery``: link back to index.html."""
-    from scenes.style import THEMES
+    from scenes.engine.style import THEMES
 
     config = _page_config(numbers, lesson)
     text, grid, start = config["text"], numbers.grid, config["start"]
@@ -899,7 +901,7 @@ def page_html(numbers: ExploreNumbers, lesson: Lesson, gallery: bool = False) ->
 """
 
 
-def write_explore(out_dir: Path, lesson: Lesson, grid: Grid | None = None, jobs: int | None = None,
+def write_explore(out_dir: Path, lesson: Lesson, grid: Grid | None = None, *, jobs: int | None = None,
                   cache_dir: Path | None | bool = True, gallery: bool = False) -> ExplorePage:
     """Compute the grid's numbers (or read them from ``cache_dir``: True for
     :func:`default_cache_dir`, None for no cache) and write ``out_dir/explore.html``

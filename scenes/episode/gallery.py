@@ -7,7 +7,7 @@ files from ``file://`` pages, so each ``<track>`` carries its WebVTT inline as a
 URL; the snippets point at the .vtt files beside the clips, which is what a site serves.
 Opening the page with ``#selftest`` makes it report, in ``<pre id="selftest">``, each
 video's duration and cue count and any script error: the browser test reads that. Its
-colours are the lesson's theme (:data:`scenes.style.THEMES`): a light lesson gets a light page.
+colours are the lesson's theme (:data:`scenes.engine.style.THEMES`): a light lesson gets a light page.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from scenes.atomic import write_atomically
-from scenes.chapters import ChapterOutput
+from scenes.engine.atomic import write_atomically
+from scenes.engine.chapters import ChapterOutput
+from scenes.engine.lesson import Lesson
+from scenes.engine.style import FONT, THEMES, Theme
 from scenes.episode.media import clip_info
 from scenes.episode.progress import fmt_seconds
-from scenes.lesson import Lesson
-from scenes.style import FONT, THEMES, Theme
 
 
 def css(theme: Theme) -> str:
@@ -148,7 +148,7 @@ def _other_version(folder: Path) -> str:
     return ""
 
 
-def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[ChapterOutput], episode: Path,
+def write_page(page: Path, lesson: Lesson, quality: str, outputs: Sequence[ChapterOutput], *, episode: Path,
                episode_vtt: Path, home: Path | None = None) -> None:
     """Write the gallery page, atomically; ``home`` is the folder it will be published to
     (default: the page's own), where it looks for the formats and the other gallery it links."""

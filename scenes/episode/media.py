@@ -16,7 +16,7 @@ import av
 import srt
 from PIL import Image
 
-from scenes.atomic import atomic_path, write_atomically
+from scenes.engine.atomic import atomic_path, write_atomically
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def concat_clips(clips: Sequence[Path], out: Path, chapter_titles: Sequence[str]
     when the clips have one, is copied the same way (audio past a clip's last video frame is
     dropped, so chapters never overlap). With ``chapter_titles``, one chapter marker per
     clip is written. Returns the start time of each clip. The caller writes to a temporary
-    name (:func:`scenes.atomic.atomic_path`), so ``out`` is never half-written.
+    name (:func:`scenes.engine.atomic.atomic_path`), so ``out`` is never half-written.
     """
     starts: list[float] = []
     with av.open(str(clips[0])) as first:
@@ -201,7 +201,7 @@ def write_poster(clip: Path, png: Path, seconds: float | None = None) -> None:
         frame.save(tmp, format="PNG")
 
 
-def write_preview_gif(clip: Path, gif: Path, start: float, length: float = 6.0,
+def write_preview_gif(clip: Path, gif: Path, *, start: float, length: float = 6.0,
                       width: int = 480, fps: int = 8) -> None:
     """A short looping GIF of the clip from ``start`` (for READMEs and pages)."""
     frames: list[Image.Image] = []

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from scenes.atomic import atomic_path, write_atomically
+from scenes.engine.atomic import atomic_path, write_atomically
+from scenes.engine.i18n import t, translate
+from scenes.engine.lesson import Lesson
+from scenes.engine.style import FONTS, THEMES
 from scenes.episode.media import read_chapters
 from scenes.episode.progress import fmt_seconds
-from scenes.i18n import t, translate
-from scenes.lesson import Lesson
-from scenes.style import FONTS, THEMES
 
 THUMB_SIZE = (1280, 720)
 THUMB_MAX_BYTES = 2_000_000
@@ -66,7 +66,7 @@ def _font_file(lang: str) -> str:
 
 def write_thumbnail(path: Path, picture: Path, title: str, lang: str, *, theme: str) -> None:
     """A 1280x720 PNG: ``picture`` shaded at the top under ``title`` in large letters, in the
-    caption colours of the lesson's ``theme`` (:class:`scenes.style.Theme`)."""
+    caption colours of the lesson's ``theme`` (:class:`scenes.engine.style.Theme`)."""
     colours = THEMES[theme]
     base = Image.open(picture).convert("RGB").resize(THUMB_SIZE, Image.Resampling.LANCZOS)
     shade = Image.new("RGB", THUMB_SIZE, ImageColor.getrgb(colours.caption_box))

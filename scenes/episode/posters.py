@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 
-from scenes.chapters import by_slug
+from scenes.engine.chapters import by_slug
 from scenes.episode.builds import MEDIA, ROOT
 
 POSTERS = MEDIA / "posters"

@@ -32,12 +32,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from scenes.atomic import atomic_path, copy_atomically
-from scenes.chapters import CHAPTERS, Chapter, ChapterOutput, by_slug
+from scenes.engine.atomic import atomic_path, copy_atomically
+from scenes.engine.chapters import CHAPTERS, Chapter, ChapterOutput, by_slug
+from scenes.engine.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
+from scenes.engine.unit import FULL, PREVIEW, Quality
 from scenes.episode import progress, staging
 from scenes.episode.builds import MEDIA, ROOT, ChapterRender, RenderError, output_dir
-from scenes.lesson import DEFAULT_LESSON, Lesson, LessonError, load_lesson
-from scenes.unit import FULL, PREVIEW, Quality
 
 POSTER_BEFORE_END = 1.0  # seconds
 APT_LATEX = "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super"
@@ -110,7 +110,7 @@ def render_chapters(renders: list[ChapterRender], jobs: int, scheduler: str | No
     return run_units(todo, jobs, scheduler)
 
 
-def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality,
+def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Quality, *,
              webm: bool = False, home: Path | None = None) -> dict[str, Path]:
     """Chapter files, the joined episode with markers and captions, posters, preview, page,
     written to ``out``; ``home`` is the folder they will be published to (default ``out``),
@@ -128,7 +128,7 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
         media.write_srt(cues, srt_path)
         media.write_vtt(cues, chapters_dir / f"{name}.vtt")
         if lesson.burn_captions:  # for players that ignore caption files
-            from scenes.burn import burn_captions
+            from scenes.engine.burn import burn_captions
 
             burn_captions(clip, srt_path, clip, lesson.language, theme=lesson.theme)
         poster = chapters_dir / f"{name}.png"
@@ -156,7 +156,8 @@ def assemble(renders: list[ChapterRender], out: Path, lesson: Lesson, quality: Q
     package.write_description(out / "description.txt", lesson, episode)
     package.write_thumbnail(out / "thumbnail.png", fading.poster, lesson.title, lesson.language, theme=lesson.theme)
     explore.write_explore(out, lesson, gallery=True)  # netsim's numbers are cached: see explore.default_cache_dir
-    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode, out / "episode.vtt", home=home)
+    gallery.write_page(out / "index.html", lesson, quality.label, outputs, episode=episode,
+                       episode_vtt=out / "episode.vtt", home=home)
     return {"episode": episode, "index": out / "index.html"}
 
 

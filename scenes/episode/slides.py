@@ -24,7 +24,7 @@ manim-slides 5.7 needs a small bridge to run on manim 0.22: :mod:`scenes.episode
     python -m scenes.episode.slides [--lesson FILE] [--chapters a,b] [--preview] [--out DIR] [--jobs N]
 
 Each chapter renders in a process of its own (chapter modules read their lesson when they
-are imported), started by the project's one unit renderer (:func:`scenes.unit.render_unit`,
+are imported), started by the project's one unit renderer (:func:`scenes.engine.unit.render_unit`,
 which runs this module's hidden ``--render-scene``); a re-run reuses a chapter whose
 fingerprint (the episode command's, plus this module's and manim-slides' version) has not
 changed.
@@ -51,12 +51,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from scenes.atomic import atomic_path, write_atomically
-from scenes.chapters import CHAPTERS, Chapter, by_slug
+from scenes.engine.atomic import atomic_path, write_atomically
+from scenes.engine.chapters import CHAPTERS, Chapter, by_slug
+from scenes.engine.i18n import Words
+from scenes.engine.lesson import Lesson, LessonError, load_lesson
+from scenes.engine.unit import Output, Quality, Unit, render_unit
 from scenes.episode.builds import MEDIA, chapter_key, output_dir
-from scenes.i18n import Words
-from scenes.lesson import Lesson, LessonError, load_lesson
-from scenes.unit import Output, Quality, Unit, render_unit
 
 #: reveal.js as shipped with the deck: the files manim-slides' template loads, from the npm
 #: package reveal.js@REVEAL_VERSION (the version manim-slides 5.7 asks for), and its LICENSE.
@@ -128,7 +128,7 @@ def slide_class(scene_cls: type) -> type:
 
 
 def _render_here(target: str, quality_flag: str, work: Path) -> int:
-    """In the child :func:`scenes.unit.render_unit` starts (the lesson in ``VG_LESSON``):
+    """In the child :func:`scenes.engine.unit.render_unit` starts (the lesson in ``VG_LESSON``):
     render the scene ``target`` (``module:Class``, a chapter's) as slides into ``work``."""
     from manim import config
 
@@ -211,8 +211,8 @@ def write_html(configs: Sequence[Any], lesson: Lesson, dest: Path) -> None:
     ``revealjs/`` beside it, all local: no URL with a scheme or host is left in the page."""
     from manim_slides.convert import RevealJS
 
+    from scenes.engine.style import THEMES
     from scenes.episode.explore import link_last_slide
-    from scenes.style import THEMES
 
     tmp = dest.parent / f".{dest.stem}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -245,7 +245,7 @@ def write_pptx(configs: Sequence[Any], dest: Path) -> None:
 
 
 def make_slides(chapters: Sequence[Chapter] | None = None, lesson_path: str | Path | None = None,
-                quality_flag: str = "-qh", out_dir: Path | None = None, jobs: int | None = None,
+                quality_flag: str = "-qh", out_dir: Path | None = None, *, jobs: int | None = None,
                 lesson: Lesson | None = None, log: Callable[[str], None] = print,
                 cache_dir: Path | None = None) -> dict[str, Any]:
     """Render ``chapters`` (default: all) of the lesson as class slides and write the decks.

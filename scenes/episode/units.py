@@ -1,8 +1,8 @@
 """A chapter rendered on a Dask worker: the function the worker runs, and what it sends back.
 
-The client sends a :class:`scenes.unit.Unit` (the chapter's scene, the lesson as a value, the
+The client sends a :class:`scenes.engine.unit.Unit` (the chapter's scene, the lesson as a value, the
 quality): everything a worker needs and nothing that lives only on the client's disk. The
-worker renders it with :func:`scenes.unit.render_unit` in a temporary folder of its own and
+worker renders it with :func:`scenes.engine.unit.render_unit` in a temporary folder of its own and
 sends back the clip, the captions and the log as bytes (:class:`UnitResult`). So workers need
 the project installed (the same version as the client), but no shared filesystem.
 
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scenes.unit import Unit, render_unit, work_folder
+from scenes.engine.unit import Unit, render_unit, work_folder
 
 
 @dataclass(frozen=True)
 class UnitResult:
     """What a worker sends back: the clip and captions (when manim succeeded) and the log.
 
-    ``failure`` says what went wrong (:attr:`scenes.unit.Rendered.failure`), None when nothing did.
+    ``failure`` says what went wrong (:attr:`scenes.engine.unit.Rendered.failure`), None when nothing did.
     """
 
     worker: str

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from manim import tempconfig
 
-from scenes.chapters import by_slug
-from scenes.voice import EspeakService, PiperService, loudness, piper_model, read_wav
+from scenes.engine.chapters import by_slug
+from scenes.engine.voice import EspeakService, PiperService, loudness, piper_model, read_wav
 
 
 def captions_of(slug: str) -> list[str]:

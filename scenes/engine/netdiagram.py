@@ -31,7 +31,7 @@ from manim import (
 )
 
 from netsim.network import Network
-from scenes.style import Theme
+from scenes.engine.style import Theme
 
 __all__ = ["Edge", "NetDiagram", "Neuron", "elided_indices"]
 
@@ -108,6 +108,7 @@ class NetDiagram(VGroup):
         self,
         sizes: Sequence[int],
         theme: Theme,
+        *,
         shown: Sequence[Sequence[int]] | None = None,
         max_shown: int = 6,
         width: float = 7.0,
@@ -246,7 +247,7 @@ def gradient_edge_styles(edge_grads: Sequence[np.ndarray], drawn: Sequence[Seque
     """(colour, width) of every drawn edge into layer l, from its own |dC/dW_l[j, k]|.
 
     ``edge_grads[l - 1]`` is |dC/dW_l| restricted to the drawn rows ``drawn[l]`` and columns
-    ``drawn[l - 1]``; ``scale`` a :class:`scenes.style.GradientScale`. An entry that is exactly
+    ``drawn[l - 1]``; ``scale`` a :class:`scenes.engine.style.GradientScale`. An entry that is exactly
     zero (a neuron that is off) is drawn in the plain edge colour, not as the darkest
     gradient: it has not faded, it is switched off.
     """

@@ -31,7 +31,7 @@ import numpy as np
 from manim_voiceover.helper import remove_bookmarks
 from manim_voiceover.services.base import PathLike, SpeechService, initialize_speech_service, path_to_string
 
-from scenes.atomic import atomic_path
+from scenes.engine.atomic import atomic_path
 
 log = logging.getLogger(__name__)
 

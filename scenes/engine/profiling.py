@@ -1,7 +1,7 @@
 """Where a chapter's render time goes: ``VG_PROFILE=DIR manim ...`` writes the split to DIR.
 
 The render benchmark (:mod:`scenes.episode.bench`) sets ``VG_PROFILE`` for each chapter it
-renders; :mod:`scenes.common` then calls :func:`install` before the scene is built. manim draws
+renders; :mod:`scenes.engine.common` then calls :func:`install` before the scene is built. manim draws
 each frame with cairo in the main thread and hands it to an encoder thread per animation
 (a "segment": one partial movie per ``play`` or ``wait``), which converts it and encodes it
 with x264; at the end the segments are joined into the chapter's video. The split, in

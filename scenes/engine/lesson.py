@@ -27,7 +27,7 @@ from netsim.init import BIAS_INITS, WEIGHT_INITS
 from netsim.spec import NetSpec
 
 LESSON_ENV = "VG_LESSON"
-LESSONS_DIR = Path(__file__).parent / "lessons"
+LESSONS_DIR = Path(__file__).parent.parent / "lessons"
 DEFAULT_LESSON = LESSONS_DIR / "default.toml"
 
 LANGUAGES = ("en", "zh")

@@ -2,9 +2,9 @@
 
 Shorts autoplay muted and some embedding places drop sidecar ``.srt`` files, so the cues a
 clip was rendered with can also be drawn into its frames: bottom centre, the lesson theme's
-caption text on its caption box (:class:`scenes.style.Theme`; white on black in both themes),
+caption text on its caption box (:class:`scenes.engine.style.Theme`; white on black in both themes),
 each cue's own line breaks kept, in the project's font for the language
-(:data:`scenes.style.FONTS`: DejaVu Sans, Noto Sans CJK SC for Chinese). The copy is
+(:data:`scenes.engine.style.FONTS`: DejaVu Sans, Noto Sans CJK SC for Chinese). The copy is
 re-encoded with PyAV (libx264, same size, same frames and timestamps); a narration track is
 copied as it is. Frames outside every cue go to the encoder untouched.
 
@@ -27,8 +27,8 @@ import numpy as np
 import srt as srtlib
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from scenes.atomic import atomic_path
-from scenes.style import FONTS, THEMES
+from scenes.engine.atomic import atomic_path
+from scenes.engine.style import FONTS, THEMES
 
 #: Text height (font size in pixels) as a share of the frame's shorter side.
 TEXT_SHARE = 0.045
@@ -73,10 +73,10 @@ class CuePatch:
         return self.x, self.y, self.x + w, self.y + h
 
 
-def cue_patch(text: str, width: int, height: int, lang: str, bottom: float = BOTTOM_SHARE,
+def cue_patch(text: str, width: int, height: int, lang: str, *, bottom: float = BOTTOM_SHARE,
               theme: str = "dark") -> CuePatch:
     """``text`` (lines split at its ``\\n``) as a captioned box for a ``width`` x ``height`` frame,
-    in the caption colours of ``theme`` (a name in :data:`scenes.style.THEMES`)."""
+    in the caption colours of ``theme`` (a name in :data:`scenes.engine.style.THEMES`)."""
     colours = THEMES[theme]
     box_rgb, text_rgb = ImageColor.getrgb(colours.caption_box), ImageColor.getrgb(colours.caption_text)
     lines = [line.strip() for line in text.strip().split("\n") if line.strip()] or [""]
@@ -122,7 +122,7 @@ def read_cues(srt: Path) -> list[tuple[float, float, str]]:
                   for c in srtlib.parse(srt.read_text(encoding="utf-8")))
 
 
-def burn_captions(video: Path, srt: Path, out: Path, lang: str, bottom: float = BOTTOM_SHARE,
+def burn_captions(video: Path, srt: Path, out: Path, lang: str, *, bottom: float = BOTTOM_SHARE,
                   theme: str = "dark") -> Path:
     """Write ``out``: ``video`` with every cue of ``srt`` drawn into its frames while it is up.
 
@@ -167,7 +167,8 @@ def burn_captions(video: Path, srt: Path, out: Path, lang: str, bottom: float = 
                         new = frame.reformat(format="yuv420p")
                     else:
                         if active not in patches:
-                            patches[active] = cue_patch(cues[active][2], width, height, lang, bottom, theme)
+                            patches[active] = cue_patch(cues[active][2], width, height, lang, bottom=bottom,
+                            theme=theme)
                         rgb = _composite(frame.to_ndarray(format="rgb24"), patches[active])
                         new = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
                     new.pts, new.time_base = frame.pts, frame.time_base

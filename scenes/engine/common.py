@@ -18,11 +18,12 @@ from manim import DOWN, LEFT, UP, Animation, FadeIn, Group, MathTex, Mobject, Sc
 from manim_voiceover import VoiceoverScene
 
 from netsim.errors import NetsimError
-from scenes.captions import CUE_GAP, count_chars, reading_time, split_cues
-from scenes.chapters import CHAPTERS
-from scenes.i18n import Words, missing, t, translate
-from scenes.lesson import Lesson, lesson_from_env
-from scenes.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
+from netsim.format import fmt_percent, fmt_whole
+from scenes.engine.captions import CUE_GAP, count_chars, reading_time, split_cues
+from scenes.engine.chapters import CHAPTERS
+from scenes.engine.i18n import Words, missing, t, translate
+from scenes.engine.lesson import Lesson, lesson_from_env
+from scenes.engine.style import FONTS, SIZE, THEMES, Theme, fmt_value, label, value_label
 
 #: The one number formatter writes negative numbers with a true minus sign (U+2212); this
 #: line of LaTeX preamble sets it in a formula as LaTeX's own minus.
@@ -41,7 +42,7 @@ declare_true_minus()
 #: The words the one formatter writes for float64's extremes, marked for translation.
 FLOAT_WORDS = {"overflow": t("overflow"), "underflow": t("underflow")}
 
-#: Where the unit renderer asks a render to write its progress (scenes.unit), for the episode's progress bars.
+#: Where the unit renderer asks a render to write its progress (scenes.engine.unit), for the episode's progress bars.
 PROGRESS_FILE = os.environ.get("VG_PROGRESS")
 
 
@@ -63,9 +64,10 @@ class LessonScene(VoiceoverScene):
 
     The story is told in beats (:meth:`beat`, and :meth:`say` for a beat of one ``play``):
     the one way a chapter captions anything. A beat's caption (a template marked with
-    :func:`scenes.i18n.t`, as every on-screen word given to :meth:`text`) is translated into
+    :func:`scenes.engine.i18n.t`, as every on-screen word given to :meth:`text`) is translated into
     the lesson's language, split into readable cues and held until read; with narration on it is
-    also spoken (espeak-ng through manim-voiceover) and the beat lasts at least as long as
+    also spoken (:func:`scenes.engine.voice.narration_service`: Piper for English, espeak-ng
+    otherwise, through manim-voiceover) and the beat lasts at least as long as
     the sentence. Chapters never pass ``subcaption=`` or call ``add_subcaption`` themselves.
     """
 
@@ -118,7 +120,7 @@ class LessonScene(VoiceoverScene):
         declare_true_minus()
         self.camera.background_color = self.theme.background
         if self.lesson.narration:
-            from scenes.voice import narration_service
+            from scenes.engine.voice import narration_service
 
             self.set_speech_service(narration_service(self.lesson.language), create_subcaption=False)
 
@@ -127,7 +129,7 @@ class LessonScene(VoiceoverScene):
         return self.lesson.narration and hasattr(self, "speech_service")
 
     def tr(self, words: Words) -> str:
-        """``words`` (a template marked with :func:`scenes.i18n.t`, or a plain string) in the
+        """``words`` (a template marked with :func:`scenes.engine.i18n.t`, or a plain string) in the
         lesson's language; a template with no translation is kept in ``untranslated``."""
         self.untranslated.update(missing(words, self.lesson.language))
         return translate(words, self.lesson.language)
@@ -156,13 +158,24 @@ class LessonScene(VoiceoverScene):
         self.shown[key] = float(value)
         return fmt_value(float(value))
 
+    def pct(self, key: str, fraction: float) -> str:
+        """A fraction written as a percentage inside a caption or label (an accuracy, a share),
+        recorded in ``shown[key]``."""
+        self.shown[key] = float(fraction)
+        return fmt_percent(fraction)
+
+    def count(self, key: str, value: int) -> str:
+        """A whole number inside a caption or label, recorded in ``shown[key]``."""
+        self.shown[key] = float(value)
+        return fmt_whole(value)
+
     # -- the story: beats, captions and narration ---------------------------------------
 
     @contextmanager
     def beat(self, caption: Words | None, hold: float = 0.0, least: float = 0.0) -> Iterator[None]:
         """One story beat: whatever the ``with`` body plays, told by ``caption``.
 
-        The caption is translated, split into readable cues (:func:`scenes.captions.split_cues`)
+        The caption is translated, split into readable cues (:func:`scenes.engine.captions.split_cues`)
         and spread over the beat in proportion to their reading time. The beat lasts as long
         as its animations plus ``hold``, at least ``least`` seconds (a pace of the story's own,
         the same in every language, whose captions read in different times), and at least as
@@ -405,7 +418,7 @@ class FadeAway(Animation):
         scene.remove(*self.mobject.submobjects)  # foreground ones too, which the scene re-adds on top
 
 # after the patches above, so it times them
-if os.environ.get("VG_PROFILE"):  # the render benchmark asks where the time goes (scenes.profiling)
-    from scenes.profiling import ENV, install
+if os.environ.get("VG_PROFILE"):  # the render benchmark asks where the time goes (scenes.engine.profiling)
+    from scenes.engine.profiling import ENV, install
 
     install(os.environ[ENV])

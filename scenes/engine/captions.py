@@ -24,7 +24,7 @@ never ends inside a parenthesis or a formula.
 Characters are counted as subtitlers count them: every character of the cue but its line
 breaks (in Chinese, spaces are not counted either).
 
-This module knows nothing of manim: :class:`scenes.common.LessonScene` times its beats with
+This module knows nothing of manim: :class:`scenes.engine.common.LessonScene` times its beats with
 :func:`reading_time` and writes the cues of :func:`split_cues`.
 """
 

@@ -170,7 +170,7 @@ def label(text: str, theme: Theme, size: int = SIZE.label, color: str | None = N
     The same words are drawn many times in a chapter (labels, ticks, captions of panels):
     manim's SVG cache keeps each one's parsed glyphs and hands out copies, instead of
     reading the SVG again (Text turns that cache off by default, as copies used to be slow;
-    see ``scenes.common._share_parsed_glyph_paths``).
+    see ``scenes.engine.common._share_parsed_glyph_paths``).
     """
     kw.setdefault("font", FONT)
     kw.setdefault("use_svg_cache", True)
@@ -186,6 +186,14 @@ def log_tick(exponent: int, theme: Theme, size: int = SIZE.small) -> MathTex:
     """The label of a log axis's tick at 10^exponent: every log axis of the episode labels its
     ticks this way (chapter 6 says once what a step of the axis means)."""
     return MathTex(power_of_ten_tex(exponent), font_size=size * 1.4, color=theme.muted)
+
+
+def tick_step(epochs: int) -> int:
+    """A round step between the epoch ticks of a training plot's axis giving at most five intervals."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if epochs / step <= 5:
+            return step
+    return epochs
 
 
 def log_ticks(lo: int, hi: int, most: int = 8) -> list[int]:

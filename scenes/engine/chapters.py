@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-SCENES_DIR = Path(__file__).resolve().parent
+#: The folder of the chapter files (``scenes/``), where users run them from.
+SCENES_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ from typing import TypeAlias
 
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).parent / "locale"
+#: The scenes folder: the chapters, the engine and the pipeline, all of them marked templates.
+SCENES_DIR = Path(__file__).parent.parent
+LOCALE_DIR = SCENES_DIR / "locale"
 #: The one gettext domain: every chapter's templates are in one catalogue per language.
 DOMAIN = "messages"
 #: Babel's extraction mapping (``pybabel extract -F``): which files hold templates.
@@ -130,7 +132,7 @@ def extract() -> dict[str, list[str]]:
         method_map, options_map = parse(f)
     found: dict[str, list[str]] = {}
     for path, _line, message, _comments, _context in extract_from_dir(
-            Path(__file__).parent, method_map, options_map, keywords={**DEFAULT_KEYWORDS, **KEYWORDS}):
+            SCENES_DIR, method_map, options_map, keywords={**DEFAULT_KEYWORDS, **KEYWORDS}):
         if isinstance(message, str):
             where = found.setdefault(message, [])
             if path not in where:

@@ -9,10 +9,10 @@ process -- a scene reads its lesson when its module is imported, and a worker mu
 stop it -- in a session of its own, so stopping it stops everything it started.
 
 The lesson reaches the child one way: as a complete lesson file
-(:func:`scenes.lesson.lesson_toml`, made once per lesson in a process) in the unit's work
+(:func:`scenes.engine.lesson.lesson_toml`, made once per lesson in a process) in the unit's work
 folder, named by ``VG_LESSON``, with ``VG_NARRATE`` set to the lesson's own narration (so a
 ``VG_NARRATE`` in the caller's environment cannot change the lesson it chose). The scene reads
-it back with :func:`scenes.lesson.lesson_from_env`, as a hand-run ``manim`` does.
+it back with :func:`scenes.engine.lesson.lesson_from_env`, as a hand-run ``manim`` does.
 
 While the child runs, :func:`render_unit` asks ``cancelled()`` once a second (and stops the
 child when it says so) and hands ``progress()`` the seconds of video rendered so far; it keeps
@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from scenes.chapters import SCENES_DIR
-from scenes.lesson import LESSON_ENV, NARRATE_ENV, Lesson, lesson_toml
+from scenes.engine.chapters import SCENES_DIR
+from scenes.engine.lesson import LESSON_ENV, NARRATE_ENV, Lesson, lesson_toml
 
 ROOT = SCENES_DIR.parent
 #: The scene writes the seconds of video rendered so far to the file this names.
