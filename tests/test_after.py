@@ -164,8 +164,8 @@ def test_batch_norm_and_clipping_are_stated_correctly(rendered: dict[str, WhatCa
     assert "largest" not in caps[2] and "flat ends" not in caps[2]  # never "where σ' is near its largest"
     # the clipped gradient is ∇C (g is the activation function), on screen too
     assert "∇C (every ∂C/∂w)" in caps[3] and "η‖∇C‖" in caps[3]
-    # clipping is a fix for exploding gradients only, not for fading ones: said in words
-    assert caps[3].startswith("Clipping, for exploding gradients only,")
+    # clipping is a fix for exploding gradients only, not for fading ones: its title on screen says so
+    assert caps[3].startswith("Clipping caps ∇C")
     assert "‖g‖" not in caps[3] and " g " not in caps[3]
 
 

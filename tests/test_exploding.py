@@ -107,7 +107,7 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     assert f"has size {grads[0]}, {grads[1]} or {grads[2]}, far too big to learn from, or too small." in caps[5]
     c = r.case(1.5)
     assert (f"tops out near {fmt_value(r.float32_max)}; past that the computer writes inf, as a_l does at layer "
-            f"{c.f32_overflow_layer}. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number); "
+            f"{c.f32_overflow_layer}. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number). "
             "float64 only postpones it, to layer "
             f"{c.overflow_layer}.") in caps[6]
 

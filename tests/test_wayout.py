@@ -409,8 +409,8 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert c.tanh_centre == 0 and c.sigmoid_centre == 0.5
     assert f"centred on {fmt_value(c.tanh_centre)} (σ on {fmt_value(c.sigmoid_centre)})." in text
     assert f"is {fmt_value(c.tanh_peak)} at z = 0, {fmt_value(c.peak_ratio)} times σ's peak." in text
-    assert (f"slope {fmt_value(c.relu_slope_right)} where z > 0, {fmt_value(c.relu_slope_left)} where z < 0."
-            in text)
+    assert (f"slope {fmt_value(c.relu_slope_right)} where z > 0; off, slope {fmt_value(c.relu_slope_left)}, where "
+            "z < 0" in text)
     assert f"Between hidden layers here n_in = n_out = {r.width}." in text
     assert "LeCun (1998)" in text and "Xavier Glorot and Bengio (2010)" in text and "Kaiming He (2015)" in text
     assert f"Chapter {number_of('fading')}'s deep net, untrained, from {len(r.seeds)} random starts." in text
