@@ -71,19 +71,21 @@ def _poly(x: Array, coeffs: tuple[float, ...]) -> Array:
     return p
 
 
-def _expm1_reduced(x: Array, k: Array, r: Array, upper: bool = True) -> None:
+def _expm1_reduced(x: Array, k: Array, r: Array, upper: bool = True, lower: bool = True) -> None:
     """Leave k = round(x / ln 2) (float) in ``k`` and expm1(r) in ``x``, with x = k ln 2 + r,
     |r| <= ln2 / 2; ``r`` is overwritten. Everything happens in the three given float arrays
     of one shape: no new array.
 
     x is first clipped to [EXP_MIN, EXP_MAX], where 2^k is representable and e^x rounds to 0
     or to inf; a NaN stays NaN (and makes expm1(r) NaN). ``upper=False`` skips the clip at
-    EXP_MAX for an x known to be <= 0 (the same bits: there it changes nothing). The steps are
+    EXP_MAX for an x known to be <= 0, ``lower=False`` the one at EXP_MIN for an x known to be
+    above it (the same bits: there the clip changes nothing). The steps are
     those of x - k ln2_hi - k ln2_lo and r (1 + r/2! + ...) by Horner's rule, one IEEE
     operation each, so the bits do not depend on which arrays hold them. Call it under
     ``np.errstate(all="ignore")``.
     """
-    np.maximum(x, EXP_MIN, out=x)
+    if lower:
+        np.maximum(x, EXP_MIN, out=x)
     if upper:
         np.minimum(x, EXP_MAX, out=x)
     np.multiply(x, INV_LN2, out=k)
@@ -174,18 +176,36 @@ def exp10(x: Array) -> Array:
 SIGMOID_BLOCK = 16384
 
 
+#: e^x for x above this has 2^k, k = round(x / ln 2), a normal number (k >= -1021).
+NORMAL_EXP_MIN = -708.0
+
+
 def _sigmoid_into(z: Array, out: Array, k: Array, r: Array, ki: Array, ge: Array) -> None:
     """sigma(z) written into ``out``, with k, r (float), ki (int64) and ge (bool) as scratch,
-    all of z's shape: e = e^-|z|, then 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0."""
+    all of z's shape: e = e^-|z|, then 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0.
+
+    Two of NumPy's functions cost more than the other forty steps together, and are replaced
+    where that gives the same bits: ``ldexp`` (a call into the C library per element) by a
+    multiply by 2^k built from its bits, exact when 2^k is a normal number, as it is unless
+    some |z| > 708 (then the block takes ``ldexp``); and ``where(z >= 0, 1, e)`` (a branch per
+    element that the CPU cannot predict) by max(e, [z >= 0]), the same since 0 <= e <= 1.
+    """
     np.abs(z, out=out)
     np.negative(out, out=out)  # -|z| <= 0: e^-|z| <= 1 never overflows
-    _expm1_reduced(out, k, r, upper=False)
+    normal = bool(out.min() >= NORMAL_EXP_MIN)  # False for a NaN too
+    _expm1_reduced(out, k, r, upper=False, lower=not normal)
     out += 1.0  # e^r
     np.copyto(ki, k, casting="unsafe")  # k is a whole number: the same as k.astype(int64)
-    np.ldexp(out, ki, out=out)  # e = 2^k e^r
+    if normal:  # 2^k e^r with 2^k exact: one rounding at most, as ldexp's
+        ki += 1023  # 2^k's biased exponent...
+        np.left_shift(ki, 52, out=ki)  # ...in its place, over a zero mantissa
+        out *= ki.view(np.float64)
+    else:
+        np.ldexp(out, ki, out=out)  # e = 2^k e^r
     np.add(out, 1.0, out=r)  # 1 + e
     np.greater_equal(z, 0.0, out=ge)
-    np.copyto(out, 1.0, where=ge)  # the numerator: 1 where z >= 0, else e
+    np.copyto(k, ge)  # 1.0 where z >= 0, else 0.0
+    np.maximum(out, k, out=out)  # the numerator: 1 where z >= 0, else e (0 <= e <= 1)
     np.divide(out, r, out=out)
 
 
