@@ -127,6 +127,28 @@ def test_sigmoid_gives_the_bits_of_its_formula_written_out():
         assert np.shape(got) == np.shape(want) and np.ndim(got) == np.ndim(want)
 
 
+def test_matmul_by_rows_gives_matmuls_bits():
+    """The faster route adds the same products in the same order: the same bits, signed zeros
+    included, over shapes on both sides of its threshold, and the shapes it leaves to matmul."""
+    rng = np.random.default_rng(6)
+
+    def operand(shape):
+        x = rng.normal(size=shape)
+        x[rng.uniform(size=shape) < 0.2] = 0.0
+        x[rng.uniform(size=shape) < 0.05] = -0.0
+        return x
+
+    for m in (1, 3, 63, 64, 65, 300, 1797):
+        for k in (1, 2, 7, 8, 9, 30, 64):
+            for n in (1, 2, 3, 10, 30):
+                a, b = operand((m, k)), operand((k, n))
+                got, want = fp.matmul_by_rows(a, b), fp.matmul(a, b)
+                assert got.flags.c_contiguous and got.tobytes() == want.tobytes(), (m, k, n)
+    a, b = operand((100, 30)), operand((30, 10))
+    assert fp.matmul_by_rows(a, b.T.copy().T).tobytes() == fp.matmul(a, b.T.copy().T).tobytes()  # F order
+    assert fp.matmul_by_rows(a, b[:, 0]).tobytes() == fp.matmul(a, b[:, 0]).tobytes()  # a vector
+
+
 # -- nothing in netsim reaches arithmetic that depends on the CPU ---------------------------------
 
 #: NumPy functions whose float64 result depends on the CPU: a BLAS kernel, or a SIMD version
