@@ -9,10 +9,12 @@ on screen changes (chapter 9 once said "3.4 times" on one CPU and "3.9" on anoth
 So netsim computes with this module only:
 
 - :func:`matmul` sums its products with ``numpy.einsum``'s own loop (never BLAS), one fixed
-  order for a given shape;
+  order for a given shape and layout; :func:`matmul_by_rows` gives its bits faster for a tall
+  product in the one case where the same order can be had along longer rows;
 - :func:`exp`, :func:`expm1`, :func:`exp10`, :func:`log`, :func:`log1p`, :func:`log10`, :func:`tanh`,
   :func:`sigmoid` are
-  written with +, -, *, / and ``ldexp``, each one NumPy ufunc call on whole arrays. IEEE 754
+  written with +, -, *, /, max and ``ldexp`` (or, where it is exact, a multiply by 2^k built
+  from its bits), each one NumPy ufunc call on whole arrays or on blocks of them. IEEE 754
   defines each of those to the bit, and separate calls cannot be fused into an FMA, so no
   CPU can round them differently;
 - :func:`norm` is the square root of a sum of squares, with no BLAS dot product.
