@@ -199,13 +199,15 @@ def exp10(x: Array) -> Array:
 #: Elements per block of :func:`sigmoid`: its forty-odd passes over a block and its scratch
 #: arrays (about 660 KiB in all) stay in the CPU's L2 cache instead of going out to memory.
 SIGMOID_BLOCK = 16384
+#: Up to this many elements (a mini-batch's), :func:`sigmoid` makes the fewest NumPy calls.
+SIGMOID_SMALL = 1024
 
 
 #: e^x for x above this has 2^k, k = round(x / ln 2), a normal number (k >= -1021).
 NORMAL_EXP_MIN = -708.0
 
 
-def _sigmoid_into(z: Array, out: Array, k: Array, r: Array, ki: Array, ge: Array) -> None:
+def _sigmoid_into(z: Array, out: Array, k: Array, r: Array, ki: Array, ge: Array, small: bool = False) -> None:
     """sigma(z) written into ``out``, with k, r (float), ki (int64) and ge (bool) as scratch,
     all of z's shape: e = e^-|z|, then 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0.
 
@@ -214,10 +216,12 @@ def _sigmoid_into(z: Array, out: Array, k: Array, r: Array, ki: Array, ge: Array
     multiply by 2^k built from its bits, exact when 2^k is a normal number, as it is unless
     some |z| > 708 (then the block takes ``ldexp``); and ``where(z >= 0, 1, e)`` (a branch per
     element that the CPU cannot predict) by max(e, [z >= 0]), the same since 0 <= e <= 1.
+    On a ``small`` array, where each call's own cost outweighs its work, the fewest calls win:
+    ``ldexp`` and a masked copy, without the check for |z| > 708.
     """
     np.abs(z, out=out)
     np.negative(out, out=out)  # -|z| <= 0: e^-|z| <= 1 never overflows
-    normal = bool(out.min() >= NORMAL_EXP_MIN)  # False for a NaN too
+    normal = not small and bool(out.min() >= NORMAL_EXP_MIN)  # False for a NaN too
     _expm1_reduced(out, k, r, upper=False, lower=not normal)
     out += 1.0  # e^r
     np.copyto(ki, k, casting="unsafe")  # k is a whole number: the same as k.astype(int64)
@@ -229,8 +233,11 @@ def _sigmoid_into(z: Array, out: Array, k: Array, r: Array, ki: Array, ge: Array
         np.ldexp(out, ki, out=out)  # e = 2^k e^r
     np.add(out, 1.0, out=r)  # 1 + e
     np.greater_equal(z, 0.0, out=ge)
-    np.copyto(k, ge)  # 1.0 where z >= 0, else 0.0
-    np.maximum(out, k, out=out)  # the numerator: 1 where z >= 0, else e (0 <= e <= 1)
+    if small:
+        np.copyto(out, 1.0, where=ge)  # the numerator: 1 where z >= 0, else e
+    else:
+        np.copyto(k, ge)  # 1.0 where z >= 0, else 0.0
+        np.maximum(out, k, out=out)  # the numerator: 1 where z >= 0, else e (0 <= e <= 1)
     np.divide(out, r, out=out)
 
 
@@ -246,12 +253,12 @@ def sigmoid(z: Array) -> Array:
     if z.flags.f_contiguous and not z.flags.c_contiguous:
         return sigmoid(z.T).T  # the same layout as z, as NumPy's own functions give
     out = np.empty_like(z)
-    if not z.flags.c_contiguous:  # a strided view: one block, in z's own layout
+    n = z.size
+    if n <= SIGMOID_SMALL or not z.flags.c_contiguous:  # one block, in z's own layout
         with np.errstate(all="ignore"):
             _sigmoid_into(z, out, np.empty_like(z), np.empty_like(z), np.empty_like(z, dtype=np.int64),
-                          np.empty_like(z, dtype=bool))
-        return out
-    n = z.size
+                          np.empty_like(z, dtype=bool), small=n <= SIGMOID_SMALL)
+        return _scalar(out)
     block = max(1, min(n, SIGMOID_BLOCK))
     k, r = np.empty(block), np.empty(block)
     ki, ge = np.empty(block, dtype=np.int64), np.empty(block, dtype=bool)
