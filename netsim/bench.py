@@ -244,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"summed in one order so that every CPU gives the same bits, take "
                       f"{best['products'] / best['torch1']:.2f} times PyTorch's whole pass")
     else:
-        out("  PyTorch is not installed here: no comparison with it (pip install torch --index-url "
-            "https://download.pytorch.org/whl/cpu, for measuring only)\n")
+        out("  PyTorch is not installed here: no comparison with it (install its CPU build to measure one; "
+            "netsim does not need it)\n")
     t_ch5 = best_of(lambda: nielsen_ch5(args.seeds), 3)
     n_passes = 3 * len(range(50)) if args.seeds == "0-49" else None
     out(f"ch. 5 reproduction (3 nets, seeds {args.seeds}, 1000 digits): {t_ch5:.3f} s\n")
