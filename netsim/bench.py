@@ -1,32 +1,42 @@
 """Benchmark: ``python -m netsim.bench``.
 
 Times (1) one forward+backward pass of [64,30,30,30,30,10] over all 1797 digits and
-(2) the whole ch. 5 reproduction over 50 seeds, and prints the pass against two floors
-measured on the same machine, in the same loop, turn about (so a busy machine slows all
-of them alike), and against PyTorch's (timed just after, when it is installed):
+(2) the whole ch. 5 reproduction over 50 seeds, and prints the pass against floors measured
+on the same machine, in the same loop, turn about (so a busy machine slows all of them
+alike), and against PyTorch's CPU build when it is installed:
 
 * the bare arithmetic: the matrix products a W^T, delta W and delta^T a, and one tanh per
   unit, with nothing else. No pass can be faster; no pass of a sigmoid net is this fast.
 * the same arithmetic inline: every operation netsim's pass does (the products, + b,
-  sigma = (1 + tanh(z/2)) / 2, sigma' = a (1 - a), delta = g sigma', the sums for dC/db,
+  sigma = 1 / (1 + e^-z), sigma' = a (1 - a), delta = g sigma', the sums for dC/db,
   the cross-entropy cost), written out in place with no bookkeeping. Its gradients are
   netsim's to the bit (``tests/test_bench.py`` checks), so the ratio to it is what netsim's
   own code costs.
+* netsim's products alone: the 14 matrix products of the pass as netsim computes them, in
+  one fixed order of sums on every CPU (``netsim.fp``), beside the same products by NumPy's
+  BLAS (each CPU's own kernel, fused multiply-adds, blocked sums). Their difference is what
+  netsim's exactness costs; PyTorch, like BLAS, does not pay it.
+* PyTorch (autograd, float64, CPU) on one thread, as netsim runs, and on its default
+  threads. It is timed in blocks of its own, after: its OpenMP threads keep spinning for a
+  while after each pass and would slow whichever NumPy pass came next.
 
 Times are the fastest of many turns (the least disturbed by other work); medians are
-printed beside them. The ratios compare across machines; the milliseconds do not. The last
-line is the sentence README quotes, with the machine it ran on.
+printed beside them. The ratios compare across machines better than the milliseconds do;
+every ratio is printed with the machine it ran on. The last line is the sentence README
+quotes.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -106,10 +116,26 @@ def same_arithmetic_inline(x: Array, y: Array, weights: list[Array], biases: lis
             if l > 1:
                 s = 1.0 - acts[l - 1]
                 s *= acts[l - 1]
-                g = fp.matmul(d, weights[l - 1])
+                g = fp.matmul_by_rows(d, weights[l - 1])
                 g *= s
                 d = g
         return nabla_w[::-1], nabla_b[::-1], cost
+    return run
+
+
+def products_alone(x: Array, net: Network, exact: bool = True) -> Callable[[], object]:
+    """The 14 matrix products of netsim's pass on its own arrays, nothing else: in netsim's
+    fixed order (``exact``, as :meth:`Network.backprop` calls them) or by NumPy's BLAS."""
+    g = net.backward(x, np.zeros((x.shape[0], net.sizes[-1])))
+    acts, deltas, weights = g.forward.activations, g.deltas, net.weights
+
+    def run() -> None:
+        for a, w in zip(acts[:-1], weights):
+            _ = fp.matmul(a, w.T) if exact else a @ w.T
+        for d, w in zip(deltas[1:], weights[1:]):
+            _ = fp.matmul_by_rows(d, w) if exact else d @ w
+        for d, a in zip(deltas, acts[:-1]):
+            _ = fp.matmul(d.T, a) if exact else d.T @ a
     return run
 
 
@@ -141,6 +167,16 @@ def machine() -> str:
     return f"{cpu()}; NumPy {np.__version__} with {blas}"
 
 
+@dataclass(frozen=True)
+class TorchPass:
+    """The same forward+backward in PyTorch, and how to set its thread count."""
+
+    version: str
+    run: Callable[[], object]
+    set_threads: Callable[[int], None]
+    threads: int  # its default
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m netsim.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=200, help="turns of the timing loop")
@@ -159,25 +195,35 @@ def main(argv: list[str] | None = None) -> int:
         "netsim": netsim_pass,
         "bare": bare_arithmetic(d.x, net.weights),
         "inline": same_arithmetic_inline(d.x, d.y, net.weights, net.biases),
+        "products": products_alone(d.x, net),
+        "blas": products_alone(d.x, net, exact=False),
     }
-    times = interleaved(fns, args.repeats)
-    # PyTorch is timed in a block of its own, after: its OpenMP threads keep spinning for a
-    # while after each pass and would slow whichever NumPy pass came next in the same loop.
-    torch_fns: dict[str, Callable[[], object]] = {}
-    torch_version = _torch_pass(d.x, d.y, net, torch_fns)
-    times.update(interleaved(torch_fns, args.repeats))
-    fns.update(torch_fns)
+    tp = _torch_pass(d.x, d.y, net)
+    if tp:  # on one thread, as netsim runs, its OpenMP threads do not spin: it can take turns
+        tp.set_threads(1)
+        fns["torch1"] = tp.run
+    with _one_blas_thread():
+        times = interleaved(fns, args.repeats)
+    if tp and tp.threads > 1:  # on all its threads, in a block of its own (see above)
+        tp.set_threads(tp.threads)
+        fns["torch"] = tp.run
+        times.update(interleaved({"torch": tp.run}, args.repeats))
     best = {name: min(ts) for name, ts in times.items()}
     median = {name: statistics.median(ts) for name, ts in times.items()}
 
     def ratio(a: str, b: str) -> str:
         return f"{best[a] / best[b]:.2f} (medians {median[a] / median[b]:.2f})"
 
-    out(f"machine: {machine()}\n")
+    here = machine()
+    out(f"machine: {here}\n")
     out(f"forward+backward, {list(SIZES)}, {len(d)} digits, fastest of {args.repeats} turns "
-        f"(median in brackets):\n")
-    labels = {"netsim": "netsim", "bare": "bare arithmetic (products, one tanh per unit)",
-              "inline": "the same arithmetic inline", "torch": f"PyTorch {torch_version} (autograd, float64)"}
+        f"(median in brackets), on one thread (BLAS too) unless said:\n")
+    threads = tp.threads if tp else 1
+    labels = {"netsim": "netsim (one thread)", "bare": "bare arithmetic (BLAS products, one tanh per unit)",
+              "inline": "the same arithmetic inline", "products": "netsim's 14 products alone, in its fixed order",
+              "blas": "the same 14 products by NumPy's BLAS",
+              "torch1": f"PyTorch {tp.version if tp else ''} (autograd, float64), one thread",
+              "torch": f"PyTorch {tp.version if tp else ''} (autograd, float64), its default {threads} threads"}
     for name in fns:
         out(f"  {labels[name]}: {1e3 * best[name]:.2f} ms ({1e3 * median[name]:.2f})\n")
     if kept:
@@ -185,26 +231,44 @@ def main(argv: list[str] | None = None) -> int:
             f"{1e3 * t_default:.2f} ms\n")
     out(f"  ratio netsim / bare arithmetic: {ratio('netsim', 'bare')}\n")
     out(f"  ratio netsim / the same arithmetic inline: {ratio('netsim', 'inline')}\n")
-    if torch_version:
-        out(f"  ratio netsim / PyTorch: {ratio('netsim', 'torch')}\n")
+    out(f"  ratio netsim's products / BLAS's (what the same bits on every CPU cost): {ratio('products', 'blas')}\n")
+    torch_part = ". PyTorch is not installed here, so there is no comparison with it"
+    if tp:
+        out(f"  ratio netsim / PyTorch on one thread: {ratio('netsim', 'torch1')}\n")
+        if "torch" in best:
+            out(f"  ratio netsim / PyTorch on {threads} threads: {ratio('netsim', 'torch')}\n")
+        out(f"  ratio netsim's products alone / PyTorch's whole pass on one thread: {ratio('products', 'torch1')}\n")
+        many = (f" ({best['netsim'] / best['torch']:.2f} times on its {threads} threads)" if "torch" in best else "")
+        torch_part = (f", and {best['netsim'] / best['torch1']:.2f} times PyTorch {tp.version}'s CPU build doing "
+                      f"the same computation on one thread, as netsim runs{many}; netsim's products alone, "
+                      f"summed in one order so that every CPU gives the same bits, take "
+                      f"{best['products'] / best['torch1']:.2f} times PyTorch's whole pass")
     else:
-        out("  PyTorch not installed: no side-by-side comparison\n")
+        out("  PyTorch is not installed here: no comparison with it (install its CPU build to measure one; "
+            "netsim does not need it)\n")
     t_ch5 = best_of(lambda: nielsen_ch5(args.seeds), 3)
     n_passes = 3 * len(range(50)) if args.seeds == "0-49" else None
     out(f"ch. 5 reproduction (3 nets, seeds {args.seeds}, 1000 digits): {t_ch5:.3f} s\n")
     if n_passes:
         out(f"  per forward+backward pass: {1e3 * t_ch5 / n_passes:.2f} ms\n")
-    torch_part = (f", and {best['netsim'] / best['torch']:.2f} times PyTorch {torch_version}'s CPU build "
-                  f"doing the same computation" if torch_version else "")
     out(f"README: A netsim pass takes {1e3 * best['netsim']:.1f} ms, {best['netsim'] / best['bare']:.2f} times "
-        f"the bare arithmetic (products and one tanh per unit), {best['netsim'] / best['inline']:.2f} times "
-        f"the same arithmetic written inline{torch_part} ({machine()}).\n")
+        f"the bare arithmetic (BLAS products and one tanh per unit), {best['netsim'] / best['inline']:.2f} times "
+        f"the same arithmetic written inline{torch_part}; its products take {best['products'] / best['blas']:.2f} "
+        f"times BLAS's ({here}).\n")
     return 0
 
 
-def _torch_pass(x: Array, y: Array, net: Network, fns: dict[str, Callable[[], object]]) -> str | None:
-    """Add the same forward+backward in PyTorch (autograd, float64, CPU) to ``fns`` when
-    PyTorch is installed; return its version, or None."""
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """NumPy's BLAS held to one thread, as netsim runs (when threadpoolctl is there to do it)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _torch_pass(x: Array, y: Array, net: Network) -> TorchPass | None:
+    """The same forward+backward in PyTorch (autograd, float64, CPU), when it is installed."""
     try:
         import torch
     except ImportError:
@@ -220,8 +284,7 @@ def _torch_pass(x: Array, y: Array, net: Network, fns: dict[str, Callable[[], ob
         cost = torch.nn.functional.binary_cross_entropy(a, yt, reduction="sum") / xt.shape[0]
         return torch.autograd.grad(cost, ws + bs)
 
-    fns["torch"] = run
-    return str(torch.__version__)
+    return TorchPass(str(torch.__version__), run, torch.set_num_threads, torch.get_num_threads())
 
 
 if __name__ == "__main__":
