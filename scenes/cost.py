@@ -40,6 +40,7 @@ from manim import (
 
 from netsim.experiments.cost import CostResult, cost_example
 from scenes.engine.common import LessonScene
+from scenes.engine.drawn import nudge_drawn
 from scenes.engine.i18n import t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.netdiagram import NetDiagram
@@ -93,6 +94,8 @@ class TheCost(LessonScene):
 
     def construct(self) -> None:
         self.res = experiment(self.lesson)
+        # the neurons the diagram draws: the brightest pixels, all ten outputs, the nudged weight's ends
+        self.drawn = nudge_drawn(self.res.pixels, self.res.sizes, (self.res.layer, self.res.j, self.res.k))
         self.show_digit_and_net()
         self.show_outputs_and_target()
         self.show_cost()
@@ -153,7 +156,7 @@ class TheCost(LessonScene):
         self.label_row = VGroup(self.text(t("label"), SIZE.small, color=th.muted),
                                 label(str(r.label), th, SIZE.label, color=th.good)).arrange(RIGHT, buff=0.15)
         self.label_row.next_to(self.digit, DOWN, buff=0.3)
-        self.diagram = NetDiagram(r.sizes, th, shown=r.drawn, width=NET_WIDTH, height=NET_HEIGHT)
+        self.diagram = NetDiagram(r.sizes, th, shown=self.drawn, width=NET_WIDTH, height=NET_HEIGHT)
         self.diagram.move_to(NET_CENTER)
         self.shown["sizes"] = [float(n) for n in r.sizes]
         sizes = VGroup(*[
@@ -163,7 +166,7 @@ class TheCost(LessonScene):
         wires = VGroup(*[
             Line(self.pixel_squares[k].get_center(), self.diagram.neuron(0, k).get_left(),
                  stroke_color=th.muted, stroke_width=1, stroke_opacity=0.6)
-            for k in r.drawn[0]
+            for k in self.drawn[0]
         ])
         self.add_foreground_mobject(self.digit)
         self.say(t("A small net reads one real handwritten {digit}: {pixels} pixels in, one output per digit.",
@@ -328,6 +331,6 @@ class TheCost(LessonScene):
         self.pixel_squares = squares
         outlines = VGroup(*[
             Square(PIXEL, stroke_color=th.forward, stroke_width=2.5).move_to(squares[k])
-            for k in self.res.drawn[0]
+            for k in self.drawn[0]
         ])
         return VGroup(squares, outlines).move_to(DIGIT_CENTER)

@@ -15,7 +15,6 @@ Nielsen's published norms are set beside ours, with why they differ. Every numbe
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -43,6 +42,7 @@ from netsim.experiments.fading import (
 from netsim.experiments.shared import REGIME_THRESHOLD
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
+from scenes.engine.drawn import GradientPicture, gradient_picture
 from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.netdiagram import (
@@ -112,7 +112,8 @@ class GradientsFading(LessonScene):
 
     def construct(self) -> None:
         self.result: FadingResult = experiment(self.lesson)
-        self.scale = GradientScale(*self.result.decades)
+        self.picture: GradientPicture = gradient_picture(self.result)  # the neurons drawn, their edges
+        self.scale = GradientScale(*self.picture.decades)
         self.net_colour = self.colour_of_net()
         self.show_net()
         self.forward_pass()
@@ -137,14 +138,15 @@ class GradientsFading(LessonScene):
         r, th = self.result, self.theme
         self.heading = self.chapter_heading(TITLES[r.regime])
         self.title = self.heading[0]
-        self.diagram = NetDiagram(r.sizes, th, shown=r.drawn, width=DEEP_NET_WIDTH, height=DEEP_NET_HEIGHT)
+        drawn = self.picture.drawn
+        self.diagram = NetDiagram(r.sizes, th, shown=drawn, width=DEEP_NET_WIDTH, height=DEEP_NET_HEIGHT)
         self.diagram.move_to(NET_CENTER)
         self.shown["sizes"] = [float(n) for n in r.sizes]
         sizes = VGroup(*[
             self.text(str(n), SIZE.small, color=th.muted).next_to(self.diagram.column(l), DOWN, buff=0.15)
             for l, n in enumerate(r.sizes)
         ])
-        self.pixel_squares, self.digit = digit_picture(r.pixels, r.drawn[0], th)
+        self.pixel_squares, self.digit = digit_picture(r.pixels, drawn[0], th)
         self.digit.move_to([DIGIT_X, NET_CENTER[1], 0])
         label_row = VGroup(self.text(t("label"), SIZE.label, color=th.muted),
                            self.number("label", r.label)).arrange(RIGHT, buff=0.15)
@@ -153,7 +155,7 @@ class GradientsFading(LessonScene):
         wires = VGroup(*[
             Line(self.pixel_squares[k].get_center(), self.diagram.neuron(0, k).get_left(),
                  stroke_color=th.muted, stroke_width=1, stroke_opacity=0.7)
-            for k in r.drawn[0]
+            for k in drawn[0]
         ])
         self.add_foreground_mobject(self.digit)
         outputs = VGroup(*[
@@ -255,13 +257,13 @@ class GradientsFading(LessonScene):
     def backward_sweep(self) -> None:
         """Beat 4, second half, and beat 5: right to left, each layer's edges take their
         |∂C/∂W_l| colour and its bar grows; then where the colour went."""
-        r, th = self.result, self.theme
+        r, th, pic = self.result, self.theme, self.picture
         self.bars = VGroup()
         self.bar_values = VGroup()
         steps = []
         for l in range(r.depth, 0, -1):
-            styles = gradient_edge_styles(r.edge_grads, r.drawn, l, self.scale, th)
-            self.shown[f"edges_W{l}"] = [float(v) for v in r.edge_grads[l - 1].ravel()]
+            styles = gradient_edge_styles(pic.edge_grads, pic.drawn, l, self.scale, th)
+            self.shown[f"edges_W{l}"] = [float(v) for v in pic.edge_grads[l - 1].ravel()]
             bar, value = self.bar(l)
             self.bars.add(bar)
             self.bar_values.add(value)
@@ -444,7 +446,7 @@ class GradientsFading(LessonScene):
         r = self.result
         said = []
         factor = f"{REGIME_THRESHOLD:g}"
-        if any(bool(np.any(e == 0)) for e in r.edge_grads):
+        if self.picture.any_off:
             said.append(t("Grey lines carry exactly 0: a neuron that was off in the forward pass passes "
                           "no gradient back."))
         if float(r.bias_norms[0]) == 0.0:

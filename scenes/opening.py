@@ -41,6 +41,7 @@ from manim import (
 from netsim.experiments.opening import ColdOpenResult, cold_open
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
+from scenes.engine.drawn import gradient_picture
 from scenes.engine.i18n import t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.netdiagram import (
@@ -96,7 +97,8 @@ class ColdOpen(LessonScene):
     def prepare(self) -> None:
         """The numbers (from netsim) and the colour scale, before any beat."""
         self.res = experiment(self.lesson)
-        self.scale = GradientScale(*self.res.fading.decades)
+        self.picture = gradient_picture(self.res.fading)  # the neurons drawn, their edges, the colour scale
+        self.scale = GradientScale(*self.picture.decades)
 
     # ---------- beats ----------
     def ask_the_question(self) -> None:
@@ -109,16 +111,17 @@ class ColdOpen(LessonScene):
         self.title = title
         self.masthead = VGroup(title, rule)
 
-        self.diagram = NetDiagram(r.sizes, th, shown=r.drawn, width=DEEP_NET_WIDTH, height=DEEP_NET_HEIGHT)
+        drawn = self.picture.drawn
+        self.diagram = NetDiagram(r.sizes, th, shown=drawn, width=DEEP_NET_WIDTH, height=DEEP_NET_HEIGHT)
         self.diagram.move_to(DEEP_NET_CENTER)
         self.shown["sizes"] = [float(n) for n in r.sizes]
-        self.pixel_squares, digit = digit_picture(r.pixels, r.drawn[0], th)
+        self.pixel_squares, digit = digit_picture(r.pixels, drawn[0], th)
         digit.move_to([DIGIT_X, DEEP_NET_CENTER[1], 0])
         self.digit = digit
         wires = VGroup(*[
             Line(self.pixel_squares[k].get_center(), self.diagram.neuron(0, k).get_left(),
                  stroke_color=th.muted, stroke_width=1, stroke_opacity=0.7)
-            for k in r.drawn[0]
+            for k in drawn[0]
         ])
         self.layer_names = self.name_layers()
 
@@ -145,7 +148,7 @@ class ColdOpen(LessonScene):
     def sweep_right_to_left(self) -> None:
         """Beat 3: back prop works the pushes out from the output back; each layer's weights take
         their colour, right to left."""
-        r, th = self.res.fading, self.theme
+        r, th, pic = self.res.fading, self.theme, self.picture
         arrow = Arrow([self.diagram.layer_x(r.depth), ARROW_Y, 0], [self.diagram.layer_x(0), ARROW_Y, 0],
                       buff=0, color=th.backward, stroke_width=4, max_tip_length_to_length_ratio=0.03)
         arrow_label = self.text(t("back prop: from the output backwards"), SIZE.small, color=th.backward)
@@ -153,8 +156,8 @@ class ColdOpen(LessonScene):
         self.arrow = VGroup(arrow, arrow_label)
         steps = []
         for l in self.res.sweep:
-            styles = gradient_edge_styles(r.edge_grads, r.drawn, l, self.scale, th)
-            self.shown[f"edges_W{l}"] = [float(v) for v in r.edge_grads[l - 1].ravel()]
+            styles = gradient_edge_styles(pic.edge_grads, pic.drawn, l, self.scale, th)
+            self.shown[f"edges_W{l}"] = [float(v) for v in pic.edge_grads[l - 1].ravel()]
             steps.append(self.diagram.edge_style_animation(l, styles))
         fade = t("Back prop computes the pushes from the output back, then all layers move at once. Toward the "
                  "input they fade.")

@@ -59,6 +59,7 @@ from netsim.experiments.rectangle import RectangleResult, shrinking_factors
 from scenes.engine.atomic import write_atomically
 from scenes.engine.chapters import CHAPTERS
 from scenes.engine.common import LessonScene
+from scenes.engine.drawn import gradient_picture
 from scenes.engine.i18n import t
 from scenes.engine.lesson import Lesson, LessonError, load_lesson, per_net
 from scenes.engine.netdiagram import DEEP_NET_SAMPLE, NetDiagram, gradient_edge_styles
@@ -191,7 +192,8 @@ class VerticalShort(LessonScene):
 
     def net(self) -> None:
         th, r = self.theme, self.fade
-        self.diagram = NetDiagram(r.sizes, th, shown=r.drawn, width=NET_TOP - NET_BOTTOM, height=NET_ACROSS,
+        self.picture = gradient_picture(r)  # the neurons drawn, their edges, the colour scale
+        self.diagram = NetDiagram(r.sizes, th, shown=self.picture.drawn, width=NET_TOP - NET_BOTTOM, height=NET_ACROSS,
                                   radius=0.11)
         self.diagram.rotate(PI / 2).move_to([NET_X, (NET_TOP + NET_BOTTOM) / 2, 0])
         self.shown["sizes"] = [float(n) for n in r.sizes]
@@ -216,15 +218,15 @@ class VerticalShort(LessonScene):
 
     def sweep(self) -> None:
         """Output to input: each layer's edges take their |dC/dW| colour, each hidden bar grows."""
-        th, r, d = self.theme, self.fade, self.diagram
+        th, r, d, pic = self.theme, self.fade, self.diagram, self.picture
         lo, hi = r.bar_decades
-        self.scale = GradientScale(*r.decades)
+        self.scale = GradientScale(*pic.decades)
         bar_scale = GradientScale(lo, hi)
         self.bars: dict[int, Rectangle] = {}
         steps = []
         for l in range(d.depth, 0, -1):
-            anims = [d.edge_style_animation(l, gradient_edge_styles(r.edge_grads, r.drawn, l, self.scale, th))]
-            self.shown[f"edges_W{l}"] = [float(v) for v in r.edge_grads[l - 1].ravel()]
+            anims = [d.edge_style_animation(l, gradient_edge_styles(pic.edge_grads, pic.drawn, l, self.scale, th))]
+            self.shown[f"edges_W{l}"] = [float(v) for v in pic.edge_grads[l - 1].ravel()]
             if l < d.depth:  # hidden layers only: the output layer is not compared
                 norm = float(r.bias_norms[l - 1])
                 length = max(0.05, BAR_MAX * bar_scale.position(norm))

@@ -21,6 +21,7 @@ from netsim.format import fmt_value
 from netsim.network import Network
 from netsim.spec import NetSpec
 from scenes.cost import SAMPLE, TheCost, experiment, tex_num
+from scenes.engine.drawn import nudge_drawn
 from scenes.engine.lesson import LESSONS_DIR, Lesson
 from tests.conftest import dry_scene, with_net
 
@@ -195,11 +196,13 @@ def test_result_is_frozen_and_complete() -> None:
     assert r.checkpoints == (0, 5, 10) and len(r.descent_outputs) == 3 and r.steps == 10
     assert r.descent_costs[0] == r.cost and np.array_equal(r.descent_outputs[0], r.output)
     assert r.cost_end == r.descent_costs[-1]
-    assert r.drawn[-1] == tuple(range(10)) and r.k in r.drawn[1] and len(r.drawn[1]) == 6
+    drawn = nudge_drawn(r.pixels, r.sizes, (r.layer, r.j, r.k))  # what the engine draws of it
+    assert drawn[-1] == tuple(range(10)) and r.k in drawn[1] and len(drawn[1]) == 6
     assert len(r.activations) == 3 and np.array_equal(r.activations[-1], r.output)
     explicit = cost_example(NetSpec([64, 16, 10]), weight=(1, 3, 29), steps=5, every=5)
     assert (explicit.layer, explicit.j, explicit.k) == (1, 3, 29)
-    assert 29 in explicit.drawn[0] and 3 in explicit.drawn[1]
+    drawn = nudge_drawn(explicit.pixels, explicit.sizes, (1, 3, 29))
+    assert 29 in drawn[0] and 3 in drawn[1]
 
 
 def test_a_switched_off_hidden_layer() -> None:

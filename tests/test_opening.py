@@ -22,6 +22,7 @@ from netsim.experiments.shared import REGIME_THRESHOLD
 from netsim.network import Network
 from netsim.spec import NetSpec
 from scenes.engine.chapters import CHAPTERS, number_of
+from scenes.engine.drawn import gradient_picture
 from scenes.engine.lesson import LESSONS_DIR, load_lesson
 from scenes.engine.netdiagram import DEEP_NET_SAMPLE as SAMPLE
 from scenes.engine.style import THEMES, GradientScale, fmt_ratio
@@ -86,15 +87,16 @@ def test_shown_equals_chapter_7_experiment(rendered: dict[str, ColdOpen], name: 
     lesson = scene.lesson
     r = fading(lesson.net, sample=SAMPLE)
     sizes = [float(np.linalg.norm(g)) for g in r.grad_w]  # ‖∂C/∂W_l‖
+    pic = gradient_picture(r)  # the engine's picture of netsim's numbers
     expected = {
         "sizes": [float(n) for n in r.sizes],
-        "decades": [float(d) for d in r.decades],
+        "decades": [float(d) for d in pic.decades],
         "pushed": sizes[0] / sizes[-2],  # ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖
         "chapters: the cause": [float(number_of("backprop")), float(number_of("exploding"))],
         "chapters: the fixes": [float(number_of("wayout")), float(number_of("after"))],
         "chapters: the history": [float(number_of("after"))],
     }
-    expected |= {f"edges_W{l}": [float(v) for v in e.ravel()] for l, e in enumerate(r.edge_grads, start=1)}
+    expected |= {f"edges_W{l}": [float(v) for v in e.ravel()] for l, e in enumerate(pic.edge_grads, start=1)}
     assert scene.shown.keys() == expected.keys()
     for key, value in expected.items():
         assert scene.shown[key] == pytest.approx(value, rel=1e-12), key
@@ -112,7 +114,7 @@ def test_numbers_equal_independent_backward(rendered: dict[str, ColdOpen], name:
     lesson = scene.lesson
     net, grads = backward_on_sample(lesson)
     acts = grads.forward.activations
-    scale = GradientScale(*scene.res.fading.decades)
+    scale = GradientScale(*scene.picture.decades)
     theme = THEMES[lesson.theme]
     for l in range(1, net.depth + 1):
         shown = scene.shown[f"edges_W{l}"]

@@ -26,7 +26,6 @@ import numpy as np
 from netsim.costs import quadratic
 from netsim.data import Dataset, digits
 from netsim.errors import NetsimError, require
-from netsim.experiments.fading import brightest_pixels, drawn_indices
 from netsim.experiments.shared import digits_sizes, frozen, require_above, require_whole
 from netsim.network import Gradients, Network
 from netsim.spec import NetSpec, OfNet
@@ -40,9 +39,6 @@ COST = "quadratic"
 STEP = 0.1
 STEPS = 40
 EVERY = 5
-
-#: Neurons the diagram draws of a wide layer (the nudged weight's ends are always drawn).
-MAX_SHOWN = 6
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,9 +57,8 @@ class CostResult(OfNet):
     ``descent_costs[i]`` and ``descent_outputs[i]`` are C and a_L after ``checkpoints[i]``
     steps of w ← w − η ∂C/∂w for every weight and bias, starting from the net whose cost
     is ``cost`` (the nudge is undone first: ``descent_costs[0]`` is ``cost``, and
-    ``descent_outputs[0]`` is ``output``). ``drawn[l]``: the neuron indices
-    of layer l a diagram draws (the input's brightest pixels, all ten outputs, and always
-    both ends of the nudged weight). Arrays are read-only.
+    ``descent_outputs[0]`` is ``output``). Arrays are read-only. Which neurons a diagram
+    draws is the picture's choice, made by the scenes' engine from these numbers.
     """
 
     sample: int
@@ -93,7 +88,6 @@ class CostResult(OfNet):
     checkpoints: tuple[int, ...]
     descent_costs: tuple[float, ...]
     descent_outputs: tuple[Array, ...]
-    drawn: tuple[tuple[int, ...], ...]
 
     @property
     def final_prediction(self) -> int:
@@ -205,25 +199,6 @@ def _descend(net: Network, start: Gradients, x: Array, y: Array, eta: float, ste
     return _Descent(checkpoints, costs, outputs)
 
 
-def _drawn(x: Array, sizes: tuple[int, ...], nudge: _Nudge) -> tuple[tuple[int, ...], ...]:
-    """The neurons a diagram draws per layer: the brightest pixels, all ten outputs, and
-    always both ends of the nudged weight."""
-    L, layer, j, k = len(sizes) - 1, nudge.layer, nudge.j, nudge.k
-    drawn: list[tuple[int, ...]] = [brightest_pixels(x, MAX_SHOWN)]
-    for l, n in enumerate(sizes[1:], start=1):
-        if l == L:  # all ten outputs: one bar each
-            drawn.append(tuple(range(n)))
-            continue
-        keep = {j} if l == layer else ({k} if l == layer - 1 else set())
-        picked = set(drawn_indices(n, MAX_SHOWN))
-        if not keep <= picked:
-            picked = set(drawn_indices(n, MAX_SHOWN - 1)) | keep
-        drawn.append(tuple(sorted(picked)))
-    if layer == 1 and k not in drawn[0]:  # the nudged weight leaves an input pixel: draw it
-        drawn[0] = tuple(sorted(set(brightest_pixels(x, MAX_SHOWN - 1)) | {k}))
-    return tuple(drawn)
-
-
 def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, nudge: _Nudge, step: float,
                eta: float, descent: _Descent) -> CostResult:
     """The frozen :class:`CostResult` of the digit's pass, the nudge and the descent."""
@@ -257,7 +232,6 @@ def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, nudge
         checkpoints=tuple(descent.checkpoints),
         descent_costs=tuple(descent.costs),
         descent_outputs=tuple(frozen(o) for o in descent.outputs),
-        drawn=_drawn(x, net.sizes, nudge),
     )
 
 

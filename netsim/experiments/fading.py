@@ -9,11 +9,12 @@ Backward:  δ_L = a_L − y          (sigmoid output, cross-entropy: no σ' fact
            δ_l = (W_(l+1)^T δ_(l+1)) ⊙ g'(z_l)
            ∂C/∂b_l = δ_l,   ∂C/∂W_l[j, k] = δ_l[j] a_(l-1)[k]
 
-where δ_l = ∂C/∂z_l. The result holds what the fading scene draws: the digit, every a_l,
-every |∂C/∂W_l|, the neurons a diagram draws of each layer (wide layers are elided), the
-per-layer sizes ‖∂C/∂b_l‖ = ‖δ_l‖ and ‖∂C/∂W_l‖ (‖v‖ = √(Σ_i v_i²)), one log scale (whole
-powers of ten) covering the drawn edges and the norms, and the headline comparison of layer 1
-with the last HIDDEN layer L-1, for this one digit and this one random start. Hidden layers
+where δ_l = ∂C/∂z_l. The result holds the numbers the fading scene shows: the digit, every a_l,
+every |∂C/∂W_l| in full, the per-layer sizes ‖∂C/∂b_l‖ = ‖δ_l‖ and ‖∂C/∂W_l‖
+(‖v‖ = √(Σ_i v_i²)), and the headline comparison of layer 1 with the last HIDDEN layer L-1,
+for this one digit and this one random start. Which neurons a diagram draws, and the colour
+scale of the drawn edges, are the picture's choice, made from these numbers by the scenes'
+engine (``scenes/engine/drawn.py``), never here. Hidden layers
 are compared with hidden layers, as Nielsen does: the output layer's error δ_L = a_L − y
 carries no σ' factor, so including it would mix two different things.
 
@@ -29,11 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from netsim.data import Dataset, digits
-from netsim.errors import NetsimError, require
+from netsim.errors import require
 from netsim.experiments.shared import MIN_BAR_DECADES as MIN_BAR_DECADES  # the bars' axis; kept importable here
 from netsim.experiments.shared import (
     bar_decades,
-    decades,
     digits_sizes,
     is_whole,
     round_significant,
@@ -60,19 +60,13 @@ MNIST_SIDE = 28
 #: Nielsen's last-hidden over first-hidden ratio, 0.285 / 0.003 (from the citation above).
 BOOK_HIDDEN_RATIO: float = BOOK_HIDDEN_NORMS[-1] / BOOK_HIDDEN_NORMS[0]
 
-#: Neurons a diagram draws of a wide layer (half from each end; pixels: the brightest).
-DEFAULT_MAX_SHOWN = 6
-
-
 @dataclass(frozen=True, eq=False)
 class FadingResult(OfNet):
     """One digit through a deep net (``net``), forward and backward.
 
     Lists are indexed like netsim's: ``activations[l]`` is a_l (l = 0 .. L, a_0 = pixels),
     ``grad_w[l - 1]`` is |∂C/∂W_l| of shape (n_l, n_(l-1)), ``bias_norms[l - 1]`` is
-    ‖∂C/∂b_l‖. ``drawn[l]`` are the neuron indices of layer l a diagram shows, and
-    ``edge_grads[l - 1]`` is |∂C/∂W_l| restricted to drawn rows (layer l) and columns
-    (layer l − 1). ``decades`` = (lo, hi): the log scale runs from 10^lo to 10^hi.
+    ‖∂C/∂b_l‖, ``weight_norms[l - 1]`` is ‖∂C/∂W_l‖.
     ``ratio`` = ‖∂C/∂b_(L-1)‖ / ‖∂C/∂b_1‖: the last hidden layer's norm over the first
     hidden layer's (the output layer L is left out: its δ_L = a_L − y has no σ' factor);
     :attr:`first_over_last` is its inverse, the form the chapter writes (1/120).
@@ -94,11 +88,8 @@ class FadingResult(OfNet):
     activations: tuple[Array, ...]
     cost: float
     grad_w: tuple[Array, ...]
-    drawn: tuple[tuple[int, ...], ...]
-    edge_grads: tuple[Array, ...]
     bias_norms: Array
     weight_norms: Array
-    decades: tuple[int, int]
     ratio: float
     ratio_rounded: float
     orders: float
@@ -155,36 +146,12 @@ class FadingResult(OfNet):
         return int(np.argmax(self.activations[-1]))
 
 
-
-def drawn_indices(n: int, max_shown: int = DEFAULT_MAX_SHOWN) -> tuple[int, ...]:
-    """The neurons a diagram draws of a layer of n: all of them, or the first and last few."""
-    require(max_shown >= 2, f"max_shown = {max_shown} must be at least 2")
-    if n <= max_shown:
-        return tuple(range(n))
-    head = (max_shown + 1) // 2
-    tail = max_shown - head
-    return tuple(range(head)) + tuple(range(n - tail, n))
-
-
-def brightest_pixels(pixels: Array, count: int) -> tuple[int, ...]:
-    """The ``count`` brightest pixels (ties: lower index first), in index order."""
-    order = np.lexsort((np.arange(pixels.size), -pixels))
-    return tuple(sorted(int(i) for i in order[:count]))
-
-
-def _check_arguments(net: NetSpec, sample: int, max_shown: int) -> None:
-    """A digits net with a hidden layer, the digit's index and how many neurons a layer shows."""
+def _check_arguments(net: NetSpec, sample: int) -> None:
+    """A digits net with a hidden layer, and the digit's index."""
     digits_sizes(net.sizes)
     n_data = len(digits())
     require(is_whole(sample), f"sample {sample!r} must be a whole number")
     require(0 <= sample < n_data, f"sample {sample} is out of range; allowed: 0 to {n_data - 1}")
-    if not (isinstance(max_shown, int) and max_shown >= 2):
-        raise NetsimError(f"max_shown = {max_shown!r} must be a whole number of at least 2")
-
-
-def _drawn(x: Array, sizes: tuple[int, ...], max_shown: int) -> tuple[tuple[int, ...], ...]:
-    """The neurons a diagram draws per layer: the brightest pixels, then the first and last few."""
-    return (brightest_pixels(x, min(max_shown, sizes[0])),) + tuple(drawn_indices(n, max_shown) for n in sizes[1:])
 
 
 def _hidden_ratio(bias_norms: Array) -> float:
@@ -197,10 +164,9 @@ def _hidden_ratio(bias_norms: Array) -> float:
 
 
 def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, bias_norms: Array,
-               drawn: tuple[tuple[int, ...], ...], ratio: float) -> FadingResult:
-    """The frozen :class:`FadingResult` of the pass, the drawn neurons and the headline ratio."""
+               ratio: float) -> FadingResult:
+    """The frozen :class:`FadingResult` of the pass and the headline ratio."""
     grad_w = tuple(np.abs(g) for g in grads.nabla_w)
-    edge_grads = tuple(g[np.ix_(drawn[l], drawn[l - 1])] for l, g in enumerate(grad_w, start=1))
     orders = math.log10(ratio) if 0 < ratio < math.inf else (math.inf if ratio > 0 else -math.inf)
     regime, factor = verdict(ratio)
     return FadingResult(
@@ -212,11 +178,8 @@ def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, bias_
         activations=tuple(a[0].copy() for a in grads.forward.activations),
         cost=float(grads.cost),
         grad_w=grad_w,
-        drawn=drawn,
-        edge_grads=edge_grads,
         bias_norms=bias_norms,
         weight_norms=grads.weight_gradient_norms(),
-        decades=decades(np.concatenate([e.ravel() for e in edge_grads] + [bias_norms])),
         ratio=float(ratio),
         ratio_rounded=round_significant(float(ratio)),
         orders=float(orders),
@@ -228,14 +191,14 @@ def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, bias_
     )
 
 
-def fading(net: NetSpec, *, sample: int = 0, max_shown: int = DEFAULT_MAX_SHOWN) -> FadingResult:
+def fading(net: NetSpec, *, sample: int = 0) -> FadingResult:
     """Run digit number ``sample`` forward and backward through a fresh net of the spec ``net``.
 
     Hidden layers use the net's activation g, the output layer its sigma_L (a sigmoid in every
     lesson), the cost is cross-entropy. The net must take 64 inputs (8x8 pixels) and give 10
     outputs (one per digit), with at least one hidden layer.
     """
-    _check_arguments(net, sample, max_shown)
+    _check_arguments(net, sample)
 
     data = digits()
     x, y = data.x[sample], data.y[sample]
@@ -243,4 +206,4 @@ def fading(net: NetSpec, *, sample: int = 0, max_shown: int = DEFAULT_MAX_SHOWN)
     bias_norms = grads.bias_gradient_norms()  # ‖∂C/∂b_l‖ = ‖δ_l‖, l = 1 .. L
     ratio = _hidden_ratio(bias_norms)
 
-    return _summarise(data, sample, net, grads, bias_norms, _drawn(x, net.sizes, max_shown), ratio)
+    return _summarise(data, sample, net, grads, bias_norms, ratio)

@@ -5,8 +5,9 @@ vertical short import only this package and netsim; this package never imports a
 short or the episode pipeline (:mod:`scenes.episode`), which renders the chapters through it.
 
 - the look: :mod:`~scenes.engine.style` (themes, fonts, number formats, log axes),
-  :mod:`~scenes.engine.netdiagram` (the drawn net), :mod:`~scenes.engine.plots` (pieces of
-  the charts several chapters draw), :mod:`~scenes.engine.common` (the beat API,
+  :mod:`~scenes.engine.netdiagram` (the drawn net), :mod:`~scenes.engine.drawn` (which of
+  its neurons a chapter draws, and netsim's numbers sliced for them),
+  :mod:`~scenes.engine.plots` (pieces of the charts several chapters draw), :mod:`~scenes.engine.common` (the beat API,
   :class:`~scenes.engine.common.LessonScene`, every chapter's base);
 - words: :mod:`~scenes.engine.captions` (cues and their timing), :mod:`~scenes.engine.i18n`
   (templates and their translations), :mod:`~scenes.engine.voice` (narration),

@@ -6,7 +6,8 @@ l - 1 to neuron j of layer l carries W_l[j, k]. Every :class:`Neuron` knows its 
 and outgoing :class:`Edge` s, and every edge knows the two neurons it joins.
 
 Wide layers are elided: only some neurons are drawn (by default the first and last few, or
-any indices the caller picks), with a vertical ellipsis where the others are left out.
+any indices the caller picks, e.g. from :mod:`scenes.engine.drawn`, which decides what a
+chapter's picture shows), with a vertical ellipsis where the others are left out.
 The diagram only draws; its ``*_animation`` methods return Animations (they never play
 them), so scenes compose them with ``self.play``. Colours of edges are changed in place,
 so a sweep over the net costs one AnimationGroup per layer.
@@ -31,17 +32,10 @@ from manim import (
 )
 
 from netsim.network import Network
+from scenes.engine.drawn import MAX_SHOWN, elided_indices
 from scenes.engine.style import Theme
 
 __all__ = ["Edge", "NetDiagram", "Neuron", "elided_indices"]
-
-
-def elided_indices(n: int, max_shown: int = 6) -> tuple[int, ...]:
-    """All n indices, or the first and last few when the layer is wider than ``max_shown``."""
-    if n <= max_shown:
-        return tuple(range(n))
-    head = (max_shown + 1) // 2
-    return tuple(range(head)) + tuple(range(n - (max_shown - head), n))
 
 
 class _Linked:
@@ -110,7 +104,7 @@ class NetDiagram(VGroup):
         theme: Theme,
         *,
         shown: Sequence[Sequence[int]] | None = None,
-        max_shown: int = 6,
+        max_shown: int = MAX_SHOWN,
         width: float = 7.0,
         height: float = 3.0,
         radius: float = 0.12,
@@ -247,9 +241,10 @@ def gradient_edge_styles(edge_grads: Sequence[np.ndarray], drawn: Sequence[Seque
     """(colour, width) of every drawn edge into layer l, from its own |dC/dW_l[j, k]|.
 
     ``edge_grads[l - 1]`` is |dC/dW_l| restricted to the drawn rows ``drawn[l]`` and columns
-    ``drawn[l - 1]``; ``scale`` a :class:`scenes.engine.style.GradientScale`. An entry that is exactly
-    zero (a neuron that is off) is drawn in the plain edge colour, not as the darkest
-    gradient: it has not faded, it is switched off.
+    ``drawn[l - 1]`` (a :class:`scenes.engine.drawn.GradientPicture` holds both); ``scale`` a
+    :class:`scenes.engine.style.GradientScale`. An entry that is exactly zero (a neuron that is
+    off) is drawn in the plain edge colour, not as the darkest gradient: it has not faded, it
+    is switched off.
     """
     styles: dict[tuple[int, int], tuple[ManimColor, float]] = {}
     grads = edge_grads[l - 1]
