@@ -91,7 +91,7 @@ def test_dry_run_renders_within_bounds(name: str, lo: float, hi: float, scenes: 
     assert lo < scene.renderer.time < hi, f"clip lasts {scene.renderer.time:.1f} s"
     if name == "default":  # the chapter's ceiling in the third cut, with the step test that closes it
         assert scene.renderer.time <= 88.5, scene.renderer.time
-    assert sum(len(c) for c in scene.captions) <= 1190  # the budget: the step test, the plateau in his epochs
+    assert sum(len(c) for c in scene.captions) <= 1205  # the budget: the step test, the plateau in his epochs
     assert not scene.mobjects  # end_chapter faded everything out
 
 
