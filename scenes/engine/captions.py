@@ -9,7 +9,8 @@ The rules are those professional subtitlers use (and the tests check every chapt
   second (they are read slower than Chinese prose); every cue at least 1.5 s on screen.
 
 A long English sentence is split at the strongest boundary that works: between sentences
-first, then after a clause (a comma, semicolon, colon or dash), then between words; a Chinese
+first, then after a clause (a comma, semicolon, colon or dash), then between words, with the
+cuts where the cues come out most even (:func:`_balanced`); a Chinese
 one is cut where a dynamic programme finds the fewest cues with the best ends
 (:func:`_zh_cues`). Line breaks are explicit (``\\n``), and each line break is balanced so the
 two lines are of similar length.
@@ -118,7 +119,7 @@ ZH_TERMS = (
     "链式法则", "预训练", "逐层预训练", "小批量", "数字图像", "深度网络", "浅层网络", "线性网络",
     "初始权重", "平方根", "平方和", "几何平均", "对数刻度", "记数法", "有效数字", "自编码器",
     "受限玻尔兹曼机", "图形处理器", "循环神经网络", "长短期记忆网络", "记忆元", "细胞状态", "遗忘门",
-    "批归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
+    "批归一化", "批量归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
 )
 #: Particles that never start a line: they belong to the word before them.
 _PARTICLES = {"的", "了", "着", "吗", "呢", "吧", "啊"}
