@@ -403,6 +403,7 @@ class WhatCameAfter(LessonScene):
                                                      Create(raw)], 1.5),
                                          (step, [FadeIn(raw_label)], 0.6),
                                          (clipped_step, [Create(clipped), FadeIn(clip_label)], 0.8)])
+            self.wait(1.0)  # the clipped line drawn whole before the picture changes
         self.on_screen.add(axis, ticks, depth_ticks, x_name, head, net, raw, raw_label, clipped, clip_label)
 
     def lstm_beats(self) -> None:
