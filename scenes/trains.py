@@ -85,8 +85,7 @@ def legend_label(key: str, accuracy: str) -> Message:
             "relu": t("deep, ReLU + He: {accuracy}", accuracy=accuracy)}[key]
 
 
-def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str, *,
-                  growth: tuple[str, str] = ("", "")) -> Message:
+def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str, *, growth: tuple[str, str]) -> Message:
     """The fixed nets' average ratios (layer L-1's speed over layer 1's, written ``tanh`` and
     ``relu``), and what they say of layer 1. ``growth``: each ratio's (1/r)^(1/(L-2)) written out,
     the factor per layer by which the gradient grows toward layer 1 when r < 1 (a mild growth is

@@ -109,6 +109,7 @@ def test_shown_equals_experiment(rendered: dict[str, WhatCameAfter], name: str) 
         "bn_z_hat": list(bn.z_hat), "bn_z_hat_scaled": list(bn.z_hat_scaled),
         "clip_depth": float(cl.depth), "step": cl.step, "clipped_step": cl.clipped_step,
         "caption_step": cl.step, "caption_clipped_step": cl.clipped_step, "caption_threshold": cl.threshold,
+        "caption_eta": cl.eta,
         "net_scale": cl.scale, "bn_factor_label": bn.factor,
         "period_n_var": float(r.period.n_var), "period_sigmoid_bound": r.period.bound("sigmoid"),
         "period_tanh_bound": r.period.bound("tanh"),
