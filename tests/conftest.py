@@ -222,6 +222,15 @@ def manims_running(marker: str) -> int:
     return sum(1 for line in ps.splitlines() if "manim" in line and marker in line)
 
 
+def manims_left(marker: str, within: float = 5.0) -> int:
+    """:func:`manims_running` once they have had ``within`` seconds to exit (polled: a process
+    killed on another worker can take a moment to leave the process table)."""
+    deadline = time.monotonic() + within
+    while (n := manims_running(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return n
+
+
 def own_lesson(folder: Path, name: str) -> Path:
     """The default lesson under another name, so that its units' manim processes (whose
     temporary folders are named vg-<lesson>-<chapter>-...) are told apart from other tests'."""
