@@ -16,7 +16,7 @@ of the problem, with the answer to the opening's puzzle.
 - the history as a timeline, each entry shown as its caption names it: 1991 Hochreiter, 1994
   Bengio, Simard and Frasconi, 1997 the LSTM (its forget gate in 2000); 1998 LeCun, Bottou, Orr
   and Müller's "Efficient BackProp", Var(w) = 1/n_in, and why deep nets still trained slowly: the common start
-  U(-1/sqrt(n), 1/sqrt(n)) has Var(w) = 1/(3n), so a sigmoid or tanh layer's factor is at
+  uniform on (-1/sqrt(n), 1/sqrt(n)) has Var(w) = 1/(3n), so a sigmoid or tanh layer's factor is at
   most sqrt(1/3) g'(0) (computed); 2006-2007 pre-training; 2009-2012 GPUs and far more data,
   2010 Glorot and Bengio's start, 2010-2011 ReLU; 2015 He's rule, residual nets and batch
   normalisation.
@@ -469,7 +469,7 @@ class WhatCameAfter(LessonScene):
         """The 1998 entry's further lines: the common start of the time, and the most a sigmoid or
         tanh layer's factor (chapter 10's) can be with it (computed)."""
         th, p = self.theme, self.res.period
-        start = self.rich(t("yet a common start,"), r"U(-1/\sqrt{n},\ 1/\sqrt{n})", t(", has"),
+        start = self.rich(t("yet a common start, uniform on"), r"(-1/\sqrt{n},\ 1/\sqrt{n})", t(", has"),
                           r"\mathrm{Var}(w) = 1/(3n)", t(":"))
         self.shown["period_n_var"] = float(p.n_var)
         sigmoid, tanh = p.bound("sigmoid"), p.bound("tanh")
@@ -509,7 +509,7 @@ class WhatCameAfter(LessonScene):
             t("1991: Hochreiter finds the problem, in recurrent nets; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
             t("1998: LeCun's Var(w) = 1/n_in (chapter {chapter}). Yet sigmoid and tanh nets often began "
-              "smaller, U(−1/√n, 1/√n) with Var = 1/(3n): every layer's factor well below 1. On the computers and "
+              "smaller, uniform on ±1/√n, with Var = 1/(3n): every layer's factor well below 1. On the computers and "
               "data of the time, plateaus outlasted patience.", chapter=number_of("wayout")),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there."),
@@ -525,7 +525,7 @@ class WhatCameAfter(LessonScene):
                     steps.append(("", [*self.swap_in(line)], 0.6))
                 steps += [(marker, [FadeIn(row, shift=RIGHT * 0.2)], 0.6) for marker, row in rows]
                 if i == 1:
-                    steps += [("U(", [FadeIn(extra[0])], 0.6), ("1/(3n)", [FadeIn(extra[1])], 0.6)]
+                    steps += [("uniform", [FadeIn(extra[0])], 0.6), ("1/(3n)", [FadeIn(extra[1])], 0.6)]
                 self.reveal(start, caption, steps)
         summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1"), SIZE.label,
                             color=th.backward).move_to([0, last_dot[1] - 0.6, 0])

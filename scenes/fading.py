@@ -40,6 +40,8 @@ from netsim.experiments.fading import (
     fading,
 )
 from netsim.experiments.shared import REGIME_THRESHOLD
+from netsim.init import weight_param
+from netsim.spec import NetSpec
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.drawn import GradientPicture, gradient_picture
@@ -56,7 +58,7 @@ from scenes.engine.netdiagram import (
     gradient_edge_styles,
 )
 from scenes.engine.plots import LogScale
-from scenes.engine.style import SIZE, GradientScale, fmt_ratio, log_tick, log_ticks
+from scenes.engine.style import SIZE, GradientScale, fmt_ratio, fmt_value, log_tick, log_ticks
 
 #: The digit of the data set the scene sends through the net (the opening's too).
 SAMPLE = DEEP_NET_SAMPLE
@@ -100,6 +102,24 @@ TITLES = {
 def experiment(lesson: Lesson) -> FadingResult:
     """The experiment this scene shows, for a lesson: its net, on chapter 7's digit."""
     return fading(lesson.net, sample=SAMPLE)
+
+
+def start_words(net: NetSpec) -> Message:
+    """How the net's weights and biases start, said once where the net is first drawn in full
+    (chapter 10 names the rules and gives their reasons); n is a neuron's number of inputs."""
+    biases = t("biases of size 1") if net.bias_init == "normal" else t("biases 0")
+    xavier = t("A random start: weights of typical size √(2/(n + m)) for n inputs and m neurons, {biases}.",
+               biases=biases)
+    return {
+        "nielsen": t("A random start: weights of typical size 1/√n for n inputs, {biases}.", biases=biases),
+        "he": t("A random start: weights of typical size √(2/n) for n inputs, {biases}.", biases=biases),
+        "xavier-normal": xavier,
+        "xavier-uniform": xavier,
+        "normal": t("A random start: weights of typical size {size}, {biases}.",
+                    size=fmt_value(weight_param("normal", net.init_param)), biases=biases),
+        "identity": t("Its weights start at {size} where a neuron meets the input of its own number, 0 elsewhere; "
+                      "{biases}.", size=fmt_value(weight_param("identity", net.init_param)), biases=biases),
+    }[net.init]
 
 
 def whole(n: int) -> str:
@@ -175,6 +195,7 @@ class GradientsFading(LessonScene):
         anims = [Indicate(VGroup(*dots), color=th.text, scale_factor=1.6)] if dots else []
         self.say(t("Only a few neurons per layer are drawn.") if dots else
                  t("Every neuron is drawn."), *anims, run_time=1.2)
+        self.say(start_words(self.lesson.net))
 
     def forward_pass(self) -> None:
         """Beat 2: left to right, every layer computes z_l and lights up by its activation a_l."""
@@ -290,7 +311,7 @@ class GradientsFading(LessonScene):
     def compare_first_and_last(self) -> None:
         """Beat 6: layer 1 against the last hidden layer L-1, written 1/120; the output left out."""
         r, th = self.result, self.theme
-        h, L = r.last_hidden, r.depth
+        h = r.last_hidden
         norms = r.bias_norms
         first_zero, last_zero = float(norms[0]) == 0.0, float(norms[h - 1]) == 0.0
         if first_zero or last_zero:
@@ -333,7 +354,7 @@ class GradientsFading(LessonScene):
                      last.animate.set_stroke(self.net_colour, width=3)]
         self.say(caption, FadeIn(line), *highlight, run_time=1.2)
         out_bar, out_value = self.bars[0], self.bar_values[0]
-        self.say(t("Layer {L}, the output, is left out: we compare hidden layers.", L=L),
+        self.say(t("The output layer is left out: we compare hidden layers."),
                  out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY), out_value.animate.set_opacity(LEFT_OUT_OPACITY),
                  run_time=1.0)
 
@@ -382,7 +403,7 @@ class GradientsFading(LessonScene):
         if float(r.bias_norms[0]) == 0.0:
             caption = t("A weight moves by η times its gradient: layer 1's weights cannot move at all.")
         elif r.regime == "vanishing":
-            caption = t("A weight moves by η times its gradient: the first layers take the smallest steps.")
+            caption = t("So the first layers take the smallest steps.")
         elif r.regime == "exploding":
             caption = t("A weight moves by η times its gradient: here the first layers take the largest steps.")
         else:
@@ -452,7 +473,7 @@ class GradientsFading(LessonScene):
         if float(r.bias_norms[0]) == 0.0:
             said.append(t("No gradient reaches layer 1 at all: its bar stays at the bottom."))
         elif r.regime == "vanishing":
-            said.append(t("The colour drains toward the left: the early layers are darker."))
+            said.append(t("The colour drains toward the left."))
         elif r.regime == "exploding":
             said.append(t("The colour grows toward the left: the early layers get the largest gradients."))
         elif r.hidden_spread < REGIME_THRESHOLD:

@@ -1,16 +1,16 @@
 """Chapter 4, "The rock on the slope": the vanishing gradient, seen as a slope.
 
-Every number comes from :func:`netsim.experiments.rock.rock_on_slope`: two slices of chapter
-2's quadratic cost C on one digit, in the lesson's deep net, through the same starting net:
-C along one weight of layer 1 and along one weight of layer L, the output layer (in each
-layer its steepest weight, the one with the largest |∂C/∂w|: the best case for layer 1), every
-other weight fixed. The two panels share their scales, and their axes label the same ticks
-(Δw and ΔC, from the experiment). Beat 1 draws the layer-L slice and its rock as the
-landscape of the metaphor; the net, then the layer-1 slice, join it. On each slice a rock takes the same
-number of steps w ← w − η ∂C/∂w with the lesson's learning rate η, ∂C/∂w from netsim's
-backward pass. In the default (sigmoid) lesson the layer-L rock races and the layer-1 rock
-barely moves; the captions follow what was measured (``RockResult.verdict``), so they stay
-true for any lesson (ReLU + He too, or a layer with no gradient at all).
+Every number comes from :func:`netsim.experiments.rock.rock_on_slope`: two slices of chapter 2's
+quadratic cost C on one digit, in the lesson's deep net, through the same starting net: C along one
+weight of layer 1 and along one weight of layer m = L − 1, the last hidden layer, the layer every
+chapter compares layer 1 with (``RockResult.other``; in each layer its steepest weight, the one with
+the largest |∂C/∂w|: the best case for layer 1), every other weight fixed. The two panels share
+their scales, and their axes label the same ticks (Δw and ΔC, from the experiment). Beat 1 draws the
+layer-m slice and its rock as the landscape of the metaphor; the net, then the layer-1 slice, join
+it. On each slice a rock takes the same number of steps w ← w − η ∂C/∂w with the lesson's learning
+rate η, ∂C/∂w from netsim's backward pass. In the default (sigmoid) lesson the layer-m rock races
+and the layer-1 rock barely moves; the captions follow what was measured (``RockResult.verdict``),
+so they stay true for any lesson (ReLU + He too, or a layer with no gradient at all).
 
 The chapter shows one comparison number, how many times as far one weight moved as the
 other, to two significant figures; no e-notation (chapter 6 explains it).
@@ -58,7 +58,7 @@ PANEL_TITLE_Y = 1.05
 TOP_ROW_Y = 2.0
 MORAL_Y = 1.6
 SCALES_NOTE_Y = -3.62
-#: Beat 1 draws the layer-L panel centred; beat 2 moves it to its place on the right.
+#: Beat 1 draws the layer-m panel centred; beat 2 moves it to its place on the right.
 LANDSCAPE_SHIFT = -(PANEL_XS[1][0] + PANEL_XS[1][1]) / 2
 #: Beat 2's net, on the left while the landscape stands on the right.
 DIAGRAM_CENTER = ((PANEL_XS[0][0] + PANEL_XS[0][1]) / 2 - 0.2, (PANEL_BOTTOM + PANEL_TOP) / 2 + 0.1, 0.0)
@@ -77,7 +77,7 @@ def experiment(lesson: Lesson) -> RockResult:
 
 def slope_words(res: RockResult) -> Message:
     """What the two curves look like on the shared scales, from their slopes at the start."""
-    L, s = res.depth, res.slope_ratio
+    L, s = res.other, res.slope_ratio
     if res.first.flat and res.last.flat:
         return t("Both curves are flat here: every slope is exactly 0.")
     if res.first.flat:
@@ -93,7 +93,7 @@ def slope_words(res: RockResult) -> Message:
 
 def roll_words(res: RockResult) -> Message:
     """What the two rocks do in their steps, from ``RockResult.verdict``."""
-    L = res.depth
+    L = res.other
     return {
         "vanishing": t("The layer-{L} rock races down; the layer-1 rock barely moves.", L=L),
         "exploding": t("The layer-1 rock races down; the layer-{L} rock barely moves.", L=L),
@@ -139,7 +139,7 @@ class Panel:
 
 
 class RockOnSlope(LessonScene):
-    """Two rocks, the same η and steps: on a layer-L slice it races, on a layer-1 slice it crawls."""
+    """Two rocks, the same η and steps: on a layer-m slice it races, on a layer-1 slice it crawls."""
 
     def construct(self) -> None:
         self.res = experiment(self.lesson)
@@ -155,7 +155,7 @@ class RockOnSlope(LessonScene):
 
     # ---------- beats ----------
     def intro(self) -> None:
-        """Beat 1: the picture of training as a rock rolling downhill, on the layer-L slice
+        """Beat 1: the picture of training as a rock rolling downhill, on the layer-m slice
         (centred for now; beat 2 moves it to its place on the right)."""
         th = self.theme
         self.header = self.chapter_heading(
@@ -177,14 +177,14 @@ class RockOnSlope(LessonScene):
     def show_net(self) -> None:
         """Beat 2: the lesson's deep net on the left, its hidden layers and its output layer."""
         r, th = self.res, self.theme
-        first, last, L = r.first, r.last, r.depth
+        first, last, L, m = r.first, r.last, r.depth, r.other
         shown = []
         for l, n in enumerate(r.sizes):
             need = set(elided_indices(n, 4))
             need |= {first.k} if l == 0 else set()
             need |= {first.j} if l == 1 else set()
-            need |= {last.k} if l == L - 1 else set()
-            need |= {last.j} if l == L else set()
+            need |= {last.k} if l == m - 1 else set()
+            need |= {last.j} if l == m else set()
             shown.append(sorted(need))
         d = NetDiagram(r.sizes, th, shown=shown, width=DIAGRAM_WIDTH, height=DIAGRAM_HEIGHT, radius=0.09,
                        edge_width=0.7)
@@ -193,11 +193,10 @@ class RockOnSlope(LessonScene):
         pixels = self.inline("pixels", r.sizes[0])
         hidden = self.inline("hidden_layers", r.hidden)
         width = self.inline("width", r.sizes[1])
-        output = self.inline("output_layer", L)
         below = VGroup(
             self.text(t("layer {l}", l=1), SIZE.small, color=th.muted).next_to(d.column(1), DOWN, buff=0.2),
-            self.text(t("layer {l}: output", l=output), SIZE.small, color=th.muted).next_to(d.column(L), DOWN,
-                                                                                            buff=0.2),
+            self.text(t("layer {l}", l=self.inline("other_layer", m)), SIZE.small, color=th.muted)
+            .next_to(d.column(m), DOWN, buff=0.2),
         )
         hidden_cols = VGroup(*[d.column(l) for l in range(1, L)])
         brace = Brace(hidden_cols, UP, color=th.muted, buff=0.15)
@@ -208,10 +207,14 @@ class RockOnSlope(LessonScene):
         pixel_words.next_to(d.column(0), UP, buff=0.2).align_to(brace_words, DOWN)
         if pixel_words.get_left()[0] < -6.9:
             pixel_words.shift((-6.9 - pixel_words.get_left()[0]) * RIGHT)
+        output_words = self.text(t("output"), SIZE.small, color=th.muted)
+        output_words.next_to(d.column(L), DOWN, buff=0.2).align_to(below[1], DOWN)
+        if m == L:
+            output_words = VGroup()  # layer m's own label stands there
         self.layer_labels = below
-        self.net_group = VGroup(d, below, brace, brace_words, pixel_words)
-        self.say(t("The lesson's deep net: {hidden} hidden layers of {width} neurons between the pixels and layer "
-                   "{output}, the output.", hidden=hidden, width=width, output=output),
+        self.net_group = VGroup(d, below, brace, brace_words, pixel_words, output_words)
+        self.say(t("The lesson's deep net: {hidden} hidden layers of {width} neurons between the pixels and the "
+                   "output layer.", hidden=hidden, width=width),
                  *[m.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for m in self.landscape], FadeIn(self.net_group),
                  run_time=1.2)
 
@@ -263,7 +266,7 @@ class RockOnSlope(LessonScene):
     def draw_slices(self) -> None:
         """Beat 3: the two weights, and C along each, drawn to the same scales."""
         r, th = self.res, self.theme
-        d, L = self.diagram, r.depth
+        d, L = self.diagram, r.other
         e1, e2 = d.edge(1, r.first.j, r.first.k), d.edge(L, r.last.j, r.last.k)
         titles = VGroup()
         for p in self.panels:
@@ -341,7 +344,7 @@ class RockOnSlope(LessonScene):
     def compare(self) -> None:
         """Beat 5: how many times as far one weight moved as the other; what that means."""
         r, th = self.res, self.theme
-        L, steps, verdict = r.depth, r.steps, r.verdict
+        L, steps, verdict = r.other, r.steps, r.verdict
         moral = None
         if verdict in ("vanishing", "both", "exploding"):
             ratio = fmt_ratio(r.distance_ratio)
@@ -349,12 +352,12 @@ class RockOnSlope(LessonScene):
             if r.distance_ratio >= 1:
                 line = self.text(t("in {steps} steps the layer-{L} weight moved about {ratio} times as far as the "
                                    "layer-1 weight", steps=steps, L=L, ratio=ratio), SIZE.label)
-                said = t("On this digit and start, the layer-{L} (output) weight moved about {ratio} times as far.",
+                said = t("On this digit and start, the layer-{L} weight moved about {ratio} times as far.",
                          L=L, ratio=ratio)
             else:
                 line = self.text(t("in {steps} steps the layer-{L} weight moved about {ratio} as far as the layer-1 "
                                    "weight", steps=steps, L=L, ratio=ratio), SIZE.label)
-                said = t("On this digit and start, the layer-{L} (output) weight moved about {ratio} as far.", L=L,
+                said = t("On this digit and start, the layer-{L} weight moved about {ratio} as far.", L=L,
                          ratio=ratio)
             if verdict == "vanishing":
                 then = t("A tiny slope means tiny steps: the vanishing gradient.")

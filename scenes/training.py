@@ -65,6 +65,8 @@ ORIGIN3 = np.zeros(3)
 #: A layer "speeds up" after the plateau when its median speed grows at least this many times.
 SPEEDS_UP = 2.0
 
+#: The deep net's first run, kept faint behind the two retrained runs of beat 7.
+REFERENCE_OPACITY = 0.35
 
 @per_net
 def experiment(lesson: Lesson) -> TrainingComparison:
@@ -78,7 +80,7 @@ def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
     The ends of viridis that vanish into the background are left out (its darkest purple on
     the dark theme, its brightest yellow on the light one).
     """
-    lo, hi = (0.28, 1.0) if theme_name == "dark" else (0.0, 0.78)
+    lo, hi = (0.05, 1.0) if theme_name == "dark" else (0.0, 0.78)
     share = (layer - 1) / max(layers - 1, 1)
     return viridis(lo + (hi - lo) * share)
 
@@ -569,9 +571,12 @@ class CostOfFading(LessonScene):
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1])
+        # the first run stays as the reference, faint, so the retrained runs' colours stand apart from it
+        faint = [m.animate.set_stroke(opacity=REFERENCE_OPACITY) for m in (part[1] for part in self.acc_lines)]
+        faint.append(self.ends[0].animate.set_opacity(REFERENCE_OPACITY))
         with self.beat(t("Did layer 1's slowness keep the net at chance? Retrain it from the same start and "
                          "mini-batches with one layer's η × {boost}, layer 1's lag.", boost=boost)):
-            self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), run_time=1.0)
+            self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), *faint, run_time=1.0)
         with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
 

@@ -515,16 +515,15 @@ class TheWayOut(LessonScene):
             self.tex(r"\mathrm{rms}(\delta_l) \approx \sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}\ "
                      r"\mathrm{rms}(\delta_{l+1})", SIZE.body, color=th.backward),
             VGroup(self.tex_note(r"\mathrm{rms}", t(": root mean square"), SIZE.label),
-                   self.tex_note(r"\mathrm{E}[g'^2]", t(": the mean of g'(z)² over neurons and digits"), SIZE.label)
+                   self.tex_note(r"\mathrm{E}[\,\cdot\,]", t(": the mean over neurons and digits"), SIZE.label)
                    ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
         ).arrange(DOWN, buff=0.35).move_to([0, 0.2, 0])
         self.factor = lines
-        with self.beat(t("So with n neurons a layer, chapter {chapter}'s factor |w σ'(z)| becomes about "
-                         "√(n Var(w) E[g'²]), E[g'²] being the mean of g'(z)² over neurons and digits.",
-                         chapter=number_of("backprop"))):
+        with self.beat(t("So with n neurons a layer, and E[·] the mean over neurons and digits, chapter {chapter}'s "
+                         "factor |w σ'(z)| becomes about √(n Var(w) E[g'²]).", chapter=number_of("backprop"))):
             self.play(FadeOut(self.sums_group), run_time=0.8)
-            self.play(FadeIn(lines[:2], lag_ratio=0.4), run_time=1.2)
-            self.play(FadeIn(lines[2:], lag_ratio=0.4), run_time=1.2)
+            self.play(FadeIn(lines[3]), FadeIn(lines[:2], lag_ratio=0.4), run_time=1.2)  # E[·] before its first use
+            self.play(FadeIn(lines[2]), run_time=1.2)
 
     def which_n(self) -> None:
         """Forward, a neuron sums its n_in inputs (fan-in); back prop sums over the n_out it feeds."""
@@ -868,8 +867,8 @@ class TheWayOut(LessonScene):
         s = r.settings[0]
         nv = fmt_value(float(s.n_var))
         bias = self.rec(f"{s.setting.key}.bias_var", float(s.bias_var))
-        self._bars_beat(0, t("Sigmoid, Nielsen's start: n Var(w) = {nv}, biases random with Var(b) = {bias}.", nv=nv,
-                             bias=bias), FadeIn(self.row_names[1:]))
+        self._bars_beat(0, t("Sigmoid, Nielsen's start (chapter {chapter}): n Var(w) = {nv}, Var(b) = {bias}.", nv=nv,
+                             bias=bias, chapter=number_of("fading")), FadeIn(self.row_names[1:]))
         self._numbers_beat(0, self._numbers_caption(s))
 
     def panel_sigmoid_xavier(self) -> None:

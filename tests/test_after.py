@@ -225,7 +225,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
                 f"LeCun's Var(w) = 1/n_in (chapter {number_of('wayout')})",
-                "U(−1/√n, 1/√n) with Var = 1/(3n)", "pre-training", "without labels, to model its input",
+                "uniform on ±1/√n, with Var = 1/(3n)", "pre-training", "without labels, to model its input",
                 "fine-tunes all from there", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):

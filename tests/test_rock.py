@@ -14,7 +14,7 @@ import pytest
 
 from netsim.data import digits
 from netsim.errors import NetsimError
-from netsim.experiments.rock import RockResult, rock_on_slope, tick_within
+from netsim.experiments.rock import RockResult, compared_layer, rock_on_slope, tick_within
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.network import Network
 from netsim.spec import NetSpec
@@ -58,7 +58,9 @@ def test_slices_and_iterates_are_netsims_backward_pass(name: str) -> None:
     assert (res.sizes, res.depth, res.hidden, res.label) == (
         tuple(lesson.sizes), len(lesson.sizes) - 1, len(lesson.sizes) - 2, int(data.labels[SAMPLE]))
 
-    for rock, layer in ((res.first, 1), (res.last, len(lesson.sizes) - 1)):
+    # layer 1 against the last hidden layer, L - 1: the pair every chapter compares
+    assert res.other == len(lesson.sizes) - 2 == compared_layer(lesson.net)
+    for rock, layer in ((res.first, 1), (res.last, res.other)):
         # the stated rule: in each layer, its steepest weight (the largest |dC/dw| at the start)
         g = np.abs(start.nabla_w[layer - 1])
         assert rock.layer == layer and g[rock.j, rock.k] == g.max()
@@ -172,7 +174,8 @@ def test_a_layer_with_no_gradient_keeps_its_rock_still(monkeypatch: pytest.Monke
         return net
 
     monkeypatch.setattr(rock_module.Network, "create", dead)
-    res = rock_on_slope(NetSpec((64, 30, 30, 10), activation="relu", init="he", bias_init="zeros"))
+    res = rock_on_slope(NetSpec((64, 30, 30, 30, 10), activation="relu", init="he", bias_init="zeros"))
+    assert res.other == 3
     assert res.first.flat and res.first.distance == 0 and not res.last.flat and res.last.distance > 0
     assert res.verdict == "first still" and res.distance_ratio == math.inf and res.slope_ratio == math.inf
     assert res.half_width == pytest.approx(1.25 * res.last.distance)
@@ -184,7 +187,7 @@ def test_a_layer_with_no_gradient_keeps_its_rock_still(monkeypatch: pytest.Monke
 def expected_shown(scene: RockOnSlope) -> dict[str, float]:
     """Every number the scene should show, from the experiment."""
     res = experiment(scene.lesson)
-    exp = {"pixels": res.sizes[0], "hidden_layers": res.hidden, "width": res.sizes[1], "output_layer": res.depth,
+    exp = {"pixels": res.sizes[0], "hidden_layers": res.hidden, "width": res.sizes[1], "other_layer": res.other,
            "eta": res.eta, "steps": res.steps, "w_tick": res.w_tick, "cost_tick": res.cost_tick}
     if res.verdict in ("vanishing", "both", "exploding"):
         exp["ratio"] = res.distance_ratio
@@ -199,8 +202,7 @@ def test_shown_numbers_are_the_experiment(name: str) -> None:
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_clip_length(name: str) -> None:
-    """At most 48.5 seconds (the chapter's ceiling, with "between the pixels and layer 5" naming what
-    is hidden) and its caption budget."""
+    """At most 48.5 seconds (the chapter's ceiling) and its caption budget."""
     scene = rendered(name)
     assert 40.0 < scene.renderer.time <= 48.5, scene.renderer.time
     assert sum(len(c) for c in scene.captions) <= 680
@@ -211,10 +213,11 @@ def test_captions_say_what_was_measured(name: str) -> None:
     scene = rendered(name)
     res = experiment(scene.lesson)
     text = " ".join(scene.captions)
-    L = res.depth
-    # the net: hidden layers defined as the layers between input and output; layer L is the output
+    L = res.other
+    # the net: hidden layers defined as the layers between input and output
     assert (f"The lesson's deep net: {res.hidden} hidden layers of {res.sizes[1]} neurons between the pixels and "
-            f"layer {L}, the output.") in text
+            "the output layer.") in text
+    assert f"Change one weight of layer 1 or of layer {L}, all else fixed" in text
     assert "Each is its layer's steepest weight: the best case for layer 1." in text
     assert "favours" not in text
     assert f"{res.steps} steps of w ← w − η ∂C/∂w" in text
@@ -222,7 +225,7 @@ def test_captions_say_what_was_measured(name: str) -> None:
     far = fmt_ratio(res.distance_ratio)
     assert far == fmt_ratio(res.ratio_rounded) and len(far.replace(".", "")) <= 3
     times = "times as far" if res.distance_ratio >= 1 else "as far"
-    assert f"On this digit and start, the layer-{L} (output) weight moved about {far} {times}." in text
+    assert f"On this digit and start, the layer-{L} weight moved about {far} {times}." in text
     shown = f"in {res.steps} steps the layer-{L} weight moved about {far} {times} as the layer-1 weight"
     assert shown.replace(" ", "") == scene.ratio_line.text  # manim's Text keeps no spaces
     # derived words, from the numbers
@@ -325,3 +328,9 @@ def test_captions_never_overlap(name: str) -> None:
     for earlier, later in zip(cues, cues[1:]):
         assert earlier.start < earlier.end <= later.start, (earlier.content, later.content)
     assert cues[-1].end.total_seconds() <= scene.renderer.time - 0.5
+
+
+def test_one_hidden_layer_is_raced_by_the_output_layer() -> None:
+    """With layer 1 the only hidden layer there is no L − 1 to compare with: layer L, the output, races it."""
+    res = rock_on_slope(NetSpec((64, 30, 10)))
+    assert res.other == res.depth == 2 == res.last.layer and res.first.layer == 1

@@ -8,9 +8,10 @@ cost on one digit image x = a_0 with its one-hot target y:
     z_l = W_l a_(l-1) + b_l,   a_l = g(z_l) (a_L = σ(z_L)),   C = ½ Σ_j (a_L,j − y_j)².
 
 Two slices of that one cost through the same starting point (the freshly initialised net):
-C as a function of one layer-1 weight w = W_1[j, k], and of one layer-L weight
-w = W_L[j, k], every other weight and bias fixed. The weight of each layer is chosen by one
-stated rule: the entry of W_l whose |∂C/∂w| is largest at the start, the layer's steepest
+C as a function of one layer-1 weight w = W_1[j, k], and of one weight w = W_m[j, k] of layer
+m = L − 1, the last hidden layer (m = L when layer 1 is the only hidden one), every other
+weight and bias fixed (the other chapters, too, compare layer 1 with layer L − 1). The weight
+of each layer is chosen by one stated rule: the entry of W_l whose |∂C/∂w| is largest at the start, the layer's steepest
 weight. (That favours layer 1: its steepest weight is the best it has, so the contrast shown
 is conservative.)
 
@@ -21,7 +22,7 @@ On each slice a "rock" takes the same number of gradient-descent steps with the 
 with ∂C/∂w = ∂C/∂W_l[j, k] from netsim's backward pass (``Network.backward``) at w_i.
 In a deep sigmoid net the gradient reaching layer 1 is small (back prop multiplies it by a
 factor per layer on the way), so the layer-1 slice is nearly flat and its rock barely
-moves, while the layer-L rock races. A layer whose every ∂C/∂w is exactly 0 (its neurons,
+moves, while the layer-m rock races. A layer whose every ∂C/∂w is exactly 0 (its neurons,
 or all of a later layer's, switched off) has a flat slice: its rock stays where it starts,
 which the result says rather than raising.
 """
@@ -110,12 +111,13 @@ class SliceRock:
 class RockResult(OfNet):
     """Two slices of the lesson's net's (``net``'s) quadratic cost on one digit, and a rock on each.
 
-    ``first`` slices along a weight of layer 1, ``last`` along a weight of layer L, the
-    output layer; both start at the same net (C = ``cost0``), take ``steps`` steps with the
-    same ``eta``, and are drawn over w_0 ± ``half_width`` and C_0 ± ``cost_half_width`` (the
-    same for both, so distances and slopes compare on one scale). ``w_tick`` and ``cost_tick``
-    are the axes' labelled ticks (Δw = ±``w_tick``, ΔC = ±``cost_tick``, and 0): one
-    significant figure, 1, 2 or 5 times a power of ten, the largest within each half-width.
+    ``first`` slices along a weight of layer 1, ``last`` along a weight of layer m (``other``: L − 1,
+    the last hidden layer, or L when layer 1 is the only hidden one); both start at the same net (C
+    = ``cost0``), take ``steps`` steps with the same ``eta``, and are drawn over w_0 ±
+    ``half_width`` and C_0 ± ``cost_half_width`` (the same for both, so distances and slopes compare
+    on one scale). ``w_tick`` and ``cost_tick`` are the axes' labelled ticks (Δw = ±``w_tick``, ΔC =
+    ±``cost_tick``, and 0): one significant figure, 1, 2 or 5 times a power of ten, the largest
+    within each half-width.
     """
 
     description: str
@@ -139,9 +141,14 @@ class RockResult(OfNet):
         return len(self.sizes) - 2
 
     @property
+    def other(self) -> int:
+        """m, the layer compared with layer 1: L − 1, or L when layer 1 is the only hidden layer."""
+        return self.last.layer
+
+    @property
     def distance_ratio(self) -> float:
-        """How many times as far the layer-L weight moved as the layer-1 weight: inf when only
-        the layer-L weight moved, 0 when only the layer-1 weight did, 1 when neither did."""
+        """How many times as far the layer-m weight moved as the layer-1 weight: inf when only
+        the layer-m weight moved, 0 when only the layer-1 weight did, 1 when neither did."""
         first, last = self.first.distance, self.last.distance
         if first == 0.0:
             return 1.0 if last == 0.0 else math.inf
@@ -154,7 +161,7 @@ class RockResult(OfNet):
 
     @property
     def slope_ratio(self) -> float:
-        """|∂C/∂w| at the start along the layer-L weight over that along the layer-1 one (inf
+        """|∂C/∂w| at the start along the layer-m weight over that along the layer-1 one (inf
         when layer 1's is 0, 1 when both are)."""
         first, last = abs(float(self.first.grad[0])), abs(float(self.last.grad[0]))
         if first == 0.0:
@@ -163,7 +170,7 @@ class RockResult(OfNet):
 
     @property
     def verdict(self) -> str:
-        """What the rocks did, in one word the captions follow: "vanishing" (the layer-L weight
+        """What the rocks did, in one word the captions follow: "vanishing" (the layer-m weight
         moved at least ``REGIME_THRESHOLD`` times as far as the layer-1 weight), "exploding"
         (the layer-1 weight moved that much farther), "both" (each within that factor of the
         other), or "first still" / "last still" / "neither" (a weight that did not move at all)."""
@@ -235,6 +242,12 @@ class _Path(NamedTuple):
         return abs(self.ws[-1] - self.ws[0])
 
 
+def compared_layer(net: NetSpec) -> int:
+    """The layer whose rock races layer 1's: L − 1, the last hidden layer, as every other
+    chapter compares layer 1 with it; L, the output layer, when layer 1 is the only hidden one."""
+    return net.depth - 1 if net.depth >= 3 else net.depth
+
+
 def _check_arguments(net: NetSpec, sample: int, eta: float, steps: int, curve_points: int,
                      margin: float) -> tuple[int, float, int, int, float]:
     """A digits net with a hidden layer (so that layer 1 is not layer L), the digit's index, the
@@ -284,7 +297,7 @@ def _summarise(net: NetSpec, sample: int, eta: float, steps: int, start: Gradien
     description = (
         f"the digits net {list(net.sizes)} ({net.activation} hidden layers, {net.output_activation} output, "
         f"{net.init} init, {net.bias_init} biases, seed {net.seed}) on digit image #{sample} (a {label}), "
-        f"quadratic cost; w = W_1[{first.j}, {first.k}] and w = W_{net.depth}[{last.j}, {last.k}], in each layer "
+        f"quadratic cost; w = W_1[{first.j}, {first.k}] and w = W_{last.layer}[{last.j}, {last.k}], in each layer "
         f"the weight with the largest |∂C/∂w| at the start; {steps} steps of eta = {eta:g}; all else fixed"
     )
     return RockResult(
@@ -314,8 +327,8 @@ def rock_on_slope(
     curve_points: int = CURVE_POINTS,
     margin: float = MARGIN,
 ) -> RockResult:
-    """Slice the lesson's net's quadratic cost on digit ``sample`` along a layer-1 and a layer-L
-    weight, and roll a rock down each: ``steps`` steps of w ← w − ``eta`` ∂C/∂w.
+    """Slice the lesson's net's quadratic cost on digit ``sample`` along a layer-1 and a layer-m
+    weight (m = ``compared_layer(net)``), and roll a rock down each: ``steps`` steps of w ← w − ``eta`` ∂C/∂w.
 
     ``curve_points`` samples per slice, over w_0 ± ``margin`` times the longer journey (±
     ``STILL_HALF_WIDTH`` when neither rock moves). Raises :class:`NetsimError` on bad input,
@@ -327,7 +340,7 @@ def rock_on_slope(
     x, y = data.x[sample:sample + 1], data.y[sample:sample + 1]
     fresh = net.build()
     start = fresh.backward(x, y, COST)  # C and every ∂C/∂W_l at the fresh net
-    paths = [_roll(fresh, x, y, start, layer, eta, steps) for layer in (1, net.depth)]
+    paths = [_roll(fresh, x, y, start, layer, eta, steps) for layer in (1, compared_layer(net))]
     longest = max(p.distance for p in paths)
     half_width = margin * longest if longest > 0 else STILL_HALF_WIDTH  # one scale for both slices
     first, last = (_slice_rock(p, half_width, curve_points) for p in paths)
