@@ -8,7 +8,7 @@ sigmoid, whatever the lesson's activation; the lesson's seed draws its weights a
 Beats:
 
 1. The chain x -> a_1 -> ... -> a_5, weights on the edges, a bias under every neuron.
-2. Forward, left to right: z_l = w_l a_(l-1) + b_l, a_l = σ(z_l); chapter 2's cost
+2. Forward, left to right, from a_0 = x: z_l = w_l a_(l-1) + b_l, a_l = σ(z_l); chapter 2's cost
    C = ½(a_5 - y)² at the output.
 3. Back prop starts at the output, right to left (said here, and in chapter 1 only).
 4. ∂C/∂a_5 = a_5 - y; times σ'(z_5) it is δ_5 = ∂C/∂z_5.
@@ -131,9 +131,10 @@ def superscript(power: int) -> str:
 
 
 def decades(values: list[float]) -> tuple[int, int]:
-    """The powers of ten a log axis must span to hold every non-zero |value| (at least one step)."""
+    """The powers of ten a log axis must span to hold every non-zero |value| (at least one step),
+    with the smallest at least half a step above the bottom, so that its bar shows."""
     sizes = [abs(v) for v in values if v != 0 and math.isfinite(v)]
-    lo = math.floor(math.log10(min(sizes)))
+    lo = math.floor(math.log10(min(sizes)) - 0.5)
     hi = math.ceil(math.log10(max(sizes)))
     return lo, max(hi, lo + 1)
 
@@ -216,8 +217,8 @@ class ForwardBackProp(LessonScene):
         cost_row.arrange(RIGHT, buff=0.12)
         self.cost_block = VGroup(target, cost_row).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         self.cost_block.next_to(self.net.neuron(L, 0), RIGHT, buff=0.3)
-        with self.beat(t("Forward, left to right: z_l = w_l a_(l−1) + b_l, a_l = σ(z_l), then chapter {chapter}'s "
-                         "cost C = ½(a_{L} − y)².", chapter=cost, L=L)):
+        with self.beat(t("Forward, left to right, from a_0 = x: z_l = w_l a_(l−1) + b_l, a_l = σ(z_l), then chapter "
+                         "{chapter}'s cost C = ½(a_{L} − y)².", chapter=cost, L=L)):
             self.play(FadeIn(rules), GrowArrow(arrow), FadeIn(words), FadeIn(self.a_values), run_time=0.8)
             for l in range(1, L + 1):
                 a = self.value(f"a_{l}", r.activations[l]).move_to([self.x_of(l), CHAIN_Y + VALUE_DY, 0])

@@ -19,7 +19,7 @@ cross-entropy cost), looked at after 10 epochs.
 
        r_l = ‖W_l(after) − W_l(before)‖ / ‖W_l(before)‖,  ‖W‖ = √(Σ w²),
 
-6. as a bar per hidden layer, with the deep net's accuracy against guessing; the captions say
+6. as a bar per hidden layer, with the deep net's accuracy (against guessing, in words); the captions say
    only what the bars show (which layers moved less than 10%, and how much the last hidden
    layer moved; r_l need not fall layer by layer: in the default lesson r_2 < r_1), and, where
    the barely moved layers changed far less than the last hidden one and the untrained net's
@@ -71,6 +71,8 @@ ROWS_LEFT = -5.75      # left edge of the picture rows ("before"/"after" labels 
 SHALLOW_TITLE_Y, SHALLOW_BEFORE_Y, SHALLOW_AFTER_Y = 2.45, 1.55, 0.2
 DEEP_TITLE_Y, DEEP_BEFORE_Y, DEEP_AFTER_Y = -0.72, -1.62, -2.97
 COLUMN_LEFT, COLUMN_RIGHT = 2.65, 6.95   # the right-hand column: key, measure and bars
+#: The least gap between a net's title line and the right-hand column.
+TITLE_GAP = 0.3
 FRAME_RIGHT = 6.95     # no label reaches past this (the frame ends at 7.1)
 KEY_Y = 2.3
 MEASURE_TOP = 1.4
@@ -208,13 +210,28 @@ class WhyDepthMatters(LessonScene):
         title = self.text(words, SIZE.label, color=self.theme.net(key))
         return title.move_to([ROWS_LEFT, y, 0], aligned_edge=LEFT)
 
-    def beside_title(self, title: Text, label: VGroup | Text, buff: float) -> None:
-        """``label`` right of ``title``; a title too long for both to end before the right-hand
-        column is scaled down (about its left edge) until they do."""
-        room = COLUMN_LEFT - 0.15 - ROWS_LEFT - buff - label.width
-        if title.width > room:
-            title.scale(room / title.width, about_edge=LEFT)
-        label.next_to(title, RIGHT, buff=buff)
+    def make_titles(self) -> None:
+        """Both nets' titles with the accuracy each gets beside it, made before either is shown:
+        one scale for both titles, the largest with which each title and its label end before
+        the right-hand column, so no title changes size on screen and the two match."""
+        s, d = self.res.shallow, self.res.deep
+        self.shallow_title = self.net_title("shallow", s.depth - 1, s.sizes[1], SHALLOW_TITLE_Y)
+        acc = self.pct("shallow.accuracy", s.accuracy_after)
+        self.shallow_label = self.text(t("{accuracy} right", accuracy=acc), SIZE.small, color=self.theme.net("shallow"))
+        self.deep_title = self.net_title("deep", d.depth - 1, d.sizes[1], DEEP_TITLE_Y)
+        self.deep_label = self.deep_accuracy_label()
+        pairs = ((self.shallow_title, self.shallow_label, 0.4), (self.deep_title, self.deep_label, 0.3))
+        room = COLUMN_LEFT - TITLE_GAP - ROWS_LEFT
+        scale = min(1.0, *((room - buff - label.width) / title.width for title, label, buff in pairs))
+        for title, label, buff in pairs:
+            title.scale(scale, about_edge=LEFT)
+            label.next_to(title, RIGHT, buff=buff)
+
+    def deep_accuracy_label(self) -> Text:
+        """The deep net's accuracy beside its title, as the shallow net's (chance is said in the
+        caption: on the title's line it would shrink both titles)."""
+        acc = self.pct("deep.accuracy", self.res.deep.accuracy_after)
+        return self.text(t("{accuracy} right", accuracy=acc), SIZE.small, color=self.theme.net("deep"))
 
     # ---------- beats ----------
     def title_beat(self) -> None:
@@ -238,7 +255,7 @@ class WhyDepthMatters(LessonScene):
     def shallow_before(self) -> None:
         """Beat 2: the shallow net, and its first-layer pictures at the random start."""
         s, setup = self.res.shallow, self.res.setup
-        self.shallow_title = self.net_title("shallow", s.depth - 1, s.sizes[1], SHALLOW_TITLE_Y)
+        self.make_titles()
         self.before_row = self.filter_row(s.w1_before, s.units, SHALLOW_BEFORE_Y)
         before_lab = self.row_label(t("before"), SHALLOW_BEFORE_Y)
         width = int(s.sizes[1])
@@ -279,13 +296,12 @@ class WhyDepthMatters(LessonScene):
 
     def shallow_after(self) -> None:
         """Beat 3: the colour key, the same neurons after training, in words; the accuracy."""
-        s, th = self.res.shallow, self.theme
+        s = self.res.shallow
         after = self.filter_row(s.w1_after, s.units, SHALLOW_AFTER_Y)
         after_lab = self.row_label(t("after"), SHALLOW_AFTER_Y)
         key = self.make_key()
+        label = self.shallow_label
         acc = self.pct("shallow.accuracy", s.accuracy_after)
-        label = self.text(t("{accuracy} right", accuracy=acc), SIZE.small, color=th.net("shallow"))
-        self.beside_title(self.shallow_title, label, 0.4)
         n_test = fmt_whole(self.res.setup.n_test)
         self.record("n_test", self.res.setup.n_test)
         look = shallow_look(self.res)
@@ -313,7 +329,6 @@ class WhyDepthMatters(LessonScene):
         """Beat 4: the lesson's deep net, same set-up and epochs: its first layer before and after."""
         d = self.res.deep
         hidden = d.depth - 1
-        self.deep_title = self.net_title("deep", hidden, d.sizes[1], DEEP_TITLE_Y)
         before = self.filter_row(d.w1_before, d.units, DEEP_BEFORE_Y)
         after = self.filter_row(d.w1_after, d.units, DEEP_AFTER_Y)
         labels = VGroup(self.row_label(t("before"), DEEP_BEFORE_Y), self.row_label(t("after"), DEEP_AFTER_Y))
@@ -429,10 +444,7 @@ class WhyDepthMatters(LessonScene):
         poor = d.accuracy_after < 2 * self.res.chance
         acc = self.pct("deep.accuracy", d.accuracy_after)
         chance = self.pct("chance", self.res.chance)
-        line = VGroup(self.text(t("{accuracy} right", accuracy=acc), SIZE.small, color=th.net("deep")),
-                      self.text(t("(guessing: {chance})", chance=chance), SIZE.small, color=th.muted))
-        # one line: a second one would touch the deep net's "before" pictures below
-        self.beside_title(self.deep_title, line.arrange(RIGHT, buff=0.12), 0.3)
+        line = self.deep_label
         self.barely = barely_moved(r)
         tail = (t("The deep net gets {accuracy} right; guessing, {chance}.", accuracy=acc, chance=chance) if poor
                 else t("The deep net gets {accuracy} right.", accuracy=acc))

@@ -374,8 +374,8 @@ class ExplodingGradients(LessonScene):
         marker, dots = self._mark(m1, f"mark_{len(r.marks) - 1}")
         panel = self._values_panel(len(r.marks) - 1)
         caption = t("On a log scale, repeated multiplication is a straight line. After {m0} layers: {a1}, {a2}, "
-                    "{a3}; after {m1}: {b1}, {b2}, {b3}. With chapter {after}'s fixes, nets of over {m1} layers "
-                    "train.", m0=m0, m1=m1, after=number_of("after"), a1=first[0], a2=first[1], a3=first[2],
+                    "{a3}; after {m1}: {b1}, {b2}, {b3}. Residual nets (2015, chapter {after}) train with 152 "
+                    "layers.", m0=m0, m1=m1, after=number_of("after"), a1=first[0], a2=first[1], a3=first[2],
                     b1=last[0], b2=last[1], b3=last[2])
         with self.beat(caption):
             start = self.renderer.time
@@ -463,20 +463,30 @@ class ExplodingGradients(LessonScene):
     # -- beat 6: layer 1's weight gradient ---------------------------------------------------
 
     def gradients_at_layer_1(self) -> None:
-        """||dC/dW_1|| with C = the sum of the outputs, so dC/da_L = (1, 1)."""
+        """||dC/dW_1|| with C = the sum of the outputs, so dC/da_L = (1, 1). With W = s I every
+        layer's ||dC/dW_l|| is the same (δ_l shrinks as a_(l-1) grows): said so when the written
+        numbers agree for every layer, since then the picture is of the whole gradient's scale,
+        not of layer 1 against the others."""
         r, th = self.result, self.theme
         values = [self.number(f"grad_w_1_{i}", c.grad_w_1, SIZE.body).set_color(self.colors[i])
                   for i, c in enumerate(r.cases)]
-        size = VGroup(self.text(t("layer 1:"), SIZE.small, color=th.muted),
-                      self.tex(r"\|\partial C/\partial W_1\|", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.12)
+        every = all(fmt_value(10.0 ** v) == fmt_value(c.grad_w_1) for c in r.cases for v in c.log10_grad_w_norms)
+        self.shown["every_layer_same_gradient"] = float(every)
+        size = VGroup(self.text(t("every layer:") if every else t("layer 1:"), SIZE.small, color=th.muted),
+                      self.tex(r"\|\partial C/\partial W_l\|" if every else r"\|\partial C/\partial W_1\|", SIZE.small,
+                               color=th.muted)).arrange(RIGHT, buff=0.12)
         head = VGroup(self.tex(r"C = a_{L,1} + a_{L,2}", SIZE.small, color=th.muted),
                       self.tex(r"\partial C/\partial a_L = (1,\ 1)", SIZE.small, color=th.muted),
                       size)
         head.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.panel = self._panel(head, values, dashed=True)
         g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
-        with self.beat(t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
-                         "{g1}, {g2} or {g3}, far too big to learn from, or too small.", g1=g[0], g2=g[1], g3=g[2])):
+        f = {"g1": g[0], "g2": g[1], "g3": g[2]}
+        caption = (t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): every layer's weight gradient has size "
+                     "{g1}, {g2} or {g3}, far too big to learn from, or too small.", **f) if every
+                   else t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
+                          "{g1}, {g2} or {g3}, far too big to learn from, or too small.", **f))
+        with self.beat(caption):
             self.play(FadeOut(self.back_label), FadeIn(self.panel), run_time=1.2)
             self.play(Indicate(self.back_lines, color=th.text, scale_factor=1.0), run_time=1.2)
 
@@ -551,8 +561,7 @@ class ExplodingGradients(LessonScene):
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
         with self.beat(t("float32, the 32-bit numbers training has long used, tops out near {biggest}; past that "
                          "the computer writes inf, as a_l does at layer {over}. At {nan}, W's zeros give 0 × inf = NaN "
-                         "(not a number). float64 only postpones it, to layer {over64}.",
-                         biggest=biggest, over=over, nan=nan, over64=over64)):
+                         "(not a number).", biggest=biggest, over=over, nan=nan)):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)
             self.play(Create(line), run_time=2.0)

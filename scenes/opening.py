@@ -1,20 +1,19 @@
 """Chapter 1, "A puzzle": why did deep fully-connected nets train so slowly, for years?
 
 The episode's title and the lesson's deep net with one real digit as input. In principle a
-deep fully-connected net (each neuron feeds every neuron of the next layer) can represent
-almost any function; yet for years deep ones trained painfully slowly or stalled, the deeper
-the worse. Then a preview of chapter 7: the colour of each drawn weight shows how strongly
-training pushes it (its own |∂C/∂W_l[j, k]| = |δ_l[j] a_(l-1)[k]| on chapter 7's log colour
-scale, read here only as "how hard", bright if strongly, dark if barely: gradients, log
-scales and e-notation come later). Back prop works these pushes out from the output backwards (all
-layers are then updated together), and the colours sweep from right to left. The headline
+fully-connected net (each neuron feeds every neuron of the next layer) can represent almost any
+function, and depth can do it with far fewer neurons; yet for years deep ones trained painfully
+slowly or stalled. Then a preview of chapter 7: the colour of each drawn weight shows how
+strongly training pushes it (its own |∂C/∂W_l[j, k]| = |δ_l[j] a_(l-1)[k]| on chapter 7's log
+colour scale, read here only as "how hard", bright if strongly, dark if barely: gradients, log
+scales and e-notation come later). Back prop works these pushes out from the output backwards
+(all layers are then updated together), and the colours sweep from right to left. The headline
 is about the same weights the picture colours: how hard layer 1's weights are pushed, all
 together, next to those of layer L − 1, the last hidden layer, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖,
 written with ``fmt_ratio`` ("1/110") as chapter 7 writes its own (bias) ratio. The last beat
-says where the answers are: the cause in chapters 6 to 9, the fixes in 10 to 12, why it took
-so long in the last (the numbers from ``number_of``). Every
-other number comes from :func:`netsim.experiments.opening.cold_open` (which runs chapter 7's
-experiment).
+says where the answers are: the cause in chapters 6 to 9, the fixes in 10 to 12, why it took so
+long in the last (the numbers from ``number_of``). Every other number comes from
+:func:`netsim.experiments.opening.cold_open` (which runs chapter 7's experiment).
 
 Render: ``.venv/bin/manim -ql scenes/opening.py ColdOpen``.
 """
@@ -127,8 +126,8 @@ class ColdOpen(LessonScene):
 
         self.question = self.text(t("Why did deep fully-connected nets train so slowly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
-        caption = t("In principle, a deep fully-connected net can represent almost any function. So why, for years, "
-                    "did such nets train so slowly, or stall?")
+        caption = t("In principle, a fully-connected net can represent almost any function, and depth can do it with "
+                    "far fewer neurons. So why, for years, did deep nets train so slowly, or stall?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)

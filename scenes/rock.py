@@ -4,13 +4,14 @@ Every number comes from :func:`netsim.experiments.rock.rock_on_slope`: two slice
 quadratic cost C on one digit, in the lesson's deep net, through the same starting net: C along one
 weight of layer 1 and along one weight of layer m = L − 1, the last hidden layer, the layer every
 chapter compares layer 1 with (``RockResult.other``; in each layer its steepest weight, the one with
-the largest |∂C/∂w|: the best case for layer 1), every other weight fixed. The two panels share
-their scales, and their axes label the same ticks (Δw and ΔC, from the experiment). Beat 1 draws the
-layer-m slice and its rock as the landscape of the metaphor; the net, then the layer-1 slice, join
-it. On each slice a rock takes the same number of steps w ← w − η ∂C/∂w with the lesson's learning
-rate η, ∂C/∂w from netsim's backward pass. In the default (sigmoid) lesson the layer-m rock races
-and the layer-1 rock barely moves; the captions follow what was measured (``RockResult.verdict``),
-so they stay true for any lesson (ReLU + He too, or a layer with no gradient at all).
+the largest |∂C/∂w|: single weights, where chapter 1 weighs whole layers), every other weight fixed.
+The two panels share their scales, and their axes label the same ticks (Δw and ΔC, from the
+experiment). Beat 1 draws the layer-m slice and its rock as the landscape of the metaphor; the net,
+then the layer-1 slice, join it. On each slice a rock takes the same number of steps w ← w − η ∂C/∂w
+with the lesson's learning rate η, ∂C/∂w from netsim's backward pass. In the default (sigmoid)
+lesson the layer-m rock races and the layer-1 rock barely moves; the captions follow what was
+measured (``RockResult.verdict``), so they stay true for any lesson (ReLU + He too, or a layer with
+no gradient at all).
 
 The chapter shows one comparison number, how many times as far one weight moved as the
 other, to two significant figures; no e-notation (chapter 6 explains it).
@@ -168,7 +169,7 @@ class RockOnSlope(LessonScene):
         self.landscape = VGroup(self.panel_axes[1], p.curve, p.tangent, p.dot)
         self.landscape.shift(LANDSCAPE_SHIFT * RIGHT)
         with self.beat(t("Picture the cost C as a landscape, training as a rock stepping downhill, each step "
-                         "as big as the slope.")):
+                         "in proportion to the slope.")):
             self.play(FadeIn(self.header), Create(self.panel_axes[1]), run_time=1.0)
             self.play(Create(p.curve), run_time=1.0)
             self.play(FadeIn(p.dot), Create(p.tangent), run_time=0.8)
@@ -208,14 +209,12 @@ class RockOnSlope(LessonScene):
         if pixel_words.get_left()[0] < -6.9:
             pixel_words.shift((-6.9 - pixel_words.get_left()[0]) * RIGHT)
         output_words = self.text(t("output"), SIZE.small, color=th.muted)
-        output_words.next_to(d.column(L), DOWN, buff=0.2).align_to(below[1], DOWN)
-        if m == L:
-            output_words = VGroup()  # layer m's own label stands there
+        output_words.next_to(d.column(L), UP, buff=0.2).align_to(brace_words, DOWN)  # as the pixels are named
         self.layer_labels = below
         self.net_group = VGroup(d, below, brace, brace_words, pixel_words, output_words)
         self.say(t("The lesson's deep net: {hidden} hidden layers of {width} neurons between the pixels and the "
                    "output layer.", hidden=hidden, width=width),
-                 *[m.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for m in self.landscape], FadeIn(self.net_group),
+                 *[mob.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for mob in self.landscape], FadeIn(self.net_group),
                  run_time=1.2)
 
     def _panel(self, name: str, rock: SliceRock, xs: tuple[float, float]) -> Panel:
@@ -297,7 +296,8 @@ class RockOnSlope(LessonScene):
         first = self.panels[0]
         self._place_rock(first)
         self.add(*[p.prints for p in self.panels])
-        self.say(t("Each is its layer's steepest weight: the best case for layer 1."),
+        self.say(t("Each is its layer's steepest weight (chapter {chapter} weighed whole layers).",
+                   chapter=number_of("opening")),
                  FadeIn(rule), FadeIn(first.dot), Create(first.tangent), run_time=1.2)
         self.say(slope_words(r))
 

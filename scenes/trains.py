@@ -88,13 +88,13 @@ def legend_label(key: str, accuracy: str) -> Message:
 def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str, *, growth: tuple[str, str]) -> Message:
     """The fixed nets' average ratios (layer L-1's speed over layer 1's, written ``tanh`` and
     ``relu``), and what they say of layer 1. ``growth``: each ratio's (1/r)^(1/(L-2)) written out,
-    the factor per layer by which the gradient grows toward layer 1 when r < 1 (a mild growth is
-    no more "level" than a fade is)."""
+    the factor per layer by which the gradient grows toward layer 1 when r < 1: no more "level" than
+    a fade is, and over many layers an explosion."""
     fields = {"hidden": hidden, "tanh": tanh, "relu": relu, "tg": growth[0], "rg": growth[1]}
     if max(ratios) < 1:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: trained, these nets drift from level to a mild growth toward layer 1, about ×{tg} and "
-                 "×{rg} a layer.", **fields)
+                 "and {relu}: now layer 1 learns faster, the gradient growing about ×{tg} and ×{rg} a layer toward it: "
+                 "explosive over many layers.", **fields)
     if max(ratios) <= 2:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
                  "and {relu}: layer 1 learns at least half as fast as layer {hidden}.", **fields)

@@ -14,8 +14,8 @@ Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 
 Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
 (biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a doubled Var(w) would lift the
-sigmoid's factor, but saturates more neurons; the usual way out: tanh and ReLU; the screen adds
-that σ's outputs are never centred on 0), tanh with Xavier's, ReLU with He's. Per hidden layer
+sigmoid's factor, but saturate more neurons; with σ' at most ¼, the usual way out is tanh or
+ReLU), tanh with Xavier's, ReLU with He's. Per hidden layer
 a bar: the root mean square over the digits of one digit's ‖δ_l‖, median over the starts
 (log axis). Under each panel, in rows: n Var(w), E[g'²], the predicted factor
 √(n Var(w) E[g'²]) and the measured one (read off the bars: the geometric mean of the ratios
@@ -346,7 +346,7 @@ class TheWayOut(LessonScene):
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0; off, slope "
-                        "{left}, where z < 0, as about half the z are when chapter {chapter}'s net uses ReLU.",
+                        "{left}, where z < 0, as about half the z would be if chapter {chapter}'s net used ReLU.",
                         right=right, left=left, chapter=number_of("fading"))
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
@@ -588,10 +588,13 @@ class TheWayOut(LessonScene):
         self.shown[f"year.{hidden.key}"] = float(hidden.year)
         self.shown[f"rule.hidden.{hidden.key}"] = [float(hidden.numerator), float(hidden.denominator)]
         self.shown[f"rule.first.{first.key}"] = [float(first.numerator), float(first.denominator)]
-        name = self.text({"lecun": t("LeCun {year}", year=hidden.year),
-                          "glorot": t("Xavier Glorot, Bengio {year}", year=hidden.year),
-                          "he": t("Kaiming He {year}", year=hidden.year)}[hidden.key], SIZE.label)
-        name.scale_to_fit_width(min(name.width, TABLE_X[1] - TABLE_X[0] - 0.3))
+        names = [self.text({"lecun": t("LeCun {year}", year=rule.year),
+                            "glorot": t("Xavier Glorot, Bengio {year}", year=rule.year),
+                            "he": t("Kaiming He {year}", year=rule.year)}[rule.key], SIZE.label)
+                 for rule in r.hidden_rules]
+        # one size for every row's name: the widest fits its column
+        room = TABLE_X[1] - TABLE_X[0] - 0.3
+        name = names[i].scale(min(1.0, room / max(n.width for n in names)))
         name.move_to([TABLE_X[0], y, 0], aligned_edge=LEFT)
         formula = self.tex(rf"{hidden.numerator}/{RULE_TEX[hidden.formula]}", SIZE.body)
         formula.move_to([TABLE_X[1], y, 0], aligned_edge=LEFT)
@@ -602,14 +605,15 @@ class TheWayOut(LessonScene):
         return VGroup(name, formula, h_val, f_val)
 
     def rules_lecun_glorot(self) -> None:
-        """LeCun 1998 1/n_in for slopes near 1; Xavier Glorot and Bengio 2010 between the passes."""
+        """LeCun 1998 1/n_in (z keeps its inputs' spread going forward); Xavier Glorot and Bengio 2010
+        between the passes."""
         header = self.table_header()
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
-        with self.beat(t("LeCun ({lecun}): Var(w) = 1/n_in, for slopes near 1 like tanh's. Xavier Glorot and "
-                         "Bengio ({glorot}) split the difference: 2/(n_in + n_out), Xavier's start.", lecun=lecun.year,
-                         glorot=glorot.year)):
+        with self.beat(t("LeCun ({lecun}): Var(w) = 1/n_in, so z keeps its inputs' spread going forward. Xavier "
+                         "Glorot and Bengio ({glorot}) split the difference: 2/(n_in + n_out), Xavier's start.",
+                         lecun=lecun.year, glorot=glorot.year)):
             self.play(FadeOut(self.bow), run_time=0.6)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
             self.play(FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
@@ -891,12 +895,11 @@ class TheWayOut(LessonScene):
         aside = VGroup(
             VGroup(self.muted(t("doubled"), SIZE.small), self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
                    self.muted(t(": larger factor, but more neurons saturate"), SIZE.small)).arrange(RIGHT, buff=0.1),
-            VGroup(self.tex(r"\sigma(z) > 0", SIZE.small, color=th.muted),
-                   self.muted(t(": outputs never centred on 0"), SIZE.small)).arrange(RIGHT, buff=0.1),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        )
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
-        self.say(t("Doubling Var(w) lifts the factor but saturates more neurons. The usual way out: tanh and ReLU."),
+        self.say(t("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, the way out is "
+                   "tanh or ReLU."),
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:

@@ -151,7 +151,7 @@ def test_signs_follow_the_weights(rendered: dict[str, ForwardBackProp], name: st
         assert np.sign(shown[f"bar_{l}"]) == np.sign(shown[f"bar_{l + 1}"]) * np.sign(r.weights[l])
     lo, hi = shown["log_decades"]
     sizes = [abs(shown[f"bar_{l}"]) for l in range(1, 6)]
-    assert 10**lo <= min(sizes) and max(sizes) <= 10**hi
+    assert 10**lo * 10**0.5 <= min(sizes) and max(sizes) <= 10**hi  # the smallest bar at least half a step tall
 
 
 # ---------- the words ----------
@@ -377,7 +377,8 @@ def test_helpers() -> None:
     assert e_notation("0.00115") is None and e_notation("0.12") is None
     assert [frac_words(f) for f in (Fraction(1, 4), Fraction(1, 3), Fraction(1, 12), Fraction(1))] == \
         ["¼", "1/3", "1/12", "1"]
-    assert decades([2.02e-07, 0.0291]) == (-7, -1)
+    assert decades([2.02e-07, 0.0291]) == (-8, -1)  # 2.02e-07 is within half a step of 1e-07: one step more
+    assert decades([5e-07, 0.0291]) == (-7, -1)
     assert decades([0.5, 0.5]) == (-1, 0)
     assert superscript(-7) == "^-7" and superscript(12) == "^12" and superscript(0) == "^0"
 

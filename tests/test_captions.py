@@ -9,6 +9,7 @@ cue broken where a reader would not break it; cues never overlap. The chapters a
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def test_every_cue_is_readable(chapter: Chapter, lang: str) -> None:
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 MEASURE_WORDS = set("层倍年个轮张步章次秒位项种条处时维万")
 PARTICLES = set("的了着吗呢吧啊")
+#: Words a Chinese line or cue should not end on: they wait for what they govern.
+DANGLING = {"从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "而", "但"}
 OPENING, CLOSING = "(（[《「『“", ")）]》」』”"
 
 
@@ -97,15 +100,19 @@ def bad_chinese_breaks(text: str, cues: list[str]) -> list[str]:
     """Every place where ``cues`` break the Chinese sentence ``text`` (between lines or between
     cues) where a reader would not: inside a word (as jieba cuts the sentence), between a
     number and its measure word or 第, inside a formula that fits on a line (or not after a
-    relation or operator), inside a parenthesis that fits on a line, before a particle."""
+    relation or operator), inside a parenthesis that fits on a line (between cues, inside any
+    parenthesis), before a particle, after a word waiting for what it governs (在, 和), or
+    between two Latin words (a name, a title)."""
     line = rules_for("zh").line_width
     lines = [piece for cue in cues for piece in cue.split("\n")]
-    bounds, at = set(), 0
+    cue_ends = set(itertools.accumulate(len(cue.split("\n")) for cue in cues))
+    bounds, ends_on, at = set(), {}, 0
     for word in zh_words(text):
         at += len(word)
         bounds.add(at)
+        ends_on[at] = word
     found, pos = [], 0
-    for a, b in zip(lines, lines[1:]):
+    for k, (a, b) in enumerate(zip(lines, lines[1:]), start=1):
         need = len(re.sub(r"\s", "", a))  # the line's characters, found in the sentence
         while need:
             need -= not text[pos].isspace()
@@ -128,8 +135,12 @@ def bad_chinese_breaks(text: str, cues: list[str]) -> list[str]:
                 found.append(f"{cut}: inside the formula {run.strip()!r}")
         group = _enclosing(text, pos)  # measured with the punctuation that may not start a line after it
         after = re.match(r"[，。；：、！？]?", text[text.index(group) + len(group):]).group() if group else ""
-        if group and width(group + after, "zh") <= line:
+        if group and (width(group + after, "zh") <= line or k in cue_ends):
             found.append(f"{cut}: inside the parenthesis {group!r}")
+        if ends_on.get(len(text[:pos].rstrip())) in DANGLING:
+            found.append(f"{cut}: a line ends on {ends_on[len(text[:pos].rstrip())]!r}")
+        if re.search(r"[A-Za-z]$", left) and re.match(r"[A-Za-z]", right):
+            found.append(f"{cut}: between two Latin words")
     return found
 
 
@@ -148,6 +159,12 @@ def test_the_break_checker_finds_bad_breaks() -> None:
     assert bad_chinese_breaks("准确率（留作测试）很高。", ["准确率（留作\n测试）很高。"])
     assert bad_chinese_breaks("这是第 2 章的代价。", ["这是第 2 章\n的代价。"])
     assert not bad_chinese_breaks("深度全连接网络几乎能表示任何函数。", ["深度全连接网络\n几乎能表示任何函数。"])
+    assert bad_chinese_breaks("其实并不一定。在 0 和 1 之间的是因子。", ["其实并不一定。在\n0 和 1 之间的是因子。"])
+    assert bad_chinese_breaks("1997 年：Hochreiter 和 Schmidhuber 提出 LSTM。",
+                              ["1997 年：Hochreiter 和\nSchmidhuber 提出 LSTM。"])
+    assert bad_chinese_breaks("Michael Nielsen 在书中测量。", ["Michael\nNielsen 在书中测量。"])
+    assert bad_chinese_breaks("每个 W_l 都取 s·I（I 为单位矩阵：对角线上是 1，其余是 0），x = (1, 1)。",
+                              ["每个 W_l 都取 s·I（I 为单位矩阵：", "对角线上是 1，其余是 0），x = (1, 1)。"])
 
 
 def _chapter_rates(slow: int) -> st.SearchStrategy[list[float]]:

@@ -119,9 +119,6 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
         "nielsen_train_images": 50000.0, "nielsen_side": 28.0, "nielsen_hidden_layers": float(H),
         "nielsen_width": 30.0,
     }
-    if r.plateau:  # the plateau in mini-batch steps, and in Nielsen's (longer) epochs
-        expected["plateau_updates"] = float(r.plateau_updates)
-        expected["plateau_in_his_epochs"] = r.plateau_updates / NIELSEN_MNIST.updates_per_epoch
     for l in range(1, H + 1):
         expected[f"speed_{l}"] = [float(v) for v in r.speeds[:, l - 1]]
     if r.plateau:

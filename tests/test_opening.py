@@ -159,8 +159,8 @@ def test_words(rendered: dict[str, ColdOpen]) -> None:
     text = " ".join(default.captions)
     # the puzzle, claimed no further than the evidence: fully-connected nets, "in principle", slow or stalled
     first = default.captions[0]
-    assert first.startswith("In principle, a deep fully-connected net can represent")
-    assert "represent almost any function" in first and "slowly, or stall?" in first
+    assert first.startswith("In principle, a fully-connected net can represent almost any function, and depth can")
+    assert "did deep nets train so slowly, or stall?" in first
     assert "until" not in text.lower() and "2006" not in text and "very hard to train" not in text
     assert "slower" not in text  # learning speed is chapter 8's measurement
     # back prop computes the pushes from the output back; training moves every layer at once

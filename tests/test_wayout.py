@@ -161,7 +161,7 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
     assert 0.4 <= relu.on_fraction <= 0.6
     assert relu.on_fraction == pytest.approx(relu.mean_slope_sq, abs=0.03)  # g' is 0 or 1: E[g'^2] = share on
     said = text_of(rendered["default"])
-    assert "off, slope 0, where z < 0, as about half the z are when chapter 7's net uses ReLU." in said
+    assert "off, slope 0, where z < 0, as about half the z would be if chapter 7's net used ReLU." in said
     assert "off wherever z < 0" not in text_of(rendered["default"])
 
 
@@ -312,7 +312,7 @@ def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: di
                                                                      rendered: dict[str, TheWayOut]) -> None:
     """The aside after Xavier's start: on this net, from the same starts, doubling Var(w)
     (He's 2/n_in, zero biases) lifts the measured factor while E[sigma'^2] falls (more
-    neurons saturate); and sigma's outputs are never centred on 0 (sigma(z) > 0)."""
+    neurons saturate); and sigma's outputs, never centred on 0 (sigma(z) > 0), are centred on 0.5."""
     r = results["default"]
     xavier = r.by_key("sigmoid-xavier")
     assert xavier.setting == SIGMOID_XAVIER
@@ -323,7 +323,8 @@ def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: di
     assert larger.mean_slope_sq < xavier.mean_slope_sq
     assert min(curves().sigmoid) > 0 and curves().sigmoid_centre == 0.5
     text = text_of(rendered["default"])
-    assert "Doubling Var(w) lifts the factor but saturates more neurons. The usual way out: tanh and ReLU." in text
+    assert ("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, the way out is tanh or "
+            "ReLU.") in text
     # what the way out's words claim: tanh's slope 1 at 0 (four times sigma's), ReLU's slope 1 all over z > 0
     c = curves()
     assert c.tanh_peak == 1.0 and c.tanh_peak == 4 * c.sigmoid_peak and c.relu_slope_right == 1.0

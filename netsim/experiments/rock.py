@@ -12,8 +12,7 @@ C as a function of one layer-1 weight w = W_1[j, k], and of one weight w = W_m[j
 m = L − 1, the last hidden layer (m = L when layer 1 is the only hidden one), every other
 weight and bias fixed (the other chapters, too, compare layer 1 with layer L − 1). The weight
 of each layer is chosen by one stated rule: the entry of W_l whose |∂C/∂w| is largest at the start, the layer's steepest
-weight. (That favours layer 1: its steepest weight is the best it has, so the contrast shown
-is conservative.)
+weight (single weights: chapter 1's ratio weighs whole layers).
 
 On each slice a "rock" takes the same number of gradient-descent steps with the same η,
 

@@ -120,6 +120,7 @@ ZH_TERMS = (
     "初始权重", "平方根", "平方和", "几何平均", "对数刻度", "记数法", "有效数字", "自编码器",
     "受限玻尔兹曼机", "图形处理器", "循环神经网络", "长短期记忆网络", "记忆元", "细胞状态", "遗忘门",
     "批归一化", "批量归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
+    "随机初始化", "修正线性单元", "学习速度", "落在", "长期使用",
 )
 #: Particles that never start a line: they belong to the word before them.
 _PARTICLES = {"的", "了", "着", "吗", "呢", "吧", "啊"}
@@ -328,23 +329,39 @@ def wrap(text: str, lang: str) -> list[str] | None:
     return None if found is None else found[0]
 
 
-def _wrap_scored(atoms: list[str], lang: str) -> tuple[list[str], float] | None:
+def _reads_on(before: str, after: str) -> float:
+    """What a Chinese line break between two atoms costs beyond :func:`_line_breaks`, though
+    the text is not cut inside anything: a line ending on a word that waits for what it governs
+    (在, 和: :data:`_DANGLING`), a break between two Latin words (a name, a title), and a
+    phrase cut from its head (after 的, before 上)."""
+    cost = _DANGLING_LINE_COST if before.strip() in _DANGLING else 0.0
+    if re.search(r"[A-Za-z]$", before.rstrip()) and re.match(r"\s*[A-Za-z]", after):
+        cost += _LATIN_LINE_COST
+    word = after.strip()
+    opens = word[:1] in _POSTPOSITIONS and (len(word) == 1 or not _CJK.match(word[1]) or word[1] in _PARTICLES)
+    if before.rstrip().endswith("的") or opens:
+        cost += _HALF_PHRASE_COST  # "第 4 层的 | 学习速度", "图像 | 上的": a phrase cut in two
+    return cost
+
+
+def _wrap_scored(atoms: list[str], lang: str) -> tuple[list[str], float, float] | None:
     """:func:`wrap` of the text made of ``atoms``, with the penalty of the line break it chose
-    (0 for one line)."""
+    (0 for one line) and, in Chinese, what :func:`_reads_on` adds to it."""
     r = rules_for(lang)
     text = _join(atoms)
     if width(text, lang) <= r.line_width:
-        return [text], 0.0
-    best: tuple[list[str], float] | None = None
+        return [text], 0.0, 0.0
+    best: tuple[list[str], float, float] | None = None
     best_score = math.inf
     # two lines (the only case the rules allow beyond one): the most balanced break that fits
     for i, penalty in _line_breaks(atoms, lang).items():
         a, b = _join(atoms[:i]), _join(atoms[i:])
         if not a or not b or width(a, lang) > r.line_width or width(b, lang) > r.line_width:
             continue
-        score = abs(width(a, lang) - width(b, lang)) + penalty
+        extra = _reads_on(atoms[i - 1], atoms[i]) if lang == "zh" else 0.0
+        score = abs(width(a, lang) - width(b, lang)) + penalty + extra
         if score < best_score:
-            best, best_score = ([a, b], penalty), score
+            best, best_score = ([a, b], penalty, extra), score
     return best if r.lines >= 2 else None
 
 
@@ -487,6 +504,12 @@ _INSIDE = 100.0
 #: what such an end costs on top of a word end.
 _DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是")
 _DANGLING_COST = 40.0
+#: What a line ending on such a word, or a line break between two Latin words, costs.
+_DANGLING_LINE_COST, _LATIN_LINE_COST = 10.0, 20.0
+#: Words that close a phrase a noun opened (图像上, 网络里): a line should not start with one; and
+#: what a line break after 的 or before one of these costs, a phrase parted from its head.
+_POSTPOSITIONS = set("上里中")
+_HALF_PHRASE_COST = 5.0
 
 
 #: A cue that ends a sentence and then opens the next with fewer than ``_RUN_ON`` characters
@@ -525,10 +548,10 @@ def _zh_cues(text: str) -> list[str]:
             wrapped = _wrap_scored(atoms[a:b], "zh")
             if wrapped is None:
                 continue
-            lines, penalty = wrapped
+            lines, penalty, extra = wrapped
             chars = count_chars("".join(lines), "zh")
             cost = (best[a][0] + _PER_CUE + (_FRAGMENT_COST if chars < _FRAGMENT else 0.0) + 0.01 * chars ** 2
-                    + boundary + (_INSIDE if penalty >= _PENALTY["formula"] else penalty)
+                    + boundary + (_INSIDE if penalty >= _PENALTY["formula"] else penalty) + extra
                     + (_RUN_ON_COST if kind != "sentence" and b < len(atoms) and _runs_on(atoms[a:b]) else 0.0))
             options.append((cost, best[a][1] + [lines]))
         if options:
