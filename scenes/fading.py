@@ -204,16 +204,18 @@ class GradientsFading(LessonScene):
         act = ACTIVATION_TEX.get(r.activation, "g(z_l)")
         formula = self.tex(rf"z_l = W_l\, a_{{l-1}} + b_l, \qquad a_l = {act}", SIZE.label)
         formula.move_to([0, SLOT_Y[0], 0])
+        after_l = t(", one row per neuron;")
         where = VGroup(self.tex("W_l", SIZE.small, color=th.muted),
                        self.text(t("the table of weights into layer"), SIZE.small, color=th.muted),
                        self.tex("l", SIZE.small, color=th.muted),
-                       self.text(t(", one row per neuron;"), SIZE.small, color=th.muted),
+                       self.text(after_l, SIZE.small, color=th.muted),
                        self.tex("b_l", SIZE.small, color=th.muted),
                        self.text(t("its biases;"), SIZE.small, color=th.muted),
                        self.tex("a_0", SIZE.small, color=th.muted),
                        self.text(t("the pixels"), SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.13)
-        for piece in where[3:]:  # the comma sits right after the l
-            piece.shift(0.1 * LEFT)
+        if self.tr(after_l)[:1] in ",，":  # a comma sits right after the l; a word keeps its space
+            for piece in where[3:]:
+                piece.shift(0.1 * LEFT)
         where.move_to([0, SLOT_Y[1], 0])
         rows = [formula, where]
         if r.activation != "sigmoid":
@@ -256,8 +258,8 @@ class GradientsFading(LessonScene):
         self.say(t("From here on the cost is the cross-entropy, C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.",
                    cost=c),
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)
-        self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so the output layer cannot stall "
-                   "by saturating.", L=L), FadeIn(why), run_time=1.0)
+        self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so the output layer's own gradient cannot "
+                   "stall by saturating.", L=L), FadeIn(why), run_time=1.0)
 
     def pass_back(self) -> None:
         """Beat 4, first half: δ_l = ∂C/∂z_l passed back, ∂C/∂b_l = δ_l; the two log scales."""

@@ -1,18 +1,18 @@
 """Chapter 1, "A puzzle": why did deep fully-connected nets train so slowly, for years?
 
 The episode's title and the lesson's deep net with one real digit as input. In principle a
-fully-connected net (each neuron feeds every neuron of the next layer) can represent almost any
-function, and depth can do it with far fewer neurons; yet for years deep ones trained painfully
-slowly or stalled. Then a preview of chapter 7: the colour of each drawn weight shows how
-strongly training pushes it (its own |∂C/∂W_l[j, k]| = |δ_l[j] a_(l-1)[k]| on chapter 7's log
-colour scale, read here only as "how hard", bright if strongly, dark if barely: gradients, log
-scales and e-notation come later). Back prop works these pushes out from the output backwards
-(all layers are then updated together), and the colours sweep from right to left. The headline
-is about the same weights the picture colours: how hard layer 1's weights are pushed, all
-together, next to those of layer L − 1, the last hidden layer, ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖,
-written with ``fmt_ratio`` ("1/110") as chapter 7 writes its own (bias) ratio. The last beat
-says where the answers are: the cause in chapters 6 to 9, the fixes in 10 to 12, why it took so
-long in the last (the numbers from ``number_of``). Every other number comes from
+fully-connected net (each neuron feeds every neuron of the next layer) with one hidden layer can
+approximate almost any function, and for some functions depth needs far fewer neurons; yet for
+years deep ones trained painfully slowly or stalled. Then a preview of chapter 7: the colour of
+each drawn weight shows how strongly training pushes it (its own |∂C/∂W_l[j, k]| = |δ_l[j]
+a_(l-1)[k]| on chapter 7's log colour scale, read here only as "how hard", bright if strongly,
+dark if barely: gradients, log scales and e-notation come later). Back prop works these pushes
+out from the output backwards (all layers are then updated together), and the colours sweep from
+right to left. The headline is about the same weights the picture colours: how hard layer 1's
+weights are pushed, all together, next to those of layer L − 1, the last hidden layer, ‖∂C/∂W_1‖
+/ ‖∂C/∂W_(L-1)‖, written with ``fmt_ratio`` ("1/110") as chapter 7 writes its own (bias) ratio.
+The last beat says where the answers are: the cause in chapters 6 to 9, the fixes in 10 to 12,
+why it took so long in the last (the numbers from ``number_of``). Every other number comes from
 :func:`netsim.experiments.opening.cold_open` (which runs chapter 7's experiment).
 
 Render: ``.venv/bin/manim -ql scenes/opening.py ColdOpen``.
@@ -126,8 +126,8 @@ class ColdOpen(LessonScene):
 
         self.question = self.text(t("Why did deep fully-connected nets train so slowly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
-        caption = t("In principle, a fully-connected net can represent almost any function, and depth can do it with "
-                    "far fewer neurons. So why, for years, did deep nets train so slowly, or stall?")
+        caption = t("In principle, one hidden layer can approximate almost any function; for some, depth needs far "
+                    "fewer neurons. So why, for years, did deep nets train so slowly, or stall?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)
@@ -225,8 +225,8 @@ class ColdOpen(LessonScene):
             t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        caption = t("Chapters {cause1} to {cause2} show the cause; {fix1} to {fix2}, the fixes; the last also why it "
-                    "took so long.", cause1=c1, cause2=c2, fix1=f1, fix2=f2)
+        caption = t("Chapters {cause1} to {cause2} show the cause; {fix1} to {fix2}, the fixes, then the history.",
+                    cause1=c1, cause2=c2, fix1=f1, fix2=f2)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)
 

@@ -532,11 +532,16 @@ class CostOfFading(LessonScene):
         self.nielsen_note = note
         f = {"deep": deep_pub, "shallow": shallow_pub, "images": images, "side": side,
              "ours": fmt_whole(r.setup.n_train)}
-        # (his nets show no plateau of ours to count in his epochs: the data differ, said here)
+        # the data and the length of an epoch differ: both said, so neither count reads as like for like
+        f |= {"his_epochs": self.count("nielsen_epochs", pub.epochs),
+              "his_steps": self.count("nielsen_updates_per_epoch", pub.updates_per_epoch),
+              "our_steps": self.count("updates_per_epoch", r.setup.updates_per_epoch)}
         caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, "
-                     "not {ours} of 8×8.", **f) if deep_pub == shallow_pub else
+                     "not {ours} of 8×8, and {his_epochs} epochs of {his_steps} mini-batches, not {our_steps}.", **f)
+                   if deep_pub == shallow_pub else
                    t("Nielsen's nets reached {shallow} and {deep} on MNIST: {images} training digits of "
-                     "{side}×{side}, not {ours} of 8×8.", **f))
+                     "{side}×{side}, not {ours} of 8×8, and {his_epochs} epochs of {his_steps} mini-batches, not "
+                     "{our_steps}.", **f))
         self.say(caption, FadeIn(note), run_time=1.0)
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------

@@ -85,16 +85,14 @@ def legend_label(key: str, accuracy: str) -> Message:
             "relu": t("deep, ReLU + He: {accuracy}", accuracy=accuracy)}[key]
 
 
-def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str, *, growth: tuple[str, str]) -> Message:
+def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str) -> Message:
     """The fixed nets' average ratios (layer L-1's speed over layer 1's, written ``tanh`` and
-    ``relu``), and what they say of layer 1. ``growth``: each ratio's (1/r)^(1/(L-2)) written out,
-    the factor per layer by which the gradient grows toward layer 1 when r < 1: no more "level" than
-    a fade is, and over many layers an explosion."""
-    fields = {"hidden": hidden, "tanh": tanh, "relu": relu, "tg": growth[0], "rg": growth[1]}
+    ``relu``), and what they say of layer 1: below 1, layer 1 learns the faster (no more "level"
+    than a fade is; no per-layer rate is drawn from three gaps of one trained net)."""
+    fields = {"hidden": hidden, "tanh": tanh, "relu": relu}
     if max(ratios) < 1:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: now layer 1 learns faster, the gradient growing about ×{tg} and ×{rg} a layer toward it: "
-                 "explosive over many layers.", **fields)
+                 "and {relu}: no fade is left; layer 1 now learns faster than layer {hidden}.", **fields)
     if max(ratios) <= 2:
         return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
                  "and {relu}: layer 1 learns at least half as fast as layer {hidden}.", **fields)
@@ -364,10 +362,7 @@ class FixedNetTrains(LessonScene):
         elif all(math.isfinite(v) and v > 0 for v in ratios):
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
-            steps = max(1, H - 1)
-            growth = (self.inline("tanh.growth", (1 / ratios[0]) ** (1 / steps)),
-                      self.inline("relu.growth", (1 / ratios[1]) ** (1 / steps)))
-            caption = speed_verdict(ratios, H, rt, rr, growth=growth)
+            caption = speed_verdict(ratios, H, rt, rr)
             extra.append(FadeIn(self.averages(["tanh", "relu"])))
         else:
             caption = t("In these runs, layer 1 of a fixed net stopped learning: its speed fell to 0.")

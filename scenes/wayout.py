@@ -619,12 +619,13 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
 
     def rule_he(self) -> None:
-        """Kaiming He 2015: ReLU's slope is 0 about half the time, so E[g'^2] ~ 1/2, hence 2/n_in."""
+        """Kaiming He 2015: ReLU is off about half the time, halving E[a^2] forward and E[g'^2] back:
+        2/n_in for the forward pass, 2/n_out for the backward one."""
         row = self._rule_row(2)
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
-        self.say(t("Kaiming He ({year}): ReLU's slope is 0 about half the time, so E[g'²] ≈ ½; Var(w) = 2/n_in "
-                   "makes up for it going forward (2/n_out going back).", year=he.year),
+        self.say(t("Kaiming He ({year}): ReLU is off about half the time, halving both passes (E[g'²] ≈ ½); "
+                   "Var(w) = 2/n_in makes up for it going forward, 2/n_out going back.", year=he.year),
                  FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     # -- beats 11-16: the bars -----------------------------------------------------------------
@@ -893,12 +894,13 @@ class TheWayOut(LessonScene):
         self._bars_beat(1, caption)
         self._numbers_beat(1, self._numbers_caption(s))
         aside = VGroup(
-            VGroup(self.muted(t("doubled"), SIZE.small), self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
-                   self.muted(t(": larger factor, but more neurons saturate"), SIZE.small)).arrange(RIGHT, buff=0.1),
+            VGroup(self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
+                   self.muted(t("doubled: larger factor, but more neurons saturate"), SIZE.small),
+                   ).arrange(RIGHT, buff=0.1),
         )
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
-        self.say(t("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, the way out is "
+        self.say(t("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, one way out is "
                    "tanh or ReLU."),
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 

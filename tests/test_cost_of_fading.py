@@ -117,7 +117,7 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
         "deep_final_accuracy": float(r.deep_accuracy[-1]), "shallow_final_accuracy": float(r.shallow_accuracy[-1]),
         "nielsen_deep_accuracy": NIELSEN_MNIST.accuracy[H - 1], "nielsen_shallow_accuracy": NIELSEN_MNIST.accuracy[0],
         "nielsen_train_images": 50000.0, "nielsen_side": 28.0, "nielsen_hidden_layers": float(H),
-        "nielsen_width": 30.0,
+        "nielsen_width": 30.0, "nielsen_epochs": 30.0, "nielsen_updates_per_epoch": 5000.0,
     }
     for l in range(1, H + 1):
         expected[f"speed_{l}"] = [float(v) for v in r.speeds[:, l - 1]]
@@ -334,7 +334,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     # Nielsen: both of his nets round to the same accuracy, so "about" it; and the data it came from
     assert fmt_percent(NIELSEN_MNIST.accuracy[0]) == fmt_percent(NIELSEN_MNIST.accuracy[3])
     assert (f"Nielsen's nets reached about {fmt_percent(NIELSEN_MNIST.accuracy[3])} on MNIST: 50,000 training "
-            "digits of 28×28, not 1,348 of 8×8.") in text
+            "digits of 28×28, not 1,348 of 8×8, and 30 epochs of 5,000 mini-batches, not 135.") in text
+    assert NIELSEN_MNIST.updates_per_epoch == 5000 and r.setup.updates_per_epoch == 135
     note = scene.nielsen_note  # one short line, inside the frame with a margin
     assert note.original_text == ("Nielsen, MNIST (50,000 digits, 28×28): 96.5% with 4 hidden layers of 30, "
                                   "96.5% with 1")
@@ -347,7 +348,7 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
                          f"not {left}. On layer 4: from epoch {t.last_leave_chance}. Here the slow first layer held "
                          "the net back.")
     assert "near chance" not in text
-    for wrong in ("wait", "because", "for them", "only after", "5,000", "L2"):
+    for wrong in ("wait", "because", "for them", "only after", "L2"):
         assert wrong not in text
 
 

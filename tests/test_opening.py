@@ -159,7 +159,7 @@ def test_words(rendered: dict[str, ColdOpen]) -> None:
     text = " ".join(default.captions)
     # the puzzle, claimed no further than the evidence: fully-connected nets, "in principle", slow or stalled
     first = default.captions[0]
-    assert first.startswith("In principle, a fully-connected net can represent almost any function, and depth can")
+    assert first.startswith("In principle, one hidden layer can approximate almost any function; for some, depth")
     assert "did deep nets train so slowly, or stall?" in first
     assert "until" not in text.lower() and "2006" not in text and "very hard to train" not in text
     assert "slower" not in text  # learning speed is chapter 8's measurement
@@ -189,7 +189,7 @@ def test_where_the_answers_are(rendered: dict[str, ColdOpen]) -> None:
     history = number_of("after")
     assert CHAPTERS[-1].number == history
     assert scene.captions[-1] == (f"Chapters {cause[0]} to {cause[1]} show the cause; {fixes[0]} to {fixes[1]}, "
-                                  "the fixes; the last also why it took so long.")
+                                  "the fixes, then the history.")
     words = screen_words(scene)
     for item in (f"the cause: chapters {cause[0]} to {cause[1]}", f"the fixes: chapters {fixes[0]} to {fixes[1]}",
                  f"the history: chapter {history}"):

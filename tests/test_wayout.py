@@ -323,7 +323,7 @@ def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: di
     assert larger.mean_slope_sq < xavier.mean_slope_sq
     assert min(curves().sigmoid) > 0 and curves().sigmoid_centre == 0.5
     text = text_of(rendered["default"])
-    assert ("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, the way out is tanh or "
+    assert ("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, one way out is tanh or "
             "ReLU.") in text
     # what the way out's words claim: tanh's slope 1 at 0 (four times sigma's), ReLU's slope 1 all over z > 0
     c = curves()

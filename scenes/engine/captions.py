@@ -502,7 +502,8 @@ _PER_CUE, _FRAGMENT, _FRAGMENT_COST = 20.0, 10, 30.0
 _INSIDE = 100.0
 #: Words a cue must not end on (a preposition or conjunction waiting for what it governs), and
 #: what such an end costs on top of a word end.
-_DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是")
+_DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是", "到", "即",
+             "只")
 _DANGLING_COST = 40.0
 #: What a line ending on such a word, or a line break between two Latin words, costs.
 _DANGLING_LINE_COST, _LATIN_LINE_COST = 10.0, 20.0
@@ -537,10 +538,11 @@ def _zh_cues(text: str) -> list[str]:
     best: dict[int, tuple[float, list[list[str]]]] = {0: (0.0, [])}
     for b in allowed[1:]:
         end = atoms[b - 1].rstrip()[-1:]
-        kind = "sentence" if end in "。！？" else "clause" if end in "，；：、,;:" else "word"
+        # a list's 、 joins its items: a cue does not end on one, nor on 的 (it waits for its noun)
+        kind = "sentence" if end in "。！？" else "clause" if end in "，；：,;:" else "word"
         boundary = 0.0 if b == len(atoms) else (
             _CUE_END[kind] + (_INSIDE if breaks[b] >= _PENALTY["formula"] else 0.0)
-            + (_DANGLING_COST if kind == "word" and atoms[b - 1].rstrip().endswith(_DANGLING) else 0.0))
+            + (_DANGLING_COST if kind == "word" and atoms[b - 1].rstrip().endswith((*_DANGLING, "的", "、")) else 0.0))
         options = []
         for a in allowed:
             if a >= b or a not in best:
