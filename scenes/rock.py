@@ -360,7 +360,7 @@ class RockOnSlope(LessonScene):
                 said = t("On this digit and start, the layer-{L} weight moved about {ratio} as far.", L=L,
                          ratio=ratio)
             if verdict == "vanishing":
-                then = t("A tiny slope means tiny steps: the vanishing gradient.")
+                then = t("A tiny slope at layer 1 means tiny steps: the vanishing gradient.")
                 moral = self.text(t("tiny slope, tiny steps: the vanishing gradient"), SIZE.small, color=th.backward)
             elif verdict == "exploding" or r.distance_ratio < 1:
                 then = t("Here layer 1 has the steeper slope, so its weight moves farther.")

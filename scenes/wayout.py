@@ -346,7 +346,7 @@ class TheWayOut(LessonScene):
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0; off, slope "
-                        "{left}, where z < 0, as about half the z would be if chapter {chapter}'s net used ReLU.",
+                        "{left}, where z < 0: in chapter {chapter}'s net with ReLU, about half the z.",
                         right=right, left=left, chapter=number_of("fading"))
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "

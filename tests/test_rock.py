@@ -202,9 +202,10 @@ def test_shown_numbers_are_the_experiment(name: str) -> None:
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_clip_length(name: str) -> None:
-    """At most 48.5 seconds (the chapter's ceiling) and its caption budget."""
+    """At most 49.5 seconds (the chapter's ceiling, with chapter 1's whole layers and "at layer 1"
+    named) and its caption budget."""
     scene = rendered(name)
-    assert 40.0 < scene.renderer.time <= 48.5, scene.renderer.time
+    assert 40.0 < scene.renderer.time <= 49.5, scene.renderer.time
     assert sum(len(c) for c in scene.captions) <= 680
 
 

@@ -161,7 +161,7 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
     assert 0.4 <= relu.on_fraction <= 0.6
     assert relu.on_fraction == pytest.approx(relu.mean_slope_sq, abs=0.03)  # g' is 0 or 1: E[g'^2] = share on
     said = text_of(rendered["default"])
-    assert "off, slope 0, where z < 0, as about half the z would be if chapter 7's net used ReLU." in said
+    assert "off, slope 0, where z < 0: in chapter 7's net with ReLU, about half the z." in said
     assert "off wherever z < 0" not in text_of(rendered["default"])
 
 

@@ -120,7 +120,8 @@ ZH_TERMS = (
     "初始权重", "平方根", "平方和", "几何平均", "对数刻度", "记数法", "有效数字", "自编码器",
     "受限玻尔兹曼机", "图形处理器", "循环神经网络", "长短期记忆网络", "记忆元", "细胞状态", "遗忘门",
     "批归一化", "批量归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
-    "随机初始化", "修正线性单元", "学习速度", "落在", "长期使用",
+    "随机初始化", "修正线性单元", "学习速度", "落在", "长期使用", "手写数字", "手写数字图像", "训练图像",
+    "测试图像", "也就是", "补回来", "柱高", "绝对值", "情况下",
 )
 #: Particles that never start a line: they belong to the word before them.
 _PARTICLES = {"的", "了", "着", "吗", "呢", "吧", "啊"}
@@ -377,7 +378,14 @@ _CLAUSE_END = r"(?<=[,;:])\s+(?=\S)|\s+(?=[—–]\s)"
 
 
 def _split_at(text: str, pattern: str) -> list[str]:
-    return [p.strip() for p in re.split(pattern, text) if p.strip()]
+    """``text`` cut where ``pattern`` matches outside brackets: "(1, 1)" is never cut at its comma."""
+    pieces, start = [], 0
+    for m in re.finditer(pattern, text):
+        if _depth_changes(text[:m.start()]) == 0:
+            pieces.append(text[start:m.start()])
+            start = m.end()
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def _split_words(text: str, lang: str) -> list[str]:
