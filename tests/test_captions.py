@@ -234,6 +234,19 @@ def test_wrap_balances_two_lines() -> None:
     assert abs(len(lines[0]) - len(lines[1])) < 15
 
 
+def test_english_keeps_brackets_whole() -> None:
+    """A clause is never cut at a comma inside brackets, and a line breaks inside them only where
+    nothing else fits (the lecturer read "(1, | 1)" and a cue ending inside "(W^T: …)")."""
+    said = ("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): every layer's weight gradient has size "
+            "3.46e+26, 3.04e-07 or 2.80e-45, far too big to learn from, or too small.")
+    assert any("(1, 1):" in cue.replace("\n", " ") for cue in split_cues(said, "en"))
+    lines = wrap("all entries 0.9, still stretches (1, 1) by 1.8, squashes (1, −1) to 0.", "en")
+    assert lines is not None and not any(line.endswith("(1,") for line in lines)
+    cues = split_cues("Back prop multiplies by the same W, transposed (W^T: rows and columns swapped; here W "
+                      "itself): gradients grow or shrink alike.", "en")
+    assert any("(W^T:" in c and "itself):" in c for c in cues)
+
+
 def test_reading_time_is_the_pace_with_a_floor() -> None:
     assert reading_time("Hi.", "en") == 1.2
     assert reading_time("x" * 70, "en") == pytest.approx(5.0)

@@ -303,8 +303,9 @@ def _line_breaks(atoms: list[str], lang: str) -> dict[int, float]:
         if before.isspace():
             continue  # the break is taken before the space, never after it
         if lang != "zh":
-            if a.isspace():
-                out[i] = 0.0 if before[-1] in ",.;:!?" else _PENALTY["en"]
+            if a.isspace():  # a line break inside brackets ("(1, | 1)") only where nothing else fits
+                out[i] = (0.0 if before[-1] in ",.;:!?" else _PENALTY["en"]) + (_PENALTY["bracket"] if depth > 0
+                                                                                else 0.0)
             continue
         if a[0] in _NO_LINE_START or before[-1] in _NO_LINE_END:
             continue
