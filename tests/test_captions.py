@@ -247,6 +247,18 @@ def test_english_keeps_brackets_whole() -> None:
     assert any("(W^T:" in c and "itself):" in c for c in cues)
 
 
+def test_chinese_cues_do_not_end_waiting_for_a_noun() -> None:
+    """A zh cue does not end on 的, a list's 、 or a measure word's 个 (the teacher read "z 对神经元的 |
+    n_in 个输入" and "均值 0、| 方差 1"); a count such as n_in keeps its measure word."""
+    for text in ("用哪个 n？前向传播时，z 对神经元的 n_in 个输入求和（扇入）；反向传播时，δ 对它连到的 "
+                 "n_out 个神经元求和（扇出）。",
+                 "批量归一化在一个小批量上把神经元的 z 平移缩放到均值 0、方差 1，再用可学习的缩放 γ 和平移 β 调整。"):
+        cues = split_cues(text, "zh")
+        assert not any(c.rstrip().endswith(("的", "、", "个")) for c in cues), cues
+        lines = [line for c in cues for line in c.split("\n")]
+        assert not any(line.rstrip().endswith(("n_in", "n_out")) for line in lines), lines
+
+
 def test_reading_time_is_the_pace_with_a_floor() -> None:
     assert reading_time("Hi.", "en") == 1.2
     assert reading_time("x" * 70, "en") == pytest.approx(5.0)

@@ -155,9 +155,9 @@ def zh_words(text: str) -> list[str]:
 
 
 def _is_number(atom: str) -> bool:
-    """A number, a one-letter index standing for one (the l of 第 l 层), or a formula ending in
-    a number (the z = 0 of 在 z = 0 处)."""
-    return bool(re.fullmatch(r"[−-]?[\d.,/×⁻⁰¹²³⁴⁵⁶⁷⁸⁹e+%−-]*\d[\d.,%⁰¹²³⁴⁵⁶⁷⁸⁹]*|[A-Za-zℓ𝑙]", atom)
+    """A number, a one-letter index or count standing for one (the l of 第 l 层, the n_in of
+    n_in 个输入), or a formula ending in a number (the z = 0 of 在 z = 0 处)."""
+    return bool(re.fullmatch(r"[−-]?[\d.,/×⁻⁰¹²³⁴⁵⁶⁷⁸⁹e+%−-]*\d[\d.,%⁰¹²³⁴⁵⁶⁷⁸⁹]*|[A-Za-zℓ𝑙](_[a-z]+)?", atom)
                 or (bool(_MATH & set(atom)) and atom[-1].isdigit() and width(atom, "zh") <= 12))
 
 
@@ -514,6 +514,8 @@ _INSIDE = 100.0
 _DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是", "到", "即",
              "只")
 _DANGLING_COST = 40.0
+#: What a cue does not end on either: a list's 、 (it joins its items), 的 and 个 (they wait for a noun).
+_CUE_DANGLING = (*_DANGLING, "的", "、", "个")
 #: What a line ending on such a word, or a line break between two Latin words, costs.
 _DANGLING_LINE_COST, _LATIN_LINE_COST = 10.0, 20.0
 #: Words that close a phrase a noun opened (图像上, 网络里): a line should not start with one; and
@@ -547,11 +549,10 @@ def _zh_cues(text: str) -> list[str]:
     best: dict[int, tuple[float, list[list[str]]]] = {0: (0.0, [])}
     for b in allowed[1:]:
         end = atoms[b - 1].rstrip()[-1:]
-        # a list's 、 joins its items: a cue does not end on one, nor on 的 (it waits for its noun)
         kind = "sentence" if end in "。！？" else "clause" if end in "，；：,;:" else "word"
         boundary = 0.0 if b == len(atoms) else (
             _CUE_END[kind] + (_INSIDE if breaks[b] >= _PENALTY["formula"] else 0.0)
-            + (_DANGLING_COST if kind == "word" and atoms[b - 1].rstrip().endswith((*_DANGLING, "的", "、")) else 0.0))
+            + (_DANGLING_COST if kind == "word" and atoms[b - 1].rstrip().endswith(_CUE_DANGLING) else 0.0))
         options = []
         for a in allowed:
             if a >= b or a not in best:
