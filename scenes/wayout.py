@@ -101,6 +101,8 @@ BOW_X = (-2.3, 0.0, 2.3)
 # the rules' table, a picture of its own
 TABLE_Y = (1.5, 0.5, -0.4, -1.3)
 TABLE_X = (-6.6, -2.3, 0.4, 4.0)   # left edges: who, Var(w), hidden layers, layer 1
+#: The least gap between a rule's name and its Var(w) column (a CJK line's glyphs reach past its box).
+NAME_GAP = 0.5
 # the bars: four panels, the rows of numbers under them, their names in the left margin
 PANEL_LEFT = -4.7
 PANEL_WIDTH = 2.6
@@ -593,7 +595,7 @@ class TheWayOut(LessonScene):
                             "he": t("Kaiming He {year}", year=rule.year)}[rule.key], SIZE.label)
                  for rule in r.hidden_rules]
         # one size for every row's name: the widest fits its column
-        room = TABLE_X[1] - TABLE_X[0] - 0.3
+        room = TABLE_X[1] - TABLE_X[0] - NAME_GAP
         name = names[i].scale(min(1.0, room / max(n.width for n in names)))
         name.move_to([TABLE_X[0], y, 0], aligned_edge=LEFT)
         formula = self.tex(rf"{hidden.numerator}/{RULE_TEX[hidden.formula]}", SIZE.body)

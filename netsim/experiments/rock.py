@@ -7,12 +7,12 @@ cost on one digit image x = a_0 with its one-hot target y:
 
     z_l = W_l a_(l-1) + b_l,   a_l = g(z_l) (a_L = σ(z_L)),   C = ½ Σ_j (a_L,j − y_j)².
 
-Two slices of that one cost through the same starting point (the freshly initialised net):
-C as a function of one layer-1 weight w = W_1[j, k], and of one weight w = W_m[j, k] of layer
-m = L − 1, the last hidden layer (m = L when layer 1 is the only hidden one), every other
-weight and bias fixed (the other chapters, too, compare layer 1 with layer L − 1). The weight
-of each layer is chosen by one stated rule: the entry of W_l whose |∂C/∂w| is largest at the start, the layer's steepest
-weight (single weights: chapter 1's ratio weighs whole layers).
+Two slices of that one cost through the same starting point (the freshly initialised net): C as
+a function of one layer-1 weight w = W_1[j, k], and of one weight w = W_m[j, k] of layer m, the
+last hidden layer L − 1 (m = L when layer 1 is the only hidden one), every other weight and bias
+fixed (the other chapters, too, compare layer 1 with layer L − 1). The weight of each layer is
+chosen by one stated rule: the entry of W_l whose |∂C/∂w| is largest at the start, the layer's
+steepest weight (single weights: chapter 1's ratio weighs whole layers).
 
 On each slice a "rock" takes the same number of gradient-descent steps with the same η,
 
@@ -327,7 +327,8 @@ def rock_on_slope(
     margin: float = MARGIN,
 ) -> RockResult:
     """Slice the lesson's net's quadratic cost on digit ``sample`` along a layer-1 and a layer-m
-    weight (m = ``compared_layer(net)``), and roll a rock down each: ``steps`` steps of w ← w − ``eta`` ∂C/∂w.
+    weight (m = ``compared_layer(net)``), and roll a rock down each: ``steps`` steps of
+    w ← w − ``eta`` ∂C/∂w.
 
     ``curve_points`` samples per slice, over w_0 ± ``margin`` times the longer journey (±
     ``STILL_HALF_WIDTH`` when neither rock moves). Raises :class:`NetsimError` on bad input,
