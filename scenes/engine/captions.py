@@ -121,7 +121,7 @@ ZH_TERMS = (
     "受限玻尔兹曼机", "图形处理器", "循环神经网络", "长短期记忆网络", "记忆元", "细胞状态", "遗忘门",
     "批归一化", "批量归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
     "随机初始化", "修正线性单元", "学习速度", "落在", "长期使用", "手写数字", "手写数字图像", "训练图像",
-    "测试图像", "也就是", "补回来", "柱高", "绝对值", "情况下",
+    "测试图像", "也就是", "补回来", "柱高", "绝对值", "情况下", "可学习",
 )
 #: Particles that never start a line: they belong to the word before them.
 _PARTICLES = {"的", "了", "着", "吗", "呢", "吧", "啊"}
@@ -525,7 +525,9 @@ _HALF_PHRASE_COST = 5.0
 
 
 #: A cue that ends a sentence and then opens the next with fewer than ``_RUN_ON`` characters
-#: ("……。那为什么多年来，") leaves that opening hanging: what such a cue costs on top.
+#: ("……。那为什么多年来，") leaves that opening hanging, and one that opens with the last few
+#: characters of a sentence the cue before began ("ReLU。有了……") leaves that tail behind:
+#: what such a cue costs on top.
 _RUN_ON, _RUN_ON_COST = 12, 25.0
 
 
@@ -534,6 +536,13 @@ def _runs_on(atoms: list[str]) -> bool:
     text = "".join(atoms).rstrip()
     ends = [i for i, ch in enumerate(text[:-1]) if ch in "。！？"]
     return bool(ends) and count_chars(text[ends[-1] + 1:], "zh") < _RUN_ON
+
+
+def _tail_first(atoms: list[str]) -> bool:
+    """Whether a cue's text opens with the few last characters of a sentence and goes on past it."""
+    text = "".join(atoms).rstrip()
+    ends = [i for i, ch in enumerate(text[:-1]) if ch in "。！？"]
+    return bool(ends) and count_chars(text[:ends[0] + 1], "zh") < _RUN_ON
 
 
 def _zh_cues(text: str) -> list[str]:
@@ -552,7 +561,8 @@ def _zh_cues(text: str) -> list[str]:
         kind = "sentence" if end in "。！？" else "clause" if end in "，；：,;:" else "word"
         boundary = 0.0 if b == len(atoms) else (
             _CUE_END[kind] + (_INSIDE if breaks[b] >= _PENALTY["formula"] else 0.0)
-            + (_DANGLING_COST if kind == "word" and atoms[b - 1].rstrip().endswith(_CUE_DANGLING) else 0.0))
+            + (_DANGLING_COST if kind == "word" and atoms[b - 1].rstrip().endswith(_CUE_DANGLING) else 0.0)
+            + (_DANGLING_COST if atoms[b].lstrip().startswith("（") else 0.0))  # a parenthesis stays with its word
         options = []
         for a in allowed:
             if a >= b or a not in best:
@@ -564,7 +574,9 @@ def _zh_cues(text: str) -> list[str]:
             chars = count_chars("".join(lines), "zh")
             cost = (best[a][0] + _PER_CUE + (_FRAGMENT_COST if chars < _FRAGMENT else 0.0) + 0.01 * chars ** 2
                     + boundary + (_INSIDE if penalty >= _PENALTY["formula"] else penalty) + extra
-                    + (_RUN_ON_COST if kind != "sentence" and b < len(atoms) and _runs_on(atoms[a:b]) else 0.0))
+                    + (_RUN_ON_COST if kind != "sentence" and b < len(atoms) and _runs_on(atoms[a:b]) else 0.0)
+                    + (_RUN_ON_COST if a > 0 and not atoms[a - 1].rstrip().endswith(("。", "！", "？"))
+                       and _tail_first(atoms[a:b]) else 0.0))
             options.append((cost, best[a][1] + [lines]))
         if options:
             best[b] = min(options, key=lambda o: o[0])
