@@ -48,7 +48,7 @@ from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
-from scenes.engine.style import SIZE, fmt_value, log_ticks, spread, viridis
+from scenes.engine.style import SIZE, epoch_band, fmt_value, log_ticks, spread, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8
@@ -142,13 +142,6 @@ class CostOfFading(LessonScene):
         """A polyline through (epoch, y) for epochs ``start`` .. ``stop`` (both included)."""
         stop = len(ys) - 1 if stop is None else stop
         return polyline([axes.c2p(float(e), float(ys[e])) for e in range(start, stop + 1)], color, width)
-
-    def shade(self, axes: Axes, first: float, last: float) -> Rectangle:
-        """A faint band over epochs ``first`` .. ``last`` of ``axes``, the full plot height."""
-        lo, hi = axes.c2p(first, axes.y_range[0]), axes.c2p(last, axes.y_range[1])
-        band = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], stroke_width=0,
-                         fill_color=self.theme.muted, fill_opacity=0.16)
-        return band.move_to((lo + hi) / 2)
 
     # -- beat 1: the question, over the card and the two empty panels ------------------------
 
@@ -330,8 +323,8 @@ class CostOfFading(LessonScene):
         statement, caption = self.ratio_statement()
         first_epoch, last_epoch = r.window
         if r.plateau:
-            self.bands = VGroup(self.shade(self.speed_ax, first_epoch, last_epoch),
-                                self.shade(self.acc_ax, first_epoch, last_epoch))
+            self.bands = VGroup(epoch_band(self.speed_ax, first_epoch, last_epoch, self.theme),
+                                epoch_band(self.acc_ax, first_epoch, last_epoch, self.theme))
             # the word sits in the band just above the deep net's flat line, in its colour (the
             # line's spikes on the plateau stay below twice chance, the word above it)
             word = self.text(t("plateau"), SIZE.small, color=self.theme.net("deep"))
@@ -578,7 +571,8 @@ class CostOfFading(LessonScene):
 
     def cause_caption(self, test: StepTest, boost: str) -> Message:
         """What the two retrained runs did: when each left chance (or that it did not), and, when
-        only layer 1's larger step shortened the plateau, that the slow first layer held the net back."""
+        only layer 1's larger step shortened the plateau, that it did so in this one run (one start, one
+        order of mini-batches: no claim beyond it)."""
         r = self.result
         f: dict[str, str | int] = {"boost": boost, "twice": self.pct("leave_chance_accuracy", 2 * r.chance),
                                    "epochs": r.epochs, "hidden": test.last_layer,
@@ -602,7 +596,7 @@ class CostOfFading(LessonScene):
                     else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                            "{hidden}: still below {twice} after {epochs} epochs.", **f))
         return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
-                  "from epoch {last}. Here the slow first layer held the net back.", **f) if held_back
+                  "from epoch {last}. In this run, only layer 1's boost helped.", **f) if held_back
                 else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                        "{hidden}: from epoch {last}.", **f))
 

@@ -43,7 +43,7 @@ from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
-from scenes.engine.style import SIZE, log_ticks, spread
+from scenes.engine.style import SIZE, epoch_band, log_ticks, spread
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 PLOT_Y = -1.15
@@ -85,19 +85,22 @@ def legend_label(key: str, accuracy: str) -> Message:
             "relu": t("deep, ReLU + He: {accuracy}", accuracy=accuracy)}[key]
 
 
-def speed_verdict(ratios: list[float], hidden: int, tanh: str, relu: str) -> Message:
-    """The fixed nets' average ratios (layer L-1's speed over layer 1's, written ``tanh`` and
-    ``relu``), and what they say of layer 1: below 1, layer 1 learns the faster (no more "level"
-    than a fade is; no per-layer rate is drawn from three gaps of one trained net)."""
-    fields = {"hidden": hidden, "tanh": tanh, "relu": relu}
+def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sigmoid: str, tanh: str,
+                  relu: str) -> Message:
+    """The three deep nets' average ratios over the same epochs ``window`` (layer L-1's speed over
+    layer 1's, written ``sigmoid``, ``tanh`` and ``relu``), and what the fixed nets' two
+    (``ratios``) say of layer 1: below 1, layer 1 learns the faster (no more "level" than a fade
+    is; no per-layer rate is drawn from three gaps of one trained net)."""
+    fields = {"hidden": hidden, "first": window[0], "last": window[1], "sigmoid": sigmoid, "tanh": tanh,
+              "relu": relu}
     if max(ratios) < 1:
-        return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: no fade is left; layer 1 now learns faster than layer {hidden}.", **fields)
+        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1 now learns faster.", **fields)
     if max(ratios) <= 2:
-        return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} "
-                 "and {relu}: layer 1 learns at least half as fast as layer {hidden}.", **fields)
-    return t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is {tanh} and "
-             "{relu}: layer 1 still learns more slowly than layer {hidden}.", **fields)
+        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1 learns at least half as fast.", **fields)
+    return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
+             "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1 still learns more slowly.", **fields)
 
 
 class FixedNetTrains(LessonScene):
@@ -323,19 +326,31 @@ class FixedNetTrains(LessonScene):
         faster.move_to([x + faster.width / 2, bottom + faster.height / 2, 0])
 
     def averages(self, keys: list[str]) -> VGroup:
-        """Each fixed net's average r at the right end of the plot, in its colour, at its height."""
+        """Each net's average r over the shaded epochs (the result's window): a dashed line across
+        the band at its height (the geometric mean is the average height of the log plot's line
+        there), and its value right of the plot at that height, in the net's colour. "average"
+        heads the values where it fits between the regions' names."""
         r = self.result
         lo = r.decades[0]
+        first, last = r.window
         x = self.ratio_axes.c2p(r.epochs, 0)[0] + RIGHT_GAP
         values = [r.by_key(k).speed_ratio_rounded for k in keys]
         ys = spread([float(self.ratio_axes.c2p(0, math.log10(v) - lo)[1]) for v in values], MIN_LABEL_GAP)
-        labels = VGroup()
+        labels, means = VGroup(), VGroup()
         for k, v, y in zip(keys, values, ys):
             lab = self.number(f"{k}.average", v, SIZE.small).set_color(self.colors[k])
             labels.add(lab.move_to([x + lab.width / 2, y, 0]))
+            height = math.log10(v) - lo
+            means.add(DashedLine(self.ratio_axes.c2p(first, height), self.ratio_axes.c2p(last, height),
+                                 stroke_color=self.colors[k], stroke_width=3, dash_length=0.1))
+        slower, faster = self.ratio_regions
+        room = (faster.get_top()[1] + 0.2, slower.get_bottom()[1] - 0.2)
         head = self.text(t("average"), SIZE.small, color=self.theme.muted)
-        head.next_to(labels, UP, buff=0.12).align_to(labels, LEFT)
-        return VGroup(head, labels)
+        for side in (UP, DOWN):
+            head.next_to(labels, side, buff=0.12).align_to(labels, LEFT)
+            if room[0] <= head.get_bottom()[1] and head.get_top()[1] <= room[1]:
+                return VGroup(means, labels, head)
+        return VGroup(means, labels)  # no room for the word: the caption and the band say what they are
 
     def speeds(self) -> None:
         """Beat 5: r_e per epoch for the three deep nets, and the fixed nets' averages."""
@@ -347,6 +362,7 @@ class FixedNetTrains(LessonScene):
             self.shown[f"{k}.ratios"] = [float(v) for v in r.by_key(k).ratios]
             lines.add(self._polyline(self.ratio_axes, r.by_key(k).ratios, self.colors[k], width=2.5, log_from=lo))
         ratios = [r.by_key(k).speed_ratio for k in ("tanh", "relu")]
+        sigmoid = r.by_key("sigmoid").speed_ratio
         still = [bool(np.all(r.by_key(k).hidden_speeds[1:] == 0)) for k in ("tanh", "relu")]
         extra = []
         if all(still):
@@ -354,19 +370,28 @@ class FixedNetTrains(LessonScene):
         elif any(still):
             moving, stopped = ("relu", "tanh") if still[0] else ("tanh", "relu")
             value = self.inline(f"{moving}.speed_ratio", r.by_key(moving).speed_ratio_rounded)
-            caption = t("During training, layer {hidden}'s speed over layer 1's, geometric mean over epochs, is "
+            caption = t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}, is "
                         "{value} in the {moving} net; the {stopped} net's hidden layers did not learn at all.",
-                        hidden=H, value=value, moving=NET_WORDS[moving], stopped=NET_WORDS[stopped])
+                        hidden=H, first=r.window[0], last=r.window[1], value=value, moving=NET_WORDS[moving],
+                        stopped=NET_WORDS[stopped])
             if math.isfinite(r.by_key(moving).speed_ratio) and r.by_key(moving).speed_ratio > 0:
                 extra.append(FadeIn(self.averages([moving])))
-        elif all(math.isfinite(v) and v > 0 for v in ratios):
+        elif all(math.isfinite(v) and v > 0 for v in (*ratios, sigmoid)):
+            rs = self.inline("sigmoid.speed_ratio", r.by_key("sigmoid").speed_ratio_rounded)
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
-            caption = speed_verdict(ratios, H, rt, rr)
-            extra.append(FadeIn(self.averages(["tanh", "relu"])))
+            caption = speed_verdict(ratios, H, r.window, rs, rt, rr)
+            extra.append(FadeIn(self.averages(list(DEEP))))
         else:
-            caption = t("In these runs, layer 1 of a fixed net stopped learning: its speed fell to 0.")
+            caption = t("In these runs, layer 1 of a deep net stopped learning: its speed fell to 0.")
+        first, last = r.window
+        self.shown["window"] = [float(first), float(last)]
+        band = epoch_band(self.ratio_axes, first, last, self.theme)  # the epochs the averages cover
+        band_name = self.text(t("epochs {first}–{last}", first=first, last=last), SIZE.small, color=self.theme.muted)
+        band_name.scale_to_fit_width(min(band_name.width, band.width - 0.1))
+        band_name.move_to(band.get_top() + DOWN * (band_name.height / 2 + 0.08))  # inside the band, at its top
         with self.beat(caption):
-            self.play(Create(lines, lag_ratio=0.0), FadeIn(self.ratio_regions), run_time=2.5)
+            self.play(FadeIn(band, band_name), Create(lines, lag_ratio=0.0), FadeIn(self.ratio_regions),
+                      run_time=2.5)
             if extra:
                 self.play(*extra, run_time=0.8)

@@ -65,6 +65,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
         "eta": s.eta, "epochs": float(s.epochs), "target": r.target_accuracy, "chance": 0.1,
         "points": float(points_apart(r)), "decades": [float(lo), float(hi)],
         "ratio_ticks": [float(k) for k in log_ticks(lo, hi, most=6)],
+        "window": [float(r.window[0]), float(r.window[1])],
     }
     for run in r.runs:
         k = run.setting.key
@@ -73,8 +74,8 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
         expected[f"{k}.epochs_to_target"] = float(run.epochs_to_target)
         if run.setting.deep:
             expected[f"{k}.ratios"] = [float(v) for v in run.ratios]
-        if k in ("tanh", "relu"):
-            # in the caption and at the right end of the ratio plot
+        if run.setting.deep:
+            # in the caption and at the right end of the ratio plot, every deep net over the same epochs
             expected[f"{k}.speed_ratio"] = expected[f"{k}.average"] = run.speed_ratio_rounded
     assert rendered[name].shown == expected
 
@@ -132,6 +133,7 @@ def test_experiment_is_a_real_sgd_run(spec: Setting) -> None:
     np.testing.assert_array_equal(mine.speeds, run.speeds)
     hidden = run.speeds[:, :-1]
     ratios = hidden[1:, -1] / hidden[1:, 0]
+    assert r.window == (1, epochs)  # no sigmoid net among them: every epoch is averaged
     assert mine.speed_ratio == pytest.approx(np.exp(np.mean(np.log(ratios))), rel=1e-9)
     assert mine.speed_ratio_rounded == round_significant(mine.speed_ratio, 2)
     hits = np.flatnonzero(run.test_accuracy >= 0.9)
@@ -172,13 +174,20 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     # more than half a point above the shallow one
     assert all(run.epochs_to_target <= FAST for run in (shallow, tanh, relu))
     assert max(sig.final_accuracy, tanh.final_accuracy, relu.final_accuracy) <= shallow.final_accuracy + 0.005
-    rt, rr = fmt_value(tanh.speed_ratio_rounded), fmt_value(relu.speed_ratio_rounded)
-    assert (f"During training, layer 4's speed over layer 1's, geometric mean over epochs, is {rt} and {rr}: "
-            "no fade is left; layer 1 now learns faster than layer 4.") in text
+    rs, rt, rr = (fmt_value(run.speed_ratio_rounded) for run in (sig, tanh, relu))
+    first, last = r.window
+    assert (f"Layer 4's speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid {rs}; tanh {rt} "
+            f"and ReLU {rr}, where layer 1 now learns faster.") in text
     assert max(tanh.speed_ratio, relu.speed_ratio) < 1  # "layer 1 now learns faster": both ratios below 1
-    for run in (tanh, relu):  # "geometric mean over epochs": of r_e over every epoch 1 .. E of training
+    # the same epochs for every net: chapter 8's plateau, so the sigmoid's figure is chapter 8's own
+    eight = cost_of_fading(DEFAULT_NET)
+    assert r.window == eight.window and (first, last) == (1, 64)
+    assert sig.speed_ratio_rounded == eight.ratio_rounded and sig.speed_ratio > 1
+    for run in (sig, tanh, relu):  # "geometric mean over epochs 1 to 64": of r_e over exactly those epochs
         assert len(run.ratios) == r.epochs + 1
-        assert run.speed_ratio == pytest.approx(10 ** float(np.mean(np.log10(run.ratios[1:]))), rel=1e-9)
+        logs = np.log10(run.ratios[first:last + 1])
+        assert len(logs) == last - first + 1
+        assert run.speed_ratio == pytest.approx(10 ** float(np.mean(logs)), rel=1e-9)
     assert " ".join(rendered["relu-he"].captions) == text  # the chapter does not depend on the lesson's activation
     for wrong in ("same starting weights", "1998", "2006", "Boltzmann", "pre-train", "one layer at a time"):
         assert wrong not in text
@@ -186,13 +195,13 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
 
 
 def test_speed_words() -> None:
-    said = "During training, layer 4's speed over layer 1's, geometric mean over epochs, is 0.55 and 0.28: "
-    assert str(speed_verdict([0.55, 0.28], 4, "0.55", "0.28")) == \
-        said + "no fade is left; layer 1 now learns faster than layer 4."
-    half = speed_verdict([0.5, 1.0], 4, "0.55", "0.28")
-    assert str(half).endswith(": layer 1 learns at least half as fast as layer 4.")
-    slower = speed_verdict([3.0, 0.2], 4, "0.55", "0.28")
-    assert str(slower).endswith(": layer 1 still learns more slowly than layer 4.")
+    said = "Layer 4's speed over layer 1's, geometric mean over epochs 1 to 64: sigmoid 37; tanh 0.32 and ReLU 0.2"
+    assert str(speed_verdict([0.32, 0.2], 4, (1, 64), "37", "0.32", "0.2")) == \
+        said + ", where layer 1 now learns faster."
+    half = speed_verdict([0.5, 1.0], 4, (1, 64), "37", "0.32", "0.2")
+    assert str(half).endswith(", where layer 1 learns at least half as fast.")
+    slower = speed_verdict([3.0, 0.2], 4, (1, 64), "37", "0.32", "0.2")
+    assert str(slower).endswith(", where layer 1 still learns more slowly.")
 
 
 def test_result_is_frozen(results: dict[str, FixedNetsResult]) -> None:

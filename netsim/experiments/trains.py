@@ -17,8 +17,11 @@ layer's speed of learning ||dC/db_l|| on the probe set. Per deep net,
 
     r_e = ||dC/db_{L-1}|| / ||dC/db_1||      (last hidden layer over the first)
 
-and ``speed_ratio`` is their geometric mean over the epochs 1 .. E (the average height of
-the r_e line on a log plot). r_e < 1 means layer 1 learns faster than layer L-1.
+and ``speed_ratio`` is their geometric mean over the result's ``window`` of epochs, the same
+for every net (the average height of the r_e line over it on a log plot): the deep sigmoid
+net's plateau, epochs 1 .. its catch-up epoch - 1, as chapter 8 averages it (all epochs 1 .. E
+if it never catches up, or has no sigmoid net). r_e < 1 means layer 1 learns faster than
+layer L-1.
 ``epochs_to_target`` is the first epoch whose accuracy is at least ``target_accuracy``
 (None: not within the run).
 """
@@ -31,11 +34,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netsim import fp
 from netsim.errors import NetsimError, require
 from netsim.experiments.shared import decades, frozen, require_known_parts, round_significant
-from netsim.experiments.training import TrainingSetup, require_deep_digits_net, train_under, training_setup
+from netsim.experiments.training import (
+    TrainingSetup,
+    catch_up_epoch,
+    ratio_window,
+    require_deep_digits_net,
+    speed_ratios,
+    train_under,
+    training_setup,
+)
 from netsim.spec import DEFAULT_NET, NetSpec, OfNet, Setting
+from netsim.train import TrainingRun
 
 Array = np.ndarray
 
@@ -60,7 +71,7 @@ class NetRun(OfNet):
     net trained. ``accuracy[e]``: held-out accuracy after epoch e;
     ``speeds[e, l - 1]``: ||dC/db_l|| after epoch e, l = 1 .. L (the last column is the output
     layer). ``ratios[e]``: r_e (deep nets; empty for the shallow one), ``speed_ratio`` their
-    geometric mean over epochs 1 .. E and ``speed_ratio_rounded`` to ``RATIO_DIGITS`` figures
+    geometric mean over the result's window and ``speed_ratio_rounded`` to ``RATIO_DIGITS`` figures
     (nan for the shallow net, which has one hidden layer)."""
 
     setting: Setting
@@ -90,6 +101,7 @@ class FixedNetsResult(OfNet):
 
     ``decades`` = (lo, hi): whole powers of ten covering every deep net's r_e (epochs 0 .. E)
     and 1 (the line where layer 1 and layer L-1 learn equally fast), at least one decade wide.
+    ``window`` = (first, last): the epochs every deep net's ``speed_ratio`` averages.
     """
 
     setup: TrainingSetup
@@ -97,6 +109,7 @@ class FixedNetsResult(OfNet):
     target_accuracy: float
     runs: tuple[NetRun, ...]
     decades: tuple[int, int]
+    window: tuple[int, int]
 
     def by_key(self, key: str) -> NetRun:
         """The run called ``key`` ("shallow", "sigmoid", "tanh" or "relu")."""
@@ -118,19 +131,14 @@ def epochs_to_target(accuracy: Array, target: float) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def geometric_mean_ratio(hidden_speeds: Array) -> tuple[Array, float]:
-    """r_e = last hidden / first hidden speed for every epoch, and their geometric mean over epochs 1 .. E.
-
-    A first layer with speed 0 makes r_e infinite (and the mean too), never NaN.
-    """
-    first, last = hidden_speeds[:, 0], hidden_speeds[:, -1]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratios = np.where(first > 0, last / np.where(first > 0, first, 1.0), np.inf)
-        ratios = np.where((first == 0) & (last == 0), 1.0, ratios)
-        mean_log = float(np.mean(fp.log10(ratios[1:])))
-    if math.isnan(mean_log):
-        raise NetsimError("the speed ratio has no average: a layer stopped learning")
-    return ratios, (math.inf if mean_log > 300 else float(fp.exp10(mean_log)))
+def shared_window(runs: Sequence[TrainingRun], settings: Sequence[Setting], epochs: int) -> tuple[int, int]:
+    """The epochs every deep net's ratio averages: the first deep sigmoid net's plateau, as
+    chapter 8 finds it (:func:`catch_up_epoch`, :func:`ratio_window`); 1 .. ``epochs`` without one."""
+    for run, setting in zip(runs, settings):
+        if setting.deep and setting.activation == "sigmoid":
+            ratios, _ = speed_ratios(run.speeds[:, :-1])
+            return ratio_window(catch_up_epoch(ratios), epochs)
+    return 1, epochs
 
 
 def fixed_nets_train(
@@ -160,15 +168,22 @@ def fixed_nets_train(
         require_known_parts(f"net {n.key!r}", n.activation, n.init, n.bias_init)
     setup = training_setup(eta) if epochs is None else training_setup(eta, epochs)
 
-    runs = []
+    trained_runs = []
     for setting in nets:
-        trained = setting.of(net)
         try:
-            run = train_under(setup, trained)
+            trained_runs.append(train_under(setup, setting.of(net)))
         except NetsimError as exc:  # sgd stops a diverging run: say which of the nets it was
             raise NetsimError(f"the {setting.key} net: {exc}") from None
+    window = shared_window(trained_runs, nets, setup.epochs)
+
+    runs = []
+    for setting, run in zip(nets, trained_runs):
+        trained = setting.of(net)
         if setting.deep:
-            ratios, ratio = geometric_mean_ratio(run.speeds[:, :-1])
+            try:
+                ratios, ratio = speed_ratios(run.speeds[:, :-1], window)
+            except NetsimError as exc:
+                raise NetsimError(f"the {setting.key} net: {exc}") from None
         else:
             ratios, ratio = np.zeros(0), math.nan
         runs.append(NetRun(
@@ -180,4 +195,4 @@ def fixed_nets_train(
 
     lo, hi = decades(np.concatenate([np.ones(1), *[r.ratios for r in runs if r.setting.deep]]))
     return FixedNetsResult(setup=setup, net=net, target_accuracy=float(target_accuracy), runs=tuple(runs),
-                           decades=(int(lo), int(hi)))
+                           decades=(int(lo), int(hi)), window=window)

@@ -16,6 +16,7 @@ from fractions import Fraction
 from manim import (
     LEFT,
     UP,
+    Axes,
     DashedLine,
     ManimColor,
     MathTex,
@@ -186,6 +187,15 @@ def log_tick(exponent: int, theme: Theme, size: int = SIZE.small) -> MathTex:
     """The label of a log axis's tick at 10^exponent: every log axis of the episode labels its
     ticks this way (chapter 6 says once what a step of the axis means)."""
     return MathTex(power_of_ten_tex(exponent), font_size=size * 1.4, color=theme.muted)
+
+
+def epoch_band(axes: Axes, first: float, last: float, theme: Theme) -> Rectangle:
+    """A faint band over epochs ``first`` .. ``last`` of a training plot's ``axes``, the full plot
+    height: the epochs a ratio averages (chapter 8's plateau, and the same epochs in chapter 11)."""
+    lo, hi = axes.c2p(first, axes.y_range[0]), axes.c2p(last, axes.y_range[1])
+    band = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], stroke_width=0, fill_color=theme.muted,
+                     fill_opacity=0.16)
+    return band.move_to((lo + hi) / 2)
 
 
 def tick_step(epochs: int) -> int:
