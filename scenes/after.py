@@ -326,7 +326,7 @@ class WhatCameAfter(LessonScene):
         batch.move_to([x0 + width / 2, -2.75, 0])
         caption = t("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
                     "scale γ and shift β. Dividing by √Var undoes any positive scaling of w: the factor no longer "
-                    "depends on w's scale.")
+                    "depends on w's scale, though it need not be 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)
@@ -506,7 +506,7 @@ class WhatCameAfter(LessonScene):
         line = Line([TIMELINE_X, 3.05, 0], last_dot + DOWN * 0.2, stroke_color=th.muted, stroke_width=2)
         p = self.res.period
         captions = (
-            t("1991: Hochreiter finds the problem, in recurrent nets; 1994: Bengio, Simard and Frasconi analyse it; "
+            t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
             t("1998: LeCun's Var(w) = 1/n_in (chapter {chapter}). Yet sigmoid and tanh nets often began "
               "smaller, uniform on ±1/√n, with Var = 1/(3n): every layer's factor well below 1. On the computers and "

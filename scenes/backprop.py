@@ -358,7 +358,7 @@ class ForwardBackProp(LessonScene):
         area = self.tex(frac_tex(rect.areas[0]), SIZE.heading, th.background).move_to(SQUARE_CENTER)
         equations = VGroup()
         first, second, third = (frac_words(m) for m in rect.multipliers)  # the rectangle's three factors
-        with self.beat(t("How fast can a product shrink? Multiply a square of area {area} by {first}, then {second}, "
+        with self.beat(t("Multiply a square of area {area} by {first}, then {second}, "
                          "then {third}: {left} is left.", area=rect.areas[0], first=first, second=second, third=third,
                          left=frac_words(rect.areas[-1]))):
             self.play(*gone, Create(outline), FadeIn(kept), Write(area), run_time=1.0)

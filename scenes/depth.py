@@ -265,9 +265,8 @@ class WhyDepthMatters(LessonScene):
         pixels = int(s.w1_before.shape[1])
         self.record("pixels", pixels)
         self.say(t("A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {digits} "
-                   "digits) under chapter {training}'s set-up, with chapter {fading}'s cross-entropy cost. Each "
-                   "picture: one first-layer neuron's {pixels} weights.", width=width, epochs=epochs, digits=n_train,
-                   training=number_of("training"), fading=number_of("fading"), pixels=pixels),
+                   "digits) by gradient descent. Each picture: one first-layer neuron's {pixels} weights.",
+                   width=width, epochs=epochs, digits=n_train, pixels=pixels),
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),
                  run_time=1.0)
 

@@ -1,8 +1,8 @@
 """Chapter 1, "A puzzle": why did deep fully-connected nets train so slowly, for years?
 
 The episode's title and the lesson's deep net with one real digit as input. In principle a
-fully-connected net (each neuron feeds every neuron of the next layer) with one hidden layer can
-approximate almost any function, and for some functions depth needs far fewer neurons; yet for
+fully-connected net (each neuron feeds every neuron of the next layer) with one hidden layer of enough
+neurons can approximate any continuous function, and for some functions depth needs far fewer neurons; yet for
 years deep ones trained painfully slowly or stalled. Then a preview of chapter 7: the colour of
 each drawn weight shows how strongly training pushes it (its own |∂C/∂W_l[j, k]| = |δ_l[j]
 a_(l-1)[k]| on chapter 7's log colour scale, read here only as "how hard", bright if strongly,
@@ -126,8 +126,9 @@ class ColdOpen(LessonScene):
 
         self.question = self.text(t("Why did deep fully-connected nets train so slowly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
-        caption = t("In principle, one hidden layer can approximate almost any function; for some, depth needs far "
-                    "fewer neurons. So why, for years, did deep nets train so slowly, or stall?")
+        caption = t("With enough neurons, one hidden layer can approximate any continuous function on a bounded "
+                    "range; for some, depth needs far fewer neurons. So why, for years, did deep nets train so "
+                    "slowly, or stall?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)
@@ -225,7 +226,7 @@ class ColdOpen(LessonScene):
             t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        caption = t("Chapters {cause1} to {cause2} show the cause; {fix1} to {fix2}, the fixes, then the history.",
+        caption = t("Chapters {cause1} to {cause2} show the cause; {fix1} to {fix2}, the fixes and history.",
                     cause1=c1, cause2=c2, fix1=f1, fix2=f2)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)

@@ -296,7 +296,7 @@ class RockOnSlope(LessonScene):
         first = self.panels[0]
         self._place_rock(first)
         self.add(*[p.prints for p in self.panels])
-        self.say(t("Each is its layer's steepest weight (chapter {chapter} weighed whole layers).",
+        self.say(t("Each is its layer's steepest weight (chapter {chapter} weighed whole layers, with another cost).",
                    chapter=number_of("opening")),
                  FadeIn(rule), FadeIn(first.dot), Create(first.tangent), run_time=1.2)
         self.say(slope_words(r))
@@ -360,7 +360,7 @@ class RockOnSlope(LessonScene):
                 said = t("On this digit and start, the layer-{L} weight moved about {ratio} as far.", L=L,
                          ratio=ratio)
             if verdict == "vanishing":
-                then = t("A tiny slope at layer 1 means tiny steps: the vanishing gradient.")
+                then = t("Layer 1's slope is tiny beside layer {L}'s: the vanishing gradient.", L=L)
                 moral = self.text(t("tiny slope, tiny steps: the vanishing gradient"), SIZE.small, color=th.backward)
             elif verdict == "exploding" or r.distance_ratio < 1:
                 then = t("Here layer 1 has the steeper slope, so its weight moves farther.")

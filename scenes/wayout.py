@@ -246,8 +246,8 @@ class TheWayOut(LessonScene):
                              self.tex(r"|w\,\sigma'(z)|", SIZE.body)).arrange(RIGHT, buff=0.15)
                       ).arrange(DOWN, buff=0.25).move_to([0, CHAIN_Y - 1.7, 0])
         self.chain = VGroup(links, *nodes, back, tags, note)
-        with self.beat(t("The way out: keep each layer's factor, chapter {chapter}'s |w σ'(z)|, near 1. First, two "
-                         "other activation functions g.", chapter=number_of("backprop"))):
+        with self.beat(t("The way out: keep each layer's factor, chapter {chapter}'s |w σ'(z)|, near 1.",
+                         chapter=number_of("backprop"))):
             self.play(FadeIn(self.heading), FadeIn(links, *nodes), run_time=1.0)
             self.play(Create(back), FadeIn(tags), FadeIn(note), run_time=1.2)
 
@@ -327,7 +327,7 @@ class TheWayOut(LessonScene):
 
     def show_relu(self) -> None:
         """ReLU(z) = max(0, z), the rectified linear unit: slope 1 for z > 0, 0 for z < 0; off
-        for z < 0, about half the z in the net (when netsim measures so)."""
+        for z < 0, about half the z of the lesson's net at a random start (when netsim measures so)."""
         th, c = self.theme, self.curves
         x = CURVE_X[1]
         self.shown["curve.relu"] = list(c.relu)
@@ -348,8 +348,7 @@ class TheWayOut(LessonScene):
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0; off, slope "
-                        "{left}, where z < 0: in chapter {chapter}'s net with ReLU, about half the z.",
-                        right=right, left=left, chapter=number_of("fading"))
+                        "{left}, where z < 0: about half the z of a randomly started net.", right=right, left=left)
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
                         "z < 0. It never flattens for z > 0, but is off wherever z < 0.", right=right, left=left)
@@ -559,7 +558,7 @@ class TheWayOut(LessonScene):
         here.move_to([0, BOW_Y - BOW_SPACING - 1.1, 0])
         self.bow = VGroup(fwd, back, j, *ins, *outs, fan_in, fan_out, here)
         with self.beat(t("Which n? Forward, z sums a neuron's n_in inputs (fan-in); back, δ sums over the n_out "
-                         "neurons it feeds (fan-out). Between hidden layers here n_in = n_out = {n}.", n=n)):
+                         "neurons it feeds (fan-out).")):  # n_in = n_out between hidden layers: on screen
             self.play(FadeOut(self.factor[:2]), FadeOut(self.factor[3]), self.factor[2].animate.become(target),
                       run_time=1.0)
             self.play(FadeIn(j, *ins, *outs), FadeIn(fwd), FadeIn(fan_in), run_time=1.0)
@@ -607,26 +606,28 @@ class TheWayOut(LessonScene):
         return VGroup(name, formula, h_val, f_val)
 
     def rules_lecun_glorot(self) -> None:
-        """LeCun 1998 1/n_in (z keeps its inputs' spread going forward); Xavier Glorot and Bengio 2010
-        between the passes."""
+        """With zero biases Var(w) = 1/n_in keeps the mean square E[z^2] = E[a^2] going forward; with
+        g' = 1, 1/n_out keeps E[delta^2] going back; LeCun 1998 took 1/n_in, Xavier Glorot and
+        Bengio 2010 the harmonic middle 2/(n_in + n_out)."""
         header = self.table_header()
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
-        with self.beat(t("LeCun ({lecun}): Var(w) = 1/n_in, so z keeps its inputs' spread going forward. Xavier "
-                         "Glorot and Bengio ({glorot}) split the difference: 2/(n_in + n_out), Xavier's start.",
+        with self.beat(t("With zero biases, Var(w) = 1/n_in keeps E[z²] = E[a²] forward; with g' = 1, 1/n_out keeps "
+                         "E[δ²] back. LeCun ({lecun}): 1/n_in. Xavier Glorot and Bengio ({glorot}): 2/(n_in + n_out), "
+                         "Xavier's start.",
                          lecun=lecun.year, glorot=glorot.year)):
             self.play(FadeOut(self.bow), run_time=0.6)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
             self.play(FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
 
     def rule_he(self) -> None:
-        """Kaiming He 2015: ReLU is off about half the time, halving E[a^2] forward and E[g'^2] back:
-        2/n_in for the forward pass, 2/n_out for the backward one."""
+        """Kaiming He 2015: ReLU zeroes about half the z, halving the mean square forward (E[a^2] =
+        E[z^2]/2) and E[g'^2] back: 2/n_in for the forward pass, 2/n_out for the backward one."""
         row = self._rule_row(2)
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
-        self.say(t("Kaiming He ({year}): ReLU is off about half the time, halving both passes (E[g'²] ≈ ½); "
+        self.say(t("Kaiming He ({year}): ReLU zeroes about half the z, halving E[a²] forward and E[g'²] back; "
                    "Var(w) = 2/n_in makes up for it going forward, 2/n_out going back.", year=he.year),
                  FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
@@ -800,7 +801,7 @@ class TheWayOut(LessonScene):
         return {
             "off": t("Layers of width {width} can have all their ReLUs switched off at once.", **f),
             "dead": t("Layer 1's bar is 0: no gradient at all."),
-            "only": t("Layer {h} over layer 1: only {ratio}.", **f),
+            "only": t("Layer {h} over layer 1: only {ratio}, though a factor below 1 still compounds.", **f),
             "times": t("Layer {h}'s bar is {ratio} times layer 1's.", **f),
             "of": t("Layer {h}'s bar is {ratio} of layer 1's.", **f),
         }[kind]
@@ -902,8 +903,8 @@ class TheWayOut(LessonScene):
         )
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
-        self.say(t("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, one way out is "
-                   "tanh or ReLU."),
+        self.say(t("A larger Var(w) lifts the factor at most as √Var(w), and saturates more neurons: with σ' ≤ ¼, "
+                   "one way out is tanh or ReLU."),
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:

@@ -157,9 +157,10 @@ def test_headline_is_the_weights_the_picture_colours(rendered: dict[str, ColdOpe
 def test_words(rendered: dict[str, ColdOpen]) -> None:
     default, relu = rendered["default"], rendered["relu-he"]
     text = " ".join(default.captions)
-    # the puzzle, claimed no further than the evidence: fully-connected nets, "in principle", slow or stalled
+    # the puzzle, claimed no further than the evidence: continuous functions, enough neurons, slow or stalled
     first = default.captions[0]
-    assert first.startswith("In principle, one hidden layer can approximate almost any function; for some, depth")
+    assert first.startswith("With enough neurons, one hidden layer can approximate any continuous function on a "
+                            "bounded range; for some, depth")
     assert "did deep nets train so slowly, or stall?" in first
     assert "until" not in text.lower() and "2006" not in text and "very hard to train" not in text
     assert "slower" not in text  # learning speed is chapter 8's measurement
@@ -189,7 +190,7 @@ def test_where_the_answers_are(rendered: dict[str, ColdOpen]) -> None:
     history = number_of("after")
     assert CHAPTERS[-1].number == history
     assert scene.captions[-1] == (f"Chapters {cause[0]} to {cause[1]} show the cause; {fixes[0]} to {fixes[1]}, "
-                                  "the fixes, then the history.")
+                                  "the fixes and history.")
     words = screen_words(scene)
     for item in (f"the cause: chapters {cause[0]} to {cause[1]}", f"the fixes: chapters {fixes[0]} to {fixes[1]}",
                  f"the history: chapter {history}"):

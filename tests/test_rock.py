@@ -202,11 +202,11 @@ def test_shown_numbers_are_the_experiment(name: str) -> None:
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_clip_length(name: str) -> None:
-    """At most 49.5 seconds (the chapter's ceiling, with chapter 1's whole layers and "at layer 1"
-    named) and its caption budget."""
+    """At most 51 seconds (the chapter's ceiling, with chapter 1's whole layers, its other cost and
+    "at layer 1" named; the issue asks for 45 to 60) and its caption budget."""
     scene = rendered(name)
-    assert 40.0 < scene.renderer.time <= 49.5, scene.renderer.time
-    assert sum(len(c) for c in scene.captions) <= 680
+    assert 40.0 < scene.renderer.time <= 51.0, scene.renderer.time
+    assert sum(len(c) for c in scene.captions) <= 700
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -219,7 +219,7 @@ def test_captions_say_what_was_measured(name: str) -> None:
     assert (f"The lesson's deep net: {res.hidden} hidden layers of {res.sizes[1]} neurons between the pixels and "
             "the output layer.") in text
     assert f"Change one weight of layer 1 or of layer {L}, all else fixed" in text
-    assert f"Each is its layer's steepest weight (chapter {number_of('opening')} weighed whole layers)." in text
+    assert f"Each is its layer's steepest weight (chapter {number_of('opening')} weighed whole layers, with another cost)." in text
     assert "favours" not in text and "best case" not in text
     assert f"{res.steps} steps of w ← w − η ∂C/∂w" in text
     # the one comparison number, to two significant figures, with its set-up
@@ -234,6 +234,9 @@ def test_captions_say_what_was_measured(name: str) -> None:
     assert ("Both curves slope." in text) == (res.slope_ratio < REGIME_THRESHOLD)
     assert ("the layer-1 rock barely moves" in text) == (res.distance_ratio >= REGIME_THRESHOLD)
     assert ("the vanishing gradient" in text) == (res.distance_ratio >= REGIME_THRESHOLD)
+    # "tiny" only beside the other layer's slope, the one the rocks race against
+    assert (f"Layer 1's slope is tiny beside layer {L}'s: the vanishing gradient." in text) == (
+        res.distance_ratio >= REGIME_THRESHOLD)
     assert ("Both rocks move." in text) == (1 / REGIME_THRESHOLD < res.distance_ratio < REGIME_THRESHOLD)
     assert ("Layer 1's slope is not tiny here" in text) == (1 <= res.distance_ratio < REGIME_THRESHOLD)
     # what moved out: e-notation (chapter 6), the saturation aside, the stretched panel

@@ -161,7 +161,7 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
     assert 0.4 <= relu.on_fraction <= 0.6
     assert relu.on_fraction == pytest.approx(relu.mean_slope_sq, abs=0.03)  # g' is 0 or 1: E[g'^2] = share on
     said = text_of(rendered["default"])
-    assert "off, slope 0, where z < 0: in chapter 7's net with ReLU, about half the z." in said
+    assert "off, slope 0, where z < 0: about half the z of a randomly started net." in said
     assert "off wherever z < 0" not in text_of(rendered["default"])
 
 
@@ -323,8 +323,9 @@ def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: di
     assert larger.mean_slope_sq < xavier.mean_slope_sq
     assert min(curves().sigmoid) > 0 and curves().sigmoid_centre == 0.5
     text = text_of(rendered["default"])
-    assert ("Doubling Var(w) would lift the factor but saturate more neurons: with σ' ≤ ¼, one way out is tanh or "
-            "ReLU.") in text
+    # "at most as √Var(w)": E[sigma'^2] falls as Var(w) grows
+    assert ("A larger Var(w) lifts the factor at most as √Var(w), and saturates more neurons: with σ' ≤ ¼, one way "
+            "out is tanh or ReLU.") in text
     # what the way out's words claim: tanh's slope 1 at 0 (four times sigma's), ReLU's slope 1 all over z > 0
     c = curves()
     assert c.tanh_peak == 1.0 and c.tanh_peak == 4 * c.sigmoid_peak and c.relu_slope_right == 1.0
@@ -412,7 +413,7 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert f"is {fmt_value(c.tanh_peak)} at z = 0, {fmt_value(c.peak_ratio)} times σ's peak." in text
     assert (f"slope {fmt_value(c.relu_slope_right)} where z > 0; off, slope {fmt_value(c.relu_slope_left)}, where "
             "z < 0" in text)
-    assert f"Between hidden layers here n_in = n_out = {r.width}." in text
+    assert rendered["default"].shown["n_hidden"] == r.width  # "n_in = n_out = 30" between hidden layers, on screen
     assert "LeCun (1998)" in text and "Xavier Glorot and Bengio (2010)" in text and "Kaiming He (2015)" in text
     assert f"Chapter {number_of('fading')}'s deep net, untrained, from {len(r.seeds)} random starts." in text
     assert f"root mean square over {r.n_samples} digits" in text
@@ -435,7 +436,7 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert f"tanh, Xavier's start: E[g'²] = {figures(tanh.slope_sq_rounded)}, {pm(tanh, '√')}." in text
     # "only": tanh's ratio is small where the sigmoid's was large
     assert 1 <= tanh.ratio < REGIME_THRESHOLD <= sig.ratio
-    assert f"Layer {H} over layer 1: only {ratio(tanh)}." in text
+    assert f"Layer {H} over layer 1: only {ratio(tanh)}, though a factor below 1 still compounds." in text
     nv = fmt_value(float(relu.n_var))
     assert nv == "2"
     assert f"ReLU, He's start: E[g'²] = {figures(relu.slope_sq_rounded)}, {pm(relu, f'√({nv} × ')}." in text
