@@ -172,6 +172,7 @@ class TheWayOut(LessonScene):
     def construct(self) -> None:
         numbers = experiment(self.lesson)
         self.result, self.curves, self.sums = numbers.bars, numbers.curves, numbers.sums
+        self.doubled = numbers.doubled
         th = self.theme
         # one colour per net, the same in every chapter; sigmoid + Xavier is not one of those nets
         self.colors = {"sigmoid": th.net("deep"), "sigmoid-xavier": th.muted, "tanh": th.net("tanh"),
@@ -896,11 +897,15 @@ class TheWayOut(LessonScene):
                         "biases with Var(b) = {bias}.", **fields)
         self._bars_beat(1, caption)
         self._numbers_beat(1, self._numbers_caption(s))
+        d = self.doubled  # the same starts and digits, Var(w) doubled between hidden layers
         aside = VGroup(
-            VGroup(self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
-                   self.muted(t("doubled: larger factor, but more neurons saturate"), SIZE.small),
-                   ).arrange(RIGHT, buff=0.1),
-        )
+            self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
+            self.muted(t("doubled: factor {before} → {after}, E[σ'²] {sq_before} → {sq_after}",
+                         before=self.rec_figures("doubled.measured_before", s.measured_rounded),
+                         after=self.rec_figures("doubled.measured", d.measured_rounded),
+                         sq_before=self.rec_figures("doubled.slope_sq_before", s.slope_sq_rounded),
+                         sq_after=self.rec_figures("doubled.slope_sq", d.slope_sq_rounded)), SIZE.small),
+        ).arrange(RIGHT, buff=0.1)
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
         self.say(t("A larger Var(w) lifts the factor at most as √Var(w), and saturates more neurons: with σ' ≤ ¼, "

@@ -134,6 +134,10 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, TheWayOut],
         expected[f"{k}.n_var"] = float(st.n_var)
     for k in ("sigmoid", "sigmoid-xavier"):  # the two sigmoid starts differ in their biases: said in words
         expected[f"{k}.bias_var"] = float(r.by_key(k).bias_var)
+    # the aside: Xavier's sigmoid net, then the same with Var(w) doubled
+    xavier, doubled = r.by_key("sigmoid-xavier"), experiment(load_lesson(LESSONS[name])).doubled
+    expected.update({"doubled.measured_before": xavier.measured_rounded, "doubled.measured": doubled.measured_rounded,
+                     "doubled.slope_sq_before": xavier.slope_sq_rounded, "doubled.slope_sq": doubled.slope_sq_rounded})
     assert rendered[name].shown == expected
 
 
@@ -310,16 +314,20 @@ def test_the_sigmoids_factor_stays_small_with_either_start(results: dict[str, Wa
 
 def test_a_larger_start_lifts_the_sigmoids_factor_but_saturates_more(results: dict[str, WayOutResult],
                                                                      rendered: dict[str, TheWayOut]) -> None:
-    """The aside after Xavier's start: on this net, from the same starts, doubling Var(w)
-    (He's 2/n_in, zero biases) lifts the measured factor while E[sigma'^2] falls (more
-    neurons saturate); and sigma's outputs, never centred on 0 (sigma(z) > 0), are centred on 0.5."""
+    """The aside after Xavier's start: on this net, from the same starts and digits, doubling
+    Var(w) (He's 2/n_in, zero biases) lifts the measured factor, by less than √2, while E[sigma'^2]
+    falls (more neurons saturate); and sigma's outputs, never centred on 0 (sigma(z) > 0), are
+    centred on 0.5."""
     r = results["default"]
     xavier = r.by_key("sigmoid-xavier")
     assert xavier.setting == SIGMOID_XAVIER
-    larger = way_out(r.net, seeds=list(r.seeds), n_samples=r.n_samples,
-                     settings=(Setting("sigmoid-he", "sigmoid", "he", "zeros"),)).settings[0]
+    larger = experiment(load_lesson(LESSONS["default"])).doubled
+    again = way_out(r.net, seeds=list(r.seeds), n_samples=r.n_samples,
+                    settings=(Setting("sigmoid-doubled", "sigmoid", "he", "zeros"),)).settings[0]
+    np.testing.assert_array_equal(larger.bars, again.bars)  # the same starts and digits as the panels
     assert larger.n_var == 2 * xavier.n_var and larger.bias_var == xavier.bias_var
     assert larger.measured > xavier.measured and larger.predicted > xavier.predicted
+    assert larger.measured < math.sqrt(2) * xavier.measured  # "at most as √Var(w)"
     assert larger.mean_slope_sq < xavier.mean_slope_sq
     assert min(curves().sigmoid) > 0 and curves().sigmoid_centre == 0.5
     text = text_of(rendered["default"])
