@@ -64,7 +64,6 @@ from manim import (
 )
 
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
-from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
@@ -374,8 +373,7 @@ class ExplodingGradients(LessonScene):
         marker, dots = self._mark(m1, f"mark_{len(r.marks) - 1}")
         panel = self._values_panel(len(r.marks) - 1)
         caption = t("On a log scale, repeated multiplication is a straight line. After {m0} layers: {a1}, {a2}, "
-                    "{a3}; after {m1}: {b1}, {b2}, {b3}. Residual nets (2015, chapter {after}) had 152 layers.",
-                    m0=m0, m1=m1, after=number_of("after"),
+                    "{a3}; after {m1}: {b1}, {b2}, {b3}.", m0=m0, m1=m1,
                     a1=first[0], a2=first[1], a3=first[2], b1=last[0], b2=last[1], b3=last[2])
         with self.beat(caption):
             start = self.renderer.time
@@ -482,8 +480,9 @@ class ExplodingGradients(LessonScene):
         self.panel = self._panel(head, values, dashed=True)
         g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
         f = {"g1": g[0], "g2": g[1], "g3": g[2]}
-        caption = (t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): every layer's weight gradient has size "
-                     "{g1}, {g2} or {g3}, far too big to learn from, or too small.", **f) if every
+        caption = (t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): every layer's weight gradient has the "
+                     "same size, {g1}, {g2} or {g3}: no layer lags, but all are far too big to learn from, or too "
+                     "small.", **f) if every
                    else t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
                           "{g1}, {g2} or {g3}, far too big to learn from, or too small.", **f))
         with self.beat(caption):

@@ -255,8 +255,8 @@ class GradientsFading(LessonScene):
             row.move_to([0, y, 0])
         self.cost_rows = rows
         c = self.inline("cost", r.cost)
-        self.say(t("From here on, as in chapter {depth}, the cost is the cross-entropy, C = −Σ [y ln a "
-                   "+ (1 − y) ln(1 − a)], here {cost}.", depth=number_of("depth"), cost=c),
+        self.say(t("From here on the cost is the cross-entropy (chapter {depth}'s nets learned with it too), "
+                   "C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.", depth=number_of("depth"), cost=c),
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)
         self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so the output layer's own gradient cannot "
                    "stall by saturating.", L=L), FadeIn(why), run_time=1.0)
@@ -356,7 +356,7 @@ class GradientsFading(LessonScene):
                      last.animate.set_stroke(self.net_colour, width=3)]
         self.say(caption, FadeIn(line), *highlight, run_time=1.2)
         out_bar, out_value = self.bars[0], self.bar_values[0]
-        self.say(t("The output layer is left out: we compare hidden layers."),
+        self.say(t("We compare hidden layers only."),
                  out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY), out_value.animate.set_opacity(LEFT_OUT_OPACITY),
                  run_time=1.0)
 

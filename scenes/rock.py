@@ -212,7 +212,7 @@ class RockOnSlope(LessonScene):
         output_words.next_to(d.column(L), UP, buff=0.2).align_to(brace_words, DOWN)  # as the pixels are named
         self.layer_labels = below
         self.net_group = VGroup(d, below, brace, brace_words, pixel_words, output_words)
-        self.say(t("The lesson's deep net: {hidden} hidden layers of {width} neurons between the pixels and the "
+        self.say(t("Our deep net: {hidden} hidden layers of {width} neurons between the pixels and the "
                    "output layer.", hidden=hidden, width=width),
                  *[mob.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for mob in self.landscape], FadeIn(self.net_group),
                  run_time=1.2)

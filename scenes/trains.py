@@ -228,7 +228,7 @@ class FixedNetTrains(LessonScene):
         legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
-        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again, as the card says.",
+        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again.",
                          chapter=number_of("training"))):
             self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
             self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
@@ -365,6 +365,7 @@ class FixedNetTrains(LessonScene):
         sigmoid = r.by_key("sigmoid").speed_ratio
         still = [bool(np.all(r.by_key(k).hidden_speeds[1:] == 0)) for k in ("tanh", "relu")]
         extra = []
+        start: Message | None = None  # the fixed nets' ratios before training, where layer 4 still led
         if all(still):
             caption = t("In these runs, no hidden layer of the fixed nets learned at all: every speed stayed 0.")
         elif any(still):
@@ -381,6 +382,10 @@ class FixedNetTrains(LessonScene):
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
             caption = speed_verdict(ratios, H, r.window, rs, rt, rr)
+            t0, r0 = (r.by_key(k).ratios[0] for k in ("tanh", "relu"))
+            if max(ratios) < 1 and min(t0, r0) > 1:  # the fixed nets' layer 4 led before training: say so
+                start = t("At epoch 0, untrained, they were {tanh} and {relu}: layer {hidden} led.", hidden=H,
+                          tanh=self.inline("tanh.start_ratio", t0), relu=self.inline("relu.start_ratio", r0))
             extra.append(FadeIn(self.averages(list(DEEP))))
         else:
             caption = t("In these runs, layer 1 of a deep net stopped learning: its speed fell to 0.")
@@ -395,3 +400,5 @@ class FixedNetTrains(LessonScene):
                       run_time=2.5)
             if extra:
                 self.play(*extra, run_time=0.8)
+        if start is not None:
+            self.say(start)

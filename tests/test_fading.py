@@ -218,7 +218,7 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
         assert f"On this digit and random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} times" in text \
             or f"is the same as layer {h}'s, to two figures" in text
     # the output bar is left out because the comparison is among hidden layers (as in the book), not for a σ'
-    assert "The output layer is left out: we compare hidden layers." in text
+    assert "We compare hidden layers only." in text
     assert "it is left out" not in text and text.count("σ' factor") == 1  # only the output error's "no σ' factor"
     assert ("The colour drains toward the left." in text) == (r.regime == "vanishing")
     assert "go dark" not in text

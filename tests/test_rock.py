@@ -216,10 +216,11 @@ def test_captions_say_what_was_measured(name: str) -> None:
     text = " ".join(scene.captions)
     L = res.other
     # the net: hidden layers defined as the layers between input and output
-    assert (f"The lesson's deep net: {res.hidden} hidden layers of {res.sizes[1]} neurons between the pixels and "
+    assert (f"Our deep net: {res.hidden} hidden layers of {res.sizes[1]} neurons between the pixels and "
             "the output layer.") in text
     assert f"Change one weight of layer 1 or of layer {L}, all else fixed" in text
-    assert f"Each is its layer's steepest weight (chapter {number_of('opening')} weighed whole layers, with another cost)." in text
+    assert (f"Each is its layer's steepest weight (chapter {number_of('opening')} weighed whole layers, with another "
+            "cost).") in text
     assert "favours" not in text and "best case" not in text
     assert f"{res.steps} steps of w ← w − η ∂C/∂w" in text
     # the one comparison number, to two significant figures, with its set-up

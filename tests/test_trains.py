@@ -49,7 +49,7 @@ def rendered() -> dict[str, FixedNetTrains]:
 def test_dry_run_renders(rendered: dict[str, FixedNetTrains], name: str) -> None:
     scene = rendered[name]
     assert 30.0 <= scene.renderer.time <= CEILING_S
-    assert len(scene.captions) == 5 and all(c.strip() for c in scene.captions)
+    assert len(scene.captions) == 6 and all(c.strip() for c in scene.captions)  # the epoch-0 ratios: a sixth
     assert sum(len(c) for c in scene.captions) <= CAPTION_CHARS
     assert not scene.mobjects  # ends on the bare background
 
@@ -77,6 +77,8 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
         if run.setting.deep:
             # in the caption and at the right end of the ratio plot, every deep net over the same epochs
             expected[f"{k}.speed_ratio"] = expected[f"{k}.average"] = run.speed_ratio_rounded
+        if k in ("tanh", "relu"):
+            expected[f"{k}.start_ratio"] = float(run.ratios[0])
     assert rendered[name].shown == expected
 
 
@@ -159,7 +161,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     sig, tanh, relu, shallow = (r.by_key(k) for k in ("sigmoid", "tanh", "relu", "shallow"))
     text = " ".join(rendered["default"].captions)
     eight = number_of("training")
-    assert f"Chapter {eight}'s set-up again, as the card says." in text
+    assert f"Chapter {eight}'s set-up again." in text
     assert (f"Chapter {eight}'s shallow net climbs at once; its deep sigmoid net needs {sig.epochs_to_target} epochs "
             "to reach 90%.") in text
     assert (f"The same deep net with tanh and Xavier's start, or ReLU and He's: 90% after {tanh.epochs_to_target} "
@@ -179,6 +181,10 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     assert (f"Layer 4's speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid {rs}; tanh {rt} "
             f"and ReLU {rr}, where layer 1 now learns faster.") in text
     assert max(tanh.speed_ratio, relu.speed_ratio) < 1  # "layer 1 now learns faster": both ratios below 1
+    # "now": untrained, layer 4 led in both fixed nets (as chapter 10's bars at the start); training turned it
+    assert min(tanh.ratios[0], relu.ratios[0]) > 1
+    assert (f"At epoch 0, untrained, they were {fmt_value(tanh.ratios[0])} and {fmt_value(relu.ratios[0])}: layer 4 "
+            "led.") in text
     # the same epochs for every net: chapter 8's plateau, so the sigmoid's figure is chapter 8's own
     eight = cost_of_fading(DEFAULT_NET)
     assert r.window == eight.window and (first, last) == (1, 64)
