@@ -361,7 +361,8 @@ class RockOnSlope(LessonScene):
                          ratio=ratio)
             if verdict == "vanishing":
                 then = t("Layer 1's slope is tiny beside layer {L}'s: the vanishing gradient.", L=L)
-                moral = self.text(t("tiny slope, tiny steps: the vanishing gradient"), SIZE.small, color=th.backward)
+                moral = self.text(t("layer 1's slope, tiny beside layer {L}'s: the vanishing gradient", L=L),
+                                  SIZE.small, color=th.backward)
             elif verdict == "exploding" or r.distance_ratio < 1:
                 then = t("Here layer 1 has the steeper slope, so its weight moves farther.")
             else:
