@@ -121,7 +121,8 @@ ZH_TERMS = (
     "受限玻尔兹曼机", "图形处理器", "循环神经网络", "长短期记忆网络", "记忆元", "细胞状态", "遗忘门",
     "批归一化", "批量归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
     "随机初始化", "修正线性单元", "学习速度", "落在", "长期使用", "手写数字", "手写数字图像", "训练图像",
-    "测试图像", "也就是", "补回来", "柱高", "绝对值", "情况下", "可学习", "学位论文",
+    "测试图像", "也就是", "补回来", "柱高", "绝对值", "情况下", "可学习", "学位论文", "下一层", "上一层",
+    "前一层", "后一层",
 )
 #: Particles that never start a line: they belong to the word before them.
 _PARTICLES = {"的", "了", "着", "吗", "呢", "吧", "啊"}
@@ -331,12 +332,15 @@ def wrap(text: str, lang: str) -> list[str] | None:
     return None if found is None else found[0]
 
 
-def _reads_on(before: str, after: str) -> float:
+def _reads_on(before: str, after: str, then: str = "") -> float:
     """What a Chinese line break between two atoms costs beyond :func:`_line_breaks`, though
     the text is not cut inside anything: a line ending on a word that waits for what it governs
     (在, 和: :data:`_DANGLING`), a break between two Latin words (a name, a title), and a
-    phrase cut from its head (after 的, before 上)."""
+    phrase cut from its head (after 的, before 上), and two numbers joined by 和 parted (``then``:
+    what follows ``after``)."""
     cost = _DANGLING_LINE_COST if before.strip() in _DANGLING else 0.0
+    if re.search(r"\d$", before.rstrip()) and re.match(r"\s*[和与或]\s*\d", after + then):
+        cost += _DANGLING_LINE_COST  # "在 0 | 和 1 之间": two numbers joined by 和 stay on one line
     if re.search(r"[A-Za-z]$", before.rstrip()) and re.match(r"\s*[A-Za-z]", after):
         cost += _LATIN_LINE_COST
     word = after.strip()
@@ -360,7 +364,7 @@ def _wrap_scored(atoms: list[str], lang: str) -> tuple[list[str], float, float] 
         a, b = _join(atoms[:i]), _join(atoms[i:])
         if not a or not b or width(a, lang) > r.line_width or width(b, lang) > r.line_width:
             continue
-        extra = _reads_on(atoms[i - 1], atoms[i]) if lang == "zh" else 0.0
+        extra = _reads_on(atoms[i - 1], atoms[i], "".join(atoms[i + 1:i + 5])) if lang == "zh" else 0.0
         score = abs(width(a, lang) - width(b, lang)) + penalty + extra
         if score < best_score:
             best, best_score = ([a, b], penalty, extra), score
@@ -512,7 +516,7 @@ _INSIDE = 100.0
 #: Words a cue must not end on (a preposition or conjunction waiting for what it governs), and
 #: what such an end costs on top of a word end.
 _DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是", "到", "即",
-             "只")
+             "只", "那", "这", "每", "每个")
 _DANGLING_COST = 40.0
 #: What a cue does not end on either: a list's 、 (it joins its items), 的 and 个 (they wait for a noun).
 _CUE_DANGLING = (*_DANGLING, "的", "、", "个")
@@ -521,7 +525,7 @@ _DANGLING_LINE_COST, _LATIN_LINE_COST = 10.0, 20.0
 #: Words that close a phrase a noun opened (图像上, 网络里): a line should not start with one; and
 #: what a line break after 的 or before one of these costs, a phrase parted from its head.
 _POSTPOSITIONS = set("上里中")
-_HALF_PHRASE_COST = 5.0
+_HALF_PHRASE_COST = 10.0
 
 
 #: A cue that ends a sentence and then opens the next with fewer than ``_RUN_ON`` characters
