@@ -151,7 +151,7 @@ class WhatCameAfter(LessonScene):
     def residual_beats(self) -> None:
         """Residual connections: the block and its backward factor, then the computed bars."""
         th, r = self.theme, self.res.residual
-        title = self.fix_title(t("Residual connections"))
+        title = self.fix_title(t("Residual connections, simplest form"))
         y = 0.75
         a_in = self.tex("a_{l-1}", SIZE.label).move_to([LEFT_X + 0.4, y, 0])
         box = Rectangle(width=1.4, height=0.75, stroke_color=th.forward, stroke_width=2.5).move_to([-4.2, y, 0])
@@ -443,8 +443,8 @@ class WhatCameAfter(LessonScene):
         gate = self.text(t("f: forget gate, learned, between 0 and 1"), SIZE.label, color=th.warn)
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
         caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
-                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f: 1 in the 1997 LSTM, "
-                    "since 2000 a learned gate between 0 and 1 that can stay near 1.")
+                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f, a forget gate that can "
+                    "learn to stay near 1 (in 1997, f = 1).")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)

@@ -374,8 +374,9 @@ class ForwardBackProp(LessonScene):
                 else:
                     eq.align_to(outline, UP)
                 equations.add(eq)
-                self.play(Create(cuts), *([FadeOut(area)] if k == 1 else []), run_time=0.6)
-                self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=0.9)
+                self.play(Create(cuts), *([FadeOut(area)] if k == 1 else []), run_time=0.5)
+                self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=0.8)
+            self.wait(0.6)  # the last cut settles before the caption ends
         self.square = VGroup(outline, kept, equations)
 
     def more_factors(self) -> None:

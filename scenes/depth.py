@@ -264,9 +264,10 @@ class WhyDepthMatters(LessonScene):
         self.record("n_train", setup.n_train)
         pixels = int(s.w1_before.shape[1])
         self.record("pixels", pixels)
+        batch = self.count("batch_size", setup.batch_size)
         self.say(t("A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {digits} "
-                   "digits) by gradient descent. Each picture: one first-layer neuron's {pixels} weights.",
-                   width=width, epochs=epochs, digits=n_train, pixels=pixels),
+                   "digits), one step per {batch} digits. Each picture: one first-layer neuron's {pixels} weights.",
+                   width=width, epochs=epochs, digits=n_train, batch=batch, pixels=pixels),
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),
                  run_time=1.0)
 

@@ -187,14 +187,16 @@ class GradientsFading(LessonScene):
         hidden = self.inline("hidden_layers", r.last_hidden)
         width = self.inline("width", r.sizes[1])
         outs = self.inline("outputs", r.sizes[-1])
-        self.say(t("A real deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons, {outputs} "
-                   "outputs.", pixels=pixels, hidden=hidden, width=width, outputs=outs),
-                 FadeIn(self.heading), FadeIn(self.diagram),
-                 FadeIn(sizes, self.digit, heading, label_row, wires, outputs), run_time=2)
         dots = [e for e in self.diagram.ellipses if e is not None]
-        anims = [Indicate(VGroup(*dots), color=th.text, scale_factor=1.6)] if dots else []
-        self.say(t("Only a few neurons per layer are drawn.") if dots else
-                 t("Every neuron is drawn."), *anims, run_time=1.2)
+        f = {"pixels": pixels, "hidden": hidden, "width": width, "outputs": outs}
+        with self.beat(t("A real deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons (a few "
+                         "drawn), {outputs} outputs.", **f) if dots else
+                       t("A real deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons, {outputs} "
+                         "outputs.", **f)):
+            self.play(FadeIn(self.heading), FadeIn(self.diagram),
+                      FadeIn(sizes, self.digit, heading, label_row, wires, outputs), run_time=2)
+            if dots:  # the dots stand for the neurons left out
+                self.play(Indicate(VGroup(*dots), color=th.text, scale_factor=1.6), run_time=1.2)
         self.say(start_words(self.lesson.net))
 
     def forward_pass(self) -> None:
@@ -255,8 +257,9 @@ class GradientsFading(LessonScene):
             row.move_to([0, y, 0])
         self.cost_rows = rows
         c = self.inline("cost", r.cost)
-        self.say(t("From here on the cost is the cross-entropy (chapter {depth}'s nets learned with it too), "
-                   "C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.", depth=number_of("depth"), cost=c),
+        self.say(t("From here on the cost is the cross-entropy, as in chapters {opening} and {depth}: "
+                   "C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.", opening=number_of("opening"),
+                   depth=number_of("depth"), cost=c),
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)
         self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so the output layer's own gradient cannot "
                    "stall by saturating.", L=L), FadeIn(why), run_time=1.0)
@@ -355,10 +358,6 @@ class GradientsFading(LessonScene):
         highlight = [first.animate.set_stroke(self.net_colour, width=3),
                      last.animate.set_stroke(self.net_colour, width=3)]
         self.say(caption, FadeIn(line), *highlight, run_time=1.2)
-        out_bar, out_value = self.bars[0], self.bar_values[0]
-        self.say(t("We compare hidden layers only."),
-                 out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY), out_value.animate.set_opacity(LEFT_OUT_OPACITY),
-                 run_time=1.0)
 
     def book_reference(self) -> None:
         """Beat 7: Nielsen's published hidden-layer norms beside ours, and why they differ, in one sentence."""
@@ -396,8 +395,10 @@ class GradientsFading(LessonScene):
                         "{hidden} hidden layers of {width} on {images} of its {total} MNIST training images "
                         "({side}×{side} pixels): layer 1 at {ratio} of layer {layer}. Ours: one {ours}×{ours} digit, "
                         "one start.", hidden=len(BOOK_SIZES) - 2, width=BOOK_SIZES[1], **fields)
-        self.say(caption,
-                 FadeIn(name), FadeIn(values), run_time=1.2)
+        # the book compares hidden layers only: the output layer's bar steps back as it is said
+        out_bar, out_value = self.bars[0], self.bar_values[0]
+        self.say(caption, FadeIn(name), FadeIn(values), out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY),
+                 out_value.animate.set_opacity(LEFT_OUT_OPACITY), run_time=1.2)
 
     def closing(self) -> None:
         """Beat 8: the key picture, held: what the bars mean for the steps of gradient descent."""

@@ -568,6 +568,8 @@ class CostOfFading(LessonScene):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), *faint, run_time=1.0)
         with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
+        # the step test shows one cause; the literature names another, said so the run is not read as the only one
+        self.say(t("Saturation can stall a net too: Glorot and Bengio (2010) saw top hidden layers stuck near 0."))
 
     def cause_caption(self, test: StepTest, boost: str) -> Message:
         """What the two retrained runs did: when each left chance (or that it did not), and, when

@@ -89,9 +89,10 @@ def first_at_least(values: np.ndarray, level: float) -> int | None:
 def test_dry_run_renders_within_bounds(name: str, lo: float, hi: float, scenes: dict[str, CostOfFading]) -> None:
     scene = scenes[name]
     assert lo < scene.renderer.time < hi, f"clip lasts {scene.renderer.time:.1f} s"
-    if name == "default":  # the chapter's ceiling in the third cut, with the step test that closes it
-        assert scene.renderer.time <= 88.5, scene.renderer.time
-    assert sum(len(c) for c in scene.captions) <= 1205  # the budget: the step test, the plateau in his epochs
+    if name == "default":  # the chapter's ceiling in the third cut, with the step test and the other cause
+        assert scene.renderer.time <= 94.0, scene.renderer.time
+    # the budget: the step test, the plateau in his epochs, saturation named as another cause
+    assert sum(len(c) for c in scene.captions) <= 1300
     assert not scene.mobjects  # end_chapter faded everything out
 
 
@@ -346,7 +347,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
             f"one layer's η × {fmt_value(r.factor)}, layer 1's lag.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
                          f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this run, only layer 1's boost "
-                         "helped.")  # one run: no claim beyond it
+                         "helped. Saturation can stall a net too: Glorot and Bengio (2010) saw top hidden layers stuck "
+                         "near 0.")  # one run: no claim beyond it, and the other cause the literature names
     assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "L2"):
         assert wrong not in text

@@ -104,7 +104,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, WhyDepthMatters],
     expected: dict[str, object] = {
         "shallow.hidden_layers": 1.0, "shallow.width": float(s.sizes[1]),
         "epochs": float(res.epochs), "n_train": float(res.setup.n_train), "n_test": float(res.setup.n_test),
-        "pixels": 64.0, "colour_scale": colour_scale(res), "shallow.accuracy": s.accuracy_after,
+        "pixels": 64.0, "batch_size": float(res.setup.batch_size), "colour_scale": colour_scale(res), "shallow.accuracy": s.accuracy_after,
         "deep.hidden_layers": float(hidden), "deep.width": float(d.sizes[1]),
         "deep.accuracy": d.accuracy_after, "chance": res.chance,
     }
@@ -195,8 +195,9 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
                            "combine them.")
     assert f"on our small 8×8 digits it does not pay (chapter {number_of('trains')})." in text
     # no reference ahead to chapters a viewer has not seen (the set-up is chapter 8's, said there)
-    assert ("A shallow net, one hidden layer of 30, trained 10 epochs (passes over 1,348 digits) by gradient "
-            "descent. Each picture: one first-layer neuron's 64 weights.") in text
+    # a step per mini-batch, said without the name SGD, which chapter 8 defines
+    assert ("A shallow net, one hidden layer of 30, trained 10 epochs (passes over 1,348 digits), one step per 10 "
+            "digits. Each picture: one first-layer neuron's 64 weights.") in text
     assert "Where digits have ink, the noise became broad blobs." in text
     assert f"It gets {fmt_percent(res.shallow.accuracy_after)} of 449 held-out digits (kept aside to test) right." \
         in text

@@ -189,8 +189,8 @@ def test_where_the_answers_are(rendered: dict[str, ColdOpen]) -> None:
     cause, fixes = (number_of("backprop"), number_of("exploding")), (number_of("wayout"), number_of("after"))
     history = number_of("after")
     assert CHAPTERS[-1].number == history
-    assert scene.captions[-1] == (f"Chapters {cause[0]} to {cause[1]} show the cause; {fixes[0]} to {fixes[1]}, "
-                                  "the fixes and history.")
+    assert scene.captions[-1] == (f"Chapters {cause[0]} to {cause[1]}: the cause; {fixes[0]} to {fixes[1]}: "
+                                  "fixes and history.")
     words = screen_words(scene)
     for item in (f"the cause: chapters {cause[0]} to {cause[1]}", f"the fixes: chapters {fixes[0]} to {fixes[1]}",
                  f"the history: chapter {history}"):
