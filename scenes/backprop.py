@@ -533,10 +533,11 @@ class ForwardBackProp(LessonScene):
         """Beat 13: |w| > 4 can give a factor above 1 (exploding), but only for z near 0."""
         self.caveat = note = self._caveat()
         limit = self.res.weight_limit
-        self.say(t("With |w| > {limit} a factor can exceed 1; if they all do, the product grows: the exploding "
-                   "gradient (chapter {chapter}). But a large w makes z = w a + b large and σ' tiny, except for "
-                   "inputs a in a narrow band.", limit=limit, chapter=number_of("exploding")),
-                 FadeIn(note, shift=UP * 0.1), run_time=1.0)
+        caption = t("With |w| > {limit} a factor can exceed 1; if they all do, the product grows: the exploding "
+                    "gradient (chapter {chapter}). But a large w makes z = w a + b large and σ' tiny, except for "
+                    "inputs a in a narrow band.", limit=limit, chapter=number_of("exploding"))
+        with self.beat(caption):  # the band appears when the caption comes to it
+            self.reveal(self.renderer.time, caption, [("z = w a + b", [FadeIn(note, shift=UP * 0.1)], 1.0)])
 
 
 __all__ = ["ForwardBackProp", "experiment", "e_notation", "frac_words", "decades", "superscript"]

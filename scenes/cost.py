@@ -216,8 +216,8 @@ class TheCost(LessonScene):
         self.cost_value.align_to(eq[0], DOWN)
         self.panel = VGroup(name, formula, eq).arrange(DOWN, buff=0.25).move_to([PANEL_X, PANEL_Y, 0])
         self.say(t("One common cost, the quadratic C = ½ Σ (a − y)², is half the sum of the squared misses, "
-                   "0 if perfect: here C = {cost}.", cost=cost), FadeIn(sq_head), FadeIn(self.sq_col, shift=RIGHT * 0.2),
-                 FadeIn(self.panel), run_time=1.5)
+                   "0 if perfect: here C = {cost}.", cost=cost),
+                 FadeIn(sq_head), FadeIn(self.sq_col, shift=RIGHT * 0.2), FadeIn(self.panel), run_time=1.5)
 
     def nudge_one_weight(self) -> None:
         """Beat 4: nudge one weight w; C really changes, and ∂C/∂w says how fast and which way."""
@@ -303,8 +303,8 @@ class TheCost(LessonScene):
                        t("Back prop finds every gradient at once. {steps} steps on this one digit raise C from "
                          "{start} to {end}; the net answers {answer}, not {label}.", **fields))
         with self.beat(caption, hold=0.5):
-            # the steps start when the caption reaches them, not under "Back prop finds every gradient"
-            wait = self.when_said(caption, str(r.steps)) - 0.3
+            # the steps start with the cue that tells them, not under "Back prop finds every gradient"
+            wait = self.cue_start(caption, f"{r.steps} ")
             if wait > 0:
                 self.wait(wait)
             for i in range(1, len(r.checkpoints)):
@@ -312,7 +312,7 @@ class TheCost(LessonScene):
                 self.play(FadeIn(self.step_row[i + 1]), FadeIn(self.cost_row[i + 1]),
                           Transform(self.bar_group, self.bars(out)),
                           Transform(self.cost_value, self.cost_text(f"panel_cost_{i}", r.descent_costs[i])),
-                          self.diagram.activation_animation(r.depth, out, th.forward), run_time=0.5)
+                          self.diagram.activation_animation(r.depth, out, th.forward), run_time=0.45)
             final = r.descent_outputs[-1]
             self.a_col = self.column("final_a", final, A_COL)
             self.sq_col = self.column("final_sq", (final - r.target) ** 2, SQ_COL, color=th.backward)

@@ -77,10 +77,11 @@ def experiment(lesson: Lesson) -> TrainingComparison:
 def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
     """Hidden layer ``layer`` (1-based) of ``layers`` on viridis: early dark, late bright.
 
-    The ends of viridis that vanish into the background are left out (its darkest purple on
-    the dark theme, its brightest yellow on the light one).
+    The ends of viridis that vanish into the background are left out (its dark purples on the
+    dark theme, where layer 1's line must stay visible under the others, and its brightest
+    yellow on the light one).
     """
-    lo, hi = (0.15, 1.0) if theme_name == "dark" else (0.0, 0.78)
+    lo, hi = (0.3, 1.0) if theme_name == "dark" else (0.0, 0.78)
     share = (layer - 1) / max(layers - 1, 1)
     return viridis(lo + (hi - lo) * share)
 
@@ -288,20 +289,21 @@ class CostOfFading(LessonScene):
         else:
             f["factor"] = self.inline("factor", r.factor)
             self.shown["ratio"] = float(r.ratio_rounded)
+            # the measure is named, ‖∂C/∂b‖: a ratio of gradients, not of how far the weights moved
             if r.factor == 1:
-                words = t("layer 1 learned about as fast as layer {hidden}", **f)
-                caption = t("Epochs {first} to {last}: layer 1 learned about as fast as layer {hidden} (geometric "
+                words = t("layer 1's speed: about layer {hidden}'s", **f)
+                caption = t("Epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was about layer {hidden}'s (geometric "
                             "mean of the per-epoch ratios).", **f)
             elif r.ratio >= 1:
-                words = t("layer 1 learned {factor} times slower than layer {hidden}", **f)
+                words = t("layer 1's speed: 1/{factor} of layer {hidden}'s", **f)
                 # a plateau (netsim: the vanishing regime, layer 1 slower) is shaded on both panels
-                caption = (t("Shaded, epochs {first} to {last}: layer 1 learned {factor} times slower than layer "
-                             "{hidden} (geometric mean of the per-epoch ratios).", **f) if r.plateau else
-                           t("Epochs {first} to {last}: layer 1 learned {factor} times slower than layer {hidden} "
+                caption = (t("Shaded, epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer "
+                             "{hidden}'s (geometric mean of the per-epoch ratios).", **f) if r.plateau else
+                           t("Epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer {hidden}'s "
                              "(geometric mean of the per-epoch ratios).", **f))
             else:
-                words = t("layer 1 learned {factor} times faster than layer {hidden}", **f)
-                caption = t("Epochs {first} to {last}: layer 1 learned {factor} times faster than layer {hidden} "
+                words = t("layer 1's speed: {factor} times layer {hidden}'s", **f)
+                caption = t("Epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was {factor} times layer {hidden}'s "
                             "(geometric mean of the per-epoch ratios).", **f)
         first = self.text(t("epochs {first} to {last}:", **f) if still
                           else t("epochs {first} to {last}, geometric mean:", **f), SIZE.small)
@@ -569,7 +571,8 @@ class CostOfFading(LessonScene):
         with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
         # the step test shows one cause; the literature names another, said so the run is not read as the only one
-        self.say(t("Saturation can stall a net too: Glorot and Bengio (2010) saw top hidden layers stuck near 0."))
+        self.say(t("Saturation can stall a net too: Glorot and Bengio (2010) saw the top hidden layer's σ stuck "
+                   "near 0."))
 
     def cause_caption(self, test: StepTest, boost: str) -> Message:
         """What the two retrained runs did: when each left chance (or that it did not), and, when

@@ -86,21 +86,25 @@ def legend_label(key: str, accuracy: str) -> Message:
 
 
 def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sigmoid: str, tanh: str,
-                  relu: str) -> Message:
+                  relu: str, every_epoch: bool = False) -> Message:
     """The three deep nets' average ratios over the same epochs ``window`` (layer L-1's speed over
     layer 1's, written ``sigmoid``, ``tanh`` and ``relu``), and what the fixed nets' two
     (``ratios``) say of layer 1: below 1, layer 1 learns the faster (no more "level" than a fade
     is; no per-layer rate is drawn from three gaps of one trained net)."""
     fields = {"hidden": hidden, "first": window[0], "last": window[1], "sigmoid": sigmoid, "tanh": tanh,
               "relu": relu}
+    if max(ratios) < 1 and every_epoch:
+        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)
     if max(ratios) < 1:
         return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1 now learns faster.", **fields)
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1's is the larger on average.", **fields)
     if max(ratios) <= 2:
         return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1 learns at least half as fast.", **fields)
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1's is at least half of layer {hidden}'s.",
+                 **fields)
     return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
-             "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1 still learns more slowly.", **fields)
+             "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1's is still the smaller.", **fields)
 
 
 class FixedNetTrains(LessonScene):
@@ -365,7 +369,6 @@ class FixedNetTrains(LessonScene):
         sigmoid = r.by_key("sigmoid").speed_ratio
         still = [bool(np.all(r.by_key(k).hidden_speeds[1:] == 0)) for k in ("tanh", "relu")]
         extra = []
-        start: Message | None = None  # the fixed nets' ratios before training, where layer 4 still led
         if all(still):
             caption = t("In these runs, no hidden layer of the fixed nets learned at all: every speed stayed 0.")
         elif any(still):
@@ -381,11 +384,9 @@ class FixedNetTrains(LessonScene):
             rs = self.inline("sigmoid.speed_ratio", r.by_key("sigmoid").speed_ratio_rounded)
             rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
             rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
-            caption = speed_verdict(ratios, H, r.window, rs, rt, rr)
-            t0, r0 = (r.by_key(k).ratios[0] for k in ("tanh", "relu"))
-            if max(ratios) < 1 and min(t0, r0) > 1:  # the fixed nets' layer 4 led before training: say so
-                start = t("At epoch 0, untrained, they were {tanh} and {relu}: layer {hidden} led.", hidden=H,
-                          tanh=self.inline("tanh.start_ratio", t0), relu=self.inline("relu.start_ratio", r0))
+            first, last = r.window  # "from epoch 1 on": every epoch of the window, in both fixed nets
+            every = all(bool(np.all(np.asarray(r.by_key(k).ratios[first:last + 1]) < 1)) for k in ("tanh", "relu"))
+            caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every)
             extra.append(FadeIn(self.averages(list(DEEP))))
         else:
             caption = t("In these runs, layer 1 of a deep net stopped learning: its speed fell to 0.")
@@ -400,5 +401,3 @@ class FixedNetTrains(LessonScene):
                       run_time=2.5)
             if extra:
                 self.play(*extra, run_time=0.8)
-        if start is not None:
-            self.say(start)

@@ -59,6 +59,7 @@ from manim import (
 from netsim.experiments.backprop import chain_layers
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
 from netsim.experiments.wayout import FACTOR_DIGITS, SettingBars, WayOutChapter, the_way_out
+from netsim.format import fmt_whole
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
@@ -472,7 +473,8 @@ class TheWayOut(LessonScene):
                                    num_dashes=8 * len(pts)))
             lin_names.add(self.tex("n", SIZE.small, color=th.muted).next_to(pts[-1], RIGHT, buff=0.1))
         self.shown["sums.kept_per_n"] = float(kept)
-        trials = self.rec("sums.trials", s.trials)
+        self.rec("sums.trials", s.trials)
+        trials = fmt_whole(s.trials)  # a count, written as every count is (5,000)
         kept_txt = fmt_value(kept)
         legend = VGroup(
             self.tex(r"S = \sum_{k=1}^{n} w_k\, \delta_k", SIZE.label),
@@ -686,7 +688,7 @@ class TheWayOut(LessonScene):
         note = VGroup(
             VGroup(self.tex(r"\|\delta_l\|", SIZE.small, color=th.muted),
                    self.muted(t("of one digit: root mean square over {samples} digits",
-                                samples=fmt_value(r.n_samples)))
+                                samples=fmt_whole(r.n_samples)))
                    ).arrange(RIGHT, buff=0.1),
             self.muted(t("bar: median of {starts} starts; line: middle half", starts=fmt_value(len(r.seeds)))),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
@@ -870,7 +872,7 @@ class TheWayOut(LessonScene):
         self.rows = [self.panel_rows(i) for i in range(len(r.settings))]
         with self.beat(t("Chapter {chapter}'s deep net, untrained, from {starts} random starts. Each bar: layer l's "
                          "‖δ_l‖, root mean square over {samples} digits.", chapter=number_of("fading"),
-                         starts=fmt_value(len(r.seeds)), samples=fmt_value(r.n_samples))):
+                         starts=fmt_value(len(r.seeds)), samples=fmt_whole(r.n_samples))):
             self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[2]), run_time=0.8)
             self.play(FadeIn(self.frame), run_time=1.0)
         s = r.settings[0]

@@ -308,11 +308,13 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     # the factor is the geometric mean of the per-epoch ratios r_e over the shaded epochs, and is named so
     geometric = 10 ** np.mean(np.log10(r.ratios[first:last + 1]))
     assert math.isclose(r.ratio, geometric, rel_tol=1e-9) and r.factor == round_significant(geometric)
-    assert f"Shaded, epochs {first} to {last}: layer 1 learned {fmt_value(r.factor)} times slower " \
-           "than layer 4 (geometric mean of the per-epoch ratios)." in text
+    # a ratio of the measure it names (‖∂C/∂b‖), not "learned N times slower"
+    assert f"Shaded, epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{fmt_value(r.factor)} of layer 4's " \
+           "(geometric mean of the per-epoch ratios)." in text
+    assert "learned" not in text.split("Shaded")[1].split(".")[0]
     statement = [t.original_text for t in scene.statement]
     assert statement == [f"epochs {first} to {last}, geometric mean:",
-                         f"layer 1 learned {fmt_value(r.factor)} times slower than layer 4"]
+                         f"layer 1's speed: 1/{fmt_value(r.factor)} of layer 4's"]
     assert "on average" not in text
     left = r.deep_epochs_to_leave_chance
     assert f"The deep net stayed below 20% right, bar brief spikes, until epoch {left};" in text
@@ -347,8 +349,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
             f"one layer's η × {fmt_value(r.factor)}, layer 1's lag.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
                          f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this run, only layer 1's boost "
-                         "helped. Saturation can stall a net too: Glorot and Bengio (2010) saw top hidden layers stuck "
-                         "near 0.")  # one run: no claim beyond it, and the other cause the literature names
+                         "helped. Saturation can stall a net too: Glorot and Bengio (2010) saw the top hidden layer's "
+                         "σ stuck near 0.")  # one run: no claim beyond it, and the other cause the literature names
     assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "L2"):
         assert wrong not in text
@@ -379,7 +381,7 @@ def test_relu_he_captions_follow_the_numbers(scenes: dict[str, CostOfFading],
     text = " ".join(scenes["relu-he"].captions)
     assert "plateau" not in text and "slower" not in text and "catches up" not in text
     assert rf.ratio < 1
-    assert (f"Epochs 1 to 200: layer 1 learned {fmt_value(rf.factor)} times faster than layer 4 (geometric mean "
+    assert (f"Epochs 1 to 200: layer 1's ‖∂C/∂b‖ was {fmt_value(rf.factor)} times layer 4's (geometric mean "
             "of the per-epoch ratios).") in text
     assert (f"The deep net hit 90% at epoch {rf.deep_epochs_to_target}; the shallow net hit 90% at epoch "
             f"{rf.shallow_epochs_to_target}.") in text

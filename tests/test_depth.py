@@ -104,7 +104,8 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, WhyDepthMatters],
     expected: dict[str, object] = {
         "shallow.hidden_layers": 1.0, "shallow.width": float(s.sizes[1]),
         "epochs": float(res.epochs), "n_train": float(res.setup.n_train), "n_test": float(res.setup.n_test),
-        "pixels": 64.0, "batch_size": float(res.setup.batch_size), "colour_scale": colour_scale(res), "shallow.accuracy": s.accuracy_after,
+        "pixels": 64.0, "batch_size": float(res.setup.batch_size), "colour_scale": colour_scale(res),
+        "shallow.accuracy": s.accuracy_after,
         "deep.hidden_layers": float(hidden), "deep.width": float(d.sizes[1]),
         "deep.accuracy": d.accuracy_after, "chance": res.chance,
     }

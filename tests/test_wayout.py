@@ -37,7 +37,7 @@ from netsim.experiments.wayout import (
     way_out,
     weight_variance,
 )
-from netsim.format import fmt_ratio, fmt_value
+from netsim.format import fmt_ratio, fmt_value, fmt_whole
 from netsim.network import Network
 from scenes.engine.chapters import number_of
 from scenes.engine.lesson import LESSONS_DIR, load_lesson
@@ -196,7 +196,7 @@ def test_random_sums_are_seeded_and_recomputed() -> None:
 def test_sums_caption_says_follows_only_when_they_do(rendered: dict[str, TheWayOut]) -> None:
     s = sums_for()
     text = text_of(rendered["default"])
-    assert f"For each n, doubling at each step, {fmt_value(s.trials)} random sums: " in text
+    assert f"For each n, doubling at each step, {fmt_whole(s.trials)} random sums: " in text  # a count: 5,000
     assert all(b == 2 * a for a, b in zip(s.ns, s.ns[1:]))  # "doubling at each step"
     assert ("(root mean square) follows √n." in text) == s.follows_sqrt_n
 
@@ -424,7 +424,7 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert rendered["default"].shown["n_hidden"] == r.width  # "n_in = n_out = 30" between hidden layers, on screen
     assert "LeCun (1998)" in text and "Xavier Glorot and Bengio (2010)" in text and "Kaiming He (2015)" in text
     assert f"Chapter {number_of('fading')}'s deep net, untrained, from {len(r.seeds)} random starts." in text
-    assert f"root mean square over {r.n_samples} digits" in text
+    assert f"root mean square over {fmt_whole(r.n_samples)} digits" in text
 
     def pm(s: object, root: str) -> str:
         return (f"predicted {root}{figures(s.slope_sq_rounded)}{')' if '(' in root else ''} = "

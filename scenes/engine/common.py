@@ -231,6 +231,18 @@ class LessonScene(VoiceoverScene):
         at = english.rfind(marker)
         return total * count_chars(english[:at], "en") / max(1, count_chars(english, "en")) if at > 0 else 0.0
 
+    def cue_start(self, caption: Words, marker: str) -> float:
+        """Seconds into the beat of ``caption`` at which the cue holding ``marker`` starts, if
+        the beat lasts no longer than its cues take to read (a longer beat stretches them);
+        0 if no cue holds it."""
+        lang = self.lesson.language
+        at = 0.0
+        for cue in split_cues(self.tr(caption), lang):
+            if marker in cue:
+                return at
+            at += reading_time(cue, lang) + CUE_GAP
+        return 0.0
+
     def reveal(self, start: float, caption: Words, steps: Sequence[tuple[str, Sequence[Animation], float]]) -> None:
         """Play each step's animations when ``caption`` reaches its marker (or at once if later)."""
         for marker, anims, run_time in steps:
