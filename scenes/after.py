@@ -443,8 +443,8 @@ class WhatCameAfter(LessonScene):
         gate = self.text(t("f: forget gate, learned, between 0 and 1"), SIZE.label, color=th.warn)
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
         caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
-                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f, a forget gate that can "
-                    "learn to stay near 1 (in 1997, f = 1).")
+                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f: 1 in 1997's LSTM; "
+                    "since 2000, a forget gate that can learn to stay near 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)

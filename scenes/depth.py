@@ -247,7 +247,7 @@ class WhyDepthMatters(LessonScene):
         arrows = VGroup(*[Arrow(a.get_right(), b.get_left(), buff=0.15, color=th.forward, stroke_width=4)
                           for a, b in zip(row, row[1:])])
         self.intro = VGroup(row, arrows)
-        self.say(t("What should depth buy? Layer 1 finds simple patterns in the pixels; later layers combine them."),
+        self.say(t("Layer 1 finds simple patterns in the pixels; later layers combine them."),
                  FadeIn(self.heading), FadeIn(self.intro), run_time=1.2)
         self.say(t("On photos and speech depth won; on our small 8×8 digits it does not pay (chapter {chapter}).",
                    chapter=number_of("trains")))

@@ -95,7 +95,8 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
               "relu": relu}
     if max(ratios) < 1 and every_epoch:
         return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger (of C "
+                 "averaged over digits; chapter {wayout}'s were per digit).", wayout=number_of("wayout"), **fields)
     if max(ratios) < 1:
         return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1's is the larger on average.", **fields)

@@ -219,7 +219,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     caps = rendered["default"].captions
     assert "Recurrent nets read a sequence step by step, reusing weights" in caps[4]
     assert "c_t = f c_(t−1) + new input" in caps[4] and "a forget gate that can learn to stay near 1" in caps[4]
-    assert "(in 1997, f = 1)" in caps[4]  # the forget gate came later
+    assert "f: 1 in 1997's LSTM; since 2000, a forget gate" in caps[4]  # the forget gate came later
     history = " ".join(caps[5:9])
     years = ["1991", "1994", "1997", "1998", "2006–2007", "2009–2012", "2010:", "2010–2011", "2015"]
     positions = [history.index(y) for y in years]

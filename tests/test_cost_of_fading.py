@@ -345,8 +345,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert note.width <= NOTE_WIDTH and -6.5 < note.get_left()[0] < note.get_right()[0] < 6.5
     # the closing test: is layer 1's slowness a cause? one layer's eta times its lag, layer 1 then layer 4
     t = step_test(r)
-    assert ("Did layer 1's slowness keep the net at chance? Retrain it from the same start and mini-batches with "
-            f"one layer's η × {fmt_value(r.factor)}, layer 1's lag.") in text
+    assert ("Did layer 1's lag keep the net at chance? Retrain it, same start and mini-batches, with one layer's "
+            f"η × {fmt_value(r.factor)}.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
                          f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this run, only layer 1's boost "
                          "helped. Saturation can stall a net too: Glorot and Bengio (2010) saw the top hidden layer's "

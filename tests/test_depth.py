@@ -192,7 +192,7 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     scene = rendered["default"]
     text = " ".join(scene.captions)
     assert scene.heading[0].original_text == f"5. {by_slug('depth').title}" == "5. What depth should buy"
-    assert text.startswith("What should depth buy? Layer 1 finds simple patterns in the pixels; later layers "
+    assert text.startswith("Layer 1 finds simple patterns in the pixels; later layers "
                            "combine them.")
     assert f"on our small 8×8 digits it does not pay (chapter {number_of('trains')})." in text
     # no reference ahead to chapters a viewer has not seen (the set-up is chapter 8's, said there)
