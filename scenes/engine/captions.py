@@ -336,13 +336,18 @@ def _reads_on(before: str, after: str, then: str = "") -> float:
     """What a Chinese line break between two atoms costs beyond :func:`_line_breaks`, though
     the text is not cut inside anything: a line ending on a word that waits for what it governs
     (在, 和: :data:`_DANGLING`), a break between two Latin words (a name, a title), and a
-    phrase cut from its head (after 的, before 上), and two numbers joined by 和 parted (``then``:
-    what follows ``after``)."""
+    phrase cut from its head (after 的, before 上, after a number's measure word), two numbers
+    joined by 和 parted (``then``: what follows ``after``), and a list cut after its 、."""
     cost = _DANGLING_LINE_COST if before.strip() in _DANGLING else 0.0
     if re.search(r"\d$", before.rstrip()) and re.match(r"\s*[和与或]\s*\d", after + then):
         cost += _DANGLING_LINE_COST  # "在 0 | 和 1 之间": two numbers joined by 和 stay on one line
     if re.search(r"[A-Za-z]$", before.rstrip()) and re.match(r"\s*[A-Za-z]", after):
         cost += _LATIN_LINE_COST
+    end, start = before.rstrip(), after.lstrip()
+    if re.search(rf"\d\s*[{''.join(sorted(_MEASURE))}]$", end) and _CJK.match(start[:1] or " "):
+        cost += _HALF_PHRASE_COST  # "449 张 | 测试图像": a counted noun parted from its count
+    if end.endswith("、"):
+        cost += _SEAM_COST  # "Bengio、| Simard": a list cut between its items
     word = after.strip()
     opens = word[:1] in _POSTPOSITIONS and (len(word) == 1 or not _CJK.match(word[1]) or word[1] in _PARTICLES)
     if before.rstrip().endswith("的") or opens:
@@ -526,6 +531,8 @@ _DANGLING_LINE_COST, _LATIN_LINE_COST = 10.0, 20.0
 #: what a line break after 的 or before one of these costs, a phrase parted from its head.
 _POSTPOSITIONS = set("上里中")
 _HALF_PHRASE_COST = 10.0
+#: What a line break inside a list, after its 、, costs.
+_SEAM_COST = 4.0
 
 
 #: A cue that ends a sentence and then opens the next with fewer than ``_RUN_ON`` characters
