@@ -215,7 +215,7 @@ class TheCost(LessonScene):
         eq = VGroup(self.tex("C =", SIZE.heading), self.cost_value).arrange(RIGHT, buff=0.18)
         self.cost_value.align_to(eq[0], DOWN)
         self.panel = VGroup(name, formula, eq).arrange(DOWN, buff=0.25).move_to([PANEL_X, PANEL_Y, 0])
-        self.say(t("One common cost, the quadratic C = ½ Σ (a − y)², is half the sum of the squared misses, "
+        self.say(t("One cost, the quadratic C = ½ Σ (a − y)², is half the sum of the squared misses, "
                    "0 if perfect: here C = {cost}.", cost=cost),
                  FadeIn(sq_head), FadeIn(self.sq_col, shift=RIGHT * 0.2), FadeIn(self.panel), run_time=1.5)
 

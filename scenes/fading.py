@@ -33,6 +33,7 @@ from manim import (
 
 from netsim.experiments.fading import (
     BOOK_IMAGES,
+    BOOK_RATIO_SAID,
     BOOK_SIZES,
     BOOK_TRAINING_IMAGES,
     MNIST_SIDE,
@@ -374,7 +375,7 @@ class GradientsFading(LessonScene):
         else:
             values.arrange(RIGHT, buff=0.35)
             VGroup(name, values).arrange(RIGHT, buff=0.25).move_to([0, BOOK_Y, 0]).align_to([-6.9, 0, 0], LEFT)
-        book_ratio = fmt_ratio(r.book_first_over_last)
+        book_ratio = fmt_ratio(1 / BOOK_RATIO_SAID)  # to the one figure the book's 0.003 has: 1/100
         self.shown["book_first_over_last"] = r.book_first_over_last
         n = len(r.book_norms)
         self.shown["book_training_images"] = float(BOOK_TRAINING_IMAGES)
@@ -386,15 +387,15 @@ class GradientsFading(LessonScene):
                   "ratio": book_ratio, "layer": n, "ours": ours}
         if same:
             caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured the same hidden layers on "
-                        "{images} of its {total} MNIST training images ({side}×{side} pixels): layer 1 at {ratio} of "
-                        "layer {layer}. Ours: one {ours}×{ours} digit, one start.", **fields)
+                        "{images} of its {total} MNIST training images ({side}×{side} pixels): layer 1 at about "
+                        "{ratio} of layer {layer}. Ours: one {ours}×{ours} digit, one start.", **fields)
         else:
             self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
             self.shown["book_width"] = float(BOOK_SIZES[1])
             caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured a sigmoid net with "
                         "{hidden} hidden layers of {width} on {images} of its {total} MNIST training images "
-                        "({side}×{side} pixels): layer 1 at {ratio} of layer {layer}. Ours: one {ours}×{ours} digit, "
-                        "one start.", hidden=len(BOOK_SIZES) - 2, width=BOOK_SIZES[1], **fields)
+                        "({side}×{side} pixels): layer 1 at about {ratio} of layer {layer}. Ours: one {ours}×{ours} "
+                        "digit, one start.", hidden=len(BOOK_SIZES) - 2, width=BOOK_SIZES[1], **fields)
         # the book compares hidden layers only: the output layer's bar steps back as it is said
         out_bar, out_value = self.bars[0], self.bar_values[0]
         self.say(caption, FadeIn(name), FadeIn(values), out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY),

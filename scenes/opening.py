@@ -127,8 +127,8 @@ class ColdOpen(LessonScene):
         self.question = self.text(t("Why did deep fully-connected nets train so slowly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
         caption = t("With enough neurons, one hidden layer can approximate any continuous function on a closed, "
-                    "bounded region; for some, depth needs far fewer. So why, for years, did deep nets "
-                    "train so slowly, or stall?")
+                    "bounded region; for some functions, depth needs far fewer neurons. So why, for years, did deep "
+                    "nets train so slowly, or stall?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)

@@ -158,7 +158,7 @@ def test_captions_say_the_numbers(rendered: dict[str, TheCost], name: str) -> No
     assert f"handwritten {r.label}:" in cap[0] and f"{r.sizes[0]} pixels in" in cap[0]
     assert f"1 for the {r.label}," in cap[1]
     # one cost among others: chapter 7 names the chapters that use the cross-entropy
-    assert "One common cost, the quadratic C = ½ Σ (a − y)², is half the sum of the squared misses" in cap[2]
+    assert "One cost, the quadratic C = ½ Σ (a − y)², is half the sum of the squared misses" in cap[2]
     assert f"here C = {c}." in cap[2]
     assert f"∂C/∂w = {fmt_value(r.grad)}." in cap[3]
     assert "w ← w − η ∂C/∂w" in cap[4] and f"η = {fmt_value(r.eta)}." in cap[4]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -59,6 +60,20 @@ MNIST_SIDE = 28
 
 #: Nielsen's last-hidden over first-hidden ratio, 0.285 / 0.003 (from the citation above).
 BOOK_HIDDEN_RATIO: float = BOOK_HIDDEN_NORMS[-1] / BOOK_HIDDEN_NORMS[0]
+#: Significant figures the book's ratio can be said to: its layer-1 norm, 0.003, has one.
+BOOK_RATIO_FIGURES = 1
+
+
+def _book_ratio_said(figures: int = BOOK_RATIO_FIGURES) -> float:
+    """0.285 / 0.003 from the printed decimals (exactly 95, where binary floats give
+    94.999...), rounded half up to ``figures`` significant figures: 100."""
+    ratio = Decimal(str(BOOK_HIDDEN_NORMS[-1])) / Decimal(str(BOOK_HIDDEN_NORMS[0]))
+    shift = ratio.adjusted() - figures + 1
+    return float(ratio.scaleb(-shift).quantize(Decimal(1), rounding=ROUND_HALF_UP).scaleb(shift))
+
+
+#: The book's last-hidden over first-hidden ratio as the video says it ("about 1/100").
+BOOK_RATIO_SAID: float = _book_ratio_said()
 
 @dataclass(frozen=True, eq=False)
 class FadingResult(OfNet):
