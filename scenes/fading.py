@@ -376,7 +376,7 @@ class GradientsFading(LessonScene):
             values.arrange(RIGHT, buff=0.35)
             VGroup(name, values).arrange(RIGHT, buff=0.25).move_to([0, BOOK_Y, 0]).align_to([-6.9, 0, 0], LEFT)
         book_ratio = fmt_ratio(1 / BOOK_RATIO_SAID)  # to the one figure the book's 0.003 has: 1/100
-        self.shown["book_first_over_last"] = r.book_first_over_last
+        self.shown["book_first_over_last"] = 1 / BOOK_RATIO_SAID  # as said; the book's own 0.003 / 0.285 is shown too
         n = len(r.book_norms)
         self.shown["book_training_images"] = float(BOOK_TRAINING_IMAGES)
         self.shown["book_images"] = float(BOOK_IMAGES)
