@@ -29,6 +29,7 @@ from manim import (
     Axes,
     Create,
     DashedLine,
+    DashedVMobject,
     FadeIn,
     FadeOut,
     Indicate,
@@ -359,10 +360,12 @@ class CostOfFading(LessonScene):
                         t("The deep net was still below {twice} right after {epochs} epochs; the shallow net did "
                           "not reach {target} in {epochs} epochs.", **f))
             f["left"] = self.count("deep_epochs_to_leave_chance", left)
-            return (t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left}; the shallow "
-                      "net hit {target} at epoch {shallow}.", **f) if s is not None else
-                    t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left}; the shallow "
-                      "net did not reach {target} in {epochs} epochs.", **f))
+            # the plateau in SGD steps too, to set beside Nielsen's 5,000 mini-batches an epoch
+            f["steps"] = self.count("steps_to_leave_chance", left * r.setup.updates_per_epoch)
+            return (t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left} ({steps} "
+                      "steps); the shallow net hit {target} at epoch {shallow}.", **f) if s is not None else
+                    t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left} ({steps} "
+                      "steps); the shallow net did not reach {target} in {epochs} epochs.", **f))
         d = r.deep_epochs_to_target
         if d is None and s is None:
             return t("Neither net reached {target} in {epochs} epochs.", **f)
@@ -543,21 +546,22 @@ class CostOfFading(LessonScene):
 
     def test_the_cause(self) -> None:
         """The deep net retrained with layer 1's step, then layer L-1's, made ``factor`` times larger:
-        both accuracy curves drawn in those layers' colours where the shallow net's was, a key in
-        place of the Nielsen note, and what each run did, from the numbers."""
+        both accuracy curves drawn where the shallow net's was, in the text colour (layer 1's run
+        solid, layer L-1's dashed: accuracies, not the speed lines' layer colours), a key in place of
+        the Nielsen note, and what each run did, from the numbers."""
         r, th = self.result, self.theme
         test = step_test(r)
         H = test.last_layer
         self.shown["boosted_first_accuracy"] = [float(v) for v in test.first_accuracy]
         self.shown["boosted_last_accuracy"] = [float(v) for v in test.last_accuracy]
         boost = self.inline("boost", test.boost)
-        colours = [layer_color(1, H, th.name), layer_color(H, H, th.name)]
-        curves = VGroup(*[self.curve(self.acc_ax, acc, c, width=3.0)
-                          for acc, c in zip((test.first_accuracy, test.last_accuracy), colours)])
+        # the two runs in the text colour, solid and dashed: accuracies, so not in the layers' speed colours
+        first = self.curve(self.acc_ax, test.first_accuracy, th.text, width=3.0)
+        last = DashedVMobject(self.curve(self.acc_ax, test.last_accuracy, th.text, width=3.0), num_dashes=120)
+        curves = VGroup(first, last)
         key = VGroup(self.text(t("deep net again, one layer's η × {boost}:", boost=boost), SIZE.small,
                                color=th.muted),
-                     self.legend_row([(t("layer {l}", l=1), colours[0], False), (t("layer {l}", l=H), colours[1],
-                                                                                  False)]))
+                     self.legend_row([(t("layer {l}", l=1), th.text, False), (t("layer {l}", l=H), th.text, True)]))
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1],
@@ -570,9 +574,6 @@ class CostOfFading(LessonScene):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), *faint, run_time=1.0)
         with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
-        # the step test shows one cause; the literature names another, said so the run is not read as the only one
-        self.say(t("Saturation can stall a net too: Glorot and Bengio (2010) saw the top hidden layer's σ stuck "
-                   "near 0."))
 
     def cause_caption(self, test: StepTest, boost: str) -> Message:
         """What the two retrained runs did: when each left chance (or that it did not), and, when

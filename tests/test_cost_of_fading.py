@@ -89,9 +89,9 @@ def first_at_least(values: np.ndarray, level: float) -> int | None:
 def test_dry_run_renders_within_bounds(name: str, lo: float, hi: float, scenes: dict[str, CostOfFading]) -> None:
     scene = scenes[name]
     assert lo < scene.renderer.time < hi, f"clip lasts {scene.renderer.time:.1f} s"
-    if name == "default":  # the chapter's ceiling in the third cut, with the step test and the other cause
+    if name == "default":  # the chapter's ceiling in the third cut, with the step test
         assert scene.renderer.time <= 94.0, scene.renderer.time
-    # the budget: the step test, the plateau in his epochs, saturation named as another cause
+    # the budget: the step test, and the plateau in his epochs and in steps
     assert sum(len(c) for c in scene.captions) <= 1300
     assert not scene.mobjects  # end_chapter faded everything out
 
@@ -130,6 +130,7 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
             "boosted_first_leave_chance": float(t.first_leave_chance),
             "boosted_last_leave_chance": float(t.last_leave_chance),
             "leave_chance_accuracy": 0.2, "deep_epochs_to_leave_chance": float(r.deep_epochs_to_leave_chance),
+            "steps_to_leave_chance": float(r.deep_epochs_to_leave_chance * s.updates_per_epoch),
             "catch_up_epoch": float(r.catch_up_epoch), "climb_accuracy": 0.5,
             "deep_epochs_to_climb": float(r.deep_epochs_to_climb), "speed_up": list(r.speed_up),
         })
@@ -317,7 +318,9 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
                          f"layer 1's speed: 1/{fmt_value(r.factor)} of layer 4's"]
     assert "on average" not in text
     left = r.deep_epochs_to_leave_chance
-    assert f"The deep net stayed below 20% right, bar brief spikes, until epoch {left};" in text
+    steps = left * r.setup.updates_per_epoch  # every mini-batch step up to the end of that epoch
+    assert steps == 8640 and scene.shown["steps_to_leave_chance"] == steps
+    assert f"The deep net stayed below 20% right, bar brief spikes, until epoch {left} (8,640 steps);" in text
     assert r.deep_accuracy[left - 1] < 0.2 and np.all(r.deep_accuracy[left:] >= 0.2) and left <= last + 1
     assert f"the shallow net hit 90% at epoch {r.shallow_epochs_to_target}." in text
     assert not re.search(r"[Ff]or \d+ epochs,? the deep net", text)  # the plateau is said one way
@@ -349,8 +352,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
             f"η × {fmt_value(r.factor)}.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
                          f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this run, only layer 1's boost "
-                         "helped. Saturation can stall a net too: Glorot and Bengio (2010) saw the top hidden layer's "
-                         "σ stuck near 0.")  # one run: no claim beyond it, and the other cause the literature names
+                         "helped.")  # one run: no claim beyond it
+    assert "Glorot" not in text  # the other cause the literature names is not tied to this run: not said here
     assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "L2"):
         assert wrong not in text
