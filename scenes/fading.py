@@ -41,6 +41,7 @@ from netsim.experiments.fading import (
     fading,
 )
 from netsim.experiments.shared import REGIME_THRESHOLD
+from netsim.experiments.training import SETUP
 from netsim.init import weight_param
 from netsim.spec import NetSpec
 from scenes.engine.chapters import number_of
@@ -108,7 +109,7 @@ def experiment(lesson: Lesson) -> FadingResult:
 def start_words(net: NetSpec) -> Message:
     """How the net's weights and biases start, said once where the net is first drawn in full
     (chapter 10 names the rules and gives their reasons); n is a neuron's number of inputs."""
-    biases = t("biases of size 1") if net.bias_init == "normal" else t("biases 0")
+    biases = t("biases of typical size 1") if net.bias_init == "normal" else t("biases 0")
     xavier = t("A random start: weights of typical size √(2/(n + m)) for n inputs and m neurons, {biases}.",
                biases=biases)
     return {
@@ -383,19 +384,24 @@ class GradientsFading(LessonScene):
         side = self.inline("mnist_side", MNIST_SIDE)
         ours = self.inline("side", r.pixels.shape[0])
         same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
+        # ours measured as he measured his (C averaged over 1,000 training digits), beside his
+        self.shown["probe_first_over_last"] = r.probe_first_over_last
         fields = {"images": whole(BOOK_IMAGES), "total": whole(BOOK_TRAINING_IMAGES), "side": side,
-                  "ratio": book_ratio, "layer": n, "ours": ours}
+                  "ratio": book_ratio, "layer": n, "ours": ours, "own": fmt_ratio(r.probe_first_over_last),
+                  "probe": self.count("probe_size", SETUP.probe_size)}
         if same:
             caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured the same hidden layers on "
                         "{images} of its {total} MNIST training images ({side}×{side} pixels): layer 1 at about "
-                        "{ratio} of layer {layer}. Ours: one {ours}×{ours} digit, one start.", **fields)
+                        "{ratio} of layer {layer}. On {probe} of our {ours}×{ours} training digits, this start gives "
+                        "{own}.", **fields)
         else:
             self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
             self.shown["book_width"] = float(BOOK_SIZES[1])
             caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured a sigmoid net with "
                         "{hidden} hidden layers of {width} on {images} of its {total} MNIST training images "
-                        "({side}×{side} pixels): layer 1 at about {ratio} of layer {layer}. Ours: one {ours}×{ours} "
-                        "digit, one start.", hidden=len(BOOK_SIZES) - 2, width=BOOK_SIZES[1], **fields)
+                        "({side}×{side} pixels): layer 1 at about {ratio} of layer {layer}. On {probe} of our "
+                        "{ours}×{ours} training digits, this start gives {own}.", hidden=len(BOOK_SIZES) - 2,
+                        width=BOOK_SIZES[1], **fields)
         # the book compares hidden layers only: the output layer's bar steps back as it is said
         out_bar, out_value = self.bars[0], self.bar_values[0]
         self.say(caption, FadeIn(name), FadeIn(values), out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY),
@@ -406,8 +412,11 @@ class GradientsFading(LessonScene):
         r = self.result
         if float(r.bias_norms[0]) == 0.0:
             caption = t("A weight moves by η times its gradient: layer 1's weights cannot move at all.")
+        elif r.regime == "vanishing" and r.weight_norms[0] == min(r.weight_norms):
+            caption = t("So, at the start, layer 1's weights take the smallest steps.")
         elif r.regime == "vanishing":
-            caption = t("So the first layers take the smallest steps.")
+            caption = t("A weight moves by η times its gradient: here layer 1's take far smaller steps than layer "
+                        "{last}'s.", last=len(r.weight_norms) - 1)
         elif r.regime == "exploding":
             caption = t("A weight moves by η times its gradient: here the first layers take the largest steps.")
         else:

@@ -31,8 +31,9 @@ from netsim.experiments.fading import (
 )
 from netsim.experiments.opening import cold_open
 from netsim.experiments.shared import REGIME_THRESHOLD, round_significant
+from netsim.experiments.training import SETUP
 from netsim.network import Network
-from netsim.spec import NetSpec
+from netsim.spec import DEFAULT_NET, NetSpec
 from scenes.engine.captions import CUE_GAP
 from scenes.engine.chapters import number_of
 from scenes.engine.drawn import gradient_picture
@@ -110,7 +111,7 @@ def test_shown_equals_experiment(rendered: GradientsFading) -> None:
         "side": float(r.pixels.shape[0]),
         # Nielsen's set-up and numbers: citations kept in netsim, not measured here
         "book_first_over_last": 1 / BOOK_RATIO_SAID,  # 0.003 / 0.285 to the one figure 0.003 has
-        "book_images": float(BOOK_IMAGES),
+        "book_images": float(BOOK_IMAGES), "probe_size": 1000.0, "probe_first_over_last": r.probe_first_over_last,
         "book_training_images": float(BOOK_TRAINING_IMAGES),
         "mnist_side": float(MNIST_SIDE),
     }
@@ -226,7 +227,10 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     assert "it is left out" not in text and text.count("σ' factor") == 1  # only the output error's "no σ' factor"
     assert ("The colour drains toward the left." in text) == (r.regime == "vanishing")
     assert "go dark" not in text
-    assert ("So the first layers take the smallest steps." in text) == (r.regime == "vanishing")
+    # "layer 1's weights take the smallest steps": its ‖∂C/∂W‖ is the least of every layer's, on this digit
+    smallest = r.regime == "vanishing" and r.weight_norms[0] == min(r.weight_norms)
+    assert ("So, at the start, layer 1's weights take the smallest steps." in text) == smallest
+    assert "the first layers take the smallest steps" not in text
     assert ("within a factor of 10 of the others" in text) == (r.regime == "level" and r.hidden_spread < 10)
     # W_l gets its words where it is first used
     assert "with W_l a table of weights, one row per neuron" in text
@@ -239,7 +243,13 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     assert (f"measured {net} on {BOOK_IMAGES:,} of its {BOOK_TRAINING_IMAGES:,} MNIST training images "
             f"({MNIST_SIDE}×{MNIST_SIDE} pixels): "
             f"layer 1 at about 1/100 of layer {len(BOOK_HIDDEN_NORMS)}. "
-            f"Ours: one {side}×{side} digit, one start.") in text
+            f"On 1,000 of our {side}×{side} training digits, this start gives "
+            f"{fmt_ratio(r.probe_first_over_last)}.") in text
+    # ours measured as his: C averaged over the first 1,000 digits of chapter 8's training split, at the start
+    probe = SETUP.split().train.head(1000)
+    speeds = r.net.build().backward(probe.x, probe.y, "cross-entropy").bias_gradient_norms()
+    assert r.probe_first_over_last == speeds[0] / speeds[len(r.sizes) - 3]
+    assert SETUP.probe_size == 1000 and (fmt_ratio(r.probe_first_over_last) == "1/140" or r.net != DEFAULT_NET)
     assert "70,000" not in text and "averaged over" not in text  # a sample of the training set, not all MNIST
     assert text.count("Nielsen") == 1
     # taught elsewhere: the size (chapter 5), log scales and e-notation (chapter 6), right to left
@@ -324,7 +334,7 @@ def test_round_significant_is_the_one_rounding() -> None:
 
 
 @pytest.mark.parametrize(("name", "words", "weight_size", "bias_size"), [
-    ("default", "A random start: weights of typical size 1/√n for n inputs, biases of size 1.",
+    ("default", "A random start: weights of typical size 1/√n for n inputs, biases of typical size 1.",
      lambda n: 1 / np.sqrt(n), 1.0),
     ("relu-he", "A random start: weights of typical size √(2/n) for n inputs, biases 0.",
      lambda n: np.sqrt(2 / n), 0.0),

@@ -40,6 +40,7 @@ from netsim.experiments.shared import (
     round_significant,
     verdict,
 )
+from netsim.experiments.training import SETUP
 from netsim.network import Gradients
 from netsim.spec import NetSpec, OfNet
 
@@ -90,7 +91,10 @@ class FadingResult(OfNet):
     "exploding" (ratio <= 1/10) or "level"; ``factor`` is how many times smaller
     (ratio >= 1) or larger (ratio < 1) layer 1's norm is than layer L-1's, to two
     significant figures. ``book_factor``: the same ratio of Nielsen's published norms, to
-    two significant figures. ``bar_decades`` = (lo, hi): the log axis of the per-layer
+    two significant figures. ``probe_first_over_last``: ‖∂C/∂b_1‖ / ‖∂C/∂b_(L-1)‖ of the
+    same net with C averaged over chapter 8's probe digits (the first 1,000 of its training
+    set), measured as Nielsen measured his (his 1,000 MNIST training images): the like-for-like
+    figure beside his. ``bar_decades`` = (lo, hi): the log axis of the per-layer
     bars, whole powers of ten covering every ‖∂C/∂b_l‖, at least ``MIN_BAR_DECADES`` wide
     so that level bars look level.
     """
@@ -113,6 +117,7 @@ class FadingResult(OfNet):
     factor: float
     orders_rounded: float
     book_factor: float
+    probe_first_over_last: float
     book_norms: tuple[float, ...] = BOOK_HIDDEN_NORMS
 
     @property
@@ -178,6 +183,15 @@ def _hidden_ratio(bias_norms: Array) -> float:
         return last / first
 
 
+def _probe_first_over_last(net: NetSpec) -> float:
+    """Layer 1's ‖∂C/∂b‖ over layer L-1's, C averaged over chapter 8's probe digits (the
+    first ``probe_size`` of its training split), at the net's start: chapter 8's epoch 0."""
+    probe = SETUP.split().train.head(SETUP.probe_size)
+    norms = net.build().backward(probe.x, probe.y, "cross-entropy").bias_gradient_norms()
+    first, last = float(norms[0]), float(norms[-2])
+    return first / last if last > 0 else (1.0 if first == 0 else math.inf)
+
+
 def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, bias_norms: Array,
                ratio: float) -> FadingResult:
     """The frozen :class:`FadingResult` of the pass and the headline ratio."""
@@ -203,6 +217,7 @@ def _summarise(data: Dataset, sample: int, net: NetSpec, grads: Gradients, bias_
         factor=float(factor),
         orders_rounded=float(round(orders, 1) if math.isfinite(orders) else orders),
         book_factor=round_significant(BOOK_HIDDEN_RATIO),
+        probe_first_over_last=_probe_first_over_last(net),
     )
 
 
