@@ -5,9 +5,10 @@ and He's start, beside chapter 8's two nets (the shallow net and the deep sigmoi
 Nielsen's start), all under chapter 8's set-up (same digits, split, mini-batches, eta, epochs,
 the cross-entropy cost of chapter 7), which is written on screen. Both plots are drawn, empty,
 in the first beat. Left: held-out accuracy over the epochs, one line per net, each in its
-colour of the whole episode. Right: for each deep net, layer L-1's speed of learning over
-layer 1's per epoch, r_e = ‖∂C/∂b_{L-1}‖ / ‖∂C/∂b_1‖ (log scale, ticks 10^k, a dashed line at
-1): below the line layer 1 learns faster, so the caption's claim can be seen, not only read.
+colour of the whole episode. Right: for each deep net, layer 1's speed of learning over layer
+L-1's per epoch, 1/r_e = ‖∂C/∂b_1‖ / ‖∂C/∂b_{L-1}‖ (log scale, ticks 10^k, a dashed line at 1),
+written the way round every ratio of the episode is (layer 1's over the last hidden layer's):
+above the line layer 1 learns faster, so the caption's claim can be seen, not only read.
 The history of the fixes is told in the last chapter, not here.
 
 Every number comes from :func:`netsim.experiments.trains.fixed_nets_train` (chapter 8's runs
@@ -37,7 +38,7 @@ from manim import (
 )
 
 from netsim.experiments.trains import FixedNetsResult, fixed_nets_train
-from netsim.format import fmt_percent, fmt_whole
+from netsim.format import fmt_percent, fmt_ratio, fmt_whole
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
@@ -58,7 +59,7 @@ RIGHT_GAP = 0.2          # the column right of the ratio plot: averages and "lay
 #: Each net's colour in the whole episode (``Theme.net``).
 NET_COLOURS = {"shallow": "shallow", "sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
 NET_WORDS = {"tanh": "tanh", "relu": "ReLU"}
-#: The deep nets, whose layer L-1 over layer 1 is drawn (the shallow net has one hidden layer).
+#: The deep nets, whose layer 1 over layer L-1 is drawn (the shallow net has one hidden layer).
 DEEP = ("sigmoid", "tanh", "relu")
 #: A net that reaches the target within this many epochs "climbs at once" / trains "fast".
 FAST = 10
@@ -85,26 +86,38 @@ def legend_label(key: str, accuracy: str) -> Message:
             "relu": t("deep, ReLU + He: {accuracy}", accuracy=accuracy)}[key]
 
 
+def first_over_last(ratio: float) -> str:
+    """Layer 1's speed over layer L-1's as captions and labels write it, from netsim's ``ratio`` =
+    layer L-1's over layer 1's (r_e, or its geometric mean): "1/37", "3.2"."""
+    return fmt_ratio(1 / ratio if ratio else math.inf, 2)
+
+
 def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sigmoid: str, tanh: str,
-                  relu: str, every_epoch: bool = False) -> Message:
-    """The three deep nets' average ratios over the same epochs ``window`` (layer L-1's speed over
-    layer 1's, written ``sigmoid``, ``tanh`` and ``relu``), and what the fixed nets' two
-    (``ratios``) say of layer 1: below 1, layer 1 learns the faster (no more "level" than a fade
-    is; no per-layer rate is drawn from three gaps of one trained net)."""
+                  relu: str, every_epoch: bool = False, untrained_above: bool = False) -> Message:
+    """The three deep nets' average ratios over the same epochs ``window`` (layer 1's speed over
+    layer L-1's, written ``sigmoid``, ``tanh`` and ``relu``), and what the fixed nets' two
+    (``ratios``: layer L-1's over layer 1's, as netsim gives them) say of layer 1: below 1,
+    layer 1 learns the faster (no more "level" than a fade is; no per-layer rate is drawn from
+    three gaps of one trained net). ``every_epoch``: both fixed nets' ratios are below 1 in every
+    epoch of the window; ``untrained_above``: all three deep nets' are above 1 untrained (epoch 0:
+    layer 1 the slower), so what made layer 1 the faster is training, said so."""
     fields = {"hidden": hidden, "first": window[0], "last": window[1], "sigmoid": sigmoid, "tanh": tanh,
               "relu": relu}
+    if max(ratios) < 1 and every_epoch and untrained_above:
+        return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, training has made layer 1's the "
+                 "larger in tanh and ReLU.", **fields)
     if max(ratios) < 1 and every_epoch:
-        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger (of C "
-                 "averaged over digits; chapter {wayout}'s were per digit).", wayout=number_of("wayout"), **fields)
+        return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)
     if max(ratios) < 1:
-        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
+        return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1's is the larger on average.", **fields)
     if max(ratios) <= 2:
-        return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
+        return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1's is at least half of layer {hidden}'s.",
                  **fields)
-    return t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid "
+    return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
              "{sigmoid}; tanh {tanh} and ReLU {relu}, where layer 1's is still the smaller.", **fields)
 
 
@@ -115,6 +128,8 @@ class FixedNetTrains(LessonScene):
         self.result = experiment(self.lesson)
         self.colors = {k: self.theme.net(v) for k, v in NET_COLOURS.items()}
         self.hidden = len(self.result.sizes) - 2
+        lo, hi = self.result.decades  # netsim's cover r_e; the plot draws 1/r_e, so the same decades turned over
+        self.decades = (-hi, -lo)
         self.show_setup()
         self.chapter_eight_nets()
         self.fixed_nets()
@@ -171,18 +186,18 @@ class FixedNetTrains(LessonScene):
         return VGroup(axes, y_ticks, self._x_labels(axes), title, chance, chance_word)
 
     def _ratio_plot(self) -> VGroup:
-        """Layer L-1's speed over layer 1's per epoch, log scale, with the line r = 1."""
+        """Layer 1's speed over layer L-1's per epoch, 1/r_e, log scale, with the line at 1."""
         th, r = self.theme, self.result
         H = self.hidden
-        lo, hi = r.decades
+        lo, hi = self.decades
         self.shown["decades"] = [float(lo), float(hi)]
         axes = self._axes((0, hi - lo, 1), RATIO_WIDTH, RATIO_CENTER_X)  # y: log10 r - lo
         self.ratio_axes = axes
         labelled = log_ticks(lo, hi, most=6)
         self.shown["ratio_ticks"] = [float(k) for k in labelled]
         ticks = log_tick_labels(axes, lo, labelled, th, buff=0.1)
-        words = self.text(t("layer {l}'s speed over layer 1's", l=H), SIZE.small)
-        formula = VGroup(self.tex(rf"\|\partial C/\partial b_{{{H}}}\| \,/\, \|\partial C/\partial b_1\|",
+        words = self.text(t("layer 1's speed over layer {l}'s", l=H), SIZE.small)
+        formula = VGroup(self.tex(rf"\|\partial C/\partial b_1\| \,/\, \|\partial C/\partial b_{{{H}}}\|",
                                   SIZE.small, color=th.muted),
                          self.text(t("(C averaged over the digits)"), SIZE.small, color=th.muted)).arrange(RIGHT,
                                                                                                      buff=0.12)
@@ -233,7 +248,7 @@ class FixedNetTrains(LessonScene):
         legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
-        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up again.",
+        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up.",
                          chapter=number_of("training"))):
             self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
             self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
@@ -320,30 +335,31 @@ class FixedNetTrains(LessonScene):
                  Indicate(self.acc_legend, scale_factor=1.05, color=self.theme.text), run_time=1.2)
 
     def _place_regions(self) -> None:
-        """"layer 1 slower" at the top of the column right of the plot (above the line r = 1) and
-        "layer 1 faster" at its bottom (below it): clear of the curves, and of the averages, which
+        """"layer 1 faster" at the top of the column right of the plot (above the line at 1) and
+        "layer 1 slower" at its bottom (below it): clear of the curves, and of the averages, which
         sit in that column at their heights."""
         axes, r = self.ratio_axes, self.result
         top, bottom = axes.c2p(0, axes.y_range[1])[1], axes.c2p(0, 0)[1]
         x = axes.c2p(r.epochs, 0)[0] + RIGHT_GAP
         slower, faster = self.ratio_regions
-        slower.move_to([x + slower.width / 2, top - slower.height / 2, 0])
-        faster.move_to([x + faster.width / 2, bottom + faster.height / 2, 0])
+        faster.move_to([x + faster.width / 2, top - faster.height / 2, 0])
+        slower.move_to([x + slower.width / 2, bottom + slower.height / 2, 0])
 
     def averages(self, keys: list[str]) -> VGroup:
-        """Each net's average r over the shaded epochs (the result's window): a dashed line across
+        """Each net's average 1/r over the shaded epochs (the result's window): a dashed line across
         the band at its height (the geometric mean is the average height of the log plot's line
         there), and its value right of the plot at that height, in the net's colour. "average"
         heads the values where it fits between the regions' names."""
         r = self.result
-        lo = r.decades[0]
+        lo = self.decades[0]
         first, last = r.window
         x = self.ratio_axes.c2p(r.epochs, 0)[0] + RIGHT_GAP
-        values = [r.by_key(k).speed_ratio_rounded for k in keys]
+        values = [1 / r.by_key(k).speed_ratio for k in keys]
         ys = spread([float(self.ratio_axes.c2p(0, math.log10(v) - lo)[1]) for v in values], MIN_LABEL_GAP)
         labels, means = VGroup(), VGroup()
         for k, v, y in zip(keys, values, ys):
-            lab = self.number(f"{k}.average", v, SIZE.small).set_color(self.colors[k])
+            self.shown[f"{k}.average"] = v
+            lab = self.text(first_over_last(r.by_key(k).speed_ratio), SIZE.small, color=self.colors[k])
             labels.add(lab.move_to([x + lab.width / 2, y, 0]))
             height = math.log10(v) - lo
             means.add(DashedLine(self.ratio_axes.c2p(first, height), self.ratio_axes.c2p(last, height),
@@ -357,15 +373,24 @@ class FixedNetTrains(LessonScene):
                 return VGroup(means, labels, head)
         return VGroup(means, labels)  # no room for the word: the caption and the band say what they are
 
+    def said(self, key: str) -> str:
+        """Net ``key``'s average layer 1's speed over layer L-1's, as a caption writes it ("1/37"),
+        recorded in ``shown`` as that quotient."""
+        ratio = self.result.by_key(key).speed_ratio
+        self.shown[f"{key}.speed_ratio"] = 1 / ratio
+        return first_over_last(ratio)
+
     def speeds(self) -> None:
-        """Beat 5: r_e per epoch for the three deep nets, and the fixed nets' averages."""
+        """Beat 5: 1/r_e per epoch for the three deep nets, and the fixed nets' averages."""
         r = self.result
         H = self.hidden
-        lo = r.decades[0]
+        lo = self.decades[0]
         lines = VGroup()
         for k in DEEP:
             self.shown[f"{k}.ratios"] = [float(v) for v in r.by_key(k).ratios]
-            lines.add(self._polyline(self.ratio_axes, r.by_key(k).ratios, self.colors[k], width=2.5, log_from=lo))
+            with np.errstate(divide="ignore"):  # r_e = 0 (layer 1 alone learning) is drawn at the top
+                inverse = 1 / np.asarray(r.by_key(k).ratios, dtype=float)
+            lines.add(self._polyline(self.ratio_axes, inverse, self.colors[k], width=2.5, log_from=lo))
         ratios = [r.by_key(k).speed_ratio for k in ("tanh", "relu")]
         sigmoid = r.by_key("sigmoid").speed_ratio
         still = [bool(np.all(r.by_key(k).hidden_speeds[1:] == 0)) for k in ("tanh", "relu")]
@@ -374,20 +399,19 @@ class FixedNetTrains(LessonScene):
             caption = t("In these runs, no hidden layer of the fixed nets learned at all: every speed stayed 0.")
         elif any(still):
             moving, stopped = ("relu", "tanh") if still[0] else ("tanh", "relu")
-            value = self.inline(f"{moving}.speed_ratio", r.by_key(moving).speed_ratio_rounded)
-            caption = t("Layer {hidden}'s speed over layer 1's, geometric mean over epochs {first} to {last}, is "
+            value = self.said(moving)
+            caption = t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}, is "
                         "{value} in the {moving} net; the {stopped} net's hidden layers did not learn at all.",
                         hidden=H, first=r.window[0], last=r.window[1], value=value, moving=NET_WORDS[moving],
                         stopped=NET_WORDS[stopped])
             if math.isfinite(r.by_key(moving).speed_ratio) and r.by_key(moving).speed_ratio > 0:
                 extra.append(FadeIn(self.averages([moving])))
         elif all(math.isfinite(v) and v > 0 for v in (*ratios, sigmoid)):
-            rs = self.inline("sigmoid.speed_ratio", r.by_key("sigmoid").speed_ratio_rounded)
-            rt = self.inline("tanh.speed_ratio", r.by_key("tanh").speed_ratio_rounded)
-            rr = self.inline("relu.speed_ratio", r.by_key("relu").speed_ratio_rounded)
+            rs, rt, rr = (self.said(k) for k in DEEP)
             first, last = r.window  # "from epoch 1 on": every epoch of the window, in both fixed nets
             every = all(bool(np.all(np.asarray(r.by_key(k).ratios[first:last + 1]) < 1)) for k in ("tanh", "relu"))
-            caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every)
+            untrained = all(float(r.by_key(k).ratios[0]) > 1 for k in DEEP)
+            caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every, untrained_above=untrained)
             extra.append(FadeIn(self.averages(list(DEEP))))
         else:
             caption = t("In these runs, layer 1 of a deep net stopped learning: its speed fell to 0.")

@@ -162,8 +162,10 @@ def figures(x: float, digits: int = FACTOR_DIGITS) -> str:
 
 
 def bar_ratio(ratio: float) -> str:
-    """A ratio of two bars as the chapter writes it: fmt_ratio to ``RATIO_DIGITS`` significant figures."""
-    return fmt_ratio(round_significant(ratio, RATIO_DIGITS), RATIO_DIGITS)
+    """Layer 1's bar over layer L-1's as the chapter writes it (every ratio of the episode is layer
+    1's over layer L-1's), from ``ratio`` = bar L-1 / bar 1 rounded once to ``RATIO_DIGITS``
+    significant figures: "1/124" when layer 1's is the smaller."""
+    return fmt_ratio(1 / round_significant(ratio, RATIO_DIGITS), RATIO_DIGITS)
 
 
 class TheWayOut(LessonScene):
@@ -679,7 +681,7 @@ class TheWayOut(LessonScene):
             self.tex(r"\mathrm{E}[g'^2]", SIZE.small, color=th.muted),
             self.muted(t("predicted")),
             self.muted(t("measured")),
-            self.muted(t("bar {h} / bar 1", h=r.hidden)),
+            self.muted(t("bar 1 / bar {h}", h=r.hidden)),
         )
         for name, y in zip(names, (BAR_BASE_Y - LAYER_ROW_DROP, *ROWS_Y)):
             name.move_to([ROW_LABEL_RIGHT, y, 0], aligned_edge=RIGHT)
@@ -791,7 +793,8 @@ class TheWayOut(LessonScene):
         it: "off" (a ReLU net's layers switched off), "dead" (no gradient at all), "only",
         "times" or "of"; and the fields of the sentences that say so (``h``, ``ratio``, ``width``)."""
         h = self.result.hidden
-        fields: dict[str, str | int] = {"h": h, "width": fmt_value(self.result.width), "ratio": ""}
+        # the measured factor is (bar 1 / bar h)^(1/(h-1)): bar 1 / bar h is h - 1 factors of it
+        fields: dict[str, str | int] = {"h": h, "width": fmt_value(self.result.width), "ratio": "", "steps": h - 1}
         if s.dead:
             return ("off" if s.setting.activation == "relu" else "dead"), fields
         r = round_significant(s.ratio, RATIO_DIGITS)
@@ -804,9 +807,9 @@ class TheWayOut(LessonScene):
         return {
             "off": t("Layers of width {width} can have all their ReLUs switched off at once.", **f),
             "dead": t("Layer 1's bar is 0: no gradient at all."),
-            "only": t("Layer {h} over layer 1: only {ratio}, though a factor below 1 still compounds.", **f),
-            "times": t("Layer {h}'s bar is {ratio} times layer 1's.", **f),
-            "of": t("Layer {h}'s bar is {ratio} of layer 1's.", **f),
+            "only": t("Layer 1's bar is {ratio} of layer {h}'s, though a factor below 1 still compounds.", **f),
+            "times": t("Layer 1's bar is {ratio} of layer {h}'s.", **f),
+            "of": t("Layer 1's bar is {ratio} times layer {h}'s.", **f),
         }[kind]
 
     def _numbers_caption(self, s: SettingBars) -> Message:
@@ -820,14 +823,14 @@ class TheWayOut(LessonScene):
             ratio, more = self._ratio(s)
             f |= more
             return {
-                ("agree", "times"): t("E[σ'²] = {sq}: predicted {root} = {pred}, measured {meas}. Layer {h}'s bar is "
-                                      "{ratio} times layer 1's.", **f),
-                ("disagree", "times"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but measured {meas}. Layer {h}'s "
-                                         "bar is {ratio} times layer 1's.", **f),
-                ("agree", "of"): t("E[σ'²] = {sq}: predicted {root} = {pred}, measured {meas}. Layer {h}'s bar is "
-                                   "{ratio} of layer 1's.", **f),
-                ("disagree", "of"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but measured {meas}. Layer {h}'s "
-                                      "bar is {ratio} of layer 1's.", **f),
+                ("agree", "times"): t("E[σ'²] = {sq}: predicted {root} = {pred}, measured {meas}. Layer 1's bar is "
+                                      "{ratio} of layer {h}'s: {steps} factors of about {meas}.", **f),
+                ("disagree", "times"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but measured {meas}. Layer 1's "
+                                         "bar is {ratio} of layer {h}'s: {steps} factors of about {meas}.", **f),
+                ("agree", "of"): t("E[σ'²] = {sq}: predicted {root} = {pred}, measured {meas}. Layer 1's bar is "
+                                   "{ratio} times layer {h}'s: {steps} factors of about {meas}.", **f),
+                ("disagree", "of"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but measured {meas}. Layer 1's "
+                                      "bar is {ratio} times layer {h}'s: {steps} factors of about {meas}.", **f),
                 ("dead", "dead"): t("E[σ'²] = {sq}: predicted {root} = {pred}, but no gradient reaches layer 1 in "
                                     "{dead} of the {starts} starts. Layer 1's bar is 0: no gradient at all.", **f),
             }[kind, ratio]

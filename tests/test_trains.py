@@ -16,13 +16,13 @@ from netsim.errors import NetsimError
 from netsim.experiments.shared import round_significant
 from netsim.experiments.training import SETUP, cost_of_fading
 from netsim.experiments.trains import DEEP_RELU, DEEP_TANH, FixedNetsResult, fixed_nets_train
-from netsim.format import fmt_percent
+from netsim.format import fmt_percent, fmt_ratio
 from netsim.network import Network
 from netsim.spec import DEFAULT_NET, NetSpec, Setting
 from netsim.train import sgd
 from scenes.engine.chapters import number_of
 from scenes.engine.lesson import LESSONS_DIR, load_lesson
-from scenes.engine.style import fmt_value, log_ticks
+from scenes.engine.style import log_ticks
 from scenes.trains import FAST, FixedNetTrains, experiment, points_apart, speed_verdict
 from tests.conftest import dry_scene, with_net
 
@@ -59,7 +59,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
                                           results: dict[str, FixedNetsResult], name: str) -> None:
     r = results[name]
     s = r.setup
-    lo, hi = r.decades
+    lo, hi = -r.decades[1], -r.decades[0]  # the plot draws 1/r_e: netsim's decades turned over
     expected: dict[str, object] = {
         "n_train": float(s.n_train), "n_test": float(s.n_test), "batch_size": float(s.batch_size),
         "eta": s.eta, "epochs": float(s.epochs), "target": r.target_accuracy, "chance": 0.1,
@@ -75,25 +75,27 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
         if run.setting.deep:
             expected[f"{k}.ratios"] = [float(v) for v in run.ratios]
         if run.setting.deep:
-            # in the caption and at the right end of the ratio plot, every deep net over the same epochs
-            expected[f"{k}.speed_ratio"] = expected[f"{k}.average"] = run.speed_ratio_rounded
+            # in the caption and at the right end of the ratio plot, every deep net over the same epochs,
+            # as layer 1's over layer L-1's
+            expected[f"{k}.speed_ratio"] = expected[f"{k}.average"] = 1 / run.speed_ratio
     assert rendered[name].shown == expected
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_the_ratio_plot_shows_who_learns_faster(rendered: dict[str, FixedNetTrains],
                                                 results: dict[str, FixedNetsResult], name: str) -> None:
-    """Layer L-1's speed over layer 1's, r_e: the plot covers every r_e and the line r = 1, "layer 1
-    slower" sits above that line and "layer 1 faster" below it, each net's average at its height."""
+    """Layer 1's speed over layer L-1's, 1/r_e: the plot covers every 1/r_e and the line at 1, "layer 1
+    faster" sits above that line and "layer 1 slower" below it, each net's average at its height."""
     scene, r = rendered[name], results[name]
-    lo, hi = r.decades
-    every = np.concatenate([r.by_key(k).ratios for k in ("sigmoid", "tanh", "relu")])
+    lo, hi = scene.decades
+    assert (lo, hi) == (-r.decades[1], -r.decades[0])
+    every = 1 / np.concatenate([r.by_key(k).ratios for k in ("sigmoid", "tanh", "relu")])
     assert 10.0**lo <= min(every.min(), 1.0) and max(every.max(), 1.0) <= 10.0**hi
     axes = scene.ratio_axes
-    one = axes.c2p(0, -lo)[1]  # r = 1
+    one = axes.c2p(0, -lo)[1]  # 1/r = 1
     slower, faster = scene.ratio_regions
-    assert slower.get_bottom()[1] > one > faster.get_top()[1]
-    assert axes.c2p(0, 0)[1] <= faster.get_bottom()[1] and slower.get_top()[1] <= axes.c2p(0, hi - lo)[1]
+    assert faster.get_bottom()[1] > one > slower.get_top()[1]
+    assert axes.c2p(0, 0)[1] <= slower.get_bottom()[1] and faster.get_top()[1] <= axes.c2p(0, hi - lo)[1]
     # each fixed net's r_e below 1 in nearly every epoch: the lines run under the dashed line
     for k in ("tanh", "relu"):
         run = r.by_key(k)
@@ -159,7 +161,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     sig, tanh, relu, shallow = (r.by_key(k) for k in ("sigmoid", "tanh", "relu", "shallow"))
     text = " ".join(rendered["default"].captions)
     eight = number_of("training")
-    assert f"Chapter {eight}'s set-up again." in text
+    assert f"Chapter {eight}'s set-up." in text
     assert (f"Chapter {eight}'s shallow net climbs at once; its deep sigmoid net needs {sig.epochs_to_target} epochs "
             "to reach 90%.") in text
     assert (f"The same deep net with tanh and Xavier's start, or ReLU and He's: 90% after {tanh.epochs_to_target} "
@@ -174,16 +176,17 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     # more than half a point above the shallow one
     assert all(run.epochs_to_target <= FAST for run in (shallow, tanh, relu))
     assert max(sig.final_accuracy, tanh.final_accuracy, relu.final_accuracy) <= shallow.final_accuracy + 0.005
-    rs, rt, rr = (fmt_value(run.speed_ratio_rounded) for run in (sig, tanh, relu))
+    # every ratio of the episode is layer 1's over layer 4's: chapter 8's 1/37 is the sigmoid's here too
+    rs, rt, rr = (fmt_ratio(1 / run.speed_ratio) for run in (sig, tanh, relu))
+    assert (rs, rt, rr) == ("1/37", "3.1", "5.1")
     first, last = r.window
-    assert (f"Layer 4's speed over layer 1's, geometric mean over epochs {first} to {last}: sigmoid {rs}; tanh {rt} "
-            f"and ReLU {rr}: from epoch {first} on, layer 1's is the larger (of C averaged over digits; chapter 10's "
-            "were per digit).") in text  # the measure named beside chapter 10's bars, which it differs from
-    # "from epoch 1 on": below 1 in every epoch of the window, in both fixed nets, not only on average
+    assert (f"Layer 1's speed over layer 4's, geometric mean over epochs {first} to {last}: sigmoid {rs}; tanh {rt} "
+            f"and ReLU {rr}: from epoch {first} on, training has made layer 1's the larger in tanh and ReLU.") in text
+    # "from epoch 1 on": layer 1 the faster in every epoch of the window, in both fixed nets, not only on average
     for run in (tanh, relu):
         assert np.all(np.asarray(run.ratios[first:last + 1]) < 1)
-    # untrained, layer 4 led (as chapter 10's bars at the start): no epoch-0 figures beside chapter 10's other measure
-    assert min(tanh.ratios[0], relu.ratios[0]) > 1 and "At epoch 0" not in text
+    # "training has made": untrained (epoch 0), in the same measure, layer 1 was the slower in every deep net
+    assert min(sig.ratios[0], tanh.ratios[0], relu.ratios[0]) > 1
     # the same epochs for every net: chapter 8's plateau, so the sigmoid's figure is chapter 8's own
     eight = cost_of_fading(DEFAULT_NET)
     assert r.window == eight.window and (first, last) == (1, 64)
@@ -200,14 +203,17 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
 
 
 def test_speed_words() -> None:
-    said = "Layer 4's speed over layer 1's, geometric mean over epochs 1 to 64: sigmoid 37; tanh 0.32 and ReLU 0.2"
-    assert str(speed_verdict([0.32, 0.2], 4, (1, 64), "37", "0.32", "0.2", every_epoch=True)) == \
-        said + ": from epoch 1 on, layer 1's is the larger (of C averaged over digits; chapter 10's were per digit)."
-    mean = speed_verdict([0.32, 0.2], 4, (1, 64), "37", "0.32", "0.2")
+    said = "Layer 1's speed over layer 4's, geometric mean over epochs 1 to 64: sigmoid 1/37; tanh 3.2 and ReLU 5"
+    words = ("1/37", "3.2", "5")
+    assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True, untrained_above=True)) \
+        == said + ": from epoch 1 on, training has made layer 1's the larger in tanh and ReLU."
+    assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True)) == \
+        said + ": from epoch 1 on, layer 1's is the larger."
+    mean = speed_verdict([0.32, 0.2], 4, (1, 64), *words)
     assert str(mean) == said + ", where layer 1's is the larger on average."
-    half = speed_verdict([0.5, 1.0], 4, (1, 64), "37", "0.32", "0.2")
+    half = speed_verdict([0.5, 1.0], 4, (1, 64), *words)
     assert str(half).endswith(", where layer 1's is at least half of layer 4's.")
-    slower = speed_verdict([3.0, 0.2], 4, (1, 64), "37", "0.32", "0.2")
+    slower = speed_verdict([3.0, 0.2], 4, (1, 64), *words)
     assert str(slower).endswith(", where layer 1's is still the smaller.")
 
 
