@@ -11,7 +11,7 @@ of the problem, with the answer to the opening's puzzle.
 - gradient clipping: the whole step eta ||grad C|| (grad C: every dC/dw together; the letter
   g is the activation function) on chapter 9's linear net W = 1.5 I at every depth, without
   and with clipping at tau (computed);
-- the LSTM's memory c_t = f c_(t-1) + new input: back along c the factor is the forget gate
+- the LSTM's memory c_t = f_t c_(t-1) + new input: back along c the factor is the forget gate
   f, a learned number between 0 and 1 (a picture);
 - the history as a timeline, each entry shown as its caption names it: 1991 Hochreiter, 1994
   Bengio, Simard and Frasconi, 1997 the LSTM (its forget gate in 2000); 1998 LeCun, Bottou, Orr
@@ -79,8 +79,8 @@ TIMELINE_X, TIMELINE_ROW, TIMELINE_LINE = -4.5, 0.52, 0.4
 #: caption at which the entry appears, in the beats that speak of them. The 1998 entry's
 #: further lines (the period's start and its factors) are built apart.
 TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ...], ...] = (
-    (("1991", ((t("Hochreiter finds the vanishing gradient (diploma thesis)"),),), "1991"),
-     ("1994", ((t("Bengio, Simard and Frasconi analyse it"),),), "1994"),
+    (("1991", ((t("Hochreiter finds the vanishing gradient in recurrent nets (diploma thesis)"),),), "1991"),
+     ("1994", ((t("Bengio, Simard and Frasconi analyse it (recurrent nets)"),),), "1994"),
      ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)"),),), "1997")),
     (("1998", ((t("LeCun et al., Efficient BackProp:"), r"\mathrm{Var}(w) = 1/n_{in}", t("for tanh")),), "1998"),),
     (("2006–2007", ((t("pre-training: each layer first learns, without labels, to model its input"),),
@@ -88,7 +88,7 @@ TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ..
                     (t("Bengio's and LeCun's); then back prop fine-tunes the whole net from there"),)), "2006"),),
     (("2009–2012", ((t("GPUs (graphics processors), far more data"),),), "GPU"),
      ("2010", ((t("Glorot and Bengio's start (chapter {chapter})", chapter=number_of("wayout")),),), "Glorot"),
-     ("2010–2011", ((t("ReLU (rectified linear unit)"),),), "ReLU"),
+     ("2010–2011", ((t("ReLU in deep nets (Nair and Hinton; Glorot, Bordes and Bengio)"),),), "ReLU"),
      ("2015", ((t("He's rule, residual nets, batch normalisation"),),), "2015")),
 )
 
@@ -346,6 +346,10 @@ class WhatCameAfter(LessonScene):
         low = min(np.log10(cl.clipped_steps).min(), logs.min())
         lo = math.floor(low) - (1 if low - math.floor(low) < 0.3 else 0)  # the clipped line clear of the axis
         hi = math.ceil(logs.max())
+        labelled = log_ticks(lo, hi, most=6)
+        while labelled[-1] < hi:  # the axis ends on a labelled tick, so the top value is read off it
+            hi = 2 * labelled[-1] - labelled[-2] if len(labelled) > 1 else labelled[-1] + 1
+            labelled = log_ticks(lo, hi, most=6)
         self.shown["clip_decades"] = [float(lo), float(hi)]
 
         scale = LogScale(lo, hi, y0, CHART_H)
@@ -355,15 +359,15 @@ class WhatCameAfter(LessonScene):
 
         axis = VGroup(Line([x0, y0, 0], [x0 + w, y0, 0], stroke_color=th.muted, stroke_width=2),
                       Line([x0, y0, 0], [x0, y0 + CHART_H, 0], stroke_color=th.muted, stroke_width=2))
-        labelled = log_ticks(lo, hi, most=6)
         self.shown["clip_ticks"] = [float(k) for k in labelled]
         ticks = VGroup(*[log_tick(k, th).next_to([x0, scale.y(k), 0], LEFT, buff=0.12) for k in labelled])
         depth_ticks = VGroup(*[self.text(str(n), SIZE.small, color=th.muted).move_to([x0 + w * n / cl.depth,
                                                                                        y0 - 0.25, 0])
                                for n in (1, cl.depth)])
         self.shown["clip_depth"] = float(cl.depth)
-        x_name = self.text(t("layers"), SIZE.small, color=th.muted).move_to([x0 + w / 2, y0 - 0.3, 0])
-        head = self.text(t("length of the whole step, log scale"), SIZE.small, color=th.muted)
+        x_name = self.text(t("depth L: the net's number of layers"), SIZE.small, color=th.muted)
+        x_name.move_to([x0 + w / 2, y0 - 0.3, 0])
+        head = self.text(t("length of the whole step (float64), log scale"), SIZE.small, color=th.muted)
         head.next_to([x0, y0 + CHART_H, 0], UP, buff=0.2).align_to([x0 - 0.5, 0, 0], LEFT)
         raw = polyline([at(L, s) for L, s in zip(cl.depths, cl.steps)], th.overflow, 3.5)
         clipped = polyline([at(L, s) for L, s in zip(cl.depths, cl.clipped_steps)], th.good, 3.5)
@@ -407,7 +411,8 @@ class WhatCameAfter(LessonScene):
         self.on_screen.add(axis, ticks, depth_ticks, x_name, head, net, raw, raw_label, clipped, clip_label)
 
     def lstm_beats(self) -> None:
-        """The LSTM's memory cell: c carried forward through the forget gate f; back along c, a factor f."""
+        """The LSTM's memory cell: c carried forward through each step's forget gate f_t; back along c, a
+        factor f_t per step."""
         th = self.theme
         title = self.fix_title(t("LSTM (long short-term memory)"))
         recurrent = self.text(t("a recurrent net reads a sequence step by step, with the same weights at every step"),
@@ -422,11 +427,11 @@ class WhatCameAfter(LessonScene):
             x = xs[0] if i == 0 else (xs[i] + 0.9)
             cells.add(self.tex(name, SIZE.label, color=th.forward).move_to([x, y + (0 if i == 0 else 0.5), 0]))
         gates, news = VGroup(), VGroup()
-        for x in (xs[1], xs[2]):
+        for x, gate_name in zip((xs[1], xs[2]), ("f_t", "f_{t+1}")):  # each step's own gate
             times = Circle(radius=0.24, stroke_color=th.text, stroke_width=2.5, fill_color=th.background,
                            fill_opacity=1).move_to([x - 0.7, y, 0])
             gates.add(VGroup(times, self.tex(r"\times", SIZE.label).move_to(times),
-                             self.tex("f", SIZE.label, color=th.warn).next_to(times, UP, buff=0.1)))
+                             self.tex(gate_name, SIZE.label, color=th.warn).next_to(times, UP, buff=0.1)))
             plus = Circle(radius=0.24, stroke_color=th.text, stroke_width=2.5, fill_color=th.background,
                           fill_opacity=1).move_to([x + 0.2, y, 0])
             feed = Arrow([x + 0.2, y - 0.85, 0], plus.get_bottom(), buff=0.0, stroke_width=2.5, tip_length=0.15,
@@ -436,20 +441,20 @@ class WhatCameAfter(LessonScene):
                               for x in (xs[1], xs[2])])
         back = Arrow([xs[-1], y - 1.6, 0], [xs[0] + 0.7, y - 1.6, 0], buff=0, stroke_width=3.5,
                      tip_length=0.2, color=th.backward)
-        back_label = self.text(t("back along c: × f per step"), SIZE.label, color=th.backward)
+        back_label = self.rich(t("back along c:"), r"\times f_t", t("per step"), size=SIZE.label, color=th.backward)
         back_label.next_to(back, DOWN, buff=0.12)
-        formula = VGroup(self.tex(r"c_t = f\,c_{t-1}\ +", SIZE.label), self.text(t("new input"), SIZE.label))
+        formula = VGroup(self.tex(r"c_t = f_t\,c_{t-1}\ +", SIZE.label), self.text(t("new input"), SIZE.label))
         formula.arrange(RIGHT, buff=0.15)
-        gate = self.text(t("f: forget gate, learned, between 0 and 1"), SIZE.label, color=th.warn)
+        gate = self.rich("f_t", t(": forget gate, learned, between 0 and 1"), size=SIZE.label, color=th.warn)
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
         caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
-                    "too. An LSTM's memory c_t = f c_(t−1) + new input passes back through f: 1 in 1997's LSTM; "
+                    "too. An LSTM's memory c_t = f_t c_(t−1) + new input passes back through f_t: 1 in 1997's LSTM; "
                     "since 2000, a forget gate that can learn to stay near 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)
             self.reveal(start, caption, [("c_t", [FadeIn(gates, news, new_labels), FadeIn(top[0])], 1.0),
-                                         ("f, ", [FadeIn(top[1])], 0.6)])
+                                         ("forget gate", [FadeIn(top[1])], 0.6)])
             self.wait(0.5)
             self.play(GrowFromEdge(back, RIGHT), FadeIn(back_label), run_time=1.0)
         self.on_screen.add(gates, news, new_labels, top, back, back_label)
@@ -527,7 +532,8 @@ class WhatCameAfter(LessonScene):
                 if i == 1:
                     steps += [("uniform", [FadeIn(extra[0])], 0.6), ("1/(3n)", [FadeIn(extra[1])], 0.6)]
                 self.reveal(start, caption, steps)
-        summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1"), SIZE.label,
-                            color=th.backward).move_to([0, last_dot[1] - 0.6, 0])
-        self.say(t("A gradient is a product of one factor per layer: keep each near 1."), FadeIn(summary),
-                 run_time=1.0)
+        # one factor per layer, a matrix when layers are wide (chapter 9's W stretches by direction)
+        summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1, in every direction"),
+                            SIZE.label, color=th.backward).move_to([0, last_dot[1] - 0.6, 0])
+        self.say(t("A gradient is a product of one factor per layer, a matrix in a wide net: keep each near 1 in "
+                   "every direction."), FadeIn(summary), run_time=1.0)

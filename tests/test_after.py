@@ -122,6 +122,7 @@ def test_shown_equals_experiment(rendered: dict[str, WhatCameAfter], name: str) 
     for key in ("bar_ticks", "clip_ticks"):
         ticks = scene.shown[key]
         assert ticks and len(set(np.diff(ticks))) <= 1
+    assert scene.shown["clip_ticks"][-1] == hi, "the clipping chart's axis ends on a labelled tick"
     z_lo, z_hi = scene.shown["bn_axis"]
     assert z_lo <= min(bn.z + bn.z_scaled + bn.z_hat) and max(bn.z + bn.z_scaled + bn.z_hat) <= z_hi
 
@@ -218,8 +219,8 @@ def test_batch_norm_with_equal_z_says_so() -> None:
 def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     caps = rendered["default"].captions
     assert "Recurrent nets read a sequence step by step, reusing weights" in caps[4]
-    assert "c_t = f c_(t−1) + new input" in caps[4] and "a forget gate that can learn to stay near 1" in caps[4]
-    assert "f: 1 in 1997's LSTM; since 2000, a forget gate" in caps[4]  # the forget gate came later
+    assert "c_t = f_t c_(t−1) + new input" in caps[4] and "a forget gate that can learn to stay near 1" in caps[4]
+    assert "f_t: 1 in 1997's LSTM; since 2000, a forget gate" in caps[4]  # the forget gate came later
     history = " ".join(caps[5:9])
     years = ["1991", "1994", "1997", "1998", "2006–2007", "2009–2012", "2010:", "2010–2011", "2015"]
     positions = [history.index(y) for y in years]
