@@ -328,12 +328,7 @@ class ForwardBackProp(LessonScene):
                              self.tex(rf"= {mantissa} \times 10^{{{power}}} = {plain}", SIZE.label, self.theme.warn))
         self.e_note.arrange(RIGHT, buff=0.15).move_to([0, E_NOTE_Y, 0])
         fields = {"shown": shown, "mantissa": mantissa, "power": superscript(power), "plain": plain}
-        if power < 0:
-            caption = t("Small numbers are written in e-notation: {shown} means {mantissa} × 10{power} = {plain}.",
-                        **fields)
-        else:
-            caption = t("Large numbers are written in e-notation: {shown} means {mantissa} × 10{power} = {plain}.",
-                        **fields)
+        caption = t("In e-notation, {shown} means {mantissa} × 10{power} = {plain}.", **fields)
         self.say(caption,
                  FadeIn(self.e_note, shift=UP * 0.1), run_time=1.0)
 

@@ -196,7 +196,7 @@ class TheCost(LessonScene):
         y_head = self.text(t("y: the right answer"), SIZE.small, color=th.good)
         y_head.next_to(self.a_head, UP, buff=0.12, aligned_edge=LEFT)
         light = [d.activation_animation(l, a, th.forward) for l, a in enumerate(r.activations)]
-        with self.beat(t("Untrained, its ten outputs a are between 0 and 1. The right answer y is 1 for the "
+        with self.beat(t("Its ten outputs a are between 0 and 1. The right answer y is 1 for the "
                          "{digit}, 0 elsewhere.", digit=r.label)):
             self.play(*light, FadeIn(self.names), FadeIn(self.bar_group, shift=RIGHT * 0.2), FadeIn(self.a_col),
                       FadeIn(self.a_head), run_time=1.5)
@@ -288,22 +288,22 @@ class TheCost(LessonScene):
         fields = {"steps": r.steps, "start": start, "end": end, "answer": r.final_prediction, "label": r.label}
         right = r.final_prediction == r.label
         if end == start:
-            caption = (t("Back prop finds every gradient at once. {steps} steps on this one digit leave C at {start}; "
+            caption = (t("{steps} steps on this one digit leave C at {start}; "
                          "the net answers {answer}.", **fields) if right else
-                       t("Back prop finds every gradient at once. {steps} steps on this one digit leave C at {start}; "
+                       t("{steps} steps on this one digit leave C at {start}; "
                          "the net answers {answer}, not {label}.", **fields))
         elif r.cost_end < r.cost:
-            caption = (t("Back prop finds every gradient at once. {steps} steps on this one digit take C from "
+            caption = (t("{steps} steps on this one digit take C from "
                          "{start} to {end}; the net answers {answer}.", **fields) if right else
-                       t("Back prop finds every gradient at once. {steps} steps on this one digit take C from "
+                       t("{steps} steps on this one digit take C from "
                          "{start} to {end}; the net answers {answer}, not {label}.", **fields))
         else:
-            caption = (t("Back prop finds every gradient at once. {steps} steps on this one digit raise C from "
+            caption = (t("{steps} steps on this one digit raise C from "
                          "{start} to {end}; the net answers {answer}.", **fields) if right else
-                       t("Back prop finds every gradient at once. {steps} steps on this one digit raise C from "
+                       t("{steps} steps on this one digit raise C from "
                          "{start} to {end}; the net answers {answer}, not {label}.", **fields))
         with self.beat(caption, hold=0.5):
-            # the steps start with the cue that tells them, not under "Back prop finds every gradient"
+            # the steps start with the cue that tells them
             wait = self.cue_start(caption, f"{r.steps} ")
             if wait > 0:
                 self.wait(wait)

@@ -265,11 +265,14 @@ class WhyDepthMatters(LessonScene):
         pixels = int(s.w1_before.shape[1])
         self.record("pixels", pixels)
         batch = self.count("batch_size", setup.batch_size)
+        # the cost both nets train on, named where they train (chapter 7 explains it), as chapter 11's card does
+        cost = self.text(t("cross-entropy cost (chapter {chapter})", chapter=number_of("fading")), SIZE.small,
+                         color=self.theme.muted).to_corner(UP + RIGHT, buff=0.3)
         self.say(t("A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {digits} "
                    "digits), one step per {batch} digits. Each picture: one first-layer neuron's {pixels} weights.",
                    width=width, epochs=epochs, digits=n_train, batch=batch, pixels=pixels),
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),
-                 run_time=1.0)
+                 FadeIn(cost), run_time=1.0)
 
     def make_key(self) -> VGroup:
         """The colour key of the shared scale: orange (-scale) through dark (0) to blue (+scale)."""
@@ -446,7 +449,9 @@ class WhyDepthMatters(LessonScene):
         chance = self.pct("chance", self.res.chance)
         line = self.deep_label
         self.barely = barely_moved(r)
-        tail = (t("The deep net gets {accuracy} right; guessing, {chance}.", accuracy=acc, chance=chance) if poor
+        # near chance, with layer 1 barely moved: whether one is the cause of the other is chapter 8's test
+        tail = (t("The deep net gets {accuracy} right; guessing, {chance}. Is layer 1's lag the cause? Chapter "
+                  "{chapter} tests it.", accuracy=acc, chance=chance, chapter=number_of("training")) if poor
                 else t("The deep net gets {accuracy} right.", accuracy=acc))
         grow = [GrowFromEdge(b, DOWN) for b in bars]
         with self.beat(self.change_caption(r)):

@@ -4,7 +4,7 @@ A linear deep net, g(z) = z with every b = 0, in Nielsen's notation: a_0 = x,
 a_l = W_l a_(l-1), so a_L = W_L W_(L-1) ... W_1 x. Seven beats:
 
 1. The linear net (two neurons per layer): each layer just multiplies.
-2. Every W_l = s I (I: 1 on the diagonal, 0 elsewhere), x = (1, 1): each layer multiplies
+2. Every W_l = s I (s on the diagonal, 0 elsewhere), x = (1, 1): each layer multiplies
    both numbers by s = 1.5, 0.9 or 0.5 (a table of a_1 .. a_3).
 3. 150 layers on a log scale: three straight lines; the values after 10 and 150 layers.
 4. A general W: what counts is how much it stretches, which depends on the direction.
@@ -323,7 +323,7 @@ class ExplodingGradients(LessonScene):
         self.x_vec = x_vec
         x = [self.inline(f"caption_x_{k}", v) for k, v in enumerate(r.x[:2])]
         s = [self.inline(f"caption_scale_{i}", c.scale) for i, c in enumerate(r.cases)]
-        with self.beat(t("Every W_l = s·I (1 on the diagonal, 0 elsewhere), x = ({x1}, {x2}): each layer "
+        with self.beat(t("Every W_l = s·I (s on the diagonal, 0 elsewhere), x = ({x1}, {x2}): each layer "
                          "multiplies both numbers by s = {s1}, {s2} or {s3}.", x1=x[0], x2=x[1], s1=s[0], s2=s[1],
                          s3=s[2])):
             self.play(FadeIn(x_vec), self.cross.animate.set_stroke(opacity=0.15), run_time=1.0)
@@ -481,8 +481,8 @@ class ExplodingGradients(LessonScene):
         g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
         f = {"g1": g[0], "g2": g[1], "g3": g[2]}
         caption = (t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): every layer's weight gradient has the "
-                     "same size, {g1}, {g2} or {g3}: no layer lags, but all are far too big to learn from, or too "
-                     "small.", **f) if every
+                     "same size, {g1}, {g2} or {g3}: no layer's weights lag, but all are far too big to learn from, "
+                     "or too small.", **f) if every
                    else t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
                           "{g1}, {g2} or {g3}, far too big to learn from, or too small.", **f))
         with self.beat(caption):
@@ -558,7 +558,7 @@ class ExplodingGradients(LessonScene):
         self.float_panel = panel
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(t("float32, the 32-bit numbers training has long used, tops out near {biggest}; past that "
+        with self.beat(t("float32 (32-bit) numbers top out near {biggest}; past that "
                          "the computer writes inf, as a_l does at layer {over}. At {nan}, W's zeros give 0 × inf = NaN "
                          "(not a number).", biggest=biggest, over=over, nan=nan)):
             self.play(FadeOut(old), run_time=0.8)

@@ -251,7 +251,7 @@ class ColdOpen(LessonScene):
         bar.move_to([*LEGEND, 0])
         top = self.text(t("strongly"), SIZE.small).next_to(bar.get_corner(UP + RIGHT), RIGHT, buff=0.15)
         bottom = self.text(t("barely"), SIZE.small).next_to(bar.get_corner(DOWN + RIGHT), RIGHT, buff=0.15)
-        heading = self.text(t("how hard training\npushes a weight"), SIZE.small, color=th.muted)
+        heading = self.text(t("how hard training\npushes a weight\n(log scale)"), SIZE.small, color=th.muted)
         heading.next_to(bar, UP, buff=0.3).align_to(bar, LEFT)
         return VGroup(bar, top, bottom, heading)
 

@@ -80,7 +80,7 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     assert "With C here the sum of the outputs, ∂C/∂a_L = (1, 1):" in text
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
-    assert "float32, the 32-bit numbers training has long used" in text
+    assert "float32 (32-bit) numbers top out near" in text
     assert "past that the computer writes inf" in text and "0 × inf = NaN (not a number)" in text
     # chapter 6 explained e-notation and log scales: not again here
     assert "× 10" not in text and "each step" not in text and "e-notation" not in text
@@ -109,10 +109,10 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     assert "every layer's weight gradient has the same size" in caps[5]
     assert rendered.shown["every_layer_same_gradient"] == 1.0
     # the same size at every layer: the toy shows a wrong scale, not one layer lagging another
-    assert (f"has the same size, {grads[0]}, {grads[1]} or {grads[2]}: no layer lags, but all are far too big to "
-            "learn from, or too small.") in caps[5]
+    assert (f"has the same size, {grads[0]}, {grads[1]} or {grads[2]}: no layer's weights lag, but all are far too "
+            "big to learn from, or too small.") in caps[5]
     c = r.case(1.5)
-    assert (f"tops out near {fmt_value(r.float32_max)}; past that the computer writes inf, as a_l does at layer "
+    assert (f"top out near {fmt_value(r.float32_max)}; past that the computer writes inf, as a_l does at layer "
             f"{c.f32_overflow_layer}. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number).") in caps[6]
     assert "float64" not in caps[6]  # the screen says where float64 overflows; the caption leaves it there
 
@@ -135,7 +135,7 @@ def test_the_nan_and_its_reason_are_true() -> None:
     # W = 1.5 I has zeros off its diagonal ("W's zeros")
     w = c.scale * np.eye(2)
     assert w[0, 1] == w[1, 0] == 0.0 and w[0, 0] == c.scale
-    # "tops out near 3.40e+38": the largest float32, and float32 is 32 bits
+    # "top out near 3.40e+38": the largest float32, and float32 is 32 bits
     assert r.float32_max == float(np.finfo(np.float32).max) and np.finfo(np.float32).bits == 32
 
 
