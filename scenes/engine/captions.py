@@ -122,7 +122,7 @@ ZH_TERMS = (
     "批归一化", "批量归一化", "残差连接", "正方形", "条形图", "百分点", "何恺明", "扇入", "扇出", "上溢", "下溢",
     "随机初始化", "修正线性单元", "学习速度", "落在", "长期使用", "手写数字", "手写数字图像", "训练图像",
     "测试图像", "也就是", "补回来", "柱高", "绝对值", "情况下", "可学习", "学位论文", "下一层", "上一层",
-    "前一层", "后一层", "二次代价", "前向", "反向",
+    "前一层", "后一层", "二次代价", "前向", "反向", "最上层", "之和", "之比",
 )
 #: Particles that never start a line: they belong to the word before them.
 _PARTICLES = {"的", "了", "着", "吗", "呢", "吧", "啊"}
@@ -341,15 +341,32 @@ def _reads_on(before: str, after: str, then: str = "") -> float:
     cost = _DANGLING_LINE_COST if before.strip() in _DANGLING else 0.0
     if re.search(r"\d$", before.rstrip()) and re.match(r"\s*[和与或]\s*\d", after + then):
         cost += _DANGLING_LINE_COST  # "在 0 | 和 1 之间": two numbers joined by 和 stay on one line
+    if re.search(r"[A-Za-z]$", before.rstrip()) and re.match(r"\s*[和与或]\s*[A-Za-z]", after + then):
+        cost += _DANGLING_LINE_COST  # "Glorot | 和 Bengio": two names joined by 和 likewise
     if re.search(r"[A-Za-z]$", before.rstrip()) and re.match(r"\s*[A-Za-z]", after):
         cost += _LATIN_LINE_COST
     end, start = before.rstrip(), after.lstrip()
-    if re.search(rf"\d\s*[{''.join(sorted(_MEASURE))}]$", end) and _CJK.match(start[:1] or " "):
+    following = (after + then).lstrip()
+    if re.search(r"[A-Za-z]$", end) and following.startswith(_HEADS):
+        cost += _HALF_PHRASE_COST  # "tanh | 网络": a Latin name parted from the noun it qualifies
+    if _CJK.search(end[-1:] or " ") and re.match(rf"[A-Za-zα-ωΓ-Ω](_[A-Za-z]+|\^[A-Za-z])?\s*([{_CJK_RANGES}]|$)",
+                                                  following):
+        cost += _HALF_PHRASE_COST  # "神经元 | k": a noun parted from the letter that names it
+    if re.match(r"[为是]\s*[−-]?\d", start):
+        cost += _DANGLING_LINE_COST  # "tanh 网络 | 为 0.32": a number parted from its subject
+    if re.match(r"[和与或](?![A-Za-z\d\s])", start):
+        cost += _SEAM_COST  # "神经元 | 和图像": a pair cut before its 和 (less bad than a line ending on it)
+    if end[-1:] in ("和", "与", "或") and re.match(r"[A-Za-z\d]", following):
+        cost += _SEAM_COST  # "tanh 和 | ReLU": ending on 和 costs more than starting with it
+    if end in _MODIFIERS or end.endswith(tuple("的" + m for m in _MODIFIERS)):
+        cost += _HALF_PHRASE_COST  # "8×8 的小 | 手写数字图像": a modifier parted from its noun
+    if re.search(rf"(\d|\b[A-Za-z](_[a-z]+)?)\s*[{''.join(sorted(_MEASURE))}]$", end) and _CJK.match(start[:1] or " "):
         cost += _HALF_PHRASE_COST  # "449 张 | 测试图像": a counted noun parted from its count
     if end.endswith("、"):
         cost += _SEAM_COST  # "Bengio、| Simard": a list cut between its items
     word = after.strip()
-    opens = word[:1] in _POSTPOSITIONS and (len(word) == 1 or not _CJK.match(word[1]) or word[1] in _PARTICLES)
+    opens = (word[:1] in _POSTPOSITIONS and (len(word) == 1 or not _CJK.match(word[1]) or word[1] in _PARTICLES)
+             or word.startswith("之"))  # "柱高 | 之比", "输入 | 之和": 之 closes the phrase before it
     if before.rstrip().endswith("的") or opens:
         cost += _HALF_PHRASE_COST  # "第 4 层的 | 学习速度", "图像 | 上的": a phrase cut in two
     return cost
@@ -521,7 +538,7 @@ _INSIDE = 100.0
 #: Words a cue must not end on (a preposition or conjunction waiting for what it governs), and
 #: what such an end costs on top of a word end.
 _DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是", "到", "即",
-             "只", "那", "这", "每", "每个")
+             "只", "那", "这", "每", "每个", "设想", "这些", "那些", "它们", "落在", "使", "乘以", "留出", "超过")
 _DANGLING_COST = 40.0
 #: What a cue does not end on either: a list's 、 (it joins its items), 的 and 个 (they wait for a noun).
 _CUE_DANGLING = (*_DANGLING, "的", "、", "个")
@@ -531,6 +548,10 @@ _DANGLING_LINE_COST, _LATIN_LINE_COST = 10.0, 20.0
 #: what a line break after 的 or before one of these costs, a phrase parted from its head.
 _POSTPOSITIONS = set("上里中")
 _HALF_PHRASE_COST = 10.0
+#: Nouns a Latin name qualifies (tanh 网络, ReLU 函数, Xavier 初始化): a line does not start with
+#: one after that name; and one-character modifiers a line does not end on (的小 | 图像).
+_HEADS = ("网络", "函数", "初始化", "神经元", "层")
+_MODIFIERS = ("小", "大")
 #: What a line break inside a list, after its 、, costs.
 _SEAM_COST = 4.0
 
