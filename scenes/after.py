@@ -374,8 +374,8 @@ class WhatCameAfter(LessonScene):
         raw_label = VGroup(self.tex(r"\eta\,\|\nabla C\| =", SIZE.label, color=th.overflow),
                            self.number("step", cl.step, SIZE.label)).arrange(RIGHT, buff=0.12)
         raw_label[1].set_color(th.overflow)
-        mid = len(cl.depths) // 2
-        raw_label.next_to(at(cl.depths[mid], cl.steps[mid]), UP + LEFT, buff=0.15)
+        # the label names the value at the line's end (depth L), so it sits there, not mid-line
+        raw_label.next_to(at(cl.depths[-1], cl.steps[-1]), UP + LEFT, buff=0.1)  # above the rising line
         clip_label = VGroup(self.text(t("clipped:"), SIZE.label, color=th.good),
                             self.number("clipped_step", cl.clipped_step, SIZE.label))
         clip_label[1].set_color(th.good)

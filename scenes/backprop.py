@@ -392,7 +392,7 @@ class ForwardBackProp(LessonScene):
                         self.text(t("for small weights"), SIZE.label, color=th.good))
         answer.arrange(RIGHT, buff=0.15)
         self.question = VGroup(question, answer).arrange(DOWN, buff=0.35).move_to([0, -0.6, 0])
-        with self.beat(t("A viewer asked: why are the gradients between 0 and 1? They need not be. "
+        with self.beat(t("A viewer asked: why are gradients between 0 and 1? They need not be. "
                          "For small weights, the factors |w σ'(z)| are.")):
             self.play(FadeOut(self.square), FadeIn(question, shift=UP * 0.2), run_time=1.0)
             self.play(FadeIn(answer, shift=UP * 0.2), run_time=0.6)

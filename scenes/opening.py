@@ -128,7 +128,7 @@ class ColdOpen(LessonScene):
         self.question.move_to([0, QUESTION_Y, 0])
         caption = t("With enough neurons, one hidden layer can approximate any continuous function on a closed, "
                     "bounded region; for some functions, depth needs far fewer neurons. So why, for years, did deep "
-                    "nets train so slowly, or stall?")
+                    "fully-connected nets train so slowly?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)

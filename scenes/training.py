@@ -29,7 +29,6 @@ from manim import (
     Axes,
     Create,
     DashedLine,
-    DashedVMobject,
     FadeIn,
     FadeOut,
     Indicate,
@@ -546,22 +545,24 @@ class CostOfFading(LessonScene):
 
     def test_the_cause(self) -> None:
         """The deep net retrained with layer 1's step, then layer L-1's, made ``factor`` times larger:
-        both accuracy curves drawn where the shallow net's was, in the text colour (layer 1's run
-        solid, layer L-1's dashed: accuracies, not the speed lines' layer colours), a key in place of
-        the Nielsen note, and what each run did, from the numbers."""
+        both accuracy curves drawn where the shallow net's was, in colours of their own (layer 1's run
+        white, layer L-1's vermillion: accuracies, not the speed lines' layer colours), a key in place
+        of the Nielsen note, and what each run did, from the numbers."""
         r, th = self.result, self.theme
         test = step_test(r)
         H = test.last_layer
         self.shown["boosted_first_accuracy"] = [float(v) for v in test.first_accuracy]
         self.shown["boosted_last_accuracy"] = [float(v) for v in test.last_accuracy]
         boost = self.inline("boost", test.boost)
-        # the two runs in the text colour, solid and dashed: accuracies, so not in the layers' speed colours
-        first = self.curve(self.acc_ax, test.first_accuracy, th.text, width=3.0)
-        last = DashedVMobject(self.curve(self.acc_ax, test.last_accuracy, th.text, width=3.0), num_dashes=120)
-        curves = VGroup(first, last)
+        # the two runs in colours of their own (text white, vermillion): accuracies, so not in the layers'
+        # speed colours, and solid, apart from the dotted chance line and the dashed catch-up marker
+        colours = (th.text, th.overflow)
+        curves = VGroup(*[self.curve(self.acc_ax, acc, c, width=3.0)
+                          for acc, c in zip((test.first_accuracy, test.last_accuracy), colours)])
         key = VGroup(self.text(t("deep net again, one layer's η × {boost}:", boost=boost), SIZE.small,
                                color=th.muted),
-                     self.legend_row([(t("layer {l}", l=1), th.text, False), (t("layer {l}", l=H), th.text, True)]))
+                     self.legend_row([(t("layer {l}", l=1), colours[0], False), (t("layer {l}", l=H), colours[1],
+                                                                                  False)]))
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1],
