@@ -88,7 +88,7 @@ TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ..
                     (t("Bengio's and LeCun's); then back prop fine-tunes the whole net from there"),)), "2006"),),
     (("2009–2012", ((t("GPUs (graphics processors), far more data"),),), "GPU"),
      ("2010", ((t("Glorot and Bengio's start (chapter {chapter})", chapter=number_of("wayout")),),), "Glorot"),
-     ("2010–2011", ((t("ReLU in deep nets (Nair and Hinton; Glorot, Bordes and Bengio)"),),), "ReLU"),
+     ("2010–2011", ((t("ReLU: Nair and Hinton (Boltzmann machines); Glorot et al. (deep nets)"),),), "ReLU"),
      ("2015", ((t("He's rule, residual nets, batch normalisation"),),), "2015")),
 )
 
