@@ -186,6 +186,7 @@ class TheWayOut(LessonScene):
         self.sum_over_next_layer()
         self.spread_of_weights()
         self.random_sums()
+        self.why_sqrt_n()
         self.factor_per_layer()
         self.which_n()
         self.rules_lecun_glorot()
@@ -352,7 +353,7 @@ class TheWayOut(LessonScene):
         self.relu_group = VGroup(ax, curve, marks, s_ax, s_curve, s_marks, off, on)
         if half:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0; off, slope "
-                        "{left}, where z < 0: about half the z of a randomly started net.", right=right, left=left)
+                        "{left}, where z < 0.", right=right, left=left)
         else:
             caption = t("ReLU(z) = max(0, z), the rectified linear unit: slope {right} where z > 0, {left} where "
                         "z < 0. It never flattens for z > 0, but is off wherever z < 0.", right=right, left=left)
@@ -494,11 +495,11 @@ class TheWayOut(LessonScene):
         legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.4, 0], aligned_edge=LEFT)
         self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, lin_names, legend)
         if s.follows_sqrt_n:
-            caption = t("A sum of n independent random-sign terms grows like √n, not n. For each n, doubling at each "
-                        "step, {trials} random sums: their typical size (root mean square) follows √n.", trials=trials)
+            caption = t("For each n, doubling at each step, {trials} sums S of n random-sign terms of mean square 1: "
+                        "their typical size (root mean square) follows √n, not n.", trials=trials)
         else:
-            caption = t("A sum of n independent random-sign terms grows like √n, not n. For each n, doubling at each "
-                        "step, {trials} random sums: their typical size (root mean square), against √n.", trials=trials)
+            caption = t("For each n, doubling at each step, {trials} sums S of n random-sign terms of mean square 1: "
+                        "their typical size (root mean square), against √n and n.", trials=trials)
         with self.beat(caption):
             self.play(FadeOut(self.diagram), FadeOut(self.sum_group), FadeOut(self.var_group), run_time=0.8)
             self.play(FadeIn(axis, ticks, names, n_word), FadeIn(legend[:4]), run_time=0.8)
@@ -506,6 +507,26 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(rms), FadeIn(legend[4]), run_time=1.0)
             self.play(Create(root), FadeIn(legend[5]), run_time=1.0)
             self.play(Create(lin), FadeIn(lin_names, legend[6]), run_time=0.8)
+
+    def why_sqrt_n(self) -> None:
+        """Why sqrt(n): S^2 is n squares of mean 1 plus cross terms of mean 0, with the two parts'
+        means at the largest n, from the same sums."""
+        s = self.sums
+        n = s.ns[-1]
+        squares, cross = float(s.squares[-1]), float(s.cross[-1])
+        self.shown["sums.squares"] = [float(v) for v in s.squares]
+        self.shown["sums.cross"] = [float(v) for v in s.cross]
+        parts = [self.inline("sums.squares_last", squares), self.inline("sums.cross_last", cross),
+                 self.inline("sums.mean_square_last", squares + cross)]
+        formula = self.tex(r"S^2 = \sum_k (w_k\delta_k)^2 + \sum_{j \neq k} w_j\delta_j\, w_k\delta_k", SIZE.label)
+        means = VGroup(self.muted(t("means at n = {n}:", n=self.count("sums.n_last", n))),
+                       self.text(f"{parts[0]} + ({parts[1]}) = {parts[2]}", SIZE.small)).arrange(RIGHT, buff=0.15)
+        why = VGroup(formula, means).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        why.scale_to_fit_width(min(why.width, 7.0 - SUMS_NOTES_X - 0.1))
+        why.next_to(self.sums_group[-1], DOWN, buff=0.3, aligned_edge=LEFT)
+        self.sums_group.add(why)
+        self.say(t("Why: S² is n squares of mean 1, plus cross terms, as often + as −, of mean about 0."),
+                 FadeIn(formula), FadeIn(means), run_time=1.2)
 
     # -- beats 7-10: the factor, which n, and the rules ---------------------------------------
 
@@ -523,13 +544,22 @@ class TheWayOut(LessonScene):
             VGroup(self.tex_note(r"\mathrm{rms}", t(": root mean square"), SIZE.label),
                    self.tex_note(r"\mathrm{E}[\,\cdot\,]", t(": the mean over neurons and digits"), SIZE.label)
                    ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
-        ).arrange(DOWN, buff=0.35).move_to([0, 0.2, 0])
+            VGroup(self.tex(r"n\,\mathrm{Var}(w) = 1", SIZE.label, color=th.backward),
+                   self.text(t(": a factor of about"), SIZE.label),
+                   self.tex(r"\sqrt{\mathrm{E}[g'^2]}", SIZE.label),
+                   self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
+        ).arrange(DOWN, buff=0.35).move_to([0, 0.0, 0])
         self.factor = lines
-        with self.beat(t("So with n neurons a layer, and E[·] the mean over neurons and digits, chapter {chapter}'s "
-                         "factor |w σ'(z)| becomes about √(n Var(w) E[g'²]).", chapter=number_of("backprop"))):
+        with self.beat(t("Each term w_kj δ_k has mean square Var(w) E[δ²] (E[·]: the mean over neurons and digits), "
+                         "so n terms have n Var(w) E[δ²]; with g'(z_j), chapter {chapter}'s factor becomes about "
+                         "√(n Var(w) E[g'²]).", chapter=number_of("backprop"))):
             self.play(FadeOut(self.sums_group), run_time=0.8)
-            self.play(FadeIn(lines[3]), FadeIn(lines[:2], lag_ratio=0.4), run_time=1.2)  # E[·] before its first use
-            self.play(FadeIn(lines[2]), run_time=1.2)
+            self.play(FadeIn(lines[3]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
+            self.play(FadeIn(lines[1]), run_time=1.0)
+            self.play(FadeIn(lines[2]), run_time=1.0)
+        self.say(t("With n Var(w) = 1, as in chapter {chapter}'s start, the factor is about √E[g'²]: at most ¼ for "
+                   "the sigmoid.", chapter=number_of("fading")),
+                 FadeIn(lines[4]), run_time=1.0)
 
     def which_n(self) -> None:
         """Forward, a neuron sums its n_in inputs (fan-in); back prop sums over the n_out it feeds."""
@@ -633,7 +663,7 @@ class TheWayOut(LessonScene):
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
         self.say(t("Kaiming He ({year}): ReLU outputs 0 for about half the z, halving E[a²] forward and E[g'²] back; "
-                   "Var(w) = 2/n_in makes up for it going forward, 2/n_out going back.", year=he.year),
+                   "Var(w) = 2/n_in (or 2/n_out) makes up for it.", year=he.year),
                  FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     # -- beats 11-16: the bars -----------------------------------------------------------------
@@ -913,8 +943,7 @@ class TheWayOut(LessonScene):
         ).arrange(RIGHT, buff=0.1)
         aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
         self.aside = aside
-        self.say(t("A larger Var(w) lifts the factor at most as √Var(w), and saturates more neurons: with σ' ≤ ¼, "
-                   "one way out is tanh or ReLU."),
+        self.say(t("A larger Var(w) lifts the factor at most as √Var(w), and saturates more neurons."),
                  FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:

@@ -166,6 +166,10 @@ class RandomSums:
     ``ns[i]`` products; ``sqrt_n[i]`` = sqrt(ns[i]); ``kept[i]``: the first ``len(kept[i])``
     of those sums (signed), the ones a picture draws. ``tolerance``: how close to sqrt(n)
     the rms must be (relative, at every n) for :attr:`follows_sqrt_n`.
+
+    Why sqrt(n): S^2 = sum_k (w_k delta_k)^2 + sum_{j != k} w_j delta_j w_k delta_k, n squares
+    of mean 1 and cross terms of mean 0. ``squares[i]`` and ``cross[i]`` are those two parts'
+    means over the ``trials`` sums of ``ns[i]`` products (their sum is ``rms[i]**2``).
     """
 
     seed: int
@@ -175,6 +179,8 @@ class RandomSums:
     sqrt_n: Array
     kept: Array
     tolerance: float
+    squares: Array
+    cross: Array
 
     @property
     def worst(self) -> float:
@@ -203,17 +209,21 @@ def random_sums(seed: int = 0, max_n: int = DEFAULT_MAX_N, trials: int = DEFAULT
             f"trials = {trials!r} must be a whole number from 2 to {MAX_TRIALS}")
     require(is_whole(kept) and 1 <= kept <= trials, f"kept = {kept!r} must be a whole number from 1 to trials")
     ns = tuple(1 << i for i in range(int(max_n).bit_length()))
-    rms, keep = [], []
+    rms, keep, squares, cross = [], [], [], []
     for n in ns:
         rng = np.random.default_rng([int(seed), n])
         w = rng.standard_normal((int(trials), n))
         d = rng.standard_normal((int(trials), n))
-        s = np.add.reduce(w * d, axis=1)
-        rms.append(float(np.sqrt(np.mean(s * s))))
+        p = w * d
+        s = np.add.reduce(p, axis=1)
+        mean_sq = float(np.mean(s * s))
+        rms.append(float(np.sqrt(mean_sq)))
         keep.append(s[: int(kept)])
+        squares.append(float(np.mean(np.add.reduce(p * p, axis=1))))
+        cross.append(mean_sq - squares[-1])  # S^2 minus its n squares: the cross terms
     return RandomSums(seed=int(seed), trials=int(trials), ns=ns, rms=frozen(rms),
                       sqrt_n=frozen(np.sqrt(np.array(ns, dtype=float))), kept=frozen(np.array(keep)),
-                      tolerance=SQRT_N_TOLERANCE)
+                      tolerance=SQRT_N_TOLERANCE, squares=frozen(squares), cross=frozen(cross))
 
 
 # ---------- the starting-weight rules ----------
