@@ -15,8 +15,8 @@ Beats:
 5. Each step left: δ_4 = δ_5 w_5 σ'(z_4), ...; ∂C/∂b_l = δ_l, ∂C/∂w_l = δ_l a_(l-1).
 6. ∂C/∂b_1 = w_2σ'(z_1) · w_3σ'(z_2) · w_4σ'(z_3) · w_5σ'(z_4) · δ_5, each factor with its value.
 7. e-notation, explained with the first number of the chapter written in it (the one place).
-8. The rectangle: a square of area 1 times ¼, ⅓, ¼ (exact fractions).
-9. More factors below 1 in size, a smaller product.
+8-9. The rectangle: a square of area 1 times ¼, ⅓, ¼ (exact fractions), and on screen the moral:
+   more factors below 1 in size, a smaller product.
 10. The viewer's question: not the gradients, the factors |w σ'(z)|, while the weights are small.
 11. σ' <= ¼ (chapter 3), so |w σ'(z)| <= |w|/4: below 1 while |w| < 4.
 12. This chain's |δ_l| as bars on a log scale (each step up is ×10: the one place), signed
@@ -153,7 +153,6 @@ class ForwardBackProp(LessonScene):
         self.product_of_factors()
         self.explain_e_notation()
         self.rectangle()
-        self.more_factors()
         self.viewers_question()
         self.bound_each_factor()
         self.log_bars()
@@ -371,29 +370,24 @@ class ForwardBackProp(LessonScene):
                 equations.add(eq)
                 self.play(Create(cuts), *([FadeOut(area)] if k == 1 else []), run_time=0.5)
                 self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=0.8)
-            self.wait(0.6)  # the last cut settles before the caption ends
-        self.square = VGroup(outline, kept, equations)
-
-    def more_factors(self) -> None:
-        """Beat 9: every factor below 1 in size shrinks the product."""
-        moral = self.text(t("more factors below 1 = a smaller product"), SIZE.label, color=self.theme.warn)
-        moral.next_to(self.square[2], DOWN, buff=0.4).align_to(self.square[2], LEFT)
-        self.say(t("More factors below 1 in size, a smaller product."),
-                 FadeIn(moral, shift=UP * 0.2), run_time=0.8)
-        self.square.add(moral)
+            # the moral, on screen as the last cut settles
+            moral = self.text(t("more factors below 1 = a smaller product"), SIZE.label, color=th.warn)
+            moral.next_to(equations, DOWN, buff=0.4).align_to(equations, LEFT)
+            self.play(FadeIn(moral, shift=UP * 0.2), run_time=0.8)
+        self.square = VGroup(outline, kept, equations, moral)
 
     # ---------- beats 10-11: the viewer's question ----------
     def viewers_question(self) -> None:
         """Beat 10: not the gradients, but the factors |w σ'(z)| lie between 0 and 1, for small weights."""
         th = self.theme
-        question = self.text(t("“Why are the gradients between 0 and 1?”"), SIZE.body)
+        question = self.text(t("Are gradients always between 0 and 1?"), SIZE.body)
         answer = VGroup(self.text(t("not the gradients, but the factors"), SIZE.label, color=th.good),
                         self.tex(r"|w\,\sigma'(z)|", SIZE.label, th.good),
                         self.text(t("for small weights"), SIZE.label, color=th.good))
         answer.arrange(RIGHT, buff=0.15)
         self.question = VGroup(question, answer).arrange(DOWN, buff=0.35).move_to([0, -0.6, 0])
-        with self.beat(t("A viewer asked: why are gradients between 0 and 1? They need not be. "
-                         "For small weights, the factors |w σ'(z)| are.")):
+        with self.beat(t("Are gradients always between 0 and 1? No; for small weights, the factors |w σ'(z)| "
+                         "are.")):
             self.play(FadeOut(self.square), FadeIn(question, shift=UP * 0.2), run_time=1.0)
             self.play(FadeIn(answer, shift=UP * 0.2), run_time=0.6)
 

@@ -35,7 +35,6 @@ from netsim.experiments.fading import (
     BOOK_IMAGES,
     BOOK_RATIO_SAID,
     BOOK_SIZES,
-    BOOK_TRAINING_IMAGES,
     MNIST_SIDE,
     FadingResult,
     fading,
@@ -232,10 +231,12 @@ class GradientsFading(LessonScene):
         digit = self.inline("label", r.label)
         if r.activation == "sigmoid":
             caption = t("Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
-                        "a_l = σ(z_l), with W_l a table of weights, one row per neuron.", digit=digit)
+                        "a_l = σ(z_l), with W_l a table of weights, one row per neuron: each neuron adds up its "
+                        "weights times its inputs.", digit=digit)
         else:
             caption = t("Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
-                        "a_l = g(z_l), with W_l a table of weights, one row per neuron.", digit=digit)
+                        "a_l = g(z_l), with W_l a table of weights, one row per neuron: each neuron adds up its "
+                        "weights times its inputs.", digit=digit)
         self.say(caption,
                  FadeIn(self.forward_formula), Succession(*steps, lag_ratio=1.0), run_time=0.6 * len(steps))
 
@@ -379,32 +380,37 @@ class GradientsFading(LessonScene):
         book_ratio = fmt_ratio(1 / BOOK_RATIO_SAID)  # to the one figure the book's 0.003 has: 1/100
         self.shown["book_first_over_last"] = 1 / BOOK_RATIO_SAID  # as said; the book's own 0.003 / 0.285 is shown too
         n = len(r.book_norms)
-        self.shown["book_training_images"] = float(BOOK_TRAINING_IMAGES)
         self.shown["book_images"] = float(BOOK_IMAGES)
         side = self.inline("mnist_side", MNIST_SIDE)
         ours = self.inline("side", r.pixels.shape[0])
         same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
         # ours measured as he measured his (C averaged over 1,000 training digits), beside his
         self.shown["probe_first_over_last"] = r.probe_first_over_last
-        fields = {"images": whole(BOOK_IMAGES), "total": whole(BOOK_TRAINING_IMAGES), "side": side,
+        fields = {"images": whole(BOOK_IMAGES), "side": side,
                   "ratio": book_ratio, "layer": n, "ours": ours, "own": fmt_ratio(r.probe_first_over_last),
                   "probe": self.count("probe_size", SETUP.probe_size)}
         if same:
-            caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured the same hidden layers on "
-                        "{images} of its {total} MNIST training images ({side}×{side} pixels): layer 1 at about "
-                        "{ratio} of layer {layer}. On {probe} of our {ours}×{ours} training digits, this start gives "
-                        "{own}.", **fields)
+            caption = t("Michael Nielsen's book Neural Networks and Deep Learning averaged C over {images} MNIST "
+                        "training images ({side}×{side} pixels): layer 1 at about {ratio} of layer {layer}. Over "
+                        "{probe} of our {ours}×{ours} digits: {own}.", **fields)
         else:
             self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
             self.shown["book_width"] = float(BOOK_SIZES[1])
-            caption = t("Michael Nielsen's book Neural Networks and Deep Learning measured a sigmoid net with "
-                        "{hidden} hidden layers of {width} on {images} of its {total} MNIST training images "
-                        "({side}×{side} pixels): layer 1 at about {ratio} of layer {layer}. On {probe} of our "
-                        "{ours}×{ours} training digits, this start gives {own}.", hidden=len(BOOK_SIZES) - 2,
-                        width=BOOK_SIZES[1], **fields)
+            caption = t("Michael Nielsen's book Neural Networks and Deep Learning averaged C over {images} MNIST "
+                        "training images ({side}×{side} pixels) for a sigmoid net with {hidden} hidden layers of "
+                        "{width}: layer 1 at about {ratio} of layer {layer}. Over {probe} of our {ours}×{ours} digits: "
+                        "{own}.", hidden=len(BOOK_SIZES) - 2, width=BOOK_SIZES[1], **fields)
         # the book compares hidden layers only: the output layer's bar steps back as it is said
         out_bar, out_value = self.bars[0], self.bar_values[0]
-        self.say(caption, FadeIn(name), FadeIn(values), out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY),
+        # ours as he measured his, on the ratio line beside this digit's
+        probe = VGroup(self.text(fields["own"], SIZE.label, color=self.net_colour),
+                       self.text(t("(C over {probe} training digits)", probe=fields["probe"]), SIZE.small,
+                                 color=th.muted)).arrange(RIGHT, buff=0.14)
+        probe.next_to(self.ratio_line, RIGHT, buff=0.3)
+        if probe.get_right()[0] > 6.9:
+            probe.scale_to_fit_width(max(0.5, 6.9 - probe.get_left()[0]), about_edge=LEFT)
+        self.say(caption, FadeIn(name), FadeIn(values), FadeIn(probe),
+                 out_bar.animate.set_fill(opacity=LEFT_OUT_OPACITY),
                  out_value.animate.set_opacity(LEFT_OUT_OPACITY), run_time=1.2)
 
     def closing(self) -> None:

@@ -112,13 +112,13 @@ def test_shown_equals_experiment(rendered: GradientsFading) -> None:
         # Nielsen's set-up and numbers: citations kept in netsim, not measured here
         "book_first_over_last": 1 / BOOK_RATIO_SAID,  # 0.003 / 0.285 to the one figure 0.003 has
         "book_images": float(BOOK_IMAGES), "probe_size": 1000.0, "probe_first_over_last": r.probe_first_over_last,
-        "book_training_images": float(BOOK_TRAINING_IMAGES),
         "mnist_side": float(MNIST_SIDE),
     }
     assert r.pixels.shape[0] ** 2 == r.sizes[0]
     if not (lesson.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]):
         # a net unlike his: his is described in words, with its numbers
-        expected |= {"book_hidden": float(len(BOOK_SIZES) - 2), "book_width": float(BOOK_SIZES[1])}
+        expected |= {"book_hidden": float(len(BOOK_SIZES) - 2), "book_width": float(BOOK_SIZES[1]),
+}
     expected |= {f"norm_{l}": float(v) for l, v in enumerate(r.bias_norms, start=1)}
     expected |= {f"book_{i}": v for i, v in enumerate(BOOK_HIDDEN_NORMS, start=1)}
     expected |= {f"edges_W{l}": [float(v) for v in e.ravel()] for l, e in enumerate(pic.edge_grads, start=1)}
@@ -237,14 +237,11 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     # the book, named at first mention, in one sentence with the reason ours differ
     assert "Michael Nielsen's book Neural Networks and Deep Learning" in text
     same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
-    net = "the same hidden layers" if same else \
-        f"a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
+    net = "" if same else f" for a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
     side = r.pixels.shape[0]
-    assert (f"measured {net} on {BOOK_IMAGES:,} of its {BOOK_TRAINING_IMAGES:,} MNIST training images "
-            f"({MNIST_SIDE}×{MNIST_SIDE} pixels): "
+    assert (f"averaged C over {BOOK_IMAGES:,} MNIST training images ({MNIST_SIDE}×{MNIST_SIDE} pixels){net}: "
             f"layer 1 at about 1/100 of layer {len(BOOK_HIDDEN_NORMS)}. "
-            f"On 1,000 of our {side}×{side} training digits, this start gives "
-            f"{fmt_ratio(r.probe_first_over_last)}.") in text
+            f"Over 1,000 of our {side}×{side} digits: {fmt_ratio(r.probe_first_over_last)}.") in text
     # ours measured as his: C averaged over the first 1,000 digits of chapter 8's training split, at the start
     probe = SETUP.split().train.head(1000)
     speeds = r.net.build().backward(probe.x, probe.y, "cross-entropy").bias_gradient_norms()
