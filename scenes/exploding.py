@@ -402,11 +402,11 @@ class ExplodingGradients(LessonScene):
         self.shown["example_across_stretch"] = ex.across_stretch
         column = r"\begin{{pmatrix}} {} \\ {} \end{{pmatrix}}"
         ones, across = column.format(1, 1), column.format(1, "-1")
-        maps = self.tex(rf"W {ones} = {fmt_value(ex.stretch)}\, {ones}", SIZE.label, color=self.colors[0])
+        maps = self.tex(rf"W {ones} = {fmt_value(ex.stretch)}\, {ones}", SIZE.label, color=th.text)
         squash = self.tex(rf"W {across} = {fmt_value(ex.across_stretch)}\, {across}", SIZE.label, color=th.muted)
         a_layer = f"a_{{{ex.layer}}}"
         first = VGroup(self.words(t("first number of {a}:", a=a_layer)),
-                       self.number("example_value", ex.value, SIZE.body).set_color(self.colors[0]))
+                       self.number("example_value", ex.value, SIZE.body).set_color(th.text))
         first.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         box = VGroup(matrix, maps, squash, first).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         box.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
@@ -416,17 +416,24 @@ class ExplodingGradients(LessonScene):
         squashed = self.inline("caption_across_stretch", ex.across_stretch)
         value = self.inline("caption_example_value", ex.value)
         self.shown["example_layer"] = float(ex.layer)
+        # this W's own line, a_l = stretch^l (1, 1), white over the dimmed s·I lines: the picture is of it
+        self.shown["example_line"] = [float(v) for v in ex.log10_unit]
+        line = self._line(self.plot, list(range(len(ex.log10_unit))), ex.log10_unit, th.text)
+        end = Dot(self.plot.p(ex.layer, ex.log10_unit[-1]), radius=0.07, color=th.text)
+        self.example_line = VGroup(line, end)
         with self.beat(t("What counts is how much W stretches, by direction: this W, all entries {entry}, still "
                          "stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}. After {layers} layers: "
                          "{value}.", entry=entry, stretch=stretch, squashed=squashed, layers=ex.layer, value=value)):
-            self.play(FadeOut(self.marker), FadeOut(self.dots), FadeOut(self.panel), run_time=0.6)
+            self.play(FadeOut(self.marker), FadeOut(self.dots), FadeOut(self.panel),
+                      self.lines.animate.set_stroke(opacity=0.25), run_time=0.6)
             self.play(Write(matrix), run_time=1.0)
             self.wait(1.5)
             self.play(FadeIn(maps), run_time=1.0)
             self.wait(1.0)
             self.play(FadeIn(squash), run_time=1.0)
             self.wait(1.0)
-            self.play(FadeIn(first), run_time=0.8)
+            self.play(Create(line), FadeIn(first), run_time=0.8)
+            self.play(FadeIn(end, scale=2), run_time=0.4)
 
     # -- beat 5: back prop ------------------------------------------------------------------
 
@@ -454,8 +461,9 @@ class ExplodingGradients(LessonScene):
                                    delta=r"\delta_l"), self.plot_group[1], plot)
         with self.beat(t("Back prop multiplies by the same W, transposed (W^T: rows and columns swapped; here W "
                          "itself): gradients grow or shrink alike.")):
-            self.play(FadeOut(self.example_box), self.lines.animate.set_stroke(opacity=0.35),
-                      FadeIn(self.back_label), Transform(old_title, new_title), run_time=1.0)
+            self.play(FadeOut(self.example_box), FadeOut(self.example_line),
+                      self.lines.animate.set_stroke(opacity=0.35), FadeIn(self.back_label),
+                      Transform(old_title, new_title), run_time=1.0)
             self.play(*[Create(line) for line in self.back_lines], run_time=2.5)
 
     # -- beat 6: layer 1's weight gradient ---------------------------------------------------
@@ -558,17 +566,17 @@ class ExplodingGradients(LessonScene):
         self.float_panel = panel
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(t("float32 (32-bit) numbers top out near {biggest}; past that "
-                         "the computer writes inf, as a_l does at layer {over}. At {nan}, W's zeros give 0 × inf = NaN "
-                         "(not a number).", biggest=biggest, over=over, nan=nan)):
+        with self.beat(t("float32 (32-bit) numbers top out near {biggest}: a_l passes it at layer {over} and is "
+                         "written inf. At {nan}, W's zeros give 0 × inf = NaN (not a number).", biggest=biggest,
+                         over=over, nan=nan)):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)
             self.play(Create(line), run_time=2.0)
             self.play(FadeIn(dot, scale=2), FadeIn(exact), FadeIn(head), FadeIn(rows[:2]), run_time=1.0)
             self.play(Flash(dot, color=th.overflow), run_time=0.8)
-            self.wait(2.5)
+            self.wait(2.0)
             self.play(FadeIn(rows[2:4]), run_time=0.8)
-            self.wait(4.0)
+            self.wait(1.5)
             self.play(FadeIn(rows[4:]), run_time=0.8)
         self.key_picture = VGroup(group, line, limit, limit_label, dot, exact, panel)
 

@@ -520,25 +520,24 @@ class CostOfFading(LessonScene):
         side = self.count("nielsen_side", pub.side)
         self.shown["nielsen_hidden_layers"] = float(k)
         width = self.count("nielsen_width", pub.width)
-        note = self.text(t("Nielsen, MNIST ({images} digits, {side}×{side}): {deep} with {k} hidden layers of "
-                           "{width}, {shallow} with 1", images=images, side=side, deep=deep_pub, k=k, width=width,
-                           shallow=shallow_pub), SIZE.small, color=th.muted)
+        # the data and the length of an epoch differ: both shown, so neither count reads as like for like
+        his_epochs = self.count("nielsen_epochs", pub.epochs)
+        his_steps = self.count("nielsen_updates_per_epoch", pub.updates_per_epoch)
+        note = self.text(t("Nielsen, MNIST ({images} digits, {side}×{side}; {epochs} epochs of {steps} steps): {deep} "
+                           "with {k} hidden layers of {width}, {shallow} with 1", images=images, side=side,
+                           epochs=his_epochs, steps=his_steps, deep=deep_pub, k=k, width=width, shallow=shallow_pub),
+                         SIZE.small, color=th.muted)
         note.move_to([0, -3.55, 0])
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note
         f = {"deep": deep_pub, "shallow": shallow_pub, "images": images, "side": side,
              "ours": fmt_whole(r.setup.n_train)}
-        # the data and the length of an epoch differ: both said, so neither count reads as like for like
-        f |= {"his_epochs": self.count("nielsen_epochs", pub.epochs),
-              "his_steps": self.count("nielsen_updates_per_epoch", pub.updates_per_epoch),
-              "our_steps": self.count("updates_per_epoch", r.setup.updates_per_epoch)}
-        caption = (t("Nielsen's nets reached about {deep} on MNIST: {images} training digits of {side}×{side}, "
-                     "not {ours} of 8×8, and {his_epochs} epochs of {his_steps} mini-batches, not {our_steps}.", **f)
+        caption = (t("Nielsen's nets reached about {deep}, on {images} MNIST training digits of {side}×{side}, "
+                     "not {ours} of 8×8.", **f)
                    if deep_pub == shallow_pub else
-                   t("Nielsen's nets reached {shallow} and {deep} on MNIST: {images} training digits of "
-                     "{side}×{side}, not {ours} of 8×8, and {his_epochs} epochs of {his_steps} mini-batches, not "
-                     "{our_steps}.", **f))
+                   t("Nielsen's nets reached {shallow} and {deep}, on {images} MNIST training digits of "
+                     "{side}×{side}, not {ours} of 8×8.", **f))
         self.say(caption, FadeIn(note), run_time=1.0)
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
@@ -603,7 +602,7 @@ class CostOfFading(LessonScene):
                     else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                            "{hidden}: still below {twice} after {epochs} epochs.", **f))
         return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
-                  "from epoch {last}. In this run, only layer 1's boost helped.", **f) if held_back
+                  "from epoch {last}. In this run (one start), only layer 1's boost helped.", **f) if held_back
                 else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                        "{hidden}: from epoch {last}.", **f))
 

@@ -339,20 +339,20 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert f"After 200 epochs: deep {deep}, shallow {shallow}." in text
     # Nielsen: both of his nets round to the same accuracy, so "about" it; and the data it came from
     assert fmt_percent(NIELSEN_MNIST.accuracy[0]) == fmt_percent(NIELSEN_MNIST.accuracy[3])
-    assert (f"Nielsen's nets reached about {fmt_percent(NIELSEN_MNIST.accuracy[3])} on MNIST: 50,000 training "
-            "digits of 28×28, not 1,348 of 8×8, and 30 epochs of 5,000 mini-batches, not 135.") in text
+    assert (f"Nielsen's nets reached about {fmt_percent(NIELSEN_MNIST.accuracy[3])}, on 50,000 MNIST training "
+            "digits of 28×28, not 1,348 of 8×8.") in text
     assert NIELSEN_MNIST.updates_per_epoch == 5000 and r.setup.updates_per_epoch == 135
     note = scene.nielsen_note  # one short line, inside the frame with a margin
-    assert note.original_text == ("Nielsen, MNIST (50,000 digits, 28×28): 96.5% with 4 hidden layers of 30, "
-                                  "96.5% with 1")
+    assert note.original_text == ("Nielsen, MNIST (50,000 digits, 28×28; 30 epochs of 5,000 steps): 96.5% with 4 "
+                                  "hidden layers of 30, 96.5% with 1")
     assert note.width <= NOTE_WIDTH and -6.5 < note.get_left()[0] < note.get_right()[0] < 6.5
     # the closing test: is layer 1's slowness a cause? one layer's eta times its lag, layer 1 then layer 4
     t = step_test(r)
     assert ("Did layer 1's lag keep the net at chance? Retrain it, same start and mini-batches, with one layer's "
             f"η × {fmt_value(r.factor)}.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
-                         f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this run, only layer 1's boost "
-                         "helped.")  # one run: no claim beyond it
+                         f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this run (one start), "
+                         "only layer 1's boost helped.")  # one run: no claim beyond it
     assert "Glorot" not in text  # the other cause the literature names is not tied to this run: not said here
     assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "L2"):

@@ -81,7 +81,7 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
     assert "float32 (32-bit) numbers top out near" in text
-    assert "past that the computer writes inf" in text and "0 × inf = NaN (not a number)" in text
+    assert "and is written inf" in text and "0 × inf = NaN (not a number)" in text
     # chapter 6 explained e-notation and log scales: not again here
     assert "× 10" not in text and "each step" not in text and "e-notation" not in text
     # float32 in one beat; where float64 overflows is on screen only (one beat, not a second topic)
@@ -112,8 +112,8 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     assert (f"has the same size, {grads[0]}, {grads[1]} or {grads[2]}: no layer's weights lag, but all are far too "
             "big to learn from, or too small.") in caps[5]
     c = r.case(1.5)
-    assert (f"top out near {fmt_value(r.float32_max)}; past that the computer writes inf, as a_l does at layer "
-            f"{c.f32_overflow_layer}. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number).") in caps[6]
+    assert (f"top out near {fmt_value(r.float32_max)}: a_l passes it at layer {c.f32_overflow_layer} and is written "
+            f"inf. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number).") in caps[6]
     assert "float64" not in caps[6]  # the screen says where float64 overflows; the caption leaves it there
 
 
@@ -129,7 +129,7 @@ def test_the_nan_and_its_reason_are_true() -> None:
     assert np.isfinite(big)
     with np.errstate(over="ignore", invalid="ignore"):
         inf = big * f32(1.5)
-        assert np.isinf(inf) and inf > 0  # "past that the computer writes inf"
+        assert np.isinf(inf) and inf > 0  # "a_l passes it ... and is written inf"
         assert np.isnan(f32(0.0) * inf) and np.isinf(f32(1.5) * inf)
         assert np.isnan(f32(1.5) * inf + f32(0.0) * inf)
     # W = 1.5 I has zeros off its diagonal ("W's zeros")
@@ -238,6 +238,10 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     assert shown["example_entry"] == r.example.entry == shown["caption_entry"]
     assert shown["example_across_stretch"] == r.example.across_stretch == shown["caption_across_stretch"]
     assert shown["example_layer"] == r.example.layer
+    # the example's own line: log10 of its first number for l = 0 .. layer, ending at the value said
+    assert shown["example_line"] == list(r.example.log10_unit)
+    assert len(shown["example_line"]) == r.example.layer + 1
+    assert shown["example_line"][-1] == pytest.approx(math.log10(r.example.value), abs=1e-12)
     assert [shown["caption_x_0"], shown["caption_x_1"]] == list(r.x[:2])
     assert shown["float32_max"] == r.float32_max == shown["caption_float32_max"]
 
