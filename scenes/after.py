@@ -449,7 +449,7 @@ class WhatCameAfter(LessonScene):
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
         caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
                     "too. An LSTM's memory c_t = f_t c_(t−1) + new input passes back through f_t: 1 in 1997's LSTM; "
-                    "since 2000, a forget gate that can learn to stay near 1.")
+                    "since 2000, a learned forget gate: near 1 it carries the error back, near 0 it forgets.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)
@@ -513,9 +513,9 @@ class WhatCameAfter(LessonScene):
         captions = (
             t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
-            t("1998: LeCun's Var(w) = 1/n_in (chapter {chapter}). Yet sigmoid and tanh nets often began "
-              "smaller, uniform on ±1/√n, with Var = 1/(3n): every layer's factor well below 1. On the computers and "
-              "data of the time, plateaus outlasted patience.", chapter=number_of("wayout")),
+            t("1998: LeCun's Var(w) = 1/n_in. Yet sigmoid and tanh nets often began with weights uniform on "
+              "±1/√n: Var = 1/(3n), every layer's factor well below 1. On the computers and data of the time, "
+              "plateaus outlasted patience."),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "

