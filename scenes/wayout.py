@@ -35,6 +35,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    UR,
     Animation,
     AnimationGroup,
     Arrow,
@@ -92,6 +93,9 @@ SUMS_STEP = 0.88
 SUMS_Y = -0.35
 SUMS_HALF = 2.35
 SUMS_NOTES_X = 2.95
+#: The "why sqrt(n)" lines: their top, and their widest (right-aligned at the frame's margin).
+WHY_TOP = 3.65
+WHY_WIDTH = 6.6
 JITTER = 0.55             # the dots' spread across their column, as a share of the step
 # the factor formula, kept at the top right while n and the rules come in
 FACTOR_AT = (2.0, 3.2)
@@ -522,8 +526,9 @@ class TheWayOut(LessonScene):
         means = VGroup(self.muted(t("means at n = {n}:", n=self.count("sums.n_last", n))),
                        self.text(f"{parts[0]} + ({parts[1]}) = {parts[2]}", SIZE.small)).arrange(RIGHT, buff=0.15)
         why = VGroup(formula, means).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        why.scale_to_fit_width(min(why.width, 7.0 - SUMS_NOTES_X - 0.1))
-        why.next_to(self.sums_group[-1], DOWN, buff=0.3, aligned_edge=LEFT)
+        # at the top right, right of the heading and above the chart: legible, clear of the legend
+        why.scale_to_fit_width(min(why.width, WHY_WIDTH))
+        why.move_to([6.9, WHY_TOP, 0], aligned_edge=UR)
         self.sums_group.add(why)
         self.say(t("Why: S² is n squares of mean 1, plus cross terms, as often + as −, of mean about 0."),
                  FadeIn(formula), FadeIn(means), run_time=1.2)
