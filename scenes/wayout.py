@@ -555,9 +555,10 @@ class TheWayOut(LessonScene):
                    self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
         ).arrange(DOWN, buff=0.35).move_to([0, 0.0, 0])
         self.factor = lines
-        with self.beat(t("Each term w_kj δ_k has mean square Var(w) E[δ²] (E[·]: the mean over neurons and digits), "
-                         "so n terms have n Var(w) E[δ²]; with g'(z_j), chapter {chapter}'s factor becomes about "
-                         "√(n Var(w) E[g'²]).", chapter=number_of("backprop"))):
+        with self.beat(t("At the start, each term w_kj δ_k, w independent of δ, has mean square Var(w) E[δ²], so n "
+                         "terms have n Var(w) E[δ²]; with g'(z_j), chapter {chapter}'s factor becomes about "
+                         "√(n Var(w) E[g'²]).",
+                         chapter=number_of("backprop"))):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[3]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
             self.play(FadeIn(lines[1]), run_time=1.0)
@@ -599,7 +600,7 @@ class TheWayOut(LessonScene):
         self.bow = VGroup(fwd, back, j, *ins, *outs, fan_in, fan_out, here)
         with self.beat(t("Which n? Forward, z sums a neuron's n_in inputs (fan-in); back, δ sums over the n_out "
                          "neurons it feeds (fan-out).")):  # n_in = n_out between hidden layers: on screen
-            self.play(FadeOut(self.factor[:2]), FadeOut(self.factor[3]), self.factor[2].animate.become(target),
+            self.play(FadeOut(self.factor[:2]), FadeOut(self.factor[3:]), self.factor[2].animate.become(target),
                       run_time=1.0)
             self.play(FadeIn(j, *ins, *outs), FadeIn(fwd), FadeIn(fan_in), run_time=1.0)
             self.play(FadeIn(back), FadeIn(fan_out), run_time=1.0)

@@ -51,7 +51,7 @@ LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "re
 #: bridge from chapter 6's); in Chinese its many formulas are read at 6 characters a second
 #: (scenes/engine/captions.py), so a little more. Round 19 tied the sigmoid's bars to its factor
 #: ("1/124 of layer 4's: 3 factors of about 0.200"), 2 s more.
-DURATION = {"default": (140.0, 166.5), "relu-he": (140.0, 170.0), "zh": (130.0, 190.0)}
+DURATION = {"default": (140.0, 166.5), "relu-he": (140.0, 170.0), "zh": (130.0, 193.0)}
 #: Its beats: the bridge, tanh, ReLU, the sum, Var(w), the random sums, the factor, which n,
 #: the rules (2), the bars' set-up, then two beats per setting (three for the sigmoid with
 #: Xavier's start: why not a larger start); the key picture is then held without a caption.
