@@ -513,15 +513,15 @@ class WhatCameAfter(LessonScene):
         captions = (
             t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
-            t("1998: LeCun's Var(w) = 1/n_in. Yet sigmoid and tanh nets often began with weights uniform on "
-              "±1/√n: Var = 1/(3n), every layer's factor well below 1. On the computers and data of the time, "
-              "plateaus outlasted patience."),
+            t("1998: LeCun's Var(w) = 1/n_in, for tanh. Yet a common start, uniform on ±1/√n, has Var = 1/(3n): "
+              "a tanh layer's factor at most {tanh}, a sigmoid's at most {sigmoid}. On the computers and data of "
+              "the time, plateaus outlasted patience.", tanh=self.inline("caption_period_tanh", p.bound("tanh")),
+              sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "
               "labels, pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation."),
         )
-        self.shown["period_well_below"] = float(max(p.bounds))
         for i, (caption, rows) in enumerate(zip(captions, beats)):
             with self.beat(caption):
                 start = self.renderer.time
