@@ -28,7 +28,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     translation checks) on one pytest-xdist worker, so its dry runs are made once there; the
     slides tests on one worker, so the deck is rendered once (two renders at once would also
     share the lesson's media folder); and every test of the end-to-end ``episode`` render on
-    one worker, so it renders once."""
+    one worker, so it renders once; and the tests of the real Dask cluster on one worker, so it
+    is started once."""
     from scenes.engine.chapters import CHAPTERS, Chapter
 
     slugs = {c.slug for c in CHAPTERS}
@@ -39,6 +40,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         slug = next((v.slug for v in params.values() if isinstance(v, Chapter)), slug)
         if "episode" in getattr(item, "fixturenames", ()):
             slug = "episode"  # the session's one course render, made once on one worker
+        if "remote_cluster" in getattr(item, "fixturenames", ()):
+            slug = "cluster"  # one dask scheduler and its two workers, started once on one worker
         if slug:
             item.add_marker(pytest.mark.xdist_group(slug))
 

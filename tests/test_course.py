@@ -1,6 +1,6 @@
 """Courses and Dask: several lessons on the embedded LocalCluster (the session's ``episode``
-fixture is a course of two lessons), and the same units sent to a real ``dask scheduler``
-with two ``dask worker`` processes started here."""
+fixture is a course of two lessons), and a course's units spread over a real ``dask scheduler``'s
+two ``dask worker`` processes started here (each lesson x language is a unit of its own)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import srt
 
 from scenes.engine.chapters import by_slug
 from scenes.engine.lesson import LESSONS_DIR
 from scenes.episode import media
+from scenes.episode.cluster import REPORT_ENV
 from scenes.episode.course import CourseError, load_course
 from tests.conftest import interrupt_render, manims_left, own_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.render
@@ -104,17 +107,40 @@ def remote_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.render
-def test_units_go_to_a_remote_dask_cluster(remote_cluster, tmp_path):
-    """The client sends the units to the scheduler's workers and writes the files they send back."""
+def test_both_workers_render_units_of_a_course(remote_cluster: str, tmp_path: Path) -> None:
+    """One lesson in two languages, one chapter: two units for the two single-thread workers.
+    The client names the cluster it sends to; each worker renders one unit (the log of each
+    names its worker, and so does Dask's task stream), both at the same time; the client
+    writes what they send back, and the two languages' clips are different renders."""
+    from distributed import Client
+
+    with Client(remote_cluster) as client:
+        client.wait_for_workers(2, timeout=60)
+        workers = set(client.scheduler_info()["workers"])
+    course = tmp_path / "course.toml"
+    course.write_text(f'name = "two"\nlessons = [{json.dumps(str(ROOT / "scenes/lessons/default.toml"))}]\n'
+                      'languages = ["en", "zh"]\nchapters = ["opening"]\n', encoding="utf-8")
     out = tmp_path / "out"
-    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--chapters", "opening",
-                        "--scheduler", remote_cluster, "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
-                       timeout=900)
+    p = subprocess.run([sys.executable, "-m", "scenes.render", "--preview", "--course", str(course), "--out",
+                        str(out), "--scheduler", remote_cluster], cwd=ROOT, capture_output=True, text=True,
+                       timeout=600, env={**os.environ, REPORT_ENV: str(tmp_path / "report")})
     assert p.returncode == 0, p.stderr[-3000:]
     assert f"the Dask cluster at {remote_cluster}" in p.stderr
-    log = (out / "logs" / f"{by_slug('opening').name}.log").read_text()
-    assert re.search(r"# worker tcp://127\.0\.0\.1:\d+", log), log[:500]
-    assert media.clip_info(out / "episode.mp4").duration > 30
+    name = by_slug("opening").name
+    logs = {lang: (out / "default" / lang / "logs" / f"{name}.log").read_text() for lang in ("en", "zh")}
+    used = {lang: re.search(r"^# worker (tcp://127\.0\.0\.1:\d+)$", log, re.M).group(1) for lang, log in logs.items()}
+    assert set(used.values()) == workers, (used, workers)
+    record = json.loads((tmp_path / "report" / "run.json").read_text())
+    units = record["units"]
+    assert {u["worker"] for u in units} == workers and record["workers"] == 2
+    assert max(u["start"] for u in units) < min(u["stop"] for u in units), units  # side by side
+    assert all(u["cpu"] > 0 and u["bytes_out"] > 10_000 for u in units), units
+    clips = [(out / "default" / lang / "chapters" / f"{name}.mp4").read_bytes() for lang in ("en", "zh")]
+    assert clips[0] != clips[1], "the Chinese lesson got the English clip"
+    cues = list(srt.parse((out / "default" / "zh" / "episode.srt").read_text(encoding="utf-8")))
+    assert len(cues) >= 5 and all(CJK.search(c.content) and c.start < c.end for c in cues), cues
+    assert "no zh translation" not in logs["zh"]
+    assert media.clip_info(out / "default" / "en" / "episode.mp4").duration > 30
 
 
 @pytest.mark.render
