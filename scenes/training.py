@@ -42,7 +42,7 @@ from manim import (
 )
 
 from netsim.experiments.training import NIELSEN_MNIST, StepTest, TrainingComparison, cost_of_fading, step_test
-from netsim.format import fmt_percent, fmt_whole
+from netsim.format import fmt_percent, fmt_ratio, fmt_whole
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
@@ -297,7 +297,15 @@ class CostOfFading(LessonScene):
             elif r.ratio >= 1:
                 words = t("layer 1's speed: 1/{factor} of layer {hidden}'s", **f)
                 # a plateau (netsim: the vanishing regime, layer 1 slower) is shaded on both panels
+                untrained = float(r.ratios[0])  # epoch 0: layer L-1's over layer 1's, chapter 7's probe figure
+                if r.plateau and untrained > 1:
+                    f["untrained"] = fmt_ratio(1 / untrained)
+                    f["chapter"] = number_of("fading")
+                    self.shown["untrained_ratio"] = untrained
                 caption = (t("Shaded, epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer "
+                             "{hidden}'s (geometric mean of the per-epoch ratios); untrained, at epoch 0, "
+                             "{untrained}, as in chapter {chapter}.", **f) if "untrained" in f else
+                           t("Shaded, epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer "
                              "{hidden}'s (geometric mean of the per-epoch ratios).", **f) if r.plateau else
                            t("Epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer {hidden}'s "
                              "(geometric mean of the per-epoch ratios).", **f))

@@ -105,8 +105,8 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
               "relu": relu}
     if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}: in tanh and ReLU, layer 1 is no longer starved; from epoch "
-                 "{first} on, it even leads.", **fields)
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}. Untrained, layer 1 was behind in all three; in tanh and "
+                 "ReLU, from epoch {first} on, it leads.", **fields)
     if max(ratios) < 1 and every_epoch:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)

@@ -30,7 +30,7 @@ from netsim.experiments.training import (
     step_test,
     training_setup,
 )
-from netsim.format import fmt_percent
+from netsim.format import fmt_percent, fmt_ratio
 from netsim.network import Network
 from netsim.spec import NetSpec
 from netsim.train import sgd
@@ -38,6 +38,7 @@ from scenes.depth import experiment as depth_experiment
 from scenes.engine.chapters import number_of
 from scenes.engine.lesson import LESSONS_DIR, Lesson, load_lesson
 from scenes.engine.style import fmt_value, log_ticks
+from scenes.fading import experiment as fading_experiment
 from scenes.training import NOTE_WIDTH, SPEEDS_UP, CostOfFading
 from scenes.training import experiment as training_experiment
 from tests.conftest import dry_scene, with_net
@@ -134,6 +135,8 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
             "catch_up_epoch": float(r.catch_up_epoch), "climb_accuracy": 0.5,
             "deep_epochs_to_climb": float(r.deep_epochs_to_climb), "speed_up": list(r.speed_up),
         })
+        if r.ratios[0] > 1:  # untrained, layer 1 the slower: said beside the plateau's factor
+            expected["untrained_ratio"] = float(r.ratios[0])
     assert scene.shown == expected
 
 
@@ -311,7 +314,11 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert math.isclose(r.ratio, geometric, rel_tol=1e-9) and r.factor == round_significant(geometric)
     # a ratio of the measure it names (‖∂C/∂b‖), not "learned N times slower"
     assert f"Shaded, epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{fmt_value(r.factor)} of layer 4's " \
-           "(geometric mean of the per-epoch ratios)." in text
+           f"(geometric mean of the per-epoch ratios); untrained, at epoch 0, 1/140, as in chapter " \
+           f"{number_of('fading')}." in text
+    # "as in chapter 7": epoch 0's ratio is chapter 7's figure over the same 1,000 digits, to the bit
+    probe = fading_experiment(load_lesson(LESSONS_DIR / "default.toml")).probe_first_over_last
+    assert 1 / r.ratios[0] == probe and fmt_ratio(probe) == "1/140" and scene.shown["untrained_ratio"] == r.ratios[0]
     assert "learned" not in text.split("Shaded")[1].split(".")[0]
     statement = [t.original_text for t in scene.statement]
     assert statement == [f"epochs {first} to {last}, geometric mean:",
