@@ -89,7 +89,7 @@ TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ..
     (("2009–2012", ((t("GPUs (graphics processors), far more data"),),), "GPU"),
      ("2010", ((t("Glorot and Bengio's start (chapter {chapter})", chapter=number_of("wayout")),),), "Glorot"),
      ("2010–2011", ((t("ReLU: Nair and Hinton (Boltzmann machines); Glorot et al. (deep nets)"),),), "ReLU"),
-     ("2015", ((t("He's rule, residual nets, batch normalisation"),),), "2015")),
+     ("2015", ((t("He's rule, batch normalisation, residual nets"),),), "2015")),
 )
 
 
@@ -514,13 +514,14 @@ class WhatCameAfter(LessonScene):
             t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
             t("1998: LeCun's Var(w) = 1/n_in, for tanh. Yet a common start, uniform on ±1/√n, has Var = 1/(3n): "
-              "a tanh layer's factor at most {tanh}, a sigmoid's at most {sigmoid}. On the computers and data of "
-              "the time, plateaus outlasted patience.", tanh=self.inline("caption_period_tanh", p.bound("tanh")),
+              "a tanh layer's factor at most {tanh}, a sigmoid's at most {sigmoid}.",
+              tanh=self.inline("caption_period_tanh", p.bound("tanh")),
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "
-              "labels, pre-training became unnecessary. 2015: He's rule, residual nets, batch normalisation."),
+              "labels, pre-training became unnecessary. 2015: He's rule, batch normalisation; residual nets, for "
+              "deeper nets that still trained worse."),
         )
         for i, (caption, rows) in enumerate(zip(captions, beats)):
             with self.beat(caption):
@@ -533,7 +534,7 @@ class WhatCameAfter(LessonScene):
                     steps += [("uniform", [FadeIn(extra[0])], 0.6), ("1/(3n)", [FadeIn(extra[1])], 0.6)]
                 self.reveal(start, caption, steps)
         # one factor per layer, a matrix when layers are wide (chapter 9's W stretches by direction)
-        summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1, in every direction"),
+        summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1, on average"),
                             SIZE.label, color=th.backward).move_to([0, last_dot[1] - 0.6, 0])
-        self.say(t("A gradient is a product of one factor per layer, a matrix in a wide net: keep each near 1 in "
-                   "every direction."), FadeIn(summary), run_time=1.0)
+        self.say(t("A gradient is a product of one factor per layer, a matrix in a wide net: keep each near 1, "
+                   "on average."), FadeIn(summary), run_time=1.0)

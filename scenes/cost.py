@@ -245,8 +245,8 @@ class TheCost(LessonScene):
             new_sq = self.num(f"sq_new_{r.j}", float((out[r.j] - r.target[r.j]) ** 2), SIZE.small,
                               color=th.backward).move_to(self.sq_col[r.j], aligned_edge=LEFT)
             anims += [Transform(self.a_col[r.j], new_a), Transform(self.sq_col[r.j], new_sq)]
-        caption = t("Nudge one weight w and C changes. The gradient ∂C/∂w says how fast, its sign which way: "
-                    "here ∂C/∂w = {grad}.", grad=grad)
+        caption = t("Nudge one weight w and C changes. The partial derivative ∂C/∂w says how fast, its sign which way: "
+                    "here {grad}.", grad=grad)
         with self.beat(caption):
             self.play(self.edge.animate.set_stroke(color=th.backward, width=5), FadeIn(self.w_tag), FadeIn(line1),
                       run_time=1.0)

@@ -126,9 +126,9 @@ class ColdOpen(LessonScene):
 
         self.question = self.text(t("Why did deep fully-connected nets train slowly and poorly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
-        caption = t("With enough neurons, one hidden layer can approximate any continuous function on a closed, "
-                    "bounded region; for some functions, depth needs far fewer neurons. So why, for years, did deep "
-                    "fully-connected nets train slowly and poorly?")
+        caption = t("One wide enough hidden layer can approximate any continuous function on a closed, bounded "
+                    "region; for some, depth needs far fewer neurons. So why, for years, did deep fully-connected "
+                    "nets train slowly and poorly?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)

@@ -160,7 +160,7 @@ def test_captions_say_the_numbers(rendered: dict[str, TheCost], name: str) -> No
     # one cost among others: chapter 7 names the chapters that use the cross-entropy
     assert "One cost, the quadratic C = ½ Σ (a − y)², is half the sum of the squared misses" in cap[2]
     assert f"here C = {c}." in cap[2]
-    assert f"∂C/∂w = {fmt_value(r.grad)}." in cap[3]
+    assert f"The partial derivative ∂C/∂w says how fast, its sign which way: here {fmt_value(r.grad)}." in cap[3]
     assert "w ← w − η ∂C/∂w" in cap[4] and f"η = {fmt_value(r.eta)}." in cap[4]
     # the descent starts from the C shown first: the same number, the same text
     assert r.descent_costs[0] == r.cost and s["descent_cost_0"] == s["cost"]

@@ -159,8 +159,8 @@ def test_words(rendered: dict[str, ColdOpen]) -> None:
     text = " ".join(default.captions)
     # the puzzle, claimed no further than the evidence: continuous functions, enough neurons, slow or stalled
     first = default.captions[0]
-    assert first.startswith("With enough neurons, one hidden layer can approximate any continuous function on a "
-                            "closed, bounded region; for some functions, depth needs far fewer neurons.")
+    assert first.startswith("One wide enough hidden layer can approximate any continuous function on a closed, "
+                            "bounded region; for some, depth needs far fewer neurons.")
     assert "did deep fully-connected nets train slowly and poorly?" in first  # as the screen asks it
     assert "until" not in text.lower() and "2006" not in text and "very hard to train" not in text
     assert "slower" not in text  # learning speed is chapter 8's measurement
