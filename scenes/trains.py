@@ -100,13 +100,14 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
     layer 1 learns the faster (no more "level" than a fade is; no per-layer rate is drawn from
     three gaps of one trained net). ``every_epoch``: both fixed nets' ratios are below 1 in every
     epoch of the window; ``untrained_above``: all three deep nets' are above 1 untrained (epoch 0:
-    layer 1 the slower), so what made layer 1 the faster is training, said so."""
+    layer 1 the slower), so layer 1's lead is said of the fixed nets "from epoch 1 on", not of them
+    untrained (nor set against chapter 10's untrained bars, another measure)."""
     fields = {"hidden": hidden, "first": window[0], "last": window[1], "sigmoid": sigmoid, "tanh": tanh,
               "relu": relu}
     if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}. Untrained, layer 1 was behind in all three; in tanh and "
-                 "ReLU, from epoch {first} on, it leads.", **fields)
+                 "{sigmoid}; tanh {tanh} and ReLU {relu}: in tanh and ReLU, from epoch {first} on, layer 1 leads.",
+                 **fields)
     if max(ratios) < 1 and every_epoch:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)
