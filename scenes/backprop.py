@@ -17,8 +17,7 @@ Beats:
 7. e-notation, explained with the first number of the chapter written in it (the one place).
 8-9. The rectangle: a square of area 1 times ¼, ⅓, ¼ (exact fractions), and on screen the moral:
    more factors below 1 in size, a smaller product.
-10. The viewer's question: not the gradients, the factors |w σ'(z)|, while the weights are small.
-11. σ' <= ¼ (chapter 3), so |w σ'(z)| <= |w|/4: below 1 while |w| < 4.
+10-11. σ' <= ¼ (chapter 3), so |w σ'(z)| <= |w|/4: below 1 while |w| < 4.
 12. This chain's |δ_l| as bars on a log scale (each step up is ×10: the one place), signed
     values above them; what is left of δ_5 at layer 1.
 13. |w| > 4 can give a factor above 1 (exploding, chapter 9), but only for z near 0: for
@@ -81,7 +80,8 @@ E_NOTE_Y = -3.35          # e-notation (beat 7)
 SQUARE_SIDE = 2.9
 SQUARE_CENTER = np.array([-3.6, -1.85, 0.0])
 EQ_X = -0.9               # left edge of the rectangle's equations
-BOUND_Y = 0.7             # the bound |w σ'(z)| <= |w|/4, once the bars are up
+BOUND_FIRST_Y = -1.2      # the bound |w σ'(z)| <= |w|/4, where the square was (beats 10-11)
+BOUND_Y = 0.7             # the bound, once the bars are up
 CAVEAT_Y = 0.15           # the large-weight caveat
 LEGEND_Y = -0.38          # the log axis's legend, above the tallest bar's label
 BAR_BASE_Y = -3.35        # the log axis: its bottom and height
@@ -153,7 +153,6 @@ class ForwardBackProp(LessonScene):
         self.product_of_factors()
         self.explain_e_notation()
         self.rectangle()
-        self.viewers_question()
         self.bound_each_factor()
         self.log_bars()
         self.explain_e_notation()
@@ -377,22 +376,8 @@ class ForwardBackProp(LessonScene):
         self.square = VGroup(outline, kept, equations, moral)
 
     # ---------- beats 10-11: the viewer's question ----------
-    def viewers_question(self) -> None:
-        """Beat 10: not the gradients, but the factors |w σ'(z)| lie between 0 and 1, for small weights."""
-        th = self.theme
-        question = self.text(t("Are gradients always between 0 and 1?"), SIZE.body)
-        answer = VGroup(self.text(t("not the gradients, but the factors"), SIZE.label, color=th.good),
-                        self.tex(r"|w\,\sigma'(z)|", SIZE.label, th.good),
-                        self.text(t("for small weights"), SIZE.label, color=th.good))
-        answer.arrange(RIGHT, buff=0.15)
-        self.question = VGroup(question, answer).arrange(DOWN, buff=0.35).move_to([0, -0.6, 0])
-        with self.beat(t("Are gradients always between 0 and 1? No; for small weights, the factors |w σ'(z)| "
-                         "are.")):
-            self.play(FadeOut(self.square), FadeIn(question, shift=UP * 0.2), run_time=1.0)
-            self.play(FadeIn(answer, shift=UP * 0.2), run_time=0.6)
-
     def bound_each_factor(self) -> None:
-        """Beat 11: σ' <= ¼, so |w σ'(z)| <= |w|/4, below 1 while |w| < 4."""
+        """Beat 10-11: σ' <= ¼, so |w σ'(z)| <= |w|/4, below 1 while |w| < 4 (the square makes way)."""
         th, r = self.theme, self.res
         bound, limit = r.sigma_prime_max, r.weight_limit
         self.shown["sigma_prime_max"] = bound
@@ -404,10 +389,10 @@ class ForwardBackProp(LessonScene):
             self.text(t("while"), SIZE.label, color=th.warn),
             self.tex(rf"|w| < {limit}", SIZE.label, th.warn),
         ).arrange(RIGHT, buff=0.15)
-        self.bound.next_to(self.question, DOWN, buff=0.55)
+        self.bound.move_to([0, BOUND_FIRST_Y, 0])
         self.say(t("σ' is at most {bound} (chapter {chapter}), so a factor is at most |w|/{limit}: below 1 while "
                    "|w| < {limit}.", bound=frac_words(bound), chapter=number_of("neuron"), limit=limit),
-                 FadeIn(self.bound, shift=UP * 0.2), run_time=1.0)
+                 FadeOut(self.square), FadeIn(self.bound, shift=UP * 0.2), run_time=1.0)
 
     # ---------- beat 12: the chain's |δ_l| on a log scale ----------
     def _y(self, size: float) -> float:
@@ -490,7 +475,7 @@ class ForwardBackProp(LessonScene):
         moved = [Transform(self.deltas[l], names[L - l]) for l in range(1, L + 1)]
         bound = self.bound.copy().scale(0.9).move_to([CHAIN_X + 0.6, BOUND_Y, 0])
         weights, trend = self._verdict()
-        self.say(weights, FadeOut(self.question), Transform(self.bound, bound), *moved, Create(axis),
+        self.say(weights, Transform(self.bound, bound), *moved, Create(axis),
                  Create(baseline), FadeIn(legend), run_time=1.2)
         with self.beat(trend):
             for bar, v in zip(bars, values):
