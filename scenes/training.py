@@ -577,8 +577,8 @@ class CostOfFading(LessonScene):
         # the first run stays as the reference, faint, so the retrained runs' colours stand apart from it
         faint = [m.animate.set_stroke(opacity=REFERENCE_OPACITY) for m in (part[1] for part in self.acc_lines)]
         faint.append(self.ends[0].animate.set_opacity(REFERENCE_OPACITY))
-        with self.beat(t("Did layer 1's lag keep the net at chance? Retrain it, same start and mini-batches, with "
-                         "one layer's η × {boost}.", boost=boost)):
+        with self.beat(t("Did layer 1's lag keep the net at chance? Retrain, same start and mini-batches, one "
+                         "layer's η × {boost}.", boost=boost)):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), *faint, run_time=1.0)
         with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
@@ -610,7 +610,8 @@ class CostOfFading(LessonScene):
                     else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                            "{hidden}: still below {twice} after {epochs} epochs.", **f))
         return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
-                  "from epoch {last}. In this run (one start), only layer 1's boost helped.", **f) if held_back
+                  "from epoch {last}. In this one run, only layer 1's boost helped; Glorot and Bengio (2010) blame "
+                  "such plateaus on top-layer saturation.", **f) if held_back
                 else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                        "{hidden}: from epoch {last}.", **f))
 

@@ -355,12 +355,12 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert note.width <= NOTE_WIDTH and -6.5 < note.get_left()[0] < note.get_right()[0] < 6.5
     # the closing test: is layer 1's slowness a cause? one layer's eta times its lag, layer 1 then layer 4
     t = step_test(r)
-    assert ("Did layer 1's lag keep the net at chance? Retrain it, same start and mini-batches, with one layer's "
+    assert ("Did layer 1's lag keep the net at chance? Retrain, same start and mini-batches, one layer's "
             f"η × {fmt_value(r.factor)}.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
-                         f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this run (one start), "
-                         "only layer 1's boost helped.")  # one run: no claim beyond it
-    assert "Glorot" not in text  # the other cause the literature names is not tied to this run: not said here
+                         f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this one run, only layer 1's "
+                         "boost helped; Glorot and Bengio (2010) blame such plateaus on top-layer saturation.")
+    # one run: no claim beyond it, and the account the literature gives is named beside it
     assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "L2"):
         assert wrong not in text
