@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -66,7 +67,13 @@ def test_there_are_scenes_to_check():
     assert SCENE_FILES, "no scene files found"
 
 
-@pytest.mark.parametrize("scene_file", SCENE_FILES)
+#: The scene files run through manim with a bad lesson (a manim process each costs seconds): the first
+#: chapter, the one with the most module-level code, and the short; the rest are held to the same
+#: order of statements by the test after it.
+MANIM_CHECKED = ("opening.py", "wayout.py", "short.py")
+
+
+@pytest.mark.parametrize("scene_file", MANIM_CHECKED)
 def test_manim_stops_on_a_bad_lesson_before_writing_anything(tmp_path, scene_file):
     bad = tmp_path / "bad.toml"
     bad.write_text("[net]\nactivation = 'swish'\n")
@@ -80,6 +87,21 @@ def test_manim_stops_on_a_bad_lesson_before_writing_anything(tmp_path, scene_fil
         f"lesson error: {bad}: net.activation = 'swish' is not allowed; allowed: sigmoid, tanh, relu, linear"]
     assert "Traceback" not in p.stdout + p.stderr
     assert not media.exists() or not any(media.rglob("*"))
+
+
+@pytest.mark.parametrize("scene_file", SCENE_FILES)
+def test_every_scene_file_checks_the_lesson_before_it_does_anything(scene_file):
+    """The lesson is validated when ``scenes.engine.common`` is imported (``current_lesson()``), so a
+    scene file stops on a bad lesson before doing anything if everything above that import is
+    imports: what the manim runs above show for three files holds for every one."""
+    tree = ast.parse((ROOT / "scenes" / scene_file).read_text(encoding="utf-8"))
+    where = [i for i, node in enumerate(tree.body)
+             if isinstance(node, ast.ImportFrom) and node.module == "scenes.engine.common"]
+    assert where, f"{scene_file} does not import scenes.engine.common"
+    before = tree.body[:where[0]]
+    assert all(isinstance(node, (ast.Import, ast.ImportFrom)) or
+               (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) for node in before), scene_file
+    assert set(MANIM_CHECKED) <= set(SCENE_FILES)
 
 
 def test_narration_without_espeak_stops_with_the_install_command(monkeypatch, capsys):
