@@ -610,8 +610,8 @@ class CostOfFading(LessonScene):
                     else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                            "{hidden}: still below {twice} after {epochs} epochs.", **f))
         return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
-                  "from epoch {last}. In this one run, only layer 1's boost helped; Glorot and Bengio (2010) blame "
-                  "such plateaus on top-layer saturation.", **f) if held_back
+                  "from epoch {last}. In this one run, only layer 1's boost helped; Glorot and Bengio blame such "
+                  "plateaus on the last hidden layer saturating.", **f) if held_back
                 else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                        "{hidden}: from epoch {last}.", **f))
 
