@@ -82,7 +82,8 @@ TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ..
     (("1991", ((t("Hochreiter finds the vanishing gradient in recurrent nets (diploma thesis)"),),), "1991"),
      ("1994", ((t("Bengio, Simard and Frasconi analyse it (recurrent nets)"),),), "1994"),
      ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)"),),), "1997")),
-    (("1998", ((t("LeCun et al., Efficient BackProp:"), r"\mathrm{Var}(w) = 1/n_{in}", t("for tanh")),), "1998"),),
+    (("1998", ((t("LeCun et al., Efficient BackProp:"), r"\mathrm{Var}(w) = 1/n_{in}",
+                t("for his scaled tanh")),), "1998"),),
     (("2006–2007", ((t("pre-training: each layer first learns, without labels, to model its input"),),
                     (t("(restricted Boltzmann machines in Hinton's group, autoencoders in"),),
                     (t("Bengio's and LeCun's); then back prop fine-tunes the whole net from there"),)), "2006"),),
@@ -333,7 +334,7 @@ class WhatCameAfter(LessonScene):
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)
             self.reveal(start, caption, [("γ", [FadeIn(notes)], 0.6),
                                          ("√", [FadeIn(rows[1]), FadeIn(dots_k)], 0.8)])
-            self.wait(0.8)
+            self.wait(0.5)
             self.play(FadeIn(rows[2]), FadeIn(hats), run_time=0.8)
         self.on_screen.add(notes, rows[1], dots_k, rows[2], hats)
 
@@ -408,7 +409,7 @@ class WhatCameAfter(LessonScene):
                                                      Create(raw)], 1.5),
                                          (step, [FadeIn(raw_label)], 0.6),
                                          (clipped_step, [Create(clipped), FadeIn(clip_label)], 0.8)])
-            self.wait(1.0)  # the clipped line drawn whole before the picture changes
+            self.wait(0.5)  # the clipped line drawn whole before the picture changes
         self.on_screen.add(axis, ticks, depth_ticks, x_name, head, net, raw, raw_label, clipped, clip_label)
 
     def lstm_beats(self) -> None:
@@ -514,8 +515,8 @@ class WhatCameAfter(LessonScene):
         captions = (
             t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
-            t("1998: LeCun's Var(w) = 1/n_in, for tanh. Yet a common start, uniform on ±1/√n, has Var = 1/(3n): "
-              "a tanh layer's factor at most {tanh}, a sigmoid's at most {sigmoid}.",
+            t("1998: LeCun's Var(w) = 1/n_in, for his scaled tanh. A common start, uniform on ±1/√n, has "
+              "Var = 1/(3n): a tanh layer's factor at most {tanh}, a sigmoid's at most {sigmoid}.",
               tanh=self.inline("caption_period_tanh", p.bound("tanh")),
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "

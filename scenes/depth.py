@@ -450,7 +450,7 @@ class WhyDepthMatters(LessonScene):
         line = self.deep_label
         self.barely = barely_moved(r)
         # near chance, with layer 1 barely moved: whether one is the cause of the other is chapter 8's test
-        tail = (t("The deep net gets {accuracy} right; guessing, {chance}. Is layer 1's lag the cause? Chapter "
+        tail = (t("The deep net gets {accuracy} right; guessing, {chance}. Is this lag the cause? Chapter "
                   "{chapter} tests it.", accuracy=acc, chance=chance, chapter=number_of("training")) if poor
                 else t("The deep net gets {accuracy} right.", accuracy=acc))
         grow = [GrowFromEdge(b, DOWN) for b in bars]

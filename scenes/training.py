@@ -609,6 +609,10 @@ class CostOfFading(LessonScene):
                       "back.", **f) if held_back
                     else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                            "{hidden}: still below {twice} after {epochs} epochs.", **f))
+        if held_back and last > r.deep_epochs_to_leave_chance:  # layer L-1's boost delayed the climb: said so
+            return t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
+                     "later, from epoch {last}. In this one run, only layer 1's boost helped; Glorot and "
+                     "Bengio blame such plateaus on the last hidden layer saturating.", **f)
         return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
                   "from epoch {last}. In this one run, only layer 1's boost helped; Glorot and Bengio blame such "
                   "plateaus on the last hidden layer saturating.", **f) if held_back

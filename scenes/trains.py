@@ -319,7 +319,7 @@ class FixedNetTrains(LessonScene):
         fields = {"epochs": r.epochs, "points": points}
         if not any(above):
             caption = (t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
-                         "no real accuracy, but the fixed deep nets train fast.", **fields) if fast else
+                         "no real accuracy, but the fixed nets train fast.", **fields) if fast else
                        t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
                          "no real accuracy.", **fields))
         elif all(above):

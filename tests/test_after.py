@@ -227,7 +227,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     positions = [history.index(y) for y in years]
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
-                "LeCun's Var(w) = 1/n_in, for tanh.",
+                "LeCun's Var(w) = 1/n_in, for his scaled tanh.",
                 "uniform on ±1/√n, has Var = 1/(3n)", "pre-training", "without labels, to model its input",
                 "fine-tunes all from there", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",

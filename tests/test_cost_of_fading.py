@@ -358,8 +358,10 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert ("Did layer 1's lag keep the net at chance? Retrain, same start and mini-batches, one layer's "
             f"η × {fmt_value(r.factor)}.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
-                         f"not {left}. On layer 4: from epoch {t.last_leave_chance}. In this one run, only layer 1's "
-                         "boost helped; Glorot and Bengio blame such plateaus on the last hidden layer saturating.")
+                         f"not {left}. On layer 4: later, from epoch {t.last_leave_chance}. In this one "
+                         "run, only layer 1's boost helped; Glorot and Bengio blame such plateaus on the last hidden "
+                         "layer saturating.")
+    assert t.last_leave_chance > left  # "later": than without the boost
     # one run: no claim beyond it, and the account the literature gives is named beside it
     assert "near chance" not in text
     for wrong in ("wait", "because", "for them", "only after", "L2"):

@@ -213,7 +213,7 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
             f"{fmt_percent(r[3])}.") in text
     deep, chance = fmt_percent(res.deep.accuracy_after), fmt_percent(res.chance)
     # near chance beside a barely moved layer 1: the cause is asked, and left to chapter 8's test
-    assert (f"The deep net gets {deep} right; guessing, {chance}. Is layer 1's lag the cause? Chapter 8 tests "
+    assert (f"The deep net gets {deep} right; guessing, {chance}. Is this lag the cause? Chapter 8 tests "
             "it.") in text
     for wrong in ("layer by layer", "strokes", "pieces", "L2", "because", "smallest", "shows why", "shrink",
                   "gradients"):

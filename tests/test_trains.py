@@ -171,7 +171,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     n = points_apart(r)
     assert n - 1 < 100 * (max(finals) - min(finals)) <= n
     assert (f"After 200 epochs all four are within {n} points: on these small digits depth adds no real accuracy, but "
-            "the fixed deep nets train fast.") in text
+            "the fixed nets train fast.") in text
     # "climbs at once", "train fast": within FAST epochs; "depth adds no real accuracy": no deep net ends
     # more than half a point above the shallow one
     assert all(run.epochs_to_target <= FAST for run in (shallow, tanh, relu))
