@@ -29,6 +29,7 @@ from manim import (
     Axes,
     Create,
     DashedLine,
+    Dot,
     FadeIn,
     Indicate,
     Line,
@@ -93,7 +94,7 @@ def first_over_last(ratio: float) -> str:
 
 
 def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sigmoid: str, tanh: str,
-                  relu: str, every_epoch: bool = False, untrained_above: bool = False, milder: bool = False) -> Message:
+                  relu: str, every_epoch: bool = False, untrained_above: bool = False) -> Message:
     """The three deep nets' average ratios over the same epochs ``window`` (layer 1's speed over
     layer L-1's, written ``sigmoid``, ``tanh`` and ``relu``), and what the fixed nets' two
     (``ratios``: layer L-1's over layer 1's, as netsim gives them) say of layer 1: below 1,
@@ -101,14 +102,13 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
     three gaps of one trained net). ``every_epoch``: both fixed nets' ratios are below 1 in every
     epoch of the window; ``untrained_above``: all three deep nets' are above 1 untrained (epoch 0:
     layer 1 the slower), so layer 1's lead is said of the fixed nets "from epoch 1 on", not of them
-    untrained (nor set against chapter 10's untrained bars, another measure); ``milder``: both fixed
-    nets' imbalance (layer 1 ahead) is smaller, as a factor, than the sigmoid net's (layer 1 behind)."""
+    untrained (the next beat, :meth:`FixedNetTrains.untrained`, says what it was then)."""
     fields = {"hidden": hidden, "first": window[0], "last": window[1], "sigmoid": sigmoid, "tanh": tanh,
               "relu": relu}
-    if max(ratios) < 1 and every_epoch and untrained_above and milder:
+    if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}; tanh {tanh} and ReLU {relu}: in tanh and ReLU, from epoch {first} on, layer 1 leads, a "
-                 "milder imbalance the other way.", **fields)
+                 "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads.",
+                 **fields)
     if max(ratios) < 1 and every_epoch:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)
@@ -294,8 +294,8 @@ class FixedNetTrains(LessonScene):
         fields = {"target": fmt_percent(r.target_accuracy), "tanh": self.reached("tanh"), "relu": self.reached("relu"),
                   "epochs": r.epochs}
         if et is not None and er is not None:
-            caption = t("The same deep net with tanh and Xavier's start, or ReLU and He's: {target} after {tanh} and "
-                        "{relu} epochs.", **fields)
+            caption = t("With tanh and Xavier's start the same deep net reaches {target} at epoch {tanh}; with ReLU "
+                        "and He's, at epoch {relu}.", **fields)
         elif et is not None:
             caption = t("The same deep net with tanh and Xavier's start, or ReLU and He's: {target} after {tanh} "
                         "epochs with tanh; not within {epochs} with ReLU.", **fields)
@@ -318,10 +318,8 @@ class FixedNetTrains(LessonScene):
         fast = all(e is not None and e <= FAST for e in fixed)
         fields = {"epochs": r.epochs, "points": points}
         if not any(above):
-            caption = (t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
-                         "no real accuracy, but the fixed nets train fast.", **fields) if fast else
-                       t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
-                         "no real accuracy.", **fields))
+            caption = t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
+                        "no real accuracy.", **fields)  # how fast the fixed nets got there, the beat before says
         elif all(above):
             caption = (t("After {epochs} epochs all four are within {points} points: the deep nets end above the "
                          "shallow one, and the fixed ones train fast.", **fields) if fast else
@@ -387,6 +385,7 @@ class FixedNetTrains(LessonScene):
         H = self.hidden
         lo = self.decades[0]
         lines = VGroup()
+        said_lead = False
         for k in DEEP:
             self.shown[f"{k}.ratios"] = [float(v) for v in r.by_key(k).ratios]
             with np.errstate(divide="ignore"):  # r_e = 0 (layer 1 alone learning) is drawn at the top
@@ -412,9 +411,8 @@ class FixedNetTrains(LessonScene):
             first, last = r.window  # "from epoch 1 on": every epoch of the window, in both fixed nets
             every = all(bool(np.all(np.asarray(r.by_key(k).ratios[first:last + 1]) < 1)) for k in ("tanh", "relu"))
             untrained = all(float(r.by_key(k).ratios[0]) > 1 for k in DEEP)
-            milder = sigmoid > 1 and max(1 / v for v in ratios) < sigmoid  # 3.1 and 5.1 against 37
-            caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every, untrained_above=untrained,
-                                    milder=milder)
+            caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every, untrained_above=untrained)
+            said_lead = every and untrained and max(ratios) < 1
             extra.append(FadeIn(self.averages(list(DEEP))))
         else:
             caption = t("In these runs, layer 1 of a deep net stopped learning: its speed fell to 0.")
@@ -429,3 +427,26 @@ class FixedNetTrains(LessonScene):
                       run_time=2.5)
             if extra:
                 self.play(*extra, run_time=0.8)
+        if said_lead:
+            self.untrained()
+
+    def untrained(self) -> None:
+        """Beat 6, after "from epoch 1 on, layer 1 leads": what the two fixed nets' layer 1 was
+        untrained (epoch 0, where their lines start), and why chapter 10's bars, which take each
+        digit's delta alone, looked level: averaging over the digits shrank layer 1's delta more
+        than layer L-1's (r_0 above its per-digit value in both nets). Said only when that holds."""
+        r = self.result
+        fixed = [r.by_key(k) for k in ("tanh", "relu")]
+        if not all(math.isfinite(run.per_digit_ratio) and float(run.ratios[0]) > run.per_digit_ratio > 0
+                   for run in fixed):
+            return
+        lo = self.decades[0]
+        dots = VGroup(*(Dot(self.ratio_axes.c2p(0, math.log10(1 / float(run.ratios[0])) - lo), radius=0.08,
+                            color=self.colors[run.setting.key]) for run in fixed))
+        for run in fixed:
+            self.shown[f"{run.setting.key}.untrained"] = 1 / float(run.ratios[0])
+        caption = t("Untrained, their layer 1 trailed ({tanh}, {relu}): chapter {wayout} took each digit alone; "
+                    "averaged, the digits' δ_1 cancel more.", tanh=first_over_last(float(fixed[0].ratios[0])),
+                    relu=first_over_last(float(fixed[1].ratios[0])), wayout=number_of("wayout"))
+        with self.beat(caption):
+            self.play(FadeIn(dots, scale=1.5), run_time=0.8)

@@ -24,6 +24,12 @@ if it never catches up, or has no sigmoid net). r_e < 1 means layer 1 learns fas
 layer L-1.
 ``epochs_to_target`` is the first epoch whose accuracy is at least ``target_accuracy``
 (None: not within the run).
+
+``per_digit_ratio`` is r_0 taken per digit, as chapter 10's bars are: the untrained net's
+rms over the probe digits x of ||delta_{L-1}(x)|| over that of ||delta_1(x)||. Since
+dC/db_l = mean over x of delta_l(x), r_0 > ``per_digit_ratio`` says that averaging over the
+digits shrinks layer 1's delta more than layer L-1's (its digits' deltas point more different
+ways and cancel more).
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from netsim.experiments.training import (
     train_under,
     training_setup,
 )
+from netsim.experiments.wayout import digit_delta_rms
 from netsim.spec import DEFAULT_NET, NetSpec, OfNet, Setting
 from netsim.train import TrainingRun
 
@@ -72,7 +79,9 @@ class NetRun(OfNet):
     ``speeds[e, l - 1]``: ||dC/db_l|| after epoch e, l = 1 .. L (the last column is the output
     layer). ``ratios[e]``: r_e (deep nets; empty for the shallow one), ``speed_ratio`` their
     geometric mean over the result's window and ``speed_ratio_rounded`` to ``RATIO_DIGITS`` figures
-    (nan for the shallow net, which has one hidden layer)."""
+    (nan for the shallow net, which has one hidden layer). ``per_digit_ratio``: r_0 per digit, rms
+    ||delta_{L-1}|| over rms ||delta_1|| of the untrained net on the probe digits (nan for the
+    shallow net)."""
 
     setting: Setting
     net: NetSpec
@@ -82,6 +91,7 @@ class NetRun(OfNet):
     speed_ratio: float
     speed_ratio_rounded: float
     epochs_to_target: int | None
+    per_digit_ratio: float
 
     @property
     def final_accuracy(self) -> float:
@@ -129,6 +139,15 @@ def epochs_to_target(accuracy: Array, target: float) -> int | None:
     """The first epoch e with accuracy[e] >= target, or None if there is none."""
     hits = np.flatnonzero(np.asarray(accuracy) >= target)
     return int(hits[0]) if hits.size else None
+
+
+def per_digit_ratio(net: NetSpec, setup: TrainingSetup) -> float:
+    """rms over the probe digits of ||delta_{L-1}(x)|| over that of ||delta_1(x)||, for ``net`` as
+    it starts training under ``setup`` (each digit's delta_l taken alone, as chapter 10 takes it)."""
+    probe = setup.split().train.head(setup.probe_size)
+    g = net.build().backward(probe.x, probe.y, setup.cost)
+    first, last = digit_delta_rms(g.deltas[0]), digit_delta_rms(g.deltas[-2])
+    return math.inf if first == 0.0 else last / first
 
 
 def shared_window(runs: Sequence[TrainingRun], settings: Sequence[Setting], epochs: int) -> tuple[int, int]:
@@ -191,6 +210,7 @@ def fixed_nets_train(
             speeds=frozen(run.speeds), ratios=frozen(ratios), speed_ratio=float(ratio),
             speed_ratio_rounded=round_significant(float(ratio), RATIO_DIGITS) if setting.deep else math.nan,
             epochs_to_target=epochs_to_target(run.test_accuracy, target_accuracy),
+            per_digit_ratio=per_digit_ratio(trained, setup) if setting.deep else math.nan,
         ))
 
     lo, hi = decades(np.concatenate([np.ones(1), *[r.ratios for r in runs if r.setting.deep]]))
