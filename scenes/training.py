@@ -96,6 +96,13 @@ def on_baseline(text: Text, ref: Text) -> Text:
     return text
 
 
+
+def and_list(items: list[str]) -> Message | str:
+    """"20", "20 and 27", "20, 27 and 31": a list as a sentence says it."""
+    if len(items) == 1:
+        return items[0]
+    return t("{rest} and {last}", rest=", ".join(items[:-1]), last=items[-1])
+
 class CostOfFading(LessonScene):
     """How fading gradients hold the early layers back, and what that costs: time."""
 
@@ -560,16 +567,25 @@ class CostOfFading(LessonScene):
         H = test.last_layer
         self.shown["boosted_first_accuracy"] = [float(v) for v in test.first_accuracy]
         self.shown["boosted_last_accuracy"] = [float(v) for v in test.last_accuracy]
+        for i, acc in enumerate(test.middle_accuracy):
+            self.shown[f"boosted_{i + 2}_accuracy"] = [float(v) for v in acc]
         boost = self.inline("boost", test.boost)
         # the two runs in colours of their own (text white, vermillion): accuracies, so not in the layers'
         # speed colours, and solid, apart from the dotted chance line and the dashed catch-up marker
         colours = (th.text, th.overflow)
+        # the layers between, the same test on each, thinner and grey: they lag as layer 1 does
+        middle = VGroup(*[self.curve(self.acc_ax, acc, th.muted, width=2.0) for acc in test.middle_accuracy])
         curves = VGroup(*[self.curve(self.acc_ax, acc, c, width=3.0)
-                          for acc, c in zip((test.first_accuracy, test.last_accuracy), colours)])
+                          for acc, c in zip((test.first_accuracy, test.last_accuracy), colours)], middle)
+        rows = [(t("layer {l}", l=1), colours[0], False)]
+        if test.middle_accuracy:
+            between = list(range(2, H))
+            rows.append((t("layer {l}", l=between[0]) if len(between) == 1 else
+                         t("layers {first}–{last}", first=between[0], last=between[-1]), th.muted, False))
+        rows.append((t("layer {l}", l=H), colours[1], False))
         key = VGroup(self.text(t("deep net again, one layer's η × {boost}:", boost=boost), SIZE.small,
                                color=th.muted),
-                     self.legend_row([(t("layer {l}", l=1), colours[0], False), (t("layer {l}", l=H), colours[1],
-                                                                                  False)]))
+                     self.legend_row(rows))
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1],
@@ -577,7 +593,7 @@ class CostOfFading(LessonScene):
         # the first run stays as the reference, faint, so the retrained runs' colours stand apart from it
         faint = [m.animate.set_stroke(opacity=REFERENCE_OPACITY) for m in (part[1] for part in self.acc_lines)]
         faint.append(self.ends[0].animate.set_opacity(REFERENCE_OPACITY))
-        with self.beat(t("Did layer 1's lag keep the net at chance? Retrain, same start and mini-batches, one "
+        with self.beat(t("Did the slow layers keep the net at chance? Retrain, same start and mini-batches, one "
                          "layer's η × {boost}.", boost=boost)):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), *faint, run_time=1.0)
         with self.beat(self.cause_caption(test, boost)):
@@ -588,10 +604,28 @@ class CostOfFading(LessonScene):
         only layer 1's larger step shortened the plateau, that it did so in this one run (one start, one
         order of mini-batches: no claim beyond it)."""
         r = self.result
-        f: dict[str, str | int] = {"boost": boost, "twice": self.pct("leave_chance_accuracy", 2 * r.chance),
+        f: dict[str, str | int | Message] = {"boost": boost, "twice": self.pct("leave_chance_accuracy", 2 * r.chance),
                                    "epochs": r.epochs, "hidden": test.last_layer,
                                    "base": self.count("deep_epochs_to_leave_chance", r.deep_epochs_to_leave_chance)}
         first, last = test.first_leave_chance, test.last_leave_chance
+        base = r.deep_epochs_to_leave_chance
+        middle = test.middle_leave_chance
+        middle_helped = bool(middle) and all(m is not None and m < base for m in middle)
+        only_first = all(m is None or m >= base for m in middle)  # "only layer 1's boost helped"
+        if middle_helped and first is not None and last is not None and first < base < last:
+            f["first"] = self.count("boosted_first_leave_chance", first)
+            f["last"] = self.count("boosted_last_leave_chance", last)
+            between = [self.count(f"boosted_{i + 2}_leave_chance", m) for i, m in enumerate(middle)]
+            f["layers"] = and_list([str(i + 2) for i in range(len(middle))])
+            f["middle"] = and_list(between)
+            return t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}; on layers {layers}, "
+                     "from {middle}. On layer {hidden}: later, from epoch {last}. In this one run, each lagging "
+                     "layer's boost helped; Glorot and Bengio blame such plateaus on the last hidden layer "
+                     "saturating.", **f) if len(middle) > 1 else \
+                t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}; on layer {layers}, "
+                  "from {middle}. On layer {hidden}: later, from epoch {last}. In this one run, each lagging "
+                  "layer's boost helped; Glorot and Bengio blame such plateaus on the last hidden layer "
+                  "saturating.", **f)
         if first is None:
             if last is None:
                 return t("η × {boost} on layer 1: still below {twice} after {epochs} epochs. On layer {hidden}: still "
@@ -602,7 +636,7 @@ class CostOfFading(LessonScene):
         f["first"] = self.count("boosted_first_leave_chance", first)
         if last is not None:
             f["last"] = self.count("boosted_last_leave_chance", last)
-        held_back = first < r.deep_epochs_to_leave_chance and (last is None or last >= r.deep_epochs_to_leave_chance)
+        held_back = first < base and (last is None or last >= base) and only_first
         if last is None:
             return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
                       "{hidden}: still below {twice} after {epochs} epochs. Here the slow first layer held the net "

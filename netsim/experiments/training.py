@@ -522,12 +522,15 @@ class StepTest:
     :class:`TrainingComparison` with a plateau, trained again from the same start, on the same
     mini-batches in the same order, under the same set-up, with one layer's step eta multiplied
     by ``boost``, the plateau's ``factor`` (how many times slower layer 1 learned than layer L-1
-    there): once layer 1's (``first``), once, as the control, layer L-1's (``last``). If layer 1's
-    slowness is what holds the net back, only the first should shorten the plateau.
+    there): once layer 1's (``first``), once, as the control, layer L-1's (``last``), and once each
+    of the layers between (``middle``: layers 2 .. L-2, which lag too). If the lagging layers'
+    slowness is what holds the net back, boosting them should shorten the plateau, and boosting
+    layer L-1 should not.
 
     ``*_accuracy``: held-out accuracy per epoch (row 0: untrained). ``*_leave_chance``: the first
     epoch from which it stays at least twice chance, as the comparison's ``deep_epochs_to_leave_chance``;
     ``*_target``: at least its ``target_accuracy`` (None: not within its epochs).
+    ``middle_accuracy[i]`` / ``middle_leave_chance[i]``: the same for layer i + 2's boost.
     """
 
     boost: float
@@ -538,26 +541,29 @@ class StepTest:
     last_leave_chance: int | None
     first_target: int | None
     last_target: int | None
+    middle_accuracy: tuple[Array, ...]
+    middle_leave_chance: tuple[int | None, ...]
 
 
 @lru_cache(maxsize=8)
-def _boosted_runs(setup: TrainingSetup, net: NetSpec, boost: float) -> tuple[Array, Array]:
-    """Held-out accuracy per epoch with layer 1's, then layer L-1's, step multiplied by ``boost``."""
+def _boosted_runs(setup: TrainingSetup, net: NetSpec, boost: float) -> tuple[Array, ...]:
+    """Held-out accuracy per epoch with hidden layer l's step multiplied by ``boost``, l = 1 .. L-1."""
     start = progress(setup, net).start
     layers = net.depth
     runs = []
-    for layer in (1, layers - 1):
+    for layer in range(1, layers):
         scales = tuple(boost if l == layer else 1.0 for l in range(1, layers + 1))
         run = _train(setup, start, setup.epochs, np.random.default_rng(net.seed), 0, scales)
         runs.append(frozen(run.test_accuracy))
-    return runs[0], runs[1]
+    return tuple(runs)
 
 
 def step_test(r: TrainingComparison) -> StepTest:
-    """The deep net of ``r`` retrained with layer 1's step, then layer L-1's, eta times ``r.factor``;
+    """The deep net of ``r`` retrained with one hidden layer's step at a time eta times ``r.factor``;
     ``r`` must show a plateau (``r.plateau``). Each run is kept once per process."""
     require(r.plateau, "the step test needs a run whose deep net has a plateau")
-    first, last = _boosted_runs(r.setup, r.net, float(r.factor))
+    runs = _boosted_runs(r.setup, r.net, float(r.factor))
+    first, last, middle = runs[0], runs[-1], runs[1:-1]
     twice = 2.0 * r.chance
     return StepTest(
         boost=float(r.factor),
@@ -568,4 +574,6 @@ def step_test(r: TrainingComparison) -> StepTest:
         last_leave_chance=epochs_to_stay_above(last, twice),
         first_target=epochs_to_target(first, r.target_accuracy),
         last_target=epochs_to_target(last, r.target_accuracy),
+        middle_accuracy=middle,
+        middle_leave_chance=tuple(epochs_to_stay_above(m, twice) for m in middle),
     )
