@@ -18,7 +18,7 @@ of the problem, with the answer to the opening's puzzle.
   and Müller's "Efficient BackProp", Var(w) = 1/n_in, and why deep nets still trained slowly: the common start
   uniform on (-1/sqrt(n), 1/sqrt(n)) has Var(w) = 1/(3n), so a sigmoid or tanh layer's factor is at
   most sqrt(1/3) g'(0) (computed); 2006-2007 pre-training; 2009-2012 GPUs and far more data,
-  2010 Glorot and Bengio's start, 2010-2011 ReLU; 2015 He's rule, residual nets and batch
+  2010 Glorot and Bengio's start, 2010-2011 ReLU; 2015-2016 He's rule, residual nets and batch
   normalisation.
 
 Every number comes from :func:`netsim.experiments.after.what_came_after`.
@@ -90,7 +90,7 @@ TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ..
     (("2009–2012", ((t("GPUs (graphics processors), far more data"),),), "GPU"),
      ("2010", ((t("Glorot and Bengio's start (chapter {chapter})", chapter=number_of("wayout")),),), "Glorot"),
      ("2010–2011", ((t("ReLU: Nair and Hinton (Boltzmann machines); Glorot et al. (deep nets)"),),), "ReLU"),
-     ("2015", ((t("He's rule, batch normalisation, residual nets"),),), "2015")),
+     ("2015–2016", ((t("He's rule, batch normalisation, residual nets"),),), "2015")),
 )
 
 
@@ -173,9 +173,9 @@ class WhatCameAfter(LessonScene):
         factor = VGroup(self.text(t("factor back per layer (one neuron each):"), SIZE.small, color=th.muted),
                         self.tex(rf"1 + w\,{self.g_tex}'(z)", SIZE.label, color=th.backward))
         factor.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(formula, DOWN, buff=0.45, aligned_edge=LEFT)
-        caption = t("Residual connections, made for much deeper nets that trained worse, add a layer's input to its "
-                    "output: a_l = a_(l−1) + {g}(z_l). Back prop takes both paths; with one neuron per layer, each "
-                    "factor is 1 + w {g}'(z).", g=self.g)
+        caption = t("Residual connections, made for much deeper nets that trained worse though their gradients did "
+                    "not fade, add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). Back prop takes both "
+                    "paths; with one neuron per layer, each factor is 1 + w {g}'(z).", g=self.g)
         with self.beat(caption):
             start = self.renderer.time
             self.play(FadeIn(self.heading), *self.swap_in(title, block), run_time=1.0)
@@ -516,13 +516,13 @@ class WhatCameAfter(LessonScene):
             t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
             t("1998: LeCun's Var(w) = 1/n_in, for his scaled tanh. A common start, uniform on ±1/√n, has "
-              "Var = 1/(3n): a tanh layer's factor at most {tanh}, a sigmoid's at most {sigmoid}.",
+              "Var = 1/(3n): factors at most {tanh} for tanh, {sigmoid} for the sigmoid.",
               tanh=self.inline("caption_period_tanh", p.bound("tanh")),
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
               "then fine-tunes all from there."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "
-              "labels, pre-training became unnecessary. 2015: He's rule, batch normalisation, residual nets."),
+              "labels, pre-training became unnecessary. 2015–2016: He's rule, batch normalisation, residual nets."),
         )
         for i, (caption, rows) in enumerate(zip(captions, beats)):
             with self.beat(caption):

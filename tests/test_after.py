@@ -223,7 +223,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     assert "a learned forget gate: near 1 it carries the error back, near 0 it forgets" in caps[4]
     assert "f_t: 1 in 1997's LSTM; since 2000, a learned forget gate" in caps[4]  # the forget gate came later
     history = " ".join(caps[5:9])
-    years = ["1991", "1994", "1997", "1998", "2006–2007", "2009–2012", "2010:", "2010–2011", "2015"]
+    years = ["1991", "1994", "1997", "1998", "2006–2007", "2009–2012", "2010:", "2010–2011", "2015–2016"]
     positions = [history.index(y) for y in years]
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
@@ -236,7 +236,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     # the timeline on screen: the same years, in order, each entry in the beat whose caption names it
     entries = [(i, e) for i, group in enumerate(TIMELINE) for e in group]
     assert [year for _, (year, _, _) in entries] == ["1991", "1994", "1997", "1998", "2006–2007", "2009–2012",
-                                                      "2010", "2010–2011", "2015"]
+                                                      "2010", "2010–2011", "2015–2016"]
     for i, (year, _, marker) in entries:
         assert marker in caps[5 + i] and year.split("–")[0] in caps[5 + i]
     words = {year: " ".join(str(piece) for line in lines for piece in line) for _, (year, lines, _) in entries}
@@ -266,8 +266,8 @@ def test_why_so_long_is_answered_with_computed_factors(rendered: dict[str, WhatC
         zs = rng.standard_normal(10_000)
         assert math.sqrt(float(p.n_var) * np.mean(act.df(zs) ** 2)) < p.bound(name)
     scene = rendered["default"]
-    said = (f"a tanh layer's factor at most {fmt_value(p.bound('tanh'))}, a sigmoid's at most "
-            f"{fmt_value(p.bound('sigmoid'))}.")
+    said = (f"factors at most {fmt_value(p.bound('tanh'))} for tanh, {fmt_value(p.bound('sigmoid'))} for the "
+            "sigmoid.")
     assert said in scene.captions[6]
     assert scene.shown["caption_period_tanh"] == p.bound("tanh") == scene.shown["period_tanh_bound"]
     assert scene.shown["caption_period_sigmoid"] == p.bound("sigmoid") == scene.shown["period_sigmoid_bound"]
