@@ -249,8 +249,6 @@ class WhyDepthMatters(LessonScene):
         self.intro = VGroup(row, arrows)
         self.say(t("Layer 1 finds simple patterns in the pixels; later layers combine them."),
                  FadeIn(self.heading), FadeIn(self.intro), run_time=1.2)
-        self.say(t("On photos and speech depth won; on our small 8×8 digits it does not pay (chapter {chapter}).",
-                   chapter=number_of("trains")))
 
     def shallow_before(self) -> None:
         """Beat 2: the shallow net, and its first-layer pictures at the random start."""

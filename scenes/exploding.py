@@ -414,7 +414,6 @@ class ExplodingGradients(LessonScene):
         entry = self.inline("caption_entry", ex.entry)
         stretch = self.inline("caption_stretch", ex.stretch)
         squashed = self.inline("caption_across_stretch", ex.across_stretch)
-        value = self.inline("caption_example_value", ex.value)
         self.shown["example_layer"] = float(ex.layer)
         # this W's own line, a_l = stretch^l (1, 1), white over the dimmed s·I lines: the picture is of it
         self.shown["example_line"] = [float(v) for v in ex.log10_unit]
@@ -422,8 +421,8 @@ class ExplodingGradients(LessonScene):
         end = Dot(self.plot.p(ex.layer, ex.log10_unit[-1]), radius=0.07, color=th.text)
         self.example_line = VGroup(line, end)
         with self.beat(t("What counts is how much W stretches, by direction: this W, all entries {entry}, still "
-                         "stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}. After {layers} layers: "
-                         "{value}.", entry=entry, stretch=stretch, squashed=squashed, layers=ex.layer, value=value)):
+                         "stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}.", entry=entry,
+                         stretch=stretch, squashed=squashed)):
             self.play(FadeOut(self.marker), FadeOut(self.dots), FadeOut(self.panel),
                       self.lines.animate.set_stroke(opacity=0.25), run_time=0.6)
             self.play(Write(matrix), run_time=1.0)
@@ -459,8 +458,8 @@ class ExplodingGradients(LessonScene):
         old_title = self.plot_group[4]
         new_title = self.y_title(t("first number of {a} (solid) and of {delta} (dashed), log scale", a="a_l",
                                    delta=r"\delta_l"), self.plot_group[1], plot)
-        with self.beat(t("Back prop multiplies by the same W, transposed (W^T: rows and columns swapped; here W "
-                         "itself): gradients grow or shrink alike.")):
+        with self.beat(t("Back prop multiplies by W^T (W with rows and columns swapped; here W itself): "
+                         "gradients grow or shrink alike.")):
             self.play(FadeOut(self.example_box), FadeOut(self.example_line),
                       self.lines.animate.set_stroke(opacity=0.35), FadeIn(self.back_label),
                       Transform(old_title, new_title), run_time=1.0)
@@ -486,13 +485,14 @@ class ExplodingGradients(LessonScene):
                       size)
         head.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.panel = self._panel(head, values, dashed=True)
-        g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
-        f = {"g1": g[0], "g2": g[1], "g3": g[2]}
-        caption = (t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): every layer's weight gradient has the "
-                     "same size, {g1}, {g2} or {g3}: no layer's weights lag, but all are far too big to learn from, "
-                     "or too small.", **f) if every
-                   else t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
-                          "{g1}, {g2} or {g3}, far too big to learn from, or too small.", **f))
+        if every:  # the sizes are in the panel; the caption says why they agree
+            caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1). Toward the input, δ_l changes by s per "
+                        "layer and a_(l−1) by 1/s, so every layer's weight gradient has the same size: none lags, but "
+                        "all are far too big to learn from, or too small.")
+        else:
+            g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
+            caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
+                        "{g1}, {g2} or {g3}, far too big to learn from, or too small.", g1=g[0], g2=g[1], g3=g[2])
         with self.beat(caption):
             self.play(FadeOut(self.back_label), FadeIn(self.panel), run_time=1.2)
             self.play(Indicate(self.back_lines, color=th.text, scale_factor=1.0), run_time=1.2)
@@ -566,8 +566,8 @@ class ExplodingGradients(LessonScene):
         self.float_panel = panel
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(t("float32 (32-bit) numbers top out near {biggest}: a_l passes it at layer {over} and is "
-                         "written inf. At {nan}, W's zeros give 0 × inf = NaN (not a number).", biggest=biggest,
+        with self.beat(t("float32 (32-bit) numbers top out near {biggest}: a_l passes it at layer {over}: inf. "
+                         "At {nan}, W's zeros give 0 × inf = NaN (not a number).", biggest=biggest,
                          over=over, nan=nan)):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)

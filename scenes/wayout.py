@@ -563,8 +563,8 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(lines[3]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
             self.play(FadeIn(lines[1]), run_time=1.0)
             self.play(FadeIn(lines[2]), run_time=1.0)
-        self.say(t("With n Var(w) = 1, as in chapter {chapter}'s start, the factor is about √E[g'²]: at most ¼ for "
-                   "the sigmoid.", chapter=number_of("fading")),
+        self.say(t("With n Var(w) = 1, as between chapter {chapter}'s hidden layers, the factor is about √E[g'²]: "
+                   "at most ¼ for the sigmoid.", chapter=number_of("fading")),
                  FadeIn(lines[4]), run_time=1.0)
 
     def which_n(self) -> None:
@@ -910,7 +910,7 @@ class TheWayOut(LessonScene):
         self.panel_bars = [self.bars(i) for i in range(len(r.settings))]
         self.rows = [self.panel_rows(i) for i in range(len(r.settings))]
         with self.beat(t("Chapter {chapter}'s deep net, untrained, from {starts} random starts. Each bar: layer l's "
-                         "‖δ_l‖, root mean square over {samples} digits.", chapter=number_of("fading"),
+                         "‖δ_l‖ of one digit, root mean square over {samples} digits.", chapter=number_of("fading"),
                          starts=fmt_value(len(r.seeds)), samples=fmt_whole(r.n_samples))):
             self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[2]), run_time=0.8)
             self.play(FadeIn(self.frame), run_time=1.0)
