@@ -77,7 +77,7 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     # W^T said in words where it is used; the cost named, so that dC/da_L = (1, 1) is exact
     # (no "per unit of output error": (1, 1) has length sqrt 2)
     assert "W^T (W with rows and columns swapped; here W itself)" in text
-    assert "With C here the sum of the outputs, ∂C/∂a_L = (1, 1):" in text
+    assert "With C here the sum of the outputs, ∂C/∂a_L = (1, 1)." in text
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
     assert "float32 (32-bit) numbers top out near" in text
