@@ -247,6 +247,18 @@ def test_english_keeps_brackets_whole() -> None:
     assert any("(W^T:" in c and "itself):" in c for c in cues)
 
 
+def test_english_keeps_a_layer_with_its_number() -> None:
+    """"layer | 1" at a line's end and start reads as two things (a reviewer saw "Untrained, their layer" over
+    "1 trailed"): the balanced break is passed over for one that keeps them together."""
+    lines = wrap("Untrained, their layer 1 trailed (1/3, 1/5.3):", "en")
+    assert lines == ["Untrained, their layer 1", "trailed (1/3, 1/5.3):"]
+    for word in ("layer", "epoch", "chapter"):
+        for n in range(1, 30):
+            said = f"{'x' * n} one two {word} 12 three four five six."
+            found = wrap(said, "en")
+            assert found is not None and not any(line.endswith(f" {word}") for line in found)
+
+
 def test_chinese_cues_do_not_end_waiting_for_a_noun() -> None:
     """A zh cue does not end on 的, a list's 、 or a measure word's 个 (the teacher read "z 对神经元的 |
     n_in 个输入" and "均值 0、| 方差 1"); a count such as n_in keeps its measure word."""

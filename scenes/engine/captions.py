@@ -289,6 +289,10 @@ def width(text: str, lang: str) -> float:
     return sum(0.5 if unicodedata.east_asian_width(c) in "NaH" else 1.0 for c in text)
 
 
+#: English words whose number follows them ("layer 1", "epoch 64"): a line break between the two
+#: is as bad as one inside brackets.
+_COUNTED = {"layer", "layers", "epoch", "epochs", "chapter", "chapters"}
+
 #: How much worse than a break after punctuation a break reads, by where it falls.
 _PENALTY = {"en": 3.0, "zh_word": 8.0, "formula": 12.0, "bracket": 30.0}
 
@@ -307,6 +311,8 @@ def _line_breaks(atoms: list[str], lang: str) -> dict[int, float]:
             if a.isspace():  # a line break inside brackets ("(1, | 1)") only where nothing else fits
                 out[i] = (0.0 if before[-1] in ",.;:!?" else _PENALTY["en"]) + (_PENALTY["bracket"] if depth > 0
                                                                                 else 0.0)
+                if before.lower() in _COUNTED and i + 1 < len(atoms) and atoms[i + 1][:1].isdigit():
+                    out[i] += _PENALTY["bracket"]  # "layer | 1" reads as two things: as a bracket, last resort
             continue
         if a[0] in _NO_LINE_START or before[-1] in _NO_LINE_END:
             continue
