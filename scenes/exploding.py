@@ -291,8 +291,9 @@ class ExplodingGradients(LessonScene):
         with self.beat(t("What if the factors are above 1? A linear deep net of L layers, g(z) = z (slope 1: a "
                          "factor is just w), b = 0: each layer multiplies, a_l = W_l a_(l−1).")):
             self.play(FadeIn(self.heading), run_time=0.8)
-            self.play(FadeIn(VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g)), run_time=1.2)
-            self.play(Write(self.formula), FadeIn(step), run_time=1.2)
+            # the formula drawn with the net, so no half-written glyph is on screen when the first cue ends
+            self.play(FadeIn(VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g)),
+                      Write(self.formula), FadeIn(step), run_time=1.2)
 
     # -- beat 2: W = s I ---------------------------------------------------------------------
 
