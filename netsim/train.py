@@ -21,6 +21,9 @@ from netsim.network import Network
 
 Array = np.ndarray
 
+#: Below this a sigmoid's output counts as saturated near 0 (Glorot and Bengio's top hidden layer).
+FLOOR = 0.05
+
 
 @dataclass(frozen=True)
 class TrainingRun:
@@ -28,6 +31,9 @@ class TrainingRun:
 
     ``speeds[e, l - 1]``: ||dC/db_l|| on the probe set after epoch e.
     ``probe_cost[e]``: mean cost C on the probe set. ``test_accuracy[e]``: fraction right.
+    ``near_floor[e, l - 1]``: the share of a_l's values on the probe set (over digits and
+    neurons) below :data:`FLOOR`: for a sigmoid layer, outputs saturated near 0, where
+    sigma' = a (1 - a) < 0.05.
     """
 
     sizes: tuple[int, ...]
@@ -36,6 +42,7 @@ class TrainingRun:
     probe_cost: Array
     test_accuracy: Array
     network: Network
+    near_floor: Array
 
 
 def accuracy(net: Network, data: Dataset) -> float:
@@ -84,11 +91,12 @@ def sgd(
     decay = 1.0 - eta * l2 / n
     x_all = np.asarray(train.x, dtype=float)
     y_all = np.asarray(train.y, dtype=float)
-    speeds, costs, accs = [], [], []
+    speeds, costs, accs, floors = [], [], [], []
 
     def record() -> None:
         g = net.backward(probe.x, probe.y, c)
         speeds.append(g.bias_gradient_norms())
+        floors.append([float(np.mean(a < FLOOR)) for a in g.forward.activations[1:]])
         costs.append(g.cost)
         accs.append(accuracy(net, test))
 
@@ -113,4 +121,4 @@ def sgd(
         record()
         if not (np.all(np.isfinite(speeds[-1])) and np.isfinite(costs[-1])):
             raise NetsimError(f"training diverged in epoch {epoch} with eta = {eta}: pick a smaller learning rate")
-    return TrainingRun(net.sizes, epochs, np.array(speeds), np.array(costs), np.array(accs), net)
+    return TrainingRun(net.sizes, epochs, np.array(speeds), np.array(costs), np.array(accs), net, np.array(floors))

@@ -43,6 +43,7 @@ from manim import (
 
 from netsim.experiments.training import NIELSEN_MNIST, StepTest, TrainingComparison, cost_of_fading, step_test
 from netsim.format import fmt_percent, fmt_ratio, fmt_whole
+from netsim.train import FLOOR
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
@@ -546,13 +547,16 @@ class CostOfFading(LessonScene):
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note
+        # the steps too: our plateau (8,640 steps) is shorter than two of his epochs
         f = {"deep": deep_pub, "shallow": shallow_pub, "images": images, "side": side,
-             "ours": fmt_whole(r.setup.n_train)}
-        caption = (t("Nielsen's nets reached about {deep}, on {images} MNIST training digits of {side}×{side}, "
-                     "not {ours} of 8×8.", **f)
+             "ours": fmt_whole(r.setup.n_train),
+             "his_steps": self.count("nielsen_steps", pub.epochs * pub.updates_per_epoch),
+             "our_steps": self.count("our_steps", r.epochs * r.setup.updates_per_epoch)}
+        caption = (t("Nielsen's nets reached about {deep} after {his_steps} steps on {images} MNIST digits of "
+                     "{side}×{side}; ours took {our_steps} on {ours} of 8×8.", **f)
                    if deep_pub == shallow_pub else
-                   t("Nielsen's nets reached {shallow} and {deep}, on {images} MNIST training digits of "
-                     "{side}×{side}, not {ours} of 8×8.", **f))
+                   t("Nielsen's nets reached {shallow} and {deep} after {his_steps} steps on {images} MNIST digits "
+                     "of {side}×{side}; ours took {our_steps} on {ours} of 8×8.", **f))
         self.say(caption, FadeIn(note), run_time=1.0)
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
@@ -593,11 +597,40 @@ class CostOfFading(LessonScene):
         # the first run stays as the reference, faint, so the retrained runs' colours stand apart from it
         faint = [m.animate.set_stroke(opacity=REFERENCE_OPACITY) for m in (part[1] for part in self.acc_lines)]
         faint.append(self.ends[0].animate.set_opacity(REFERENCE_OPACITY))
-        with self.beat(t("Did the slow layers keep the net at chance? Retrain, same start and mini-batches, one "
-                         "layer's η × {boost}.", boost=boost)):
+        with self.beat(t("Is the lag the cause? Retrain, same start and mini-batches, one layer's η × {boost}.",
+                         boost=boost)):
             self.play(FadeOut(gone), FadeOut(self.nielsen_note), FadeIn(key), *faint, run_time=1.0)
         with self.beat(self.cause_caption(test, boost)):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
+        said = self.saturation_caption(test)
+        if said is not None:
+            with self.beat(said):
+                self.play(Indicate(self.bands[0], color=th.text, scale_factor=1.0), run_time=1.0)
+
+    def saturation_caption(self, test: StepTest) -> Message | None:
+        """Glorot and Bengio's account of such plateaus, the last hidden layer's sigmoids saturated
+        near 0, set against this run: the largest share of layer L-1's outputs below netsim's
+        FLOOR in any shaded epoch. Said after the step test when each lagging layer's boost helped
+        (the other captions name their account with the boosts); "points to the lag" only when no
+        output was that low."""
+        r = self.result
+        base = r.deep_epochs_to_leave_chance
+        middle = test.middle_leave_chance
+        if not (middle and all(m is not None and m < base for m in middle) and test.first_leave_chance is not None
+                and test.first_leave_chance < base and test.last_leave_chance is not None
+                and test.last_leave_chance > base):
+            return None
+        first, last = r.window
+        share = r.plateau_floor_share
+        self.shown["plateau_floor_share"] = share
+        f = {"hidden": r.hidden_layers, "floor": self.inline("floor", FLOOR), "first": first, "last": last}
+        if share == 0.0:
+            return t("Glorot and Bengio blame such plateaus on the last hidden layer saturating near 0; in epochs "
+                     "{first} to {last} no output of layer {hidden} fell below {floor}. In this one run, the lag "
+                     "held the net back.", **f)
+        return t("Each lagging layer's boost helped. Glorot and Bengio blame such plateaus on the last hidden layer "
+                 "saturating near 0; in epochs {first} to {last} at most {share} of layer {hidden}'s outputs fell "
+                 "below {floor}.", share=fmt_percent(share), **f)
 
     def cause_caption(self, test: StepTest, boost: str) -> Message:
         """What the two retrained runs did: when each left chance (or that it did not), and, when
@@ -619,13 +652,9 @@ class CostOfFading(LessonScene):
             f["layers"] = and_list([str(i + 2) for i in range(len(middle))])
             f["middle"] = and_list(between)
             return t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}; on layers {layers}, "
-                     "from {middle}. On layer {hidden}: later, from epoch {last}. In this one run, each lagging "
-                     "layer's boost helped; Glorot and Bengio blame such plateaus on the last hidden layer "
-                     "saturating.", **f) if len(middle) > 1 else \
+                     "from {middle}. On layer {hidden}: later, from epoch {last}.", **f) if len(middle) > 1 else \
                 t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}; on layer {layers}, "
-                  "from {middle}. On layer {hidden}: later, from epoch {last}. In this one run, each lagging "
-                  "layer's boost helped; Glorot and Bengio blame such plateaus on the last hidden layer "
-                  "saturating.", **f)
+                  "from {middle}. On layer {hidden}: later, from epoch {last}.", **f)
         if first is None:
             if last is None:
                 return t("η × {boost} on layer 1: still below {twice} after {epochs} epochs. On layer {hidden}: still "

@@ -33,7 +33,7 @@ from netsim.experiments.training import (
 from netsim.format import fmt_percent, fmt_ratio
 from netsim.network import Network
 from netsim.spec import NetSpec
-from netsim.train import sgd
+from netsim.train import FLOOR, sgd
 from scenes.depth import experiment as depth_experiment
 from scenes.engine.chapters import number_of
 from scenes.engine.lesson import LESSONS_DIR, Lesson, load_lesson
@@ -86,14 +86,14 @@ def first_at_least(values: np.ndarray, level: float) -> int | None:
 # -- renders ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "lo", "hi"), [("default", 60.0, 96.0), ("relu-he", 40.0, 75.0)])
+@pytest.mark.parametrize(("name", "lo", "hi"), [("default", 60.0, 102.5), ("relu-he", 40.0, 75.0)])
 def test_dry_run_renders_within_bounds(name: str, lo: float, hi: float, scenes: dict[str, CostOfFading]) -> None:
     scene = scenes[name]
     assert lo < scene.renderer.time < hi, f"clip lasts {scene.renderer.time:.1f} s"
     if name == "default":  # the chapter's ceiling in the third cut, with the step test on every hidden layer
-        assert scene.renderer.time <= 95.0, scene.renderer.time
+        assert scene.renderer.time <= 102.0, scene.renderer.time
     # the budget: the step test, and the plateau in his epochs and in steps
-    assert sum(len(c) for c in scene.captions) <= 1300
+    assert sum(len(c) for c in scene.captions) <= 1350
     assert not scene.mobjects  # end_chapter faded everything out
 
 
@@ -120,6 +120,7 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
         "nielsen_deep_accuracy": NIELSEN_MNIST.accuracy[H - 1], "nielsen_shallow_accuracy": NIELSEN_MNIST.accuracy[0],
         "nielsen_train_images": 50000.0, "nielsen_side": 28.0, "nielsen_hidden_layers": float(H),
         "nielsen_width": 30.0, "nielsen_epochs": 30.0, "nielsen_updates_per_epoch": 5000.0,
+        "nielsen_steps": 150000.0, "our_steps": float(r.epochs * s.updates_per_epoch),
     }
     for l in range(1, H + 1):
         expected[f"speed_{l}"] = [float(v) for v in r.speeds[:, l - 1]]
@@ -130,6 +131,7 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
             "boosted_last_accuracy": [float(v) for v in t.last_accuracy],
             "boosted_first_leave_chance": float(t.first_leave_chance),
             "boosted_last_leave_chance": float(t.last_leave_chance),
+            "plateau_floor_share": r.plateau_floor_share, "floor": FLOOR,
             **{f"boosted_{i + 2}_accuracy": [float(v) for v in acc] for i, acc in enumerate(t.middle_accuracy)},
             **{f"boosted_{i + 2}_leave_chance": float(m) for i, m in enumerate(t.middle_leave_chance)},
             "leave_chance_accuracy": 0.2, "deep_epochs_to_leave_chance": float(r.deep_epochs_to_leave_chance),
@@ -270,6 +272,30 @@ def test_a_step_scale_of_one_changes_no_bit_and_zero_freezes_a_layer() -> None:
             sgd(net, split.train, split.test, epochs=1, step_scales=bad)
 
 
+def test_near_floor_is_the_share_of_outputs_below_the_floor() -> None:
+    """sgd's near_floor[e, l - 1]: the share of a_l on the probe digits below FLOOR, recorded with the
+    speeds (row 0 the start, the last row the trained net)."""
+    split = SETUP.split()
+    net = Network.create([64, 30, 30, 10], "sigmoid", output_activation="sigmoid", init="nielsen", bias_init="normal",
+                         seed=3)
+    with threadpool_limits(limits=1):
+        run = sgd(net, split.train, split.test, epochs=2, seed=3)
+    probe = split.train.head(1000)
+    for row, trained in ((0, net), (-1, run.network)):
+        acts = trained.forward(probe.x).activations[1:]
+        assert list(run.near_floor[row]) == [float(np.mean(a < FLOOR)) for a in acts]
+    assert run.near_floor.shape == (3, 3) and FLOOR == 0.05
+
+
+def test_the_last_hidden_layer_did_not_saturate_on_the_plateau(results: dict[str, TrainingComparison]) -> None:
+    """Glorot and Bengio's account of sigmoid plateaus: the last hidden layer saturated near 0. In this run
+    no output of layer 4 fell below FLOOR in any shaded epoch; it did once the net climbed."""
+    r = results["default"]
+    first, last = r.window
+    assert r.plateau_floor_share == 0.0 == float(np.max(r.deep_near_floor[first:last + 1, 3]))
+    assert np.max(r.deep_near_floor[last + 1:, 3]) > 0.05  # after the plateau, layer 4's units specialise
+
+
 def test_plateau_layer_1_is_slowest_then_catches_up_before_accuracy_climbs(
         results: dict[str, TrainingComparison]) -> None:
     r = results["default"]
@@ -351,22 +377,24 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert f"After 200 epochs: deep {deep}, shallow {shallow}." in text
     # Nielsen: both of his nets round to the same accuracy, so "about" it; and the data it came from
     assert fmt_percent(NIELSEN_MNIST.accuracy[0]) == fmt_percent(NIELSEN_MNIST.accuracy[3])
-    assert (f"Nielsen's nets reached about {fmt_percent(NIELSEN_MNIST.accuracy[3])}, on 50,000 MNIST training "
-            "digits of 28×28, not 1,348 of 8×8.") in text
+    # and the steps: his 30 epochs of 5,000, our 200 of 135 (our plateau, 8,640, is under two of his epochs)
+    assert (f"Nielsen's nets reached about {fmt_percent(NIELSEN_MNIST.accuracy[3])} after 150,000 steps on 50,000 "
+            "MNIST digits of 28×28; ours took 27,000 on 1,348 of 8×8.") in text
     assert NIELSEN_MNIST.updates_per_epoch == 5000 and r.setup.updates_per_epoch == 135
+    assert scene.shown["nielsen_steps"] == 30 * 5000 and scene.shown["our_steps"] == 200 * 135
     note = scene.nielsen_note  # one short line, inside the frame with a margin
     assert note.original_text == ("Nielsen, MNIST (50,000 digits, 28×28; 30 epochs of 5,000 steps): 96.5% with 4 "
                                   "hidden layers of 30, 96.5% with 1")
     assert note.width <= NOTE_WIDTH and -6.5 < note.get_left()[0] < note.get_right()[0] < 6.5
     # the closing test: is layer 1's slowness a cause? one layer's eta times its lag, layer 1 then layer 4
     t = step_test(r)
-    assert ("Did the slow layers keep the net at chance? Retrain, same start and mini-batches, one layer's "
+    assert ("Is the lag the cause? Retrain, same start and mini-batches, one layer's "
             f"η × {fmt_value(r.factor)}.") in text
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: above 20% right from epoch {t.first_leave_chance}, "
                          f"not {left}; on layers 2 and 3, from {t.middle_leave_chance[0]} and "
-                         f"{t.middle_leave_chance[1]}. On layer 4: later, from epoch {t.last_leave_chance}. In this "
-                         "one run, each lagging layer's boost helped; Glorot and Bengio blame such plateaus on the "
-                         "last hidden layer saturating.")
+                         f"{t.middle_leave_chance[1]}. On layer 4: later, from epoch {t.last_leave_chance}. "
+                         "Glorot and Bengio blame such plateaus on the last hidden layer saturating near 0; in epochs "
+                         "1 to 64 no output of layer 4 fell below 0.05. In this one run, the lag held the net back.")
     assert t.last_leave_chance > left  # "later": than without the boost
     # one run: no claim beyond it, and the account the literature gives is named beside it
     assert "near chance" not in text

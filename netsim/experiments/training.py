@@ -156,7 +156,7 @@ def _read_only(net: Network) -> Network:
 def _kept(run: TrainingRun) -> TrainingRun:
     """``run`` with read-only records and net."""
     return TrainingRun(run.sizes, run.epochs, frozen(run.speeds), frozen(run.probe_cost), frozen(run.test_accuracy),
-                       _read_only(run.network))
+                       _read_only(run.network), frozen(run.near_floor))
 
 
 def _shuffler(state: dict[str, Any]) -> np.random.Generator:
@@ -195,7 +195,8 @@ def continue_training(before: Progress, setup: TrainingSetup, epochs: int) -> Pr
     old = before.run
     run = TrainingRun(old.sizes, old.epochs + more.epochs, np.concatenate([old.speeds, more.speeds[1:]]),
                       np.concatenate([old.probe_cost, more.probe_cost[1:]]),
-                      np.concatenate([old.test_accuracy, more.test_accuracy[1:]]), more.network)
+                      np.concatenate([old.test_accuracy, more.test_accuracy[1:]]), more.network,
+                      np.concatenate([old.near_floor, more.near_floor[1:]]))
     return Progress(before.start, _kept(run), shuffle.bit_generator.state)
 
 
@@ -285,6 +286,8 @@ class TrainingComparison(OfNet):
     to the end (:func:`epochs_to_stay_above`: a lone spike above it on the plateau does not count; None: not
     within ``epochs``). ``chance`` = 1 / n_L, the accuracy of guessing.
     ``decades`` = (lo, hi): whole powers of ten covering the hidden layers' speeds.
+    ``deep_near_floor[e, l - 1]``: the share of the deep net's a_l on the probe set below
+    :data:`netsim.train.FLOOR` after epoch e (a sigmoid layer saturated near 0).
     """
 
     net: NetSpec
@@ -312,6 +315,15 @@ class TrainingComparison(OfNet):
     deep_epochs_to_leave_chance: int | None
     chance: float
     decades: tuple[int, int]
+    deep_near_floor: Array
+
+    @property
+    def plateau_floor_share(self) -> float:
+        """The largest share of the last hidden layer's outputs near 0 (below
+        :data:`netsim.train.FLOOR`) in any epoch of the ``window``: Glorot and Bengio's account of
+        sigmoid plateaus is that layer saturating near 0."""
+        first, last = self.window
+        return float(np.max(self.deep_near_floor[first:last + 1, self.hidden_layers - 1]))
 
     @property
     def deep_sizes(self) -> tuple[int, ...]:
@@ -490,6 +502,7 @@ def _summarise(net: NetSpec, setup: TrainingSetup, deep: TrainingRun, shallow: T
         deep_epochs_to_leave_chance=epochs_to_stay_above(deep.test_accuracy, 2.0 * chance),
         chance=chance,
         decades=decades(deep.speeds[:, :-1]),
+        deep_near_floor=frozen(deep.near_floor),
     )
 
 
