@@ -13,9 +13,8 @@ factor near 1, in a table of their own: LeCun 1998 Var(w) = 1/n_in, Xavier Gloro
 Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 
 Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
-(biases of Var(b) = 1), sigmoid with Xavier's (zero biases; a doubled Var(w) would lift the
-sigmoid's factor, but saturate more neurons; with σ' at most ¼, the usual way out is tanh or
-ReLU), tanh with Xavier's, ReLU with He's. Per hidden layer
+(biases of Var(b) = 1), sigmoid with Xavier's (zero biases; with σ' at most ¼ its factor stays
+far below 1), tanh with Xavier's, ReLU with He's. Per hidden layer
 a bar: the root mean square over the digits of one digit's ‖δ_l‖, median over the starts
 (log axis). Under each panel, in rows: n Var(w), E[g'²], the predicted factor
 √(n Var(w) E[g'²]) and the measured one (read off the bars: the geometric mean of the ratios
@@ -120,8 +119,6 @@ PANEL_TITLE_Y = (2.3, 1.95)
 ROWS_Y = (-1.3, -1.66, -2.02, -2.38, -2.74)   # n Var(w), E[g'^2], predicted, measured, bar ratio
 ROW_LABEL_RIGHT = -4.9
 TICK_X = -5.15
-ASIDE_Y = -3.4
-ASIDE_LEFT = -6.8
 ROWS_NOTE_TOP = -3.1  # the top of the note on what "predicted" and "measured" are
 
 #: How the settings are named above their panels (two lines: activation, start).
@@ -179,7 +176,6 @@ class TheWayOut(LessonScene):
     def construct(self) -> None:
         numbers = experiment(self.lesson)
         self.result, self.curves, self.sums = numbers.bars, numbers.curves, numbers.sums
-        self.doubled = numbers.doubled
         th = self.theme
         # one colour per net, the same in every chapter; sigmoid + Xavier is not one of those nets
         self.colors = {"sigmoid": th.net("deep"), "sigmoid-xavier": th.muted, "tanh": th.net("tanh"),
@@ -499,10 +495,10 @@ class TheWayOut(LessonScene):
         legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.4, 0], aligned_edge=LEFT)
         self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, lin_names, legend)
         if s.follows_sqrt_n:
-            caption = t("For each n, doubling at each step, {trials} sums S of n random-sign terms of mean square 1: "
+            caption = t("For each n, {trials} sums S of n random-sign terms of mean square 1: "
                         "their typical size (root mean square) follows √n, not n.", trials=trials)
         else:
-            caption = t("For each n, doubling at each step, {trials} sums S of n random-sign terms of mean square 1: "
+            caption = t("For each n, {trials} sums S of n random-sign terms of mean square 1: "
                         "their typical size (root mean square), against √n and n.", trials=trials)
         with self.beat(caption):
             self.play(FadeOut(self.diagram), FadeOut(self.sum_group), FadeOut(self.var_group), run_time=0.8)
@@ -922,9 +918,8 @@ class TheWayOut(LessonScene):
         self._numbers_beat(0, self._numbers_caption(s))
 
     def panel_sigmoid_xavier(self) -> None:
-        """Xavier's start: the same 1/n between hidden layers, zero biases; then why the way out
-        is another activation rather than a larger start."""
-        th, r = self.theme, self.result
+        """Xavier's start: the same 1/n between hidden layers, zero biases."""
+        r = self.result
         s = r.settings[1]
         glorot = r.hidden_rules[1]
         bias = self.rec(f"{s.setting.key}.bias_var", float(s.bias_var))
@@ -938,19 +933,6 @@ class TheWayOut(LessonScene):
                         "biases with Var(b) = {bias}.", **fields)
         self._bars_beat(1, caption)
         self._numbers_beat(1, self._numbers_caption(s))
-        d = self.doubled  # the same starts and digits, Var(w) doubled between hidden layers
-        aside = VGroup(
-            self.tex(r"\mathrm{Var}(w)", SIZE.small, color=th.muted),
-            self.muted(t("doubled: factor {before} → {after}, E[σ'²] {sq_before} → {sq_after}",
-                         before=self.rec_figures("doubled.measured_before", s.measured_rounded),
-                         after=self.rec_figures("doubled.measured", d.measured_rounded),
-                         sq_before=self.rec_figures("doubled.slope_sq_before", s.slope_sq_rounded),
-                         sq_after=self.rec_figures("doubled.slope_sq", d.slope_sq_rounded)), SIZE.small),
-        ).arrange(RIGHT, buff=0.1)
-        aside.move_to([ASIDE_LEFT, ASIDE_Y, 0], aligned_edge=LEFT)  # clear of the note at the bottom right
-        self.aside = aside
-        self.say(t("A larger Var(w) lifts the factor at most as √Var(w), and saturates more neurons."),
-                 FadeIn(aside, shift=UP * 0.1), run_time=1.0)
 
     def panel_tanh(self) -> None:
         """Then the activation: tanh, whose slope reaches 1."""
@@ -959,7 +941,7 @@ class TheWayOut(LessonScene):
         ratio = round_significant(s.ratio, RATIO_DIGITS)
         only = 1 <= ratio < REGIME_THRESHOLD and first.ratio >= REGIME_THRESHOLD
         with self.beat(self._numbers_caption(s)):
-            self.play(FadeOut(self.aside), FadeIn(self.titles[2]), self._grow(2), run_time=2.0)
+            self.play(FadeIn(self.titles[2]), self._grow(2), run_time=2.0)
             self.play(FadeIn(self.rows[2][:4], shift=UP * 0.1, lag_ratio=0.3), run_time=1.2)
         self.say(self._ratio_sentence(s, only=only), FadeIn(self.rows[2][4], shift=UP * 0.1), run_time=0.8)
 

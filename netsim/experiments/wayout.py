@@ -236,9 +236,6 @@ TANH_XAVIER = Setting("tanh", "tanh", "xavier-normal", "zeros")
 RELU_HE = Setting("relu", "relu", "he", "zeros")
 #: The problem, then one change at a time: the start, the activation, ReLU with its own start.
 SETTINGS: tuple[Setting, ...] = (PROBLEM, SIGMOID_XAVIER, TANH_XAVIER, RELU_HE)
-#: The aside after Xavier's start: the sigmoid net with Var(w) doubled between hidden layers
-#: (He's 2/n_in, where n_in = n_out; zero biases, as Xavier's).
-SIGMOID_DOUBLED = Setting("sigmoid-doubled", "sigmoid", "he", "zeros")
 
 #: The initialisers with a variance rule (see :func:`weight_variance`).
 RULE_INITS: tuple[str, ...] = ("nielsen", "xavier-normal", "xavier-uniform", "he")
@@ -528,19 +525,15 @@ def way_out(
 @dataclass(frozen=True, eq=False)
 class WayOutChapter:
     """Everything chapter 10 shows for one lesson's net: the activation curves, the random sums
-    (drawn from the net's seed), the deep net's bars (:func:`way_out`) and ``doubled``, the
-    sigmoid net with Var(w) doubled (:data:`SIGMOID_DOUBLED`) from the same starts and digits."""
+    (drawn from the net's seed) and the deep net's bars (:func:`way_out`)."""
 
     curves: ActivationCurves
     sums: RandomSums
     bars: WayOutResult
-    doubled: SettingBars
 
 
 def the_way_out(net: NetSpec = DEFAULT_NET) -> WayOutChapter:
     """Chapter 10's numbers for the lesson's net ``net``: tanh and ReLU sampled, the random sums
     from its seed, and its bars from ``DEFAULT_SEED_COUNT`` starts from its seed on."""
     bars = way_out(net)
-    doubled = way_out(net, seeds=list(bars.seeds), n_samples=bars.n_samples, settings=(SIGMOID_DOUBLED,))
-    return WayOutChapter(curves=activation_curves(), sums=random_sums(seed=net.seed), bars=bars,
-                         doubled=doubled.settings[0])
+    return WayOutChapter(curves=activation_curves(), sums=random_sums(seed=net.seed), bars=bars)
