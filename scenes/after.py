@@ -83,10 +83,10 @@ TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ..
      ("1994", ((t("Bengio, Simard and Frasconi analyse it (recurrent nets)"),),), "1994"),
      ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)"),),), "1997")),
     (("1998", ((t("LeCun et al., Efficient BackProp:"), r"\mathrm{Var}(w) = 1/n_{in}",
-                t("for his scaled tanh")),), "1998"),),
+                t("for their scaled tanh")),), "1998"),),
     (("2006–2007", ((t("pre-training: each layer first learns, without labels, to model its input"),),
                     (t("(restricted Boltzmann machines in Hinton's group, autoencoders in"),),
-                    (t("Bengio's and LeCun's); then back prop fine-tunes the whole net from there"),)), "2006"),),
+                    (t("Bengio's and LeCun's); then the whole net is fine-tuned, usually by back prop"),)), "2006"),),
     (("2009–2012", ((t("GPUs (graphics processors), far more data"),),), "GPU"),
      ("2010", ((t("Glorot and Bengio's start (chapter {chapter})", chapter=number_of("wayout")),),), "Glorot"),
      ("2010–2011", ((t("ReLU: Nair and Hinton (Boltzmann machines); Glorot et al. (deep nets)"),),), "ReLU"),
@@ -519,8 +519,8 @@ class WhatCameAfter(LessonScene):
               "Var = 1/(3n): factors at most {tanh} for tanh, {sigmoid} for the sigmoid.",
               tanh=self.inline("caption_period_tanh", p.bound("tanh")),
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
-            t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; back prop "
-              "then fine-tunes all from there."),
+            t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; then the "
+              "whole net is fine-tuned, usually by back prop."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "
               "labels, pre-training became unnecessary. 2015–2016: He's rule, batch normalisation, residual nets."),
         )

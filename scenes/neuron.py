@@ -232,8 +232,7 @@ class OneNeuron(LessonScene):
         p = self.slope_ax.c2p(r.z, r.slope)
         self.slope_dot = Dot(p, radius=0.08, color=th.warn)
         self.drop = DashedLine(self.sig_ax.c2p(r.z, 0), p, color=th.warn, stroke_width=2)
-        with self.beat(t("Below it, its slope σ'(z) = σ(z)(1 − σ(z)): how fast the output changes with z. "
-                         "Here {slope}.", slope=slope_text)):
+        with self.beat(t("Below it, its slope σ'(z) = σ(z)(1 − σ(z)): how fast the output changes with z.")):
             self.play(Create(self.slope_ax), FadeIn(name, zero, quarter, one, ceiling, z_name, self.slope_plot[-1]),
                       Create(self.slope_curve), run_time=2.0)
             self.play(Write(self.slope_line), Create(self.drop), FadeIn(self.slope_dot, scale=2), run_time=1.5)

@@ -25,6 +25,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UL,
     UP,
     Axes,
     Create,
@@ -445,8 +446,17 @@ class FixedNetTrains(LessonScene):
                             color=self.colors[run.setting.key]) for run in fixed))
         for run in fixed:
             self.shown[f"{run.setting.key}.untrained"] = 1 / float(run.ratios[0])
+            self.shown[f"{run.setting.key}.per_digit"] = 1 / run.per_digit_ratio
+        # the same start taken digit by digit, as chapter 10 does: the claim shown, not only said
+        per_digit = VGroup(
+            self.text(t("epoch 0, digit by digit:"), SIZE.small, color=self.theme.muted),
+            VGroup(*(self.text(f"{NET_WORDS[run.setting.key]} {first_over_last(run.per_digit_ratio)}", SIZE.small,
+                               color=self.colors[run.setting.key]) for run in fixed)).arrange(RIGHT, buff=0.3),
+        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
+        per_digit.next_to(self.ratio_axes.c2p(self.result.epochs, 0), UL, buff=0.15)
         caption = t("Untrained, their layer 1 trailed ({tanh}, {relu}): chapter {wayout} took each digit alone; "
                     "averaged, the digits' δ_1 cancel more.", tanh=first_over_last(float(fixed[0].ratios[0])),
                     relu=first_over_last(float(fixed[1].ratios[0])), wayout=number_of("wayout"))
         with self.beat(caption):
             self.play(FadeIn(dots, scale=1.5), run_time=0.8)
+            self.play(FadeIn(per_digit), run_time=0.6)

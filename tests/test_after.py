@@ -80,17 +80,18 @@ def by_hand(lesson: Lesson, residual: bool) -> np.ndarray:
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_dry_run_renders_with_captions(rendered: dict[str, WhatCameAfter], name: str) -> None:
     scene = rendered[name]
-    assert 95.0 <= scene.renderer.time <= 126.0
+    assert 95.0 <= scene.renderer.time <= 127.0
     assert len(scene.captions) == 10 and all(c.strip() for c in scene.captions)
-    assert sum(len(c) for c in scene.captions) <= 1710  # the budget, 1,700 with the default's numbers
+    assert sum(len(c) for c in scene.captions) <= 1725  # the budget, 1,715 with the default's numbers
     assert scene.mobjects == []  # ends on the bare background
 
 
 def test_default_lesson_is_within_the_budget(rendered: dict[str, WhatCameAfter]) -> None:
     """The chapter's ceiling: 122.5 s in English on the default lesson (raised from 115 for the recurrent
     nets of 1991/1994, the labels pre-training became unnecessary with, the layers with skips, and then
-    for clipping's η, batch norm's effect on the factor and the LSTM's authors)."""
-    assert sum(len(c) for c in rendered["default"].captions) <= 1700
+    for clipping's η, batch norm's effect on the factor and the LSTM's authors; 126 s with He et al.'s
+    note that their plain nets' gradients did not fade)."""
+    assert sum(len(c) for c in rendered["default"].captions) <= 1715
     assert rendered["default"].renderer.time <= 125.5
 
 
@@ -229,7 +230,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
                 "LeCun's Var(w) = 1/n_in, for his scaled tanh.",
                 "uniform on ±1/√n, has Var = 1/(3n)", "pre-training", "without labels, to model its input",
-                "fine-tunes all from there", "GPUs, far more data",
+                "then the whole net is fine-tuned, usually by back prop", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):
         assert who in history
@@ -243,7 +244,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     assert "without labels, to model its input" in words["2006–2007"] and "2000" in words["1997"]
     assert "restricted Boltzmann machines in Hinton's group" in words["2006–2007"]
     assert "autoencoders in Bengio's and LeCun's" in words["2006–2007"]
-    assert "fine-tunes the whole net" in words["2006–2007"]
+    assert "then the whole net is fine-tuned, usually by back prop" in words["2006–2007"]  # not always by it
     # the 1/n_in rule is Efficient BackProp's (LeCun, Bottou, Orr and Müller), not LeNet-5's
     assert "Efficient BackProp" in words["1998"] and "LeNet" not in words["1998"] and "LeNet" not in history
 

@@ -81,6 +81,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
             expected[f"{k}.speed_ratio"] = expected[f"{k}.average"] = 1 / run.speed_ratio
         if k in ("tanh", "relu"):  # their epoch-0 dots and the caption that names them
             expected[f"{k}.untrained"] = 1 / float(run.ratios[0])
+            expected[f"{k}.per_digit"] = 1 / run.per_digit_ratio  # on screen beside them: digit by digit
     assert rendered[name].shown == expected
 
 
