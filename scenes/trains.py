@@ -450,8 +450,9 @@ class FixedNetTrains(LessonScene):
         # the same start taken digit by digit, as chapter 10 does: the claim shown, not only said
         per_digit = VGroup(
             self.text(t("epoch 0, digit by digit:"), SIZE.small, color=self.theme.muted),
-            VGroup(*(self.text(f"{NET_WORDS[run.setting.key]} {first_over_last(run.per_digit_ratio)}", SIZE.small,
-                               color=self.colors[run.setting.key]) for run in fixed)).arrange(RIGHT, buff=0.3),
+            # in the nets' colours, as the averages at the right are
+            VGroup(*(self.text(first_over_last(run.per_digit_ratio), SIZE.small, color=self.colors[run.setting.key])
+                     for run in fixed)).arrange(RIGHT, buff=0.3),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
         per_digit.next_to(self.ratio_axes.c2p(self.result.epochs, 0), UL, buff=0.15)
         caption = t("Untrained, their layer 1 trailed ({tanh}, {relu}): chapter {wayout} took each digit alone; "
