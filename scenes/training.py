@@ -552,11 +552,11 @@ class CostOfFading(LessonScene):
              "ours": fmt_whole(r.setup.n_train),
              "his_steps": self.count("nielsen_steps", pub.epochs * pub.updates_per_epoch),
              "our_steps": self.count("our_steps", r.epochs * r.setup.updates_per_epoch)}
-        caption = (t("Nielsen's nets reached about {deep} after {his_steps} steps on {images} MNIST digits of "
-                     "{side}×{side}; ours took {our_steps} on {ours} of 8×8.", **f)
+        caption = (t("Nielsen's nets: about {deep} in {his_steps} steps on {images} MNIST digits of {side}×{side}; "
+                     "ours took {our_steps} on {ours} of 8×8.", **f)
                    if deep_pub == shallow_pub else
-                   t("Nielsen's nets reached {shallow} and {deep} after {his_steps} steps on {images} MNIST digits "
-                     "of {side}×{side}; ours took {our_steps} on {ours} of 8×8.", **f))
+                   t("Nielsen's nets: {shallow} and {deep} in {his_steps} steps on {images} MNIST digits of "
+                     "{side}×{side}; ours took {our_steps} on {ours} of 8×8.", **f))
         self.say(caption, FadeIn(note), run_time=1.0)
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------

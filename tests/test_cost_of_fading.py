@@ -378,8 +378,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     # Nielsen: both of his nets round to the same accuracy, so "about" it; and the data it came from
     assert fmt_percent(NIELSEN_MNIST.accuracy[0]) == fmt_percent(NIELSEN_MNIST.accuracy[3])
     # and the steps: his 30 epochs of 5,000, our 200 of 135 (our plateau, 8,640, is under two of his epochs)
-    assert (f"Nielsen's nets reached about {fmt_percent(NIELSEN_MNIST.accuracy[3])} after 150,000 steps on 50,000 "
-            "MNIST digits of 28×28; ours took 27,000 on 1,348 of 8×8.") in text
+    assert (f"Nielsen's nets: about {fmt_percent(NIELSEN_MNIST.accuracy[3])} in 150,000 steps on 50,000 MNIST "
+            "digits of 28×28; ours took 27,000 on 1,348 of 8×8.") in text
     assert NIELSEN_MNIST.updates_per_epoch == 5000 and r.setup.updates_per_epoch == 135
     assert scene.shown["nielsen_steps"] == 30 * 5000 and scene.shown["our_steps"] == 200 * 135
     note = scene.nielsen_note  # one short line, inside the frame with a margin
