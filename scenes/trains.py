@@ -449,7 +449,7 @@ class FixedNetTrains(LessonScene):
             self.shown[f"{run.setting.key}.per_digit"] = 1 / run.per_digit_ratio
         # the same start taken digit by digit, as chapter 10 does: the claim shown, not only said
         per_digit = VGroup(
-            self.text(t("epoch 0, digit by digit:"), SIZE.small, color=self.theme.muted),
+            self.text(t("epoch 0, this start, digit by digit:"), SIZE.small, color=self.theme.muted),
             # in the nets' colours, as the averages at the right are
             VGroup(*(self.text(first_over_last(run.per_digit_ratio), SIZE.small, color=self.colors[run.setting.key])
                      for run in fixed)).arrange(RIGHT, buff=0.3),

@@ -123,7 +123,7 @@ ROWS_NOTE_TOP = -3.1  # the top of the note on what "predicted" and "measured" a
 
 #: How the settings are named above their panels (two lines: activation, start).
 PANEL_TITLES = {
-    "sigmoid": (t("sigmoid net"), t("Nielsen's start")),
+    "sigmoid": (t("sigmoid net"), t("chapter {chapter}'s start", chapter=number_of("fading"))),
     "sigmoid-xavier": (t("sigmoid net"), t("Xavier's start")),
     "tanh": (t("tanh net"), t("Xavier's start")),
     "relu": (t("ReLU net"), t("He's start")),
@@ -913,7 +913,7 @@ class TheWayOut(LessonScene):
         s = r.settings[0]
         nv = fmt_value(float(s.n_var))
         bias = self.rec(f"{s.setting.key}.bias_var", float(s.bias_var))
-        self._bars_beat(0, t("Sigmoid, Nielsen's start (chapter {chapter}): n Var(w) = {nv}, Var(b) = {bias}.", nv=nv,
+        self._bars_beat(0, t("Sigmoid, chapter {chapter}'s start: n Var(w) = {nv}, Var(b) = {bias}.", nv=nv,
                              bias=bias, chapter=number_of("fading")), FadeIn(self.row_names[1:]))
         self._numbers_beat(0, self._numbers_caption(s))
 

@@ -433,7 +433,7 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     def ratio(s: object) -> str:  # layer 1's bar over layer H's, as every ratio of the episode is written
         return fmt_ratio(1 / round_significant(s.ratio, RATIO_DIGITS), RATIO_DIGITS)
 
-    assert (f"Sigmoid, Nielsen's start (chapter {number_of('fading')}): n Var(w) = {fmt_value(float(sig.n_var))}, "
+    assert (f"Sigmoid, chapter {number_of('fading')}'s start: n Var(w) = {fmt_value(float(sig.n_var))}, "
             f"Var(b) = {fmt_value(float(sig.bias_var))}.") in text
     assert sig.ratio >= 1
     assert (f"E[σ'²] = {figures(sig.slope_sq_rounded)}: {pm(sig, '√')}. "
