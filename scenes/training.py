@@ -626,8 +626,8 @@ class CostOfFading(LessonScene):
         f = {"hidden": r.hidden_layers, "floor": self.inline("floor", FLOOR), "first": first, "last": last}
         if share == 0.0:
             return t("Glorot and Bengio blame such plateaus on the last hidden layer saturating near 0; in epochs "
-                     "{first} to {last} no output of layer {hidden} fell below {floor}. In this one run, the lag "
-                     "held the net back.", **f)
+                     "{first} to {last} no output of layer {hidden} fell below {floor}. This one run points to the "
+                     "lag, not to that saturation.", **f)
         return t("Each lagging layer's boost helped. Glorot and Bengio blame such plateaus on the last hidden layer "
                  "saturating near 0; in epochs {first} to {last} at most {share} of layer {hidden}'s outputs fell "
                  "below {floor}.", share=fmt_percent(share), **f)

@@ -394,7 +394,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
                          f"not {left}; on layers 2 and 3, from {t.middle_leave_chance[0]} and "
                          f"{t.middle_leave_chance[1]}. On layer 4: later, from epoch {t.last_leave_chance}. "
                          "Glorot and Bengio blame such plateaus on the last hidden layer saturating near 0; in epochs "
-                         "1 to 64 no output of layer 4 fell below 0.05. In this one run, the lag held the net back.")
+                         "1 to 64 no output of layer 4 fell below 0.05. This one run points to the lag, not to that "
+                         "saturation.")
     assert t.last_leave_chance > left  # "later": than without the boost
     # one run: no claim beyond it, and the account the literature gives is named beside it
     assert "near chance" not in text
