@@ -614,11 +614,7 @@ class CostOfFading(LessonScene):
         (the other captions name their account with the boosts); "points to the lag" only when no
         output was that low."""
         r = self.result
-        base = r.deep_epochs_to_leave_chance
-        middle = test.middle_leave_chance
-        if not (middle and all(m is not None and m < base for m in middle) and test.first_leave_chance is not None
-                and test.first_leave_chance < base and test.last_leave_chance is not None
-                and test.last_leave_chance > base):
+        if not self.lagging_boosts_helped(test):
             return None
         first, last = r.window
         share = r.plateau_floor_share
@@ -632,9 +628,17 @@ class CostOfFading(LessonScene):
                  "saturating near 0; in epochs {first} to {last} at most {share} of layer {hidden}'s outputs fell "
                  "below {floor}.", share=fmt_percent(share), **f)
 
+    def lagging_boosts_helped(self, test: StepTest) -> bool:
+        """Whether boosting each lagging layer (1 .. L-2) ended the plateau earlier and boosting
+        layer L-1 ended it later: the step test's result the last two captions speak of."""
+        base = self.result.deep_epochs_to_leave_chance
+        first, last, middle = test.first_leave_chance, test.last_leave_chance, test.middle_leave_chance
+        return (bool(middle) and all(m is not None and m < base for m in middle) and first is not None
+                and last is not None and first < base < last)
+
     def cause_caption(self, test: StepTest, boost: str) -> Message:
-        """What the two retrained runs did: when each left chance (or that it did not), and, when
-        only layer 1's larger step shortened the plateau, that it did so in this one run (one start, one
+        """What the retrained runs did: when each left chance (or that it did not); when only
+        layer 1's larger step shortened the plateau, that it did so in this one run (one start, one
         order of mini-batches: no claim beyond it)."""
         r = self.result
         f: dict[str, str | int | Message] = {"boost": boost, "twice": self.pct("leave_chance_accuracy", 2 * r.chance),
@@ -643,9 +647,8 @@ class CostOfFading(LessonScene):
         first, last = test.first_leave_chance, test.last_leave_chance
         base = r.deep_epochs_to_leave_chance
         middle = test.middle_leave_chance
-        middle_helped = bool(middle) and all(m is not None and m < base for m in middle)
         only_first = all(m is None or m >= base for m in middle)  # "only layer 1's boost helped"
-        if middle_helped and first is not None and last is not None and first < base < last:
+        if self.lagging_boosts_helped(test):
             f["first"] = self.count("boosted_first_leave_chance", first)
             f["last"] = self.count("boosted_last_leave_chance", last)
             between = [self.count(f"boosted_{i + 2}_leave_chance", m) for i, m in enumerate(middle)]
