@@ -21,7 +21,8 @@ from netsim.network import Network
 
 Array = np.ndarray
 
-#: Below this a sigmoid's output counts as saturated near 0 (Glorot and Bengio's top hidden layer).
+#: Below this a sigmoid's output counts as saturated near 0 (Glorot and Bengio's top hidden layer),
+#: above 1 - FLOOR as saturated near 1: at either, sigma' = a (1 - a) < 0.0475.
 FLOOR = 0.05
 
 
@@ -33,7 +34,8 @@ class TrainingRun:
     ``probe_cost[e]``: mean cost C on the probe set. ``test_accuracy[e]``: fraction right.
     ``near_floor[e, l - 1]``: the share of a_l's values on the probe set (over digits and
     neurons) below :data:`FLOOR`: for a sigmoid layer, outputs saturated near 0, where
-    sigma' = a (1 - a) < 0.05.
+    sigma' = a (1 - a) < 0.05. ``near_ceiling[e, l - 1]``: the same above 1 - :data:`FLOOR`
+    (saturated near 1).
     """
 
     sizes: tuple[int, ...]
@@ -43,6 +45,7 @@ class TrainingRun:
     test_accuracy: Array
     network: Network
     near_floor: Array
+    near_ceiling: Array
 
 
 def accuracy(net: Network, data: Dataset) -> float:
@@ -91,12 +94,13 @@ def sgd(
     decay = 1.0 - eta * l2 / n
     x_all = np.asarray(train.x, dtype=float)
     y_all = np.asarray(train.y, dtype=float)
-    speeds, costs, accs, floors = [], [], [], []
+    speeds, costs, accs, floors, ceilings = [], [], [], [], []
 
     def record() -> None:
         g = net.backward(probe.x, probe.y, c)
         speeds.append(g.bias_gradient_norms())
         floors.append([float(np.mean(a < FLOOR)) for a in g.forward.activations[1:]])
+        ceilings.append([float(np.mean(a > 1.0 - FLOOR)) for a in g.forward.activations[1:]])
         costs.append(g.cost)
         accs.append(accuracy(net, test))
 
@@ -121,4 +125,5 @@ def sgd(
         record()
         if not (np.all(np.isfinite(speeds[-1])) and np.isfinite(costs[-1])):
             raise NetsimError(f"training diverged in epoch {epoch} with eta = {eta}: pick a smaller learning rate")
-    return TrainingRun(net.sizes, epochs, np.array(speeds), np.array(costs), np.array(accs), net, np.array(floors))
+    return TrainingRun(net.sizes, epochs, np.array(speeds), np.array(costs), np.array(accs), net, np.array(floors),
+                       np.array(ceilings))

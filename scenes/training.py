@@ -42,7 +42,7 @@ from manim import (
 )
 
 from netsim.experiments.training import NIELSEN_MNIST, StepTest, TrainingComparison, cost_of_fading, step_test
-from netsim.format import fmt_percent, fmt_ratio, fmt_whole
+from netsim.format import fmt_percent, fmt_whole
 from netsim.train import FLOOR
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
@@ -63,8 +63,9 @@ LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 NOTE_WIDTH = 12.6  # the widest the Nielsen note may be (the frame is 14.2 wide)
 ORIGIN3 = np.zeros(3)
-#: A layer "speeds up" after the plateau when its median speed grows at least this many times.
-SPEEDS_UP = 2.0
+#: Layer 1 "gains on" layer L-1 through the plateau when r_e falls at least this many times from the
+#: plateau's first epochs to its last (``TrainingComparison.gap_narrowing``).
+GAINS = 10.0
 
 #: The deep net's first run, kept faint behind the two retrained runs of beat 7.
 REFERENCE_OPACITY = 0.35
@@ -304,16 +305,9 @@ class CostOfFading(LessonScene):
                             "mean of the per-epoch ratios).", **f)
             elif r.ratio >= 1:
                 words = t("layer 1's speed: 1/{factor} of layer {hidden}'s", **f)
-                # a plateau (netsim: the vanishing regime, layer 1 slower) is shaded on both panels
-                untrained = float(r.ratios[0])  # epoch 0: layer L-1's over layer 1's, chapter 7's probe figure
-                if r.plateau and untrained > 1:
-                    f["untrained"] = fmt_ratio(1 / untrained)
-                    f["chapter"] = number_of("fading")
-                    self.shown["untrained_ratio"] = untrained
+                # a plateau (netsim: the vanishing regime, layer 1 slower) is shaded on both panels; the
+                # untrained ratio (chapter 7's) is set beside the others on chapter 11's card
                 caption = (t("Shaded, epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer "
-                             "{hidden}'s (geometric mean of the per-epoch ratios); untrained, at epoch 0, "
-                             "{untrained}, as in chapter {chapter}.", **f) if "untrained" in f else
-                           t("Shaded, epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer "
                              "{hidden}'s (geometric mean of the per-epoch ratios).", **f) if r.plateau else
                            t("Epochs {first} to {last}: layer 1's ‖∂C/∂b‖ was 1/{factor} of layer {hidden}'s "
                              "(geometric mean of the per-epoch ratios).", **f))
@@ -418,11 +412,13 @@ class CostOfFading(LessonScene):
                       rate_func=lambda x: x)
 
     def catch_up_caption(self, c: int) -> Message:
-        """Around the catch-up epoch ``c``: which layers speed up (:meth:`speed_up`), and when the
+        """Around the catch-up epoch ``c``: that layer 1 gained on layer L-1 through the plateau (when
+        its r_e fell by ``GAINS`` or more from the plateau's first epochs to its last), and when the
         deep net then passes the climb accuracy and the target, if it does after ``c``."""
         r = self.result
-        who, k = self.speed_up()
-        f: dict[str, str | int] = {"epoch": c, "hidden": r.hidden_layers, "k": k, "half": "", "climbed": "",
+        self.shown["gap_narrowing"] = r.gap_narrowing
+        gains = "gains" if r.gap_narrowing >= GAINS else "none"
+        f: dict[str, str | int] = {"epoch": c, "hidden": r.hidden_layers, "half": "", "climbed": "",
                                    "target": "", "reached": ""}
         climb, target = r.deep_epochs_to_climb, r.deep_epochs_to_target
         then = "none"
@@ -435,55 +431,19 @@ class CostOfFading(LessonScene):
                 f["target"] = self.pct("target_accuracy", r.target_accuracy)
                 f["reached"] = self.count("deep_epochs_to_target", target)
         return {
-            ("all", "none"): t("Around epoch {epoch}, all {hidden} layers speed up together, and layer 1 catches up "
-                               "with layer {hidden}.", **f),
-            ("all", "climb"): t("Around epoch {epoch}, all {hidden} layers speed up together, and layer 1 catches up "
-                                "with layer {hidden}; the deep net then passes {half} at epoch {climbed}.", **f),
-            ("all", "target"): t("Around epoch {epoch}, all {hidden} layers speed up together, and layer 1 catches "
-                                 "up with layer {hidden}; the deep net then passes {half} at epoch {climbed}, and "
-                                 "{target} at {reached}.", **f),
-            ("first", "none"): t("Around epoch {epoch}, layer 1 speeds up and catches up with layer {hidden}.", **f),
-            ("first", "climb"): t("Around epoch {epoch}, layer 1 speeds up and catches up with layer {hidden}; the "
-                                  "deep net then passes {half} at epoch {climbed}.", **f),
-            ("first", "target"): t("Around epoch {epoch}, layer 1 speeds up and catches up with layer {hidden}; the "
-                                   "deep net then passes {half} at epoch {climbed}, and {target} at {reached}.", **f),
-            ("two", "none"): t("Around epoch {epoch}, layers 1 and 2 speed up, and layer 1 catches up with layer "
-                               "{hidden}.", **f),
-            ("two", "climb"): t("Around epoch {epoch}, layers 1 and 2 speed up, and layer 1 catches up with layer "
-                                "{hidden}; the deep net then passes {half} at epoch {climbed}.", **f),
-            ("two", "target"): t("Around epoch {epoch}, layers 1 and 2 speed up, and layer 1 catches up with layer "
-                                 "{hidden}; the deep net then passes {half} at epoch {climbed}, and {target} at "
-                                 "{reached}.", **f),
-            ("some", "none"): t("Around epoch {epoch}, layers 1 to {k} speed up, and layer 1 catches up with layer "
-                                "{hidden}.", **f),
-            ("some", "climb"): t("Around epoch {epoch}, layers 1 to {k} speed up, and layer 1 catches up with layer "
-                                 "{hidden}; the deep net then passes {half} at epoch {climbed}.", **f),
-            ("some", "target"): t("Around epoch {epoch}, layers 1 to {k} speed up, and layer 1 catches up with layer "
-                                  "{hidden}; the deep net then passes {half} at epoch {climbed}, and {target} at "
-                                  "{reached}.", **f),
+            ("gains", "none"): t("Layer 1 gains on layer {hidden} through the plateau and catches up at epoch "
+                                 "{epoch}.", **f),
+            ("gains", "climb"): t("Layer 1 gains on layer {hidden} through the plateau and catches up at epoch "
+                                  "{epoch}; the deep net then passes {half} at epoch {climbed}.", **f),
+            ("gains", "target"): t("Layer 1 gains on layer {hidden} through the plateau and catches up at epoch "
+                                   "{epoch}; the deep net then passes {half} at epoch {climbed}, and {target} at "
+                                   "{reached}.", **f),
             ("none", "none"): t("Around epoch {epoch}, layer 1 catches up with layer {hidden}.", **f),
             ("none", "climb"): t("Around epoch {epoch}, layer 1 catches up with layer {hidden}; the deep net then "
                                  "passes {half} at epoch {climbed}.", **f),
             ("none", "target"): t("Around epoch {epoch}, layer 1 catches up with layer {hidden}; the deep net then "
                                   "passes {half} at epoch {climbed}, and {target} at {reached}.", **f),
-        }[who, then]
-
-    def speed_up(self) -> tuple[str, int]:
-        """Which layers speed up as layer 1 catches up, from the numbers: a layer "speeds up" when
-        its median ‖∂C/∂b_l‖ over the epochs from the catch-up on is ``SPEEDS_UP`` times its
-        median on the plateau. "all" (they speed up together) only when every hidden layer does;
-        else "first" (layer 1 alone), "two" (layers 1 and 2), "some" (layers 1 to k) or "none";
-        and k, the layers from layer 1 on that sped up."""
-        r = self.result
-        H = r.hidden_layers
-        up = r.speed_up
-        self.shown["speed_up"] = [float(u) for u in up]
-        k = 0
-        while k < len(up) and up[k] >= SPEEDS_UP:
-            k += 1
-        if k == H:
-            return "all", k
-        return {0: "none", 1: "first", 2: "two"}.get(k, "some"), k
+        }[gains, then]
 
     # -- beat 6: where the run ends, against the published numbers ---------------------------
 
@@ -577,15 +537,19 @@ class CostOfFading(LessonScene):
         # the two runs in colours of their own (text white, vermillion): accuracies, so not in the layers'
         # speed colours, and solid, apart from the dotted chance line and the dashed catch-up marker
         colours = (th.text, th.overflow)
-        # the layers between, the same test on each, thinner and grey: they lag as layer 1 does
-        middle = VGroup(*[self.curve(self.acc_ax, acc, th.muted, width=2.0) for acc in test.middle_accuracy])
+        # the layers between, the same test on each, thinner: each in a colour of its own (yellow, grey)
+        # when there are at most two, so the caption's epochs can be matched to curves; grey together
+        # when there are more
+        between = list(range(2, H))
+        shades = [th.warn, th.muted] if len(between) <= 2 else [th.muted] * len(between)
+        middle = VGroup(*[self.curve(self.acc_ax, acc, c, width=2.0) for acc, c in zip(test.middle_accuracy, shades)])
         curves = VGroup(*[self.curve(self.acc_ax, acc, c, width=3.0)
                           for acc, c in zip((test.first_accuracy, test.last_accuracy), colours)], middle)
         rows = [(t("layer {l}", l=1), colours[0], False)]
-        if test.middle_accuracy:
-            between = list(range(2, H))
-            rows.append((t("layer {l}", l=between[0]) if len(between) == 1 else
-                         t("layers {first}–{last}", first=between[0], last=between[-1]), th.muted, False))
+        if len(between) <= 2:
+            rows += [(t("layer {l}", l=l), c, False) for l, c in zip(between, shades)]
+        else:
+            rows.append((t("layers {first}–{last}", first=between[0], last=between[-1]), th.muted, False))
         rows.append((t("layer {l}", l=H), colours[1], False))
         key = VGroup(self.text(t("deep net again, one layer's η × {boost}:", boost=boost), SIZE.small,
                                color=th.muted),
@@ -609,24 +573,28 @@ class CostOfFading(LessonScene):
 
     def saturation_caption(self, test: StepTest) -> Message | None:
         """Glorot and Bengio's account of such plateaus, the last hidden layer's sigmoids saturated
-        near 0, set against this run: the largest share of layer L-1's outputs below netsim's
-        FLOOR in any shaded epoch. Said after the step test when each lagging layer's boost helped
-        (the other captions name their account with the boosts); "points to the lag" only when no
-        output was that low."""
+        near 0, set against this run: the largest share of layer L-1's outputs saturated (below
+        netsim's FLOOR or above 1 - FLOOR) in any shaded epoch, and the largest share below FLOOR
+        when layer L-1's own step was boosted. Said after the step test when each lagging layer's
+        boost helped (the other captions name their account with the boosts)."""
         r = self.result
         if not self.lagging_boosts_helped(test):
             return None
         first, last = r.window
-        share = r.plateau_floor_share
-        self.shown["plateau_floor_share"] = share
-        f = {"hidden": r.hidden_layers, "floor": self.inline("floor", FLOOR), "first": first, "last": last}
-        if share == 0.0:
-            return t("Glorot and Bengio blame such plateaus on the last hidden layer saturating near 0; in epochs "
-                     "{first} to {last} no output of layer {hidden} fell below {floor}. This one run points to the "
-                     "lag, not to that saturation.", **f)
-        return t("Each lagging layer's boost helped. Glorot and Bengio blame such plateaus on the last hidden layer "
-                 "saturating near 0; in epochs {first} to {last} at most {share} of layer {hidden}'s outputs fell "
-                 "below {floor}.", share=fmt_percent(share), **f)
+        share, boosted = r.plateau_saturated_share, test.last_floor_share
+        self.shown["plateau_saturated_share"] = share
+        self.shown["boosted_last_floor_share"] = boosted
+        f = {"hidden": r.hidden_layers, "floor": self.inline("floor", FLOOR),
+             "ceiling": self.inline("ceiling", 1.0 - FLOOR), "first": first, "last": last,
+             "boost": self.inline("boost", test.boost), "boosted": fmt_percent(boosted)}
+        if share == 0.0 and boosted > 0.0:
+            return t("Glorot and Bengio tied their sigmoid nets' plateaus to the last hidden layer saturating near 0. "
+                     "In epochs {first}–{last}, layer {hidden}'s outputs here stayed in {floor}–{ceiling}; with its "
+                     "η × {boost}, up to {boosted} fell below {floor}.", **f)
+        return t("Glorot and Bengio tied their sigmoid nets' plateaus to the last hidden layer saturating near 0. "
+                 "In epochs {first}–{last}, up to {share} of layer {hidden}'s outputs were below {floor} or above "
+                 "{ceiling}; with its η × {boost}, up to {boosted} fell below {floor}.", share=fmt_percent(share),
+                 **f)
 
     def lagging_boosts_helped(self, test: StepTest) -> bool:
         """Whether boosting each lagging layer (1 .. L-2) ended the plateau earlier and boosting
@@ -654,9 +622,9 @@ class CostOfFading(LessonScene):
             between = [self.count(f"boosted_{i + 2}_leave_chance", m) for i, m in enumerate(middle)]
             f["layers"] = and_list([str(i + 2) for i in range(len(middle))])
             f["middle"] = and_list(between)
-            return t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}; on layers {layers}, "
+            return t("η × {boost} on layer 1: stays above {twice} from epoch {first}, not {base}; on layers {layers}, "
                      "from {middle}. On layer {hidden}: later, from epoch {last}.", **f) if len(middle) > 1 else \
-                t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}; on layer {layers}, "
+                t("η × {boost} on layer 1: stays above {twice} from epoch {first}, not {base}; on layer {layers}, "
                   "from {middle}. On layer {hidden}: later, from epoch {last}.", **f)
         if first is None:
             if last is None:
@@ -670,19 +638,19 @@ class CostOfFading(LessonScene):
             f["last"] = self.count("boosted_last_leave_chance", last)
         held_back = first < base and (last is None or last >= base) and only_first
         if last is None:
-            return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
+            return (t("η × {boost} on layer 1: stays above {twice} from epoch {first}, not {base}. On layer "
                       "{hidden}: still below {twice} after {epochs} epochs. Here the slow first layer held the net "
                       "back.", **f) if held_back
-                    else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
+                    else t("η × {boost} on layer 1: stays above {twice} from epoch {first}, not {base}. On layer "
                            "{hidden}: still below {twice} after {epochs} epochs.", **f))
         if held_back and last > r.deep_epochs_to_leave_chance:  # layer L-1's boost delayed the climb: said so
-            return t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
+            return t("η × {boost} on layer 1: stays above {twice} from epoch {first}, not {base}. On layer {hidden}: "
                      "later, from epoch {last}. In this one run, only layer 1's boost helped; Glorot and "
                      "Bengio blame such plateaus on the last hidden layer saturating.", **f)
-        return (t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer {hidden}: "
+        return (t("η × {boost} on layer 1: stays above {twice} from epoch {first}, not {base}. On layer {hidden}: "
                   "from epoch {last}. In this one run, only layer 1's boost helped; Glorot and Bengio blame such "
                   "plateaus on the last hidden layer saturating.", **f) if held_back
-                else t("η × {boost} on layer 1: above {twice} right from epoch {first}, not {base}. On layer "
+                else t("η × {boost} on layer 1: stays above {twice} from epoch {first}, not {base}. On layer "
                        "{hidden}: from epoch {last}.", **f))
 
     # -- the closing line --------------------------------------------------------------------

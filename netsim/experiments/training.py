@@ -156,7 +156,7 @@ def _read_only(net: Network) -> Network:
 def _kept(run: TrainingRun) -> TrainingRun:
     """``run`` with read-only records and net."""
     return TrainingRun(run.sizes, run.epochs, frozen(run.speeds), frozen(run.probe_cost), frozen(run.test_accuracy),
-                       _read_only(run.network), frozen(run.near_floor))
+                       _read_only(run.network), frozen(run.near_floor), frozen(run.near_ceiling))
 
 
 def _shuffler(state: dict[str, Any]) -> np.random.Generator:
@@ -196,7 +196,8 @@ def continue_training(before: Progress, setup: TrainingSetup, epochs: int) -> Pr
     run = TrainingRun(old.sizes, old.epochs + more.epochs, np.concatenate([old.speeds, more.speeds[1:]]),
                       np.concatenate([old.probe_cost, more.probe_cost[1:]]),
                       np.concatenate([old.test_accuracy, more.test_accuracy[1:]]), more.network,
-                      np.concatenate([old.near_floor, more.near_floor[1:]]))
+                      np.concatenate([old.near_floor, more.near_floor[1:]]),
+                      np.concatenate([old.near_ceiling, more.near_ceiling[1:]]))
     return Progress(before.start, _kept(run), shuffle.bit_generator.state)
 
 
@@ -233,8 +234,8 @@ DEFAULT_TARGET_ACCURACY = 0.9
 #: The held-out accuracy at which the deep net counts as having left its plateau.
 CLIMB_ACCURACY = 0.5
 
-#: Epochs from the catch-up epoch on whose speeds are compared with the plateau's (``speed_up``).
-SPEED_UP_EPOCHS = 10
+#: Epochs at each end of the plateau whose r_e are compared (``gap_narrowing``).
+GAIN_EPOCHS = 10
 
 
 @dataclass(frozen=True)
@@ -286,8 +287,9 @@ class TrainingComparison(OfNet):
     to the end (:func:`epochs_to_stay_above`: a lone spike above it on the plateau does not count; None: not
     within ``epochs``). ``chance`` = 1 / n_L, the accuracy of guessing.
     ``decades`` = (lo, hi): whole powers of ten covering the hidden layers' speeds.
-    ``deep_near_floor[e, l - 1]``: the share of the deep net's a_l on the probe set below
-    :data:`netsim.train.FLOOR` after epoch e (a sigmoid layer saturated near 0).
+    ``deep_near_floor[e, l - 1]`` / ``deep_near_ceiling[e, l - 1]``: the share of the deep net's
+    a_l on the probe set below :data:`netsim.train.FLOOR` / above 1 - FLOOR after epoch e (a sigmoid
+    layer saturated near 0 / near 1).
     """
 
     net: NetSpec
@@ -316,14 +318,17 @@ class TrainingComparison(OfNet):
     chance: float
     decades: tuple[int, int]
     deep_near_floor: Array
+    deep_near_ceiling: Array
 
     @property
-    def plateau_floor_share(self) -> float:
-        """The largest share of the last hidden layer's outputs near 0 (below
-        :data:`netsim.train.FLOOR`) in any epoch of the ``window``: Glorot and Bengio's account of
-        sigmoid plateaus is that layer saturating near 0."""
+    def plateau_saturated_share(self) -> float:
+        """The largest share of the last hidden layer's outputs saturated (below
+        :data:`netsim.train.FLOOR` or above 1 - FLOOR) in any epoch of the ``window``: Glorot and
+        Bengio's account of sigmoid plateaus is that layer saturating near 0."""
         first, last = self.window
-        return float(np.max(self.deep_near_floor[first:last + 1, self.hidden_layers - 1]))
+        top = self.hidden_layers - 1
+        both = self.deep_near_floor[first:last + 1, top] + self.deep_near_ceiling[first:last + 1, top]
+        return float(np.max(both))
 
     @property
     def deep_sizes(self) -> tuple[int, ...]:
@@ -366,17 +371,20 @@ class TrainingComparison(OfNet):
         return self.window[1] * self.setup.updates_per_epoch
 
     @property
-    def speed_up(self) -> tuple[float, ...]:
-        """Per hidden layer l: its median ||dC/db_l|| over the ``SPEED_UP_EPOCHS`` epochs from the
-        catch-up epoch on (fewer if the run ends first), over its median in the window before
-        it; () without a plateau. Above 1: the layer learns faster after the plateau."""
+    def gap_narrowing(self) -> float:
+        """How much layer 1 gained on layer L-1 over the plateau: the geometric mean of r_e over the
+        window's first ``GAIN_EPOCHS`` epochs over that over its last ones (half the window each if
+        it is shorter); 1.0 without a plateau. Above 1: the gap narrowed, as one number for the
+        trend the summary ``ratio`` averages over."""
         if not self.plateau:
-            return ()
-        c = self.catch_up_epoch
+            return 1.0
         first, last = self.window
-        before = np.median(self.hidden_speeds[first:last + 1], axis=0)
-        after = np.median(self.hidden_speeds[c:c + SPEED_UP_EPOCHS], axis=0)
-        return tuple(float(a / b) if b > 0 else (math.inf if a > 0 else 1.0) for a, b in zip(after, before))
+        k = max(1, min(GAIN_EPOCHS, (last - first + 1) // 2))
+        _, early = speed_ratios(self.hidden_speeds, (first, first + k - 1))
+        _, late = speed_ratios(self.hidden_speeds, (last - k + 1, last))
+        if late == 0.0 or math.isinf(early):
+            return math.inf
+        return float(early / late) if math.isfinite(late) else 0.0
 
 
 def epochs_to_target(accuracy: Array, target: float) -> int | None:
@@ -503,6 +511,7 @@ def _summarise(net: NetSpec, setup: TrainingSetup, deep: TrainingRun, shallow: T
         chance=chance,
         decades=decades(deep.speeds[:, :-1]),
         deep_near_floor=frozen(deep.near_floor),
+        deep_near_ceiling=frozen(deep.near_ceiling),
     )
 
 
@@ -544,6 +553,8 @@ class StepTest:
     epoch from which it stays at least twice chance, as the comparison's ``deep_epochs_to_leave_chance``;
     ``*_target``: at least its ``target_accuracy`` (None: not within its epochs).
     ``middle_accuracy[i]`` / ``middle_leave_chance[i]``: the same for layer i + 2's boost.
+    ``last_floor_share``: in layer L-1's boosted run, the largest share of layer L-1's outputs
+    below :data:`netsim.train.FLOOR` (saturated near 0) in any epoch of the plateau's ``window``.
     """
 
     boost: float
@@ -556,18 +567,20 @@ class StepTest:
     last_target: int | None
     middle_accuracy: tuple[Array, ...]
     middle_leave_chance: tuple[int | None, ...]
+    last_floor_share: float
 
 
 @lru_cache(maxsize=8)
-def _boosted_runs(setup: TrainingSetup, net: NetSpec, boost: float) -> tuple[Array, ...]:
-    """Held-out accuracy per epoch with hidden layer l's step multiplied by ``boost``, l = 1 .. L-1."""
+def _boosted_runs(setup: TrainingSetup, net: NetSpec, boost: float) -> tuple[tuple[Array, Array], ...]:
+    """(held-out accuracy, near_floor) per epoch with hidden layer l's step multiplied by ``boost``,
+    l = 1 .. L-1."""
     start = progress(setup, net).start
     layers = net.depth
     runs = []
     for layer in range(1, layers):
         scales = tuple(boost if l == layer else 1.0 for l in range(1, layers + 1))
         run = _train(setup, start, setup.epochs, np.random.default_rng(net.seed), 0, scales)
-        runs.append(frozen(run.test_accuracy))
+        runs.append((frozen(run.test_accuracy), frozen(run.near_floor)))
     return tuple(runs)
 
 
@@ -576,8 +589,10 @@ def step_test(r: TrainingComparison) -> StepTest:
     ``r`` must show a plateau (``r.plateau``). Each run is kept once per process."""
     require(r.plateau, "the step test needs a run whose deep net has a plateau")
     runs = _boosted_runs(r.setup, r.net, float(r.factor))
-    first, last, middle = runs[0], runs[-1], runs[1:-1]
+    first, last = runs[0][0], runs[-1][0]
+    middle = tuple(acc for acc, _ in runs[1:-1])
     twice = 2.0 * r.chance
+    lo, hi = r.window
     return StepTest(
         boost=float(r.factor),
         last_layer=r.hidden_layers,
@@ -589,4 +604,5 @@ def step_test(r: TrainingComparison) -> StepTest:
         last_target=epochs_to_target(last, r.target_accuracy),
         middle_accuracy=middle,
         middle_leave_chance=tuple(epochs_to_stay_above(m, twice) for m in middle),
+        last_floor_share=float(np.max(runs[-1][1][lo:hi + 1, r.hidden_layers - 1])),
     )
