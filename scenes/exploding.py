@@ -373,8 +373,7 @@ class ExplodingGradients(LessonScene):
         self.panel = self._values_panel(0)
         marker, dots = self._mark(m1, f"mark_{len(r.marks) - 1}")
         panel = self._values_panel(len(r.marks) - 1)
-        caption = t("On a log scale, repeated multiplication is a straight line. After {m0} layers: {a1}, {a2}, "
-                    "{a3}; after {m1}: {b1}, {b2}, {b3}.", m0=m0, m1=m1,
+        caption = t("After {m0} layers: {a1}, {a2}, {a3}; after {m1}: {b1}, {b2}, {b3}.", m0=m0, m1=m1,
                     a1=first[0], a2=first[1], a3=first[2], b1=last[0], b2=last[1], b3=last[2])
         with self.beat(caption):
             start = self.renderer.time

@@ -32,19 +32,24 @@ from manim import (
     DashedLine,
     Dot,
     FadeIn,
+    FadeOut,
     Indicate,
     Line,
     ManimColor,
+    Rectangle,
+    Text,
     VGroup,
     VMobject,
 )
 
+from netsim.experiments.gaps import Gap, is_problem_net, layer_gaps
 from netsim.experiments.trains import FixedNetsResult, fixed_nets_train
 from netsim.format import fmt_percent, fmt_ratio, fmt_whole
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
+from scenes.engine.netdiagram import DEEP_NET_SAMPLE
 from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
 from scenes.engine.style import SIZE, epoch_band, log_ticks, spread
 
@@ -65,6 +70,16 @@ NET_WORDS = {"tanh": "tanh", "relu": "ReLU"}
 DEEP = ("sigmoid", "tanh", "relu")
 #: A net that reaches the target within this many epochs "climbs at once" / trains "fast".
 FAST = 10
+#: The ratios' card: its first row's baseline, the rows' pitch, the gap between columns, the
+#: widest it may be (scene units), and the seconds it stays up at least (seven rows of five
+#: columns: longer than its one caption takes to read).
+CARD_TOP = 2.2
+CARD_ROW = 0.56
+CARD_GAP = 0.4
+CARD_WIDTH = 13.4
+CARD_SECONDS = 9.5
+#: Glyphs whose bottom is the baseline: a card cell sits on its row's line by the first of them.
+ON_LINE = set("0123456789abcdefhiklmnorstuvwxzABCDEFGHIJKLMNOPRSTUVWXYZ")
 
 
 @per_net
@@ -72,6 +87,40 @@ def experiment(lesson: Lesson) -> FixedNetsResult:
     """The four training runs for the lesson's net (its sizes and seed), at its learning rate
     (once per process)."""
     return fixed_nets_train(lesson.net, eta=lesson.learning_rate)
+
+
+def baseline_of(cell: Text) -> float:
+    """The y of ``cell``'s baseline: the bottom of its first glyph without a descender (its own
+    bottom if it has none). A Text's glyphs are its characters other than spaces."""
+    glyphs = [c for c in cell.text if not c.isspace()]
+    for glyph, part in zip(glyphs, cell):
+        if glyph in ON_LINE:
+            return float(part.get_bottom()[1])
+    return float(cell.get_bottom()[1])
+
+
+def gap_words(gap: Gap) -> tuple[str, Message, Message | str, Message]:
+    """One row of the ratios' card: the chapter that states the ratio (Nielsen's book for his), what
+    it compares, on which digits, and when (untrained, after some steps, or over some epochs)."""
+    source = t("Nielsen") if gap.source == "nielsen" else str(number_of(gap.source))
+    what = {"weights": t("‖∂C/∂W‖: all of a layer's weights"),
+            "moved": t("how far its steepest weight moved"),
+            "biases": t("‖∂C/∂b‖"),
+            "biases-averaged": t("‖∂C/∂b‖,\nC averaged over the digits"),
+            "averaged-over-epochs": t("the same,\ngeometric mean over the epochs"),
+            "digit-rms": t("each digit's ‖δ‖,\nrms over the digits")}[gap.quantity]
+    if gap.cost == "quadratic":
+        what = t("{what}\n(quadratic cost)", what=what)
+    digits = t("{n} MNIST", n=fmt_whole(gap.digits)) if gap.mnist else fmt_whole(gap.digits)
+    if gap.epochs is not None:
+        when = t("epochs {first}–{last}", first=gap.epochs[0], last=gap.epochs[1])
+    elif gap.steps:
+        when = t("{steps} steps\nfrom the start", steps=gap.steps)
+    elif gap.starts > 1:
+        when = t("untrained,\nmedian of {n} starts", n=gap.starts)
+    else:
+        when = t("untrained")
+    return source, what, digits, when
 
 
 def points_apart(result: FixedNetsResult) -> int:
@@ -138,6 +187,7 @@ class FixedNetTrains(LessonScene):
         self.fixed_nets()
         self.final_accuracies()
         self.speeds()
+        self.gaps_card()
         self.end_chapter()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -430,6 +480,51 @@ class FixedNetTrains(LessonScene):
                 self.play(*extra, run_time=0.8)
         if said_lead:
             self.untrained()
+
+    def gaps_card(self) -> None:
+        """The last beat, when the lesson's net is the deep sigmoid net with Nielsen's start (so the
+        other chapters measured this net): every layer-1-against-layer-(L-1) ratio the episode states, side
+        by side on a card over the plots, with what each compares, on which digits and when
+        (:func:`netsim.experiments.gaps.layer_gaps`); the card then goes, leaving the plots."""
+        net = self.lesson.net
+        if not is_problem_net(net):  # the other chapters showed another net's numbers: no card
+            return
+        th = self.theme
+        gaps = layer_gaps(net, eta=self.lesson.learning_rate, sample=DEEP_NET_SAMPLE)
+        H = gaps.last_hidden
+        head = [t("layer 1 / layer {l}", l=H), t("chapter"), t("what is compared"), t("digits"), t("when")]
+        rows = [[self.text(w, SIZE.label, color=th.muted) for w in head]]
+        for i, gap in enumerate(gaps.gaps):
+            value = fmt_ratio(gap.first_over_last, gap.figures)
+            self.shown[f"gap_{i}"] = gap.first_over_last
+            words = gap_words(gap)
+            rows.append([self.text(("≈ " if gap.about else "") + value, SIZE.label, color=th.net("deep")),
+                         *(self.text(w, SIZE.label) for w in words)])
+        widths = [max(row[c].width for row in rows) for c in range(len(head))]
+        lefts = [sum(widths[:c]) + CARD_GAP * c for c in range(len(head))]
+        table = VGroup()
+        line = CARD_TOP
+        one = rows[0][0].height  # a line's height, from a cell of one line
+        for row in rows:  # a row of two-line cells is taller by their second line
+            for left, cell in zip(lefts, row):
+                cell.move_to([left + cell.width / 2, 0, 0])
+                cell.shift(UP * (line - baseline_of(cell)))
+            table.add(VGroup(*row))
+            line -= CARD_ROW + max(cell.height for cell in row) - one
+        if table.width > CARD_WIDTH:  # a long translation: the whole card smaller, still one table
+            table.scale_to_fit_width(CARD_WIDTH)
+        table.move_to([0, -0.35, 0])
+        rule_y = (table[0].get_bottom()[1] + table[1].get_top()[1]) / 2
+        rule = Line([table.get_left()[0], rule_y, 0], [table.get_right()[0], rule_y, 0], stroke_color=th.edge,
+                    stroke_width=2)
+        # over the whole picture (the plots, their legend, the set-up card) with the heading on it, then gone
+        backdrop = Rectangle(width=14.4, height=8.2, fill_color=th.background, fill_opacity=1.0, stroke_width=0)
+        card = VGroup(backdrop, self.heading.copy(), rule, table)
+        caption = t("Every layer 1 / layer {l} ratio this video states: each compares another quantity, on other "
+                    "digits or at another time.", l=H)
+        with self.beat(caption, least=CARD_SECONDS):
+            self.play(FadeIn(card), run_time=0.8)
+        self.play(FadeOut(card), run_time=0.6)
 
     def untrained(self) -> None:
         """Beat 6, after "from epoch 1 on, layer 1 leads": what the two fixed nets' layer 1 was

@@ -13,6 +13,8 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from netsim.errors import NetsimError
+from netsim.experiments.fading import BOOK_RATIO_SAID
+from netsim.experiments.gaps import layer_gaps
 from netsim.experiments.shared import round_significant
 from netsim.experiments.training import SETUP, cost_of_fading
 from netsim.experiments.trains import DEEP_RELU, DEEP_TANH, FixedNetsResult, fixed_nets_train
@@ -22,6 +24,7 @@ from netsim.spec import DEFAULT_NET, NetSpec, Setting
 from netsim.train import sgd
 from scenes.engine.chapters import number_of
 from scenes.engine.lesson import LESSONS_DIR, load_lesson
+from scenes.engine.netdiagram import DEEP_NET_SAMPLE
 from scenes.engine.style import log_ticks
 from scenes.trains import FAST, FixedNetTrains, experiment, points_apart, speed_verdict
 from tests.conftest import dry_scene, with_net
@@ -29,9 +32,12 @@ from tests.conftest import dry_scene, with_net
 LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "relu-he.toml"}
 #: The chapter's ceiling (English dry run, seconds), and the captions' characters that fill it
 #: at the engine's 14 characters a second.
-CEILING_S = 46.5  # 40, "During training," that sets these ratios apart from chapter 10's, what they say, and
-# the fixed nets' layer 1 untrained, set against chapter 10's per-digit bars
+CEILING_S = 55.0  # 40, "During training," that sets these ratios apart from chapter 10's, what they say,
+# the fixed nets' layer 1 untrained, set against chapter 10's per-digit bars, and the card of every ratio
 CAPTION_CHARS = int(CEILING_S * 14)
+#: The card's rows: each ratio as its chapter writes it, the chapter, and the chapter's own number for it.
+CARD = [("1/110", "1"), ("1/190", "4"), ("1/120", "7"), ("1/140", "7"), ("≈ 1/100", "Nielsen"), ("1/37", "8"),
+        ("1/124", "10")]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +56,8 @@ def rendered() -> dict[str, FixedNetTrains]:
 def test_dry_run_renders(rendered: dict[str, FixedNetTrains], name: str) -> None:
     scene = rendered[name]
     assert 30.0 <= scene.renderer.time <= CEILING_S
-    assert len(scene.captions) == 6 and all(c.strip() for c in scene.captions)
+    # the card of every ratio closes the chapter when the lesson's net is the one the chapters measured
+    assert len(scene.captions) == (7 if name == "default" else 6) and all(c.strip() for c in scene.captions)
     assert sum(len(c) for c in scene.captions) <= CAPTION_CHARS
     assert not scene.mobjects  # ends on the bare background
 
@@ -82,6 +89,10 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, FixedNetTrains],
         if k in ("tanh", "relu"):  # their epoch-0 dots and the caption that names them
             expected[f"{k}.untrained"] = 1 / float(run.ratios[0])
             expected[f"{k}.per_digit"] = 1 / run.per_digit_ratio  # on screen beside them: digit by digit
+    if name == "default":  # the card: every ratio the episode states, as netsim gives it
+        lesson = load_lesson(LESSONS[name])
+        for i, gap in enumerate(layer_gaps(lesson.net, eta=lesson.learning_rate).gaps):
+            expected[f"gap_{i}"] = gap.first_over_last
     assert rendered[name].shown == expected
 
 
@@ -215,10 +226,48 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
         logs = np.log10(run.ratios[first:last + 1])
         assert len(logs) == last - first + 1
         assert run.speed_ratio == pytest.approx(10 ** float(np.mean(logs)), rel=1e-9)
-    assert " ".join(rendered["relu-he"].captions) == text  # the chapter does not depend on the lesson's activation
+    # the chapter does not depend on the lesson's activation, but for the card of the ratios its other chapters state
+    assert " ".join(rendered["relu-he"].captions) == text.rsplit(" Every layer 1", 1)[0]
     for wrong in ("same starting weights", "1998", "2006", "Boltzmann", "pre-train", "one layer at a time"):
         assert wrong not in text
     assert fmt_percent(r.target_accuracy) == "90%"
+
+
+def test_the_card_sets_each_ratio_beside_its_chapter(rendered: dict[str, FixedNetTrains]) -> None:
+    """The card's ratios are the chapters' own: each from the experiment its chapter runs (chapters 1,
+    4, 7, 8 and 10 for the default lesson), written as the chapter writes it; with what each compares,
+    on which digits and when. A lesson whose chapters measured another net gets no card."""
+    from scenes.fading import experiment as fading_experiment
+    from scenes.opening import experiment as opening_experiment
+    from scenes.rock import SAMPLE as ROCK_SAMPLE
+    from scenes.rock import experiment as rock_experiment
+    from scenes.training import experiment as training_experiment
+    from scenes.wayout import experiment as wayout_experiment
+
+    lesson = load_lesson(LESSONS["default"])
+    assert ROCK_SAMPLE == DEEP_NET_SAMPLE  # chapter 4 and chapters 1 and 7 use one digit, as the card does
+    gaps = layer_gaps(lesson.net, eta=lesson.learning_rate, sample=DEEP_NET_SAMPLE)
+    fade, train = fading_experiment(lesson), training_experiment(lesson)
+    chapters = [opening_experiment(lesson).pushed, 1 / rock_experiment(lesson).distance_ratio,
+                fade.first_over_last, fade.probe_first_over_last, 1 / BOOK_RATIO_SAID, 1 / train.ratio,
+                1 / wayout_experiment(lesson).bars.by_key("sigmoid").ratio]
+    assert [g.first_over_last for g in gaps.gaps] == pytest.approx(chapters, rel=1e-12)
+    # chapter 8's epoch 0 is chapter 7's 1,000-digit figure, to the bit
+    assert 1 / train.ratios[0] == fade.probe_first_over_last
+    rows = [(fmt_ratio(g.first_over_last, g.figures), g.source) for g in gaps.gaps]
+    said = [(("≈ " if g.about else "") + v, "Nielsen" if src == "nielsen" else str(number_of(src)))
+            for (v, src), g in zip(rows, gaps.gaps)]
+    assert said == CARD
+    assert [g.cost for g in gaps.gaps].count("quadratic") == 1 == (gaps.gaps[1].cost == "quadratic")
+    assert [g.digits for g in gaps.gaps] == [1, 1, 1, 1000, 1000, 1000, 1000]
+    assert gaps.gaps[5].epochs == train.window == (1, 64) and gaps.gaps[6].starts == 20 and gaps.gaps[1].steps == 12
+    assert all(g.first_over_last < 1 for g in gaps.gaps)  # every one puts layer 1 behind
+    text = " ".join(rendered["default"].captions)
+    assert text.endswith("Every layer 1 / layer 4 ratio this video states: each compares another quantity, on other "
+                         "digits or at another time.")
+    assert "ratio this video states" not in " ".join(rendered["relu-he"].captions)
+    with pytest.raises(NetsimError, match="deep sigmoid net"):
+        layer_gaps(load_lesson(LESSONS["relu-he"]).net)
 
 
 def test_speed_words() -> None:
