@@ -3,7 +3,7 @@
 One real digit goes forward through the lesson's deep net (left to right: z_l = W_l a_(l-1)
 + b_l, a_l = σ(z_l), neurons lit by their activation a_l). The cost switches, said and
 shown once, from chapter 2's quadratic cost to the cross-entropy, whose output error is
-δ_L = a_L − y: no σ' factor, so the output layer cannot stall by saturating. Then back
+δ_L = a_L − y: no σ' factor, so saturated outputs do not shrink it. Then back
 prop passes δ_l = ∂C/∂z_l back: each drawn edge takes the colour and width of its own
 |∂C/∂W_l[j, k]| = |δ_l[j] a_(l-1)[k]| on a log scale, and a bar per layer shows its size
 ‖∂C/∂b_l‖ = ‖δ_l‖ on a log axis. (The size ‖·‖, log scales and e-notation are chapter 5's
@@ -253,7 +253,7 @@ class GradientsFading(LessonScene):
         why = VGroup(self.tex(rf"\delta_{{{L}}} = a - y", SIZE.small, color=th.backward),
                      self.text(t("no"), SIZE.small, color=th.muted),
                      self.tex(rf"\sigma'(z_{{{L}}})", SIZE.small, color=th.muted),
-                     self.text(t("factor: the output layer cannot stall by saturating"), SIZE.small,
+                     self.text(t("factor: saturated outputs do not shrink it"), SIZE.small,
                                color=th.muted)).arrange(RIGHT, buff=0.13)
         rows = VGroup(old, new, why)
         for row, y in zip(rows, SLOT_Y):

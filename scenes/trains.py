@@ -25,9 +25,9 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UL,
     UP,
     Axes,
+    BackgroundRectangle,
     Create,
     DashedLine,
     Dot,
@@ -51,7 +51,7 @@ from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.netdiagram import DEEP_NET_SAMPLE
 from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
-from scenes.engine.style import SIZE, epoch_band, log_ticks, spread
+from scenes.engine.style import SIZE, epoch_band, log_ticks
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 PLOT_Y = -1.15
@@ -60,8 +60,8 @@ ACC_CENTER_X, ACC_WIDTH = -3.2, 5.3
 RATIO_CENTER_X, RATIO_WIDTH = 3.25, 4.6   # room on the right for the averages
 TITLE_Y = 1.3           # the plots' titles sit on this line
 LEGEND_TOP = 2.45        # the nets' legend (both plots) under the heading
-MIN_LABEL_GAP = 0.3
-RIGHT_GAP = 0.2          # the column right of the ratio plot: averages and "layer 1 slower/faster"
+RIGHT_GAP = 0.2          # the column right of the ratio plot: "layer 1 slower/faster"
+PER_DIGIT_Y = -3.7       # the fixed nets' epoch-0 ratios digit by digit, under the ratio plot
 
 #: Each net's colour in the whole episode (``Theme.net``).
 NET_COLOURS = {"shallow": "shallow", "sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
@@ -386,8 +386,7 @@ class FixedNetTrains(LessonScene):
 
     def _place_regions(self) -> None:
         """"layer 1 faster" at the top of the column right of the plot (above the line at 1) and
-        "layer 1 slower" at its bottom (below it): clear of the curves, and of the averages, which
-        sit in that column at their heights."""
+        "layer 1 slower" at its bottom (below it): clear of the curves."""
         axes, r = self.ratio_axes, self.result
         top, bottom = axes.c2p(0, axes.y_range[1])[1], axes.c2p(0, 0)[1]
         x = axes.c2p(r.epochs, 0)[0] + RIGHT_GAP
@@ -398,30 +397,28 @@ class FixedNetTrains(LessonScene):
     def averages(self, keys: list[str]) -> VGroup:
         """Each net's average 1/r over the shaded epochs (the result's window): a dashed line across
         the band at its height (the geometric mean is the average height of the log plot's line
-        there), and its value right of the plot at that height, in the net's colour. "average"
-        heads the values where it fits between the regions' names."""
-        r = self.result
+        there), and its value inside the band, on that line's left end, on a patch of background, in
+        the net's colour: read as the dashed line's value, not as where a curve ends. Each value sits
+        above its line, or below it when the line above is too close for both."""
+        r, th = self.result, self.theme
         lo = self.decades[0]
         first, last = r.window
-        x = self.ratio_axes.c2p(r.epochs, 0)[0] + RIGHT_GAP
-        values = [1 / r.by_key(k).speed_ratio for k in keys]
-        ys = spread([float(self.ratio_axes.c2p(0, math.log10(v) - lo)[1]) for v in values], MIN_LABEL_GAP)
+        x = self.ratio_axes.c2p(first, 0)[0] + 0.1
         labels, means = VGroup(), VGroup()
-        for k, v, y in zip(keys, values, ys):
+        above_y = math.inf  # the line of the value placed last (higher up)
+        for k in sorted(keys, key=lambda k: r.by_key(k).speed_ratio):  # highest 1/r first
+            v = 1 / r.by_key(k).speed_ratio
             self.shown[f"{k}.average"] = v
-            lab = self.text(first_over_last(r.by_key(k).speed_ratio), SIZE.small, color=self.colors[k])
-            labels.add(lab.move_to([x + lab.width / 2, y, 0]))
             height = math.log10(v) - lo
+            y = float(self.ratio_axes.c2p(0, height)[1])
+            lab = self.text(first_over_last(r.by_key(k).speed_ratio), SIZE.small, color=self.colors[k])
+            side = -1.0 if above_y - y < lab.height + 0.25 else 1.0
+            lab.move_to([x + lab.width / 2, y + side * (lab.height / 2 + 0.08), 0])
+            labels.add(VGroup(BackgroundRectangle(lab, color=th.background, fill_opacity=0.85, buff=0.04), lab))
+            above_y = y
             means.add(DashedLine(self.ratio_axes.c2p(first, height), self.ratio_axes.c2p(last, height),
                                  stroke_color=self.colors[k], stroke_width=3, dash_length=0.1))
-        slower, faster = self.ratio_regions
-        room = (faster.get_top()[1] + 0.2, slower.get_bottom()[1] - 0.2)
-        head = self.text(t("average"), SIZE.small, color=self.theme.muted)
-        for side in (UP, DOWN):
-            head.next_to(labels, side, buff=0.12).align_to(labels, LEFT)
-            if room[0] <= head.get_bottom()[1] and head.get_top()[1] <= room[1]:
-                return VGroup(means, labels, head)
-        return VGroup(means, labels)  # no room for the word: the caption and the band say what they are
+        return VGroup(means, labels)
 
     def said(self, key: str) -> str:
         """Net ``key``'s average layer 1's speed over layer L-1's, as a caption writes it ("1/37"),
@@ -545,11 +542,12 @@ class FixedNetTrains(LessonScene):
         # the same start taken digit by digit, as chapter 10 does: the claim shown, not only said
         per_digit = VGroup(
             self.text(t("epoch 0, this start, digit by digit:"), SIZE.small, color=self.theme.muted),
-            # in the nets' colours, as the averages at the right are
+            # in the nets' colours, as their averages in the band are
             VGroup(*(self.text(first_over_last(run.per_digit_ratio), SIZE.small, color=self.colors[run.setting.key])
                      for run in fixed)).arrange(RIGHT, buff=0.3),
-        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
-        per_digit.next_to(self.ratio_axes.c2p(self.result.epochs, 0), UL, buff=0.15)
+        ).arrange(RIGHT, buff=0.25)
+        # one line under the plot, clear of its curves: right-aligned with the plot's end
+        per_digit.move_to([self.ratio_axes.c2p(self.result.epochs, 0)[0] - per_digit.width / 2, PER_DIGIT_Y, 0])
         caption = t("Untrained, their layer 1 trailed ({tanh}, {relu}): chapter {wayout} took each digit alone; "
                     "averaged, the digits' δ_1 cancel more.", tanh=first_over_last(float(fixed[0].ratios[0])),
                     relu=first_over_last(float(fixed[1].ratios[0])), wayout=number_of("wayout"))

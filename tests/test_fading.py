@@ -212,6 +212,9 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
         assert rendered.shown["weights_first_over_last"] == cold_open(lesson.net).pushed
     assert text.count("cross-entropy") == 1 and "C = −Σ [y ln a + (1 − y) ln(1 − a)]" in text
     assert f"δ_{L} = a − y: no σ' factor, so the output layer's own gradient cannot stall by saturating" in text
+    # on screen beside δ_L = a − y: what the missing factor spares (δ_L itself), not that the layer never stalls
+    shown = [getattr(m, "original_text", "") for m in rendered.cost_rows[2]]
+    assert "factor: saturated outputs do not shrink it" in shown
     assert "never stalls" not in text
     assert "δ_l = ∂C/∂z_l" in text and "∂C/∂b_l = δ_l" in text
     assert "bars the size ‖∂C/∂b_l‖" in text and "both on log scales" in text
