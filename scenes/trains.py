@@ -517,8 +517,8 @@ class FixedNetTrains(LessonScene):
         # over the whole picture (the plots, their legend, the set-up card) with the heading on it, then gone
         backdrop = Rectangle(width=14.4, height=8.2, fill_color=th.background, fill_opacity=1.0, stroke_width=0)
         card = VGroup(backdrop, self.heading.copy(), rule, table)
-        caption = t("Every layer 1 / layer {l} ratio this video states: each compares another quantity, on other "
-                    "digits or at another time.", l=H)
+        caption = t("The sigmoid net's layer 1 / layer {l} ratios so far: each compares another quantity, other "
+                    "digits or another time.", l=H)
         with self.beat(caption, least=CARD_SECONDS):
             self.play(FadeIn(card), run_time=0.8)
         self.play(FadeOut(card), run_time=0.6)

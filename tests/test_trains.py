@@ -227,7 +227,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
         assert len(logs) == last - first + 1
         assert run.speed_ratio == pytest.approx(10 ** float(np.mean(logs)), rel=1e-9)
     # the chapter does not depend on the lesson's activation, but for the card of the ratios its other chapters state
-    assert " ".join(rendered["relu-he"].captions) == text.rsplit(" Every layer 1", 1)[0]
+    assert " ".join(rendered["relu-he"].captions) == text.rsplit(" The sigmoid net's layer 1", 1)[0]
     for wrong in ("same starting weights", "1998", "2006", "Boltzmann", "pre-train", "one layer at a time"):
         assert wrong not in text
     assert fmt_percent(r.target_accuracy) == "90%"
@@ -263,9 +263,9 @@ def test_the_card_sets_each_ratio_beside_its_chapter(rendered: dict[str, FixedNe
     assert gaps.gaps[5].epochs == train.window == (1, 64) and gaps.gaps[6].starts == 20 and gaps.gaps[1].steps == 12
     assert all(g.first_over_last < 1 for g in gaps.gaps)  # every one puts layer 1 behind
     text = " ".join(rendered["default"].captions)
-    assert text.endswith("Every layer 1 / layer 4 ratio this video states: each compares another quantity, on other "
-                         "digits or at another time.")
-    assert "ratio this video states" not in " ".join(rendered["relu-he"].captions)
+    assert text.endswith("The sigmoid net's layer 1 / layer 4 ratios so far: each compares another quantity, other "
+                         "digits or another time.")
+    assert "ratios so far" not in " ".join(rendered["relu-he"].captions)
     with pytest.raises(NetsimError, match="deep sigmoid net"):
         layer_gaps(load_lesson(LESSONS["relu-he"]).net)
 
