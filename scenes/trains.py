@@ -19,6 +19,7 @@ recorded in ``self.shown``; every caption is chosen from those numbers.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 from manim import (
@@ -78,8 +79,10 @@ CARD_ROW = 0.56
 CARD_GAP = 0.4
 CARD_WIDTH = 13.4
 CARD_SECONDS = 9.5
-#: Glyphs whose bottom is the baseline: a card cell sits on its row's line by the first of them.
+#: Glyphs whose bottom is the baseline: a card cell sits on its row's line by the first of them
+#: (a Chinese character's bottom is close enough to it).
 ON_LINE = set("0123456789abcdefhiklmnorstuvwxzABCDEFGHIJKLMNOPRSTUVWXYZ")
+CJK_GLYPH = re.compile("[\u4e00-\u9fff]")
 
 
 @per_net
@@ -90,11 +93,11 @@ def experiment(lesson: Lesson) -> FixedNetsResult:
 
 
 def baseline_of(cell: Text) -> float:
-    """The y of ``cell``'s baseline: the bottom of its first glyph without a descender (its own
-    bottom if it has none). A Text's glyphs are its characters other than spaces."""
+    """The y of ``cell``'s first line's baseline: the bottom of its first glyph without a descender
+    (its own bottom if it has none). A Text's glyphs are its characters other than spaces."""
     glyphs = [c for c in cell.text if not c.isspace()]
     for glyph, part in zip(glyphs, cell):
-        if glyph in ON_LINE:
+        if glyph in ON_LINE or CJK_GLYPH.match(glyph):
             return float(part.get_bottom()[1])
     return float(cell.get_bottom()[1])
 

@@ -495,10 +495,10 @@ class TheWayOut(LessonScene):
         legend.move_to([SUMS_NOTES_X, SUMS_Y + 0.4, 0], aligned_edge=LEFT)
         self.sums_group = VGroup(axis, ticks, names, n_word, dots, rms, root, lin, lin_names, legend)
         if s.follows_sqrt_n:
-            caption = t("For each n, {trials} sums S of n random-sign terms of mean square 1: "
+            caption = t("For each n, {trials} sums S of n random zero-mean terms of mean square 1: "
                         "their typical size (root mean square) follows √n, not n.", trials=trials)
         else:
-            caption = t("For each n, {trials} sums S of n random-sign terms of mean square 1: "
+            caption = t("For each n, {trials} sums S of n random zero-mean terms of mean square 1: "
                         "their typical size (root mean square), against √n and n.", trials=trials)
         with self.beat(caption):
             self.play(FadeOut(self.diagram), FadeOut(self.sum_group), FadeOut(self.var_group), run_time=0.8)

@@ -309,6 +309,16 @@ def test_chinese_lines_break_between_words_numbers_and_formulas() -> None:
         assert not problems([(c, reading_time(c, "zh")) for c in cues], "zh")
 
 
+def test_a_letter_is_kept_with_its_noun_not_with_a_mark() -> None:
+    """"神经元 | k" parts a noun from the letter that names it and costs a break; after a comma the
+    letter starts a new clause, and the break there costs nothing extra."""
+    from scenes.engine.captions import _reads_on
+
+    assert _reads_on("神经元", " k 的") > 0
+    assert _reads_on("，", "k 的") == 0.0 and _reads_on("：", "z 变大") == 0.0
+    assert "均方根" in zh_words("再取均方根") and "平台期" in zh_words("深度网络的平台期")
+
+
 def test_problems_names_what_is_wrong() -> None:
     assert problems([("a" * 30, 1.0)], "en") and problems([("a\nb\nc", 2.0)], "en")
     assert problems([("梯度" * 6, 1.2)], "zh")

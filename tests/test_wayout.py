@@ -210,7 +210,7 @@ def test_sums_caption_says_follows_only_when_they_do(rendered: dict[str, TheWayO
     s = sums_for()
     text = text_of(rendered["default"])
     # a count: 5,000
-    assert f"For each n, {fmt_whole(s.trials)} sums S of n random-sign terms" in text
+    assert f"For each n, {fmt_whole(s.trials)} sums S of n random zero-mean terms" in text
     assert all(b == 2 * a for a, b in zip(s.ns, s.ns[1:]))  # n doubles along the plot's axis
     assert ("(root mean square) follows √n, not n." in text) == s.follows_sqrt_n
 

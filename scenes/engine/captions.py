@@ -356,9 +356,10 @@ def _reads_on(before: str, after: str, then: str = "") -> float:
     following = (after + then).lstrip()
     if re.search(r"[A-Za-z]$", end) and following.startswith(_HEADS):
         cost += _HALF_PHRASE_COST  # "tanh | 网络": a Latin name parted from the noun it qualifies
-    if _CJK.search(end[-1:] or " ") and re.match(rf"[A-Za-zα-ωΓ-Ω](_[A-Za-z]+|\^[A-Za-z])?\s*([{_CJK_RANGES}]|$)",
-                                                  following):
-        cost += _HALF_PHRASE_COST  # "神经元 | k": a noun parted from the letter that names it
+    # "神经元 | k": a noun parted from the letter that names it (after a word, not after a mark: "，| k" is fine)
+    if re.match("[\u4e00-\u9fff]", end[-1:]) and re.match(
+            rf"[A-Za-zα-ωΓ-Ω](_[A-Za-z]+|\^[A-Za-z])?\s*([{_CJK_RANGES}]|$)", following):
+        cost += _HALF_PHRASE_COST
     if re.match(r"[为是]\s*[−-]?\d", start):
         cost += _DANGLING_LINE_COST  # "tanh 网络 | 为 0.32": a number parted from its subject
     if re.match(r"[和与或](?![A-Za-z\d\s])", start):
