@@ -534,23 +534,12 @@ class CostOfFading(LessonScene):
         for i, acc in enumerate(test.middle_accuracy):
             self.shown[f"boosted_{i + 2}_accuracy"] = [float(v) for v in acc]
         boost = self.inline("boost", test.boost)
-        # the two runs in colours of their own (text white, vermillion): accuracies, so not in the layers'
-        # speed colours, and solid, apart from the dotted chance line and the dashed catch-up marker
-        colours = (th.text, th.overflow)
-        # the layers between, the same test on each, thinner: each in a colour of its own (yellow, grey)
-        # when there are at most two, so the caption's epochs can be matched to curves; grey together
-        # when there are more
-        between = list(range(2, H))
-        shades = [th.warn, th.muted] if len(between) <= 2 else [th.muted] * len(between)
-        middle = VGroup(*[self.curve(self.acc_ax, acc, c, width=2.0) for acc, c in zip(test.middle_accuracy, shades)])
-        curves = VGroup(*[self.curve(self.acc_ax, acc, c, width=3.0)
-                          for acc, c in zip((test.first_accuracy, test.last_accuracy), colours)], middle)
-        rows = [(t("layer {l}", l=1), colours[0], False)]
-        if len(between) <= 2:
-            rows += [(t("layer {l}", l=l), c, False) for l, c in zip(between, shades)]
-        else:
-            rows.append((t("layers {first}–{last}", first=between[0], last=between[-1]), th.muted, False))
-        rows.append((t("layer {l}", l=H), colours[1], False))
+        # each run in its layer's colour, as the speed lines on the left: "layer 4" is one colour in both
+        # panels; solid, apart from the dotted chance line and the dashed catch-up marker
+        runs = (test.first_accuracy, *test.middle_accuracy, test.last_accuracy)
+        curves = VGroup(*[self.curve(self.acc_ax, acc, layer_color(l, H, th.name), width=3.0)
+                          for l, acc in enumerate(runs, start=1)])
+        rows = [(t("layer {l}", l=l), layer_color(l, H, th.name), False) for l in range(1, H + 1)]
         key = VGroup(self.text(t("deep net again, one layer's η × {boost}:", boost=boost), SIZE.small,
                                color=th.muted),
                      self.legend_row(rows))
@@ -568,15 +557,38 @@ class CostOfFading(LessonScene):
             self.play(Create(curves, lag_ratio=0.0), run_time=3.0, rate_func=lambda x: x)
         said = self.saturation_caption(test)
         if said is not None:
+            note = self.saturation_note(test)
             with self.beat(said):
-                self.play(Indicate(self.bands[0], color=th.text, scale_factor=1.0), run_time=1.0)
+                self.play(FadeOut(self.target), FadeIn(note), run_time=1.0)
+
+    def saturation_note(self, test: StepTest) -> VGroup:
+        """Under the accuracy panel, in place of the epochs to the target: what "saturated" counts
+        (layer L-1's outputs on the probe digits, below FLOOR or above 1 - FLOOR, over the shaded
+        epochs) and the two shares the caption compares, the run as trained and layer L-1's boost."""
+        r, th = self.result, self.theme
+        first, last = r.window
+        floor, ceiling = fmt_value(FLOOR), fmt_value(1.0 - FLOOR)
+        lines = VGroup(
+            self.text(t("layer {hidden}'s outputs, {n} training digits, epochs {first}–{last}:", hidden=r.hidden_layers,
+                        n=fmt_whole(r.setup.probe_size), first=first, last=last), SIZE.small, color=th.muted),
+            self.text(t("as trained: {share} below {floor} or above {ceiling}",
+                        share=fmt_percent(r.plateau_saturated_share), floor=floor, ceiling=ceiling), SIZE.small),
+            self.text(t("its η × {boost}: up to {share} below {floor}", boost=fmt_value(test.boost),
+                        share=fmt_percent(test.last_floor_share), floor=floor), SIZE.small,
+                      color=layer_color(r.hidden_layers, r.hidden_layers, th.name)),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        if lines.width > NOTE_WIDTH / 2:  # a long translation stays under its panel
+            lines.scale_to_fit_width(NOTE_WIDTH / 2)
+        return lines.align_to(self.acc_frame[1], LEFT).align_to(self.statement, UP)
 
     def saturation_caption(self, test: StepTest) -> Message | None:
-        """Glorot and Bengio's account of such plateaus, the last hidden layer's sigmoids saturated
-        near 0, set against this run: the largest share of layer L-1's outputs saturated (below
-        netsim's FLOOR or above 1 - FLOOR) in any shaded epoch, and the largest share below FLOOR
-        when layer L-1's own step was boosted. Said after the step test when each lagging layer's
-        boost helped (the other captions name their account with the boosts)."""
+        """The step test's verdict, with Glorot and Bengio's account of such plateaus (the last
+        hidden layer's sigmoids saturated near 0) set against this run: the largest share of layer
+        L-1's outputs saturated (below netsim's FLOOR or above 1 - FLOOR) in any shaded epoch, and
+        the largest share below FLOOR when layer L-1's own step was boosted (both on screen,
+        :meth:`saturation_note`). Said after the step test when each lagging layer's boost helped
+        and layer L-1's delayed the climb (the other captions name their account with the boosts);
+        "saturated it" only when layer L-1's boost saturated it more than training as it was."""
         r = self.result
         if not self.lagging_boosts_helped(test):
             return None
@@ -588,13 +600,15 @@ class CostOfFading(LessonScene):
              "ceiling": self.inline("ceiling", 1.0 - FLOOR), "first": first, "last": last,
              "boost": self.inline("boost", test.boost), "boosted": fmt_percent(boosted)}
         if share == 0.0 and boosted > 0.0:
-            return t("Glorot and Bengio tied their sigmoid nets' plateaus to the last hidden layer saturating near 0. "
-                     "In epochs {first}–{last}, layer {hidden}'s outputs here stayed in {floor}–{ceiling}; with its "
-                     "η × {boost}, up to {boosted} fell below {floor}.", **f)
-        return t("Glorot and Bengio tied their sigmoid nets' plateaus to the last hidden layer saturating near 0. "
-                 "In epochs {first}–{last}, up to {share} of layer {hidden}'s outputs were below {floor} or above "
-                 "{ceiling}; with its η × {boost}, up to {boosted} fell below {floor}.", share=fmt_percent(share),
-                 **f)
+            return t("Without a boost, layer {hidden} did not saturate on the plateau. In this run, speeding the "
+                     "lagging layers shortened the plateau; speeding layer {hidden} saturated it, as Glorot and Bengio "
+                     "describe, and lengthened it.", **f)
+        if boosted > share:
+            return t("Without a boost, up to {share} of layer {hidden}'s outputs saturated on the plateau. In this "
+                     "run, speeding the lagging layers shortened the plateau; speeding layer {hidden} saturated it "
+                     "further, and lengthened it.", share=fmt_percent(share), **f)
+        return t("Without a boost, up to {share} of layer {hidden}'s outputs saturated on the plateau; with its "
+                 "η × {boost}, up to {boosted} fell below {floor}.", share=fmt_percent(share), **f)
 
     def lagging_boosts_helped(self, test: StepTest) -> bool:
         """Whether boosting each lagging layer (1 .. L-2) ended the plateau earlier and boosting

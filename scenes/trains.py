@@ -133,11 +133,12 @@ def points_apart(result: FixedNetsResult) -> int:
 
 
 def legend_label(key: str, accuracy: str) -> Message:
-    """How a net is named in the legend, with its final accuracy."""
+    """How a net is named in the legend, with its final accuracy; the fixed nets' zero biases
+    named too (the sigmoid net's are N(0, 1)): activation, weights and biases all changed."""
     return {"shallow": t("shallow net: {accuracy}", accuracy=accuracy),
             "sigmoid": t("deep, sigmoid: {accuracy}", accuracy=accuracy),
-            "tanh": t("deep, tanh + Xavier: {accuracy}", accuracy=accuracy),
-            "relu": t("deep, ReLU + He: {accuracy}", accuracy=accuracy)}[key]
+            "tanh": t("deep, tanh + Xavier, b = 0: {accuracy}", accuracy=accuracy),
+            "relu": t("deep, ReLU + He, b = 0: {accuracy}", accuracy=accuracy)}[key]
 
 
 def first_over_last(ratio: float) -> str:

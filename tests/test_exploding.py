@@ -109,7 +109,7 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     # the same size at every layer: the toy shows a wrong scale, not one layer lagging another; why, in the
     # caption (δ_l = s^(L-l) (1, 1) and a_(l-1) = s^(l-1) x), the sizes in the panel
     assert ("Toward the input, δ_l changes by s per layer and a_(l−1) by 1/s, so here every layer's weight gradient "
-            "has the same size: none lags, but all are far too big to learn from, or too small.") in caps[5]
+            "has the same size, far too big to learn from or too small.") in caps[5]
     for c in r.cases:
         logs = np.asarray(c.log10_grad_w_norms)
         assert np.allclose(logs, logs[0], atol=1e-9)  # exactly s^(L-1) ‖(1, 1)(1, 1)^T‖ at every layer
