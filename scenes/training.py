@@ -522,10 +522,9 @@ class CostOfFading(LessonScene):
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
 
     def test_the_cause(self) -> None:
-        """The deep net retrained with layer 1's step, then layer L-1's, made ``factor`` times larger:
-        both accuracy curves drawn where the shallow net's was, in colours of their own (layer 1's run
-        white, layer L-1's vermillion: accuracies, not the speed lines' layer colours), a key in place
-        of the Nielsen note, and what each run did, from the numbers."""
+        """The deep net retrained with one hidden layer's step at a time made ``factor`` times larger:
+        each run's accuracy drawn where the shallow net's was, in its layer's colour from the speed
+        panel, a key in place of the Nielsen note, what each run did and the verdict, from the numbers."""
         r, th = self.result, self.theme
         test = step_test(r)
         H = test.last_layer

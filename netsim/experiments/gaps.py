@@ -1,5 +1,5 @@
-"""One gap, measured several ways: every layer-1-against-layer-(L-1) ratio the episode states for
-the deep sigmoid net, side by side, with what each compares.
+"""One gap, measured several ways: the layer-1-against-layer-(L-1) ratios the episode states for
+the deep sigmoid net up to chapter 11, side by side, with what each compares.
 
 The episode says how far layer 1 trails the last hidden layer L-1 in six chapters, and each
 number measures something else: chapter 1 all of a layer's weight gradients together on one
@@ -85,7 +85,8 @@ def layer_gaps(net: NetSpec, *, eta: float = 0.1, sample: int = 0) -> LayerGaps:
     """Every ratio the episode states for ``net`` (a deep digits net with sigmoid layers, trained
     at ``eta``), its chapters' experiments run again with their own arguments (each is kept once
     per process, so nothing is computed twice in one render): chapters 1, 4 and 7 on digit
-    ``sample``, chapter 8's run at ``eta``, and chapter 10's bars for the net's own start rule."""
+    ``sample``, chapter 8's run at ``eta``, and chapter 10's bars for chapter 7's start (``net``'s own).
+    A net of another kind gets a NetsimError: the chapters showed its numbers, not these."""
     require(is_problem_net(net), "the episode's ratios are stated for a deep sigmoid net with Nielsen's start "
             "(two hidden layers or more, no skips)")
     opening = cold_open(net, sample=sample)
