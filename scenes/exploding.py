@@ -348,7 +348,8 @@ class ExplodingGradients(LessonScene):
         m = r.marks[k]
         values = [self.number(f"value_{m}_{i}", c.mark_values[k], SIZE.body).set_color(self.colors[i])
                   for i, c in enumerate(r.cases)]
-        head = self.text(t("after {m} layers", m=m), SIZE.small, color=self.theme.muted)
+        # float64's numbers (float32 would hold 0 for 0.5^150, below its smallest subnormal): said on screen
+        head = self.text(t("after {m} layers (float64)", m=m), SIZE.small, color=self.theme.muted)
         return self._panel(head, values)
 
     def plot_150_layers(self) -> None:
