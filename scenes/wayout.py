@@ -283,7 +283,8 @@ class TheWayOut(LessonScene):
 
     def show_tanh(self) -> None:
         """tanh squashes z between -1 and 1, centred on 0 (sigma on 1/2, drawn muted beside it);
-        its slope 1 - tanh^2 is 1 at z = 0, 4 times sigma'(0)."""
+        its slope 1 - tanh^2 is 1 at z = 0, 4 times sigma'(0). Its name says it is a sigmoid
+        stretched and shifted, tanh(z) = 2 sigma(2z) - 1: what differs is the centre."""
         th, c = self.theme, self.curves
         x = CURVE_X[0]
         z_max = max(c.zs)
@@ -294,7 +295,8 @@ class TheWayOut(LessonScene):
         self.shown["curve.sigmoid_slope"] = list(c.sigmoid_slope)
         centre = self.rec("tanh_centre", c.tanh_centre)
         s_centre = self.rec("sigmoid_centre", c.sigmoid_centre)
-        ax, curve, marks = self._plot(x, CURVE_Y, (-1.0, 1.0, 0.5), 2.2, c.tanh, th.forward, r"g(z) = \tanh(z)",
+        ax, curve, marks = self._plot(x, CURVE_Y, (-1.0, 1.0, 0.5), 2.2, c.tanh, th.forward,
+                                      r"g(z) = \tanh(z) = 2\sigma(2z) - 1",
                                       (-1.0, 0.0, c.sigmoid_centre, 1.0))
         top = VGroup(*[DashedLine(ax.c2p(-z_max, v), ax.c2p(z_max, v), color=th.muted, stroke_width=1.5)
                        for v in (-1.0, 1.0)])

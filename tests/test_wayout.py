@@ -157,6 +157,10 @@ def test_curves_are_tanh_relu_and_their_slopes() -> None:
     assert c.tanh_peak == 1.0 and c.sigmoid_peak == 0.25 and c.peak_ratio == 4.0
     assert c.tanh_peak_is_max and c.sigmoid_peak_is_max
     assert (c.relu_slope_left, c.relu_slope_right) == (0.0, 1.0)
+    # the tanh plot's name, tanh(z) = 2 σ(2z) − 1: a sigmoid stretched and shifted, checked on netsim's σ
+    from netsim.activations import get_activation
+
+    np.testing.assert_allclose(c.tanh, 2 * get_activation("sigmoid").f(2 * z) - 1, rtol=1e-13, atol=1e-15)
 
 
 def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
