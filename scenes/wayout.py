@@ -654,7 +654,7 @@ class TheWayOut(LessonScene):
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
         with self.beat(t("With zero biases, Var(w) = 1/n_in keeps E[z_l²] = E[a_(l−1)²] forward; with g' = 1, 1/n_out "
                          "keeps E[δ²] back. LeCun ({lecun}): 1/n_in. Xavier Glorot and Bengio ({glorot}): "
-                         "2/(n_in + n_out), Xavier's start.",
+                         "2/(n_in + n_out), Xavier initialisation.",
                          lecun=lecun.year, glorot=glorot.year)):
             self.play(FadeOut(self.bow), run_time=0.6)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
@@ -667,7 +667,7 @@ class TheWayOut(LessonScene):
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
         self.say(t("Kaiming He ({year}): ReLU outputs 0 for about half the z, halving E[a²] forward and E[g'²] back; "
-                   "Var(w) = 2/n_in (or 2/n_out) makes up for it.", year=he.year),
+                   "Var(w) = 2/n_in (or 2/n_out) makes up for it: He initialisation.", year=he.year),
                  FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     # -- beats 11-16: the bars -----------------------------------------------------------------

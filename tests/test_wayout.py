@@ -49,8 +49,9 @@ LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "re
 #: fourth review; in the sixth the aside on larger starts lost a sentence and the factor got its
 #: bridge from chapter 6's); in Chinese its many formulas are read at 6 characters a second
 #: (scenes/engine/captions.py), so a little more. Round 19 tied the sigmoid's bars to its factor
-#: ("1/124 of layer 4's: 3 factors of about 0.200"), 2 s more.
-DURATION = {"default": (140.0, 160.0), "relu-he": (140.0, 170.0), "zh": (130.0, 193.0)}
+#: ("1/124 of layer 4's: 3 factors of about 0.200"), 2 s more; round 28 asked for the rules' standard
+#: names (Xavier and He initialisation), 2 s more.
+DURATION = {"default": (140.0, 161.0), "relu-he": (140.0, 170.0), "zh": (130.0, 193.0)}
 #: Its beats: the bridge, tanh, ReLU, the sum, Var(w), the random sums, the factor, which n,
 #: the rules (2), the bars' set-up, then two beats per setting; the key picture is then held
 #: without a caption.
