@@ -49,7 +49,7 @@ from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
-from scenes.engine.style import SIZE, epoch_band, fmt_value, log_ticks, spread, viridis
+from scenes.engine.style import SIZE, baseline_of, epoch_band, fmt_value, log_ticks, spread, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8
@@ -89,14 +89,9 @@ def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
 
 
 def on_baseline(text: Text, ref: Text) -> Text:
-    """Shift ``text`` so its first glyph sits on the line of ``ref``'s first glyph.
-
-    Both first glyphs must be without descenders (as in "deep:", "right", "90%"), so their
-    bottoms are the baseline.
-    """
-    text.shift(UP * (ref[0].get_bottom()[1] - text[0].get_bottom()[1]))
+    """Shift ``text`` so its first line sits on the line of ``ref``'s (:func:`baseline_of`)."""
+    text.shift(UP * (baseline_of(ref) - baseline_of(text)))
     return text
-
 
 
 def and_list(items: list[str]) -> Message | str:
@@ -566,14 +561,17 @@ class CostOfFading(LessonScene):
         epochs) and the two shares the caption compares, the run as trained and layer L-1's boost."""
         r, th = self.result, self.theme
         first, last = r.window
-        floor, ceiling = fmt_value(FLOOR), fmt_value(1.0 - FLOOR)
+        # recorded under the caption's keys: the same numbers, said and shown
+        floor, ceiling = self.inline("floor", FLOOR), self.inline("ceiling", 1.0 - FLOOR)
         lines = VGroup(
             self.text(t("layer {hidden}'s outputs, {n} training digits, epochs {first}–{last}:", hidden=r.hidden_layers,
-                        n=fmt_whole(r.setup.probe_size), first=first, last=last), SIZE.small, color=th.muted),
+                        n=self.count("probe_size", r.setup.probe_size), first=first, last=last), SIZE.small,
+                      color=th.muted),
             self.text(t("as trained: {share} below {floor} or above {ceiling}",
-                        share=fmt_percent(r.plateau_saturated_share), floor=floor, ceiling=ceiling), SIZE.small),
-            self.text(t("its η × {boost}: up to {share} below {floor}", boost=fmt_value(test.boost),
-                        share=fmt_percent(test.last_floor_share), floor=floor), SIZE.small,
+                        share=self.pct("plateau_saturated_share", r.plateau_saturated_share), floor=floor,
+                        ceiling=ceiling), SIZE.small),
+            self.text(t("its η × {boost}: up to {share} below {floor}", boost=self.inline("boost", test.boost),
+                        share=self.pct("boosted_last_floor_share", test.last_floor_share), floor=floor), SIZE.small,
                       color=layer_color(r.hidden_layers, r.hidden_layers, th.name)),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         if lines.width > NOTE_WIDTH / 2:  # a long translation stays under its panel

@@ -19,7 +19,6 @@ recorded in ``self.shown``; every caption is chosen from those numbers.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 from manim import (
@@ -38,7 +37,6 @@ from manim import (
     Line,
     ManimColor,
     Rectangle,
-    Text,
     VGroup,
     VMobject,
 )
@@ -52,7 +50,7 @@ from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.netdiagram import DEEP_NET_SAMPLE
 from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
-from scenes.engine.style import SIZE, epoch_band, log_ticks
+from scenes.engine.style import SIZE, baseline_of, epoch_band, log_ticks
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
 PLOT_Y = -1.15
@@ -79,10 +77,6 @@ CARD_ROW = 0.56
 CARD_GAP = 0.4
 CARD_WIDTH = 13.4
 CARD_SECONDS = 9.5
-#: Glyphs whose bottom is the baseline: a card cell sits on its row's line by the first of them
-#: (a Chinese character's bottom is close enough to it).
-ON_LINE = set("0123456789abcdefhiklmnorstuvwxzABCDEFGHIJKLMNOPRSTUVWXYZ")
-CJK_GLYPH = re.compile("[\u4e00-\u9fff]")
 
 
 @per_net
@@ -90,16 +84,6 @@ def experiment(lesson: Lesson) -> FixedNetsResult:
     """The four training runs for the lesson's net (its sizes and seed), at its learning rate
     (once per process)."""
     return fixed_nets_train(lesson.net, eta=lesson.learning_rate)
-
-
-def baseline_of(cell: Text) -> float:
-    """The y of ``cell``'s first line's baseline: the bottom of its first glyph without a descender
-    (its own bottom if it has none). A Text's glyphs are its characters other than spaces."""
-    glyphs = [c for c in cell.text if not c.isspace()]
-    for glyph, part in zip(glyphs, cell):
-        if glyph in ON_LINE or CJK_GLYPH.match(glyph):
-            return float(part.get_bottom()[1])
-    return float(cell.get_bottom()[1])
 
 
 def gap_words(gap: Gap) -> tuple[str, Message, Message | str, Message]:

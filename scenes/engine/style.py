@@ -10,6 +10,7 @@ out as a word.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -40,6 +41,7 @@ __all__ = [
     "fmt_log10",
     "sci_parts",
     "label",
+    "baseline_of",
     "power_of_ten_tex",
     "log_tick",
     "log_ticks",
@@ -163,6 +165,22 @@ def viridis(t: float) -> ManimColor:
     t = min(max(float(t), 0.0), 1.0) * (len(VIRIDIS) - 1)
     i = min(int(t), len(VIRIDIS) - 2)
     return interpolate_color(ManimColor(VIRIDIS[i]), ManimColor(VIRIDIS[i + 1]), t - i)
+
+
+#: Glyphs whose bottom is the baseline: a text sits on a line by the first of them (a
+#: Chinese character's bottom is close enough to it): :func:`baseline_of`.
+ON_LINE = set("0123456789abcdefhiklmnorstuvwxzABCDEFGHIJKLMNOPRSTUVWXYZ")
+CJK_GLYPH = re.compile("[\u4e00-\u9fff]")
+
+
+def baseline_of(cell: Text) -> float:
+    """The y of ``cell``'s first line's baseline: the bottom of its first glyph without a descender
+    (its own bottom if it has none). A Text's glyphs are its characters other than spaces."""
+    glyphs = [c for c in cell.text if not c.isspace()]
+    for glyph, part in zip(glyphs, cell):
+        if glyph in ON_LINE or CJK_GLYPH.match(glyph):
+            return float(part.get_bottom()[1])
+    return float(cell.get_bottom()[1])
 
 
 def label(text: str, theme: Theme, size: int = SIZE.label, color: str | None = None, **kw: object) -> Text:
