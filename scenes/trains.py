@@ -2,10 +2,12 @@
 
 Chapter 10's fixes, trained: the lesson's deep net with tanh and Xavier's start and with ReLU
 and He's start, beside chapter 8's two nets (the shallow net and the deep sigmoid net with
-Nielsen's start), all under chapter 8's set-up (same digits, split, mini-batches, eta, epochs,
+Nielsen's start) and the deep sigmoid net with Xavier's start alone (the start changed, not
+the activation), all under chapter 8's set-up (same digits, split, mini-batches, eta, epochs,
 the cross-entropy cost of chapter 7), which is written on screen. Both plots are drawn, empty,
 in the first beat. Left: held-out accuracy over the epochs, one line per net, each in its
-colour of the whole episode. Right: for each deep net, layer 1's speed of learning over layer
+colour of the whole episode (the sigmoid net with Xavier's start in the muted grey, as in
+chapter 10). Right: for each deep net, layer 1's speed of learning over layer
 L-1's per epoch, 1/r_e = ‖∂C/∂b_1‖ / ‖∂C/∂b_{L-1}‖ (log scale, ticks 10^k, a dashed line at 1),
 written the way round every ratio of the episode is (layer 1's over the last hidden layer's):
 above the line layer 1 learns faster, so the caption's claim can be seen, not only read.
@@ -19,6 +21,7 @@ recorded in ``self.shown``; every caption is chosen from those numbers.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from manim import (
@@ -30,7 +33,6 @@ from manim import (
     BackgroundRectangle,
     Create,
     DashedLine,
-    Dot,
     FadeIn,
     FadeOut,
     Indicate,
@@ -53,17 +55,19 @@ from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyl
 from scenes.engine.style import SIZE, baseline_of, epoch_band, log_ticks
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
-PLOT_Y = -1.15
+PLOT_Y = -1.35
 PLOT_HEIGHT = 3.3
 ACC_CENTER_X, ACC_WIDTH = -3.2, 5.3
 RATIO_CENTER_X, RATIO_WIDTH = 3.25, 4.6   # room on the right for the averages
-TITLE_Y = 1.3           # the plots' titles sit on this line
+TITLE_Y = 1.1           # the plots' titles sit on this line
 LEGEND_TOP = 2.45        # the nets' legend (both plots) under the heading
 RIGHT_GAP = 0.2          # the column right of the ratio plot: "layer 1 slower/faster"
-PER_DIGIT_Y = -3.7       # the fixed nets' epoch-0 ratios digit by digit, under the ratio plot
 
-#: Each net's colour in the whole episode (``Theme.net``).
+#: Each net's colour in the whole episode (``Theme.net``); the sigmoid net with Xavier's start,
+#: drawn only here and in chapter 10, is muted there and here.
 NET_COLOURS = {"shallow": "shallow", "sigmoid": "deep", "tanh": "tanh", "relu": "relu"}
+#: The legend's order: chapter 8's nets, the start alone changed, then start and activation.
+LEGEND = ("shallow", "sigmoid", "xavier", "tanh", "relu")
 NET_WORDS = {"tanh": "tanh", "relu": "ReLU"}
 #: The deep nets, whose layer 1 over layer L-1 is drawn (the shallow net has one hidden layer).
 DEEP = ("sigmoid", "tanh", "relu")
@@ -122,7 +126,8 @@ def legend_label(key: str, accuracy: str) -> Message:
     return {"shallow": t("shallow net: {accuracy}", accuracy=accuracy),
             "sigmoid": t("deep, sigmoid: {accuracy}", accuracy=accuracy),
             "tanh": t("deep, tanh + Xavier, b = 0: {accuracy}", accuracy=accuracy),
-            "relu": t("deep, ReLU + He, b = 0: {accuracy}", accuracy=accuracy)}[key]
+            "relu": t("deep, ReLU + He, b = 0: {accuracy}", accuracy=accuracy),
+            "xavier": t("deep, sigmoid + Xavier, b = 0: {accuracy}", accuracy=accuracy)}[key]
 
 
 def first_over_last(ratio: float) -> str:
@@ -140,7 +145,7 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
     three gaps of one trained net). ``every_epoch``: both fixed nets' ratios are below 1 in every
     epoch of the window; ``untrained_above``: all three deep nets' are above 1 untrained (epoch 0:
     layer 1 the slower), so layer 1's lead is said of the fixed nets "from epoch 1 on", not of them
-    untrained (the next beat, :meth:`FixedNetTrains.untrained`, says what it was then)."""
+    untrained."""
     fields = {"hidden": hidden, "first": window[0], "last": window[1], "sigmoid": sigmoid, "tanh": tanh,
               "relu": relu}
     if max(ratios) < 1 and every_epoch and untrained_above:
@@ -166,12 +171,13 @@ class FixedNetTrains(LessonScene):
 
     def construct(self) -> None:
         self.result = experiment(self.lesson)
-        self.colors = {k: self.theme.net(v) for k, v in NET_COLOURS.items()}
+        self.colors = {k: self.theme.net(v) for k, v in NET_COLOURS.items()} | {"xavier": self.theme.muted}
         self.hidden = len(self.result.sizes) - 2
         lo, hi = self.result.decades  # netsim's cover r_e; the plot draws 1/r_e, so the same decades turned over
         self.decades = (-hi, -lo)
         self.show_setup()
         self.chapter_eight_nets()
+        self.start_alone()
         self.fixed_nets()
         self.final_accuracies()
         self.speeds()
@@ -255,13 +261,14 @@ class FixedNetTrains(LessonScene):
         self._place_regions()
         return VGroup(axes, ticks, self._x_labels(axes), title, equal)
 
-    def _legend(self, keys: list[str]) -> VGroup:
-        rows = VGroup()
+    def _legend(self, keys: Sequence[str]) -> dict[str, VGroup]:
+        """One row per net, by key: a line in its colour, its name and its final accuracy."""
+        rows = {}
         for key in keys:
             run = self.result.by_key(key)
             value = self.pct(f"{key}.final", run.final_accuracy)
             sample = Line(LEFT * 0.2, RIGHT * 0.2, stroke_color=self.colors[key], stroke_width=4)
-            rows.add(VGroup(sample, self.text(legend_label(key, value), SIZE.small)).arrange(RIGHT, buff=0.12))
+            rows[key] = VGroup(sample, self.text(legend_label(key, value), SIZE.small)).arrange(RIGHT, buff=0.12)
         return rows
 
     # -- beats -----------------------------------------------------------------------------
@@ -285,8 +292,9 @@ class FixedNetTrains(LessonScene):
         self.setup_card.to_corner(UP + RIGHT, buff=0.3)
         self.acc_frame = self._accuracy_plot()
         self.ratio_frame = self._ratio_plot()
-        legend = self._legend(["shallow", "sigmoid", "tanh", "relu"])
-        legend.arrange_in_grid(rows=2, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.12))
+        self.legend_rows = self._legend(LEGEND)
+        legend = VGroup(*self.legend_rows.values())
+        legend.arrange_in_grid(rows=3, cols=2, col_alignments="ll", flow_order="dr", buff=(0.5, 0.1))
         legend.move_to([self.acc_frame[1].get_left()[0] + legend.width / 2, LEGEND_TOP - legend.height / 2, 0])
         self.acc_legend = legend
         with self.beat(t("Do the fixed deep nets train?")):
@@ -296,8 +304,7 @@ class FixedNetTrains(LessonScene):
     def chapter_eight_nets(self) -> None:
         """Beat 2: the shallow net and the deep sigmoid net, chapter 8's result drawn again."""
         r = self.result
-        self.acc_lines = {k: self._polyline(self.acc_axes, r.by_key(k).accuracy, self.colors[k])
-                          for k in ("shallow", "sigmoid", "tanh", "relu")}
+        self.acc_lines = {k: self._polyline(self.acc_axes, r.by_key(k).accuracy, self.colors[k]) for k in LEGEND}
         for k in ("shallow", "sigmoid"):
             self.shown[f"{k}.accuracy"] = [float(v) for v in r.by_key(k).accuracy]
         target = self.pct("target", r.target_accuracy)
@@ -320,12 +327,23 @@ class FixedNetTrains(LessonScene):
                          "{sigmoid} epochs to reach {target}.", **fields) if e is not None else
                        t("Chapter {chapter}'s shallow net does not reach {target}; its deep sigmoid net does not "
                          "reach {target} within {epochs} epochs.", **fields))
-        legend = self.acc_legend
+        rows = self.legend_rows
         self.say(caption, Create(self.acc_lines["shallow"]), Create(self.acc_lines["sigmoid"]),
-                 FadeIn(legend[0]), FadeIn(legend[1]), run_time=2.0)
+                 FadeIn(rows["shallow"]), FadeIn(rows["sigmoid"]), run_time=2.0)
+
+    def start_alone(self) -> None:
+        """Beat 3: the deep sigmoid net with Xavier's start (biases 0): only the start changed, so
+        the next beat's fixed nets, which change the activation too, are set beside it."""
+        r = self.result
+        self.shown["xavier.accuracy"] = [float(v) for v in r.by_key("xavier").accuracy]
+        fields = {"target": fmt_percent(r.target_accuracy), "xavier": self.reached("xavier"), "epochs": r.epochs}
+        caption = (t("Keeping the sigmoid, with Xavier's start: {target} at epoch {xavier}.", **fields)
+                   if r.by_key("xavier").epochs_to_target is not None else
+                   t("Keeping the sigmoid, with Xavier's start: not {target} within {epochs} epochs.", **fields))
+        self.say(caption, Create(self.acc_lines["xavier"]), FadeIn(self.legend_rows["xavier"]), run_time=2.0)
 
     def fixed_nets(self) -> None:
-        """Beat 3: the same deep net with tanh + Xavier and with ReLU + He."""
+        """Beat 4: the same deep net with tanh + Xavier and with ReLU + He."""
         r = self.result
         for k in ("tanh", "relu"):
             self.shown[f"{k}.accuracy"] = [float(v) for v in r.by_key(k).accuracy]
@@ -345,10 +363,10 @@ class FixedNetTrains(LessonScene):
             caption = t("The same deep net with tanh and Xavier's start, or ReLU and He's: neither reaches {target} "
                         "within {epochs} epochs.", **fields)
         self.say(caption, Create(self.acc_lines["tanh"]), Create(self.acc_lines["relu"]),
-                 FadeIn(self.acc_legend[2]), FadeIn(self.acc_legend[3]), run_time=2.0)
+                 FadeIn(self.legend_rows["tanh"]), FadeIn(self.legend_rows["relu"]), run_time=2.0)
 
     def final_accuracies(self) -> None:
-        """Beat 4: the end values (in the legend), and what they do and don't say."""
+        """Beat 5: the end values (in the legend), and what they do and don't say."""
         r = self.result
         points = self.count("points", points_apart(r))
         shallow = r.by_key("shallow").final_accuracy
@@ -357,17 +375,17 @@ class FixedNetTrains(LessonScene):
         fast = all(e is not None and e <= FAST for e in fixed)
         fields = {"epochs": r.epochs, "points": points}
         if not any(above):
-            caption = t("After {epochs} epochs all four are within {points} points: on these small digits depth adds "
+            caption = t("After {epochs} epochs all five are within {points} points: on these small digits depth adds "
                         "no real accuracy.", **fields)  # how fast the fixed nets got there, the beat before says
         elif all(above):
-            caption = (t("After {epochs} epochs all four are within {points} points: the deep nets end above the "
+            caption = (t("After {epochs} epochs all five are within {points} points: the deep nets end above the "
                          "shallow one, and the fixed ones train fast.", **fields) if fast else
-                       t("After {epochs} epochs all four are within {points} points: the deep nets end above the "
+                       t("After {epochs} epochs all five are within {points} points: the deep nets end above the "
                          "shallow one.", **fields))
         else:
-            caption = (t("After {epochs} epochs all four are within {points} points: some deep nets end above the "
+            caption = (t("After {epochs} epochs all five are within {points} points: some deep nets end above the "
                          "shallow one, and the fixed ones train fast.", **fields) if fast else
-                       t("After {epochs} epochs all four are within {points} points: some deep nets end above the "
+                       t("After {epochs} epochs all five are within {points} points: some deep nets end above the "
                          "shallow one.", **fields))
         self.say(caption,
                  Indicate(self.acc_legend, scale_factor=1.05, color=self.theme.text), run_time=1.2)
@@ -416,12 +434,11 @@ class FixedNetTrains(LessonScene):
         return first_over_last(ratio)
 
     def speeds(self) -> None:
-        """Beat 5: 1/r_e per epoch for the three deep nets, and the fixed nets' averages."""
+        """Beat 6: 1/r_e per epoch for the three deep nets, and the fixed nets' averages."""
         r = self.result
         H = self.hidden
         lo = self.decades[0]
         lines = VGroup()
-        said_lead = False
         for k in DEEP:
             self.shown[f"{k}.ratios"] = [float(v) for v in r.by_key(k).ratios]
             with np.errstate(divide="ignore"):  # r_e = 0 (layer 1 alone learning) is drawn at the top
@@ -448,7 +465,6 @@ class FixedNetTrains(LessonScene):
             every = all(bool(np.all(np.asarray(r.by_key(k).ratios[first:last + 1]) < 1)) for k in ("tanh", "relu"))
             untrained = all(float(r.by_key(k).ratios[0]) > 1 for k in DEEP)
             caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every, untrained_above=untrained)
-            said_lead = every and untrained and max(ratios) < 1
             extra.append(FadeIn(self.averages(list(DEEP))))
         else:
             caption = t("In these runs, layer 1 of a deep net stopped learning: its speed fell to 0.")
@@ -463,8 +479,6 @@ class FixedNetTrains(LessonScene):
                       run_time=2.5)
             if extra:
                 self.play(*extra, run_time=0.8)
-        if said_lead:
-            self.untrained()
 
     def gaps_card(self) -> None:
         """The last beat, when the lesson's net is the deep sigmoid net with Nielsen's start (so the
@@ -510,35 +524,3 @@ class FixedNetTrains(LessonScene):
         with self.beat(caption, least=CARD_SECONDS):
             self.play(FadeIn(card), run_time=0.8)
         self.play(FadeOut(card), run_time=0.6)
-
-    def untrained(self) -> None:
-        """Beat 6, after "from epoch 1 on, layer 1 leads": what the two fixed nets' layer 1 was
-        untrained (epoch 0, where their lines start), and why chapter 10's bars, which take each
-        digit's delta alone, looked level: averaging over the digits shrank layer 1's delta more
-        than layer L-1's (r_0 above its per-digit value in both nets). Said only when that holds."""
-        r = self.result
-        fixed = [r.by_key(k) for k in ("tanh", "relu")]
-        if not all(math.isfinite(run.per_digit_ratio) and float(run.ratios[0]) > run.per_digit_ratio > 0
-                   for run in fixed):
-            return
-        lo = self.decades[0]
-        dots = VGroup(*(Dot(self.ratio_axes.c2p(0, math.log10(1 / float(run.ratios[0])) - lo), radius=0.08,
-                            color=self.colors[run.setting.key]) for run in fixed))
-        for run in fixed:
-            self.shown[f"{run.setting.key}.untrained"] = 1 / float(run.ratios[0])
-            self.shown[f"{run.setting.key}.per_digit"] = 1 / run.per_digit_ratio
-        # the same start taken digit by digit, as chapter 10 does: the claim shown, not only said
-        per_digit = VGroup(
-            self.text(t("epoch 0, this start, digit by digit:"), SIZE.small, color=self.theme.muted),
-            # in the nets' colours, as their averages in the band are
-            VGroup(*(self.text(first_over_last(run.per_digit_ratio), SIZE.small, color=self.colors[run.setting.key])
-                     for run in fixed)).arrange(RIGHT, buff=0.3),
-        ).arrange(RIGHT, buff=0.25)
-        # one line under the plot, clear of its curves: right-aligned with the plot's end
-        per_digit.move_to([self.ratio_axes.c2p(self.result.epochs, 0)[0] - per_digit.width / 2, PER_DIGIT_Y, 0])
-        caption = t("Untrained, their layer 1 trailed ({tanh}, {relu}): chapter {wayout} took each digit alone; "
-                    "averaged, the digits' δ_1 cancel more.", tanh=first_over_last(float(fixed[0].ratios[0])),
-                    relu=first_over_last(float(fixed[1].ratios[0])), wayout=number_of("wayout"))
-        with self.beat(caption):
-            self.play(FadeIn(dots, scale=1.5), run_time=0.8)
-            self.play(FadeIn(per_digit), run_time=0.6)

@@ -10,7 +10,9 @@ seed, which draws each net's starting weights by its own rule and orders its min
 - ``shallow``: [64, width, 10], sigmoid, Nielsen's start (chapter 8's shallow net);
 - ``sigmoid``: the lesson's deep net's sizes, sigmoid, Nielsen's start (chapter 8's deep net);
 - ``tanh``: the same deep net with tanh and Xavier's start (Glorot and Bengio), biases 0;
-- ``relu``: the same deep net with ReLU and He's start, biases 0.
+- ``relu``: the same deep net with ReLU and He's start, biases 0;
+- ``xavier``: the deep sigmoid net with Xavier's start, biases 0 (only the start changed,
+  so it separates the start's share of the fix from the activation's).
 
 Per net and epoch e (row 0: untrained) the run records the held-out accuracy and each
 layer's speed of learning ||dC/db_l|| on the probe set. Per deep net,
@@ -25,11 +27,6 @@ layer L-1.
 ``epochs_to_target`` is the first epoch whose accuracy is at least ``target_accuracy``
 (None: not within the run).
 
-``per_digit_ratio`` is r_0 taken per digit, as chapter 10's bars are: the untrained net's
-rms over the probe digits x of ||delta_{L-1}(x)|| over that of ||delta_1(x)||. Since
-dC/db_l = mean over x of delta_l(x), r_0 > ``per_digit_ratio`` says that averaging over the
-digits shrinks layer 1's delta more than layer L-1's (its digits' deltas point more different
-ways and cancel more).
 """
 
 from __future__ import annotations
@@ -51,7 +48,6 @@ from netsim.experiments.training import (
     train_under,
     training_setup,
 )
-from netsim.experiments.wayout import digit_delta_rms
 from netsim.spec import DEFAULT_NET, NetSpec, OfNet, Setting
 from netsim.train import TrainingRun
 
@@ -63,13 +59,14 @@ DEFAULT_TARGET_ACCURACY = 0.9
 RATIO_DIGITS = 2
 
 
-#: The four nets, each a :class:`~netsim.spec.Setting` of the lesson's deep net: a key, the
+#: The five nets, each a :class:`~netsim.spec.Setting` of the lesson's deep net: a key, the
 #: hidden activation, weight and bias init, and whether it is the deep net or its shallow one.
 SHALLOW = Setting("shallow", "sigmoid", "nielsen", "normal", deep=False)
 DEEP_SIGMOID = Setting("sigmoid", "sigmoid", "nielsen", "normal")
 DEEP_TANH = Setting("tanh", "tanh", "xavier-normal", "zeros")
 DEEP_RELU = Setting("relu", "relu", "he", "zeros")
-NETS: tuple[Setting, ...] = (SHALLOW, DEEP_SIGMOID, DEEP_TANH, DEEP_RELU)
+SIGMOID_XAVIER = Setting("xavier", "sigmoid", "xavier-normal", "zeros")
+NETS: tuple[Setting, ...] = (SHALLOW, DEEP_SIGMOID, DEEP_TANH, DEEP_RELU, SIGMOID_XAVIER)
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,9 +76,7 @@ class NetRun(OfNet):
     ``speeds[e, l - 1]``: ||dC/db_l|| after epoch e, l = 1 .. L (the last column is the output
     layer). ``ratios[e]``: r_e (deep nets; empty for the shallow one), ``speed_ratio`` their
     geometric mean over the result's window and ``speed_ratio_rounded`` to ``RATIO_DIGITS`` figures
-    (nan for the shallow net, which has one hidden layer). ``per_digit_ratio``: r_0 per digit, rms
-    ||delta_{L-1}|| over rms ||delta_1|| of the untrained net on the probe digits (nan for the
-    shallow net)."""
+    (nan for the shallow net, which has one hidden layer)."""
 
     setting: Setting
     net: NetSpec
@@ -91,7 +86,6 @@ class NetRun(OfNet):
     speed_ratio: float
     speed_ratio_rounded: float
     epochs_to_target: int | None
-    per_digit_ratio: float
 
     @property
     def final_accuracy(self) -> float:
@@ -106,7 +100,7 @@ class NetRun(OfNet):
 
 @dataclass(frozen=True, eq=False)
 class FixedNetsResult(OfNet):
-    """The four runs (in :data:`NETS` order) of the lesson's deep net ``net`` changed one
+    """The runs (in :data:`NETS` order) of the lesson's deep net ``net`` changed one
     setting at a time, the set-up they share, and the plot's decades.
 
     ``decades`` = (lo, hi): whole powers of ten covering every deep net's r_e (epochs 0 .. E)
@@ -122,7 +116,7 @@ class FixedNetsResult(OfNet):
     window: tuple[int, int]
 
     def by_key(self, key: str) -> NetRun:
-        """The run called ``key`` ("shallow", "sigmoid", "tanh" or "relu")."""
+        """The run called ``key`` ("shallow", "sigmoid", "tanh", "relu" or "xavier")."""
         for r in self.runs:
             if r.setting.key == key:
                 return r
@@ -139,15 +133,6 @@ def epochs_to_target(accuracy: Array, target: float) -> int | None:
     """The first epoch e with accuracy[e] >= target, or None if there is none."""
     hits = np.flatnonzero(np.asarray(accuracy) >= target)
     return int(hits[0]) if hits.size else None
-
-
-def per_digit_ratio(net: NetSpec, setup: TrainingSetup) -> float:
-    """rms over the probe digits of ||delta_{L-1}(x)|| over that of ||delta_1(x)||, for ``net`` as
-    it starts training under ``setup`` (each digit's delta_l taken alone, as chapter 10 takes it)."""
-    probe = setup.split().train.head(setup.probe_size)
-    g = net.build().backward(probe.x, probe.y, setup.cost)
-    first, last = digit_delta_rms(g.deltas[0]), digit_delta_rms(g.deltas[-2])
-    return math.inf if first == 0.0 else last / first
 
 
 def shared_window(runs: Sequence[TrainingRun], settings: Sequence[Setting], epochs: int) -> tuple[int, int]:
@@ -210,7 +195,6 @@ def fixed_nets_train(
             speeds=frozen(run.speeds), ratios=frozen(ratios), speed_ratio=float(ratio),
             speed_ratio_rounded=round_significant(float(ratio), RATIO_DIGITS) if setting.deep else math.nan,
             epochs_to_target=epochs_to_target(run.test_accuracy, target_accuracy),
-            per_digit_ratio=per_digit_ratio(trained, setup) if setting.deep else math.nan,
         ))
 
     lo, hi = decades(np.concatenate([np.ones(1), *[r.ratios for r in runs if r.setting.deep]]))
