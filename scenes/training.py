@@ -62,6 +62,7 @@ CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 NOTE_WIDTH = 12.6  # the widest the Nielsen note may be (the frame is 14.2 wide)
+NOTE_GAP = 0.1     # the least space between the saturation note and the boosted runs' key under it
 ORIGIN3 = np.zeros(3)
 #: Layer 1 "gains on" layer L-1 through the plateau when r_e falls at least this many times from the
 #: plateau's first epochs to its last (``TrainingComparison.gap_narrowing``).
@@ -502,16 +503,14 @@ class CostOfFading(LessonScene):
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note
-        # the steps too: our plateau (8,640 steps) is shorter than two of his epochs
+        # his steps too: our plateau (8,640 steps, said before) is shorter than two of his epochs
         f = {"deep": deep_pub, "shallow": shallow_pub, "images": images, "side": side,
-             "ours": fmt_whole(r.setup.n_train),
-             "his_steps": self.count("nielsen_steps", pub.epochs * pub.updates_per_epoch),
-             "our_steps": self.count("our_steps", r.epochs * r.setup.updates_per_epoch)}
-        caption = (t("Nielsen's nets: about {deep} in {his_steps} steps on {images} MNIST digits of {side}×{side}; "
-                     "ours took {our_steps} on {ours} of 8×8.", **f)
+             "his_steps": self.count("nielsen_steps", pub.epochs * pub.updates_per_epoch)}
+        caption = (t("Nielsen's MNIST nets, shallow and deep, both ended near {deep}, after {his_steps} steps on "
+                     "{images} digits of {side}×{side}.", **f)
                    if deep_pub == shallow_pub else
-                   t("Nielsen's nets: {shallow} and {deep} in {his_steps} steps on {images} MNIST digits of "
-                     "{side}×{side}; ours took {our_steps} on {ours} of 8×8.", **f))
+                   t("Nielsen's MNIST nets ended at {shallow} (shallow) and {deep} (deep), after {his_steps} steps on "
+                     "{images} digits of {side}×{side}.", **f))
         self.say(caption, FadeIn(note), run_time=1.0)
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
@@ -538,6 +537,7 @@ class CostOfFading(LessonScene):
                                color=th.muted),
                      self.legend_row(rows))
         key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
+        self.boost_key = key
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1],
                       self.target[1][1])
@@ -576,11 +576,15 @@ class CostOfFading(LessonScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         if lines.width > NOTE_WIDTH / 2:  # a long translation stays under its panel
             lines.scale_to_fit_width(NOTE_WIDTH / 2)
+        room = self.statement.get_top()[1] - self.boost_key.get_top()[1] - NOTE_GAP  # above the runs' key
+        if lines.height > room:  # taller glyphs (Chinese) stay clear of it
+            lines.scale_to_fit_height(room)
         return lines.align_to(self.acc_frame[1], LEFT).align_to(self.statement, UP)
 
     def saturation_caption(self, test: StepTest) -> Message | None:
-        """The step test's verdict, with Glorot and Bengio's account of such plateaus (the last
-        hidden layer's sigmoids saturated near 0) set against this run: the largest share of layer
+        """The step test's verdict, with the saturation of the last hidden layer's sigmoids near 0
+        (Glorot and Bengio's account of such plateaus, which the on-screen note names) measured in
+        this run: the largest share of layer
         L-1's outputs saturated (below netsim's FLOOR or above 1 - FLOOR) in any shaded epoch, and
         the largest share below FLOOR when layer L-1's own step was boosted (both on screen,
         :meth:`saturation_note`). Said after the step test when each lagging layer's boost helped
@@ -598,8 +602,8 @@ class CostOfFading(LessonScene):
              "boost": self.inline("boost", test.boost), "boosted": fmt_percent(boosted)}
         if share == 0.0 and boosted > 0.0:
             return t("Without a boost, layer {hidden} did not saturate on the plateau. In this run, speeding the "
-                     "lagging layers shortened the plateau; speeding layer {hidden} saturated it, as Glorot and Bengio "
-                     "describe, and lengthened it.", **f)
+                     "lagging layers shortened the plateau; speeding layer {hidden} saturated it and "
+                     "lengthened it.", **f)
         if boosted > share:
             return t("Without a boost, up to {share} of layer {hidden}'s outputs saturated on the plateau. In this "
                      "run, speeding the lagging layers shortened the plateau; speeding layer {hidden} saturated it "
