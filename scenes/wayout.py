@@ -553,8 +553,8 @@ class TheWayOut(LessonScene):
                    self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
         ).arrange(DOWN, buff=0.35).move_to([0, 0.0, 0])
         self.factor = lines
-        with self.beat(t("At the start, each term w_kj δ_k, w independent of δ, has mean square Var(w) E[δ²], so n "
-                         "terms have n Var(w) E[δ²]; with g'(z_j), chapter {chapter}'s factor becomes about "
+        with self.beat(t("At the start, each term w_kj δ_k, w nearly independent of δ, has mean square Var(w) E[δ²], "
+                         "E the mean over neurons and digits, so n terms have n Var(w) E[δ²]; with g'(z_j), chapter {chapter}'s factor becomes about "
                          "√(n Var(w) E[g'²]).",
                          chapter=number_of("backprop"))):
             self.play(FadeOut(self.sums_group), run_time=0.8)
@@ -562,7 +562,8 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(lines[1]), run_time=1.0)
             self.play(FadeIn(lines[2]), run_time=1.0)
         self.say(t("With n Var(w) = 1, as between chapter {chapter}'s hidden layers, the factor is about √E[g'²]: "
-                   "at most ¼ for the sigmoid.", chapter=number_of("fading")),
+                   "at most ¼ for the sigmoid. The start sets Var(w), the activation E[g'²]: the fix needs both.",
+                   chapter=number_of("fading")),
                  FadeIn(lines[4]), run_time=1.0)
 
     def which_n(self) -> None:
