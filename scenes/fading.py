@@ -264,8 +264,8 @@ class GradientsFading(LessonScene):
                    "C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.", opening=number_of("opening"),
                    depth=number_of("depth"), cost=c),
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)
-        self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so the output layer's own gradient cannot "
-                   "stall by saturating.", L=L), FadeIn(why), run_time=1.0)
+        self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so δ_{L} itself cannot stall by "
+                   "saturating.", L=L), FadeIn(why), run_time=1.0)
 
     def pass_back(self) -> None:
         """Beat 4, first half: δ_l = ∂C/∂z_l passed back, ∂C/∂b_l = δ_l; the two log scales."""

@@ -90,9 +90,10 @@ def test_default_lesson_is_within_the_budget(rendered: dict[str, WhatCameAfter])
     """The chapter's ceiling: 122.5 s in English on the default lesson (raised from 115 for the recurrent
     nets of 1991/1994, the labels pre-training became unnecessary with, the layers with skips, and then
     for clipping's η, batch norm's effect on the factor and the LSTM's authors; 126 s with He et al.'s
-    note that their plain nets' gradients did not fade)."""
-    assert sum(len(c) for c in rendered["default"].captions) <= 1715
-    assert rendered["default"].renderer.time <= 126.0
+    note that their plain nets' gradients did not fade, cut again at 121 s: said without the batch
+    normalisation behind it, it read as a contradiction of the bars that show skips undoing the fade)."""
+    assert sum(len(c) for c in rendered["default"].captions) <= 1640
+    assert rendered["default"].renderer.time <= 121.0
 
 
 @pytest.mark.parametrize("name", list(LESSONS))

@@ -211,7 +211,7 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
         lesson = rendered.lesson
         assert rendered.shown["weights_first_over_last"] == cold_open(lesson.net).pushed
     assert text.count("cross-entropy") == 1 and "C = −Σ [y ln a + (1 − y) ln(1 − a)]" in text
-    assert f"δ_{L} = a − y: no σ' factor, so the output layer's own gradient cannot stall by saturating" in text
+    assert f"δ_{L} = a − y: no σ' factor, so δ_{L} itself cannot stall by saturating" in text
     # on screen beside δ_L = a − y: what the missing factor spares (δ_L itself), not that the layer never stalls
     shown = [getattr(m, "original_text", "") for m in rendered.cost_rows[2]]
     assert "factor: saturated outputs do not shrink it" in shown
