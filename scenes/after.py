@@ -173,8 +173,8 @@ class WhatCameAfter(LessonScene):
         factor = VGroup(self.text(t("factor back per layer (one neuron each):"), SIZE.small, color=th.muted),
                         self.tex(rf"1 + w\,{self.g_tex}'(z)", SIZE.label, color=th.backward))
         factor.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(formula, DOWN, buff=0.45, aligned_edge=LEFT)
-        caption = t("Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). Back prop takes both "
-                    "paths; with one neuron per layer, each factor is 1 + w {g}'(z).", g=self.g)
+        caption = t("Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). Back prop "
+                    "takes both paths; with one neuron per layer, each factor is 1 + w {g}'(z).", g=self.g)
         with self.beat(caption):
             start = self.renderer.time
             self.play(FadeIn(self.heading), *self.swap_in(title, block), run_time=1.0)

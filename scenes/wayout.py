@@ -554,8 +554,8 @@ class TheWayOut(LessonScene):
         ).arrange(DOWN, buff=0.35).move_to([0, 0.0, 0])
         self.factor = lines
         with self.beat(t("At the start, each term w_kj δ_k, w nearly independent of δ, has mean square Var(w) E[δ²], "
-                         "E the mean over neurons and digits, so n terms have n Var(w) E[δ²]; with g'(z_j), chapter {chapter}'s factor becomes about "
-                         "√(n Var(w) E[g'²]).",
+                         "E the mean over neurons and digits, so n terms have n Var(w) E[δ²]; with g'(z_j), "
+                         "chapter {chapter}'s factor becomes about √(n Var(w) E[g'²]).",
                          chapter=number_of("backprop"))):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[3]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
