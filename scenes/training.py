@@ -82,9 +82,10 @@ def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
 
     The ends of viridis that vanish into the background are left out (its dark purples on the
     dark theme, where layer 1's line must stay visible under the others, and its brightest
-    yellow on the light one).
+    yellow on the light one); on the dark theme layer 1 starts at blue, not teal, so that it
+    stands apart from layer 2 (two teals, round 29).
     """
-    lo, hi = (0.3, 1.0) if theme_name == "dark" else (0.0, 0.78)
+    lo, hi = (0.15, 1.0) if theme_name == "dark" else (0.0, 0.78)
     share = (layer - 1) / max(layers - 1, 1)
     return viridis(lo + (hi - lo) * share)
 
@@ -583,11 +584,10 @@ class CostOfFading(LessonScene):
 
     def saturation_caption(self, test: StepTest) -> Message | None:
         """The step test's verdict, with the saturation of the last hidden layer's sigmoids near 0
-        (Glorot and Bengio's account of such plateaus, which the on-screen note names) measured in
-        this run: the largest share of layer
-        L-1's outputs saturated (below netsim's FLOOR or above 1 - FLOOR) in any shaded epoch, and
-        the largest share below FLOOR when layer L-1's own step was boosted (both on screen,
-        :meth:`saturation_note`). Said after the step test when each lagging layer's boost helped
+        measured in this run (Glorot and Bengio's account of such plateaus; not named here, since
+        their nets saturated without a boost): the largest share of layer L-1's outputs saturated
+        (below netsim's FLOOR or above 1 - FLOOR) in any shaded epoch, and the largest share below
+        FLOOR when layer L-1's own step was boosted (both on screen, :meth:`saturation_note`). Said after the step test when each lagging layer's boost helped
         and layer L-1's delayed the climb (the other captions name their account with the boosts);
         "saturated it" only when layer L-1's boost saturated it more than training as it was."""
         r = self.result
