@@ -587,9 +587,10 @@ class CostOfFading(LessonScene):
         measured in this run (Glorot and Bengio's account of such plateaus; not named here, since
         their nets saturated without a boost): the largest share of layer L-1's outputs saturated
         (below netsim's FLOOR or above 1 - FLOOR) in any shaded epoch, and the largest share below
-        FLOOR when layer L-1's own step was boosted (both on screen, :meth:`saturation_note`). Said after the step test when each lagging layer's boost helped
-        and layer L-1's delayed the climb (the other captions name their account with the boosts);
-        "saturated it" only when layer L-1's boost saturated it more than training as it was."""
+        FLOOR when layer L-1's own step was boosted (both on screen, :meth:`saturation_note`). Said
+        after the step test when each lagging layer's boost helped and layer L-1's delayed the climb
+        (the other captions name their account with the boosts); "saturated it" only when layer
+        L-1's boost saturated it more than training as it was."""
         r = self.result
         if not self.lagging_boosts_helped(test):
             return None

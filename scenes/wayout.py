@@ -562,8 +562,8 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(lines[1]), run_time=1.0)
             self.play(FadeIn(lines[2]), run_time=1.0)
         self.say(t("With n Var(w) = 1, as between chapter {chapter}'s hidden layers, the factor is about √E[g'²]: "
-                   "at most ¼ for the sigmoid. The start sets n Var(w), the activation caps E[g'²]: the fix needs "
-                   "both.",
+                   "at most ¼ for the sigmoid. The start sets n Var(w), the activation caps E[g'²]: the rules that "
+                   "follow choose n Var(w) for an activation.",
                    chapter=number_of("fading")),
                  FadeIn(lines[4]), run_time=1.0)
 
