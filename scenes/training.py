@@ -26,6 +26,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    WHITE,
     Axes,
     Create,
     DashedLine,
@@ -39,6 +40,7 @@ from manim import (
     Text,
     VGroup,
     VMobject,
+    interpolate_color,
 )
 
 from netsim.experiments.training import NIELSEN_MNIST, StepTest, TrainingComparison, cost_of_fading, step_test
@@ -77,17 +79,23 @@ def experiment(lesson: Lesson) -> TrainingComparison:
     return cost_of_fading(lesson.net, eta=lesson.learning_rate)
 
 
+#: How far layer 1's colour is lifted toward white on the dark theme (later layers less).
+LIFT = 0.3
+
+
 def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
     """Hidden layer ``layer`` (1-based) of ``layers`` on viridis: early dark, late bright.
 
     The ends of viridis that vanish into the background are left out (its dark purples on the
     dark theme, where layer 1's line must stay visible under the others, and its brightest
     yellow on the light one); on the dark theme layer 1 starts at blue, not teal, so that it
-    stands apart from layer 2 (two teals, round 29).
+    stands apart from layer 2 (two teals, round 29), and the darker layers are lifted toward
+    white, most for layer 1, whose blue was dim on black (round 30).
     """
     lo, hi = (0.15, 1.0) if theme_name == "dark" else (0.0, 0.78)
     share = (layer - 1) / max(layers - 1, 1)
-    return viridis(lo + (hi - lo) * share)
+    color = viridis(lo + (hi - lo) * share)
+    return interpolate_color(color, WHITE, LIFT * (1 - share)) if theme_name == "dark" else color
 
 
 def on_baseline(text: Text, ref: Text) -> Text:
@@ -504,15 +512,22 @@ class CostOfFading(LessonScene):
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note
-        # his steps too: our plateau (8,640 steps, said before) is shorter than two of his epochs
-        f = {"deep": deep_pub, "shallow": shallow_pub, "images": images, "side": side,
+        # his data is on the note; the caption gives his steps, then how many of his epochs our plateau spans
+        f = {"deep": deep_pub, "shallow": shallow_pub,
              "his_steps": self.count("nielsen_steps", pub.epochs * pub.updates_per_epoch)}
-        caption = (t("Nielsen's MNIST nets, shallow and deep, both ended near {deep}, after {his_steps} steps on "
-                     "{images} digits of {side}×{side}.", **f)
+        caption = (t("Nielsen's MNIST nets, shallow and deep, both ended near {deep}, after {his_steps} steps.",
+                     **f)
                    if deep_pub == shallow_pub else
-                   t("Nielsen's MNIST nets ended at {shallow} (shallow) and {deep} (deep), after {his_steps} steps on "
-                     "{images} digits of {side}×{side}.", **f))
+                   t("Nielsen's MNIST nets ended at {shallow} (shallow) and {deep} (deep), after {his_steps} steps.",
+                     **f))
         self.say(caption, FadeIn(note), run_time=1.0)
+        left = r.deep_epochs_to_leave_chance if r.plateau else None
+        if left is not None:  # he gives final accuracies only: how our plateau compares with his epochs
+            ours = left * r.setup.updates_per_epoch
+            self.shown["plateau_in_his_epochs"] = ours / pub.updates_per_epoch
+            self.say(t("Our plateau's {steps} steps are fewer than {epochs} of his epochs.",
+                       steps=self.count("steps_to_leave_chance", ours),
+                       epochs=self.count("plateau_under_his_epochs", ours // pub.updates_per_epoch + 1)))
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
 

@@ -122,6 +122,10 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
         "nielsen_width": 30.0, "nielsen_epochs": 30.0, "nielsen_updates_per_epoch": 5000.0,
         "nielsen_steps": 150000.0,
     }
+    if r.plateau and r.deep_epochs_to_leave_chance is not None:
+        ours = r.deep_epochs_to_leave_chance * s.updates_per_epoch
+        expected["plateau_in_his_epochs"] = ours / 5000
+        expected["plateau_under_his_epochs"] = float(ours // 5000 + 1)
     for l in range(1, H + 1):
         expected[f"speed_{l}"] = [float(v) for v in r.speeds[:, l - 1]]
     if r.plateau:
@@ -384,9 +388,13 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert f"After 200 epochs: deep {deep}, shallow {shallow}." in text
     # Nielsen: both of his nets round to the same accuracy, so "about" it; and the data it came from
     assert fmt_percent(NIELSEN_MNIST.accuracy[0]) == fmt_percent(NIELSEN_MNIST.accuracy[3])
-    # and his steps: 30 epochs of 5,000 (our plateau, 8,640 steps, is under two of his epochs)
+    # and his steps: 30 epochs of 5,000; our plateau, 8,640 steps, is under two of his epochs, said so
     assert (f"Nielsen's MNIST nets, shallow and deep, both ended near {fmt_percent(NIELSEN_MNIST.accuracy[3])}, "
-            "after 150,000 steps on 50,000 digits of 28×28.") in text
+            "after 150,000 steps. Our plateau's 8,640 steps are fewer than 2 of his epochs.") in text
+    ours = r.deep_epochs_to_leave_chance * r.setup.updates_per_epoch
+    assert scene.shown["steps_to_leave_chance"] == ours == 8640
+    assert scene.shown["plateau_under_his_epochs"] - 1 < scene.shown["plateau_in_his_epochs"] < \
+        scene.shown["plateau_under_his_epochs"] == 2
     assert NIELSEN_MNIST.updates_per_epoch == 5000 and r.setup.updates_per_epoch == 135
     assert scene.shown["nielsen_steps"] == 30 * 5000
     note = scene.nielsen_note  # one short line, inside the frame with a margin
