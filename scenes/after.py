@@ -520,8 +520,9 @@ class WhatCameAfter(LessonScene):
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; then the "
               "whole net is fine-tuned, usually by back prop."),
-            t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU. Given enough "
-              "labels, pre-training became unnecessary. 2015–2016: He's rule, batch normalisation, residual nets."),
+            t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU in deep nets. "
+              "With enough labels, pre-training became unnecessary. 2015–2016: He's rule, batch normalisation, "
+              "residual nets."),
         )
         for i, (caption, rows) in enumerate(zip(captions, beats)):
             with self.beat(caption):

@@ -238,7 +238,7 @@ class WhyDepthMatters(LessonScene):
         """Beat 1: the question, over a real digit and the two steps a net takes."""
         th = self.theme
         self.heading = self.chapter_heading(t("What depth should buy"),
-                                            t("The first layer finds simple patterns; later layers combine them"))
+                                            t("The hope: simple patterns first, then combinations"))
         split = self.res.setup.split()
         digit = self.digit_picture(split.test.x[0], 2.0)
         steps = [self.text(t("layer 1: simple patterns"), SIZE.label),
@@ -247,7 +247,7 @@ class WhyDepthMatters(LessonScene):
         arrows = VGroup(*[Arrow(a.get_right(), b.get_left(), buff=0.15, color=th.forward, stroke_width=4)
                           for a, b in zip(row, row[1:])])
         self.intro = VGroup(row, arrows)
-        self.say(t("Layer 1 finds simple patterns in the pixels; later layers combine them."),
+        self.say(t("The hope: layer 1 finds simple patterns in the pixels, later layers combine them."),
                  FadeIn(self.heading), FadeIn(self.intro), run_time=1.2)
 
     def shallow_before(self) -> None:

@@ -459,8 +459,7 @@ class ExplodingGradients(LessonScene):
         old_title = self.plot_group[4]
         new_title = self.y_title(t("first number of {a} (solid) and of {delta} (dashed), log scale", a="a_l",
                                    delta=r"\delta_l"), self.plot_group[1], plot)
-        with self.beat(t("Back prop multiplies by W^T (W with rows and columns swapped; here W itself): "
-                         "gradients grow or shrink alike.")):
+        with self.beat(t("Back prop multiplies by W^T, here W itself: gradients grow or shrink alike.")):
             self.play(FadeOut(self.example_box), FadeOut(self.example_line),
                       self.lines.animate.set_stroke(opacity=0.35), FadeIn(self.back_label),
                       Transform(old_title, new_title), run_time=1.0)

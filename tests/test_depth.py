@@ -192,8 +192,8 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     scene = rendered["default"]
     text = " ".join(scene.captions)
     assert scene.heading[0].original_text == f"5. {by_slug('depth').title}" == "5. What depth should buy"
-    assert text.startswith("Layer 1 finds simple patterns in the pixels; later layers "
-                           "combine them.")
+    # what depth should buy is a hope, not a finding: said as one
+    assert text.startswith("The hope: layer 1 finds simple patterns in the pixels, later layers combine them.")
     assert "does not pay" not in text  # chapter 11 says what depth adds on these digits, from its runs
     # no reference ahead to chapters a viewer has not seen (the set-up is chapter 8's, said there)
     # a step per mini-batch, said without the name SGD, which chapter 8 defines

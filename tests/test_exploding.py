@@ -74,9 +74,10 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     assert "dC/" not in text and "∂C/∂a_L = (1, 1)" in text
     for stale in ("singular", "W^[", "ŷ", "[0]", "sigma", "eta"):
         assert stale not in text
-    # W^T said in words where it is used; the cost named, so that dC/da_L = (1, 1) is exact
+    # W^T said in words on screen where it is used; the cost named, so that dC/da_L = (1, 1) is exact
     # (no "per unit of output error": (1, 1) has length sqrt 2)
-    assert "W^T (W with rows and columns swapped; here W itself)" in text
+    assert "W^T, here W itself" in text
+    assert rendered.back_label[1][1].original_text == "W with rows and\ncolumns swapped"
     assert "With C here the sum of the outputs, ∂C/∂a_L = (1, 1)." in text
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
