@@ -59,7 +59,7 @@ from manim import (
 from netsim.experiments.backprop import BackpropChain, backprop_chain
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
-from scenes.engine.i18n import Message, t
+from scenes.engine.i18n import CONDITION_FIRST, Message, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.netdiagram import NetDiagram
 from scenes.engine.plots import LogScale
@@ -382,13 +382,13 @@ class ForwardBackProp(LessonScene):
         bound, limit = r.sigma_prime_max, r.weight_limit
         self.shown["sigma_prime_max"] = bound
         self.shown["weight_limit"] = limit
-        self.bound = VGroup(
-            self.tex(rf"\sigma'(z) \le {frac_tex(bound)}", SIZE.label, th.warn),
-            self.text(t("so"), SIZE.label, color=th.warn),
-            self.tex(rf"|w\,\sigma'(z)| \le |w|/{limit} < 1", SIZE.label, th.warn),
-            self.text(t("while"), SIZE.label, color=th.warn),
-            self.tex(rf"|w| < {limit}", SIZE.label, th.warn),
-        ).arrange(RIGHT, buff=0.15)
+        factor = self.tex(rf"|w\,\sigma'(z)| \le |w|/{limit} < 1", SIZE.label, th.warn)
+        condition = [self.text(t("while"), SIZE.label, color=th.warn), self.tex(rf"|w| < {limit}", SIZE.label, th.warn)]
+        first = [self.tex(rf"\sigma'(z) \le {frac_tex(bound)}", SIZE.label, th.warn),
+                 self.text(t("so"), SIZE.label, color=th.warn)]
+        rest = ([*condition, self.text("，", SIZE.label, color=th.warn), factor]
+                if self.lesson.language in CONDITION_FIRST else [factor, *condition])
+        self.bound = VGroup(*first, *rest).arrange(RIGHT, buff=0.15)
         self.bound.move_to([0, BOUND_FIRST_Y, 0])
         self.say(t("σ' is at most {bound} (chapter {chapter}), so a factor is at most |w|/{limit}: below 1 while "
                    "|w| < {limit}.", bound=frac_words(bound), chapter=number_of("neuron"), limit=limit),

@@ -53,6 +53,9 @@ BABEL_CFG = LOCALE_DIR / "babel.cfg"
 #: The marker :func:`t` as a keyword of Babel's extractor (``pybabel extract -k t``).
 KEYWORDS = {"t": None}
 MISSING: set[tuple[str, str]] = set()
+#: Languages that say a condition before what it conditions (只要 |w| < 4，…): a row of formulas
+#: with a condition is laid out in that order for them.
+CONDITION_FIRST = frozenset({"zh"})
 
 log = logging.getLogger(__name__)
 
