@@ -200,14 +200,13 @@ class CostOfFading(LessonScene):
     # -- beat 2: the set-up, on the card ---------------------------------------------------
 
     def show_setup(self) -> None:
-        """The card's data, split, SGD with its mini-batches, eta and cost, told."""
+        """SGD with its mini-batches and eta told, over the card (data, split, cost)."""
         s = self.result.setup
-        n_train, n_test = fmt_whole(s.n_train), fmt_whole(s.n_test)
+        n_train = fmt_whole(s.n_train)
         batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
-        total = fmt_whole(s.n_train + s.n_test)  # the library's whole set; the split is ours
-        self.say(t("scikit-learn ships {total} 8×8 digits; we train on {train} and hold out "
-                   "{test}. SGD (stochastic gradient descent) steps once per mini-batch of {batch} digits, η = {eta}.",
-                   total=total, train=n_train, test=n_test, batch=batch, eta=eta),
+        # the split (and the held-out count, said with the accuracy panel) is on the card
+        self.say(t("SGD (stochastic gradient descent) steps once per mini-batch of {batch} of the {train} training "
+                   "digits, η = {eta}.", train=n_train, batch=batch, eta=eta),
                  Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
 
     # -- beat 3: the two panels ------------------------------------------------------------
@@ -522,12 +521,10 @@ class CostOfFading(LessonScene):
                      **f))
         self.say(caption, FadeIn(note), run_time=1.0)
         left = r.deep_epochs_to_leave_chance if r.plateau else None
-        if left is not None:  # he gives final accuracies only: how our plateau compares with his epochs
-            ours = left * r.setup.updates_per_epoch
-            self.shown["plateau_in_his_epochs"] = ours / pub.updates_per_epoch
-            self.say(t("Our plateau's {steps} steps are fewer than {epochs} of his epochs.",
-                       steps=self.count("steps_to_leave_chance", ours),
-                       epochs=self.count("plateau_under_his_epochs", ours // pub.updates_per_epoch + 1)))
+        # he gives final accuracies only: said when our plateau is under 10% of his run (his last epochs)
+        if left is not None and left * r.setup.updates_per_epoch < 0.1 * pub.epochs * pub.updates_per_epoch:
+            self.say(t("A plateau of our {steps} steps would not show in his final figures.",
+                       steps=self.count("steps_to_leave_chance", left * r.setup.updates_per_epoch)))
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
 
@@ -617,13 +614,13 @@ class CostOfFading(LessonScene):
              "ceiling": self.inline("ceiling", 1.0 - FLOOR), "first": first, "last": last,
              "boost": self.inline("boost", test.boost), "boosted": fmt_percent(boosted)}
         if share == 0.0 and boosted > 0.0:
-            return t("Without a boost, layer {hidden} did not saturate on the plateau. In this run, speeding the "
-                     "lagging layers shortened the plateau; speeding layer {hidden} saturated it and "
-                     "lengthened it.", **f)
+            return t("Without a boost, layer {hidden} did not saturate (σ' near 0) on the plateau. In this run, "
+                     "speeding the lagging layers shortened the plateau, not ended it; speeding layer {hidden} "
+                     "saturated it and lengthened it.", **f)
         if boosted > share:
             return t("Without a boost, up to {share} of layer {hidden}'s outputs saturated on the plateau. In this "
-                     "run, speeding the lagging layers shortened the plateau; speeding layer {hidden} saturated it "
-                     "further, and lengthened it.", share=fmt_percent(share), **f)
+                     "run, speeding the lagging layers shortened the plateau, not ended it; speeding layer {hidden} "
+                     "saturated it further, and lengthened it.", share=fmt_percent(share), **f)
         return t("Without a boost, up to {share} of layer {hidden}'s outputs saturated on the plateau; with its "
                  "η × {boost}, up to {boosted} fell below {floor}.", share=fmt_percent(share), **f)
 
