@@ -553,7 +553,7 @@ class TheWayOut(LessonScene):
                    self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
         ).arrange(DOWN, buff=0.35).move_to([0, 0.0, 0])
         self.factor = lines
-        with self.beat(t("At the start, each term w_kj δ_k, w nearly independent of δ, has mean square Var(w) E[δ²], "
+        with self.beat(t("At the start, each term w_kj δ_k, taking w independent of δ, has mean square Var(w) E[δ²], "
                          "E the mean over neurons and digits, so n terms have n Var(w) E[δ²]; with g'(z_j), "
                          "chapter {chapter}'s factor becomes about √(n Var(w) E[g'²]).",
                          chapter=number_of("backprop"))):
@@ -562,8 +562,7 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(lines[1]), run_time=1.0)
             self.play(FadeIn(lines[2]), run_time=1.0)
         self.say(t("With n Var(w) = 1, as between chapter {chapter}'s hidden layers, the factor is about √E[g'²]: "
-                   "at most ¼ for the sigmoid. The start sets n Var(w), the activation caps E[g'²]: the rules that "
-                   "follow choose n Var(w) for an activation.",
+                   "at most ¼ for the sigmoid. The start sets n Var(w), the activation caps E[g'²].",
                    chapter=number_of("fading")),
                  FadeIn(lines[4]), run_time=1.0)
 
@@ -654,9 +653,9 @@ class TheWayOut(LessonScene):
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
-        with self.beat(t("With zero biases, Var(w) = 1/n_in keeps E[z_l²] = E[a_(l−1)²] forward; with g' = 1, 1/n_out "
-                         "keeps E[δ²] back. LeCun ({lecun}): 1/n_in. Xavier Glorot and Bengio ({glorot}): "
-                         "2/(n_in + n_out), Xavier initialisation.",
+        with self.beat(t("If g(z) ≈ z near 0 (tanh) and biases are 0, Var(w) = 1/n_in keeps E[z_l²] = "
+                         "E[a_(l−1)²] forward, 1/n_out keeps E[δ²] back. LeCun ({lecun}): 1/n_in. Xavier Glorot "
+                         "and Bengio ({glorot}): 2/(n_in + n_out), Xavier initialisation.",
                          lecun=lecun.year, glorot=glorot.year)):
             self.play(FadeOut(self.bow), run_time=0.6)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)

@@ -52,8 +52,10 @@ LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "re
 #: ("1/124 of layer 4's: 3 factors of about 0.200"), 2 s more; round 28 asked for the rules' standard
 #: names (Xavier and He initialisation), 2 s more; round 29 the newcomers' E[·] said aloud and
 #: "the fix needs both" (start and activation), and the lecturer's "nearly independent", 7 s more;
-#: round 30 "the rules that follow choose n Var(w) for an activation" in its place, 3 s more.
-DURATION = {"default": (140.0, 172.5), "relu-he": (140.0, 172.5), "zh": (130.0, 196.0)}
+#: round 30 "the rules that follow choose n Var(w) for an activation" in its place, 3 s more; round 31
+#: dropped that clause (LeCun's and Xavier's rules assume g' = 1 near 0, which the rules' beat now
+#: says), 4 s less.
+DURATION = {"default": (140.0, 170.0), "relu-he": (140.0, 170.0), "zh": (130.0, 196.0)}
 #: Its beats: the bridge, tanh, ReLU, the sum, Var(w), the random sums, the factor, which n,
 #: the rules (2), the bars' set-up, then two beats per setting; the key picture is then held
 #: without a caption.
@@ -99,8 +101,9 @@ def test_dry_run_renders(rendered: dict[str, TheWayOut], name: str) -> None:
 def test_english_captions_keep_to_the_budget(rendered: dict[str, TheWayOut]) -> None:
     """2,250 characters until round 29, whose newcomers asked for E[·] said aloud and for "the fix
     needs both" (start and activation): 2,273 with them; 2,310 with round 30's "the rules that follow
-    choose n Var(w) for an activation" in its place."""
-    assert 2000 <= len("".join(rendered["default"].captions)) <= 2315
+    choose n Var(w) for an activation" in its place; 2,266 with that clause gone in round 31, and the
+    rules' assumption (g(z) ≈ z near 0) said."""
+    assert 2000 <= len("".join(rendered["default"].captions)) <= 2270
 
 
 @pytest.mark.parametrize("name", list(LESSONS))
