@@ -327,7 +327,7 @@ class WhatCameAfter(LessonScene):
         batch.move_to([x0 + width / 2, -2.75, 0])
         caption = t("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
                     "scale γ and shift β. Dividing by √Var undoes any positive scaling of w: the factor no longer "
-                    "depends on w's scale, though it need not be 1.")
+                    "depends on w's scale, but need not be 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)
@@ -537,5 +537,5 @@ class WhatCameAfter(LessonScene):
         # one factor per layer, a matrix when layers are wide (chapter 9's W stretches by direction)
         summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1, on average"),
                             SIZE.label, color=th.backward).move_to([0, last_dot[1] - 0.6, 0])
-        self.say(t("A gradient is a product of one factor per layer, a matrix in a wide net: keep each near 1, "
-                   "on average."), FadeIn(summary), run_time=1.0)
+        self.say(t("A gradient is a product of one factor per layer, a matrix in a wide net: keep each stretch near "
+                   "1, on average."), FadeIn(summary), run_time=1.0)
