@@ -372,6 +372,8 @@ def _reads_on(before: str, after: str, then: str = "") -> float:
         cost += _HALF_PHRASE_COST  # "449 张 | 测试图像": a counted noun parted from its count
     if end.endswith("、"):
         cost += _SEAM_COST  # "Bengio、| Simard": a list cut between its items
+    if start.startswith("（") and end[-1:].isalnum():
+        cost += _HALF_PHRASE_COST  # "GPU | （图形处理器）": a term parted from its gloss
     word = after.strip()
     opens = (word[:1] in _POSTPOSITIONS and (len(word) == 1 or not _CJK.match(word[1]) or word[1] in _PARTICLES)
              or word.startswith("之"))  # "柱高 | 之比", "输入 | 之和": 之 closes the phrase before it
@@ -546,7 +548,8 @@ _INSIDE = 100.0
 #: Words a cue must not end on (a preposition or conjunction waiting for what it governs), and
 #: what such an end costs on top of a word end.
 _DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是", "到", "即",
-             "只", "那", "这", "每", "每个", "设想", "这些", "那些", "它们", "落在", "使", "乘以", "留出", "超过")
+             "只", "那", "这", "每", "每个", "设想", "这些", "那些", "它们", "落在", "使", "乘以", "留出", "超过",
+             "预测", "实测")
 _DANGLING_COST = 40.0
 #: What a cue does not end on either: a list's 、 (it joins its items), 的 and 个 (they wait for a noun).
 _CUE_DANGLING = (*_DANGLING, "的", "、", "个")
@@ -554,7 +557,7 @@ _CUE_DANGLING = (*_DANGLING, "的", "、", "个")
 _DANGLING_LINE_COST, _LATIN_LINE_COST = 10.0, 20.0
 #: Words that close a phrase a noun opened (图像上, 网络里): a line should not start with one; and
 #: what a line break after 的 or before one of these costs, a phrase parted from its head.
-_POSTPOSITIONS = set("上里中")
+_POSTPOSITIONS = set("上里中内")
 _HALF_PHRASE_COST = 10.0
 #: Nouns a Latin name qualifies (tanh 网络, ReLU 函数, Xavier 初始化): a line does not start with
 #: one after that name; and one-character modifiers a line does not end on (的小 | 图像).
