@@ -450,7 +450,8 @@ class WhatCameAfter(LessonScene):
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
         caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
                     "too. An LSTM's memory c_t = f_t c_(t−1) + new input passes back through f_t: 1 in 1997's LSTM; "
-                    "since 2000, a learned forget gate: near 1 it carries the error back, near 0 it forgets.")
+                    "since 2000, Gers et al.'s learned forget gate: near 1 it carries the error back, near 0 it "
+                    "forgets.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, recurrent, line, cells), run_time=1.0)

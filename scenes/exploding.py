@@ -487,8 +487,8 @@ class ExplodingGradients(LessonScene):
         self.panel = self._panel(head, values, dashed=True)
         if every:  # the sizes are in the panel; the caption says why they agree
             caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1). Toward the input, δ_l changes by s per "
-                        "layer and a_(l−1) by 1/s, so no layer lags: every weight gradient has one size, far too big "
-                        "to learn from or too small.")
+                        "layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has one size, far too big to learn "
+                        "from or too small (a sigmoid's a stays below 1).")
         else:
             g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
             caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "

@@ -247,7 +247,8 @@ class GradientsFading(LessonScene):
         ch2 = number_of("cost")
         old = VGroup(self.text(t("chapter {chapter}:", chapter=ch2), SIZE.small, color=th.muted),
                      self.tex(r"C = \tfrac12 \sum (a - y)^2", SIZE.small, color=th.muted)).arrange(RIGHT, buff=0.2)
-        new = VGroup(self.text(t("on digits:"), SIZE.small),
+        new = VGroup(self.text(t("from here on (not chapter {chapter}'s net):", chapter=number_of("exploding")),
+                               SIZE.small),
                      self.tex(r"C = -\sum \big[\, y \ln a + (1 - y) \ln (1 - a) \,\big] =", SIZE.small),
                      self.number("cost", r.cost, SIZE.small)).arrange(RIGHT, buff=0.2)
         why = VGroup(self.tex(rf"\delta_{{{L}}} = a - y", SIZE.small, color=th.backward),
@@ -260,9 +261,9 @@ class GradientsFading(LessonScene):
             row.move_to([0, y, 0])
         self.cost_rows = rows
         c = self.inline("cost", r.cost)
-        self.say(t("On digits, as in chapters {opening} and {depth}, the cost is the cross-entropy: "
-                   "C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.", opening=number_of("opening"),
-                   depth=number_of("depth"), cost=c),
+        self.say(t("From here on, except for chapter {exploding}'s net, the cost is the cross-entropy, as in "
+                   "chapters {opening} and {depth}: C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.",
+                   opening=number_of("opening"), depth=number_of("depth"), exploding=number_of("exploding"), cost=c),
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)
         self.say(t("Its output error is δ_{L} = a − y: no σ' factor, so δ_{L} itself cannot stall by "
                    "saturating.", L=L), FadeIn(why), run_time=1.0)

@@ -278,8 +278,7 @@ class RockOnSlope(LessonScene):
         scales = self.text(t("both panels: the same scales"), SIZE.small, color=th.muted)
         scales.move_to([0, SCALES_NOTE_Y, 0])
         self.panel_titles = titles
-        with self.beat(t("Change one weight of layer 1 or of layer {L}, all else fixed: C traces a curve, nearly "
-                         "straight this close.", L=L)):
+        with self.beat(t("Change one weight of layer 1 or of layer {L}, all else fixed: C traces a curve.", L=L)):
             self.play(e1.animate.set_stroke(th.warn, width=6), e2.animate.set_stroke(th.good, width=6),
                       self.layer_labels[0].animate.set_color(th.warn),
                       self.layer_labels[1].animate.set_color(th.good), FadeIn(titles[1]), run_time=1.0)

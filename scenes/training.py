@@ -520,11 +520,8 @@ class CostOfFading(LessonScene):
                    t("Nielsen's MNIST nets ended at {shallow} (shallow) and {deep} (deep), after {his_steps} steps.",
                      **f))
         self.say(caption, FadeIn(note), run_time=1.0)
-        left = r.deep_epochs_to_leave_chance if r.plateau else None
-        # he gives final accuracies only: said when our plateau is under 10% of his run (his last epochs)
-        if left is not None and left * r.setup.updates_per_epoch < 0.1 * pub.epochs * pub.updates_per_epoch:
-            self.say(t("A plateau of our {steps} steps would not show in his final figures.",
-                       steps=self.count("steps_to_leave_chance", left * r.setup.updates_per_epoch)))
+        if r.plateau:  # his figures cannot be set beside our plateau, one way or the other: said so
+            self.say(t("He reports only final accuracies."))
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
 

@@ -337,9 +337,11 @@ class FixedNetTrains(LessonScene):
         r = self.result
         self.shown["xavier.accuracy"] = [float(v) for v in r.by_key("xavier").accuracy]
         fields = {"target": fmt_percent(r.target_accuracy), "xavier": self.reached("xavier"), "epochs": r.epochs}
-        caption = (t("Keeping the sigmoid, with Xavier's start: {target} at epoch {xavier}.", **fields)
+        caption = (t("Keeping the sigmoid, with Xavier's start and zero biases: {target} at epoch {xavier}.",
+                     **fields)
                    if r.by_key("xavier").epochs_to_target is not None else
-                   t("Keeping the sigmoid, with Xavier's start: not {target} within {epochs} epochs.", **fields))
+                   t("Keeping the sigmoid, with Xavier's start and zero biases: not {target} within {epochs} epochs.",
+                     **fields))
         self.say(caption, Create(self.acc_lines["xavier"]), FadeIn(self.legend_rows["xavier"]), run_time=2.0)
 
     def fixed_nets(self) -> None:

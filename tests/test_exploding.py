@@ -105,12 +105,14 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
             f"squashes (1, −1) to {fmt_value(ex.across_stretch)}.") in caps[3]
     # W = s I: δ_l shrinks as a_(l-1) grows, so every layer's ‖∂C/∂W_l‖ is layer 1's, as the caption says
     assert all(fmt_value(10.0 ** v) == fmt_value(c.grad_w_1) for c in r.cases for v in c.log10_grad_w_norms)
-    assert "no layer lags: every weight gradient has one size" in caps[5]
+    assert "each weight gradient δ_l a_(l−1) has one size" in caps[5]
     assert rendered.shown["every_layer_same_gradient"] == 1.0
     # the same size at every layer: the toy shows a wrong scale, not one layer lagging another; why, in the
     # caption (δ_l = s^(L-l) (1, 1) and a_(l-1) = s^(l-1) x), the sizes in the panel
-    assert ("Toward the input, δ_l changes by s per layer and a_(l−1) by 1/s, so no layer lags: every weight gradient "
-            "has one size, far too big to learn from or too small.") in caps[5]
+    # δ_l itself does differ by layer: the caption says the weight gradients agree, and why (the a's offset
+    # δ), and that a sigmoid net's a stays below 1, so it could not offset it
+    assert ("Toward the input, δ_l changes by s per layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has "
+            "one size, far too big to learn from or too small (a sigmoid's a stays below 1).") in caps[5]
     for c in r.cases:
         logs = np.asarray(c.log10_grad_w_norms)
         assert np.allclose(logs, logs[0], atol=1e-9)  # exactly s^(L-1) ‖(1, 1)(1, 1)^T‖ at every layer

@@ -179,7 +179,8 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     xavier = r.by_key("xavier")
     assert xavier.net.activation == "sigmoid" and xavier.net.init == "xavier-normal" and xavier.net.bias_init == "zeros"
     assert xavier.net.sizes == sig.net.sizes and xavier.net.seed == sig.net.seed
-    assert f"Keeping the sigmoid, with Xavier's start: 90% at epoch {xavier.epochs_to_target}." in text
+    # Xavier's Var(w) is the old one between hidden layers (2/60 = 1/30): its zero biases named with it
+    assert f"Keeping the sigmoid, with Xavier's start and zero biases: 90% at epoch {xavier.epochs_to_target}." in text
     assert max(tanh.epochs_to_target, relu.epochs_to_target) < xavier.epochs_to_target < sig.epochs_to_target
     assert (f"With tanh and Xavier's start the same deep net reaches 90% at epoch {tanh.epochs_to_target}; with ReLU "
             f"and He's, at epoch {relu.epochs_to_target}.") in text
