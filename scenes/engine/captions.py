@@ -549,7 +549,7 @@ _INSIDE = 100.0
 #: what such an end costs on top of a word end.
 _DANGLING = ("从", "在", "或", "和", "与", "及", "对", "把", "向", "被", "由", "给出", "而", "但", "是", "到", "即",
              "只", "那", "这", "每", "每个", "设想", "这些", "那些", "它们", "落在", "使", "乘以", "留出", "超过",
-             "预测", "实测")
+             "按", "改用", "预测", "实测")
 _DANGLING_COST = 40.0
 #: What a cue does not end on either: a list's 、 (it joins its items), 的 and 个 (they wait for a noun).
 _CUE_DANGLING = (*_DANGLING, "的", "、", "个")
