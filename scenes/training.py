@@ -204,7 +204,7 @@ class CostOfFading(LessonScene):
         s = self.result.setup
         n_train = fmt_whole(s.n_train)
         batch, eta = fmt_whole(s.batch_size), fmt_value(s.eta)
-        # the split (and the held-out count, said with the accuracy panel) is on the card
+        # the split is on the card (the held-out count also in the accuracy panel's title)
         self.say(t("SGD (stochastic gradient descent) steps once per mini-batch of {batch} of the {train} training "
                    "digits, η = {eta}.", train=n_train, batch=batch, eta=eta),
                  Indicate(self.card, color=self.theme.text, scale_factor=1.04), run_time=1.2)
@@ -511,7 +511,7 @@ class CostOfFading(LessonScene):
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note
-        # his data is on the note; the caption gives his steps, then how many of his epochs our plateau spans
+        # his data is on the note; the caption gives his steps, and that his figures are final accuracies only
         f = {"deep": deep_pub, "shallow": shallow_pub,
              "his_steps": self.count("nielsen_steps", pub.epochs * pub.updates_per_epoch)}
         caption = (t("Nielsen's MNIST nets, shallow and deep, both ended near {deep}, after {his_steps} steps.",
