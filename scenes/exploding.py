@@ -1,12 +1,12 @@
 """Chapter 9: exploding gradients.
 
 A linear deep net, g(z) = z with every b = 0, in Nielsen's notation: a_0 = x,
-a_l = W_l a_(l-1), so a_L = W_L W_(L-1) ... W_1 x. Seven beats:
+a_l = W_l a_(l-1), so a_L = W_L W_(L-1) ... W_1 x. Eight beats:
 
 1. The linear net (two neurons per layer): each layer just multiplies.
 2. Every W_l = s I (s on the diagonal, 0 elsewhere), x = (1, 1): each layer multiplies
    both numbers by s = 1.5, 0.9 or 0.5 (a table of a_1 .. a_3).
-3. 150 layers on a log scale: three straight lines; the values after 10 and 150 layers.
+3. 150 layers on a log scale: three straight lines; the values after 150 layers.
 4. A general W: what counts is how much it stretches, which depends on the direction.
    W = 0.9 in every entry maps (1, 1) to 1.8 x (1, 1) and (1, -1) to 0, so after 10 layers
    the first number of a_10 is 1.8^10.
@@ -14,7 +14,9 @@ a_l = W_l a_(l-1), so a_L = W_L W_(L-1) ... W_1 x. Seven beats:
    W_l^T delta_l, dashed lines drawn from the output leftwards.
 6. With C = the sum of the outputs, dC/da_L = (1, 1), and layer 1's weight gradient has
    size ||dC/dW_1|| = 2 s^149: far too big or far too small.
-7. Numbers run out: float32 (32-bit numbers, at most about 3.4e+38; past that the computer
+7. Here a_l explodes with the gradient; with the sigmoid it cannot, yet delta can: a chain
+   with every w = 100, b = -50, a_0 = 0.5 keeps a_l = 0.5 while delta grows 25-fold a layer.
+8. Numbers run out: float32 (32-bit numbers, at most about 3.4e+38; past that the computer
    writes inf), W = 1.5 I overflows to inf at layer 219; at 220 the zeros of W give
    0 * inf = NaN (1.5 * inf is inf); float64 overflows at layer 1751. One beat, on an axis
    of 300 layers (the key picture).
@@ -55,7 +57,6 @@ from manim import (
     Indicate,
     Line,
     MathTex,
-    ReplacementTransform,
     Text,
     Transform,
     VGroup,
@@ -172,6 +173,7 @@ class ExplodingGradients(LessonScene):
         self.how_much_w_stretches()
         self.back_prop_does_the_same()
         self.gradients_at_layer_1()
+        self.bounded_net()
         self.numbers_run_out()
         self.end_chapter()
 
@@ -289,7 +291,7 @@ class ExplodingGradients(LessonScene):
         self.straight, self.cross = straight, cross
         self.diagram = VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g, step)
         with self.beat(t("What if the factors are above 1? A linear deep net of L layers, g(z) = z (slope 1: a "
-                         "factor is just w), b = 0: each layer multiplies, a_l = W_l a_(l−1).")):
+                         "factor is just w), b = 0: a_l = W_l a_(l−1).")):
             self.play(FadeIn(self.heading), run_time=0.8)
             # the formula drawn with the net, so no half-written glyph is on screen when the first cue ends
             self.play(FadeIn(VGroup(straight, cross, *units.values(), dots, w_labels, col_names, g)),
@@ -353,7 +355,7 @@ class ExplodingGradients(LessonScene):
         return self._panel(head, values)
 
     def plot_150_layers(self) -> None:
-        """Three straight lines on a log axis (first number of a_l, l = 0..150), values at 10 and 150."""
+        """Three straight lines on a log axis (first number of a_l, l = 0..150), values at the last mark."""
         r = self.result
         lo = min(min(c.log10_unit) for c in r.cases)
         hi = max(max(c.log10_unit) for c in r.cases)
@@ -367,26 +369,16 @@ class ExplodingGradients(LessonScene):
             self.lines.add(self._line(self.plot, layers, values, self.colors[i]))
         target = self.formula.copy().scale(0.75).to_corner(UR, buff=0.35)
         old = VGroup(self.diagram, self.table, self.table_head, self.x_vec)
-        m0, m1 = r.marks[0], r.marks[-1]
-        first = [self.inline(f"caption_value_{m0}_{i}", c.mark_values[0]) for i, c in enumerate(r.cases)]
-        last = [self.inline(f"caption_value_{m1}_{i}", c.mark_values[-1]) for i, c in enumerate(r.cases)]
-        self.marker, self.dots = self._mark(m0, "mark_0")
-        self.panel = self._values_panel(0)
-        marker, dots = self._mark(m1, f"mark_{len(r.marks) - 1}")
-        panel = self._values_panel(len(r.marks) - 1)
-        caption = t("After {m0} layers: {a1}, {a2}, {a3}; after {m1}: {b1}, {b2}, {b3}.", m0=m0, m1=m1,
-                    a1=first[0], a2=first[1], a3=first[2], b1=last[0], b2=last[1], b3=last[2])
-        with self.beat(caption):
-            start = self.renderer.time
+        k = len(r.marks) - 1  # the last mark: the plot's right edge (the depth the later beats use)
+        m = r.marks[k]
+        last = [self.inline(f"caption_value_{m}_{i}", c.mark_values[k]) for i, c in enumerate(r.cases)]
+        self.marker, self.dots = self._mark(m, f"mark_{k}")
+        self.panel = self._values_panel(k)
+        with self.beat(t("After {m} layers: {b1}, {b2}, {b3}.", m=m, b1=last[0], b2=last[1], b3=last[2])):
             self.play(FadeOut(old), self.formula.animate.move_to(target).scale(0.75), run_time=0.8)
             self.play(Create(self.plot_group), run_time=0.8)
             self.play(*[Create(line) for line in self.lines], run_time=1.4)
             self.play(Create(self.marker), FadeIn(self.dots), FadeIn(self.panel), run_time=0.8)
-            # the values after m1 layers replace those after m0 when the caption comes to them
-            self.reveal(start, caption, [(last[0], [ReplacementTransform(self.marker, marker),
-                                                    ReplacementTransform(self.dots, dots),
-                                                    ReplacementTransform(self.panel, panel)], 1.2)])
-        self.marker, self.dots, self.panel = marker, dots, panel
 
     # -- beat 4: a general W ----------------------------------------------------------------
 
@@ -488,7 +480,7 @@ class ExplodingGradients(LessonScene):
         if every:  # the sizes are in the panel; the caption says why they agree
             caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1). Toward the input, δ_l changes by s per "
                         "layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has one size, far too big to learn "
-                        "from or too small (a sigmoid's a stays below 1).")
+                        "from or too small.")
         else:
             g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
             caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
@@ -497,7 +489,35 @@ class ExplodingGradients(LessonScene):
             self.play(FadeOut(self.back_label), FadeIn(self.panel), run_time=1.2)
             self.play(Indicate(self.back_lines, color=th.text, scale_factor=1.0), run_time=1.2)
 
-    # -- beat 7: float32 and float64 ---------------------------------------------------------
+    # -- beat 7: a bounded activation --------------------------------------------------------
+
+    def bounded_net(self) -> None:
+        """Here a_l explodes along with the gradient. With the sigmoid, a is bounded, yet δ can
+        still grow: chapter 6's chain with every w = 100, b = −50 and a_0 = 0.5 keeps every
+        z_l = 0 and a_l = 0.5, while δ grows 25-fold per layer toward the input."""
+        b, th = self.result.bounded, self.theme
+        for key in ("weight", "bias", "input", "activation", "factor"):
+            self.shown[f"bounded_{key}"] = getattr(b, key)
+        w, bias, a0, a, f = (fmt_value(v) for v in (b.weight, b.bias, b.input, b.activation, b.factor))
+        rows = VGroup(self.tex(rf"g = \sigma,\ a_0 = {a0}", SIZE.label),
+                      self.text(t("every layer:"), SIZE.small, color=th.muted),
+                      self.tex(rf"w = {w},\ b = {bias}", SIZE.label),
+                      self.tex(rf"a_l = {a}", SIZE.label, color=th.good),
+                      self.tex(rf"\delta_{{l-1}} = {f}\, \delta_l", SIZE.label, color=th.overflow))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        rows.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
+        w_c, b_c, a0_c, a_c, f_c = (self.inline(f"caption_bounded_{k}", v) for k, v in (
+            ("weight", b.weight), ("bias", b.bias), ("input", b.input), ("activation", b.activation),
+            ("factor", b.factor)))
+        with self.beat(t("Here a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}: a_l stays {a} while "
+                         "δ_l grows {f}-fold a layer.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
+            self.play(FadeOut(self.panel), run_time=0.6)
+            self.play(FadeIn(rows[:3]), run_time=0.8)
+            self.play(FadeIn(rows[3]), run_time=0.6)
+            self.play(FadeIn(rows[4]), run_time=0.6)
+        self.panel = rows
+
+    # -- beat 8: float32 and float64 ---------------------------------------------------------
 
     def _float_line(self, c: ExplodingCase) -> VGroup:
         """log10 of the first unit of a_l, l = 0..f32_depth (exact): solid while float32 holds it,
@@ -566,7 +586,7 @@ class ExplodingGradients(LessonScene):
         self.float_panel = panel
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(t("float32 (32-bit) numbers top out near {biggest}: a_l passes it at layer {over}: inf. "
+        with self.beat(t("float32 (32-bit) numbers top out near {biggest}: here a_l passes it at layer {over}: inf. "
                          "At {nan}, W's zeros give 0 × inf = NaN (not a number).", biggest=biggest,
                          over=over, nan=nan)):
             self.play(FadeOut(old), run_time=0.8)

@@ -9,8 +9,9 @@ import math
 import numpy as np
 import pytest
 
+from netsim.chain import chain_factors, chain_network
 from netsim.errors import NetsimError
-from netsim.experiments.exploding import exploding, stretch_example
+from netsim.experiments.exploding import bounded_example, exploding, stretch_example
 from netsim.linear import linear_net
 from scenes.engine.lesson import LESSONS_DIR
 from scenes.engine.style import fmt_value, log_ticks
@@ -60,7 +61,7 @@ def _float32_nan_layer(scale: float) -> int:
 
 
 def test_dry_run_plays_every_beat(rendered: ExplodingGradients) -> None:
-    assert len(rendered.captions) == 7
+    assert len(rendered.captions) == 8
     assert all(c.strip() for c in rendered.captions)
     assert 65 <= rendered.time <= CEILING_S, f"clip lasts {rendered.time:.1f} s"
     assert sum(len(c) for c in rendered.captions) <= CAPTION_CHARS
@@ -69,8 +70,9 @@ def test_dry_run_plays_every_beat(rendered: ExplodingGradients) -> None:
 
 def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> None:
     text = " ".join(rendered.captions)
-    # g is the general activation (sigma is the sigmoid only); derivatives with ∂
-    assert "g(z) = z" in text and "σ" not in text and "b = 0" in text
+    # g is the general activation (sigma is the sigmoid only, said only of the bounded chain); derivatives with ∂
+    assert "g(z) = z" in text and "b = 0" in text
+    assert [i for i, c in enumerate(rendered.captions) if "σ" in c] == [6] and "With σ" in rendered.captions[6]
     assert "dC/" not in text and "∂C/∂a_L = (1, 1)" in text
     for stale in ("singular", "W^[", "ŷ", "[0]", "sigma", "eta"):
         assert stale not in text
@@ -93,10 +95,9 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
 def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> None:
     r, caps = experiment(rendered.lesson), rendered.captions
     assert "s = " + ", ".join(fmt_value(s) for s in r.scales[:2]) + f" or {fmt_value(r.scales[2])}" in caps[1]
-    m0, m1 = r.marks[0], r.marks[-1]
-    first = ", ".join(fmt_value(c.mark_values[0]) for c in r.cases)
+    m1 = r.marks[-1]
     last = ", ".join(fmt_value(c.mark_values[-1]) for c in r.cases)
-    assert f"After {m0} layers: {first}; after {m1}: {last}." in caps[2]
+    assert f"After {m1} layers: {last}." in caps[2]
     assert "152" not in caps[2]  # no aside on residual nets before chapter 12 teaches them
     assert m1 <= 152
     assert f"x = ({fmt_value(r.x[0])}, {fmt_value(r.x[1])})" in caps[1]
@@ -110,16 +111,20 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     # the same size at every layer: the toy shows a wrong scale, not one layer lagging another; why, in the
     # caption (δ_l = s^(L-l) (1, 1) and a_(l-1) = s^(l-1) x), the sizes in the panel
     # δ_l itself does differ by layer: the caption says the weight gradients agree, and why (the a's offset
-    # δ), and that a sigmoid net's a stays below 1, so it could not offset it
+    # δ); the next beat shows a bounded a, which cannot offset it
     assert ("Toward the input, δ_l changes by s per layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has "
-            "one size, far too big to learn from or too small (a sigmoid's a stays below 1).") in caps[5]
+            "one size, far too big to learn from or too small.") in caps[5]
+    b = r.bounded
+    assert (f"Here a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, a_0 = "
+            f"{fmt_value(b.input)}: a_l stays {fmt_value(b.activation)} while δ_l grows {fmt_value(b.factor)}-fold a "
+            "layer.") in caps[6]
     for c in r.cases:
         logs = np.asarray(c.log10_grad_w_norms)
         assert np.allclose(logs, logs[0], atol=1e-9)  # exactly s^(L-1) ‖(1, 1)(1, 1)^T‖ at every layer
     c = r.case(1.5)
-    assert (f"top out near {fmt_value(r.float32_max)}: a_l passes it at layer {c.f32_overflow_layer}: "
-            f"inf. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number).") in caps[6]
-    assert "float64" not in caps[6]  # the screen says where float64 overflows; the caption leaves it there
+    assert (f"top out near {fmt_value(r.float32_max)}: here a_l passes it at layer {c.f32_overflow_layer}: "
+            f"inf. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number).") in caps[7]
+    assert "float64" not in caps[7]  # the screen says where float64 overflows; the caption leaves it there
 
 
 def test_the_nan_and_its_reason_are_true() -> None:
@@ -178,14 +183,12 @@ def test_storyboard_numbers_are_exact(rendered: ExplodingGradients) -> None:
     assert shown["scales"] == [1.5, 0.9, 0.5]
     assert shown["x"] == [1.0, 1.0]
     # 1.5^10 is exact in float64; 1.5^150 about 2.59e26 (repeated products, to rounding)
-    assert shown["value_10_0"] == 1.5**10 == 57.6650390625
     assert shown["value_150_0"] == pytest.approx(1.5**150, rel=1e-13)
-    assert shown["value_10_1"] == pytest.approx(0.9**10, rel=1e-13)
     assert shown["value_150_1"] == pytest.approx(0.9**150, rel=1e-12)
-    assert shown["value_10_2"] == 0.5**10 and shown["value_150_2"] == 0.5**150
+    assert shown["value_150_2"] == 0.5**150
     assert [shown[f"first_2_{l}"] for l in (1, 2, 3)] == [1 / 2, 1 / 4, 1 / 8]
     assert [shown[f"first_0_{l}"] for l in (1, 2, 3)] == [1.5, 2.25, 3.375]
-    assert shown["mark_0"] == 10 and shown["mark_1"] == 150
+    assert shown["mark_0"] == 150 and "mark_1" not in shown
     # C = the sum of the outputs, x = (1, 1): dC/dW_1 = delta_1 x^T with delta_1 = s^149 (1, 1), size 2 s^149
     for i, s in enumerate((1.5, 0.9, 0.5)):
         assert shown[f"grad_w_1_{i}"] == pytest.approx(2 * s**149, rel=1e-12)
@@ -229,8 +232,7 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     shown, r = rendered.shown, experiment(rendered.lesson)
     assert r == exploding()  # the chapter does not depend on the lesson's net
     for i, c in enumerate(r.cases):
-        assert shown[f"value_10_{i}"] == c.mark_values[0] == shown[f"caption_value_10_{i}"]
-        assert shown[f"value_150_{i}"] == c.mark_values[1] == shown[f"caption_value_150_{i}"]
+        assert shown[f"value_150_{i}"] == c.mark_values[-1] == shown[f"caption_value_150_{i}"]
         assert shown[f"grad_w_1_{i}"] == c.grad_w_1 and f"caption_grad_w_1_{i}" not in shown  # the panel says it
         assert [shown[f"first_{i}_{l}"] for l in (1, 2, 3)] == list(c.first_values)
         assert shown[f"caption_scale_{i}"] == c.scale
@@ -249,6 +251,26 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     assert shown["example_line"][-1] == pytest.approx(math.log10(r.example.value), abs=1e-12)
     assert [shown["caption_x_0"], shown["caption_x_1"]] == list(r.x[:2])
     assert shown["float32_max"] == r.float32_max == shown["caption_float32_max"]
+    for key in ("weight", "bias", "input", "activation", "factor"):
+        assert shown[f"bounded_{key}"] == getattr(r.bounded, key) == shown[f"caption_bounded_{key}"]
+
+
+def test_bounded_chain_keeps_a_while_delta_grows() -> None:
+    """"With σ and every w = 100, b = −50, a_0 = 0.5: a_l stays 0.5 while δ_l grows 25-fold a layer",
+    checked by hand: z = 100 * 0.5 - 50 = 0 at every layer, σ(0) = 1/2, σ'(0) = 1/4, and the chain's
+    back prop (C = ½(a_L − y)², y = 0) gives δ_(l−1) / δ_l = w σ'(0) = 25 at every layer."""
+    b = bounded_example()
+    assert (b.weight, b.bias, b.input, b.activation, b.factor) == (100.0, -50.0, 0.5, 0.5, 25.0)
+    net = chain_network([b.weight] * 6, "zero-z", a0=b.input)
+    res = chain_factors(net, b.input, 0.0)
+    assert res.zs == [0.0] * 6 and res.activations[1:] == [0.5] * 6
+    deltas = np.array(res.dC_db)
+    np.testing.assert_allclose(deltas[:-1] / deltas[1:], 25.0, rtol=1e-12)
+    assert deltas[-1] == pytest.approx((0.5 - 0.0) * 0.25)  # δ_L = (a_L − y) σ'(z_L)
+    # a chain with another weight gives another factor: the 25 is computed, not assumed
+    assert bounded_example(weight=8.0).factor == 2.0
+    with pytest.raises(NetsimError, match="at least 2"):
+        bounded_example(layers=1)
 
 
 def _words(m: object) -> list[str]:

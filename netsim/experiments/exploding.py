@@ -22,13 +22,18 @@ Three runs per case:
 - a plotted run of ``depth`` layers (150): the exact log10 ||a_l|| and log10 ||delta_l|| of
   every layer, the first number's log10 |a_l[0]| and log10 |delta_l[0]| (W = s I keeps the direction
   of x, and of dC/da_L, so these are the norms shifted by a constant), float64 values
-  a_l[0] at the ``marks`` (10 and 150), delta_1[0] and ||dC/dW_1||;
+  a_l[0] at the ``marks`` (150), delta_1[0] and ||dC/dW_1||;
 - a float32 run of ``f32_depth`` layers (300), float32 being what practice uses: 1.5^l
   overflows to inf at layer 219, the next layer's W a forms 1.5 * inf + 0 * inf = NaN (220:
   0 * inf is NaN, while 1.5 * inf is inf),
   and 0.5^l underflows to 0 at layer 150 (the flags of linear_net with dtype float32);
 - a deep float64 run of ``deep_depth`` layers (2000): float64 lasts until layer 1751
   (overflow) and 1075 (underflow); the exact log10 of every layer stays finite.
+
+And one bounded net, to show that the gradient can explode while the activations cannot: a
+sigmoid chain (one neuron per layer, Nielsen's construction of chapter 6) with every w = 100 and
+b = -w/2, from a_0 = 1/2, so every z_l = 0: a_l = sigma(0) = 1/2 at every layer, while back prop
+multiplies delta by w sigma'(0) = 25 per layer (:class:`BoundedExample`, from a real pass).
 
 No manim here: the scene only turns this result into pictures.
 """
@@ -42,14 +47,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from netsim import fp
+from netsim.chain import chain_factors, chain_network
 from netsim.errors import require
+from netsim.experiments.backprop import DEFAULT_LARGE_WEIGHT
 from netsim.linear import MAX_LINEAR_DEPTH, LinearNetResult, linear_net
 
 #: The storyboard's three cases: slightly above the identity, slightly below, and half.
 DEFAULT_SCALES: tuple[float, ...] = (1.5, 0.9, 0.5)
 DEFAULT_DEPTH = 150
 DEFAULT_DEEP_DEPTH = 2000
-DEFAULT_MARKS: tuple[int, ...] = (10, 150)
+DEFAULT_MARKS: tuple[int, ...] = (150,)
 DEFAULT_X: tuple[float, ...] = (1.0, 1.0)
 #: Layers whose values the opening table lists (a_1 .. a_FIRST_LAYERS).
 FIRST_LAYERS = 3
@@ -58,6 +65,9 @@ DEFAULT_F32_DEPTH = 300
 #: The general-W example: every entry the same value below 1, and the layer it is followed to.
 EXAMPLE_ENTRY = 0.9
 EXAMPLE_LAYER = 10
+#: The bounded example: its input a_0 (every z_l = 0 then needs b = -w a_0) and its layers.
+BOUNDED_INPUT = 0.5
+BOUNDED_LAYERS = 5
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,38 @@ class StretchExample:
 
 
 @dataclass(frozen=True)
+class BoundedExample:
+    """A sigmoid chain of ``layers`` neurons, every w_l = ``weight``, b_l = ``bias`` (= -w a_0),
+    a_0 = ``input``: every z_l = 0, so every a_l = ``activation`` (sigma(0) = 1/2), while back prop
+    multiplies delta_l = dC/dz_l by ``factor`` = w sigma'(0) per layer toward the input (the
+    ratios of the chain's dC/db_l, equal at every layer; C quadratic, y = 0)."""
+
+    weight: float
+    bias: float
+    input: float
+    layers: int
+    activation: float
+    factor: float
+
+
+def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_INPUT,
+                    layers: int = BOUNDED_LAYERS) -> BoundedExample:
+    """Run the bounded chain forward and back; its activations and delta ratios, each one value."""
+    layers = _whole(layers, "layers")
+    require(layers >= 2, f"layers {layers}: the bounded example needs at least 2")
+    net = chain_network([weight] * layers, "zero-z", a0=a0)
+    res = chain_factors(net, a0, 0.0)
+    acts = np.array(res.activations[1:])
+    ratios = np.array(res.dC_db[:-1]) / np.array(res.dC_db[1:])
+    require(bool(np.all(acts == acts[0])) and bool(np.allclose(ratios, ratios[0], rtol=1e-12)),
+            f"w = {weight}, a_0 = {a0}: the activations or the delta ratios differ between layers")
+    biases = {float(b[0]) for b in net.biases}
+    require(len(biases) == 1, f"w = {weight}, a_0 = {a0}: the layers' biases differ")
+    return BoundedExample(weight=float(weight), bias=biases.pop(), input=float(a0), layers=layers,
+                          activation=float(acts[0]), factor=float(ratios[0]))
+
+
+@dataclass(frozen=True)
 class ExplodingResult:
     """Every number chapter 9 shows: one :class:`ExplodingCase` per scale, same x and depths.
 
@@ -169,6 +211,7 @@ class ExplodingResult:
     log10_float32_max: float
     log10_float32_min: float
     example: StretchExample
+    bounded: BoundedExample
 
     @property
     def scales(self) -> tuple[float, ...]:
@@ -321,4 +364,5 @@ def exploding(
         log10_float32_max=math.log10(float(info32.max)),
         log10_float32_min=math.log10(tiny32),
         example=stretch_example(x_arr.size),
+        bounded=bounded_example(),
     )
