@@ -18,7 +18,7 @@ of the problem, with the answer to the opening's puzzle.
   and Müller's "Efficient BackProp", Var(w) = 1/n_in, and why deep nets still trained slowly: the common start
   uniform on (-1/sqrt(n), 1/sqrt(n)) has Var(w) = 1/(3n), so a sigmoid or tanh layer's factor is at
   most sqrt(1/3) g'(0) (computed); 2006-2007 pre-training; 2009-2012 GPUs and far more data,
-  2010 Glorot and Bengio's start, 2010-2011 ReLU; 2015-2016 He's rule, residual nets and batch
+  2010 Glorot and Bengio (sigmoid saturation; their start), 2010-2011 ReLU; 2015-2016 He's rule, residual nets and batch
   normalisation.
 
 Every number comes from :func:`netsim.experiments.after.what_came_after`.
@@ -81,14 +81,15 @@ TIMELINE_X, TIMELINE_ROW, TIMELINE_LINE = -4.5, 0.52, 0.4
 TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ...], ...] = (
     (("1991", ((t("Hochreiter finds the vanishing gradient in recurrent nets (diploma thesis)"),),), "1991"),
      ("1994", ((t("Bengio, Simard and Frasconi analyse it (recurrent nets)"),),), "1994"),
-     ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (its forget gate: 2000)"),),), "1997")),
+     ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (forget gate: Gers et al., 2000)"),),), "1997")),
     (("1998", ((t("LeCun et al., Efficient BackProp:"), r"\mathrm{Var}(w) = 1/n_{in}",
                 t("for their scaled tanh")),), "1998"),),
     (("2006–2007", ((t("pre-training: each layer first learns, without labels, to model its input"),),
                     (t("(restricted Boltzmann machines in Hinton's group, autoencoders in"),),
                     (t("Bengio's and LeCun's); then the whole net is fine-tuned, usually by back prop"),)), "2006"),),
     (("2009–2012", ((t("GPUs (graphics processors), far more data"),),), "GPU"),
-     ("2010", ((t("Glorot and Bengio's start (chapter {chapter})", chapter=number_of("wayout")),),), "Glorot"),
+     ("2010", ((t("Glorot and Bengio: sigmoid saturation; their start (chapter {chapter})",
+                           chapter=number_of("wayout")),),), "Glorot"),
      ("2010–2011", ((t("ReLU: Nair and Hinton (Boltzmann machines); Glorot et al. (deep nets)"),),), "ReLU"),
      ("2015–2016", ((t("He's rule, batch normalisation, residual nets"),),), "2015")),
 )
