@@ -196,8 +196,8 @@ class TheCost(LessonScene):
         y_head = self.text(t("y: the right answer"), SIZE.small, color=th.good)
         y_head.next_to(self.a_head, UP, buff=0.12, aligned_edge=LEFT)
         light = [d.activation_animation(l, a, th.forward) for l, a in enumerate(r.activations)]
-        with self.beat(t("Its ten outputs a are between 0 and 1. The right answer y is 1 for the "
-                         "{digit}, 0 elsewhere.", digit=r.label)):
+        with self.beat(t("Its ten outputs a lie between 0 and 1; the right answer y is 1 for the "
+                         "{digit}, else 0.", digit=r.label)):
             self.play(*light, FadeIn(self.names), FadeIn(self.bar_group, shift=RIGHT * 0.2), FadeIn(self.a_col),
                       FadeIn(self.a_head), run_time=1.5)
             self.play(Create(targets), FadeIn(y_head), run_time=1.0)

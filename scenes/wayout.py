@@ -842,7 +842,7 @@ class TheWayOut(LessonScene):
         return {
             "off": t("Layers of width {width} can have all their ReLUs switched off at once.", **f),
             "dead": t("Layer 1's bar is 0: no gradient at all."),
-            "only": t("Layer 1's bar is {ratio} of layer {h}'s, though a factor below 1 still compounds.", **f),
+            "only": t("Layer 1's bar is {ratio} of layer {h}'s: a factor below 1 still compounds.", **f),
             "times": t("Layer 1's bar is {ratio} of layer {h}'s.", **f),
             "of": t("Layer 1's bar is {ratio} times layer {h}'s.", **f),
         }[kind]

@@ -458,7 +458,7 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert f"tanh, Xavier's start: E[g'²] = {figures(tanh.slope_sq_rounded)}, {pm(tanh, '√')}." in text
     # "only": tanh's ratio is small where the sigmoid's was large
     assert 1 <= tanh.ratio < REGIME_THRESHOLD <= sig.ratio
-    assert f"Layer 1's bar is {ratio(tanh)} of layer {H}'s, though a factor below 1 still compounds." in text
+    assert f"Layer 1's bar is {ratio(tanh)} of layer {H}'s: a factor below 1 still compounds." in text
     nv = fmt_value(float(relu.n_var))
     assert nv == "2"
     assert f"ReLU, He's start: E[g'²] = {figures(relu.slope_sq_rounded)}, {pm(relu, f'√({nv} × ')}." in text
