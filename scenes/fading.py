@@ -201,7 +201,13 @@ class GradientsFading(LessonScene):
                       FadeIn(sizes, self.digit, heading, label_row, wires, outputs), run_time=2)
             if dots:  # the dots stand for the neurons left out
                 self.play(Indicate(VGroup(*dots), color=th.text, scale_factor=1.6), run_time=1.2)
-        self.say(start_words(self.lesson.net))
+        # the start on screen too, where the formula will go: the caption's own words
+        start = start_words(self.lesson.net)
+        self.start_note = self.text(start, SIZE.small, color=th.muted)
+        if self.start_note.width > 13.0:  # a long translation stays inside the 14.2-wide frame
+            self.start_note.scale_to_fit_width(13.0)
+        self.start_note.move_to([0, SLOT_Y[0], 0])
+        self.say(start, FadeIn(self.start_note), run_time=0.8)
 
     def forward_pass(self) -> None:
         """Beat 2: left to right, every layer computes z_l and lights up by its activation a_l."""
@@ -240,7 +246,7 @@ class GradientsFading(LessonScene):
             caption = t("Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
                         "a_l = g(z_l), with W_l a table of weights, one row per neuron: each neuron adds up its "
                         "weights times its inputs.", digit=digit)
-        self.say(caption,
+        self.say(caption, FadeOut(self.start_note),
                  FadeIn(self.forward_formula), Succession(*steps, lag_ratio=1.0), run_time=0.6 * len(steps))
 
     def switch_cost(self) -> None:
