@@ -18,8 +18,9 @@ a_l = W_l a_(l-1), so a_L = W_L W_(L-1) ... W_1 x. Eight beats:
    with every w = 100, b = -50, a_0 = 0.5 keeps a_l = 0.5 while delta grows 25-fold a layer.
 8. Numbers run out: float32 (32-bit numbers, at most about 3.4e+38; past that the computer
    writes inf), W = 1.5 I overflows to inf at layer 219; at 220 the zeros of W give
-   0 * inf = NaN (1.5 * inf is inf); float64 overflows at layer 1751. One beat, on an axis
-   of 300 layers (the key picture).
+   0 * inf = NaN (1.5 * inf is inf); float64 overflows at layer 1751; the sigmoid chain's
+   delta, where only the gradient grows, passes float32's largest 29 layers back from the
+   output. One beat, on an axis of 300 layers (the key picture).
 
 On-screen words with a symbol in them (a_l, delta_l, layer l) are built by :meth:`mixed`:
 the words in the sans font, the symbols in MathTex, on one baseline.
@@ -509,8 +510,8 @@ class ExplodingGradients(LessonScene):
         w_c, b_c, a0_c, a_c, f_c = (self.inline(f"caption_bounded_{k}", v) for k, v in (
             ("weight", b.weight), ("bias", b.bias), ("input", b.input), ("activation", b.activation),
             ("factor", b.factor)))
-        with self.beat(t("Here a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}: a_l stays {a} while "
-                         "δ_l grows {f}-fold a layer.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
+        with self.beat(t("In this linear net a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}, a_l would "
+                         "stay {a}, δ_l grow {f}-fold a layer.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
             self.play(FadeOut(self.panel), run_time=0.6)
             self.play(FadeIn(rows[:3]), run_time=0.8)
             self.play(FadeIn(rows[3]), run_time=0.6)
@@ -536,7 +537,8 @@ class ExplodingGradients(LessonScene):
                       self._line(self.float_plot, *zip(*outside), color, dashed=True))
 
     def numbers_run_out(self) -> None:
-        """One beat: W = 1.5 I in float32 gives inf at layer 219 and NaN at 220; float64 inf at 1751."""
+        """One beat: W = 1.5 I in float32 gives inf at layer 219 and NaN at 220 (on screen); float64 inf
+        at 1751; the bounded sigmoid chain's delta, in float32, inf 29 layers back from the output."""
         r, th = self.result, self.theme
         i = next(k for k, c in enumerate(r.cases) if c.f32_overflow_layer is not None)
         c = r.cases[i]
@@ -572,32 +574,40 @@ class ExplodingGradients(LessonScene):
         # layer nan: the first number of W a is scale * inf + 0 * inf (I's zeros), and 0 * inf is NaN
         why = self.tex(rf"{scale} \cdot \mathrm{{inf}} + 0 \cdot \mathrm{{inf}} = \mathrm{{NaN}}", SIZE.small,
                        color=th.overflow)  # SIZE.small: at SIZE.label it runs past the frame's right edge
+        back = r.bounded.f32_overflow_back
+        self.shown["bounded_f32_overflow_back"] = float(back)
         rows = VGroup(self.text(t("float32 (32-bit numbers):"), SIZE.small, color=th.muted),
                       self.text(t("inf at layer {l}", l=over), SIZE.label, color=th.overflow),
                       self.text(t("NaN at layer {l}:", l=nan), SIZE.label, color=th.overflow),
                       why,
+                      self.text(t("NaN: not a number"), SIZE.small, color=th.muted),
                       self.text(t("float64:"), SIZE.small, color=th.muted),
-                      self.text(t("inf at layer {l}", l=over64), SIZE.label, color=th.overflow))
+                      self.text(t("inf at layer {l}", l=over64), SIZE.label, color=th.overflow),
+                      self.words(t("sigmoid chain, float32: {delta}", delta=r"\delta_l"), color=th.muted),
+                      self.text(t("inf {k} layers back", k=back), SIZE.label, color=th.overflow))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         why.shift(RIGHT * 0.25)
-        rows[4:].shift(DOWN * 0.2)
+        rows[5:].shift(DOWN * 0.2)
+        rows[7:].shift(DOWN * 0.2)
         panel = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         panel.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         self.float_panel = panel
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
-        with self.beat(t("float32 (32-bit) numbers top out near {biggest}: here a_l passes it at layer {over}: inf. "
-                         "At {nan}, W's zeros give 0 × inf = NaN (not a number).", biggest=biggest,
-                         over=over, nan=nan)):
+        back_said = self.inline("caption_bounded_f32_overflow_back", back)
+        with self.beat(t("float32 numbers top out near {biggest}: the linear net's a_l passes it at layer "
+                         "{over} (inf), the sigmoid chain's δ_l {back} layers back.", biggest=biggest,
+                         over=over, back=back_said)):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)
             self.play(Create(line), run_time=2.0)
             self.play(FadeIn(dot, scale=2), FadeIn(exact), FadeIn(head), FadeIn(rows[:2]), run_time=1.0)
             self.play(Flash(dot, color=th.overflow), run_time=0.8)
-            self.wait(2.0)
-            self.play(FadeIn(rows[2:4]), run_time=0.8)
             self.wait(1.5)
-            self.play(FadeIn(rows[4:]), run_time=0.8)
+            self.play(FadeIn(rows[2:5]), run_time=0.8)
+            self.wait(1.0)
+            self.play(FadeIn(rows[5:7]), run_time=0.8)
+            self.play(FadeIn(rows[7:]), run_time=0.8)
         self.key_picture = VGroup(group, line, limit, limit_label, dot, exact, panel)
 
 

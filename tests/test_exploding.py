@@ -83,8 +83,12 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     assert "With C here the sum of the outputs, ∂C/∂a_L = (1, 1)." in text
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
-    assert "float32 (32-bit) numbers top out near" in text
-    assert "passes it at layer 219: inf." in text and "0 × inf = NaN (not a number)" in text
+    assert "float32 numbers top out near" in text
+    assert _words(rendered.key_picture).count("float32 (32-bit numbers):") == 1
+    # the linear net's a_l overflows; the bounded chain's δ_l is the gradient that does (NaN: on screen)
+    assert "the linear net's a_l passes it at layer 219 (inf), the sigmoid chain's δ_l 29 layers back." in text
+    assert "NaN" not in text and _words(rendered.key_picture).count("NaN at layer 220:") == 1
+    assert _words(rendered.key_picture).count("NaN: not a number") == 1
     # chapter 6 explained e-notation and log scales: not again here
     assert "× 10" not in text and "each step" not in text and "e-notation" not in text
     # float32 in one beat; where float64 overflows is on screen only (one beat, not a second topic)
@@ -115,20 +119,20 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     assert ("Toward the input, δ_l changes by s per layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has "
             "one size, far too big to learn from or too small.") in caps[5]
     b = r.bounded
-    assert (f"Here a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, a_0 = "
-            f"{fmt_value(b.input)}: a_l stays {fmt_value(b.activation)} while δ_l grows {fmt_value(b.factor)}-fold a "
-            "layer.") in caps[6]
+    assert (f"In this linear net a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, "
+            f"a_0 = {fmt_value(b.input)}, a_l would stay {fmt_value(b.activation)}, δ_l grow "
+            f"{fmt_value(b.factor)}-fold a layer.") in caps[6]
     for c in r.cases:
         logs = np.asarray(c.log10_grad_w_norms)
         assert np.allclose(logs, logs[0], atol=1e-9)  # exactly s^(L-1) ‖(1, 1)(1, 1)^T‖ at every layer
     c = r.case(1.5)
-    assert (f"top out near {fmt_value(r.float32_max)}: here a_l passes it at layer {c.f32_overflow_layer}: "
-            f"inf. At {c.f32_nan_layer}, W's zeros give 0 × inf = NaN (not a number).") in caps[7]
+    assert (f"top out near {fmt_value(r.float32_max)}: the linear net's a_l passes it at layer "
+            f"{c.f32_overflow_layer} (inf), the sigmoid chain's δ_l {b.f32_overflow_back} layers back.") in caps[7]
     assert "float64" not in caps[7]  # the screen says where float64 overflows; the caption leaves it there
 
 
 def test_the_nan_and_its_reason_are_true() -> None:
-    """"At 220, W's zeros give 0 × inf = NaN" (the screen adds 1.5 × inf = inf): in float32, a_219 is (inf, inf)
+    """"NaN at layer 220" on screen, with 1.5 × inf + 0 × inf = NaN: in float32, a_219 is (inf, inf)
     (both numbers past the largest float32), and the next layer's first number is
     1.5 × inf + 0 × inf, where 0 × inf is NaN and 1.5 × inf is inf."""
     r = exploding()
@@ -251,7 +255,7 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     assert shown["example_line"][-1] == pytest.approx(math.log10(r.example.value), abs=1e-12)
     assert [shown["caption_x_0"], shown["caption_x_1"]] == list(r.x[:2])
     assert shown["float32_max"] == r.float32_max == shown["caption_float32_max"]
-    for key in ("weight", "bias", "input", "activation", "factor"):
+    for key in ("weight", "bias", "input", "activation", "factor", "f32_overflow_back"):
         assert shown[f"bounded_{key}"] == getattr(r.bounded, key) == shown[f"caption_bounded_{key}"]
 
 
@@ -267,10 +271,15 @@ def test_bounded_chain_keeps_a_while_delta_grows() -> None:
     deltas = np.array(res.dC_db)
     np.testing.assert_allclose(deltas[:-1] / deltas[1:], 25.0, rtol=1e-12)
     assert deltas[-1] == pytest.approx((0.5 - 0.0) * 0.25)  # δ_L = (a_L − y) σ'(z_L)
+    # float32: δ_(L−k) = 0.125 × 25^k first passes the largest float32 at k = 29 (0.125 × 25^28 ≈ 1.8e38 fits)
+    big = float(np.finfo(np.float32).max)
+    assert b.f32_overflow_back == 29 and 0.125 * 25.0**28 < big < 0.125 * 25.0**29
     # a chain with another weight gives another factor: the 25 is computed, not assumed
     assert bounded_example(weight=8.0).factor == 2.0
     with pytest.raises(NetsimError, match="at least 2"):
         bounded_example(layers=1)
+    with pytest.raises(NetsimError, match="does not grow"):
+        bounded_example(weight=2.0)
 
 
 def _words(m: object) -> list[str]:

@@ -48,7 +48,7 @@ import numpy as np
 
 from netsim import fp
 from netsim.chain import chain_factors, chain_network
-from netsim.errors import require
+from netsim.errors import NetsimError, require
 from netsim.experiments.backprop import DEFAULT_LARGE_WEIGHT
 from netsim.linear import MAX_LINEAR_DEPTH, LinearNetResult, linear_net
 
@@ -160,7 +160,9 @@ class BoundedExample:
     """A sigmoid chain of ``layers`` neurons, every w_l = ``weight``, b_l = ``bias`` (= -w a_0),
     a_0 = ``input``: every z_l = 0, so every a_l = ``activation`` (sigma(0) = 1/2), while back prop
     multiplies delta_l = dC/dz_l by ``factor`` = w sigma'(0) per layer toward the input (the
-    ratios of the chain's dC/db_l, equal at every layer; C quadratic, y = 0)."""
+    ratios of the chain's dC/db_l, equal at every layer; C quadratic, y = 0). ``f32_overflow_back``:
+    in float32, starting from the chain's delta_L, how many such layers back delta first passes the
+    largest float32 and is written inf (a chain as long as it needs)."""
 
     weight: float
     bias: float
@@ -168,6 +170,7 @@ class BoundedExample:
     layers: int
     activation: float
     factor: float
+    f32_overflow_back: int
 
 
 def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_INPUT,
@@ -183,8 +186,21 @@ def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_IN
             f"w = {weight}, a_0 = {a0}: the activations or the delta ratios differ between layers")
     biases = {float(b[0]) for b in net.biases}
     require(len(biases) == 1, f"w = {weight}, a_0 = {a0}: the layers' biases differ")
+    require(abs(float(ratios[0])) > 1, f"w = {weight}: delta does not grow (factor {float(ratios[0])})")
     return BoundedExample(weight=float(weight), bias=biases.pop(), input=float(a0), layers=layers,
-                          activation=float(acts[0]), factor=float(ratios[0]))
+                          activation=float(acts[0]), factor=float(ratios[0]),
+                          f32_overflow_back=_f32_layers_to_inf(res.dC_db[-1], float(ratios[0])))
+
+
+def _f32_layers_to_inf(delta_last: float, factor: float) -> int:
+    """Back prop's delta_(l-1) = factor * delta_l in float32 from delta_L: the first k with delta_(L-k) = inf."""
+    delta, step = np.float32(delta_last), np.float32(factor)
+    with np.errstate(over="ignore"):
+        for k in range(1, MAX_LINEAR_DEPTH + 1):
+            delta = delta * step
+            if np.isinf(delta):
+                return k
+    raise NetsimError(f"delta {delta_last} x {factor} per layer stayed finite for {MAX_LINEAR_DEPTH} layers")
 
 
 @dataclass(frozen=True)
