@@ -109,13 +109,13 @@ def start_words(net: NetSpec) -> Message:
     """How the net's weights and biases start, said once where the net is first drawn in full
     (chapter 10 names the rules and gives their reasons); n is a neuron's number of inputs."""
     biases = t("biases of typical size 1") if net.bias_init == "normal" else t("biases 0")
-    xavier = t("A random start: weights of typical size √(2/(n + m)) (variance 2/(n + m)) for n inputs and m neurons, "
-               "{biases}.",
+    xavier = t("A random start: weights of typical size √(2/(n + m)) (mean square 2/(n + m)) for n inputs and m "
+               "neurons, {biases}.",
                biases=biases)
     return {
-        "nielsen": t("A random start: weights of typical size 1/√n (variance 1/n) for n inputs, {biases}.",
+        "nielsen": t("A random start: weights of typical size 1/√n (mean square 1/n) for n inputs, {biases}.",
                      biases=biases),
-        "he": t("A random start: weights of typical size √(2/n) (variance 2/n) for n inputs, {biases}.",
+        "he": t("A random start: weights of typical size √(2/n) (mean square 2/n) for n inputs, {biases}.",
                 biases=biases),
         "xavier-normal": xavier,
         "xavier-uniform": xavier,

@@ -334,9 +334,10 @@ def test_round_significant_is_the_one_rounding() -> None:
 
 
 @pytest.mark.parametrize(("name", "words", "weight_size", "bias_size"), [
-    ("default", "A random start: weights of typical size 1/√n (variance 1/n) for n inputs, biases of typical size 1.",
+    ("default", "A random start: weights of typical size 1/√n (mean square 1/n) for n inputs, biases of typical "
+                "size 1.",
      lambda n: 1 / np.sqrt(n), 1.0),
-    ("relu-he", "A random start: weights of typical size √(2/n) (variance 2/n) for n inputs, biases 0.",
+    ("relu-he", "A random start: weights of typical size √(2/n) (mean square 2/n) for n inputs, biases 0.",
      lambda n: np.sqrt(2 / n), 0.0),
 ])
 def test_the_start_is_said_and_true(name: str, words: str, weight_size: Any, bias_size: float) -> None:
