@@ -196,7 +196,7 @@ class TheCost(LessonScene):
         y_head = self.text(t("y: the right answer"), SIZE.small, color=th.good)
         y_head.next_to(self.a_head, UP, buff=0.12, aligned_edge=LEFT)
         light = [d.activation_animation(l, a, th.forward) for l, a in enumerate(r.activations)]
-        with self.beat(t("Its ten outputs a lie between 0 and 1; the right answer y is 1 for the "
+        with self.beat(t("Its ten outputs, a, lie between 0 and 1; the right answer y is 1 for the "
                          "{digit}, else 0.", digit=r.label)):
             self.play(*light, FadeIn(self.names), FadeIn(self.bar_group, shift=RIGHT * 0.2), FadeIn(self.a_col),
                       FadeIn(self.a_head), run_time=1.5)

@@ -375,10 +375,11 @@ class CostOfFading(LessonScene):
             f["left"] = self.count("deep_epochs_to_leave_chance", left)
             # the plateau in SGD steps too, to set beside Nielsen's 5,000 mini-batches an epoch
             f["steps"] = self.count("steps_to_leave_chance", left * r.setup.updates_per_epoch)
-            return (t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left} ({steps} "
-                      "steps); the shallow net hit {target} at epoch {shallow}.", **f) if s is not None else
-                    t("The deep net stayed below {twice} right, bar brief spikes, until epoch {left} ({steps} "
-                      "steps); the shallow net did not reach {target} in {epochs} epochs.", **f))
+            # "from epoch {left}", as the boosted runs' "stays above ... from epoch": one reading of the epoch
+            return (t("The deep net reached {twice} right for good only at epoch {left} ({steps} steps); the shallow "
+                      "net hit {target} at epoch {shallow}.", **f) if s is not None else
+                    t("The deep net reached {twice} right for good only at epoch {left} ({steps} steps); the shallow "
+                      "net did not reach {target} in {epochs} epochs.", **f))
         d = r.deep_epochs_to_target
         if d is None and s is None:
             return t("Neither net reached {target} in {epochs} epochs.", **f)
