@@ -383,12 +383,16 @@ class ForwardBackProp(LessonScene):
         self.shown["sigma_prime_max"] = bound
         self.shown["weight_limit"] = limit
         factor = self.tex(rf"|w\,\sigma'(z)| \le |w|/{limit} < 1", SIZE.label, th.warn)
-        condition = [self.text(t("while"), SIZE.label, color=th.warn), self.tex(rf"|w| < {limit}", SIZE.label, th.warn)]
-        first = [self.tex(rf"\sigma'(z) \le {frac_tex(bound)}", SIZE.label, th.warn),
-                 self.text(t("so"), SIZE.label, color=th.warn)]
-        rest = ([*condition, self.text("，", SIZE.label, color=th.warn), factor]
-                if self.lesson.language in CONDITION_FIRST else [factor, *condition])
-        self.bound = VGroup(*first, *rest).arrange(RIGHT, buff=0.15)
+        sigma = self.tex(rf"\sigma'(z) \le {frac_tex(bound)}", SIZE.label, th.warn)
+        condition = self.tex(rf"|w| < {limit}", SIZE.label, th.warn)
+        if self.lesson.language in CONDITION_FIRST:  # 因为 σ' ≤ ¼，所以只要 |w| < 4，就有 |w σ'| ≤ |w|/4 < 1
+            pieces = [self.text(t("since"), SIZE.label, color=th.warn), sigma,
+                      self.text("，" + self.tr(t("so")) + self.tr(t("while")), SIZE.label, color=th.warn), condition,
+                      self.text("，" + self.tr(t("then")), SIZE.label, color=th.warn), factor]
+        else:
+            pieces = [sigma, self.text(t("so"), SIZE.label, color=th.warn), factor,
+                      self.text(t("while"), SIZE.label, color=th.warn), condition]
+        self.bound = VGroup(*pieces).arrange(RIGHT, buff=0.15)
         self.bound.move_to([0, BOUND_FIRST_Y, 0])
         self.say(t("σ' is at most {bound} (chapter {chapter}), so a factor is at most |w|/{limit}: below 1 while "
                    "|w| < {limit}.", bound=frac_words(bound), chapter=number_of("neuron"), limit=limit),
