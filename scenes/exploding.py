@@ -500,12 +500,22 @@ class ExplodingGradients(LessonScene):
         for key in ("weight", "bias", "input", "activation", "factor"):
             self.shown[f"bounded_{key}"] = getattr(b, key)
         w, bias, a0, a, f = (fmt_value(v) for v in (b.weight, b.bias, b.input, b.activation, b.factor))
-        rows = VGroup(self.tex(rf"g = \sigma,\ a_0 = {a0}", SIZE.label),
+        y = fmt_value(b.target)
+        self.shown["bounded_target"] = b.target
+        rows = VGroup(VGroup(self.tex(rf"g = \sigma,\ a_0 = {a0}", SIZE.label),
+                             self.tex(rf"C = \tfrac{{1}}{{2}}(a_L - y)^2,\ y = {y}", SIZE.small, color=th.muted))
+                      .arrange(DOWN, aligned_edge=LEFT, buff=0.12),
                       self.text(t("every layer:"), SIZE.small, color=th.muted),
                       self.tex(rf"w = {w},\ b = {bias}", SIZE.label),
                       self.tex(rf"a_l = {a}", SIZE.label, color=th.good),
-                      self.tex(rf"\delta_{{l-1}} = {f}\, \delta_l", SIZE.label, color=th.overflow))
+                      self.tex(rf"\delta_{{l-1}} = {f}\, \delta_l", SIZE.label, color=th.overflow),
+                      # a knife-edge (chapter 6's narrow band): nudge a_0 and the next layers saturate
+                      VGroup(self.words(t("a knife-edge: nudge {a}", a="a_0")),
+                             self.text(t("and later layers saturate"), SIZE.small, color=th.muted))
+                      .arrange(DOWN, aligned_edge=LEFT, buff=0.08))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        if rows.width > 6.95 - PANEL_LEFT:  # a long translation stays inside the frame
+            rows.scale_to_fit_width(6.95 - PANEL_LEFT)
         rows.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         w_c, b_c, a0_c, a_c, f_c = (self.inline(f"caption_bounded_{k}", v) for k, v in (
             ("weight", b.weight), ("bias", b.bias), ("input", b.input), ("activation", b.activation),
@@ -515,7 +525,7 @@ class ExplodingGradients(LessonScene):
             self.play(FadeOut(self.panel), run_time=0.6)
             self.play(FadeIn(rows[:3]), run_time=0.8)
             self.play(FadeIn(rows[3]), run_time=0.6)
-            self.play(FadeIn(rows[4]), run_time=0.6)
+            self.play(FadeIn(rows[4:]), run_time=0.6)
         self.panel = rows
 
     # -- beat 8: float32 and float64 ---------------------------------------------------------

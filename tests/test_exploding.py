@@ -257,6 +257,7 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     assert shown["float32_max"] == r.float32_max == shown["caption_float32_max"]
     for key in ("weight", "bias", "input", "activation", "factor", "f32_overflow_back"):
         assert shown[f"bounded_{key}"] == getattr(r.bounded, key) == shown[f"caption_bounded_{key}"]
+    assert shown["bounded_target"] == r.bounded.target  # on screen only, with the cost it belongs to
 
 
 def test_bounded_chain_keeps_a_while_delta_grows() -> None:
@@ -264,13 +265,17 @@ def test_bounded_chain_keeps_a_while_delta_grows() -> None:
     checked by hand: z = 100 * 0.5 - 50 = 0 at every layer, σ(0) = 1/2, σ'(0) = 1/4, and the chain's
     back prop (C = ½(a_L − y)², y = 0) gives δ_(l−1) / δ_l = w σ'(0) = 25 at every layer."""
     b = bounded_example()
-    assert (b.weight, b.bias, b.input, b.activation, b.factor) == (100.0, -50.0, 0.5, 0.5, 25.0)
+    assert (b.weight, b.bias, b.input, b.target, b.activation, b.factor) == (100.0, -50.0, 0.5, 0.0, 0.5, 25.0)
     net = chain_network([b.weight] * 6, "zero-z", a0=b.input)
     res = chain_factors(net, b.input, 0.0)
     assert res.zs == [0.0] * 6 and res.activations[1:] == [0.5] * 6
     deltas = np.array(res.dC_db)
     np.testing.assert_allclose(deltas[:-1] / deltas[1:], 25.0, rtol=1e-12)
     assert deltas[-1] == pytest.approx((0.5 - 0.0) * 0.25)  # δ_L = (a_L − y) σ'(z_L)
+    # "a knife-edge: nudge a_0 and it saturates": a_0 = 0.5 ± 1e-6 leaves σ' near 0 by layer 5
+    for nudge in (1e-6, -1e-6):
+        shifted = chain_factors(chain_network([b.weight] * 6, [b.bias] * 6), b.input + nudge, b.target)
+        assert abs(shifted.layer_factors[0]) > 20 and abs(shifted.layer_factors[4]) < 1e-9  # w σ'(z_5)
     # float32: δ_(L−k) = 0.125 × 25^k first passes the largest float32 at k = 29 (0.125 × 25^28 ≈ 1.8e38 fits)
     big = float(np.finfo(np.float32).max)
     assert b.f32_overflow_back == 29 and 0.125 * 25.0**28 < big < 0.125 * 25.0**29

@@ -67,6 +67,8 @@ EXAMPLE_ENTRY = 0.9
 EXAMPLE_LAYER = 10
 #: The bounded example: its input a_0 (every z_l = 0 then needs b = -w a_0) and its layers.
 BOUNDED_INPUT = 0.5
+#: Its right answer y, for chapter 6's quadratic cost C = ½(a_L − y)² (it sets delta_L, not the ratio).
+BOUNDED_TARGET = 0.0
 BOUNDED_LAYERS = 5
 
 
@@ -158,15 +160,17 @@ class StretchExample:
 @dataclass(frozen=True)
 class BoundedExample:
     """A sigmoid chain of ``layers`` neurons, every w_l = ``weight``, b_l = ``bias`` (= -w a_0),
-    a_0 = ``input``: every z_l = 0, so every a_l = ``activation`` (sigma(0) = 1/2), while back prop
-    multiplies delta_l = dC/dz_l by ``factor`` = w sigma'(0) per layer toward the input (the
-    ratios of the chain's dC/db_l, equal at every layer; C quadratic, y = 0). ``f32_overflow_back``:
+    a_0 = ``input``, C = ½(a_L − y)² with y = ``target``: every z_l = 0, so every a_l =
+    ``activation`` (sigma(0) = 1/2), while back prop multiplies delta_l = dC/dz_l by ``factor`` =
+    w sigma'(0) per layer toward the input (the ratios of the chain's dC/db_l, equal at every
+    layer). ``f32_overflow_back``:
     in float32, starting from the chain's delta_L, how many such layers back delta first passes the
     largest float32 and is written inf (a chain as long as it needs)."""
 
     weight: float
     bias: float
     input: float
+    target: float
     layers: int
     activation: float
     factor: float
@@ -174,12 +178,12 @@ class BoundedExample:
 
 
 def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_INPUT,
-                    layers: int = BOUNDED_LAYERS) -> BoundedExample:
+                    layers: int = BOUNDED_LAYERS, y: float = BOUNDED_TARGET) -> BoundedExample:
     """Run the bounded chain forward and back; its activations and delta ratios, each one value."""
     layers = _whole(layers, "layers")
     require(layers >= 2, f"layers {layers}: the bounded example needs at least 2")
     net = chain_network([weight] * layers, "zero-z", a0=a0)
-    res = chain_factors(net, a0, 0.0)
+    res = chain_factors(net, a0, y)  # chapter 6's quadratic cost
     acts = np.array(res.activations[1:])
     ratios = np.array(res.dC_db[:-1]) / np.array(res.dC_db[1:])
     require(bool(np.all(acts == acts[0])) and bool(np.allclose(ratios, ratios[0], rtol=1e-12)),
@@ -187,7 +191,7 @@ def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_IN
     biases = {float(b[0]) for b in net.biases}
     require(len(biases) == 1, f"w = {weight}, a_0 = {a0}: the layers' biases differ")
     require(abs(float(ratios[0])) > 1, f"w = {weight}: delta does not grow (factor {float(ratios[0])})")
-    return BoundedExample(weight=float(weight), bias=biases.pop(), input=float(a0), layers=layers,
+    return BoundedExample(weight=float(weight), bias=biases.pop(), input=float(a0), target=float(y), layers=layers,
                           activation=float(acts[0]), factor=float(ratios[0]),
                           f32_overflow_back=_f32_layers_to_inf(res.dC_db[-1], float(ratios[0])))
 
