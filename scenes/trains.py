@@ -338,15 +338,18 @@ class FixedNetTrains(LessonScene):
                  FadeIn(rows["shallow"]), FadeIn(rows["sigmoid"]), run_time=2.0)
 
     def start_alone(self) -> None:
-        """Beat 3: the deep sigmoid net with Xavier's start (biases 0): only the start changed, so
+        """Beat 3: the deep sigmoid net with Xavier's start (biases 0): only the start changed (between the
+        hidden layers only its biases: Xavier's Var(w) is chapter 7's there, so the caption says so), so
         the next beat's fixed nets, which change the activation too, are set beside it."""
         r = self.result
         self.shown["xavier.accuracy"] = [float(v) for v in r.by_key("xavier").accuracy]
         fields = {"target": fmt_percent(r.target_accuracy), "xavier": self.reached("xavier"), "epochs": r.epochs}
-        caption = (t("Keeping the sigmoid, with Xavier's start and zero biases: {target} at epoch {xavier}.",
+        caption = (t("Keeping the sigmoid, with zero biases and Xavier's start (unchanged between hidden layers): "
+                     "{target} at epoch {xavier}.",
                      **fields)
                    if r.by_key("xavier").epochs_to_target is not None else
-                   t("Keeping the sigmoid, with Xavier's start and zero biases: not {target} within {epochs} epochs.",
+                   t("Keeping the sigmoid, with zero biases and Xavier's start (unchanged between hidden layers): not "
+                     "{target} within {epochs} epochs.",
                      **fields))
         self.say(caption, Create(self.acc_lines["xavier"]), FadeIn(self.legend_rows["xavier"]), run_time=2.0)
 
