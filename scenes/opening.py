@@ -11,7 +11,7 @@ out from the output backwards (all layers are then updated together), and the co
 right to left. The headline is about the same weights the picture colours: how hard layer 1's
 weights are pushed, all together, next to those of layer L − 1, the last hidden layer, ‖∂C/∂W_1‖
 / ‖∂C/∂W_(L-1)‖, written with ``fmt_ratio`` ("1/110") as chapter 7 writes its own (bias) ratio.
-The last beat says where the answers are: the cause in chapters 6 to 9, the fixes in 10 to 12,
+The last beat says where the answers are: the mechanism in chapters 6 to 9, the fixes in 10 to 12,
 why it took so long in the last (the numbers from ``number_of``). Every other number comes from
 :func:`netsim.experiments.opening.cold_open` (which runs chapter 7's experiment).
 
@@ -208,8 +208,9 @@ class ColdOpen(LessonScene):
                              SIZE.body, t2c={ratio: color})
             caption = t("On this digit, at the start, layer 1's weights together are pushed {ratio} times as hard "
                         "as layer {h}'s.", ratio=ratio, h=h)
+        # a caveat: bright, not grey (round 32)
         note = self.text(t("(a layer's weights together; layer {h}: last hidden layer; one digit, untrained; "
-                           "chapter {chapter}'s cost)", h=h, chapter=number_of("fading")), SIZE.small, color=th.muted)
+                           "chapter {chapter}'s cost)", h=h, chapter=number_of("fading")), SIZE.small, color=th.text)
         self.compare = VGroup(line, note).arrange(DOWN, buff=0.15).move_to([0, NOTE_Y, 0])
         self.say(caption, FadeIn(self.compare), run_time=1.2)
 
@@ -221,12 +222,12 @@ class ColdOpen(LessonScene):
             self.shown[f"chapters: {words}"] = [float(n) for n in numbers]
         (c1, c2), (f1, f2), (h1,) = chapters["the cause"], chapters["the fixes"], chapters["the history"]
         items = VGroup(*[self.text(words, SIZE.small, color=th.muted) for words in (
-            t("the cause: chapters {first} to {last}", first=c1, last=c2),
+            t("the mechanism: chapters {first} to {last}", first=c1, last=c2),
             t("the fixes: chapters {first} to {last}", first=f1, last=f2),
             t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        caption = t("Chapters {cause1} to {cause2}: the cause; {fix1} to {fix2}: fixes and history.",
+        caption = t("Chapters {cause1} to {cause2}: the mechanism; {fix1} to {fix2}: fixes and history.",
                     cause1=c1, cause2=c2, fix1=f1, fix2=f2)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)

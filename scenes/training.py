@@ -507,7 +507,7 @@ class CostOfFading(LessonScene):
         note = self.text(t("Nielsen, MNIST ({images} digits, {side}×{side}; {epochs} epochs of {steps} steps): {deep} "
                            "with {k} hidden layers of {width}, {shallow} with 1", images=images, side=side,
                            epochs=his_epochs, steps=his_steps, deep=deep_pub, k=k, width=width, shallow=shallow_pub),
-                         SIZE.small, color=th.muted)
+                         SIZE.small, color=th.text)  # a caveat: bright, not grey (round 32)
         note.move_to([0, -3.55, 0])
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
@@ -612,8 +612,8 @@ class CostOfFading(LessonScene):
              "ceiling": self.inline("ceiling", 1.0 - FLOOR), "first": first, "last": last,
              "boost": self.inline("boost", test.boost), "boosted": fmt_percent(boosted)}
         if share == 0.0 and boosted > 0.0:
-            return t("Without a boost, layer {hidden} did not saturate (σ' near 0) on the plateau. In this run, "
-                     "speeding the lagging layers shortened the plateau, not ended it; speeding layer {hidden} "
+            return t("Without a boost, layer {hidden} did not saturate (output near 0 or 1) on the plateau. In this "
+                     "run, speeding the lagging layers shortened the plateau, not ended it; speeding layer {hidden} "
                      "saturated it and lengthened it.", **f)
         if boosted > share:
             return t("Without a boost, up to {share} of layer {hidden}'s outputs saturated on the plateau. In this "

@@ -562,7 +562,7 @@ class TheWayOut(LessonScene):
             self.play(FadeIn(lines[1]), run_time=1.0)
             self.play(FadeIn(lines[2]), run_time=1.0)
         self.say(t("With n Var(w) = 1, as between chapter {chapter}'s hidden layers, the factor is about √E[g'²]: "
-                   "at most ¼ for the sigmoid. The start sets n Var(w), the activation caps E[g'²].",
+                   "at most ¼ for the sigmoid.",
                    chapter=number_of("fading")),
                  FadeIn(lines[4]), run_time=1.0)
 

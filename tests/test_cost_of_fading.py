@@ -401,9 +401,9 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: stays above 20% from epoch {t.first_leave_chance}, "
                          f"not {left}; on layers 2 and 3, from {t.middle_leave_chance[0]} and "
                          f"{t.middle_leave_chance[1]}. On layer 4: later, from epoch {t.last_leave_chance}. "
-                         "Without a boost, layer 4 did not saturate (σ' near 0) on the plateau. In this run, speeding "
-                         "the lagging layers shortened the plateau, not ended it; speeding layer 4 saturated it "
-                         "and lengthened it.")
+                         "Without a boost, layer 4 did not saturate (output near 0 or 1) on the plateau. In this run, "
+                         "speeding the lagging layers shortened the plateau, not ended it; speeding layer 4 "
+                         "saturated it and lengthened it.")
     assert t.first_leave_chance > 1  # "not ended it": layer 1's boost left a plateau of its own
     # what "saturate" counts is on screen, with both shares the verdict rests on
     note = [m.original_text for m in scene.saturation_note(t)]
