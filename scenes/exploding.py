@@ -497,11 +497,9 @@ class ExplodingGradients(LessonScene):
         still grow: chapter 6's chain with every w = 100, b = −50 and a_0 = 0.5 keeps every
         z_l = 0 and a_l = 0.5, while δ grows 25-fold per layer toward the input."""
         b, th = self.result.bounded, self.theme
-        for key in ("weight", "bias", "input", "activation", "factor"):
+        for key in ("weight", "bias", "input", "target", "activation", "factor"):
             self.shown[f"bounded_{key}"] = getattr(b, key)
-        w, bias, a0, a, f = (fmt_value(v) for v in (b.weight, b.bias, b.input, b.activation, b.factor))
-        y = fmt_value(b.target)
-        self.shown["bounded_target"] = b.target
+        w, bias, a0, y, a, f = (fmt_value(v) for v in (b.weight, b.bias, b.input, b.target, b.activation, b.factor))
         rows = VGroup(VGroup(self.tex(rf"g = \sigma,\ a_0 = {a0}", SIZE.label),
                              self.tex(rf"C = \tfrac{{1}}{{2}}(a_L - y)^2,\ y = {y}", SIZE.small, color=th.muted))
                       .arrange(DOWN, aligned_edge=LEFT, buff=0.12),

@@ -163,9 +163,9 @@ class BoundedExample:
     a_0 = ``input``, C = ½(a_L − y)² with y = ``target``: every z_l = 0, so every a_l =
     ``activation`` (sigma(0) = 1/2), while back prop multiplies delta_l = dC/dz_l by ``factor`` =
     w sigma'(0) per layer toward the input (the ratios of the chain's dC/db_l, equal at every
-    layer). ``f32_overflow_back``:
-    in float32, starting from the chain's delta_L, how many such layers back delta first passes the
-    largest float32 and is written inf (a chain as long as it needs)."""
+    layer). ``f32_overflow_back``: in float32, starting from the chain's delta_L, how many such
+    layers back delta first passes the largest float32 and is written inf (a chain as long as it
+    needs)."""
 
     weight: float
     bias: float
