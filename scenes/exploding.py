@@ -520,7 +520,9 @@ class ExplodingGradients(LessonScene):
             ("factor", b.factor)))
         with self.beat(t("In this linear net a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}, a_l would "
                          "stay {a}, δ_l grow {f}-fold a layer.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
-            self.play(FadeOut(self.panel), run_time=0.6)
+            # the linear net's lines dimmed: the panel is another net (round 35 newcomer)
+            self.play(FadeOut(self.panel), self.lines.animate.set_stroke(opacity=0.12),
+                      self.back_lines.animate.set_stroke(opacity=0.12), run_time=0.6)
             self.play(FadeIn(rows[:3]), run_time=0.8)
             self.play(FadeIn(rows[3]), run_time=0.6)
             self.play(FadeIn(rows[4:]), run_time=0.6)
