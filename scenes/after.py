@@ -81,7 +81,7 @@ TIMELINE_X, TIMELINE_ROW, TIMELINE_LINE = -4.5, 0.52, 0.4
 TIMELINE: tuple[tuple[tuple[str, tuple[tuple[Message | str, ...], ...], str], ...], ...] = (
     (("1991", ((t("Hochreiter finds the vanishing gradient in recurrent nets (diploma thesis)"),),), "1991"),
      ("1994", ((t("Bengio, Simard and Frasconi analyse it (recurrent nets)"),),), "1994"),
-     ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (forget gate: Gers et al., 2000)"),),), "1997")),
+     ("1997", ((t("Hochreiter and Schmidhuber: the LSTM (forget gate: Gers et al., 1999)"),),), "1997")),
     (("1998", ((t("LeCun et al., Efficient BackProp:"), r"\mathrm{Var}(w) = 1/n_{in}",
                 t("for their scaled tanh")),), "1998"),),
     (("2006–2007", ((t("pre-training: each layer first learns, without labels, to model its input"),),
@@ -451,7 +451,7 @@ class WhatCameAfter(LessonScene):
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
         caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
                     "too. An LSTM's memory c_t = f_t c_(t−1) + new input passes back through f_t: 1 in 1997's LSTM; "
-                    "since 2000, Gers et al.'s learned forget gate: near 1 it carries the error back, near 0 it "
+                    "since 1999, Gers et al.'s learned forget gate: near 1 it carries the error back, near 0 it "
                     "forgets.")
         with self.beat(caption):
             start = self.renderer.time

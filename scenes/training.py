@@ -190,7 +190,7 @@ class CostOfFading(LessonScene):
         epochs = self.count("epochs", r.epochs)
         hidden = self.count("deep_hidden_layers", r.hidden_layers)
         width = self.count("width", r.shallow_sizes[1])
-        with self.beat(t("What does fading cost? Chapter {chapter}'s two nets train for {epochs} epochs: deep, "
+        with self.beat(t("What does fading cost? Chapter {chapter}'s two nets train again, for {epochs} epochs: deep, "
                          "{hidden} hidden layers of {width}, and shallow, 1.", chapter=number_of("depth"),
                          epochs=epochs, hidden=hidden, width=width)):
             self.play(FadeIn(self.heading), FadeIn(self.card), Create(self.speed_ax), Create(self.acc_ax),

@@ -336,7 +336,7 @@ def test_relu_he_has_no_plateau(results: dict[str, TrainingComparison]) -> None:
 def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: dict[str, TrainingComparison]) -> None:
     r, scene = results["default"], scenes["default"]
     text = " ".join(scene.captions)
-    assert f"Chapter {number_of('depth')}'s two nets train for 200 epochs" in text
+    assert f"Chapter {number_of('depth')}'s two nets train again, for 200 epochs" in text
     # the library ships the whole set unsplit; the split into training and held-out digits is ours, on the card
     assert len(digits()) == scene.result.setup.n_train + scene.result.setup.n_test
     assert "SGD (stochastic gradient descent) steps once per mini-batch of 10 of the 1,348 training digits, η = 0.1." \
