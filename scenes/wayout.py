@@ -4,12 +4,14 @@ The bridge first: chapter 6's chain multiplied the gradient by one factor w σ'(
 the way out keeps each layer's factor near 1. Two other activation functions g, each drawn
 with its slope g'(z) under it as chapter 3 draws σ and σ': tanh (centred on 0 where σ is
 centred on ½; slope 1 at z = 0, four times σ's peak) and ReLU (slope 1 for z > 0, 0 for
-z < 0). Then the fan-in argument, one picture per idea: a layer of many neurons gives
-neuron j the sum δ_j = g'(z_j) Σ_k w_kj δ_k, one term per neuron of the next layer, with
-weights of variance Var(w); a simulation of random sums shows that such a sum grows like √n,
-not n (n doubling at each step); so each layer's factor is about √(n Var(w) E[g'²]). Which
-n (fan-in forward, fan-out in back prop), then the starting-weight rules that keep the
-factor near 1, in a table of their own: LeCun 1998 Var(w) = 1/n_in, Xavier Glorot and
+z < 0). Then the fan-in argument, one picture per idea: neuron j of layer l sums one term per
+input going forward, z_j = Σ_k w_jk a_k + b_j (n_in terms, the fan-in), and one per neuron it
+feeds going back, δ_j = g'(z_j) Σ_k w_kj δ_k (n_out terms, the fan-out), with weights of mean 0
+and variance Var(w); a simulation of random sums shows that such a sum grows like √n, not n (n
+doubling at each step). Forward, with zero biases, rms(z) ≈ √(n_in Var(w)) rms(a), worked for the
+lesson's width (Var(w) = 1 grows z √30 = 5.48-fold, Var(w) = 1/30 keeps its size); back, by the
+same count, each layer's factor is about √(n_out Var(w) E[g'²]). Then the starting-weight rules
+that keep the factor near 1, in a table of their own: LeCun 1998 Var(w) = 1/n_in, Xavier Glorot and
 Bengio 2010 2/(n_in + n_out) ("Xavier's start"), Kaiming He 2015 2/n_in.
 
 Then the lesson's deep net at its start, one change at a time: sigmoid with Nielsen's start
@@ -80,12 +82,12 @@ CURVE_X = (-3.55, 3.55)
 CURVE_Y = 0.95
 SLOPE_Y = -2.15
 CURVE_WIDTH = 5.0
-# the fan-out picture (layer l on the left, layer l + 1 on the right)
-DIAGRAM_X = (-5.2, -2.9)
-DIAGRAM_ROWS = 5
-DIAGRAM_SPACING = 0.85
-DIAGRAM_Y = -0.2
-FORMULA_X = 2.3
+# neuron j of layer l, its inputs (left) and the neurons it feeds (right); the formulas right of it
+BOW_Y = 0.6
+BOW_SPACING = 0.9
+BOW_X = (-5.95, -3.95, -1.95)
+FORMULA_X = -0.9
+FORMULA_Y = 2.7           # the top of the formulas
 # the random sums: one column of dots per n
 SUMS_LEFT = -5.5
 SUMS_STEP = 0.88
@@ -98,10 +100,6 @@ WHY_WIDTH = 6.6
 JITTER = 0.55             # the dots' spread across their column, as a share of the step
 # the factor formula, kept at the top right while n and the rules come in
 FACTOR_AT = (2.0, 3.2)
-# the bowtie of fan-in and fan-out
-BOW_Y = 0.5
-BOW_SPACING = 0.7
-BOW_X = (-2.3, 0.0, 2.3)
 # the rules' table, a picture of its own
 TABLE_Y = (1.5, 0.5, -0.4, -1.3)
 TABLE_X = (-6.6, -2.3, 0.4, 4.0)   # left edges: who, Var(w), hidden layers, layer 1
@@ -183,12 +181,12 @@ class TheWayOut(LessonScene):
         self.show_heading()
         self.show_tanh()
         self.show_relu()
-        self.sum_over_next_layer()
+        self.sums_in_a_layer()
         self.spread_of_weights()
         self.random_sums()
         self.why_sqrt_n()
+        self.size_forward()
         self.factor_per_layer()
-        self.which_n()
         self.rules_lecun_glorot()
         self.rule_he()
         self.panel_problem()
@@ -218,15 +216,16 @@ class TheWayOut(LessonScene):
         return VGroup(self.tex(tex, size, color=th.muted), self.text(words, size, color=th.muted)
                       ).arrange(RIGHT, buff=0.1)
 
-    def layer_l(self, size: int = SIZE.label, color: str | None = None) -> VGroup:
-        """"layer l" with the l set in MathTex (the sans l reads as an I), in the lesson's word order."""
+    def layer_l(self, size: int = SIZE.label, color: str | None = None, index: str = "l") -> VGroup:
+        """"layer l" (or l-1, l+1: ``index``) with the index set in MathTex (the sans l reads as an I),
+        in the lesson's word order."""
         parts = self.tr(t("layer {l}", l="\x00")).split("\x00")
         pieces: list[Mobject] = []
         for i, words in enumerate(parts):
             if words.strip():
                 pieces.append(label(words.strip(), self.theme, size, color=color, font=self.font))
             if i < len(parts) - 1:
-                pieces.append(self.tex("l", size, color=color))
+                pieces.append(self.tex(index, size, color=color))
         return VGroup(*pieces).arrange(RIGHT, buff=0.1)
 
     # -- beats 1-3: chapter 6's factor, and two activation functions ------------------------
@@ -366,50 +365,66 @@ class TheWayOut(LessonScene):
 
     # -- beats 4-6: a sum of n terms, and how random sums grow --------------------------------
 
-    def sum_over_next_layer(self) -> None:
-        """delta_j = g'(z_j) sum_k w_kj delta_k: one term per neuron k of the next layer."""
-        th = self.theme
-        ys = [DIAGRAM_Y + DIAGRAM_SPACING * (DIAGRAM_ROWS // 2 - i) for i in range(DIAGRAM_ROWS)]
+    def sums_in_a_layer(self) -> None:
+        """Neuron j of layer l between its n_in inputs and the n_out neurons it feeds: forward,
+        z_j = sum_k w_jk a_k + b_j, one term per input (fan-in); back,
+        delta_j = g'(z_j) sum_k w_kj delta_k, one term per neuron of layer l + 1 (fan-out)."""
+        th, r = self.theme, self.result
+        ys = (BOW_Y + BOW_SPACING, BOW_Y, BOW_Y - BOW_SPACING)
 
-        def neuron(x: float, y: float) -> Circle:
-            return Circle(0.2, stroke_color=th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
-                          stroke_width=2).move_to([x, y, 0]).set_z_index(1)
+        def neuron(x: float, y: float, color: str | None = None) -> Circle:
+            c = Circle(0.2, stroke_color=color or th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
+                       stroke_width=4 if color else 2)
+            return c.move_to([x, y, 0]).set_z_index(1)
 
-        left = [neuron(DIAGRAM_X[0], y) for y in ys]
-        right = [neuron(DIAGRAM_X[1], y) for y in ys]
-        j = DIAGRAM_ROWS // 2
-        edges = VGroup(*[Line(a.get_center(), b.get_center(), stroke_color=th.edge, stroke_width=1.5)
-                         for a in left for b in right])
-        fan = VGroup(*[Line(left[j].get_center(), b.get_center(), stroke_color=th.backward, stroke_width=4)
-                       for b in right])
-        left[j].set_stroke(th.backward, width=4)
-        col_l = self.layer_l(SIZE.label, color=th.muted).next_to(left[0], UP, buff=0.3)
-        col_r = self.text(t("next layer"), SIZE.label, color=th.muted).next_to(right[0], UP, buff=0.3)
-        j_label = self.tex("j", SIZE.label, color=th.backward).next_to(left[j], LEFT, buff=0.15)
-        k_label = self.tex("k", SIZE.label, color=th.backward).next_to(right[-1], DOWN, buff=0.2)
-        formula = self.tex(r"\delta_j = g'(z_j) \sum_k w_{kj}\, \delta_k", SIZE.body).move_to([FORMULA_X, 1.5, 0])
-        notes = VGroup(
-            self.tex_note("w_{kj}", t(": the weight from neuron j to neuron k"), SIZE.label),
+        j = neuron(BOW_X[1], BOW_Y, th.text)
+        ins = [neuron(BOW_X[0], y) for y in ys]
+        outs = [neuron(BOW_X[2], y) for y in ys]
+        fwd = VGroup(*[Arrow(a.get_center(), j.get_center(), buff=0.22, color=th.forward, stroke_width=3,
+                             max_tip_length_to_length_ratio=0.07) for a in ins])
+        back = VGroup(*[Arrow(b.get_center(), j.get_center(), buff=0.22, color=th.backward, stroke_width=3,
+                              max_tip_length_to_length_ratio=0.07) for b in outs])
+        cols = VGroup(*[self.layer_l(SIZE.label, color=th.muted, index=index).next_to(column, UP, buff=0.3)
+                        for index, column in (("l-1", ins[0]), ("l", j), ("l+1", outs[0]))])
+        cols[1].align_to(cols[0], DOWN)
+        j_label = self.tex("j", SIZE.label).next_to(j, DOWN, buff=0.15)
+        forward = VGroup(
+            self.tex(r"z_j = \sum_k w_{jk}\, a_k + b_j", SIZE.body, color=th.forward),
+            VGroup(self.tex("n_{in}", SIZE.label, color=th.forward),
+                   self.text(t("terms, one per input (fan-in)"), SIZE.label, color=th.forward)
+                   ).arrange(RIGHT, buff=0.1),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        backward = VGroup(
+            self.tex(r"\delta_j = g'(z_j) \sum_k w_{kj}\, \delta_k", SIZE.body, color=th.backward),
+            VGroup(self.tex("n_{out}", SIZE.label, color=th.backward),
+                   self.text(t("terms, one per neuron fed (fan-out)"), SIZE.label, color=th.backward)
+                   ).arrange(RIGHT, buff=0.1),
             self.tex_note(r"\delta_k", t(": neuron k's error, from the next layer"), SIZE.label),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(formula, DOWN, buff=0.35)
-        self.diagram = VGroup(edges, fan, *left, *right, col_l, col_r, j_label, k_label)
-        self.sum_group = VGroup(formula, notes)
-        with self.beat(t("With many neurons per layer, back prop adds one term per neuron k of the next layer: "
-                         "δ_j = g'(z_j) Σ_k w_kj δ_k.")):
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        n = self.rec("n_hidden", r.width)
+        here = VGroup(self.text(t("between hidden layers here:"), SIZE.label),
+                      self.tex(rf"n_{{in}} = n_{{out}} = {n}", SIZE.body)).arrange(RIGHT, buff=0.2)
+        VGroup(forward, backward, here).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to(
+            [FORMULA_X, FORMULA_Y, 0], aligned_edge=UP + LEFT)
+        self.diagram = VGroup(fwd, back, j, *ins, *outs, cols, j_label)
+        self.sum_group = VGroup(forward, backward, here)
+        with self.beat(t("With many neurons per layer, z_j adds one term per input: n_in terms, the fan-in.")):
             self.play(FadeOut(self.tanh_group), FadeOut(self.relu_group), run_time=0.8)
-            self.play(FadeIn(VGroup(edges, *left, *right, col_l, col_r)), run_time=1.0)
-            self.play(FadeIn(fan, j_label, k_label), FadeIn(formula), run_time=1.0)
-            self.play(FadeIn(notes), run_time=0.8)
+            self.play(FadeIn(j, *ins, cols[:2], j_label), FadeIn(fwd), run_time=1.0)
+            self.play(FadeIn(forward), run_time=0.8)
+        with self.beat(t("Back prop's δ_j adds one per neuron j feeds: n_out terms, the fan-out.")):  # n_in = n_out between hidden layers: on screen
+            self.play(FadeIn(*outs, cols[2]), FadeIn(back), run_time=1.0)
+            self.play(FadeIn(backward), run_time=0.8)
+            self.play(FadeIn(here), run_time=0.6)
 
     def spread_of_weights(self) -> None:
         """Var(w): the variance of the starting weights, their mean square (their mean is 0)."""
-        var = VGroup(
-            VGroup(self.tex(r"\mathrm{Var}(w) =", SIZE.body), self.text(t("the mean of w²"), SIZE.body)
-                   ).arrange(RIGHT, buff=0.15),
-            self.muted(t("the variance of the random starting weights around 0"), SIZE.label),
-        ).arrange(DOWN, buff=0.2).move_to([FORMULA_X, -1.6, 0])
+        var = VGroup(self.tex(r"\mathrm{Var}(w) =", SIZE.label), self.text(t("the mean of w²"), SIZE.label),
+                     self.muted(t("(random starting weights, mean 0)"), SIZE.label)).arrange(RIGHT, buff=0.15)
+        var.scale_to_fit_width(min(var.width, 6.9 - FORMULA_X))
+        var.next_to(self.sum_group, DOWN, buff=0.45, aligned_edge=LEFT)
         self.var_group = var
-        self.say(t("Starting weights are random around 0, with variance Var(w), the mean of w²."),
+        self.say(t("Starting weights are random, mean 0, with variance Var(w): the mean of w²."),
                  FadeIn(var), run_time=1.0)
 
     def _sum_x(self, i: int) -> float:
@@ -531,79 +546,76 @@ class TheWayOut(LessonScene):
         self.say(t("Why: S² is n squares of mean 1, plus cross terms, as often + as −, of mean about 0."),
                  FadeIn(formula), FadeIn(means), run_time=1.2)
 
-    # -- beats 7-10: the factor, which n, and the rules ---------------------------------------
+    # -- beats 9-14: the size forward, the factor back, and the rules ------------------------
+
+    def size_forward(self) -> None:
+        """Forward with zero biases: each term w_jk a_k has mean square Var(w) E[a^2], so
+        E[z^2] = n_in Var(w) E[a^2] and rms(z) = sqrt(n_in Var(w)) rms(a); worked for the
+        lesson's hidden width with Var(w) = 1 (z grows sqrt(n)-fold) and Var(w) = 1/n (kept)."""
+        th, r = self.theme, self.result
+        n = self.count("n_hidden", r.width)
+        grow = self.rec("sqrt_n_hidden", math.sqrt(r.width))
+        lines = VGroup(
+            VGroup(self.text(t("each term"), SIZE.label), self.tex(r"w_{jk}\,a_k", SIZE.label),
+                   self.text(t(": mean square"), SIZE.label),
+                   self.tex(r"\mathrm{Var}(w)\,\mathrm{E}[a^2]", SIZE.label)).arrange(RIGHT, buff=0.12),
+            VGroup(self.tex("n_{in}", SIZE.label), self.text(t("terms, zero biases:"), SIZE.label),
+                   self.tex(r"\mathrm{E}[z^2] \approx n_{in}\,\mathrm{Var}(w)\,\mathrm{E}[a^2]", SIZE.label)
+                   ).arrange(RIGHT, buff=0.12),
+            self.tex(r"\mathrm{rms}(z) \approx \sqrt{n_{in}\,\mathrm{Var}(w)}\ \mathrm{rms}(a)", SIZE.body,
+                     color=th.forward),
+            VGroup(self.tex_note(r"\mathrm{E}[\,\cdot\,]", t(": the mean over neurons and digits"), SIZE.label),
+                   self.tex_note(r"\mathrm{rms}", t(": root mean square, √E[·²]"), SIZE.label)
+                   ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
+            VGroup(self.tex(rf"n_{{in}} = {n},\ \mathrm{{Var}}(w) = 1:", SIZE.label),
+                   self.tex(rf"\mathrm{{rms}}(z) \approx \sqrt{{{n}}}\ \mathrm{{rms}}(a) = {grow}\ \mathrm{{rms}}(a)",
+                            SIZE.label, color=th.warn)).arrange(RIGHT, buff=0.25),
+            VGroup(self.tex(rf"n_{{in}} = {n},\ \mathrm{{Var}}(w) = 1/{n}:", SIZE.label),
+                   self.tex(r"\mathrm{rms}(z) \approx \mathrm{rms}(a)", SIZE.label, color=th.forward)
+                   ).arrange(RIGHT, buff=0.25),
+        ).arrange(DOWN, buff=0.3)
+        lines[4:].arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(lines[3], DOWN, buff=0.4)
+        lines.move_to([0, -0.1, 0])
+        self.forward_lines = lines
+        with self.beat(t("With zero biases, each term w_jk a_k has mean square Var(w) E[a²], E the mean over neurons "
+                         "and digits, so E[z²] ≈ n_in Var(w) E[a²].")):
+            self.play(FadeOut(self.sums_group), run_time=0.8)
+            self.play(FadeIn(lines[3][0]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
+            self.play(FadeIn(lines[1]), run_time=1.0)
+        with self.beat(t("{n} inputs, Var(w) = 1: z is about √{n} = {grow} times a's typical size; Var(w) = 1/{n}: "
+                         "the same size.", n=n, grow=grow)):
+            self.play(FadeIn(lines[2]), FadeIn(lines[3][1]), run_time=1.0)
+            self.play(FadeIn(lines[4]), run_time=0.8)
+            self.play(FadeIn(lines[5]), run_time=0.8)
 
     def factor_per_layer(self) -> None:
-        """rms(delta_l) ~ sqrt(n Var(w) E[g'^2]) rms(delta_(l+1))."""
+        """Back prop: delta_j sums n_out terms w_kj delta_k, times g'(z_j), so (taking w, delta and
+        g' independent) rms(delta_l) ~ sqrt(n_out Var(w) E[g'^2]) rms(delta_(l+1)); with
+        n Var(w) = 1 the factor is about sqrt(E[g'^2]), at most 1/4 for sigma."""
         th = self.theme
+        top = self.forward_lines[2]
         lines = VGroup(
-            VGroup(self.text(t("each term"), SIZE.label), self.tex(r"w_{kj}\,\delta_k", SIZE.label),
-                   self.text(t(": mean square"), SIZE.label),
-                   self.tex(r"\mathrm{Var}(w)\,\mathrm{E}[\delta^2]", SIZE.label)).arrange(RIGHT, buff=0.12),
-            VGroup(self.tex("n", SIZE.label), self.text(t("terms, summed: mean square"), SIZE.label),
-                   self.tex(r"n\,\mathrm{Var}(w)\,\mathrm{E}[\delta^2]", SIZE.label)).arrange(RIGHT, buff=0.12),
-            self.tex(r"\mathrm{rms}(\delta_l) \approx \sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}\ "
+            VGroup(self.text(t("back prop:"), SIZE.label),
+                   self.tex(r"\delta_j = g'(z_j) \sum_{k=1}^{n_{out}} w_{kj}\,\delta_k", SIZE.label)
+                   ).arrange(RIGHT, buff=0.2),
+            self.tex(r"\mathrm{rms}(\delta_l) \approx \sqrt{n_{out}\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}\ "
                      r"\mathrm{rms}(\delta_{l+1})", SIZE.body, color=th.backward),
-            VGroup(self.tex_note(r"\mathrm{rms}", t(": root mean square"), SIZE.label),
-                   self.tex_note(r"\mathrm{E}[\,\cdot\,]", t(": the mean over neurons and digits"), SIZE.label)
-                   ).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
             VGroup(self.tex(r"n\,\mathrm{Var}(w) = 1", SIZE.label, color=th.backward),
                    self.text(t(": a factor of about"), SIZE.label),
                    self.tex(r"\sqrt{\mathrm{E}[g'^2]}", SIZE.label),
                    self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
-        ).arrange(DOWN, buff=0.35).move_to([0, 0.0, 0])
+        ).arrange(DOWN, buff=0.4).next_to(top.copy().move_to([0, 2.3, 0]), DOWN, buff=0.6)
         self.factor = lines
-        with self.beat(t("At the start, each term w_kj δ_k, taking w independent of δ, has mean square Var(w) E[δ²], "
-                         "E the mean over neurons and digits, so n terms have n Var(w) E[δ²]; with g'(z_j), "
-                         "chapter {chapter}'s factor becomes about √(n Var(w) E[g'²]).",
-                         chapter=number_of("backprop"))):
-            self.play(FadeOut(self.sums_group), run_time=0.8)
-            self.play(FadeIn(lines[3]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
+        with self.beat(t("Back, by the same count (w, δ and g' taken independent), chapter {chapter}'s factor is about "
+                         "√(n_out Var(w) E[g'²]).", chapter=number_of("backprop"))):
+            self.play(FadeOut(VGroup(*self.forward_lines[:2], *self.forward_lines[3:])),
+                      top.animate.move_to([0, 2.3, 0]), run_time=0.8)
+            self.play(FadeIn(lines[0]), run_time=1.0)
             self.play(FadeIn(lines[1]), run_time=1.0)
-            self.play(FadeIn(lines[2]), run_time=1.0)
-        self.say(t("With n Var(w) = 1, as between chapter {chapter}'s hidden layers, the factor is about √E[g'²]: "
-                   "at most ¼ for the sigmoid.",
+        self.say(t("With n Var(w) = 1 (chapter {chapter}'s hidden layers), the factor is about √E[g'²]: at most ¼ for "
+                   "the sigmoid.",
                    chapter=number_of("fading")),
-                 FadeIn(lines[4]), run_time=1.0)
-
-    def which_n(self) -> None:
-        """Forward, a neuron sums its n_in inputs (fan-in); back prop sums over the n_out it feeds."""
-        th, r = self.theme, self.result
-        target = self.factor[2].copy().scale(0.8).move_to([*FACTOR_AT, 0])
-        ys = (BOW_Y + BOW_SPACING, BOW_Y, BOW_Y - BOW_SPACING)
-
-        def neuron(x: float, y: float, color: str | None = None) -> Circle:
-            c = Circle(0.2, stroke_color=color or th.neuron_stroke, fill_color=th.neuron_fill, fill_opacity=1,
-                       stroke_width=4 if color else 2)
-            return c.move_to([x, y, 0]).set_z_index(1)
-
-        j = neuron(BOW_X[1], BOW_Y, th.text)
-        ins = [neuron(BOW_X[0], y) for y in ys]
-        outs = [neuron(BOW_X[2], y) for y in ys]
-        fwd = VGroup(*[Arrow(a.get_center(), j.get_center(), buff=0.22, color=th.forward, stroke_width=3,
-                             max_tip_length_to_length_ratio=0.07) for a in ins])
-        back = VGroup(*[Arrow(b.get_center(), j.get_center(), buff=0.22, color=th.backward, stroke_width=3,
-                              max_tip_length_to_length_ratio=0.07) for b in outs])
-        fan_in = VGroup(self.text(t("forward: z sums"), SIZE.label, color=th.forward),
-                        VGroup(self.tex("n_{in}", SIZE.label, color=th.forward),
-                               self.text(t("inputs (fan-in)"), SIZE.label, color=th.forward)).arrange(RIGHT, buff=0.1)
-                        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12).next_to(VGroup(*ins), LEFT, buff=0.3)
-        fan_out = VGroup(self.text(t("back prop: δ sums"), SIZE.label, color=th.backward),
-                         VGroup(self.tex("n_{out}", SIZE.label, color=th.backward),
-                                self.text(t("terms (fan-out)"), SIZE.label, color=th.backward)).arrange(RIGHT, buff=0.1)
-                         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(VGroup(*outs), RIGHT, buff=0.3)
-        n = self.rec("n_hidden", r.width)
-        here = VGroup(self.text(t("between hidden layers here:"), SIZE.label),
-                      self.tex(rf"n_{{in}} = n_{{out}} = {n}", SIZE.body)).arrange(RIGHT, buff=0.2)
-        here.move_to([0, BOW_Y - BOW_SPACING - 1.1, 0])
-        self.bow = VGroup(fwd, back, j, *ins, *outs, fan_in, fan_out, here)
-        with self.beat(t("Which n? Forward, z sums a neuron's n_in inputs (fan-in); back, δ sums over the n_out "
-                         "neurons it feeds (fan-out).")):  # n_in = n_out between hidden layers: on screen
-            self.play(FadeOut(self.factor[:2]), FadeOut(self.factor[3:]), self.factor[2].animate.become(target),
-                      run_time=1.0)
-            self.play(FadeIn(j, *ins, *outs), FadeIn(fwd), FadeIn(fan_in), run_time=1.0)
-            self.play(FadeIn(back), FadeIn(fan_out), run_time=1.0)
-            self.play(FadeIn(here), run_time=0.6)
+                 FadeIn(lines[2]), run_time=1.0)
 
     def table_header(self) -> VGroup:
         """The rules' table: its header, with the widths of a hidden layer and of layer 1."""
@@ -646,29 +658,32 @@ class TheWayOut(LessonScene):
         return VGroup(name, formula, h_val, f_val)
 
     def rules_lecun_glorot(self) -> None:
-        """With zero biases Var(w) = 1/n_in keeps the mean square E[z^2] = E[a^2] going forward; with
-        g' = 1, 1/n_out keeps E[delta^2] going back; LeCun 1998 took 1/n_in, Xavier Glorot and
-        Bengio 2010 the harmonic middle 2/(n_in + n_out)."""
+        """For tanh (g'(0) = 1) and zero biases, LeCun 1998's Var(w) = 1/n_in keeps E[z^2] = E[a^2]
+        going forward, and E[delta^2] going back where n_in = n_out; where the two counts differ,
+        Xavier Glorot and Bengio 2010 took the middle (harmonic mean) 2/(n_in + n_out)."""
         header = self.table_header()
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
-        with self.beat(t("If g(z) ≈ z near 0 (tanh) and biases are 0, Var(w) = 1/n_in keeps E[z_l²] = "
-                         "E[a_(l−1)²] forward, 1/n_out keeps E[δ²] back. LeCun ({lecun}): 1/n_in. Xavier Glorot "
-                         "and Bengio ({glorot}): 2/(n_in + n_out), Xavier initialisation.",
-                         lecun=lecun.year, glorot=glorot.year)):
-            self.play(FadeOut(self.bow), run_time=0.6)
+        formula = self.factor[1]
+        target = formula.copy().scale(0.8).move_to([*FACTOR_AT, 0])
+        with self.beat(t("LeCun ({lecun}), for tanh (g'(0) = 1), zero biases: 1/n_in keeps z about a's size, and δ too "
+                         "where n_in = n_out.", lecun=lecun.year)):
+            self.play(FadeOut(self.forward_lines[2]), FadeOut(self.factor[0]), FadeOut(self.factor[2]),
+                      formula.animate.become(target), run_time=1.0)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
-            self.play(FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
+        self.say(t("Xavier Glorot and Bengio ({glorot}): 2/(n_in + n_out), between the two; Xavier initialisation.",
+                   glorot=glorot.year),
+                 FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
 
     def rule_he(self) -> None:
         """Kaiming He 2015: ReLU zeroes about half the z, halving the mean square forward (E[a^2] =
-        E[z^2]/2) and E[g'^2] back: 2/n_in for the forward pass, 2/n_out for the backward one."""
+        E[z^2]/2) and E[g'^2] back; doubling Var(w), 2/n_in, makes up for it."""
         row = self._rule_row(2)
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
-        self.say(t("Kaiming He ({year}): ReLU outputs 0 for about half the z, halving E[a²] forward and E[g'²] back; "
-                   "Var(w) = 2/n_in (or 2/n_out) makes up for it: He initialisation.", year=he.year),
+        self.say(t("Kaiming He ({year}): ReLU is 0 for about half the z, halving E[a²] and E[g'²]; twice the variance, "
+                   "2/n_in, makes up for it: He initialisation.", year=he.year),
                  FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 
     # -- beats 11-16: the bars -----------------------------------------------------------------
@@ -911,7 +926,7 @@ class TheWayOut(LessonScene):
         with self.beat(t("Chapter {chapter}'s deep net, untrained, from {starts} random starts. Each bar: layer l's "
                          "‖δ_l‖ of one digit, root mean square over {samples} digits.", chapter=number_of("fading"),
                          starts=fmt_value(len(r.seeds)), samples=fmt_whole(r.n_samples))):
-            self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[2]), run_time=0.8)
+            self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[1]), run_time=0.8)
             self.play(FadeIn(self.frame), run_time=1.0)
         s = r.settings[0]
         nv = fmt_value(float(s.n_var))

@@ -56,10 +56,11 @@ LESSONS = {"default": LESSONS_DIR / "default.toml", "relu-he": LESSONS_DIR / "re
 #: dropped that clause (LeCun's and Xavier's rules assume g' = 1 near 0, which the rules' beat now
 #: says), 4 s less.
 DURATION = {"default": (140.0, 170.0), "relu-he": (140.0, 170.0), "zh": (130.0, 196.0)}
-#: Its beats: the bridge, tanh, ReLU, the sum, Var(w), the random sums, the factor, which n,
-#: the rules (2), the bars' set-up, then two beats per setting; the key picture is then held
-#: without a caption.
-BEATS = 21
+#: Its beats: the bridge, tanh, ReLU, the sums forward and back (fan-in, fan-out), Var(w), the
+#: random sums, why sqrt(n), the size forward (2: the argument, the worked number), the factor
+#: back (2), the rules (3), the bars' set-up, then two beats per setting; the key picture is then
+#: held without a caption.
+BEATS = 24
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, TheWayOut],
         "sums.squares": list(s.squares), "sums.cross": list(s.cross), "sums.n_last": float(s.ns[-1]),
         "sums.squares_last": float(s.squares[-1]), "sums.cross_last": float(s.cross[-1]),
         "sums.mean_square_last": float(s.squares[-1] + s.cross[-1]),
-        "n_hidden": float(r.width), "n_first": float(r.n_first),
+        "n_hidden": float(r.width), "n_first": float(r.n_first), "sqrt_n_hidden": math.sqrt(r.width),
         "bar_decades": [float(v) for v in r.bar_decades], "samples": float(r.n_samples),
         "seeds": float(len(r.seeds)),
     }
@@ -179,7 +180,7 @@ def test_relu_is_off_for_about_half_the_inputs(rendered: dict[str, TheWayOut],
     assert relu.on_fraction == pytest.approx(relu.mean_slope_sq, abs=0.03)  # g' is 0 or 1: E[g'^2] = share on
     said = text_of(rendered["default"])
     assert "off, slope 0, where z < 0." in said
-    assert "ReLU outputs 0 for about half the z" in said  # said once, with He's rule
+    assert "ReLU is 0 for about half the z" in said  # said once, with He's rule
     assert "off wherever z < 0" not in text_of(rendered["default"])
 
 
@@ -435,6 +436,11 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert (f"slope {fmt_value(c.relu_slope_right)} where z > 0; off, slope {fmt_value(c.relu_slope_left)}, where "
             "z < 0" in text)
     assert rendered["default"].shown["n_hidden"] == r.width  # "n_in = n_out = 30" between hidden layers, on screen
+    # the worked number forward: n_in inputs of Var(w) = 1 grow z sqrt(n_in)-fold; Var(w) = 1/n_in keeps its size
+    n, grow = r.width, fmt_value(math.sqrt(r.width))
+    assert grow == "5.48"
+    assert (f"{n} inputs, Var(w) = 1: z is about √{n} = {grow} times a's typical size; Var(w) = 1/{n}: "
+            "the same size.") in text
     assert "LeCun (1998)" in text and "Xavier Glorot and Bengio (2010)" in text and "Kaiming He (2015)" in text
     assert f"Chapter {number_of('fading')}'s deep net, untrained, from {len(r.seeds)} random starts." in text
     assert f"root mean square over {fmt_whole(r.n_samples)} digits" in text
