@@ -412,7 +412,7 @@ class TheWayOut(LessonScene):
             self.play(FadeOut(self.tanh_group), FadeOut(self.relu_group), run_time=0.8)
             self.play(FadeIn(j, *ins, cols[:2], j_label), FadeIn(fwd), run_time=1.0)
             self.play(FadeIn(forward), run_time=0.8)
-        with self.beat(t("Back prop's δ_j adds one per neuron j feeds: n_out terms, the fan-out.")):  # n_in = n_out between hidden layers: on screen
+        with self.beat(t("Back prop's δ_j adds one per neuron j feeds: n_out terms, the fan-out.")):
             self.play(FadeIn(*outs, cols[2]), FadeIn(back), run_time=1.0)
             self.play(FadeIn(backward), run_time=0.8)
             self.play(FadeIn(here), run_time=0.6)
