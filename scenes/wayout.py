@@ -424,7 +424,7 @@ class TheWayOut(LessonScene):
         var.scale_to_fit_width(min(var.width, 6.9 - FORMULA_X))
         var.next_to(self.sum_group, DOWN, buff=0.45, aligned_edge=LEFT)
         self.var_group = var
-        self.say(t("Starting weights are random, mean 0, with variance Var(w): the mean of w²."),
+        self.say(t("Starting weights are random, mean 0, variance Var(w): the mean of w²."),
                  FadeIn(var), run_time=1.0)
 
     def _sum_x(self, i: int) -> float:
@@ -606,8 +606,8 @@ class TheWayOut(LessonScene):
                    self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
         ).arrange(DOWN, buff=0.4).next_to(top.copy().move_to([0, 2.3, 0]), DOWN, buff=0.6)
         self.factor = lines
-        with self.beat(t("Back, by the same count (w, δ and g' taken independent), chapter {chapter}'s factor is about "
-                         "√(n_out Var(w) E[g'²]).", chapter=number_of("backprop"))):
+        with self.beat(t("Back, by the same count (w, δ, g' taken independent), rms(δ) changes by about √(n_out Var(w) "
+                         "E[g'²]) a layer.")):
             self.play(FadeOut(VGroup(*self.forward_lines[:2], *self.forward_lines[3:])),
                       top.animate.move_to([0, 2.3, 0]), run_time=0.8)
             self.play(FadeIn(lines[0]), run_time=1.0)
