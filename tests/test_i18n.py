@@ -263,3 +263,15 @@ def test_a_chinese_poster(tmp_path: Path) -> None:
     assert poster.returncode == 0, poster.stderr[-3000:]
     pngs = list(tmp_path.rglob(f"{chapter.scene}*.png"))
     assert pngs and pngs[0].stat().st_size > 0
+
+
+def test_a_norms_bars_keep_the_latin_font_in_chinese() -> None:
+    """‖·‖ in a Chinese label is drawn in the Latin font: the CJK font's ‖ is a wide pair of strokes
+    (the zh teacher read chapter 11's card's ‖∂C/∂b‖ as odd)."""
+    from scenes.engine.style import FONT, FONTS, THEMES, label
+
+    theme = next(iter(THEMES.values()))
+    latin, cjk = (label("‖", theme, font=f) for f in (FONT, FONTS["zh"]))
+    assert cjk.width == pytest.approx(latin.width, rel=1e-6)
+    bars = label("每个数字的 ‖δ‖", theme, font=FONTS["zh"])
+    assert bars.width < label("每个数字的 ‖δ‖", theme, font=FONTS["zh"], t2f={"‖": FONTS["zh"]}).width

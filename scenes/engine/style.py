@@ -193,6 +193,8 @@ def label(text: str, theme: Theme, size: int = SIZE.label, color: str | None = N
     """
     kw.setdefault("font", FONT)
     kw.setdefault("use_svg_cache", True)
+    if kw["font"] != FONT and "‖" in text:  # a CJK font's ‖ is a wide pair of strokes, not a norm's bars
+        kw["t2f"] = {"‖": FONT, **kw.get("t2f", {})}
     return Text(text, font_size=size, color=color or theme.text, **kw)
 
 
