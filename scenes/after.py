@@ -537,7 +537,11 @@ class WhatCameAfter(LessonScene):
                     steps += [("uniform", [FadeIn(extra[0])], 0.6), ("1/(3n)", [FadeIn(extra[1])], 0.6)]
                 self.reveal(start, caption, steps)
         # one factor per layer, a matrix when layers are wide (chapter 9's W stretches by direction)
-        summary = self.text(t("a gradient = a product of one factor per layer: keep each near 1, on average"),
-                            SIZE.label, color=th.backward).move_to([0, last_dot[1] - 0.6, 0])
+        # the moral alone, mid-frame: under the timeline it would sit in the strip where players draw subtitles
+        moral = self.tr(t("a gradient = a product of one factor per layer:\nkeep each near 1, on average"))
+        summary = VGroup(*[self.text(line, SIZE.body, color=th.backward) for line in moral.split("\n")])
+        summary.arrange(DOWN, buff=0.3)
+        summary.scale_to_fit_width(min(summary.width, 13.0)).move_to([0, 0, 0])
+        timeline = [m for m in self.mobjects if m is not self.heading]
         self.say(t("A gradient is a product of one factor per layer, a matrix in a wide net: keep each stretch near "
-                   "1, on average."), FadeIn(summary), run_time=1.0)
+                   "1, on average."), FadeOut(*timeline), FadeIn(summary), run_time=1.0)

@@ -58,9 +58,9 @@ from scenes.engine.style import SIZE, GradientScale, fmt_ratio, label
 TITLE_Y = 0.3          # the episode's title, before it moves up to make room for the net
 MASTHEAD = (6.8, 3.6)  # where it then stays: its right edge and its centre's height
 ROW_Y = -0.55          # the layers' names under the net
-ARROW_Y = -1.35
-NOTE_Y = -2.45         # the headline
-QUESTION_Y = -3.4      # the question, all chapter long
+ARROW_Y = -1.15
+NOTE_Y = -2.1          # the headline
+QUESTION_Y = -3.0      # the question, all chapter long
 LEGEND = (4.35, 1.0)   # the centre of the colour bar
 #: The last beat: the arrow makes way, the headline and the question move up, the map of the
 #: answers takes the question's place.
