@@ -327,8 +327,8 @@ class WhatCameAfter(LessonScene):
                           color=th.muted)
         batch.move_to([x0 + width / 2, -2.75, 0])
         caption = t("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
-                    "scale γ and shift β. Dividing by √Var undoes any positive scaling of w: the factor no longer "
-                    "depends on w's scale, but need not be 1.")
+                    "scale γ and shift β. Dividing by √Var undoes any positive scaling of w, "
+                    "though the factor need not be 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)

@@ -519,7 +519,7 @@ class ExplodingGradients(LessonScene):
             ("weight", b.weight), ("bias", b.bias), ("input", b.input), ("activation", b.activation),
             ("factor", b.factor)))
         with self.beat(t("In this linear net a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}, a_l would "
-                         "stay {a}, δ_l grow {f}-fold a layer.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
+                         "stay {a}, δ_l grow {f}-fold a layer: a knife-edge.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
             # the linear net's lines dimmed: the panel is another net (round 35 newcomer)
             self.play(FadeOut(self.panel), self.lines.animate.set_stroke(opacity=0.12),
                       self.back_lines.animate.set_stroke(opacity=0.12), run_time=0.6)

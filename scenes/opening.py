@@ -227,7 +227,7 @@ class ColdOpen(LessonScene):
             t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        caption = t("Chapters {cause1} to {cause2}: the mechanism; {fix1} to {fix2}: fixes and history.",
+        caption = t("Chapters {cause1} to {cause2}: one mechanism; {fix1} to {fix2}: fixes and history.",
                     cause1=c1, cause2=c2, fix1=f1, fix2=f2)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)

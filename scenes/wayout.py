@@ -570,7 +570,7 @@ class TheWayOut(LessonScene):
             VGroup(self.tex(rf"n_{{in}} = {n},\ \mathrm{{Var}}(w) = 1:", SIZE.label),
                    self.tex(rf"\mathrm{{rms}}(z) \approx \sqrt{{{n}}}\ \mathrm{{rms}}(a) = {grow}\ \mathrm{{rms}}(a)",
                             SIZE.label, color=th.warn)).arrange(RIGHT, buff=0.25),
-            VGroup(self.tex(rf"n_{{in}} = {n},\ \mathrm{{Var}}(w) = 1/{n}:", SIZE.label),
+            VGroup(self.tex(rf"n_{{in}} = {n},\ \mathrm{{Var}}(w) = 1/{n} = 1/n_{{in}}:", SIZE.label),
                    self.tex(r"\mathrm{rms}(z) \approx \mathrm{rms}(a)", SIZE.label, color=th.forward)
                    ).arrange(RIGHT, buff=0.25),
         ).arrange(DOWN, buff=0.3)
@@ -582,8 +582,8 @@ class TheWayOut(LessonScene):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[3][0]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
             self.play(FadeIn(lines[1]), run_time=1.0)
-        with self.beat(t("{n} inputs, Var(w) = 1: z is about √{n} = {grow} times a's typical size; Var(w) = 1/{n}: "
-                         "the same size.", n=n, grow=grow)):
+        with self.beat(t("{n} inputs, Var(w) = 1: z is about √{n} = {grow} times a's typical size; Var(w) = 1/{n}, "
+                         "1/n_in, keeps it.", n=n, grow=grow)):
             self.play(FadeIn(lines[2]), FadeIn(lines[3][1]), run_time=1.0)
             self.play(FadeIn(lines[4]), run_time=0.8)
             self.play(FadeIn(lines[5]), run_time=0.8)
@@ -600,6 +600,8 @@ class TheWayOut(LessonScene):
                    ).arrange(RIGHT, buff=0.2),
             self.tex(r"\mathrm{rms}(\delta_l) \approx \sqrt{n_{out}\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}\ "
                      r"\mathrm{rms}(\delta_{l+1})", SIZE.body, color=th.backward),
+            self.tex(r"g' \approx 1,\ \mathrm{Var}(w) = 1/n_{out}:\quad \mathrm{rms}(\delta_l) \approx "
+                     r"\mathrm{rms}(\delta_{l+1})", SIZE.label),
             VGroup(self.tex(r"n\,\mathrm{Var}(w) = 1", SIZE.label, color=th.backward),
                    self.text(t(": a factor of about"), SIZE.label),
                    self.tex(r"\sqrt{\mathrm{E}[g'^2]}", SIZE.label),
@@ -607,11 +609,12 @@ class TheWayOut(LessonScene):
         ).arrange(DOWN, buff=0.4).next_to(top.copy().move_to([0, 2.3, 0]), DOWN, buff=0.6)
         self.factor = lines
         with self.beat(t("Back, by the same count (w, δ, g' taken independent), rms(δ) changes by about √(n_out Var(w) "
-                         "E[g'²]) a layer.")):
+                         "E[g'²]) a layer; if g' ≈ 1, Var(w) = 1/n_out keeps it.")):
             self.play(FadeOut(VGroup(*self.forward_lines[:2], *self.forward_lines[3:])),
                       top.animate.move_to([0, 2.3, 0]), run_time=0.8)
             self.play(FadeIn(lines[0]), run_time=1.0)
             self.play(FadeIn(lines[1]), run_time=1.0)
+            self.play(FadeIn(lines[2]), run_time=0.8)
         self.say(t("With n Var(w) = 1 (chapter {chapter}'s hidden layers), the factor is about √E[g'²]: at most ¼ for "
                    "the sigmoid.",
                    chapter=number_of("fading")),
@@ -667,12 +670,13 @@ class TheWayOut(LessonScene):
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
         formula = self.factor[1]
         target = formula.copy().scale(0.8).move_to([*FACTOR_AT, 0])
-        with self.beat(t("LeCun ({lecun}), for tanh (g'(0) = 1), zero biases: 1/n_in keeps z about a's size, and δ too "
-                         "where n_in = n_out.", lecun=lecun.year)):
-            self.play(FadeOut(self.forward_lines[2]), FadeOut(self.factor[0]), FadeOut(self.factor[2]),
+        with self.beat(t("LeCun ({lecun}) took the forward rule, 1/n_in, for his scaled tanh, with zero biases.",
+                         lecun=lecun.year)):
+            self.play(FadeOut(self.forward_lines[2]), FadeOut(self.factor[0]), FadeOut(self.factor[2:]),
                       formula.animate.become(target), run_time=1.0)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
-        self.say(t("Xavier Glorot and Bengio ({glorot}): 2/(n_in + n_out), between the two; Xavier initialisation.",
+        self.say(t("Xavier Glorot and Bengio ({glorot}): 2/(n_in + n_out), between 1/n_in and 1/n_out; Xavier "
+                   "initialisation.",
                    glorot=glorot.year),
                  FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
 

@@ -167,8 +167,7 @@ def test_batch_norm_and_clipping_are_stated_correctly(rendered: dict[str, WhatCa
     caps = rendered["default"].captions
     assert "mean 0, Var 1, then by a learned scale γ and shift β" in caps[2]
     # forward; see the test below
-    assert ("Dividing by √Var undoes any positive scaling of w: the factor no longer depends on w's scale, but "
-            "need not be 1.") in caps[2]
+    assert "Dividing by √Var undoes any positive scaling of w, though the factor need not be 1." in caps[2]
     assert "largest" not in caps[2] and "flat ends" not in caps[2]  # never "where σ' is near its largest"
     # the clipped gradient is ∇C (g is the activation function), on screen too
     assert "∇C (every ∂C/∂w)" in caps[3] and "η‖∇C‖" in caps[3]

@@ -121,7 +121,7 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     b = r.bounded
     assert (f"In this linear net a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, "
             f"a_0 = {fmt_value(b.input)}, a_l would stay {fmt_value(b.activation)}, δ_l grow "
-            f"{fmt_value(b.factor)}-fold a layer.") in caps[6]
+            f"{fmt_value(b.factor)}-fold a layer: a knife-edge.") in caps[6]
     for c in r.cases:
         logs = np.asarray(c.log10_grad_w_norms)
         assert np.allclose(logs, logs[0], atol=1e-9)  # exactly s^(L-1) ‖(1, 1)(1, 1)^T‖ at every layer

@@ -242,7 +242,7 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
     net = "" if same else f" for a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
     side = r.pixels.shape[0]
-    assert (f"averaged C over {BOOK_IMAGES:,} MNIST training images ({MNIST_SIDE}×{MNIST_SIDE}){net}: "
+    assert (f"averaged C over {BOOK_IMAGES:,} MNIST images ({MNIST_SIDE}×{MNIST_SIDE}){net}: "
             f"layer 1 at about 1/100 of layer {len(BOOK_HIDDEN_NORMS)}. "
             f"Over 1,000 of our {side}×{side} digits: {fmt_ratio(r.probe_first_over_last)}.") in text
     # ours measured as his: C averaged over the first 1,000 digits of chapter 8's training split, at the start
