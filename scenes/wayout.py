@@ -606,7 +606,10 @@ class TheWayOut(LessonScene):
                    self.text(t(": a factor of about"), SIZE.label),
                    self.tex(r"\sqrt{\mathrm{E}[g'^2]}", SIZE.label),
                    self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
+            self.muted(t("a larger Var(w) pushes z into σ's flat tails (chapter {chapter})",
+                         chapter=number_of("backprop")), SIZE.label),
         ).arrange(DOWN, buff=0.4).next_to(top.copy().move_to([0, 2.3, 0]), DOWN, buff=0.6)
+        lines[4].next_to(lines[3], DOWN, buff=0.2)
         self.factor = lines
         with self.beat(t("Back, by the same count (w, δ, g' taken independent), rms(δ) changes by about √(n_out Var(w) "
                          "E[g'²]) a layer; if g' ≈ 1, Var(w) = 1/n_out keeps it.")):
@@ -618,7 +621,7 @@ class TheWayOut(LessonScene):
         self.say(t("With n Var(w) = 1 (chapter {chapter}'s hidden layers), the factor is about √E[g'²]: at most ¼ for "
                    "the sigmoid.",
                    chapter=number_of("fading")),
-                 FadeIn(lines[2]), run_time=1.0)
+                 FadeIn(lines[3:]), run_time=1.0)
 
     def table_header(self) -> VGroup:
         """The rules' table: its header, with the widths of a hidden layer and of layer 1."""
