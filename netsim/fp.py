@@ -206,39 +206,36 @@ def matmul(a: Array, b: Array) -> Array:
     where ``a @ b`` runs whichever OpenBLAS kernel suits the CPU).
 
     The products netsim's passes make are compiled (:func:`_sum_products`): float64 operands
-    with m, k, n >= 2, ``a`` in C or Fortran order and ``b`` in C order (a W^T's W^T too, copied
-    to C order first). They add the same products in the same order as einsum's loop does for
-    those layouts, so they give its bits: each entry's k products one at a time, k = 0, 1, ...,
-    when ``b`` is in C order; for a W^T, where einsum's loop runs along k with two running sums
-    (the even and the odd k, each 8 at a time from the top, 6, 4, 2, 0, then the rest upward),
-    those two sums in that order, added last. Anything else goes to einsum itself.
+    with m, k, n >= 2, ``a`` in C or Fortran order and ``b`` in C order, or ``a`` in C order
+    and ``b`` in Fortran order (a W^T; copied to C order first, k n values for m k n products). They add the same
+    products in the same order as einsum's loop does for those layouts, so they give its bits:
+    where ``b`` is in C order, each entry's k products one at a time, k = 0, 1, ...; for a W^T,
+    where einsum's loop runs along k with two running sums (of the even and of the odd k, 8 at
+    a time from the top, 6, 4, 2, 0, then the rest upward), those two sums, added last. The
+    result is in C order, as einsum's. Anything else goes to einsum itself.
     """
-    if a.ndim == 2 and b.ndim == 2 and _compiled_layouts(a, b):
-        m, n = a.shape[0], b.shape[1]
-        out = np.empty((m, n))
-        if b.flags.c_contiguous:  # einsum: the k products one at a time
-            _sum_products(a, b, _ascending(a.shape[1]), _NONE, out)
-        else:  # a b with b = W^T, W in C order: einsum's two running sums along k
-            _sum_products(a, np.ascontiguousarray(b), *_two_sums_order(a.shape[1]), out)
-        return out
+    if a.ndim == 2 and b.ndim == 2 and a.dtype == _FLOAT64 and b.dtype == _FLOAT64:
+        (m, k), n = a.shape, b.shape[1]
+        # einsum's iterator merges or drops axes of length 1, which changes its loop: compiled
+        # from 2 on. The kernels' signatures take writeable aligned arrays: a read-only operand
+        # is copied, in its own layout (its size, against m k n products).
+        if m >= 2 and k >= 2 and n >= 2 and b.shape[0] == k:
+            a = a if a.flags.writeable else np.array(a, order="K")
+            b = b if b.flags.writeable else np.array(b, order="K")
+            fa, fb = a.flags, b.flags
+            if fa.aligned and fb.aligned:
+                if fb.c_contiguous and (fa.c_contiguous or fa.f_contiguous):  # the k products one at a time
+                    out = np.empty((m, n))
+                    _sum_products(a, b, _ascending(k), _NONE, out)
+                    return out
+                if fa.c_contiguous and fb.f_contiguous:  # a W^T: einsum's two running sums along k
+                    out = np.empty((m, n))
+                    _sum_products(a, np.ascontiguousarray(b), *_two_sums_order(k), out)
+                    return out
     return np.einsum(_MATMUL_SUBSCRIPTS[a.ndim, b.ndim], a, b)
 
 
-def _compiled_layouts(a: Array, b: Array) -> bool:
-    """True where :func:`matmul`'s compiled kernels give einsum's bits: 2-D float64 operands,
-    writeable and aligned (the kernels' signatures), m, k, n >= 2 (einsum's iterator merges or
-    drops axes of length 1 and changes its loop), and ``a`` in C order with ``b`` in C or Fortran
-    order, or ``a`` in Fortran order with ``b`` in C order."""
-    if a.dtype != np.float64 or b.dtype != np.float64 or a.shape[1] != b.shape[0]:
-        return False
-    if min(a.shape[0], a.shape[1], b.shape[1]) < 2:
-        return False
-    fa, fb = a.flags, b.flags
-    if not (fa.aligned and fb.aligned and fa.writeable and fb.writeable):
-        return False
-    return (fa.c_contiguous and (fb.c_contiguous or fb.f_contiguous)) or (fa.f_contiguous and fb.c_contiguous)
-
-
+_FLOAT64 = np.dtype(np.float64)
 _NONE = np.zeros(0, dtype=np.int64)
 
 
@@ -277,7 +274,8 @@ def _elementwise(kernel, x) -> Array:
     x = np.asarray(x, dtype=float)
     order = "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
     out = np.empty(x.shape, order=order)
-    kernel(x.ravel(order=order), out.ravel(order=order))
+    flat = x.ravel(order=order)  # a view where x is contiguous, else a copy
+    kernel(flat if flat.flags.writeable else flat.copy(), out.ravel(order=order))  # the kernels' signatures
     return _scalar(out)
 
 

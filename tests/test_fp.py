@@ -210,12 +210,14 @@ def test_compiled_functions_give_the_bits_of_their_numpy_sequences_anywhere(valu
 
 
 def test_elementwise_functions_keep_the_layout_and_the_scalars():
-    """C, Fortran and strided arrays, a 0-d array (a NumPy scalar back, as from a ufunc), and
-    blocks of every length the kernels' vector loops can end on."""
+    """C, Fortran, strided and read-only arrays, a 0-d array (a NumPy scalar back, as from a
+    ufunc), and blocks of every length the kernels' vector loops can end on."""
     rng = np.random.default_rng(8)
     z = rng.normal(0, 8, (1645, 30))
     z.ravel()[16389:16396] = [709.0, -710.0, 745.5, -746.0, np.nan, 0.0, -0.0]
-    for arr in (z, z[:100], z.T, z[:, ::3], z[0, :5], *(z.ravel()[:n] for n in range(1, 40)), np.array(-0.5)):
+    frozen = z[:50].copy()
+    frozen.flags.writeable = False
+    for arr in (z, z[:100], z.T, z[:, ::3], z[0, :5], frozen, *(z.ravel()[:n] for n in range(1, 40)), np.array(-0.5)):
         for name, sequence in NUMPY_SEQUENCES.items():
             with np.errstate(all="ignore"):
                 got, want = getattr(fp, name)(arr), sequence(arr)
@@ -278,8 +280,9 @@ def test_matmul_on_netsims_shapes_and_other_operands():
     for x, y in ((a, v), (v, a.T), (v, v), (a[:, ::2], a[:, ::2].T), (a.astype(np.float32), a.T.astype(np.float32))):
         assert same_bits(fp.matmul(x, y), np.einsum(fp._MATMUL_SUBSCRIPTS[x.ndim, y.ndim], x, y))
     frozen = a.copy()
-    frozen.flags.writeable = False
-    assert same_bits(fp.matmul(frozen, a.T.copy()), np.einsum("ik,kj->ij", frozen, a.T.copy()))
+    frozen.flags.writeable = False  # read-only operands: copied for the compiled kernels
+    for x, y in ((frozen, frozen.T), (frozen.T, frozen), (frozen, a.T.copy())):
+        assert _same_product(fp.matmul(x, y), np.einsum("ik,kj->ij", x, y))
 
 
 #: An x86 FMA instruction (vfmadd231pd, vfnmsub132sd, ...) in AT&T or Intel syntax.
@@ -312,6 +315,29 @@ def test_compiled_code_has_no_fused_multiply_add():
         features = llvmlite.binding.get_host_cpu_features().flatten()
     if "+fma" in features:  # where the CPU has FMA, the check does find one LLVM was allowed to make
         assert FMA.search(_fresh_asm(fp._sum_products, fastmath={"contract"}))
+
+
+def test_kernels_compile_where_no_cache_directory_can_be_written(monkeypatch):
+    """numba refuses cache=True where it finds no directory to write (a read-only checkout and
+    home): fp's kernels then compile on every import instead, and the SLP setting is put back."""
+    real = numba.njit
+
+    def njit(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function 'twice': no locator available for file 'fp.py'")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    slp = numba.core.config.SLP_VECTORIZE
+
+    @fp._jit("void(f8[::1], f8[::1])")
+    def twice(x, out):
+        for i in range(x.shape[0]):
+            out[i] = 2.0 * x[i]
+
+    out = np.empty(3)
+    twice(np.arange(3.0), out)
+    assert out.tolist() == [0.0, 2.0, 4.0] and numba.core.config.SLP_VECTORIZE == slp
 
 
 # -- nothing in netsim reaches arithmetic that depends on the CPU ---------------------------------
