@@ -13,9 +13,9 @@ alike), and against PyTorch's CPU build when it is installed:
   netsim's to the bit (``tests/test_bench.py`` checks), so the ratio to it is what netsim's
   own code costs.
 * netsim's products alone: the 14 matrix products of the pass as netsim computes them, in
-  one fixed order of sums on every CPU (``netsim.fp``), beside the same products by NumPy's
-  BLAS (each CPU's own kernel, fused multiply-adds, blocked sums). Their difference is what
-  netsim's exactness costs; PyTorch, like BLAS, does not pay it.
+  one fixed order of sums on every CPU (``netsim.fp``, compiled by numba), beside the same
+  products by NumPy's BLAS (each CPU's own kernel, fused multiply-adds, blocked sums). Their
+  difference is what netsim's exactness costs; PyTorch, like BLAS, does not pay it.
 * PyTorch (autograd, float64, CPU) on one thread, as netsim runs, and on its default
   threads. It is timed in blocks of its own, after: its OpenMP threads keep spinning for a
   while after each pass and would slow whichever NumPy pass came next.
@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from netsim import fp
@@ -151,7 +152,8 @@ def cpu() -> str:
 
 
 def machine() -> str:
-    """CPU model and cores, NumPy and its BLAS (with its thread count)."""
+    """CPU model and cores, NumPy and its BLAS (with its thread count), and numba, which
+    compiles netsim's arithmetic."""
     blas = "BLAS unknown"
     try:
         from threadpoolctl import threadpool_info
@@ -164,7 +166,7 @@ def machine() -> str:
             blas = f"{info.get('internal_api')} {info.get('version')}, {info.get('num_threads')} threads"
     except ImportError:
         pass
-    return f"{cpu()}; NumPy {np.__version__} with {blas}"
+    return f"{cpu()}; NumPy {np.__version__} with {blas}; numba {numba.__version__}"
 
 
 @dataclass(frozen=True)

@@ -8,26 +8,35 @@ on screen changes (chapter 9 once said "3.4 times" on one CPU and "3.9" on anoth
 
 So netsim computes with this module only:
 
-- :func:`matmul` sums its products with ``numpy.einsum``'s own loop (never BLAS), one fixed
-  order for a given shape and layout; :func:`matmul_by_rows` gives its bits faster for a tall
-  product in the one case where the same order can be had along longer rows;
+- :func:`matmul` gives the bits of ``numpy.einsum``'s own summation loop (never BLAS), one
+  fixed order of sums for a given shape and layout; :func:`matmul_by_rows` is the same function;
 - :func:`exp`, :func:`expm1`, :func:`exp10`, :func:`log`, :func:`log1p`, :func:`log10`, :func:`tanh`,
-  :func:`sigmoid` are
-  written with +, -, *, /, max and ``ldexp`` (or, where it is exact, a multiply by 2^k built
-  from its bits), each one NumPy ufunc call on whole arrays or on blocks of them. IEEE 754
-  defines each of those to the bit, and separate calls cannot be fused into an FMA, so no
-  CPU can round them differently;
+  :func:`sigmoid` are written with +, -, *, /, comparisons and exact scalings by powers of 2
+  built from their bits (as ``frexp`` and ``ldexp`` do), in a fixed order. IEEE 754 defines
+  each of those to the bit, so no CPU can round them differently;
 - :func:`norm` is the square root of a sum of squares, with no BLAS dot product.
 
+The products netsim's passes make and the element-by-element functions are compiled by numba
+(LLVM) for the CPU at hand: SIMD registers hold several entries or elements side by side, but
+each keeps its own operations in its own order, and without fastmath LLVM neither reorders a
+sum nor fuses a multiply and an add into an FMA. They do the very operations that NumPy's
+ufunc calls and einsum's loop did before them, in one pass, so they give the same bits, several
+times faster. numba caches the compiled code on disk (a few seconds' compile on the first import
+after a change, then under a second to load).
+
 Each function is within about two units in the last place of the exact value;
-``tests/test_fp.py`` checks that against NumPy's own functions, and runs a chapter's training
-under other OpenBLAS kernels and other SIMD levels to check that not a bit changes.
+``tests/test_fp.py`` checks that against NumPy's own functions, checks the compiled code's bits
+against the NumPy calls it replaces and that it holds no FMA, and runs a chapter's training under
+other OpenBLAS kernels, other SIMD levels and numba compiling for a generic x86-64 to check that
+not a bit changes.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
+import numba
 import numpy as np
 
 Array = np.ndarray
@@ -48,6 +57,143 @@ _EXPM1_COEFFS = tuple(1.0 / math.factorial(n + 1) for n in range(14))
 # 2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + ... + s^22/23): for |s| <= 0.172 the first term left
 # out is below 1e-19 of s.
 _ATANH_COEFFS = tuple(2.0 / n for n in range(1, 24, 2))
+# The coefficients after the top one, downward: the order Horner's rule takes them in.
+_EXPM1_REST = _EXPM1_COEFFS[-2::-1]
+_ATANH_REST = _ATANH_COEFFS[-2::-1]
+_TWO_54 = 2.0**54
+#: A float's 52 mantissa bits, and the exponent bits of 1/2: the steps of frexp.
+_MANTISSA, _HALF_EXPONENT = (1 << 52) - 1, 1022 << 52
+
+
+# -- compiled kernels ---------------------------------------------------------------------------
+#
+# numba compiles these with LLVM for the CPU it runs on, without fastmath: LLVM then keeps every
+# operation as written, one IEEE 754 rounding each, never reassociates a sum and never fuses a
+# multiply and an add into an FMA. Running several elements or several sums side by side in SIMD
+# registers (what makes them fast) changes no result, since each keeps its own operations in its
+# own order; so the bits are the same on every CPU, as NumPy's ufunc calls gave them.
+# tests/test_fp.py checks them against those calls and against a build for a generic x86-64 CPU,
+# and that no FMA instruction is in the compiled products.
+
+
+def _jit(*signatures: str):
+    """numba.njit, compiled when this module is imported for the given signatures only (or loaded
+    from numba's cache on disk, next to this file, when one was compiled for this CPU before).
+
+    LLVM's SLP vectoriser is on while they compile: it is what packs the products' separate
+    running sums into SIMD registers (numba leaves it off by default after miscompiles in 2023;
+    the tests compare every kernel's bits). ``error_model="numpy"``: a division by zero gives
+    IEEE's inf or NaN as NumPy does, no exception. Where no cache directory can be written,
+    numba compiles on every import instead.
+    """
+    def decorate(fn):
+        config = numba.core.config
+        slp, config.SLP_VECTORIZE = config.SLP_VECTORIZE, 1
+        try:
+            try:
+                return numba.njit(list(signatures), cache=True, nogil=True, error_model="numpy")(fn)
+            except RuntimeError:  # "cannot cache function ...: no locator available"
+                return numba.njit(list(signatures), nogil=True, error_model="numpy")(fn)
+        finally:
+            config.SLP_VECTORIZE = slp
+    return decorate
+
+
+@numba.njit(inline="always")  # compiled into each kernel that calls it
+def _block(a, b, order, i, j, dst, di, dj, second):
+    """The 4 by 8 sums over ``order`` of a[i + r, k] b[k, j + c], written to dst[di + r, dj + c];
+    with ``second``, 0 + (what dst holds + the sum) instead (einsum's two running sums added).
+
+    The 32 running sums stay in registers throughout. j and dj must come from a range or be
+    constants: LLVM vectorises the sums only where it sees an index is not negative.
+    """
+    c00 = c01 = c02 = c03 = c04 = c05 = c06 = c07 = 0.0
+    c10 = c11 = c12 = c13 = c14 = c15 = c16 = c17 = 0.0
+    c20 = c21 = c22 = c23 = c24 = c25 = c26 = c27 = 0.0
+    c30 = c31 = c32 = c33 = c34 = c35 = c36 = c37 = 0.0
+    for t in range(order.shape[0]):
+        k = order[t]
+        b0, b1, b2, b3 = b[k, j], b[k, j + 1], b[k, j + 2], b[k, j + 3]
+        b4, b5, b6, b7 = b[k, j + 4], b[k, j + 5], b[k, j + 6], b[k, j + 7]
+        x = a[i, k]
+        c00 += x * b0; c01 += x * b1; c02 += x * b2; c03 += x * b3  # noqa: E702
+        c04 += x * b4; c05 += x * b5; c06 += x * b6; c07 += x * b7  # noqa: E702
+        x = a[i + 1, k]
+        c10 += x * b0; c11 += x * b1; c12 += x * b2; c13 += x * b3  # noqa: E702
+        c14 += x * b4; c15 += x * b5; c16 += x * b6; c17 += x * b7  # noqa: E702
+        x = a[i + 2, k]
+        c20 += x * b0; c21 += x * b1; c22 += x * b2; c23 += x * b3  # noqa: E702
+        c24 += x * b4; c25 += x * b5; c26 += x * b6; c27 += x * b7  # noqa: E702
+        x = a[i + 3, k]
+        c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3  # noqa: E702
+        c34 += x * b4; c35 += x * b5; c36 += x * b6; c37 += x * b7  # noqa: E702
+    if second:
+        c00 = 0.0 + (dst[di, dj] + c00); c01 = 0.0 + (dst[di, dj + 1] + c01)  # noqa: E702
+        c02 = 0.0 + (dst[di, dj + 2] + c02); c03 = 0.0 + (dst[di, dj + 3] + c03)  # noqa: E702
+        c04 = 0.0 + (dst[di, dj + 4] + c04); c05 = 0.0 + (dst[di, dj + 5] + c05)  # noqa: E702
+        c06 = 0.0 + (dst[di, dj + 6] + c06); c07 = 0.0 + (dst[di, dj + 7] + c07)  # noqa: E702
+        c10 = 0.0 + (dst[di + 1, dj] + c10); c11 = 0.0 + (dst[di + 1, dj + 1] + c11)  # noqa: E702
+        c12 = 0.0 + (dst[di + 1, dj + 2] + c12); c13 = 0.0 + (dst[di + 1, dj + 3] + c13)  # noqa: E702
+        c14 = 0.0 + (dst[di + 1, dj + 4] + c14); c15 = 0.0 + (dst[di + 1, dj + 5] + c15)  # noqa: E702
+        c16 = 0.0 + (dst[di + 1, dj + 6] + c16); c17 = 0.0 + (dst[di + 1, dj + 7] + c17)  # noqa: E702
+        c20 = 0.0 + (dst[di + 2, dj] + c20); c21 = 0.0 + (dst[di + 2, dj + 1] + c21)  # noqa: E702
+        c22 = 0.0 + (dst[di + 2, dj + 2] + c22); c23 = 0.0 + (dst[di + 2, dj + 3] + c23)  # noqa: E702
+        c24 = 0.0 + (dst[di + 2, dj + 4] + c24); c25 = 0.0 + (dst[di + 2, dj + 5] + c25)  # noqa: E702
+        c26 = 0.0 + (dst[di + 2, dj + 6] + c26); c27 = 0.0 + (dst[di + 2, dj + 7] + c27)  # noqa: E702
+        c30 = 0.0 + (dst[di + 3, dj] + c30); c31 = 0.0 + (dst[di + 3, dj + 1] + c31)  # noqa: E702
+        c32 = 0.0 + (dst[di + 3, dj + 2] + c32); c33 = 0.0 + (dst[di + 3, dj + 3] + c33)  # noqa: E702
+        c34 = 0.0 + (dst[di + 3, dj + 4] + c34); c35 = 0.0 + (dst[di + 3, dj + 5] + c35)  # noqa: E702
+        c36 = 0.0 + (dst[di + 3, dj + 6] + c36); c37 = 0.0 + (dst[di + 3, dj + 7] + c37)  # noqa: E702
+    dst[di, dj] = c00; dst[di, dj + 1] = c01; dst[di, dj + 2] = c02; dst[di, dj + 3] = c03  # noqa: E702
+    dst[di, dj + 4] = c04; dst[di, dj + 5] = c05; dst[di, dj + 6] = c06; dst[di, dj + 7] = c07  # noqa: E702
+    dst[di + 1, dj] = c10; dst[di + 1, dj + 1] = c11; dst[di + 1, dj + 2] = c12; dst[di + 1, dj + 3] = c13  # noqa: E702
+    dst[di + 1, dj + 4] = c14; dst[di + 1, dj + 5] = c15; dst[di + 1, dj + 6] = c16; dst[di + 1, dj + 7] = c17  # noqa: E702
+    dst[di + 2, dj] = c20; dst[di + 2, dj + 1] = c21; dst[di + 2, dj + 2] = c22; dst[di + 2, dj + 3] = c23  # noqa: E702
+    dst[di + 2, dj + 4] = c24; dst[di + 2, dj + 5] = c25; dst[di + 2, dj + 6] = c26; dst[di + 2, dj + 7] = c27  # noqa: E702
+    dst[di + 3, dj] = c30; dst[di + 3, dj + 1] = c31; dst[di + 3, dj + 2] = c32; dst[di + 3, dj + 3] = c33  # noqa: E702
+    dst[di + 3, dj + 4] = c34; dst[di + 3, dj + 5] = c35; dst[di + 3, dj + 6] = c36; dst[di + 3, dj + 7] = c37  # noqa: E702
+
+
+@_jit("void(f8[:, ::1], f8[:, ::1], i8[::1], i8[::1], f8[:, ::1])",
+      "void(f8[::1, :], f8[:, ::1], i8[::1], i8[::1], f8[:, ::1])")
+def _sum_products(a, b, first, second, out):
+    """out[i, j] = (((0 + a[i, k0] b[k0, j]) + a[i, k1] b[k1, j]) + ...) for k0, k1, ... in
+    ``first``: each product rounded, then each sum, one at a time. Where ``second`` is not
+    empty, the same sum over it is added as 0 + (first sum + second sum).
+
+    Entries are computed 4 rows by 8 columns at a time (:func:`_block`). Where m is not a
+    multiple of 4 the last block of rows overlaps the one before it, and where n is not a
+    multiple of 8 the last 8 columns are done apart, into a small block copied out: the
+    entries computed twice get the same bits both times.
+    """
+    m, n = out.shape
+    two = second.shape[0] > 0
+    if m < 4 or n < 8:
+        for i in range(m):
+            for j in range(n):
+                s = 0.0
+                for k in first:
+                    s = a[i, k] * b[k, j] + s
+                if two:
+                    s2 = 0.0
+                    for k in second:
+                        s2 = a[i, k] * b[k, j] + s2
+                    s = 0.0 + (s + s2)
+                out[i, j] = s
+        return
+    last = np.ascontiguousarray(b[:, n - 8:])
+    block = np.empty((4, 8))
+    for i0 in range(0, m, 4):
+        i = min(i0, m - 4)
+        for p in range(n // 8):  # j = 8 p, from a range: LLVM sees it is not negative
+            for s in range(1 + two):
+                _block(a, b, second if s else first, i, 8 * p, out, i, 8 * p, s > 0)
+        if n % 8:  # the last 8 columns
+            for s in range(1 + two):
+                _block(a, last, second if s else first, i, 0, block, 0, 0, s > 0)
+            for r in range(4):
+                for c in range(8):
+                    out[i + r, n - 8 + c] = block[r, c]
 
 
 #: einsum's subscripts for a product of an a.ndim-D and a b.ndim-D operand.
@@ -55,87 +201,66 @@ _MATMUL_SUBSCRIPTS = {(2, 2): "ik,kj->ij", (2, 1): "ik,k->i", (1, 2): "k,kj->j",
 
 
 def matmul(a: Array, b: Array) -> Array:
-    """a b, for 2-D ``a`` (m, k) and ``b`` (k, n), or a 1-D vector on either side.
+    """a b, for 2-D ``a`` (m, k) and ``b`` (k, n), or a 1-D vector on either side: the bits of
+    ``numpy.einsum`` without ``optimize`` (NumPy's own summation loop, the same on every CPU,
+    where ``a @ b`` runs whichever OpenBLAS kernel suits the CPU).
 
-    ``einsum`` without ``optimize`` runs NumPy's own summation loop, the same on every CPU,
-    where ``a @ b`` runs whichever OpenBLAS kernel suits the CPU.
+    The products netsim's passes make are compiled (:func:`_sum_products`): float64 operands
+    with m, k, n >= 2, ``a`` in C or Fortran order and ``b`` in C order, or ``a`` in C order
+    and ``b`` in Fortran order (a W^T; copied to C order first, k n values for m k n products). They add the same
+    products in the same order as einsum's loop does for those layouts, so they give its bits:
+    where ``b`` is in C order, each entry's k products one at a time, k = 0, 1, ...; for a W^T,
+    where einsum's loop runs along k with two running sums (of the even and of the odd k, 8 at
+    a time from the top, 6, 4, 2, 0, then the rest upward), those two sums, added last. The
+    result is in C order, as einsum's. Anything else goes to einsum itself.
     """
+    if a.ndim == 2 and b.ndim == 2 and a.dtype == _FLOAT64 and b.dtype == _FLOAT64:
+        (m, k), n = a.shape, b.shape[1]
+        # einsum's iterator merges or drops axes of length 1, which changes its loop: compiled
+        # from 2 on. The kernels' signatures take writeable aligned arrays: a read-only operand
+        # is copied, in its own layout (its size, against m k n products).
+        if m >= 2 and k >= 2 and n >= 2 and b.shape[0] == k:
+            a = a if a.flags.writeable else np.array(a, order="K")
+            b = b if b.flags.writeable else np.array(b, order="K")
+            fa, fb = a.flags, b.flags
+            if fa.aligned and fb.aligned:
+                if fb.c_contiguous and (fa.c_contiguous or fa.f_contiguous):  # the k products one at a time
+                    out = np.empty((m, n))
+                    _sum_products(a, b, _ascending(k), _NONE, out)
+                    return out
+                if fa.c_contiguous and fb.f_contiguous:  # a W^T: einsum's two running sums along k
+                    out = np.empty((m, n))
+                    _sum_products(a, np.ascontiguousarray(b), *_two_sums_order(k), out)
+                    return out
     return np.einsum(_MATMUL_SUBSCRIPTS[a.ndim, b.ndim], a, b)
 
 
-#: Rows from which :func:`matmul_by_rows` pays for its transposed copy.
-BY_ROWS_FROM = 64
+_FLOAT64 = np.dtype(np.float64)
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+@functools.cache
+def _ascending(k: int) -> Array:
+    """0, 1, ..., k - 1: the order einsum adds a product's terms in when ``b`` is in C order."""
+    return np.arange(k, dtype=np.int64)
+
+
+@functools.cache
+def _two_sums_order(k: int) -> tuple[Array, Array]:
+    """The order of the terms of einsum's two running sums for a W^T (its loop along k, two
+    float64 lanes of 128-bit vectors, four vectors a step added from the last: terms 6, 4, 2, 0
+    of each 8 into the first sum and 7, 5, 3, 1 into the second; then the rest, two at a time)."""
+    whole = k // 8 * 8
+    even = [j + t for j in range(0, whole, 8) for t in (6, 4, 2, 0)] + list(range(whole, k, 2))
+    odd = [j + t + 1 for j in range(0, whole, 8) for t in (6, 4, 2, 0)] + list(range(whole + 1, k, 2))
+    return np.array(even, dtype=np.int64), np.array(odd, dtype=np.int64)
 
 
 def matmul_by_rows(a: Array, b: Array) -> Array:
-    """matmul(a, b) to the bit, for a 2-D ``a`` (m, k) and ``b`` (k, n) in C order, faster when
-    m is large and n small (1797 digits by 30 units): returned in C order.
-
-    For C-ordered operands with n >= 2, einsum's own loop sums each entry's k products one at a
-    time, k = 0, 1, ..., with a multiply and an add each, over a row of b (n values) at a time:
-    m k calls of a loop of n. b^T a^T with a^T laid out row by row adds the very same products
-    in the very same order, over rows of m values instead: k n calls of a loop of m, which
-    NumPy's inner loop runs several times faster. Anything else goes to :func:`matmul` as it
-    is (``tests/test_fp.py`` checks both give the same bits over many shapes).
-    """
-    m, n = a.shape[0], b.shape[-1]
-    if (a.ndim != 2 or b.ndim != 2 or n < 2 or m < BY_ROWS_FROM
-            or not (a.flags.c_contiguous and b.flags.c_contiguous)):
-        return matmul(a, b)
-    t = np.einsum("ik,kj->ij", b.T, np.ascontiguousarray(a.T))  # (a b)^T, C order
-    return np.ascontiguousarray(t.T)
-
-
-def _poly(x: Array, coeffs: tuple[float, ...]) -> Array:
-    """c_0 + c_1 x + ... + c_(n-1) x^(n-1) by Horner's rule, one multiply and one add per
-    coefficient, in place on one new array."""
-    p = np.full_like(x, coeffs[-1])
-    for c in coeffs[-2::-1]:
-        p *= x
-        p += c
-    return p
-
-
-def _expm1_reduced(x: Array, k: Array, r: Array, upper: bool = True, lower: bool = True) -> None:
-    """Leave k = round(x / ln 2) (float) in ``k`` and expm1(r) in ``x``, with x = k ln 2 + r,
-    |r| <= ln2 / 2; ``r`` is overwritten. Everything happens in the three given float arrays
-    of one shape: no new array.
-
-    x is first clipped to [EXP_MIN, EXP_MAX], where 2^k is representable and e^x rounds to 0
-    or to inf; a NaN stays NaN (and makes expm1(r) NaN). ``upper=False`` skips the clip at
-    EXP_MAX for an x known to be <= 0, ``lower=False`` the one at EXP_MIN for an x known to be
-    above it (the same bits: there the clip changes nothing). The steps are
-    those of x - k ln2_hi - k ln2_lo and r (1 + r/2! + ...) by Horner's rule, one IEEE
-    operation each, so the bits do not depend on which arrays hold them. Call it under
-    ``np.errstate(all="ignore")``.
-    """
-    if lower:
-        np.maximum(x, EXP_MIN, out=x)
-    if upper:
-        np.minimum(x, EXP_MAX, out=x)
-    np.multiply(x, INV_LN2, out=k)
-    np.rint(k, out=k)
-    np.multiply(k, LN2_HI, out=r)
-    np.subtract(x, r, out=r)  # x - k ln2_hi
-    np.multiply(k, LN2_LO, out=x)
-    np.subtract(r, x, out=r)  # - k ln2_lo
-    p = np.multiply(r, _EXPM1_COEFFS[-1], out=x)  # Horner's rule from the top coefficient
-    for c in _EXPM1_COEFFS[-2::-1]:
-        p += c
-        p *= r
-    # p = r * poly(r): the last step above multiplies by r once more, as r * _poly(r) does
-
-
-def _reduced(x: Array) -> tuple[Array, Array]:
-    """(k, expm1(r)) with x = k ln 2 + r, |r| <= ln2 / 2, k a whole number (int array).
-
-    x is first clipped to [EXP_MIN, EXP_MAX], where 2^k is representable and e^x rounds to 0
-    or to inf; a NaN stays NaN (and makes expm1(r) NaN). Call it under ``np.errstate(all="ignore")``.
-    """
-    x = np.array(x, dtype=float)  # a copy: it becomes expm1(r)
-    k, r = np.empty_like(x), np.empty_like(x)
-    _expm1_reduced(x, k, r)
-    return k.astype(np.int64), x
+    """matmul(a, b), under the name netsim's backward pass has called it by: the compiled product
+    is as fast for a tall ``a`` (1797 digits by 30 units) as the transposed route this once took
+    through einsum, and gives the same bits."""
+    return matmul(a, b)
 
 
 def _scalar(a: Array) -> Array:
@@ -143,47 +268,133 @@ def _scalar(a: Array) -> Array:
     return a[()] if a.ndim == 0 else a
 
 
+def _elementwise(kernel, x) -> Array:
+    """kernel applied to each element of x (as float64), in a new array of x's layout (C or
+    Fortran order; any other layout gets C order), as NumPy's own ufuncs give it."""
+    x = np.asarray(x, dtype=float)
+    order = "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
+    out = np.empty(x.shape, order=order)
+    flat = x.ravel(order=order)  # a view where x is contiguous, else a copy
+    kernel(flat if flat.flags.writeable else flat.copy(), out.ravel(order=order))  # the kernels' signatures
+    return _scalar(out)
+
+
+@numba.njit(inline="always")  # compiled into each kernel that calls it
+def _expm1_reduced(x):
+    """(k, expm1(r)) for x = k ln 2 + r, |r| <= ln2 / 2, k = round(x / ln 2) a whole float.
+
+    x is first clipped to [EXP_MIN, EXP_MAX], where 2^k is representable and e^x rounds to 0
+    or to inf; a NaN stays NaN (and makes expm1(r) NaN). The steps are those of
+    x - k ln2_hi - k ln2_lo and r (1 + r/2! + ...) by Horner's rule, one IEEE operation each.
+    """
+    if x < EXP_MIN:
+        x = EXP_MIN
+    elif x > EXP_MAX:
+        x = EXP_MAX
+    k = np.rint(x * INV_LN2)
+    r = x - k * LN2_HI
+    r = r - k * LN2_LO
+    p = r * _EXPM1_COEFFS[-1]  # Horner's rule from the top coefficient
+    for c in _EXPM1_REST:
+        p = (p + c) * r
+    return k, p
+
+
+@numba.njit(inline="always")  # compiled into each kernel that calls it
+def _ldexp(y, k):
+    """y 2^k rounded once, as NumPy's ldexp gives it, for |y| < 2 and a whole float k in
+    [-1075, 1024] (or NaN, which leaves y as it is: NaN, here): y times 2^k built from its bits,
+    a normal or a subnormal number, itself exact, so the one rounding is the multiply's; at
+    k = -1075 and 1024, where 2^k is no float, y / 2 times 2^-1074 and 2 y times 2^1023
+    (a y small enough for y / 2 to round gives 0 either way).
+    """
+    ki = np.int64(k) if k == k else 0
+    if ki < -1074:
+        y = y * 0.5
+        ki = -1074
+    elif ki > 1023:
+        y = y * 2.0
+        ki = 1023
+    if ki < -1022:
+        return y * np.int64(1 << (ki + 1074)).view(np.float64)
+    return y * np.int64((ki + 1023) << 52).view(np.float64)
+
+
 def exp(x: Array) -> Array:
-    """e^x: inf above about 709.78, 0 below about -745.13, as IEEE arithmetic says."""
-    with np.errstate(all="ignore"):
-        k, p = _reduced(x)
-        p += 1.0
-        return _scalar(np.ldexp(p, k, out=p))
+    """e^x: inf above about 709.78, 0 below about -745.13, as IEEE arithmetic says.
+    Compiled, element by element: 2^k (1 + expm1(r))."""
+    return _elementwise(_exp_kernel, x)
+
+
+@_jit("void(f8[::1], f8[::1])")
+def _exp_kernel(x, out):
+    for i in range(x.shape[0]):
+        k, p = _expm1_reduced(x[i])
+        out[i] = _ldexp(p + 1.0, k)
 
 
 def expm1(x: Array) -> Array:
-    """e^x - 1, accurate near x = 0 too: 2^k expm1(r) + (2^k - 1) adds two exact terms once."""
-    with np.errstate(all="ignore"):
-        k, p = _reduced(x)
-        y = np.ldexp(p, k, out=p)
-        y += np.ldexp(1.0, k) - 1.0
-        return _scalar(y)
+    """e^x - 1, accurate near x = 0 too: 2^k expm1(r) + (2^k - 1) adds two exact terms once.
+    Compiled, element by element."""
+    return _elementwise(_expm1_kernel, x)
+
+
+@_jit("void(f8[::1], f8[::1])")
+def _expm1_kernel(x, out):
+    for i in range(x.shape[0]):
+        k, p = _expm1_reduced(x[i])
+        out[i] = _ldexp(p, k) + (_ldexp(1.0, k) - 1.0)
 
 
 def log(x: Array) -> Array:
     """ln x for x > 0 (-inf at 0, NaN below): x = m 2^k with m in [sqrt(1/2), sqrt 2), then
-    ln m = 2 atanh(s) with s = (m - 1) / (m + 1)."""
-    x = np.asarray(x, dtype=float)
-    ok = (x > 0) & (x < np.inf)
-    m, k = np.frexp(np.where(ok, x, 1.0))  # x = m 2^k, m in [1/2, 1)
-    small = m < SQRT_HALF
-    m = np.where(small, 2.0 * m, m)
-    k = (k - small).astype(float)
+    ln m = 2 atanh(s) with s = (m - 1) / (m + 1). Compiled, element by element (:func:`_log`)."""
+    return _elementwise(_log_kernel, x)
+
+
+@numba.njit(inline="always")  # compiled into each kernel that calls it
+def _log(x):
+    """ln x, one float: the steps of NumPy's frexp (m and k from x's bits, exact), then
+    s = (m - 1) / (m + 1), 2 s (1 + s^2/3 + ...) by Horner's rule and k ln 2 in two parts."""
+    if not (x > 0.0 and x < np.inf):
+        return -np.inf if x == 0.0 else (np.inf if x == np.inf else np.nan)
+    bits = np.float64(x).view(np.int64)
+    k = (bits >> 52) - 1022
+    if k == -1022:  # a subnormal x: scaled by 2^54 first, exactly
+        bits = np.float64(x * _TWO_54).view(np.int64)
+        k = (bits >> 52) - 1022 - 54
+    m = np.int64((bits & _MANTISSA) | _HALF_EXPONENT).view(np.float64)  # x = m 2^k, m in [1/2, 1)
+    if m < SQRT_HALF:
+        m = 2.0 * m
+        k -= 1
+    kf = np.float64(k)
     s = (m - 1.0) / (m + 1.0)
-    p = s * _poly(s * s, _ATANH_COEFFS)  # 2 atanh(s) = ln m
-    y = k * LN2_HI + (p + k * LN2_LO)
-    if ok.all():
-        return y
-    return np.where(ok, y, np.where(x == 0, -np.inf, np.where(x == np.inf, np.inf, np.nan)))
+    s2 = s * s
+    p = _ATANH_COEFFS[-1]
+    for c in _ATANH_REST:
+        p = p * s2 + c
+    p = s * p  # 2 atanh(s) = ln m
+    return kf * LN2_HI + (p + kf * LN2_LO)
+
+
+@_jit("void(f8[::1], f8[::1])")
+def _log_kernel(x, out):
+    for i in range(x.shape[0]):
+        out[i] = _log(x[i])
 
 
 def log1p(x: Array) -> Array:
-    """ln(1 + x), accurate for small x: ln u - ((u - 1) - x) / u with u = 1 + x rounded."""
-    x = np.asarray(x, dtype=float)
-    u = 1.0 + x
-    with np.errstate(divide="ignore", invalid="ignore"):
-        y = log(u) - ((u - 1.0) - x) / u
-    return np.where(u == 0, -np.inf, np.where(u == np.inf, np.inf, y))
+    """ln(1 + x), accurate for small x: ln u - ((u - 1) - x) / u with u = 1 + x rounded.
+    Compiled, element by element."""
+    return _elementwise(_log1p_kernel, x)
+
+
+@_jit("void(f8[::1], f8[::1])")
+def _log1p_kernel(x, out):
+    for i in range(x.shape[0]):
+        u = 1.0 + x[i]
+        y = _log(u) - ((u - 1.0) - x[i]) / u
+        out[i] = -np.inf if u == 0.0 else (np.inf if u == np.inf else y)
 
 
 def log10(x: Array) -> Array:
@@ -196,87 +407,39 @@ def exp10(x: Array) -> Array:
     return exp(np.asarray(x, dtype=float) * LN10)
 
 
-#: Elements per block of :func:`sigmoid`: its forty-odd passes over a block and its scratch
-#: arrays (about 660 KiB in all) stay in the CPU's L2 cache instead of going out to memory.
-SIGMOID_BLOCK = 16384
-#: Up to this many elements (a mini-batch's), :func:`sigmoid` makes the fewest NumPy calls.
-SIGMOID_SMALL = 1024
-
-
-#: e^x for x above this has 2^k, k = round(x / ln 2), a normal number (k >= -1021).
-NORMAL_EXP_MIN = -708.0
-
-
-def _sigmoid_into(z: Array, out: Array, k: Array, r: Array, ki: Array, ge: Array, small: bool = False) -> None:
-    """sigma(z) written into ``out``, with k, r (float), ki (int64) and ge (bool) as scratch,
-    all of z's shape: e = e^-|z|, then 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0.
-
-    Two of NumPy's functions cost more than the other forty steps together, and are replaced
-    where that gives the same bits: ``ldexp`` (a call into the C library per element) by a
-    multiply by 2^k built from its bits, exact when 2^k is a normal number, as it is unless
-    some |z| > 708 (then the block takes ``ldexp``); and ``where(z >= 0, 1, e)`` (a branch per
-    element that the CPU cannot predict) by max(e, [z >= 0]), the same since 0 <= e <= 1.
-    On a ``small`` array, where each call's own cost outweighs its work, the fewest calls win:
-    ``ldexp`` and a masked copy, without the check for |z| > 708.
-    """
-    np.abs(z, out=out)
-    np.negative(out, out=out)  # -|z| <= 0: e^-|z| <= 1 never overflows
-    normal = not small and bool(out.min() >= NORMAL_EXP_MIN)  # False for a NaN too
-    _expm1_reduced(out, k, r, upper=False, lower=not normal)
-    out += 1.0  # e^r
-    np.copyto(ki, k, casting="unsafe")  # k is a whole number: the same as k.astype(int64)
-    if normal:  # 2^k e^r with 2^k exact: one rounding at most, as ldexp's
-        ki += 1023  # 2^k's biased exponent...
-        np.left_shift(ki, 52, out=ki)  # ...in its place, over a zero mantissa
-        out *= ki.view(np.float64)
-    else:
-        np.ldexp(out, ki, out=out)  # e = 2^k e^r
-    np.add(out, 1.0, out=r)  # 1 + e
-    np.greater_equal(z, 0.0, out=ge)
-    if small:
-        np.copyto(out, 1.0, where=ge)  # the numerator: 1 where z >= 0, else e
-    else:
-        np.copyto(k, ge)  # 1.0 where z >= 0, else 0.0
-        np.maximum(out, k, out=out)  # the numerator: 1 where z >= 0, else e (0 <= e <= 1)
-    np.divide(out, r, out=out)
-
-
 def sigmoid(z: Array) -> Array:
     """sigma(z) = 1 / (1 + e^-z), from e = e^-|z| <= 1 so nothing overflows:
     1 / (1 + e) for z >= 0, e / (1 + e) for z < 0.
 
-    Computed in place, block by block of :data:`SIGMOID_BLOCK` elements: the same IEEE
-    operations on each element as written out whole, so the same bits, in a fraction of the
-    time (a pass over an array the size of the cache costs little; over one larger, memory).
+    Compiled, element by element (:func:`_sigmoid_kernel`): the same IEEE operations on each
+    element as written out with NumPy's ufuncs (``tests/test_fp.py`` has them), so the same
+    bits, in one pass over memory instead of forty.
     """
-    z = np.asarray(z, dtype=float)
-    if z.flags.f_contiguous and not z.flags.c_contiguous:
-        return sigmoid(z.T).T  # the same layout as z, as NumPy's own functions give
-    out = np.empty_like(z)
-    n = z.size
-    if n <= SIGMOID_SMALL or not z.flags.c_contiguous:  # one block, in z's own layout
-        with np.errstate(all="ignore"):
-            _sigmoid_into(z, out, np.empty_like(z), np.empty_like(z), np.empty_like(z, dtype=np.int64),
-                          np.empty_like(z, dtype=bool), small=n <= SIGMOID_SMALL)
-        return _scalar(out)
-    block = max(1, min(n, SIGMOID_BLOCK))
-    k, r = np.empty(block), np.empty(block)
-    ki, ge = np.empty(block, dtype=np.int64), np.empty(block, dtype=bool)
-    flat_z, flat_out = z.reshape(-1), out.reshape(-1)
-    with np.errstate(all="ignore"):
-        for start in range(0, n, block):
-            stop = min(start + block, n)
-            m = stop - start
-            _sigmoid_into(flat_z[start:stop], flat_out[start:stop], k[:m], r[:m], ki[:m], ge[:m])
-    return _scalar(out)
+    return _elementwise(_sigmoid_kernel, z)
+
+
+@_jit("void(f8[::1], f8[::1])")
+def _sigmoid_kernel(z, out):
+    for i in range(z.shape[0]):
+        zi = z[i]
+        k, p = _expm1_reduced(-abs(zi))  # -|z| <= 0: e^-|z| <= 1 never overflows
+        e = _ldexp(p + 1.0, k)  # 2^k e^r
+        out[i] = (1.0 if zi >= 0.0 else e) / (e + 1.0)
 
 
 def tanh(z: Array) -> Array:
-    """tanh(z) = -m / (2 + m) with m = expm1(-2|z|), the sign of z put back."""
-    z = np.asarray(z, dtype=float)
-    m = expm1(-2.0 * np.abs(z))
-    t = -m / (2.0 + m)
-    return np.copysign(t, z)
+    """tanh(z) = -m / (2 + m) with m = expm1(-2|z|), the sign of z put back. Compiled, element
+    by element."""
+    return _elementwise(_tanh_kernel, z)
+
+
+@_jit("void(f8[::1], f8[::1])")
+def _tanh_kernel(z, out):
+    for i in range(z.shape[0]):
+        zi = z[i]
+        k, p = _expm1_reduced(-2.0 * abs(zi))
+        m = _ldexp(p, k) + (_ldexp(1.0, k) - 1.0)
+        out[i] = math.copysign(-m / (2.0 + m), zi)
 
 
 def norm(x: Array, axis: int | None = None) -> Array:
