@@ -543,7 +543,7 @@ class TheWayOut(LessonScene):
         why.scale_to_fit_width(min(why.width, WHY_WIDTH))
         why.move_to([6.9, WHY_TOP, 0], aligned_edge=UR)
         self.sums_group.add(why)
-        self.say(t("Why: S² is n squares of mean 1, plus cross terms, as often + as −, of mean about 0."),
+        self.say(t("Why: S² is n squares of mean 1 plus cross terms, as often + as −: mean n, root √n."),
                  FadeIn(formula), FadeIn(means), run_time=1.2)
 
     # -- beats 9-14: the size forward, the factor back, and the rules ------------------------
@@ -673,7 +673,7 @@ class TheWayOut(LessonScene):
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
         formula = self.factor[1]
         target = formula.copy().scale(0.8).move_to([*FACTOR_AT, 0])
-        with self.beat(t("LeCun ({lecun}) took the forward rule, 1/n_in, for his scaled tanh, with zero biases.",
+        with self.beat(t("LeCun ({lecun}) took the forward rule, 1/n_in, for his scaled tanh and normalised inputs.",
                          lecun=lecun.year)):
             self.play(FadeOut(self.forward_lines[2]), FadeOut(self.factor[0]), FadeOut(self.factor[2:]),
                       formula.animate.become(target), run_time=1.0)
