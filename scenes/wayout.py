@@ -664,9 +664,9 @@ class TheWayOut(LessonScene):
         return VGroup(name, formula, h_val, f_val)
 
     def rules_lecun_glorot(self) -> None:
-        """For tanh (g'(0) = 1) and zero biases, LeCun 1998's Var(w) = 1/n_in keeps E[z^2] = E[a^2]
-        going forward, and E[delta^2] going back where n_in = n_out; where the two counts differ,
-        Xavier Glorot and Bengio 2010 took the middle (harmonic mean) 2/(n_in + n_out)."""
+        """LeCun 1998 took the forward rule Var(w) = 1/n_in (E[z^2] = E[a^2]), for his scaled tanh and
+        normalised inputs; Xavier Glorot and Bengio 2010 took 2/(n_in + n_out), between it and the
+        backward rule 1/n_out (their harmonic mean)."""
         header = self.table_header()
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
