@@ -117,7 +117,7 @@ def same_arithmetic_inline(x: Array, y: Array, weights: list[Array], biases: lis
             if l > 1:
                 s = 1.0 - acts[l - 1]
                 s *= acts[l - 1]
-                g = fp.matmul_by_rows(d, weights[l - 1])
+                g = fp.matmul(d, weights[l - 1])
                 g *= s
                 d = g
         return nabla_w[::-1], nabla_b[::-1], cost
@@ -134,7 +134,7 @@ def products_alone(x: Array, net: Network, exact: bool = True) -> Callable[[], o
         for a, w in zip(acts[:-1], weights):
             _ = fp.matmul(a, w.T) if exact else a @ w.T
         for d, w in zip(deltas[1:], weights[1:]):
-            _ = fp.matmul_by_rows(d, w) if exact else d @ w
+            _ = fp.matmul(d, w) if exact else d @ w
         for d, a in zip(deltas, acts[:-1]):
             _ = fp.matmul(d.T, a) if exact else d.T @ a
     return run

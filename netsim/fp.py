@@ -9,7 +9,7 @@ on screen changes (chapter 9 once said "3.4 times" on one CPU and "3.9" on anoth
 So netsim computes with this module only:
 
 - :func:`matmul` gives the bits of ``numpy.einsum``'s own summation loop (never BLAS), one
-  fixed order of sums for a given shape and layout; :func:`matmul_by_rows` is the same function;
+  fixed order of sums for a given shape and layout;
 - :func:`exp`, :func:`expm1`, :func:`exp10`, :func:`log`, :func:`log1p`, :func:`log10`, :func:`tanh`,
   :func:`sigmoid` are written with +, -, *, /, comparisons and exact scalings by powers of 2
   built from their bits (as ``frexp`` and ``ldexp`` do), in a fixed order. IEEE 754 defines
@@ -254,13 +254,6 @@ def _two_sums_order(k: int) -> tuple[Array, Array]:
     even = [j + t for j in range(0, whole, 8) for t in (6, 4, 2, 0)] + list(range(whole, k, 2))
     odd = [j + t + 1 for j in range(0, whole, 8) for t in (6, 4, 2, 0)] + list(range(whole + 1, k, 2))
     return np.array(even, dtype=np.int64), np.array(odd, dtype=np.int64)
-
-
-def matmul_by_rows(a: Array, b: Array) -> Array:
-    """matmul(a, b), under the name netsim's backward pass has called it by: the compiled product
-    is as fast for a tall ``a`` (1797 digits by 30 units) as the transposed route this once took
-    through einsum, and gives the same bits."""
-    return matmul(a, b)
 
 
 def _scalar(a: Array) -> Array:

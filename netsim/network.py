@@ -280,7 +280,7 @@ class Network:
             act, z_l = self.activations[l - 1], fwd.zs[l - 1]
             # a_l = sigma(z_l) unless layer l has a skip (then a_l = a_{l-1} + sigma(z_l)).
             sigma_prime = act.df(z_l) if self.residual[l - 1] else act.df_from(z_l, fwd.activations[l])
-            g_l = fp.matmul_by_rows(delta, self.weights[l])  # W_{l+1}^T delta_{l+1}, a new array
+            g_l = fp.matmul(delta, self.weights[l])  # W_{l+1}^T delta_{l+1}, a new array
             if self.residual[l]:  # layer l+1 skips: the identity path adds dC/da_{l+1}
                 g_l += g
             if self.residual[l - 1]:  # g_l is needed again for g_{l-1}: keep it
