@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netsim import fp
 from netsim.costs import get_cost
 from netsim.data import Dataset
 from netsim.errors import NetsimError, require
@@ -35,7 +36,10 @@ class TrainingRun:
     ``near_floor[e, l - 1]``: the share of a_l's values on the probe set (over digits and
     neurons) below :data:`FLOOR`: for a sigmoid layer, outputs saturated near 0, where
     sigma' = a (1 - a) < 0.05. ``near_ceiling[e, l - 1]``: the same above 1 - :data:`FLOOR`
-    (saturated near 1).
+    (saturated near 1). ``travelled[e, l - 1]``: the path length of W_l so far, the sum over
+    every step of ||step||, where a step is eta dC/dW_l on one mini-batch (so
+    ||W_l(e) - W_l(0)|| <= travelled[e, l - 1], equal only if every step points one way;
+    weight decay, if any, is not counted).
     """
 
     sizes: tuple[int, ...]
@@ -46,6 +50,7 @@ class TrainingRun:
     network: Network
     near_floor: Array
     near_ceiling: Array
+    travelled: Array
 
 
 def accuracy(net: Network, data: Dataset) -> float:
@@ -95,6 +100,8 @@ def sgd(
     x_all = np.asarray(train.x, dtype=float)
     y_all = np.asarray(train.y, dtype=float)
     speeds, costs, accs, floors, ceilings = [], [], [], [], []
+    path = np.zeros(len(net.weights))
+    travelled = []
 
     def record() -> None:
         g = net.backward(probe.x, probe.y, c)
@@ -103,6 +110,7 @@ def sgd(
         ceilings.append([float(np.mean(a > 1.0 - FLOOR)) for a in g.forward.activations[1:]])
         costs.append(g.cost)
         accs.append(accuracy(net, test))
+        travelled.append(path.copy())
 
     record()
     for epoch in range(1, epochs + 1):
@@ -112,13 +120,14 @@ def sgd(
             _, _, nabla_w, nabla_b = net.backprop(x_all[idx], y_all[idx], c)
             # W_l <- decay W_l - eta dC/dW_l and b_l <- b_l - eta dC/db_l, written in place
             # into this copy's own arrays (the same bits as the expressions written out)
-            for w, b, gw, gb, scale in zip(net.weights, net.biases, nabla_w, nabla_b, scales):
+            for layer, (w, b, gw, gb, scale) in enumerate(zip(net.weights, net.biases, nabla_w, nabla_b, scales)):
                 if scale == 0.0:  # a frozen layer keeps its start
                     continue
                 step = eta if scale == 1.0 else eta * scale
                 if decay != 1.0:
                     w *= decay
                 gw *= step
+                path[layer] += float(fp.norm(gw))
                 w -= gw
                 gb *= step
                 b -= gb
@@ -126,4 +135,4 @@ def sgd(
         if not (np.all(np.isfinite(speeds[-1])) and np.isfinite(costs[-1])):
             raise NetsimError(f"training diverged in epoch {epoch} with eta = {eta}: pick a smaller learning rate")
     return TrainingRun(net.sizes, epochs, np.array(speeds), np.array(costs), np.array(accs), net, np.array(floors),
-                       np.array(ceilings))
+                       np.array(ceilings), np.array(travelled))

@@ -88,6 +88,32 @@ def test_each_step_is_the_update_written_out(split):
         assert (net.biases[l] - 0.5 * g.nabla_b[l]).tobytes() == run.network.biases[l].tobytes()
 
 
+def test_travelled_is_the_sum_of_the_steps_sizes(split):
+    """travelled[e, l - 1] adds up ||eta dC/dW_l|| over every mini-batch step to epoch e, written
+    out by hand for two epochs of two steps; a frozen layer travels nowhere."""
+    net = Network.create([64, 12, 8, 10], seed=3)
+    train = split.train.head(20)
+    run = sgd(net, train, split.test, epochs=2, eta=0.5, batch_size=10, seed=4, step_scales=[1.0, 0.0, 2.0])
+    rng = np.random.default_rng(4)
+    walk, path, want = net.copy(), np.zeros(3), [np.zeros(3)]
+    for _ in range(2):
+        order = rng.permutation(20)
+        for start in (0, 10):
+            idx = order[start:start + 10]
+            g = walk.backward(train.x[idx], train.y[idx], "cross-entropy")
+            for l, scale in enumerate((1.0, 0.0, 2.0)):
+                if scale:
+                    step = 0.5 * scale * g.nabla_w[l]
+                    path[l] += float(np.sqrt(np.sum(step * step)))
+                    walk.weights[l] -= step
+                    walk.biases[l] -= 0.5 * scale * g.nabla_b[l]
+        want.append(path.copy())
+    np.testing.assert_allclose(run.travelled, np.array(want), rtol=1e-12)
+    assert run.travelled.shape == (3, 3) and np.all(run.travelled[:, 1] == 0) and np.all(run.travelled[2, [0, 2]] > 0)
+    moved = [np.linalg.norm(a - b) for a, b in zip(run.network.weights, net.weights)]
+    assert all(m <= p * (1 + 1e-12) for m, p in zip(moved, run.travelled[-1]))
+
+
 # -- chapter 9's set-up, shared with chapter 12 ------------------------------------------
 
 

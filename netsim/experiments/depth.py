@@ -73,7 +73,10 @@ class NetLearning(OfNet):
     ``w1_before``/``w1_after``: W_1, shape (n_1, 64). ``units``: the shown hidden neurons, best
     first, chosen by ``unit_rule``; ``unit_scores`` their scores. ``rel_change[l - 1]``: r_l for
     l = 1..L. ``grad_before[l - 1]``: ||dC/dW_l|| of the untrained net (mean over the training
-    digits). ``inked_change``, ``edge_change``, ``smooth_before``, ``smooth_after``: see the
+    digits). ``travelled[l - 1]``: W_l's path length in training, the sum of its steps' sizes
+    (:class:`netsim.train.TrainingRun`); ``straightness[l - 1]``: ||W_l(after) - W_l(before)|| /
+    travelled, 1 if every step pointed one way, near 0 if the steps mostly cancelled (0 for a
+    layer that never moved). ``inked_change``, ``edge_change``, ``smooth_before``, ``smooth_after``: see the
     module notes. ``accuracy_before``/``accuracy_after``: the fraction of held-out digits right.
     """
 
@@ -85,6 +88,8 @@ class NetLearning(OfNet):
     unit_scores: Array
     rel_change: Array
     grad_before: Array
+    travelled: Array
+    straightness: Array
     inked_change: float
     edge_change: float
     smooth_before: float
@@ -186,6 +191,9 @@ def _learning(net: NetSpec, p: Progress, units: tuple[int, ...], rule: str, scor
     before, after = p.start, p.run.network
     w0, w1 = before.weights[0], after.weights[0]
     rare = ~inked
+    travelled = p.run.travelled[-1]
+    moved = np.array([float(fp.norm(a - b)) for a, b in zip(after.weights, before.weights)])
+    straight = np.divide(moved, travelled, out=np.zeros_like(moved), where=travelled > 0)
     return NetLearning(
         net=net,
         w1_before=frozen(w0),
@@ -195,6 +203,8 @@ def _learning(net: NetSpec, p: Progress, units: tuple[int, ...], rule: str, scor
         unit_scores=frozen(scores),
         rel_change=frozen(relative_changes(before, after)),
         grad_before=frozen(before.backward(x_train, y_train, cost).weight_gradient_norms()),
+        travelled=frozen(travelled),
+        straightness=frozen(straight),
         inked_change=_ratio(float(fp.norm(w1[:, inked] - w0[:, inked])), float(fp.norm(w0[:, inked]))),
         edge_change=_ratio(float(fp.norm(w1[:, rare] - w0[:, rare])), float(fp.norm(w0[:, rare]))),
         smooth_before=smoothness(w0, inked),

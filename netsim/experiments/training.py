@@ -156,7 +156,7 @@ def _read_only(net: Network) -> Network:
 def _kept(run: TrainingRun) -> TrainingRun:
     """``run`` with read-only records and net."""
     return TrainingRun(run.sizes, run.epochs, frozen(run.speeds), frozen(run.probe_cost), frozen(run.test_accuracy),
-                       _read_only(run.network), frozen(run.near_floor), frozen(run.near_ceiling))
+                       _read_only(run.network), frozen(run.near_floor), frozen(run.near_ceiling), frozen(run.travelled))
 
 
 def _shuffler(state: dict[str, Any]) -> np.random.Generator:
@@ -197,7 +197,8 @@ def continue_training(before: Progress, setup: TrainingSetup, epochs: int) -> Pr
                       np.concatenate([old.probe_cost, more.probe_cost[1:]]),
                       np.concatenate([old.test_accuracy, more.test_accuracy[1:]]), more.network,
                       np.concatenate([old.near_floor, more.near_floor[1:]]),
-                      np.concatenate([old.near_ceiling, more.near_ceiling[1:]]))
+                      np.concatenate([old.near_ceiling, more.near_ceiling[1:]]),
+                      np.concatenate([old.travelled, old.travelled[-1] + more.travelled[1:]]))
     return Progress(before.start, _kept(run), shuffle.bit_generator.state)
 
 
