@@ -46,6 +46,7 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowFromEdge,
+    Indicate,
     Line,
     ManimColor,
     Rectangle,
@@ -56,7 +57,7 @@ from manim import (
 )
 
 from netsim.experiments.depth import UNITS, DepthResult, why_depth_matters
-from netsim.format import fmt_percent, fmt_whole
+from netsim.format import fmt_percent, fmt_ratio, fmt_whole
 from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
@@ -89,6 +90,8 @@ BARELY = 0.1
 #: The barely moved layers changed "far less" than the last hidden layer (and the captions point
 #: to chapters 6 to 8 for why) only where it changed at least this many times as much as each.
 FAR_LESS = 3.0
+#: A layer whose net move is less than this share of its path "mostly cancelled" its steps.
+CANCELLED = 0.5
 #: The first-layer pictures are "broad blobs" when neighbouring weights correlate at least this
 #: much (noise: about 0) and the inked part changed by at least its starting size.
 BLOBS = 0.25
@@ -271,8 +274,10 @@ class WhyDepthMatters(LessonScene):
                                 SIZE.small, color=self.theme.muted))
         cost.arrange(DOWN, aligned_edge=RIGHT, buff=0.08).to_corner(UP + RIGHT, buff=0.3)
         self.say(t("A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {digits} "
-                   "digits), one step per {batch} digits. Each picture: one first-layer neuron's {pixels} weights.",
-                   width=width, epochs=epochs, digits=n_train, batch=batch, pixels=pixels),
+                   "digits) on chapter {chapter}'s cross-entropy cost. Each picture: one first-layer neuron's "
+                   "{pixels} weights.",
+                   width=width, epochs=epochs, digits=n_train, pixels=pixels,
+                   chapter=number_of("fading")),
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),
                  FadeIn(cost), run_time=1.0)
 
@@ -414,6 +419,29 @@ class WhyDepthMatters(LessonScene):
         k = barely_moved(r)
         return 1 <= k < len(r) and r[-1] >= FAR_LESS * max(r[:k]) and self.res.gradient_shrinks
 
+    def out_of_order(self, r: list[float]) -> int | None:
+        """The first hidden layer l whose bar stands above layer l + 1's although layer l + 1
+        stepped farther in all, its steps mostly cancelling (None if there is none): r_l is a net
+        change, not a sum of step sizes."""
+        d = self.res.deep
+        for l in range(1, len(r)):
+            a, b = l - 1, l
+            if (r[a] > r[b] and d.travelled[b] > d.travelled[a] > 0
+                    and d.straightness[b] < CANCELLED):
+                return l
+        return None
+
+    def why_out_of_order(self, l: int) -> None:
+        """Why r_l > r_(l+1): layer l + 1's steps were longer in all but mostly cancelled."""
+        d = self.res.deep
+        self.shown["out_of_order"] = float(l)
+        self.shown["path_ratio"] = float(d.travelled[l] / d.travelled[l - 1])
+        self.shown["straightness"] = float(d.straightness[l])
+        pair = VGroup(self.bars[l - 1], self.bars[l])
+        self.say(t("r_{l} > r_{m}, yet layer {m} stepped {times} times as far: its steps mostly cancelled.",
+                   l=l, m=l + 1, times=fmt_ratio(self.shown["path_ratio"])),
+                 Indicate(pair, color=self.theme.text, scale_factor=1.08), run_time=1.2)
+
     def change_per_layer(self) -> None:
         """Beat 6: r_l per hidden layer of the deep net, what the bars show, and its accuracy."""
         d, th = self.res.deep, self.theme
@@ -461,6 +489,9 @@ class WhyDepthMatters(LessonScene):
                       run_time=1.5)
             if self.shrinks(r):  # the barely moved layers, named by the caption, in the warning colour
                 self.play(*[b.animate.set_fill(th.warn) for b in bars[:self.barely]], run_time=0.8)
+        odd = self.out_of_order(r)
+        if odd is not None:
+            self.why_out_of_order(odd)
         self.say(tail, FadeIn(line), run_time=0.8)
 
     def why_beat(self) -> None:

@@ -19,7 +19,7 @@ from netsim import fp
 from netsim.errors import NetsimError
 from netsim.experiments.depth import DEEP_RULE, EPOCHS, RARE_INK, SHALLOW_RULE, UNITS, DepthResult, why_depth_matters
 from netsim.experiments.training import FIRST_LOOK, SETUP, training_setup
-from netsim.format import fmt_percent
+from netsim.format import fmt_percent, fmt_ratio
 from netsim.network import Network
 from netsim.train import sgd
 from scenes.depth import (
@@ -111,6 +111,12 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, WhyDepthMatters],
     }
     for l in range(1, hidden + 1):
         expected[f"deep.rel_change.{l}"] = float(d.rel_change[l - 1])
+    r = [float(v) for v in d.hidden_change]
+    odd = next((l for l in range(1, hidden) if r[l - 1] > r[l] and d.travelled[l] > d.travelled[l - 1] > 0
+                and d.straightness[l] < 0.5), None)
+    if odd is not None:  # a bar above the next one, and why: from the same run
+        expected.update({"out_of_order": float(odd), "path_ratio": float(d.travelled[odd] / d.travelled[odd - 1]),
+                         "straightness": float(d.straightness[odd])})
     assert rendered[name].shown == expected
 
 
@@ -137,6 +143,12 @@ def test_experiment_is_the_same_sgd_run(results: dict[str, DepthResult], indepen
         assert learned.accuracy_after == run.test_accuracy[-1] and learned.accuracy_before == run.test_accuracy[0]
         g = net.backward(split.train.x, split.train.y, "cross-entropy").weight_gradient_norms()
         np.testing.assert_allclose(learned.grad_before, g, rtol=1e-12)
+        # the path each layer's weights travelled: the sum of the steps' sizes, which the net move
+        # can only equal if every step points one way (the triangle inequality)
+        moved = np.array([float(fp.norm(a - b)) for a, b in zip(run.network.weights, net.weights)])
+        np.testing.assert_array_equal(learned.travelled, run.travelled[-1])
+        assert np.all(moved <= learned.travelled * (1 + 1e-12)) and np.all(learned.travelled > 0)
+        np.testing.assert_allclose(learned.straightness, moved / learned.travelled, rtol=1e-12)
         # what the pictures' words rest on, recomputed with NumPy's own correlation
         inked = np.mean(split.train.x > 0, axis=0) >= RARE_INK
         w0, w1 = net.weights[0], run.network.weights[0]
@@ -197,8 +209,9 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     assert "does not pay" not in text  # chapter 11 says what depth adds on these digits, from its runs
     # no reference ahead to chapters a viewer has not seen (the set-up is chapter 8's, said there)
     # a step per mini-batch, said without the name SGD, which chapter 8 defines
-    assert ("A shallow net, one hidden layer of 30, trained 10 epochs (passes over 1,348 digits), one step per 10 "
-            "digits. Each picture: one first-layer neuron's 64 weights.") in text
+    # the cost is named where the nets train (round 37 lecturer: the switch was only a corner label)
+    assert ("A shallow net, one hidden layer of 30, trained 10 epochs (passes over 1,348 digits) on chapter 7's "
+            "cross-entropy cost. Each picture: one first-layer neuron's 64 weights.") in text
     assert "Where digits have ink, the noise became broad blobs." in text
     assert f"It gets {fmt_percent(res.shallow.accuracy_after)} of 449 held-out digits (kept aside to test) right." \
         in text
@@ -211,6 +224,14 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     assert (number_of("backprop"), number_of("fading"), number_of("training")) == (6, 7, 8)
     assert (f"Layers 1 to 3 changed by {fmt_percent(max(r[:3]))} or less, far less than layer 4's "
             f"{fmt_percent(r[3])}.") in text
+    # r_1 > r_2 is said and explained, from the run: layer 2 travelled farther, its steps mostly
+    # cancelled (round 37 lecturer: the bars' order was left unremarked)
+    d = res.deep
+    assert d.travelled[1] > d.travelled[0] and d.straightness[1] < 0.5 < 1 + d.straightness[0]
+    times = scene.shown["path_ratio"]
+    assert times == d.travelled[1] / d.travelled[0] and scene.shown["out_of_order"] == 1.0
+    assert (f"r_1 > r_2, yet layer 2 stepped {fmt_ratio(times)} times as far: its steps mostly cancelled."
+            in text)
     deep, chance = fmt_percent(res.deep.accuracy_after), fmt_percent(res.chance)
     # near chance beside a barely moved layer 1: the cause is asked, and left to chapter 8's test
     assert (f"The deep net gets {deep} right; guessing, {chance}. Is this lag the cause? Chapter 8 tests "
