@@ -517,7 +517,7 @@ class WhatCameAfter(LessonScene):
             t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
             t("1998: LeCun's Var(w) = 1/n_in, for his scaled tanh. A common start, uniform on ±1/√n, has "
-              "Var = 1/(3n): factors at most {tanh} for tanh, {sigmoid} for the sigmoid.",
+              "Var = 1/(3n): factors at most {tanh} (tanh), {sigmoid} (σ).",
               tanh=self.inline("caption_period_tanh", p.bound("tanh")),
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
             t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; then the "

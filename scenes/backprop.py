@@ -190,7 +190,7 @@ class ForwardBackProp(LessonScene):
         self.b_labels = VGroup(*[self.tex(f"b_{{{l}}}", SIZE.label, th.muted)
                                  .next_to(self.net.neuron(l, 0), DOWN, buff=0.1) for l in range(1, L + 1)])
         self.shown["layers"] = float(L)
-        self.say(t("How does back prop find every gradient? Take a chain of {L} sigmoid neurons, one per layer, "
+        self.say(t("How does back prop find every gradient? A chain of {L} sigmoid neurons, one per layer, each "
                    "with a weight w_l and a bias b_l.", L=L),
                  FadeIn(self.heading), Create(self.net), FadeIn(names), FadeIn(self.w_labels), FadeIn(self.b_labels),
                  run_time=2.0)
@@ -394,8 +394,8 @@ class ForwardBackProp(LessonScene):
                       self.text(t("while"), SIZE.label, color=th.warn), condition]
         self.bound = VGroup(*pieces).arrange(RIGHT, buff=0.15)
         self.bound.move_to([0, BOUND_FIRST_Y, 0])
-        self.say(t("σ' is at most {bound} (chapter {chapter}), so a factor is at most |w|/{limit}: below 1 while "
-                   "|w| < {limit}.", bound=frac_words(bound), chapter=number_of("neuron"), limit=limit),
+        self.say(t("σ' is at most {bound} (chapter {chapter}), so in this chain a factor is at most |w|/{limit}: "
+                   "below 1 while |w| < {limit}.", bound=frac_words(bound), chapter=number_of("neuron"), limit=limit),
                  FadeOut(self.square), FadeIn(self.bound, shift=UP * 0.2), run_time=1.0)
 
     # ---------- beat 12: the chain's |δ_l| on a log scale ----------
@@ -442,8 +442,8 @@ class ForwardBackProp(LessonScene):
         self.shown["ratio"] = ratio
         said = fmt_ratio(ratio)
         if r.shrinks_every_layer:
-            trend = t("On a log scale (each step up is ×10), |δ_l| shrinks at every layer: |δ_1| is {ratio} of "
-                      "|δ_{L}|.", ratio=said, L=L)
+            trend = t("On a log scale (each step up is ×10), |δ_l| shrinks at every layer, the vanishing "
+                      "gradient: |δ_1| is {ratio} of |δ_{L}|.", ratio=said, L=L)
         elif ratio < 1:
             trend = t("On a log scale (each step up is ×10), |δ_l| does not shrink at every layer, but |δ_1| is "
                       "{ratio} of |δ_{L}|.", ratio=said, L=L)

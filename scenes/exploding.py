@@ -414,8 +414,8 @@ class ExplodingGradients(LessonScene):
         line = self._line(self.plot, list(range(len(ex.log10_unit))), ex.log10_unit, th.text)
         end = Dot(self.plot.p(ex.layer, ex.log10_unit[-1]), radius=0.07, color=th.text)
         self.example_line = VGroup(line, end)
-        with self.beat(t("What counts is how much W stretches, by direction: this W, all entries {entry}, still "
-                         "stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}.", entry=entry,
+        with self.beat(t("In a wide layer, what counts is how much W stretches, by direction: this W, all entries "
+                         "{entry}, still stretches (1, 1) by {stretch}, squashes (1, −1) to {squashed}.", entry=entry,
                          stretch=stretch, squashed=squashed)):
             self.play(FadeOut(self.marker), FadeOut(self.dots), FadeOut(self.panel),
                       self.lines.animate.set_stroke(opacity=0.25), run_time=0.6)
@@ -480,8 +480,8 @@ class ExplodingGradients(LessonScene):
         self.panel = self._panel(head, values, dashed=True)
         if every:  # the sizes are in the panel; the caption says why they agree
             caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1). Toward the input, δ_l changes by s per "
-                        "layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has one size, far too big to learn "
-                        "from or too small.")
+                        "layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has one size: no layer lags, "
+                        "yet all explode or vanish.")
         else:
             g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
             caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "
@@ -605,8 +605,8 @@ class ExplodingGradients(LessonScene):
         biggest = self.inline("caption_float32_max", r.float32_max)
         old = VGroup(self.plot_group, self.lines, self.back_lines, self.panel)
         back_said = self.inline("caption_bounded_f32_overflow_back", back)
-        with self.beat(t("float32 numbers top out near {biggest}: the linear net's a_l passes it at layer "
-                         "{over} (inf), the sigmoid chain's δ_l {back} layers back.", biggest=biggest,
+        with self.beat(t("float32 tops out near {biggest}: the linear net's a_l passes it at layer {over} "
+                         "(inf), the sigmoid chain's δ_l {back} layers back.", biggest=biggest,
                          over=over, back=back_said)):
             self.play(FadeOut(old), run_time=0.8)
             self.play(Create(group), Create(limit), FadeIn(limit_label), run_time=1.2)

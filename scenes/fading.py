@@ -492,7 +492,8 @@ class GradientsFading(LessonScene):
         return bar, VGroup(value)
 
     def sweep_summary(self) -> list[Message]:
-        """Where the colour went, true for the lesson: one or two sentences."""
+        """Where the colour went, true for the lesson: up to two sentences (none where it fades: the
+        next beat says so, with its number)."""
         r = self.result
         said = []
         factor = f"{REGIME_THRESHOLD:g}"
@@ -502,7 +503,7 @@ class GradientsFading(LessonScene):
         if float(r.bias_norms[0]) == 0.0:
             said.append(t("No gradient reaches layer 1 at all: its bar stays at the bottom."))
         elif r.regime == "vanishing":
-            said.append(t("The colour drains toward the left."))
+            pass  # the next beat says it, with its number
         elif r.regime == "exploding":
             said.append(t("The colour grows toward the left: the early layers get the largest gradients."))
         elif r.hidden_spread < REGIME_THRESHOLD:

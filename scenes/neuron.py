@@ -144,7 +144,7 @@ class OneNeuron(LessonScene):
         before = self.text(t("from the layer before"), SIZE.small, color=th.muted)
         before.next_to(self.source, UP, buff=0.2).align_to([FORMULA_X, 0, 0], LEFT)
         self.input_group = VGroup(self.source, a_sym, a_val, before)
-        self.say(t("Take one neuron of a layer, with a single input a from the layer before."), FadeIn(self.heading),
+        self.say(t("One neuron of a layer, with a single input a from the layer before."), FadeIn(self.heading),
                  FadeIn(self.input_group), Create(self.cell), Create(self.wire), run_time=1.8)
 
     def show_z(self) -> None:

@@ -67,7 +67,7 @@ LEGEND = (4.35, 1.0)   # the centre of the colour bar
 END_COMPARE_Y = -1.55
 END_QUESTION_Y = -2.6
 #: Where the episode answers the puzzle: (the words, the chapters' slugs).
-ANSWERS = (("the cause", ("backprop", "exploding")), ("the fixes", ("wayout", "after")),
+ANSWERS = (("the mechanism", ("backprop", "exploding")), ("the fixes", ("wayout", "after")),
            ("the history", ("after",)))
 #: The titles of the lessons in scenes/lessons that have a translation: the episode's title
 #: is the lesson's, looked up whole when a course renders the lesson in another language.
@@ -126,9 +126,8 @@ class ColdOpen(LessonScene):
 
         self.question = self.text(t("Why did deep fully-connected nets train slowly and poorly, for years?"), SIZE.body)
         self.question.move_to([0, QUESTION_Y, 0])
-        caption = t("One wide enough hidden layer can approximate any continuous function on a closed, bounded "
-                    "region; for some, depth needs far fewer neurons. So why, for years, did deep fully-connected "
-                    "nets train slowly and poorly?")
+        caption = t("For some functions, a deep net needs far fewer neurons than a shallow one. So why, for years, "
+                    "did deep fully-connected nets train slowly and poorly?")
         with self.beat(caption):
             self.play(FadeIn(self.heading), Write(title), Create(rule), run_time=1.5)
             self.wait(0.5)
@@ -159,16 +158,16 @@ class ColdOpen(LessonScene):
             styles = gradient_edge_styles(pic.edge_grads, pic.drawn, l, self.scale, th)
             self.shown[f"edges_W{l}"] = [float(v) for v in pic.edge_grads[l - 1].ravel()]
             steps.append(self.diagram.edge_style_animation(l, styles))
-        fade = t("Back prop computes the pushes from the output back, then all layers move at once. Toward the "
+        fade = t("Back prop computes the pushes from the output back. Toward the "
                  "input they fade.")
         caption = {
             "vanishing": fade,
             "stuck": fade,
-            "exploding": t("Back prop computes the pushes from the output back, then all layers move at once. "
+            "exploding": t("Back prop computes the pushes from the output back. "
                            "Toward the input they grow."),
-            "level": t("Back prop computes the pushes from the output back, then all layers move at once. They "
+            "level": t("Back prop computes the pushes from the output back. They "
                        "hold up all the way to the input."),
-            "dead": t("Back prop computes the pushes from the output back, then all layers move at once. But none "
+            "dead": t("Back prop computes the pushes from the output back. But none "
                       "reaches the hidden layers."),
         }[self.res.regime]
         self.say(caption,
@@ -220,7 +219,7 @@ class ColdOpen(LessonScene):
         chapters = {words: [number_of(s) for s in slugs] for words, slugs in ANSWERS}
         for words, numbers in chapters.items():
             self.shown[f"chapters: {words}"] = [float(n) for n in numbers]
-        (c1, c2), (f1, f2), (h1,) = chapters["the cause"], chapters["the fixes"], chapters["the history"]
+        (c1, c2), (f1, f2), (h1,) = chapters["the mechanism"], chapters["the fixes"], chapters["the history"]
         items = VGroup(*[self.text(words, SIZE.small, color=th.muted) for words in (
             t("the mechanism: chapters {first} to {last}", first=c1, last=c2),
             t("the fixes: chapters {first} to {last}", first=f1, last=f2),

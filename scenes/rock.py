@@ -96,8 +96,8 @@ def roll_words(res: RockResult) -> Message:
     """What the two rocks do in their steps, from ``RockResult.verdict``."""
     L = res.other
     return {
-        "vanishing": t("The layer-{L} rock races down; the layer-1 rock barely moves.", L=L),
-        "exploding": t("The layer-1 rock races down; the layer-{L} rock barely moves.", L=L),
+        "vanishing": t("The layer-{L} rock steps down; the layer-1 rock barely moves.", L=L),
+        "exploding": t("The layer-1 rock steps down; the layer-{L} rock barely moves.", L=L),
         "both": t("Both rocks move."),
         "first still": t("The layer-{L} rock moves; the layer-1 rock does not move at all.", L=L),
         "last still": t("The layer-1 rock moves; the layer-{L} rock does not move at all.", L=L),

@@ -161,7 +161,7 @@ class CostOfFading(LessonScene):
     # -- beat 1: the question, over the card and the two empty panels ------------------------
 
     def make_card(self) -> VGroup:
-        """The set-up card (data, split, SGD with its mini-batches and eta, the cost) at the top right."""
+        """The set-up card (the two nets, data, split, SGD with its mini-batches and eta, the cost) at the top right."""
         r, th = self.result, self.theme
         s = r.setup
         n_train = self.count("n_train", s.n_train)
@@ -169,7 +169,10 @@ class CostOfFading(LessonScene):
         batch = self.count("batch_size", s.batch_size)
         eta = self.inline("eta", s.eta)
         updates = self.count("updates_per_epoch", s.updates_per_epoch)
+        hidden = self.count("deep_hidden_layers", r.hidden_layers)
+        width = self.count("width", r.shallow_sizes[1])
         lines = VGroup(
+            self.text(t("deep: {hidden} hidden layers of {width}; shallow: 1", hidden=hidden, width=width), SIZE.small),
             self.text(t("scikit-learn's 8×8 digits: {train} to train on, {test} held out", train=n_train,
                         test=n_test), SIZE.small),
             self.text(t("SGD: mini-batches of {batch}, {updates} steps an epoch, η = {eta}", batch=batch,
@@ -188,11 +191,8 @@ class CostOfFading(LessonScene):
         self.heading = self.chapter_heading(t("The cost of fading"))
         self.card = self.make_card()
         epochs = self.count("epochs", r.epochs)
-        hidden = self.count("deep_hidden_layers", r.hidden_layers)
-        width = self.count("width", r.shallow_sizes[1])
-        with self.beat(t("What does fading cost? Chapter {chapter}'s two nets train again, for {epochs} epochs: deep, "
-                         "{hidden} hidden layers of {width}, and shallow, 1.", chapter=number_of("depth"),
-                         epochs=epochs, hidden=hidden, width=width)):
+        with self.beat(t("What does fading cost? Chapter {chapter}'s deep and shallow nets train again, for {epochs} "
+                         "epochs.", chapter=number_of("depth"), epochs=epochs)):
             self.play(FadeIn(self.heading), FadeIn(self.card), Create(self.speed_ax), Create(self.acc_ax),
                       FadeIn(self.speed_frame[1:3], self.acc_frame[1:3], self.speed_title, self.acc_title),
                       run_time=1.2)
@@ -515,13 +515,17 @@ class CostOfFading(LessonScene):
         # his data is on the note; the caption gives his steps, and that his figures are final accuracies only
         f = {"deep": deep_pub, "shallow": shallow_pub,
              "his_steps": self.count("nielsen_steps", pub.epochs * pub.updates_per_epoch)}
-        caption = (t("Nielsen's MNIST nets, shallow and deep, both ended near {deep}, after {his_steps} steps.",
+        caption = (t("Nielsen reports only final accuracies: his MNIST nets, shallow and deep, both near {deep} "
+                     "after {his_steps} steps.", **f)
+                   if deep_pub == shallow_pub and r.plateau else
+                   t("Nielsen's MNIST nets, shallow and deep, both ended near {deep}, after {his_steps} steps.",
                      **f)
                    if deep_pub == shallow_pub else
                    t("Nielsen's MNIST nets ended at {shallow} (shallow) and {deep} (deep), after {his_steps} steps.",
                      **f))
         self.say(caption, FadeIn(note), run_time=1.0)
-        if r.plateau:  # his figures cannot be set beside our plateau, one way or the other: said so
+        # his figures cannot be set beside our plateau, one way or the other: said so (above, where both agree)
+        if r.plateau and deep_pub != shallow_pub:
             self.say(t("He reports only final accuracies."))
 
     # -- beat 7: is layer 1's slowness a cause of the plateau? -------------------------------
@@ -612,7 +616,8 @@ class CostOfFading(LessonScene):
              "ceiling": self.inline("ceiling", 1.0 - FLOOR), "first": first, "last": last,
              "boost": self.inline("boost", test.boost), "boosted": fmt_percent(boosted)}
         if share == 0.0 and boosted > 0.0:
-            return t("Without a boost, layer {hidden} did not saturate (output near 0 or 1) on the plateau. In this "
+            return t("Glorot and Bengio (2010) saw a top sigmoid layer saturate (output near 0 or 1) on such plateaus; "
+                     "our layer {hidden}, unboosted, did not. In this "
                      "run, speeding the lagging layers shortened the plateau, not ended it; speeding layer {hidden} "
                      "saturated it and lengthened it.", **f)
         if boosted > share:

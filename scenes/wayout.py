@@ -103,6 +103,8 @@ FACTOR_AT = (2.0, 3.2)
 # the rules' table, a picture of its own
 TABLE_Y = (1.5, 0.5, -0.4, -1.3)
 TABLE_X = (-6.6, -2.3, 0.4, 4.0)   # left edges: who, Var(w), hidden layers, layer 1
+#: Under the table: the other name some courses give 1/n_in.
+ALSO_Y = -2.2
 #: The least gap between a rule's name and its Var(w) column (a CJK line's glyphs reach past its box).
 NAME_GAP = 0.5
 # the bars: four panels, the rows of numbers under them, their names in the left margin
@@ -577,8 +579,8 @@ class TheWayOut(LessonScene):
         lines[4:].arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(lines[3], DOWN, buff=0.4)
         lines.move_to([0, -0.1, 0])
         self.forward_lines = lines
-        with self.beat(t("With zero biases, each term w_jk a_k has mean square Var(w) E[a²], E the mean over neurons "
-                         "and digits, so E[z²] ≈ n_in Var(w) E[a²].")):
+        with self.beat(t("Each term w_jk a_k, w independent of a, has mean square Var(w) E[a²], E the mean over "
+                         "neurons and digits; with zero biases, E[z²] ≈ n_in Var(w) E[a²].")):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[3][0]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
             self.play(FadeIn(lines[1]), run_time=1.0)
@@ -671,6 +673,10 @@ class TheWayOut(LessonScene):
         rows = VGroup(self._rule_row(0), self._rule_row(1))
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
+        # the name as Ng's course uses it, for students who learnt it there (round 37 lecturer)
+        also = self.text(t("Some courses call 1/n_in “Xavier” too."), SIZE.small)
+        also.move_to([TABLE_X[0], ALSO_Y, 0], aligned_edge=LEFT)
+        rows.add(also)
         formula = self.factor[1]
         target = formula.copy().scale(0.8).move_to([*FACTOR_AT, 0])
         with self.beat(t("LeCun ({lecun}) took the forward rule, 1/n_in, for his scaled tanh and normalised inputs.",
@@ -678,10 +684,10 @@ class TheWayOut(LessonScene):
             self.play(FadeOut(self.forward_lines[2]), FadeOut(self.factor[0]), FadeOut(self.factor[2:]),
                       formula.animate.become(target), run_time=1.0)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)
-        self.say(t("Xavier Glorot and Bengio ({glorot}): 2/(n_in + n_out), between 1/n_in and 1/n_out; Xavier "
+        self.say(t("Xavier Glorot and Bengio ({glorot}): 2/(n_in + n_out), between 1/n_in and 1/n_out: Xavier "
                    "initialisation.",
                    glorot=glorot.year),
-                 FadeIn(rows[1], shift=RIGHT * 0.2), run_time=1.0)
+                 FadeIn(rows[1], shift=RIGHT * 0.2), FadeIn(also), run_time=1.0)
 
     def rule_he(self) -> None:
         """Kaiming He 2015: ReLU zeroes about half the z, halving the mean square forward (E[a^2] =
@@ -930,8 +936,8 @@ class TheWayOut(LessonScene):
         self.titles = VGroup(*[self.panel_title(i) for i in range(len(r.settings))])
         self.panel_bars = [self.bars(i) for i in range(len(r.settings))]
         self.rows = [self.panel_rows(i) for i in range(len(r.settings))]
-        with self.beat(t("Chapter {chapter}'s deep net, untrained, from {starts} random starts. Each bar: layer l's "
-                         "‖δ_l‖ of one digit, root mean square over {samples} digits.", chapter=number_of("fading"),
+        with self.beat(t("Chapter {chapter}'s deep net, untrained, {starts} random starts; a bar: ‖δ_l‖, root mean "
+                         "square over {samples} digits.", chapter=number_of("fading"),
                          starts=fmt_value(len(r.seeds)), samples=fmt_whole(r.n_samples))):
             self.play(FadeOut(self.rule_rows), FadeOut(self.header), FadeOut(self.factor[1]), run_time=0.8)
             self.play(FadeIn(self.frame), run_time=1.0)

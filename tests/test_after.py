@@ -271,8 +271,7 @@ def test_why_so_long_is_answered_with_computed_factors(rendered: dict[str, WhatC
         zs = rng.standard_normal(10_000)
         assert math.sqrt(float(p.n_var) * np.mean(act.df(zs) ** 2)) < p.bound(name)
     scene = rendered["default"]
-    said = (f"factors at most {fmt_value(p.bound('tanh'))} for tanh, {fmt_value(p.bound('sigmoid'))} for the "
-            "sigmoid.")
+    said = f"factors at most {fmt_value(p.bound('tanh'))} (tanh), {fmt_value(p.bound('sigmoid'))} (σ)."
     assert said in scene.captions[6]
     assert scene.shown["caption_period_tanh"] == p.bound("tanh") == scene.shown["period_tanh_bound"]
     assert scene.shown["caption_period_sigmoid"] == p.bound("sigmoid") == scene.shown["period_sigmoid_bound"]

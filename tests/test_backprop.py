@@ -162,7 +162,7 @@ def test_captions_say_the_numbers(rendered: dict[str, ForwardBackProp], name: st
     scene = rendered[name]
     text, r = _text(scene), experiment(scene.lesson)
     L = r.layers
-    assert L == 5 and f"a chain of {L} sigmoid neurons, one per layer" in text
+    assert L == 5 and f"A chain of {L} sigmoid neurons, one per layer" in text
     assert f"chapter {number_of('cost')}'s cost C = ½(a_{L} − y)²" in text
     assert f"Back prop starts at the output: ∂C/∂a_{L} = a_{L} − y; times the slope σ'(z_{L}), it gives layer {L}'s " \
         f"error δ_{L} = ∂C/∂z_{L}, how much C changes with z_{L}." in text

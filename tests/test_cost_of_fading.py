@@ -336,7 +336,7 @@ def test_relu_he_has_no_plateau(results: dict[str, TrainingComparison]) -> None:
 def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: dict[str, TrainingComparison]) -> None:
     r, scene = results["default"], scenes["default"]
     text = " ".join(scene.captions)
-    assert f"Chapter {number_of('depth')}'s two nets train again, for 200 epochs" in text
+    assert f"Chapter {number_of('depth')}'s deep and shallow nets train again, for 200 epochs." in text
     # the library ships the whole set unsplit; the split into training and held-out digits is ours, on the card
     assert len(digits()) == scene.result.setup.n_train + scene.result.setup.n_test
     assert "SGD (stochastic gradient descent) steps once per mini-batch of 10 of the 1,348 training digits, η = 0.1." \
@@ -386,8 +386,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert fmt_percent(NIELSEN_MNIST.accuracy[0]) == fmt_percent(NIELSEN_MNIST.accuracy[3])
     # and his steps, 30 epochs of 5,000; whether his deep nets had a plateau his figures do not say, and
     # the caption says neither that they had one nor that they had none (rounds 30 and 32)
-    assert (f"Nielsen's MNIST nets, shallow and deep, both ended near {fmt_percent(NIELSEN_MNIST.accuracy[3])}, "
-            "after 150,000 steps. He reports only final accuracies.") in text
+    assert (f"Nielsen reports only final accuracies: his MNIST nets, shallow and deep, both near "
+            f"{fmt_percent(NIELSEN_MNIST.accuracy[3])} after 150,000 steps.") in text
     assert NIELSEN_MNIST.updates_per_epoch == 5000 and r.setup.updates_per_epoch == 135
     assert scene.shown["nielsen_steps"] == 30 * 5000
     note = scene.nielsen_note  # one short line, inside the frame with a margin
@@ -401,7 +401,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: stays above 20% from epoch {t.first_leave_chance}, "
                          f"not {left}; on layers 2 and 3, from {t.middle_leave_chance[0]} and "
                          f"{t.middle_leave_chance[1]}. On layer 4: later, from epoch {t.last_leave_chance}. "
-                         "Without a boost, layer 4 did not saturate (output near 0 or 1) on the plateau. In this run, "
+                         "Glorot and Bengio (2010) saw a top sigmoid layer saturate (output near 0 or 1) on such "
+                         "plateaus; our layer 4, unboosted, did not. In this run, "
                          "speeding the lagging layers shortened the plateau, not ended it; speeding layer 4 "
                          "saturated it and lengthened it.")
     assert t.first_leave_chance > 1  # "not ended it": layer 1's boost left a plateau of its own

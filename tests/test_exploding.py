@@ -83,7 +83,7 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     assert "With C here the sum of the outputs, ∂C/∂a_L = (1, 1)." in text
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
-    assert "float32 numbers top out near" in text
+    assert "float32 tops out near" in text
     assert _words(rendered.key_picture).count("float32 (32-bit numbers):") == 1
     # the linear net's a_l overflows; the bounded chain's δ_l is the gradient that does (NaN: on screen)
     assert "the linear net's a_l passes it at layer 219 (inf), the sigmoid chain's δ_l 29 layers back." in text
@@ -116,8 +116,9 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     # caption (δ_l = s^(L-l) (1, 1) and a_(l-1) = s^(l-1) x), the sizes in the panel
     # δ_l itself does differ by layer: the caption says the weight gradients agree, and why (the a's offset
     # δ); the next beat shows a bounded a, which cannot offset it
+    # and it ties the toy to the one definition: all layers explode or vanish together, none lags
     assert ("Toward the input, δ_l changes by s per layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has "
-            "one size, far too big to learn from or too small.") in caps[5]
+            "one size: no layer lags, yet all explode or vanish.") in caps[5]
     b = r.bounded
     assert (f"In this linear net a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, "
             f"a_0 = {fmt_value(b.input)}, a_l would stay {fmt_value(b.activation)}, δ_l grow "
@@ -126,7 +127,7 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
         logs = np.asarray(c.log10_grad_w_norms)
         assert np.allclose(logs, logs[0], atol=1e-9)  # exactly s^(L-1) ‖(1, 1)(1, 1)^T‖ at every layer
     c = r.case(1.5)
-    assert (f"top out near {fmt_value(r.float32_max)}: the linear net's a_l passes it at layer "
+    assert (f"tops out near {fmt_value(r.float32_max)}: the linear net's a_l passes it at layer "
             f"{c.f32_overflow_layer} (inf), the sigmoid chain's δ_l {b.f32_overflow_back} layers back.") in caps[7]
     assert "float64" not in caps[7]  # the screen says where float64 overflows; the caption leaves it there
 
@@ -149,7 +150,7 @@ def test_the_nan_and_its_reason_are_true() -> None:
     # W = 1.5 I has zeros off its diagonal ("W's zeros")
     w = c.scale * np.eye(2)
     assert w[0, 1] == w[1, 0] == 0.0 and w[0, 0] == c.scale
-    # "top out near 3.40e+38": the largest float32, and float32 is 32 bits
+    # "tops out near 3.40e+38": the largest float32, and float32 is 32 bits
     assert r.float32_max == float(np.finfo(np.float32).max) and np.finfo(np.float32).bits == 32
 
 

@@ -92,7 +92,7 @@ def test_shown_equals_chapter_7_experiment(rendered: dict[str, ColdOpen], name: 
         "sizes": [float(n) for n in r.sizes],
         "decades": [float(d) for d in pic.decades],
         "pushed": sizes[0] / sizes[-2],  # ‖∂C/∂W_1‖ / ‖∂C/∂W_(L-1)‖
-        "chapters: the cause": [float(number_of("backprop")), float(number_of("exploding"))],
+        "chapters: the mechanism": [float(number_of("backprop")), float(number_of("exploding"))],
         "chapters: the fixes": [float(number_of("wayout")), float(number_of("after"))],
         "chapters: the history": [float(number_of("after"))],
     }
@@ -157,15 +157,14 @@ def test_headline_is_the_weights_the_picture_colours(rendered: dict[str, ColdOpe
 def test_words(rendered: dict[str, ColdOpen]) -> None:
     default, relu = rendered["default"], rendered["relu-he"]
     text = " ".join(default.captions)
-    # the puzzle, claimed no further than the evidence: continuous functions, enough neurons, slow or stalled
+    # the puzzle, claimed no further than the evidence: for some functions, depth saves neurons
     first = default.captions[0]
-    assert first.startswith("One wide enough hidden layer can approximate any continuous function on a closed, "
-                            "bounded region; for some, depth needs far fewer neurons.")
+    assert first.startswith("For some functions, a deep net needs far fewer neurons than a shallow one.")
     assert "did deep fully-connected nets train slowly and poorly?" in first  # as the screen asks it
     assert "until" not in text.lower() and "2006" not in text and "very hard to train" not in text
     assert "slower" not in text  # learning speed is chapter 8's measurement
-    # back prop computes the pushes from the output back; training moves every layer at once
-    assert "Back prop computes the pushes from the output back, then all layers move at once." in text
+    # back prop computes the pushes from the output back (chapter 2 says every weight moves at once)
+    assert "Back prop computes the pushes from the output back. Toward the input they fade." in text
     assert "Toward the input they fade." in text and default.res.regime == "vanishing"
     # not yet defined here: "gradient" (chapter 2); ∂ notation, e-notation and log scales come later
     for scene in (default, relu):
