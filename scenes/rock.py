@@ -58,7 +58,8 @@ PANEL_BOTTOM, PANEL_TOP = -2.75, 0.55
 PANEL_TITLE_Y = 1.05
 TOP_ROW_Y = 2.0
 MORAL_Y = 1.6
-SCALES_NOTE_Y = -3.62
+SCALES_NOTE_Y = 3.45
+SCALES_NOTE_RIGHT = 6.8
 #: Beat 1 draws the layer-m panel centred; beat 2 moves it to its place on the right.
 LANDSCAPE_SHIFT = -(PANEL_XS[1][0] + PANEL_XS[1][1]) / 2
 #: Beat 2's net, on the left while the landscape stands on the right.
@@ -276,7 +277,8 @@ class RockOnSlope(LessonScene):
         first = self.panels[0]
         first.curve = self._curve(first)
         scales = self.text(t("both panels: the same scales"), SIZE.small, color=th.muted)
-        scales.move_to([0, SCALES_NOTE_Y, 0])
+        # at the top right, level with the heading: clear of the frame's bottom tenth, where players draw subtitles
+        scales.move_to([SCALES_NOTE_RIGHT, SCALES_NOTE_Y, 0], aligned_edge=RIGHT)
         self.panel_titles = titles
         with self.beat(t("Change one weight of layer 1 or of layer {L}, all else fixed: C traces a curve.", L=L)):
             self.play(e1.animate.set_stroke(th.warn, width=6), e2.animate.set_stroke(th.good, width=6),

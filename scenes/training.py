@@ -161,7 +161,7 @@ class CostOfFading(LessonScene):
     # -- beat 1: the question, over the card and the two empty panels ------------------------
 
     def make_card(self) -> VGroup:
-        """The set-up card (the two nets, data, split, SGD with its mini-batches and eta, the cost) at the top right."""
+        """The set-up card (data, split, SGD with its mini-batches and eta, the cost) at the top right."""
         r, th = self.result, self.theme
         s = r.setup
         n_train = self.count("n_train", s.n_train)
@@ -169,10 +169,7 @@ class CostOfFading(LessonScene):
         batch = self.count("batch_size", s.batch_size)
         eta = self.inline("eta", s.eta)
         updates = self.count("updates_per_epoch", s.updates_per_epoch)
-        hidden = self.count("deep_hidden_layers", r.hidden_layers)
-        width = self.count("width", r.shallow_sizes[1])
         lines = VGroup(
-            self.text(t("deep: {hidden} hidden layers of {width}; shallow: 1", hidden=hidden, width=width), SIZE.small),
             self.text(t("scikit-learn's 8×8 digits: {train} to train on, {test} held out", train=n_train,
                         test=n_test), SIZE.small),
             self.text(t("SGD: mini-batches of {batch}, {updates} steps an epoch, η = {eta}", batch=batch,
@@ -246,7 +243,8 @@ class CostOfFading(LessonScene):
         self.shown["chance"] = float(r.chance)
         chance = DashedLine(ax.c2p(0, r.chance), ax.c2p(r.epochs, r.chance), stroke_color=th.muted,
                             stroke_width=2.5)
-        legend = self.legend_row([(t("deep: {hidden} hidden layers", hidden=r.hidden_layers), th.net("deep"), False),
+        hidden = self.count("deep_hidden_layers", r.hidden_layers)  # the nets' shapes: here, not in the caption
+        legend = self.legend_row([(t("deep: {hidden} hidden layers", hidden=hidden), th.net("deep"), False),
                                   (t("chance"), th.muted, True),
                                   (t("shallow: 1 hidden layer"), th.net("shallow"), False)], max_per_row=2)
         n_test = self.count("n_test", r.setup.n_test)

@@ -105,7 +105,7 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
     s = r.setup
     lo, hi = r.decades
     expected: dict[str, object] = {
-        "epochs": float(EPOCHS), "deep_hidden_layers": float(H), "width": float(scene.lesson.width),
+        "epochs": float(EPOCHS), "deep_hidden_layers": float(H),
         "n_train": float(s.n_train), "n_test": float(s.n_test), "batch_size": float(s.batch_size),
         "eta": scene.lesson.learning_rate, "updates_per_epoch": float(s.updates_per_epoch),
         "decades": [float(lo), float(hi)], "speed_ticks": [float(k) for k in log_ticks(lo, hi, most=6)],
