@@ -78,6 +78,8 @@ FRAME_RIGHT = 6.95     # no label reaches past this (the frame ends at 7.1)
 KEY_Y = 2.3
 MEASURE_TOP = 1.4
 BAR_BASE_Y = -3.05
+#: The out-of-order bars' path lengths, between the measure's definition and the bars.
+PATH_NOTE_Y = -0.95
 BAR_MAX_HEIGHT = 1.35
 #: Each bar is labelled with its value when there are at most this many; else the first and last.
 MAX_BAR_LABELS = 6
@@ -331,7 +333,7 @@ class WhyDepthMatters(LessonScene):
                      else t("Training moved the pictures away from their start."))
         self.say(t("Blue where ink excites it, orange where it inhibits it."), FadeIn(key), run_time=0.8)
         self.say(words, FadeIn(after), FadeIn(after_lab), run_time=1.2)
-        self.say(t("It gets {accuracy} of {test} held-out digits (kept aside to test) right.", accuracy=acc,
+        self.say(t("It gets {accuracy} of {test} held-out test digits right.", accuracy=acc,
                    test=n_test), FadeIn(label),
                  run_time=0.8)
 
@@ -438,9 +440,15 @@ class WhyDepthMatters(LessonScene):
         self.shown["path_ratio"] = float(d.travelled[l] / d.travelled[l - 1])
         self.shown["straightness"] = float(d.straightness[l])
         pair = VGroup(self.bars[l - 1], self.bars[l])
+        times = fmt_ratio(self.shown["path_ratio"])
+        # the path length the caption speaks of, on screen too (round 38 lecturer: said, never shown)
+        path = self.text(t("layer {m} stepped {times} × as far as layer {l}", l=l, m=l + 1, times=times),
+                         SIZE.small)
+        path.scale_to_fit_width(min(path.width, COLUMN_RIGHT - COLUMN_LEFT))
+        path.move_to([COLUMN_LEFT, PATH_NOTE_Y, 0], aligned_edge=LEFT)
         self.say(t("r_{l} > r_{m}, yet layer {m} stepped {times} times as far: its steps mostly cancelled.",
-                   l=l, m=l + 1, times=fmt_ratio(self.shown["path_ratio"])),
-                 Indicate(pair, color=self.theme.text, scale_factor=1.08), run_time=1.2)
+                   l=l, m=l + 1, times=times),
+                 Indicate(pair, color=self.theme.text, scale_factor=1.08), FadeIn(path), run_time=1.2)
 
     def change_per_layer(self) -> None:
         """Beat 6: r_l per hidden layer of the deep net, what the bars show, and its accuracy."""

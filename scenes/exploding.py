@@ -66,6 +66,7 @@ from manim import (
 )
 
 from netsim.experiments.exploding import ExplodingCase, ExplodingResult, exploding
+from scenes.engine.chapters import number_of
 from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, t
 from scenes.engine.lesson import Lesson, per_net
@@ -479,9 +480,9 @@ class ExplodingGradients(LessonScene):
         head.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.panel = self._panel(head, values, dashed=True)
         if every:  # the sizes are in the panel; the caption says why they agree
-            caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1). Toward the input, δ_l changes by s per "
-                        "layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has one size: no layer lags, "
-                        "yet all explode or vanish.")
+            caption = t("With C the sum of the outputs, ∂C/∂a_L = (1, 1). Toward the input, δ_l changes by s per "
+                        "layer, exploding or vanishing as in chapter {chain}, and a_(l−1) by 1/s: each weight gradient "
+                        "δ_l a_(l−1) has one size, far too big or too small.", chain=number_of("backprop"))
         else:
             g = [self.inline(f"caption_grad_w_1_{i}", c.grad_w_1) for i, c in enumerate(r.cases)]
             caption = t("With C here the sum of the outputs, ∂C/∂a_L = (1, 1): layer 1's weight gradient has size "

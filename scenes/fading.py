@@ -400,13 +400,13 @@ class GradientsFading(LessonScene):
                   "ratio": book_ratio, "layer": n, "ours": ours, "own": fmt_ratio(r.probe_first_over_last),
                   "probe": self.count("probe_size", SETUP.probe_size)}
         if same:
-            caption = t("Michael Nielsen's book Neural Networks and Deep Learning averaged C over {images} MNIST "
+            caption = t("Nielsen's book Neural Networks and Deep Learning averaged C over {images} MNIST "
                         "images ({side}×{side}): layer 1 at about {ratio} of layer {layer}. Over "
                         "{probe} of our {ours}×{ours} digits: {own}.", **fields)
         else:
             self.shown["book_hidden"] = float(len(BOOK_SIZES) - 2)
             self.shown["book_width"] = float(BOOK_SIZES[1])
-            caption = t("Michael Nielsen's book Neural Networks and Deep Learning averaged C over {images} MNIST "
+            caption = t("Nielsen's book Neural Networks and Deep Learning averaged C over {images} MNIST "
                         "images ({side}×{side}) for a sigmoid net with {hidden} hidden layers of "
                         "{width}: layer 1 at about {ratio} of layer {layer}. Over {probe} of our {ours}×{ours} digits: "
                         "{own}.", hidden=len(BOOK_SIZES) - 2, width=BOOK_SIZES[1], **fields)

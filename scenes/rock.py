@@ -214,7 +214,7 @@ class RockOnSlope(LessonScene):
         self.layer_labels = below
         self.net_group = VGroup(d, below, brace, brace_words, pixel_words, output_words)
         self.say(t("Our deep net: {hidden} hidden layers of {width} neurons between the pixels and the "
-                   "output layer.", hidden=hidden, width=width),
+                   "outputs.", hidden=hidden, width=width),
                  *[mob.animate.shift(-LANDSCAPE_SHIFT * RIGHT) for mob in self.landscape], FadeIn(self.net_group),
                  run_time=1.2)
 

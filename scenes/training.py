@@ -188,8 +188,8 @@ class CostOfFading(LessonScene):
         self.heading = self.chapter_heading(t("The cost of fading"))
         self.card = self.make_card()
         epochs = self.count("epochs", r.epochs)
-        with self.beat(t("What does fading cost? Chapter {chapter}'s deep and shallow nets train again, for {epochs} "
-                         "epochs.", chapter=number_of("depth"), epochs=epochs)):
+        with self.beat(t("What does fading cost? Chapter {chapter}'s two nets train again, for {epochs} epochs.",
+                         chapter=number_of("depth"), epochs=epochs)):
             self.play(FadeIn(self.heading), FadeIn(self.card), Create(self.speed_ax), Create(self.acc_ax),
                       FadeIn(self.speed_frame[1:3], self.acc_frame[1:3], self.speed_title, self.acc_title),
                       run_time=1.2)
@@ -614,8 +614,8 @@ class CostOfFading(LessonScene):
              "ceiling": self.inline("ceiling", 1.0 - FLOOR), "first": first, "last": last,
              "boost": self.inline("boost", test.boost), "boosted": fmt_percent(boosted)}
         if share == 0.0 and boosted > 0.0:
-            return t("Glorot and Bengio (2010) saw a top sigmoid layer saturate (output near 0 or 1) on such plateaus; "
-                     "our layer {hidden}, unboosted, did not. In this "
+            return t("Glorot and Bengio (2010) saw a top sigmoid layer stuck near 0 on such plateaus; our layer "
+                     "{hidden}, unboosted, did not saturate (output near 0 or 1). In this "
                      "run, speeding the lagging layers shortened the plateau, not ended it; speeding layer {hidden} "
                      "saturated it and lengthened it.", **f)
         if boosted > share:

@@ -153,7 +153,7 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
     if max(ratios) < 1 and every_epoch and untrained_above and milder:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads, a "
-                 "milder gap the other way; untrained, it was slower.", **fields)
+                 "milder gap the other way; untrained, on averaged C, it was slower.", **fields)
     if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads; at "
@@ -435,6 +435,7 @@ class FixedNetTrains(LessonScene):
             above_y = y
             means.add(DashedLine(self.ratio_axes.c2p(first, height), self.ratio_axes.c2p(last, height),
                                  stroke_color=self.colors[k], stroke_width=3, dash_length=0.1))
+        labels.set_z_index(2)  # over the per-epoch curves, drawn after them (round 36: 3.1 and 5.1 were hidden)
         return VGroup(means, labels)
 
     def said(self, key: str) -> str:

@@ -579,8 +579,8 @@ class TheWayOut(LessonScene):
         lines[4:].arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(lines[3], DOWN, buff=0.4)
         lines.move_to([0, -0.1, 0])
         self.forward_lines = lines
-        with self.beat(t("Each term w_jk a_k, w independent of a, has mean square Var(w) E[a²], E the mean over "
-                         "neurons and digits; with zero biases, E[z²] ≈ n_in Var(w) E[a²].")):
+        with self.beat(t("With E the mean over neurons and digits, each term w_jk a_k, w independent of a, has mean "
+                         "square Var(w) E[a²]; with zero biases, E[z²] ≈ n_in Var(w) E[a²].")):
             self.play(FadeOut(self.sums_group), run_time=0.8)
             self.play(FadeIn(lines[3][0]), FadeIn(lines[0]), run_time=1.0)  # E[·] before its first use
             self.play(FadeIn(lines[1]), run_time=1.0)

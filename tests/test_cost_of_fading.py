@@ -336,7 +336,7 @@ def test_relu_he_has_no_plateau(results: dict[str, TrainingComparison]) -> None:
 def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: dict[str, TrainingComparison]) -> None:
     r, scene = results["default"], scenes["default"]
     text = " ".join(scene.captions)
-    assert f"Chapter {number_of('depth')}'s deep and shallow nets train again, for 200 epochs." in text
+    assert f"Chapter {number_of('depth')}'s two nets train again, for 200 epochs." in text
     # the library ships the whole set unsplit; the split into training and held-out digits is ours, on the card
     assert len(digits()) == scene.result.setup.n_train + scene.result.setup.n_test
     assert "SGD (stochastic gradient descent) steps once per mini-batch of 10 of the 1,348 training digits, η = 0.1." \
@@ -401,8 +401,8 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
     assert text.endswith(f"η × {fmt_value(r.factor)} on layer 1: stays above 20% from epoch {t.first_leave_chance}, "
                          f"not {left}; on layers 2 and 3, from {t.middle_leave_chance[0]} and "
                          f"{t.middle_leave_chance[1]}. On layer 4: later, from epoch {t.last_leave_chance}. "
-                         "Glorot and Bengio (2010) saw a top sigmoid layer saturate (output near 0 or 1) on such "
-                         "plateaus; our layer 4, unboosted, did not. In this run, "
+                         "Glorot and Bengio (2010) saw a top sigmoid layer stuck near 0 on such plateaus; our layer 4, "
+                         "unboosted, did not saturate (output near 0 or 1). In this run, "
                          "speeding the lagging layers shortened the plateau, not ended it; speeding layer 4 "
                          "saturated it and lengthened it.")
     assert t.first_leave_chance > 1  # "not ended it": layer 1's boost left a plateau of its own

@@ -213,7 +213,7 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     assert ("A shallow net, one hidden layer of 30, trained 10 epochs (passes over 1,348 digits) on chapter 7's "
             "cross-entropy cost. Each picture: one first-layer neuron's 64 weights.") in text
     assert "Where digits have ink, the noise became broad blobs." in text
-    assert f"It gets {fmt_percent(res.shallow.accuracy_after)} of 449 held-out digits (kept aside to test) right." \
+    assert f"It gets {fmt_percent(res.shallow.accuracy_after)} of 449 held-out test digits right." \
         in text
     assert "The deep net, 4 hidden layers, trained alike: its first layer still looks like its random start." in text
     assert "the size ‖W‖ is the square root of the sum of squared weights" in text

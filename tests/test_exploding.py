@@ -80,7 +80,7 @@ def test_captions_use_the_episodes_notation(rendered: ExplodingGradients) -> Non
     # (no "per unit of output error": (1, 1) has length sqrt 2)
     assert "W^T, here W itself" in text
     assert rendered.back_label[1][1].original_text == "W with rows and\ncolumns swapped"
-    assert "With C here the sum of the outputs, ∂C/∂a_L = (1, 1)." in text
+    assert "With C the sum of the outputs, ∂C/∂a_L = (1, 1)." in text
     assert "per unit" not in text.lower()
     # float32 and inf get their words; the NaN its reason
     assert "float32 tops out near" in text
@@ -116,9 +116,10 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     # caption (δ_l = s^(L-l) (1, 1) and a_(l-1) = s^(l-1) x), the sizes in the panel
     # δ_l itself does differ by layer: the caption says the weight gradients agree, and why (the a's offset
     # δ); the next beat shows a bounded a, which cannot offset it
-    # and it ties the toy to the one definition: all layers explode or vanish together, none lags
-    assert ("Toward the input, δ_l changes by s per layer and a_(l−1) by 1/s: each weight gradient δ_l a_(l−1) has "
-            "one size: no layer lags, yet all explode or vanish.") in caps[5]
+    # and it ties the toy to chapter 6's one definition: δ_l explodes or vanishes layer by layer as there,
+    # while a_(l-1) offsets it (round 38 lecturer: "no layer lags, yet all vanish" read as a second meaning)
+    assert ("Toward the input, δ_l changes by s per layer, exploding or vanishing as in chapter 6, and a_(l−1) by "
+            "1/s: each weight gradient δ_l a_(l−1) has one size, far too big or too small.") in caps[5]
     b = r.bounded
     assert (f"In this linear net a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, "
             f"a_0 = {fmt_value(b.input)}, a_l would stay {fmt_value(b.activation)}, δ_l grow "

@@ -239,7 +239,7 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     # W_l gets its words where it is first used
     assert "with W_l a table of weights, one row per neuron" in text
     # the book, named at first mention, in one sentence with the reason ours differ
-    assert "Michael Nielsen's book Neural Networks and Deep Learning" in text
+    assert "Nielsen's book Neural Networks and Deep Learning" in text
     same = r.activation == "sigmoid" and tuple(r.sizes[1:]) == BOOK_SIZES[1:]
     net = "" if same else f" for a sigmoid net with {len(BOOK_SIZES) - 2} hidden layers of {BOOK_SIZES[1]}"
     side = r.pixels.shape[0]

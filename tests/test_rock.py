@@ -217,7 +217,7 @@ def test_captions_say_what_was_measured(name: str) -> None:
     L = res.other
     # the net: hidden layers defined as the layers between input and output
     assert (f"Our deep net: {res.hidden} hidden layers of {res.sizes[1]} neurons between the pixels and "
-            "the output layer.") in text
+            "the outputs.") in text
     assert f"Change one weight of layer 1 or of layer {L}, all else fixed" in text
     # one weight per layer, under the quadratic cost of chapter 2 (chapter 7 says which chapters use the
     # cross-entropy, once)
