@@ -83,13 +83,13 @@ def slope_words(res: RockResult) -> Message:
     if res.first.flat and res.last.flat:
         return t("Both curves are flat here: every slope is exactly 0.")
     if res.first.flat:
-        return t("The layer-{L} curve slopes; the layer-1 curve is flat, its slope exactly 0.", L=L)
+        return t("The layer-{L} line slopes; the layer-1 line is flat, its slope exactly 0.", L=L)
     if res.last.flat:
-        return t("The layer-1 curve slopes; the layer-{L} curve is flat, its slope exactly 0.", L=L)
+        return t("The layer-1 line slopes; the layer-{L} line is flat, its slope exactly 0.", L=L)
     if s >= 10:
-        return t("The layer-{L} curve slopes; the layer-1 curve looks flat.", L=L)
+        return t("The layer-{L} line slopes; the layer-1 line looks flat.", L=L)
     if s <= 0.1:
-        return t("The layer-1 curve slopes; the layer-{L} curve looks flat.", L=L)
+        return t("The layer-1 line slopes; the layer-{L} line looks flat.", L=L)
     return t("Both curves slope.")
 
 
@@ -280,7 +280,7 @@ class RockOnSlope(LessonScene):
         # at the top right, level with the heading: clear of the frame's bottom tenth, where players draw subtitles
         scales.move_to([SCALES_NOTE_RIGHT, SCALES_NOTE_Y, 0], aligned_edge=RIGHT)
         self.panel_titles = titles
-        with self.beat(t("Change one weight of layer 1 or of layer {L}, all else fixed: C traces a curve.", L=L)):
+        with self.beat(t("Change one weight of layer 1 or of layer {L}, all else fixed: close up, C is a line.", L=L)):
             self.play(e1.animate.set_stroke(th.warn, width=6), e2.animate.set_stroke(th.good, width=6),
                       self.layer_labels[0].animate.set_color(th.warn),
                       self.layer_labels[1].animate.set_color(th.good), FadeIn(titles[1]), run_time=1.0)

@@ -174,7 +174,8 @@ class CostOfFading(LessonScene):
                         test=n_test), SIZE.small),
             self.text(t("SGD: mini-batches of {batch}, {updates} steps an epoch, η = {eta}", batch=batch,
                         updates=updates, eta=eta), SIZE.small),
-            self.text(t("cross-entropy cost (chapter {chapter})", chapter=number_of("fading")), SIZE.small),
+            self.text(t("cross-entropy cost (chapter {chapter}); one run per net", chapter=number_of("fading")),
+                      SIZE.small),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         frame = Rectangle(width=lines.width + 0.4, height=lines.height + 0.3, stroke_color=th.muted,
                           stroke_width=1.5).move_to(lines)

@@ -292,8 +292,8 @@ class FixedNetTrains(LessonScene):
                       color=th.muted),
             self.text(t("SGD: mini-batches of {batch}, η = {eta}, {epochs} epochs", batch=batch, eta=eta,
                         epochs=epochs), SIZE.small, color=th.muted),
-            self.text(t("cross-entropy cost (chapter {chapter})", chapter=number_of("fading")), SIZE.small,
-                      color=th.muted),
+            self.text(t("cross-entropy cost (chapter {chapter}); one run per net", chapter=number_of("fading")),
+                      SIZE.small, color=th.muted),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
         self.setup_card.to_corner(UP + RIGHT, buff=0.3)
         self.acc_frame = self._accuracy_plot()

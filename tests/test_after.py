@@ -233,7 +233,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
                 "LeCun's Var(w) = 1/n_in, for his scaled tanh.",
-                "uniform on ±1/√n, has Var = 1/(3n)", "pre-training", "without labels, to model its input",
+                "uniform on ±1/√n, had Var = 1/(3n)", "pre-training", "without labels, to model its input",
                 "then the whole net is fine-tuned, usually by back prop", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):

@@ -179,7 +179,7 @@ def test_a_layer_with_no_gradient_keeps_its_rock_still(monkeypatch: pytest.Monke
     assert res.first.flat and res.first.distance == 0 and not res.last.flat and res.last.distance > 0
     assert res.verdict == "first still" and res.distance_ratio == math.inf and res.slope_ratio == math.inf
     assert res.half_width == pytest.approx(1.25 * res.last.distance)
-    assert "layer-1 curve is flat" in str(slope_words(res)) and "layer-1 rock does not move" in str(roll_words(res))
+    assert "layer-1 line is flat" in str(slope_words(res)) and "layer-1 rock does not move" in str(roll_words(res))
 
 
 # ---------- the scene ----------
@@ -232,7 +232,7 @@ def test_captions_say_what_was_measured(name: str) -> None:
     shown = f"in {res.steps} steps the layer-{L} weight moved about {far} {times} as the layer-1 weight"
     assert shown.replace(" ", "") == scene.ratio_line.text  # manim's Text keeps no spaces
     # derived words, from the numbers
-    assert ("the layer-1 curve looks flat" in text) == (res.slope_ratio >= REGIME_THRESHOLD)
+    assert ("the layer-1 line looks flat" in text) == (res.slope_ratio >= REGIME_THRESHOLD)
     assert ("Both curves slope." in text) == (res.slope_ratio < REGIME_THRESHOLD)
     assert ("the layer-1 rock barely moves" in text) == (res.distance_ratio >= REGIME_THRESHOLD)
     assert ("the vanishing gradient" in text) == (res.distance_ratio >= REGIME_THRESHOLD)
