@@ -119,7 +119,10 @@ PANEL_TITLE_Y = (2.3, 1.95)
 ROWS_Y = (-1.3, -1.66, -2.02, -2.38, -2.74)   # n Var(w), E[g'^2], predicted, measured, bar ratio
 ROW_LABEL_RIGHT = -4.9
 TICK_X = -5.15
-ROWS_NOTE_TOP = -3.1  # the top of the note on what "predicted" and "measured" are
+#: The key to the rows "predicted" and "measured": one line under the notes at the top right, clear of
+#: the frame's bottom tenth, where players draw subtitles.
+ROWS_NOTE_Y = 2.85
+ROWS_NOTE_WIDTH = 8.6
 
 #: How the settings are named above their panels (two lines: activation, start).
 PANEL_TITLES = {
@@ -758,15 +761,14 @@ class TheWayOut(LessonScene):
             self.muted(t("bar: median of {starts} starts; line: middle half", starts=fmt_value(len(r.seeds)))),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
         note.to_corner(UP + RIGHT, buff=0.25)
-        # what the rows "predicted" and "measured" are, under the right-hand panels (the top
-        # right is the heading's row; the bottom left is the sigmoid's aside)
+        # what the rows "predicted" and "measured" are, in one line under the notes at the top right
         rows_note = VGroup(
             VGroup(self.muted(t("predicted:")), self.tex(r"\sqrt{n\,\mathrm{Var}(w)\,\mathrm{E}[g'^2]}", SIZE.small,
                                                        color=th.muted)).arrange(RIGHT, buff=0.1),
             self.measured_definition(),
-        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
-        rows_note.move_to([self._panel_left(len(r.settings) - 1) + PANEL_WIDTH, ROWS_NOTE_TOP, 0],
-                          aligned_edge=UP + RIGHT)
+        ).arrange(RIGHT, buff=0.5)
+        rows_note.scale_to_fit_width(min(rows_note.width, ROWS_NOTE_WIDTH))
+        rows_note.move_to([note.get_right()[0], ROWS_NOTE_Y, 0], aligned_edge=RIGHT)
         self.row_names = names
         return VGroup(grid, base, ticks, layers, names[0], note, rows_note)
 
