@@ -442,11 +442,11 @@ class WhyDepthMatters(LessonScene):
         pair = VGroup(self.bars[l - 1], self.bars[l])
         times = fmt_ratio(self.shown["path_ratio"])
         # the path length the caption speaks of, on screen too (round 38 lecturer: said, never shown)
-        path = self.text(t("layer {m} stepped {times} × as far as layer {l}", l=l, m=l + 1, times=times),
+        path = self.text(t("layer {m}'s step lengths, summed: {times} × layer {l}'s", l=l, m=l + 1, times=times),
                          SIZE.small)
         path.scale_to_fit_width(min(path.width, COLUMN_RIGHT - COLUMN_LEFT))
         path.move_to([COLUMN_LEFT, PATH_NOTE_Y, 0], aligned_edge=LEFT)
-        self.say(t("r_{l} > r_{m}, yet layer {m} stepped {times} times as far: its steps mostly cancelled.",
+        self.say(t("r_{l} > r_{m}, yet layer {m}'s step lengths add up to {times} times layer {l}'s: most cancelled.",
                    l=l, m=l + 1, times=times),
                  Indicate(pair, color=self.theme.text, scale_factor=1.08), FadeIn(path), run_time=1.2)
 

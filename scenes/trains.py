@@ -153,7 +153,7 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
     if max(ratios) < 1 and every_epoch and untrained_above and milder:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads, a "
-                 "milder gap the other way; untrained, on averaged C, it was slower.", **fields)
+                 "milder gap the other way; at epoch 0, untrained, it was slower.", **fields)
     if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads; at "
@@ -534,6 +534,7 @@ class FixedNetTrains(LessonScene):
         # over the whole picture (the plots, their legend, the set-up card) with the heading on it, then gone
         backdrop = Rectangle(width=14.4, height=8.2, fill_color=th.background, fill_opacity=1.0, stroke_width=0)
         card = VGroup(backdrop, self.heading.copy(), rule, table)
+        card.set_z_index(3)  # over everything, the ratio labels (z 2) too
         caption = t("The sigmoid net's layer 1 / layer {l} ratios so far: each compares another quantity, other "
                     "digits or another time.", l=H)
         with self.beat(caption, least=CARD_SECONDS):

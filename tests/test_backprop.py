@@ -182,7 +182,7 @@ def test_captions_say_the_numbers(rendered: dict[str, ForwardBackProp], name: st
     assert f"With |w| > {limit} a factor can exceed 1; if they all do, the product grows" in text
     assert "exceed 1, and the product grows" not in text  # one factor above 1 does not make it grow
     assert f"the exploding gradient (chapter {number_of('exploding')})" in text
-    assert "but in a narrow band of a" in text
+    assert "tiny, except in a narrow band of a" in text
     assert "dC/d" not in text and "sigma" not in text and "delta" not in text
 
 

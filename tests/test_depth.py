@@ -230,7 +230,7 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     assert d.travelled[1] > d.travelled[0] and d.straightness[1] < 0.5 < 1 + d.straightness[0]
     times = scene.shown["path_ratio"]
     assert times == d.travelled[1] / d.travelled[0] and scene.shown["out_of_order"] == 1.0
-    assert (f"r_1 > r_2, yet layer 2 stepped {fmt_ratio(times)} times as far: its steps mostly cancelled."
+    assert (f"r_1 > r_2, yet layer 2's step lengths add up to {fmt_ratio(times)} times layer 1's: most cancelled."
             in text)
     deep, chance = fmt_percent(res.deep.accuracy_after), fmt_percent(res.chance)
     # near chance beside a barely moved layer 1: the cause is asked, and left to chapter 8's test

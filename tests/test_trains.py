@@ -37,7 +37,7 @@ CEILING_S = 58.5  # 40, "During training," that sets these ratios apart from cha
 # the sigmoid net with Xavier's start alone, and the card of every ratio; 57 when round 34 said that net's
 # Xavier start is chapter 7's between hidden layers (its gain is the zero biases'); 57.5 when round 35's
 # "untrained, it trailed" became "it was slower" (a speed, not chapter 10's per-digit bars); 58.5 when round
-# 38 named the measure that makes it so ("on averaged C")
+# 38 pointed to where the plot shows it ("at epoch 0")
 CAPTION_CHARS = int(CEILING_S * 14)
 #: The card's rows: each ratio as its chapter writes it, the chapter, and the chapter's own number for it.
 CARD = [("1/110", "1"), ("1/190", "4"), ("1/120", "7"), ("1/140", "7"), ("≈ 1/100", "Nielsen"), ("1/37", "8"),
@@ -206,7 +206,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     first, last = r.window
     assert (f"Layer 1's speed over layer 4's, geometric mean over epochs {first} to {last}: sigmoid {rs}, tanh {rt}, "
             f"ReLU {rr}: from epoch {first} on, tanh's and ReLU's layer 1 leads, a milder gap the other way; "
-            "untrained, on averaged C, it was slower.") in text
+            "at epoch 0, untrained, it was slower.") in text
     # "a milder gap the other way": their lead is smaller than the sigmoid net's lag, yet not level
     assert 1.5 < max(1 / run.speed_ratio for run in (tanh, relu)) < sig.speed_ratio
     # "from epoch 1 on": layer 1 the faster in every epoch of the window, in both fixed nets, not only on average
@@ -287,7 +287,7 @@ def test_speed_words() -> None:
     words = ("1/37", "3.2", "5")
     assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True, untrained_above=True,
                              milder=True)) == said.replace("; tanh 3.2 and", ", tanh 3.2,") + (
-        ": from epoch 1 on, tanh's and ReLU's layer 1 leads, a milder gap the other way; untrained, on averaged C, "
+        ": from epoch 1 on, tanh's and ReLU's layer 1 leads, a milder gap the other way; at epoch 0, untrained, "
         "it was slower.")
     assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True, untrained_above=True)) == \
         said.replace("; tanh 3.2 and", ", tanh 3.2,") + (
