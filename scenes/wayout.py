@@ -677,7 +677,8 @@ class TheWayOut(LessonScene):
         self.rule_rows = rows
         lecun, glorot = self.result.hidden_rules[0], self.result.hidden_rules[1]
         # the name as Ng's course uses it, for students who learnt it there (round 37 lecturer)
-        also = self.text(t("Some courses call 1/n_in “Xavier” too."), SIZE.small)
+        also = VGroup(self.text(t("Some courses call"), SIZE.small), self.tex(r"1/n_{in}", SIZE.small),
+                      self.text(t("“Xavier” too."), SIZE.small)).arrange(RIGHT, buff=0.12)
         also.move_to([TABLE_X[0], ALSO_Y, 0], aligned_edge=LEFT)
         rows.add(also)
         formula = self.factor[1]
