@@ -25,6 +25,7 @@ from netsim.train import sgd
 from scenes.depth import (
     BARELY,
     BLOBS,
+    CANCELLED,
     FAR_LESS,
     KEEPS,
     SATURATE_AT,
@@ -113,7 +114,7 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, WhyDepthMatters],
         expected[f"deep.rel_change.{l}"] = float(d.rel_change[l - 1])
     r = [float(v) for v in d.hidden_change]
     odd = next((l for l in range(1, hidden) if r[l - 1] > r[l] and d.travelled[l] > d.travelled[l - 1] > 0
-                and d.straightness[l] < 0.5), None)
+                and d.straightness[l] < CANCELLED), None)
     if odd is not None:  # a bar above the next one, and why: from the same run
         expected.update({"out_of_order": float(odd), "path_ratio": float(d.travelled[odd] / d.travelled[odd - 1]),
                          "straightness": float(d.straightness[odd])})
@@ -227,7 +228,7 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     # r_1 > r_2 is said and explained, from the run: layer 2 travelled farther, its steps mostly
     # cancelled (round 37 lecturer: the bars' order was left unremarked)
     d = res.deep
-    assert d.travelled[1] > d.travelled[0] and d.straightness[1] < 0.5 < 1 + d.straightness[0]
+    assert d.travelled[1] > d.travelled[0] and d.straightness[1] < CANCELLED and d.straightness[0] > d.straightness[1]
     times = scene.shown["path_ratio"]
     assert times == d.travelled[1] / d.travelled[0] and scene.shown["out_of_order"] == 1.0
     assert (f"r_1 > r_2, yet layer 2's step lengths add up to {fmt_ratio(times)} times layer 1's: most cancelled."
