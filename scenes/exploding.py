@@ -15,7 +15,8 @@ a_l = W_l a_(l-1), so a_L = W_L W_(L-1) ... W_1 x. Eight beats:
 6. With C = the sum of the outputs, dC/da_L = (1, 1), and layer 1's weight gradient has
    size ||dC/dW_1|| = 2 s^149: far too big or far too small.
 7. Here a_l explodes with the gradient; with the sigmoid it cannot, yet delta can: a chain
-   with every w = 100, b = -50, a_0 = 0.5 keeps a_l = 0.5 while delta grows 25-fold a layer.
+   with every w = 100, b = -50, a_0 = 0.5 keeps a_l = 0.5 while delta grows 25-fold a layer
+   (both drawn on the 150-layer axis: a flat line, and a dashed one that leaves the top).
 8. Numbers run out: float32 (32-bit numbers, at most about 3.4e+38; past that the computer
    writes inf), W = 1.5 I overflows to inf at layer 219; at 220 the zeros of W give
    0 * inf = NaN (1.5 * inf is inf); float64 overflows at layer 1751; the sigmoid chain's
@@ -519,6 +520,7 @@ class ExplodingGradients(LessonScene):
         w_c, b_c, a0_c, a_c, f_c = (self.inline(f"caption_bounded_{k}", v) for k, v in (
             ("weight", b.weight), ("bias", b.bias), ("input", b.input), ("activation", b.activation),
             ("factor", b.factor)))
+        self.bounded_lines = self._bounded_lines()
         with self.beat(t("In this linear net a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}, a_l would "
                          "stay {a}, δ_l grow {f}-fold a layer: a knife-edge.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
             # the linear net's lines dimmed: the panel is another net (round 35 newcomer)
@@ -526,8 +528,29 @@ class ExplodingGradients(LessonScene):
                       self.back_lines.animate.set_stroke(opacity=0.12), run_time=0.6)
             self.play(FadeIn(rows[:3]), run_time=0.8)
             self.play(FadeIn(rows[3]), run_time=0.6)
-            self.play(FadeIn(rows[4:]), run_time=0.6)
-        self.panel = rows
+            self.play(Create(self.bounded_lines[0]), run_time=0.6)
+            self.play(FadeIn(rows[4:]), Create(self.bounded_lines[1]), run_time=1.0)
+        self.panel = VGroup(rows, self.bounded_lines)
+
+    def _bounded_lines(self) -> VGroup:
+        """The sigmoid chain on the 150-layer axis: a_l (solid, flat at 0.5) and δ_l (dashed, drawn from
+        the output leftwards until it leaves the top of the plot, 25-fold a layer)."""
+        b, plot, th = self.result.bounded, self.plot, self.theme
+        if b.layers != plot.depth:
+            raise ValueError(f"the bounded chain has {b.layers} layers, the plot {plot.depth}")
+        a_line = Line(plot.p(0, math.log10(b.activation)), plot.p(plot.depth, math.log10(b.activation)),
+                      color=th.good, stroke_width=4)
+        self.shown["bounded_a_line"] = [math.log10(b.activation)] * 2
+        pts = list(enumerate(b.log10_delta, start=1))[::-1]  # (l, log10 |δ_l|), from l = L leftwards
+        inside = [(x, y) for x, y in pts if y <= plot.y_max]
+        if len(inside) < len(pts):  # where the line leaves the plot, between two layers
+            (x0, y0), (x1, y1) = inside[-1], pts[len(inside)]
+            inside.append((x0 + (x1 - x0) * (plot.y_max - y0) / (y1 - y0), plot.y_max))
+        self.shown["bounded_delta_line"] = [y for _, y in inside]
+        self.shown["bounded_delta_line_layers"] = [float(x) for x, _ in inside]
+        solid = self._line(plot, *zip(*inside), th.overflow)
+        delta_line = DashedVMobject(solid, num_dashes=max(8, round(solid.get_arc_length() / 0.16)), dashed_ratio=0.6)
+        return VGroup(a_line, delta_line)
 
     # -- beat 8: float32 and float64 ---------------------------------------------------------
 

@@ -260,6 +260,13 @@ def test_shown_equals_the_experiment(rendered: ExplodingGradients) -> None:
     for key in ("weight", "bias", "input", "activation", "factor", "f32_overflow_back"):
         assert shown[f"bounded_{key}"] == getattr(r.bounded, key) == shown[f"caption_bounded_{key}"]
     assert shown["bounded_target"] == r.bounded.target  # on screen only, with the cost it belongs to
+    # the knife-edge drawn on the 150-layer axis: a_l flat at 0.5, δ_l from the output leftwards,
+    # 25-fold (log10 25 = 1.398) a layer, until it leaves the plot's top at 10^30
+    assert shown["bounded_a_line"] == [math.log10(0.5)] * 2
+    layers, line = shown["bounded_delta_line_layers"], shown["bounded_delta_line"]
+    assert layers[0] == r.depth == r.bounded.layers and line[0] == pytest.approx(math.log10(0.125))
+    np.testing.assert_allclose(np.diff(line[:-1]), math.log10(25.0), rtol=1e-9)
+    assert line[-1] == 30 and 125 < layers[-1] < 130 and all(v < 30 for v in line[:-1])
 
 
 def test_bounded_chain_keeps_a_while_delta_grows() -> None:

@@ -165,7 +165,8 @@ class BoundedExample:
     w sigma'(0) per layer toward the input (the ratios of the chain's dC/db_l, equal at every
     layer). ``f32_overflow_back``: in float32, starting from the chain's delta_L, how many such
     layers back delta first passes the largest float32 and is written inf (a chain as long as it
-    needs)."""
+    needs). ``log10_delta``: log10 |delta_l| of this chain for l = 1..layers (float64): the
+    dashed line chapter 9 draws on its 150-layer axis."""
 
     weight: float
     bias: float
@@ -175,6 +176,7 @@ class BoundedExample:
     activation: float
     factor: float
     f32_overflow_back: int
+    log10_delta: tuple[float, ...]
 
 
 def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_INPUT,
@@ -193,7 +195,8 @@ def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_IN
     require(abs(float(ratios[0])) > 1, f"w = {weight}: delta does not grow (factor {float(ratios[0])})")
     return BoundedExample(weight=float(weight), bias=biases.pop(), input=float(a0), target=float(y), layers=layers,
                           activation=float(acts[0]), factor=float(ratios[0]),
-                          f32_overflow_back=_f32_layers_to_inf(res.dC_db[-1], float(ratios[0])))
+                          f32_overflow_back=_f32_layers_to_inf(res.dC_db[-1], float(ratios[0])),
+                          log10_delta=_floats(np.log10(np.abs(res.dC_db))))
 
 
 def _f32_layers_to_inf(delta_last: float, factor: float) -> int:
@@ -384,5 +387,5 @@ def exploding(
         log10_float32_max=math.log10(float(info32.max)),
         log10_float32_min=math.log10(tiny32),
         example=stretch_example(x_arr.size),
-        bounded=bounded_example(),
+        bounded=bounded_example(layers=depth),
     )
