@@ -81,6 +81,8 @@ def experiment(lesson: Lesson) -> TrainingComparison:
 
 #: How far layer 1's colour is lifted toward white on the dark theme (later layers less).
 LIFT = 0.3
+#: Layer 1 on the dark theme: viridis's violet end (#440154), lightened until it reads on black.
+LAYER_1_DARK = "#B39DDB"
 
 
 def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
@@ -90,10 +92,14 @@ def layer_color(layer: int, layers: int, theme_name: str) -> ManimColor:
     dark theme, where layer 1's line must stay visible under the others, and its brightest
     yellow on the light one); on the dark theme layer 1 starts at blue, not teal, so that it
     stands apart from layer 2 (two teals, round 29), and the darker layers are lifted toward
-    white, most for layer 1, whose blue was dim on black (round 30).
+    white, most for layer 1, whose blue was dim on black (round 30). Layer 1's lifted blue still
+    read as layer 2's teal where their lines cross (rounds 38 and 39), so on the dark theme layer 1
+    takes viridis's violet end instead, lightened to read on black.
     """
     lo, hi = (0.15, 1.0) if theme_name == "dark" else (0.0, 0.78)
     share = (layer - 1) / max(layers - 1, 1)
+    if theme_name == "dark" and layer == 1 and layers > 1:
+        return ManimColor(LAYER_1_DARK)
     color = viridis(lo + (hi - lo) * share)
     return interpolate_color(color, WHITE, LIFT * (1 - share)) if theme_name == "dark" else color
 
