@@ -172,10 +172,10 @@ class WhatCameAfter(LessonScene):
         formula = self.tex(rf"a_l = a_{{l-1}} + {self.g_tex}(z_l)", SIZE.label).next_to(block, DOWN, buff=0.5)
         formula.align_to(a_in, LEFT)
         factor = VGroup(self.text(t("factor back per layer (one neuron each):"), SIZE.small, color=th.muted),
-                        self.tex(rf"1 + w\,{self.g_tex}'(z)", SIZE.label, color=th.backward))
+                        self.tex(rf"1 + w_l\,{self.g_tex}'(z_l)", SIZE.label, color=th.backward))
         factor.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(formula, DOWN, buff=0.45, aligned_edge=LEFT)
         caption = t("Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). Back prop "
-                    "takes both paths; with one neuron per layer, each factor is 1 + w {g}'(z).", g=self.g)
+                    "takes both paths; with one neuron per layer, each factor is 1 + w_l {g}'(z_l).", g=self.g)
         with self.beat(caption):
             start = self.renderer.time
             self.play(FadeIn(self.heading), *self.swap_in(title, block), run_time=1.0)
@@ -520,8 +520,7 @@ class WhatCameAfter(LessonScene):
               "Var = 1/(3n): factors at most {tanh} (tanh), {sigmoid} (σ).",
               tanh=self.inline("caption_period_tanh", p.bound("tanh")),
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
-            t("2006–2007: pre-training. Each layer first learns, without labels, to model its input; then the "
-              "whole net is fine-tuned, usually by back prop."),
+            t("2006–2007: pre-training, layer by layer without labels, then fine-tuning of the whole net."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU in deep nets. "
               "With enough labels, pre-training became unnecessary. 2015–2016: He's rule, batch normalisation, "
               "residual nets."),

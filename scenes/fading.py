@@ -270,7 +270,7 @@ class GradientsFading(LessonScene):
             row.move_to([0, y, 0])
         self.cost_rows = rows
         c = self.inline("cost", r.cost)
-        self.say(t("From here on, except in chapter {exploding}, the cost is the cross-entropy, as in "
+        self.say(t("From here on, except for chapter {exploding}'s nets, the cost is the cross-entropy, as in "
                    "chapters {opening} and {depth}: C = −Σ [y ln a + (1 − y) ln(1 − a)], here {cost}.",
                    opening=number_of("opening"), depth=number_of("depth"), exploding=number_of("exploding"), cost=c),
                  FadeOut(self.forward_formula), FadeIn(old), FadeIn(new), run_time=1.2)

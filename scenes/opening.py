@@ -209,7 +209,7 @@ class ColdOpen(LessonScene):
                         "as layer {h}'s.", ratio=ratio, h=h)
         # a caveat: bright, not grey (round 32)
         note = self.text(t("(a layer's weights together; layer {h}: last hidden layer; one digit, untrained; "
-                           "chapter {chapter}'s cost)", h=h, chapter=number_of("fading")), SIZE.small, color=th.text)
+                           "cost: the cross-entropy, chapter {chapter})", h=h, chapter=number_of("fading")), SIZE.small, color=th.text)
         self.compare = VGroup(line, note).arrange(DOWN, buff=0.15).move_to([0, NOTE_Y, 0])
         self.say(caption, FadeIn(self.compare), run_time=1.2)
 

@@ -144,7 +144,7 @@ def test_captions_say_the_experiments_numbers(rendered: dict[str, WhatCameAfter]
             f"{fmt_value(cl.step)}; "
             f"clipped at τ = {fmt_value(cl.threshold)}, it is {fmt_value(cl.clipped_step)}.") in caps[3]
     act = {"sigmoid": "σ", "relu": "ReLU"}[scene.lesson.activation]
-    assert f"a_l = a_(l−1) + {act}(z_l)" in caps[0] and f"1 + w {act}'(z)" in caps[0]
+    assert f"a_l = a_(l−1) + {act}(z_l)" in caps[0] and f"1 + w_l {act}'(z_l)" in caps[0]
 
 
 def test_the_words_match_the_numbers(rendered: dict[str, WhatCameAfter]) -> None:
@@ -233,8 +233,8 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
                 "LeCun's Var(w) = 1/n_in, for his scaled tanh.",
-                "uniform on ±1/√n, had Var = 1/(3n)", "pre-training", "without labels, to model its input",
-                "then the whole net is fine-tuned, usually by back prop", "GPUs, far more data",
+                "uniform on ±1/√n, had Var = 1/(3n)", "pre-training, layer by layer without labels",
+                "then fine-tuning of the whole net", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):
         assert who in history

@@ -211,8 +211,8 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     # no reference ahead to chapters a viewer has not seen (the set-up is chapter 8's, said there)
     # a step per mini-batch, said without the name SGD, which chapter 8 defines
     # the cost is named where the nets train (round 37 lecturer: the switch was only a corner label)
-    assert ("A shallow net, one hidden layer of 30, trained 10 epochs (passes over 1,348 digits) on chapter 7's "
-            "cross-entropy cost. Each picture: one first-layer neuron's 64 weights.") in text
+    assert ("A shallow net, one hidden layer of 30, trained 10 epochs (passes over 1,348 digits) on the "
+            "cross-entropy cost, defined in chapter 7. Each picture: one first-layer neuron's 64 weights.") in text
     assert "Where digits have ink, the noise became broad blobs." in text
     assert f"It gets {fmt_percent(res.shallow.accuracy_after)} of 449 held-out test digits right." \
         in text

@@ -147,7 +147,7 @@ def test_headline_is_the_weights_the_picture_colours(rendered: dict[str, ColdOpe
     assert f"layer 1's weights together are pushed {text} as hard as layer {h}'s." in captions
     assert bare(f"Layer 1's weights are pushed {text} as hard as layer {h}'s") in screen_words(scene)
     words = " ".join(screen_words(scene))
-    assert bare(f"layer {h}: last hidden layer") in words and bare("chapter 7's cost") in words
+    assert bare(f"layer {h}: last hidden layer") in words and bare("cost: the cross-entropy, chapter 7") in words
     assert "times smaller" not in captions
     # the picture's colours say the same: layer 1's drawn weights are much darker than layer 4's
     mean = [float(np.mean(scene.shown[f"edges_W{l}"])) for l in (1, h)]

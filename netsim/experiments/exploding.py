@@ -196,7 +196,7 @@ def bounded_example(weight: float = DEFAULT_LARGE_WEIGHT, a0: float = BOUNDED_IN
     return BoundedExample(weight=float(weight), bias=biases.pop(), input=float(a0), target=float(y), layers=layers,
                           activation=float(acts[0]), factor=float(ratios[0]),
                           f32_overflow_back=_f32_layers_to_inf(res.dC_db[-1], float(ratios[0])),
-                          log10_delta=_floats(np.log10(np.abs(res.dC_db))))
+                          log10_delta=_floats(fp.log10(np.abs(np.array(res.dC_db)))))
 
 
 def _f32_layers_to_inf(delta_last: float, factor: float) -> int:
