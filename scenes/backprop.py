@@ -511,8 +511,8 @@ class ForwardBackProp(LessonScene):
         """Beat 13: |w| > 4 can give a factor above 1 (exploding), but only for z near 0."""
         self.caveat = note = self._caveat()
         limit = self.res.weight_limit
-        caption = t("With |w| > {limit} a factor can exceed 1; if they all do, the product grows: the exploding "
-                    "gradient (chapter {chapter}). But a large w makes z = w a + b large and σ' tiny, except "
+        caption = t("With |w| > {limit} factors can exceed 1 and the product grow: the exploding gradient "
+                    "(chapter {chapter}). But a large w makes z = w a + b large and σ' tiny, except "
                     "in a narrow band of a.", limit=limit, chapter=number_of("exploding"))
         with self.beat(caption):  # the band appears when the caption comes to it
             self.reveal(self.renderer.time, caption, [("z = w a + b", [FadeIn(note, shift=UP * 0.1)], 1.0)])

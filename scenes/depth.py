@@ -270,14 +270,14 @@ class WhyDepthMatters(LessonScene):
         batch = self.count("batch_size", setup.batch_size)
         # the cost both nets train on, named where they train (chapter 7 explains it), as chapter 11's card does
         # and the training the caption says, on screen too (round 32: said, never shown)
-        cost = VGroup(self.text(t("cross-entropy cost (defined in chapter {chapter})", chapter=number_of("fading")), SIZE.small,
-                                color=self.theme.muted),
+        cost = VGroup(self.text(t("cross-entropy cost (defined in chapter {chapter})", chapter=number_of("fading")),
+                                SIZE.small, color=self.theme.muted),
                       self.text(t("{epochs} epochs, one step per {batch} digits", epochs=epochs, batch=batch),
                                 SIZE.small, color=self.theme.muted))
         cost.arrange(DOWN, aligned_edge=RIGHT, buff=0.08).to_corner(UP + RIGHT, buff=0.3)
         self.say(t("A shallow net, one hidden layer of {width}, trained {epochs} epochs (passes over {digits} "
-                   "digits) on the cross-entropy cost, defined in chapter {chapter}. Each picture: one first-layer neuron's "
-                   "{pixels} weights.",
+                   "digits) on the cross-entropy cost, defined in chapter {chapter}. Each picture: one first-layer "
+                   "neuron's {pixels} weights.",
                    width=width, epochs=epochs, digits=n_train, pixels=pixels,
                    chapter=number_of("fading")),
                  FadeOut(self.intro), FadeIn(self.shallow_title), FadeIn(self.before_row), FadeIn(before_lab),

@@ -193,9 +193,9 @@ class GradientsFading(LessonScene):
         outs = self.inline("outputs", r.sizes[-1])
         dots = [e for e in self.diagram.ellipses if e is not None]
         f = {"pixels": pixels, "hidden": hidden, "width": width, "outputs": outs}
-        with self.beat(t("A real deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons (a few "
-                         "drawn), {outputs} outputs.", **f) if dots else
-                       t("A real deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons, {outputs} "
+        with self.beat(t("The deep net: {pixels} pixels in, {hidden} hidden layers of {width} (a few drawn), "
+                         "{outputs} outputs.", **f) if dots else
+                       t("The deep net: {pixels} pixels in, {hidden} hidden layers of {width} neurons, {outputs} "
                          "outputs.", **f)):
             self.play(FadeIn(self.heading), FadeIn(self.diagram),
                       FadeIn(sizes, self.digit, heading, label_row, wires, outputs), run_time=2)
@@ -310,7 +310,7 @@ class GradientsFading(LessonScene):
             if l > 1:
                 anims.append(self.diagram.layer_flash(l - 1, th.backward))
             steps.append(AnimationGroup(*anims))
-        with self.beat(t("Lines show |∂C/∂w|, bars the size ‖∂C/∂b_l‖, both on log scales.")):
+        with self.beat(t("Lines show |∂C/∂w|, bars the size ‖∂C/∂b_l‖.")):
             self.play(FadeIn(self.legend, self.bar_axes), run_time=0.8)
             self.play(Succession(*steps, lag_ratio=1.0), run_time=SWEEP_STEP * len(steps))
         for sentence in self.sweep_summary():

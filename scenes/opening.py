@@ -209,7 +209,8 @@ class ColdOpen(LessonScene):
                         "as layer {h}'s.", ratio=ratio, h=h)
         # a caveat: bright, not grey (round 32)
         note = self.text(t("(a layer's weights together; layer {h}: last hidden layer; one digit, untrained; "
-                           "cost: the cross-entropy, chapter {chapter})", h=h, chapter=number_of("fading")), SIZE.small, color=th.text)
+                           "cost: the cross-entropy, chapter {chapter})", h=h, chapter=number_of("fading")), SIZE.small,
+                         color=th.text)
         self.compare = VGroup(line, note).arrange(DOWN, buff=0.15).move_to([0, NOTE_Y, 0])
         self.say(caption, FadeIn(self.compare), run_time=1.2)
 
@@ -226,7 +227,7 @@ class ColdOpen(LessonScene):
             t("the history: chapter {number}", number=h1))])
         items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
         self.answers = items
-        caption = t("Chapters {cause1} to {cause2}: one mechanism; {fix1} to {fix2}: fixes and history.",
+        caption = t("Chapters {cause1}–{cause2}: the mechanism; {fix1}–{fix2}: fixes and history.",
                     cause1=c1, cause2=c2, fix1=f1, fix2=f2)
         self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
                  self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)

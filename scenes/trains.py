@@ -137,8 +137,7 @@ def first_over_last(ratio: float) -> str:
 
 
 def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sigmoid: str, tanh: str,
-                  relu: str, every_epoch: bool = False, untrained_above: bool = False,
-                  milder: bool = False) -> Message:
+                  relu: str, every_epoch: bool = False, untrained_above: bool = False) -> Message:
     """The three deep nets' average ratios over the same epochs ``window`` (layer 1's speed over
     layer L-1's, written ``sigmoid``, ``tanh`` and ``relu``), and what the fixed nets' two
     (``ratios``: layer L-1's over layer 1's, as netsim gives them) say of layer 1: below 1,
@@ -146,14 +145,9 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
     three gaps of one trained net). ``every_epoch``: both fixed nets' ratios are below 1 in every
     epoch of the window; ``untrained_above``: all three deep nets' are above 1 untrained (epoch 0:
     layer 1 the slower), so layer 1's lead is said of the fixed nets "from epoch 1 on", not of them
-    untrained; ``milder``: their lead is a smaller gap than the sigmoid net's lag, and is said to be
-    a gap too (past 1 the other way is no more "level" than below it)."""
+    untrained."""
     fields = {"hidden": hidden, "first": window[0], "last": window[1], "sigmoid": sigmoid, "tanh": tanh,
               "relu": relu}
-    if max(ratios) < 1 and every_epoch and untrained_above and milder:
-        return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
-                 "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads, a "
-                 "milder gap the other way; at epoch 0, untrained, it was slower.", **fields)
     if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads; at "
@@ -476,10 +470,7 @@ class FixedNetTrains(LessonScene):
             first, last = r.window  # "from epoch 1 on": every epoch of the window, in both fixed nets
             every = all(bool(np.all(np.asarray(r.by_key(k).ratios[first:last + 1]) < 1)) for k in ("tanh", "relu"))
             untrained = all(float(r.by_key(k).ratios[0]) > 1 for k in DEEP)
-            # the fixed nets' lead (1/ratio) against the sigmoid net's lag (its ratio)
-            milder = max(1 / v for v in ratios) < sigmoid
-            caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every, untrained_above=untrained,
-                                    milder=milder)
+            caption = speed_verdict(ratios, H, r.window, rs, rt, rr, every_epoch=every, untrained_above=untrained)
             extra.append(FadeIn(self.averages(list(DEEP))))
         else:
             caption = t("In these runs, layer 1 of a deep net stopped learning: its speed fell to 0.")

@@ -179,7 +179,7 @@ def test_captions_say_the_numbers(rendered: dict[str, ForwardBackProp], name: st
     limit = 1 / Fraction(float(sigmoid_prime(np.array(0.0))))
     assert limit == 4 and f"σ' is at most ¼ (chapter {number_of('neuron')})" in text
     assert f"at most |w|/{limit}: below 1 while |w| < {limit}" in text
-    assert f"With |w| > {limit} a factor can exceed 1; if they all do, the product grows" in text
+    assert f"With |w| > {limit} factors can exceed 1 and the product grow" in text
     assert "exceed 1, and the product grows" not in text  # one factor above 1 does not make it grow
     assert f"the exploding gradient (chapter {number_of('exploding')})" in text
     assert "tiny, except in a narrow band of a" in text

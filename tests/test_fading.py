@@ -217,7 +217,7 @@ def test_captions_say_it_once_and_true(rendered: GradientsFading) -> None:
     assert "factor: saturated outputs do not shrink it" in shown
     assert "never stalls" not in text
     assert "δ_l = ∂C/∂z_l" in text and "∂C/∂b_l = δ_l" in text
-    assert "bars the size ‖∂C/∂b_l‖" in text and "both on log scales" in text
+    assert "bars the size ‖∂C/∂b_l‖." in text  # log scales: said once, in chapter 6
     # the headline, written with fmt_ratio, naming this digit and this random start
     if r.first_over_last < 1 and fmt_ratio(r.first_over_last) != "1":
         assert f"On this digit and random start, layer 1's ‖∂C/∂b‖ is {fmt_ratio(r.first_over_last)} " \

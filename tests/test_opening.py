@@ -188,7 +188,7 @@ def test_where_the_answers_are(rendered: dict[str, ColdOpen]) -> None:
     cause, fixes = (number_of("backprop"), number_of("exploding")), (number_of("wayout"), number_of("after"))
     history = number_of("after")
     assert CHAPTERS[-1].number == history
-    assert scene.captions[-1] == (f"Chapters {cause[0]} to {cause[1]}: one mechanism; {fixes[0]} to {fixes[1]}: "
+    assert scene.captions[-1] == (f"Chapters {cause[0]}–{cause[1]}: the mechanism; {fixes[0]}–{fixes[1]}: "
                                   "fixes and history.")
     words = screen_words(scene)
     for item in (f"the mechanism: chapters {cause[0]} to {cause[1]}", f"the fixes: chapters {fixes[0]} to {fixes[1]}",

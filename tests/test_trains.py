@@ -206,10 +206,8 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     assert (rs, rt, rr) == ("1/37", "3.1", "5.1")
     first, last = r.window
     assert (f"Layer 1's speed over layer 4's, geometric mean over epochs {first} to {last}: sigmoid {rs}, tanh {rt}, "
-            f"ReLU {rr}: from epoch {first} on, tanh's and ReLU's layer 1 leads, a milder gap the other way; "
+            f"ReLU {rr}: from epoch {first} on, tanh's and ReLU's layer 1 leads; "
             "at epoch 0, untrained, it was slower.") in text
-    # "a milder gap the other way": their lead is smaller than the sigmoid net's lag, yet not level
-    assert 1.5 < max(1 / run.speed_ratio for run in (tanh, relu)) < sig.speed_ratio
     # "from epoch 1 on": layer 1 the faster in every epoch of the window, in both fixed nets, not only on average
     for run in (tanh, relu):
         assert np.all(np.asarray(run.ratios[first:last + 1]) < 1)
@@ -286,10 +284,6 @@ def test_xavier_is_chapter_7s_start_between_hidden_layers(results: dict[str, Fix
 def test_speed_words() -> None:
     said = "Layer 1's speed over layer 4's, geometric mean over epochs 1 to 64: sigmoid 1/37; tanh 3.2 and ReLU 5"
     words = ("1/37", "3.2", "5")
-    assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True, untrained_above=True,
-                             milder=True)) == said.replace("; tanh 3.2 and", ", tanh 3.2,") + (
-        ": from epoch 1 on, tanh's and ReLU's layer 1 leads, a milder gap the other way; at epoch 0, untrained, "
-        "it was slower.")
     assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True, untrained_above=True)) == \
         said.replace("; tanh 3.2 and", ", tanh 3.2,") + (
             ": from epoch 1 on, tanh's and ReLU's layer 1 leads; at epoch 0, untrained, it was slower.")
