@@ -76,7 +76,7 @@ DELTA_Y = 0.75            # δ_l under each neuron (after b_l)
 ARROW_Y = 0.3             # the forward / backward arrows
 RULE_Y = -0.3             # the back-prop rules (beats 4-5)
 PRODUCT_Y = -1.85         # ∂C/∂b_1 as a product (beat 6)
-E_NOTE_Y = -3.35          # e-notation (beat 7)
+E_NOTE_Y = -3.0           # e-notation (beat 7), above the band where players draw subtitles
 SQUARE_SIDE = 2.9
 SQUARE_CENTER = np.array([-3.6, -1.85, 0.0])
 EQ_X = -0.9               # left edge of the rectangle's equations
@@ -371,7 +371,7 @@ class ForwardBackProp(LessonScene):
                 self.play(Transform(kept, self._piece(*piece)), FadeOut(cuts), Write(eq), run_time=0.8)
             # the moral, on screen as the last cut settles
             moral = self.text(t("more factors below 1 = a smaller product"), SIZE.label, color=th.warn)
-            moral.next_to(equations, DOWN, buff=0.4).align_to(equations, LEFT)
+            moral.next_to(equations, DOWN, buff=0.25).align_to(equations, LEFT)
             self.play(FadeIn(moral, shift=UP * 0.2), run_time=0.8)
         self.square = VGroup(outline, kept, equations, moral)
 
