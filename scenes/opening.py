@@ -33,6 +33,7 @@ from manim import (
     FadeOut,
     Line,
     Succession,
+    Transform,
     VGroup,
     Write,
 )
@@ -61,11 +62,13 @@ ROW_Y = -0.55          # the layers' names under the net
 ARROW_Y = -1.15
 NOTE_Y = -2.1          # the headline
 QUESTION_Y = -3.0      # the question, all chapter long
+#: The widest the headline's caveat may be (the frame is 14.2 wide).
+NOTE_WIDTH = 13.4
 LEGEND = (4.35, 1.0)   # the centre of the colour bar
 #: The last beat: the arrow makes way, the headline and the question move up, the map of the
 #: answers takes the question's place.
-END_COMPARE_Y = -1.55
-END_QUESTION_Y = -2.6
+END_GAP = 0.16         # between the layers' names, the headline, the question and the map
+END_FLOOR = -3.15      # the map's lowest: players draw subtitles over the frame's bottom tenth
 #: Where the episode answers the puzzle: (the words, the chapters' slugs).
 ANSWERS = (("the mechanism", ("backprop", "exploding")), ("the fixes", ("wayout", "after")),
            ("the history", ("after",)))
@@ -208,10 +211,13 @@ class ColdOpen(LessonScene):
             caption = t("On this digit, at the start, layer 1's weights together are pushed {ratio} times as hard "
                         "as layer {h}'s.", ratio=ratio, h=h)
         # a caveat: bright, not grey (round 32)
-        note = self.text(t("(a layer's weights together; layer {h}: last hidden layer; one digit, untrained; "
+        # two lines: one ran past both edges of the frame once it named the cost (round 40)
+        note = self.text(t("(a layer's weights together; layer {h}: last hidden layer;\none digit, untrained; "
                            "cost: the cross-entropy, chapter {chapter})", h=h, chapter=number_of("fading")), SIZE.small,
-                         color=th.text)
-        self.compare = VGroup(line, note).arrange(DOWN, buff=0.15).move_to([0, NOTE_Y, 0])
+                         color=th.text, line_spacing=0.8)
+        if note.width > NOTE_WIDTH:  # a long translation stays inside the frame too
+            note.scale_to_fit_width(NOTE_WIDTH)
+        self.compare = VGroup(line, note).arrange(DOWN, buff=0.1).move_to([0, NOTE_Y, 0])
         self.say(caption, FadeIn(self.compare), run_time=1.2)
 
     def where_the_answers_are(self) -> None:
@@ -225,12 +231,20 @@ class ColdOpen(LessonScene):
             t("the mechanism: chapters {first} to {last}", first=c1, last=c2),
             t("the fixes: chapters {first} to {last}", first=f1, last=f2),
             t("the history: chapter {number}", number=h1))])
-        items.arrange(RIGHT, buff=0.6).move_to([0, QUESTION_Y, 0])
+        items.arrange(RIGHT, buff=0.6)
+        # the headline, the question and the map, stacked under the layers' names (the two-line caveat
+        # ran into them in Chinese, round 40) and above END_FLOOR; smaller together if a language needs it
+        top = self.layer_names.get_bottom()[1] - END_GAP
+        compare, question = self.compare.copy(), self.question.copy()
+        stack = VGroup(compare, question, items).arrange(DOWN, buff=END_GAP)
+        if stack.height > top - END_FLOOR:
+            stack.scale_to_fit_height(top - END_FLOOR)
+        stack.move_to([0, top - stack.height / 2, 0])
         self.answers = items
         caption = t("Chapters {cause1}–{cause2}: the mechanism; {fix1}–{fix2}: fixes and history.",
                     cause1=c1, cause2=c2, fix1=f1, fix2=f2)
-        self.say(caption, FadeOut(self.arrow), self.compare.animate.move_to([0, END_COMPARE_Y, 0]),
-                 self.question.animate.move_to([0, END_QUESTION_Y, 0]), FadeIn(items, shift=UP * 0.2), run_time=1.2)
+        self.say(caption, FadeOut(self.arrow), Transform(self.compare, compare), Transform(self.question, question),
+                 FadeIn(items, shift=UP * 0.2), run_time=1.2)
 
     # ---------- pieces ----------
     def name_layers(self) -> VGroup:

@@ -64,7 +64,8 @@ CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 NOTE_WIDTH = 12.6  # the widest the Nielsen note may be (the frame is 14.2 wide)
-NOTE_GAP = 0.1     # the least space between the saturation note and the boosted runs' key under it
+#: The lowest any note of the step test may reach: players draw subtitles over the frame's bottom tenth.
+NOTE_FLOOR = -3.2
 ORIGIN3 = np.zeros(3)
 #: Layer 1 "gains on" layer L-1 through the plateau when r_e falls at least this many times from the
 #: plateau's first epochs to its last (``TrainingComparison.gap_narrowing``).
@@ -327,7 +328,7 @@ class CostOfFading(LessonScene):
         first = self.text(t("epochs {first} to {last}:", **f) if still
                           else t("epochs {first} to {last}, geometric mean:", **f), SIZE.small)
         statement = VGroup(first, self.text(words, SIZE.small)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        statement.next_to(self.speed_frame, DOWN, buff=0.22).align_to(self.speed_frame, LEFT)
+        statement.next_to(self.speed_frame, DOWN, buff=0.14).align_to(self.speed_frame, LEFT)
         self.statement = statement
         return statement, caption
 
@@ -552,11 +553,16 @@ class CostOfFading(LessonScene):
         runs = (test.first_accuracy, *test.middle_accuracy, test.last_accuracy)
         curves = VGroup(*[self.curve(self.acc_ax, acc, layer_color(l, H, th.name), width=3.0)
                           for l, acc in enumerate(runs, start=1)])
-        rows = [(t("layer {l}", l=l), layer_color(l, H, th.name), False) for l in range(1, H + 1)]
-        key = VGroup(self.text(t("deep net again, one layer's η × {boost}:", boost=boost), SIZE.small,
-                               color=th.muted),
+        # the key takes the shallow net's row of the accuracy legend (the layers' colours are the speed
+        # panel's, whose legend names them too), out of the bottom tenth where players draw subtitles
+        rows = [(str(l), layer_color(l, H, th.name), False) for l in range(1, H + 1)]
+        key = VGroup(self.text(t("retrained, η × {boost} on layer", boost=boost), SIZE.small, color=th.muted),
                      self.legend_row(rows))
-        key.arrange(RIGHT, buff=0.3).move_to(self.nielsen_note)
+        key.arrange(RIGHT, buff=0.25)
+        slot = self.acc_legend[1]
+        key.move_to(slot, aligned_edge=LEFT).set_y(slot.get_y())
+        if key.get_right()[0] > 6.95:  # a long translation stays inside the frame
+            key.scale_to_fit_width(6.95 - key.get_left()[0], about_edge=LEFT)
         self.boost_key = key
         # the shallow net and the word "plateau" leave the panel to the deep net's three runs
         gone = VGroup(*[part[0] for part in self.acc_lines], self.ends[1], self.bands[-1], self.acc_legend[1],
@@ -593,10 +599,10 @@ class CostOfFading(LessonScene):
             self.text(t("its η × {boost}: up to {share} below {floor}", boost=self.inline("boost", test.boost),
                         share=self.pct("boosted_last_floor_share", test.last_floor_share), floor=floor), SIZE.small,
                       color=layer_color(r.hidden_layers, r.hidden_layers, th.name)),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.05)
         if lines.width > NOTE_WIDTH / 2:  # a long translation stays under its panel
             lines.scale_to_fit_width(NOTE_WIDTH / 2)
-        room = self.statement.get_top()[1] - self.boost_key.get_top()[1] - NOTE_GAP  # above the runs' key
+        room = self.statement.get_top()[1] - NOTE_FLOOR
         if lines.height > room:  # taller glyphs (Chinese) stay clear of it
             lines.scale_to_fit_height(room)
         return lines.align_to(self.acc_frame[1], LEFT).align_to(self.statement, UP)
