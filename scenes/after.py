@@ -172,7 +172,8 @@ class WhatCameAfter(LessonScene):
         formula = self.tex(rf"a_l = a_{{l-1}} + {self.g_tex}(z_l)", SIZE.label).next_to(block, DOWN, buff=0.5)
         formula.align_to(a_in, LEFT)
         factor = VGroup(self.text(t("factor back per layer (one neuron each):"), SIZE.small, color=th.muted),
-                        self.tex(rf"1 + w_l\,{self.g_tex}'(z_l)", SIZE.label, color=th.backward))
+                        self.tex(rf"\partial a_l/\partial a_{{l-1}} = 1 + w_l\,{self.g_tex}'(z_l)", SIZE.label,
+                                 color=th.backward))
         factor.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(formula, DOWN, buff=0.45, aligned_edge=LEFT)
         caption = t("Residual connections add a layer's input to its output: a_l = a_(l−1) + {g}(z_l). Back prop "
                     "takes both paths; with one neuron per layer, each factor is 1 + w_l {g}'(z_l).", g=self.g)
@@ -328,7 +329,7 @@ class WhatCameAfter(LessonScene):
         batch.move_to([x0 + width / 2, -2.75, 0])
         caption = t("Batch normalisation rescales a neuron's z over a mini-batch to mean 0, Var 1, then by a learned "
                     "scale γ and shift β. Dividing by √Var undoes any positive scaling of w, "
-                    "though the factor need not be 1.")
+                    "though back prop's factor need not be 1.")
         with self.beat(caption):
             start = self.renderer.time
             self.play(*self.swap_in(title, rule, rows[0], zero, zero_label, dots_w, batch), run_time=1.0)
@@ -449,7 +450,7 @@ class WhatCameAfter(LessonScene):
         formula.arrange(RIGHT, buff=0.15)
         gate = self.rich("f_t", t(": forget gate, learned, between 0 and 1"), size=SIZE.label, color=th.warn)
         top = VGroup(formula, gate).arrange(RIGHT, buff=0.8).move_to([0, 1.25, 0])
-        caption = t("Recurrent nets read a sequence step by step, reusing weights: gradients fade or explode "
+        caption = t("Recurrent nets reuse weights at each step of a sequence: gradients fade or explode "
                     "too. An LSTM's memory c_t = f_t c_(t−1) + new input passes back through f_t: 1 in 1997's LSTM; "
                     "since 1999, Gers et al.'s learned forget gate: near 1 it carries the error back, near 0 it "
                     "forgets.")
@@ -522,7 +523,7 @@ class WhatCameAfter(LessonScene):
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),
             t("2006–2007: pre-training, layer by layer without labels, then fine-tuning of the whole net."),
             t("2009–2012: GPUs, far more data; 2010: Glorot and Bengio's start; 2010–2011: ReLU in deep nets. "
-              "With enough labels, pre-training became unnecessary. 2015–2016: He's rule, batch normalisation, "
+              "With enough labels, this pre-training became unnecessary. 2015–2016: He's rule, batch normalisation, "
               "residual nets."),
         )
         for i, (caption, rows) in enumerate(zip(captions, beats)):

@@ -79,7 +79,7 @@ KEY_Y = 2.3
 MEASURE_TOP = 1.4
 BAR_BASE_Y = -3.05
 #: The out-of-order bars' path lengths, between the measure's definition and the bars.
-PATH_NOTE_Y = -0.95
+PATH_NOTE_Y = -1.0
 BAR_MAX_HEIGHT = 1.35
 #: Each bar is labelled with its value when there are at most this many; else the first and last.
 MAX_BAR_LABELS = 6
@@ -442,8 +442,13 @@ class WhyDepthMatters(LessonScene):
         pair = VGroup(self.bars[l - 1], self.bars[l])
         times = fmt_ratio(self.shown["path_ratio"])
         # the path length the caption speaks of, on screen too (round 38 lecturer: said, never shown)
-        path = self.text(t("layer {m}'s step lengths, summed: {times} × layer {l}'s", l=l, m=l + 1, times=times),
-                         SIZE.small)
+        # and both layers' sizes at the start, which r_l divides by: near equal, so the comparison is fair
+        # (round 40 lecturer)
+        sizes = {k: self.inline(f"start_size_{k}", float(d.start_size[k - 1])) for k in (l, l + 1)}
+        path = VGroup(self.text(t("layer {m}'s steps, summed: {times} × layer {l}'s", l=l, m=l + 1, times=times),
+                                SIZE.small),
+                      self.tex(rf"\|W_{{{l}}}(0)\| = {sizes[l]},\ \ \|W_{{{l + 1}}}(0)\| = {sizes[l + 1]}", SIZE.small))
+        path.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         path.scale_to_fit_width(min(path.width, COLUMN_RIGHT - COLUMN_LEFT))
         path.move_to([COLUMN_LEFT, PATH_NOTE_Y, 0], aligned_edge=LEFT)
         self.say(t("r_{l} > r_{m}, yet layer {m}'s step lengths add up to {times} times layer {l}'s: most cancelled.",

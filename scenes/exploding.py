@@ -332,7 +332,8 @@ class ExplodingGradients(LessonScene):
         with self.beat(t("Every W_l = s·I (s on the diagonal, 0 elsewhere), x = ({x1}, {x2}): each layer "
                          "multiplies both numbers by s = {s1}, {s2} or {s3}.", x1=x[0], x2=x[1], s1=s[0], s2=s[1],
                          s3=s[2])):
-            self.play(FadeIn(x_vec), self.cross.animate.set_stroke(opacity=0.15), run_time=1.0)
+            # s·I has zeros off the diagonal: the crossing wires go (round 40 lecturer: they were still drawn)
+            self.play(FadeIn(x_vec), self.cross.animate.set_stroke(opacity=0.0), run_time=1.0)
             self.play(FadeIn(head), *[FadeIn(row, shift=RIGHT * 0.2) for row in rows], run_time=1.5)
 
     # -- beat 3: 150 layers on a log scale --------------------------------------------------

@@ -65,8 +65,8 @@ from scenes.engine.style import SIZE, GradientScale, fmt_ratio, fmt_value, log_t
 SAMPLE = DEEP_NET_SAMPLE
 
 NET_CENTER = DEEP_NET_CENTER
-BAR_BASE_Y = -2.5
-BAR_MAX_HEIGHT = 1.2
+BAR_BASE_Y = -2.1
+BAR_MAX_HEIGHT = 1.0
 BAR_WIDTH = 0.42
 #: Where formulas stand, one under the other, before the bar chart takes that place.
 SLOT_Y = (-1.3, -2.05, -2.8)
@@ -75,9 +75,10 @@ LEGEND_CENTER = (6.1, 1.6)
 LEGEND_HEIGHT = 2.0
 DELTA_NOTE_X = 5.75
 DELTA_NOTE_Y = (-0.35, -1.05)
-#: The rows under the bars: Nielsen's published norms, then the headline ratio.
-BOOK_Y = -3.1
-RATIO_Y = -3.62
+#: The rows under the bars: Nielsen's published norms, then the headline ratio, which stays above
+#: the frame's bottom tenth (players draw subtitles over it).
+BOOK_Y = -2.63
+RATIO_Y = -3.04
 #: Seconds the backward sweep spends on each layer.
 SWEEP_STEP = 0.8
 #: Bars dimmed to this opacity are left out of the comparison (the output layer's).
@@ -461,7 +462,8 @@ class GradientsFading(LessonScene):
             words = t("layer {l}", l=l) if step >= 1.0 else str(l)
             names.add(self.text(words, SIZE.small, color=th.muted).move_to([d.layer_x(l), BAR_BASE_Y - 0.25, 0]))
         heading = VGroup(self.tex(r"\|\partial C/\partial b_l\|", SIZE.small),
-                         self.text(t("per layer"), SIZE.small, color=th.muted)).arrange(DOWN, buff=0.1)
+                         self.text(t("per layer,\nlog scale"), SIZE.small, color=th.muted,
+                                   line_spacing=0.8)).arrange(DOWN, buff=0.1)
         heading.move_to([d.layer_x(0) - 0.2, BAR_BASE_Y + BAR_MAX_HEIGHT / 2, 0])
         self.shown["bar_decades"] = [float(lo), float(hi)]
         grid = VGroup(*scale.decade_lines(left, right, th))

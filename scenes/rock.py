@@ -298,7 +298,7 @@ class RockOnSlope(LessonScene):
         first = self.panels[0]
         self._place_rock(first)
         self.add(*[p.prints for p in self.panels])
-        self.say(t("Each is its layer's steepest weight, under chapter {chapter}'s cost.", chapter=number_of("cost")),
+        self.say(t("Each is its layer's steepest weight (chapter {chapter}'s cost).", chapter=number_of("cost")),
                  FadeIn(rule), FadeIn(first.dot), Create(first.tangent), run_time=1.2)
         self.say(slope_words(r))
 

@@ -510,11 +510,14 @@ class CostOfFading(LessonScene):
         # the data and the length of an epoch differ: both shown, so neither count reads as like for like
         his_epochs = self.count("nielsen_epochs", pub.epochs)
         his_steps = self.count("nielsen_updates_per_epoch", pub.updates_per_epoch)
-        note = self.text(t("Nielsen, MNIST ({images} digits, {side}×{side}; {epochs} epochs of {steps} steps): {deep} "
-                           "with {k} hidden layers of {width}, {shallow} with 1", images=images, side=side,
-                           epochs=his_epochs, steps=his_steps, deep=deep_pub, k=k, width=width, shallow=shallow_pub),
-                         SIZE.small, color=th.text)  # a caveat: bright, not grey (round 32)
-        note.move_to([0, -3.55, 0])
+        # and his L2 regularisation, which ours does not use (round 40)
+        l2 = self.inline("nielsen_l2", pub.l2)
+        note = self.text(t("Nielsen, MNIST ({images} digits, {side}×{side}; {epochs} epochs of {steps} steps; L2, "
+                           "λ = {l2}):\n{deep} with {k} hidden layers of {width}, {shallow} with 1 hidden layer",
+                           images=images, side=side, epochs=his_epochs, steps=his_steps, l2=l2, deep=deep_pub, k=k,
+                           width=width, shallow=shallow_pub),
+                         SIZE.small, color=th.text, line_spacing=0.8)  # a caveat: bright, not grey (round 32)
+        note.move_to([0, -3.45, 0])
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note

@@ -151,7 +151,7 @@ def speed_verdict(ratios: list[float], hidden: int, window: tuple[int, int], sig
     if max(ratios) < 1 and every_epoch and untrained_above:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}, tanh {tanh}, ReLU {relu}: from epoch {first} on, tanh's and ReLU's layer 1 leads; at "
-                 "epoch 0, untrained, it was slower.", **fields)
+                 "epoch 0, on averaged C, it was slower.", **fields)
     if max(ratios) < 1 and every_epoch:
         return t("Layer 1's speed over layer {hidden}'s, geometric mean over epochs {first} to {last}: sigmoid "
                  "{sigmoid}; tanh {tanh} and ReLU {relu}: from epoch {first} on, layer 1's is the larger.", **fields)

@@ -548,7 +548,7 @@ class TheWayOut(LessonScene):
         why.scale_to_fit_width(min(why.width, WHY_WIDTH))
         why.move_to([6.9, WHY_TOP, 0], aligned_edge=UR)
         self.sums_group.add(why)
-        self.say(t("Why: S² is n squares of mean 1 plus cross terms, as often + as −: mean n, root √n."),
+        self.say(t("Why: S² is n squares of mean 1 plus cross terms of mean 0: mean n, root √n."),
                  FadeIn(formula), FadeIn(means), run_time=1.2)
 
     # -- beats 9-14: the size forward, the factor back, and the rules ------------------------
@@ -612,7 +612,7 @@ class TheWayOut(LessonScene):
                    self.tex(r"\sqrt{\mathrm{E}[g'^2]}", SIZE.label),
                    self.text(t(", at most ¼ for σ"), SIZE.label)).arrange(RIGHT, buff=0.12),
             self.muted(t("a larger Var(w) pushes z into σ's flat tails (chapter {chapter})",
-                         chapter=number_of("backprop")), SIZE.label),
+                         chapter=number_of("neuron")), SIZE.label),
         ).arrange(DOWN, buff=0.4).next_to(top.copy().move_to([0, 2.3, 0]), DOWN, buff=0.6)
         lines[4].next_to(lines[3], DOWN, buff=0.2)
         self.factor = lines

@@ -167,7 +167,7 @@ def test_batch_norm_and_clipping_are_stated_correctly(rendered: dict[str, WhatCa
     caps = rendered["default"].captions
     assert "mean 0, Var 1, then by a learned scale γ and shift β" in caps[2]
     # forward; see the test below
-    assert "Dividing by √Var undoes any positive scaling of w, though the factor need not be 1." in caps[2]
+    assert "Dividing by √Var undoes any positive scaling of w, though back prop's factor need not be 1." in caps[2]
     assert "largest" not in caps[2] and "flat ends" not in caps[2]  # never "where σ' is near its largest"
     # the clipped gradient is ∇C (g is the activation function), on screen too
     assert "∇C (every ∂C/∂w)" in caps[3] and "η‖∇C‖" in caps[3]
@@ -222,7 +222,7 @@ def test_batch_norm_with_equal_z_says_so() -> None:
 
 def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     caps = rendered["default"].captions
-    assert "Recurrent nets read a sequence step by step, reusing weights" in caps[4]
+    assert "Recurrent nets reuse weights at each step of a sequence" in caps[4]
     assert "c_t = f_t c_(t−1) + new input" in caps[4]
     assert "learned forget gate: near 1 it carries the error back, near 0 it forgets" in caps[4]
     # the forget gate came later, and from others (Gers, Schmidhuber and Cummins)
@@ -235,7 +235,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
                 "LeCun's Var(w) = 1/n_in, for his scaled tanh.",
                 "uniform on ±1/√n, had Var = 1/(3n)", "pre-training, layer by layer without labels",
                 "then fine-tuning of the whole net", "GPUs, far more data",
-                "Glorot and Bengio", "ReLU", "pre-training became unnecessary", "He's rule", "residual nets",
+                "Glorot and Bengio", "ReLU", "this pre-training became unnecessary", "He's rule", "residual nets",
                 "batch normalisation"):
         assert who in history
     # the timeline on screen: the same years, in order, each entry in the beat whose caption names it

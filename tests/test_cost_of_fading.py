@@ -120,7 +120,7 @@ def test_shown_numbers_are_the_experiment(name: str, scenes: dict[str, CostOfFad
         "nielsen_deep_accuracy": NIELSEN_MNIST.accuracy[H - 1], "nielsen_shallow_accuracy": NIELSEN_MNIST.accuracy[0],
         "nielsen_train_images": 50000.0, "nielsen_side": 28.0, "nielsen_hidden_layers": float(H),
         "nielsen_width": 30.0, "nielsen_epochs": 30.0, "nielsen_updates_per_epoch": 5000.0,
-        "nielsen_steps": 150000.0,
+        "nielsen_steps": 150000.0, "nielsen_l2": NIELSEN_MNIST.l2,
     }
     for l in range(1, H + 1):
         expected[f"speed_{l}"] = [float(v) for v in r.speeds[:, l - 1]]
@@ -390,9 +390,9 @@ def test_captions_follow_the_numbers(scenes: dict[str, CostOfFading], results: d
             f"{fmt_percent(NIELSEN_MNIST.accuracy[3])} after 150,000 steps.") in text
     assert NIELSEN_MNIST.updates_per_epoch == 5000 and r.setup.updates_per_epoch == 135
     assert scene.shown["nielsen_steps"] == 30 * 5000
-    note = scene.nielsen_note  # one short line, inside the frame with a margin
-    assert note.original_text == ("Nielsen, MNIST (50,000 digits, 28×28; 30 epochs of 5,000 steps): 96.5% with 4 "
-                                  "hidden layers of 30, 96.5% with 1")
+    note = scene.nielsen_note  # two lines, inside the frame with a margin; his L2 too (round 40)
+    assert note.original_text == ("Nielsen, MNIST (50,000 digits, 28×28; 30 epochs of 5,000 steps; L2, λ = 5):\n"
+                                  "96.5% with 4 hidden layers of 30, 96.5% with 1 hidden layer")
     assert note.width <= NOTE_WIDTH and -6.5 < note.get_left()[0] < note.get_right()[0] < 6.5
     # the closing test: is layer 1's slowness a cause? one layer's eta times its lag, layer 1 then layer 4
     t = step_test(r)

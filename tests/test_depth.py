@@ -117,7 +117,9 @@ def test_shown_numbers_are_the_experiment(rendered: dict[str, WhyDepthMatters],
                 and d.straightness[l] < CANCELLED), None)
     if odd is not None:  # a bar above the next one, and why: from the same run
         expected.update({"out_of_order": float(odd), "path_ratio": float(d.travelled[odd] / d.travelled[odd - 1]),
-                         "straightness": float(d.straightness[odd])})
+                         "straightness": float(d.straightness[odd]),
+                         f"start_size_{odd}": float(d.start_size[odd - 1]),
+                         f"start_size_{odd + 1}": float(d.start_size[odd])})
     assert rendered[name].shown == expected
 
 
@@ -229,6 +231,9 @@ def test_default_captions_say_what_the_numbers_show(results: dict[str, DepthResu
     # cancelled (round 37 lecturer: the bars' order was left unremarked)
     d = res.deep
     assert d.travelled[1] > d.travelled[0] and d.straightness[1] < CANCELLED and d.straightness[0] > d.straightness[1]
+    # a path set beside a relative change: fair because both layers start near one size (round 40 lecturer),
+    # about √30 each (64 × 30 and 30 × 30 weights of variance 1/64 and 1/30)
+    np.testing.assert_allclose(d.start_size[:2], np.sqrt(30.0), rtol=0.05)
     times = scene.shown["path_ratio"]
     assert times == d.travelled[1] / d.travelled[0] and scene.shown["out_of_order"] == 1.0
     assert (f"r_1 > r_2, yet layer 2's step lengths add up to {fmt_ratio(times)} times layer 1's: most cancelled."

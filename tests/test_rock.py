@@ -221,7 +221,7 @@ def test_captions_say_what_was_measured(name: str) -> None:
     assert f"Change one weight of layer 1 or of layer {L}, all else fixed" in text
     # one weight per layer, under the quadratic cost of chapter 2 (chapter 7 says which chapters use the
     # cross-entropy, once)
-    assert f"Each is its layer's steepest weight, under chapter {number_of('cost')}'s cost." in text
+    assert f"Each is its layer's steepest weight (chapter {number_of('cost')}'s cost)." in text
     assert "favours" not in text and "best case" not in text
     assert f"{res.steps} steps of w ← w − η ∂C/∂w" in text
     # the one comparison number, to two significant figures, with its set-up

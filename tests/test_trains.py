@@ -207,7 +207,7 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
     first, last = r.window
     assert (f"Layer 1's speed over layer 4's, geometric mean over epochs {first} to {last}: sigmoid {rs}, tanh {rt}, "
             f"ReLU {rr}: from epoch {first} on, tanh's and ReLU's layer 1 leads; "
-            "at epoch 0, untrained, it was slower.") in text
+            "at epoch 0, on averaged C, it was slower.") in text
     # "from epoch 1 on": layer 1 the faster in every epoch of the window, in both fixed nets, not only on average
     for run in (tanh, relu):
         assert np.all(np.asarray(run.ratios[first:last + 1]) < 1)
@@ -286,7 +286,7 @@ def test_speed_words() -> None:
     words = ("1/37", "3.2", "5")
     assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True, untrained_above=True)) == \
         said.replace("; tanh 3.2 and", ", tanh 3.2,") + (
-            ": from epoch 1 on, tanh's and ReLU's layer 1 leads; at epoch 0, untrained, it was slower.")
+            ": from epoch 1 on, tanh's and ReLU's layer 1 leads; at epoch 0, on averaged C, it was slower.")
     assert str(speed_verdict([0.32, 0.2], 4, (1, 64), *words, every_epoch=True)) == \
         said + ": from epoch 1 on, layer 1's is the larger."
     mean = speed_verdict([0.32, 0.2], 4, (1, 64), *words)

@@ -76,7 +76,8 @@ class NetLearning(OfNet):
     digits). ``travelled[l - 1]``: W_l's path length in training, the sum of its steps' sizes
     (:class:`netsim.train.TrainingRun`); ``straightness[l - 1]``: ||W_l(after) - W_l(before)|| /
     travelled, 1 if every step pointed one way, near 0 if the steps mostly cancelled (0 for a
-    layer that never moved). ``inked_change``, ``edge_change``, ``smooth_before``, ``smooth_after``: see the
+    layer that never moved). ``start_size[l - 1]``: ||W_l(before)||, the size r_l divides by and
+    a path length can be set beside. ``inked_change``, ``edge_change``, ``smooth_before``, ``smooth_after``: see the
     module notes. ``accuracy_before``/``accuracy_after``: the fraction of held-out digits right.
     """
 
@@ -90,6 +91,7 @@ class NetLearning(OfNet):
     grad_before: Array
     travelled: Array
     straightness: Array
+    start_size: Array
     inked_change: float
     edge_change: float
     smooth_before: float
@@ -205,6 +207,7 @@ def _learning(net: NetSpec, p: Progress, units: tuple[int, ...], rule: str, scor
         grad_before=frozen(before.backward(x_train, y_train, cost).weight_gradient_norms()),
         travelled=frozen(travelled),
         straightness=frozen(straight),
+        start_size=frozen(np.array([float(fp.norm(b)) for b in before.weights])),
         inked_change=_ratio(float(fp.norm(w1[:, inked] - w0[:, inked])), float(fp.norm(w0[:, inked]))),
         edge_change=_ratio(float(fp.norm(w1[:, rare] - w0[:, rare])), float(fp.norm(w0[:, rare]))),
         smooth_before=smoothness(w0, inked),
