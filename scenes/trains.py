@@ -99,11 +99,14 @@ def gap_words(gap: Gap) -> tuple[str, Message, Message | str, Message]:
             "biases": t("‖∂C/∂b‖"),
             "biases-averaged": t("‖∂C/∂b‖,\nC averaged over the digits"),
             "averaged-over-epochs": t("the same,\ngeometric mean over the epochs"),
-            "digit-rms": t("each digit's ‖δ‖,\nrms over the digits")}[gap.quantity]
+            "digit-rms": t("each digit's ‖δ‖,\nrms over the digits"),
+            "changed": t("a layer's weights: change\nrelative to their start")}[gap.quantity]
     if gap.cost == "quadratic":
         what = t("{what}\n(quadratic cost)", what=what)
     digits = t("{n} MNIST", n=fmt_whole(gap.digits)) if gap.mnist else fmt_whole(gap.digits)
-    if gap.epochs is not None:
+    if gap.trained:
+        when = t("after {n} epochs", n=gap.trained)
+    elif gap.epochs is not None:
         when = t("epochs {first}–{last}", first=gap.epochs[0], last=gap.epochs[1])
     elif gap.steps:
         when = t("{steps} steps\nfrom the start", steps=gap.steps)

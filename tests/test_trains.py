@@ -41,8 +41,8 @@ CEILING_S = 64.0  # 40, "During training," that sets these ratios apart from cha
 # (round 39's lecturer), paid for in chapter 12
 CAPTION_CHARS = int(58.5 * 14)
 #: The card's rows: each ratio as its chapter writes it, the chapter, and the chapter's own number for it.
-CARD = [("1/110", "1"), ("1/190", "4"), ("1/120", "7"), ("1/140", "7"), ("≈ 1/100", "Nielsen"), ("1/37", "8"),
-        ("1/124", "10")]
+CARD = [("1/110", "1"), ("1/190", "4"), ("1/8.4", "5"), ("1/120", "7"), ("1/140", "7"), ("≈ 1/100", "Nielsen"),
+        ("1/37", "8"), ("1/124", "10")]
 
 
 @pytest.fixture(scope="module")
@@ -231,8 +231,9 @@ def test_captions_follow_the_numbers(rendered: dict[str, FixedNetTrains], result
 
 def test_the_card_sets_each_ratio_beside_its_chapter(rendered: dict[str, FixedNetTrains]) -> None:
     """The card's ratios are the chapters' own: each from the experiment its chapter runs (chapters 1,
-    4, 7, 8 and 10 for the default lesson), written as the chapter writes it; with what each compares,
+    4, 5, 7, 8 and 10 for the default lesson), written as the chapter writes it; with what each compares,
     on which digits and when. A lesson whose chapters measured another net gets no card."""
+    from scenes.depth import experiment as depth_experiment
     from scenes.fading import experiment as fading_experiment
     from scenes.opening import experiment as opening_experiment
     from scenes.rock import SAMPLE as ROCK_SAMPLE
@@ -244,8 +245,10 @@ def test_the_card_sets_each_ratio_beside_its_chapter(rendered: dict[str, FixedNe
     assert ROCK_SAMPLE == DEEP_NET_SAMPLE  # chapter 4 and chapters 1 and 7 use one digit, as the card does
     gaps = layer_gaps(lesson.net, eta=lesson.learning_rate, sample=DEEP_NET_SAMPLE)
     fade, train = fading_experiment(lesson), training_experiment(lesson)
+    depth = depth_experiment(lesson)  # chapter 5's r_1 / r_4, the one ratio of weights that changed (round 40)
     chapters = [opening_experiment(lesson).pushed, 1 / rock_experiment(lesson).distance_ratio,
-                fade.first_over_last, fade.probe_first_over_last, 1 / BOOK_RATIO_SAID, 1 / train.ratio,
+                depth.deep.rel_change[0] / depth.deep.rel_change[-2], fade.first_over_last,
+                fade.probe_first_over_last, 1 / BOOK_RATIO_SAID, 1 / train.ratio,
                 1 / wayout_experiment(lesson).bars.by_key("sigmoid").ratio]
     assert [g.first_over_last for g in gaps.gaps] == pytest.approx(chapters, rel=1e-12)
     # chapter 8's epoch 0 is chapter 7's 1,000-digit figure, to the bit
@@ -254,9 +257,10 @@ def test_the_card_sets_each_ratio_beside_its_chapter(rendered: dict[str, FixedNe
     said = [(("≈ " if g.about else "") + v, "Nielsen" if src == "nielsen" else str(number_of(src)))
             for (v, src), g in zip(rows, gaps.gaps)]
     assert said == CARD
-    assert [g.cost for g in gaps.gaps] == ["cross-entropy", "quadratic"] + ["cross-entropy"] * 5  # the rock's alone
-    assert [g.digits for g in gaps.gaps] == [1, 1, 1, 1000, 1000, 1000, 1000]
-    assert gaps.gaps[5].epochs == train.window == (1, 64) and gaps.gaps[6].starts == 20 and gaps.gaps[1].steps == 12
+    assert [g.cost for g in gaps.gaps] == ["cross-entropy", "quadratic"] + ["cross-entropy"] * 6  # the rock's alone
+    assert [g.digits for g in gaps.gaps] == [1, 1, 1348, 1, 1000, 1000, 1000, 1000]
+    assert gaps.gaps[6].epochs == train.window == (1, 64) and gaps.gaps[7].starts == 20 and gaps.gaps[1].steps == 12
+    assert gaps.gaps[2].trained == 10 == depth.epochs
     assert all(g.first_over_last < 1 for g in gaps.gaps)  # every one puts layer 1 behind
     text = " ".join(rendered["default"].captions)
     assert text.endswith("The sigmoid net's layer 1 / layer 4 ratios so far: each compares another quantity, other "
