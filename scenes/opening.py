@@ -59,8 +59,8 @@ from scenes.engine.style import SIZE, GradientScale, fmt_ratio, label
 TITLE_Y = 0.3          # the episode's title, before it moves up to make room for the net
 MASTHEAD = (6.8, 3.6)  # where it then stays: its right edge and its centre's height
 ROW_Y = -0.55          # the layers' names under the net
-ARROW_Y = -1.15
-NOTE_Y = -2.1          # the headline
+ARROW_Y = -1.08
+NOTE_Y = -2.2          # the headline
 QUESTION_Y = -3.0      # the question, all chapter long
 #: The widest the headline's caveat may be (the frame is 14.2 wide).
 NOTE_WIDTH = 13.4
@@ -214,10 +214,10 @@ class ColdOpen(LessonScene):
         # two lines: one ran past both edges of the frame once it named the cost (round 40)
         note = self.text(t("(a layer's weights together; layer {h}: last hidden layer;\none digit, untrained; "
                            "cost: the cross-entropy, chapter {chapter})", h=h, chapter=number_of("fading")), SIZE.small,
-                         color=th.text, line_spacing=0.8)
+                         color=th.text, line_spacing=0.7)
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame too
             note.scale_to_fit_width(NOTE_WIDTH)
-        self.compare = VGroup(line, note).arrange(DOWN, buff=0.1).move_to([0, NOTE_Y, 0])
+        self.compare = VGroup(line, note).arrange(DOWN, buff=0.06).move_to([0, NOTE_Y, 0])
         self.say(caption, FadeIn(self.compare), run_time=1.2)
 
     def where_the_answers_are(self) -> None:

@@ -517,7 +517,7 @@ class CostOfFading(LessonScene):
                            images=images, side=side, epochs=his_epochs, steps=his_steps, l2=l2, deep=deep_pub, k=k,
                            width=width, shallow=shallow_pub),
                          SIZE.small, color=th.text, line_spacing=0.8)  # a caveat: bright, not grey (round 32)
-        note.move_to([0, -3.45, 0])
+        note.move_to([0, -3.6, 0])
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
         self.nielsen_note = note
