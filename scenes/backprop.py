@@ -190,8 +190,9 @@ class ForwardBackProp(LessonScene):
         self.b_labels = VGroup(*[self.tex(f"b_{{{l}}}", SIZE.label, th.muted)
                                  .next_to(self.net.neuron(l, 0), DOWN, buff=0.1) for l in range(1, L + 1)])
         self.shown["layers"] = float(L)
-        self.say(t("How does back prop find every gradient? A chain of {L} sigmoid neurons, one per layer, each "
-                   "with a weight w_l and a bias b_l.", L=L),
+        # the chapter's title asks the question; the first sentence starts on the chain (paid the third cut's
+        # last seconds)
+        self.say(t("A chain of {L} sigmoid neurons, one per layer, each with a weight w_l and a bias b_l.", L=L),
                  FadeIn(self.heading), Create(self.net), FadeIn(names), FadeIn(self.w_labels), FadeIn(self.b_labels),
                  run_time=2.0)
         self.chain = VGroup(self.net, names, self.w_labels, self.b_labels)

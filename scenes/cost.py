@@ -64,8 +64,8 @@ SQ_COL = 2.95          # left edge of the (a - y)^2 column
 PANEL_X = 5.45         # centre of the cost panel
 PANEL_Y = 1.2
 LEFT_X = -6.6          # left edge of the lines at the bottom
-BOTTOM_Y = -2.2        # the first of them
-LINE_GAP = 0.56
+BOTTOM_Y = -2.06       # the first of them (the third stays above the subtitles' band)
+LINE_GAP = 0.47
 STEP_GAP = 1.36        # between the columns of the descent's table
 
 
@@ -265,7 +265,7 @@ class TheCost(LessonScene):
             step_row.add(self.num(f"step_{n}", n, SIZE.small, color=th.muted))
             cost_row.add(self.num(f"descent_cost_{n}", c, SIZE.label, color=th.warn))
         xs = [LEFT_X + 1.7 + STEP_GAP * i for i in range(len(cost_row) - 1)]
-        for row, y in ((step_row, BOTTOM_Y - 0.62), (cost_row, BOTTOM_Y - 1.12)):
+        for row, y in ((step_row, BOTTOM_Y - 0.55), (cost_row, BOTTOM_Y - 1.0)):
             row[0].move_to([LEFT_X + row[0].width / 2, y, 0])
             for x, num in zip(xs, row[1:]):
                 num.move_to([x, y, 0])

@@ -522,8 +522,11 @@ class ExplodingGradients(LessonScene):
             ("weight", b.weight), ("bias", b.bias), ("input", b.input), ("activation", b.activation),
             ("factor", b.factor)))
         self.bounded_lines = self._bounded_lines()
-        with self.beat(t("In this linear net a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}, a_l would "
-                         "stay {a}, δ_l grow {f}-fold a layer: a knife-edge.", a0=a0_c, w=w_c, b=b_c, a=a_c, f=f_c)):
+        # a_l grows with δ_l only where s > 1 (round 41 lecturer: "in this linear net" read as every s)
+        s = self.inline("caption_growing_scale", max(c.scale for c in self.result.cases))
+        with self.beat(t("For s = {s}, a_l grows too. With σ and every w = {w}, b = {b}, a_0 = {a0}, a_l would "
+                         "stay {a}, δ_l grow {f}-fold a layer: a knife-edge.", s=s, a0=a0_c, w=w_c, b=b_c, a=a_c,
+                         f=f_c)):
             # the linear net's lines dimmed: the panel is another net (round 35 newcomer)
             self.play(FadeOut(self.panel), self.lines.animate.set_stroke(opacity=0.12),
                       self.back_lines.animate.set_stroke(opacity=0.12), run_time=0.6)

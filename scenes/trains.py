@@ -130,7 +130,7 @@ def legend_label(key: str, accuracy: str) -> Message:
             "sigmoid": t("deep, sigmoid: {accuracy}", accuracy=accuracy),
             "tanh": t("deep, tanh + Xavier, b = 0: {accuracy}", accuracy=accuracy),
             "relu": t("deep, ReLU + He, b = 0: {accuracy}", accuracy=accuracy),
-            "xavier": t("deep, sigmoid + Xavier, b = 0: {accuracy}", accuracy=accuracy)}[key]
+            "xavier": t("deep, sigmoid, b = 0 + Xavier: {accuracy}", accuracy=accuracy)}[key]
 
 
 def first_over_last(ratio: float) -> str:

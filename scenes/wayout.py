@@ -683,8 +683,8 @@ class TheWayOut(LessonScene):
         rows.add(also)
         formula = self.factor[1]
         target = formula.copy().scale(0.8).move_to([*FACTOR_AT, 0])
-        with self.beat(t("LeCun ({lecun}) took the forward rule, 1/n_in, for his scaled tanh and normalised inputs.",
-                         lecun=lecun.year)):
+        with self.beat(t("LeCun et al. ({lecun}) took the forward rule, 1/n_in, for their scaled tanh and normalised "
+                         "inputs.", lecun=lecun.year)):
             self.play(FadeOut(self.forward_lines[2]), FadeOut(self.factor[0]), FadeOut(self.factor[2:]),
                       formula.animate.become(target), run_time=1.0)
             self.play(FadeIn(header), FadeIn(rows[0], shift=RIGHT * 0.2), run_time=1.0)

@@ -121,7 +121,8 @@ def test_captions_say_the_experiments_numbers(rendered: ExplodingGradients) -> N
     assert ("Toward the input, δ_l changes by s per layer, exploding or vanishing as in chapter 6, and a_(l−1) by "
             "1/s: each weight gradient δ_l a_(l−1) has one size, far too big or too small.") in caps[5]
     b = r.bounded
-    assert (f"In this linear net a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, "
+    assert max(c.scale for c in r.cases) == 1.5
+    assert (f"For s = 1.5, a_l grows too. With σ and every w = {fmt_value(b.weight)}, b = {fmt_value(b.bias)}, "
             f"a_0 = {fmt_value(b.input)}, a_l would stay {fmt_value(b.activation)}, δ_l grow "
             f"{fmt_value(b.factor)}-fold a layer: a knife-edge.") in caps[6]
     for c in r.cases:
