@@ -77,8 +77,8 @@ DELTA_NOTE_X = 5.75
 DELTA_NOTE_Y = (-0.35, -1.05)
 #: The rows under the bars: Nielsen's published norms, then the headline ratio, which stays above
 #: the frame's bottom tenth (players draw subtitles over it).
-BOOK_Y = -2.63
-RATIO_Y = -3.04
+BOOK_Y = -2.6
+RATIO_Y = -2.99
 #: Seconds the backward sweep spends on each layer.
 SWEEP_STEP = 0.8
 #: Bars dimmed to this opacity are left out of the comparison (the output layer's).

@@ -54,7 +54,7 @@ from scenes.engine.netdiagram import (
     digit_picture,
     gradient_edge_styles,
 )
-from scenes.engine.style import SIZE, GradientScale, fmt_ratio, label
+from scenes.engine.style import SIZE, SUBTITLE_BAND_TOP, GradientScale, fmt_ratio, label
 
 TITLE_Y = 0.3          # the episode's title, before it moves up to make room for the net
 MASTHEAD = (6.8, 3.6)  # where it then stays: its right edge and its centre's height
@@ -68,7 +68,7 @@ LEGEND = (4.35, 1.0)   # the centre of the colour bar
 #: The last beat: the arrow makes way, the headline and the question move up, the map of the
 #: answers takes the question's place.
 END_GAP = 0.16         # between the layers' names, the headline, the question and the map
-END_FLOOR = -3.15      # the map's lowest: players draw subtitles over the frame's bottom tenth
+END_FLOOR = SUBTITLE_BAND_TOP + 0.05  # the map's lowest
 #: Where the episode answers the puzzle: (the words, the chapters' slugs).
 ANSWERS = (("the mechanism", ("backprop", "exploding")), ("the fixes", ("wayout", "after")),
            ("the history", ("after",)))

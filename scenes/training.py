@@ -51,7 +51,7 @@ from scenes.engine.common import LessonScene
 from scenes.engine.i18n import Message, Words, t
 from scenes.engine.lesson import Lesson, per_net
 from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyline
-from scenes.engine.style import SIZE, baseline_of, epoch_band, fmt_value, log_ticks, spread, viridis
+from scenes.engine.style import SIZE, SUBTITLE_BAND_TOP, baseline_of, epoch_band, fmt_value, log_ticks, spread, viridis
 
 AXIS_WIDTH = 4.8
 AXIS_HEIGHT = 2.8
@@ -64,8 +64,8 @@ CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
 NOTE_WIDTH = 12.6  # the widest the Nielsen note may be (the frame is 14.2 wide)
-#: The lowest any note of the step test may reach: players draw subtitles over the frame's bottom tenth.
-NOTE_FLOOR = -3.2
+#: The lowest any note of the step test may reach.
+NOTE_FLOOR = SUBTITLE_BAND_TOP
 ORIGIN3 = np.zeros(3)
 #: Layer 1 "gains on" layer L-1 through the plateau when r_e falls at least this many times from the
 #: plateau's first epochs to its last (``TrainingComparison.gap_narrowing``).

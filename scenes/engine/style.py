@@ -33,6 +33,7 @@ __all__ = [
     "FONT",
     "FONTS",
     "SIZE",
+    "SUBTITLE_BAND_TOP",
     "Theme",
     "THEMES",
     "GradientScale",
@@ -66,6 +67,10 @@ class Sizes:
 
 
 SIZE = Sizes()
+
+#: The top of the frame's bottom tenth (scene units; the frame is 8 tall, centred on 0): video
+#: players draw subtitles there, so text the narration relies on stays above it.
+SUBTITLE_BAND_TOP = -3.2
 
 
 @dataclass(frozen=True)
