@@ -132,7 +132,9 @@ def test_page_shows_netsims_numbers_for_random_settings(random_page, tmp_path):
             str(s["depth"]), str(s["width"]), s["activation"], s["init"], "true" if s["residual"] else "false"), where
         cli = _netsim(grid, s)
         norms = cli["median"]
-        assert json.loads(r["data-norms"]) == norms, where  # every bar: exactly the command line's number
+        # every bar: exactly the command line's number. JavaScript writes a whole double below 1e21 without an
+        # exponent ("87118048033050120000"), which Python would read as an exact int, not as that double
+        assert json.loads(r["data-norms"], parse_int=float) == norms, where
         assert len(norms) == s["depth"] + 1  # type: ignore[operator]
         values = [float(v) for v in norms]
         assert dom.norms == [fmt_value(v, 3) for v in values], where
@@ -181,7 +183,7 @@ def test_chinese_light_lesson(tmp_path):
     dom, _ = _open(page.as_uri(), tmp_path, "zh")
     assert dom.attrs["result"]["data-activation"] == "tanh"  # the lesson's net is where the page starts
     cli = _netsim(grid, {"width": 10, "depth": 3, "activation": "tanh", "init": "xavier-normal", "residual": False})
-    assert json.loads(dom.attrs["result"]["data-norms"]) == cli["median"]
+    assert json.loads(dom.attrs["result"]["data-norms"], parse_int=float) == cli["median"]
     assert "--seeds 2" in dom.text["command"] and "--bias-init zeros" in dom.text["command"]  # the lesson's
     zh = words("zh")
     assert dom.text["measured-name"].startswith("实测") and dom.text["predicted-name"].startswith("预测")
