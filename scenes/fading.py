@@ -200,8 +200,8 @@ class GradientsFading(LessonScene):
                          "outputs.", **f)):
             self.play(FadeIn(self.heading), FadeIn(self.diagram),
                       FadeIn(sizes, self.digit, heading, label_row, wires, outputs), run_time=2)
-            if dots:  # the dots stand for the neurons left out
-                self.play(Indicate(VGroup(*dots), color=th.text, scale_factor=1.6), run_time=1.2)
+            if dots:  # the dots stand for the neurons left out; each grows in place (a group would spread out)
+                self.play(*[Indicate(d, color=th.text, scale_factor=1.6) for d in dots], run_time=1.2)
         # the start on screen too, where the formula will go: the caption's own words
         start = start_words(self.lesson.net)
         self.start_note = self.text(start, SIZE.small, color=th.muted)
@@ -247,8 +247,9 @@ class GradientsFading(LessonScene):
             caption = t("Forward: a handwritten {digit} goes in; layer l computes z_l = W_l a_(l−1) + b_l, "
                         "a_l = g(z_l), with W_l a table of weights, one row per neuron: each neuron adds up its "
                         "weights times its inputs.", digit=digit)
-        self.say(caption, FadeOut(self.start_note),
-                 FadeIn(self.forward_formula), Succession(*steps, lag_ratio=1.0), run_time=0.6 * len(steps))
+        with self.beat(caption):  # the start's note leaves before the formula takes its place: never both at once
+            self.play(FadeOut(self.start_note), run_time=0.4)
+            self.play(FadeIn(self.forward_formula), Succession(*steps, lag_ratio=1.0), run_time=0.6 * len(steps))
 
     def switch_cost(self) -> None:
         """Beat 3: the switch, said once, from the quadratic cost to the cross-entropy."""
