@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 
 from scenes.engine.captions import (
     CUE_GAP,
+    count_chars,
     measure,
     problems,
     reading_time,
     rules_for,
+    shown_chars,
     split_cues,
     width,
     wrap,
@@ -282,10 +284,21 @@ def test_reading_time_is_the_pace_with_a_floor() -> None:
 def test_a_formula_is_given_more_time_than_prose() -> None:
     """A formula's characters are read at 6 a second, prose at 9 (timed at 8)."""
     formula, prose = "z = w a + b = −1.459", "这就是梯度消失这就是梯度消失这"  # 13 and 15 characters
+    formula = "z=wa+b=−1.459"  # spaces would count the strict way (below)
     assert reading_time(formula, "zh") == pytest.approx(13 / 6)
     assert reading_time(prose, "zh") == pytest.approx(15 / 8)
     assert problems([(formula, 1.6)], "zh")  # 8.1 characters/s: under 9, but a formula needs 2.17 s
     assert not problems([(formula, 2.2)], "zh")
+
+
+def test_a_chinese_cue_stays_under_9_a_second_with_its_spaces_counted() -> None:
+    """Counted with its spaces and its line break (as a tool joining the lines counts), this cue
+    has 21 characters, 16 without: timed for the 21, so a checker counting 21 finds it under 9."""
+    cue = "有 4 个隐藏层，\n每层 30 个神经元。"
+    assert (shown_chars(cue), count_chars(cue, "zh")) == (21, 16)
+    assert reading_time(cue, "zh") * 9 >= 21
+    assert any("spaces" in p for p in problems([(cue, 2.1)], "zh"))  # 7.6 a second without them, 10 with
+    assert not problems([(cue, reading_time(cue, "zh"))], "zh")
 
 
 def test_chinese_width_counts_half_width_signs_as_half_a_cell() -> None:

@@ -23,7 +23,9 @@ never broken inside a word, between a number and its measure word or unit ("5 å±
 never ends inside a parenthesis or a formula.
 
 Characters are counted as subtitlers count them: every character of the cue but its line
-breaks (in Chinese, spaces are not counted either).
+breaks (in Chinese, spaces are not counted either). A Chinese cue is also held long enough to
+stay under 9 a second counted the strict way (:func:`shown_chars`: its spaces, and each line
+break as one), as a reader's tool that joins its lines counts it.
 
 This module knows nothing of manim: :class:`scenes.engine.common.LessonScene` times its beats with
 :func:`reading_time` and writes the cues of :func:`split_cues`.
@@ -93,6 +95,15 @@ def count_chars(cue: str, lang: str) -> int:
     return len(cue.replace("\n", " ").strip())
 
 
+def shown_chars(cue: str) -> int:
+    """Characters of ``cue`` counted the strict way: every one, spaces too, each line break as one."""
+    return len(cue.replace("\n", " ").strip())
+
+
+#: The share of the limit a cue is timed at, counted the strict way (rounding never breaks it).
+_STRICT_MARGIN = 0.98
+
+
 def formula_chars(cue: str) -> int:
     """Characters of Chinese ``cue`` read at a formula's pace: the Latin letters, digits and
     symbols between its Chinese text (formulas, numbers, names), spaces not counted."""
@@ -101,13 +112,15 @@ def formula_chars(cue: str) -> int:
 
 def reading_time(cue: str, lang: str) -> float:
     """Seconds ``cue`` must be on screen to be read at the language's pace (and a formula's,
-    where the language has one), and at least the language's shortest time."""
+    where the language has one), under its limit counted the strict way (:func:`shown_chars`),
+    and at least the language's shortest time."""
     r = rules_for(lang)
     chars = count_chars(cue, lang)
+    strict = shown_chars(cue) / (r.max_cps * _STRICT_MARGIN)
     if r.formula_cps is None:
-        return max(r.min_seconds, chars / r.pace_cps)
+        return max(r.min_seconds, chars / r.pace_cps, strict)
     maths = formula_chars(cue)
-    return max(r.min_seconds, (chars - maths) / r.pace_cps + maths / r.formula_cps)
+    return max(r.min_seconds, (chars - maths) / r.pace_cps + maths / r.formula_cps, strict)
 
 
 # ---------- break opportunities ----------
@@ -641,6 +654,8 @@ class CueCheck:
     widest: float
     #: seconds the cue needs at the language's reading limits (its formulas at their own)
     needs: float
+    #: characters per second counted the strict way (:func:`shown_chars`)
+    strict_cps: float = 0.0
 
 
 def measure(text: str, seconds: float, lang: str) -> CueCheck:
@@ -651,7 +666,8 @@ def measure(text: str, seconds: float, lang: str) -> CueCheck:
     maths = formula_chars(text) if r.formula_cps else 0
     needs = (chars - maths) / r.max_cps + (maths / r.formula_cps if r.formula_cps else 0.0)
     return CueCheck(text, seconds, chars, chars / seconds if seconds > 0 else math.inf, len(lines),
-                    max(width(line, lang) for line in lines), needs)
+                    max(width(line, lang) for line in lines), needs,
+                    shown_chars(text) / seconds if seconds > 0 else math.inf)
 
 
 def problems(cues: list[tuple[str, float]], lang: str) -> list[str]:
@@ -670,6 +686,9 @@ def problems(cues: list[tuple[str, float]], lang: str) -> list[str]:
             out.append(f"{where}: on screen {c.seconds:.2f} s (at least {r.min_seconds})")
         if c.cps > r.max_cps + 1e-3:
             out.append(f"{where}: {c.cps:.1f} characters/s (at most {r.max_cps})")
+        elif c.strict_cps > r.max_cps + 1e-3:
+            out.append(f"{where}: {c.strict_cps:.1f} characters/s counting its spaces and line breaks "
+                       f"(at most {r.max_cps})")
         elif r.formula_cps and c.seconds < c.needs - 1e-3:
             out.append(f"{where}: on screen {c.seconds:.2f} s, its formulas need {c.needs:.2f} s "
                        f"(read at {r.formula_cps:g} characters/s)")
