@@ -69,12 +69,12 @@ ACT_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}"}
 NET_COLOUR = {"tanh": "tanh", "relu": "relu"}
 #: Where each fix's name sits (under the chapter heading), and the left edge of the pictures.
 FIX_TITLE_Y, LEFT_X = 2.7, -6.7
-#: The residual bars: the axis's lower left corner, width and height.
-BARS_BASE, BARS_W, BARS_H = np.array([1.4, -2.6, 0.0]), 4.9, 3.9
-#: The clipping chart: lower left corner, width and height.
-CHART_BASE, CHART_W, CHART_H = np.array([-4.2, -2.95, 0.0]), 8.4, 3.7
+#: The residual bars: the axis's lower left corner, width and height (its names above the subtitles' band).
+BARS_BASE, BARS_W, BARS_H = np.array([1.4, -2.3, 0.0]), 4.9, 3.6
+#: The clipping chart: lower left corner, width and height (its names above the subtitles' band).
+CHART_BASE, CHART_W, CHART_H = np.array([-4.2, -2.7, 0.0]), 8.4, 3.45
 #: The timeline: x of its line, the step from one entry to the next, and for each further line.
-TIMELINE_X, TIMELINE_ROW, TIMELINE_LINE = -4.5, 0.52, 0.4
+TIMELINE_X, TIMELINE_ROW, TIMELINE_LINE = -4.5, 0.5, 0.4
 #: The timeline: a year, what happened (on-screen lines; $...$ is a formula) and the word of the
 #: caption at which the entry appears, in the beats that speak of them. The 1998 entry's
 #: further lines (the period's start and its factors) are built apart.

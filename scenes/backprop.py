@@ -84,8 +84,8 @@ BOUND_FIRST_Y = -1.2      # the bound |w σ'(z)| <= |w|/4, where the square was 
 BOUND_Y = 0.7             # the bound, once the bars are up
 CAVEAT_Y = 0.15           # the large-weight caveat
 LEGEND_Y = -0.38          # the log axis's legend, above the tallest bar's label
-BAR_BASE_Y = -3.35        # the log axis: its bottom and height
-AXIS_HEIGHT = 2.35
+BAR_BASE_Y = -2.75        # the log axis: its bottom (δ_l under it, above the subtitles' band) and height
+AXIS_HEIGHT = 1.9
 BAR_WIDTH = 0.62
 STEP = 0.55               # seconds of one back-prop step (beat 5)
 VALUE_GAP = 0.25          # the least gap between two factor values side by side (beat 6)

@@ -66,21 +66,21 @@ from scenes.engine.style import SIZE, fmt_value
 
 # Layout (scene units; the frame is 14.2 x 8; at 480p one unit is 60 px).
 SHOWN_UNITS = 6        # weight pictures per row
-FILTER = 1.2           # side of one 8x8 weight picture in the panels (72 px at 480p)
+FILTER = 1.05          # side of one 8x8 weight picture in the panels (63 px at 480p)
 FILTER_GAP = 0.12
 ROWS_LEFT = -5.75      # left edge of the picture rows ("before"/"after" labels sit left of it)
-SHALLOW_TITLE_Y, SHALLOW_BEFORE_Y, SHALLOW_AFTER_Y = 2.45, 1.55, 0.2
-DEEP_TITLE_Y, DEEP_BEFORE_Y, DEEP_AFTER_Y = -0.72, -1.62, -2.97
+SHALLOW_TITLE_Y, SHALLOW_BEFORE_Y, SHALLOW_AFTER_Y = 2.45, 1.62, 0.45
+DEEP_TITLE_Y, DEEP_BEFORE_Y, DEEP_AFTER_Y = -0.45, -1.3, -2.47   # the last row above the subtitles' band
 COLUMN_LEFT, COLUMN_RIGHT = 2.65, 6.95   # the right-hand column: key, measure and bars
 #: The least gap between a net's title line and the right-hand column.
 TITLE_GAP = 0.3
 FRAME_RIGHT = 6.95     # no label reaches past this (the frame ends at 7.1)
 KEY_Y = 2.3
 MEASURE_TOP = 1.4
-BAR_BASE_Y = -3.05
+BAR_BASE_Y = -2.75      # its layer numbers above the subtitles' band
 #: The out-of-order bars' path lengths, between the measure's definition and the bars.
 PATH_NOTE_Y = -1.0
-BAR_MAX_HEIGHT = 1.35
+BAR_MAX_HEIGHT = 1.15
 #: Each bar is labelled with its value when there are at most this many; else the first and last.
 MAX_BAR_LABELS = 6
 #: The shared colour scale saturates at this quantile of |w| over every picture shown.

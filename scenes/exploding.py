@@ -84,9 +84,9 @@ TABLE_TOP_Y = -1.45
 ROW_GAP = 0.78
 AXES_LEFT = -5.5
 AXES_WIDTH = 8.4
-AXES_BOTTOM = -3.35
-AXES_HEIGHT = 5.1
-PANEL_LEFT = 3.45
+AXES_BOTTOM = -2.8        # its x tick labels above the subtitles' band
+AXES_HEIGHT = 4.6
+PANEL_LEFT = 3.3
 PANEL_TOP = 1.9
 #: Points drawn per plotted line (a straight line on a log axis needs few).
 LINE_POINTS = 76

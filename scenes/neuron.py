@@ -61,11 +61,11 @@ FORMULA_X = -6.7          # left edge of the formula column
 FORMULA_Y = -0.05         # its first line (the last, σ'(5), stays above the subtitles' band)
 FORMULA_GAP = 0.74
 PLOT_X = 4.15             # centre of both plots
-SIGMA_Y = 1.2             # centre of the sigmoid's plot
-SLOPE_Y = -2.15           # centre of the slope's plot, under it
+SIGMA_Y = 1.3             # centre of the sigmoid's plot
+SLOPE_Y = -1.8            # centre of the slope's plot, under it
 PLOT_WIDTH = 5.0
 #: Both plots run from 0 to 1 on the same vertical scale, so σ' (at most ¼) is drawn ¼ as tall as σ's 1.
-PLOT_HEIGHT = 2.1
+PLOT_HEIGHT = 1.9
 
 
 @per_net

@@ -54,12 +54,12 @@ from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyl
 from scenes.engine.style import SIZE, SUBTITLE_BAND_TOP, baseline_of, epoch_band, fmt_value, log_ticks, spread, viridis
 
 AXIS_WIDTH = 4.8
-AXIS_HEIGHT = 2.8
-PLOT_CENTER_Y = -0.25
+AXIS_HEIGHT = 2.05
+PLOT_CENTER_Y = 0.1   # low enough for the legends, high enough for two read-outs and a note under the plots
 TITLE_TOP = 2.4
 SPEED_X = -3.45
 ACCURACY_X = 3.35
-CARD_TOP = 3.9
+CARD_TOP = 3.85        # the set-up card's frame, 0.15 under the frame's top
 CARD_RIGHT = 6.85
 LEGEND_LINE = 0.38
 MIN_LABEL_GAP = 0.32
@@ -184,7 +184,7 @@ class CostOfFading(LessonScene):
             self.text(t("cross-entropy cost (chapter {chapter}); one run per net", chapter=number_of("fading")),
                       SIZE.small),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        frame = Rectangle(width=lines.width + 0.4, height=lines.height + 0.3, stroke_color=th.muted,
+        frame = Rectangle(width=lines.width + 0.4, height=lines.height + 0.24, stroke_color=th.muted,
                           stroke_width=1.5).move_to(lines)
         card = VGroup(frame, lines)
         card.move_to([CARD_RIGHT - card.width / 2, CARD_TOP - card.height / 2, 0])
@@ -517,9 +517,9 @@ class CostOfFading(LessonScene):
                            images=images, side=side, epochs=his_epochs, steps=his_steps, l2=l2, deep=deep_pub, k=k,
                            width=width, shallow=shallow_pub),
                          SIZE.small, color=th.text, line_spacing=0.8)  # a caveat: bright, not grey (round 32)
-        note.move_to([0, -3.6, 0])
         if note.width > NOTE_WIDTH:  # a long translation stays inside the frame, with a margin
             note.scale_to_fit_width(NOTE_WIDTH)
+        note.next_to(self.statement, DOWN, buff=0.14).set_x(0)  # under the read-outs, above the subtitles' band
         self.nielsen_note = note
         # his data is on the note; the caption gives his steps, and that his figures are final accuracies only
         f = {"deep": deep_pub, "shallow": shallow_pub,

@@ -55,13 +55,14 @@ from scenes.engine.plots import epoch_axes, epoch_labels, log_tick_labels, polyl
 from scenes.engine.style import SIZE, baseline_of, epoch_band, log_ticks
 
 # -- layout (scene units; the frame is 14.2 x 8) --------------------------------------------
-PLOT_Y = -1.35
-PLOT_HEIGHT = 3.3
+PLOT_Y = -1.12         # the epoch axis's name above the subtitles' band
+PLOT_HEIGHT = 2.85
 ACC_CENTER_X, ACC_WIDTH = -3.2, 5.3
 RATIO_CENTER_X, RATIO_WIDTH = 3.25, 4.6   # room on the right for the averages
-TITLE_Y = 1.1           # the plots' titles sit on this line
+TITLE_Y = 1.0           # the plots' titles sit on this line
 LEGEND_TOP = 2.45        # the nets' legend (both plots) under the heading
 RIGHT_GAP = 0.2          # the column right of the ratio plot: "layer 1 slower/faster"
+FRAME_RIGHT = 6.9        # no title reaches past this (the frame ends at 7.1)
 
 #: Each net's colour in the whole episode (``Theme.net``); the sigmoid net with Xavier's start,
 #: drawn only here and in chapter 10, is muted there and here.
@@ -255,6 +256,7 @@ class FixedNetTrains(LessonScene):
         words.align_to(ticks, LEFT).set_y(TITLE_Y)
         formula.next_to(words, DOWN, buff=0.1, aligned_edge=LEFT)
         title = VGroup(words, formula)
+        title.shift(LEFT * max(0.0, title.get_right()[0] - FRAME_RIGHT))  # a margin from the frame's edge
         equal = DashedLine(axes.c2p(0, -lo), axes.c2p(r.epochs, -lo), stroke_color=th.text, stroke_width=2,
                            dash_length=0.1)
         # two lines each, right of the plot (clear of the curves)

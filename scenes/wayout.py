@@ -80,7 +80,7 @@ CHAIN_Y = -0.2
 # the activation curves, as chapter 3 draws sigma and sigma': two columns, slope under curve
 CURVE_X = (-3.55, 3.55)
 CURVE_Y = 0.95
-SLOPE_Y = -2.15
+SLOPE_Y = -2.05         # its tick labels above the subtitles' band
 CURVE_WIDTH = 5.0
 # neuron j of layer l, its inputs (left) and the neurons it feeds (right); the formulas right of it
 BOW_Y = 0.6

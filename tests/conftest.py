@@ -131,12 +131,14 @@ def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) ->
     The scene keeps its pictures in ``scene.pictures``: ``"key"``, the chapter's key
     picture (the frame just before the closing fade, which ``manim -s`` saves as the
     poster), ``"last"``, its last frame, and one per name in :data:`PICTURES_AFTER`; and
-    ``scene.end_start``, the time its closing (``end_chapter``) begins.
+    ``scene.end_start``, the time its closing (``end_chapter``) begins; and in
+    ``scene.low_text`` every text that reached into the subtitles' band after some animation or
+    wait (:func:`_note_low_text`).
     """
     import importlib
     from unittest import mock
 
-    from manim import tempconfig
+    from manim import Scene, tempconfig
     from manim.camera.camera import Camera
 
     from scenes.engine.chapters import by_slug
@@ -179,7 +181,18 @@ def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) ->
                 return out
             return run
 
+        real_play, real_wait = Scene.play, Scene.wait
+
+        def play(scene: Scene, *args: object, **kwargs: object) -> None:
+            real_play(scene, *args, **kwargs)
+            _note_low_text(scene)
+
+        def wait(scene: Scene, *args: object, **kwargs: object) -> None:
+            real_wait(scene, *args, **kwargs)
+            _note_low_text(scene)
+
         patches = [mock.patch.object(cls, name, after(name)) for name in PICTURES_AFTER.get(slug, ())]
+        patches += [mock.patch.object(Scene, "play", play), mock.patch.object(Scene, "wait", wait)]
         with tempconfig(settings), mock.patch.object(Camera, "capture_mobjects", capture), \
                 mock.patch.object(LessonScene, "end_chapter", end_chapter):
             for p in patches:
@@ -194,6 +207,40 @@ def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) ->
                     p.stop()
         _DRY_RUNS[key] = scene
     return _DRY_RUNS[key]
+
+
+#: The frame's half height and half width (scene units), and the least margin text keeps from its
+#: top and sides (0.15 units: 20 px at 1080p).
+FRAME_TOP, FRAME_SIDE, EDGE_MARGIN = 4.0, 64 / 9, 0.15
+
+
+def _note_low_text(scene: Any) -> None:
+    """Record in ``scene.low_text`` (text: its lowest bottom) each text on screen now whose
+    bottom is below the top of the band where players draw subtitles (``SUBTITLE_BAND_TOP``),
+    and in ``scene.edge_text`` (text: its margin) each one nearer the frame's top or sides than
+    ``EDGE_MARGIN``."""
+    from manim import MathTex, SingleStringMathTex, Tex, Text
+
+    from scenes.engine.style import SUBTITLE_BAND_TOP
+
+    low = scene.__dict__.setdefault("low_text", {})
+    edge = scene.__dict__.setdefault("edge_text", {})
+    for mob in scene.mobjects:
+        for part in mob.get_family():
+            if not isinstance(part, (Text, MathTex, Tex, SingleStringMathTex)):
+                continue
+            shapes = [s for s in part.get_family() if s.has_points() and s.get_fill_opacity() > 0.05]
+            if not shapes:
+                continue
+            name = getattr(part, "original_text", None) or getattr(part, "tex_string", None) or type(part).__name__
+            bottom = min(float(s.get_bottom()[1]) for s in shapes)
+            if bottom < SUBTITLE_BAND_TOP - 0.005:
+                low[name] = min(low.get(name, 0.0), round(bottom, 2))
+            # how near the frame's top, left and right edges it comes (the smallest margin seen)
+            margin = min(min(FRAME_TOP - float(s.get_top()[1]), FRAME_SIDE - abs(float(s.get_left()[0])),
+                             FRAME_SIDE - abs(float(s.get_right()[0]))) for s in shapes)
+            if margin < EDGE_MARGIN - 0.005:
+                edge[name] = min(edge.get(name, EDGE_MARGIN), round(margin, 2))
 
 
 CONTROL_DATA = ROOT / "tests" / "control_data"
