@@ -78,7 +78,7 @@ RULE_Y = -0.3             # the back-prop rules (beats 4-5)
 PRODUCT_Y = -1.85         # ∂C/∂b_1 as a product (beat 6)
 E_NOTE_Y = -3.0           # e-notation (beat 7), above the band where players draw subtitles
 SQUARE_SIDE = 2.9
-SQUARE_CENTER = np.array([-3.6, -1.85, 0.0])
+SQUARE_CENTER = np.array([-3.6, -1.7, 0.0])   # its bottom above the subtitles' band
 EQ_X = -0.9               # left edge of the rectangle's equations
 BOUND_FIRST_Y = -1.2      # the bound |w σ'(z)| <= |w|/4, where the square was (beats 10-11)
 BOUND_Y = 0.7             # the bound, once the bars are up
@@ -86,6 +86,7 @@ CAVEAT_Y = 0.15           # the large-weight caveat
 LEGEND_Y = -0.38          # the log axis's legend, above the tallest bar's label
 BAR_BASE_Y = -2.75        # the log axis: its bottom (δ_l under it, above the subtitles' band) and height
 AXIS_HEIGHT = 1.9
+LABEL_PITCH = 0.42        # the least height between two labels 10^k of the log axis
 BAR_WIDTH = 0.62
 STEP = 0.55               # seconds of one back-prop step (beat 5)
 VALUE_GAP = 0.25          # the least gap between two factor values side by side (beat 6)
@@ -413,7 +414,7 @@ class ForwardBackProp(LessonScene):
         x = self.x_of(0) + 0.35
         axis = Line([x, BAR_BASE_Y, 0], [x, BAR_BASE_Y + AXIS_HEIGHT, 0], color=th.muted, stroke_width=2)
         ticks, labels = VGroup(), VGroup()
-        labelled = set(log_ticks(lo, hi))
+        labelled = set(log_ticks(lo, hi, most=int(AXIS_HEIGHT / LABEL_PITCH) + 1))  # labels that never touch
         for k in range(lo, hi + 1):
             y = self._y(10.0**k)
             ticks.add(Line([x - 0.08, y, 0], [x + 0.08, y, 0], color=th.muted, stroke_width=2))

@@ -87,6 +87,8 @@ AXES_WIDTH = 8.4
 AXES_BOTTOM = -2.8        # its x tick labels above the subtitles' band
 AXES_HEIGHT = 4.6
 PANEL_LEFT = 3.3
+#: The float panel's lowest, above the x axis (the axis's name sits at its right end, under the panel).
+PANEL_FLOOR = 0.3
 PANEL_TOP = 1.9
 #: Points drawn per plotted line (a straight line on a log axis needs few).
 LINE_POINTS = 76
@@ -625,9 +627,12 @@ class ExplodingGradients(LessonScene):
                       self.text(t("inf {k} layers back", k=back), SIZE.label, color=th.overflow))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         why.shift(RIGHT * 0.25)
-        rows[5:].shift(DOWN * 0.2)
-        rows[7:].shift(DOWN * 0.2)
-        panel = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        rows[5:].shift(DOWN * 0.15)
+        rows[7:].shift(DOWN * 0.15)
+        panel = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        room = PANEL_TOP - (AXES_BOTTOM + PANEL_FLOOR)
+        if panel.height > room:  # taller glyphs (a translation): the panel shrinks to stay clear of "layer l"
+            panel.scale_to_fit_height(room)
         panel.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         self.float_panel = panel
         biggest = self.inline("caption_float32_max", r.float32_max)
