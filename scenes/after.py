@@ -517,7 +517,7 @@ class WhatCameAfter(LessonScene):
         captions = (
             t("1991: Hochreiter's thesis finds the problem; 1994: Bengio, Simard and Frasconi analyse it; "
               "1997: Hochreiter and Schmidhuber's LSTM."),
-            t("1998: LeCun's Var(w) = 1/n_in, for his scaled tanh. Yet a common start, uniform on ±1/√n, had "
+            t("1998: LeCun et al.'s Var(w) = 1/n_in, for their scaled tanh. Yet a common start, uniform on ±1/√n, had "
               "Var = 1/(3n): factors at most {tanh} (tanh), {sigmoid} (σ).",
               tanh=self.inline("caption_period_tanh", p.bound("tanh")),
               sigmoid=self.inline("caption_period_sigmoid", p.bound("sigmoid"))),

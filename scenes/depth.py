@@ -76,11 +76,11 @@ COLUMN_LEFT, COLUMN_RIGHT = 2.65, 6.95   # the right-hand column: key, measure a
 TITLE_GAP = 0.3
 FRAME_RIGHT = 6.95     # no label reaches past this (the frame ends at 7.1)
 KEY_Y = 2.3
-MEASURE_TOP = 1.4
+MEASURE_TOP = 1.55
 BAR_BASE_Y = -2.75      # its layer numbers above the subtitles' band
-#: The out-of-order bars' path lengths, between the measure's definition and the bars.
-PATH_NOTE_Y = -1.0
-BAR_MAX_HEIGHT = 1.15
+#: The out-of-order bars' path lengths, this far under the measure's definition (above the bars).
+PATH_NOTE_GAP = 0.18
+BAR_MAX_HEIGHT = 0.95
 #: Each bar is labelled with its value when there are at most this many; else the first and last.
 MAX_BAR_LABELS = 6
 #: The shared colour scale saturates at this quantile of |w| over every picture shown.
@@ -450,8 +450,10 @@ class WhyDepthMatters(LessonScene):
                       self.tex(rf"\|W_{{{l}}}(0)\| = {sizes[l]},\ \ \|W_{{{l + 1}}}(0)\| = {sizes[l + 1]}", SIZE.small))
         path.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         path.scale_to_fit_width(min(path.width, COLUMN_RIGHT - COLUMN_LEFT))
-        path.move_to([COLUMN_LEFT, PATH_NOTE_Y, 0], aligned_edge=LEFT)
-        self.say(t("r_{l} > r_{m}, yet layer {m}'s step lengths add up to {times} times layer {l}'s: most cancelled.",
+        path.next_to(self.measure, DOWN, buff=PATH_NOTE_GAP, aligned_edge=LEFT)  # clear of the √ above it
+        self.path_note = path
+        self.say(t("r_{l} > r_{m}, yet layer {m}'s step lengths add up to {times} times layer {l}'s: most of them "
+                   "cancelled out.",
                    l=l, m=l + 1, times=times),
                  Indicate(pair, color=self.theme.text, scale_factor=1.08), FadeIn(path), run_time=1.2)
 
@@ -485,7 +487,7 @@ class WhyDepthMatters(LessonScene):
         axis_name.move_to([COLUMN_LEFT + axis_name.width / 2, BAR_BASE_Y - 0.25, 0])
         r_name = self.tex("r_l", size=SIZE.small, color=th.muted)
         r_name.move_to([COLUMN_LEFT + r_name.width / 2, BAR_BASE_Y + 0.4, 0])
-        self.bars = bars
+        self.bars, self.bar_values = bars, values
 
         poor = d.accuracy_after < 2 * self.res.chance
         acc = self.pct("deep.accuracy", d.accuracy_after)

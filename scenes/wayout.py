@@ -699,7 +699,7 @@ class TheWayOut(LessonScene):
         row = self._rule_row(2)
         self.rule_rows.add(row)
         he = self.result.hidden_rules[2]
-        self.say(t("Kaiming He ({year}): ReLU is 0 for about half the z: E[a²] ≈ ½ E[z²], E[g'²] ≈ ½; twice the "
+        self.say(t("He et al. ({year}): ReLU is 0 for about half the z: E[a²] ≈ ½ E[z²], E[g'²] ≈ ½; twice the "
                    "variance, 2/n_in, makes up for it: He initialisation.", year=he.year),
                  FadeIn(row, shift=RIGHT * 0.2), run_time=1.0)
 

@@ -232,7 +232,7 @@ def test_the_lstm_and_the_history(rendered: dict[str, WhatCameAfter]) -> None:
     positions = [history.index(y) for y in years]
     assert positions == sorted(positions)
     for who in ("Hochreiter", "Bengio, Simard and Frasconi", "Schmidhuber's LSTM",
-                "LeCun's Var(w) = 1/n_in, for his scaled tanh.",
+                "LeCun et al.'s Var(w) = 1/n_in, for their scaled tanh.",
                 "uniform on ±1/√n, had Var = 1/(3n)", "pre-training, layer by layer without labels",
                 "then fine-tuning of the whole net", "GPUs, far more data",
                 "Glorot and Bengio", "ReLU", "this pre-training became unnecessary", "He's rule", "residual nets",

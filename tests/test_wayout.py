@@ -441,7 +441,7 @@ def test_captions_name_the_numbers(rendered: dict[str, TheWayOut], results: dict
     assert grow == "5.48"
     assert (f"{n} inputs, Var(w) = 1: z is about √{n} = {grow} times a's typical size; Var(w) = 1/{n}, "
             "1/n_in, keeps it.") in text
-    assert "LeCun et al. (1998)" in text and "Xavier Glorot and Bengio (2010)" in text and "Kaiming He (2015)" in text
+    assert "LeCun et al. (1998)" in text and "Xavier Glorot and Bengio (2010)" in text and "He et al. (2015)" in text
     assert f"Chapter {number_of('fading')}'s deep net, untrained, {len(r.seeds)} random starts;" in text
     assert f"root mean square over {fmt_whole(r.n_samples)} digits" in text
 
