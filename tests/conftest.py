@@ -219,6 +219,7 @@ def _note_low_text(scene: Any) -> None:
     bottom is below the top of the band where players draw subtitles (``SUBTITLE_BAND_TOP``),
     and in ``scene.edge_text`` (text: its margin) each one nearer the frame's top or sides than
     ``EDGE_MARGIN``."""
+    import numpy as np
     from manim import MathTex, SingleStringMathTex, Tex, Text
 
     from scenes.engine.style import SUBTITLE_BAND_TOP
@@ -233,12 +234,12 @@ def _note_low_text(scene: Any) -> None:
             if not shapes:
                 continue
             name = getattr(part, "original_text", None) or getattr(part, "tex_string", None) or type(part).__name__
-            bottom = min(float(s.get_bottom()[1]) for s in shapes)
+            points = np.concatenate([s.points for s in shapes])  # one box for the visible glyphs
+            (left, bottom), (right, top) = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
             if bottom < SUBTITLE_BAND_TOP - 0.005:
-                low[name] = min(low.get(name, 0.0), round(bottom, 2))
+                low[name] = min(low.get(name, 0.0), round(float(bottom), 2))
             # how near the frame's top, left and right edges it comes (the smallest margin seen)
-            margin = min(min(FRAME_TOP - float(s.get_top()[1]), FRAME_SIDE - abs(float(s.get_left()[0])),
-                             FRAME_SIDE - abs(float(s.get_right()[0]))) for s in shapes)
+            margin = float(min(FRAME_TOP - top, FRAME_SIDE + left, FRAME_SIDE - right))
             if margin < EDGE_MARGIN - 0.005:
                 edge[name] = min(edge.get(name, EDGE_MARGIN), round(margin, 2))
 
