@@ -65,8 +65,8 @@ from scenes.engine.style import SIZE, GradientScale, fmt_ratio, fmt_value, log_t
 SAMPLE = DEEP_NET_SAMPLE
 
 NET_CENTER = DEEP_NET_CENTER
-BAR_BASE_Y = -2.1
-BAR_MAX_HEIGHT = 1.0
+BAR_BASE_Y = -2.0
+BAR_MAX_HEIGHT = 0.9
 BAR_WIDTH = 0.42
 #: Where formulas stand, one under the other, before the bar chart takes that place.
 SLOT_Y = (-1.3, -2.05, -2.8)
@@ -77,8 +77,8 @@ DELTA_NOTE_X = 5.75
 DELTA_NOTE_Y = (-0.35, -1.05)
 #: The rows under the bars: Nielsen's published norms, then the headline ratio, which stays above
 #: the frame's bottom tenth (players draw subtitles over it).
-BOOK_Y = -2.6
-RATIO_Y = -2.99
+BOOK_Y = -2.62
+RATIO_Y = -3.02
 #: Seconds the backward sweep spends on each layer.
 SWEEP_STEP = 0.8
 #: Bars dimmed to this opacity are left out of the comparison (the output layer's).

@@ -275,3 +275,13 @@ def test_a_norms_bars_keep_the_latin_font_in_chinese() -> None:
     assert cjk.width == pytest.approx(latin.width, rel=1e-6)
     bars = label("每个数字的 ‖δ‖", theme, font=FONTS["zh"])
     assert bars.width < label("每个数字的 ‖δ‖", theme, font=FONTS["zh"], t2f={"‖": FONTS["zh"]}).width
+
+
+def test_a_chinese_cell_sits_on_its_first_lines_baseline() -> None:
+    """A cell whose first character stops above the line (一) is aligned as one starting with 训:
+    chapter 11's card set "一层权重的变化" half a row low when 一's own bottom was taken as the line's."""
+    from scenes.engine.style import THEMES, baseline_of, label
+
+    theme = next(iter(THEMES.values()))
+    one, other = label("一层权重的变化，\n相对于训练前的大小", theme), label("训练前", theme)
+    assert abs((baseline_of(one) - one.get_top()[1]) - (baseline_of(other) - other.get_top()[1])) < 0.02

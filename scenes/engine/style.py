@@ -180,10 +180,18 @@ CJK_GLYPH = re.compile("[\u4e00-\u9fff]")
 
 def baseline_of(cell: Text) -> float:
     """The y of ``cell``'s first line's baseline: the bottom of its first glyph without a descender
-    (its own bottom if it has none). A Text's glyphs are its characters other than spaces."""
+    (its own bottom if it has none); for a line that starts in Chinese, the lowest bottom of that
+    line's Chinese characters, as some (一, 二, 上) stop above the line (a Text keeps no line
+    breaks: the line's characters are those less than 0.6 of a character's height below the
+    first). A Text's glyphs are its characters other than spaces."""
     glyphs = [c for c in cell.text if not c.isspace()]
     for glyph, part in zip(glyphs, cell):
-        if glyph in ON_LINE or CJK_GLYPH.match(glyph):
+        if CJK_GLYPH.match(glyph):
+            chinese = [p for g, p in zip(glyphs, cell) if CJK_GLYPH.match(g)]
+            em = max(p.height for p in chinese)
+            first = float(part.get_bottom()[1])
+            return min(b for b in (float(p.get_bottom()[1]) for p in chinese) if b > first - 0.6 * em)
+        if glyph in ON_LINE:
             return float(part.get_bottom()[1])
     return float(cell.get_bottom()[1])
 
