@@ -133,7 +133,8 @@ def dry_scene(slug: str, lesson_path: Path | str, exact_frames: bool = False) ->
     poster), ``"last"``, its last frame, and one per name in :data:`PICTURES_AFTER`; and
     ``scene.end_start``, the time its closing (``end_chapter``) begins; and in
     ``scene.low_text`` every text that reached into the subtitles' band after some animation or
-    wait (:func:`_note_low_text`).
+    wait, in ``scene.edge_text`` every one that came too near the frame's other edges
+    (:func:`_note_low_text`).
     """
     import importlib
     from unittest import mock

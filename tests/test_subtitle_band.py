@@ -1,8 +1,9 @@
 """Players draw subtitles over the frame's bottom tenth (below SUBTITLE_BAND_TOP), so no text of
 any chapter reaches into it, in either language: not a read-out line, an axis's tick labels nor
-a note. Each case is grouped with its chapter's tests (its parameter is the chapter), so it reads
-the dry runs those tests already made on the same worker, which note every text on screen after
-each animation or wait (``tests.conftest._note_low_text``)."""
+a note; nor does any come nearer the frame's other edges than EDGE_MARGIN. Each case is grouped
+with its chapter's tests (its parameter is the chapter), so it reads the dry runs those tests
+already made on the same worker, which note every text on screen after each animation or wait
+(``tests.conftest._note_low_text``)."""
 
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def count_chars(cue: str, lang: str) -> int:
     """Characters a viewer reads in ``cue``: all but line breaks (and, in Chinese, spaces)."""
     if lang == "zh":
         return len(re.sub(r"\s", "", cue))
-    return len(cue.replace("\n", " ").strip())
+    return shown_chars(cue)
 
 
 def shown_chars(cue: str) -> int:
